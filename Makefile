@@ -1,0 +1,67 @@
+# valgkit: the two commands a newcomer runs are `make demo` and `make test`.
+# Both install what is missing (Debian 12, as root or with sudo, no questions
+# asked), build, and then run.
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+DATA ?= ../shared/data/kv2025
+DEMO_OUT ?= demo-out
+
+DEB_PACKAGES = build-essential meson ninja-build pkg-config gettext \
+  libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libsodium-dev \
+  libhpdf-dev libqrencode-dev libsoup-3.0-dev libjson-glib-dev libpng-dev \
+  xvfb xauth dbus-daemon poppler-utils zbar-tools python3 python3-cbor2 python3-nacl \
+  fonts-dejavu-core clang-format
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confold
+
+.PHONY: all deps build demo test test-asan bench format clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(APT) update < /dev/null && $(APT) install --no-install-recommends $$missing < /dev/null; \
+	else \
+	  echo "All Debian packages present."; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: build
+	@if [ -d "$(DATA)/Aarhus" ]; then \
+	  ./$(BUILD)/app/valgkit demo --data "$(DATA)/Aarhus" --out "$(DEMO_OUT)"; \
+	else \
+	  ./$(BUILD)/app/valgkit demo --out "$(DEMO_OUT)"; \
+	fi
+
+# The full suite, then the same tests under AddressSanitizer and UBSan.
+test: build
+	./test/run-suite $(BUILD)
+	$(MAKE) --no-print-directory test-asan
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	./test/run-suite $(ASAN_BUILD)
+
+bench: build
+	./bench/run $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(DEMO_OUT)

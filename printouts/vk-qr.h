@@ -1,0 +1,16 @@
+/* vk-qr.h: QR codes for printouts.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The QR symbol of data (byte mode, error correction level M) as a
+ * width x width matrix of modules, one byte each (1 = dark), row major. */
+GBytes *vk_qr_encode (const guint8 *data, gsize len, guint *ret_width, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
