@@ -1,0 +1,808 @@
+/* vk-election.c: the election definition and its valg.dk importers.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "vk-election.h"
+#include "vk-error.h"
+
+static void
+candidate_free (VkCandidate *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->id);
+  g_free (c->name);
+  g_free (c->ballot_name);
+  g_free (c->occupation);
+  g_free (c->residence);
+  g_free (c);
+}
+
+static void
+list_free (VkList *l)
+{
+  if (l == NULL)
+    return;
+  g_free (l->id);
+  g_free (l->letter);
+  g_free (l->name);
+  g_free (l->valgforbund_id);
+  g_clear_pointer (&l->candidates, g_ptr_array_unref);
+  g_free (l);
+}
+
+static void
+valgforbund_free (VkValgforbund *vf)
+{
+  if (vf == NULL)
+    return;
+  g_free (vf->id);
+  g_free (vf->name);
+  g_clear_pointer (&vf->list_ids, g_ptr_array_unref);
+  g_free (vf);
+}
+
+static void
+area_free (VkArea *a)
+{
+  if (a == NULL)
+    return;
+  g_free (a->name);
+  g_free (a->dagi_id);
+  g_free (a);
+}
+
+VkElection *
+vk_election_new (void)
+{
+  VkElection *self = g_new0 (VkElection, 1);
+
+  self->type = VK_ELECTION_KV;
+  self->date = g_strdup ("");
+  self->municipality = g_strdup ("");
+  self->municipality_code = g_strdup ("");
+  self->municipality_dagi_id = g_strdup ("");
+  self->lists = g_ptr_array_new_with_free_func ((GDestroyNotify)list_free);
+  self->valgforbund = g_ptr_array_new_with_free_func ((GDestroyNotify)valgforbund_free);
+  self->areas = g_ptr_array_new_with_free_func ((GDestroyNotify)area_free);
+  self->lists_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->candidates_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  return self;
+}
+
+void
+vk_election_free (VkElection *self)
+{
+  if (self == NULL)
+    return;
+  /* The indexes borrow from the arrays, so they go first. */
+  g_clear_pointer (&self->lists_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->candidates_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->lists, g_ptr_array_unref);
+  g_clear_pointer (&self->valgforbund, g_ptr_array_unref);
+  g_clear_pointer (&self->areas, g_ptr_array_unref);
+  g_free (self->date);
+  g_free (self->municipality);
+  g_free (self->municipality_code);
+  g_free (self->municipality_dagi_id);
+  g_free (self);
+}
+
+static const char *const type_names[] = { "KV", "RV", "FV", "EP", "FA" };
+
+const char *
+vk_election_type_to_string (VkElectionType type)
+{
+  if ((guint)type < G_N_ELEMENTS (type_names))
+    return type_names[type];
+  return "?";
+}
+
+gboolean
+vk_election_type_from_string (const char *str, VkElectionType *ret_type)
+{
+  g_return_val_if_fail (str != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (type_names); i++)
+    if (g_ascii_strcasecmp (str, type_names[i]) == 0)
+      {
+        if (ret_type != NULL)
+          *ret_type = (VkElectionType)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+VkList *
+vk_election_add_list (VkElection *self, const char *id, const char *letter, const char *name, guint position,
+                      VkListForm form)
+{
+  VkList *l;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  l = g_new0 (VkList, 1);
+  l->id = g_strdup (id);
+  l->letter = g_strdup (letter != NULL ? letter : "");
+  l->name = g_strdup (name != NULL ? name : "");
+  l->position = position;
+  l->form = form;
+  l->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify)candidate_free);
+  g_ptr_array_add (self->lists, l);
+  g_hash_table_insert (self->lists_by_id, l->id, l);
+  return l;
+}
+
+VkCandidate *
+vk_election_add_candidate (VkElection *self, VkList *list, const char *id, const char *name, const char *ballot_name,
+                           guint position)
+{
+  VkCandidate *c;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (list != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  c = g_new0 (VkCandidate, 1);
+  c->id = g_strdup (id);
+  c->name = g_strdup (name != NULL ? name : "");
+  c->ballot_name = g_strdup (ballot_name != NULL ? ballot_name : c->name);
+  c->occupation = g_strdup ("");
+  c->residence = g_strdup ("");
+  c->position = position;
+  c->list = list;
+  g_ptr_array_add (list->candidates, c);
+  g_hash_table_insert (self->candidates_by_id, c->id, c);
+  return c;
+}
+
+VkValgforbund *
+vk_election_add_valgforbund (VkElection *self, const char *id, const char *name)
+{
+  VkValgforbund *vf;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  vf = g_new0 (VkValgforbund, 1);
+  vf->id = g_strdup (id);
+  vf->name = g_strdup (name != NULL ? name : "");
+  vf->list_ids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->valgforbund, vf);
+  return vf;
+}
+
+gboolean
+vk_election_valgforbund_add_list (VkElection *self, VkValgforbund *vf, const char *list_id, GError **error)
+{
+  VkList *l;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (vf != NULL, FALSE);
+  g_return_val_if_fail (list_id != NULL, FALSE);
+
+  l = vk_election_lookup_list (self, list_id);
+  if (l == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "valgforbund %s: unknown list \"%s\"", vf->id, list_id);
+      return FALSE;
+    }
+  if (l->valgforbund_id != NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "valgforbund %s: list \"%s\" is already in valgforbund %s",
+                   vf->id, list_id, l->valgforbund_id);
+      return FALSE;
+    }
+  l->valgforbund_id = g_strdup (vf->id);
+  g_ptr_array_add (vf->list_ids, g_strdup (list_id));
+  return TRUE;
+}
+
+static gint
+area_cmp (gconstpointer a, gconstpointer b)
+{
+  const VkArea *x = *(VkArea *const *)a;
+  const VkArea *y = *(VkArea *const *)b;
+
+  return (x->number > y->number) - (x->number < y->number);
+}
+
+VkArea *
+vk_election_add_area (VkElection *self, guint number, const char *name, const char *dagi_id, guint eligible)
+{
+  VkArea *a;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  a = g_new0 (VkArea, 1);
+  a->number = number;
+  a->name = g_strdup (name != NULL ? name : "");
+  a->dagi_id = g_strdup (dagi_id != NULL ? dagi_id : "");
+  a->eligible = eligible;
+  g_ptr_array_add (self->areas, a);
+  /* The header promises areas by number; the arrays are small. */
+  g_ptr_array_sort (self->areas, area_cmp);
+  return a;
+}
+
+VkList *
+vk_election_lookup_list (const VkElection *self, const char *id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->lists_by_id, id);
+}
+
+VkCandidate *
+vk_election_lookup_candidate (const VkElection *self, const char *id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->candidates_by_id, id);
+}
+
+VkArea *
+vk_election_lookup_area (const VkElection *self, guint number)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  for (guint i = 0; i < self->areas->len; i++)
+    {
+      VkArea *a = g_ptr_array_index (self->areas, i);
+      if (a->number == number)
+        return a;
+    }
+  return NULL;
+}
+
+/* ---- JSON helpers ------------------------------------------------------
+ *
+ * Every getter takes the file name and the JSON path of the object it
+ * reads from, so that an error can say exactly which field was bad, as in
+ * "kandidat-data.json: Kandidatlister[3].Kandidater[2].Id: missing".
+ */
+
+static gboolean
+json_fail (GError **error, const char *file, const char *path, const char *member, const char *what)
+{
+  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s%s%s: %s", file, path, *path != '\0' ? "." : "", member, what);
+  return FALSE;
+}
+
+static JsonNode *
+json_member (JsonObject *obj, const char *member)
+{
+  if (!json_object_has_member (obj, member))
+    return NULL;
+  return json_object_get_member (obj, member);
+}
+
+static gboolean
+json_get_string (JsonObject *obj, const char *file, const char *path, const char *member, gboolean required, char **ret,
+                 GError **error)
+{
+  JsonNode *n = json_member (obj, member);
+
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    {
+      if (required)
+        return json_fail (error, file, path, member, "missing");
+      *ret = g_strdup ("");
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return json_fail (error, file, path, member, "expected a string");
+  *ret = g_strdup (json_node_get_string (n));
+  return TRUE;
+}
+
+/* Identifiers appear both as strings ("389203") and as numbers (702460)
+ * in valg.dk's files; both are read as a string. */
+static gboolean
+json_get_id (JsonObject *obj, const char *file, const char *path, const char *member, gboolean required, char **ret,
+             GError **error)
+{
+  JsonNode *n = json_member (obj, member);
+
+  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64)
+    {
+      *ret = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
+      return TRUE;
+    }
+  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) != G_TYPE_STRING)
+    return json_fail (error, file, path, member, "expected a string or an integer");
+  return json_get_string (obj, file, path, member, required, ret, error);
+}
+
+static gboolean
+json_get_uint (JsonObject *obj, const char *file, const char *path, const char *member, guint *ret, GError **error)
+{
+  JsonNode *n = json_member (obj, member);
+  gint64 v;
+
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return json_fail (error, file, path, member, "missing");
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return json_fail (error, file, path, member, "expected an integer");
+  v = json_node_get_int (n);
+  if (v < 0 || v > G_MAXUINT)
+    return json_fail (error, file, path, member, "integer out of range");
+  *ret = (guint)v;
+  return TRUE;
+}
+
+static JsonArray *
+json_get_array (JsonObject *obj, const char *file, const char *path, const char *member, GError **error)
+{
+  JsonNode *n = json_member (obj, member);
+
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    {
+      json_fail (error, file, path, member, "missing");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (n))
+    {
+      json_fail (error, file, path, member, "expected an array");
+      return NULL;
+    }
+  return json_node_get_array (n);
+}
+
+static JsonObject *
+json_array_get_obj (JsonArray *arr, guint i, const char *file, const char *path, GError **error)
+{
+  JsonNode *n = json_array_get_element (arr, i);
+
+  if (!JSON_NODE_HOLDS_OBJECT (n))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s[%u]: expected an object", file, path, i);
+      return NULL;
+    }
+  return json_node_get_object (n);
+}
+
+/* TRUE when the text ends inside a string or with an object or array
+ * still open. */
+static gboolean
+json_is_cut_short (const char *text, gsize len)
+{
+  gssize depth = 0;
+  gboolean in_string = FALSE, escape = FALSE, seen = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char ch = text[i];
+      if (in_string)
+        {
+          if (escape)
+            escape = FALSE;
+          else if (ch == '\\')
+            escape = TRUE;
+          else if (ch == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (ch == '"')
+        in_string = TRUE;
+      else if (ch == '{' || ch == '[')
+        depth++, seen = TRUE;
+      else if (ch == '}' || ch == ']')
+        depth--;
+    }
+  return in_string || (seen && depth > 0);
+}
+
+static JsonObject *
+load_json_object (const char *path, JsonParser **ret_parser, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  JsonNode *root;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  if (len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_TRUNCATED, "%s: empty file", display);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, contents, (gssize)len, &local_error))
+    {
+      /* json-glib reports "<data>:line:column: message"; the file name
+       * replaces "<data>".  Input that ends inside an open string, object
+       * or array was cut short, which is reported as truncation. */
+      const char *msg = local_error->message;
+      if (g_str_has_prefix (msg, "<data>:"))
+        msg += strlen ("<data>:");
+      g_set_error (error, VK_ERROR, json_is_cut_short (contents, len) ? VK_ERROR_TRUNCATED : VK_ERROR_INVALID, "%s:%s",
+                   display, msg);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the top level is not a JSON object", display);
+      return NULL;
+    }
+  *ret_parser = g_steal_pointer (&parser);
+  return json_node_get_object (root);
+}
+
+static gboolean
+digits (const char *s, guint n, unsigned *ret)
+{
+  unsigned v = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        return FALSE;
+      v = v * 10 + (unsigned)(s[i] - '0');
+    }
+  *ret = v;
+  return TRUE;
+}
+
+static gboolean
+parse_valgdag (const char *str, char **ret_iso)
+{
+  unsigned d = 0, m = 0, y = 0;
+
+  if (strlen (str) != 10)
+    return FALSE;
+  /* valg.dk writes DD-MM-YYYY; ISO input is accepted as well. */
+  if (str[2] == '-' && str[5] == '-')
+    {
+      if (!digits (str, 2, &d) || !digits (str + 3, 2, &m) || !digits (str + 6, 4, &y))
+        return FALSE;
+    }
+  else if (str[4] == '-' && str[7] == '-')
+    {
+      if (!digits (str, 4, &y) || !digits (str + 5, 2, &m) || !digits (str + 8, 2, &d))
+        return FALSE;
+    }
+  else
+    return FALSE;
+  if (d == 0 || m == 0 || m > 12 || y == 0 || !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+    return FALSE;
+  *ret_iso = g_strdup_printf ("%04u-%02u-%02u", y, m, d);
+  return TRUE;
+}
+
+static gboolean
+parse_valgart (const char *str, VkElectionType *ret)
+{
+  static const struct
+  {
+    const char *name;
+    VkElectionType type;
+  } names[] = {
+    { "Kommunalvalg", VK_ELECTION_KV },         { "Regionsrådsvalg", VK_ELECTION_RV },
+    { "Regionsraadsvalg", VK_ELECTION_RV },     { "Regionalvalg", VK_ELECTION_RV },
+    { "Folketingsvalg", VK_ELECTION_FV },       { "Europa-Parlamentsvalg", VK_ELECTION_EP },
+    { "Europaparlamentsvalg", VK_ELECTION_EP }, { "Folkeafstemning", VK_ELECTION_FA },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_utf8_collate (str, names[i].name) == 0 || g_ascii_strcasecmp (str, names[i].name) == 0)
+      {
+        *ret = names[i].type;
+        return TRUE;
+      }
+  return vk_election_type_from_string (str, ret);
+}
+
+static gboolean
+import_candidate (VkElection *self, VkList *list, JsonObject *obj, const char *file, const char *path, GError **error)
+{
+  g_autofree char *id = NULL, *name = NULL, *ballot_name = NULL, *occupation = NULL, *residence = NULL;
+  guint position = 0;
+  VkCandidate *c;
+
+  if (!json_get_id (obj, file, path, "Id", TRUE, &id, error)
+      || !json_get_uint (obj, file, path, "Stemmeseddelsplacering", &position, error)
+      || !json_get_string (obj, file, path, "Navn", TRUE, &name, error)
+      || !json_get_string (obj, file, path, "Stemmeseddelnavn", FALSE, &ballot_name, error)
+      || !json_get_string (obj, file, path, "Stilling", FALSE, &occupation, error)
+      || !json_get_string (obj, file, path, "BopaelPaaStemmeseddel", FALSE, &residence, error))
+    return FALSE;
+  if (*id == '\0')
+    return json_fail (error, file, path, "Id", "empty");
+  if (vk_election_lookup_candidate (self, id) != NULL)
+    return json_fail (error, file, path, "Id", "duplicate candidate id");
+  c = vk_election_add_candidate (self, list, id, name, *ballot_name != '\0' ? ballot_name : name, position);
+  g_free (c->occupation);
+  c->occupation = g_steal_pointer (&occupation);
+  g_free (c->residence);
+  c->residence = g_steal_pointer (&residence);
+  return TRUE;
+}
+
+static gboolean
+import_list (VkElection *self, JsonObject *obj, const char *file, const char *path, GError **error)
+{
+  g_autofree char *id = NULL, *letter = NULL, *name = NULL, *form_str = NULL;
+  g_autofree char *cpath = g_strdup_printf ("%s.Kandidater", path);
+  guint position = 0;
+  VkListForm form;
+  JsonArray *cands;
+  VkList *l;
+
+  if (!json_get_id (obj, file, path, "KandidatlisteId", TRUE, &id, error)
+      || !json_get_uint (obj, file, path, "Stemmeseddelsplacering", &position, error)
+      || !json_get_string (obj, file, path, "Bogstavbetegnelse", FALSE, &letter, error)
+      || !json_get_string (obj, file, path, "Navn", TRUE, &name, error)
+      || !json_get_string (obj, file, path, "Opstillingsform", TRUE, &form_str, error))
+    return FALSE;
+  if (*id == '\0')
+    return json_fail (error, file, path, "KandidatlisteId", "empty");
+  if (vk_election_lookup_list (self, id) != NULL)
+    return json_fail (error, file, path, "KandidatlisteId", "duplicate list id");
+  if (g_ascii_strcasecmp (form_str, "Sideordnet") == 0)
+    form = VK_LIST_SIDEORDNET;
+  else if (g_ascii_strcasecmp (form_str, "Partiliste") == 0)
+    form = VK_LIST_PARTILISTE;
+  else
+    {
+      g_autofree char *what = g_strdup_printf ("unknown value \"%s\" (expected Sideordnet or Partiliste)", form_str);
+      return json_fail (error, file, path, "Opstillingsform", what);
+    }
+  cands = json_get_array (obj, file, path, "Kandidater", error);
+  if (cands == NULL)
+    return FALSE;
+  l = vk_election_add_list (self, id, letter, name, position, form);
+  for (guint i = 0; i < json_array_get_length (cands); i++)
+    {
+      g_autofree char *ipath = g_strdup_printf ("%s[%u]", cpath, i);
+      JsonObject *cobj = json_array_get_obj (cands, i, file, cpath, error);
+      if (cobj == NULL || !import_candidate (self, l, cobj, file, ipath, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gint
+list_position_cmp (gconstpointer a, gconstpointer b)
+{
+  const VkList *x = *(VkList *const *)a;
+  const VkList *y = *(VkList *const *)b;
+
+  return (x->position > y->position) - (x->position < y->position);
+}
+
+static gint
+candidate_position_cmp (gconstpointer a, gconstpointer b)
+{
+  const VkCandidate *x = *(VkCandidate *const *)a;
+  const VkCandidate *y = *(VkCandidate *const *)b;
+
+  return (x->position > y->position) - (x->position < y->position);
+}
+
+VkElection *
+vk_election_import_kandidatdata (const char *path, GError **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (VkElection) self = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *valgdag = NULL, *valgart = NULL;
+  JsonObject *root;
+  JsonArray *lists, *vfs;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  root = load_json_object (path, &parser, error);
+  if (root == NULL)
+    return NULL;
+  file = g_filename_display_name (path);
+  self = vk_election_new ();
+
+  g_clear_pointer (&self->municipality, g_free);
+  g_clear_pointer (&self->municipality_dagi_id, g_free);
+  if (!json_get_string (root, file, "", "Kommune", TRUE, &self->municipality, error)
+      || !json_get_id (root, file, "", "KommuneDagiId", FALSE, &self->municipality_dagi_id, error)
+      || !json_get_string (root, file, "", "Valgdag", TRUE, &valgdag, error)
+      || !json_get_string (root, file, "", "Valgart", TRUE, &valgart, error))
+    return NULL;
+  g_clear_pointer (&self->date, g_free);
+  if (!parse_valgdag (valgdag, &self->date))
+    {
+      g_autofree char *what = g_strdup_printf ("invalid date \"%s\" (expected DD-MM-YYYY)", valgdag);
+      json_fail (error, file, "", "Valgdag", what);
+      return NULL;
+    }
+  if (!parse_valgart (valgart, &self->type))
+    {
+      g_autofree char *what = g_strdup_printf ("unknown election type \"%s\"", valgart);
+      json_fail (error, file, "", "Valgart", what);
+      return NULL;
+    }
+
+  lists = json_get_array (root, file, "", "Kandidatlister", error);
+  if (lists == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (lists); i++)
+    {
+      g_autofree char *lpath = g_strdup_printf ("Kandidatlister[%u]", i);
+      JsonObject *lobj = json_array_get_obj (lists, i, file, "Kandidatlister", error);
+      if (lobj == NULL || !import_list (self, lobj, file, lpath, error))
+        return NULL;
+    }
+  /* The file is in ballot order already; sorting makes sure of it. */
+  g_ptr_array_sort (self->lists, list_position_cmp);
+  for (guint i = 0; i < self->lists->len; i++)
+    g_ptr_array_sort (((VkList *)g_ptr_array_index (self->lists, i))->candidates, candidate_position_cmp);
+
+  /* Valgforbund come first in the file but refer to lists, so they are
+   * read after the lists. */
+  if (json_object_has_member (root, "Valgforbund")
+      && !JSON_NODE_HOLDS_NULL (json_object_get_member (root, "Valgforbund")))
+    {
+      vfs = json_get_array (root, file, "", "Valgforbund", error);
+      if (vfs == NULL)
+        return NULL;
+      for (guint i = 0; i < json_array_get_length (vfs); i++)
+        {
+          g_autofree char *vpath = g_strdup_printf ("Valgforbund[%u]", i);
+          g_autofree char *idspath = g_strdup_printf ("%s.KandidatlisteId", vpath);
+          g_autofree char *id = NULL, *name = NULL;
+          JsonObject *vobj = json_array_get_obj (vfs, i, file, "Valgforbund", error);
+          JsonArray *ids;
+          VkValgforbund *vf;
+
+          if (vobj == NULL || !json_get_id (vobj, file, vpath, "ValgforbundId", TRUE, &id, error)
+              || !json_get_string (vobj, file, vpath, "Navn", FALSE, &name, error))
+            return NULL;
+          for (guint k = 0; k < self->valgforbund->len; k++)
+            if (g_strcmp0 (((VkValgforbund *)g_ptr_array_index (self->valgforbund, k))->id, id) == 0)
+              {
+                json_fail (error, file, vpath, "ValgforbundId", "duplicate valgforbund id");
+                return NULL;
+              }
+          ids = json_get_array (vobj, file, vpath, "KandidatlisteId", error);
+          if (ids == NULL)
+            return NULL;
+          vf = vk_election_add_valgforbund (self, id, name);
+          for (guint k = 0; k < json_array_get_length (ids); k++)
+            {
+              JsonNode *n = json_array_get_element (ids, k);
+              g_autoptr (GError) local_error = NULL;
+              const char *lid;
+
+              if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+                {
+                  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s[%u]: expected a string", file, idspath, k);
+                  return NULL;
+                }
+              lid = json_node_get_string (n);
+              if (!vk_election_valgforbund_add_list (self, vf, lid, &local_error))
+                {
+                  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s[%u]: %s", file, idspath, k,
+                               local_error->message);
+                  return NULL;
+                }
+            }
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+static gint
+str_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+gboolean
+vk_election_import_areas_dir (VkElection *self, const char *dir, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) added = g_ptr_array_new ();
+  g_autofree char *code = g_strdup (self->municipality_code);
+  GDir *d;
+  const char *entry;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+
+  d = g_dir_open (dir, 0, &local_error);
+  if (d == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  while ((entry = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (entry, ".json"))
+      g_ptr_array_add (names, g_strdup (entry));
+  g_dir_close (d);
+  g_ptr_array_sort (names, str_cmp);
+  if (names->len == 0)
+    {
+      g_autofree char *display = g_filename_display_name (dir);
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no .json files", display);
+      return FALSE;
+    }
+
+  /* Everything is read and checked before the election is changed, so
+   * that a bad file leaves the election as it was. */
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autofree char *file = g_filename_display_name (path);
+      g_autoptr (JsonParser) parser = NULL;
+      g_autofree char *name = NULL, *dagi = NULL, *kcode = NULL;
+      guint number = 0, eligible = 0;
+      JsonObject *root = load_json_object (path, &parser, error);
+      VkArea *a;
+
+      if (root == NULL || !json_get_uint (root, file, "", "AfstemningsområdeNummer", &number, error)
+          || !json_get_string (root, file, "", "Afstemningsområde", TRUE, &name, error)
+          || !json_get_id (root, file, "", "AfstemningsområdeDagiId", FALSE, &dagi, error)
+          || !json_get_uint (root, file, "", "AntalStemmeberettigedeVælgere", &eligible, error)
+          || !json_get_id (root, file, "", "Kommunekode", FALSE, &kcode, error))
+        goto fail;
+      if (*kcode != '\0')
+        {
+          if (*code != '\0' && strcmp (code, kcode) != 0)
+            {
+              g_autofree char *what = g_strdup_printf ("municipality %s, expected %s", kcode, code);
+              json_fail (error, file, "", "Kommunekode", what);
+              goto fail;
+            }
+          g_free (code);
+          code = g_strdup (kcode);
+        }
+      for (guint k = 0; k < added->len; k++)
+        if (((VkArea *)g_ptr_array_index (added, k))->number == number)
+          {
+            json_fail (error, file, "", "AfstemningsområdeNummer", "the same area number is in another file");
+            goto fail;
+          }
+      a = vk_election_lookup_area (self, number);
+      if (a != NULL)
+        {
+          /* The same area read again (e.g. from the foreløbig and the
+           * fintælling folders) is fine; a different one is not. */
+          if (strcmp (a->name, name) != 0)
+            {
+              g_autofree char *what = g_strdup_printf ("area %u is already \"%s\", not \"%s\"", number, a->name, name);
+              json_fail (error, file, "", "AfstemningsområdeNummer", what);
+              goto fail;
+            }
+          continue;
+        }
+      a = g_new0 (VkArea, 1);
+      a->number = number;
+      a->name = g_steal_pointer (&name);
+      a->dagi_id = g_steal_pointer (&dagi);
+      a->eligible = eligible;
+      g_ptr_array_add (added, a);
+    }
+  for (guint i = 0; i < added->len; i++)
+    g_ptr_array_add (self->areas, g_ptr_array_index (added, i));
+  g_ptr_array_set_size (added, 0);
+  g_ptr_array_sort (self->areas, area_cmp);
+  g_free (self->municipality_code);
+  self->municipality_code = g_steal_pointer (&code);
+  return TRUE;
+
+fail:
+  for (guint i = 0; i < added->len; i++)
+    area_free (g_ptr_array_index (added, i));
+  return FALSE;
+}
