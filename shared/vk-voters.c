@@ -74,6 +74,17 @@ grow_index (VkVoterList *self)
     }
 }
 
+void
+vk_voter_free (VkVoter *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->address);
+  g_free (self->birth_date);
+  g_free (self);
+}
+
 VkVoterList *
 vk_voter_list_new (void)
 {

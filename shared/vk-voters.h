@@ -41,6 +41,9 @@ typedef struct
 
 typedef struct _VkVoterList VkVoterList;
 
+/* For a VkVoter the caller owns (e.g. from vk_package_lookup_voter()). */
+void vk_voter_free (VkVoter *self);
+
 VkVoterList *vk_voter_list_new (void) G_GNUC_WARN_UNUSED_RESULT;
 void vk_voter_list_free (VkVoterList *self);
 
@@ -72,5 +75,6 @@ gboolean vk_voter_list_write_csv (const VkVoterList *self, const char *path, GEr
 char *vk_voter_normalize_date (const char *text) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkVoterList, vk_voter_list_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkVoter, vk_voter_free)
 
 G_END_DECLS
