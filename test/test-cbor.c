@@ -563,8 +563,7 @@ test_cbor_not_deterministic (void)
     "fb3e70000000000000", /* 2^-24 as double */
     "a202000100",         /* unsorted keys */
     "a2616201616100",     /* unsorted text keys */
-    "a2186400"
-    "0a00", /* 100 before 10 */
+    "a21864000a00",       /* 100 before 10 */
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (samples); i++)
