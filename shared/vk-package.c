@@ -479,7 +479,7 @@ verify_enrolment (VkPackage *self, const VkDevice *d, GError **error)
   expected = enrolment_payload (self->election_id, d);
   if (!g_bytes_equal (expected, cose->payload))
     {
-      const char *field = "election";
+      g_autofree char *field = g_strdup ("election");
 
       /* Name the first field that differs, for the operator. */
       data = g_bytes_get_data (cose->payload, &len);
@@ -495,7 +495,8 @@ verify_enrolment (VkPackage *self, const VkDevice *d, GError **error)
               VkCbor *value = vk_cbor_map_lookup_text (got, key);
               if (value == NULL || !vk_cbor_equal (value, vk_cbor_map_get_value (want, i)))
                 {
-                  field = key;
+                  g_free (field);
+                  field = g_strdup (key);
                   break;
                 }
             }

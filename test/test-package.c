@@ -16,7 +16,8 @@
 #define HOUR_MS G_GUINT64_CONSTANT (3600000)
 #define T0 G_GUINT64_CONSTANT (1763452800000) /* 2025-11-18T08:00:00Z */
 
-typedef struct {
+typedef struct
+{
   char *dir;
   char *path;
   VkElection *election;
@@ -124,7 +125,7 @@ assert_elections_equal (const VkElection *a, const VkElection *b)
       const VkValgforbund *vb = NULL;
 
       for (guint j = 0; j < b->valgforbund->len; j++)
-        if (strcmp (((VkValgforbund *) g_ptr_array_index (b->valgforbund, j))->id, va->id) == 0)
+        if (strcmp (((VkValgforbund *)g_ptr_array_index (b->valgforbund, j))->id, va->id) == 0)
           vb = g_ptr_array_index (b->valgforbund, j);
       g_assert_nonnull (vb);
       g_assert_cmpstr (va->name, ==, vb->name);
@@ -218,6 +219,17 @@ test_package_roundtrip (void)
   g_assert_error (error, VK_ERROR, VK_ERROR_IO);
 }
 
+static void
+reverse (GPtrArray *array)
+{
+  for (guint i = 0; i < array->len / 2; i++)
+    {
+      gpointer t = array->pdata[i];
+      array->pdata[i] = array->pdata[array->len - 1 - i];
+      array->pdata[array->len - 1 - i] = t;
+    }
+}
+
 /* The election id depends on the content and the key, and on nothing
  * else (not on the order the election lists things in). */
 static void
@@ -241,17 +253,8 @@ test_package_election_id (void)
   path_d = g_build_filename (f.dir, "d.vkp", NULL);
 
   /* The same content in another order: the same id. */
-  g_ptr_array_sort (f.election->valgforbund, NULL);
-  {
-    /* Reverse the lists array (ballot order is in `position`). */
-    GPtrArray *lists = f.election->lists;
-    for (guint i = 0; i < lists->len / 2; i++)
-      {
-        gpointer t = lists->pdata[i];
-        lists->pdata[i] = lists->pdata[lists->len - 1 - i];
-        lists->pdata[lists->len - 1 - i] = t;
-      }
-  }
+  reverse (f.election->lists); /* ballot order is in `position` */
+  reverse (f.election->valgforbund);
   b = vk_package_create (path_b, f.election, f.voters, f.key, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (vk_package_get_election_id (a), 32, vk_package_get_election_id (b), 32);
@@ -262,7 +265,7 @@ test_package_election_id (void)
   g_assert_true (memcmp (vk_package_get_election_id (a), vk_package_get_election_id (c), 32) != 0);
 
   /* One candidate's occupation changed: another id. */
-  cand = g_ptr_array_index (((VkList *) g_ptr_array_index (f.election->lists, 0))->candidates, 0);
+  cand = g_ptr_array_index (((VkList *)g_ptr_array_index (f.election->lists, 0))->candidates, 0);
   g_free (cand->occupation);
   cand->occupation = g_strdup ("Valgstyrer");
   d = vk_package_create (path_d, f.election, f.voters, f.key, &error);
@@ -286,7 +289,7 @@ test_package_enroll (void)
 
   if (!fixture_setup (&f))
     return;
-  area = ((VkArea *) g_ptr_array_index (f.election->areas, 2))->number;
+  area = ((VkArea *)g_ptr_array_index (f.election->areas, 2))->number;
   pkg = create_package (&f);
 
   g_assert_true (vk_package_enroll (pkg, f.key, "valgbord-1", "valgbord", area, vk_keypair_get_public_key (dev1), T0,
@@ -300,24 +303,24 @@ test_package_enroll (void)
   g_assert_no_error (error);
 
   /* Refusals. */
-  g_assert_false (vk_package_enroll (pkg, wrong, "x", "valgbord", area, vk_keypair_get_public_key (dev1), T0, T0,
-                                     &error));
+  g_assert_false (
+      vk_package_enroll (pkg, wrong, "x", "valgbord", area, vk_keypair_get_public_key (dev1), T0, T0, &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
   g_clear_error (&error);
   g_assert_false (
       vk_package_enroll (pkg, f.key, "x", "croupier", area, vk_keypair_get_public_key (dev1), T0, T0, &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (vk_package_enroll (pkg, f.key, "x", "valgbord", VK_PACKAGE_NO_AREA,
-                                     vk_keypair_get_public_key (dev1), T0, T0, &error));
+  g_assert_false (vk_package_enroll (pkg, f.key, "x", "valgbord", VK_PACKAGE_NO_AREA, vk_keypair_get_public_key (dev1),
+                                     T0, T0, &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_false (
       vk_package_enroll (pkg, f.key, "x", "valgbord", 9999, vk_keypair_get_public_key (dev1), T0, T0, &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (vk_package_enroll (pkg, f.key, "valgbord-1", "valgbord", area, vk_keypair_get_public_key (dev1), T0,
-                                     T0, &error));
+  g_assert_false (
+      vk_package_enroll (pkg, f.key, "valgbord-1", "valgbord", area, vk_keypair_get_public_key (dev1), T0, T0, &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_false (
@@ -331,9 +334,9 @@ test_package_enroll (void)
   g_assert_no_error (error);
   devices = vk_package_list_devices (pkg);
   g_assert_cmpuint (devices->len, ==, 3);
-  g_assert_cmpstr (((VkDevice *) g_ptr_array_index (devices, 0))->device_id, ==, "brevstemmer");
-  g_assert_cmpstr (((VkDevice *) g_ptr_array_index (devices, 1))->device_id, ==, "count-server");
-  g_assert_cmpstr (((VkDevice *) g_ptr_array_index (devices, 2))->device_id, ==, "valgbord-1");
+  g_assert_cmpstr (((VkDevice *)g_ptr_array_index (devices, 0))->device_id, ==, "brevstemmer");
+  g_assert_cmpstr (((VkDevice *)g_ptr_array_index (devices, 1))->device_id, ==, "count-server");
+  g_assert_cmpstr (((VkDevice *)g_ptr_array_index (devices, 2))->device_id, ==, "valgbord-1");
 
   d = vk_package_lookup_device (pkg, "valgbord-1");
   g_assert_nonnull (d);
@@ -379,7 +382,7 @@ copy_package (const char *path, const char *name)
   gsize len;
 
   g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  g_assert_true (g_file_set_contents (copy, data, (gssize) len, NULL));
+  g_assert_true (g_file_set_contents (copy, data, (gssize)len, NULL));
   return copy;
 }
 
@@ -404,7 +407,8 @@ test_package_tamper (void)
   g_autoptr (VkKeypair) dev = key_from_seed (1);
   g_autoptr (VkKeypair) other = key_from_seed (0x43);
   guint area, other_area;
-  struct {
+  struct
+  {
     const char *name;
     const char *sql;
     const char *what;
@@ -418,24 +422,27 @@ test_package_tamper (void)
       "areas changed" },
     { "election", "UPDATE election SET seats = 29", "election changed" },
     { "deleted-voter", "DELETE FROM voter WHERE loebenummer = 7", "voters changed" },
-    { "digest-too", "UPDATE voter SET birth_date = '1950-01-01' WHERE loebenummer = 3; "
-                    "UPDATE section_digest SET sha256 = zeroblob (32) WHERE section = 'voters'",
+    { "digest-too",
+      "UPDATE voter SET birth_date = '1950-01-01' WHERE loebenummer = 3; "
+      "UPDATE section_digest SET sha256 = zeroblob (32) WHERE section = 'voters'",
       "election id differs" },
-    { "signature", "UPDATE package SET signature = substr (signature, 1, length (signature) - 1) || x'00'",
+    { "signature",
+      "UPDATE package SET signature = CAST (substr (signature, 1, length (signature) - 1) || x'00' AS BLOB)",
       "package signature does not verify" },
     { "election-key", NULL, "package signature does not verify" },
     { "device-area", NULL, "device valgbord-1: the stored area differs" },
     { "device-key", "UPDATE device SET public_key = zeroblob (32)", "device valgbord-1: the stored key differs" },
     { "device-role", "UPDATE device SET role = 'server'", "the stored role differs" },
     { "device-window", "UPDATE device SET valid_to = valid_to + 1", "the stored valid_to differs" },
-    { "device-enrolment", "UPDATE device SET enrolment = substr (enrolment, 1, length (enrolment) - 2) || x'0000'",
+    { "device-enrolment",
+      "UPDATE device SET enrolment = CAST (substr (enrolment, 1, length (enrolment) - 2) || x'0000' AS BLOB)",
       "device valgbord-1: enrolment does not verify" },
   };
 
   if (!fixture_setup (&f))
     return;
-  area = ((VkArea *) g_ptr_array_index (f.election->areas, 0))->number;
-  other_area = ((VkArea *) g_ptr_array_index (f.election->areas, 1))->number;
+  area = ((VkArea *)g_ptr_array_index (f.election->areas, 0))->number;
+  other_area = ((VkArea *)g_ptr_array_index (f.election->areas, 1))->number;
   pkg = create_package (&f);
   g_assert_true (vk_package_enroll (pkg, f.key, "valgbord-1", "valgbord", area, vk_keypair_get_public_key (dev), T0,
                                     T0 + HOUR_MS, &error));
@@ -444,7 +451,7 @@ test_package_tamper (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *name = g_strconcat (cases[i].name, ".vkp", NULL);
+      g_autofree char *name = g_strconcat ("tampered-", cases[i].name, ".vkp", NULL);
       g_autofree char *copy = copy_package (f.path, name);
       g_autofree char *sql = NULL;
 
@@ -513,7 +520,7 @@ test_package_refuse (void)
         g_autofree char *cut = g_build_filename (f.dir, name, NULL);
         g_autoptr (VkPackage) p = NULL;
 
-        g_assert_true (g_file_set_contents (cut, data, (gssize) cuts[i], NULL));
+        g_assert_true (g_file_set_contents (cut, data, (gssize)cuts[i], NULL));
         p = vk_package_open (cut, &error);
         g_assert_null (p);
         g_assert_nonnull (error);
