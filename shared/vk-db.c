@@ -103,7 +103,7 @@ vk_db_open (const char *path, guint32 application_id, VkDbFlags flags, GError **
 
   if ((guint32)found_id != application_id)
     {
-      if (found_id == 0 && n_objects == 0 && !(flags & VK_DB_READ_ONLY))
+      if (found_id == 0 && n_objects == 0 && (flags & VK_DB_CREATE) && !(flags & VK_DB_READ_ONLY))
         {
           g_autofree char *sql
               = g_strdup_printf ("PRAGMA application_id = %" G_GINT64_FORMAT, (gint64)(gint32)application_id);

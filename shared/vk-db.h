@@ -32,9 +32,9 @@ typedef enum
 
 typedef struct _VkDb VkDb;
 
-/* Opens path, applies the pragmas and checks application_id: a fresh,
- * empty database is stamped with application_id; a non-empty one must
- * already carry it. */
+/* Opens path, applies the pragmas and checks application_id: with
+ * VK_DB_CREATE a fresh, empty database is stamped with application_id;
+ * otherwise (and whenever it is not empty) it must already carry it. */
 VkDb *vk_db_open (const char *path, guint32 application_id, VkDbFlags flags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_db_close (VkDb *self);
 

@@ -175,6 +175,18 @@ test_db_refuse_foreign (void)
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
   g_clear_error (&error);
 
+  /* An empty file is not stamped unless asked to create. */
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  db = vk_db_open (path, TEST_APP_ID, VK_DB_FLAGS_NONE, &error);
+  g_assert_null (db);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_size, ==, 0);
+  }
+
   /* Not SQLite at all. */
   text = g_strnfill (4096, 'x');
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
