@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "cmd-mandates.h"
+
 int
 main (int argc, char **argv)
 {
@@ -17,5 +19,7 @@ main (int argc, char **argv)
       fprintf (stderr, "usage: valgkit COMMAND [ARGS…]\n");
       return 2;
     }
+  if (g_strcmp0 (argv[1], "mandates") == 0)
+    return vk_cmd_mandates (argc - 1, argv + 1);
   return 0;
 }
