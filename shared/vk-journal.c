@@ -36,7 +36,8 @@ static const char *const journal_migrations[] = {
 
 #define VK_JOURNAL_APPLICATION_ID 0x564B4A4E /* 'VKJN' */
 
-struct _VkJournal {
+struct _VkJournal
+{
   VkDb *db;
   char *path;
   char *device_id;
@@ -117,7 +118,7 @@ entry_parse_payload (VkEntry *self, GError **error)
   self->device_id = g_strdup (vk_cbor_get_text (item, NULL));
   item = vk_cbor_array_get (payload, 3);
   if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) == 0
-      || vk_cbor_get_uint (item) > (guint64) G_MAXINT64)
+      || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "seq is not a positive integer");
       return FALSE;
@@ -129,7 +130,7 @@ entry_parse_payload (VkEntry *self, GError **error)
       return FALSE;
     }
   item = vk_cbor_array_get (payload, 5);
-  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) > (guint64) G_MAXINT64)
+  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "time is not an unsigned integer");
       return FALSE;
@@ -202,7 +203,7 @@ vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLI
 GPtrArray *
 vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **error)
 {
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_entry_free);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   gsize offset = 0;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -249,7 +250,7 @@ vk_journal_read_file (const char *path, GError **error)
       g_prefix_error (error, "cannot read journal: ");
       return NULL;
     }
-  return vk_journal_parse ((const guint8 *) contents, len, path, error);
+  return vk_journal_parse ((const guint8 *)contents, len, path, error);
 }
 
 GBytes *
@@ -262,7 +263,7 @@ vk_journal_serialize (GPtrArray *entries)
   for (guint i = 0; i < entries->len; i++)
     {
       const VkEntry *entry = g_ptr_array_index (entries, i);
-      g_byte_array_append (out, g_bytes_get_data (entry->cose, NULL), (guint) g_bytes_get_size (entry->cose));
+      g_byte_array_append (out, g_bytes_get_data (entry->cose, NULL), (guint)g_bytes_get_size (entry->cose));
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
@@ -279,7 +280,7 @@ vk_journal_write_file (GPtrArray *entries, const char *path, GError **error)
   /* G_FILE_SET_CONTENTS_CONSISTENT writes a temporary file, fsyncs it and
    * renames it over the target: a reader sees the old file or the new
    * one, never half of one. */
-  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes),
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
     {
       g_prefix_error (error, "cannot write journal: ");
@@ -296,8 +297,7 @@ journal_load_head (VkJournal *self, GError **error)
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = vk_db_prepare (self->db,
-                        "SELECT seq, hash, time_ms FROM entry WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
+  stmt = vk_db_prepare (self->db, "SELECT seq, hash, time_ms FROM entry WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
                         error);
   if (stmt == NULL)
     return FALSE;
@@ -310,9 +310,9 @@ journal_load_head (VkJournal *self, GError **error)
           g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: damaged journal head", self->path);
           return FALSE;
         }
-      self->head_seq = (guint64) sqlite3_column_int64 (stmt, 0);
+      self->head_seq = (guint64)sqlite3_column_int64 (stmt, 0);
       memcpy (self->head_hash, sqlite3_column_blob (stmt, 1), VK_HASH_BYTES);
-      self->head_time_ms = (guint64) sqlite3_column_int64 (stmt, 2);
+      self->head_time_ms = (guint64)sqlite3_column_int64 (stmt, 2);
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -336,7 +336,7 @@ meta_get (VkDb *db, const char *key, GBytes **ret_value, GError **error)
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *ret_value = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+      *ret_value = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize)sqlite3_column_bytes (stmt, 0));
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -353,7 +353,7 @@ meta_set (VkDb *db, const char *key, const guint8 *value, gsize len, GError **er
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, value, (int) len, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 2, value, (int)len, SQLITE_TRANSIENT);
   return vk_db_step_done (db, stmt, error);
 }
 
@@ -365,8 +365,7 @@ journal_bind_meta (VkJournal *self, GError **error)
   g_autoptr (GBytes) election = NULL;
   g_autoptr (GBytes) device = NULL;
 
-  if (!meta_get (self->db, "election_id", &election, error)
-      || !meta_get (self->db, "device_id", &device, error))
+  if (!meta_get (self->db, "election_id", &election, error) || !meta_get (self->db, "device_id", &device, error))
     return FALSE;
 
   if (election == NULL && device == NULL)
@@ -374,8 +373,7 @@ journal_bind_meta (VkJournal *self, GError **error)
       if (!vk_db_begin_immediate (self->db, error))
         return FALSE;
       if (!meta_set (self->db, "election_id", self->election_id, VK_ELECTION_ID_BYTES, error)
-          || !meta_set (self->db, "device_id", (const guint8 *) self->device_id, strlen (self->device_id),
-                              error)
+          || !meta_set (self->db, "device_id", (const guint8 *)self->device_id, strlen (self->device_id), error)
           || !vk_db_commit (self->db, error))
         {
           vk_db_rollback (self->db);
@@ -415,8 +413,7 @@ vk_journal_open (const char *db_path, const guint8 election_id[VK_ELECTION_ID_BY
   memcpy (self->election_id, election_id, VK_ELECTION_ID_BYTES);
 
   self->db = vk_db_open (db_path, VK_JOURNAL_APPLICATION_ID, VK_DB_CREATE | VK_DB_WAL, error);
-  if (self->db == NULL
-      || !vk_db_migrate (self->db, journal_migrations, G_N_ELEMENTS (journal_migrations), error))
+  if (self->db == NULL || !vk_db_migrate (self->db, journal_migrations, G_N_ELEMENTS (journal_migrations), error))
     return NULL;
   if (!journal_bind_meta (self, error) || !journal_load_head (self, error))
     return NULL;
@@ -484,20 +481,19 @@ vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, co
 
   if (!vk_db_begin_immediate (self->db, error))
     return NULL;
-  stmt = vk_db_prepare (self->db,
-                        "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        error);
+  stmt = vk_db_prepare (
+      self->db, "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
   if (stmt == NULL)
     {
       vk_db_rollback (self->db);
       return NULL;
     }
   sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) seq);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)seq);
   sqlite3_bind_blob (stmt, 3, entry->hash, VK_HASH_BYTES, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) time_ms);
+  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64)time_ms);
   sqlite3_bind_text (stmt, 5, type, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (cose, NULL), (int) g_bytes_get_size (cose), SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (cose, NULL), (int)g_bytes_get_size (cose), SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       vk_db_set_error (self->db, error, "appending an entry");
@@ -523,7 +519,7 @@ vk_journal_append (VkJournal *self, const VkKeypair *key, const char *type, VkCb
 {
   gint64 now = g_get_real_time () / 1000;
 
-  return vk_journal_append_at (self, key, now > 0 ? (guint64) now : 0, type, body, error);
+  return vk_journal_append_at (self, key, now > 0 ? (guint64)now : 0, type, body, error);
 }
 
 guint64
@@ -557,27 +553,26 @@ vk_journal_get_path (const VkJournal *self)
 GPtrArray *
 vk_journal_dup_entries (VkJournal *self, guint64 after_seq, GError **error)
 {
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_entry_free);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = vk_db_prepare (self->db, "SELECT seq, cose FROM entry WHERE device_id = ?1 AND seq > ?2 ORDER BY seq",
-                        error);
+  stmt = vk_db_prepare (self->db, "SELECT seq, cose FROM entry WHERE device_id = ?1 AND seq > ?2 ORDER BY seq", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) MIN (after_seq, (guint64) G_MAXINT64));
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)MIN (after_seq, (guint64)G_MAXINT64));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autoptr (GError) local_error = NULL;
-      VkEntry *entry = vk_entry_decode (sqlite3_column_blob (stmt, 1),
-                                        (gsize) sqlite3_column_bytes (stmt, 1), &local_error);
+      VkEntry *entry
+          = vk_entry_decode (sqlite3_column_blob (stmt, 1), (gsize)sqlite3_column_bytes (stmt, 1), &local_error);
       if (entry == NULL)
         {
-          g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: stored entry %" G_GINT64_FORMAT " is damaged: %s",
-                       self->path, (gint64) sqlite3_column_int64 (stmt, 0), local_error->message);
+          g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: stored entry %" G_GINT64_FORMAT " is damaged: %s", self->path,
+                       (gint64)sqlite3_column_int64 (stmt, 0), local_error->message);
           return NULL;
         }
       g_ptr_array_add (entries, entry);
@@ -612,15 +607,15 @@ device_info_clear (VkDeviceInfo *info)
   g_clear_pointer (&info->role, g_free);
 }
 
-#define FAIL_AT(entry_, code_, ...)                                                                                  \
-  G_STMT_START                                                                                                       \
-  {                                                                                                                  \
-    g_autofree char *msg_ = g_strdup_printf (__VA_ARGS__);                                                           \
-    report.failed_seq = (entry_)->seq;                                                                               \
-    g_set_error (error, VK_ERROR, (code_), "entry %" G_GUINT64_FORMAT " of device %s: %s", (entry_)->seq,          \
-                 (entry_)->device_id, msg_);                                                                         \
-    goto out;                                                                                                        \
-  }                                                                                                                  \
+#define FAIL_AT(entry_, code_, ...)                                                                                    \
+  G_STMT_START                                                                                                         \
+  {                                                                                                                    \
+    g_autofree char *msg_ = g_strdup_printf (__VA_ARGS__);                                                             \
+    report.failed_seq = (entry_)->seq;                                                                                 \
+    g_set_error (error, VK_ERROR, (code_), "entry %" G_GUINT64_FORMAT " of device %s: %s", (entry_)->seq,              \
+                 (entry_)->device_id, msg_);                                                                           \
+    goto out;                                                                                                          \
+  }                                                                                                                    \
   G_STMT_END
 
 gboolean
@@ -678,10 +673,10 @@ vk_journal_verify (GPtrArray *entries, const guint8 election_id[VK_ELECTION_ID_B
             FAIL_AT (entry, VK_ERROR_CHAIN, "follows entry %" G_GUINT64_FORMAT " (entries missing or out of order)",
                      prev->seq);
           if (memcmp (entry->prev, prev->hash, VK_HASH_BYTES) != 0)
-            FAIL_AT (entry, VK_ERROR_CHAIN, "prev hash does not match the hash of entry %" G_GUINT64_FORMAT,
-                     prev->seq);
+            FAIL_AT (entry, VK_ERROR_CHAIN, "prev hash does not match the hash of entry %" G_GUINT64_FORMAT, prev->seq);
           if (entry->time_ms < prev->time_ms)
-            FAIL_AT (entry, VK_ERROR_CHAIN, "time runs backwards (%" G_GUINT64_FORMAT " ms before entry %" G_GUINT64_FORMAT ")",
+            FAIL_AT (entry, VK_ERROR_CHAIN,
+                     "time runs backwards (%" G_GUINT64_FORMAT " ms before entry %" G_GUINT64_FORMAT ")",
                      prev->time_ms - entry->time_ms, prev->seq);
         }
 

@@ -27,18 +27,19 @@ G_BEGIN_DECLS
 #define VK_ELECTION_ID_BYTES 32
 #define VK_HASH_BYTES 32
 
-typedef struct {
+typedef struct
+{
   guint8 election_id[VK_ELECTION_ID_BYTES];
   char *device_id;
   guint64 seq;
   guint8 prev[VK_HASH_BYTES];
   guint64 time_ms;
   char *type;
-  VkCbor *body;                /* a map with text keys */
-  guint8 hash[VK_HASH_BYTES];  /* SHA-256 of the payload bytes */
+  VkCbor *body;               /* a map with text keys */
+  guint8 hash[VK_HASH_BYTES]; /* SHA-256 of the payload bytes */
   guint8 key_id[VK_KEY_ID_BYTES];
-  GBytes *payload;             /* the deterministic CBOR payload */
-  GBytes *cose;                /* the whole COSE_Sign1 item */
+  GBytes *payload; /* the deterministic CBOR payload */
+  GBytes *cose;    /* the whole COSE_Sign1 item */
 } VkEntry;
 
 /* Parses one COSE_Sign1 journal entry and its payload; checks structure
@@ -46,8 +47,7 @@ typedef struct {
 VkEntry *vk_entry_decode (const guint8 *data, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_entry_free (VkEntry *self);
 /* Verifies the entry's signature with the device's public key. */
-gboolean vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLIC_KEY_BYTES],
-                                    GError **error);
+gboolean vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLIC_KEY_BYTES], GError **error);
 
 /* A CBOR sequence of entries (a journal file, an HTTP body).  name is
  * used in error messages ("journal.vkj: entry 17 at byte 4096: ...").
@@ -92,10 +92,11 @@ gboolean vk_journal_export (VkJournal *self, const char *path, GError **error);
 /* Verification. */
 
 /* What the verifier needs to know about an enrolled device. */
-typedef struct {
+typedef struct
+{
   guint8 public_key[VK_PUBLIC_KEY_BYTES];
   char *role;
-  gint64 area;      /* -1 when the device serves no single area */
+  gint64 area;        /* -1 when the device serves no single area */
   guint64 valid_from; /* ms since the epoch, inclusive */
   guint64 valid_to;   /* ms since the epoch, inclusive; 0 = no end */
 } VkDeviceInfo;
@@ -104,15 +105,17 @@ typedef struct {
  * device is enrolled. */
 typedef gboolean (*VkDeviceLookupFunc) (const char *device_id, VkDeviceInfo *ret_info, gpointer user_data);
 
-typedef enum {
+typedef enum
+{
   VK_VERIFY_DEFAULT = 0,
-  VK_VERIFY_FAST = 1 << 0,          /* signature of the last entry only: prev chains the rest */
-  VK_VERIFY_PARTIAL = 1 << 1,       /* the entries may start after seq 1 (a pushed batch) */
+  VK_VERIFY_FAST = 1 << 0,    /* signature of the last entry only: prev chains the rest */
+  VK_VERIFY_PARTIAL = 1 << 1, /* the entries may start after seq 1 (a pushed batch) */
 } VkVerifyFlags;
 
 /* The first problem found: entry seq (0 when the problem is not one
  * entry's) and a reason, also in the GError. */
-typedef struct {
+typedef struct
+{
   guint64 failed_seq;
   guint64 entries;
   guint64 head_seq;

@@ -19,15 +19,16 @@
 #include "vk-test-util.h"
 
 static const guint8 election_id[VK_ELECTION_ID_BYTES] = {
-  0x45, 0x4c, 0x45, 0x43, 0x54, 0x49, 0x4f, 0x4e, 1, 2, 3, 4, 5, 6, 7, 8,
-  9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+  0x45, 0x4c, 0x45, 0x43, 0x54, 0x49, 0x4f, 0x4e, 1,  2,  3,  4,  5,  6,  7,  8,
+  9,    10,   11,   12,   13,   14,   15,   16,   17, 18, 19, 20, 21, 22, 23, 24,
 };
 
 static const guint8 seed_a[VK_SEED_BYTES] = { 'a', 'a', 'a', 'a' };
 static const guint8 seed_b[VK_SEED_BYTES] = { 'b', 'b', 'b', 'b' };
 
 /* The enrolment the tests verify against: device "bord-1" with key A. */
-typedef struct {
+typedef struct
+{
   const char *device_id;
   const guint8 *public_key;
   guint64 valid_from;
@@ -75,7 +76,8 @@ make_entries (guint n, char **ret_db_path)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (VkCbor) body = checkin_body (100 + i);
-      g_autoptr (VkEntry) entry = vk_journal_append_at (journal, key, 1763452800000 + i * 1000, "checkin", body, &error);
+      g_autoptr (VkEntry) entry
+          = vk_journal_append_at (journal, key, 1763452800000 + i * 1000, "checkin", body, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (entry->seq, ==, i + 1);
     }
@@ -124,8 +126,8 @@ test_journal_append_verify (void)
   vk_sha256 (g_bytes_get_data (first->payload, NULL), g_bytes_get_size (first->payload), digest);
   g_assert_cmpmem (digest, 32, first->hash, 32);
   for (guint i = 1; i < entries->len; i++)
-    g_assert_cmpmem (((VkEntry *) g_ptr_array_index (entries, i))->prev, 32,
-                     ((VkEntry *) g_ptr_array_index (entries, i - 1))->hash, 32);
+    g_assert_cmpmem (((VkEntry *)g_ptr_array_index (entries, i))->prev, 32,
+                     ((VkEntry *)g_ptr_array_index (entries, i - 1))->hash, 32);
 
   /* Reopening continues the chain where it ended. */
   {
@@ -230,7 +232,7 @@ test_journal_tamper_every_bit (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (GPtrArray) parsed = NULL;
 
-      buf[i / 8] ^= (guint8) (1u << (i % 8));
+      buf[i / 8] ^= (guint8)(1u << (i % 8));
       parsed = vk_journal_parse (buf, len, "tampered.vkj", &error);
       if (parsed == NULL)
         {
@@ -246,7 +248,7 @@ test_journal_tamper_every_bit (void)
           g_assert_nonnull (error);
           verify_fail++;
         }
-      buf[i / 8] ^= (guint8) (1u << (i % 8));
+      buf[i / 8] ^= (guint8)(1u << (i % 8));
     }
   g_test_message ("%" G_GSIZE_FORMAT " bits: %u failed to parse, %u failed to verify", len * 8, parse_fail,
                   verify_fail);
@@ -270,7 +272,7 @@ test_journal_truncate (void)
   gsize boundary[4] = { 0 };
 
   for (guint i = 0; i < 3; i++)
-    boundary[i + 1] = boundary[i] + g_bytes_get_size (((VkEntry *) g_ptr_array_index (entries, i))->cose);
+    boundary[i + 1] = boundary[i] + g_bytes_get_size (((VkEntry *)g_ptr_array_index (entries, i))->cose);
   g_assert_cmpuint (boundary[3], ==, len);
 
   for (gsize cut = 1; cut < len; cut++)
@@ -419,7 +421,7 @@ test_journal_time_backwards (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (VkKeypair) key = vk_keypair_new_from_seed (seed_a);
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_entry_free);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   VkEntry *e1, *e2;
   static const guint8 zero[32] = { 0 };
 
@@ -442,7 +444,7 @@ test_journal_fast_mode (void)
   g_autoptr (VkKeypair) key_a = vk_keypair_new_from_seed (seed_a);
   g_autoptr (VkKeypair) key_b = vk_keypair_new_from_seed (seed_b);
   g_autoptr (GPtrArray) entries = make_entries (3, NULL);
-  g_autoptr (GPtrArray) mixed = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_entry_free);
+  g_autoptr (GPtrArray) mixed = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   VkEntry *e1 = g_ptr_array_index (entries, 0);
   VkEntry *e2 = g_ptr_array_index (entries, 1);
   VkEntry *e3 = g_ptr_array_index (entries, 2);
@@ -477,7 +479,7 @@ test_journal_fast_mode (void)
 
   /* A different entry 2, properly signed, no longer chains to entry 3. */
   {
-    g_autoptr (GPtrArray) forked = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_entry_free);
+    g_autoptr (GPtrArray) forked = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
     g_ptr_array_add (forked, vk_entry_decode (g_bytes_get_data (e1->cose, NULL), g_bytes_get_size (e1->cose), NULL));
     g_ptr_array_add (forked, forge_entry (key_a, "bord-1", 2, e1->hash, e2->time_ms, 4242));
     g_ptr_array_add (forked, vk_entry_decode (g_bytes_get_data (e3->cose, NULL), g_bytes_get_size (e3->cose), NULL));
@@ -495,7 +497,7 @@ test_journal_fork (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (VkKeypair) key = vk_keypair_new_from_seed (seed_a);
   g_autoptr (GPtrArray) a = make_entries (4, NULL);
-  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_entry_free);
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   VkEntry *fa = NULL, *fb = NULL;
   VkEntry *e2 = g_ptr_array_index (a, 1);
 
@@ -573,8 +575,8 @@ test_journal_crash (void)
       ssize_t n;
       gint64 deadline;
 
-      g_assert_true (g_spawn_async_with_pipes (NULL, (char **) child_argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
-                                               NULL, &pid, NULL, &out_fd, NULL, &error));
+      g_assert_true (g_spawn_async_with_pipes (NULL, (char **)child_argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                               &pid, NULL, &out_fd, NULL, &error));
       g_assert_no_error (error);
 
       /* Let it run for a random time, reading what it acknowledged. */
