@@ -4,11 +4,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Secret key material lives only in sodium_malloc() memory and is wiped
- * on free.  At rest a secret key is sealed with crypto_secretbox under a
- * key derived from the operator's passphrase with Argon2id
- * (crypto_pwhash); the file records the algorithm tag, key id, salt and
- * limits so that it can be opened with the parameters it was made with.
- * The format is specified in docs/key-format.md.
+ * on free.  At rest a secret key is sealed with XChaCha20-Poly1305
+ * (crypto_aead_xchacha20poly1305_ietf, the secretbox family with
+ * additional data) under a key derived from the operator's passphrase
+ * with Argon2id (crypto_pwhash); the file records the algorithm tag, key
+ * id, salt and limits so that it can be opened with the parameters it was
+ * made with.  The format is specified in docs/key-format.md.
+ *
+ * Every function initialises libsodium itself; vk_crypto_init() is there
+ * for callers that want to fail early.
  */
 #pragma once
 
@@ -31,6 +35,7 @@ typedef struct _VkKeypair VkKeypair;
 /* Fails only if libsodium cannot be initialised (fail closed). */
 gboolean vk_crypto_init (GError **error);
 
+/* These two return NULL only if libsodium cannot be initialised. */
 VkKeypair *vk_keypair_generate (void) G_GNUC_WARN_UNUSED_RESULT;
 /* Deterministic key from a 32-byte seed (RFC 8032 test vectors). */
 VkKeypair *vk_keypair_new_from_seed (const guint8 seed[VK_SEED_BYTES]) G_GNUC_WARN_UNUSED_RESULT;
@@ -53,8 +58,10 @@ gboolean vk_ed25519_verify (const guint8 public_key[VK_PUBLIC_KEY_BYTES], const 
  * say whose key it is before asking for the passphrase. */
 gboolean vk_keypair_save (const VkKeypair *self, const char *path, const char *passphrase, VkKdfStrength strength,
                           const char *role, const char *device_id, GError **error);
-/* VK_ERROR_PASSPHRASE on a wrong passphrase, VK_ERROR_INVALID on a
- * damaged or foreign file (naming the file). */
+/* VK_ERROR_PASSPHRASE on a wrong passphrase (or an altered header, role
+ * or device line: the AEAD cannot tell them apart), VK_ERROR_INVALID on a
+ * damaged or foreign file (naming the file), VK_ERROR_VERSION on a newer
+ * format version, VK_ERROR_NOT_FOUND if there is no file. */
 VkKeypair *vk_keypair_load (const char *path, const char *passphrase, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Reads role and device id from a secret or public key file without the passphrase. */
 gboolean vk_key_file_peek (const char *path, char **ret_role, char **ret_device_id, GError **error);

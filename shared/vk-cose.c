@@ -1,0 +1,224 @@
+/* vk-cose.c: COSE_Sign1 (RFC 9052 §4.2) with EdDSA over Ed25519.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * valgkit uses exactly one shape of COSE_Sign1, and the decoder accepts
+ * nothing else.  A verifier that tolerated other algorithms, extra
+ * headers or detached payloads would widen what an attacker may send to
+ * every count server and auditor; one fixed shape keeps the check a few
+ * comparisons.  Because the whole item is deterministic CBOR, the bytes
+ * of a signed entry are also unique, which the journal's hash chain
+ * relies on.
+ */
+#include <string.h>
+
+#include "vk-cbor.h"
+#include "vk-cose.h"
+#include "vk-error.h"
+
+/* The protected header: the deterministic encoding of {1: -8}
+ * (alg: EdDSA). */
+static const guint8 protected_header[] = { 0xa1, 0x01, 0x27 };
+
+#define COSE_HEADER_KID 4
+
+GBytes *
+vk_cose_sig_structure (const guint8 *payload, gsize payload_len)
+{
+  g_autoptr (VkCbor) sig = vk_cbor_new_array ();
+
+  g_return_val_if_fail (payload != NULL || payload_len == 0, NULL);
+
+  /* RFC 9052 §4.4: [context, body_protected, external_aad, payload]. */
+  vk_cbor_array_append (sig, vk_cbor_new_text ("Signature1", -1));
+  vk_cbor_array_append (sig, vk_cbor_new_bytes (protected_header, sizeof protected_header));
+  vk_cbor_array_append (sig, vk_cbor_new_bytes (NULL, 0));
+  vk_cbor_array_append (sig, vk_cbor_new_bytes (payload, payload_len));
+  return vk_cbor_encode (sig);
+}
+
+GBytes *
+vk_cose_sign1_create (const guint8 *payload, gsize payload_len, const VkKeypair *key, GError **error)
+{
+  g_autoptr (GBytes) to_sign = NULL;
+  guint8 signature[VK_SIGNATURE_BYTES];
+  g_autoptr (VkCbor) array = NULL;
+  g_autoptr (VkCbor) item = NULL;
+  VkCbor *unprotected;
+
+  g_return_val_if_fail (payload != NULL || payload_len == 0, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  to_sign = vk_cose_sig_structure (payload, payload_len);
+  if (!vk_keypair_sign (key, g_bytes_get_data (to_sign, NULL), g_bytes_get_size (to_sign), signature, error))
+    return NULL;
+
+  unprotected = vk_cbor_new_map ();
+  vk_cbor_map_insert (unprotected, vk_cbor_new_uint (COSE_HEADER_KID),
+                      vk_cbor_new_bytes (vk_keypair_get_key_id (key), VK_KEY_ID_BYTES));
+  array = vk_cbor_new_array ();
+  vk_cbor_array_append (array, vk_cbor_new_bytes (protected_header, sizeof protected_header));
+  vk_cbor_array_append (array, unprotected);
+  vk_cbor_array_append (array, vk_cbor_new_bytes (payload, payload_len));
+  vk_cbor_array_append (array, vk_cbor_new_bytes (signature, sizeof signature));
+  item = vk_cbor_new_tag (VK_COSE_TAG_SIGN1, g_steal_pointer (&array));
+  return vk_cbor_encode (item);
+}
+
+static gboolean
+invalid (GError **error, const char *what)
+{
+  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "COSE_Sign1: %s", what);
+  return FALSE;
+}
+
+/* A byte string of exactly len bytes (any length if len is -1). */
+static const guint8 *
+get_bytes (const VkCbor *item, gssize len, gsize *ret_len)
+{
+  gsize n;
+  const guint8 *data;
+
+  if (vk_cbor_get_type (item) != VK_CBOR_BYTES)
+    return NULL;
+  data = vk_cbor_get_bytes (item, &n);
+  if (len >= 0 && n != (gsize)len)
+    return NULL;
+  if (ret_len != NULL)
+    *ret_len = n;
+  return data;
+}
+
+static gboolean
+check_shape (const VkCbor *item, VkCoseSign1 *out, GError **error)
+{
+  const VkCbor *array;
+  const VkCbor *unprotected;
+  const VkCbor *kid_key;
+  const guint8 *data;
+  gsize len;
+
+  if (vk_cbor_get_type (item) != VK_CBOR_TAG || vk_cbor_get_tag (item) != VK_COSE_TAG_SIGN1)
+    return invalid (error, "not an item with tag 18");
+  array = vk_cbor_get_tag_content (item);
+  if (vk_cbor_get_type (array) != VK_CBOR_ARRAY || vk_cbor_array_get_length (array) != 4)
+    return invalid (error, "tag 18 does not hold an array of 4 items");
+
+  /* Comparing the bytes checks the whole map: any other algorithm or any
+   * extra protected header gives other bytes. */
+  data = get_bytes (vk_cbor_array_get (array, 0), sizeof protected_header, NULL);
+  if (data == NULL || memcmp (data, protected_header, sizeof protected_header) != 0)
+    return invalid (error, "protected header is not {1: -8} (EdDSA)");
+
+  unprotected = vk_cbor_array_get (array, 1);
+  if (vk_cbor_get_type (unprotected) != VK_CBOR_MAP || vk_cbor_map_get_length (unprotected) != 1)
+    return invalid (error, "unprotected header is not a map with only the key id");
+  kid_key = vk_cbor_map_get_key (unprotected, 0);
+  if (vk_cbor_get_type (kid_key) != VK_CBOR_UINT || vk_cbor_get_uint (kid_key) != COSE_HEADER_KID)
+    return invalid (error, "unprotected header has no key id (label 4)");
+  data = get_bytes (vk_cbor_map_get_value (unprotected, 0), VK_KEY_ID_BYTES, NULL);
+  if (data == NULL)
+    return invalid (error, "key id is not an 8-byte byte string");
+  memcpy (out->key_id, data, VK_KEY_ID_BYTES);
+
+  data = get_bytes (vk_cbor_array_get (array, 2), -1, &len);
+  if (data == NULL)
+    return invalid (error, "payload is not a byte string");
+  out->payload = g_bytes_new (data, len);
+
+  data = get_bytes (vk_cbor_array_get (array, 3), VK_SIGNATURE_BYTES, NULL);
+  if (data == NULL)
+    return invalid (error, "signature is not a 64-byte byte string");
+  memcpy (out->signature, data, VK_SIGNATURE_BYTES);
+  return TRUE;
+}
+
+VkCoseSign1 *
+vk_cose_sign1_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed, GError **error)
+{
+  g_autoptr (VkCoseSign1) self = NULL;
+  g_autoptr (VkCbor) item = NULL;
+  gsize consumed = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* CBOR-level errors keep their codes (VK_ERROR_TRUNCATED tells a
+   * reader that a journal file ends mid-entry). */
+  item = vk_cbor_decode_prefix (data, len, &consumed, error);
+  if (item == NULL)
+    {
+      g_prefix_error (error, "COSE_Sign1: ");
+      return NULL;
+    }
+
+  self = g_new0 (VkCoseSign1, 1);
+  if (!check_shape (item, self, error))
+    return NULL;
+  self->encoded = g_bytes_new (data, consumed);
+  if (ret_consumed != NULL)
+    *ret_consumed = consumed;
+  return g_steal_pointer (&self);
+}
+
+VkCoseSign1 *
+vk_cose_sign1_decode (const guint8 *data, gsize len, GError **error)
+{
+  gsize consumed = 0;
+  g_autoptr (VkCoseSign1) self = vk_cose_sign1_decode_prefix (data, len, &consumed, error);
+
+  if (self == NULL)
+    return NULL;
+  if (consumed != len)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "COSE_Sign1: trailing bytes after the item, from byte offset %" G_GSIZE_FORMAT, consumed);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+gboolean
+vk_cose_sign1_verify (const VkCoseSign1 *self, const guint8 public_key[VK_PUBLIC_KEY_BYTES], GError **error)
+{
+  guint8 key_id[VK_KEY_ID_BYTES];
+  g_autoptr (GBytes) to_verify = NULL;
+  gsize payload_len;
+  const guint8 *payload;
+
+  g_return_val_if_fail (self != NULL && self->payload != NULL, FALSE);
+  g_return_val_if_fail (public_key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  vk_key_id_from_public_key (public_key, key_id);
+  if (memcmp (key_id, self->key_id, VK_KEY_ID_BYTES) != 0)
+    {
+      g_autofree char *want = vk_hex_encode (key_id, VK_KEY_ID_BYTES);
+      g_autofree char *have = vk_hex_encode (self->key_id, VK_KEY_ID_BYTES);
+
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "COSE_Sign1: signed by key %s, not by key %s", have, want);
+      return FALSE;
+    }
+
+  payload = g_bytes_get_data (self->payload, &payload_len);
+  to_verify = vk_cose_sig_structure (payload, payload_len);
+  if (!vk_ed25519_verify (public_key, g_bytes_get_data (to_verify, NULL), g_bytes_get_size (to_verify),
+                          self->signature))
+    {
+      g_set_error_literal (error, VK_ERROR, VK_ERROR_SIGNATURE, "COSE_Sign1: the signature does not verify");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+vk_cose_sign1_free (VkCoseSign1 *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->payload, g_bytes_unref);
+  g_clear_pointer (&self->encoded, g_bytes_unref);
+  g_free (self);
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+# package_verify.py: an independent verifier of a valgkit election package.
+#
+# Copyright 2026 The valgkit authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Written from docs/package-format.md alone, with Python's sqlite3 and
+# hashlib plus python3-cbor2 and python3-nacl.  It recomputes the election
+# id from the tables, checks the package signature and every enrolment,
+# and prints:
+#   election_id <hex>
+#   device <id> <role> <area or -> <public key hex> <valid_from> <valid_to>
+# Exit status 0 when the package verifies, 1 with the reason on stderr.
+import hashlib
+import sqlite3
+import sys
+
+import cbor2
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
+
+SECTIONS = [
+    ("election", "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats FROM election"),
+    ("lists", "SELECT id, position, letter, name, form FROM list ORDER BY id"),
+    ("candidates",
+     "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id"),
+    ("valgforbund", "SELECT id, name FROM valgforbund ORDER BY id"),
+    ("areas", "SELECT number, name, dagi_id, eligible FROM area ORDER BY number"),
+    ("voters", "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer"),
+]
+
+
+def fail(msg):
+    print(msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def section_items(db, name, sql):
+    rows = [list(r) for r in db.execute(sql)]
+    if name == "election":
+        if len(rows) != 1:
+            fail("election: expected one row")
+        return rows[0]
+    if name == "valgforbund":
+        for r in rows:
+            r.append([m for (m,) in db.execute(
+                "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position", (r[0],))])
+    return rows
+
+
+def cose_sign1_verify(item, public_key):
+    """Returns the payload of a valgkit COSE_Sign1 that verifies under public_key."""
+    obj = cbor2.loads(item)
+    if not isinstance(obj, cbor2.CBORTag) or obj.tag != 18 or len(obj.value) != 4:
+        fail("not a COSE_Sign1")
+    protected, unprotected, payload, signature = obj.value
+    if cbor2.loads(protected) != {1: -8}:
+        fail("protected header is not {1: -8}")
+    if unprotected.get(4) != hashlib.sha256(public_key).digest()[:8]:
+        fail("key id does not match the election key")
+    sig_structure = cbor2.dumps(["Signature1", protected, b"", payload])
+    try:
+        VerifyKey(public_key).verify(sig_structure, signature)
+    except BadSignatureError:
+        fail("signature does not verify")
+    return payload
+
+
+def main():
+    # Read-only, and never let the file run code: plain sqlite3 is enough.
+    db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+    db.text_factory = lambda b: b.decode("utf-8")
+    if db.execute("PRAGMA application_id").fetchone()[0] != 0x564B5047:
+        fail("not a valgkit package (application_id)")
+    if db.execute("PRAGMA user_version").fetchone()[0] != 1:
+        fail("unknown schema version")
+    fmt, election_id, election_key, signature = db.execute(
+        "SELECT format, election_id, election_key, signature FROM package WHERE id = 1").fetchone()
+    if fmt != "valgkit-package-v1":
+        fail("unknown format")
+
+    digests = []
+    for name, sql in SECTIONS:
+        digests.append(hashlib.sha256(cbor2.dumps(section_items(db, name, sql))).digest())
+    computed = hashlib.sha256(cbor2.dumps(["valgkit-package-v1", election_key] + digests)).digest()
+    if computed != election_id:
+        fail("content does not match the election id")
+    if cose_sign1_verify(signature, election_key) != cbor2.dumps(["valgkit-package", election_id]):
+        fail("package signature is over another statement")
+    print("election_id", election_id.hex())
+
+    for row in db.execute(
+            "SELECT device_id, role, area, public_key, valid_from, valid_to, enrolment FROM device ORDER BY device_id"):
+        device_id, role, area, key, valid_from, valid_to, enrolment = row
+        statement = cbor2.loads(cose_sign1_verify(enrolment, election_key))
+        expected = {"election": election_id, "device": device_id, "role": role, "area": area, "key": key,
+                    "valid_from": valid_from, "valid_to": valid_to}
+        if statement != expected:
+            fail(f"device {device_id}: columns differ from the signed enrolment")
+        print("device", device_id, role, "-" if area is None else area, key.hex(), valid_from, valid_to)
+
+
+main()

@@ -1,0 +1,107 @@
+/* test-package-interop.c: an election package checked by an independent verifier.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test/interop/package_verify.py recomputes the election id and checks
+ * the signatures with Python's sqlite3, cbor2 and PyNaCl, following
+ * docs/package-format.md only.  If it agrees with valgkit, the spec is
+ * complete and the C code follows it.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "vk-error.h"
+#include "vk-fake.h"
+#include "vk-package.h"
+#include "vk-test-util.h"
+
+static int
+run_verifier (const char *path, char **ret_out, char **ret_err)
+{
+  const char *python = g_getenv ("PYTHON3");
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "package_verify.py", NULL);
+  const char *argv[] = { python, script, path, NULL };
+
+  g_assert_nonnull (python);
+  return vk_test_spawn (argv, ret_out, ret_err);
+}
+
+static void
+test_package_interop (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kandidatdata = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
+  g_autofree char *areas = vk_test_data_path ("Aarhus", "fintaelling", NULL);
+  g_autofree char *dir = NULL, *path = NULL, *out = NULL, *err = NULL, *id_hex = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkVoterList) voters = NULL;
+  g_autoptr (VkKeypair) key = vk_keypair_generate ();
+  g_autoptr (VkPackage) pkg = NULL;
+  g_autoptr (GPtrArray) devices = NULL;
+  sqlite3 *db = NULL;
+  int status;
+
+  if (kandidatdata == NULL || areas == NULL)
+    return;
+  election = vk_election_import_kandidatdata (kandidatdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (election, areas, &error));
+  election->seats = 31;
+  voters = vk_voters_generate_for_election (election, 25, 11);
+  dir = vk_test_tmpdir ();
+  path = g_build_filename (dir, "aarhus.vkp", NULL);
+  pkg = vk_package_create (path, election, voters, key, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr (VkKeypair) dev = vk_keypair_generate ();
+      g_autofree char *id = g_strdup_printf ("enhed-%u-æøå", i);
+      guint area = i == 3 ? VK_PACKAGE_NO_AREA : ((VkArea *)g_ptr_array_index (election->areas, i))->number;
+
+      g_assert_true (vk_package_enroll (pkg, key, id, i == 3 ? "server" : "valgbord", area,
+                                        vk_keypair_get_public_key (dev), 1000 * i, G_GUINT64_CONSTANT (1) << 40,
+                                        &error));
+      g_assert_no_error (error);
+    }
+
+  id_hex = vk_hex_encode (vk_package_get_election_id (pkg), VK_ELECTION_ID_BYTES);
+  g_string_append_printf (expected, "election_id %s\n", id_hex);
+  devices = vk_package_list_devices (pkg);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const VkDevice *d = g_ptr_array_index (devices, i);
+      g_autofree char *key_hex = vk_hex_encode (d->public_key, 32);
+      g_autofree char *area = d->area == VK_PACKAGE_NO_AREA ? g_strdup ("-") : g_strdup_printf ("%u", d->area);
+
+      g_string_append_printf (expected, "device %s %s %s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+                              d->device_id, d->role, area, key_hex, d->valid_from, d->valid_to);
+    }
+  g_clear_pointer (&pkg, vk_package_free);
+
+  status = run_verifier (path, &out, &err);
+  if (status != 0)
+    g_error ("package_verify.py failed: %s", err);
+  g_assert_cmpstr (out, ==, expected->str);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The independent verifier also rejects a changed voter. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE voter SET address = 'Skovvej 2' WHERE loebenummer = 5", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  status = run_verifier (path, &out, &err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "content does not match"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/package/interop", test_package_interop);
+  return g_test_run ();
+}
