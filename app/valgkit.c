@@ -1,21 +1,106 @@
-/* valgkit.c: the command-line tool.
+/* valgkit.c: the command-line tool's front door.
  *
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
-#include <glib.h>
+#include <glib/gi18n.h>
+
+#include "cmd-mandates.h"
+#include "vk-cli.h"
+#include "vk-error.h"
+#include "vk-keys.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "election", vk_cmd_election, "import an election into a signed package; list its devices" },
+  { "key", vk_cmd_key, "create a device or election key" },
+  { "enroll", vk_cmd_enroll, "enrol a device in an election package" },
+  { "journal", vk_cmd_journal, "verify or show journals" },
+  { "mandates", vk_cmd_mandates, "compute the seat allocation from valg.dk result files" },
+  { "demo", vk_cmd_demo, "run a demonstration election" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: valgkit COMMAND [OPTIONS…]\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun 'valgkit COMMAND --help' for a command's options.\n");
+}
+
+int
+vk_cli_fail (const char *cmd, const GError *error)
+{
+  fprintf (stderr, "valgkit %s: %s\n", cmd, error->message);
+  if (error->domain == VK_ERROR
+      && (error->code == VK_ERROR_SIGNATURE || error->code == VK_ERROR_CHAIN || error->code == VK_ERROR_FORK
+          || error->code == VK_ERROR_KEY))
+    return VK_EXIT_FAILED;
+  if (error->domain == VK_ERROR && error->code == VK_ERROR_TIE)
+    return VK_EXIT_TIE;
+  return VK_EXIT_USAGE;
+}
+
+gboolean
+vk_cli_parse (GOptionContext *context, int *argc, char ***argv, const char *cmd)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "valgkit %s: %s\n", cmd, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 int
 main (int argc, char **argv)
 {
+  g_autoptr (GError) error = NULL;
+
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (!vk_crypto_init (&error))
+    {
+      fprintf (stderr, "valgkit: %s\n", error->message);
+      return VK_EXIT_FAILED;
+    }
+
   if (argc < 2)
     {
-      fprintf (stderr, "usage: valgkit COMMAND [ARGS…]\n");
-      return 2;
+      usage (stderr);
+      return VK_EXIT_USAGE;
     }
-  return 0;
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return VK_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("valgkit %s\n", PACKAGE_VERSION);
+      return VK_EXIT_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, "valgkit: unknown command '%s'\n\n", argv[1]);
+  usage (stderr);
+  return VK_EXIT_USAGE;
 }

@@ -24,7 +24,7 @@ vk_qr_encode (const guint8 *data, gsize len, guint *ret_width, GError **error)
       return NULL;
     }
 
-  code = QRcode_encodeData ((int) len, data, 0, QR_ECLEVEL_M);
+  code = QRcode_encodeData ((int)len, data, 0, QR_ECLEVEL_M);
   if (code == NULL)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
@@ -32,14 +32,14 @@ vk_qr_encode (const guint8 *data, gsize len, guint *ret_width, GError **error)
       return NULL;
     }
 
-  n = (gsize) code->width * (gsize) code->width;
-  modules = g_byte_array_sized_new ((guint) n);
+  n = (gsize)code->width * (gsize)code->width;
+  modules = g_byte_array_sized_new ((guint)n);
   for (gsize i = 0; i < n; i++)
     {
       guint8 dark = code->data[i] & 1;
       g_byte_array_append (modules, &dark, 1);
     }
-  *ret_width = (guint) code->width;
+  *ret_width = (guint)code->width;
   QRcode_free (code);
 
   return g_byte_array_free_to_bytes (modules);

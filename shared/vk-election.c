@@ -9,6 +9,7 @@
 
 #include "vk-election.h"
 #include "vk-error.h"
+#include "vk-json-private.h"
 
 static void
 candidate_free (VkCandidate *c)
@@ -262,186 +263,6 @@ vk_election_lookup_area (const VkElection *self, guint number)
   return NULL;
 }
 
-/* ---- JSON helpers ------------------------------------------------------
- *
- * Every getter takes the file name and the JSON path of the object it
- * reads from, so that an error can say exactly which field was bad, as in
- * "kandidat-data.json: Kandidatlister[3].Kandidater[2].Id: missing".
- */
-
-static gboolean
-json_fail (GError **error, const char *file, const char *path, const char *member, const char *what)
-{
-  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s%s%s: %s", file, path, *path != '\0' ? "." : "", member, what);
-  return FALSE;
-}
-
-static JsonNode *
-json_member (JsonObject *obj, const char *member)
-{
-  if (!json_object_has_member (obj, member))
-    return NULL;
-  return json_object_get_member (obj, member);
-}
-
-static gboolean
-json_get_string (JsonObject *obj, const char *file, const char *path, const char *member, gboolean required, char **ret,
-                 GError **error)
-{
-  JsonNode *n = json_member (obj, member);
-
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    {
-      if (required)
-        return json_fail (error, file, path, member, "missing");
-      *ret = g_strdup ("");
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return json_fail (error, file, path, member, "expected a string");
-  *ret = g_strdup (json_node_get_string (n));
-  return TRUE;
-}
-
-/* Identifiers appear both as strings ("389203") and as numbers (702460)
- * in valg.dk's files; both are read as a string. */
-static gboolean
-json_get_id (JsonObject *obj, const char *file, const char *path, const char *member, gboolean required, char **ret,
-             GError **error)
-{
-  JsonNode *n = json_member (obj, member);
-
-  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64)
-    {
-      *ret = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
-      return TRUE;
-    }
-  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) != G_TYPE_STRING)
-    return json_fail (error, file, path, member, "expected a string or an integer");
-  return json_get_string (obj, file, path, member, required, ret, error);
-}
-
-static gboolean
-json_get_uint (JsonObject *obj, const char *file, const char *path, const char *member, guint *ret, GError **error)
-{
-  JsonNode *n = json_member (obj, member);
-  gint64 v;
-
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return json_fail (error, file, path, member, "missing");
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
-    return json_fail (error, file, path, member, "expected an integer");
-  v = json_node_get_int (n);
-  if (v < 0 || v > G_MAXUINT)
-    return json_fail (error, file, path, member, "integer out of range");
-  *ret = (guint)v;
-  return TRUE;
-}
-
-static JsonArray *
-json_get_array (JsonObject *obj, const char *file, const char *path, const char *member, GError **error)
-{
-  JsonNode *n = json_member (obj, member);
-
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    {
-      json_fail (error, file, path, member, "missing");
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (n))
-    {
-      json_fail (error, file, path, member, "expected an array");
-      return NULL;
-    }
-  return json_node_get_array (n);
-}
-
-static JsonObject *
-json_array_get_obj (JsonArray *arr, guint i, const char *file, const char *path, GError **error)
-{
-  JsonNode *n = json_array_get_element (arr, i);
-
-  if (!JSON_NODE_HOLDS_OBJECT (n))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s[%u]: expected an object", file, path, i);
-      return NULL;
-    }
-  return json_node_get_object (n);
-}
-
-/* TRUE when the text ends inside a string or with an object or array
- * still open. */
-static gboolean
-json_is_cut_short (const char *text, gsize len)
-{
-  gssize depth = 0;
-  gboolean in_string = FALSE, escape = FALSE, seen = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char ch = text[i];
-      if (in_string)
-        {
-          if (escape)
-            escape = FALSE;
-          else if (ch == '\\')
-            escape = TRUE;
-          else if (ch == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (ch == '"')
-        in_string = TRUE;
-      else if (ch == '{' || ch == '[')
-        depth++, seen = TRUE;
-      else if (ch == '}' || ch == ']')
-        depth--;
-    }
-  return in_string || (seen && depth > 0);
-}
-
-static JsonObject *
-load_json_object (const char *path, JsonParser **ret_parser, GError **error)
-{
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-  JsonNode *root;
-
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
-  if (len == 0)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_TRUNCATED, "%s: empty file", display);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, contents, (gssize)len, &local_error))
-    {
-      /* json-glib reports "<data>:line:column: message"; the file name
-       * replaces "<data>".  Input that ends inside an open string, object
-       * or array was cut short, which is reported as truncation. */
-      const char *msg = local_error->message;
-      if (g_str_has_prefix (msg, "<data>:"))
-        msg += strlen ("<data>:");
-      g_set_error (error, VK_ERROR, json_is_cut_short (contents, len) ? VK_ERROR_TRUNCATED : VK_ERROR_INVALID, "%s:%s",
-                   display, msg);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the top level is not a JSON object", display);
-      return NULL;
-    }
-  *ret_parser = g_steal_pointer (&parser);
-  return json_node_get_object (root);
-}
-
 static gboolean
 digits (const char *s, guint n, unsigned *ret)
 {
@@ -513,17 +334,17 @@ import_candidate (VkElection *self, VkList *list, JsonObject *obj, const char *f
   guint position = 0;
   VkCandidate *c;
 
-  if (!json_get_id (obj, file, path, "Id", TRUE, &id, error)
-      || !json_get_uint (obj, file, path, "Stemmeseddelsplacering", &position, error)
-      || !json_get_string (obj, file, path, "Navn", TRUE, &name, error)
-      || !json_get_string (obj, file, path, "Stemmeseddelnavn", FALSE, &ballot_name, error)
-      || !json_get_string (obj, file, path, "Stilling", FALSE, &occupation, error)
-      || !json_get_string (obj, file, path, "BopaelPaaStemmeseddel", FALSE, &residence, error))
+  if (!vk_json_get_id (obj, file, path, "Id", TRUE, &id, error)
+      || !vk_json_get_uint (obj, file, path, "Stemmeseddelsplacering", &position, error)
+      || !vk_json_get_string (obj, file, path, "Navn", TRUE, &name, error)
+      || !vk_json_get_string (obj, file, path, "Stemmeseddelnavn", FALSE, &ballot_name, error)
+      || !vk_json_get_string (obj, file, path, "Stilling", FALSE, &occupation, error)
+      || !vk_json_get_string (obj, file, path, "BopaelPaaStemmeseddel", FALSE, &residence, error))
     return FALSE;
   if (*id == '\0')
-    return json_fail (error, file, path, "Id", "empty");
+    return vk_json_fail (error, file, path, "Id", "empty");
   if (vk_election_lookup_candidate (self, id) != NULL)
-    return json_fail (error, file, path, "Id", "duplicate candidate id");
+    return vk_json_fail (error, file, path, "Id", "duplicate candidate id");
   c = vk_election_add_candidate (self, list, id, name, *ballot_name != '\0' ? ballot_name : name, position);
   g_free (c->occupation);
   c->occupation = g_steal_pointer (&occupation);
@@ -542,16 +363,16 @@ import_list (VkElection *self, JsonObject *obj, const char *file, const char *pa
   JsonArray *cands;
   VkList *l;
 
-  if (!json_get_id (obj, file, path, "KandidatlisteId", TRUE, &id, error)
-      || !json_get_uint (obj, file, path, "Stemmeseddelsplacering", &position, error)
-      || !json_get_string (obj, file, path, "Bogstavbetegnelse", FALSE, &letter, error)
-      || !json_get_string (obj, file, path, "Navn", TRUE, &name, error)
-      || !json_get_string (obj, file, path, "Opstillingsform", TRUE, &form_str, error))
+  if (!vk_json_get_id (obj, file, path, "KandidatlisteId", TRUE, &id, error)
+      || !vk_json_get_uint (obj, file, path, "Stemmeseddelsplacering", &position, error)
+      || !vk_json_get_string (obj, file, path, "Bogstavbetegnelse", FALSE, &letter, error)
+      || !vk_json_get_string (obj, file, path, "Navn", TRUE, &name, error)
+      || !vk_json_get_string (obj, file, path, "Opstillingsform", TRUE, &form_str, error))
     return FALSE;
   if (*id == '\0')
-    return json_fail (error, file, path, "KandidatlisteId", "empty");
+    return vk_json_fail (error, file, path, "KandidatlisteId", "empty");
   if (vk_election_lookup_list (self, id) != NULL)
-    return json_fail (error, file, path, "KandidatlisteId", "duplicate list id");
+    return vk_json_fail (error, file, path, "KandidatlisteId", "duplicate list id");
   if (g_ascii_strcasecmp (form_str, "Sideordnet") == 0)
     form = VK_LIST_SIDEORDNET;
   else if (g_ascii_strcasecmp (form_str, "Partiliste") == 0)
@@ -559,16 +380,16 @@ import_list (VkElection *self, JsonObject *obj, const char *file, const char *pa
   else
     {
       g_autofree char *what = g_strdup_printf ("unknown value \"%s\" (expected Sideordnet or Partiliste)", form_str);
-      return json_fail (error, file, path, "Opstillingsform", what);
+      return vk_json_fail (error, file, path, "Opstillingsform", what);
     }
-  cands = json_get_array (obj, file, path, "Kandidater", error);
+  cands = vk_json_get_array (obj, file, path, "Kandidater", error);
   if (cands == NULL)
     return FALSE;
   l = vk_election_add_list (self, id, letter, name, position, form);
   for (guint i = 0; i < json_array_get_length (cands); i++)
     {
       g_autofree char *ipath = g_strdup_printf ("%s[%u]", cpath, i);
-      JsonObject *cobj = json_array_get_obj (cands, i, file, cpath, error);
+      JsonObject *cobj = vk_json_array_get_obj (cands, i, file, cpath, error);
       if (cobj == NULL || !import_candidate (self, l, cobj, file, ipath, error))
         return FALSE;
     }
@@ -605,7 +426,7 @@ vk_election_import_kandidatdata (const char *path, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  root = load_json_object (path, &parser, error);
+  root = vk_json_load_object (path, &parser, error);
   if (root == NULL)
     return NULL;
   file = g_filename_display_name (path);
@@ -613,32 +434,32 @@ vk_election_import_kandidatdata (const char *path, GError **error)
 
   g_clear_pointer (&self->municipality, g_free);
   g_clear_pointer (&self->municipality_dagi_id, g_free);
-  if (!json_get_string (root, file, "", "Kommune", TRUE, &self->municipality, error)
-      || !json_get_id (root, file, "", "KommuneDagiId", FALSE, &self->municipality_dagi_id, error)
-      || !json_get_string (root, file, "", "Valgdag", TRUE, &valgdag, error)
-      || !json_get_string (root, file, "", "Valgart", TRUE, &valgart, error))
+  if (!vk_json_get_string (root, file, "", "Kommune", TRUE, &self->municipality, error)
+      || !vk_json_get_id (root, file, "", "KommuneDagiId", FALSE, &self->municipality_dagi_id, error)
+      || !vk_json_get_string (root, file, "", "Valgdag", TRUE, &valgdag, error)
+      || !vk_json_get_string (root, file, "", "Valgart", TRUE, &valgart, error))
     return NULL;
   g_clear_pointer (&self->date, g_free);
   if (!parse_valgdag (valgdag, &self->date))
     {
       g_autofree char *what = g_strdup_printf ("invalid date \"%s\" (expected DD-MM-YYYY)", valgdag);
-      json_fail (error, file, "", "Valgdag", what);
+      vk_json_fail (error, file, "", "Valgdag", what);
       return NULL;
     }
   if (!parse_valgart (valgart, &self->type))
     {
       g_autofree char *what = g_strdup_printf ("unknown election type \"%s\"", valgart);
-      json_fail (error, file, "", "Valgart", what);
+      vk_json_fail (error, file, "", "Valgart", what);
       return NULL;
     }
 
-  lists = json_get_array (root, file, "", "Kandidatlister", error);
+  lists = vk_json_get_array (root, file, "", "Kandidatlister", error);
   if (lists == NULL)
     return NULL;
   for (guint i = 0; i < json_array_get_length (lists); i++)
     {
       g_autofree char *lpath = g_strdup_printf ("Kandidatlister[%u]", i);
-      JsonObject *lobj = json_array_get_obj (lists, i, file, "Kandidatlister", error);
+      JsonObject *lobj = vk_json_array_get_obj (lists, i, file, "Kandidatlister", error);
       if (lobj == NULL || !import_list (self, lobj, file, lpath, error))
         return NULL;
     }
@@ -652,7 +473,7 @@ vk_election_import_kandidatdata (const char *path, GError **error)
   if (json_object_has_member (root, "Valgforbund")
       && !JSON_NODE_HOLDS_NULL (json_object_get_member (root, "Valgforbund")))
     {
-      vfs = json_get_array (root, file, "", "Valgforbund", error);
+      vfs = vk_json_get_array (root, file, "", "Valgforbund", error);
       if (vfs == NULL)
         return NULL;
       for (guint i = 0; i < json_array_get_length (vfs); i++)
@@ -660,20 +481,20 @@ vk_election_import_kandidatdata (const char *path, GError **error)
           g_autofree char *vpath = g_strdup_printf ("Valgforbund[%u]", i);
           g_autofree char *idspath = g_strdup_printf ("%s.KandidatlisteId", vpath);
           g_autofree char *id = NULL, *name = NULL;
-          JsonObject *vobj = json_array_get_obj (vfs, i, file, "Valgforbund", error);
+          JsonObject *vobj = vk_json_array_get_obj (vfs, i, file, "Valgforbund", error);
           JsonArray *ids;
           VkValgforbund *vf;
 
-          if (vobj == NULL || !json_get_id (vobj, file, vpath, "ValgforbundId", TRUE, &id, error)
-              || !json_get_string (vobj, file, vpath, "Navn", FALSE, &name, error))
+          if (vobj == NULL || !vk_json_get_id (vobj, file, vpath, "ValgforbundId", TRUE, &id, error)
+              || !vk_json_get_string (vobj, file, vpath, "Navn", FALSE, &name, error))
             return NULL;
           for (guint k = 0; k < self->valgforbund->len; k++)
             if (g_strcmp0 (((VkValgforbund *)g_ptr_array_index (self->valgforbund, k))->id, id) == 0)
               {
-                json_fail (error, file, vpath, "ValgforbundId", "duplicate valgforbund id");
+                vk_json_fail (error, file, vpath, "ValgforbundId", "duplicate valgforbund id");
                 return NULL;
               }
-          ids = json_get_array (vobj, file, vpath, "KandidatlisteId", error);
+          ids = vk_json_get_array (vobj, file, vpath, "KandidatlisteId", error);
           if (ids == NULL)
             return NULL;
           vf = vk_election_add_valgforbund (self, id, name);
@@ -747,21 +568,21 @@ vk_election_import_areas_dir (VkElection *self, const char *dir, GError **error)
       g_autoptr (JsonParser) parser = NULL;
       g_autofree char *name = NULL, *dagi = NULL, *kcode = NULL;
       guint number = 0, eligible = 0;
-      JsonObject *root = load_json_object (path, &parser, error);
+      JsonObject *root = vk_json_load_object (path, &parser, error);
       VkArea *a;
 
-      if (root == NULL || !json_get_uint (root, file, "", "AfstemningsområdeNummer", &number, error)
-          || !json_get_string (root, file, "", "Afstemningsområde", TRUE, &name, error)
-          || !json_get_id (root, file, "", "AfstemningsområdeDagiId", FALSE, &dagi, error)
-          || !json_get_uint (root, file, "", "AntalStemmeberettigedeVælgere", &eligible, error)
-          || !json_get_id (root, file, "", "Kommunekode", FALSE, &kcode, error))
+      if (root == NULL || !vk_json_get_uint (root, file, "", "AfstemningsområdeNummer", &number, error)
+          || !vk_json_get_string (root, file, "", "Afstemningsområde", TRUE, &name, error)
+          || !vk_json_get_id (root, file, "", "AfstemningsområdeDagiId", FALSE, &dagi, error)
+          || !vk_json_get_uint (root, file, "", "AntalStemmeberettigedeVælgere", &eligible, error)
+          || !vk_json_get_id (root, file, "", "Kommunekode", FALSE, &kcode, error))
         goto fail;
       if (*kcode != '\0')
         {
           if (*code != '\0' && strcmp (code, kcode) != 0)
             {
               g_autofree char *what = g_strdup_printf ("municipality %s, expected %s", kcode, code);
-              json_fail (error, file, "", "Kommunekode", what);
+              vk_json_fail (error, file, "", "Kommunekode", what);
               goto fail;
             }
           g_free (code);
@@ -770,7 +591,7 @@ vk_election_import_areas_dir (VkElection *self, const char *dir, GError **error)
       for (guint k = 0; k < added->len; k++)
         if (((VkArea *)g_ptr_array_index (added, k))->number == number)
           {
-            json_fail (error, file, "", "AfstemningsområdeNummer", "the same area number is in another file");
+            vk_json_fail (error, file, "", "AfstemningsområdeNummer", "the same area number is in another file");
             goto fail;
           }
       a = vk_election_lookup_area (self, number);
@@ -781,7 +602,7 @@ vk_election_import_areas_dir (VkElection *self, const char *dir, GError **error)
           if (strcmp (a->name, name) != 0)
             {
               g_autofree char *what = g_strdup_printf ("area %u is already \"%s\", not \"%s\"", number, a->name, name);
-              json_fail (error, file, "", "AfstemningsområdeNummer", what);
+              vk_json_fail (error, file, "", "AfstemningsområdeNummer", what);
               goto fail;
             }
           continue;

@@ -5,4 +5,4 @@
  */
 #include "vk-error.h"
 
-G_DEFINE_QUARK (vk-error-quark, vk_error)
+G_DEFINE_QUARK (vk - error - quark, vk_error)

@@ -1358,6 +1358,21 @@ vk_package_lookup_device (VkPackage *self, const char *device_id)
   return g_hash_table_lookup (self->devices, device_id);
 }
 
+gboolean
+vk_package_device_lookup (const char *device_id, VkDeviceInfo *ret_info, gpointer package)
+{
+  const VkDevice *device = vk_package_lookup_device (package, device_id);
+
+  if (device == NULL)
+    return FALSE;
+  memcpy (ret_info->public_key, device->public_key, VK_PUBLIC_KEY_BYTES);
+  ret_info->role = g_strdup (device->role);
+  ret_info->area = device->area == VK_PACKAGE_NO_AREA ? -1 : (gint64) device->area;
+  ret_info->valid_from = device->valid_from;
+  ret_info->valid_to = device->valid_to;
+  return TRUE;
+}
+
 const VkDevice *
 vk_package_lookup_device_by_key_id (VkPackage *self, const guint8 key_id[VK_KEY_ID_BYTES])
 {

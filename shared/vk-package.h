@@ -27,6 +27,7 @@
 #include <glib.h>
 
 #include "vk-election.h"
+#include "vk-journal.h"
 #include "vk-keys.h"
 #include "vk-voters.h"
 
@@ -104,6 +105,9 @@ const VkDevice *vk_package_lookup_device_by_key_id (VkPackage *self, const guint
 /* The canonical digest of a package file's content tables (no signature
  * check): what vk_package_open() compares with the signed election id.
  * Exposed for tests and `valgkit audit`. */
+/* A VkDeviceLookupFunc over the package's enrolments (user_data is the
+ * VkPackage): lets vk_journal_verify() check journals against it. */
+gboolean vk_package_device_lookup (const char *device_id, VkDeviceInfo *ret_info, gpointer package);
 gboolean vk_package_compute_election_id (VkPackage *self, guint8 ret_election_id[VK_ELECTION_ID_BYTES], GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkPackage, vk_package_free)

@@ -26,7 +26,7 @@ test_qr_small (void)
 {
   g_autoptr (GError) error = NULL;
   guint width = 0;
-  g_autoptr (GBytes) modules = vk_qr_encode ((const guint8 *) "valgkit", 7, &width, &error);
+  g_autoptr (GBytes) modules = vk_qr_encode ((const guint8 *)"valgkit", 7, &width, &error);
   const guint8 *m;
 
   g_assert_no_error (error);

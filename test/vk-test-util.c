@@ -25,11 +25,11 @@ remove_tree (const char *path)
           if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
             remove_tree (child);
           else
-            (void) g_unlink (child);
+            (void)g_unlink (child);
         }
       g_dir_close (dir);
     }
-  (void) g_rmdir (path);
+  (void)g_rmdir (path);
 }
 
 static void
@@ -66,13 +66,13 @@ vk_test_data_path (const char *first, ...)
 
   if (dir == NULL)
     return NULL;
-  g_ptr_array_add (parts, (gpointer) dir);
+  g_ptr_array_add (parts, (gpointer)dir);
   va_start (ap, first);
   for (const char *p = first; p != NULL; p = va_arg (ap, const char *))
-    g_ptr_array_add (parts, (gpointer) p);
+    g_ptr_array_add (parts, (gpointer)p);
   va_end (ap);
   g_ptr_array_add (parts, NULL);
-  path = g_build_filenamev ((char **) parts->pdata);
+  path = g_build_filenamev ((char **)parts->pdata);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("KV2025 data file missing");
@@ -116,8 +116,7 @@ vk_test_spawn (const char *const *argv, char **ret_stdout, char **ret_stderr)
   g_autoptr (GError) error = NULL;
   int wait_status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, ret_stdout, ret_stderr, &wait_status,
-                &error);
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, ret_stdout, ret_stderr, &wait_status, &error);
   g_assert_no_error (error);
   if (WIFEXITED (wait_status))
     return WEXITSTATUS (wait_status);

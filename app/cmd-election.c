@@ -1,0 +1,370 @@
+/* cmd-election.c: `valgkit election import|show|devices` and `valgkit enroll`.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vk-cli.h"
+#include "vk-error.h"
+#include "vk-keys.h"
+#include "vk-package.h"
+#include "vk-voters.h"
+
+/* Loads an encrypted key, asking for its passphrase. */
+VkKeypair *
+vk_cli_load_key (const char *path, GError **error)
+{
+  g_autofree char *prompt = g_strdup_printf ("Passphrase for %s: ", path);
+  char *passphrase = vk_passphrase_get (prompt, error);
+  VkKeypair *key;
+
+  if (passphrase == NULL)
+    return NULL;
+  key = vk_keypair_load (path, passphrase, error);
+  vk_passphrase_free (passphrase);
+  return key;
+}
+
+static int
+election_import (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("- make a signed election package");
+  g_autofree char *kandidatdata = NULL;
+  g_autofree char *voters_path = NULL;
+  g_autofree char *areas = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *id_hex = NULL;
+  int seats = 0;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkVoterList) voters = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkPackage) package = NULL;
+  GOptionEntry options[] = {
+    { "kandidatdata", 0, 0, G_OPTION_ARG_FILENAME, &kandidatdata, "valg.dk kandidat-data.json", "K.json" },
+    { "voters", 0, 0, G_OPTION_ARG_FILENAME, &voters_path, "Voter list CSV (see docs/package-format.md)", "V.csv" },
+    { "areas", 0, 0, G_OPTION_ARG_FILENAME, &areas, "Folder of valg.dk valgresultater files naming the areas", "DIR" },
+    { "seats", 0, 0, G_OPTION_ARG_INT, &seats, "Council size (not in kandidat-data.json)", "N" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "The package to write", "E.vkp" },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!vk_cli_parse (context, &argc, &argv, "election import"))
+    return VK_EXIT_USAGE;
+  if (kandidatdata == NULL || key_path == NULL || out == NULL || seats < 0)
+    {
+      fprintf (stderr, "valgkit election import: --kandidatdata, --key and --out are required\n");
+      return VK_EXIT_USAGE;
+    }
+  if (g_file_test (out, G_FILE_TEST_EXISTS))
+    {
+      fprintf (stderr, "valgkit election import: %s exists; refusing to overwrite a package\n", out);
+      return VK_EXIT_USAGE;
+    }
+
+  election = vk_election_import_kandidatdata (kandidatdata, &error);
+  if (election == NULL)
+    return vk_cli_fail ("election import", error);
+  if (areas != NULL && !vk_election_import_areas_dir (election, areas, &error))
+    return vk_cli_fail ("election import", error);
+  if (seats > 0)
+    election->seats = (guint)seats;
+  if (voters_path != NULL)
+    {
+      voters = vk_voter_list_import_csv (voters_path, &error);
+      if (voters == NULL)
+        return vk_cli_fail ("election import", error);
+      /* Every voter's area must be one of the election's. */
+      for (guint i = 0; i < vk_voter_list_get_length (voters); i++)
+        {
+          const VkVoter *v = vk_voter_list_get (voters, i);
+          if (election->areas->len > 0 && vk_election_lookup_area (election, v->area) == NULL)
+            {
+              fprintf (stderr, "valgkit election import: %s: voter %u in area %u, which the election does not have\n",
+                       voters_path, v->loebenummer, v->area);
+              return VK_EXIT_USAGE;
+            }
+        }
+    }
+  else
+    voters = vk_voter_list_new ();
+
+  key = vk_cli_load_key (key_path, &error);
+  if (key == NULL)
+    return vk_cli_fail ("election import", error);
+  package = vk_package_create (out, election, voters, key, &error);
+  if (package == NULL)
+    return vk_cli_fail ("election import", error);
+
+  id_hex = vk_hex_encode (vk_package_get_election_id (package), VK_ELECTION_ID_BYTES);
+  printf ("Wrote %s: %s %s, %u lists, %u areas, %u voters\nelection id %s\n", out,
+          vk_election_type_to_string (election->type), election->municipality, election->lists->len,
+          election->areas->len, vk_voter_list_get_length (voters), id_hex);
+  return VK_EXIT_OK;
+}
+
+static int
+election_show (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("E.vkp - describe a package (it is verified first)");
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autofree char *id_hex = NULL;
+  g_autofree char *key_hex = NULL;
+  gboolean as_json = FALSE;
+  guint candidates = 0;
+  GOptionEntry options[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON", NULL },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!vk_cli_parse (context, &argc, &argv, "election show"))
+    return VK_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "valgkit election show: give one package\n");
+      return VK_EXIT_USAGE;
+    }
+  package = vk_package_open (argv[1], &error);
+  if (package == NULL)
+    return vk_cli_fail ("election show", error);
+  election = vk_package_dup_election (package, &error);
+  if (election == NULL)
+    return vk_cli_fail ("election show", error);
+  id_hex = vk_hex_encode (vk_package_get_election_id (package), VK_ELECTION_ID_BYTES);
+  key_hex = vk_hex_encode (vk_package_get_election_public_key (package), VK_PUBLIC_KEY_BYTES);
+  for (guint i = 0; i < election->lists->len; i++)
+    candidates += ((VkList *)g_ptr_array_index (election->lists, i))->candidates->len;
+
+  if (as_json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autoptr (JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "election_id");
+      json_builder_add_string_value (b, id_hex);
+      json_builder_set_member_name (b, "election_public_key");
+      json_builder_add_string_value (b, key_hex);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, vk_election_type_to_string (election->type));
+      json_builder_set_member_name (b, "date");
+      json_builder_add_string_value (b, election->date);
+      json_builder_set_member_name (b, "municipality");
+      json_builder_add_string_value (b, election->municipality);
+      json_builder_set_member_name (b, "seats");
+      json_builder_add_int_value (b, election->seats);
+      json_builder_set_member_name (b, "lists");
+      json_builder_add_int_value (b, election->lists->len);
+      json_builder_set_member_name (b, "candidates");
+      json_builder_add_int_value (b, candidates);
+      json_builder_set_member_name (b, "areas");
+      json_builder_add_int_value (b, election->areas->len);
+      json_builder_set_member_name (b, "voters");
+      json_builder_add_int_value (b, vk_package_count_voters (package, 0, NULL));
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+      return VK_EXIT_OK;
+    }
+
+  printf ("%s (%s) %s, %s\n", election->municipality, vk_election_type_to_string (election->type), election->date,
+          argv[1]);
+  printf ("election id: %s\nelection key: %s\n", id_hex, key_hex);
+  printf ("%u seats, %u lists, %u candidates, %u valgforbund, %u areas, %" G_GINT64_FORMAT " voters\n", election->seats,
+          election->lists->len, candidates, election->valgforbund->len, election->areas->len,
+          vk_package_count_voters (package, 0, NULL));
+  return VK_EXIT_OK;
+}
+
+static int
+election_devices (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("E.vkp - list the enrolled devices");
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (GPtrArray) devices = NULL;
+  gboolean as_json = FALSE;
+  GOptionEntry options[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json,
+      "Print JSON: device, role, area, public_key (hex), key_id, valid_from, valid_to", NULL },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!vk_cli_parse (context, &argc, &argv, "election devices"))
+    return VK_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "valgkit election devices: give one package\n");
+      return VK_EXIT_USAGE;
+    }
+  package = vk_package_open (argv[1], &error);
+  if (package == NULL)
+    return vk_cli_fail ("election devices", error);
+  devices = vk_package_list_devices (package);
+
+  if (as_json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autoptr (JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < devices->len; i++)
+        {
+          const VkDevice *d = g_ptr_array_index (devices, i);
+          g_autofree char *pk = vk_hex_encode (d->public_key, VK_PUBLIC_KEY_BYTES);
+          g_autofree char *kid = vk_hex_encode (d->key_id, VK_KEY_ID_BYTES);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "device");
+          json_builder_add_string_value (b, d->device_id);
+          json_builder_set_member_name (b, "role");
+          json_builder_add_string_value (b, d->role);
+          json_builder_set_member_name (b, "area");
+          if (d->area == VK_PACKAGE_NO_AREA)
+            json_builder_add_null_value (b);
+          else
+            json_builder_add_int_value (b, d->area);
+          json_builder_set_member_name (b, "public_key");
+          json_builder_add_string_value (b, pk);
+          json_builder_set_member_name (b, "key_id");
+          json_builder_add_string_value (b, kid);
+          json_builder_set_member_name (b, "valid_from");
+          json_builder_add_int_value (b, (gint64)d->valid_from);
+          json_builder_set_member_name (b, "valid_to");
+          json_builder_add_int_value (b, (gint64)d->valid_to);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+      return VK_EXIT_OK;
+    }
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const VkDevice *d = g_ptr_array_index (devices, i);
+      g_autofree char *kid = vk_hex_encode (d->key_id, VK_KEY_ID_BYTES);
+      g_autofree char *area = d->area == VK_PACKAGE_NO_AREA ? g_strdup ("-") : g_strdup_printf ("%u", d->area);
+      printf ("%-28s %-15s area %-4s key %s\n", d->device_id, d->role, area, kid);
+    }
+  return VK_EXIT_OK;
+}
+
+int
+vk_cmd_election (int argc, char **argv)
+{
+  if (argc >= 2 && strcmp (argv[1], "import") == 0)
+    return election_import (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "show") == 0)
+    return election_show (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "devices") == 0)
+    return election_devices (argc - 1, argv + 1);
+  fprintf (argc >= 2 && strcmp (argv[1], "--help") == 0 ? stdout : stderr,
+           "Usage: valgkit election import --kandidatdata K.json [--voters V.csv] [--areas DIR] [--seats N]\n"
+           "                               --key ELECTION.key --out E.vkp\n"
+           "       valgkit election show E.vkp [--json]\n"
+           "       valgkit election devices E.vkp [--json]\n");
+  return argc >= 2 && strcmp (argv[1], "--help") == 0 ? VK_EXIT_OK : VK_EXIT_USAGE;
+}
+
+/* An ISO 8601 date-time or date (local time) → ms since the epoch. */
+static gboolean
+parse_time_ms (const char *text, guint64 *ret_ms)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (text, tz);
+
+  if (dt == NULL && strlen (text) == 10)
+    {
+      g_autofree char *full = g_strconcat (text, "T00:00:00", NULL);
+      dt = g_date_time_new_from_iso8601 (full, tz);
+    }
+  if (dt == NULL || g_date_time_to_unix (dt) < 0)
+    return FALSE;
+  *ret_ms = (guint64)g_date_time_to_unix (dt) * 1000;
+  return TRUE;
+}
+
+int
+vk_cmd_enroll (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("E.vkp - enrol a device (signed by the election key)");
+  g_autofree char *device_key = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *valid_from_s = NULL;
+  g_autofree char *valid_to_s = NULL;
+  g_autofree char *file_role = NULL;
+  g_autofree char *file_device = NULL;
+  int area = 0;
+  guint64 valid_from = 0, valid_to = G_MAXINT64;
+  guint8 pk[VK_PUBLIC_KEY_BYTES];
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  GOptionEntry options[] = {
+    { "device-key", 0, 0, G_OPTION_ARG_FILENAME, &device_key, "The device's public key file", "F.pub" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, "valgbord, brevstemmested, hjemmebesoeg, fintaelling or server",
+      "ROLE" },
+    { "area", 0, 0, G_OPTION_ARG_INT, &area, "Afstemningsområde number (required for valgbord)", "N" },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device_id, "Device id (default: the one in the public key file)", "ID" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },
+    { "valid-from", 0, 0, G_OPTION_ARG_STRING, &valid_from_s, "Start of validity (ISO 8601; default: always)", "TIME" },
+    { "valid-to", 0, 0, G_OPTION_ARG_STRING, &valid_to_s, "End of validity (ISO 8601; default: never)", "TIME" },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!vk_cli_parse (context, &argc, &argv, "enroll"))
+    return VK_EXIT_USAGE;
+  if (argc != 2 || device_key == NULL || role == NULL || key_path == NULL || area < 0)
+    {
+      fprintf (stderr, "valgkit enroll: E.vkp, --device-key, --role and --key are required\n");
+      return VK_EXIT_USAGE;
+    }
+  if ((valid_from_s != NULL && !parse_time_ms (valid_from_s, &valid_from))
+      || (valid_to_s != NULL && !parse_time_ms (valid_to_s, &valid_to)))
+    {
+      fprintf (stderr, "valgkit enroll: --valid-from/--valid-to take an ISO 8601 date or date-time\n");
+      return VK_EXIT_USAGE;
+    }
+  if (!vk_public_key_load (device_key, pk, &file_role, &file_device, &error))
+    return vk_cli_fail ("enroll", error);
+  if (device_id == NULL)
+    device_id = g_strdup (file_device);
+
+  package = vk_package_open (argv[1], &error);
+  if (package == NULL)
+    return vk_cli_fail ("enroll", error);
+  key = vk_cli_load_key (key_path, &error);
+  if (key == NULL)
+    return vk_cli_fail ("enroll", error);
+  if (!vk_package_enroll (package, key, device_id, role, (guint)area, pk, valid_from, valid_to, &error))
+    return vk_cli_fail ("enroll", error);
+  if (area > 0)
+    printf ("Enrolled %s as %s, area %d, in %s\n", device_id, role, area, argv[1]);
+  else
+    printf ("Enrolled %s as %s in %s\n", device_id, role, argv[1]);
+  return VK_EXIT_OK;
+}

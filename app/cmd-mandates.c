@@ -1,0 +1,255 @@
+/* cmd-mandates.c: `valgkit mandates`, the seat allocation from valg.dk files.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Thin: the rules live in shared/vk-seats.c.  This file reads the
+ * options, prints a Danish table or writes mandatfordeling JSON, and maps
+ * errors to exit statuses.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "cmd-mandates.h"
+#include "vk-election.h"
+#include "vk-error.h"
+#include "vk-results.h"
+#include "vk-seats.h"
+
+enum
+{
+  EXIT_OK = 0,
+  EXIT_OTHER = 1,
+  EXIT_INPUT = 2,
+  EXIT_TIE = 3,
+};
+
+static int
+exit_for_error (const GError *error)
+{
+  if (error->domain != VK_ERROR)
+    return EXIT_OTHER;
+  switch (error->code)
+    {
+      case VK_ERROR_TIE:
+        return EXIT_TIE;
+      case VK_ERROR_INVALID:
+      case VK_ERROR_TRUNCATED:
+      case VK_ERROR_NOT_FOUND:
+      case VK_ERROR_IO:
+        return EXIT_INPUT;
+      default:
+        return EXIT_OTHER;
+    }
+}
+
+/* A readable name for an id in a tie: a candidate, a list or a valgforbund. */
+static char *
+describe_id (const VkElection *e, const char *id)
+{
+  VkCandidate *c = vk_election_lookup_candidate (e, id);
+  VkList *l = vk_election_lookup_list (e, id);
+
+  if (c != NULL)
+    return g_strdup_printf ("%s (liste %s)", c->ballot_name, c->list->letter);
+  if (l != NULL)
+    return g_strdup_printf ("liste %s %s", l->letter, l->name);
+  for (guint i = 0; i < e->valgforbund->len; i++)
+    {
+      const VkValgforbund *vf = g_ptr_array_index (e->valgforbund, i);
+      if (strcmp (vf->id, id) == 0)
+        return g_strdup_printf ("valgforbund %s", vf->name);
+    }
+  return g_strdup (id);
+}
+
+static void
+print_tie (const VkElection *e, const VkTie *tie)
+{
+  fprintf (stderr, "Lodtrækning nødvendig (%s).\nStemmelige:\n", tie->description);
+  for (guint i = 0; i < tie->tied->len; i++)
+    {
+      g_autofree char *d = describe_id (e, g_ptr_array_index (tie->tied, i));
+      fprintf (stderr, "  %s  %s\n", (const char *)g_ptr_array_index (tie->tied, i), d);
+    }
+  fprintf (stderr, "Angiv udfaldet med --lots LOTS.json, en trækning pr. vinder, fx:\n"
+                   "  {\"draws\":[{\"tied\":[");
+  for (guint i = 0; i < tie->tied->len; i++)
+    fprintf (stderr, "%s\"%s\"", i > 0 ? "," : "", (const char *)g_ptr_array_index (tie->tied, i));
+  fprintf (stderr, "],\"winner\":\"<id>\"}]}\n");
+}
+
+static void
+print_table (const VkSeatAllocation *a)
+{
+  const VkElection *e = a->election;
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "Mandatfordeling: %s, %s %s (%s), %u mandater\n\n", e->municipality,
+                          e->type == VK_ELECTION_RV ? "regionsrådsvalg" : "kommunalvalg", e->date,
+                          a->kind == VK_RESULT_FINTAELLING ? "fintælling" : "foreløbig optælling", a->n_seats);
+  g_string_append_printf (out, "%-4s %-44s %9s %9s\n", "Bogst", "Liste", "Stemmer", "Mandater");
+  for (guint i = 0; i < a->lists->len; i++)
+    {
+      const VkListOutcome *o = g_ptr_array_index (a->lists, i);
+      g_string_append_printf (out, "%-5s %-44.44s %9" G_GUINT64_FORMAT " %9u\n", o->list->letter, o->list->name,
+                              o->votes, o->seats);
+    }
+  g_string_append (out, "\nMandater i rækkefølge:\n");
+  for (guint k = 0; k < a->seats->len; k++)
+    {
+      const VkSeat *s = g_ptr_array_index (a->seats, k);
+      if (s->candidate != NULL)
+        {
+          const VkListOutcome *o = vk_seat_allocation_lookup_list (a, s->list->id);
+          guint64 votes = 0, lv = 0;
+          for (guint i = 0; i < o->elected->len; i++)
+            {
+              const VkCandidateOutcome *c = g_ptr_array_index (o->elected, i);
+              if (c->candidate == s->candidate)
+                votes = c->personal_votes, lv = c->list_votes;
+            }
+          g_string_append_printf (out, "%3u  %-4s %-40s %7" G_GUINT64_FORMAT " personlige stemmer", s->number,
+                                  s->list->letter, s->candidate->ballot_name, votes);
+          if (lv > 0)
+            g_string_append_printf (out, " + %" G_GUINT64_FORMAT " listestemmer", lv);
+          g_string_append_c (out, '\n');
+        }
+      else
+        g_string_append_printf (out, "%3u  %-4s %s\n", s->number, s->list->letter, s->list->name);
+    }
+  if (a->has_candidates)
+    {
+      g_string_append (out, "\nStedfortrædere:\n");
+      for (guint i = 0; i < a->lists->len; i++)
+        {
+          const VkListOutcome *o = g_ptr_array_index (a->lists, i);
+          if (o->seats == 0 || o->substitutes->len == 0)
+            continue;
+          g_string_append_printf (out, "  %s:", o->list->letter);
+          for (guint k = 0; k < o->substitutes->len; k++)
+            {
+              const VkCandidateOutcome *c = g_ptr_array_index (o->substitutes, k);
+              g_string_append_printf (out, "%s %u. %s (%" G_GUINT64_FORMAT ")", k > 0 ? "," : "", c->rank,
+                                      c->candidate->ballot_name, c->personal_votes + c->list_votes);
+            }
+          g_string_append_c (out, '\n');
+        }
+    }
+  fputs (out->str, stdout);
+  g_string_free (out, TRUE);
+}
+
+int
+vk_cmd_mandates (int argc, char **argv)
+{
+  g_autofree char *kandidatdata = NULL, *resultater = NULL, *lots_path = NULL, *out_path = NULL;
+  gint seats = 0;
+  const GOptionEntry entries[] = {
+    { "kandidatdata", 'k', 0, G_OPTION_ARG_FILENAME, &kandidatdata, "valg.dk kandidat-data.json", "FILE" },
+    { "resultater", 'r', 0, G_OPTION_ARG_FILENAME, &resultater, "Folder with one valgresultater JSON per area", "DIR" },
+    { "seats", 's', 0, G_OPTION_ARG_INT, &seats, "Council size (number of seats)", "N" },
+    { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path,
+      "Outcomes of lot draws: {\"draws\":[{\"tied\":[…],\"winner\":…}]}", "LOTS.json" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write mandatfordeling JSON here instead of a table", "FILE" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- allocate seats from valg.dk files");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkResults) results = NULL;
+  g_autoptr (VkLots) lots = NULL;
+  g_autoptr (VkSeatAllocation) alloc = NULL;
+  g_autoptr (VkTie) tie = NULL;
+  g_autoptr (GPtrArray) failures = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, "Exit status: 0 done, 2 bad usage or malformed input, 3 a lot draw is "
+                                         "needed (see --lots).\n"
+                                         "kandidat-data.json does not hold the council size: pass --seats N.");
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "valgkit mandates: %s\n", error->message);
+      return EXIT_INPUT;
+    }
+  if (kandidatdata == NULL || resultater == NULL)
+    {
+      fprintf (stderr, "valgkit mandates: --kandidatdata and --resultater are required (see --help)\n");
+      return EXIT_INPUT;
+    }
+  if (seats < 0)
+    {
+      fprintf (stderr, "valgkit mandates: --seats must be positive\n");
+      return EXIT_INPUT;
+    }
+  /* kandidat-data.json does not hold the council size. */
+  if (seats == 0)
+    {
+      fprintf (stderr, "valgkit mandates: council size unknown: pass --seats N\n");
+      return EXIT_INPUT;
+    }
+
+  election = vk_election_import_kandidatdata (kandidatdata, &error);
+  if (election == NULL)
+    goto fail;
+  /* Areas give the municipality code for the export. */
+  if (!vk_election_import_areas_dir (election, resultater, &error))
+    goto fail;
+  results = vk_results_import_dir (election, resultater, &error);
+  if (results == NULL)
+    goto fail;
+  election->seats = (guint)seats;
+  if (lots_path != NULL)
+    {
+      lots = vk_lots_load (lots_path, &error);
+      if (lots == NULL)
+        goto fail;
+    }
+
+  /* The count must add up before any seat is given. */
+  failures = vk_results_check (results);
+  if (failures->len > 0)
+    {
+      for (guint i = 0; i < failures->len; i++)
+        fprintf (stderr, "valgkit mandates: %s\n", ((VkCheckFailure *)g_ptr_array_index (failures, i))->message);
+      fprintf (stderr, "valgkit mandates: the results do not add up (%u failed checks)\n", failures->len);
+      return EXIT_INPUT;
+    }
+
+  alloc = vk_seats_allocate (election, 0, results->total, lots, &tie, &error);
+  if (alloc == NULL)
+    {
+      if (tie != NULL)
+        {
+          print_tie (election, tie);
+          return EXIT_TIE;
+        }
+      goto fail;
+    }
+  for (guint i = 0; i < alloc->open_ties->len; i++)
+    {
+      const VkTie *t = g_ptr_array_index (alloc->open_ties, i);
+      fprintf (stderr,
+               "Bemærk: stedfortrædernes rækkefølge afgøres ved lodtrækning (%s); foreløbig i stemmeseddelorden.\n",
+               t->description);
+    }
+
+  if (out_path != NULL)
+    {
+      g_autofree char *json = vk_seat_allocation_to_json (alloc);
+      if (!g_file_set_contents (out_path, json, -1, &error))
+        {
+          fprintf (stderr, "valgkit mandates: %s\n", error->message);
+          return EXIT_OTHER;
+        }
+    }
+  else
+    print_table (alloc);
+  return EXIT_OK;
+
+fail:
+  fprintf (stderr, "valgkit mandates: %s\n", error->message);
+  return exit_for_error (error);
+}

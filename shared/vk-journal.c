@@ -1,0 +1,738 @@
+/* vk-journal.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vk-cose.h"
+#include "vk-db.h"
+#include "vk-error.h"
+#include "vk-journal.h"
+
+/* The device database.  `entry` holds this device's journal and, later,
+ * the journals of peers it has received; `meta` binds the file to one
+ * election and one device.  Rows are never updated or deleted. */
+static const char *const journal_migrations[] = {
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value BLOB NOT NULL"
+  ") STRICT;"
+  "CREATE TABLE entry ("
+  "  device_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  hash BLOB NOT NULL CHECK (length (hash) = 32),"
+  "  time_ms INTEGER NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  cose BLOB NOT NULL,"
+  "  PRIMARY KEY (device_id, seq)"
+  ") STRICT;",
+};
+
+#define VK_JOURNAL_APPLICATION_ID 0x564B4A4E /* 'VKJN' */
+
+struct _VkJournal
+{
+  VkDb *db;
+  char *path;
+  char *device_id;
+  guint8 election_id[VK_ELECTION_ID_BYTES];
+  guint64 head_seq;
+  guint8 head_hash[VK_HASH_BYTES];
+  guint64 head_time_ms;
+};
+
+static const guint8 zero_hash[VK_HASH_BYTES] = { 0 };
+
+void
+vk_entry_free (VkEntry *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->device_id);
+  g_free (self->type);
+  g_clear_pointer (&self->body, vk_cbor_unref);
+  g_clear_pointer (&self->payload, g_bytes_unref);
+  g_clear_pointer (&self->cose, g_bytes_unref);
+  g_free (self);
+}
+
+static gboolean
+get_fixed_bytes (VkCbor *item, guint8 *ret, gsize len)
+{
+  const guint8 *data;
+  gsize n = 0;
+
+  if (vk_cbor_get_type (item) != VK_CBOR_BYTES)
+    return FALSE;
+  data = vk_cbor_get_bytes (item, &n);
+  if (n != len)
+    return FALSE;
+  memcpy (ret, data, len);
+  return TRUE;
+}
+
+/* Parses the payload array into self; the caller prefixes errors. */
+static gboolean
+entry_parse_payload (VkEntry *self, GError **error)
+{
+  g_autoptr (VkCbor) payload = NULL;
+  gsize n;
+  VkCbor *item;
+
+  payload = vk_cbor_decode (g_bytes_get_data (self->payload, NULL), g_bytes_get_size (self->payload), error);
+  if (payload == NULL)
+    {
+      g_prefix_error (error, "payload: ");
+      return FALSE;
+    }
+  if (vk_cbor_get_type (payload) != VK_CBOR_ARRAY || vk_cbor_array_get_length (payload) != 8)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
+      return FALSE;
+    }
+  item = vk_cbor_array_get (payload, 0);
+  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) != VK_JOURNAL_VERSION)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "unknown journal format version (expected %d)",
+                   VK_JOURNAL_VERSION);
+      return FALSE;
+    }
+  if (!get_fixed_bytes (vk_cbor_array_get (payload, 1), self->election_id, VK_ELECTION_ID_BYTES))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "election id is not a 32-byte string");
+      return FALSE;
+    }
+  item = vk_cbor_array_get (payload, 2);
+  if (vk_cbor_get_type (item) != VK_CBOR_TEXT || (vk_cbor_get_text (item, &n), n == 0)
+      || strlen (vk_cbor_get_text (item, NULL)) != n)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is not a non-empty text string");
+      return FALSE;
+    }
+  self->device_id = g_strdup (vk_cbor_get_text (item, NULL));
+  item = vk_cbor_array_get (payload, 3);
+  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) == 0
+      || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "seq is not a positive integer");
+      return FALSE;
+    }
+  self->seq = vk_cbor_get_uint (item);
+  if (!get_fixed_bytes (vk_cbor_array_get (payload, 4), self->prev, VK_HASH_BYTES))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "prev is not a 32-byte string");
+      return FALSE;
+    }
+  item = vk_cbor_array_get (payload, 5);
+  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "time is not an unsigned integer");
+      return FALSE;
+    }
+  self->time_ms = vk_cbor_get_uint (item);
+  item = vk_cbor_array_get (payload, 6);
+  if (vk_cbor_get_type (item) != VK_CBOR_TEXT || (vk_cbor_get_text (item, &n), n == 0)
+      || strlen (vk_cbor_get_text (item, NULL)) != n)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "type is not a non-empty text string");
+      return FALSE;
+    }
+  self->type = g_strdup (vk_cbor_get_text (item, NULL));
+  item = vk_cbor_array_get (payload, 7);
+  if (vk_cbor_get_type (item) != VK_CBOR_MAP)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "body is not a map");
+      return FALSE;
+    }
+  for (gsize i = 0; i < vk_cbor_map_get_length (item); i++)
+    if (vk_cbor_get_type (vk_cbor_map_get_key (item, i)) != VK_CBOR_TEXT)
+      {
+        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "body has a key that is not a text string");
+        return FALSE;
+      }
+  self->body = vk_cbor_ref (item);
+  vk_sha256 (g_bytes_get_data (self->payload, NULL), g_bytes_get_size (self->payload), self->hash);
+  return TRUE;
+}
+
+static VkEntry *
+entry_new_from_cose (VkCoseSign1 *cose, GError **error)
+{
+  g_autoptr (VkEntry) self = g_new0 (VkEntry, 1);
+
+  self->payload = g_bytes_ref (cose->payload);
+  self->cose = g_bytes_ref (cose->encoded);
+  memcpy (self->key_id, cose->key_id, VK_KEY_ID_BYTES);
+  if (!entry_parse_payload (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+VkEntry *
+vk_entry_decode (const guint8 *data, gsize len, GError **error)
+{
+  g_autoptr (VkCoseSign1) cose = NULL;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  cose = vk_cose_sign1_decode (data, len, error);
+  if (cose == NULL)
+    return NULL;
+  return entry_new_from_cose (cose, error);
+}
+
+gboolean
+vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLIC_KEY_BYTES], GError **error)
+{
+  g_autoptr (VkCoseSign1) cose = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  cose = vk_cose_sign1_decode (g_bytes_get_data (self->cose, NULL), g_bytes_get_size (self->cose), error);
+  if (cose == NULL)
+    return FALSE;
+  return vk_cose_sign1_verify (cose, public_key, error);
+}
+
+GPtrArray *
+vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **error)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+  gsize offset = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (name == NULL)
+    name = "journal";
+
+  while (offset < len)
+    {
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (VkCoseSign1) cose = NULL;
+      VkEntry *entry;
+      gsize consumed = 0;
+
+      cose = vk_cose_sign1_decode_prefix (data + offset, len - offset, &consumed, &local_error);
+      if (cose != NULL)
+        {
+          entry = entry_new_from_cose (cose, &local_error);
+          if (entry != NULL)
+            {
+              g_ptr_array_add (entries, entry);
+              offset += consumed;
+              continue;
+            }
+        }
+      g_set_error (error, VK_ERROR, local_error->domain == VK_ERROR ? local_error->code : VK_ERROR_INVALID,
+                   "%s: entry %u at byte %" G_GSIZE_FORMAT ": %s", name, entries->len + 1, offset,
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+vk_journal_read_file (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &len, error))
+    {
+      g_prefix_error (error, "cannot read journal: ");
+      return NULL;
+    }
+  return vk_journal_parse ((const guint8 *)contents, len, path, error);
+}
+
+GBytes *
+vk_journal_serialize (GPtrArray *entries)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+
+  g_return_val_if_fail (entries != NULL, NULL);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *entry = g_ptr_array_index (entries, i);
+      g_byte_array_append (out, g_bytes_get_data (entry->cose, NULL), (guint)g_bytes_get_size (entry->cose));
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+gboolean
+vk_journal_write_file (GPtrArray *entries, const char *path, GError **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+
+  g_return_val_if_fail (entries != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  bytes = vk_journal_serialize (entries);
+  /* G_FILE_SET_CONTENTS_CONSISTENT writes a temporary file, fsyncs it and
+   * renames it over the target: a reader sees the old file or the new
+   * one, never half of one. */
+  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+    {
+      g_prefix_error (error, "cannot write journal: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The device store. */
+
+static gboolean
+journal_load_head (VkJournal *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = vk_db_prepare (self->db, "SELECT seq, hash, time_ms FROM entry WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (sqlite3_column_bytes (stmt, 1) != VK_HASH_BYTES)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: damaged journal head", self->path);
+          return FALSE;
+        }
+      self->head_seq = (guint64)sqlite3_column_int64 (stmt, 0);
+      memcpy (self->head_hash, sqlite3_column_blob (stmt, 1), VK_HASH_BYTES);
+      self->head_time_ms = (guint64)sqlite3_column_int64 (stmt, 2);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "reading the journal head");
+  self->head_seq = 0;
+  memset (self->head_hash, 0, VK_HASH_BYTES);
+  self->head_time_ms = 0;
+  return TRUE;
+}
+
+/* The meta table: what this database is bound to. */
+static gboolean
+meta_get (VkDb *db, const char *key, GBytes **ret_value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = vk_db_prepare (db, "SELECT value FROM meta WHERE key = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *ret_value = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize)sqlite3_column_bytes (stmt, 0));
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (db, error, "reading meta");
+  *ret_value = NULL;
+  return TRUE;
+}
+
+static gboolean
+meta_set (VkDb *db, const char *key, const guint8 *value, gsize len, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = vk_db_prepare (db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, value, (int)len, SQLITE_TRANSIENT);
+  return vk_db_step_done (db, stmt, error);
+}
+
+/* Binds a fresh database to the election and device, or checks that an
+ * existing one is bound to the same. */
+static gboolean
+journal_bind_meta (VkJournal *self, GError **error)
+{
+  g_autoptr (GBytes) election = NULL;
+  g_autoptr (GBytes) device = NULL;
+
+  if (!meta_get (self->db, "election_id", &election, error) || !meta_get (self->db, "device_id", &device, error))
+    return FALSE;
+
+  if (election == NULL && device == NULL)
+    {
+      if (!vk_db_begin_immediate (self->db, error))
+        return FALSE;
+      if (!meta_set (self->db, "election_id", self->election_id, VK_ELECTION_ID_BYTES, error)
+          || !meta_set (self->db, "device_id", (const guint8 *)self->device_id, strlen (self->device_id), error)
+          || !vk_db_commit (self->db, error))
+        {
+          vk_db_rollback (self->db);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (election == NULL || g_bytes_get_size (election) != VK_ELECTION_ID_BYTES
+      || memcmp (g_bytes_get_data (election, NULL), self->election_id, VK_ELECTION_ID_BYTES) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s: this journal belongs to another election", self->path);
+      return FALSE;
+    }
+  if (device == NULL || g_bytes_get_size (device) != strlen (self->device_id)
+      || memcmp (g_bytes_get_data (device, NULL), self->device_id, strlen (self->device_id)) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s: this journal belongs to another device", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+VkJournal *
+vk_journal_open (const char *db_path, const guint8 election_id[VK_ELECTION_ID_BYTES], const char *device_id,
+                 GError **error)
+{
+  g_autoptr (VkJournal) self = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (election_id != NULL, NULL);
+  g_return_val_if_fail (device_id != NULL && *device_id != '\0', NULL);
+
+  self = g_new0 (VkJournal, 1);
+  self->path = g_strdup (db_path);
+  self->device_id = g_strdup (device_id);
+  memcpy (self->election_id, election_id, VK_ELECTION_ID_BYTES);
+
+  self->db = vk_db_open (db_path, VK_JOURNAL_APPLICATION_ID, VK_DB_CREATE | VK_DB_WAL, error);
+  if (self->db == NULL || !vk_db_migrate (self->db, journal_migrations, G_N_ELEMENTS (journal_migrations), error))
+    return NULL;
+  if (!journal_bind_meta (self, error) || !journal_load_head (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+vk_journal_close (VkJournal *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->db, vk_db_close);
+  g_free (self->path);
+  g_free (self->device_id);
+  g_free (self);
+}
+
+static GBytes *
+encode_payload (const VkJournal *self, guint64 seq, guint64 time_ms, const char *type, VkCbor *body)
+{
+  g_autoptr (VkCbor) payload = vk_cbor_new_array ();
+
+  vk_cbor_array_append (payload, vk_cbor_new_uint (VK_JOURNAL_VERSION));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (self->election_id, VK_ELECTION_ID_BYTES));
+  vk_cbor_array_append (payload, vk_cbor_new_text (self->device_id, -1));
+  vk_cbor_array_append (payload, vk_cbor_new_uint (seq));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (self->head_hash, VK_HASH_BYTES));
+  vk_cbor_array_append (payload, vk_cbor_new_uint (time_ms));
+  vk_cbor_array_append (payload, vk_cbor_new_text (type, -1));
+  vk_cbor_array_append (payload, vk_cbor_ref (body));
+  return vk_cbor_encode (payload);
+}
+
+VkEntry *
+vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, const char *type, VkCbor *body,
+                      GError **error)
+{
+  g_autoptr (GBytes) payload = NULL;
+  g_autoptr (GBytes) cose = NULL;
+  g_autoptr (VkEntry) entry = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  guint64 seq;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (type != NULL && *type != '\0', NULL);
+  g_return_val_if_fail (body != NULL && vk_cbor_get_type (body) == VK_CBOR_MAP, NULL);
+
+  for (gsize i = 0; i < vk_cbor_map_get_length (body); i++)
+    g_return_val_if_fail (vk_cbor_get_type (vk_cbor_map_get_key (body, i)) == VK_CBOR_TEXT, NULL);
+
+  /* Time never runs backwards inside a journal: a clock stepped back
+   * (NTP, a wrong manual setting) keeps the previous entry's time. */
+  if (time_ms < self->head_time_ms)
+    time_ms = self->head_time_ms;
+
+  seq = self->head_seq + 1;
+  payload = encode_payload (self, seq, time_ms, type, body);
+  cose = vk_cose_sign1_create (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), key, error);
+  if (cose == NULL)
+    return NULL;
+  entry = vk_entry_decode (g_bytes_get_data (cose, NULL), g_bytes_get_size (cose), error);
+  if (entry == NULL)
+    return NULL;
+
+  if (!vk_db_begin_immediate (self->db, error))
+    return NULL;
+  stmt = vk_db_prepare (
+      self->db, "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    {
+      vk_db_rollback (self->db);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)seq);
+  sqlite3_bind_blob (stmt, 3, entry->hash, VK_HASH_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64)time_ms);
+  sqlite3_bind_text (stmt, 5, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (cose, NULL), (int)g_bytes_get_size (cose), SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      vk_db_set_error (self->db, error, "appending an entry");
+      vk_db_rollback (self->db);
+      return NULL;
+    }
+  /* With synchronous=FULL the commit returns after the WAL is fsynced:
+   * from here on the entry survives power loss. */
+  if (!vk_db_commit (self->db, error))
+    {
+      vk_db_rollback (self->db);
+      return NULL;
+    }
+
+  self->head_seq = seq;
+  memcpy (self->head_hash, entry->hash, VK_HASH_BYTES);
+  self->head_time_ms = time_ms;
+  return g_steal_pointer (&entry);
+}
+
+VkEntry *
+vk_journal_append (VkJournal *self, const VkKeypair *key, const char *type, VkCbor *body, GError **error)
+{
+  gint64 now = g_get_real_time () / 1000;
+
+  return vk_journal_append_at (self, key, now > 0 ? (guint64)now : 0, type, body, error);
+}
+
+guint64
+vk_journal_get_head_seq (const VkJournal *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->head_seq;
+}
+
+const guint8 *
+vk_journal_get_head_hash (const VkJournal *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->head_hash;
+}
+
+const char *
+vk_journal_get_device_id (const VkJournal *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->device_id;
+}
+
+const char *
+vk_journal_get_path (const VkJournal *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->path;
+}
+
+GPtrArray *
+vk_journal_dup_entries (VkJournal *self, guint64 after_seq, GError **error)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  stmt = vk_db_prepare (self->db, "SELECT seq, cose FROM entry WHERE device_id = ?1 AND seq > ?2 ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)MIN (after_seq, (guint64)G_MAXINT64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (GError) local_error = NULL;
+      VkEntry *entry
+          = vk_entry_decode (sqlite3_column_blob (stmt, 1), (gsize)sqlite3_column_bytes (stmt, 1), &local_error);
+      if (entry == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: stored entry %" G_GINT64_FORMAT " is damaged: %s", self->path,
+                       (gint64)sqlite3_column_int64 (stmt, 0), local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vk_db_set_error (self->db, error, "reading entries");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+gboolean
+vk_journal_export (VkJournal *self, const char *path, GError **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  entries = vk_journal_dup_entries (self, 0, error);
+  if (entries == NULL)
+    return FALSE;
+  return vk_journal_write_file (entries, path, error);
+}
+
+/* Verification. */
+
+static void
+device_info_clear (VkDeviceInfo *info)
+{
+  g_clear_pointer (&info->role, g_free);
+}
+
+#define FAIL_AT(entry_, code_, ...)                                                                                    \
+  G_STMT_START                                                                                                         \
+  {                                                                                                                    \
+    g_autofree char *msg_ = g_strdup_printf (__VA_ARGS__);                                                             \
+    report.failed_seq = (entry_)->seq;                                                                                 \
+    g_set_error (error, VK_ERROR, (code_), "entry %" G_GUINT64_FORMAT " of device %s: %s", (entry_)->seq,              \
+                 (entry_)->device_id, msg_);                                                                           \
+    goto out;                                                                                                          \
+  }                                                                                                                    \
+  G_STMT_END
+
+gboolean
+vk_journal_verify (GPtrArray *entries, const guint8 election_id[VK_ELECTION_ID_BYTES], VkDeviceLookupFunc lookup,
+                   gpointer user_data, VkVerifyFlags flags, VkVerifyReport *ret_report, GError **error)
+{
+  VkVerifyReport report = { 0 };
+  VkDeviceInfo info = { 0 };
+  guint8 key_id[VK_KEY_ID_BYTES];
+  const VkEntry *first;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (entries != NULL, FALSE);
+  g_return_val_if_fail (election_id != NULL, FALSE);
+  g_return_val_if_fail (lookup != NULL, FALSE);
+
+  if (entries->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the journal holds no entries");
+      goto out;
+    }
+
+  first = g_ptr_array_index (entries, 0);
+  if (!lookup (first->device_id, &info, user_data))
+    FAIL_AT (first, VK_ERROR_KEY, "device is not enrolled in this election");
+  vk_key_id_from_public_key (info.public_key, key_id);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *entry = g_ptr_array_index (entries, i);
+      const VkEntry *prev = i > 0 ? g_ptr_array_index (entries, i - 1) : NULL;
+      gboolean check_signature = !(flags & VK_VERIFY_FAST) || i + 1 == entries->len;
+
+      if (memcmp (entry->election_id, election_id, VK_ELECTION_ID_BYTES) != 0)
+        FAIL_AT (entry, VK_ERROR_KEY, "belongs to another election");
+      if (strcmp (entry->device_id, first->device_id) != 0)
+        FAIL_AT (entry, VK_ERROR_INVALID, "a journal holds one device's entries, this is %s's journal",
+                 first->device_id);
+      if (memcmp (entry->key_id, key_id, VK_KEY_ID_BYTES) != 0)
+        {
+          g_autofree char *kid_hex = vk_hex_encode (entry->key_id, VK_KEY_ID_BYTES);
+          FAIL_AT (entry, VK_ERROR_KEY, "signed with key id %s, not the enrolled key", kid_hex);
+        }
+
+      if (prev == NULL)
+        {
+          if (!(flags & VK_VERIFY_PARTIAL) && entry->seq != 1)
+            FAIL_AT (entry, VK_ERROR_CHAIN, "the journal does not start at entry 1");
+          if (entry->seq == 1 && memcmp (entry->prev, zero_hash, VK_HASH_BYTES) != 0)
+            FAIL_AT (entry, VK_ERROR_CHAIN, "entry 1 must have an all-zero prev hash");
+        }
+      else
+        {
+          if (entry->seq != prev->seq + 1)
+            FAIL_AT (entry, VK_ERROR_CHAIN, "follows entry %" G_GUINT64_FORMAT " (entries missing or out of order)",
+                     prev->seq);
+          if (memcmp (entry->prev, prev->hash, VK_HASH_BYTES) != 0)
+            FAIL_AT (entry, VK_ERROR_CHAIN, "prev hash does not match the hash of entry %" G_GUINT64_FORMAT, prev->seq);
+          if (entry->time_ms < prev->time_ms)
+            FAIL_AT (entry, VK_ERROR_CHAIN,
+                     "time runs backwards (%" G_GUINT64_FORMAT " ms before entry %" G_GUINT64_FORMAT ")",
+                     prev->time_ms - entry->time_ms, prev->seq);
+        }
+
+      if (entry->time_ms < info.valid_from || (info.valid_to != 0 && entry->time_ms > info.valid_to))
+        FAIL_AT (entry, VK_ERROR_KEY, "time is outside the device's enrolment window");
+
+      if (check_signature)
+        {
+          g_autoptr (GError) sig_error = NULL;
+          if (!vk_entry_verify_signature (entry, info.public_key, &sig_error))
+            FAIL_AT (entry, VK_ERROR_SIGNATURE, "%s", sig_error->message);
+        }
+    }
+
+  {
+    const VkEntry *last = g_ptr_array_index (entries, entries->len - 1);
+    report.entries = entries->len;
+    report.head_seq = last->seq;
+    memcpy (report.head_hash, last->hash, VK_HASH_BYTES);
+  }
+  ok = TRUE;
+
+out:
+  device_info_clear (&info);
+  if (ret_report != NULL)
+    *ret_report = report;
+  return ok;
+}
+
+gboolean
+vk_journal_find_fork (GPtrArray *entries, VkEntry **ret_a, VkEntry **ret_b)
+{
+  g_autoptr (GHashTable) seen = NULL;
+
+  g_return_val_if_fail (entries != NULL, FALSE);
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VkEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GUINT64_FORMAT, entry->device_id, entry->seq);
+      VkEntry *other = g_hash_table_lookup (seen, key);
+
+      if (other == NULL)
+        {
+          g_hash_table_insert (seen, g_steal_pointer (&key), entry);
+          continue;
+        }
+      if (memcmp (other->hash, entry->hash, VK_HASH_BYTES) != 0)
+        {
+          if (ret_a != NULL)
+            *ret_a = other;
+          if (ret_b != NULL)
+            *ret_b = entry;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

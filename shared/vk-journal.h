@@ -1,0 +1,143 @@
+/* vk-journal.h: the signed, hash-chained journal of a device.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every fact a device records is an entry.  An entry's payload is the
+ * deterministic CBOR array
+ *
+ *   [1, election_id (bstr 32), device_id (tstr), seq (uint, from 1),
+ *    prev (bstr 32), time_ms (uint), type (tstr), body (map, text keys)]
+ *
+ * where prev is the SHA-256 of the previous entry's payload (32 zero
+ * bytes for seq 1), and each entry travels as a COSE_Sign1 by the
+ * device's key.  A journal file is a CBOR sequence of those items in seq
+ * order.  docs/journal-format.md is the byte-level specification.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "vk-cbor.h"
+#include "vk-keys.h"
+
+G_BEGIN_DECLS
+
+#define VK_JOURNAL_VERSION 1
+#define VK_ELECTION_ID_BYTES 32
+#define VK_HASH_BYTES 32
+
+typedef struct
+{
+  guint8 election_id[VK_ELECTION_ID_BYTES];
+  char *device_id;
+  guint64 seq;
+  guint8 prev[VK_HASH_BYTES];
+  guint64 time_ms;
+  char *type;
+  VkCbor *body;               /* a map with text keys */
+  guint8 hash[VK_HASH_BYTES]; /* SHA-256 of the payload bytes */
+  guint8 key_id[VK_KEY_ID_BYTES];
+  GBytes *payload; /* the deterministic CBOR payload */
+  GBytes *cose;    /* the whole COSE_Sign1 item */
+} VkEntry;
+
+/* Parses one COSE_Sign1 journal entry and its payload; checks structure
+ * only (not the signature or the chain). */
+VkEntry *vk_entry_decode (const guint8 *data, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void vk_entry_free (VkEntry *self);
+/* Verifies the entry's signature with the device's public key. */
+gboolean vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLIC_KEY_BYTES], GError **error);
+
+/* A CBOR sequence of entries (a journal file, an HTTP body).  name is
+ * used in error messages ("journal.vkj: entry 17 at byte 4096: ...").
+ * Returns an array of VkEntry* in file order. */
+GPtrArray *vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *vk_journal_read_file (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The CBOR sequence of entries (VkEntry*), as a journal file holds it. */
+GBytes *vk_journal_serialize (GPtrArray *entries) G_GNUC_WARN_UNUSED_RESULT;
+/* Writes atomically (temporary file, fsync, rename). */
+gboolean vk_journal_write_file (GPtrArray *entries, const char *path, GError **error);
+
+/* The device's journal store: an SQLite database (WAL,
+ * synchronous=FULL).  Opening creates it if needed and binds it to one
+ * election and one device: a database of another election or device is
+ * refused. */
+typedef struct _VkJournal VkJournal;
+
+VkJournal *vk_journal_open (const char *db_path, const guint8 election_id[VK_ELECTION_ID_BYTES], const char *device_id,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void vk_journal_close (VkJournal *self);
+
+/* Appends a new entry signed by key and returns it after it is durable
+ * on disk (the transaction committed with synchronous=FULL).  body is a
+ * map with text keys (transfer none).  time_ms is the wall clock, kept
+ * monotonic: never earlier than the previous entry's time. */
+VkEntry *vk_journal_append (VkJournal *self, const VkKeypair *key, const char *type, VkCbor *body,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Same, with the time given (tests, replays). */
+VkEntry *vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, const char *type, VkCbor *body,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+guint64 vk_journal_get_head_seq (const VkJournal *self);
+/* 32 zero bytes while the journal is empty. */
+const guint8 *vk_journal_get_head_hash (const VkJournal *self);
+const char *vk_journal_get_device_id (const VkJournal *self);
+const char *vk_journal_get_path (const VkJournal *self);
+/* Entries with seq > after_seq, in seq order. */
+GPtrArray *vk_journal_dup_entries (VkJournal *self, guint64 after_seq, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Writes the whole journal as a CBOR-sequence file. */
+gboolean vk_journal_export (VkJournal *self, const char *path, GError **error);
+
+/* Verification. */
+
+/* What the verifier needs to know about an enrolled device. */
+typedef struct
+{
+  guint8 public_key[VK_PUBLIC_KEY_BYTES];
+  char *role;
+  gint64 area;        /* -1 when the device serves no single area */
+  guint64 valid_from; /* ms since the epoch, inclusive */
+  guint64 valid_to;   /* ms since the epoch, inclusive; 0 = no end */
+} VkDeviceInfo;
+
+/* Fills ret_info (strings owned by the callee) and returns TRUE when the
+ * device is enrolled. */
+typedef gboolean (*VkDeviceLookupFunc) (const char *device_id, VkDeviceInfo *ret_info, gpointer user_data);
+
+typedef enum
+{
+  VK_VERIFY_DEFAULT = 0,
+  VK_VERIFY_FAST = 1 << 0,    /* signature of the last entry only: prev chains the rest */
+  VK_VERIFY_PARTIAL = 1 << 1, /* the entries may start after seq 1 (a pushed batch) */
+} VkVerifyFlags;
+
+/* The first problem found: entry seq (0 when the problem is not one
+ * entry's) and a reason, also in the GError. */
+typedef struct
+{
+  guint64 failed_seq;
+  guint64 entries;
+  guint64 head_seq;
+  guint8 head_hash[VK_HASH_BYTES];
+} VkVerifyReport;
+
+/* Checks, in order, for each entry: structure, election id, one device
+ * per journal, device enrolment and key id, seq contiguity (from 1
+ * unless VK_VERIFY_PARTIAL), the prev chain, time monotonicity and the
+ * enrolment's validity window, and the signatures (all, or only the last
+ * with VK_VERIFY_FAST).  Returns FALSE with the first failure (error
+ * codes VK_ERROR_INVALID, VK_ERROR_KEY, VK_ERROR_CHAIN, VK_ERROR_SIGNATURE). */
+gboolean vk_journal_verify (GPtrArray *entries, const guint8 election_id[VK_ELECTION_ID_BYTES],
+                            VkDeviceLookupFunc lookup, gpointer user_data, VkVerifyFlags flags,
+                            VkVerifyReport *ret_report, GError **error);
+
+/* Fork evidence: two entries of the same device and seq with different
+ * payloads.  Looks through the given entries (from any number of
+ * journals) and returns the first such pair, or FALSE. */
+gboolean vk_journal_find_fork (GPtrArray *entries, VkEntry **ret_a, VkEntry **ret_b);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkEntry, vk_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkJournal, vk_journal_close)
+
+G_END_DECLS

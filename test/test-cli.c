@@ -1,0 +1,392 @@
+/* test-cli.c: the `valgkit` command line, run as a user would.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vk-error.h"
+#include "vk-fake.h"
+#include "vk-package.h"
+#include "vk-station.h"
+#include "vk-test-util.h"
+#include "vk-voters.h"
+
+#define PASS "test-passphrase-æøå"
+
+/* Runs valgkit with the given arguments; returns the exit status. */
+static int
+run (char **ret_out, char **ret_err, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  va_list ap;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer)vk_test_valgkit ());
+  va_start (ap, ret_err);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer)a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  status = vk_test_spawn ((const char *const *)argv->pdata, ret_out, ret_err);
+  return status;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_cli_help (void)
+{
+  static const char *const commands[][2] = {
+    { "key", "new" },        { "key", "show" },         { "election", "import" },
+    { "election", "show" },  { "election", "devices" }, { "enroll", NULL },
+    { "journal", "verify" }, { "journal", "show" },     { "demo", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = commands[i][1] != NULL ? run (&out, &err, commands[i][0], commands[i][1], "--help", NULL)
+                                          : run (&out, &err, commands[i][0], "--help", NULL);
+      g_assert_cmpint (status, ==, 0);
+      g_assert_nonnull (strstr (out, "Usage"));
+    }
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_assert_cmpint (run (&out, &err, "no-such-command", NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "unknown command"));
+    g_assert_cmpint (run (&out, &err, "--help", NULL), ==, 0);
+  }
+}
+
+typedef struct
+{
+  char *dir;
+  char *election_key;
+  char *package;
+  char *device_key;
+  char *device_pub;
+} Fixture;
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_free (f->dir);
+  g_free (f->election_key);
+  g_free (f->package);
+  g_free (f->device_key);
+  g_free (f->device_pub);
+}
+
+/* key new ×2, election import (Aarhus + synthetic voters), enroll. */
+static gboolean
+fixture_setup (Fixture *f)
+{
+  g_autofree char *kd = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
+  g_autofree char *areas = vk_test_data_path ("Aarhus", "fintaelling", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkVoterList) voters = NULL;
+
+  if (kd == NULL || areas == NULL)
+    return FALSE;
+  f->dir = vk_test_tmpdir ();
+  f->election_key = g_build_filename (f->dir, "election.key", NULL);
+  f->package = g_build_filename (f->dir, "aarhus.vkp", NULL);
+  f->device_key = g_build_filename (f->dir, "bord.key", NULL);
+  f->device_pub = g_build_filename (f->dir, "bord.pub", NULL);
+  csv = g_build_filename (f->dir, "voters.csv", NULL);
+
+  /* Voters for the real Aarhus areas, 30 per area. */
+  election = vk_election_import_kandidatdata (kd, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (election, areas, &error));
+  voters = vk_voters_generate_for_election (election, 30, 7);
+  g_assert_true (vk_voter_list_write_csv (voters, csv, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (
+      run (&out, &err, "key", "new", "--role", "election", "--device", "Aarhus", "--out", f->election_key, NULL), ==,
+      0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "key", "new", "--role", "valgbord", "--device", "aarhus-09-bord-1", "--out",
+                        f->device_key, NULL),
+                   ==, 0);
+  g_assert_true (g_file_test (f->device_pub, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "election", "import", "--kandidatdata", kd, "--areas", areas, "--voters", csv,
+                        "--seats", "31", "--key", f->election_key, "--out", f->package, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "election id"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "enroll", f->package, "--device-key", f->device_pub, "--role", "valgbord", "--area",
+                        "9", "--key", f->election_key, NULL),
+                   ==, 0);
+  return TRUE;
+}
+
+static void
+test_cli_keys (void)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *key = g_build_filename (dir, "t.key", NULL);
+  g_autofree char *pub = g_build_filename (dir, "t.pub", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  struct stat st;
+
+  g_assert_cmpint (run (&out, &err, "key", "new", "--device", "x", "--out", key, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--role"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, &err, "key", "new", "--role", "nonsense", "--device", "x", "--out", key, NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run (&out, &err, "key", "new", "--role", "valgbord", "--device", "omr1-bord1", "--out", key, NULL),
+                   ==, 0);
+  g_assert_cmpint (g_stat (key, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  /* Never overwrite a key. */
+  g_assert_cmpint (run (&out, &err, "key", "new", "--role", "valgbord", "--device", "y", "--out", key, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "refusing to overwrite"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run (&out, &err, "key", "show", pub, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "device: omr1-bord1"));
+  g_assert_nonnull (strstr (out, "role: valgbord"));
+}
+
+static void
+test_cli_election (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) show = NULL;
+  g_autoptr (JsonNode) devices = NULL;
+  JsonObject *o;
+  JsonArray *a;
+  guint8 pk[VK_PUBLIC_KEY_BYTES];
+  g_autofree char *pk_hex = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!fixture_setup (&f))
+    return;
+
+  g_assert_cmpint (run (&out, &err, "election", "show", f.package, "--json", NULL), ==, 0);
+  show = parse_json (out);
+  o = json_node_get_object (show);
+  g_assert_cmpuint (strlen (json_object_get_string_member (o, "election_id")), ==, 64);
+  g_assert_cmpstr (json_object_get_string_member (o, "municipality"), ==, "Aarhus");
+  g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "KV");
+  g_assert_cmpint (json_object_get_int_member (o, "seats"), ==, 31);
+  g_assert_cmpint (json_object_get_int_member (o, "areas"), ==, 49);
+  g_assert_cmpint (json_object_get_int_member (o, "voters"), ==, 49 * 30);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "election", "devices", f.package, "--json", NULL), ==, 0);
+  devices = parse_json (out);
+  a = json_node_get_array (devices);
+  g_assert_cmpuint (json_array_get_length (a), ==, 1);
+  o = json_array_get_object_element (a, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "device"), ==, "aarhus-09-bord-1");
+  g_assert_cmpstr (json_object_get_string_member (o, "role"), ==, "valgbord");
+  g_assert_cmpint (json_object_get_int_member (o, "area"), ==, 9);
+  g_assert_true (vk_public_key_load (f.device_pub, pk, NULL, NULL, &error));
+  g_assert_no_error (error);
+  pk_hex = vk_hex_encode (pk, sizeof pk);
+  g_assert_cmpstr (json_object_get_string_member (o, "public_key"), ==, pk_hex);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The same device twice is refused; so is a wrong passphrase. */
+  g_assert_cmpint (run (&out, &err, "enroll", f.package, "--device-key", f.device_pub, "--role", "valgbord", "--area",
+                        "9", "--key", f.election_key, NULL),
+                   !=, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_setenv ("VALGKIT_PASSPHRASE", "wrong", TRUE);
+  g_assert_cmpint (run (&out, &err, "enroll", f.package, "--device-key", f.device_pub, "--device", "other", "--role",
+                        "valgbord", "--area", "9", "--key", f.election_key, NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "wrong passphrase"));
+  g_setenv ("VALGKIT_PASSPHRASE", PASS, TRUE);
+  fixture_clear (&f);
+}
+
+static void
+test_cli_import_errors (void)
+{
+  g_autofree char *kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *bad_json = NULL;
+  g_autofree char *pkg = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) whole = NULL;
+
+  if (kd == NULL)
+    return;
+  dir = vk_test_tmpdir ();
+  key = g_build_filename (dir, "e.key", NULL);
+  csv = g_build_filename (dir, "voters.csv", NULL);
+  bad_json = g_build_filename (dir, "kandidat-data.json", NULL);
+  pkg = g_build_filename (dir, "e.vkp", NULL);
+  g_assert_cmpint (run (&out, &err, "key", "new", "--role", "election", "--device", "Læsø", "--out", key, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A bad birth date on line 3: nothing is written, the line is named. */
+  g_assert_true (g_file_set_contents (csv,
+                                      "afstemningsomraade,loebenummer,navn,adresse,foedselsdato\n"
+                                      "1,1,\"Hansen, Åse\",Vestergade 1,1950-02-03\n"
+                                      "1,2,Bo Ørum,Østergade 2,1950-02-30\n",
+                                      -1, &error));
+  g_assert_cmpint (
+      run (&out, &err, "election", "import", "--kandidatdata", kd, "--voters", csv, "--key", key, "--out", pkg, NULL),
+      ==, 2);
+  g_assert_nonnull (strstr (err, "voters.csv:3"));
+  g_assert_false (g_file_test (pkg, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A truncated kandidat-data.json: the file is named. */
+  whole = vk_test_read_file (kd);
+  g_assert_true (
+      g_file_set_contents (bad_json, g_bytes_get_data (whole, NULL), (gssize)g_bytes_get_size (whole) / 2, &error));
+  g_assert_cmpint (run (&out, &err, "election", "import", "--kandidatdata", bad_json, "--key", key, "--out", pkg, NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "kandidat-data.json"));
+  g_assert_false (g_file_test (pkg, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_cli_journal (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *vkj = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) shown = NULL;
+  JsonArray *a;
+
+  if (!fixture_setup (&f))
+    return;
+  db = g_build_filename (f.dir, "bord.db", NULL);
+  vkj = g_build_filename (f.dir, "bord.vkj", NULL);
+  bad = g_build_filename (f.dir, "bad.vkj", NULL);
+
+  /* The table checks three voters in through the station engine. */
+  {
+    g_autoptr (VkPackage) package = vk_package_open (f.package, &error);
+    g_autoptr (VkKeypair) key = NULL;
+    g_autoptr (VkStation) station = NULL;
+
+    g_assert_no_error (error);
+    key = vk_keypair_load (f.device_key, PASS, &error);
+    g_assert_no_error (error);
+    station = vk_station_open (package, db, "aarhus-09-bord-1", key, &error);
+    g_assert_no_error (error);
+    for (guint lnr = 1; lnr <= 3; lnr++)
+      g_assert_cmpuint (vk_station_check_in (station, lnr, VK_CHECKIN_SCAN, FALSE, &error), ==, lnr + 1);
+    g_assert_no_error (error);
+    /* Not on the list: refused, nothing journaled. */
+    g_assert_cmpuint (vk_station_check_in (station, 9999, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
+    g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    /* Twice: refused. */
+    g_assert_cmpuint (vk_station_check_in (station, 2, VK_CHECKIN_SEARCH, FALSE, &error), ==, 0);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_true (vk_journal_export (vk_station_get_journal (station), vkj, &error));
+  }
+
+  g_assert_cmpint (run (&out, &err, "journal", "verify", "--election", f.package, vkj, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "4 entries"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "journal", "verify", "--fast", "--election", f.package, vkj, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "journal", "show", vkj, "--json", NULL), ==, 0);
+  shown = parse_json (out);
+  a = json_node_get_array (shown);
+  g_assert_cmpuint (json_array_get_length (a), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (a, 0), "type"), ==, "device.open");
+  g_assert_cmpint (json_object_get_int_member (
+                       json_object_get_object_member (json_array_get_object_element (a, 3), "body"), "loebenummer"),
+                   ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "journal", "show", vkj, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "checkin"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* One byte of the third entry changed: exit 1, the entry is named. */
+  {
+    g_autoptr (GBytes) bytes = vk_test_read_file (vkj);
+    gsize len = g_bytes_get_size (bytes);
+    g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, NULL), len);
+    copy[len - 70] ^= 0x02; /* inside the last entry, before its signature */
+    g_assert_true (g_file_set_contents (bad, (const char *)copy, (gssize)len, &error));
+  }
+  g_assert_cmpint (run (&out, &err, "journal", "verify", "--election", f.package, bad, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "FAILED"));
+  g_assert_nonnull (strstr (err, "entry 4"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Missing arguments and a missing file are usage errors. */
+  g_assert_cmpint (run (&out, &err, "journal", "verify", vkj, NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "journal", "show", "/nonexistent.vkj", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "/nonexistent.vkj"));
+  fixture_clear (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("VALGKIT_PASSPHRASE", PASS, TRUE);
+  g_test_add_func ("/cli/help", test_cli_help);
+  g_test_add_func ("/cli/keys", test_cli_keys);
+  g_test_add_func ("/cli/election", test_cli_election);
+  g_test_add_func ("/cli/import-errors", test_cli_import_errors);
+  g_test_add_func ("/cli/journal", test_cli_journal);
+  return g_test_run ();
+}
