@@ -188,6 +188,7 @@ struct _VkPdf
   char *title;
   char *footer;
   gboolean test;
+  double color[3]; /* the text colour of rows */
   /* The first libharu error; libharu reports through a callback and
    * carries on, so it is kept here and turned into a GError at the
    * next check. */
@@ -518,6 +519,7 @@ vk_pdf_row (VkPdf *self, const VkPdfColumn *columns, guint n_columns, const char
   vk_pdf_need (self, height);
   if (shade)
     fill_rect (self->page, MARGIN_LEFT, self->y - height, vk_pdf_get_width (self), height, 0.93, 0.94, 0.96);
+  HPDF_Page_SetRGBFill (self->page, (HPDF_REAL)self->color[0], (HPDF_REAL)self->color[1], (HPDF_REAL)self->color[2]);
   for (guint c = 0; c < n_columns && cells[c] != NULL; c++)
     {
       double baseline = self->y - size * 1.15;
@@ -534,9 +536,38 @@ vk_pdf_row (VkPdf *self, const VkPdfColumn *columns, guint n_columns, const char
                              cells[c]);
         }
     }
+  HPDF_Page_SetRGBFill (self->page, 0, 0, 0);
   for (guint c = 0; c < n_columns; c++)
     g_clear_pointer (&wrapped[c], g_ptr_array_unref);
   self->y -= height;
+}
+
+void
+vk_pdf_set_text_color (VkPdf *self, double r, double g, double b)
+{
+  self->color[0] = r;
+  self->color[1] = g;
+  self->color[2] = b;
+}
+
+double
+vk_pdf_get_y (VkPdf *self)
+{
+  return self->y;
+}
+
+guint
+vk_pdf_get_page_number (VkPdf *self)
+{
+  return self->pages->len;
+}
+
+void
+vk_pdf_side_bar (VkPdf *self, guint page_number, double y_top, double r, double g, double b)
+{
+  if (page_number != self->pages->len || y_top <= self->y)
+    return;
+  fill_rect (self->page, MARGIN_LEFT - 10, self->y, 3.5, y_top - self->y, r, g, b);
 }
 
 void
@@ -558,18 +589,29 @@ vk_pdf_signatures (VkPdf *self, const char *const *names, guint n)
 
   for (guint i = 0; i < n; i += 2)
     {
-      vk_pdf_need (self, 52);
+      vk_pdf_need (self, 64);
       self->y -= 40;
       for (guint k = 0; k < 2 && i + k < n; k++)
         {
           double x = MARGIN_LEFT + k * (col + 30);
+          g_auto (GStrv) lines = g_strsplit (names[i + k], "\n", 2);
           hline (self->page, x, x + col, self->y, 0.6, 0.1);
-          HPDF_Page_SetGrayFill (self->page, 0.35);
-          draw_text (self, self->page, VK_PDF_REGULAR, 8, x, self->y - 10, "Underskrift");
-          HPDF_Page_SetGrayFill (self->page, 0);
-          draw_text_aligned (self, VK_PDF_REGULAR, 9, x, col, VK_PDF_RIGHT, self->y - 10, names[i + k]);
+          if (lines[0] == NULL || *lines[0] == '\0')
+            {
+              HPDF_Page_SetGrayFill (self->page, 0.35);
+              draw_text (self, self->page, VK_PDF_REGULAR, 8, x, self->y - 10, "Underskrift");
+              HPDF_Page_SetGrayFill (self->page, 0);
+              continue;
+            }
+          draw_text (self, self->page, VK_PDF_REGULAR, 9.5, x, self->y - 11, lines[0]);
+          if (lines[1] != NULL)
+            {
+              HPDF_Page_SetGrayFill (self->page, 0.35);
+              draw_text (self, self->page, VK_PDF_REGULAR, 7.5, x, self->y - 21, lines[1]);
+              HPDF_Page_SetGrayFill (self->page, 0);
+            }
         }
-      self->y -= 12;
+      self->y -= 24;
     }
 }
 

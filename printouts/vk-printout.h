@@ -109,10 +109,20 @@ void vk_pdf_row (VkPdf *self, const VkPdfColumn *columns, guint n_columns, const
 void vk_pdf_rule (VkPdf *self);
 /* Label/value pairs in two columns (label left, value right-aligned at value_x). */
 void vk_pdf_key_value (VkPdf *self, const char *label, const char *value, double value_x, VkPdfFont font);
-/* Signature lines, one per name (name may be "" for an empty line). */
+/* Signature lines, two to a row, each with a name under it ("" for an
+ * empty line; "name\ndetail" adds a small second line). */
 void vk_pdf_signatures (VkPdf *self, const char *const *names, guint n);
 /* QR codes of the texts, side by side as they fit, each with a caption. */
 gboolean vk_pdf_qr_codes (VkPdf *self, GPtrArray *texts, const char *caption, GError **error);
+
+/* Text colour of the rows that follow (0–1 each); black is 0, 0, 0. */
+void vk_pdf_set_text_color (VkPdf *self, double r, double g, double b);
+/* The cursor, and the page it is on (from 1). */
+double vk_pdf_get_y (VkPdf *self);
+guint vk_pdf_get_page_number (VkPdf *self);
+/* A coloured bar in the left margin from y_top down to the cursor, when
+ * both are on the current page (page_number). */
+void vk_pdf_side_bar (VkPdf *self, guint page_number, double y_top, double r, double g, double b);
 
 /* Draws the footers and writes the file. */
 gboolean vk_pdf_save (VkPdf *self, const char *path, GError **error);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vk-error.h"
+#include "vk-result-sheet-private.h"
 #include "vk-result-sheet.h"
 #include "vk-signed-qr.h"
 
@@ -536,8 +537,8 @@ lists_in_ballot_order (const VkElection *e, const VkAreaResult *r)
   return out;
 }
 
-static void
-write_counts (VkPdf *pdf, const VkAreaResult *r, const VkAreaResult *cmp)
+void
+vk_result_sheet_write_counts (VkPdf *pdf, const VkAreaResult *r, const VkAreaResult *cmp)
 {
   double w = vk_pdf_get_width (pdf);
   const VkPdfColumn one[] = { { 0, w - 90, VK_PDF_LEFT }, { w - 90, 90, VK_PDF_RIGHT } };
@@ -596,8 +597,8 @@ write_counts (VkPdf *pdf, const VkAreaResult *r, const VkAreaResult *cmp)
     }
 }
 
-static void
-write_invalid (VkPdf *pdf, const VkAreaResult *r)
+void
+vk_result_sheet_write_invalid (VkPdf *pdf, const VkAreaResult *r)
 {
   double w = vk_pdf_get_width (pdf), half = (w - 16) / 2;
   const VkPdfColumn cols[]
@@ -634,9 +635,9 @@ write_invalid (VkPdf *pdf, const VkAreaResult *r)
     }
 }
 
-static void
-write_lists (VkPdf *pdf, const VkElection *e, const VkAreaResult *r, const VkAreaResult *cmp,
-             const VkSeatAllocation *seats)
+void
+vk_result_sheet_write_lists (VkPdf *pdf, const VkElection *e, const VkAreaResult *r, const VkAreaResult *cmp,
+                             const VkSeatAllocation *seats)
 {
   double w = vk_pdf_get_width (pdf), x;
   g_autoptr (GPtrArray) lists = lists_in_ballot_order (e, r);
@@ -883,9 +884,9 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
   footer = g_strdup_printf ("SHA-256 af resultatdata: %s", digest_hex);
   vk_pdf_set_footer (pdf, footer);
 
-  write_counts (pdf, result, cmp);
-  write_lists (pdf, e, result, cmp, seats);
-  write_invalid (pdf, result);
+  vk_result_sheet_write_counts (pdf, result, cmp);
+  vk_result_sheet_write_lists (pdf, e, result, cmp, seats);
+  vk_result_sheet_write_invalid (pdf, result);
   if (seats != NULL)
     write_seats (pdf, e, result, seats);
   if (result->has_candidate_votes)

@@ -13,7 +13,7 @@
 
 #include <json-glib/json-glib.h>
 
-// D#include "vk-discrepancy-report.h"
+#include "vk-discrepancy-report.h"
 #include "vk-election.h"
 #include "vk-error.h"
 #include "vk-result-sheet.h"
@@ -21,7 +21,7 @@
 #include "vk-seats.h"
 #include "vk-signed-qr.h"
 #include "vk-test-util.h"
-// V#include "vk-valgbog.h"
+#include "vk-valgbog.h"
 
 typedef struct
 {
@@ -252,7 +252,7 @@ assert_summary_matches (const VkResultSummary *s, const VkAreaResult *r, const V
 
 /* Every single-character change of every QR text must fail to verify. */
 static void
-assert_tamper_fails (GPtrArray *texts, const guint8 *public_key)
+assert_tamper_fails (GPtrArray *texts, const guint8 *public_key, const char *domain)
 {
   for (guint t = 0; t < texts->len; t++)
     {
@@ -270,7 +270,7 @@ assert_tamper_fails (GPtrArray *texts, const guint8 *public_key)
           changed = g_ptr_array_index (copy, t);
           /* Another character of the base45 alphabet. */
           changed[i] = changed[i] == '0' ? '1' : '0';
-          s = vk_result_qr_decode ((const char *const *)copy->pdata, copy->len, public_key, &error);
+          s = vk_result_qr_decode_domain ((const char *const *)copy->pdata, copy->len, public_key, domain, &error);
           g_assert_null (s);
           g_assert_nonnull (error);
         }
@@ -380,7 +380,7 @@ test_municipality_sheet (void)
     g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
     g_clear_error (&error);
   }
-  assert_tamper_fails (texts, vk_keypair_get_public_key (f->key));
+  assert_tamper_fails (texts, vk_keypair_get_public_key (f->key), VK_RESULT_SUMMARY_DOMAIN);
 }
 
 /* An area's fintælling beside its foreløbig, as a test election. */
@@ -452,7 +452,7 @@ test_area_sheet (void)
   assert_summary_matches (s, fin, NULL, f->election_id, TRUE);
   g_assert_true (s->has_source_digest);
   g_assert_cmpmem (s->source_digest, 32, source, 32);
-  assert_tamper_fails (texts, vk_keypair_get_public_key (f->key));
+  assert_tamper_fails (texts, vk_keypair_get_public_key (f->key), VK_RESULT_SUMMARY_DOMAIN);
 }
 
 /* The municipality's foreløbig sheet and one area's: no personal votes. */
@@ -638,6 +638,250 @@ test_qr_bad_input (void)
   }
 }
 
+/* The valgbog of one area's foreløbig count, with a difference between
+ * ballots and marked voters and its explanation. */
+static void
+test_valgbog (void)
+{
+  Fixture *f = get_fixture ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) device_key = vk_keypair_generate ();
+  g_autofree char *path = NULL, *text = NULL, *head_hex = NULL;
+  g_autoptr (GPtrArray) texts = NULL;
+  g_autoptr (VkResultSummary) s = NULL;
+  const VkAreaResult *r;
+  VkBallotAccount ballots = { 0 };
+  guint8 head[32];
+  guint64 v = 0;
+  const char *explanation = "To vælgere forlod lokalet med stemmesedlen uden at stemme (noteret kl. 14.10 og 17.45).";
+  const VkValgbogPerson staff[] = { { "Søren Ørsted Æbelø", "Valgstyrer (formand)" },
+                                    { "Jürgen Müller", "Valgstyrer" },
+                                    { "Åse Bødker", "Tilforordnet vælger" } };
+  const VkValgbogEvent events[] = { { 1763445600, "Stemmekasserne vist tomme og forseglet" },
+                                    { 1763485200, "Afstemningen lukket" },
+                                    { 1763492400, "Foreløbig optælling afsluttet" } };
+  const VkValgbogSignoff signoffs[]
+      = { { "Søren Ørsted Æbelø", 1763493000, TRUE }, { "Jürgen Müller", 1763493060, FALSE } };
+  VkValgbog b = { 0 };
+
+  if (f == NULL)
+    return;
+  r = g_ptr_array_index (f->foreloebig->areas, 2);
+  for (guint i = 0; i < 32; i++)
+    head[i] = (guint8)(i * 13 + 1);
+  ballots.present = TRUE;
+  ballots.received = r->cast + 812;
+  ballots.unused = 800;
+  ballots.returned = 12;
+  b.info = (VkPrintoutInfo){ f->election, f->election_id, FALSE, 1763494000 };
+  b.key = device_key;
+  b.device_id = "aarhus-3-bord-1";
+  b.result = r;
+  b.ballots = &ballots;
+  b.opened_at = 1763445600;
+  b.closed_at = 1763485200;
+  b.staff = staff;
+  b.n_staff = G_N_ELEMENTS (staff);
+  b.events = events;
+  b.n_events = G_N_ELEMENTS (events);
+  b.brevstemmer = 137;
+  b.checkins = r->cast - b.brevstemmer - 2;
+  b.explanation = explanation;
+  b.signoffs = signoffs;
+  b.n_signoffs = G_N_ELEMENTS (signoffs);
+  b.journal_seq = 2817;
+  b.journal_head = head;
+  path = sheet_path ("valgbog.pdf");
+  g_assert_true (vk_valgbog_write (&b, path, &error));
+  g_assert_no_error (error);
+
+  text = pdf_text (path);
+  if (text == NULL)
+    return;
+  g_assert_nonnull (strstr (text, r->area_name));
+  for (guint i = 0; i < G_N_ELEMENTS (staff); i++)
+    g_assert_true (has_line_with (text, staff[i].name, staff[i].role));
+  assert_has_number_line (text, "Afgivne stemmer", r->cast);
+  assert_has_number_line (text, "Modtagne stemmesedler", ballots.received);
+  assert_has_number_line (text, "fremmøde", b.checkins);
+  assert_has_number_line (text, "brevstemmer", b.brevstemmer);
+  assert_has_number_line (text, "Forskel", 2);
+  g_assert_nonnull (strstr (text, "To vælgere forlod lokalet"));
+  g_assert_nonnull (strstr (text, "Stemmekasserne vist tomme"));
+  head_hex = vk_hex_encode (head, 32);
+  g_assert_nonnull (strstr (text, head_hex));
+  for (guint i = 0; i < r->lists->len; i++)
+    {
+      const VkListResult *l = g_ptr_array_index (r->lists, i);
+      assert_has_number_line (text, vk_election_lookup_list (f->election, l->list_id)->name, l->votes);
+    }
+
+  texts = pdf_qr_texts (path);
+  if (texts == NULL)
+    return;
+  s = vk_valgbog_qr_decode ((const char *const *)texts->pdata, texts->len, vk_keypair_get_public_key (device_key),
+                            &error);
+  g_assert_no_error (error);
+  assert_summary_matches (s, r, NULL, f->election_id, FALSE);
+  g_assert_cmpstr (s->domain, ==, VK_VALGBOG_DOMAIN);
+  g_assert_true (s->has_source_digest);
+  g_assert_cmpmem (s->source_digest, 32, head, 32);
+  g_assert_cmpstr (vk_cbor_map_get_text_field (s->extra, "device", &error), ==, "aarhus-3-bord-1");
+  g_assert_true (vk_cbor_map_get_uint_field (s->extra, "journal_seq", &v, &error));
+  g_assert_cmpuint (v, ==, 2817);
+  g_assert_true (vk_cbor_map_get_uint_field (s->extra, "checkins", &v, &error));
+  g_assert_cmpuint (v, ==, b.checkins);
+  g_assert_true (vk_cbor_map_get_uint_field (s->extra, "brevstemmer", &v, &error));
+  g_assert_cmpuint (v, ==, 137);
+  g_assert_true (vk_cbor_map_get_uint_field (s->extra, "received", &v, &error));
+  g_assert_cmpuint (v, ==, ballots.received);
+  g_assert_no_error (error);
+  /* Domain separation: a valgbog code is not a result sheet. */
+  {
+    g_autoptr (VkResultSummary) s2 = vk_result_qr_decode ((const char *const *)texts->pdata, texts->len,
+                                                          vk_keypair_get_public_key (device_key), &error);
+    g_assert_null (s2);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  assert_tamper_fails (texts, vk_keypair_get_public_key (device_key), VK_VALGBOG_DOMAIN);
+
+  /* Without an explanation the difference is flagged on the page. */
+  {
+    g_autofree char *path2 = sheet_path ("valgbog-unexplained.pdf");
+    g_autofree char *text2 = NULL;
+    b.explanation = NULL;
+    b.info.test = TRUE;
+    g_assert_true (vk_valgbog_write (&b, path2, &error));
+    g_assert_no_error (error);
+    text2 = pdf_text (path2);
+    g_assert_nonnull (strstr (text2, "Forklaring mangler"));
+    g_assert_nonnull (strstr (text2, "PRØVEVALG"));
+  }
+  /* The municipality's total has no valgbog; a journal head is required. */
+  b.result = f->foreloebig->total;
+  g_assert_false (vk_valgbog_write (&b, path, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  b.result = r;
+  b.journal_head = NULL;
+  g_assert_false (vk_valgbog_write (&b, path, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+}
+
+static VkFinding *
+make_finding (guint rule, VkSeverity severity, guint area, const char *message, ...)
+{
+  VkFinding *f = g_new0 (VkFinding, 1);
+  va_list ap;
+  const char *device;
+
+  f->rule = rule;
+  f->severity = severity;
+  f->area = area;
+  f->message_da = g_strdup (message);
+  f->message_en = g_strdup ("");
+  f->evidence = g_ptr_array_new ();
+  va_start (ap, message);
+  while ((device = va_arg (ap, const char *)) != NULL)
+    {
+      VkEvidence *e = g_new0 (VkEvidence, 1);
+      e->device_id = g_strdup (device);
+      e->seq = va_arg (ap, guint64);
+      g_ptr_array_add (f->evidence, e);
+    }
+  va_end (ap);
+  return f;
+}
+
+static void
+free_finding (gpointer data)
+{
+  VkFinding *f = data;
+
+  for (guint i = 0; i < f->evidence->len; i++)
+    {
+      VkEvidence *e = g_ptr_array_index (f->evidence, i);
+      g_free (e->device_id);
+      g_free (e);
+    }
+  g_ptr_array_unref (f->evidence);
+  g_free (f->message_da);
+  g_free (f->message_en);
+  g_free (f);
+}
+
+static void
+test_discrepancy_report (void)
+{
+  Fixture *f = get_fixture ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) findings = g_ptr_array_new_with_free_func (free_finding);
+  g_autofree char *path = NULL, *text = NULL, *empty_path = NULL, *empty_text = NULL;
+  const VkArea *area3;
+  VkPrintoutInfo info;
+  const char *order[] = { "D02", "D04", "D07", "D15" };
+  const char *prev = NULL;
+
+  if (f == NULL)
+    return;
+  area3 = vk_election_lookup_area (f->election, 3);
+  g_assert_nonnull (area3);
+  info = (VkPrintoutInfo){ f->election, f->election_id, FALSE, 0 };
+  /* Given out of order: the report lists blocking ones first. */
+  g_ptr_array_add (findings, make_finding (15, VK_SEVERITY_INFO, 3,
+                                           "Afstemningsområdet har kun 3 brevstemmer; de skal flyttes af hensyn til "
+                                           "stemmehemmeligheden.",
+                                           NULL));
+  g_ptr_array_add (findings, make_finding (7, VK_SEVERITY_WARNING, 3,
+                                           "Stemmesedler i stemmekasserne (2.311) og afkrydsede vælgere (2.309) "
+                                           "afviger med 2; forklaring: to vælgere gik uden at stemme.",
+                                           "aarhus-3-bord-1", (guint64)2817, NULL));
+  g_ptr_array_add (findings, make_finding (4, VK_SEVERITY_BLOCKING, 3,
+                                           "Vælger løbenummer 1234 er krydset af to gange: ved bord 1 kl. 09.12 og "
+                                           "ved bord 2 kl. 14.40.",
+                                           "aarhus-3-bord-1", (guint64)12, "aarhus-3-bord-2", (guint64)40, NULL));
+  g_ptr_array_add (findings, make_finding (2, VK_SEVERITY_BLOCKING, 0,
+                                           "Enheden aarhus-7-bord-2 har to forskellige poster med nr. 118 (fork).",
+                                           "aarhus-7-bord-2", (guint64)118, NULL));
+  path = sheet_path ("discrepancy-report.pdf");
+  g_assert_true (
+      vk_discrepancy_report_write (&info, findings, "Optællingsserver, 49 afstemningsområder", path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+  if (text == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      const char *at = strstr (text, order[i]);
+      g_assert_nonnull (at);
+      if (prev != NULL)
+        g_assert_true (at > prev);
+      prev = at;
+    }
+  g_assert_true (has_line_with (text, "D04", "Blokerende"));
+  g_assert_true (has_line_with (text, "D04", area3->name));
+  g_assert_true (has_line_with (text, "D07", "Advarsel"));
+  g_assert_nonnull (strstr (text, "løbenummer 1234 er krydset af to gange"));
+  g_assert_nonnull (strstr (text, "aarhus-3-bord-2 nr. 40"));
+  g_assert_nonnull (strstr (text, "Hele kommunen"));
+  g_assert_nonnull (strstr (text, "Hvad skal gøres"));
+
+  /* Nothing open. */
+  {
+    g_autoptr (GPtrArray) none = g_ptr_array_new ();
+    empty_path = sheet_path ("discrepancy-report-empty.pdf");
+    g_assert_true (vk_discrepancy_report_write (&info, none, NULL, empty_path, &error));
+    g_assert_no_error (error);
+    empty_text = pdf_text (empty_path);
+    g_assert_nonnull (strstr (empty_text, "Ingen åbne afvigelser"));
+  }
+  /* A severity the rules engine does not have. */
+  ((VkFinding *)g_ptr_array_index (findings, 0))->severity = (VkSeverity)7;
+  g_assert_false (vk_discrepancy_report_write (&info, findings, NULL, path, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -648,5 +892,7 @@ main (int argc, char **argv)
   g_test_add_func ("/printouts/result-sheet/area", test_area_sheet);
   g_test_add_func ("/printouts/result-sheet/foreloebig", test_foreloebig_sheets);
   g_test_add_func ("/printouts/result-sheet/errors", test_sheet_errors);
+  g_test_add_func ("/printouts/valgbog", test_valgbog);
+  g_test_add_func ("/printouts/discrepancy-report", test_discrepancy_report);
   return g_test_run ();
 }
