@@ -52,7 +52,7 @@ static const struct
   { 6, "Kryds, der rækker ind i flere felter" },
   { 7, "Overstreget, udvisket eller ikke fuldt kryds" },
   { 8, "Andre grunde" },
-  { 9, "Stemmeseddel ikke udleveret på afstemningsstedet" },
+  { 9, "Ikke udleveret på afstemningsstedet" },
   { 10, "Andet mærke end kryds foruden kryds" },
   { 11, "Mere end tre kryds" },
   { 12, "Stemmeseddel med tegning eller påskrift" },
@@ -64,10 +64,10 @@ static const struct
   { 25, "Kun kryds" },
   { 26, "Modstrid mellem bogstav og listenavn" },
   { 27, "Andre grunde (brevstemme)" },
-  { 28, "Andet eller mere end én stemmeseddel i konvolutten" },
+  { 28, "Andet end eller flere stemmesedler" },
   { 29, "Stemmeseddel ikke fra ministeriet" },
   { 30, "Konvolut med påskrift" },
-  { 31, "Stemmeseddel med tegning eller påskrift (brevstemme)" },
+  { 31, "Tegning eller påskrift (brevstemme)" },
   { 32, "Udfyldt på bagsiden eller andet" },
 };
 

@@ -602,15 +602,15 @@ vk_result_sheet_write_invalid (VkPdf *pdf, const VkAreaResult *r)
 {
   double w = vk_pdf_get_width (pdf), half = (w - 16) / 2;
   const VkPdfColumn cols[]
-      = { { 0, 22, VK_PDF_RIGHT },         { 28, half - 62, VK_PDF_LEFT },        { half - 34, 34, VK_PDF_RIGHT },
-          { half + 16, 22, VK_PDF_RIGHT }, { half + 44, half - 62, VK_PDF_LEFT }, { w - 34, 34, VK_PDF_RIGHT } };
+      = { { 0, 22, VK_PDF_RIGHT },         { 28, half - 62, VK_PDF_LEFT, TRUE },        { half - 34, 34, VK_PDF_RIGHT },
+          { half + 16, 22, VK_PDF_RIGHT }, { half + 44, half - 62, VK_PDF_LEFT, TRUE }, { w - 34, 34, VK_PDF_RIGHT } };
   g_autoptr (GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) right = g_ptr_array_new_with_free_func (g_free);
 
   if (r->invalid_reasons->len == 0)
     return;
   /* The two halves of the official form stay on one page. */
-  vk_pdf_need (pdf, 48 + 16 * (r->invalid_reasons->len / 2 + 2));
+  vk_pdf_need (pdf, 40 + 14 * (r->invalid_reasons->len / 2 + 2));
   vk_pdf_heading (pdf, "Ugyldige stemmesedler efter årsag");
   {
     const char *head[] = { "Kode", "Fremmødte vælgere", "Antal", "Kode", "Brevstemmer", "Antal" };

@@ -23,8 +23,8 @@
 G_BEGIN_DECLS
 
 #define VK_SIGNED_QR_PREFIX "VK1:"
-/* COSE bytes per QR symbol: 1,050 base45 characters, a version 21–22
- * symbol at level M, about 5 cm wide at 2 points per module.  Far below
+/* COSE bytes per QR symbol: 1,050 base45 characters, about 6 cm wide
+ * at 2 points per module, two side by side on A4.  Far below
  * the 2,300-byte ceiling of one symbol, so that a 150 dpi scan of a laser
  * print still decodes. */
 #define VK_SIGNED_QR_PART_BYTES 700
