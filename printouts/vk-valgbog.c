@@ -101,9 +101,8 @@ write_ballots (VkPdf *pdf, const VkValgbog *self)
   {
     g_autofree char *ci = fmt (self->checkins), *bs = fmt (self->brevstemmer), *mk = fmt (marked);
     g_autofree char *cast = fmt (r->cast);
-    g_autofree char *d = diff == 0
-                             ? g_strdup ("0")
-                             : g_strdup_printf ("%s%s", diff > 0 ? "+" : "−", fmt ((guint64)(diff < 0 ? -diff : diff)));
+    g_autofree char *abs_diff = fmt ((guint64)(diff < 0 ? -diff : diff));
+    g_autofree char *d = diff == 0 ? g_strdup ("0") : g_strdup_printf ("%s%s", diff > 0 ? "+" : "−", abs_diff);
     const char *rows[][2] = { { "Afkrydset ved fremmøde (valgliste)", ci },
                               { "Afkrydset for godkendte brevstemmer", bs },
                               { "Afkrydsede vælgere i alt", mk },
