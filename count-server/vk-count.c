@@ -5,8 +5,12 @@
  */
 #include "vk-count.h"
 
-const char *
-vk_count_engine_version (void)
+void
+vk_count_receipt_free (VkCountReceipt *self)
 {
-  return "1";
+  if (self == NULL)
+    return;
+  g_free (self->device_id);
+  g_clear_pointer (&self->cose, g_bytes_unref);
+  g_free (self);
 }
