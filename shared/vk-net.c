@@ -96,7 +96,8 @@ vk_net_check_listen (GInetSocketAddress *address, const char *tls_cert, const ch
 
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
       return FALSE;
     }
   if (tls_cert == NULL)
@@ -116,8 +117,8 @@ vk_net_check_listen (GInetSocketAddress *address, const char *tls_cert, const ch
   certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &local_error);
   if (certificate == NULL)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "cannot load the TLS certificate %s with key %s: %s", tls_cert, tls_key,
-                   local_error->message);
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "cannot load the TLS certificate %s with key %s: %s", tls_cert,
+                   tls_key, local_error->message);
       return FALSE;
     }
   *ret_certificate = g_steal_pointer (&certificate);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -200,4 +201,99 @@ vk_test_http (const char *method, const char *url, const char *content_type, GBy
     *ret_answer = g_steal_pointer (&h.answer);
   g_clear_pointer (&h.answer, g_bytes_unref);
   return h.status;
+}
+
+/* A real `valgkit serve` process on 127.0.0.1, port 0. */
+typedef struct
+{
+  GSubprocess *process;
+  char *url;
+  char *first_lines; /* what it printed before serving */
+} VkTestServer;
+
+/* Starts `valgkit serve` with extra arguments (NULL-terminated, may be
+ * NULL); returns FALSE (and its stderr in *ret_stderr) when it exits
+ * instead of serving. */
+static G_GNUC_UNUSED gboolean
+vk_test_server_try_start (VkTestServer *s, VkTestElection *f, const char *db_path, const char *listen,
+                          const char *const *extra, char **ret_stderr)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  GString *lines = g_string_new (NULL);
+
+  memset (s, 0, sizeof *s);
+  g_subprocess_launcher_setenv (launcher, "VALGKIT_PASSPHRASE", VK_TEST_PASSPHRASE, TRUE);
+  g_ptr_array_add (argv, (char *)vk_test_valgkit ());
+  g_ptr_array_add (argv, "serve");
+  g_ptr_array_add (argv, "--election");
+  g_ptr_array_add (argv, f->pkg_path);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, (char *)db_path);
+  g_ptr_array_add (argv, "--key");
+  g_ptr_array_add (argv, f->server_key_path);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, (char *)listen);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *)extra[i]);
+  g_ptr_array_add (argv, NULL);
+  s->process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* The first line is "listening on URL" once the socket is bound; a
+   * server that refuses to start exits and closes stdout instead. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL || !g_str_has_prefix (line, "listening on "))
+    {
+      g_autoptr (GDataInputStream) err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (s->process));
+      g_autofree char *err_text = g_data_input_stream_read_upto (err, "", 0, NULL, NULL, NULL);
+      g_assert_true (g_subprocess_wait (s->process, NULL, NULL));
+      if (ret_stderr != NULL)
+        *ret_stderr = g_steal_pointer (&err_text);
+      g_clear_object (&s->process);
+      g_string_free (lines, TRUE);
+      return FALSE;
+    }
+  s->url = g_strdup (line + strlen ("listening on "));
+  g_string_append_printf (lines, "%s\n", line);
+  s->first_lines = g_string_free (lines, FALSE);
+  return TRUE;
+}
+
+static G_GNUC_UNUSED void
+vk_test_server_start (VkTestServer *s, VkTestElection *f, const char *db_path)
+{
+  g_autofree char *err = NULL;
+
+  if (!vk_test_server_try_start (s, f, db_path, "127.0.0.1:0", NULL, &err))
+    g_error ("valgkit serve did not start: %s", err);
+  g_assert_true (g_str_has_prefix (s->url, "http://127.0.0.1:"));
+}
+
+/* SIGTERM (a clean stop) or SIGKILL (a crash). */
+static G_GNUC_UNUSED void
+vk_test_server_stop (VkTestServer *s, gboolean crash)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (s->process != NULL)
+    {
+      if (crash)
+        g_subprocess_force_exit (s->process);
+      else
+        g_subprocess_send_signal (s->process, SIGTERM);
+      g_subprocess_wait (s->process, NULL, &error);
+      g_assert_no_error (error);
+      if (!crash)
+        g_assert_true (g_subprocess_get_if_exited (s->process) && g_subprocess_get_exit_status (s->process) == 0);
+    }
+  g_clear_object (&s->process);
+  g_clear_pointer (&s->url, g_free);
+  g_clear_pointer (&s->first_lines, g_free);
 }
