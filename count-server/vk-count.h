@@ -67,7 +67,8 @@ typedef struct
 void vk_count_receipt_free (VkCountReceipt *self);
 
 /* Opens (creating when missing) the count database at db_path for package
- * (borrowed: it must outlive the VkCount).  server_key must be the key of a
+ * (borrowed: it must outlive the VkCount).  server_key is borrowed too and
+ * must outlive the VkCount: it signs the server's journal entries.  server_key must be the key of a
  * device enrolled in the package with role `server` (VK_ERROR_KEY
  * otherwise).  A database of another election is refused (VK_ERROR_KEY).
  * Opening journals a `device.open` entry in the server's journal. */
@@ -95,7 +96,8 @@ const char *vk_count_get_device_id (VkCount *self);
  *       a device acting outside its role or area (e.g. a brevstemme from a
  *       valgbord, a check-in for another area);
  *   VK_ERROR_CHAIN      seq not contiguous, prev not the stored hash of
- *       seq - 1, time outside the enrolment window or decreasing;
+ *       seq - 1, time decreasing (time outside the enrolment window is
+ *       VK_ERROR_KEY, as vk_journal_verify() says);
  *   VK_ERROR_SIGNATURE  the signature does not verify;
  *   VK_ERROR_FORK       an entry with a stored device+seq but another
  *       payload: the pair is kept as evidence (D02), the batch refused.

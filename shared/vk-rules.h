@@ -80,7 +80,10 @@ gint vk_findings_worst (GPtrArray *findings);
  * a valgbord or optaelling, `fintaelling` only by a fintaelling device.
  * The count server refuses a batch with such an entry; the fold records
  * it as D03. */
-gboolean vk_rules_check_entry (const VkDevice *device, const VkEntry *entry, GError **error);
+/* With an election (may be NULL), areas must be the election's and tally
+ * counts must name its lists and candidates. */
+gboolean vk_rules_check_entry (const VkDevice *device, const VkElection *election, const VkEntry *entry,
+                               GError **error);
 
 /* ---- the fold ------------------------------------------------------------ */
 typedef struct _VkFold VkFold;
