@@ -244,7 +244,8 @@ count_prepare (VkCount *self, GError **error)
                        error);
   if (self->st_insert_pending == NULL)
     return FALSE;
-  self->st_entry_hash = vk_db_prepare (self->db, "SELECT hash, cose FROM entry WHERE device_id = ?1 AND seq = ?2", error);
+  self->st_entry_hash
+      = vk_db_prepare (self->db, "SELECT hash, cose FROM entry WHERE device_id = ?1 AND seq = ?2", error);
   if (self->st_entry_hash == NULL)
     return FALSE;
   self->st_pending_hash
@@ -523,8 +524,8 @@ make_receipt (VkCount *self, const char *device_id, guint64 stored, GError **err
  * different entries at seq head (the one held and the one the pending
  * entry chains to); the pending run is dropped and the pair recorded. */
 static gboolean
-drain_pending (VkCount *self, const char *device_id, Head *h, guint64 received_ms, GPtrArray *moved,
-               GPtrArray *forks, GError **error)
+drain_pending (VkCount *self, const char *device_id, Head *h, guint64 received_ms, GPtrArray *moved, GPtrArray *forks,
+               GError **error)
 {
   g_autoptr (sqlite3_stmt) sel = NULL;
   g_autoptr (sqlite3_stmt) del = NULL;
@@ -638,8 +639,9 @@ count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *s
   for (guint i = 1; i < entries->len; i++)
     if (strcmp (((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev) != 0)
       {
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: a batch holds one device's entries: entry %u is %s's, not %s's",
-                     source, i + 1, ((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev);
+        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                     "%s: a batch holds one device's entries: entry %u is %s's, not %s's", source, i + 1,
+                     ((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev);
         return FALSE;
       }
   if (memcmp (first->election_id, vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES) != 0)
@@ -795,7 +797,8 @@ count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *s
     }
   if (to_pending || nh.pending > 0)
     {
-      g_autoptr (sqlite3_stmt) cnt = vk_db_prepare (self->db, "SELECT count(*) FROM pending WHERE device_id = ?1", error);
+      g_autoptr (sqlite3_stmt) cnt
+          = vk_db_prepare (self->db, "SELECT count(*) FROM pending WHERE device_id = ?1", error);
       if (cnt == NULL)
         goto fail;
       sqlite3_bind_text (cnt, 1, dev, -1, SQLITE_STATIC);
@@ -814,9 +817,8 @@ count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *s
       receipt_entry = server_append (self, "receipt", body, error);
       if (receipt_entry == NULL)
         goto fail;
-      st = vk_db_prepare (self->db,
-                          "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)",
-                          error);
+      st = vk_db_prepare (
+          self->db, "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)", error);
       if (st == NULL)
         goto fail;
       sqlite3_bind_text (st, 1, dev, -1, SQLITE_STATIC);

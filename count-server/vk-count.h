@@ -125,11 +125,11 @@ typedef struct
 {
   char *device_id;
   char *role;
-  guint area;       /* VK_PACKAGE_NO_AREA when none */
-  guint64 seq;      /* highest contiguous seq held, 0 when none */
+  guint area;  /* VK_PACKAGE_NO_AREA when none */
+  guint64 seq; /* highest contiguous seq held, 0 when none */
   guint8 head[VK_HASH_BYTES];
-  guint64 time_ms;  /* the head entry's time */
-  guint64 pending;  /* entries held pending a gap */
+  guint64 time_ms; /* the head entry's time */
+  guint64 pending; /* entries held pending a gap */
 } VkCountHead;
 
 void vk_count_head_free (VkCountHead *self);
