@@ -74,6 +74,10 @@ void vk_count_receipt_free (VkCountReceipt *self);
  * Opening journals a `device.open` entry in the server's journal. */
 VkCount *vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_key,
                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Opens an existing count database read-only, without the server's key
+ * (for `valgkit discrepancies`, printing, auditing): everything can be
+ * read; vk_count_ingest() and vk_count_publish_result() fail. */
+VkCount *vk_count_open_read_only (const char *db_path, VkPackage *package, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_count_close (VkCount *self);
 
 VkPackage *vk_count_get_package (VkCount *self);

@@ -807,6 +807,124 @@ test_throughput (void)
   }
 }
 
+static char *
+export_journal (Fixture *f, const char *id, guint64 from, guint64 to)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) b = vk_test_batch (f->te, id, from, to);
+  g_autofree char *name = g_strdup_printf ("%s-%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ".vkj", id, from, to);
+  char *path = g_build_filename (f->te->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (b, NULL), (gssize)g_bytes_get_size (b), &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* `valgkit import` and `valgkit discrepancies`: the same code path as a
+ * push, per-file verdicts, exit statuses. */
+static void
+test_cli (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *key_path = g_build_filename (f->te->dir, "server.key", NULL);
+  g_autofree char *db = g_build_filename (f->te->dir, "cli-count.db", NULL);
+  g_autofree char *good = export_journal (f, "bord-1", 1, 0);
+  g_autofree char *late = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *pkg = vk_package_get_path (f->te->package);
+  JsonArray *arr;
+  gboolean saw_d01 = FALSE;
+  int status;
+
+  g_assert_true (vk_keypair_save (vk_test_get_key (f->te, "server-1"), key_path, "test-pass", VK_KDF_INTERACTIVE,
+                                  "server", "server-1", &error));
+  g_assert_no_error (error);
+  g_setenv ("VALGKIT_PASSPHRASE", "test-pass", TRUE);
+
+  /* A tampered copy: the last byte (in the last signature) flipped. */
+  {
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
+    bytes[len - 1] ^= 0x40;
+    bad = g_build_filename (f->te->dir, "bad.vkj", NULL);
+    g_assert_true (g_file_set_contents (bad, bytes, (gssize)len, NULL));
+  }
+  {
+    const char *argv[]
+        = { vk_test_valgkit (), "import", "--db", db, "--election", pkg, "--key", key_path, good, bad, NULL };
+    status = vk_test_spawn (argv, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "accepted: device bord-1, held up to entry 20"));
+  g_assert_nonnull (strstr (err, "bad.vkj: REFUSED"));
+  g_assert_nonnull (strstr (err, "signature"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Everything accepted: 0.  A held batch says so. */
+  vk_test_open (f->te, "bord-2", (guint64)(g_get_real_time () / 1000));
+  for (guint i = 1; i <= 4; i++)
+    vk_test_checkin (f->te, "bord-2", (guint64)(g_get_real_time () / 1000), 2, i);
+  late = export_journal (f, "bord-2", 3, 0);
+  {
+    const char *argv[] = { vk_test_valgkit (), "import", "--db", db, "--election", pkg, "--key", key_path, late, NULL };
+    status = vk_test_spawn (argv, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "held up to entry 0"));
+  g_assert_nonnull (strstr (out, "3 waiting"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Usage errors: 2. */
+  {
+    const char *argv[] = { vk_test_valgkit (), "import", "--db", db, good, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", "/nonexistent/x.db", "--election", pkg, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* The refusal is a blocking D01; no area has a count (D09). */
+  {
+    const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", db, "--election", pkg, "--json", NULL };
+    status = vk_test_spawn (argv, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  arr = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonObject *o = json_array_get_object_element (arr, i);
+      if (strcmp (json_object_get_string_member (o, "rule"), "D01") == 0)
+        {
+          JsonObject *ev = json_array_get_object_element (json_object_get_array_member (o, "evidence"), 0);
+          g_assert_cmpstr (json_object_get_string_member (o, "severity"), ==, "blocking");
+          g_assert_cmpstr (json_object_get_string_member (ev, "device"), ==, "bord-1");
+          saw_d01 = TRUE;
+        }
+    }
+  g_assert_true (saw_d01);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", db, "--election", pkg, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (out, "D01 blocking"));
+    g_assert_nonnull (strstr (out, "evidence: bord-1#1"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -825,6 +943,7 @@ main (int argc, char **argv)
   ADD ("restart", test_restart);
   ADD ("kill", test_kill);
   ADD ("results", test_results);
+  ADD ("cli", test_cli);
 #undef ADD
   g_test_add_func ("/count/throughput", test_throughput);
   return g_test_run ();
