@@ -174,8 +174,9 @@ typedef struct
 
 /* Defaults from the election date (Europe/Copenhagen): window from 00:00
  * on election day to 00:00 seven days later; brevstemmer from 00:00 three
- * months before; the brevstemme deadline at 18:00 on the second weekday
- * before election day (see docs/rules.md, D13); tolerance 5 minutes;
+ * months before; the brevstemme deadline at the end (24:00) of the
+ * third-last weekday before election day, the Thursday before a Tuesday
+ * election (unconfirmed: see docs/rules.md, D13); tolerance 5 minutes;
  * threshold 10 votes; 5 brevstemmer. */
 void vk_rules_config_init (VkRulesConfig *self, const VkElection *election);
 

@@ -729,6 +729,26 @@ test_counts_to_result (void)
   g_assert_nonnull (strstr (error->message, "no-such-list"));
 }
 
+/* The default brevstemme deadline: the end of the third-last weekday
+ * before election day; 2029-11-20 is a Tuesday, so Thursday the 15th. */
+static void
+test_config_defaults (void)
+{
+  g_autoptr (VkElection) e = vk_fake_election_new (1);
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Copenhagen");
+  g_autoptr (GDateTime) fri = g_date_time_new (tz, 2029, 11, 16, 0, 0, 0);
+  g_autoptr (GDateTime) day = g_date_time_new (tz, 2029, 11, 20, 0, 0, 0);
+  VkRulesConfig c;
+
+  g_assert_cmpstr (e->date, ==, "2029-11-20");
+  vk_rules_config_init (&c, e);
+  g_assert_cmpuint (c.brevstemme_deadline_ms, ==, (guint64)g_date_time_to_unix (fri) * 1000);
+  g_assert_cmpuint (c.window_start_ms, ==, (guint64)g_date_time_to_unix (day) * 1000);
+  g_assert_cmpuint (c.window_end_ms - c.window_start_ms, ==, 7 * DAY_MS);
+  g_assert_cmpuint (c.clock_tolerance_ms, ==, 5 * MIN_MS);
+  g_assert_cmpuint (c.min_brevstemmer, ==, 5);
+}
+
 static void
 test_catalogue (void)
 {
@@ -753,6 +773,7 @@ main (int argc, char **argv)
   g_assert_true (vk_crypto_init (NULL));
 
   g_test_add_func ("/rules/catalogue", test_catalogue);
+  g_test_add_func ("/rules/config-defaults", test_config_defaults);
   g_test_add_func ("/rules/check-entry", test_check_entry);
   g_test_add_func ("/rules/counts-to-result", test_counts_to_result);
   g_test_add_func ("/rules/clean", test_clean);
