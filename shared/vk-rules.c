@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vk-counts.h"
 #include "vk-error.h"
 #include "vk-rules.h"
 #include "vk-voters.h"
@@ -488,114 +489,14 @@ counts_uint (const VkCbor *counts, const char *key, gboolean optional, guint64 *
   return TRUE;
 }
 
-/* Iterates a map of text → uint; calls fn for each pair. */
-static gboolean
-counts_each (const VkCbor *counts, const char *key,
-             gboolean (*fn) (const char *k, guint64 v, gpointer data, GError **error), gpointer data, GError **error)
-{
-  VkCbor *m = vk_cbor_map_lookup_text (counts, key);
-
-  if (m == NULL)
-    return TRUE;
-  if (vk_cbor_get_type (m) != VK_CBOR_MAP)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: \"%s\" is not a map", key);
-      return FALSE;
-    }
-  for (gsize i = 0; i < vk_cbor_map_get_length (m); i++)
-    {
-      VkCbor *k = vk_cbor_map_get_key (m, i), *v = vk_cbor_map_get_value (m, i);
-
-      if (vk_cbor_get_type (k) != VK_CBOR_TEXT || vk_cbor_get_type (v) != VK_CBOR_UINT)
-        {
-          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                       "counts: \"%s\" item %" G_GSIZE_FORMAT " is not text → number", key, i);
-          return FALSE;
-        }
-      if (!fn (vk_cbor_get_text (k, NULL), vk_cbor_get_uint (v), data, error))
-        {
-          g_prefix_error (error, "counts: \"%s\": ", key);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  const VkElection *election;
-  VkAreaResult *result;
-} CountsCtx;
-
-static gboolean
-counts_list_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-
-  if (vk_election_lookup_list (c->election, k) == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not a list of this election", k);
-      return FALSE;
-    }
-  vk_area_result_add_list (c->result, k, v, 0);
-  return TRUE;
-}
-
-static gboolean
-counts_listestemmer_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-  VkListResult *l;
-
-  if (vk_election_lookup_list (c->election, k) == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not a list of this election", k);
-      return FALSE;
-    }
-  l = vk_area_result_add_list (c->result, k, 0, v);
-  l->has_list_votes = TRUE;
-  return TRUE;
-}
-
-static gboolean
-counts_candidate_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-  VkCandidate *cand = vk_election_lookup_candidate (c->election, k);
-
-  if (cand == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not a candidate of this election", k);
-      return FALSE;
-    }
-  vk_area_result_add_candidate (c->result, cand->list->id, k, v);
-  return TRUE;
-}
-
-static gboolean
-counts_invalid_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-  guint64 code = 0;
-
-  if (!g_ascii_string_to_unsigned (k, 10, 2, 32, &code, NULL) || (code > 13 && code < 22))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not an invalid-ballot reason code (2–13, 22–32)", k);
-      return FALSE;
-    }
-  vk_area_result_add_invalid (c->result, (guint)code, v);
-  c->result->other_invalid += v;
-  return TRUE;
-}
-
+/* The counts map is read by the one reader the station's tally service
+ * uses too (shared/vk-counts.c), so both sides agree on what it says. */
 VkAreaResult *
 vk_rules_counts_to_result (const VkElection *election, VkResultKind kind, guint area, const VkCbor *counts,
                            GError **error)
 {
-  g_autoptr (VkAreaResult) r = NULL;
+  VkAreaResult *r;
   VkArea *a;
-  guint64 dummy;
-  CountsCtx c;
 
   g_return_val_if_fail (election != NULL, NULL);
 
@@ -605,39 +506,14 @@ vk_rules_counts_to_result (const VkElection *election, VkResultKind kind, guint 
       return NULL;
     }
   a = vk_election_lookup_area (election, area);
-  r = vk_area_result_new (kind, area, a != NULL ? a->name : "");
-  if (a != NULL)
+  r = vk_counts_from_cbor (counts, election, kind, area, a != NULL ? a->name : "", NULL, error);
+  if (r != NULL && a != NULL)
     {
       g_free (r->dagi_id);
       r->dagi_id = g_strdup (a->dagi_id);
       r->eligible = a->eligible;
     }
-  if (!counts_uint (counts, "cast", FALSE, &r->cast, error) || !counts_uint (counts, "valid", FALSE, &r->valid, error)
-      || !counts_uint (counts, "blank_fremmoedte", FALSE, &r->blank_in_person, error)
-      || !counts_uint (counts, "blank_brev", FALSE, &r->blank_postal, error)
-      || !counts_uint (counts, "received", TRUE, &dummy, error) || !counts_uint (counts, "unused", TRUE, &dummy, error)
-      || !counts_uint (counts, "returned", TRUE, &dummy, error))
-    return NULL;
-  if (!field_map (counts, "lists", error))
-    {
-      g_prefix_error (error, "counts: ");
-      return NULL;
-    }
-  c.election = election;
-  c.result = r;
-  if (!counts_each (counts, "lists", counts_list_cb, &c, error)
-      || !counts_each (counts, "listestemmer", counts_listestemmer_cb, &c, error)
-      || !counts_each (counts, "candidates", counts_candidate_cb, &c, error)
-      || !counts_each (counts, "invalid", counts_invalid_cb, &c, error))
-    return NULL;
-  /* The blank counts are reasons 1 and 21 too, so that the per-reason
-   * check of vk_area_result_check() sees the whole picture. */
-  if (r->invalid_reasons->len > 0)
-    {
-      vk_area_result_add_invalid (r, VK_INVALID_BLANK_IN_PERSON, r->blank_in_person);
-      vk_area_result_add_invalid (r, VK_INVALID_BLANK_POSTAL, r->blank_postal);
-    }
-  return g_steal_pointer (&r);
+  return r;
 }
 
 /* ---- the fold ----------------------------------------------------------- */

@@ -16,6 +16,7 @@ struct _VkStation
   VkJournal *journal;
   /* løbenummer → seq of its check-in entry, for voters checked in now */
   GHashTable *checked_in;
+  gboolean poll_closed;
 };
 
 /* Replays the journal into the station's state. */
@@ -33,6 +34,8 @@ station_fold (VkStation *self, GError **error)
 
       if (strcmp (e->type, "checkin") == 0 && vk_cbor_map_get_uint_field (e->body, "loebenummer", &lnr, NULL))
         g_hash_table_insert (self->checked_in, GUINT_TO_POINTER ((guint)lnr), GSIZE_TO_POINTER (e->seq));
+      else if (strcmp (e->type, "poll.close") == 0)
+        self->poll_closed = TRUE;
       else if (strcmp (e->type, "checkin.undo") == 0 && vk_cbor_map_get_uint_field (e->body, "loebenummer", &lnr, NULL))
         g_hash_table_remove (self->checked_in, GUINT_TO_POINTER ((guint)lnr));
     }
@@ -124,6 +127,11 @@ vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method,
                    self->device->role);
       return 0;
     }
+  if (self->poll_closed)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "afstemningen er lukket: der kan ikke afkrydses flere vælgere");
+      return 0;
+    }
   voter = vk_package_lookup_voter (self->package, self->device->area, loebenummer, error);
   if (voter == NULL)
     return 0;
@@ -207,4 +215,58 @@ vk_station_is_checked_in (VkStation *self, guint loebenummer)
 {
   g_return_val_if_fail (self != NULL, FALSE);
   return g_hash_table_contains (self->checked_in, GUINT_TO_POINTER (loebenummer));
+}
+
+const VkKeypair *
+vk_station_get_key (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->key;
+}
+
+VkPackage *
+vk_station_get_package (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->package;
+}
+
+VkEntry *
+vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **error)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return vk_journal_append (self->journal, self->key, type, body, error);
+}
+
+guint64
+vk_station_close_poll (VkStation *self, GError **error)
+{
+  g_autoptr (VkCbor) body = vk_cbor_new_map ();
+  g_autoptr (VkEntry) entry = NULL;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (strcmp (self->device->role, "valgbord") != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "only a valgbord closes the poll");
+      return 0;
+    }
+  if (self->poll_closed)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the poll is already closed");
+      return 0;
+    }
+  vk_cbor_map_set_uint (body, "area", self->device->area);
+  entry = vk_journal_append (self->journal, self->key, "poll.close", body, error);
+  if (entry == NULL)
+    return 0;
+  self->poll_closed = TRUE;
+  return entry->seq;
+}
+
+gboolean
+vk_station_is_poll_closed (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->poll_closed;
 }

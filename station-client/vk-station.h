@@ -36,6 +36,11 @@ void vk_station_close (VkStation *self);
 
 VkJournal *vk_station_get_journal (VkStation *self);
 const VkDevice *vk_station_get_device (VkStation *self);
+const VkKeypair *vk_station_get_key (VkStation *self);
+VkPackage *vk_station_get_package (VkStation *self);
+/* Appends an entry to the station's journal (for the engine's other
+ * modules: tally, brevstemmer).  Returns the entry. */
+VkEntry *vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Marks a voter of the station's area and journals a `checkin`.
  * Refused with VK_ERROR_NOT_FOUND when the løbenummer is not on the
@@ -46,6 +51,9 @@ guint64 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod
                              GError **error);
 /* Withdraws one of this station's check-ins (a `checkin.undo` entry). */
 guint64 vk_station_undo_check_in (VkStation *self, guint64 checkin_seq, const char *reason, GError **error);
+/* Journals `poll.close`; check-ins are refused from then on. */
+guint64 vk_station_close_poll (VkStation *self, GError **error);
+gboolean vk_station_is_poll_closed (VkStation *self);
 /* Voters currently checked in at this station. */
 guint vk_station_get_checked_in_count (VkStation *self);
 gboolean vk_station_is_checked_in (VkStation *self, guint loebenummer);
