@@ -30,6 +30,8 @@ static const Command commands[] = {
   { "demo", vk_cmd_demo, "run a demonstration election" },
   { "serve", vk_cmd_serve, "run the count server (HTTP API, docs/api.md)" },
   { "push", vk_cmd_push, "push a station's journals to the count server" },
+  { "import", vk_cmd_import, "ingest journal files into the count database" },
+  { "discrepancies", vk_cmd_discrepancies, "run the discrepancy rules over the count database" },
 };
 
 static void

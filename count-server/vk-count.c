@@ -244,7 +244,8 @@ count_prepare (VkCount *self, GError **error)
                        error);
   if (self->st_insert_pending == NULL)
     return FALSE;
-  self->st_entry_hash = vk_db_prepare (self->db, "SELECT hash, cose FROM entry WHERE device_id = ?1 AND seq = ?2", error);
+  self->st_entry_hash
+      = vk_db_prepare (self->db, "SELECT hash, cose FROM entry WHERE device_id = ?1 AND seq = ?2", error);
   if (self->st_entry_hash == NULL)
     return FALSE;
   self->st_pending_hash
@@ -333,23 +334,37 @@ head_advance (Head *h, const VkEntry *e)
   h->time_ms = e->time_ms;
 }
 
+static VkCount *
+count_new (VkPackage *package, GError **error)
+{
+  g_autoptr (VkCount) self = g_new0 (VkCount, 1);
+
+  g_mutex_init (&self->lock);
+  self->package = package;
+  self->heads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->election = vk_package_dup_election (package, error);
+  if (self->election == NULL)
+    return NULL;
+  self->fold = vk_fold_new (package, error);
+  if (self->fold == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 VkCount *
 vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_key, GError **error)
 {
   g_autoptr (VkCount) self = NULL;
   g_autoptr (VkCbor) body = NULL;
   g_autoptr (VkEntry) open_entry = NULL;
-  guint8 seed_check[VK_PUBLIC_KEY_BYTES];
 
   g_return_val_if_fail (db_path != NULL, NULL);
   g_return_val_if_fail (package != NULL, NULL);
   g_return_val_if_fail (server_key != NULL, NULL);
 
-  self = g_new0 (VkCount, 1);
-  g_mutex_init (&self->lock);
-  self->package = package;
-  self->heads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
+  self = count_new (package, error);
+  if (self == NULL)
+    return NULL;
   self->device = vk_package_lookup_device_by_key_id (package, vk_keypair_get_key_id (server_key));
   if (self->device == NULL || strcmp (self->device->role, "server") != 0)
     {
@@ -357,8 +372,7 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
                    vk_package_get_path (package));
       return NULL;
     }
-  memcpy (seed_check, vk_keypair_get_public_key (server_key), VK_PUBLIC_KEY_BYTES);
-  if (memcmp (seed_check, self->device->public_key, VK_PUBLIC_KEY_BYTES) != 0)
+  if (memcmp (vk_keypair_get_public_key (server_key), self->device->public_key, VK_PUBLIC_KEY_BYTES) != 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the key of %s does not match its enrolment",
                    self->device->device_id);
@@ -371,12 +385,6 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
     }
   self->key = server_key;
 
-  self->election = vk_package_dup_election (package, error);
-  if (self->election == NULL)
-    return NULL;
-  self->fold = vk_fold_new (package, error);
-  if (self->fold == NULL)
-    return NULL;
   self->db = vk_db_open (db_path, VK_COUNT_APPLICATION_ID, VK_DB_CREATE | VK_DB_WAL, error);
   if (self->db == NULL || !vk_db_migrate (self->db, count_migrations, G_N_ELEMENTS (count_migrations), error))
     return NULL;
@@ -397,6 +405,44 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
     }
   head_advance (count_head (self, self->device->device_id), open_entry);
   vk_fold_add_entry (self->fold, open_entry);
+  return g_steal_pointer (&self);
+}
+
+VkCount *
+vk_count_open_read_only (const char *db_path, VkPackage *package, GError **error)
+{
+  g_autoptr (VkCount) self = NULL;
+  g_autoptr (sqlite3_stmt) st = NULL;
+  g_autofree char *server = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (package != NULL, NULL);
+
+  self = count_new (package, error);
+  if (self == NULL)
+    return NULL;
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no such count database", db_path);
+      return NULL;
+    }
+  self->db = vk_db_open (db_path, VK_COUNT_APPLICATION_ID, VK_DB_READ_ONLY | VK_DB_WAL, error);
+  if (self->db == NULL || !vk_db_migrate (self->db, count_migrations, G_N_ELEMENTS (count_migrations), error))
+    return NULL;
+  st = vk_db_prepare (self->db, "SELECT value FROM meta WHERE key = 'server_device'", error);
+  if (st == NULL)
+    return NULL;
+  if (sqlite3_step (st) == SQLITE_ROW)
+    server = g_strndup (sqlite3_column_blob (st, 0), (gsize)sqlite3_column_bytes (st, 0));
+  self->device = server != NULL ? vk_package_lookup_device (package, server) : NULL;
+  if (self->device == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the count database names no server enrolled in %s", db_path,
+                   vk_package_get_path (package));
+      return NULL;
+    }
+  if (!count_bind_meta (self, error) || !count_prepare (self, error) || !count_load (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -523,8 +569,8 @@ make_receipt (VkCount *self, const char *device_id, guint64 stored, GError **err
  * different entries at seq head (the one held and the one the pending
  * entry chains to); the pending run is dropped and the pair recorded. */
 static gboolean
-drain_pending (VkCount *self, const char *device_id, Head *h, guint64 received_ms, GPtrArray *moved,
-               GPtrArray *forks, GError **error)
+drain_pending (VkCount *self, const char *device_id, Head *h, guint64 received_ms, GPtrArray *moved, GPtrArray *forks,
+               GError **error)
 {
   g_autoptr (sqlite3_stmt) sel = NULL;
   g_autoptr (sqlite3_stmt) del = NULL;
@@ -638,8 +684,9 @@ count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *s
   for (guint i = 1; i < entries->len; i++)
     if (strcmp (((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev) != 0)
       {
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: a batch holds one device's entries: entry %u is %s's, not %s's",
-                     source, i + 1, ((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev);
+        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                     "%s: a batch holds one device's entries: entry %u is %s's, not %s's", source, i + 1,
+                     ((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev);
         return FALSE;
       }
   if (memcmp (first->election_id, vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES) != 0)
@@ -795,7 +842,8 @@ count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *s
     }
   if (to_pending || nh.pending > 0)
     {
-      g_autoptr (sqlite3_stmt) cnt = vk_db_prepare (self->db, "SELECT count(*) FROM pending WHERE device_id = ?1", error);
+      g_autoptr (sqlite3_stmt) cnt
+          = vk_db_prepare (self->db, "SELECT count(*) FROM pending WHERE device_id = ?1", error);
       if (cnt == NULL)
         goto fail;
       sqlite3_bind_text (cnt, 1, dev, -1, SQLITE_STATIC);
@@ -814,9 +862,8 @@ count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *s
       receipt_entry = server_append (self, "receipt", body, error);
       if (receipt_entry == NULL)
         goto fail;
-      st = vk_db_prepare (self->db,
-                          "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)",
-                          error);
+      st = vk_db_prepare (
+          self->db, "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)", error);
       if (st == NULL)
         goto fail;
       sqlite3_bind_text (st, 1, dev, -1, SQLITE_STATIC);
@@ -869,6 +916,11 @@ vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *s
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (cbor_seq != NULL || len == 0, FALSE);
 
+  if (self->key == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "the count database is open read-only");
+      return FALSE;
+    }
   g_mutex_lock (&self->lock);
   ok = count_ingest_locked (self, cbor_seq != NULL ? cbor_seq : (const guint8 *)"", len,
                             source_name != NULL ? source_name : "batch", ret_receipt, error);
@@ -1182,6 +1234,11 @@ vk_count_publish_result (VkCount *self, VkResultKind kind, const guint8 digest[V
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (digest != NULL, NULL);
 
+  if (self->key == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "the count database is open read-only");
+      return NULL;
+    }
   g_mutex_lock (&self->lock);
   heads = dup_heads_locked (self);
   for (guint i = 0; i < heads->len; i++)

@@ -74,6 +74,10 @@ void vk_count_receipt_free (VkCountReceipt *self);
  * Opening journals a `device.open` entry in the server's journal. */
 VkCount *vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_key,
                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Opens an existing count database read-only, without the server's key
+ * (for `valgkit discrepancies`, printing, auditing): everything can be
+ * read; vk_count_ingest() and vk_count_publish_result() fail. */
+VkCount *vk_count_open_read_only (const char *db_path, VkPackage *package, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_count_close (VkCount *self);
 
 VkPackage *vk_count_get_package (VkCount *self);
@@ -125,11 +129,11 @@ typedef struct
 {
   char *device_id;
   char *role;
-  guint area;       /* VK_PACKAGE_NO_AREA when none */
-  guint64 seq;      /* highest contiguous seq held, 0 when none */
+  guint area;  /* VK_PACKAGE_NO_AREA when none */
+  guint64 seq; /* highest contiguous seq held, 0 when none */
   guint8 head[VK_HASH_BYTES];
-  guint64 time_ms;  /* the head entry's time */
-  guint64 pending;  /* entries held pending a gap */
+  guint64 time_ms; /* the head entry's time */
+  guint64 pending; /* entries held pending a gap */
 } VkCountHead;
 
 void vk_count_head_free (VkCountHead *self);

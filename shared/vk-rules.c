@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vk-counts.h"
 #include "vk-error.h"
 #include "vk-rules.h"
 #include "vk-voters.h"
@@ -14,11 +15,11 @@
 /* ---- the catalogue ------------------------------------------------------ */
 
 static const VkRuleInfo rule_infos[VK_RULES_COUNT] = {
-  { 1, "D01", "Brudt signatur eller kæde", "Broken signature or chain", "KRVL § 75 (afstemningsbogen)" },
+  { 1, "D01", "Brudt signatur eller kæde", "Broken signature or chain", "" },
   { 2, "D02", "Forgrening (fork) i en journal", "Fork in a journal", "" },
   { 3, "D03", "Enhed ikke godkendt til dette område eller denne rolle", "Device not enrolled for this area or role",
     "" },
-  { 4, "D04", "Vælger afkrydset mere end én gang", "Voter checked in more than once", "KRVL § 47" },
+  { 4, "D04", "Vælger afkrydset mere end én gang", "Voter checked in more than once", "" },
   { 5, "D05", "Fremmøde af vælger med godkendt brevstemme", "In-person check-in of a voter with an accepted brevstemme",
     "KRVL § 71; FVL § 65" },
   { 6, "D06", "Flere brevstemmer fra samme vælger", "Several brevstemmer from one voter", "KRVL § 71 stk. 3" },
@@ -28,12 +29,12 @@ static const VkRuleInfo rule_infos[VK_RULES_COUNT] = {
   { 9, "D09", "Område uden journal, optælling eller fintælling", "Area without journal, count or fintælling", "" },
   { 10, "D10", "Tid uden for valgperioden eller forkert ur", "Time outside the election window or clock off", "" },
   { 11, "D11", "Afkrydsning af løbenummer, der ikke er på valglisten", "Check-in of a løbenummer not on the valgliste",
-    "KRVL § 47" },
+    "" },
   { 12, "D12", "Optællingen går ikke op", "Count arithmetic does not add up", "KRVL § 76" },
-  { 13, "D13", "Brevstemme afgivet efter fristen", "Brevstemme cast after the deadline", "KRVL § 56 (unconfirmed)" },
+  { 13, "D13", "Brevstemme afgivet efter fristen", "Brevstemme cast after the deadline", "(unconfirmed)" },
   { 14, "D14", "Fortrydelse af en afkrydsning, der ikke findes", "Undo of a check-in that does not exist", "" },
   { 15, "D15", "Færre end 5 brevstemmer i området", "Fewer than 5 brevstemmer in the area", "FVL § 64 stk. 4–5" },
-  { 16, "D16", "Afkrydsning efter afstemningens afslutning", "Check-in after the poll was closed", "KRVL § 45" },
+  { 16, "D16", "Afkrydsning efter afstemningens afslutning", "Check-in after the poll was closed", "" },
   { 17, "D17", "Brevstemme uden afgørelse", "Brevstemme without a decision", "KRVL § 71" },
   { 18, "D18", "Optælling underskrevet af færre end to", "Count signed by fewer than two", "KRVL § 76" },
   { 19, "D19", "Underskrevet optælling uden to ens indtastninger", "Signed count without two matching entries", "" },
@@ -52,14 +53,14 @@ vk_severity_to_string (VkSeverity severity)
 {
   switch (severity)
     {
-    case VK_SEVERITY_INFO:
-      return "info";
-    case VK_SEVERITY_WARNING:
-      return "warning";
-    case VK_SEVERITY_BLOCKING:
-      return "blocking";
-    default:
-      return "unknown";
+      case VK_SEVERITY_INFO:
+        return "info";
+      case VK_SEVERITY_WARNING:
+        return "warning";
+      case VK_SEVERITY_BLOCKING:
+        return "blocking";
+      default:
+        return "unknown";
     }
 }
 
@@ -273,8 +274,8 @@ check_role (const VkDevice *device, const VkEntry *entry, const char *const *rol
 {
   if (!is_one_of (device->role, roles))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (role %s) may not write a \"%s\" entry",
-                   device->device_id, device->role, entry->type);
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (role %s) may not write a \"%s\" entry", device->device_id,
+                   device->role, entry->type);
       return FALSE;
     }
   return TRUE;
@@ -284,8 +285,8 @@ check_role (const VkDevice *device, const VkEntry *entry, const char *const *rol
 static gboolean
 check_area (const VkDevice *device, const VkElection *election, const VkEntry *entry, guint64 area, GError **error)
 {
-  if (device->area != VK_PACKAGE_NO_AREA && area != device->area
-      && strcmp (device->role, "brevstemmested") != 0 && strcmp (device->role, "hjemmebesoeg") != 0)
+  if (device->area != VK_PACKAGE_NO_AREA && area != device->area && strcmp (device->role, "brevstemmested") != 0
+      && strcmp (device->role, "hjemmebesoeg") != 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY,
                    "device %s is enrolled for area %u but its \"%s\" entry is for area %" G_GUINT64_FORMAT,
@@ -294,8 +295,9 @@ check_area (const VkDevice *device, const VkElection *election, const VkEntry *e
     }
   if (election != NULL && (area > G_MAXUINT || vk_election_lookup_area (election, (guint)area) == NULL))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "\"%s\" entry names area %" G_GUINT64_FORMAT
-                   ", which is not an area of this election", entry->type, area);
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY,
+                   "\"%s\" entry names area %" G_GUINT64_FORMAT ", which is not an area of this election", entry->type,
+                   area);
       return FALSE;
     }
   return TRUE;
@@ -323,8 +325,8 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
         }
       if (strcmp (role, device->role) != 0)
         {
-          g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s is enrolled as %s but opened as %s",
-                       device->device_id, device->role, role);
+          g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s is enrolled as %s but opened as %s", device->device_id,
+                       device->role, role);
           return FALSE;
         }
       if (vk_cbor_is_null (a) ? device->area != VK_PACKAGE_NO_AREA : vk_cbor_get_uint (a) != device->area)
@@ -414,9 +416,8 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
         }
       if (election != NULL)
         {
-          g_autoptr (VkAreaResult) r
-              = vk_rules_counts_to_result (election, kind, (guint)MIN (area, G_MAXUINT),
-                                           vk_cbor_map_lookup_text (b, "counts"), error);
+          g_autoptr (VkAreaResult) r = vk_rules_counts_to_result (election, kind, (guint)MIN (area, G_MAXUINT),
+                                                                  vk_cbor_map_lookup_text (b, "counts"), error);
           if (r == NULL)
             return FALSE;
         }
@@ -488,114 +489,14 @@ counts_uint (const VkCbor *counts, const char *key, gboolean optional, guint64 *
   return TRUE;
 }
 
-/* Iterates a map of text → uint; calls fn for each pair. */
-static gboolean
-counts_each (const VkCbor *counts, const char *key, gboolean (*fn) (const char *k, guint64 v, gpointer data, GError **error),
-             gpointer data, GError **error)
-{
-  VkCbor *m = vk_cbor_map_lookup_text (counts, key);
-
-  if (m == NULL)
-    return TRUE;
-  if (vk_cbor_get_type (m) != VK_CBOR_MAP)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: \"%s\" is not a map", key);
-      return FALSE;
-    }
-  for (gsize i = 0; i < vk_cbor_map_get_length (m); i++)
-    {
-      VkCbor *k = vk_cbor_map_get_key (m, i), *v = vk_cbor_map_get_value (m, i);
-
-      if (vk_cbor_get_type (k) != VK_CBOR_TEXT || vk_cbor_get_type (v) != VK_CBOR_UINT)
-        {
-          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: \"%s\" item %" G_GSIZE_FORMAT
-                       " is not text → number", key, i);
-          return FALSE;
-        }
-      if (!fn (vk_cbor_get_text (k, NULL), vk_cbor_get_uint (v), data, error))
-        {
-          g_prefix_error (error, "counts: \"%s\": ", key);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  const VkElection *election;
-  VkAreaResult *result;
-} CountsCtx;
-
-static gboolean
-counts_list_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-
-  if (vk_election_lookup_list (c->election, k) == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not a list of this election", k);
-      return FALSE;
-    }
-  vk_area_result_add_list (c->result, k, v, 0);
-  return TRUE;
-}
-
-static gboolean
-counts_listestemmer_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-  VkListResult *l;
-
-  if (vk_election_lookup_list (c->election, k) == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not a list of this election", k);
-      return FALSE;
-    }
-  l = vk_area_result_add_list (c->result, k, 0, v);
-  l->has_list_votes = TRUE;
-  return TRUE;
-}
-
-static gboolean
-counts_candidate_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-  VkCandidate *cand = vk_election_lookup_candidate (c->election, k);
-
-  if (cand == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not a candidate of this election", k);
-      return FALSE;
-    }
-  vk_area_result_add_candidate (c->result, cand->list->id, k, v);
-  return TRUE;
-}
-
-static gboolean
-counts_invalid_cb (const char *k, guint64 v, gpointer data, GError **error)
-{
-  CountsCtx *c = data;
-  guint64 code = 0;
-
-  if (!g_ascii_string_to_unsigned (k, 10, 2, 32, &code, NULL) || (code > 13 && code < 22))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not an invalid-ballot reason code (2–13, 22–32)", k);
-      return FALSE;
-    }
-  vk_area_result_add_invalid (c->result, (guint)code, v);
-  c->result->other_invalid += v;
-  return TRUE;
-}
-
+/* The counts map is read by the one reader the station's tally service
+ * uses too (shared/vk-counts.c), so both sides agree on what it says. */
 VkAreaResult *
 vk_rules_counts_to_result (const VkElection *election, VkResultKind kind, guint area, const VkCbor *counts,
                            GError **error)
 {
-  g_autoptr (VkAreaResult) r = NULL;
+  VkAreaResult *r;
   VkArea *a;
-  guint64 dummy;
-  CountsCtx c;
 
   g_return_val_if_fail (election != NULL, NULL);
 
@@ -605,39 +506,14 @@ vk_rules_counts_to_result (const VkElection *election, VkResultKind kind, guint 
       return NULL;
     }
   a = vk_election_lookup_area (election, area);
-  r = vk_area_result_new (kind, area, a != NULL ? a->name : "");
-  if (a != NULL)
+  r = vk_counts_from_cbor (counts, election, kind, area, a != NULL ? a->name : "", NULL, error);
+  if (r != NULL && a != NULL)
     {
       g_free (r->dagi_id);
       r->dagi_id = g_strdup (a->dagi_id);
       r->eligible = a->eligible;
     }
-  if (!counts_uint (counts, "cast", FALSE, &r->cast, error) || !counts_uint (counts, "valid", FALSE, &r->valid, error)
-      || !counts_uint (counts, "blank_fremmoedte", FALSE, &r->blank_in_person, error)
-      || !counts_uint (counts, "blank_brev", FALSE, &r->blank_postal, error)
-      || !counts_uint (counts, "received", TRUE, &dummy, error) || !counts_uint (counts, "unused", TRUE, &dummy, error)
-      || !counts_uint (counts, "returned", TRUE, &dummy, error))
-    return NULL;
-  if (!field_map (counts, "lists", error))
-    {
-      g_prefix_error (error, "counts: ");
-      return NULL;
-    }
-  c.election = election;
-  c.result = r;
-  if (!counts_each (counts, "lists", counts_list_cb, &c, error)
-      || !counts_each (counts, "listestemmer", counts_listestemmer_cb, &c, error)
-      || !counts_each (counts, "candidates", counts_candidate_cb, &c, error)
-      || !counts_each (counts, "invalid", counts_invalid_cb, &c, error))
-    return NULL;
-  /* The blank counts are reasons 1 and 21 too, so that the per-reason
-   * check of vk_area_result_check() sees the whole picture. */
-  if (r->invalid_reasons->len > 0)
-    {
-      vk_area_result_add_invalid (r, VK_INVALID_BLANK_IN_PERSON, r->blank_in_person);
-      vk_area_result_add_invalid (r, VK_INVALID_BLANK_POSTAL, r->blank_postal);
-    }
-  return g_steal_pointer (&r);
+  return r;
 }
 
 /* ---- the fold ----------------------------------------------------------- */
@@ -654,9 +530,9 @@ typedef struct
 
 typedef struct
 {
-  const char *device_id; /* interned */
+  const char *device_id;  /* interned */
   const VkDevice *device; /* borrowed from the package; NULL when not enrolled */
-  GArray *recs;          /* FoldRec */
+  GArray *recs;           /* FoldRec */
 } FoldDevice;
 
 typedef struct
@@ -718,12 +594,12 @@ typedef struct
 {
   guint number;
   const VkArea *area;
-  GArray *checkins;  /* Checkin */
-  GArray *undos;     /* Undo */
-  GArray *brev;      /* Brev */
-  GArray *decisions; /* Decision */
-  GArray *closes;    /* Close */
-  GArray *tallies;   /* Tally, both kinds, rounds and sign-offs */
+  GArray *checkins;    /* Checkin */
+  GArray *undos;       /* Undo */
+  GArray *brev;        /* Brev */
+  GArray *decisions;   /* Decision */
+  GArray *closes;      /* Close */
+  GArray *tallies;     /* Tally, both kinds, rounds and sign-offs */
   GHashTable *devices; /* interned device id set */
   guint64 last_entry_ms;
 } FoldArea;
@@ -1135,14 +1011,14 @@ fold_resolve_area (VkFold *self, FoldArea *a, GPtrArray *findings)
         }
       if (why_da != NULL && findings != NULL)
         {
-          VkFinding *f = finding_add (
-              findings, 14, VK_SEVERITY_WARNING, a->number,
-              g_strdup_printf ("Område %u: fortrydelse %s#%" G_GUINT64_FORMAT " af %s#%" G_GUINT64_FORMAT
-                               " (løbenummer %u) er ugyldig: %s.",
-                               a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_da),
-              g_strdup_printf ("Area %u: undo %s#%" G_GUINT64_FORMAT " of %s#%" G_GUINT64_FORMAT
-                               " (løbenummer %u) is invalid: %s.",
-                               a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_en));
+          VkFinding *f
+              = finding_add (findings, 14, VK_SEVERITY_WARNING, a->number,
+                             g_strdup_printf ("Område %u: fortrydelse %s#%" G_GUINT64_FORMAT " af %s#%" G_GUINT64_FORMAT
+                                              " (løbenummer %u) er ugyldig: %s.",
+                                              a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_da),
+                             g_strdup_printf ("Area %u: undo %s#%" G_GUINT64_FORMAT " of %s#%" G_GUINT64_FORMAT
+                                              " (løbenummer %u) is invalid: %s.",
+                                              a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_en));
           finding_evidence (f, u->device, u->seq);
           if (r != NULL)
             finding_evidence (f, u->ref_device, u->ref_seq);
@@ -1371,23 +1247,22 @@ rule_d01_d03 (RuleCtx *c)
     {
       const Refusal *r = &g_array_index (self->refusals, Refusal, i);
       gboolean enrol = r->kind == VK_REFUSAL_ENROLMENT;
-      VkFinding *f = finding_add (
-          c->findings, enrol ? 3 : 1, VK_SEVERITY_BLOCKING, 0,
-          g_strdup_printf ("Afvist levering fra %s (%s, fra løbenr. %" G_GUINT64_FORMAT "): %s", r->device, r->source,
-                           r->seq, r->reason),
-          g_strdup_printf ("Refused delivery from %s (%s, from seq %" G_GUINT64_FORMAT "): %s", r->device, r->source,
-                           r->seq, r->reason));
+      VkFinding *f = finding_add (c->findings, enrol ? 3 : 1, VK_SEVERITY_BLOCKING, 0,
+                                  g_strdup_printf ("Afvist levering fra %s (%s, fra løbenr. %" G_GUINT64_FORMAT "): %s",
+                                                   r->device, r->source, r->seq, r->reason),
+                                  g_strdup_printf ("Refused delivery from %s (%s, from seq %" G_GUINT64_FORMAT "): %s",
+                                                   r->device, r->source, r->seq, r->reason));
       finding_evidence (f, r->device, r->seq);
     }
   for (guint i = 0; i < self->bad->len; i++)
     {
       const BadEntry *b = &g_array_index (self->bad, BadEntry, i);
-      VkFinding *f = finding_add (
-          c->findings, 3, VK_SEVERITY_BLOCKING, 0,
-          g_strdup_printf ("%s#%" G_GUINT64_FORMAT ": enheden handler uden for sin godkendelse: %s", b->device, b->seq,
-                           b->reason),
-          g_strdup_printf ("%s#%" G_GUINT64_FORMAT ": the device acts outside its enrolment: %s", b->device, b->seq,
-                           b->reason));
+      VkFinding *f
+          = finding_add (c->findings, 3, VK_SEVERITY_BLOCKING, 0,
+                         g_strdup_printf ("%s#%" G_GUINT64_FORMAT ": enheden handler uden for sin godkendelse: %s",
+                                          b->device, b->seq, b->reason),
+                         g_strdup_printf ("%s#%" G_GUINT64_FORMAT ": the device acts outside its enrolment: %s",
+                                          b->device, b->seq, b->reason));
       finding_evidence (f, b->device, b->seq);
     }
 }
@@ -1398,14 +1273,14 @@ rule_d02 (RuleCtx *c)
   for (guint i = 0; i < c->fold->forks->len; i++)
     {
       const Fork *k = &g_array_index (c->fold->forks, Fork, i);
-      VkFinding *f = finding_add (
-          c->findings, 2, VK_SEVERITY_BLOCKING, 0,
-          g_strdup_printf ("Enheden %s har to forskellige indførsler med løbenr. %" G_GUINT64_FORMAT
-                           ": begge er gemt som bevis.",
-                           k->device, k->seq),
-          g_strdup_printf ("Device %s has two different entries with seq %" G_GUINT64_FORMAT
-                           ": both are kept as evidence.",
-                           k->device, k->seq));
+      VkFinding *f
+          = finding_add (c->findings, 2, VK_SEVERITY_BLOCKING, 0,
+                         g_strdup_printf ("Enheden %s har to forskellige indførsler med løbenr. %" G_GUINT64_FORMAT
+                                          ": begge er gemt som bevis.",
+                                          k->device, k->seq),
+                         g_strdup_printf ("Device %s has two different entries with seq %" G_GUINT64_FORMAT
+                                          ": both are kept as evidence.",
+                                          k->device, k->seq));
       finding_evidence (f, k->device, k->seq);
     }
 }
@@ -1432,12 +1307,12 @@ rule_d04 (RuleCtx *c, FoldArea *a)
         continue;
       g_hash_table_add (reported, GUINT_TO_POINTER (ci->lnr));
       {
-        VkFinding *f = finding_add (
-            c->findings, 4, VK_SEVERITY_BLOCKING, a->number,
-            g_strdup_printf ("Område %u %s: vælger med løbenummer %u er afkrydset mere end én gang.", a->number,
-                             area_label (a), ci->lnr),
-            g_strdup_printf ("Area %u %s: the voter with løbenummer %u is checked in more than once.", a->number,
-                             area_label (a), ci->lnr));
+        VkFinding *f
+            = finding_add (c->findings, 4, VK_SEVERITY_BLOCKING, a->number,
+                           g_strdup_printf ("Område %u %s: vælger med løbenummer %u er afkrydset mere end én gang.",
+                                            a->number, area_label (a), ci->lnr),
+                           g_strdup_printf ("Area %u %s: the voter with løbenummer %u is checked in more than once.",
+                                            a->number, area_label (a), ci->lnr));
         for (guint j = 0; j < a->checkins->len; j++)
           {
             const Checkin *cj = &g_array_index (a->checkins, Checkin, j);
@@ -1566,18 +1441,18 @@ rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
       if (t == NULL || !counts_uint (t->counts, "cast", FALSE, &cast, NULL) || cast == marked)
         continue;
       explained = t->explanation != NULL && *t->explanation != '\0';
-      f = finding_add (
-          c->findings, 7, explained ? VK_SEVERITY_WARNING : VK_SEVERITY_BLOCKING, a->number,
-          g_strdup_printf ("Område %u %s, %s: %" G_GUINT64_FORMAT " afgivne stemmer, men %" G_GUINT64_FORMAT
-                           " afkrydsede vælgere (fremmødte og godkendte brevstemmer). %s%s",
-                           a->number, area_label (a), kind_da ((VkResultKind)k), cast, marked,
-                           explained ? "Forklaring: " : "Der er ingen skriftlig forklaring.",
-                           explained ? t->explanation : ""),
-          g_strdup_printf ("Area %u %s, %s: %" G_GUINT64_FORMAT " ballots cast but %" G_GUINT64_FORMAT
-                           " marked voters (in person and accepted brevstemmer). %s%s",
-                           a->number, area_label (a), kind_en ((VkResultKind)k), cast, marked,
-                           explained ? "Explanation: " : "There is no written explanation.",
-                           explained ? t->explanation : ""));
+      f = finding_add (c->findings, 7, explained ? VK_SEVERITY_WARNING : VK_SEVERITY_BLOCKING, a->number,
+                       g_strdup_printf ("Område %u %s, %s: %" G_GUINT64_FORMAT
+                                        " afgivne stemmer, men %" G_GUINT64_FORMAT
+                                        " afkrydsede vælgere (fremmødte og godkendte brevstemmer). %s%s",
+                                        a->number, area_label (a), kind_da ((VkResultKind)k), cast, marked,
+                                        explained ? "Forklaring: " : "Der er ingen skriftlig forklaring.",
+                                        explained ? t->explanation : ""),
+                       g_strdup_printf ("Area %u %s, %s: %" G_GUINT64_FORMAT " ballots cast but %" G_GUINT64_FORMAT
+                                        " marked voters (in person and accepted brevstemmer). %s%s",
+                                        a->number, area_label (a), kind_en ((VkResultKind)k), cast, marked,
+                                        explained ? "Explanation: " : "There is no written explanation.",
+                                        explained ? t->explanation : ""));
       finding_evidence (f, t->device, t->seq);
     }
 }
@@ -1623,12 +1498,11 @@ rule_d08_d12 (RuleCtx *c, FoldArea *a)
       *rs[k] = vk_rules_counts_to_result (c->fold->election, both[k]->kind, a->number, both[k]->counts, &error);
       if (*rs[k] == NULL)
         {
-          VkFinding *f = finding_add (
-              c->findings, 12, VK_SEVERITY_BLOCKING, a->number,
-              g_strdup_printf ("Område %u %s, %s: tallene kan ikke læses: %s", a->number, area_label (a),
-                               kind_da (both[k]->kind), error->message),
-              g_strdup_printf ("Area %u %s, %s: the counts cannot be read: %s", a->number, area_label (a),
-                               kind_en (both[k]->kind), error->message));
+          VkFinding *f = finding_add (c->findings, 12, VK_SEVERITY_BLOCKING, a->number,
+                                      g_strdup_printf ("Område %u %s, %s: tallene kan ikke læses: %s", a->number,
+                                                       area_label (a), kind_da (both[k]->kind), error->message),
+                                      g_strdup_printf ("Area %u %s, %s: the counts cannot be read: %s", a->number,
+                                                       area_label (a), kind_en (both[k]->kind), error->message));
           finding_evidence (f, both[k]->device, both[k]->seq);
           continue;
         }
@@ -1641,10 +1515,8 @@ rule_d08_d12 (RuleCtx *c, FoldArea *a)
               c->findings, 12, VK_SEVERITY_BLOCKING, a->number,
               g_strdup_printf ("Område %u %s, %s: regnestykket går ikke op (%s): %" G_GINT64_FORMAT
                                " optalt, %" G_GINT64_FORMAT " forventet.",
-                               a->number, area_label (a), kind_da (both[k]->kind), cf->what, cf->actual,
-                               cf->expected),
-              g_strdup_printf ("Area %u %s, %s: %s", a->number, area_label (a), kind_en (both[k]->kind),
-                               cf->message));
+                               a->number, area_label (a), kind_da (both[k]->kind), cf->what, cf->actual, cf->expected),
+              g_strdup_printf ("Area %u %s, %s: %s", a->number, area_label (a), kind_en (both[k]->kind), cf->message));
           finding_evidence (f, both[k]->device, both[k]->seq);
         }
     }
@@ -1684,11 +1556,10 @@ rule_d09 (RuleCtx *c, FoldArea *a)
 {
   if (!area_has_own_journal (c->fold, a))
     {
-      finding_add (c->findings, 9, VK_SEVERITY_WARNING, a->number,
-                       g_strdup_printf ("Område %u %s: ingen journal fra et valgbord er modtaget.", a->number,
-                                        area_label (a)),
-                       g_strdup_printf ("Area %u %s: no journal from a valgbord has been received.", a->number,
-                                        area_label (a)));
+      finding_add (
+          c->findings, 9, VK_SEVERITY_WARNING, a->number,
+          g_strdup_printf ("Område %u %s: ingen journal fra et valgbord er modtaget.", a->number, area_label (a)),
+          g_strdup_printf ("Area %u %s: no journal from a valgbord has been received.", a->number, area_label (a)));
     }
   if (area_latest_signoff (a, VK_RESULT_FORELOEBIG) == NULL)
     finding_add (c->findings, 9, VK_SEVERITY_BLOCKING, a->number,
@@ -1741,10 +1612,10 @@ rule_d10 (RuleCtx *c)
             continue;
           dt = g_date_time_new_from_unix_utc ((gint64)(r->time_ms / 1000));
           when = dt != NULL ? g_date_time_format_iso8601 (dt) : g_strdup ("?");
-          f = finding_add (c->findings, 10, VK_SEVERITY_WARNING, d->device->area,
-                           g_strdup_printf ("%s#%u har tiden %s, uden for valgperioden.", d->device_id, s + 1, when),
-                           g_strdup_printf ("%s#%u has the time %s, outside the election window.", d->device_id, s + 1,
-                                            when));
+          f = finding_add (
+              c->findings, 10, VK_SEVERITY_WARNING, d->device->area,
+              g_strdup_printf ("%s#%u har tiden %s, uden for valgperioden.", d->device_id, s + 1, when),
+              g_strdup_printf ("%s#%u has the time %s, outside the election window.", d->device_id, s + 1, when));
           finding_evidence (f, d->device_id, s + 1);
           break; /* one finding per device: the first entry out of the window */
         }
@@ -1863,11 +1734,12 @@ rule_d16 (RuleCtx *c, FoldArea *a)
 
           if (ci->device != cl->device || ci->seq < cl->seq)
             continue;
-          f = finding_add (c->findings, 16, VK_SEVERITY_WARNING, a->number,
-                           g_strdup_printf ("Område %u %s: vælger %u er afkrydset på %s efter afstemningens afslutning.",
-                                            a->number, area_label (a), ci->lnr, ci->device),
-                           g_strdup_printf ("Area %u %s: voter %u was checked in at %s after the poll was closed.",
-                                            a->number, area_label (a), ci->lnr, ci->device));
+          f = finding_add (
+              c->findings, 16, VK_SEVERITY_WARNING, a->number,
+              g_strdup_printf ("Område %u %s: vælger %u er afkrydset på %s efter afstemningens afslutning.", a->number,
+                               area_label (a), ci->lnr, ci->device),
+              g_strdup_printf ("Area %u %s: voter %u was checked in at %s after the poll was closed.", a->number,
+                               area_label (a), ci->lnr, ci->device));
           finding_evidence (f, cl->device, cl->seq);
           finding_evidence (f, ci->device, ci->seq);
         }

@@ -34,8 +34,8 @@ const char *vk_severity_to_string (VkSeverity severity); /* "info", "warning", "
 /* The rule catalogue. */
 typedef struct
 {
-  guint number;       /* 1 for D01 */
-  const char *code;   /* "D01" */
+  guint number;     /* 1 for D01 */
+  const char *code; /* "D01" */
   const char *title_da;
   const char *title_en;
   const char *legal_basis; /* e.g. "KRVL § 71 stk. 3", or "" */
@@ -118,15 +118,15 @@ void vk_fold_add_fork (VkFold *self, const char *device_id, guint64 seq);
 typedef struct
 {
   guint area;
-  guint64 checkins;            /* check-ins not undone */
+  guint64 checkins; /* check-ins not undone */
   guint64 undos;
-  guint64 brevstemmer;         /* brevstemme.received entries */
+  guint64 brevstemmer;          /* brevstemme.received entries */
   guint64 brevstemmer_accepted; /* distinct voters with an accepted brevstemme */
   guint64 brevstemmer_rejected;
-  guint64 last_entry_ms;        /* latest entry time of a device of this area (0: none) */
-  guint n_devices;              /* devices whose entries name this area */
-  gboolean closed;              /* a poll.close was journalled */
-  guint foreloebig_tallies;     /* tally entries */
+  guint64 last_entry_ms;    /* latest entry time of a device of this area (0: none) */
+  guint n_devices;          /* devices whose entries name this area */
+  gboolean closed;          /* a poll.close was journalled */
+  guint foreloebig_tallies; /* tally entries */
   guint fintaelling_tallies;
   gboolean foreloebig_signed;
   gboolean fintaelling_signed;
@@ -174,8 +174,9 @@ typedef struct
 
 /* Defaults from the election date (Europe/Copenhagen): window from 00:00
  * on election day to 00:00 seven days later; brevstemmer from 00:00 three
- * months before; the brevstemme deadline at 18:00 on the second weekday
- * before election day (see docs/rules.md, D13); tolerance 5 minutes;
+ * months before; the brevstemme deadline at the end (24:00) of the
+ * third-last weekday before election day, the Thursday before a Tuesday
+ * election (unconfirmed: see docs/rules.md, D13); tolerance 5 minutes;
  * threshold 10 votes; 5 brevstemmer. */
 void vk_rules_config_init (VkRulesConfig *self, const VkElection *election);
 
