@@ -15,6 +15,7 @@
 #include "vk-count.h"
 #include "vk-error.h"
 #include "vk-station.h"
+#include "vk-tally.h"
 #include "vk-test-journals.h"
 
 #define DAY_MS (G_GUINT64_CONSTANT (24) * 3600 * 1000)
@@ -809,6 +810,51 @@ test_throughput (void)
   }
 }
 
+/* The station's own tally service (close, double entry, sign-off) feeds
+ * the count server: the result is the station's, and the rules about the
+ * count (D07, D12, D16, D18, D19) find nothing in area 1. */
+static void
+test_station_tally (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCbor) counts = vk_test_counts (f->te, 19, 0);
+  g_autoptr (VkAreaResult) result
+      = vk_rules_counts_to_result (f->te->election, VK_RESULT_FORELOEBIG, 1, counts, &error);
+  VkBallotAccount ballots = { 0 };
+  VkSigner signers[] = { { "Anne", NULL }, { "Bo", NULL } };
+  g_autoptr (GBytes) batch = NULL;
+  g_autoptr (VkCountReceipt) r = NULL;
+  g_autoptr (VkResults) res = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_close_poll (f->bord1, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_enter (f->bord1, VK_RESULT_FORELOEBIG, 1, 1, "Anne", result, &ballots, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_enter (f->bord1, VK_RESULT_FORELOEBIG, 1, 2, "Bo", result, &ballots, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_sign_off (f->bord1, VK_RESULT_FORELOEBIG, 1, signers, 2, NULL, 19, 60, &error), >, 0);
+  g_assert_no_error (error);
+
+  batch = vk_test_batch (f->te, "bord-1", 1, 0);
+  r = ingest_ok (f, batch, "bord-1 with its count");
+  g_assert_cmpuint (r->seq, ==, 24);
+  res = vk_count_results (f->count, VK_RESULT_FORELOEBIG, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->areas->len, ==, 1);
+  g_assert_cmpuint (res->total->cast, ==, 19);
+  g_assert_cmpuint (res->total->valid, ==, result->valid);
+  findings = vk_count_discrepancies (f->count, NULL, &error);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const VkFinding *fd = findings->pdata[i];
+      if (fd->area != 1)
+        continue;
+      g_assert_true (fd->rule != 7 && fd->rule != 12 && fd->rule != 16 && fd->rule != 18 && fd->rule != 19);
+    }
+}
+
 static char *
 export_journal (Fixture *f, const char *id, guint64 from, guint64 to)
 {
@@ -946,6 +992,7 @@ main (int argc, char **argv)
   ADD ("kill", test_kill);
   ADD ("results", test_results);
   ADD ("cli", test_cli);
+  ADD ("station-tally", test_station_tally);
 #undef ADD
   g_test_add_func ("/count/throughput", test_throughput);
   return g_test_run ();
