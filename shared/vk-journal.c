@@ -736,3 +736,241 @@ vk_journal_find_fork (GPtrArray *entries, VkEntry **ret_a, VkEntry **ret_b)
     }
   return FALSE;
 }
+
+/* Journals of other devices. */
+
+void
+vk_journal_head_free (VkJournalHead *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->device_id);
+  g_free (self);
+}
+
+struct _VkDb *
+vk_journal_get_db (VkJournal *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->db;
+}
+
+GPtrArray *
+vk_journal_dup_device_entries (VkJournal *self, const char *device_id, guint64 after_seq, GError **error)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (device_id != NULL, NULL);
+
+  stmt = vk_db_prepare (self->db, "SELECT seq, cose FROM entry WHERE device_id = ?1 AND seq > ?2 ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)MIN (after_seq, (guint64)G_MAXINT64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (GError) local_error = NULL;
+      VkEntry *entry
+          = vk_entry_decode (sqlite3_column_blob (stmt, 1), (gsize)sqlite3_column_bytes (stmt, 1), &local_error);
+      if (entry == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: stored entry %" G_GINT64_FORMAT " of %s is damaged: %s",
+                       self->path, (gint64)sqlite3_column_int64 (stmt, 0), device_id, local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vk_db_set_error (self->db, error, "reading entries");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+vk_journal_dup_heads (VkJournal *self, GError **error)
+{
+  g_autoptr (GPtrArray) heads = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_journal_head_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* SQLite fills the bare column `hash` from the row that holds MAX (seq). */
+  stmt = vk_db_prepare (self->db, "SELECT device_id, MAX (seq), hash FROM entry GROUP BY device_id ORDER BY device_id",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VkJournalHead *head;
+
+      if (sqlite3_column_bytes (stmt, 2) != VK_HASH_BYTES)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: damaged head of device %s", self->path,
+                       (const char *)sqlite3_column_text (stmt, 0));
+          return NULL;
+        }
+      head = g_new0 (VkJournalHead, 1);
+      head->device_id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      head->seq = (guint64)sqlite3_column_int64 (stmt, 1);
+      memcpy (head->hash, sqlite3_column_blob (stmt, 2), VK_HASH_BYTES);
+      g_ptr_array_add (heads, head);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vk_db_set_error (self->db, error, "reading journal heads");
+      return NULL;
+    }
+  return g_steal_pointer (&heads);
+}
+
+/* The stored hash of (device, seq); FALSE with *ret_found = FALSE when absent. */
+static gboolean
+journal_lookup_hash (VkJournal *self, const char *device_id, guint64 seq, gboolean *ret_found,
+                     guint8 ret_hash[VK_HASH_BYTES], GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = vk_db_prepare (self->db, "SELECT hash FROM entry WHERE device_id = ?1 AND seq = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)MIN (seq, (guint64)G_MAXINT64));
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == VK_HASH_BYTES)
+    {
+      memcpy (ret_hash, sqlite3_column_blob (stmt, 0), VK_HASH_BYTES);
+      *ret_found = TRUE;
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "reading an entry");
+  *ret_found = FALSE;
+  return TRUE;
+}
+
+static guint64
+journal_device_head (VkJournal *self, const char *device_id, guint8 ret_hash[VK_HASH_BYTES], GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  memset (ret_hash, 0, VK_HASH_BYTES);
+  stmt = vk_db_prepare (self->db, "SELECT seq, hash FROM entry WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return G_MAXUINT64;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_bytes (stmt, 1) == VK_HASH_BYTES)
+    {
+      memcpy (ret_hash, sqlite3_column_blob (stmt, 1), VK_HASH_BYTES);
+      return (guint64)sqlite3_column_int64 (stmt, 0);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vk_db_set_error (self->db, error, "reading a journal head");
+      return G_MAXUINT64;
+    }
+  return 0;
+}
+
+gboolean
+vk_journal_insert_verified (VkJournal *self, GPtrArray *entries, guint *ret_added, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const VkEntry *first;
+  guint8 head_hash[VK_HASH_BYTES];
+  guint64 head_seq;
+  guint added = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (entries != NULL, FALSE);
+
+  if (entries->len == 0)
+    {
+      if (ret_added != NULL)
+        *ret_added = 0;
+      return TRUE;
+    }
+  first = g_ptr_array_index (entries, 0);
+  if (strcmp (first->device_id, self->device_id) == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "%s: entries of this device (%s) are written by the device itself, not received", self->path,
+                   self->device_id);
+      return FALSE;
+    }
+
+  /* The check and the insert happen in one write transaction, so that a
+   * concurrent writer (another connection syncing the same device) cannot
+   * slip an entry in between. */
+  if (!vk_db_begin_immediate (self->db, error))
+    return FALSE;
+  head_seq = journal_device_head (self, first->device_id, head_hash, error);
+  if (head_seq == G_MAXUINT64)
+    goto fail;
+  stmt = vk_db_prepare (
+      self->db, "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    goto fail;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *entry = g_ptr_array_index (entries, i);
+
+      if (strcmp (entry->device_id, first->device_id) != 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "a batch holds one device's entries (%s), not also %s's",
+                       first->device_id, entry->device_id);
+          goto fail;
+        }
+      if (entry->seq <= head_seq)
+        {
+          guint8 stored[VK_HASH_BYTES];
+          gboolean found = FALSE;
+
+          if (!journal_lookup_hash (self, entry->device_id, entry->seq, &found, stored, error))
+            goto fail;
+          if (found && memcmp (stored, entry->hash, VK_HASH_BYTES) == 0)
+            continue;
+          g_set_error (error, VK_ERROR, VK_ERROR_FORK,
+                       "entry %" G_GUINT64_FORMAT " of device %s differs from the one already held (a fork)",
+                       entry->seq, entry->device_id);
+          goto fail;
+        }
+      if (entry->seq != head_seq + 1 || memcmp (entry->prev, head_hash, VK_HASH_BYTES) != 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_CHAIN,
+                       "entry %" G_GUINT64_FORMAT " of device %s does not follow the held entry %" G_GUINT64_FORMAT,
+                       entry->seq, entry->device_id, head_seq);
+          goto fail;
+        }
+      sqlite3_bind_text (stmt, 1, entry->device_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)entry->seq);
+      sqlite3_bind_blob (stmt, 3, entry->hash, VK_HASH_BYTES, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, (sqlite3_int64)entry->time_ms);
+      sqlite3_bind_text (stmt, 5, entry->type, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (stmt, 6, g_bytes_get_data (entry->cose, NULL), (int)g_bytes_get_size (entry->cose),
+                         SQLITE_TRANSIENT);
+      if (!vk_db_step_done (self->db, stmt, error))
+        goto fail;
+      head_seq = entry->seq;
+      memcpy (head_hash, entry->hash, VK_HASH_BYTES);
+      added++;
+    }
+  if (!vk_db_commit (self->db, error))
+    goto fail;
+  if (ret_added != NULL)
+    *ret_added = added;
+  return TRUE;
+
+fail:
+  vk_db_rollback (self->db);
+  return FALSE;
+}

@@ -89,6 +89,42 @@ GPtrArray *vk_journal_dup_entries (VkJournal *self, guint64 after_seq, GError **
 /* Writes the whole journal as a CBOR-sequence file. */
 gboolean vk_journal_export (VkJournal *self, const char *path, GError **error);
 
+/* Journals of other devices.  A node keeps the entries of other devices
+ * it has received (sync between tables, relaying to the count server) in
+ * the same `entry` table, keyed by (device_id, seq).  Only contiguous
+ * runs from seq 1 are stored, so a device's highest stored seq is also
+ * its high-water mark. */
+
+/* One device's high-water mark in a store. */
+typedef struct
+{
+  char *device_id;
+  guint64 seq;                /* highest seq held (0: none) */
+  guint8 hash[VK_HASH_BYTES]; /* hash of that entry */
+} VkJournalHead;
+
+void vk_journal_head_free (VkJournalHead *self);
+
+/* Entries of any device with seq > after_seq, in seq order. */
+GPtrArray *vk_journal_dup_device_entries (VkJournal *self, const char *device_id, guint64 after_seq,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every device held (this one included), as VkJournalHead*, ordered by
+ * device id. */
+GPtrArray *vk_journal_dup_heads (VkJournal *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Stores a batch of another device's entries that the caller has
+ * verified with vk_journal_verify() (VK_VERIFY_PARTIAL) against the
+ * election package.  Entries already held are skipped when identical and
+ * refused with VK_ERROR_FORK when their payload differs; the first new
+ * entry must follow the stored head of its device (seq and prev hash),
+ * else VK_ERROR_CHAIN.  The batch is stored in one transaction, or not at
+ * all.  This device's own entries are refused (VK_ERROR_INVALID): they
+ * are only written by vk_journal_append().  ret_added (optional) is the
+ * number of new entries. */
+gboolean vk_journal_insert_verified (VkJournal *self, GPtrArray *entries, guint *ret_added, GError **error);
+/* The store's connection, for modules that keep their own tables beside
+ * the journal (sync receipts).  Borrowed. */
+struct _VkDb *vk_journal_get_db (VkJournal *self);
+
 /* Verification. */
 
 /* What the verifier needs to know about an enrolled device. */
@@ -139,5 +175,6 @@ gboolean vk_journal_find_fork (GPtrArray *entries, VkEntry **ret_a, VkEntry **re
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkEntry, vk_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkJournal, vk_journal_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkJournalHead, vk_journal_head_free)
 
 G_END_DECLS
