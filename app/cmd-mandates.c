@@ -81,6 +81,24 @@ print_tie (const VkElection *e, const VkTie *tie)
   fprintf (stderr, "],\"winner\":\"<id>\"}]}\n");
 }
 
+/* Appends str padded with spaces to width characters (not bytes: names
+ * are UTF-8), cut at width. */
+static void
+append_padded (GString *out, const char *str, glong width)
+{
+  glong n = g_utf8_strlen (str, -1);
+
+  if (n > width)
+    {
+      const char *end = g_utf8_offset_to_pointer (str, width);
+      g_string_append_len (out, str, end - str);
+      return;
+    }
+  g_string_append (out, str);
+  for (glong i = n; i < width; i++)
+    g_string_append_c (out, ' ');
+}
+
 static void
 print_table (const VkSeatAllocation *a)
 {
@@ -90,12 +108,14 @@ print_table (const VkSeatAllocation *a)
   g_string_append_printf (out, "Mandatfordeling: %s, %s %s (%s), %u mandater\n\n", e->municipality,
                           e->type == VK_ELECTION_RV ? "regionsrådsvalg" : "kommunalvalg", e->date,
                           a->kind == VK_RESULT_FINTAELLING ? "fintælling" : "foreløbig optælling", a->n_seats);
-  g_string_append_printf (out, "%-4s %-44s %9s %9s\n", "Bogst", "Liste", "Stemmer", "Mandater");
+  g_string_append_printf (out, "%-5s %-44s %9s %9s\n", "Bogst", "Liste", "Stemmer", "Mandater");
   for (guint i = 0; i < a->lists->len; i++)
     {
       const VkListOutcome *o = g_ptr_array_index (a->lists, i);
-      g_string_append_printf (out, "%-5s %-44.44s %9" G_GUINT64_FORMAT " %9u\n", o->list->letter, o->list->name,
-                              o->votes, o->seats);
+      append_padded (out, o->list->letter, 5);
+      g_string_append_c (out, ' ');
+      append_padded (out, o->list->name, 44);
+      g_string_append_printf (out, " %9" G_GUINT64_FORMAT " %9u\n", o->votes, o->seats);
     }
   g_string_append (out, "\nMandater i rækkefølge:\n");
   for (guint k = 0; k < a->seats->len; k++)
@@ -111,8 +131,10 @@ print_table (const VkSeatAllocation *a)
               if (c->candidate == s->candidate)
                 votes = c->personal_votes, lv = c->list_votes;
             }
-          g_string_append_printf (out, "%3u  %-4s %-40s %7" G_GUINT64_FORMAT " personlige stemmer", s->number,
-                                  s->list->letter, s->candidate->ballot_name, votes);
+          g_string_append_printf (out, "%3u  ", s->number);
+          append_padded (out, s->list->letter, 5);
+          append_padded (out, s->candidate->ballot_name, 40);
+          g_string_append_printf (out, " %7" G_GUINT64_FORMAT " personlige stemmer", votes);
           if (lv > 0)
             g_string_append_printf (out, " + %" G_GUINT64_FORMAT " listestemmer", lv);
           g_string_append_c (out, '\n');

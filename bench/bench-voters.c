@@ -4,11 +4,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Generates 600,000 synthetic voters in 60 areas (about Copenhagen's
- * 541,000 eligible), writes them as CSV and times the import.
+ * 541,000 eligible), writes them as CSV and times the import, then
+ * times writing and opening (verifying) an election package with them.
  */
 #include <glib/gstdio.h>
 
 #include "vk-fake.h"
+#include "vk-package.h"
 #include "vk-voters.h"
 
 int
@@ -50,6 +52,30 @@ main (int argc, char **argv)
   g_print ("voters-csv-import: %u rows, %.1f MB, generate+write %.0f ms, import %.0f ms (%.0f rows/s)\n",
            vk_voter_list_get_length (imported), st.st_size / 1e6, (t1 - t0) / 1e3, (t2 - t1) / 1e3,
            vk_voter_list_get_length (imported) / ((t2 - t1) / 1e6));
+  {
+    g_autoptr (VkElection) election = vk_election_new ();
+    g_autoptr (VkKeypair) key = vk_keypair_generate ();
+    g_autofree char *vkp = g_build_filename (dir, "election.vkp", NULL);
+    g_autoptr (VkPackage) pkg = NULL;
+    gint64 t3, t4;
+
+    for (guint i = 0; i < N_AREAS; i++)
+      vk_election_add_area (election, i + 1, "Område", "", PER_AREA);
+    t2 = g_get_monotonic_time ();
+    pkg = vk_package_create (vkp, election, imported, key, &error);
+    t3 = g_get_monotonic_time ();
+    if (pkg == NULL)
+      g_error ("%s", error->message);
+    g_clear_pointer (&pkg, vk_package_free);
+    pkg = vk_package_open (vkp, &error);
+    t4 = g_get_monotonic_time ();
+    if (pkg == NULL)
+      g_error ("%s", error->message);
+    (void)g_stat (vkp, &st);
+    g_print ("package-600k: %.1f MB, create+sign+verify %.0f ms, open+verify %.0f ms\n", st.st_size / 1e6,
+             (t3 - t2) / 1e3, (t4 - t3) / 1e3);
+    (void)g_unlink (vkp);
+  }
   (void)g_unlink (path);
   (void)g_rmdir (dir);
   return 0;

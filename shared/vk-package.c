@@ -105,7 +105,7 @@ static const char *const migrations[] = {
 };
 
 static const char *const roles[] = {
-  "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server",
+  "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server", "valgstyrer",
 };
 
 /* ---- Devices ----------------------------------------------------------- */

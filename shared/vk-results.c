@@ -308,6 +308,15 @@ vk_area_result_import (const VkElection *election, const char *path, GError **er
   if (!import_reasons (self, root, file, "UgyldigeFremmødteStemmerÅrsager", error)
       || !import_reasons (self, root, file, "UgyldigeBrevstemmerÅrsager", error))
     return NULL;
+  /* The fintælling gives every reason; election night sometimes only the
+   * blank ones. */
+  self->has_invalid_detail = self->kind == VK_RESULT_FINTAELLING;
+  for (guint i = 0; i < self->invalid_reasons->len; i++)
+    {
+      guint code = g_array_index (self->invalid_reasons, VkInvalidReason, i).code;
+      if (code != VK_INVALID_BLANK_IN_PERSON && code != VK_INVALID_BLANK_POSTAL)
+        self->has_invalid_detail = TRUE;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -350,9 +359,13 @@ vk_results_sum (GPtrArray *areas, const char *area_name)
         }
     }
   total->has_candidate_votes = areas->len > 0;
+  total->has_invalid_detail = areas->len > 0;
   for (guint i = 0; i < areas->len; i++)
-    if (!((VkAreaResult *)g_ptr_array_index (areas, i))->has_candidate_votes)
-      total->has_candidate_votes = FALSE;
+    {
+      const VkAreaResult *a = g_ptr_array_index (areas, i);
+      total->has_candidate_votes = total->has_candidate_votes && a->has_candidate_votes;
+      total->has_invalid_detail = total->has_invalid_detail && a->has_invalid_detail;
+    }
   return total;
 }
 
@@ -481,7 +494,6 @@ vk_area_result_check (const VkAreaResult *self, GPtrArray *failures)
 {
   guint before;
   guint64 sum_lists = 0, other_reasons = 0;
-  gboolean other_given = FALSE;
   g_autoptr (GHashTable) cand_sums = NULL;
   GHashTableIter it;
   gpointer key, value;
@@ -538,12 +550,9 @@ vk_area_result_check (const VkAreaResult *self, GPtrArray *failures)
         {
           const VkInvalidReason *r = &g_array_index (self->invalid_reasons, VkInvalidReason, i);
           if (r->code != VK_INVALID_BLANK_IN_PERSON && r->code != VK_INVALID_BLANK_POSTAL)
-            {
-              other_given = TRUE;
-              other_reasons += r->count;
-            }
+            other_reasons += r->count;
         }
-      if ((other_given || self->kind == VK_RESULT_FINTAELLING) && other_reasons != self->other_invalid)
+      if (self->has_invalid_detail && other_reasons != self->other_invalid)
         add_failure (failures, self, NULL, "øvrige ugyldige = sum of the other invalid reasons", other_reasons,
                      self->other_invalid);
     }

@@ -61,6 +61,7 @@ typedef struct
   GHashTable *candidate_list;   /* KandidatId (borrowed key) → KandidatlisteId (borrowed from lists) */
   gboolean has_candidate_votes; /* the count has personal votes (fintælling) */
   GArray *invalid_reasons;      /* VkInvalidReason, sorted by code; counts per code */
+  gboolean has_invalid_detail;  /* every invalid reason is given, not only the blank ones */
 } VkAreaResult;
 
 typedef struct
@@ -113,8 +114,9 @@ void vk_results_free (VkResults *self);
  *   afgivne = gyldige + blanke fremmødte + blanke brev + øvrige ugyldige;
  *   Σ list totals = gyldige;
  *   (with personal votes) list total = listestemmer + Σ candidate votes;
- *   invalid reason 1 = blanke fremmødte, reason 21 = blanke brev, and
- *   (when other reasons are given) Σ other reasons = øvrige ugyldige.
+ *   (when reasons are given) reason 1 = blanke fremmødte, reason 21 =
+ *   blanke brev, and (with has_invalid_detail) Σ other reasons = øvrige
+ *   ugyldige.
  * Appends a VkCheckFailure* for each failure to failures (which frees
  * them with vk_check_failure_free); returns the number appended. */
 guint vk_area_result_check (const VkAreaResult *self, GPtrArray *failures);

@@ -69,6 +69,7 @@ struct _VkStation
   VkVoterIndex *index;
   GTimeZone *tz; /* Danish time: hours in the chart, brevstemme deadlines */
   gboolean valgstyrer;
+  gboolean poll_closed; /* a poll.close of this area is held */
   guint64 brev_first_ms;
   guint64 brev_last_ms;
 
@@ -374,6 +375,11 @@ validate_entry (const VkEntry *e, GError **error)
       g_autoptr (Decision) d = parse_decision (e, error);
       return d != NULL;
     }
+  if (strcmp (e->type, "poll.close") == 0)
+    {
+      guint area;
+      return get_uint (e, "area", G_MAXUINT32, &area, error);
+    }
   return TRUE;
 }
 
@@ -503,6 +509,14 @@ apply_entry (VkStation *self, const VkEntry *e, GError **error)
       if (d == NULL)
         return FALSE;
       apply_decision (self, d);
+    }
+  else if (strcmp (e->type, "poll.close") == 0)
+    {
+      guint area = 0;
+      if (!get_uint (e, "area", G_MAXUINT32, &area, error))
+        return FALSE;
+      if (area == self->device->area)
+        self->poll_closed = TRUE;
     }
   return TRUE;
 }
@@ -708,16 +722,69 @@ vk_station_search (VkStation *self, const char *query, guint limit, GError **err
   return vk_voter_index_search (self->index, query, self->device->area, limit, error);
 }
 
+const VkKeypair *
+vk_station_get_key (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->key;
+}
+
+VkPackage *
+vk_station_get_package (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->package;
+}
+
+VkEntry *
+vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **error)
+{
+  g_autoptr (VkEntry) entry = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  entry = vk_journal_append (self->journal, self->key, type, body, error);
+  if (entry == NULL || !apply_entry (self, entry, error))
+    return NULL;
+  return g_steal_pointer (&entry);
+}
+
 /* Appends an entry and folds it in, so that the state always equals
  * the fold over the journal.  Returns the seq, 0 with error. */
 static guint64
 station_append (VkStation *self, const char *type, VkCbor *body, GError **error)
 {
-  g_autoptr (VkEntry) entry = vk_journal_append (self->journal, self->key, type, body, error);
+  g_autoptr (VkEntry) entry = vk_station_append (self, type, body, error);
 
-  if (entry == NULL || !apply_entry (self, entry, error))
-    return 0;
-  return entry->seq;
+  return entry != NULL ? entry->seq : 0;
+}
+
+guint64
+vk_station_close_poll (VkStation *self, GError **error)
+{
+  g_autoptr (VkCbor) body = vk_cbor_new_map ();
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (strcmp (self->device->role, "valgbord") != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "only a valgbord closes the poll");
+      return 0;
+    }
+  if (self->poll_closed)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the poll is already closed");
+      return 0;
+    }
+  vk_cbor_map_set_uint (body, "area", self->device->area);
+  return station_append (self, "poll.close", body, error);
+}
+
+gboolean
+vk_station_is_poll_closed (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->poll_closed;
 }
 
 /* Check-in. */
@@ -820,6 +887,11 @@ vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method,
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not check voters in", self->device->device_id,
                    self->device->role);
+      return 0;
+    }
+  if (self->poll_closed)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "afstemningen er lukket: der kan ikke afkrydses flere vælgere");
       return 0;
     }
   status = vk_station_get_voter_status (self, self->device->area, loebenummer);

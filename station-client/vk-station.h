@@ -55,6 +55,16 @@ const VkElection *vk_station_get_election (VkStation *self);
 const VkVoterIndex *vk_station_get_index (VkStation *self);
 /* The device's area, VK_PACKAGE_NO_AREA for brevstemme teams. */
 guint vk_station_get_area (VkStation *self);
+const VkKeypair *vk_station_get_key (VkStation *self);
+VkPackage *vk_station_get_package (VkStation *self);
+/* Appends an entry to the station's journal (for the engine's other
+ * modules: tally, brevstemmer) and folds it into the state.  Returns the
+ * entry. */
+VkEntry *vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Journals `poll.close`; check-ins are refused from then on (at every
+ * table of the area that holds the entry). */
+guint64 vk_station_close_poll (VkStation *self, GError **error);
+gboolean vk_station_is_poll_closed (VkStation *self);
 
 /* The session's operator is a valgstyrer (may undo check-ins).  The
  * station does not authenticate people: the app asks, and the journal
@@ -109,8 +119,8 @@ VkVoterStatus *vk_station_get_voter_status (VkStation *self, guint area, guint l
  * entry is durable when this returns.  Refused (nothing journaled) with
  * VK_ERROR_NOT_FOUND when the løbenummer is not on the area's list,
  * VK_ERROR_INVALID when the voter is already checked in at any table
- * held or marked by an accepted brevstemme, VK_ERROR_KEY when the
- * device is not a valgbord.  Returns the entry's seq. */
+ * held or marked by an accepted brevstemme or when the poll is
+ * closed, VK_ERROR_KEY when the device is not a valgbord.  Returns the entry's seq. */
 guint64 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
                              GError **error);
 /* Withdraws a standing check-in of this device (a `checkin.undo`). */

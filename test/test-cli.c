@@ -69,7 +69,10 @@ test_cli_help (void)
     g_autofree char *err = NULL;
     g_assert_cmpint (run (&out, &err, "no-such-command", NULL), ==, 2);
     g_assert_nonnull (strstr (err, "unknown command"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
     g_assert_cmpint (run (&out, &err, "--help", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "journal"));
   }
 }
 

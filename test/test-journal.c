@@ -617,8 +617,14 @@ test_journal_crash (void)
         g_assert_cmpuint (vk_journal_get_head_seq (journal), >=, acked);
         g_assert_cmpuint (vk_journal_get_head_seq (journal), >=, acked_total);
         g_assert_cmpuint (entries->len, ==, vk_journal_get_head_seq (journal));
-        g_assert_true (verify (entries, VK_VERIFY_DEFAULT, &error));
-        g_assert_no_error (error);
+        /* Killed before its first append returned: nothing to verify. */
+        if (entries->len == 0)
+          {
+            g_assert_cmpuint (acked, ==, 0);
+            continue;
+          }
+        if (!verify (entries, VK_VERIFY_DEFAULT, &error))
+          g_error ("after kill %u: %s", round, error->message);
         acked_total = vk_journal_get_head_seq (journal);
       }
     }

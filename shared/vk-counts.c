@@ -1,0 +1,271 @@
+/* vk-counts.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "vk-counts.h"
+#include "vk-error.h"
+#include "vk-keys.h"
+
+static VkCbor *
+map_of_ids (GHashTable *values)
+{
+  VkCbor *map = vk_cbor_new_map ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, values);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    vk_cbor_map_set_uint (map, key, *(guint64 *)value);
+  return map;
+}
+
+VkCbor *
+vk_counts_to_cbor (const VkAreaResult *result, const VkBallotAccount *ballots)
+{
+  VkCbor *counts = vk_cbor_new_map ();
+  VkCbor *lists = vk_cbor_new_map ();
+  VkCbor *invalid = vk_cbor_new_map ();
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  vk_cbor_map_set_uint (counts, "cast", result->cast);
+  vk_cbor_map_set_uint (counts, "valid", result->valid);
+  vk_cbor_map_set_uint (counts, "blank_fremmoedte", result->blank_in_person);
+  vk_cbor_map_set_uint (counts, "blank_brev", result->blank_postal);
+  for (guint i = 0; i < result->invalid_reasons->len; i++)
+    {
+      const VkInvalidReason *r = &g_array_index (result->invalid_reasons, VkInvalidReason, i);
+      g_autofree char *code = NULL;
+
+      if (r->code == VK_INVALID_BLANK_IN_PERSON || r->code == VK_INVALID_BLANK_POSTAL)
+        continue;
+      code = g_strdup_printf ("%u", r->code);
+      vk_cbor_map_set_uint (invalid, code, r->count);
+    }
+  /* Without a breakdown by reason the total of other invalid ballots is
+   * still recorded, under the reason code 0 ("not broken down"). */
+  if (!result->has_invalid_detail && result->other_invalid > 0 && vk_cbor_map_get_length (invalid) == 0)
+    vk_cbor_map_set_uint (invalid, "0", result->other_invalid);
+  vk_cbor_map_insert_text (counts, "invalid", invalid);
+
+  for (guint i = 0; i < result->lists->len; i++)
+    {
+      const VkListResult *l = g_ptr_array_index (result->lists, i);
+      vk_cbor_map_set_uint (lists, l->list_id, l->votes);
+    }
+  vk_cbor_map_insert_text (counts, "lists", lists);
+
+  if (result->lists->len > 0 && ((VkListResult *)g_ptr_array_index (result->lists, 0))->has_list_votes)
+    {
+      VkCbor *ls = vk_cbor_new_map ();
+      for (guint i = 0; i < result->lists->len; i++)
+        {
+          const VkListResult *l = g_ptr_array_index (result->lists, i);
+          vk_cbor_map_set_uint (ls, l->list_id, l->list_votes);
+        }
+      vk_cbor_map_insert_text (counts, "listestemmer", ls);
+    }
+  if (result->has_candidate_votes)
+    vk_cbor_map_insert_text (counts, "candidates", map_of_ids (result->candidate_votes));
+
+  if (ballots != NULL && ballots->present)
+    {
+      vk_cbor_map_set_uint (counts, "received", ballots->received);
+      vk_cbor_map_set_uint (counts, "unused", ballots->unused);
+      vk_cbor_map_set_uint (counts, "returned", ballots->returned);
+    }
+  return counts;
+}
+
+static gboolean
+get_map (const VkCbor *counts, const char *key, gboolean required, VkCbor **ret, GError **error)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (counts, key);
+
+  if (v == NULL && !required)
+    {
+      *ret = NULL;
+      return TRUE;
+    }
+  if (v == NULL || vk_cbor_get_type (v) != VK_CBOR_MAP)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: \"%s\" is %s", key, v == NULL ? "missing" : "not a map");
+      return FALSE;
+    }
+  for (gsize i = 0; i < vk_cbor_map_get_length (v); i++)
+    if (vk_cbor_get_type (vk_cbor_map_get_key (v, i)) != VK_CBOR_TEXT
+        || vk_cbor_get_type (vk_cbor_map_get_value (v, i)) != VK_CBOR_UINT)
+      {
+        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: \"%s\" must map text to unsigned integers", key);
+        return FALSE;
+      }
+  *ret = v;
+  return TRUE;
+}
+
+VkAreaResult *
+vk_counts_from_cbor (const VkCbor *counts, const VkElection *election, VkResultKind kind, guint area_number,
+                     const char *area_name, VkBallotAccount *ret_ballots, GError **error)
+{
+  g_autoptr (VkAreaResult) result = NULL;
+  VkCbor *lists, *listestemmer, *candidates, *invalid;
+  VkBallotAccount ballots = { 0 };
+  guint64 other = 0;
+
+  g_return_val_if_fail (counts != NULL, NULL);
+
+  if (vk_cbor_get_type (counts) != VK_CBOR_MAP)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: not a map");
+      return NULL;
+    }
+  result = vk_area_result_new (kind, area_number, area_name != NULL ? area_name : "");
+  if (!vk_cbor_map_get_uint_field (counts, "cast", &result->cast, error)
+      || !vk_cbor_map_get_uint_field (counts, "valid", &result->valid, error)
+      || !vk_cbor_map_get_uint_field (counts, "blank_fremmoedte", &result->blank_in_person, error)
+      || !vk_cbor_map_get_uint_field (counts, "blank_brev", &result->blank_postal, error)
+      || !get_map (counts, "lists", TRUE, &lists, error) || !get_map (counts, "invalid", TRUE, &invalid, error)
+      || !get_map (counts, "listestemmer", FALSE, &listestemmer, error)
+      || !get_map (counts, "candidates", FALSE, &candidates, error))
+    {
+      g_prefix_error (error, "counts: ");
+      return NULL;
+    }
+
+  if (vk_cbor_map_lookup_text (counts, "received") != NULL)
+    {
+      if (!vk_cbor_map_get_uint_field (counts, "received", &ballots.received, error)
+          || !vk_cbor_map_get_uint_field (counts, "unused", &ballots.unused, error)
+          || !vk_cbor_map_get_uint_field (counts, "returned", &ballots.returned, error))
+        {
+          g_prefix_error (error, "counts: ");
+          return NULL;
+        }
+      ballots.present = TRUE;
+    }
+
+  vk_area_result_add_invalid (result, VK_INVALID_BLANK_IN_PERSON, result->blank_in_person);
+  vk_area_result_add_invalid (result, VK_INVALID_BLANK_POSTAL, result->blank_postal);
+  result->has_invalid_detail = TRUE;
+  for (gsize i = 0; i < vk_cbor_map_get_length (invalid); i++)
+    {
+      const char *code_text = vk_cbor_get_text (vk_cbor_map_get_key (invalid, i), NULL);
+      guint64 code = 0;
+      guint64 n = vk_cbor_get_uint (vk_cbor_map_get_value (invalid, i));
+
+      if (!g_ascii_string_to_unsigned (code_text, 10, 0, 32, &code, NULL) || code == VK_INVALID_BLANK_IN_PERSON
+          || code == VK_INVALID_BLANK_POSTAL || (code > 13 && code < 22))
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: invalid: \"%s\" is not a reason code (2–13, 22–32)",
+                       code_text);
+          return NULL;
+        }
+      if (code == 0)
+        result->has_invalid_detail = FALSE;
+      else
+        vk_area_result_add_invalid (result, (guint)code, n);
+      other += n;
+    }
+  result->other_invalid = other;
+
+  for (gsize i = 0; i < vk_cbor_map_get_length (lists); i++)
+    {
+      const char *id = vk_cbor_get_text (vk_cbor_map_get_key (lists, i), NULL);
+      VkCbor *lv = listestemmer != NULL ? vk_cbor_map_lookup_text (listestemmer, id) : NULL;
+      VkListResult *l;
+
+      if (election != NULL && vk_election_lookup_list (election, id) == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: lists: \"%s\" is not a list of this election", id);
+          return NULL;
+        }
+      l = vk_area_result_add_list (result, id, vk_cbor_get_uint (vk_cbor_map_get_value (lists, i)),
+                                   lv != NULL ? vk_cbor_get_uint (lv) : 0);
+      l->has_list_votes = listestemmer != NULL;
+    }
+  if (candidates != NULL)
+    {
+      for (gsize i = 0; i < vk_cbor_map_get_length (candidates); i++)
+        {
+          const char *id = vk_cbor_get_text (vk_cbor_map_get_key (candidates, i), NULL);
+          const VkCandidate *c = election != NULL ? vk_election_lookup_candidate (election, id) : NULL;
+
+          if (election != NULL && c == NULL)
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                           "counts: candidates: \"%s\" is not a candidate of this election", id);
+              return NULL;
+            }
+          vk_area_result_add_candidate (result, c != NULL ? c->list->id : NULL, id,
+                                        vk_cbor_get_uint (vk_cbor_map_get_value (candidates, i)));
+        }
+      result->has_candidate_votes = TRUE;
+    }
+
+  if (ret_ballots != NULL)
+    *ret_ballots = ballots;
+  return g_steal_pointer (&result);
+}
+
+void
+vk_counts_digest (const VkCbor *counts, guint8 ret_digest[32])
+{
+  g_autoptr (GBytes) bytes = vk_cbor_encode (counts);
+
+  vk_sha256 (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), ret_digest);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+diff_into (GPtrArray *out, const char *prefix, const VkCbor *a, const VkCbor *b)
+{
+  g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (gsize i = 0; a != NULL && i < vk_cbor_map_get_length (a); i++)
+    g_hash_table_add (keys, (gpointer)vk_cbor_get_text (vk_cbor_map_get_key (a, i), NULL));
+  for (gsize i = 0; b != NULL && i < vk_cbor_map_get_length (b); i++)
+    g_hash_table_add (keys, (gpointer)vk_cbor_get_text (vk_cbor_map_get_key (b, i), NULL));
+
+  {
+    g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+    GHashTableIter iter;
+    gpointer k;
+
+    g_hash_table_iter_init (&iter, keys);
+    while (g_hash_table_iter_next (&iter, &k, NULL))
+      g_ptr_array_add (sorted, k);
+    g_ptr_array_sort (sorted, compare_strings);
+    for (guint i = 0; i < sorted->len; i++)
+      {
+        const char *key = g_ptr_array_index (sorted, i);
+        VkCbor *va = a != NULL ? vk_cbor_map_lookup_text (a, key) : NULL;
+        VkCbor *vb = b != NULL ? vk_cbor_map_lookup_text (b, key) : NULL;
+        g_autofree char *name = prefix != NULL ? g_strdup_printf ("%s.%s", prefix, key) : g_strdup (key);
+
+        if (prefix == NULL
+            && ((va != NULL && vk_cbor_get_type (va) == VK_CBOR_MAP)
+                || (vb != NULL && vk_cbor_get_type (vb) == VK_CBOR_MAP)))
+          diff_into (out, key, va, vb);
+        else if (va == NULL || vb == NULL || !vk_cbor_equal (va, vb))
+          g_ptr_array_add (out, g_steal_pointer (&name));
+      }
+  }
+}
+
+GPtrArray *
+vk_counts_diff (const VkCbor *a, const VkCbor *b)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (a != NULL && b != NULL, out);
+  diff_into (out, NULL, a, b);
+  return out;
+}

@@ -1,0 +1,47 @@
+/* vk-counts.h: the counts map of `tally` and `tally.signoff` entries.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * docs/journal-format.md (J6, "Counts map") is the specification.  In
+ * memory a count is a VkAreaResult (shared/vk-results.h) plus the ballot
+ * accounting a station keeps (received, unused, returned), which valg.dk
+ * does not publish.  The conversion is exact both ways, so a count read
+ * back from a journal equals the one that was entered.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "vk-cbor.h"
+#include "vk-results.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gboolean present; /* FALSE: the count did not include the ballot accounting */
+  guint64 received; /* ballots the station received */
+  guint64 unused;   /* unused ballots */
+  guint64 returned; /* returned (spoilt, exchanged) ballots */
+} VkBallotAccount;
+
+/* The deterministic counts map of a result (and, when present, its
+ * ballot accounting).  Personal votes and listestemmer are included when
+ * the result has them. */
+VkCbor *vk_counts_to_cbor (const VkAreaResult *result, const VkBallotAccount *ballots) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Reads a counts map.  Every list and candidate id must belong to the
+ * election (when given).  Errors name the key that is wrong. */
+VkAreaResult *vk_counts_from_cbor (const VkCbor *counts, const VkElection *election, VkResultKind kind,
+                                   guint area_number, const char *area_name, VkBallotAccount *ret_ballots,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* SHA-256 of the deterministic encoding of the counts map. */
+void vk_counts_digest (const VkCbor *counts, guint8 ret_digest[32]);
+
+/* The names of the fields in which two counts differ ("lists.<id>",
+ * "candidates.<id>", "cast", …), for the double entry; empty when equal. */
+GPtrArray *vk_counts_diff (const VkCbor *a, const VkCbor *b) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

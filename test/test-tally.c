@@ -1,0 +1,464 @@
+/* test-tally.c: counts, checks, double entry and sign-off.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "vk-cose.h"
+#include "vk-error.h"
+#include "vk-fake.h"
+#include "vk-tally.h"
+#include "vk-test-util.h"
+
+static gboolean
+has_code (GPtrArray *messages, const char *code)
+{
+  for (guint i = 0; i < messages->len; i++)
+    if (strcmp (((VkTallyMessage *)g_ptr_array_index (messages, i))->code, code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every official Aarhus count converts to the journal's counts map and
+ * back without loss, and passes every blocking check. */
+static void
+test_tally_counts_official (void)
+{
+  g_autofree char *kd = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
+  g_autofree char *dir = vk_test_data_path ("Aarhus", "fintaelling", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkResults) results = NULL;
+
+  if (kd == NULL || dir == NULL)
+    return;
+  election = vk_election_import_kandidatdata (kd, &error);
+  g_assert_no_error (error);
+  results = vk_results_import_dir (election, dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->areas->len, ==, 49);
+
+  for (guint i = 0; i < results->areas->len; i++)
+    {
+      const VkAreaResult *area = g_ptr_array_index (results->areas, i);
+      g_autoptr (VkCbor) counts = vk_counts_to_cbor (area, NULL);
+      g_autoptr (VkAreaResult) back = vk_counts_from_cbor (counts, election, VK_RESULT_FINTAELLING, area->area_number,
+                                                           area->area_name, NULL, &error);
+      g_autoptr (VkCbor) again = NULL;
+      g_autoptr (GPtrArray) messages = NULL;
+
+      g_assert_no_error (error);
+      again = vk_counts_to_cbor (back, NULL);
+      g_assert_true (vk_cbor_equal (counts, again));
+      g_assert_cmpuint (back->cast, ==, area->cast);
+      g_assert_cmpuint (back->valid, ==, area->valid);
+      g_assert_cmpuint (back->other_invalid, ==, area->other_invalid);
+      for (guint l = 0; l < area->lists->len; l++)
+        {
+          const VkListResult *lr = g_ptr_array_index (area->lists, l);
+          g_assert_cmpuint (vk_area_result_get_list_votes (back, lr->list_id), ==, lr->votes);
+        }
+      messages = vk_tally_validate (back, NULL, -1, area->eligible);
+      g_assert_false (vk_tally_messages_have_errors (messages));
+    }
+}
+
+static VkAreaResult *
+load_area (const char *kind_dir, const char *file, VkElection **ret_election)
+{
+  g_autofree char *kd = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
+  g_autofree char *path = vk_test_data_path ("Aarhus", kind_dir, file, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
+  VkAreaResult *area;
+
+  if (kd == NULL || path == NULL)
+    return NULL;
+  election = vk_election_import_kandidatdata (kd, &error);
+  g_assert_no_error (error);
+  area = vk_area_result_import (election, path, &error);
+  g_assert_no_error (error);
+  if (ret_election != NULL)
+    *ret_election = g_steal_pointer (&election);
+  return area;
+}
+
+/* Each check fires on the count that breaks it, and only then. */
+static void
+test_tally_checks (void)
+{
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkAreaResult) area = load_area ("fintaelling", "Beder_Skole.json", &election);
+  g_autoptr (GPtrArray) m = NULL;
+  VkListResult *first;
+  VkBallotAccount ballots;
+
+  if (area == NULL)
+    return;
+  m = vk_tally_validate (area, NULL, -1, area->eligible);
+  g_assert_cmpuint (m->len, ==, 0);
+  g_clear_pointer (&m, g_ptr_array_unref);
+
+  /* T11 when marked voters differ, nothing when they agree. */
+  m = vk_tally_validate (area, NULL, (gint64)area->cast - 3, area->eligible);
+  g_assert_true (has_code (m, "T11"));
+  g_assert_false (vk_tally_messages_have_errors (m));
+  g_clear_pointer (&m, g_ptr_array_unref);
+  m = vk_tally_validate (area, NULL, (gint64)area->cast, area->eligible);
+  g_assert_false (has_code (m, "T11"));
+  g_clear_pointer (&m, g_ptr_array_unref);
+
+  /* T13: more cast than eligible. */
+  m = vk_tally_validate (area, NULL, -1, area->cast - 1);
+  g_assert_true (has_code (m, "T13"));
+  g_clear_pointer (&m, g_ptr_array_unref);
+
+  /* T04: the ballot accounting, right and wrong. */
+  ballots = (VkBallotAccount){ TRUE, area->cast + 500, 480, 20 };
+  m = vk_tally_validate (area, &ballots, -1, 0);
+  g_assert_false (has_code (m, "T04"));
+  g_clear_pointer (&m, g_ptr_array_unref);
+  ballots.unused = 479;
+  m = vk_tally_validate (area, &ballots, -1, 0);
+  g_assert_true (has_code (m, "T04"));
+  g_clear_pointer (&m, g_ptr_array_unref);
+
+  /* One vote more on the first list: T02 (lists ≠ valid) and T03 (list ≠
+   * listestemmer + personal votes), both blocking, errors first. */
+  first = g_ptr_array_index (area->lists, 0);
+  first->votes++;
+  m = vk_tally_validate (area, NULL, -1, 0);
+  g_assert_true (has_code (m, "T02"));
+  g_assert_true (has_code (m, "T03"));
+  g_assert_true (vk_tally_messages_have_errors (m));
+  g_assert_cmpint (((VkTallyMessage *)g_ptr_array_index (m, 0))->severity, ==, VK_MESSAGE_ERROR);
+  g_assert_nonnull (((VkTallyMessage *)g_ptr_array_index (m, 0))->action_da);
+  first->votes--;
+  g_clear_pointer (&m, g_ptr_array_unref);
+
+  /* T01: cast off by one. */
+  area->cast++;
+  m = vk_tally_validate (area, NULL, -1, 0);
+  g_assert_true (has_code (m, "T01"));
+  area->cast--;
+  g_clear_pointer (&m, g_ptr_array_unref);
+
+  /* T05: reasons that do not add up. */
+  area->other_invalid++;
+  area->cast++;
+  m = vk_tally_validate (area, NULL, -1, 0);
+  g_assert_true (has_code (m, "T05"));
+  g_assert_false (has_code (m, "T01"));
+  g_clear_pointer (&m, g_ptr_array_unref);
+}
+
+typedef struct
+{
+  char *dir;
+  VkPackage *package;
+  VkKeypair *election_key;
+  VkElection *election;
+} Setup;
+
+static void
+setup_clear (Setup *s)
+{
+  g_clear_pointer (&s->package, vk_package_free);
+  g_clear_pointer (&s->election_key, vk_keypair_free);
+  g_clear_pointer (&s->election, vk_election_free);
+  g_free (s->dir);
+}
+
+/* The Aarhus election, 40 synthetic voters per area, in a fresh package. */
+static gboolean
+setup_aarhus (Setup *s)
+{
+  g_autofree char *kd = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
+  g_autofree char *areas = vk_test_data_path ("Aarhus", "fintaelling", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkVoterList) voters = NULL;
+  g_autofree char *path = NULL;
+
+  if (kd == NULL || areas == NULL)
+    return FALSE;
+  s->dir = vk_test_tmpdir ();
+  s->election = vk_election_import_kandidatdata (kd, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (s->election, areas, &error));
+  s->election->seats = 31;
+  voters = vk_voters_generate_for_election (s->election, 40, 11);
+  s->election_key = vk_keypair_generate ();
+  path = g_build_filename (s->dir, "e.vkp", NULL);
+  s->package = vk_package_create (path, s->election, voters, s->election_key, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+static VkKeypair *
+enroll (Setup *s, const char *device, const char *role, guint area)
+{
+  g_autoptr (GError) error = NULL;
+  VkKeypair *key = vk_keypair_generate ();
+
+  g_assert_true (vk_package_enroll (s->package, s->election_key, device, role, area, vk_keypair_get_public_key (key), 0,
+                                    G_MAXINT64, &error));
+  g_assert_no_error (error);
+  return key;
+}
+
+/* Election night at area 9: check-ins, close, double entry with a
+ * mismatch, sign-off by two valgstyrere with their own keys. */
+static void
+test_tally_foreloebig_flow (void)
+{
+  Setup s = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkKeypair) vs1 = NULL;
+  g_autoptr (VkKeypair) vs2 = NULL;
+  g_autoptr (VkStation) station = NULL;
+  g_autoptr (VkAreaResult) counts = NULL;
+  g_autoptr (VkAreaResult) wrong = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr (VkTally) tally = NULL;
+  g_autoptr (GPtrArray) diff = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  VkBallotAccount ballots = { FALSE, 0, 0, 0 };
+  const VkList *l0;
+  guint64 seq;
+
+  if (!setup_aarhus (&s))
+    return;
+  key = enroll (&s, "omr09-bord1", "valgbord", 9);
+  vs1 = enroll (&s, "valgstyrer-anne", "valgstyrer", 9);
+  vs2 = enroll (&s, "valgstyrer-bo", "valgstyrer", 9);
+  db = g_build_filename (s.dir, "bord.db", NULL);
+  station = vk_station_open (s.package, db, "omr09-bord1", key, &error);
+  g_assert_no_error (error);
+
+  /* 30 voters, then the poll closes and no one else gets a ballot. */
+  for (guint lnr = 1; lnr <= 30; lnr++)
+    g_assert_cmpuint (vk_station_check_in (station, lnr, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_close_poll (station, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_check_in (station, 31, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "lukket"));
+  g_clear_error (&error);
+
+  /* The count: 30 ballots, all valid, split over two lists. */
+  counts = vk_area_result_new (VK_RESULT_FORELOEBIG, 9, "Beder Skole");
+  l0 = g_ptr_array_index (s.election->lists, 0);
+  vk_area_result_add_list (counts, l0->id, 18, 0);
+  vk_area_result_add_list (counts, ((VkList *)g_ptr_array_index (s.election->lists, 1))->id, 11, 0);
+  vk_area_result_add_invalid (counts, VK_INVALID_BLANK_IN_PERSON, 1);
+  counts->cast = 30;
+  counts->valid = 29;
+  counts->blank_in_person = 1;
+  counts->has_invalid_detail = TRUE;
+
+  /* Round 2 before round 1 is refused; so is the same person twice. */
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Bo", counts, &ballots, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 1, "Anne", counts, &ballots, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Anne", counts, &ballots, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "different people"));
+  g_clear_error (&error);
+  /* A count for another area is not this table's. */
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 8, 1, "Anne", counts, &ballots, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_clear_error (&error);
+
+  /* Bo's entry differs on the first list: the state says so and names it. */
+  wrong = vk_area_result_new (VK_RESULT_FORELOEBIG, 9, "Beder Skole");
+  vk_area_result_add_list (wrong, l0->id, 81, 0);
+  vk_area_result_add_list (wrong, ((VkList *)g_ptr_array_index (s.election->lists, 1))->id, 11, 0);
+  vk_area_result_add_invalid (wrong, VK_INVALID_BLANK_IN_PERSON, 1);
+  wrong->cast = 30;
+  wrong->valid = 29;
+  wrong->blank_in_person = 1;
+  wrong->has_invalid_detail = TRUE;
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Bo", wrong, &ballots, &error), >, 0);
+  entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
+  tally = vk_tally_fold (entries, VK_RESULT_FORELOEBIG, 9);
+  g_assert_cmpint (vk_tally_get_state (tally), ==, VK_TALLY_DIFFERENT);
+  diff = vk_tally_get_differences (tally);
+  g_assert_cmpuint (diff->len, ==, 1);
+  {
+    g_autofree char *want = g_strdup_printf ("lists.%s", l0->id);
+    g_assert_cmpstr (g_ptr_array_index (diff, 0), ==, want);
+  }
+  {
+    VkSigner signers[] = { { "Anne", vs1 }, { "Bo", vs2 } };
+    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, signers, 2, NULL, 30, 40, &error), ==, 0);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "differ"));
+    g_clear_error (&error);
+  }
+
+  /* Bo corrects his entry: agreed. */
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Bo", counts, &ballots, &error), >, 0);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&tally, vk_tally_free);
+  entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
+  tally = vk_tally_fold (entries, VK_RESULT_FORELOEBIG, 9);
+  g_assert_cmpint (vk_tally_get_state (tally), ==, VK_TALLY_AGREED);
+
+  /* One signer is not enough; a difference to the marked voters needs an explanation. */
+  {
+    VkSigner one[] = { { "Anne", vs1 }, { "Anne", NULL } };
+    VkSigner two[] = { { "Anne", vs1 }, { "Bo", vs2 } };
+    VkSigner unenrolled[] = { { "Anne", vs1 }, { "Carl", key } };
+
+    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, one, 2, NULL, 30, 40, &error), ==, 0);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, two, 2, "  ", 31, 40, &error), ==, 0);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "forklaring"));
+    g_clear_error (&error);
+    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, unenrolled, 2, NULL, 30, 40, &error), ==, 0);
+    g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+    g_clear_error (&error);
+    seq = vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, two, 2, NULL, 30, 40, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (seq, >, 0);
+  }
+
+  /* Final: nothing more can be entered; the journal holds the signed
+   * counts and each valgstyrer's signature verifies with their key. */
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 1, "Anne", counts, &ballots, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    g_autoptr (GPtrArray) all = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
+    g_autoptr (VkTally) final = vk_tally_fold (all, VK_RESULT_FORELOEBIG, 9);
+    const VkEntry *signoff = g_ptr_array_index (all, all->len - 1);
+    VkCbor *sigs = vk_cbor_map_lookup_text (signoff->body, "signatures");
+    g_autoptr (VkCbor) expected = vk_counts_to_cbor (counts, &ballots);
+    guint8 digest[32];
+    g_autoptr (GBytes) payload = NULL;
+
+    g_assert_cmpint (vk_tally_get_state (final), ==, VK_TALLY_SIGNED);
+    g_assert_true (vk_cbor_equal (vk_tally_get_signed (final), expected));
+    g_assert_cmpstr (signoff->type, ==, "tally.signoff");
+    g_assert_nonnull (sigs);
+    g_assert_cmpuint (vk_cbor_array_get_length (sigs), ==, 2);
+    vk_counts_digest (expected, digest);
+    payload = vk_tally_signoff_payload (vk_package_get_election_id (s.package), VK_RESULT_FORELOEBIG, 9, digest);
+    for (guint i = 0; i < 2; i++)
+      {
+        gsize len;
+        const guint8 *data = vk_cbor_get_bytes (vk_cbor_array_get (sigs, i), &len);
+        g_autoptr (VkCoseSign1) cose = vk_cose_sign1_decode (data, len, &error);
+        g_assert_no_error (error);
+        g_assert_true (g_bytes_equal (cose->payload, payload));
+        g_assert_true (vk_cose_sign1_verify (cose, vk_keypair_get_public_key (i == 0 ? vs1 : vs2), &error));
+        g_assert_no_error (error);
+      }
+  }
+  setup_clear (&s);
+}
+
+/* The fintælling of a real area, entered at a fintælling table: the
+ * signed counts equal the official file. */
+static void
+test_tally_fintaelling_real (void)
+{
+  Setup s = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkStation) station = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkAreaResult) area = load_area ("fintaelling", "Beder_Skole.json", &election);
+  g_autofree char *db = NULL;
+  VkSigner signers[] = { { "Valgsekretær Ida", NULL }, { "Valgsekretær Ole", NULL } };
+
+  if (area == NULL || !setup_aarhus (&s))
+    return;
+  key = enroll (&s, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA);
+  db = g_build_filename (s.dir, "fin.db", NULL);
+  station = vk_station_open (s.package, db, "fintaelling-1", key, &error);
+  g_assert_no_error (error);
+
+  /* A fintælling table cannot enter an election-night count. */
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, area->area_number, 1, "Ida", area, NULL, &error), ==,
+                    0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FINTAELLING, area->area_number, 1, "Ida", area, NULL, &error), >,
+                    0);
+  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FINTAELLING, area->area_number, 2, "Ole", area, NULL, &error), >,
+                    0);
+  g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FINTAELLING, area->area_number, signers, 2, NULL, -1,
+                                       area->eligible, &error),
+                    >, 0);
+  g_assert_no_error (error);
+  {
+    g_autoptr (GPtrArray) all = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
+    g_autoptr (VkTally) final = vk_tally_fold (all, VK_RESULT_FINTAELLING, area->area_number);
+    g_autoptr (VkAreaResult) back = vk_counts_from_cbor (vk_tally_get_signed (final), s.election, VK_RESULT_FINTAELLING,
+                                                         area->area_number, area->area_name, NULL, &error);
+    GHashTableIter iter;
+    gpointer cand, votes;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (back->cast, ==, area->cast);
+    g_hash_table_iter_init (&iter, area->candidate_votes);
+    while (g_hash_table_iter_next (&iter, &cand, &votes))
+      g_assert_cmpuint (vk_area_result_get_candidate_votes (back, cand), ==, *(guint64 *)votes);
+  }
+  setup_clear (&s);
+}
+
+static void
+test_tally_counts_bad_input (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCbor) counts = vk_cbor_new_map ();
+  g_autoptr (VkAreaResult) r = NULL;
+  VkCbor *invalid;
+
+  r = vk_counts_from_cbor (counts, NULL, VK_RESULT_FORELOEBIG, 1, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "cast"));
+  g_clear_error (&error);
+
+  vk_cbor_map_set_uint (counts, "cast", 3);
+  vk_cbor_map_set_uint (counts, "valid", 3);
+  vk_cbor_map_set_uint (counts, "blank_fremmoedte", 0);
+  vk_cbor_map_set_uint (counts, "blank_brev", 0);
+  vk_cbor_map_insert_text (counts, "lists", vk_cbor_new_map ());
+  invalid = vk_cbor_new_map ();
+  vk_cbor_map_set_uint (invalid, "17", 1);
+  vk_cbor_map_insert_text (counts, "invalid", invalid);
+  r = vk_counts_from_cbor (counts, NULL, VK_RESULT_FORELOEBIG, 1, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_nonnull (strstr (error->message, "\"17\""));
+  g_clear_error (&error);
+
+  vk_cbor_map_insert_text (counts, "invalid", vk_cbor_new_map ());
+  vk_cbor_map_set_text (counts, "lists", "nope");
+  r = vk_counts_from_cbor (counts, NULL, VK_RESULT_FORELOEBIG, 1, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_nonnull (strstr (error->message, "lists"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tally/counts-official", test_tally_counts_official);
+  g_test_add_func ("/tally/counts-bad-input", test_tally_counts_bad_input);
+  g_test_add_func ("/tally/checks", test_tally_checks);
+  g_test_add_func ("/tally/foreloebig-flow", test_tally_foreloebig_flow);
+  g_test_add_func ("/tally/fintaelling-real", test_tally_fintaelling_real);
+  return g_test_run ();
+}
