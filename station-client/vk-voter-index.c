@@ -575,11 +575,13 @@ collector_init (Collector *c, const VkVoterIndex *index, guint preferred, guint 
   c->total = 0;
 }
 
-/* TRUE when enough has been found: no later match could change the list. */
+/* TRUE when no later match could change the list: the preferred
+ * area's part is full, or it is complete (pref_complete: every
+ * preferred voter has been seen) and the rest fills the list. */
 static gboolean
-collector_full (const Collector *c)
+collector_enough (const Collector *c, gboolean pref_complete)
 {
-  return c->pref->len >= c->limit || (c->preferred == 0 && c->other->len >= c->limit);
+  return c->pref->len >= c->limit || (pref_complete && c->pref->len + c->other->len >= c->limit);
 }
 
 static void
@@ -663,14 +665,61 @@ search_dates (const VkVoterIndex *self, Collector *c, const guint32 *keys, guint
     }
 }
 
+/* Scans the postings of words[lo .. hi) for voters with index in
+ * [first, last) and adds those that match every word (and the date).
+ * Returns TRUE when it stopped because enough was found. */
+static gboolean
+scan_postings (const VkVoterIndex *self, const WordTable *table, const char **folded, Collector *c, GPtrArray *words,
+               guint skip_word, guint lo, guint hi, guint32 first, guint32 last, gboolean pref_complete,
+               const guint32 *date_keys, guint n_dates)
+{
+  for (guint t = lo; t < hi; t++)
+    {
+      guint32 p = table->start[t], end = table->start[t + 1];
+
+      /* Postings are ascending voter indexes, and voters are sorted by
+       * area: one binary search finds the slice of an area. */
+      if (first > 0)
+        {
+          guint32 a = p, b = end;
+          while (a < b)
+            {
+              guint32 mid = a + (b - a) / 2;
+              if (table->postings[mid] < first)
+                a = mid + 1;
+              else
+                b = mid;
+            }
+          p = a;
+        }
+      for (; p < end && table->postings[p] < last; p++)
+        {
+          guint32 i = table->postings[p];
+          gboolean ok = date_matches (self, i, date_keys, n_dates);
+
+          for (guint w = 0; ok && w < words->len; w++)
+            if (w != skip_word)
+              ok = has_word_prefix (folded[i], g_ptr_array_index (words, w));
+          if (ok)
+            collector_add (c, i);
+          if (collector_enough (c, pref_complete))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Every word must prefix a word of the voter's folded text; the word
- * with the fewest postings drives the scan. */
+ * with the fewest postings drives the scan.  The preferred area is
+ * scanned first (its slice of each posting list), so that the rest is
+ * only scanned until the list is full. */
 static gboolean
 search_words (const VkVoterIndex *self, const WordTable *table, const char **folded, Collector *c, GPtrArray *words,
               const guint32 *date_keys, guint n_dates)
 {
   guint best = 0, best_lo = 0, best_hi = 0;
   guint32 best_count = G_MAXUINT32;
+  const AreaRun *run = c->preferred != 0 ? find_area (self, c->preferred) : NULL;
 
   for (guint w = 0; w < words->len; w++)
     {
@@ -684,21 +733,11 @@ search_words (const VkVoterIndex *self, const WordTable *table, const char **fol
     }
   if (best_count == 0)
     return FALSE;
-  for (guint t = best_lo; t < best_hi; t++)
-    for (guint32 p = table->start[t]; p < table->start[t + 1]; p++)
-      {
-        guint32 i = table->postings[p];
-        gboolean ok = date_matches (self, i, date_keys, n_dates);
-
-        for (guint w = 0; ok && w < words->len; w++)
-          if (w != best)
-            ok = has_word_prefix (folded[i], g_ptr_array_index (words, w));
-        if (ok)
-          collector_add (c, i);
-        if (collector_full (c))
-          return TRUE;
-      }
-  return FALSE;
+  if (run != NULL && scan_postings (self, table, folded, c, words, best, best_lo, best_hi, run->first,
+                                    run->first + run->count, FALSE, date_keys, n_dates))
+    return TRUE;
+  return scan_postings (self, table, folded, c, words, best, best_lo, best_hi, 0, G_MAXUINT32, TRUE, date_keys,
+                        n_dates);
 }
 
 static gboolean
