@@ -260,6 +260,8 @@ vk_cmd_demo (int argc, char **argv)
 
       if (station == NULL)
         return vk_cli_fail ("demo", error);
+      /* The demo's operator is a valgstyrer: it undoes one check-in. */
+      vk_station_set_valgstyrer (station, TRUE);
       if (strcmp (d->role, "valgbord") == 0)
         {
           /* Table t of an area takes the voters with løbenummer ≡ t (mod tables). */

@@ -982,9 +982,7 @@ vk_journal_peek_device_id (const char *db_path, GError **error)
   g_autoptr (GBytes) device = NULL;
   gsize len = 0;
   const char *data;
-
   g_return_val_if_fail (db_path != NULL, NULL);
-
   db = vk_db_open (db_path, VK_JOURNAL_APPLICATION_ID, VK_DB_READ_ONLY, error);
   if (db == NULL || !meta_get (db, "device_id", &device, error))
     return NULL;

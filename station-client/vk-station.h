@@ -5,16 +5,30 @@
  *
  * A VkStation is one enrolled device at work: its election package, its
  * journal database and its unlocked key.  Every action is a journal
- * entry, and the station's state is a fold over its journal, so that
- * what the UI shows is exactly what is on disk.
+ * entry, and the station's state is a fold over the journals it holds:
+ * its own and those of other devices it has received (sync between the
+ * tables of a polling station, brevstemme journals, USB).  Restarting
+ * replays them all, so what the UI shows is exactly what is on disk.
+ *
+ * Roles (docs/journal-format.md):
+ *   valgbord        checks voters of its area in, decides delivered brevstemmer
+ *   brevstemmested  receives brevstemmer at Borgerservice
+ *   hjemmebesoeg    receives brevstemmer in homes, care homes, hospitals, prisons
+ *
+ * Rules that belong to the law are here, not in the UI: a voter is
+ * checked in once (any table of the area), not after an accepted
+ * brevstemme, only on this area's list; an undo needs a valgstyrer and a
+ * reason; brevstemmer follow KRVL § 71 (see vk_station_assess_brevstemme()).
  */
 #pragma once
 
 #include <glib.h>
 
+#include "vk-election.h"
 #include "vk-journal.h"
 #include "vk-keys.h"
 #include "vk-package.h"
+#include "vk-voter-index.h"
 
 G_BEGIN_DECLS
 
@@ -27,37 +41,211 @@ typedef enum
 } VkCheckinMethod;
 
 /* Opens (or creates) the device database at db_path for the enrolled
- * device device_id, whose key must match its enrolment, and journals a
- * `device.open` entry.  The package is borrowed and must outlive the
- * station. */
+ * device device_id, whose key must match its enrolment, replays every
+ * journal it holds, indexes the package's voters for search and
+ * journals a `device.open` entry.  The package is borrowed and must
+ * outlive the station. */
 VkStation *vk_station_open (VkPackage *package, const char *db_path, const char *device_id, const VkKeypair *key,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_station_close (VkStation *self);
 
 VkJournal *vk_station_get_journal (VkStation *self);
 const VkDevice *vk_station_get_device (VkStation *self);
+const VkElection *vk_station_get_election (VkStation *self);
+const VkVoterIndex *vk_station_get_index (VkStation *self);
+/* The device's area, VK_PACKAGE_NO_AREA for brevstemme teams. */
+guint vk_station_get_area (VkStation *self);
 const VkKeypair *vk_station_get_key (VkStation *self);
 VkPackage *vk_station_get_package (VkStation *self);
 /* Appends an entry to the station's journal (for the engine's other
- * modules: tally, brevstemmer).  Returns the entry. */
+ * modules: tally, brevstemmer) and folds it into the state.  Returns the
+ * entry. */
 VkEntry *vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-
-/* Marks a voter of the station's area and journals a `checkin`.
- * Refused with VK_ERROR_NOT_FOUND when the løbenummer is not on the
- * area's list and VK_ERROR_INVALID when this station has checked the
- * voter in already (sync between tables arrives with the station
- * client).  Returns the entry's seq. */
-guint64 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
-                             GError **error);
-/* Withdraws one of this station's check-ins (a `checkin.undo` entry). */
-guint64 vk_station_undo_check_in (VkStation *self, guint64 checkin_seq, const char *reason, GError **error);
-/* Journals `poll.close`; check-ins are refused from then on. */
+/* Journals `poll.close`; check-ins are refused from then on (at every
+ * table of the area that holds the entry). */
 guint64 vk_station_close_poll (VkStation *self, GError **error);
 gboolean vk_station_is_poll_closed (VkStation *self);
-/* Voters currently checked in at this station. */
+
+/* The session's operator is a valgstyrer (may undo check-ins).  The
+ * station does not authenticate people: the app asks, and the journal
+ * records who gave the reason. */
+void vk_station_set_valgstyrer (VkStation *self, gboolean valgstyrer);
+gboolean vk_station_get_valgstyrer (VkStation *self);
+
+/* Search: vk_voter_index_search() with this device's area first. */
+VkSearchResult *vk_station_search (VkStation *self, const char *query, guint limit,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Check-in. */
+
+typedef enum
+{
+  VK_VOTER_FREE,       /* on this area's list, not marked: may be checked in */
+  VK_VOTER_CHECKED_IN, /* a standing check-in (checkins says where and when) */
+  VK_VOTER_BREVSTEMME, /* an accepted brevstemme marks the voter */
+  VK_VOTER_OTHER_AREA, /* on another area's list in this package (area says which) */
+  VK_VOTER_NOT_FOUND,  /* on no list of the package */
+} VkVoterState;
+
+/* One standing check-in. */
+typedef struct
+{
+  char *device_id;
+  guint64 seq;
+  guint64 time_ms;
+  gboolean assisted;
+  VkCheckinMethod method;
+} VkCheckinRef;
+
+typedef struct
+{
+  VkVoterState state;
+  guint area;
+  guint loebenummer;
+  const VkVoter *voter; /* borrowed from the index; NULL when not found */
+  GPtrArray *checkins;  /* VkCheckinRef*, oldest first; more than one is a conflict (D04) */
+  char *envelope;       /* VK_VOTER_BREVSTEMME: the accepted envelope */
+  guint brevstemmer;    /* brevstemmer received for this voter (held journals) */
+} VkVoterStatus;
+
+void vk_voter_status_free (VkVoterStatus *self);
+void vk_checkin_ref_free (VkCheckinRef *self);
+
+/* The voter's state as seen from this device.  For a device without an
+ * area every voter of the package is "on the list". */
+VkVoterStatus *vk_station_get_voter_status (VkStation *self, guint area, guint loebenummer) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Marks a voter of the station's area and journals a `checkin`; the
+ * entry is durable when this returns.  Refused (nothing journaled) with
+ * VK_ERROR_NOT_FOUND when the løbenummer is not on the area's list,
+ * VK_ERROR_INVALID when the voter is already checked in at any table
+ * held or marked by an accepted brevstemme or when the poll is
+ * closed, VK_ERROR_KEY when the device is not a valgbord.  Returns the entry's seq. */
+guint64 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
+                             GError **error);
+/* Withdraws a standing check-in of this device (a `checkin.undo`). */
+guint64 vk_station_undo_check_in (VkStation *self, guint64 checkin_seq, const char *reason, GError **error);
+/* The same for a check-in of any device held (another table's).
+ * Valgstyrer only (VK_ERROR_KEY), a reason is required (VK_ERROR_INVALID),
+ * the check-in must be standing (VK_ERROR_NOT_FOUND). */
+guint64 vk_station_undo_check_in_at (VkStation *self, const char *device_id, guint64 checkin_seq, const char *reason,
+                                     GError **error);
+/* Voters of this area checked in now, at any table held. */
 guint vk_station_get_checked_in_count (VkStation *self);
 gboolean vk_station_is_checked_in (VkStation *self, guint loebenummer);
 
+typedef struct
+{
+  guint eligible;             /* voters on this area's list */
+  guint checked_in;           /* voters with a standing check-in, any table */
+  guint assisted;             /* of those, with personlig bistand */
+  guint brevstemmer_received; /* held for this area, decided or not */
+  guint brevstemmer_accepted;
+  guint brevstemmer_rejected;
+  guint conflicts;    /* voters checked in more than once (D04) */
+  double turnout;     /* (checked_in + brevstemmer_accepted) / eligible, 0 … 1 */
+  guint per_hour[24]; /* standing check-ins by local hour */
+} VkStationCounts;
+
+void vk_station_get_counts (VkStation *self, VkStationCounts *ret_counts);
+/* Voters of this area with more than one standing check-in (D04), as
+ * VkVoterStatus*. */
+GPtrArray *vk_station_dup_conflicts (VkStation *self) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Brevstemmer. */
+
+/* Places in J6. */
+gboolean vk_brevstemme_place_is_valid (const char *place);
+
+typedef struct
+{
+  guint area;
+  guint loebenummer;
+  const char *cpr;   /* optional DDMMYY-SSSS: must match the voter's birth date; only its keyed hash is journaled */
+  const char *place; /* borgerservice, hjem, plejehjem, hospital, faengsel, andet */
+  const char *const *receivers; /* NULL-terminated stemmemodtagere: two for hjem and plejehjem */
+  guint64 cast_ms;              /* when it was cast; 0 = now */
+} VkBrevstemmeInput;
+
+/* Journals a `brevstemme.received` (roles brevstemmested, hjemmebesoeg)
+ * and returns the envelope id ("<device>/<seq>").  VK_ERROR_KEY for
+ * another role, VK_ERROR_NOT_FOUND for a voter on no list of the
+ * package, VK_ERROR_INVALID for a bad place, missing receivers or a CPR
+ * number that does not match the voter. */
+char *vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, guint64 *ret_seq,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+typedef struct
+{
+  char *envelope;
+  char *device_id; /* who received it */
+  guint64 seq;
+  guint64 received_ms; /* the entry's time */
+  guint area;
+  guint loebenummer;
+  char *place;
+  GStrv receivers;
+  guint64 cast_ms;
+  gboolean decided;
+  gboolean accepted;
+  guint reason; /* J6 rejection reason, 0 when accepted or undecided */
+  GStrv valgstyrere;
+  char *decided_by; /* device of the decision */
+} VkBrevstemme;
+
+void vk_brevstemme_free (VkBrevstemme *self);
+
+/* Brevstemmer held for an area (0: all), ordered by cast time. */
+GPtrArray *vk_station_dup_brevstemmer (VkStation *self, guint area) G_GNUC_WARN_UNUSED_RESULT;
+/* NULL when the envelope is not held. */
+VkBrevstemme *vk_station_dup_brevstemme (VkStation *self, const char *envelope) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The law applied to a delivered brevstemme (KRVL § 71, FVL § 65):
+ * 1 the voter is not on this area's list; 6 cast outside the window
+ * (vk_station_set_brevstemme_window()); 7 a later brevstemme of the same
+ * voter that can count is held, or one is already accepted; 5 the voter
+ * has already voted in person here (unconfirmed rule, see
+ * docs/journal-format.md).  Reasons 2–5 that need eyes (dead or moved,
+ * two følgebreve, unofficial material, procedure) are the valgstyreres'
+ * to give when rejecting. */
+typedef struct
+{
+  gboolean can_accept;
+  guint reason; /* the rejection reason the law gives, 0 when it can be accepted */
+} VkBrevstemmeAssessment;
+
+gboolean vk_station_assess_brevstemme (VkStation *self, const char *envelope, VkBrevstemmeAssessment *ret_assessment,
+                                       GError **error);
+/* Journals a `brevstemme.decision` (role valgbord).  valgstyrere: at
+ * least two distinct names.  Accepting is refused (VK_ERROR_INVALID)
+ * when the assessment gives a reason; rejecting needs a reason 1–7.  An
+ * envelope is decided once (VK_ERROR_INVALID).  Returns the seq. */
+guint64 vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean accept, guint reason,
+                                      const char *const *valgstyrere, GError **error);
+/* The window in which a brevstemme may be cast (ms since the epoch,
+ * inclusive).  The default, from the election date: from 00:00 three
+ * weeks before election day to the end of the last Thursday before it
+ * (KV2025: 28 October – 13 November; unconfirmed as a general rule). */
+void vk_station_set_brevstemme_window (VkStation *self, guint64 first_ms, guint64 last_ms);
+void vk_station_get_brevstemme_window (VkStation *self, guint64 *ret_first_ms, guint64 *ret_last_ms);
+
+/* Other devices' journals. */
+
+/* Takes in entries of another device (a batch from sync, a USB file):
+ * verifies them against the package (vk_journal_verify(), partial
+ * batches must follow what is held), checks the known entry types'
+ * bodies, stores them in the station database and folds them into the
+ * state.  Entries already held are skipped; this device's own entries
+ * are accepted only when identical to the held ones.  A differing entry
+ * is VK_ERROR_FORK.  ret_added (optional): new entries. */
+gboolean vk_station_ingest (VkStation *self, GPtrArray *entries, guint *ret_added, GError **error);
+gboolean vk_station_ingest_file (VkStation *self, const char *path, guint *ret_added, GError **error);
+/* Writes every journal held (this device's and the received ones) as
+ * DIR/<device>.vkj CBOR-sequence files, atomically: "Eksportér til USB". */
+gboolean vk_station_export_usb (VkStation *self, const char *dir, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkStation, vk_station_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkVoterStatus, vk_voter_status_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkBrevstemme, vk_brevstemme_free)
 
 G_END_DECLS
