@@ -90,3 +90,91 @@ vk_fake_election_new (guint32 seed)
 
   return self;
 }
+
+static VkResults *
+results_new (VkResultKind kind, GPtrArray *areas, const char *name)
+{
+  VkResults *r = g_new0 (VkResults, 1);
+
+  r->kind = kind;
+  r->areas = areas;
+  r->total = vk_results_sum (areas, name);
+  return r;
+}
+
+void
+vk_fake_results_new (const VkElection *election, guint32 seed, VkResults **ret_foreloebig,
+                     VkResults **ret_fintaelling)
+{
+  VkFakeRng rng;
+  GPtrArray *fore = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_area_result_free);
+  GPtrArray *fin = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_area_result_free);
+  guint n_lists = election->lists->len;
+  g_autofree guint *weight = g_new0 (guint, n_lists);
+  static const guint invalid_codes[] = { 2, 5, 7, 8, 12 };
+
+  vk_fake_rng_init (&rng, seed);
+  for (guint l = 0; l < n_lists; l++)
+    weight[l] = 5 + vk_fake_rng_range (&rng, 40);
+
+  for (guint a = 0; a < election->areas->len; a++)
+    {
+      const VkArea *area = g_ptr_array_index (election->areas, a);
+      VkAreaResult *f = vk_area_result_new (VK_RESULT_FORELOEBIG, area->number, area->name);
+      VkAreaResult *g = vk_area_result_new (VK_RESULT_FINTAELLING, area->number, area->name);
+      guint64 cast = (guint64) area->eligible * (680 + vk_fake_rng_range (&rng, 80)) / 1000;
+      guint64 blank = cast / 100, blank_brev = cast / 400, invalid = cast / 200;
+      guint64 valid = cast - blank - blank_brev - invalid;
+      guint64 total_weight = 0, given = 0;
+      g_autofree guint64 *votes = g_new0 (guint64, n_lists);
+
+      for (guint l = 0; l < n_lists; l++)
+        total_weight += weight[l] + vk_fake_rng_range (&rng, 10);
+      for (guint l = 0; l < n_lists; l++)
+        {
+          votes[l] = l + 1 == n_lists ? valid - given : valid * weight[l] / total_weight;
+          given += votes[l];
+        }
+
+      /* Foreløbig: one vote sits on the wrong list, found at the fintælling. */
+      for (VkAreaResult *r = f; r != NULL; r = r == f ? g : NULL)
+        {
+          r->eligible = area->eligible;
+          r->cast = cast;
+          r->valid = valid;
+          r->blank_in_person = blank;
+          r->blank_postal = blank_brev;
+          r->other_invalid = invalid;
+          r->has_invalid_detail = TRUE;
+          vk_area_result_add_invalid (r, VK_INVALID_BLANK_IN_PERSON, blank);
+          vk_area_result_add_invalid (r, VK_INVALID_BLANK_POSTAL, blank_brev);
+          for (guint k = 0; k < G_N_ELEMENTS (invalid_codes); k++)
+            vk_area_result_add_invalid (r, invalid_codes[k],
+                                        k + 1 == G_N_ELEMENTS (invalid_codes) ? invalid - (invalid / 5) * 4
+                                                                              : invalid / 5);
+        }
+      for (guint l = 0; l < n_lists; l++)
+        {
+          const VkList *list = g_ptr_array_index (election->lists, l);
+          guint64 v = votes[l];
+          guint64 shown = v + (l == 0 && n_lists > 1 ? 1 : 0) - (l == 1 ? 1 : 0);
+          guint64 list_votes = v / 5, rest = v - list_votes, handed = 0;
+
+          vk_area_result_add_list (f, list->id, shown, 0);
+          vk_area_result_add_list (g, list->id, v, list_votes)->has_list_votes = TRUE;
+          /* Personal votes: the first candidates draw most. */
+          for (guint c = 0; c < list->candidates->len; c++)
+            {
+              const VkCandidate *cand = g_ptr_array_index (list->candidates, c);
+              guint64 share = c + 1 == list->candidates->len ? rest - handed
+                                                             : (rest - handed) * (30 + vk_fake_rng_range (&rng, 30)) / 100;
+              vk_area_result_add_candidate (g, list->id, cand->id, share);
+              handed += share;
+            }
+        }
+      g_ptr_array_add (fore, f);
+      g_ptr_array_add (fin, g);
+    }
+  *ret_foreloebig = results_new (VK_RESULT_FORELOEBIG, fore, election->municipality);
+  *ret_fintaelling = results_new (VK_RESULT_FINTAELLING, fin, election->municipality);
+}

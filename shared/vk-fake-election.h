@@ -11,11 +11,19 @@
 #pragma once
 
 #include "vk-election.h"
+#include "vk-results.h"
 
 G_BEGIN_DECLS
 
 /* Four areas, six lists (two of them partilister, two in a valgforbund,
  * two sharing a letter as a listeforbund), 4–9 candidates each, 15 seats. */
 VkElection *vk_fake_election_new (guint32 seed) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Plausible results for an election's areas: the foreløbig optælling
+ * and a fintælling that differs from it by a few votes and adds
+ * listestemmer and personal votes.  About 72 % turnout, 1 % blank,
+ * 0.5 % other invalid; every count passes the consistency checks. */
+void vk_fake_results_new (const VkElection *election, guint32 seed, VkResults **ret_foreloebig,
+                          VkResults **ret_fintaelling);
 
 G_END_DECLS

@@ -45,6 +45,8 @@ struct _VkJournal
   guint64 head_seq;
   guint8 head_hash[VK_HASH_BYTES];
   guint64 head_time_ms;
+  VkJournalClockFunc clock;
+  gpointer clock_data;
 };
 
 static const guint8 zero_hash[VK_HASH_BYTES] = { 0 };
@@ -514,10 +516,35 @@ vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, co
   return g_steal_pointer (&entry);
 }
 
+static VkJournalClockFunc default_clock;
+static gpointer default_clock_data;
+
+void
+vk_journal_set_default_clock (VkJournalClockFunc clock, gpointer user_data)
+{
+  default_clock = clock;
+  default_clock_data = user_data;
+}
+
+void
+vk_journal_set_clock (VkJournal *self, VkJournalClockFunc clock, gpointer user_data)
+{
+  g_return_if_fail (self != NULL);
+  self->clock = clock;
+  self->clock_data = user_data;
+}
+
 VkEntry *
 vk_journal_append (VkJournal *self, const VkKeypair *key, const char *type, VkCbor *body, GError **error)
 {
-  gint64 now = g_get_real_time () / 1000;
+  gint64 now;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  if (self->clock != NULL)
+    return vk_journal_append_at (self, key, self->clock (self->clock_data), type, body, error);
+  if (default_clock != NULL)
+    return vk_journal_append_at (self, key, default_clock (default_clock_data), type, body, error);
+  now = g_get_real_time () / 1000;
 
   return vk_journal_append_at (self, key, now > 0 ? (guint64)now : 0, type, body, error);
 }

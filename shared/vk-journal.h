@@ -79,6 +79,15 @@ VkEntry *vk_journal_append (VkJournal *self, const VkKeypair *key, const char *t
 VkEntry *vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, const char *type, VkCbor *body,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The wall clock vk_journal_append() uses: ms since the epoch.  Replays
+ * (the demo, tests) set a simulated clock; NULL restores the real one. */
+typedef guint64 (*VkJournalClockFunc) (gpointer user_data);
+void vk_journal_set_clock (VkJournal *self, VkJournalClockFunc clock, gpointer user_data);
+/* The clock of every journal without its own (process-wide; set it
+ * before opening journals).  For replays only: the demo replays an
+ * election day at its real date. */
+void vk_journal_set_default_clock (VkJournalClockFunc clock, gpointer user_data);
+
 guint64 vk_journal_get_head_seq (const VkJournal *self);
 /* 32 zero bytes while the journal is empty. */
 const guint8 *vk_journal_get_head_hash (const VkJournal *self);
