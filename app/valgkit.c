@@ -28,6 +28,10 @@ static const Command commands[] = {
   { "journal", vk_cmd_journal, "verify or show journals" },
   { "mandates", vk_cmd_mandates, "compute the seat allocation from valg.dk result files" },
   { "demo", vk_cmd_demo, "run a demonstration election" },
+  { "serve", vk_cmd_serve, "run the count server (HTTP API, docs/api.md)" },
+  { "push", vk_cmd_push, "push a station's journals to the count server" },
+  { "import", vk_cmd_import, "ingest journal files into the count database" },
+  { "discrepancies", vk_cmd_discrepancies, "run the discrepancy rules over the count database" },
 };
 
 static void

@@ -34,5 +34,9 @@ int vk_cmd_journal (int argc, char **argv);
 int vk_cmd_election (int argc, char **argv);
 int vk_cmd_enroll (int argc, char **argv);
 int vk_cmd_demo (int argc, char **argv);
+int vk_cmd_serve (int argc, char **argv);
+int vk_cmd_push (int argc, char **argv);
+int vk_cmd_import (int argc, char **argv);
+int vk_cmd_discrepancies (int argc, char **argv);
 
 G_END_DECLS

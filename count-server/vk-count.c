@@ -3,10 +3,1272 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <string.h>
+
+#include "vk-cose.h"
 #include "vk-count.h"
+#include "vk-db.h"
+#include "vk-error.h"
+
+/* The count database.  Rows of `entry` are never updated or deleted; a
+ * row of `pending` moves to `entry` (same transaction) when the gap before
+ * it fills.  `receipt` is the latest receipt per device: which server
+ * journal entry acknowledged which head, so that a repeated batch gets the
+ * same receipt bytes back. */
+static const char *const count_migrations[] = {
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value BLOB NOT NULL"
+  ") STRICT;"
+  "CREATE TABLE entry ("
+  "  device_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+  "  hash BLOB NOT NULL CHECK (length (hash) = 32),"
+  "  time_ms INTEGER NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  cose BLOB NOT NULL,"
+  "  received_ms INTEGER NOT NULL,"
+  "  PRIMARY KEY (device_id, seq)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE TABLE pending ("
+  "  device_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL CHECK (seq >= 2),"
+  "  hash BLOB NOT NULL CHECK (length (hash) = 32),"
+  "  prev BLOB NOT NULL CHECK (length (prev) = 32),"
+  "  time_ms INTEGER NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  cose BLOB NOT NULL,"
+  "  received_ms INTEGER NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  PRIMARY KEY (device_id, seq)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE TABLE fork ("
+  "  id INTEGER PRIMARY KEY,"
+  "  device_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  held_cose BLOB NOT NULL,"
+  "  other_cose BLOB NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  received_ms INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE TABLE refusal ("
+  "  id INTEGER PRIMARY KEY,"
+  "  received_ms INTEGER NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  device_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  kind INTEGER NOT NULL,"
+  "  code INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE TABLE receipt ("
+  "  device_id TEXT PRIMARY KEY,"
+  "  seq INTEGER NOT NULL,"
+  "  head BLOB NOT NULL,"
+  "  server_seq INTEGER NOT NULL"
+  ") STRICT;",
+};
+
+typedef struct
+{
+  guint64 seq;
+  guint8 hash[VK_HASH_BYTES];
+  guint64 time_ms;
+  guint64 pending;
+} Head;
+
+struct _VkCount
+{
+  GMutex lock;
+  VkDb *db;
+  VkPackage *package;
+  VkElection *election;
+  const VkKeypair *key; /* borrowed: the caller keeps it alive */
+  const VkDevice *device;
+  GHashTable *heads; /* device id (owned) → Head* */
+  VkFold *fold;
+  sqlite3_stmt *st_insert_entry;
+  sqlite3_stmt *st_insert_pending;
+  sqlite3_stmt *st_entry_hash;
+  sqlite3_stmt *st_pending_hash;
+};
+
+static const guint8 zero_hash[VK_HASH_BYTES] = { 0 };
+
+void
+vk_count_receipt_free (VkCountReceipt *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->device_id);
+  g_clear_pointer (&self->cose, g_bytes_unref);
+  g_free (self);
+}
+
+void
+vk_count_head_free (VkCountHead *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->device_id);
+  g_free (self->role);
+  g_free (self);
+}
+
+static guint64
+now_ms (void)
+{
+  return (guint64)(g_get_real_time () / 1000);
+}
+
+static Head *
+count_head (VkCount *self, const char *device_id)
+{
+  Head *h = g_hash_table_lookup (self->heads, device_id);
+
+  if (h == NULL)
+    {
+      h = g_new0 (Head, 1);
+      g_hash_table_insert (self->heads, g_strdup (device_id), h);
+    }
+  return h;
+}
+
+static gboolean
+count_bind_meta (VkCount *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) sel = NULL;
+  const guint8 *id = vk_package_get_election_id (self->package);
+
+  sel = vk_db_prepare (self->db, "SELECT value FROM meta WHERE key = 'election_id'", error);
+  if (sel == NULL)
+    return FALSE;
+  if (sqlite3_step (sel) == SQLITE_ROW)
+    {
+      if (sqlite3_column_bytes (sel, 0) != VK_ELECTION_ID_BYTES
+          || memcmp (sqlite3_column_blob (sel, 0), id, VK_ELECTION_ID_BYTES) != 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s: this count database belongs to another election",
+                       vk_db_get_path (self->db));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  {
+    g_autoptr (sqlite3_stmt) ins = vk_db_prepare (
+        self->db, "INSERT INTO meta (key, value) VALUES ('election_id', ?1), ('server_device', ?2)", error);
+    if (ins == NULL)
+      return FALSE;
+    sqlite3_bind_blob (ins, 1, id, VK_ELECTION_ID_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob (ins, 2, self->device->device_id, (int)strlen (self->device->device_id), SQLITE_STATIC);
+    return vk_db_step_done (self->db, ins, error);
+  }
+}
+
+/* Loads heads, pending counts and the fold from the database. */
+static gboolean
+count_load (VkCount *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = NULL;
+  int rc;
+
+  /* Entries: every device's from seq 1, without gaps (ingest never stores
+   * a gap in `entry`), so the last row per device is its head. */
+  st = vk_db_prepare (self->db, "SELECT device_id, seq, hash, time_ms, cose FROM entry ORDER BY device_id, seq", error);
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *dev = (const char *)sqlite3_column_text (st, 0);
+      Head *h = count_head (self, dev);
+      g_autoptr (VkEntry) e = NULL;
+
+      h->seq = (guint64)sqlite3_column_int64 (st, 1);
+      memcpy (h->hash, sqlite3_column_blob (st, 2), VK_HASH_BYTES);
+      h->time_ms = (guint64)sqlite3_column_int64 (st, 3);
+      e = vk_entry_decode (sqlite3_column_blob (st, 4), (gsize)sqlite3_column_bytes (st, 4), error);
+      if (e == NULL)
+        {
+          g_prefix_error (error, "%s: stored entry %s#%" G_GUINT64_FORMAT ": ", vk_db_get_path (self->db), dev, h->seq);
+          return FALSE;
+        }
+      vk_fold_add_entry (self->fold, e);
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "loading entries");
+  g_clear_pointer (&st, sqlite3_finalize);
+
+  st = vk_db_prepare (self->db, "SELECT device_id, count(*) FROM pending GROUP BY device_id", error);
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    count_head (self, (const char *)sqlite3_column_text (st, 0))->pending = (guint64)sqlite3_column_int64 (st, 1);
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "loading pending entries");
+  g_clear_pointer (&st, sqlite3_finalize);
+
+  st = vk_db_prepare (self->db, "SELECT kind, device_id, seq, source, reason FROM refusal ORDER BY id", error);
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    vk_fold_add_refusal (self->fold, (VkRefusalKind)sqlite3_column_int (st, 0),
+                         (const char *)sqlite3_column_text (st, 1), (guint64)sqlite3_column_int64 (st, 2),
+                         (const char *)sqlite3_column_text (st, 3), (const char *)sqlite3_column_text (st, 4));
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "loading refusals");
+  g_clear_pointer (&st, sqlite3_finalize);
+
+  st = vk_db_prepare (self->db, "SELECT device_id, seq FROM fork ORDER BY id", error);
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    vk_fold_add_fork (self->fold, (const char *)sqlite3_column_text (st, 0), (guint64)sqlite3_column_int64 (st, 1));
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "loading forks");
+  return TRUE;
+}
+
+static gboolean
+count_prepare (VkCount *self, GError **error)
+{
+  self->st_insert_entry = vk_db_prepare (self->db,
+                                         "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose, received_ms) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                         error);
+  if (self->st_insert_entry == NULL)
+    return FALSE;
+  self->st_insert_pending
+      = vk_db_prepare (self->db,
+                       "INSERT OR IGNORE INTO pending (device_id, seq, hash, prev, time_ms, type, cose, received_ms, "
+                       "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                       error);
+  if (self->st_insert_pending == NULL)
+    return FALSE;
+  self->st_entry_hash
+      = vk_db_prepare (self->db, "SELECT hash, cose FROM entry WHERE device_id = ?1 AND seq = ?2", error);
+  if (self->st_entry_hash == NULL)
+    return FALSE;
+  self->st_pending_hash
+      = vk_db_prepare (self->db, "SELECT hash, cose FROM pending WHERE device_id = ?1 AND seq = ?2", error);
+  return self->st_pending_hash != NULL;
+}
+
+static gboolean
+insert_entry (VkCount *self, const VkEntry *e, guint64 received_ms, GError **error)
+{
+  sqlite3_stmt *st = self->st_insert_entry;
+
+  sqlite3_bind_text (st, 1, e->device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, (sqlite3_int64)e->seq);
+  sqlite3_bind_blob (st, 3, e->hash, VK_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 4, (sqlite3_int64)e->time_ms);
+  sqlite3_bind_text (st, 5, e->type, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (st, 6, g_bytes_get_data (e->cose, NULL), (int)g_bytes_get_size (e->cose), SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 7, (sqlite3_int64)received_ms);
+  if (!vk_db_step_done (self->db, st, error))
+    {
+      sqlite3_clear_bindings (st);
+      return FALSE;
+    }
+  sqlite3_clear_bindings (st);
+  return TRUE;
+}
+
+/* The stored (or pending) hash and COSE of device+seq; FALSE when absent. */
+static gboolean
+lookup_stored (VkCount *self, sqlite3_stmt *st, const char *device_id, guint64 seq, guint8 ret_hash[VK_HASH_BYTES],
+               GBytes **ret_cose)
+{
+  gboolean found = FALSE;
+
+  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, (sqlite3_int64)seq);
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_bytes (st, 0) == VK_HASH_BYTES)
+    {
+      memcpy (ret_hash, sqlite3_column_blob (st, 0), VK_HASH_BYTES);
+      if (ret_cose != NULL)
+        *ret_cose = g_bytes_new (sqlite3_column_blob (st, 1), (gsize)sqlite3_column_bytes (st, 1));
+      found = TRUE;
+    }
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
+  return found;
+}
+
+/* Appends an entry to the server's own journal, inside the caller's
+ * transaction.  Returns the entry (the caller folds it after commit). */
+static VkEntry *
+server_append (VkCount *self, const char *type, VkCbor *body, GError **error)
+{
+  Head *h = count_head (self, self->device->device_id);
+  g_autoptr (VkCbor) payload = vk_cbor_new_array ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) cose = NULL;
+  g_autoptr (VkEntry) entry = NULL;
+  guint64 t = MAX (now_ms (), h->time_ms);
+
+  vk_cbor_array_append (payload, vk_cbor_new_uint (VK_JOURNAL_VERSION));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES));
+  vk_cbor_array_append (payload, vk_cbor_new_text (self->device->device_id, -1));
+  vk_cbor_array_append (payload, vk_cbor_new_uint (h->seq + 1));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (h->seq == 0 ? zero_hash : h->hash, VK_HASH_BYTES));
+  vk_cbor_array_append (payload, vk_cbor_new_uint (t));
+  vk_cbor_array_append (payload, vk_cbor_new_text (type, -1));
+  vk_cbor_array_append (payload, vk_cbor_ref (body));
+  bytes = vk_cbor_encode (payload);
+  cose = vk_cose_sign1_create (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), self->key, error);
+  if (cose == NULL)
+    return NULL;
+  entry = vk_entry_decode (g_bytes_get_data (cose, NULL), g_bytes_get_size (cose), error);
+  if (entry == NULL || !insert_entry (self, entry, t, error))
+    return NULL;
+  return g_steal_pointer (&entry);
+}
+
+/* The server's head moves only after commit; these apply it. */
+static void
+head_advance (Head *h, const VkEntry *e)
+{
+  h->seq = e->seq;
+  memcpy (h->hash, e->hash, VK_HASH_BYTES);
+  h->time_ms = e->time_ms;
+}
+
+static VkCount *
+count_new (VkPackage *package, GError **error)
+{
+  g_autoptr (VkCount) self = g_new0 (VkCount, 1);
+
+  g_mutex_init (&self->lock);
+  self->package = package;
+  self->heads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->election = vk_package_dup_election (package, error);
+  if (self->election == NULL)
+    return NULL;
+  self->fold = vk_fold_new (package, error);
+  if (self->fold == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+VkCount *
+vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_key, GError **error)
+{
+  g_autoptr (VkCount) self = NULL;
+  g_autoptr (VkCbor) body = NULL;
+  g_autoptr (VkEntry) open_entry = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (package != NULL, NULL);
+  g_return_val_if_fail (server_key != NULL, NULL);
+
+  self = count_new (package, error);
+  if (self == NULL)
+    return NULL;
+  self->device = vk_package_lookup_device_by_key_id (package, vk_keypair_get_key_id (server_key));
+  if (self->device == NULL || strcmp (self->device->role, "server") != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s: this key is not enrolled as a count server (role server)",
+                   vk_package_get_path (package));
+      return NULL;
+    }
+  if (memcmp (vk_keypair_get_public_key (server_key), self->device->public_key, VK_PUBLIC_KEY_BYTES) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the key of %s does not match its enrolment",
+                   self->device->device_id);
+      return NULL;
+    }
+  if (!vk_device_is_valid_at (self->device, now_ms ()))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is not valid now", self->device->device_id);
+      return NULL;
+    }
+  self->key = server_key;
+
+  self->db = vk_db_open (db_path, VK_COUNT_APPLICATION_ID, VK_DB_CREATE | VK_DB_WAL, error);
+  if (self->db == NULL || !vk_db_migrate (self->db, count_migrations, G_N_ELEMENTS (count_migrations), error))
+    return NULL;
+  if (!count_bind_meta (self, error) || !count_prepare (self, error) || !count_load (self, error))
+    return NULL;
+
+  body = vk_cbor_new_map ();
+  vk_cbor_map_set_text (body, "role", "server");
+  vk_cbor_map_insert_text (body, "area", vk_cbor_new_null ());
+  vk_cbor_map_set_text (body, "software", "valgkit " PACKAGE_VERSION);
+  if (!vk_db_begin_immediate (self->db, error))
+    return NULL;
+  open_entry = server_append (self, "device.open", body, error);
+  if (open_entry == NULL || !vk_db_commit (self->db, error))
+    {
+      vk_db_rollback (self->db);
+      return NULL;
+    }
+  head_advance (count_head (self, self->device->device_id), open_entry);
+  vk_fold_add_entry (self->fold, open_entry);
+  return g_steal_pointer (&self);
+}
+
+VkCount *
+vk_count_open_read_only (const char *db_path, VkPackage *package, GError **error)
+{
+  g_autoptr (VkCount) self = NULL;
+  g_autoptr (sqlite3_stmt) st = NULL;
+  g_autofree char *server = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (package != NULL, NULL);
+
+  self = count_new (package, error);
+  if (self == NULL)
+    return NULL;
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no such count database", db_path);
+      return NULL;
+    }
+  self->db = vk_db_open (db_path, VK_COUNT_APPLICATION_ID, VK_DB_READ_ONLY | VK_DB_WAL, error);
+  if (self->db == NULL || !vk_db_migrate (self->db, count_migrations, G_N_ELEMENTS (count_migrations), error))
+    return NULL;
+  st = vk_db_prepare (self->db, "SELECT value FROM meta WHERE key = 'server_device'", error);
+  if (st == NULL)
+    return NULL;
+  if (sqlite3_step (st) == SQLITE_ROW)
+    server = g_strndup (sqlite3_column_blob (st, 0), (gsize)sqlite3_column_bytes (st, 0));
+  self->device = server != NULL ? vk_package_lookup_device (package, server) : NULL;
+  if (self->device == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the count database names no server enrolled in %s", db_path,
+                   vk_package_get_path (package));
+      return NULL;
+    }
+  if (!count_bind_meta (self, error) || !count_prepare (self, error) || !count_load (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+vk_count_close (VkCount *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->st_insert_entry, sqlite3_finalize);
+  g_clear_pointer (&self->st_insert_pending, sqlite3_finalize);
+  g_clear_pointer (&self->st_entry_hash, sqlite3_finalize);
+  g_clear_pointer (&self->st_pending_hash, sqlite3_finalize);
+  g_clear_pointer (&self->db, vk_db_close);
+  g_clear_pointer (&self->fold, vk_fold_free);
+  g_clear_pointer (&self->election, vk_election_free);
+  g_clear_pointer (&self->heads, g_hash_table_unref);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+VkPackage *
+vk_count_get_package (VkCount *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->package;
+}
+
+const VkElection *
+vk_count_get_election (VkCount *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->election;
+}
 
 const char *
-vk_count_engine_version (void)
+vk_count_get_device_id (VkCount *self)
 {
-  return "1";
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->device->device_id;
+}
+
+VkFold *
+vk_count_get_fold (VkCount *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->fold;
+}
+
+/* ---- ingest ------------------------------------------------------------- */
+
+/* Records a refusal (its own transaction) and sets error.  Takes local. */
+static gboolean
+refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id, guint64 seq, const char *source,
+        GError **error)
+{
+  g_autoptr (GError) err = local;
+  g_autoptr (sqlite3_stmt) st = NULL;
+  g_autofree char *reason = g_strdup_printf ("%s: %s", source, err->message);
+
+  if (device_id != NULL && vk_db_begin_immediate (self->db, NULL))
+    {
+      st = vk_db_prepare (self->db,
+                          "INSERT INTO refusal (received_ms, source, device_id, seq, kind, code, reason) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          NULL);
+      if (st != NULL)
+        {
+          sqlite3_bind_int64 (st, 1, (sqlite3_int64)now_ms ());
+          sqlite3_bind_text (st, 2, source, -1, SQLITE_STATIC);
+          sqlite3_bind_text (st, 3, device_id, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (st, 4, (sqlite3_int64)seq);
+          sqlite3_bind_int (st, 5, kind);
+          sqlite3_bind_int (st, 6, err->code);
+          sqlite3_bind_text (st, 7, err->message, -1, SQLITE_STATIC);
+        }
+      if (st != NULL && vk_db_step_done (self->db, st, NULL) && vk_db_commit (self->db, NULL))
+        vk_fold_add_refusal (self->fold, kind, device_id, seq, source, err->message);
+      else
+        vk_db_rollback (self->db);
+    }
+  g_set_error_literal (error, err->domain, err->code, reason);
+  return FALSE;
+}
+
+static VkRefusalKind
+refusal_kind_for (const GError *e)
+{
+  if (e->domain == VK_ERROR && e->code == VK_ERROR_KEY)
+    return VK_REFUSAL_ENROLMENT;
+  return VK_REFUSAL_INTEGRITY;
+}
+
+static VkCountReceipt *
+make_receipt (VkCount *self, const char *device_id, guint64 stored, GError **error)
+{
+  g_autoptr (VkCountReceipt) r = g_new0 (VkCountReceipt, 1);
+  g_autoptr (sqlite3_stmt) st = NULL;
+  Head *h = count_head (self, device_id);
+
+  r->device_id = g_strdup (device_id);
+  r->seq = h->seq;
+  memcpy (r->head, h->seq > 0 ? h->hash : zero_hash, VK_HASH_BYTES);
+  r->stored = stored;
+  r->held = h->pending;
+  st = vk_db_prepare (self->db,
+                      "SELECT r.server_seq, e.cose FROM receipt r JOIN entry e ON e.device_id = ?2 AND e.seq = "
+                      "r.server_seq WHERE r.device_id = ?1",
+                      error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, self->device->device_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    {
+      r->server_seq = (guint64)sqlite3_column_int64 (st, 0);
+      r->cose = g_bytes_new (sqlite3_column_blob (st, 1), (gsize)sqlite3_column_bytes (st, 1));
+    }
+  return g_steal_pointer (&r);
+}
+
+/* Moves the pending entries that now continue the head into `entry`.
+ * Appends the moved entries (VkEntry*) to moved.  A pending entry whose
+ * prev does not match the head is fork evidence: the device signed two
+ * different entries at seq head (the one held and the one the pending
+ * entry chains to); the pending run is dropped and the pair recorded. */
+static gboolean
+drain_pending (VkCount *self, const char *device_id, Head *h, guint64 received_ms, GPtrArray *moved, GPtrArray *forks,
+               GError **error)
+{
+  g_autoptr (sqlite3_stmt) sel = NULL;
+  g_autoptr (sqlite3_stmt) del = NULL;
+  guint64 seq = h->seq;
+  guint8 hash[VK_HASH_BYTES];
+  guint64 time_ms = h->time_ms;
+  int rc;
+
+  memcpy (hash, h->hash, VK_HASH_BYTES);
+  sel = vk_db_prepare (self->db, "SELECT seq, prev, cose FROM pending WHERE device_id = ?1 AND seq > ?2 ORDER BY seq",
+                       error);
+  if (sel == NULL)
+    return FALSE;
+  sqlite3_bind_text (sel, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (sel, 2, (sqlite3_int64)seq);
+  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+    {
+      guint64 pseq = (guint64)sqlite3_column_int64 (sel, 0);
+      g_autoptr (VkEntry) e = NULL;
+
+      if (pseq != seq + 1)
+        break;
+      e = vk_entry_decode (sqlite3_column_blob (sel, 2), (gsize)sqlite3_column_bytes (sel, 2), error);
+      if (e == NULL)
+        return FALSE;
+      if (memcmp (e->prev, hash, VK_HASH_BYTES) != 0 || e->time_ms < time_ms)
+        {
+          g_ptr_array_add (forks, g_steal_pointer (&e));
+          break;
+        }
+      if (!insert_entry (self, e, received_ms, error))
+        return FALSE;
+      seq = e->seq;
+      memcpy (hash, e->hash, VK_HASH_BYTES);
+      time_ms = e->time_ms;
+      g_ptr_array_add (moved, g_steal_pointer (&e));
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "reading pending entries");
+  g_clear_pointer (&sel, sqlite3_finalize);
+  /* Moved entries leave `pending`; so does a run that turned out to
+   * chain to another entry than the one held (it cannot ever apply). */
+  del = vk_db_prepare (self->db, "DELETE FROM pending WHERE device_id = ?1 AND seq <= ?2", error);
+  if (del == NULL)
+    return FALSE;
+  sqlite3_bind_text (del, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (del, 2, (sqlite3_int64)seq);
+  if (!vk_db_step_done (self->db, del, error))
+    return FALSE;
+  if (forks->len > 0)
+    {
+      g_autoptr (sqlite3_stmt) drop = vk_db_prepare (self->db, "DELETE FROM pending WHERE device_id = ?1", error);
+      if (drop == NULL)
+        return FALSE;
+      sqlite3_bind_text (drop, 1, device_id, -1, SQLITE_STATIC);
+      if (!vk_db_step_done (self->db, drop, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_fork (VkCount *self, const char *device_id, guint64 seq, GBytes *held, GBytes *other, const char *source,
+             GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = vk_db_prepare (self->db,
+                                               "INSERT INTO fork (device_id, seq, held_cose, other_cose, source, "
+                                               "received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                               error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, (sqlite3_int64)seq);
+  sqlite3_bind_blob (st, 3, g_bytes_get_data (held, NULL), (int)g_bytes_get_size (held), SQLITE_STATIC);
+  sqlite3_bind_blob (st, 4, g_bytes_get_data (other, NULL), (int)g_bytes_get_size (other), SQLITE_STATIC);
+  sqlite3_bind_text (st, 5, source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 6, (sqlite3_int64)now_ms ());
+  return vk_db_step_done (self->db, st, error);
+}
+
+static gboolean
+count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *source, VkCountReceipt **ret_receipt,
+                     GError **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) moved = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+  g_autoptr (GPtrArray) pending_forks = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+  g_autoptr (VkEntry) receipt_entry = NULL;
+  GError *local = NULL;
+  const VkEntry *first;
+  const VkDevice *device;
+  const char *dev;
+  Head *h;
+  Head nh;
+  guint64 received = now_ms ();
+  guint new_from; /* index of the first entry after the head */
+  gboolean to_pending = FALSE;
+  guint64 stored = 0;
+
+  entries = vk_journal_parse (data, len, source, error);
+  if (entries == NULL)
+    return FALSE;
+  if (entries->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the batch holds no entries", source);
+      return FALSE;
+    }
+  first = g_ptr_array_index (entries, 0);
+  dev = first->device_id;
+
+  for (guint i = 1; i < entries->len; i++)
+    if (strcmp (((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev) != 0)
+      {
+        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                     "%s: a batch holds one device's entries: entry %u is %s's, not %s's", source, i + 1,
+                     ((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev);
+        return FALSE;
+      }
+  if (memcmp (first->election_id, vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES) != 0)
+    {
+      g_set_error (&local, VK_ERROR, VK_ERROR_KEY, "the journal of %s belongs to another election", dev);
+      return refuse (self, local, VK_REFUSAL_ELECTION, dev, first->seq, source, error);
+    }
+  if (strcmp (dev, self->device->device_id) == 0)
+    {
+      g_set_error (&local, VK_ERROR, VK_ERROR_KEY, "%s is this server's own device id", dev);
+      return refuse (self, local, VK_REFUSAL_ENROLMENT, dev, first->seq, source, error);
+    }
+  device = vk_package_lookup_device (self->package, dev);
+  if (device == NULL)
+    {
+      g_set_error (&local, VK_ERROR, VK_ERROR_KEY, "device %s is not enrolled in this election", dev);
+      return refuse (self, local, VK_REFUSAL_ENROLMENT, dev, first->seq, source, error);
+    }
+
+  /* Signatures, chain inside the batch, key id, enrolment window. */
+  if (!vk_journal_verify (entries, vk_package_get_election_id (self->package), vk_package_device_lookup, self->package,
+                          VK_VERIFY_PARTIAL | VK_VERIFY_FAST, NULL, &local))
+    return refuse (self, local, refusal_kind_for (local), dev, first->seq, source, error);
+
+  /* What the device may say. */
+  for (guint i = 0; i < entries->len; i++)
+    if (!vk_rules_check_entry (device, self->election, g_ptr_array_index (entries, i), &local))
+      return refuse (self, local, refusal_kind_for (local), dev, first->seq, source, error);
+
+  /* Entries already held (or pending) must be the same; a different one
+   * is a fork.  The batch's chain is verified, so both are the device's. */
+  h = count_head (self, dev);
+  new_from = entries->len;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, i);
+      guint8 hash[VK_HASH_BYTES];
+      g_autoptr (GBytes) held = NULL;
+      gboolean found = FALSE;
+
+      if (e->seq > h->seq && new_from == entries->len)
+        new_from = i;
+      if (e->seq <= h->seq)
+        {
+          if (!lookup_stored (self, self->st_entry_hash, dev, e->seq, hash, &held))
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: entry %s#%" G_GUINT64_FORMAT " is missing", source, dev,
+                           e->seq);
+              return FALSE;
+            }
+          found = TRUE;
+        }
+      else if (h->pending > 0)
+        found = lookup_stored (self, self->st_pending_hash, dev, e->seq, hash, &held);
+      if (found && memcmp (hash, e->hash, VK_HASH_BYTES) != 0)
+        {
+          /* Evidence first, in its own transaction: it must survive the refusal. */
+          if (!vk_db_begin_immediate (self->db, error))
+            return FALSE;
+          if (!insert_fork (self, dev, e->seq, held, e->cose, source, error) || !vk_db_commit (self->db, error))
+            {
+              vk_db_rollback (self->db);
+              return FALSE;
+            }
+          vk_fold_add_fork (self->fold, dev, e->seq);
+          g_set_error (&local, VK_ERROR, VK_ERROR_FORK,
+                       "entry %" G_GUINT64_FORMAT " of %s differs from the one held: both are kept as evidence (D02)",
+                       e->seq, dev);
+          return refuse (self, local, VK_REFUSAL_INTEGRITY, dev, e->seq, source, error);
+        }
+    }
+
+  if (new_from < entries->len)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, new_from);
+
+      if (e->seq == h->seq + 1)
+        {
+          /* Continues what is held: its prev must be the stored head. */
+          const guint8 *expect = h->seq == 0 ? zero_hash : h->hash;
+          if (memcmp (e->prev, expect, VK_HASH_BYTES) != 0)
+            {
+              g_set_error (&local, VK_ERROR, VK_ERROR_CHAIN,
+                           "entry %" G_GUINT64_FORMAT " of %s: prev hash does not match the entry %" G_GUINT64_FORMAT
+                           " held",
+                           e->seq, dev, h->seq);
+              return refuse (self, local, VK_REFUSAL_INTEGRITY, dev, e->seq, source, error);
+            }
+          if (e->time_ms < h->time_ms)
+            {
+              g_set_error (&local, VK_ERROR, VK_ERROR_CHAIN,
+                           "entry %" G_GUINT64_FORMAT " of %s: time runs backwards from the entry held", e->seq, dev);
+              return refuse (self, local, VK_REFUSAL_INTEGRITY, dev, e->seq, source, error);
+            }
+        }
+      else if (e->seq > h->seq + 1)
+        to_pending = TRUE;
+    }
+
+  if (!vk_db_begin_immediate (self->db, error))
+    return FALSE;
+  nh = *h;
+  for (guint i = new_from; i < entries->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, i);
+
+      if (!to_pending)
+        {
+          if (!insert_entry (self, e, received, error))
+            goto fail;
+          head_advance (&nh, e);
+        }
+      else
+        {
+          sqlite3_stmt *st = self->st_insert_pending;
+
+          sqlite3_bind_text (st, 1, e->device_id, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (st, 2, (sqlite3_int64)e->seq);
+          sqlite3_bind_blob (st, 3, e->hash, VK_HASH_BYTES, SQLITE_STATIC);
+          sqlite3_bind_blob (st, 4, e->prev, VK_HASH_BYTES, SQLITE_STATIC);
+          sqlite3_bind_int64 (st, 5, (sqlite3_int64)e->time_ms);
+          sqlite3_bind_text (st, 6, e->type, -1, SQLITE_STATIC);
+          sqlite3_bind_blob (st, 7, g_bytes_get_data (e->cose, NULL), (int)g_bytes_get_size (e->cose), SQLITE_STATIC);
+          sqlite3_bind_int64 (st, 8, (sqlite3_int64)received);
+          sqlite3_bind_text (st, 9, source, -1, SQLITE_STATIC);
+          if (!vk_db_step_done (self->db, st, error))
+            {
+              sqlite3_clear_bindings (st);
+              goto fail;
+            }
+          sqlite3_clear_bindings (st);
+        }
+      stored++;
+    }
+  if (!to_pending && nh.pending > 0)
+    {
+      if (!drain_pending (self, dev, &nh, received, moved, pending_forks, error))
+        goto fail;
+      for (guint i = 0; i < moved->len; i++)
+        head_advance (&nh, g_ptr_array_index (moved, i));
+      for (guint i = 0; i < pending_forks->len; i++)
+        {
+          const VkEntry *pf = g_ptr_array_index (pending_forks, i);
+          guint8 hh[VK_HASH_BYTES];
+          g_autoptr (GBytes) held = NULL;
+
+          /* The pending entry chains to another entry at seq - 1 than
+           * the one held: that is the fork. */
+          if (lookup_stored (self, self->st_entry_hash, dev, pf->seq - 1, hh, &held)
+              && !insert_fork (self, dev, pf->seq - 1, held, pf->cose, "pending", error))
+            goto fail;
+        }
+    }
+  if (to_pending || nh.pending > 0)
+    {
+      g_autoptr (sqlite3_stmt) cnt
+          = vk_db_prepare (self->db, "SELECT count(*) FROM pending WHERE device_id = ?1", error);
+      if (cnt == NULL)
+        goto fail;
+      sqlite3_bind_text (cnt, 1, dev, -1, SQLITE_STATIC);
+      nh.pending = sqlite3_step (cnt) == SQLITE_ROW ? (guint64)sqlite3_column_int64 (cnt, 0) : 0;
+    }
+
+  /* The receipt: journalled only when the head moved. */
+  if (nh.seq != h->seq)
+    {
+      g_autoptr (VkCbor) body = vk_cbor_new_map ();
+      g_autoptr (sqlite3_stmt) st = NULL;
+
+      vk_cbor_map_set_text (body, "device", dev);
+      vk_cbor_map_set_uint (body, "seq", nh.seq);
+      vk_cbor_map_set_bytes (body, "head", nh.hash, VK_HASH_BYTES);
+      receipt_entry = server_append (self, "receipt", body, error);
+      if (receipt_entry == NULL)
+        goto fail;
+      st = vk_db_prepare (
+          self->db, "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)", error);
+      if (st == NULL)
+        goto fail;
+      sqlite3_bind_text (st, 1, dev, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 2, (sqlite3_int64)nh.seq);
+      sqlite3_bind_blob (st, 3, nh.hash, VK_HASH_BYTES, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 4, (sqlite3_int64)receipt_entry->seq);
+      if (!vk_db_step_done (self->db, st, error))
+        goto fail;
+    }
+  /* With synchronous=FULL the commit returns after the WAL is fsynced:
+   * only now may anything be acknowledged. */
+  if (!vk_db_commit (self->db, error))
+    goto fail;
+
+  /* Committed: bring the memory up to date. */
+  if (!to_pending)
+    for (guint i = new_from; i < entries->len; i++)
+      vk_fold_add_entry (self->fold, g_ptr_array_index (entries, i));
+  for (guint i = 0; i < moved->len; i++)
+    vk_fold_add_entry (self->fold, g_ptr_array_index (moved, i));
+  for (guint i = 0; i < pending_forks->len; i++)
+    vk_fold_add_fork (self->fold, dev, ((VkEntry *)g_ptr_array_index (pending_forks, i))->seq - 1);
+  *h = nh;
+  if (receipt_entry != NULL)
+    {
+      head_advance (count_head (self, self->device->device_id), receipt_entry);
+      vk_fold_add_entry (self->fold, receipt_entry);
+    }
+
+  if (ret_receipt != NULL)
+    {
+      *ret_receipt = make_receipt (self, dev, stored, error);
+      if (*ret_receipt == NULL)
+        return FALSE;
+    }
+  return TRUE;
+
+fail:
+  vk_db_rollback (self->db);
+  g_prefix_error (error, "%s: ", source);
+  return FALSE;
+}
+
+gboolean
+vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *source_name,
+                 VkCountReceipt **ret_receipt, GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (cbor_seq != NULL || len == 0, FALSE);
+
+  if (self->key == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "the count database is open read-only");
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  ok = count_ingest_locked (self, cbor_seq != NULL ? cbor_seq : (const guint8 *)"", len,
+                            source_name != NULL ? source_name : "batch", ret_receipt, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+gboolean
+vk_count_ingest_file (VkCount *self, const char *path, VkCountReceipt **ret_receipt, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr (GError) local = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local->message);
+      return FALSE;
+    }
+  return vk_count_ingest (self, (const guint8 *)data, len, path, ret_receipt, error);
+}
+
+/* ---- reads -------------------------------------------------------------- */
+
+GPtrArray *
+vk_count_dup_entries (VkCount *self, const char *device_id, guint64 after_seq, GError **error)
+{
+  g_autoptr (GPtrArray) out = NULL;
+  g_autoptr (sqlite3_stmt) st = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (device_id != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (vk_package_lookup_device (self->package, device_id) == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "device %s is not enrolled in this election", device_id);
+      goto out;
+    }
+  st = vk_db_prepare (self->db, "SELECT cose FROM entry WHERE device_id = ?1 AND seq > ?2 ORDER BY seq", error);
+  if (st == NULL)
+    goto out;
+  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, (sqlite3_int64)MIN (after_seq, (guint64)G_MAXINT64));
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      VkEntry *e = vk_entry_decode (sqlite3_column_blob (st, 0), (gsize)sqlite3_column_bytes (st, 0), error);
+      if (e == NULL)
+        {
+          g_clear_pointer (&out, g_ptr_array_unref);
+          goto out;
+        }
+      g_ptr_array_add (out, e);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vk_db_set_error (self->db, error, "reading entries");
+      g_clear_pointer (&out, g_ptr_array_unref);
+    }
+out:
+  g_mutex_unlock (&self->lock);
+  return g_steal_pointer (&out);
+}
+
+GBytes *
+vk_count_dup_journal_bytes (VkCount *self, const char *device_id, guint64 after_seq, GError **error)
+{
+  g_autoptr (GPtrArray) entries = vk_count_dup_entries (self, device_id, after_seq, error);
+
+  if (entries == NULL)
+    return NULL;
+  return vk_journal_serialize (entries);
+}
+
+static gint
+compare_heads (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(VkCountHead *const *)a)->device_id, (*(VkCountHead *const *)b)->device_id);
+}
+
+static GPtrArray *
+dup_heads_locked (VkCount *self)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_count_head_free);
+  GHashTableIter it;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&it, self->heads);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      const Head *h = v;
+      const VkDevice *d = vk_package_lookup_device (self->package, k);
+      VkCountHead *ch = g_new0 (VkCountHead, 1);
+
+      ch->device_id = g_strdup (k);
+      ch->role = g_strdup (d != NULL ? d->role : "");
+      ch->area = d != NULL ? d->area : VK_PACKAGE_NO_AREA;
+      ch->seq = h->seq;
+      memcpy (ch->head, h->seq > 0 ? h->hash : zero_hash, VK_HASH_BYTES);
+      ch->time_ms = h->time_ms;
+      ch->pending = h->pending;
+      g_ptr_array_add (out, ch);
+    }
+  g_ptr_array_sort (out, compare_heads);
+  return out;
+}
+
+GPtrArray *
+vk_count_dup_heads (VkCount *self)
+{
+  GPtrArray *out;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_mutex_lock (&self->lock);
+  out = dup_heads_locked (self);
+  g_mutex_unlock (&self->lock);
+  return out;
+}
+
+static const char *
+tally_state (gboolean signed_, guint tallies)
+{
+  return signed_ ? "signed" : tallies > 0 ? "counting" : "none";
+}
+
+JsonNode *
+vk_count_status (VkCount *self)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (GPtrArray) heads = NULL;
+  g_autofree char *eid = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  eid = vk_hex_encode (vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "election");
+  json_builder_add_string_value (b, eid);
+  json_builder_set_member_name (b, "server");
+  json_builder_add_string_value (b, self->device->device_id);
+  json_builder_set_member_name (b, "generated_ms");
+  json_builder_add_int_value (b, (gint64)now_ms ());
+  json_builder_set_member_name (b, "areas");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->election->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (self->election->areas, i);
+      VkFoldAreaSummary s;
+      g_autoptr (GPtrArray) devs = NULL;
+      gint64 eligible = vk_package_count_voters (self->package, a->number, NULL);
+
+      if (!vk_fold_get_area_summary (self->fold, a->number, &s))
+        continue;
+      devs = vk_fold_dup_area_devices (self->fold, a->number);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "area");
+      json_builder_add_int_value (b, a->number);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, a->name);
+      json_builder_set_member_name (b, "eligible");
+      json_builder_add_int_value (b, eligible > 0 ? eligible : (gint64)a->eligible);
+      json_builder_set_member_name (b, "devices");
+      json_builder_begin_array (b);
+      for (guint j = 0; j < devs->len; j++)
+        json_builder_add_string_value (b, g_ptr_array_index (devs, j));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "last_entry_ms");
+      if (s.last_entry_ms == 0)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_int_value (b, (gint64)s.last_entry_ms);
+      json_builder_set_member_name (b, "checkins");
+      json_builder_add_int_value (b, (gint64)s.checkins);
+      json_builder_set_member_name (b, "brevstemmer");
+      json_builder_add_int_value (b, (gint64)s.brevstemmer);
+      json_builder_set_member_name (b, "brevstemmer_accepted");
+      json_builder_add_int_value (b, (gint64)s.brevstemmer_accepted);
+      json_builder_set_member_name (b, "foreloebig");
+      json_builder_add_string_value (b, tally_state (s.foreloebig_signed, s.foreloebig_tallies));
+      json_builder_set_member_name (b, "fintaelling");
+      json_builder_add_string_value (b, tally_state (s.fintaelling_signed, s.fintaelling_tallies));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  heads = dup_heads_locked (self);
+  json_builder_set_member_name (b, "devices");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const VkCountHead *h = g_ptr_array_index (heads, i);
+      g_autofree char *hex = vk_hex_encode (h->head, VK_HASH_BYTES);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "device");
+      json_builder_add_string_value (b, h->device_id);
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, h->role);
+      json_builder_set_member_name (b, "area");
+      if (h->area == VK_PACKAGE_NO_AREA)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_int_value (b, h->area);
+      json_builder_set_member_name (b, "seq");
+      json_builder_add_int_value (b, (gint64)h->seq);
+      json_builder_set_member_name (b, "head");
+      json_builder_add_string_value (b, hex);
+      json_builder_set_member_name (b, "time_ms");
+      json_builder_add_int_value (b, (gint64)h->time_ms);
+      json_builder_set_member_name (b, "pending");
+      json_builder_add_int_value (b, (gint64)h->pending);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_mutex_unlock (&self->lock);
+  return json_builder_get_root (b);
+}
+
+static VkResults *
+results_locked (VkCount *self, VkResultKind kind, GError **error)
+{
+  g_autoptr (VkResults) res = g_new0 (VkResults, 1);
+
+  res->kind = kind;
+  res->areas = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
+  for (guint i = 0; i < self->election->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (self->election->areas, i);
+      g_autoptr (GError) local = NULL;
+      VkAreaResult *r = vk_fold_dup_result (self->fold, a->number, kind, &local);
+      gint64 eligible;
+
+      if (r == NULL)
+        {
+          if (g_error_matches (local, VK_ERROR, VK_ERROR_NOT_FOUND))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      eligible = vk_package_count_voters (self->package, a->number, NULL);
+      if (eligible > 0)
+        r->eligible = (guint64)eligible;
+      g_ptr_array_add (res->areas, r);
+    }
+  res->total = vk_results_sum (res->areas, self->election->municipality);
+  return g_steal_pointer (&res);
+}
+
+VkResults *
+vk_count_results (VkCount *self, VkResultKind kind, GError **error)
+{
+  VkResults *res;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_mutex_lock (&self->lock);
+  res = results_locked (self, kind, error);
+  g_mutex_unlock (&self->lock);
+  return res;
+}
+
+VkSeatAllocation *
+vk_count_mandates (VkCount *self, VkResultKind kind, const VkLots *lots, VkTie **ret_tie, GError **error)
+{
+  g_autoptr (VkResults) res = NULL;
+  VkSeatAllocation *alloc = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_mutex_lock (&self->lock);
+  res = results_locked (self, kind, error);
+  if (res == NULL)
+    goto out;
+  if (res->areas->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "no area has a signed %s count yet",
+                   kind == VK_RESULT_FORELOEBIG ? "foreløbig" : "fintælling");
+      goto out;
+    }
+  alloc = vk_seats_allocate (self->election, 0, res->total, lots, ret_tie, error);
+out:
+  g_mutex_unlock (&self->lock);
+  return alloc;
+}
+
+GPtrArray *
+vk_count_discrepancies (VkCount *self, const VkRulesConfig *config, GError **error)
+{
+  GPtrArray *findings;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_mutex_lock (&self->lock);
+  findings = vk_rules_run (self->fold, config);
+  g_mutex_unlock (&self->lock);
+  return findings;
+}
+
+VkEntry *
+vk_count_publish_result (VkCount *self, VkResultKind kind, const guint8 digest[VK_HASH_BYTES], GError **error)
+{
+  g_autoptr (VkCbor) body = vk_cbor_new_map ();
+  g_autoptr (VkCbor) journals = vk_cbor_new_array ();
+  g_autoptr (GPtrArray) heads = NULL;
+  VkEntry *entry = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (digest != NULL, NULL);
+
+  if (self->key == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "the count database is open read-only");
+      return NULL;
+    }
+  g_mutex_lock (&self->lock);
+  heads = dup_heads_locked (self);
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const VkCountHead *h = g_ptr_array_index (heads, i);
+      VkCbor *j;
+
+      if (h->seq == 0 || strcmp (h->device_id, self->device->device_id) == 0)
+        continue;
+      j = vk_cbor_new_array ();
+      vk_cbor_array_append (j, vk_cbor_new_text (h->device_id, -1));
+      vk_cbor_array_append (j, vk_cbor_new_uint (h->seq));
+      vk_cbor_array_append (j, vk_cbor_new_bytes (h->head, VK_HASH_BYTES));
+      vk_cbor_array_append (journals, j);
+    }
+  vk_cbor_map_set_text (body, "kind", kind == VK_RESULT_FORELOEBIG ? "foreloebig" : "fintaelling");
+  vk_cbor_map_set_bytes (body, "digest", digest, VK_HASH_BYTES);
+  vk_cbor_map_insert_text (body, "journals", g_steal_pointer (&journals));
+  if (!vk_db_begin_immediate (self->db, error))
+    goto out;
+  entry = server_append (self, "result.published", body, error);
+  if (entry == NULL || !vk_db_commit (self->db, error))
+    {
+      vk_db_rollback (self->db);
+      g_clear_pointer (&entry, vk_entry_free);
+      goto out;
+    }
+  head_advance (count_head (self, self->device->device_id), entry);
+  vk_fold_add_entry (self->fold, entry);
+out:
+  g_mutex_unlock (&self->lock);
+  return entry;
 }

@@ -269,3 +269,16 @@ vk_counts_diff (const VkCbor *a, const VkCbor *b)
   diff_into (out, NULL, a, b);
   return out;
 }
+
+GBytes *
+vk_counts_signoff_payload (const guint8 election_id[32], const char *kind, guint area, const guint8 counts_digest[32])
+{
+  g_autoptr (VkCbor) payload = vk_cbor_new_array ();
+
+  vk_cbor_array_append (payload, vk_cbor_new_text ("valgkit-signoff-v1", -1));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (election_id, 32));
+  vk_cbor_array_append (payload, vk_cbor_new_text (kind, -1));
+  vk_cbor_array_append (payload, vk_cbor_new_uint (area));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (counts_digest, 32));
+  return vk_cbor_encode (payload);
+}

@@ -44,4 +44,10 @@ void vk_counts_digest (const VkCbor *counts, guint8 ret_digest[32]);
  * "candidates.<id>", "cast", …), for the double entry; empty when equal. */
 GPtrArray *vk_counts_diff (const VkCbor *a, const VkCbor *b) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The payload a valgstyrer signs on a sign-off:
+ * ["valgkit-signoff-v1", election id, kind ("foreloebig"/"fintaelling"),
+ *  area, SHA-256 of the counts map]. */
+GBytes *vk_counts_signoff_payload (const guint8 election_id[32], const char *kind, guint area,
+                                   const guint8 counts_digest[32]) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

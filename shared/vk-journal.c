@@ -974,3 +974,23 @@ fail:
   vk_db_rollback (self->db);
   return FALSE;
 }
+
+char *
+vk_journal_peek_device_id (const char *db_path, GError **error)
+{
+  g_autoptr (VkDb) db = NULL;
+  g_autoptr (GBytes) device = NULL;
+  gsize len = 0;
+  const char *data;
+  g_return_val_if_fail (db_path != NULL, NULL);
+  db = vk_db_open (db_path, VK_JOURNAL_APPLICATION_ID, VK_DB_READ_ONLY, error);
+  if (db == NULL || !meta_get (db, "device_id", &device, error))
+    return NULL;
+  if (device == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the journal database names no device", db_path);
+      return NULL;
+    }
+  data = g_bytes_get_data (device, &len);
+  return g_strndup (data, len);
+}

@@ -121,6 +121,9 @@ GPtrArray *vk_journal_dup_heads (VkJournal *self, GError **error) G_GNUC_WARN_UN
  * are only written by vk_journal_append().  ret_added (optional) is the
  * number of new entries. */
 gboolean vk_journal_insert_verified (VkJournal *self, GPtrArray *entries, guint *ret_added, GError **error);
+/* The device a journal database is bound to, read without opening it
+ * for writing (tools that are given only the database). */
+char *vk_journal_peek_device_id (const char *db_path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The store's connection, for modules that keep their own tables beside
  * the journal (sync receipts).  Borrowed. */
 struct _VkDb *vk_journal_get_db (VkJournal *self);

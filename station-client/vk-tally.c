@@ -476,14 +476,7 @@ is_blank (const char *text)
 GBytes *
 vk_tally_signoff_payload (const guint8 election_id[32], VkResultKind kind, guint area, const guint8 counts_digest[32])
 {
-  g_autoptr (VkCbor) payload = vk_cbor_new_array ();
-
-  vk_cbor_array_append (payload, vk_cbor_new_text ("valgkit-signoff-v1", -1));
-  vk_cbor_array_append (payload, vk_cbor_new_bytes (election_id, 32));
-  vk_cbor_array_append (payload, vk_cbor_new_text (vk_tally_kind_to_string (kind), -1));
-  vk_cbor_array_append (payload, vk_cbor_new_uint (area));
-  vk_cbor_array_append (payload, vk_cbor_new_bytes (counts_digest, 32));
-  return vk_cbor_encode (payload);
+  return vk_counts_signoff_payload (election_id, vk_tally_kind_to_string (kind), area, counts_digest);
 }
 
 guint64

@@ -52,11 +52,33 @@ test_qr_too_large (void)
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
 }
 
+/* Base45 text goes into alphanumeric mode: a smaller symbol than the
+ * same characters as bytes. */
+static void
+test_qr_text_alphanumeric (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = g_malloc (1001);
+  guint w_text = 0, w_bytes = 0;
+  g_autoptr (GBytes) a = NULL, b = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    text[i] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"[i * 7 % 45];
+  text[1000] = '\0';
+  a = vk_qr_encode_text (text, &w_text, &error);
+  g_assert_no_error (error);
+  b = vk_qr_encode ((const guint8 *)text, 1000, &w_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (w_text, <, w_bytes);
+  assert_finder (g_bytes_get_data (a, NULL), w_text, 0, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/qr/small", test_qr_small);
   g_test_add_func ("/qr/too-large", test_qr_too_large);
+  g_test_add_func ("/qr/text-alphanumeric", test_qr_text_alphanumeric);
   return g_test_run ();
 }

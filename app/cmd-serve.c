@@ -1,0 +1,109 @@
+/* cmd-serve.c: `valgkit serve`: the count server.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Opens the count database for an election package with the server's
+ * device key and serves the HTTP API (docs/api.md) until SIGINT or
+ * SIGTERM.  The first line on stdout is "listening on URL", flushed, so
+ * that scripts and tests that asked for port 0 learn the port.
+ */
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "vk-cli.h"
+#include "vk-count-http.h"
+#include "vk-count.h"
+#include "vk-error.h"
+#include "vk-package.h"
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+vk_cmd_serve (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("- run the count server");
+  g_autofree char *election_path = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  int max_body_mib = (int)(VK_COUNT_HTTP_MAX_BODY / (1024 * 1024));
+  int max_requests = (int)VK_COUNT_HTTP_MAX_IN_FLIGHT;
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkCount) count = NULL;
+  g_autoptr (VkCountHttp) http = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  guint sigint, sigterm;
+  GOptionEntry options[] = {
+    { "election", 0, 0, G_OPTION_ARG_FILENAME, &election_path, "The election package", "E.vkp" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The count database (created when missing)", "COUNT.db" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The server's device key (role server)", "SERVER.key" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks one)",
+      "HOST:PORT" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM); required off loopback", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
+    { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_mib, "Largest request body in MiB (default 64)", "MIB" },
+    { "max-requests", 0, 0, G_OPTION_ARG_INT, &max_requests, "Most requests handled at once (default 256)", "N" },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, options, NULL);
+  g_option_context_set_description (context,
+                                    "Plain HTTP is served only on loopback (127.0.0.0/8, ::1); anywhere else give "
+                                    "--tls-cert and --tls-key.\nThe key's passphrase is read from $VALGKIT_PASSPHRASE "
+                                    "or asked for.  Stop the server with Ctrl-C (SIGINT) or SIGTERM.");
+  if (!vk_cli_parse (context, &argc, &argv, "serve"))
+    return VK_EXIT_USAGE;
+  if (election_path == NULL || db_path == NULL || key_path == NULL || argc != 1 || max_body_mib < 1 || max_requests < 1)
+    {
+      fprintf (stderr, "valgkit serve: --election, --db and --key are required (see --help)\n");
+      return VK_EXIT_USAGE;
+    }
+  if (listen == NULL)
+    listen = g_strdup ("127.0.0.1:8080");
+
+  package = vk_package_open (election_path, &error);
+  if (package == NULL)
+    return vk_cli_fail ("serve", error);
+  key = vk_cli_load_key (key_path, &error);
+  if (key == NULL)
+    return vk_cli_fail ("serve", error);
+  count = vk_count_open (db_path, package, key, &error);
+  if (count == NULL)
+    return vk_cli_fail ("serve", error);
+
+  http = vk_count_http_new (count);
+  vk_count_http_set_limits (http, (gsize)max_body_mib * 1024 * 1024, (guint)max_requests);
+  if (!vk_count_http_listen (http, listen, tls_cert, tls_key, &error))
+    return vk_cli_fail ("serve", error);
+
+  printf ("listening on %s\n", vk_count_http_get_url (http));
+  printf ("server device %s, database %s\n", vk_count_get_device_id (count), db_path);
+  if (vk_count_http_get_tls_fingerprint (http) != NULL)
+    printf ("TLS certificate SHA-256 %s\n", vk_count_http_get_tls_fingerprint (http));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  /* Every acknowledged batch was committed before its receipt was sent;
+   * closing only releases the files. */
+  g_clear_pointer (&http, vk_count_http_free);
+  g_clear_pointer (&count, vk_count_close);
+  printf ("stopped\n");
+  return VK_EXIT_OK;
+}

@@ -1,0 +1,48 @@
+/* vk-count-export.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+
+#include "vk-count-export.h"
+#include "vk-error.h"
+
+gint
+vk_count_export_journals (VkCount *self, const char *dir, GError **error)
+{
+  g_autoptr (GPtrArray) heads = NULL;
+  gint written = 0;
+
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (dir != NULL, -1);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create %s: %s", dir, g_strerror (errno));
+      return -1;
+    }
+  heads = vk_count_dup_heads (self);
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const VkCountHead *h = g_ptr_array_index (heads, i);
+      g_autoptr (GBytes) bytes = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+
+      if (h->seq == 0)
+        continue;
+      /* Device ids are enrolled names; keep file names safe anyway. */
+      name = g_strconcat (h->device_id, ".vkj", NULL);
+      g_strdelimit (name, "/\\", '_');
+      path = g_build_filename (dir, name, NULL);
+      bytes = vk_count_dup_journal_bytes (self, h->device_id, 0, error);
+      if (bytes == NULL)
+        return -1;
+      if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+        return -1;
+      written++;
+    }
+  return written;
+}

@@ -1,0 +1,17 @@
+/* vk-count-export.h: the count server's journals as files, for the audit.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vk-count.h"
+
+G_BEGIN_DECLS
+
+/* Writes every journal the server holds, its own included, as
+ * DIR/<device>.vkj (CBOR sequences, written atomically).  Returns the
+ * number of files written, or -1 with error. */
+gint vk_count_export_journals (VkCount *self, const char *dir, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,775 @@
+/* vk-count-http.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "vk-count-http.h"
+#include "vk-error.h"
+#include "vk-net.h"
+
+struct _VkCountHttp
+{
+  VkCount *count; /* borrowed */
+  SoupServer *server;
+  char *url;
+  char *fingerprint;
+  gsize max_body;
+  guint max_in_flight;
+  guint in_flight;
+};
+
+/* What a worker thread hands back to the main context. */
+typedef struct
+{
+  guint status;
+  char *content_type;
+  GBytes *body;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  if (reply == NULL)
+    return;
+  g_free (reply->content_type);
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+typedef enum
+{
+  OP_INGEST,
+  OP_JOURNAL,
+  OP_STATUS,
+  OP_DISCREPANCIES,
+  OP_RESULTS,
+  OP_MANDATES,
+} Op;
+
+/* A request handed to a worker thread: everything it needs is copied
+ * here, because SoupServerMessage must only be touched on its own
+ * thread. */
+typedef struct
+{
+  VkCount *count;
+  Op op;
+  GBytes *body;
+  char *source;
+  char *device;
+  guint64 after;
+  VkResultKind kind;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_free (request->source);
+  g_free (request->device);
+  g_free (request);
+}
+
+#define BODY_KEY "vk-count-http-body"
+#define TOO_LARGE_KEY "vk-count-http-too-large"
+
+/* Replies. */
+
+static Reply *
+reply_json_node (guint status, JsonNode *node)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  Reply *reply = g_new0 (Reply, 1);
+  char *text;
+  gsize len;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &len);
+  reply->status = status;
+  reply->content_type = g_strdup ("application/json");
+  reply->body = g_bytes_new_take (text, len);
+  return reply;
+}
+
+static Reply *
+reply_json_text (guint status, char *text)
+{
+  Reply *reply = g_new0 (Reply, 1);
+
+  reply->status = status;
+  reply->content_type = g_strdup ("application/json");
+  reply->body = g_bytes_new_take (text, strlen (text));
+  return reply;
+}
+
+static Reply *
+reply_error (guint status, const char *code, const char *message)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return reply_json_node (status, root);
+}
+
+/* The HTTP status and the stable error code for an engine error. */
+static Reply *
+reply_from_error (const GError *error)
+{
+  if (error->domain == VK_ERROR)
+    switch ((VkError)error->code)
+      {
+        case VK_ERROR_INVALID:
+          return reply_error (SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
+        case VK_ERROR_TRUNCATED:
+          return reply_error (SOUP_STATUS_BAD_REQUEST, "truncated", error->message);
+        case VK_ERROR_NOT_DETERMINISTIC:
+          return reply_error (SOUP_STATUS_BAD_REQUEST, "not-deterministic", error->message);
+        case VK_ERROR_SIGNATURE:
+          return reply_error (SOUP_STATUS_BAD_REQUEST, "bad-signature", error->message);
+        case VK_ERROR_CHAIN:
+          return reply_error (SOUP_STATUS_BAD_REQUEST, "broken-chain", error->message);
+        case VK_ERROR_KEY:
+          return reply_error (SOUP_STATUS_FORBIDDEN, "not-enrolled", error->message);
+        case VK_ERROR_FORK:
+          return reply_error (SOUP_STATUS_CONFLICT, "fork", error->message);
+        case VK_ERROR_NOT_FOUND:
+          return reply_error (SOUP_STATUS_NOT_FOUND, "not-found", error->message);
+        case VK_ERROR_TIE:
+          return reply_error (SOUP_STATUS_CONFLICT, "tie", error->message);
+        case VK_ERROR_VERSION:
+        case VK_ERROR_PASSPHRASE:
+        case VK_ERROR_IO:
+        case VK_ERROR_DB:
+        case VK_ERROR_FAILED:
+        default:
+          break;
+      }
+  return reply_error (SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", error->message);
+}
+
+/* JSON of results. */
+
+static void
+add_uint (JsonBuilder *builder, const char *name, guint64 value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, (gint64)MIN (value, (guint64)G_MAXINT64));
+}
+
+static void
+build_area_result (JsonBuilder *builder, const VkAreaResult *r)
+{
+  json_builder_begin_object (builder);
+  add_uint (builder, "area", r->area_number);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, r->area_name != NULL ? r->area_name : "");
+  add_uint (builder, "eligible", r->eligible);
+  add_uint (builder, "cast", r->cast);
+  add_uint (builder, "valid", r->valid);
+  add_uint (builder, "blank_in_person", r->blank_in_person);
+  add_uint (builder, "blank_postal", r->blank_postal);
+  add_uint (builder, "other_invalid", r->other_invalid);
+  json_builder_set_member_name (builder, "lists");
+  json_builder_begin_array (builder);
+  for (guint i = 0; r->lists != NULL && i < r->lists->len; i++)
+    {
+      const VkListResult *l = g_ptr_array_index (r->lists, i);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, l->list_id);
+      add_uint (builder, "votes", l->votes);
+      if (l->has_list_votes)
+        add_uint (builder, "list_votes", l->list_votes);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (r->has_candidate_votes && r->candidate_votes != NULL)
+    {
+      g_autoptr (GList) ids = g_list_sort (g_hash_table_get_keys (r->candidate_votes), (GCompareFunc)strcmp);
+
+      json_builder_set_member_name (builder, "candidates");
+      json_builder_begin_object (builder);
+      for (GList *l = ids; l != NULL; l = l->next)
+        add_uint (builder, l->data, *(guint64 *)g_hash_table_lookup (r->candidate_votes, l->data));
+      json_builder_end_object (builder);
+    }
+  json_builder_set_member_name (builder, "invalid");
+  json_builder_begin_object (builder);
+  for (guint i = 0; r->invalid_reasons != NULL && i < r->invalid_reasons->len; i++)
+    {
+      const VkInvalidReason *reason = &g_array_index (r->invalid_reasons, VkInvalidReason, i);
+      g_autofree char *code = g_strdup_printf ("%u", reason->code);
+      add_uint (builder, code, reason->count);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+static const char *
+kind_to_string (VkResultKind kind)
+{
+  return kind == VK_RESULT_FINTAELLING ? "fintaelling" : "foreloebig";
+}
+
+/* The worker. */
+
+static Reply *
+run_ingest (Request *request)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCountReceipt) receipt = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *head_hex = NULL;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (request->body, &len);
+
+  if (!vk_count_ingest (request->count, data, len, request->source, &receipt, &error))
+    return reply_from_error (error);
+
+  head_hex = vk_hex_encode (receipt->head, VK_HASH_BYTES);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device");
+  json_builder_add_string_value (builder, receipt->device_id);
+  add_uint (builder, "seq", receipt->seq);
+  json_builder_set_member_name (builder, "head");
+  json_builder_add_string_value (builder, head_hex);
+  add_uint (builder, "stored", receipt->stored);
+  add_uint (builder, "held", receipt->held);
+  add_uint (builder, "server_seq", receipt->server_seq);
+  json_builder_set_member_name (builder, "receipt");
+  if (receipt->cose != NULL)
+    {
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (receipt->cose, NULL), g_bytes_get_size (receipt->cose));
+      json_builder_add_string_value (builder, b64);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return reply_json_node (SOUP_STATUS_OK, root);
+}
+
+static Reply *
+run_journal (Request *request)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = vk_count_dup_journal_bytes (request->count, request->device, request->after, &error);
+  Reply *reply;
+
+  if (bytes == NULL)
+    return reply_from_error (error);
+  reply = g_new0 (Reply, 1);
+  reply->status = SOUP_STATUS_OK;
+  reply->content_type = g_strdup ("application/cbor-seq");
+  reply->body = g_steal_pointer (&bytes);
+  return reply;
+}
+
+static Reply *
+run_discrepancies (Request *request)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) findings = vk_count_discrepancies (request->count, NULL, &error);
+  GString *out;
+  gint worst;
+
+  if (findings == NULL)
+    return reply_from_error (error);
+  worst = vk_findings_worst (findings);
+  out = g_string_new ("{\n  \"worst\": ");
+  if (worst < 0)
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "\"%s\"", vk_severity_to_string ((VkSeverity)worst));
+  g_string_append_printf (out, ",\n  \"count\": %u,\n  \"findings\": [", findings->len);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      g_autofree char *json = vk_finding_to_json (g_ptr_array_index (findings, i));
+      g_string_append (out, i == 0 ? "\n    " : ",\n    ");
+      g_string_append (out, json);
+    }
+  g_string_append (out, findings->len > 0 ? "\n  ]\n}\n" : "]\n}\n");
+  return reply_json_text (SOUP_STATUS_OK, g_string_free (out, FALSE));
+}
+
+static Reply *
+run_results (Request *request)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (VkResults) results = vk_count_results (request->count, request->kind, &error);
+
+  if (results == NULL)
+    return reply_from_error (error);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind_to_string (request->kind));
+  json_builder_set_member_name (builder, "areas");
+  json_builder_begin_array (builder);
+  for (guint i = 0; results->areas != NULL && i < results->areas->len; i++)
+    build_area_result (builder, g_ptr_array_index (results->areas, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "total");
+  if (results->total != NULL)
+    build_area_result (builder, results->total);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return reply_json_node (SOUP_STATUS_OK, root);
+}
+
+static Reply *
+run_mandates (Request *request)
+{
+  g_autoptr (GError) error = NULL;
+  VkTie *tie = NULL;
+  VkSeatAllocation *allocation = vk_count_mandates (request->count, request->kind, NULL, &tie, &error);
+  char *json;
+
+  if (allocation == NULL)
+    {
+      g_clear_pointer (&tie, vk_tie_free);
+      return reply_from_error (error);
+    }
+  json = vk_seat_allocation_to_json (allocation);
+  vk_seat_allocation_free (allocation);
+  return reply_json_text (SOUP_STATUS_OK, json);
+}
+
+static void
+request_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Request *request = task_data;
+  Reply *reply = NULL;
+
+  switch (request->op)
+    {
+      case OP_INGEST:
+        reply = run_ingest (request);
+        break;
+      case OP_JOURNAL:
+        reply = run_journal (request);
+        break;
+      case OP_STATUS:
+        {
+          g_autoptr (JsonNode) node = vk_count_status (request->count);
+          reply = node != NULL ? reply_json_node (SOUP_STATUS_OK, node)
+                               : reply_error (SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", "status unavailable");
+        }
+        break;
+      case OP_DISCREPANCIES:
+        reply = run_discrepancies (request);
+        break;
+      case OP_RESULTS:
+        reply = run_results (request);
+        break;
+      case OP_MANDATES:
+        reply = run_mandates (request);
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+  g_task_return_pointer (task, reply, (GDestroyNotify)reply_free);
+}
+
+static void
+send_reply (SoupServerMessage *msg, Reply *reply)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (reply->body, &len);
+
+  soup_server_message_set_status (msg, reply->status, NULL);
+  soup_server_message_set_response (msg, reply->content_type, SOUP_MEMORY_COPY, data, len);
+}
+
+static void
+request_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SoupServerMessage) msg = user_data;
+  g_autoptr (Reply) reply = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (reply == NULL)
+    reply = reply_error (SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", "the request failed");
+  send_reply (msg, reply);
+  soup_server_message_unpause (msg);
+}
+
+static void
+dispatch (VkCountHttp *self, SoupServerMessage *msg, Request *request)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, request_done_cb, g_object_ref (msg));
+
+  request->count = self->count;
+  g_task_set_task_data (task, request, (GDestroyNotify)request_free);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, request_thread);
+}
+
+static void
+send_error (SoupServerMessage *msg, guint status, const char *code, const char *message)
+{
+  g_autoptr (Reply) reply = reply_error (status, code, message);
+
+  send_reply (msg, reply);
+}
+
+/* Request bodies: collected by us, bounded. */
+
+static void
+got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  VkCountHttp *self = user_data;
+  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+
+  if (body == NULL || g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
+    return;
+  if (body->len + g_bytes_get_size (chunk) > self->max_body)
+    {
+      /* Keep reading (and discarding) to the end so that the client gets
+       * the answer, but store nothing more. */
+      g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
+      g_byte_array_set_size (body, 0);
+      return;
+    }
+  g_byte_array_append (body, g_bytes_get_data (chunk, NULL), (guint)g_bytes_get_size (chunk));
+}
+
+static void
+early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  VkCountHttp *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+
+  /* libsoup keeps the whole body in memory unless told otherwise: every
+   * body is collected by got_chunk_cb instead, which stops at the limit. */
+  soup_message_body_set_accumulate (request_body, FALSE);
+
+  if (self->in_flight > self->max_in_flight)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "the server is handling %u requests, the most it takes at once; try again shortly", self->max_in_flight);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      send_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", message);
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > (goffset)self->max_body)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "the request body is %" G_GINT64_FORMAT " bytes; the most accepted is %" G_GSIZE_FORMAT " bytes",
+          (gint64)soup_message_headers_get_content_length (headers), self->max_body);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      send_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_byte_array_new (), (GDestroyNotify)g_byte_array_unref);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self);
+}
+
+static gboolean
+parse_uint (const char *text, guint64 *ret_value)
+{
+  char *end = NULL;
+  guint64 value;
+
+  if (text == NULL || !g_ascii_isdigit (*text))
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (errno != 0 || end == NULL || *end != '\0')
+    return FALSE;
+  *ret_value = value;
+  return TRUE;
+}
+
+static gboolean
+parse_kind (GHashTable *query, gboolean required, VkResultKind *ret_kind)
+{
+  const char *kind = query != NULL ? g_hash_table_lookup (query, "kind") : NULL;
+
+  if (kind == NULL)
+    {
+      *ret_kind = VK_RESULT_FINTAELLING;
+      return !required;
+    }
+  if (strcmp (kind, "foreloebig") == 0)
+    *ret_kind = VK_RESULT_FORELOEBIG;
+  else if (strcmp (kind, "fintaelling") == 0)
+    *ret_kind = VK_RESULT_FINTAELLING;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+content_type_is_cbor_seq (SoupServerMessage *msg)
+{
+  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+  return type != NULL && g_ascii_strcasecmp (type, "application/cbor-seq") == 0;
+}
+
+static void
+handle_ingest (VkCountHttp *self, SoupServerMessage *msg)
+{
+  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  Request *request;
+
+  if (!content_type_is_cbor_seq (msg))
+    {
+      send_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                  "a journal batch is sent as Content-Type: application/cbor-seq");
+      return;
+    }
+  if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
+    {
+      g_autofree char *message
+          = g_strdup_printf ("the request body is larger than the %" G_GSIZE_FORMAT " bytes accepted", self->max_body);
+      send_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+      return;
+    }
+  if (body == NULL || body->len == 0)
+    {
+      send_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
+      return;
+    }
+  request = g_new0 (Request, 1);
+  request->op = OP_INGEST;
+  request->body = g_bytes_new (body->data, body->len);
+  request->source = g_strdup_printf ("POST from %s", soup_server_message_get_remote_host (msg) != NULL
+                                                         ? soup_server_message_get_remote_host (msg)
+                                                         : "an unknown address");
+  dispatch (self, msg, request);
+}
+
+static void
+handle_journal (VkCountHttp *self, SoupServerMessage *msg, const char *device_part, GHashTable *query)
+{
+  g_autofree char *device = g_uri_unescape_string (device_part, NULL);
+  const char *after = query != NULL ? g_hash_table_lookup (query, "after") : NULL;
+  guint64 after_seq = 0;
+  Request *request;
+
+  if (device == NULL || *device == '\0' || strchr (device, '/') != NULL || !g_utf8_validate (device, -1, NULL))
+    {
+      send_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "the path must be /v1/journals/{device}");
+      return;
+    }
+  if (after != NULL && !parse_uint (after, &after_seq))
+    {
+      g_autofree char *message = g_strdup_printf ("after=%s is not a sequence number", after);
+      send_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", message);
+      return;
+    }
+  request = g_new0 (Request, 1);
+  request->op = OP_JOURNAL;
+  request->device = g_steal_pointer (&device);
+  request->after = after_seq;
+  dispatch (self, msg, request);
+}
+
+static void
+handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  VkCountHttp *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  gboolean is_get = method == SOUP_METHOD_GET;
+  Request *request;
+
+  if (strcmp (path, "/v1/journals") == 0)
+    {
+      if (method != SOUP_METHOD_POST)
+        goto bad_method;
+      handle_ingest (self, msg);
+      return;
+    }
+  if (g_str_has_prefix (path, "/v1/journals/"))
+    {
+      if (!is_get)
+        goto bad_method;
+      handle_journal (self, msg, path + strlen ("/v1/journals/"), query);
+      return;
+    }
+
+  request = g_new0 (Request, 1);
+  if (strcmp (path, "/v1/status") == 0)
+    request->op = OP_STATUS;
+  else if (strcmp (path, "/v1/discrepancies") == 0)
+    request->op = OP_DISCREPANCIES;
+  else if (strcmp (path, "/v1/results") == 0 || strcmp (path, "/v1/mandates") == 0)
+    {
+      request->op = strcmp (path, "/v1/results") == 0 ? OP_RESULTS : OP_MANDATES;
+      if (!parse_kind (query, request->op == OP_RESULTS, &request->kind))
+        {
+          request_free (request);
+          send_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "kind must be foreloebig or fintaelling");
+          return;
+        }
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("no such resource: %s (see docs/api.md)", path);
+      request_free (request);
+      send_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", message);
+      return;
+    }
+  if (!is_get)
+    {
+      request_free (request);
+      goto bad_method;
+    }
+  dispatch (self, msg, request);
+  return;
+
+bad_method:
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                strcmp (path, "/v1/journals") == 0 ? "POST" : "GET");
+  send_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "method not allowed here (see docs/api.md)");
+}
+
+static void
+request_started_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  VkCountHttp *self = user_data;
+
+  self->in_flight++;
+}
+
+static void
+request_ended_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  VkCountHttp *self = user_data;
+
+  if (self->in_flight > 0)
+    self->in_flight--;
+}
+
+/* Public API. */
+
+VkCountHttp *
+vk_count_http_new (VkCount *count)
+{
+  VkCountHttp *self;
+
+  g_return_val_if_fail (count != NULL, NULL);
+
+  self = g_new0 (VkCountHttp, 1);
+  self->count = count;
+  self->max_body = VK_COUNT_HTTP_MAX_BODY;
+  self->max_in_flight = VK_COUNT_HTTP_MAX_IN_FLIGHT;
+  return self;
+}
+
+void
+vk_count_http_free (VkCountHttp *self)
+{
+  if (self == NULL)
+    return;
+  if (self->server != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->server, self);
+      soup_server_disconnect (self->server);
+      soup_server_remove_handler (self->server, "/");
+      g_clear_object (&self->server);
+    }
+  g_free (self->url);
+  g_free (self->fingerprint);
+  g_free (self);
+}
+
+void
+vk_count_http_set_limits (VkCountHttp *self, gsize max_body, guint max_in_flight)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (max_body > 0 && max_in_flight > 0);
+
+  self->max_body = max_body;
+  self->max_in_flight = max_in_flight;
+}
+
+gboolean
+vk_count_http_listen (VkCountHttp *self, const char *host_port, const char *tls_cert, const char *tls_key,
+                      GError **error)
+{
+  g_autoptr (GInetSocketAddress) address = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (SoupServer) server = NULL;
+  GSList *uris;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (host_port != NULL, FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  address = vk_net_parse_listen (host_port, error);
+  if (address == NULL || !vk_net_check_listen (address, tls_cert, tls_key, &certificate, error))
+    return FALSE;
+
+  server = soup_server_new ("server-header", "valgkit/" PACKAGE_VERSION " ", NULL);
+  if (certificate != NULL)
+    soup_server_set_tls_certificate (server, certificate);
+  soup_server_add_early_handler (server, "/", early_handler, self, NULL);
+  soup_server_add_handler (server, "/", handler, self, NULL);
+  g_signal_connect (server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (server, "request-finished", G_CALLBACK (request_ended_cb), self);
+  g_signal_connect (server, "request-aborted", G_CALLBACK (request_ended_cb), self);
+  if (!soup_server_listen (server, G_SOCKET_ADDRESS (address), certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                           &local_error))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot listen on %s: %s", host_port, local_error->message);
+      return FALSE;
+    }
+
+  /* With port 0 the system chose the port: read it back. */
+  uris = soup_server_get_uris (server);
+  if (uris != NULL)
+    {
+      GUri *uri = uris->data;
+      g_autoptr (GInetSocketAddress) bound = G_INET_SOCKET_ADDRESS (
+          g_inet_socket_address_new (g_inet_socket_address_get_address (address), (guint16)g_uri_get_port (uri)));
+      self->url = vk_net_url_for (bound, certificate != NULL);
+    }
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  if (certificate != NULL)
+    self->fingerprint = vk_net_certificate_fingerprint (certificate);
+  self->server = g_steal_pointer (&server);
+  return TRUE;
+}
+
+const char *
+vk_count_http_get_url (VkCountHttp *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->url;
+}
+
+const char *
+vk_count_http_get_tls_fingerprint (VkCountHttp *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->fingerprint;
+}
+
+guint
+vk_count_http_get_in_flight (VkCountHttp *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->in_flight;
+}

@@ -1,0 +1,80 @@
+/* vk-valgbog.h: the valgbog (afstemningsbog) of one polling area.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the valgstyrere record on election day, printed from the
+ * station's journal: opening, staff, times, the ballot accounting, the
+ * reconciliation of ballots in the urn with marked voters (with the
+ * written explanation of any difference), the foreløbig count with
+ * invalid ballots by reason, the sign-off names, the journal head, and a
+ * QR code signed by the station's device key.  The QR is the result
+ * summary of vk-result-sheet.h with the domain "valgkit-valgbog-v1", the
+ * journal head as its source digest and the valgbog's own fields in its
+ * extra map (docs/result-sheet-format.md).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "vk-counts.h"
+#include "vk-keys.h"
+#include "vk-printout.h"
+#include "vk-result-sheet.h"
+
+G_BEGIN_DECLS
+
+#define VK_VALGBOG_DOMAIN "valgkit-valgbog-v1"
+
+typedef struct
+{
+  const char *name;
+  const char *role; /* "Valgstyrer (formand)", "Valgstyrer", "Tilforordnet vælger", … */
+} VkValgbogPerson;
+
+typedef struct
+{
+  gint64 time;      /* Unix seconds */
+  const char *text; /* "Urnerne vist tomme", "Afstemningen lukket", … */
+} VkValgbogEvent;
+
+typedef struct
+{
+  const char *name;
+  gint64 time;       /* when they signed off (Unix seconds), 0 if unknown */
+  gboolean with_key; /* signed with their own key (vk_tally_sign_off) */
+} VkValgbogSignoff;
+
+typedef struct
+{
+  VkPrintoutInfo info;
+  const VkKeypair *key;           /* the station device's key: signs the QR */
+  const char *device_id;          /* the device whose journal this is */
+  const VkAreaResult *result;     /* the foreløbig count (area number and name too) */
+  const VkBallotAccount *ballots; /* may be NULL or not present */
+  gint64 opened_at;               /* Unix seconds, 0 if unknown */
+  gint64 closed_at;
+  const VkValgbogPerson *staff;
+  guint n_staff;
+  const VkValgbogEvent *events;
+  guint n_events;
+  guint64 checkins;        /* check-ins not undone */
+  guint64 brevstemmer;     /* accepted brevstemmer */
+  const char *explanation; /* the written explanation of a difference; may be NULL */
+  const VkValgbogSignoff *signoffs;
+  guint n_signoffs;
+  guint64 journal_seq;        /* the head entry's seq */
+  const guint8 *journal_head; /* 32 bytes: SHA-256 of the head entry's payload */
+} VkValgbog;
+
+/* The signed summary printed as the valgbog's QR. */
+VkResultSummary *vk_valgbog_summary_new (const VkValgbog *self) G_GNUC_WARN_UNUSED_RESULT;
+gboolean vk_valgbog_write (const VkValgbog *self, const char *path, GError **error);
+/* Reassembles, verifies against the device's public key and decodes
+ * the valgbog's QR texts; the extra map holds "device", "journal_seq",
+ * "checkins", "brevstemmer", "opened", "closed" and, when counted,
+ * "received", "unused", "returned". */
+VkResultSummary *vk_valgbog_qr_decode (const char *const *texts, gsize n, const guint8 public_key[VK_PUBLIC_KEY_BYTES],
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,999 @@
+/* test-count.c: the count engine: ingest, receipts, pending, forks, restart.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vk-cose.h"
+#include "vk-count.h"
+#include "vk-error.h"
+#include "vk-station.h"
+#include "vk-tally.h"
+#include "vk-test-journals.h"
+
+#define DAY_MS (G_GUINT64_CONSTANT (24) * 3600 * 1000)
+
+typedef struct
+{
+  VkTestElection *te;
+  VkStation *bord1;
+  char *db_path;
+  VkCount *count;
+} Fixture;
+
+/* The election, a count server, and bord-1 (area 1) with a device.open
+ * and 19 check-ins made through the station engine: 20 entries. */
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *station_db = NULL;
+
+  f->te = vk_test_election_new (60);
+  vk_test_add_device (f->te, "bord-1", "valgbord", 1);
+  vk_test_add_device (f->te, "bord-2", "valgbord", 2);
+  vk_test_add_device (f->te, "brev-1", "brevstemmested", VK_PACKAGE_NO_AREA);
+  vk_test_add_device (f->te, "hjem-1", "hjemmebesoeg", VK_PACKAGE_NO_AREA);
+  vk_test_add_device (f->te, "fin-1", "fintaelling", VK_PACKAGE_NO_AREA);
+  vk_test_add_device (f->te, "server-1", "server", VK_PACKAGE_NO_AREA);
+
+  station_db = g_build_filename (f->te->dir, "station-bord-1.db", NULL);
+  f->bord1 = vk_station_open (f->te->package, station_db, "bord-1", vk_test_get_key (f->te, "bord-1"), &error);
+  g_assert_no_error (error);
+  vk_test_borrow_journal (f->te, "bord-1", vk_station_get_journal (f->bord1));
+  for (guint lnr = 1; lnr <= 19; lnr++)
+    {
+      vk_station_check_in (f->bord1, lnr, VK_CHECKIN_SCAN, lnr == 7, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (f->bord1)), ==, 20);
+
+  f->db_path = g_build_filename (f->te->dir, "count.db", NULL);
+  f->count = vk_count_open (f->db_path, f->te->package, vk_test_get_key (f->te, "server-1"), &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_pointer (&f->count, vk_count_close);
+  g_clear_pointer (&f->bord1, vk_station_close);
+  g_clear_pointer (&f->te, vk_test_election_free);
+  g_free (f->db_path);
+}
+
+static void
+reopen (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (&f->count, vk_count_close);
+  f->count = vk_count_open (f->db_path, f->te->package, vk_test_get_key (f->te, "server-1"), &error);
+  g_assert_no_error (error);
+}
+
+static VkCountReceipt *
+ingest_ok (Fixture *f, GBytes *batch, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  VkCountReceipt *r = NULL;
+
+  gboolean ok = vk_count_ingest (f->count, g_bytes_get_data (batch, NULL), g_bytes_get_size (batch), name, &r, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_nonnull (r);
+  return r;
+}
+
+static guint64
+held_seq (Fixture *f, const char *device)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) e = vk_count_dup_entries (f->count, device, 0, &error);
+
+  g_assert_no_error (error);
+  return e->len;
+}
+
+static guint64
+server_seq (Fixture *f)
+{
+  return held_seq (f, "server-1");
+}
+
+/* The receipt's COSE is the server's journal entry: it verifies with the
+ * enrolled server key and names device, seq and head. */
+static void
+check_receipt (Fixture *f, const VkCountReceipt *r)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkEntry) e = NULL;
+  const VkDevice *server = vk_package_lookup_device (f->te->package, "server-1");
+  const guint8 *head;
+  gsize n = 0;
+  guint64 seq = 0;
+
+  g_assert_nonnull (r->cose);
+  e = vk_entry_decode (g_bytes_get_data (r->cose, NULL), g_bytes_get_size (r->cose), &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_entry_verify_signature (e, server->public_key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (e->type, ==, "receipt");
+  g_assert_cmpstr (e->device_id, ==, "server-1");
+  g_assert_cmpuint (e->seq, ==, r->server_seq);
+  g_assert_cmpstr (vk_cbor_map_get_text_field (e->body, "device", NULL), ==, r->device_id);
+  g_assert_true (vk_cbor_map_get_uint_field (e->body, "seq", &seq, NULL));
+  g_assert_cmpuint (seq, ==, r->seq);
+  head = vk_cbor_map_get_bytes_field (e->body, "head", &n, NULL);
+  g_assert_cmpuint (n, ==, 32);
+  g_assert_cmpmem (head, 32, r->head, 32);
+}
+
+static void
+test_ingest (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) batch = vk_test_batch (f->te, "bord-1", 1, 0);
+  g_autoptr (VkCountReceipt) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (JsonNode) status = NULL;
+  JsonObject *area1;
+  VkJournal *j = vk_station_get_journal (f->bord1);
+
+  r = ingest_ok (f, batch, "bord-1.vkj");
+  g_assert_cmpstr (r->device_id, ==, "bord-1");
+  g_assert_cmpuint (r->seq, ==, 20);
+  g_assert_cmpmem (r->head, 32, vk_journal_get_head_hash (j), 32);
+  g_assert_cmpuint (r->stored, ==, 20);
+  g_assert_cmpuint (r->held, ==, 0);
+  check_receipt (f, r);
+
+  /* Served back byte for byte. */
+  served = vk_count_dup_journal_bytes (f->count, "bord-1", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (served, batch));
+  g_clear_pointer (&served, g_bytes_unref);
+  served = vk_count_dup_journal_bytes (f->count, "bord-1", 15, &error);
+  {
+    g_autoptr (GBytes) tail = vk_test_batch (f->te, "bord-1", 16, 0);
+    g_assert_true (g_bytes_equal (served, tail));
+  }
+  g_assert_null (vk_count_dup_entries (f->count, "nobody", 0, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The server's own journal verifies as a journal of an enrolled device. */
+  {
+    g_autoptr (GPtrArray) sj = vk_count_dup_entries (f->count, "server-1", 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (sj->len, ==, 2); /* device.open, receipt */
+    g_assert_true (vk_journal_verify (sj, vk_package_get_election_id (f->te->package), vk_package_device_lookup,
+                                      f->te->package, VK_VERIFY_DEFAULT, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  status = vk_count_status (f->count);
+  area1 = json_array_get_object_element (json_object_get_array_member (json_node_get_object (status), "areas"), 0);
+  g_assert_cmpint (json_object_get_int_member (area1, "area"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (area1, "checkins"), ==, 19);
+  g_assert_cmpint (json_object_get_int_member (area1, "eligible"), ==, 60);
+  g_assert_cmpstr (json_object_get_string_member (area1, "foreloebig"), ==, "none");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (area1, "devices"), 0), ==, "bord-1");
+}
+
+static void
+test_idempotent (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) batch = vk_test_batch (f->te, "bord-1", 1, 0);
+  g_autoptr (GBytes) part = vk_test_batch (f->te, "bord-1", 5, 12);
+  g_autoptr (VkCountReceipt) r1 = NULL;
+  g_autoptr (VkCountReceipt) r2 = NULL;
+  g_autoptr (VkCountReceipt) r3 = NULL;
+  guint64 s1;
+
+  r1 = ingest_ok (f, batch, "push 1");
+  s1 = server_seq (f);
+  r2 = ingest_ok (f, batch, "push 2");
+  g_assert_cmpuint (r2->stored, ==, 0);
+  g_assert_cmpuint (r2->seq, ==, r1->seq);
+  g_assert_true (g_bytes_equal (r1->cose, r2->cose));
+  g_assert_cmpuint (server_seq (f), ==, s1);
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 20);
+  /* A sub-range already held is a repeat too. */
+  r3 = ingest_ok (f, part, "push 3");
+  g_assert_true (g_bytes_equal (r1->cose, r3->cose));
+  g_assert_cmpuint (server_seq (f), ==, s1);
+}
+
+static void
+test_out_of_order (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) first = vk_test_batch (f->te, "bord-1", 1, 10);
+  g_autoptr (GBytes) second = vk_test_batch (f->te, "bord-1", 11, 20);
+  g_autoptr (VkCountReceipt) r1 = NULL;
+  g_autoptr (VkCountReceipt) r2 = NULL;
+  g_autoptr (VkCountReceipt) r3 = NULL;
+  g_autoptr (GPtrArray) heads = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (GBytes) all = vk_test_batch (f->te, "bord-1", 1, 0);
+
+  r1 = ingest_ok (f, second, "late batch");
+  g_assert_cmpuint (r1->seq, ==, 0);
+  g_assert_cmpuint (r1->held, ==, 10);
+  g_assert_null (r1->cose);
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 0); /* held, not served */
+  /* The held batch survives a restart and a repeat. */
+  reopen (f);
+  r2 = ingest_ok (f, second, "late batch again");
+  g_assert_cmpuint (r2->held, ==, 10);
+
+  r3 = ingest_ok (f, first, "early batch");
+  g_assert_cmpuint (r3->seq, ==, 20);
+  g_assert_cmpuint (r3->held, ==, 0);
+  g_assert_cmpmem (r3->head, 32, vk_journal_get_head_hash (vk_station_get_journal (f->bord1)), 32);
+  check_receipt (f, r3);
+  served = vk_count_dup_journal_bytes (f->count, "bord-1", 0, &error);
+  g_assert_true (g_bytes_equal (served, all));
+  heads = vk_count_dup_heads (f->count);
+  for (guint i = 0; i < heads->len; i++)
+    g_assert_cmpuint (((VkCountHead *)heads->pdata[i])->pending, ==, 0);
+  g_assert_cmpuint (vk_fold_get_n_entries (vk_count_get_fold (f->count)), >=, 20);
+}
+
+static void
+assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const char *what)
+{
+  g_autoptr (GError) error = NULL;
+  VkCountReceipt *r = NULL;
+
+  g_assert_false (
+      vk_count_ingest (f->count, g_bytes_get_data (batch, NULL), g_bytes_get_size (batch), name, &r, &error));
+  g_assert_null (r);
+  g_assert_nonnull (error);
+  if (code >= 0)
+    g_assert_error (error, VK_ERROR, code);
+  g_assert_nonnull (strstr (error->message, name));
+  if (what != NULL && strstr (error->message, what) == NULL)
+    g_error ("expected \"%s\" in: %s", what, error->message);
+}
+
+static void
+test_tampered (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) batch = vk_test_batch (f->te, "bord-1", 1, 3);
+  gsize len = g_bytes_get_size (batch);
+  const guint8 *orig = g_bytes_get_data (batch, NULL);
+  g_autoptr (GPtrArray) entries = vk_journal_parse (orig, len, "batch", NULL);
+  gsize last_start = len - g_bytes_get_size (((VkEntry *)entries->pdata[2])->cose);
+  guint tried = 0;
+
+  /* Every byte of the last entry, and every byte of the earlier ones
+   * except their signatures: the fast mode checks the chain and the last
+   * signature only (docs: the audit checks every signature).  Each flip
+   * must be refused and leave nothing stored. */
+  for (gsize i = 0; i < len; i++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (orig, len);
+      g_autoptr (GError) error = NULL;
+      gsize item_end = 0;
+      gboolean in_early_signature = FALSE;
+
+      for (guint k = 0; k + 1 < entries->len; k++)
+        {
+          item_end += g_bytes_get_size (((VkEntry *)entries->pdata[k])->cose);
+          if (i < item_end && i >= item_end - 64)
+            in_early_signature = TRUE;
+        }
+      if (in_early_signature || (i < last_start && i % 3 != 0))
+        continue; /* every third byte of the early entries keeps the test quick */
+      copy[i] ^= 0x01;
+      g_assert_false (vk_count_ingest (f->count, copy, len, "tampered", NULL, &error));
+      g_assert_nonnull (error);
+      tried++;
+    }
+  g_assert_cmpuint (tried, >, 100);
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 0);
+  g_assert_cmpuint (server_seq (f), ==, 1); /* only its device.open */
+  reopen (f);
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 0);
+
+  /* Truncated and garbage input. */
+  {
+    g_autoptr (GBytes) cut = g_bytes_new (orig, len - 5);
+    g_autoptr (GBytes) empty = g_bytes_new ("", 0);
+    g_autoptr (GBytes) junk = g_bytes_new ("\xff\x00garbage", 9);
+    assert_refused (f, cut, "cut.vkj", -1, NULL);
+    assert_refused (f, empty, "empty.vkj", VK_ERROR_INVALID, "no entries");
+    assert_refused (f, junk, "junk.vkj", -1, NULL);
+  }
+  /* The signature failures are D01 findings. */
+  {
+    g_autoptr (GPtrArray) findings = vk_count_discrepancies (f->count, NULL, NULL);
+    gboolean d01 = FALSE;
+
+    for (guint i = 0; i < findings->len; i++)
+      d01 |= ((VkFinding *)findings->pdata[i])->rule == 1;
+    g_assert_true (d01);
+  }
+}
+
+static gboolean
+has_rule (GPtrArray *findings, guint rule, const char *device, guint64 seq)
+{
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const VkFinding *fd = findings->pdata[i];
+      if (fd->rule != rule)
+        continue;
+      for (guint k = 0; k < fd->evidence->len; k++)
+        {
+          const VkEvidence *e = fd->evidence->pdata[k];
+          if (strcmp (e->device_id, device) == 0 && (seq == 0 || e->seq == seq))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_unenrolled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) ghost_key = vk_test_key_for ("ghost");
+  g_autofree char *path = g_build_filename (f->te->dir, "ghost.db", NULL);
+  g_autoptr (VkJournal) ghost = vk_journal_open (path, vk_package_get_election_id (f->te->package), "ghost", &error);
+  g_autoptr (VkCbor) body = vk_cbor_new_map ();
+  g_autoptr (VkEntry) e = NULL;
+  g_autoptr (GBytes) batch = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+
+  vk_cbor_map_set_uint (body, "area", 1);
+  vk_cbor_map_set_uint (body, "loebenummer", 1);
+  vk_cbor_map_set_text (body, "method", "scan");
+  e = vk_journal_append_at (ghost, ghost_key, f->te->t0, "checkin", body, &error);
+  g_assert_no_error (error);
+  entries = vk_journal_dup_entries (ghost, 0, &error);
+  batch = vk_journal_serialize (entries);
+  assert_refused (f, batch, "ghost.vkj", VK_ERROR_KEY, "not enrolled");
+
+  /* bord-2's id with another key. */
+  {
+    g_autofree char *p2 = g_build_filename (f->te->dir, "fake-bord-2.db", NULL);
+    g_autoptr (VkJournal) fake = vk_journal_open (p2, vk_package_get_election_id (f->te->package), "bord-2", &error);
+    g_autoptr (VkEntry) e2 = NULL;
+    g_autoptr (GPtrArray) en2 = NULL;
+    g_autoptr (GBytes) b2 = NULL;
+
+    vk_cbor_map_set_uint (body, "area", 2);
+    e2 = vk_journal_append_at (fake, ghost_key, f->te->t0, "checkin", body, &error);
+    g_assert_no_error (error);
+    en2 = vk_journal_dup_entries (fake, 0, &error);
+    b2 = vk_journal_serialize (en2);
+    assert_refused (f, b2, "fake-bord-2.vkj", VK_ERROR_KEY, "key");
+  }
+  g_assert_cmpuint (held_seq (f, "bord-2"), ==, 0);
+
+  /* The server's own device id is not for others to push. */
+  {
+    g_autofree char *p3 = g_build_filename (f->te->dir, "fake-server.db", NULL);
+    g_autoptr (VkJournal) fs = vk_journal_open (p3, vk_package_get_election_id (f->te->package), "server-1", &error);
+    g_autoptr (VkCbor) rb = vk_cbor_new_map ();
+    g_autoptr (VkEntry) e3 = NULL;
+    g_autoptr (GPtrArray) en3 = NULL;
+    g_autoptr (GBytes) b3 = NULL;
+
+    vk_cbor_map_set_text (rb, "role", "server");
+    vk_cbor_map_insert_text (rb, "area", vk_cbor_new_null ());
+    vk_cbor_map_set_text (rb, "software", "x");
+    e3 = vk_journal_append (fs, vk_test_get_key (f->te, "server-1"), "device.open", rb, &error);
+    g_assert_no_error (error);
+    en3 = vk_journal_dup_entries (fs, 0, &error);
+    b3 = vk_journal_serialize (en3);
+    assert_refused (f, b3, "fake-server.vkj", VK_ERROR_KEY, "own device");
+  }
+
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  g_assert_true (has_rule (findings, 3, "ghost", 1));
+  g_assert_true (has_rule (findings, 3, "bord-2", 1));
+}
+
+static void
+test_wrong_election_real (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VkTestElection) other = vk_test_election_new (10);
+  g_autoptr (GBytes) batch = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+
+  /* The same device id and key, enrolled in another election. */
+  vk_test_add_device (other, "bord-1", "valgbord", 1);
+  vk_test_open (other, "bord-1", other->t0);
+  vk_test_checkin (other, "bord-1", other->t0, 1, 1);
+  batch = vk_test_batch (other, "bord-1", 1, 0);
+  assert_refused (f, batch, "other-election.vkj", VK_ERROR_KEY, "another election");
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 0);
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  g_assert_true (has_rule (findings, 1, "bord-1", 1));
+}
+
+static void
+test_role (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) b1 = NULL;
+  g_autoptr (GBytes) b2 = NULL;
+  g_autoptr (GBytes) b3 = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+
+  /* A brevstemme from a valgbord (bord-2 journal kept by the helper). */
+  vk_test_open (f->te, "bord-2", f->te->t0);
+  vk_test_brev (f->te, "bord-2", f->te->t0, 2, 5, f->te->t0, NULL);
+  b1 = vk_test_batch (f->te, "bord-2", 1, 0);
+  assert_refused (f, b1, "bord-2.vkj", VK_ERROR_KEY, "may not write");
+
+  /* A check-in for another area than the enrolment. */
+  vk_test_open (f->te, "brev-1", f->te->t0);
+  vk_test_add_device (f->te, "bord-3", "valgbord", 3);
+  vk_test_open (f->te, "bord-3", f->te->t0);
+  vk_test_checkin (f->te, "bord-3", f->te->t0, 3, 1);
+  vk_test_checkin (f->te, "bord-3", f->te->t0, 4, 1);
+  b2 = vk_test_batch (f->te, "bord-3", 1, 0);
+  assert_refused (f, b2, "bord-3.vkj", VK_ERROR_KEY, "area 4");
+  g_assert_cmpuint (held_seq (f, "bord-3"), ==, 0);
+
+  /* A tally from a hjemmebesoeg device. */
+  vk_test_open (f->te, "hjem-1", f->te->t0);
+  vk_test_signoff (f->te, "hjem-1", f->te->t0, "foreloebig", 1, vk_test_counts (f->te, 20, 0), NULL, 2, FALSE);
+  b3 = vk_test_batch (f->te, "hjem-1", 1, 0);
+  assert_refused (f, b3, "hjem-1.vkj", VK_ERROR_KEY, "hjemmebesoeg");
+  g_assert_cmpuint (held_seq (f, "hjem-1"), ==, 0);
+
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  g_assert_true (has_rule (findings, 3, "bord-2", 1));
+  g_assert_true (has_rule (findings, 3, "bord-3", 1));
+  g_assert_true (has_rule (findings, 3, "hjem-1", 1));
+}
+
+static void
+test_fork (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) batch = vk_test_batch (f->te, "bord-1", 1, 5);
+  g_autoptr (VkCountReceipt) r = NULL;
+  g_autofree char *path = g_build_filename (f->te->dir, "bord-1-copy.db", NULL);
+  g_autoptr (VkJournal) copy = vk_journal_open (path, vk_package_get_election_id (f->te->package), "bord-1", &error);
+  g_autoptr (GPtrArray) mine = NULL;
+  g_autoptr (GBytes) other = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+  g_autoptr (GBytes) rest = vk_test_batch (f->te, "bord-1", 6, 0);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
+  r = ingest_ok (f, batch, "bord-1 part 1");
+  g_assert_cmpuint (r->seq, ==, 5);
+
+  /* A restored backup of the station that went on differently: entries
+   * 1–2 the same, 3 onwards other check-ins. */
+  mine = vk_journal_dup_entries (vk_station_get_journal (f->bord1), 0, &error);
+  for (guint i = 0; i < 7; i++)
+    {
+      const VkEntry *e = mine->pdata[i];
+      g_autoptr (VkEntry) c = NULL;
+      g_autoptr (VkCbor) body = NULL;
+
+      if (i < 2)
+        body = vk_cbor_ref (e->body);
+      else
+        {
+          body = vk_cbor_new_map ();
+          vk_cbor_map_set_uint (body, "area", 1);
+          vk_cbor_map_set_uint (body, "loebenummer", 40 + i);
+          vk_cbor_map_set_text (body, "method", "search");
+        }
+      c = vk_journal_append_at (copy, vk_test_get_key (f->te, "bord-1"), e->time_ms, e->type, body, &error);
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr (GPtrArray) ce = vk_journal_dup_entries (copy, 0, &error);
+    other = vk_journal_serialize (ce);
+  }
+  assert_refused (f, other, "bord-1 backup", VK_ERROR_FORK, "evidence");
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 5);
+
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  g_assert_true (has_rule (findings, 2, "bord-1", 3));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+
+  /* Both COSE items are kept. */
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT seq, held_cose, other_cose FROM fork", -1, &st, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, 3);
+  {
+    const VkEntry *held = mine->pdata[2];
+    g_assert_cmpmem (sqlite3_column_blob (st, 1), sqlite3_column_bytes (st, 1), g_bytes_get_data (held->cose, NULL),
+                     g_bytes_get_size (held->cose));
+    g_assert_cmpint (sqlite3_column_bytes (st, 2), >, 0);
+  }
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+
+  /* The evidence survives a restart, and the real journal still goes on. */
+  reopen (f);
+  g_clear_pointer (&r, vk_count_receipt_free);
+  r = ingest_ok (f, rest, "bord-1 part 2");
+  g_assert_cmpuint (r->seq, ==, 20);
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  g_assert_true (has_rule (findings, 2, "bord-1", 3));
+}
+
+static void
+test_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) batch = vk_test_batch (f->te, "bord-1", 1, 0);
+  g_autoptr (VkCountReceipt) r1 = NULL;
+  g_autoptr (VkCountReceipt) r2 = NULL;
+  g_autoptr (JsonNode) s1 = NULL;
+  g_autoptr (JsonNode) s2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) served = NULL;
+  JsonArray *a1, *a2;
+
+  r1 = ingest_ok (f, batch, "before");
+  s1 = vk_count_status (f->count);
+  reopen (f);
+  s2 = vk_count_status (f->count);
+  a1 = json_object_get_array_member (json_node_get_object (s1), "areas");
+  a2 = json_object_get_array_member (json_node_get_object (s2), "areas");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (a1, 0), "checkins"), ==,
+                   json_object_get_int_member (json_array_get_object_element (a2, 0), "checkins"));
+  served = vk_count_dup_journal_bytes (f->count, "bord-1", 0, &error);
+  g_assert_true (g_bytes_equal (served, batch));
+  r2 = ingest_ok (f, batch, "after");
+  g_assert_true (g_bytes_equal (r1->cose, r2->cose));
+  /* device.open, receipt, device.open after the restart. */
+  g_assert_cmpuint (server_seq (f), ==, 3);
+}
+
+/* SIGKILL in the middle of ingesting: what a receipt acknowledged is there
+ * after a restart, and the database is consistent. */
+static void
+test_kill (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) b1 = vk_test_batch (f->te, "bord-1", 1, 10);
+  g_autoptr (GBytes) b2 = vk_test_batch (f->te, "bord-1", 11, 20);
+  g_autoptr (VkCountReceipt) r = NULL;
+  int pipefd[2];
+  pid_t pid;
+  char ack = 0;
+  int status = 0;
+
+  g_clear_pointer (&f->count, vk_count_close);
+  g_assert_cmpint (pipe (pipefd), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autoptr (GError) error = NULL;
+      VkCount *c = vk_count_open (f->db_path, f->te->package, vk_test_get_key (f->te, "server-1"), &error);
+      VkCountReceipt *rc = NULL;
+
+      if (c == NULL || !vk_count_ingest (c, g_bytes_get_data (b1, NULL), g_bytes_get_size (b1), "child", &rc, &error))
+        _exit (3);
+      /* Acknowledged: tell the parent, then keep ingesting until killed. */
+      if (write (pipefd[1], "a", 1) != 1)
+        _exit (4);
+      for (;;)
+        (void)vk_count_ingest (c, g_bytes_get_data (b2, NULL), g_bytes_get_size (b2), "child", NULL, NULL);
+    }
+  close (pipefd[1]);
+  g_assert_cmpint (read (pipefd[0], &ack, 1), ==, 1);
+  g_usleep (20000);
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  close (pipefd[0]);
+
+  reopen (f);
+  g_assert_cmpuint (held_seq (f, "bord-1"), >=, 10);
+  r = ingest_ok (f, b2, "after the kill");
+  g_assert_cmpuint (r->seq, ==, 20);
+  check_receipt (f, r);
+}
+
+static void
+test_results (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkResults) fl = NULL;
+  g_autoptr (VkResults) fi = NULL;
+  g_autoptr (VkSeatAllocation) seats = NULL;
+  g_autoptr (VkCountReceipt) r = NULL;
+  g_autoptr (GBytes) fin = NULL;
+  g_autoptr (GBytes) b1 = NULL;
+  g_autoptr (JsonNode) status = NULL;
+  guint n_areas = f->te->election->areas->len;
+  guint64 total_cast = 0;
+
+  g_assert_null (vk_count_mandates (f->count, VK_RESULT_FINTAELLING, NULL, NULL, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* bord-1 signs its foreløbig count; fin-1 the fintælling of every area. */
+  vk_test_signoff (f->te, "bord-1", (guint64)(g_get_real_time () / 1000), "foreloebig", 1,
+                   vk_test_counts (f->te, 19, 0), NULL, 2, TRUE);
+  b1 = vk_test_batch (f->te, "bord-1", 1, 0);
+  g_clear_pointer (&r, vk_count_receipt_free);
+  r = ingest_ok (f, b1, "bord-1");
+  vk_test_open (f->te, "fin-1", f->te->t0 + DAY_MS);
+  for (guint a = 1; a <= n_areas; a++)
+    {
+      /* Distinct totals (no lot draw): list k gets 100 + 20k + a votes,
+       * its candidate j has j + 1 personal votes, the rest are listestemmer. */
+      VkCbor *counts = vk_cbor_new_map ();
+      VkCbor *lists = vk_cbor_new_map ();
+      VkCbor *ls = vk_cbor_new_map ();
+      VkCbor *cands = vk_cbor_new_map ();
+      guint64 valid = 0;
+
+      for (guint k = 0; k < f->te->election->lists->len; k++)
+        {
+          const VkList *l = g_ptr_array_index (f->te->election->lists, k);
+          guint64 v = 100 + 20 * k + a, personal = 0;
+
+          for (guint j = 0; j < l->candidates->len; j++)
+            {
+              const VkCandidate *c = g_ptr_array_index (l->candidates, j);
+              vk_cbor_map_set_uint (cands, c->id, j + 1);
+              personal += j + 1;
+            }
+          vk_cbor_map_set_uint (lists, l->id, v);
+          vk_cbor_map_set_uint (ls, l->id, v - personal);
+          valid += v;
+        }
+      vk_cbor_map_set_uint (counts, "cast", valid + 1);
+      vk_cbor_map_set_uint (counts, "valid", valid);
+      vk_cbor_map_set_uint (counts, "blank_fremmoedte", 1);
+      vk_cbor_map_set_uint (counts, "blank_brev", 0);
+      vk_cbor_map_insert_text (counts, "invalid", vk_cbor_new_map ());
+      vk_cbor_map_insert_text (counts, "lists", lists);
+      vk_cbor_map_insert_text (counts, "listestemmer", ls);
+      vk_cbor_map_insert_text (counts, "candidates", cands);
+      total_cast += valid + 1;
+      vk_test_signoff (f->te, "fin-1", f->te->t0 + DAY_MS + a, "fintaelling", a, counts, NULL, 2, TRUE);
+    }
+  fin = vk_test_batch (f->te, "fin-1", 1, 0);
+  g_clear_pointer (&r, vk_count_receipt_free);
+  r = ingest_ok (f, fin, "fin-1");
+
+  fl = vk_count_results (f->count, VK_RESULT_FORELOEBIG, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fl->areas->len, ==, 1);
+  g_assert_cmpuint (fl->total->cast, ==, 19);
+  fi = vk_count_results (f->count, VK_RESULT_FINTAELLING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fi->areas->len, ==, n_areas);
+  g_assert_cmpuint (fi->total->cast, ==, total_cast);
+  g_assert_cmpuint (((VkAreaResult *)fi->areas->pdata[0])->eligible, ==, 60);
+  {
+    g_autoptr (GPtrArray) failures = vk_results_check (fi);
+    for (guint i = 0; i < failures->len; i++)
+      g_test_message ("%s", ((VkCheckFailure *)failures->pdata[i])->message);
+    g_assert_cmpuint (failures->len, ==, 0);
+  }
+  seats = vk_count_mandates (f->count, VK_RESULT_FINTAELLING, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seats->seats->len, ==, f->te->election->seats);
+
+  status = vk_count_status (f->count);
+  {
+    JsonArray *areas = json_object_get_array_member (json_node_get_object (status), "areas");
+    JsonObject *a1 = json_array_get_object_element (areas, 0);
+    JsonObject *a2 = json_array_get_object_element (areas, 1);
+    g_assert_cmpstr (json_object_get_string_member (a1, "foreloebig"), ==, "signed");
+    g_assert_cmpstr (json_object_get_string_member (a2, "foreloebig"), ==, "none");
+    g_assert_cmpstr (json_object_get_string_member (a2, "fintaelling"), ==, "signed");
+  }
+
+  /* result.published names every journal held. */
+  {
+    guint8 digest[32] = { 1, 2, 3 };
+    g_autoptr (VkEntry) pub = vk_count_publish_result (f->count, VK_RESULT_FINTAELLING, digest, &error);
+    VkCbor *journals;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (pub->type, ==, "result.published");
+    journals = vk_cbor_map_lookup_text (pub->body, "journals");
+    g_assert_cmpuint (vk_cbor_array_get_length (journals), ==, 2);
+  }
+}
+
+/* Many devices, many entries: the rate, against raw Ed25519 verification. */
+static void
+test_throughput (void)
+{
+  g_autoptr (VkTestElection) te = vk_test_election_new (3000);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr (VkCount) count = NULL;
+  g_autoptr (GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  guint n_dev = 4, per_dev = 2500, n_entries = 0;
+  gint64 t_start, t_end;
+  g_autoptr (VkKeypair) k = vk_test_key_for ("bench");
+  guint8 msg[200] = { 0 };
+  guint8 sig[64];
+  guint n_verify = 2000;
+  double ingest_rate, verify_rate;
+
+  vk_test_add_device (te, "server-1", "server", VK_PACKAGE_NO_AREA);
+  for (guint d = 0; d < n_dev; d++)
+    {
+      g_autofree char *id = g_strdup_printf ("bord-%u", d + 1);
+      const guint8 *eid = vk_package_get_election_id (te->package);
+      VkKeypair *key = vk_test_add_device (te, id, "valgbord", d + 1);
+      g_autoptr (GByteArray) out = g_byte_array_new ();
+      guint8 prev[32] = { 0 };
+
+      /* Entries made in memory (no fsync per entry), exactly as J2/J3 say. */
+      for (guint s = 1; s <= per_dev; s++)
+        {
+          g_autoptr (VkCbor) p = vk_cbor_new_array ();
+          g_autoptr (VkCbor) body = vk_cbor_new_map ();
+          g_autoptr (GBytes) payload = NULL;
+          g_autoptr (GBytes) cose = NULL;
+
+          vk_cbor_map_set_uint (body, "area", d + 1);
+          vk_cbor_map_set_uint (body, "loebenummer", s);
+          vk_cbor_map_set_text (body, "method", "scan");
+          vk_cbor_array_append (p, vk_cbor_new_uint (1));
+          vk_cbor_array_append (p, vk_cbor_new_bytes (eid, 32));
+          vk_cbor_array_append (p, vk_cbor_new_text (id, -1));
+          vk_cbor_array_append (p, vk_cbor_new_uint (s));
+          vk_cbor_array_append (p, vk_cbor_new_bytes (prev, 32));
+          vk_cbor_array_append (p, vk_cbor_new_uint (te->t0 + s * 1000));
+          vk_cbor_array_append (p, vk_cbor_new_text ("checkin", -1));
+          vk_cbor_array_append (p, vk_cbor_ref (body));
+          payload = vk_cbor_encode (p);
+          vk_sha256 (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), prev);
+          cose = vk_cose_sign1_create (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), key, &error);
+          g_assert_no_error (error);
+          g_byte_array_append (out, g_bytes_get_data (cose, NULL), (guint)g_bytes_get_size (cose));
+          /* Pushed in batches of 500, as a station that was offline would. */
+          if (s % 500 == 0)
+            {
+              g_ptr_array_add (batches, g_bytes_new (out->data, out->len));
+              g_byte_array_set_size (out, 0);
+            }
+          n_entries++;
+        }
+    }
+  db = g_build_filename (te->dir, "count.db", NULL);
+  count = vk_count_open (db, te->package, vk_test_get_key (te, "server-1"), &error);
+  g_assert_no_error (error);
+
+  t_start = g_get_monotonic_time ();
+  for (guint i = 0; i < batches->len; i++)
+    {
+      GBytes *b = batches->pdata[i];
+      g_autoptr (VkCountReceipt) r = NULL;
+
+      g_assert_true (vk_count_ingest (count, g_bytes_get_data (b, NULL), g_bytes_get_size (b), "bench", &r, &error));
+      g_assert_no_error (error);
+    }
+  t_end = g_get_monotonic_time ();
+  ingest_rate = n_entries / ((t_end - t_start) / 1e6);
+
+  g_assert_true (vk_keypair_sign (k, msg, sizeof msg, sig, &error));
+  t_start = g_get_monotonic_time ();
+  for (guint i = 0; i < n_verify; i++)
+    g_assert_true (vk_ed25519_verify (vk_keypair_get_public_key (k), msg, sizeof msg, sig));
+  t_end = g_get_monotonic_time ();
+  verify_rate = n_verify / ((t_end - t_start) / 1e6);
+  g_test_message ("ingest: %u entries in %u batches: %.0f entries/s; raw Ed25519 verify: %.0f/s", n_entries,
+                  batches->len, ingest_rate, verify_rate);
+
+  {
+    g_autoptr (GPtrArray) heads = vk_count_dup_heads (count);
+    g_assert_cmpuint (heads->len, ==, n_dev + 1);
+    for (guint i = 0; i < heads->len; i++)
+      if (strcmp (((VkCountHead *)heads->pdata[i])->device_id, "server-1") != 0)
+        g_assert_cmpuint (((VkCountHead *)heads->pdata[i])->seq, ==, per_dev);
+  }
+}
+
+/* The station's own tally service (close, double entry, sign-off) feeds
+ * the count server: the result is the station's, and the rules about the
+ * count (D07, D12, D16, D18, D19) find nothing in area 1. */
+static void
+test_station_tally (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCbor) counts = vk_test_counts (f->te, 19, 0);
+  g_autoptr (VkAreaResult) result
+      = vk_rules_counts_to_result (f->te->election, VK_RESULT_FORELOEBIG, 1, counts, &error);
+  VkBallotAccount ballots = { 0 };
+  VkSigner signers[] = { { "Anne", NULL }, { "Bo", NULL } };
+  g_autoptr (GBytes) batch = NULL;
+  g_autoptr (VkCountReceipt) r = NULL;
+  g_autoptr (VkResults) res = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_close_poll (f->bord1, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_enter (f->bord1, VK_RESULT_FORELOEBIG, 1, 1, "Anne", result, &ballots, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_enter (f->bord1, VK_RESULT_FORELOEBIG, 1, 2, "Bo", result, &ballots, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_sign_off (f->bord1, VK_RESULT_FORELOEBIG, 1, signers, 2, NULL, 19, 60, &error), >, 0);
+  g_assert_no_error (error);
+
+  batch = vk_test_batch (f->te, "bord-1", 1, 0);
+  r = ingest_ok (f, batch, "bord-1 with its count");
+  g_assert_cmpuint (r->seq, ==, 24);
+  res = vk_count_results (f->count, VK_RESULT_FORELOEBIG, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->areas->len, ==, 1);
+  g_assert_cmpuint (res->total->cast, ==, 19);
+  g_assert_cmpuint (res->total->valid, ==, result->valid);
+  findings = vk_count_discrepancies (f->count, NULL, &error);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const VkFinding *fd = findings->pdata[i];
+      if (fd->area != 1)
+        continue;
+      g_assert_true (fd->rule != 7 && fd->rule != 12 && fd->rule != 16 && fd->rule != 18 && fd->rule != 19);
+    }
+}
+
+static char *
+export_journal (Fixture *f, const char *id, guint64 from, guint64 to)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) b = vk_test_batch (f->te, id, from, to);
+  g_autofree char *name = g_strdup_printf ("%s-%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ".vkj", id, from, to);
+  char *path = g_build_filename (f->te->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (b, NULL), (gssize)g_bytes_get_size (b), &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* `valgkit import` and `valgkit discrepancies`: the same code path as a
+ * push, per-file verdicts, exit statuses. */
+static void
+test_cli (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *key_path = g_build_filename (f->te->dir, "server.key", NULL);
+  g_autofree char *db = g_build_filename (f->te->dir, "cli-count.db", NULL);
+  g_autofree char *good = export_journal (f, "bord-1", 1, 0);
+  g_autofree char *late = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *pkg = vk_package_get_path (f->te->package);
+  JsonArray *arr;
+  gboolean saw_d01 = FALSE;
+  int status;
+
+  g_assert_true (vk_keypair_save (vk_test_get_key (f->te, "server-1"), key_path, "test-pass", VK_KDF_INTERACTIVE,
+                                  "server", "server-1", &error));
+  g_assert_no_error (error);
+  g_setenv ("VALGKIT_PASSPHRASE", "test-pass", TRUE);
+
+  /* A tampered copy: the last byte (in the last signature) flipped. */
+  {
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
+    bytes[len - 1] ^= 0x40;
+    bad = g_build_filename (f->te->dir, "bad.vkj", NULL);
+    g_assert_true (g_file_set_contents (bad, bytes, (gssize)len, NULL));
+  }
+  {
+    const char *argv[]
+        = { vk_test_valgkit (), "import", "--db", db, "--election", pkg, "--key", key_path, good, bad, NULL };
+    status = vk_test_spawn (argv, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "accepted: device bord-1, held up to entry 20"));
+  g_assert_nonnull (strstr (err, "bad.vkj: REFUSED"));
+  g_assert_nonnull (strstr (err, "signature"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Everything accepted: 0.  A held batch says so. */
+  vk_test_open (f->te, "bord-2", (guint64)(g_get_real_time () / 1000));
+  for (guint i = 1; i <= 4; i++)
+    vk_test_checkin (f->te, "bord-2", (guint64)(g_get_real_time () / 1000), 2, i);
+  late = export_journal (f, "bord-2", 3, 0);
+  {
+    const char *argv[] = { vk_test_valgkit (), "import", "--db", db, "--election", pkg, "--key", key_path, late, NULL };
+    status = vk_test_spawn (argv, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "held up to entry 0"));
+  g_assert_nonnull (strstr (out, "3 waiting"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Usage errors: 2. */
+  {
+    const char *argv[] = { vk_test_valgkit (), "import", "--db", db, good, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", "/nonexistent/x.db", "--election", pkg, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* The refusal is a blocking D01; no area has a count (D09). */
+  {
+    const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", db, "--election", pkg, "--json", NULL };
+    status = vk_test_spawn (argv, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  arr = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonObject *o = json_array_get_object_element (arr, i);
+      if (strcmp (json_object_get_string_member (o, "rule"), "D01") == 0)
+        {
+          JsonObject *ev = json_array_get_object_element (json_object_get_array_member (o, "evidence"), 0);
+          g_assert_cmpstr (json_object_get_string_member (o, "severity"), ==, "blocking");
+          g_assert_cmpstr (json_object_get_string_member (ev, "device"), ==, "bord-1");
+          saw_d01 = TRUE;
+        }
+    }
+  g_assert_true (saw_d01);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", db, "--election", pkg, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (out, "D01 blocking"));
+    g_assert_nonnull (strstr (out, "evidence: bord-1#1"));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (vk_crypto_init (NULL));
+
+#define ADD(path, fn) g_test_add ("/count/" path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("ingest", test_ingest);
+  ADD ("idempotent", test_idempotent);
+  ADD ("out-of-order", test_out_of_order);
+  ADD ("tampered", test_tampered);
+  ADD ("unenrolled", test_unenrolled);
+  ADD ("wrong-election", test_wrong_election_real);
+  ADD ("role", test_role);
+  ADD ("fork", test_fork);
+  ADD ("restart", test_restart);
+  ADD ("kill", test_kill);
+  ADD ("results", test_results);
+  ADD ("cli", test_cli);
+  ADD ("station-tally", test_station_tally);
+#undef ADD
+  g_test_add_func ("/count/throughput", test_throughput);
+  return g_test_run ();
+}

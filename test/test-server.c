@@ -1,0 +1,454 @@
+/* test-server.c: `valgkit serve` through its real HTTP stack on 127.0.0.1.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test spawns the real server on port 0 (it prints the port), makes
+ * journals with the station engine and talks to the server with libsoup
+ * and with the station's sync client.
+ */
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "vk-error.h"
+#include "vk-journal.h"
+#include "vk-net.h"
+#include "vk-station.h"
+#include "vk-sync.h"
+#include "vk-test-stations.h"
+
+static char *
+url_for (VkTestServer *s, const char *path)
+{
+  return g_strconcat (s->url, path, NULL);
+}
+
+static JsonNode *
+parse_json (GBytes *bytes)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* POSTs a batch; returns the status and the answer as JSON. */
+static guint
+post_batch (VkTestServer *s, GPtrArray *entries, guint from, guint to, JsonNode **ret_json)
+{
+  g_autofree char *url = url_for (s, "/v1/journals");
+  g_autoptr (GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  guint status;
+
+  for (guint i = from; i < to; i++)
+    g_ptr_array_add (batch, g_ptr_array_index (entries, i));
+  body = vk_journal_serialize (batch);
+  status = vk_test_http ("POST", url, "application/cbor-seq", body, &answer);
+  if (ret_json != NULL)
+    *ret_json = parse_json (answer);
+  return status;
+}
+
+static guint
+post_raw (VkTestServer *s, const char *type, GBytes *body, char **ret_text)
+{
+  g_autofree char *url = url_for (s, "/v1/journals");
+  g_autoptr (GBytes) answer = NULL;
+  guint status = vk_test_http ("POST", url, type, body, &answer);
+
+  if (ret_text != NULL)
+    *ret_text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return status;
+}
+
+static GPtrArray *
+get_journal (VkTestServer *s, const char *device, guint64 after)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/journals/%s?after=%" G_GUINT64_FORMAT, device, after);
+  g_autofree char *url = url_for (s, path);
+  g_autoptr (GBytes) answer = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *entries;
+
+  g_assert_cmpuint (vk_test_http ("GET", url, NULL, NULL, &answer), ==, 200);
+  entries = vk_journal_parse (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), url, &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
+static JsonNode *
+get_json (VkTestServer *s, const char *path, guint expected_status)
+{
+  g_autofree char *url = url_for (s, path);
+  g_autoptr (GBytes) answer = NULL;
+
+  g_assert_cmpuint (vk_test_http ("GET", url, NULL, NULL, &answer), ==, expected_status);
+  return parse_json (answer);
+}
+
+/* The status JSON's object for one area. */
+static gint64
+status_area_member (VkTestServer *s, guint area, const char *member)
+{
+  g_autoptr (JsonNode) status = get_json (s, "/v1/status", 200);
+  JsonArray *areas = json_object_get_array_member (json_node_get_object (status), "areas");
+
+  for (guint i = 0; i < json_array_get_length (areas); i++)
+    {
+      JsonObject *a = json_array_get_object_element (areas, i);
+      if ((guint)json_object_get_int_member (a, "area") == area)
+        return json_object_get_int_member (a, member);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_same_entries (GPtrArray *a, GPtrArray *b, guint b_from)
+{
+  g_assert_cmpuint (a->len, ==, b->len - b_from);
+  for (guint i = 0; i < a->len; i++)
+    {
+      GBytes *x = ((VkEntry *)g_ptr_array_index (a, i))->cose;
+      GBytes *y = ((VkEntry *)g_ptr_array_index (b, b_from + i))->cose;
+      g_assert_true (g_bytes_equal (x, y));
+    }
+}
+
+static GPtrArray *
+station_entries (VkTestElection *f, const char *device, const VkKeypair *key, guint n_checkins, guint first_voter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("%s.db", device);
+  g_autofree char *db = vk_test_election_path (f, name);
+  g_autoptr (VkStation) station = vk_station_open (f->package, db, device, key, &error);
+  GPtrArray *entries;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_checkins; i++)
+    {
+      vk_station_check_in (station, f->voters[first_voter + i], VK_CHECKIN_SCAN, FALSE, &error);
+      g_assert_no_error (error);
+    }
+  entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
+static void
+test_server_push (void)
+{
+  g_auto (VkTestElection) f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_db = NULL;
+  g_autofree char *db_a = NULL;
+  g_autoptr (VkSync) sync = NULL;
+  g_autoptr (GPtrArray) entries_a = NULL;
+  g_autoptr (GPtrArray) entries_b = NULL;
+  g_autoptr (GPtrArray) receipts = NULL;
+  g_autoptr (GPtrArray) served = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  g_autoptr (VkEntry) receipt = NULL;
+  VkSyncReceipt *last;
+  VkSyncStats stats = { 0 };
+  guint64 seq = 0;
+  guint8 head[VK_HASH_BYTES];
+  g_autofree char *receipt_device = NULL;
+
+  vk_test_election_setup (&f);
+  count_db = vk_test_election_path (&f, "count.db");
+  vk_test_server_start (&server, &f, count_db);
+
+  /* 1. A station pushes its journal with the sync client. */
+  entries_a = station_entries (&f, "bord-a", f.key_a, 3, 0);
+  g_assert_cmpuint (entries_a->len, ==, 4);
+  db_a = vk_test_election_path (&f, "bord-a.db");
+  sync = vk_sync_new (f.package, db_a, "bord-a", &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 4);
+  g_assert_cmpuint (stats.receipts, ==, 1);
+  receipts = vk_sync_dup_receipts (sync, server.url, &error);
+  g_assert_cmpuint (receipts->len, ==, 1);
+  last = g_ptr_array_index (receipts, 0);
+  g_assert_cmpuint (last->seq, ==, 4);
+  g_assert_cmpmem (last->head, 32, ((VkEntry *)g_ptr_array_index (entries_a, 3))->hash, 32);
+
+  /* The receipt is the server's journal entry, signed by the server key. */
+  receipt = vk_entry_decode (g_bytes_get_data (last->cose, NULL), g_bytes_get_size (last->cose), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (receipt->device_id, ==, "taelleserver");
+  g_assert_cmpstr (receipt->type, ==, "receipt");
+  g_assert_true (vk_entry_verify_signature (receipt, vk_keypair_get_public_key (f.key_server), &error));
+  g_assert_no_error (error);
+  g_assert_false (vk_entry_verify_signature (receipt, vk_keypair_get_public_key (f.key_a), NULL));
+  g_assert_true (vk_sync_verify_receipt (f.package, last->cose, &receipt_device, &seq, head, &error));
+  g_assert_cmpstr (receipt_device, ==, "bord-a");
+  g_assert_cmpuint (seq, ==, 4);
+
+  /* 2. Idempotent: the same batch again gets the same receipt, byte for byte. */
+  g_assert_cmpuint (post_batch (&server, entries_a, 0, 4, &answer), ==, 200);
+  {
+    JsonObject *o = json_node_get_object (answer);
+    gsize len = 0;
+    g_autofree guchar *raw = g_base64_decode (json_object_get_string_member (o, "receipt"), &len);
+    g_autoptr (GBytes) again = g_bytes_new (raw, len);
+
+    g_assert_cmpint (json_object_get_int_member (o, "seq"), ==, 4);
+    g_assert_cmpint (json_object_get_int_member (o, "stored"), ==, 0);
+    g_assert_true (g_bytes_equal (again, last->cose));
+  }
+  g_clear_pointer (&answer, json_node_unref);
+  g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_assert_cmpuint (stats.pushed, ==, 0);
+  g_assert_cmpuint (stats.receipts, ==, 0);
+
+  /* 3. GET journals?after= returns exactly the entries. */
+  for (guint after = 0; after <= 4; after++)
+    {
+      g_autoptr (GPtrArray) got = get_journal (&server, "bord-a", after);
+      assert_same_entries (got, entries_a, after);
+    }
+
+  /* 4. Out of order: entries 3–4 of bord-b before 1–2 are held, then applied. */
+  entries_b = station_entries (&f, "bord-b", f.key_b, 3, 3 - 2);
+  g_assert_cmpuint (entries_b->len, ==, 4);
+  g_assert_cmpuint (post_batch (&server, entries_b, 2, 4, &answer), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "seq"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "held"), ==, 2);
+  g_assert_true (json_object_get_null_member (json_node_get_object (answer), "receipt"));
+  g_clear_pointer (&answer, json_node_unref);
+  served = get_journal (&server, "bord-b", 0);
+  g_assert_cmpuint (served->len, ==, 0);
+  g_clear_pointer (&served, g_ptr_array_unref);
+  g_assert_cmpuint (post_batch (&server, entries_b, 0, 2, &answer), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "seq"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "held"), ==, 0);
+  g_clear_pointer (&answer, json_node_unref);
+  served = get_journal (&server, "bord-b", 0);
+  assert_same_entries (served, entries_b, 0);
+  g_clear_pointer (&served, g_ptr_array_unref);
+
+  /* 5. Status: the area's check-ins (bord-a 3 + bord-b 3, one voter twice). */
+  g_assert_cmpint (status_area_member (&server, f.area, "checkins"), >=, 5);
+  g_assert_cmpint (status_area_member (&server, f.area, "checkins"), <=, 6);
+  g_assert_cmpint (status_area_member (&server, f.other_area, "checkins"), ==, 0);
+
+  /* 6. Restart (a crash: SIGKILL) and nothing acknowledged is lost. */
+  vk_test_server_stop (&server, TRUE);
+  vk_test_server_start (&server, &f, count_db);
+  served = get_journal (&server, "bord-a", 0);
+  assert_same_entries (served, entries_a, 0);
+  g_clear_pointer (&served, g_ptr_array_unref);
+  served = get_journal (&server, "bord-b", 0);
+  assert_same_entries (served, entries_b, 0);
+  g_clear_pointer (&served, g_ptr_array_unref);
+  /* The server's own journal still holds every receipt it signed. */
+  served = get_journal (&server, "taelleserver", 0);
+  {
+    gboolean found = FALSE;
+    for (guint i = 0; i < served->len; i++)
+      if (g_bytes_equal (((VkEntry *)g_ptr_array_index (served, i))->cose, last->cose))
+        found = TRUE;
+    g_assert_true (found);
+  }
+  g_clear_pointer (&served, g_ptr_array_unref);
+  /* And the station's next push sends nothing new. */
+  g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 0);
+
+  vk_test_server_stop (&server, FALSE);
+}
+
+/* Refused batches: a clear reason, 4xx, nothing stored, and the server
+ * keeps serving. */
+static void
+test_server_refusals (void)
+{
+  g_auto (VkTestElection) f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_db = NULL;
+  g_autoptr (GPtrArray) entries_x = NULL;
+  g_autoptr (GPtrArray) stranger = NULL;
+  g_autoptr (GBytes) good = NULL;
+  g_autoptr (GPtrArray) served = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  vk_test_election_setup (&f);
+  count_db = vk_test_election_path (&f, "count.db");
+  vk_test_server_start (&server, &f, count_db);
+  entries_x = station_entries (&f, "bord-x", f.key_x, 0, 0);
+  good = vk_journal_serialize (entries_x);
+
+  /* Tampered: one bit of the signature. */
+  {
+    gsize len = g_bytes_get_size (good);
+    guint8 *copy = g_memdup2 (g_bytes_get_data (good, NULL), len);
+    g_autoptr (GBytes) bad = NULL;
+
+    copy[len - 10] ^= 0x01;
+    bad = g_bytes_new_take (copy, len);
+    g_assert_cmpuint (post_raw (&server, "application/cbor-seq", bad, &text), ==, 400);
+    g_assert_nonnull (strstr (text, "\"bad-signature\""));
+    g_clear_pointer (&text, g_free);
+  }
+  /* Truncated CBOR. */
+  {
+    g_autoptr (GBytes) cut = g_bytes_new_from_bytes (good, 0, g_bytes_get_size (good) - 7);
+    g_assert_cmpuint (post_raw (&server, "application/cbor-seq", cut, &text), ==, 400);
+    g_assert_nonnull (strstr (text, "\"code\""));
+    g_clear_pointer (&text, g_free);
+  }
+  /* Garbage. */
+  {
+    g_autoptr (GBytes) garbage = g_bytes_new_static ("hello, count server", 19);
+    g_assert_cmpuint (post_raw (&server, "application/cbor-seq", garbage, &text), ==, 400);
+    g_clear_pointer (&text, g_free);
+  }
+  /* Wrong content type. */
+  g_assert_cmpuint (post_raw (&server, "application/json", good, &text), ==, 415);
+  g_assert_nonnull (strstr (text, "\"unsupported-media-type\""));
+  g_clear_pointer (&text, g_free);
+  /* A device that is not enrolled. */
+  {
+    g_autofree char *db = vk_test_election_path (&f, "stranger.db");
+    g_autoptr (VkJournal) j = vk_journal_open (db, vk_package_get_election_id (f.package), "bord-stranger", &error);
+    g_autoptr (VkCbor) body = vk_cbor_new_map ();
+    g_autoptr (VkEntry) e = NULL;
+    g_autoptr (GBytes) bytes = NULL;
+
+    g_assert_no_error (error);
+    vk_cbor_map_set_text (body, "role", "valgbord");
+    vk_cbor_map_set_uint (body, "area", f.area);
+    vk_cbor_map_set_text (body, "software", "valgkit test");
+    e = vk_journal_append (j, f.key_stranger, "device.open", body, &error);
+    g_assert_no_error (error);
+    stranger = vk_journal_dup_entries (j, 0, &error);
+    bytes = vk_journal_serialize (stranger);
+    g_assert_cmpuint (post_raw (&server, "application/cbor-seq", bytes, &text), ==, 403);
+    g_assert_nonnull (strstr (text, "\"not-enrolled\""));
+    g_clear_pointer (&text, g_free);
+  }
+  /* A body larger than the limit (100 MB against 64 MiB). */
+  {
+    gsize big = 100u * 1000 * 1000;
+    g_autoptr (GBytes) huge = g_bytes_new_take (g_malloc0 (big), big);
+    g_assert_cmpuint (post_raw (&server, "application/cbor-seq", huge, &text), ==, 413);
+    g_assert_nonnull (strstr (text, "\"too-large\""));
+    g_clear_pointer (&text, g_free);
+  }
+  /* Bad queries and paths. */
+  node = get_json (&server, "/v1/results?kind=bogus", 400);
+  g_clear_pointer (&node, json_node_unref);
+  node = get_json (&server, "/v1/nothing", 404);
+  g_clear_pointer (&node, json_node_unref);
+  node = get_json (&server, "/v1/journals/bord-x?after=-1", 400);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* Nothing of bord-x was stored; the good batch is still taken. */
+  served = get_journal (&server, "bord-x", 0);
+  g_assert_cmpuint (served->len, ==, 0);
+  g_clear_pointer (&served, g_ptr_array_unref);
+  g_assert_cmpuint (post_raw (&server, "application/cbor-seq", good, NULL), ==, 200);
+  served = get_journal (&server, "bord-x", 0);
+  assert_same_entries (served, entries_x, 0);
+  node = get_json (&server, "/v1/status", 200);
+  g_clear_pointer (&node, json_node_unref);
+  node = get_json (&server, "/v1/discrepancies", 200);
+  g_assert_true (json_object_has_member (json_node_get_object (node), "findings"));
+
+  vk_test_server_stop (&server, FALSE);
+}
+
+/* Plain HTTP off loopback is refused at start; TLS with a pinned
+ * certificate works. */
+static void
+test_server_tls (void)
+{
+  g_auto (VkTestElection) f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_db = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *db_a = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (VkSync) sync = NULL;
+  VkSyncStats stats = { 0 };
+
+  vk_test_election_setup (&f);
+  count_db = vk_test_election_path (&f, "count.db");
+
+  /* The refusal happens before any socket is bound. */
+  g_assert_false (vk_test_server_try_start (&server, &f, count_db, "0.0.0.0:0", NULL, &err));
+  g_assert_nonnull (strstr (err, "loopback"));
+  g_clear_pointer (&err, g_free);
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make a test certificate");
+      return;
+    }
+  cert = vk_test_election_path (&f, "server.pem");
+  key = vk_test_election_path (&f, "server-key.pem");
+  {
+    const char *argv[]
+        = { openssl,  "req",           "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout",       key,     "-out",    cert, "-days",    "2",
+            "-subj",  "/CN=127.0.0.1", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *errout = NULL;
+    g_assert_cmpint (vk_test_spawn (argv, &out, &errout), ==, 0);
+  }
+  {
+    const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+    g_assert_true (vk_test_server_try_start (&server, &f, count_db, "127.0.0.1:0", extra, &err));
+  }
+  g_assert_true (g_str_has_prefix (server.url, "https://127.0.0.1:"));
+
+  entries = station_entries (&f, "bord-a", f.key_a, 1, 0);
+  db_a = vk_test_election_path (&f, "bord-a.db");
+  sync = vk_sync_new (f.package, db_a, "bord-a", &error);
+  g_assert_no_error (error);
+
+  /* Unpinned, the self-signed certificate is not trusted. */
+  g_assert_false (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+  g_clear_error (&error);
+  /* A wrong pin neither. */
+  vk_sync_set_pinned_certificate (sync, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+  g_assert_false (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_clear_error (&error);
+  /* The right pin: the certificate's own SHA-256. */
+  {
+    g_autoptr (GTlsCertificate) c = g_tls_certificate_new_from_file (cert, &error);
+    g_autofree char *pin = vk_net_certificate_fingerprint (c);
+    g_assert_no_error (error);
+    vk_sync_set_pinned_certificate (sync, pin);
+  }
+  g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, entries->len);
+  g_assert_cmpuint (stats.receipts, ==, 1);
+  vk_test_server_stop (&server, FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/server/push", test_server_push);
+  g_test_add_func ("/server/refusals", test_server_refusals);
+  g_test_add_func ("/server/tls", test_server_tls);
+  return g_test_run ();
+}
