@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   valgkit-station [--package FILE.vkp] [--device ID] [--key FILE.key] [--db FILE.db]
+ *                   [--peer URL]… [--server URL]
  *
  * The options only fill in the setup page; the passphrase is always
  * typed.  The app is Danish by default (docs/station-app.md).
@@ -18,6 +19,8 @@ typedef struct
   char *device;
   char *key;
   char *db;
+  char **peers;
+  char *server;
 } Options;
 
 static void
@@ -28,6 +31,7 @@ activate_cb (GtkApplication *app, Options *options)
   if (window == NULL)
     {
       VkStationWindow *w = vk_station_window_new (app);
+      vk_station_window_set_sync_targets (w, (const char *const *)options->peers, options->server);
       vk_station_window_prefill (w, options->package, options->device, options->key, options->db);
       window = GTK_WINDOW (w);
     }
@@ -58,5 +62,7 @@ main (int argc, char **argv)
   g_free (options.device);
   g_free (options.key);
   g_free (options.db);
+  g_strfreev (options.peers);
+  g_free (options.server);
   return status;
 }

@@ -11,6 +11,7 @@
 #include "station-window.h"
 #include "vk-cpr.h"
 #include "vk-error.h"
+#include "vk-sync.h"
 #include "vk-valgkort.h"
 #include "vk-voter-index.h"
 
@@ -89,6 +90,10 @@ struct _VkStationWindow
   const VkVoter *brev_selected;
   char *envelope_selected;
   guint received_here;
+  GStrv peers;
+  char *server;
+  VkSyncRunner *sync;
+  char *db_path;
 };
 
 G_DEFINE_FINAL_TYPE (VkStationWindow, vk_station_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -603,6 +608,8 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
   clear_list (self->results);
   gtk_label_set_text (self->search_info, "");
   show_message (self->message_label, "vk-ok", text);
+  if (self->sync != NULL)
+    vk_sync_runner_kick (self->sync);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   refresh_counts (self);
@@ -1245,6 +1252,45 @@ package_activate_cb (GtkEntry *entry, VkStationWindow *self)
   propose_key_path (self);
 }
 
+static void refresh_all (VkStationWindow *self);
+
+/* After each sync round: fold in what arrived, show the connection. */
+static void
+sync_round_cb (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_data)
+{
+  VkStationWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+  const char *problem = NULL;
+  guint added = 0;
+
+  if (self->station == NULL)
+    return;
+  if (!vk_station_refresh (self->station, &added, &error))
+    g_debug ("refresh after sync: %s", error->message);
+  for (guint i = 0; self->peers != NULL && self->peers[i] != NULL && problem == NULL; i++)
+    problem = vk_sync_runner_get_last_error (runner, self->peers[i]);
+  if (problem == NULL && self->server != NULL)
+    problem = vk_sync_runner_get_last_error (runner, self->server);
+  vk_station_window_set_connection_state (self, problem == NULL ? _ ("Online") : _ ("Offline"));
+  if (added > 0)
+    refresh_all (self);
+}
+
+static void
+start_sync (VkStationWindow *self)
+{
+  if ((self->peers == NULL || self->peers[0] == NULL) && self->server == NULL)
+    return;
+  self->sync
+      = vk_sync_runner_new (self->package, self->db_path, vk_station_get_device (self->station)->device_id, 2000);
+  for (guint i = 0; self->peers != NULL && self->peers[i] != NULL; i++)
+    vk_sync_runner_add_peer (self->sync, self->peers[i]);
+  if (self->server != NULL)
+    vk_sync_runner_set_server (self->sync, self->server);
+  vk_sync_runner_set_round_func (self->sync, sync_round_cb, self);
+  vk_sync_runner_start (self->sync);
+}
+
 static void
 configure_for_role (VkStationWindow *self)
 {
@@ -1325,7 +1371,10 @@ open_action (GtkWidget *widget, const char *action_name, GVariant *param)
       return;
     }
   setup_error (self, NULL);
+  g_free (self->db_path);
+  self->db_path = g_strdup (db);
   configure_for_role (self);
+  start_sync (self);
 }
 
 static gboolean
@@ -1362,6 +1411,7 @@ vk_station_window_dispose (GObject *object)
 {
   VkStationWindow *self = VK_STATION_WINDOW (object);
 
+  g_clear_pointer (&self->sync, vk_sync_runner_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), VK_TYPE_STATION_WINDOW);
   G_OBJECT_CLASS (vk_station_window_parent_class)->dispose (object);
 }
@@ -1378,6 +1428,9 @@ vk_station_window_finalize (GObject *object)
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_free (self->connection_state);
   g_free (self->envelope_selected);
+  g_strfreev (self->peers);
+  g_free (self->server);
+  g_free (self->db_path);
   G_OBJECT_CLASS (vk_station_window_parent_class)->finalize (object);
 }
 
@@ -1556,6 +1609,16 @@ vk_station_window_set_connection_state (VkStationWindow *self, const char *state
   g_free (self->connection_state);
   self->connection_state = g_strdup (state);
   update_header (self);
+}
+
+void
+vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *peers, const char *server)
+{
+  g_return_if_fail (VK_IS_STATION_WINDOW (self));
+  g_strfreev (self->peers);
+  self->peers = g_strdupv ((char **)peers);
+  g_free (self->server);
+  self->server = g_strdup (server);
 }
 
 /* Gettext.  The stations are Danish: Danish is the default.  Debian

@@ -33,6 +33,11 @@ VkStation *vk_station_window_get_station (VkStationWindow *self);
 void vk_station_window_set_confirm_birth_date (VkStationWindow *self, gboolean confirm);
 /* The sync client reports its state here ("Online", "Offline"…); shown in the header. */
 void vk_station_window_set_connection_state (VkStationWindow *self, const char *state);
+/* Sync targets (vk-sync.h): the other tables' URLs and the count
+ * server's; set before the device is opened.  When any is given, a
+ * background sync runner starts with the device and the window folds in
+ * what it brings after every round. */
+void vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *peers, const char *server);
 
 /* Sets up gettext for the app: the valgkit domain, and Danish unless
  * LANGUAGE asks for something else or LANG selects another language
