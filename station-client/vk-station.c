@@ -1518,6 +1518,51 @@ vk_station_ingest_file (VkStation *self, const char *path, guint *ret_added, GEr
   return vk_station_ingest (self, entries, ret_added, error);
 }
 
+gboolean
+vk_station_refresh (VkStation *self, guint *ret_added, GError **error)
+{
+  g_autoptr (GPtrArray) heads = NULL;
+  GError *first_error = NULL;
+  guint added = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  heads = vk_journal_dup_heads (self->journal, error);
+  if (heads == NULL)
+    return FALSE;
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const VkJournalHead *head = g_ptr_array_index (heads, i);
+      guint64 held = held_head (self, head->device_id);
+      g_autoptr (GPtrArray) entries = NULL;
+
+      if (head->seq <= held)
+        continue;
+      entries = vk_journal_dup_device_entries (self->journal, head->device_id, held, error);
+      if (entries == NULL)
+        {
+          g_clear_error (&first_error);
+          return FALSE;
+        }
+      for (guint j = 0; j < entries->len; j++)
+        {
+          g_autoptr (GError) local = NULL;
+          /* apply_entry() notes the head first, so a bad entry is passed over. */
+          if (!apply_entry (self, g_ptr_array_index (entries, j), &local) && first_error == NULL)
+            first_error = g_steal_pointer (&local);
+          added++;
+        }
+    }
+  if (ret_added != NULL)
+    *ret_added = added;
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, first_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* A device id becomes a file name: refuse what could leave the folder. */
 static gboolean
 safe_file_name (const char *name)

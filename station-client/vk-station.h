@@ -240,6 +240,13 @@ void vk_station_get_brevstemme_window (VkStation *self, guint64 *ret_first_ms, g
  * is VK_ERROR_FORK.  ret_added (optional): new entries. */
 gboolean vk_station_ingest (VkStation *self, GPtrArray *entries, guint *ret_added, GError **error);
 gboolean vk_station_ingest_file (VkStation *self, const char *path, guint *ret_added, GError **error);
+/* Folds in entries that another connection to the station database has
+ * stored since the last fold (the sync runner, vk-sync.h, stores
+ * received journals on its own connection so that the network never
+ * blocks a check-in).  Call it after each sync round.  ret_added
+ * (optional): entries folded in.  A stored entry whose body breaks J6 is
+ * skipped and reported once, as the error. */
+gboolean vk_station_refresh (VkStation *self, guint *ret_added, GError **error);
 /* Writes every journal held (this device's and the received ones) as
  * DIR/<device>.vkj CBOR-sequence files, atomically: "Eksportér til USB". */
 gboolean vk_station_export_usb (VkStation *self, const char *dir, GError **error);

@@ -14,6 +14,7 @@
 #include "vk-fake-election.h"
 #include "vk-fake.h"
 #include "vk-station.h"
+#include "vk-sync.h"
 #include "vk-test-util.h"
 #include "vk-valgkort.h"
 
@@ -476,6 +477,37 @@ test_ingest_bad (Fixture *f, gconstpointer data)
   }
 }
 
+/* Entries stored by another connection (the sync runner's) are folded
+ * in by vk_station_refresh(). */
+static void
+test_refresh (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkStation) a = open_station (f, "bord-1", f->bord1);
+  g_autoptr (VkStation) b = open_station (f, "bord-2", f->bord2);
+  g_autofree char *db = g_build_filename (f->dir, "bord-1.db", NULL);
+  g_autoptr (VkSync) sync = vk_sync_new (f->package, db, "bord-1", &error);
+  g_autoptr (GPtrArray) entries = NULL;
+  guint added = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_check_in (b, 9, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  entries = vk_journal_dup_entries (vk_station_get_journal (b), 0, &error);
+  g_assert_true (vk_sync_store_foreign (sync, entries, &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, entries->len);
+  /* Stored, but not yet folded. */
+  g_assert_false (vk_station_is_checked_in (a, 9));
+  g_assert_true (vk_station_refresh (a, &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, entries->len);
+  g_assert_true (vk_station_is_checked_in (a, 9));
+  /* Nothing new: nothing folded twice. */
+  g_assert_true (vk_station_refresh (a, &added, &error));
+  g_assert_cmpuint (added, ==, 0);
+  g_assert_cmpuint (vk_station_get_checked_in_count (a), ==, 1);
+}
+
 static void
 test_export_usb (Fixture *f, gconstpointer data)
 {
@@ -788,6 +820,7 @@ main (int argc, char **argv)
   ADD ("sync-conflict", test_sync_conflict);
   ADD ("ingest-bad", test_ingest_bad);
   ADD ("export-usb", test_export_usb);
+  ADD ("refresh", test_refresh);
   ADD ("brevstemme-flow", test_brevstemme_flow);
   ADD ("brevstemme-law", test_brevstemme_law);
 #undef ADD

@@ -1,0 +1,68 @@
+/* station-app.c: valgkit-station, the GTK app at the polling station.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   valgkit-station [--package FILE.vkp] [--device ID] [--key FILE.key] [--db FILE.db]
+ *                   [--peer URL]… [--server URL]
+ *
+ * The options only fill in the setup page; the passphrase is always
+ * typed.  The app is Danish by default (docs/station-app.md).
+ */
+#include <glib/gi18n.h>
+
+#include "station-window.h"
+
+typedef struct
+{
+  char *package;
+  char *device;
+  char *key;
+  char *db;
+  char **peers;
+  char *server;
+} Options;
+
+static void
+activate_cb (GtkApplication *app, Options *options)
+{
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  if (window == NULL)
+    {
+      VkStationWindow *w = vk_station_window_new (app);
+      vk_station_window_set_sync_targets (w, (const char *const *)options->peers, options->server);
+      vk_station_window_prefill (w, options->package, options->device, options->key, options->db);
+      window = GTK_WINDOW (w);
+    }
+  gtk_window_present (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (AdwApplication) app = NULL;
+  Options options = { 0 };
+  int status;
+  GOptionEntry entries[] = {
+    { "package", 0, 0, G_OPTION_ARG_FILENAME, &options.package, N_ ("The election package"), "FILE.vkp" },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &options.device, N_ ("The enrolled device id"), "ID" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &options.key, N_ ("The device key file"), "FILE.key" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options.db, N_ ("The device database"), "FILE.db" },
+    { NULL },
+  };
+
+  vk_station_init_i18n ();
+  app = adw_application_new ("dk.valgkit.Station", G_APPLICATION_NON_UNIQUE);
+  g_application_add_main_option_entries (G_APPLICATION (app), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (app), _ ("- the polling station app"));
+  g_signal_connect (app, "activate", G_CALLBACK (activate_cb), &options);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  g_free (options.package);
+  g_free (options.device);
+  g_free (options.key);
+  g_free (options.db);
+  g_strfreev (options.peers);
+  g_free (options.server);
+  return status;
+}

@@ -1,0 +1,47 @@
+/* station-window.h: the main window of valgkit-station.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One window per device.  It starts on the setup page (open the package,
+ * choose the enrolled device, unlock its key) and then shows the pages
+ * of the device's role: check-in and brevstemmer for a valgbord,
+ * receiving brevstemmer for brevstemmested and hjemmebesøg.  Every rule
+ * lives in the station engine (station-client/); the window only shows
+ * its state and passes on what the operator does.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vk-station.h"
+
+G_BEGIN_DECLS
+
+#define VK_TYPE_STATION_WINDOW (vk_station_window_get_type ())
+G_DECLARE_FINAL_TYPE (VkStationWindow, vk_station_window, VK, STATION_WINDOW, AdwApplicationWindow)
+
+VkStationWindow *vk_station_window_new (GtkApplication *app) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Fills the setup page (any argument may be NULL); the operator still
+ * types the passphrase. */
+void vk_station_window_prefill (VkStationWindow *self, const char *package_path, const char *device_id,
+                                const char *key_path, const char *db_path);
+/* NULL until the setup page has opened a device.  Borrowed. */
+VkStation *vk_station_window_get_station (VkStationWindow *self);
+/* Ask for the birth date after a scan (default TRUE). */
+void vk_station_window_set_confirm_birth_date (VkStationWindow *self, gboolean confirm);
+/* The sync client reports its state here ("Online", "Offline"…); shown in the header. */
+void vk_station_window_set_connection_state (VkStationWindow *self, const char *state);
+/* Sync targets (vk-sync.h): the other tables' URLs and the count
+ * server's; set before the device is opened.  When any is given, a
+ * background sync runner starts with the device and the window folds in
+ * what it brings after every round. */
+void vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *peers, const char *server);
+
+/* Sets up gettext for the app: the valgkit domain, and Danish unless
+ * LANGUAGE asks for something else or LANG selects another language
+ * that exists (docs/station-app.md). */
+void vk_station_init_i18n (void);
+
+G_END_DECLS

@@ -1,0 +1,495 @@
+/* test-gui-station.c: valgkit-station driven through its real widgets.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under Xvfb (test/gui-run.sh); skips when no display can be
+ * opened.  Scans a valgkort into the search field, confirms the birth
+ * date and hands out the ballot; tries again and sees the block; undoes
+ * as valgstyrer; records a home-visit brevstemme, carries it over on
+ * "USB" and accepts it at the polling station.  Screenshots go to
+ * $VK_SCREENSHOT_DIR (docs/screenshots/ when refreshed by hand) or the
+ * build folder.
+ */
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "station-window.h"
+#include "vk-fake-election.h"
+#include "vk-fake.h"
+#include "vk-test-util.h"
+#include "vk-valgkort.h"
+
+#define PASS "prøvevalg"
+#define SEED 2029
+
+typedef struct
+{
+  char *dir;
+  char *pkg_path;
+  VkVoterList *voters;
+  guint area1, area2;
+} Fixture;
+
+static Fixture fx;
+
+static void
+make_fixture (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = vk_fake_election_new (SEED);
+  g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
+  g_autoptr (VkPackage) package = NULL;
+  g_autofree char *keys = NULL;
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+  const char *devices[][2] = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" } };
+
+  fx.dir = vk_test_tmpdir ();
+  fx.pkg_path = g_build_filename (fx.dir, "election.vkp", NULL);
+  fx.voters = vk_voters_generate_for_election (election, 150, SEED);
+  fx.area1 = ((VkArea *)g_ptr_array_index (election->areas, 0))->number;
+  fx.area2 = ((VkArea *)g_ptr_array_index (election->areas, 1))->number;
+  package = vk_package_create (fx.pkg_path, election, fx.voters, election_key, &error);
+  g_assert_no_error (error);
+  keys = g_build_filename (fx.dir, "keys", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (devices); i++)
+    {
+      g_autoptr (VkKeypair) key = vk_keypair_generate ();
+      g_autofree char *name = g_strconcat (devices[i][0], ".key", NULL);
+      g_autofree char *path = g_build_filename (keys, name, NULL);
+      gboolean table = strcmp (devices[i][1], "valgbord") == 0;
+
+      g_assert_true (vk_keypair_save (key, path, PASS, VK_KDF_INTERACTIVE, devices[i][1], devices[i][0], &error));
+      g_assert_true (vk_package_enroll (package, election_key, devices[i][0], devices[i][1],
+                                        table ? fx.area1 : VK_PACKAGE_NO_AREA, vk_keypair_get_public_key (key),
+                                        now - 3600000, now + 30 * 24 * 3600000ull, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Spins the main loop until cond holds, for at most ten seconds. */
+#define WAIT_FOR(cond)                                                                                                 \
+  G_STMT_START                                                                                                         \
+  {                                                                                                                    \
+    gint64 deadline_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;                                                  \
+    while (!(cond) && g_get_monotonic_time () < deadline_)                                                             \
+      g_main_context_iteration (NULL, FALSE);                                                                          \
+    g_assert_true (cond);                                                                                              \
+  }                                                                                                                    \
+  G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gpointer
+child (VkStationWindow *win, const char *name)
+{
+  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (win), VK_TYPE_STATION_WINDOW, name);
+  g_assert_nonnull (o);
+  return o;
+}
+
+/* The keyboard focus is on the widget or inside it (an entry's text). */
+static gboolean
+focus_in (VkStationWindow *win, const char *name)
+{
+  GtkWidget *w = child (win, name);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
+
+  return focus != NULL && (focus == w || gtk_widget_is_ancestor (focus, w));
+}
+
+static void
+type_and_enter (VkStationWindow *win, const char *entry, const char *text)
+{
+  GtkWidget *e = child (win, entry);
+  gtk_editable_set_text (GTK_EDITABLE (e), text);
+  g_signal_emit_by_name (e, "activate");
+  spin (30);
+}
+
+static void
+screenshot (VkStationWindow *win, const char *name)
+{
+  const char *dir = g_getenv ("VK_SCREENSHOT_DIR");
+  g_autofree char *fallback = g_build_filename (
+      g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".", "screenshots", NULL);
+  g_autofree char *path = NULL;
+  GtkWidget *w = GTK_WIDGET (win);
+  g_autoptr (GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GdkTexture *texture;
+  int width, height;
+
+  spin (150); /* let layout and drawing settle */
+  width = gtk_widget_get_width (w);
+  height = gtk_widget_get_height (w);
+  paintable = gtk_widget_paintable_new (w);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (dir == NULL)
+    dir = fallback;
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s (%dx%d)", path, width, height);
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+}
+
+static VkEntry *
+last_entry (VkStationWindow *win)
+{
+  VkStation *s = vk_station_window_get_station (win);
+  g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (s), 0, NULL);
+  return g_ptr_array_steal_index (entries, entries->len - 1);
+}
+
+static VkStationWindow *
+new_window (void)
+{
+  VkStationWindow *win = vk_station_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+  gtk_window_present (GTK_WINDOW (win));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (win)));
+  return win;
+}
+
+/* Drives the setup page: package, device, key, passphrase, Open. */
+static void
+open_device (VkStationWindow *win, const char *device, const char *db_name, gboolean shoot)
+{
+  g_autofree char *name = g_strconcat (device, ".key", NULL);
+  g_autofree char *key = g_build_filename (fx.dir, "keys", name, NULL);
+  g_autofree char *db = g_build_filename (fx.dir, db_name, NULL);
+  GtkDropDown *dropdown = child (win, "device_dropdown");
+  GListModel *model;
+  GtkLabel *error_label = child (win, "setup_error");
+  guint index = G_MAXUINT;
+
+  type_and_enter (win, "package_entry", fx.pkg_path);
+  model = gtk_drop_down_get_model (dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (model), i), device))
+      index = i;
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+  gtk_drop_down_set_selected (dropdown, index);
+  /* The key beside the package is proposed. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "key_entry"))), ==, key);
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "db_entry")), db);
+
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
+  if (shoot)
+    screenshot (win, "station-setup.png");
+  /* A wrong passphrase first: a clear message, still on the setup page. */
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), "forkert");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.open", NULL);
+  WAIT_FOR (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==, _ ("Wrong passphrase for the device key."));
+  g_assert_null (vk_station_window_get_station (win));
+
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
+  g_signal_emit_by_name (child (win, "passphrase_entry"), "activate");
+  WAIT_FOR (vk_station_window_get_station (win) != NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (win, "stack")), ==, "work");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+}
+
+static const VkVoter *
+voter (guint area, guint lnr)
+{
+  const VkVoter *v = vk_voter_list_lookup (fx.voters, area, lnr);
+  g_assert_nonnull (v);
+  return v;
+}
+
+static char *
+ddmmyy (const VkVoter *v)
+{
+  return g_strdup_printf ("%.2s%.2s%.2s", v->birth_date + 8, v->birth_date + 5, v->birth_date + 2);
+}
+
+static void
+test_i18n_default (void)
+{
+  /* The app's own strings come out Danish: the catalogue was loaded. */
+  g_assert_cmpstr (g_getenv ("LANGUAGE"), ==, "da");
+  g_assert_cmpstr (_ ("Hand out ballot"), !=, "Hand out ballot");
+  g_assert_cmpstr (_ ("Open"), !=, "Open");
+}
+
+static AdwMessageDialog *
+find_dialog (GListModel *toplevels)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static void
+test_checkin (void)
+{
+  VkStationWindow *win = new_window ();
+  GtkLabel *message = NULL;
+  GtkLabel *name = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *birth = NULL;
+  g_autoptr (VkEntry) entry = NULL;
+  guint64 head;
+  const VkVoter *v7 = voter (fx.area1, 7);
+
+  open_device (win, "bord-1", "bord-1.db", TRUE);
+  message = child (win, "message_label");
+  name = child (win, "voter_name");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (win, "work_stack")), ==, "checkin");
+  /* The header names the device and its role. */
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (child (win, "window_title")), "bord-1"));
+
+  /* Keyboard flow with a typed løbenummer: Enter selects, Enter hands out. */
+  for (guint lnr = 1; lnr <= 4; lnr++)
+    {
+      g_autofree char *typed = g_strdup_printf ("%u", lnr);
+      type_and_enter (win, "search_entry", typed);
+      g_assert_cmpstr (gtk_label_get_text (name), ==, voter (fx.area1, lnr)->name);
+      g_assert_true (focus_in (win, "checkin_button"));
+      gtk_check_button_set_active (child (win, "assisted_check"), lnr == 2);
+      /* Enter on the focused button: a button activates after a short press animation. */
+      gtk_widget_activate (child (win, "checkin_button"));
+      WAIT_FOR (vk_station_is_checked_in (vk_station_window_get_station (win), lnr));
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+    }
+  head = vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win)));
+
+  /* A scanned valgkort asks for the birth date. */
+  code = vk_valgkort_format (999, fx.area1, 7);
+  type_and_enter (win, "search_entry", code);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, v7->name);
+  g_assert_true (gtk_widget_get_visible (child (win, "birth_box")));
+  g_assert_true (focus_in (win, "birth_entry"));
+  screenshot (win, "station-checkin.png");
+  /* A wrong birth date: warned, nothing journaled. */
+  type_and_enter (win, "birth_entry", "010101");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-warning"));
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win))), ==, head);
+  /* The right one hands out the ballot: a journaled check-in. */
+  birth = ddmmyy (v7);
+  type_and_enter (win, "birth_entry", birth);
+  entry = last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "checkin");
+  g_assert_cmpuint (entry->seq, ==, head + 1);
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "method", NULL), ==, "scan");
+  {
+    guint64 lnr = 0;
+    g_assert_true (vk_cbor_map_get_uint_field (entry->body, "loebenummer", &lnr, NULL));
+    g_assert_cmpuint (lnr, ==, 7);
+  }
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), v7->name));
+  g_assert_true (focus_in (win, "search_entry"));
+
+  /* Again: blocked with a large message, the button disabled. */
+  type_and_enter (win, "search_entry", code);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "bord-1"));
+  g_assert_false (gtk_widget_get_sensitive (child (win, "checkin_button")));
+  g_assert_false (gtk_widget_get_visible (child (win, "undo_button")));
+  screenshot (win, "station-blocked.png");
+
+  /* Another area's voter: blocked, with the area named. */
+  {
+    g_autofree char *other = vk_valgkort_format (999, fx.area2, 3);
+    g_autofree char *area = g_strdup_printf (" %u ", fx.area2);
+    type_and_enter (win, "search_entry", other);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+    g_assert_nonnull (strstr (gtk_label_get_text (message), area));
+    g_assert_false (gtk_widget_get_sensitive (child (win, "checkin_button")));
+  }
+
+  /* Undo as valgstyrer, with a reason, through the dialog. */
+  type_and_enter (win, "search_entry", code);
+  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
+  spin (20);
+  g_assert_true (gtk_widget_get_visible (child (win, "undo_button")));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    AdwMessageDialog *dialog = NULL;
+    GtkEditable *reason;
+
+    WAIT_FOR ((dialog = find_dialog (toplevels)) != NULL);
+    reason = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "undo"));
+    gtk_editable_set_text (reason, "Forkert vælger udpeget");
+    g_assert_true (adw_message_dialog_get_response_enabled (dialog, "undo"));
+    adw_message_dialog_response (dialog, "undo");
+    spin (50);
+  }
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "checkin.undo");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "reason", NULL), ==, "Forkert vælger udpeget");
+  g_assert_false (vk_station_is_checked_in (vk_station_window_get_station (win), 7));
+  g_assert_true (gtk_widget_get_sensitive (child (win, "checkin_button")));
+
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static void
+test_brevstemme (void)
+{
+  VkStationWindow *hjem = new_window ();
+  VkStationWindow *bord = NULL;
+  const VkVoter *v = voter (fx.area1, 12);
+  g_autofree char *born = g_strdup_printf ("%.2s-%.2s-%.4s", v->birth_date + 8, v->birth_date + 5, v->birth_date);
+  g_autofree char *query = NULL;
+  g_autofree char *cpr = NULL;
+  g_autofree char *usb = g_build_filename (fx.dir, "usb", NULL);
+  g_autofree char *envelope = NULL;
+  g_autoptr (VkEntry) entry = NULL;
+  GtkListBox *list;
+  GtkLabel *message;
+
+  /* The home-visit team. */
+  open_device (hjem, "hjem-1", "hjem-1.db", FALSE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (hjem, "work_stack")), ==, "receive");
+  query = g_strdup_printf ("%s %s", v->name, born);
+  type_and_enter (hjem, "brev_search_entry", query);
+  list = child (hjem, "brev_results");
+  {
+    /* Choose the row of this voter (name + birth date may match more than one). */
+    GtkListBoxRow *row = NULL;
+    for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, (int)i)) != NULL; i++)
+      if (g_object_get_data (G_OBJECT (row), "vk-data")
+          == vk_voter_index_lookup (vk_station_get_index (vk_station_window_get_station (hjem)), fx.area1, 12))
+        break;
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (list, "row-activated", row);
+  }
+  g_assert_cmpstr (gtk_label_get_text (child (hjem, "brev_voter")), ==, v->name);
+  cpr = g_strdup_printf ("%.2s%.2s%.2s-%s", v->birth_date + 8, v->birth_date + 5, v->birth_date + 2,
+                         v->birth_date[0] == '2' ? "4123" : "1123");
+  gtk_editable_set_text (GTK_EDITABLE (child (hjem, "cpr_entry")), cpr);
+  g_assert_cmpuint (gtk_drop_down_get_selected (child (hjem, "place_dropdown")), ==, 1); /* hjem */
+  gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver1_entry")), "Anne Holm");
+  /* One stemmemodtager is not enough in a home. */
+  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  message = child (hjem, "brev_message");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (hjem))), ==, 1);
+  /* The same person twice is not two. */
+  gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Anne Holm");
+  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Bo Berg");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
+  screenshot (hjem, "station-brevstemme.png");
+  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  spin (20);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+  entry = last_entry (hjem);
+  g_assert_cmpstr (entry->type, ==, "brevstemme.received");
+  envelope = g_strdup (vk_cbor_map_get_text_field (entry->body, "envelope", NULL));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), envelope));
+  /* The CPR number left the screen. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (hjem, "cpr_entry"))), ==, "");
+  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.export-usb", "s", usb);
+  spin (20);
+  g_assert_true (g_file_test (usb, G_FILE_TEST_IS_DIR));
+
+  /* The polling station reads the USB stick and decides. */
+  bord = new_window ();
+  open_device (bord, "bord-1", "bord-1b.db", FALSE);
+  /* The fake election is in 2029; the brevstemme was cast today. */
+  {
+    guint64 now = (guint64)(g_get_real_time () / 1000);
+    vk_station_set_brevstemme_window (vk_station_window_get_station (bord), now - 24 * 3600000ull,
+                                      now + 24 * 3600000ull);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (bord), "win.import-journals", "s", usb);
+  spin (20);
+  gtk_stack_set_visible_child_name (child (bord, "work_stack"), "decide");
+  type_and_enter (bord, "envelope_entry", envelope);
+  g_assert_true (gtk_widget_has_css_class (child (bord, "env_assessment"), "vk-ok"));
+  gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer1_entry")), "Karen Dahl");
+  gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer2_entry")), "Ole Vinther");
+  screenshot (bord, "station-brevstemme-decide.png");
+  gtk_widget_activate_action (GTK_WIDGET (bord), "win.accept-brevstemme", NULL);
+  spin (20);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_cmpstr (entry->type, ==, "brevstemme.decision");
+  {
+    gboolean accepted = FALSE;
+    g_assert_true (vk_cbor_get_bool (vk_cbor_map_lookup_text (entry->body, "accepted"), &accepted));
+    g_assert_true (accepted);
+  }
+  g_assert_true (gtk_widget_has_css_class (child (bord, "env_message"), "vk-ok"));
+
+  /* The voter is marked: at the check-in page the valgkort is blocked. */
+  gtk_stack_set_visible_child_name (child (bord, "work_stack"), "checkin");
+  {
+    g_autofree char *code = vk_valgkort_format (999, fx.area1, 12);
+    type_and_enter (bord, "search_entry", code);
+    g_assert_true (gtk_widget_has_css_class (child (bord, "message_label"), "vk-blocked"));
+    g_assert_false (gtk_widget_get_sensitive (child (bord, "checkin_button")));
+  }
+  gtk_window_destroy (GTK_WINDOW (hjem));
+  gtk_window_destroy (GTK_WINDOW (bord));
+}
+
+static void
+test_skip (void)
+{
+  g_test_skip ("no display (run under xvfb-run: test/gui-run.sh)");
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_init (&argc, &argv, NULL);
+      g_test_add_func ("/gui/station/skip", test_skip);
+      return g_test_run ();
+    }
+  /* The default language must come out Danish without LANGUAGE or LANG. */
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+  g_unsetenv ("LC_MESSAGES");
+  g_unsetenv ("LANG");
+  gtk_test_init (&argc, &argv, NULL);
+  vk_station_init_i18n ();
+  adw_init ();
+  g_assert_cmpint (sodium_init (), >=, 0);
+  make_fixture ();
+  g_test_add_func ("/gui/station/i18n-default", test_i18n_default);
+  g_test_add_func ("/gui/station/checkin", test_checkin);
+  g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
+  status = g_test_run ();
+  g_clear_pointer (&fx.voters, vk_voter_list_free);
+  g_free (fx.pkg_path);
+  g_free (fx.dir);
+  return status;
+}
