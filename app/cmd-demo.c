@@ -212,9 +212,13 @@ add_device (Demo *d, const char *device_id, const char *role, guint area, gboole
           || !vk_public_key_save (vk_keypair_get_public_key (dev->key), pub_path, role, device_id, error))
         return NULL;
     }
-  /* Enrolled for the election period: three months before to a month after. */
+  /* Enrolled for the election period: three months before to a month
+   * after, and (a replay of a past or future election) from yesterday
+   * until a week from now, when the count server really runs. */
   if (!vk_package_enroll (d->package, d->election_key, device_id, role, area, vk_keypair_get_public_key (dev->key),
-                          d->election_day_ms - 92 * DAY_MS, d->election_day_ms + 31 * DAY_MS, error))
+                          MIN (d->election_day_ms - 92 * DAY_MS, (guint64) (g_get_real_time () / 1000) - DAY_MS),
+                          MAX (d->election_day_ms + 31 * DAY_MS, (guint64) (g_get_real_time () / 1000) + 7 * DAY_MS),
+                          error))
     return NULL;
   return dev;
 }
@@ -402,7 +406,6 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
         d->n_brev_rejected++;
     }
   d->n_brev_accepted += accepted;
-  (void) n_brev_voters;
 
   /* 08:00–20:00: voters, in the order they come, at whichever table is free. */
   checkins_wanted = fore->cast > accepted ? (guint) (fore->cast - accepted) : 0;
@@ -410,7 +413,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
    * more than ballots, explained in the valgbog. */
   if (index % 7 == 2)
     extra = 1;
-  for (guint i = 0; checked < checkins_wanted + extra && i < area->eligible; i++)
+  for (guint i = n_brev_voters; checked < checkins_wanted + extra && i < area->eligible; i++)
     {
       guint lnr = voters[i];
       VkStation *s = g_ptr_array_index (stations, checked % n_tables);
@@ -498,6 +501,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   g_autoptr (VkVoterList) voters = NULL;
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Copenhagen");
   g_autoptr (GPtrArray) area_voters = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) area_brev = g_array_new (FALSE, TRUE, sizeof (guint));
   g_autoptr (VkLots) lots = NULL;
   gint64 t0 = g_get_monotonic_time ();
   guint n_areas;
@@ -653,6 +657,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         guint64 area_start = window_start + (guint64) a * window_len / n_areas;
 
         g_ptr_array_add (area_voters, order);
+        g_array_append_val (area_brev, n_brev);
         for (guint b = 0; b < n_brev && b < area->eligible; b++)
           {
             gboolean home = b % 5 == 4;
@@ -689,6 +694,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
             if (envelope == NULL)
               return FALSE;
             d->n_brev++;
+            g_array_index (area_brev, guint, a)++;
             sim_now_ms = MAX (keep, sim_now_ms);
           }
         progress (d, "brevstemmer received", a + 1, n_areas);
@@ -706,7 +712,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     {
       const VkArea *area = g_ptr_array_index (d->election->areas, a);
 
-      if (!run_area_day (d, a, g_ptr_array_index (area_voters, a), 0, error))
+      if (!run_area_day (d, a, g_ptr_array_index (area_voters, a), g_array_index (area_brev, guint, a), error))
         {
           g_prefix_error (error, "area %u: ", area->number);
           return FALSE;
@@ -764,7 +770,12 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", fin, NULL, error) == 0)
           return FALSE;
         sim_now_ms += MINUTE_MS;
-        if (vk_tally_sign_off (s, VK_RESULT_FINTAELLING, area->number, signers, 2, NULL, -1, area->eligible, error)
+        /* The election night's explanation of a difference between ballots
+         * and marked voters is carried into the fintælling's sign-off. */
+        if (vk_tally_sign_off (s, VK_RESULT_FINTAELLING, area->number, signers, 2,
+                               a % 7 == 2 ? "Jf. valgbogen: en vælger forlod lokalet med stemmesedlen uden at stemme."
+                                          : NULL,
+                               -1, area->eligible, error)
             == 0)
           {
             g_prefix_error (error, "fintælling of area %u: ", area->number);
@@ -863,7 +874,6 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     }
     if (vk_count_export_journals (count, journals, error) < 0)
       return FALSE;
-    g_clear_pointer (&count, vk_count_close);
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
     printf ("Discrepancies: %u blocking, %u warnings, %u for information (see the report)\n", blocking, warnings,
