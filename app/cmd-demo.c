@@ -106,7 +106,18 @@ typedef struct {
   VkFakeRng rng;
   /* what happened, for the summary and the valgbøger */
   guint n_checkins, n_undos, n_conflicts, n_brev, n_brev_accepted, n_brev_rejected;
+  VkVoterIndex *index; /* one voter index, shared by every station opened */
 } Demo;
+
+static VkStation *
+open_station (Demo *d, DemoDevice *dev, GError **error)
+{
+  VkStation *s = vk_station_open_shared (d->package, d->index, dev->db_path, dev->device_id, dev->key, error);
+
+  if (s != NULL && d->index == NULL)
+    d->index = vk_voter_index_ref (vk_station_get_voter_index (s));
+  return s;
+}
 
 static void
 progress (Demo *d, const char *what, guint i, guint n)
@@ -354,7 +365,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
     {
       g_autofree char *id = g_strdup_printf ("omr%02u-bord%u", area->number, t);
       DemoDevice *dev = g_hash_table_lookup (d->by_id, id);
-      VkStation *s = vk_station_open (d->package, dev->db_path, dev->device_id, dev->key, error);
+      VkStation *s = open_station (d, dev, error);
       if (s == NULL)
         return FALSE;
       g_ptr_array_add (stations, s);
@@ -363,13 +374,16 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
 
   /* 07:05: the delivered brevstemmer: the valgbord takes in the brevstemme
    * teams' journals and two valgstyrere decide each envelope by the law. */
-  for (guint i = 0; i < d->devices->len; i++)
+  for (guint k = 0; k < 2; k++)
     {
-      DemoDevice *dev = g_ptr_array_index (d->devices, i);
+      /* The team that served this area (one Borgerservice desk and one
+       * home-visit team per eight areas). */
+      g_autofree char *team_id = g_strdup_printf ("%s-%u", k == 0 ? "borgerservice" : "hjemmebesoeg", index / 8 + 1);
+      DemoDevice *dev = g_hash_table_lookup (d->by_id, team_id);
       g_autoptr (VkJournal) j = NULL;
       g_autoptr (GPtrArray) entries = NULL;
 
-      if (strcmp (dev->role, "brevstemmested") != 0 && strcmp (dev->role, "hjemmebesoeg") != 0)
+      if (dev == NULL)
         continue;
       j = vk_journal_open (dev->db_path, vk_package_get_election_id (d->package), dev->device_id, error);
       if (j == NULL || (entries = vk_journal_dup_entries (j, 0, error)) == NULL)
@@ -641,7 +655,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         VkStation *s;
         if (strcmp (dev->role, "brevstemmested") != 0 && strcmp (dev->role, "hjemmebesoeg") != 0)
           continue;
-        s = vk_station_open (d->package, dev->db_path, dev->device_id, dev->key, error);
+        s = open_station (d, dev, error);
         if (s == NULL)
           return FALSE;
         g_ptr_array_add (teams, s);
@@ -739,7 +753,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       {
         g_autofree char *id = g_strdup_printf ("fintaelling-%u", k);
         DemoDevice *dev = g_hash_table_lookup (d->by_id, id);
-        VkStation *s = vk_station_open (d->package, dev->db_path, dev->device_id, dev->key, error);
+        VkStation *s = open_station (d, dev, error);
         if (s == NULL)
           return FALSE;
         g_ptr_array_add (tables, s);
@@ -982,6 +996,7 @@ vk_cmd_demo (int argc, char **argv)
 
   g_hash_table_unref (d.by_id);
   g_ptr_array_unref (d.devices);
+  g_clear_pointer (&d.index, vk_voter_index_free);
   g_clear_pointer (&d.package, vk_package_free);
   g_clear_pointer (&d.election_key, vk_keypair_free);
   g_clear_pointer (&d.election, vk_election_free);

@@ -579,6 +579,20 @@ default_brevstemme_window (VkStation *self)
 VkStation *
 vk_station_open (VkPackage *package, const char *db_path, const char *device_id, const VkKeypair *key, GError **error)
 {
+  return vk_station_open_shared (package, NULL, db_path, device_id, key, error);
+}
+
+VkVoterIndex *
+vk_station_get_voter_index (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->index;
+}
+
+VkStation *
+vk_station_open_shared (VkPackage *package, VkVoterIndex *shared_index, const char *db_path, const char *device_id,
+                        const VkKeypair *key, GError **error)
+{
   g_autoptr (VkStation) self = NULL;
   g_autoptr (VkCbor) body = NULL;
   g_autoptr (VkEntry) entry = NULL;
@@ -620,12 +634,17 @@ vk_station_open (VkPackage *package, const char *db_path, const char *device_id,
   if (self->election == NULL)
     return NULL;
   default_brevstemme_window (self);
-  voters = vk_package_dup_voters (package, 0, error);
-  if (voters == NULL)
-    return NULL;
-  self->index = vk_voter_index_new (voters);
-  if (self->election->municipality_code != NULL && *self->election->municipality_code != '\0')
-    vk_voter_index_set_municipality (self->index, (guint)atoi (self->election->municipality_code));
+  if (shared_index != NULL)
+    self->index = vk_voter_index_ref (shared_index);
+  else
+    {
+      voters = vk_package_dup_voters (package, 0, error);
+      if (voters == NULL)
+        return NULL;
+      self->index = vk_voter_index_new (voters);
+      if (self->election->municipality_code != NULL && *self->election->municipality_code != '\0')
+        vk_voter_index_set_municipality (self->index, (guint)atoi (self->election->municipality_code));
+    }
 
   self->journal = vk_journal_open (db_path, vk_package_get_election_id (package), device_id, error);
   if (self->journal == NULL || !station_fold (self, error))

@@ -47,6 +47,13 @@ typedef enum
  * outlive the station. */
 VkStation *vk_station_open (VkPackage *package, const char *db_path, const char *device_id, const VkKeypair *key,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same, sharing the voter search index of another station of the
+ * same package (building it takes seconds on a large list; the demo
+ * opens hundreds of stations).  shared_index may be NULL. */
+VkStation *vk_station_open_shared (VkPackage *package, VkVoterIndex *shared_index, const char *db_path,
+                                   const char *device_id, const VkKeypair *key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The station's voter index (borrowed). */
+VkVoterIndex *vk_station_get_voter_index (VkStation *self);
 void vk_station_close (VkStation *self);
 
 VkJournal *vk_station_get_journal (VkStation *self);

@@ -33,6 +33,7 @@ typedef struct
 
 struct _VkVoterIndex
 {
+  gint ref_count;
   VkVoterList *list;
   guint n;
   const VkVoter **voters; /* sorted by (area, løbenummer) */
@@ -386,6 +387,7 @@ vk_voter_index_new (VkVoterList *voters)
   g_return_val_if_fail (voters != NULL, NULL);
 
   self = g_new0 (VkVoterIndex, 1);
+  self->ref_count = 1;
   self->list = voters;
   self->n = vk_voter_list_get_length (voters);
   self->voters = g_new (const VkVoter *, MAX (self->n, 1));
@@ -446,7 +448,7 @@ vk_voter_index_new (VkVoterList *voters)
 void
 vk_voter_index_free (VkVoterIndex *self)
 {
-  if (self == NULL)
+  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   word_table_clear (&self->names);
   word_table_clear (&self->addresses);
@@ -917,4 +919,12 @@ vk_voter_index_search (const VkVoterIndex *self, const char *query, guint prefer
     collector_finish (&c, result, TRUE);
   }
   return g_steal_pointer (&result);
+}
+
+VkVoterIndex *
+vk_voter_index_ref (VkVoterIndex *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_int_inc (&self->ref_count);
+  return self;
 }

@@ -63,6 +63,9 @@ void vk_search_result_free (VkSearchResult *self);
 
 /* Takes ownership of voters. */
 VkVoterIndex *vk_voter_index_new (VkVoterList *voters) G_GNUC_WARN_UNUSED_RESULT;
+/* The index is reference counted (stations of one process can share it);
+ * vk_voter_index_free() drops one reference. */
+VkVoterIndex *vk_voter_index_ref (VkVoterIndex *self);
 void vk_voter_index_free (VkVoterIndex *self);
 
 /* The kommunekode valgkort codes must carry (0: not checked). */
