@@ -42,6 +42,7 @@
 #include "vk-audit.h"
 #include "vk-cli.h"
 #include "vk-count-export.h"
+#include "vk-count-print.h"
 #include "vk-count.h"
 #include "vk-discrepancy-report.h"
 #include "vk-error.h"
@@ -815,61 +816,40 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     g_autofree char *db = g_build_filename (d->out, "count.db", NULL);
     g_autofree char *journals = g_build_filename (d->out, "journals", NULL);
     g_autofree char *pdf_dir = g_build_filename (d->out, "pdf", NULL);
-    g_autofree char *sheet = g_build_filename (pdf_dir, "resultat-fintaelling-kommune.pdf", NULL);
-    g_autofree char *sheet_fore = g_build_filename (pdf_dir, "resultat-foreloebig-kommune.pdf", NULL);
-    g_autofree char *report = g_build_filename (pdf_dir, "uoverensstemmelser.pdf", NULL);
     g_autofree char *mandates_path = g_build_filename (d->out, "mandatfordeling.json", NULL);
     DemoDevice *server_dev = g_hash_table_lookup (d->by_id, "taelleserver");
     g_autoptr (VkCount) count = vk_count_open (db, d->package, server_dev->key, error);
-    g_autoptr (VkResults) fin = NULL;
-    g_autoptr (VkResults) fore = NULL;
-    g_autoptr (VkSeatAllocation) seats = NULL;
-    g_autoptr (VkTie) tie = NULL;
+    g_autoptr (VkPrintOutcome) printed = NULL;
     g_autoptr (GPtrArray) findings = NULL;
-    g_autoptr (VkEntry) published = NULL;
     g_autoptr (GPtrArray) qr = NULL;
     g_autoptr (GPtrArray) checks = NULL;
+    VkSeatAllocation *seats;
+    const char *sheet;
     VkRulesConfig config;
-    VkPrintoutInfo info = { d->election, vk_package_get_election_id (d->package), TRUE, 0 };
-    VkResultSheetOptions opts = { info, server_dev->key, NULL, NULL };
-    guint8 digest[32];
     guint blocking = 0, warnings = 0, infos = 0;
 
-    if (count == NULL || (fin = vk_count_results (count, VK_RESULT_FINTAELLING, error)) == NULL
-        || (fore = vk_count_results (count, VK_RESULT_FORELOEBIG, error)) == NULL)
+    if (count == NULL)
       return FALSE;
-    seats = vk_count_mandates (count, VK_RESULT_FINTAELLING, lots, &tie, error);
-    if (seats == NULL)
-      {
-        if (tie != NULL)
-          printf ("      A lot draw is needed: %s\n      Run again with --lots LOTS.json.\n", (*error)->message);
-        return FALSE;
-      }
-    vk_result_data_digest (fin->total, seats, digest);
-    published = vk_count_publish_result (count, VK_RESULT_FINTAELLING, digest, error);
-    if (published == NULL)
-      return FALSE;
-
-    /* The printouts. */
-    opts.compare = fore->total;
-    if (!vk_result_sheet_write (&opts, fin->total, seats, sheet, error))
-      return FALSE;
-    opts.compare = NULL;
-    if (!vk_result_sheet_write (&opts, fore->total, NULL, sheet_fore, error))
-      return FALSE;
-    for (guint a = 0; a < fin->areas->len; a++)
-      {
-        const VkAreaResult *r = g_ptr_array_index (fin->areas, a);
-        g_autofree char *p = g_strdup_printf ("%s/resultat-fintaelling-omr%02u.pdf", pdf_dir, r->area_number);
-        opts.compare = a < fore->areas->len ? g_ptr_array_index (fore->areas, a) : NULL;
-        if (!vk_result_sheet_write (&opts, r, NULL, p, error))
-          return FALSE;
-        progress (d, "result sheets", a + 1, fin->areas->len);
-      }
     vk_rules_config_init (&config, d->election);
     config.expect_fintaelling = TRUE;
+    printed = vk_count_print_results (count, server_dev->key, lots, &config, TRUE, pdf_dir, error);
+    if (printed == NULL)
+      return FALSE;
+    if (printed->seats == NULL)
+      {
+        g_set_error (error, VK_ERROR, VK_ERROR_TIE, "a lot draw is needed (%s): run again with --lots LOTS.json",
+                     printed->tie != NULL ? printed->tie->description : "tie");
+        return FALSE;
+      }
+    seats = printed->seats;
+    sheet = printed->municipality_sheet;
+    {
+      g_autofree char *json = vk_seat_allocation_to_json (seats);
+      if (!g_file_set_contents (mandates_path, json, -1, error))
+        return FALSE;
+    }
     findings = vk_count_discrepancies (count, &config, error);
-    if (findings == NULL || !vk_discrepancy_report_write (&info, findings, "taelleserver", report, error))
+    if (findings == NULL)
       return FALSE;
     for (guint i = 0; i < findings->len; i++)
       {
@@ -881,11 +861,6 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         else
           infos++;
       }
-    {
-      g_autofree char *json = vk_seat_allocation_to_json (seats);
-      if (!g_file_set_contents (mandates_path, json, -1, error))
-        return FALSE;
-    }
     if (vk_count_export_journals (count, journals, error) < 0)
       return FALSE;
 
@@ -940,8 +915,9 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     printf ("  %s\tvalg.dk shape\n", mandates_path);
     printf ("  %s/keys/\t\t\tencrypted keys (passphrase: %s)\n", d->out,
             g_getenv ("VALGKIT_PASSPHRASE") != NULL ? "$VALGKIT_PASSPHRASE" : DEMO_PASSPHRASE);
-    printf ("Open the PDFs:\n  %s\n  %s\n  %s\n  %s/resultat-fintaelling-omr*.pdf\n", sheet, sheet_fore, report,
-            pdf_dir);
+    printf ("Open the PDFs:\n  %s\n  %s/resultat-foreloebig-kommune.pdf\n  %s/uoverensstemmelser.pdf\n"
+            "  %s/resultat-fintaelling-omr*.pdf (one per area)\n",
+            sheet, pdf_dir, pdf_dir, pdf_dir);
     if (!vk_audit_all_ok (checks))
       {
         g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE, "the audit failed");

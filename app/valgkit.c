@@ -28,6 +28,7 @@ static const Command commands[] = {
   { "journal", vk_cmd_journal, "verify or show journals" },
   { "mandates", vk_cmd_mandates, "compute the seat allocation from valg.dk result files" },
   { "demo", vk_cmd_demo, "run a whole election end to end (PRØVEVALG)" },
+  { "print", vk_cmd_print, "print result sheets and the discrepancy report from the count database" },
   { "audit", vk_cmd_audit, "re-verify every signature and recompute every number" },
   { "serve", vk_cmd_serve, "run the count server (HTTP API, docs/api.md)" },
   { "push", vk_cmd_push, "push a station's journals to the count server" },

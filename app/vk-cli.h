@@ -35,6 +35,7 @@ int vk_cmd_election (int argc, char **argv);
 int vk_cmd_enroll (int argc, char **argv);
 int vk_cmd_demo (int argc, char **argv);
 int vk_cmd_audit (int argc, char **argv);
+int vk_cmd_print (int argc, char **argv);
 int vk_cmd_serve (int argc, char **argv);
 int vk_cmd_push (int argc, char **argv);
 int vk_cmd_import (int argc, char **argv);

@@ -165,6 +165,29 @@ def main():
         # A sheet of another election.
         r = audit(pkg, journals, qr=["VK1:1/1:0000"])
         check("garbage QR → A12", r.returncode == 1 and "A12" in failed_checks(r.stdout), r.stdout)
+        # valgkit print on a copy of the count database: the same sheets again,
+        # which the audit accepts (the new result.published is in the server's
+        # journal, exported afresh by the audit's input below).
+        db = os.path.join(tmp, "count-copy.db")
+        shutil.copy(os.path.join(d, "count.db"), db)
+        printed = os.path.join(tmp, "printed")
+        r = run("print", "results", "--db", db, "--election", pkg, "--key", os.path.join(d, "keys", "taelleserver.key"),
+                "--out", printed, "--test", env=env)
+        files = r.stdout.split()
+        check("valgkit print results writes the sheets", r.returncode == 0 and any(
+            f.endswith("resultat-fintaelling-kommune.pdf") for f in files) and any(
+            f.endswith("mandatfordeling.json") for f in files) and all(os.path.exists(f) for f in files),
+            r.stdout + r.stderr)
+        text = subprocess.run(["pdftotext", os.path.join(printed, "resultat-fintaelling-kommune.pdf"), "-"],
+                              capture_output=True, text=True).stdout
+        check("the printed sheet names the municipality and says PRØVEVALG",
+              "Prøvekommune" in text and "PRØVEVALG" in text, text[:500])
+        r = run("print", "discrepancies", "--db", db, "--election", pkg, "--out", printed)
+        check("valgkit print discrepancies", r.returncode == 0 and os.path.exists(
+            os.path.join(printed, "uoverensstemmelser.pdf")), r.stderr)
+        r = run("print", "results", "--db", db, "--election", pkg, "--out", printed)
+        check("valgkit print results without --key is a usage error", r.returncode == 2, r.stderr)
+
         # A package that is not the one signed.
         r = run("audit", "--election", os.path.join(d, "count.db"), "--journals", journals)
         check("not a package → A1", r.returncode == 1 and "A1" in failed_checks(r.stdout), r.stdout + r.stderr)

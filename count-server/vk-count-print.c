@@ -1,0 +1,176 @@
+/* vk-count-print.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vk-count-print.h"
+#include "vk-discrepancy-report.h"
+#include "vk-error.h"
+#include "vk-result-sheet.h"
+
+void
+vk_print_outcome_free (VkPrintOutcome *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  g_free (self->municipality_sheet);
+  g_clear_pointer (&self->seats, vk_seat_allocation_free);
+  g_clear_pointer (&self->tie, vk_tie_free);
+  g_free (self);
+}
+
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+void
+vk_count_source_digest (VkCount *self, guint8 ret_digest[32])
+{
+  g_autoptr (GPtrArray) heads = vk_count_dup_heads (self);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) all = g_string_new (NULL);
+
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const VkCountHead *h = g_ptr_array_index (heads, i);
+      g_autofree char *hex = NULL;
+
+      if (h->seq == 0 || strcmp (h->device_id, vk_count_get_device_id (self)) == 0)
+        continue;
+      hex = vk_hex_encode (h->head, VK_HASH_BYTES);
+      g_ptr_array_add (lines, g_strdup_printf ("%s %" G_GUINT64_FORMAT " %s\n", h->device_id, h->seq, hex));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append (all, g_ptr_array_index (lines, i));
+  vk_sha256 ((const guint8 *) all->str, all->len, ret_digest);
+}
+
+static gboolean
+ensure_dir (const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create %s: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+vk_count_print_discrepancies (VkCount *self, const VkRulesConfig *rules, gboolean test, const char *dir,
+                              GError **error)
+{
+  g_autoptr (GPtrArray) findings = NULL;
+  g_autofree char *path = g_build_filename (dir, "uoverensstemmelser.pdf", NULL);
+  VkPrintoutInfo info = { vk_count_get_election (self), vk_package_get_election_id (vk_count_get_package (self)),
+                          test, 0 };
+
+  if (!ensure_dir (dir, error))
+    return NULL;
+  findings = vk_count_discrepancies (self, rules, error);
+  if (findings == NULL || !vk_discrepancy_report_write (&info, findings, vk_count_get_device_id (self), path, error))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
+VkPrintOutcome *
+vk_count_print_results (VkCount *self, const VkKeypair *server_key, const VkLots *lots, const VkRulesConfig *rules,
+                        gboolean test, const char *dir, GError **error)
+{
+  g_autoptr (VkPrintOutcome) outcome = g_new0 (VkPrintOutcome, 1);
+  g_autoptr (VkResults) fin = NULL;
+  g_autoptr (VkResults) fore = NULL;
+  g_autoptr (GError) local = NULL;
+  const VkElection *election = vk_count_get_election (self);
+  VkPrintoutInfo info = { election, vk_package_get_election_id (vk_count_get_package (self)), test, 0 };
+  VkResultSheetOptions opts = { info, server_key, NULL, NULL };
+  char *report;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (server_key != NULL, NULL);
+
+  outcome->files = g_ptr_array_new_with_free_func (g_free);
+  if (!ensure_dir (dir, error))
+    return NULL;
+  vk_count_source_digest (self, outcome->source_digest);
+  opts.source_digest = outcome->source_digest;
+
+  /* Areas without a signed-off count are simply absent from a kind. */
+  fore = vk_count_results (self, VK_RESULT_FORELOEBIG, &local);
+  g_clear_error (&local);
+  fin = vk_count_results (self, VK_RESULT_FINTAELLING, &local);
+  g_clear_error (&local);
+  if ((fore == NULL || fore->areas->len == 0) && (fin == NULL || fin->areas->len == 0))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "no area has a signed-off count yet");
+      return NULL;
+    }
+
+  if (fin != NULL && fin->areas->len > 0)
+    {
+      g_autofree char *sheet = g_build_filename (dir, "resultat-fintaelling-kommune.pdf", NULL);
+      guint8 digest[32];
+      g_autoptr (VkEntry) published = NULL;
+
+      outcome->seats = vk_count_mandates (self, VK_RESULT_FINTAELLING, lots, &outcome->tie, &local);
+      if (outcome->seats == NULL && outcome->tie == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      g_clear_error (&local);
+      vk_result_data_digest (fin->total, outcome->seats, digest);
+      published = vk_count_publish_result (self, VK_RESULT_FINTAELLING, digest, error);
+      if (published == NULL)
+        return NULL;
+      opts.compare = fore != NULL ? fore->total : NULL;
+      if (!vk_result_sheet_write (&opts, fin->total, outcome->seats, sheet, error))
+        return NULL;
+      outcome->municipality_sheet = g_strdup (sheet);
+      g_ptr_array_add (outcome->files, g_steal_pointer (&sheet));
+      for (guint a = 0; a < fin->areas->len; a++)
+        {
+          const VkAreaResult *r = g_ptr_array_index (fin->areas, a);
+          g_autofree char *p = g_strdup_printf ("%s/resultat-fintaelling-omr%02u.pdf", dir, r->area_number);
+
+          opts.compare = NULL;
+          for (guint k = 0; fore != NULL && k < fore->areas->len; k++)
+            if (((VkAreaResult *) g_ptr_array_index (fore->areas, k))->area_number == r->area_number)
+              opts.compare = g_ptr_array_index (fore->areas, k);
+          if (!vk_result_sheet_write (&opts, r, NULL, p, error))
+            return NULL;
+          g_ptr_array_add (outcome->files, g_steal_pointer (&p));
+        }
+      if (outcome->seats != NULL)
+        {
+          g_autofree char *json = vk_seat_allocation_to_json (outcome->seats);
+          g_autofree char *p = g_build_filename (dir, "mandatfordeling.json", NULL);
+          if (!g_file_set_contents (p, json, -1, error))
+            return NULL;
+          g_ptr_array_add (outcome->files, g_steal_pointer (&p));
+        }
+    }
+  if (fore != NULL && fore->areas->len > 0)
+    {
+      g_autofree char *sheet = g_build_filename (dir, "resultat-foreloebig-kommune.pdf", NULL);
+      opts.compare = NULL;
+      if (!vk_result_sheet_write (&opts, fore->total, NULL, sheet, error))
+        return NULL;
+      if (outcome->municipality_sheet == NULL)
+        outcome->municipality_sheet = g_strdup (sheet);
+      g_ptr_array_add (outcome->files, g_steal_pointer (&sheet));
+    }
+  report = vk_count_print_discrepancies (self, rules, test, dir, error);
+  if (report == NULL)
+    return NULL;
+  g_ptr_array_add (outcome->files, report);
+  return g_steal_pointer (&outcome);
+}
