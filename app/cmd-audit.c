@@ -35,7 +35,7 @@ vk_cmd_audit (int argc, char **argv)
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, "Every check is numbered and tied to a section of the format documents "
-                                              "(docs/audit.md). Exit status 0 only if every check passes.");
+                                             "(docs/audit.md). Exit status 0 only if every check passes.");
   if (!vk_cli_parse (context, &argc, &argv, "audit"))
     return VK_EXIT_USAGE;
   if (election == NULL || journals == NULL)
@@ -60,7 +60,7 @@ vk_cmd_audit (int argc, char **argv)
 
   options.package_path = election;
   options.journals_dir = journals;
-  options.qr_texts = texts != NULL ? (const char *const *) texts->pdata : NULL;
+  options.qr_texts = texts != NULL ? (const char *const *)texts->pdata : NULL;
   options.n_qr_texts = texts != NULL ? texts->len : 0;
   options.lots = lots;
   checks = vk_audit_run (&options);

@@ -71,7 +71,8 @@ sim_clock (gpointer user_data)
   return sim_now_ms;
 }
 
-typedef struct {
+typedef struct
+{
   char *device_id;
   char *role;
   guint area;
@@ -89,7 +90,8 @@ demo_device_free (DemoDevice *d)
   g_free (d);
 }
 
-typedef struct {
+typedef struct
+{
   const char *out;
   const char *passphrase;
   VkElection *election;
@@ -97,8 +99,8 @@ typedef struct {
   VkResults *fintaelling;
   VkPackage *package;
   VkKeypair *election_key;
-  GPtrArray *devices;    /* DemoDevice* */
-  GHashTable *by_id;     /* device id → DemoDevice* (borrowed) */
+  GPtrArray *devices;      /* DemoDevice* */
+  GHashTable *by_id;       /* device id → DemoDevice* (borrowed) */
   guint64 election_day_ms; /* 00:00 local on election day */
   char *server_url;
   GPid server_pid;
@@ -172,9 +174,9 @@ remove_tree (const char *path)
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
         remove_tree (child);
       else
-        (void) g_unlink (child);
+        (void)g_unlink (child);
     }
-  (void) g_rmdir (path);
+  (void)g_rmdir (path);
 }
 
 /* A rerun starts from scratch: remove what an earlier run wrote, and
@@ -183,13 +185,13 @@ static gboolean
 prepare_out (const char *out, GError **error)
 {
   static const char *const subdirs[] = { "keys", "devices", "journals", "pdf" };
-  static const char *const files[] = { "election.vkp", "count.db", "count.db-wal", "count.db-shm",
-                                       "mandatfordeling.json", "server.log" };
+  static const char *const files[]
+      = { "election.vkp", "count.db", "count.db-wal", "count.db-shm", "mandatfordeling.json", "server.log" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *p = g_build_filename (out, files[i], NULL);
-      (void) g_unlink (p);
+      (void)g_unlink (p);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++)
     {
@@ -228,8 +230,8 @@ add_device (Demo *d, const char *device_id, const char *role, guint area, gboole
    * after, and (a replay of a past or future election) from yesterday
    * until a week from now, when the count server really runs. */
   if (!vk_package_enroll (d->package, d->election_key, device_id, role, area, vk_keypair_get_public_key (dev->key),
-                          MIN (d->election_day_ms - 92 * DAY_MS, (guint64) (g_get_real_time () / 1000) - DAY_MS),
-                          MAX (d->election_day_ms + 31 * DAY_MS, (guint64) (g_get_real_time () / 1000) + 7 * DAY_MS),
+                          MIN (d->election_day_ms - 92 * DAY_MS, (guint64)(g_get_real_time () / 1000) - DAY_MS),
+                          MAX (d->election_day_ms + 31 * DAY_MS, (guint64)(g_get_real_time () / 1000) + 7 * DAY_MS),
                           error))
     return NULL;
   return dev;
@@ -263,8 +265,8 @@ start_server (Demo *d, GError **error)
   char c;
 
   /* The server's stdout stays open (its reader is this process) until it stops. */
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
-                                 NULL, NULL, &d->server_pid, NULL, &out_fd, NULL, error))
+  if (!g_spawn_async_with_pipes (NULL, (char **)argv, env, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                 NULL, &d->server_pid, NULL, &out_fd, NULL, error))
     return FALSE;
   d->server_out = out_fd;
   /* "listening on http://127.0.0.1:PORT" */
@@ -348,13 +350,17 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
   const VkArea *area = g_ptr_array_index (d->election->areas, index);
   const VkAreaResult *fore = g_ptr_array_index (d->foreloebig->areas, index);
   guint n_tables = tables_for (area);
-  g_autoptr (GPtrArray) stations = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_station_close);
+  g_autoptr (GPtrArray) stations = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_station_close);
   g_autoptr (GPtrArray) brev = NULL;
   g_autofree char *vs1_id = valgstyrer_id (area->number, 1);
   g_autofree char *vs2_id = valgstyrer_id (area->number, 2);
   DemoDevice *vs1 = g_hash_table_lookup (d->by_id, vs1_id);
   DemoDevice *vs2 = g_hash_table_lookup (d->by_id, vs2_id);
-  const char *const styrere[] = { "Valgstyrer " "Hansen", "Valgstyrer " "Østergaard", NULL };
+  const char *const styrere[] = { "Valgstyrer "
+                                  "Hansen",
+                                  "Valgstyrer "
+                                  "Østergaard",
+                                  NULL };
   VkStation *first;
   VkStationCounts counts;
   guint accepted = 0, checkins_wanted, checked = 0;
@@ -423,7 +429,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
   d->n_brev_accepted += accepted;
 
   /* 08:00–20:00: voters, in the order they come, at whichever table is free. */
-  checkins_wanted = fore->cast > accepted ? (guint) (fore->cast - accepted) : 0;
+  checkins_wanted = fore->cast > accepted ? (guint)(fore->cast - accepted) : 0;
   /* In every seventh area a voter leaves with the ballot: one check-in
    * more than ballots, explained in the valgbog. */
   if (index % 7 == 2)
@@ -434,7 +440,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       VkStation *s = g_ptr_array_index (stations, checked % n_tables);
       g_autoptr (GError) local = NULL;
 
-      sim_now_ms = day_start + HOUR_MS + (guint64) checked * 13 * HOUR_MS / (checkins_wanted + 1);
+      sim_now_ms = day_start + HOUR_MS + (guint64)checked * 13 * HOUR_MS / (checkins_wanted + 1);
       if (vk_station_check_in (s, lnr, vk_fake_rng_range (&d->rng, 6) == 0 ? VK_CHECKIN_SEARCH : VK_CHECKIN_SCAN,
                                vk_fake_rng_range (&d->rng, 150) == 0, &local)
           == 0)
@@ -491,17 +497,19 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       }
     marked -= 0;
     sim_now_ms = d->election_day_ms + 20 * HOUR_MS + 30 * MINUTE_MS;
-    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 1, "Tilforordnet Jensen", fore, &ballots, error) == 0)
+    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 1, "Tilforordnet Jensen", fore, &ballots, error)
+        == 0)
       return FALSE;
     sim_now_ms += 40 * MINUTE_MS;
-    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", fore, &ballots, error) == 0)
+    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", fore, &ballots, error)
+        == 0)
       return FALSE;
     sim_now_ms += 15 * MINUTE_MS;
     if (vk_tally_sign_off (first, VK_RESULT_FORELOEBIG, area->number, signers, 2,
                            marked != fore->cast ? "En vælger forlod lokalet med stemmesedlen uden at stemme "
                                                   "(noteret af valgstyreren kl. 16.40)."
                                                 : NULL,
-                           (gint64) marked, area->eligible, error)
+                           (gint64)marked, area->eligible, error)
         == 0)
       return FALSE;
   }
@@ -565,7 +573,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     }
   {
     g_autoptr (GDateTime) day = g_date_time_new (tz, y, m, dd, 0, 0, 0);
-    d->election_day_ms = (guint64) g_date_time_to_unix (day) * 1000;
+    d->election_day_ms = (guint64)g_date_time_to_unix (day) * 1000;
   }
   if (lots_path != NULL && (lots = vk_lots_load (lots_path, error)) == NULL)
     return FALSE;
@@ -630,7 +638,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           return FALSE;
       }
     for (guint i = 0; i < d->devices->len; i++)
-      if (strcmp (((DemoDevice *) g_ptr_array_index (d->devices, i))->role, "valgstyrer") != 0)
+      if (strcmp (((DemoDevice *)g_ptr_array_index (d->devices, i))->role, "valgstyrer") != 0)
         total++;
     printf ("[3/8] Enrolled %u devices and %u valgstyrere (keys encrypted in %s/keys)\n", total,
             d->devices->len - total, d->out);
@@ -644,7 +652,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   /* 5. Brevstemmer in the three weeks before: 6 % of the votes cast. */
   vk_journal_set_default_clock (sim_clock, NULL);
   {
-    g_autoptr (GPtrArray) teams = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_station_close);
+    g_autoptr (GPtrArray) teams = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_station_close);
     g_autoptr (GPtrArray) team_devs = g_ptr_array_new ();
     guint64 window_start = d->election_day_ms - 21 * DAY_MS + 9 * HOUR_MS;
     guint64 window_len = 14 * DAY_MS;
@@ -667,9 +675,9 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         const VkArea *area = g_ptr_array_index (d->election->areas, a);
         const VkAreaResult *fore = g_ptr_array_index (d->foreloebig->areas, a);
         guint *order = shuffled (&d->rng, area->eligible);
-        guint n_brev = (guint) (fore->cast * 6 / 100);
+        guint n_brev = (guint)(fore->cast * 6 / 100);
         guint team = (a / 8) * 2;
-        guint64 area_start = window_start + (guint64) a * window_len / n_areas;
+        guint64 area_start = window_start + (guint64)a * window_len / n_areas;
 
         g_ptr_array_add (area_voters, order);
         g_array_append_val (area_brev, n_brev);
@@ -679,15 +687,19 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
             VkStation *s = g_ptr_array_index (teams, team + (home ? 1 : 0));
             const char *const receivers_bs[] = { "Borgerservicemedarbejder Lund", NULL };
             const char *const receivers_home[] = { "Stemmemodtager Skov", "Stemmemodtager Dahl", NULL };
-            VkBrevstemmeInput in = { area->number, order[b], NULL, home ? (b % 2 ? "plejehjem" : "hjem") : "borgerservice",
-                                     home ? receivers_home : receivers_bs, 0 };
+            VkBrevstemmeInput in = { area->number,
+                                     order[b],
+                                     NULL,
+                                     home ? (b % 2 ? "plejehjem" : "hjem") : "borgerservice",
+                                     home ? receivers_home : receivers_bs,
+                                     0 };
             g_autofree char *envelope = NULL;
             guint copies = (b == 1) ? 2 : 1; /* one voter per area votes twice: the later one counts */
 
             for (guint c = 0; c < copies; c++)
               {
-                sim_now_ms = MAX (sim_now_ms, area_start + (guint64) b * window_len / (n_brev + 1) / n_areas
-                                                  + c * 2 * DAY_MS);
+                sim_now_ms
+                    = MAX (sim_now_ms, area_start + (guint64)b * window_len / (n_brev + 1) / n_areas + c * 2 * DAY_MS);
                 in.cast_ms = sim_now_ms;
                 g_free (envelope);
                 envelope = vk_station_receive_brevstemme (s, &in, NULL, error);
@@ -700,8 +712,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         if (a % 9 == 4 && n_brev < area->eligible)
           {
             const char *const receivers_bs[] = { "Borgerservicemedarbejder Lund", NULL };
-            VkBrevstemmeInput late = { area->number, order[n_brev], NULL, "borgerservice", receivers_bs,
-                                       d->election_day_ms - 3 * DAY_MS + 10 * HOUR_MS };
+            VkBrevstemmeInput late = { area->number,    order[n_brev], NULL,
+                                       "borgerservice", receivers_bs,  d->election_day_ms - 3 * DAY_MS + 10 * HOUR_MS };
             guint64 keep = sim_now_ms;
             g_autofree char *envelope = NULL;
             sim_now_ms = MAX (sim_now_ms, late.cast_ms);
@@ -718,8 +730,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     for (guint i = 0; i < team_devs->len; i++)
       if (!push (d, g_ptr_array_index (team_devs, i), error))
         return FALSE;
-    printf ("[5/8] %u brevstemmer taken at Borgerservice and on home visits, pushed to the count server\n",
-            d->n_brev);
+    printf ("[5/8] %u brevstemmer taken at Borgerservice and on home visits, pushed to the count server\n", d->n_brev);
   }
 
   /* 6. Election day, area by area. */
@@ -746,7 +757,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
 
   /* 7. The fintælling, the next day. */
   {
-    g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_station_close);
+    g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_station_close);
     VkSigner signers[] = { { "Valgsekretær Holm", NULL }, { "Valgbestyrelsesformand Møller", NULL } };
 
     sim_now_ms = d->election_day_ms + DAY_MS + 9 * HOUR_MS;
@@ -882,8 +893,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         const VkListOutcome *o = g_ptr_array_index (seats->lists, i);
         if (o->seats == 0)
           continue;
-        printf ("  %-2s %-44s %8" G_GUINT64_FORMAT " stemmer  %2u mandater\n", o->list->letter, o->list->name,
-                o->votes, o->seats);
+        printf ("  %-2s %-44s %8" G_GUINT64_FORMAT " stemmer  %2u mandater\n", o->list->letter, o->list->name, o->votes,
+                o->seats);
       }
     printf ("Valgt (i mandatrækkefølge):\n");
     for (guint i = 0; i < seats->seats->len; i++)
@@ -897,7 +908,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     if (qr == NULL)
       return FALSE;
     {
-      VkAuditOptions aopts = { pkg_path, journals, (const char *const *) qr->pdata, qr->len, lots };
+      VkAuditOptions aopts = { pkg_path, journals, (const char *const *)qr->pdata, qr->len, lots };
       checks = vk_audit_run (&aopts);
     }
     printf ("\nAudit (valgkit audit --election %s --journals %s --sheet %s):\n", pkg_path, journals, sheet);
@@ -959,7 +970,7 @@ vk_cmd_demo (int argc, char **argv)
     }
   d.out = out;
   d.passphrase = g_getenv ("VALGKIT_PASSPHRASE") != NULL ? g_getenv ("VALGKIT_PASSPHRASE") : DEMO_PASSPHRASE;
-  d.devices = g_ptr_array_new_with_free_func ((GDestroyNotify) demo_device_free);
+  d.devices = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_device_free);
   d.by_id = g_hash_table_new (g_str_hash, g_str_equal);
   d.tty = isatty (STDOUT_FILENO);
   d.server_out = -1;

@@ -88,7 +88,7 @@ vk_cmd_print (int argc, char **argv)
     if (printed == NULL)
       return vk_cli_fail ("print", error);
     for (guint i = 0; i < printed->files->len; i++)
-      printf ("%s\n", (const char *) g_ptr_array_index (printed->files, i));
+      printf ("%s\n", (const char *)g_ptr_array_index (printed->files, i));
     if (printed->tie != NULL)
       {
         fprintf (stderr, "valgkit print: a lot draw is needed: %s (give --lots)\n", printed->tie->description);

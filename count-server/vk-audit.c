@@ -28,8 +28,7 @@ vk_audit_check_free (VkAuditCheck *self)
 
 G_GNUC_PRINTF (6, 7)
 static void
-add_check (GPtrArray *out, const char *code, const char *title, const char *section, gboolean ok, const char *fmt,
-           ...)
+add_check (GPtrArray *out, const char *code, const char *title, const char *section, gboolean ok, const char *fmt, ...)
 {
   VkAuditCheck *c = g_new0 (VkAuditCheck, 1);
   va_list ap;
@@ -48,13 +47,14 @@ gboolean
 vk_audit_all_ok (GPtrArray *checks)
 {
   for (guint i = 0; i < checks->len; i++)
-    if (!((VkAuditCheck *) g_ptr_array_index (checks, i))->ok)
+    if (!((VkAuditCheck *)g_ptr_array_index (checks, i))->ok)
       return FALSE;
   return TRUE;
 }
 
 /* One journal file as read from the folder. */
-typedef struct {
+typedef struct
+{
   char *path;
   GPtrArray *entries; /* VkEntry*; NULL when the file does not parse */
   char *error;
@@ -72,7 +72,7 @@ journal_file_free (JournalFile *f)
 static int
 compare_paths (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static GPtrArray *
@@ -89,7 +89,7 @@ read_journals (const char *dir, GError **error)
     if (g_str_has_suffix (name, ".vkj"))
       g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_paths);
-  files = g_ptr_array_new_with_free_func ((GDestroyNotify) journal_file_free);
+  files = g_ptr_array_new_with_free_func ((GDestroyNotify)journal_file_free);
   for (guint i = 0; i < names->len; i++)
     {
       g_autoptr (GError) local_error = NULL;
@@ -146,8 +146,8 @@ compare_summary (const VkResultSummary *s, const VkAreaResult *r, const VkSeatAl
   if (s->blank_in_person != r->blank_in_person || s->blank_postal != r->blank_postal)
     return g_strdup ("blank ballots differ");
   if (s->other_invalid != r->other_invalid)
-    return g_strdup_printf ("other invalid: sheet %" G_GUINT64_FORMAT ", journals %" G_GUINT64_FORMAT,
-                            s->other_invalid, r->other_invalid);
+    return g_strdup_printf ("other invalid: sheet %" G_GUINT64_FORMAT ", journals %" G_GUINT64_FORMAT, s->other_invalid,
+                            r->other_invalid);
   for (guint i = 0; i < r->lists->len; i++)
     {
       const VkListResult *l = g_ptr_array_index (r->lists, i);
@@ -168,7 +168,7 @@ compare_summary (const VkResultSummary *s, const VkAreaResult *r, const VkSeatAl
 GPtrArray *
 vk_audit_run (const VkAuditOptions *options)
 {
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_audit_check_free);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_audit_check_free);
   g_autoptr (GError) error = NULL;
   g_autoptr (VkPackage) package = NULL;
   g_autoptr (VkElection) election = NULL;
@@ -204,8 +204,8 @@ vk_audit_run (const VkAuditOptions *options)
   }
   devices = vk_package_list_devices (package);
   for (guint i = 0; i < devices->len; i++)
-    if (strcmp (((VkDevice *) g_ptr_array_index (devices, i))->role, "server") == 0)
-      server_device = ((VkDevice *) g_ptr_array_index (devices, i))->device_id;
+    if (strcmp (((VkDevice *)g_ptr_array_index (devices, i))->role, "server") == 0)
+      server_device = ((VkDevice *)g_ptr_array_index (devices, i))->device_id;
   add_check (out, "A2", "every enrolment statement is signed by the election key", "package-format.md", TRUE,
              "%u devices enrolled%s%s", devices->len, server_device != NULL ? ", count server " : "",
              server_device != NULL ? server_device : "");
@@ -262,7 +262,7 @@ vk_audit_run (const VkAuditOptions *options)
           }
         n_entries += report.entries;
         {
-          const char *device = ((VkEntry *) g_ptr_array_index (f->entries, 0))->device_id;
+          const char *device = ((VkEntry *)g_ptr_array_index (f->entries, 0))->device_id;
           GPtrArray *held = g_hash_table_lookup (by_device, device);
           /* Two files of one device: keep the longer; a fork is A5's. */
           if (held != NULL)
@@ -273,8 +273,8 @@ vk_audit_run (const VkAuditOptions *options)
       }
     if (verify_fail == 0)
       add_check (out, "A4", "every entry's signature, chain, sequence, time and enrolment",
-                 "journal-format.md J5.1–J5.8", TRUE, "%" G_GUINT64_FORMAT " entries in %u journals verified", n_entries,
-                 g_hash_table_size (by_device));
+                 "journal-format.md J5.1–J5.8", TRUE, "%" G_GUINT64_FORMAT " entries in %u journals verified",
+                 n_entries, g_hash_table_size (by_device));
     else
       add_check (out, "A4", "every entry's signature, chain, sequence, time and enrolment",
                  "journal-format.md J5.1–J5.8", FALSE, "%s", problems->str);
@@ -379,14 +379,15 @@ vk_audit_run (const VkAuditOptions *options)
                 || !vk_cbor_map_get_uint_field (e->body, "area", &area, NULL))
               continue;
             vk_counts_digest (counts, digest);
-            payload = vk_counts_signoff_payload (vk_package_get_election_id (package), kind, (guint) area, digest);
+            payload = vk_counts_signoff_payload (vk_package_get_election_id (package), kind, (guint)area, digest);
             for (gsize j = 0; j < vk_cbor_array_get_length (sigs); j++)
               {
                 g_autoptr (GError) serr = NULL;
                 gsize len = 0;
                 const guint8 *data = vk_cbor_get_bytes (vk_cbor_array_get (sigs, j), &len);
                 g_autoptr (VkCoseSign1) cose = data != NULL ? vk_cose_sign1_decode (data, len, &serr) : NULL;
-                const VkDevice *signer = cose != NULL ? vk_package_lookup_device_by_key_id (package, cose->key_id) : NULL;
+                const VkDevice *signer
+                    = cose != NULL ? vk_package_lookup_device_by_key_id (package, cose->key_id) : NULL;
 
                 n_sigs++;
                 if (cose == NULL || signer == NULL || strcmp (signer->role, "valgstyrer") != 0
@@ -451,8 +452,8 @@ vk_audit_run (const VkAuditOptions *options)
 
   /* A9: every area's result recomputed from the signed-off counts. */
   {
-    g_autoptr (GPtrArray) areas = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_area_result_free);
-    g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_check_failure_free);
+    g_autoptr (GPtrArray) areas = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
+    g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_check_failure_free);
     guint missing = 0;
 
     for (guint i = 0; i < election->areas->len; i++)
@@ -473,7 +474,7 @@ vk_audit_run (const VkAuditOptions *options)
       fin_total = vk_results_sum (areas, election->municipality);
     if (failures->len > 0)
       add_check (out, "A9", "each area's fintælling recomputed from the signed-off counts adds up",
-                 "counting.md T01–T05", FALSE, "%s", ((VkCheckFailure *) g_ptr_array_index (failures, 0))->message);
+                 "counting.md T01–T05", FALSE, "%s", ((VkCheckFailure *)g_ptr_array_index (failures, 0))->message);
     else if (missing > 0 || areas->len == 0)
       add_check (out, "A9", "each area's fintælling recomputed from the signed-off counts adds up",
                  "counting.md T01–T05", FALSE, "%u of %u areas have no signed-off fintælling", missing,
@@ -490,8 +491,7 @@ vk_audit_run (const VkAuditOptions *options)
       g_autoptr (VkTie) tie = NULL;
       seats = vk_seats_allocate (election, election->seats, fin_total, options->lots, &tie, &error);
       if (seats == NULL)
-        add_check (out, "A10", "seat allocation recomputed (KRVL §§ 81–85)", "results.md", FALSE, "%s",
-                   error->message);
+        add_check (out, "A10", "seat allocation recomputed (KRVL §§ 81–85)", "results.md", FALSE, "%s", error->message);
       else
         add_check (out, "A10", "seat allocation recomputed (KRVL §§ 81–85)", "results.md", TRUE, "%u seats allocated",
                    seats->seats->len);
@@ -564,8 +564,8 @@ vk_audit_run (const VkAuditOptions *options)
             add_check (out, "A12", "the result sheet's QR code: signature and numbers", "result-sheet-format.md", TRUE,
                        "signed by %s; every number equals the recomputed result", server_device);
           else
-            add_check (out, "A12", "the result sheet's QR code: signature and numbers", "result-sheet-format.md",
-                       FALSE, "%s", why);
+            add_check (out, "A12", "the result sheet's QR code: signature and numbers", "result-sheet-format.md", FALSE,
+                       "%s", why);
         }
     }
   return g_steal_pointer (&out);
@@ -589,7 +589,7 @@ vk_audit_read_sheet_qr (const char *pdf_path, GError **error)
   prefix = g_build_filename (dir, "page", NULL);
   {
     const char *argv[] = { "pdftoppm", "-r", "150", "-png", pdf_path, prefix, NULL };
-    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, error))
+    if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, error))
       return NULL;
     if (!g_spawn_check_wait_status (status, NULL))
       {
@@ -604,21 +604,21 @@ vk_audit_read_sheet_qr (const char *pdf_path, GError **error)
     g_ptr_array_add (pngs, g_build_filename (dir, name, NULL));
   for (guint i = 0; i < pngs->len; i++)
     {
-      const char *argv[] = { "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", g_ptr_array_index (pngs, i),
-                             NULL };
+      const char *argv[]
+          = { "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", g_ptr_array_index (pngs, i), NULL };
       g_autofree char *zout = NULL;
       g_auto (GStrv) lines = NULL;
 
-      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                         &zout, NULL, &status, error))
+      if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &zout,
+                         NULL, &status, error))
         return NULL;
       lines = g_strsplit (zout != NULL ? zout : "", "\n", -1);
       for (guint j = 0; lines[j] != NULL; j++)
         if (*g_strstrip (lines[j]) != '\0')
           g_ptr_array_add (texts, g_strdup (lines[j]));
-      (void) g_unlink (g_ptr_array_index (pngs, i));
+      (void)g_unlink (g_ptr_array_index (pngs, i));
     }
-  (void) g_rmdir (dir);
+  (void)g_rmdir (dir);
   if (texts->len == 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no QR code found", pdf_path);

@@ -21,22 +21,24 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   char *code;    /* "A4" */
   char *title;   /* "every entry's signature and chain" */
   char *section; /* "journal-format.md J5" */
   gboolean ok;
-  char *detail;  /* what was checked, or the first problem */
+  char *detail; /* what was checked, or the first problem */
 } VkAuditCheck;
 
 void vk_audit_check_free (VkAuditCheck *self);
 
-typedef struct {
-  const char *package_path;  /* E.vkp */
-  const char *journals_dir;  /* every *.vkj: the stations' and the count server's journals */
+typedef struct
+{
+  const char *package_path;    /* E.vkp */
+  const char *journals_dir;    /* every *.vkj: the stations' and the count server's journals */
   const char *const *qr_texts; /* the result sheet's QR texts (any order), or NULL */
   gsize n_qr_texts;
-  const VkLots *lots;        /* lot draws for the seat allocation, or NULL */
+  const VkLots *lots; /* lot draws for the seat allocation, or NULL */
 } VkAuditOptions;
 
 /* Runs every check and returns them (VkAuditCheck*), in order.  Never

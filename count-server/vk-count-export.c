@@ -39,7 +39,7 @@ vk_count_export_journals (VkCount *self, const char *dir, GError **error)
       bytes = vk_count_dup_journal_bytes (self, h->device_id, 0, error);
       if (bytes == NULL)
         return -1;
-      if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+      if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes),
                                      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
         return -1;
       written++;

@@ -27,7 +27,7 @@ vk_print_outcome_free (VkPrintOutcome *self)
 static int
 compare_lines (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 void
@@ -50,7 +50,7 @@ vk_count_source_digest (VkCount *self, guint8 ret_digest[32])
   g_ptr_array_sort (lines, compare_lines);
   for (guint i = 0; i < lines->len; i++)
     g_string_append (all, g_ptr_array_index (lines, i));
-  vk_sha256 ((const guint8 *) all->str, all->len, ret_digest);
+  vk_sha256 ((const guint8 *)all->str, all->len, ret_digest);
 }
 
 static gboolean
@@ -65,13 +65,12 @@ ensure_dir (const char *dir, GError **error)
 }
 
 char *
-vk_count_print_discrepancies (VkCount *self, const VkRulesConfig *rules, gboolean test, const char *dir,
-                              GError **error)
+vk_count_print_discrepancies (VkCount *self, const VkRulesConfig *rules, gboolean test, const char *dir, GError **error)
 {
   g_autoptr (GPtrArray) findings = NULL;
   g_autofree char *path = g_build_filename (dir, "uoverensstemmelser.pdf", NULL);
-  VkPrintoutInfo info = { vk_count_get_election (self), vk_package_get_election_id (vk_count_get_package (self)),
-                          test, 0 };
+  VkPrintoutInfo info
+      = { vk_count_get_election (self), vk_package_get_election_id (vk_count_get_package (self)), test, 0 };
 
   if (!ensure_dir (dir, error))
     return NULL;
@@ -143,7 +142,7 @@ vk_count_print_results (VkCount *self, const VkKeypair *server_key, const VkLots
 
           opts.compare = NULL;
           for (guint k = 0; fore != NULL && k < fore->areas->len; k++)
-            if (((VkAreaResult *) g_ptr_array_index (fore->areas, k))->area_number == r->area_number)
+            if (((VkAreaResult *)g_ptr_array_index (fore->areas, k))->area_number == r->area_number)
               opts.compare = g_ptr_array_index (fore->areas, k);
           if (!vk_result_sheet_write (&opts, r, NULL, p, error))
             return NULL;

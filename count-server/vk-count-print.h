@@ -12,12 +12,13 @@
 G_BEGIN_DECLS
 
 /* What vk_count_print_results() wrote and found. */
-typedef struct {
-  GPtrArray *files;           /* char*, every PDF and JSON written */
-  char *municipality_sheet;   /* the fintælling sheet of the municipality (or the foreløbig one) */
-  VkSeatAllocation *seats;    /* NULL without a fintælling or when a lot draw is needed */
-  VkTie *tie;                 /* the tie that stopped the allocation, or NULL */
-  guint8 source_digest[32];   /* SHA-256 over the journal heads the results come from */
+typedef struct
+{
+  GPtrArray *files;         /* char*, every PDF and JSON written */
+  char *municipality_sheet; /* the fintælling sheet of the municipality (or the foreløbig one) */
+  VkSeatAllocation *seats;  /* NULL without a fintælling or when a lot draw is needed */
+  VkTie *tie;               /* the tie that stopped the allocation, or NULL */
+  guint8 source_digest[32]; /* SHA-256 over the journal heads the results come from */
 } VkPrintOutcome;
 
 void vk_print_outcome_free (VkPrintOutcome *self);

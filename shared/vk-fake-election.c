@@ -103,12 +103,11 @@ results_new (VkResultKind kind, GPtrArray *areas, const char *name)
 }
 
 void
-vk_fake_results_new (const VkElection *election, guint32 seed, VkResults **ret_foreloebig,
-                     VkResults **ret_fintaelling)
+vk_fake_results_new (const VkElection *election, guint32 seed, VkResults **ret_foreloebig, VkResults **ret_fintaelling)
 {
   VkFakeRng rng;
-  GPtrArray *fore = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_area_result_free);
-  GPtrArray *fin = g_ptr_array_new_with_free_func ((GDestroyNotify) vk_area_result_free);
+  GPtrArray *fore = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
+  GPtrArray *fin = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
   guint n_lists = election->lists->len;
   g_autofree guint *weight = g_new0 (guint, n_lists);
   static const guint invalid_codes[] = { 2, 5, 7, 8, 12 };
@@ -122,7 +121,7 @@ vk_fake_results_new (const VkElection *election, guint32 seed, VkResults **ret_f
       const VkArea *area = g_ptr_array_index (election->areas, a);
       VkAreaResult *f = vk_area_result_new (VK_RESULT_FORELOEBIG, area->number, area->name);
       VkAreaResult *g = vk_area_result_new (VK_RESULT_FINTAELLING, area->number, area->name);
-      guint64 cast = (guint64) area->eligible * (680 + vk_fake_rng_range (&rng, 80)) / 1000;
+      guint64 cast = (guint64)area->eligible * (680 + vk_fake_rng_range (&rng, 80)) / 1000;
       guint64 blank = cast / 100, blank_brev = cast / 400, invalid = cast / 200;
       guint64 valid = cast - blank - blank_brev - invalid;
       guint64 total_weight = 0, given = 0;
@@ -149,9 +148,8 @@ vk_fake_results_new (const VkElection *election, guint32 seed, VkResults **ret_f
           vk_area_result_add_invalid (r, VK_INVALID_BLANK_IN_PERSON, blank);
           vk_area_result_add_invalid (r, VK_INVALID_BLANK_POSTAL, blank_brev);
           for (guint k = 0; k < G_N_ELEMENTS (invalid_codes); k++)
-            vk_area_result_add_invalid (r, invalid_codes[k],
-                                        k + 1 == G_N_ELEMENTS (invalid_codes) ? invalid - (invalid / 5) * 4
-                                                                              : invalid / 5);
+            vk_area_result_add_invalid (
+                r, invalid_codes[k], k + 1 == G_N_ELEMENTS (invalid_codes) ? invalid - (invalid / 5) * 4 : invalid / 5);
         }
       for (guint l = 0; l < n_lists; l++)
         {
@@ -166,8 +164,9 @@ vk_fake_results_new (const VkElection *election, guint32 seed, VkResults **ret_f
           for (guint c = 0; c < list->candidates->len; c++)
             {
               const VkCandidate *cand = g_ptr_array_index (list->candidates, c);
-              guint64 share = c + 1 == list->candidates->len ? rest - handed
-                                                             : (rest - handed) * (30 + vk_fake_rng_range (&rng, 30)) / 100;
+              guint64 share = c + 1 == list->candidates->len
+                                  ? rest - handed
+                                  : (rest - handed) * (30 + vk_fake_rng_range (&rng, 30)) / 100;
               vk_area_result_add_candidate (g, list->id, cand->id, share);
               handed += share;
             }
