@@ -110,6 +110,7 @@ typedef struct
   /* what happened, for the summary and the valgbøger */
   guint n_checkins, n_undos, n_conflicts, n_brev, n_brev_accepted, n_brev_rejected;
   VkVoterIndex *index; /* one voter index, shared by every station opened */
+  GArray *marked;      /* per area index: marked voters (check-ins + accepted brevstemmer) */
 } Demo;
 
 static VkStation *
@@ -495,7 +496,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
         vk_station_get_counts (g_ptr_array_index (stations, t), &c);
         marked += c.checked_in;
       }
-    marked -= 0;
+    g_array_index (d->marked, guint64, index) = marked;
     sim_now_ms = d->election_day_ms + 20 * HOUR_MS + 30 * MINUTE_MS;
     if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 1, "Tilforordnet Jensen", fore, &ballots, error)
         == 0)
@@ -558,6 +559,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
               d->election->lists->len, d->election->areas->len, d->election->seats);
     }
   n_areas = d->election->areas->len;
+  g_array_set_size (d->marked, n_areas);
   if (n_areas == 0 || d->foreloebig->areas->len != n_areas || d->fintaelling->areas->len != n_areas
       || d->election->seats == 0)
     {
@@ -796,12 +798,19 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", fin, NULL, error) == 0)
           return FALSE;
         sim_now_ms += MINUTE_MS;
-        /* The election night's explanation of a difference between ballots
-         * and marked voters is carried into the fintælling's sign-off. */
-        if (vk_tally_sign_off (s, VK_RESULT_FINTAELLING, area->number, signers, 2,
-                               a % 7 == 2 ? "Jf. valgbogen: en vælger forlod lokalet med stemmesedlen uden at stemme."
-                                          : NULL,
-                               -1, area->eligible, error)
+        /* The recount often finds another number of ballots than the
+         * marked voters (KV2025: 514 of 1,154 areas changed their votes
+         * cast); the valgbestyrelse writes why before signing. */
+        guint64 marked = g_array_index (d->marked, guint64, a);
+        g_autofree char *why
+            = marked != fin->cast
+                  ? g_strdup_printf ("Fintællingen talte %" G_GUINT64_FORMAT " afgivne stemmer mod %" G_GUINT64_FORMAT
+                                     " afkrydsede vælgere. Forskellen er gennemgået af valgbestyrelsen og skyldes "
+                                     "fejltælling valgaftenen og stemmesedler, vælgere tog med ud af lokalet.",
+                                     fin->cast, marked)
+                  : NULL;
+        if (vk_tally_sign_off (s, VK_RESULT_FINTAELLING, area->number, signers, 2, why, (gint64) marked,
+                               area->eligible, error)
             == 0)
           {
             g_prefix_error (error, "fintælling of area %u: ", area->number);
@@ -974,6 +983,7 @@ vk_cmd_demo (int argc, char **argv)
   d.by_id = g_hash_table_new (g_str_hash, g_str_equal);
   d.tty = isatty (STDOUT_FILENO);
   d.server_out = -1;
+  d.marked = g_array_new (FALSE, TRUE, sizeof (guint64));
   vk_fake_rng_init (&d.rng, DEMO_SEED);
 
   printf ("valgkit demo — PRØVEVALG (test data, not a real election)\n\n");
@@ -982,6 +992,7 @@ vk_cmd_demo (int argc, char **argv)
   stop_server (&d);
 
   g_hash_table_unref (d.by_id);
+  g_array_unref (d.marked);
   g_ptr_array_unref (d.devices);
   g_clear_pointer (&d.index, vk_voter_index_free);
   g_clear_pointer (&d.package, vk_package_free);
