@@ -11,6 +11,7 @@
 #include "station-window.h"
 #include "vk-cpr.h"
 #include "vk-error.h"
+#include "vk-label.h"
 #include "vk-sync.h"
 #include "vk-valgkort.h"
 #include "vk-voter-index.h"
@@ -76,6 +77,7 @@ struct _VkStationWindow
   GtkEntry *receiver1_entry;
   GtkEntry *receiver2_entry;
   GtkButton *receive_button;
+  GtkButton *label_button;
 
   /* State. */
   VkPackage *package;
@@ -94,6 +96,7 @@ struct _VkStationWindow
   char *server;
   VkSyncRunner *sync;
   char *db_path;
+  char *last_envelope; /* received in this session: "Print følgebrev" */
 };
 
 G_DEFINE_FINAL_TYPE (VkStationWindow, vk_station_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -808,7 +811,26 @@ select_envelope (VkStationWindow *self, const char *envelope)
 static void
 envelope_activate_cb (GtkEntry *entry, VkStationWindow *self)
 {
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
   show_message (self->env_message, NULL, NULL);
+  /* A scanned følgebrev slip: its signed QR names the envelope. */
+  if (self->station != NULL && vk_label_looks_like (text))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (VkLabelData) label = vk_label_decode (vk_station_get_package (self->station), text, &error);
+
+      if (label == NULL)
+        {
+          g_autofree char *msg = g_strdup_printf (_ ("This følgebrev QR code cannot be trusted: %s"), error->message);
+          gtk_editable_set_text (GTK_EDITABLE (entry), "");
+          refresh_envelopes (self, FALSE);
+          select_envelope (self, NULL);
+          show_message (self->env_message, "vk-blocked", msg);
+          return;
+        }
+      gtk_editable_set_text (GTK_EDITABLE (entry), label->envelope);
+    }
   refresh_envelopes (self, TRUE);
 }
 
@@ -1030,6 +1052,9 @@ receive_action (GtkWidget *widget, const char *action_name, GVariant *param)
       return;
     }
   self->received_here++;
+  g_free (self->last_envelope);
+  self->last_envelope = g_strdup (envelope);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-label", TRUE);
   text = g_strdup_printf (_ ("Brevstemme from %s recorded. Envelope id: %s — write it on the følgebrev."),
                           self->brev_selected->name, envelope);
   show_message (self->brev_message, "vk-ok", text);
@@ -1039,6 +1064,86 @@ receive_action (GtkWidget *widget, const char *action_name, GVariant *param)
   select_brev_voter (self, NULL);
   refresh_brev_count (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->brev_search_entry));
+}
+
+/* The følgebrev slip of the last brevstemme recorded (printouts/vk-label.h). */
+
+static void
+label_shown_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  VkStationWindow *self = VK_STATION_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (self), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Open the følgebrev and print it: %s"), error->message);
+      show_message (self->brev_message, "vk-warning", text);
+    }
+}
+
+/* Writes the slip to the path given, or (empty path) beside the device
+ * database in foelgebreve/ and opens it for printing. */
+static void
+print_label_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  VkStationWindow *self = VK_STATION_WINDOW (widget);
+  const char *target = g_variant_get_string (param, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkBrevstemme) b = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  const VkElection *election;
+  const VkVoter *v;
+  const VkArea *area;
+  VkLabel label = { 0 };
+
+  if (self->station == NULL || self->last_envelope == NULL)
+    return;
+  b = vk_station_dup_brevstemme (self->station, self->last_envelope);
+  if (b == NULL)
+    return;
+  election = vk_station_get_election (self->station);
+  v = vk_voter_index_lookup (vk_station_get_index (self->station), b->area, b->loebenummer);
+  area = vk_election_lookup_area (election, b->area);
+  label.info
+      = (VkPrintoutInfo){ election, vk_package_get_election_id (vk_station_get_package (self->station)), FALSE, 0 };
+  label.key = vk_station_get_key (self->station);
+  label.device_id = b->device_id;
+  label.envelope = b->envelope;
+  label.area = b->area;
+  label.area_name = area != NULL ? area->name : NULL;
+  label.loebenummer = b->loebenummer;
+  label.voter_name = v != NULL ? v->name : NULL;
+  label.voter_address = v != NULL ? v->address : NULL;
+  label.voter_birth_date = v != NULL ? v->birth_date : NULL;
+  label.place = b->place;
+  label.receivers = (const char *const *)b->receivers;
+  label.cast_ms = b->cast_ms;
+  if (*target != '\0')
+    path = g_strdup (target);
+  else
+    {
+      g_autofree char *base = g_path_get_dirname (self->db_path);
+      g_autofree char *dir = g_build_filename (base, "foelgebreve", NULL);
+      g_autofree char *name = g_strdelimit (g_strconcat (b->envelope, ".pdf", NULL), "/", '-');
+
+      (void)g_mkdir_with_parents (dir, 0700);
+      path = g_build_filename (dir, name, NULL);
+    }
+  if (!vk_label_write (&label, path, &error))
+    {
+      text = g_strdup_printf (_ ("Cannot print the følgebrev: %s"), error->message);
+      show_message (self->brev_message, "vk-blocked", text);
+      return;
+    }
+  text = g_strdup_printf (_ ("Følgebrev for envelope %s saved as %s."), b->envelope, path);
+  show_message (self->brev_message, "vk-ok", text);
+  if (*target == '\0')
+    {
+      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+      if (uri != NULL)
+        gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, NULL, label_shown_cb, NULL);
+    }
 }
 
 /* Journals in and out. */
@@ -1431,6 +1536,7 @@ vk_station_window_finalize (GObject *object)
   g_strfreev (self->peers);
   g_free (self->server);
   g_free (self->db_path);
+  g_free (self->last_envelope);
   G_OBJECT_CLASS (vk_station_window_parent_class)->finalize (object);
 }
 
@@ -1495,6 +1601,7 @@ vk_station_window_class_init (VkStationWindowClass *klass)
   BIND (receiver1_entry);
   BIND (receiver2_entry);
   BIND (receive_button);
+  BIND (label_button);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -1507,6 +1614,7 @@ vk_station_window_class_init (VkStationWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.accept-brevstemme", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "win.reject-brevstemme", NULL, reject_action);
   gtk_widget_class_install_action (widget_class, "win.receive", NULL, receive_action);
+  gtk_widget_class_install_action (widget_class, "win.print-label", "s", print_label_action);
   gtk_widget_class_install_action (widget_class, "win.import-journals", "s", import_journals_action);
   gtk_widget_class_install_action (widget_class, "win.export-usb", "s", export_usb_action);
   gtk_widget_class_install_action (widget_class, "win.choose-import", NULL, choose_import_action);
@@ -1553,6 +1661,7 @@ vk_station_window_init (VkStationWindow *self)
   g_signal_connect_swapped (self->cpr_entry, "changed", G_CALLBACK (hide_brev_message_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-in", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.receive", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-label", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accept-brevstemme", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reject-brevstemme", FALSE);
   gtk_stack_set_visible_child_name (self->stack, "setup");

@@ -211,6 +211,33 @@ open_device (VkStationWindow *win, const char *device, const char *db_name, gboo
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
 }
 
+/* The QR text on a PDF's first page (pdftoppm + zbarimg), or NULL when
+ * the tools are missing. */
+static char *
+scan_pdf_qr (const char *pdf)
+{
+  g_autofree char *ppm = g_find_program_in_path ("pdftoppm");
+  g_autofree char *zbar = g_find_program_in_path ("zbarimg");
+  g_autofree char *prefix = g_build_filename (fx.dir, "scan", NULL);
+  g_autofree char *png = g_build_filename (fx.dir, "scan.png", NULL);
+  g_autofree char *out = NULL, *err = NULL, *qr = NULL, *err2 = NULL;
+
+  if (ppm == NULL || zbar == NULL)
+    {
+      g_test_message ("pdftoppm or zbarimg missing: the følgebrev QR is not scanned");
+      return NULL;
+    }
+  {
+    const char *argv[] = { ppm, "-r", "150", "-png", "-singlefile", pdf, prefix, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 0);
+  }
+  {
+    const char *argv[] = { zbar, "--raw", "-q", png, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &qr, &err2), ==, 0);
+  }
+  return g_strdup (g_strstrip (qr));
+}
+
 static const VkVoter *
 voter (guint area, guint lnr)
 {
@@ -365,6 +392,8 @@ test_brevstemme (void)
   g_autofree char *cpr = NULL;
   g_autofree char *usb = g_build_filename (fx.dir, "usb", NULL);
   g_autofree char *envelope = NULL;
+  g_autofree char *label_pdf = g_build_filename (fx.dir, "foelgebrev.pdf", NULL);
+  g_autofree char *label_qr = NULL;
   g_autoptr (VkEntry) entry = NULL;
   GtkListBox *list;
   GtkLabel *message;
@@ -412,6 +441,14 @@ test_brevstemme (void)
   g_assert_nonnull (strstr (gtk_label_get_text (message), envelope));
   /* The CPR number left the screen. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (hjem, "cpr_entry"))), ==, "");
+  /* "Print følgebrev": the slip of this envelope, with its signed QR. */
+  g_assert_true (gtk_widget_get_sensitive (child (hjem, "label_button")));
+  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.print-label", "s", label_pdf);
+  spin (20);
+  g_assert_true (g_file_test (label_pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), label_pdf));
+  label_qr = scan_pdf_qr (label_pdf);
   gtk_widget_activate_action (GTK_WIDGET (hjem), "win.export-usb", "s", usb);
   spin (20);
   g_assert_true (g_file_test (usb, G_FILE_TEST_IS_DIR));
@@ -428,7 +465,21 @@ test_brevstemme (void)
   gtk_widget_activate_action (GTK_WIDGET (bord), "win.import-journals", "s", usb);
   spin (20);
   gtk_stack_set_visible_child_name (child (bord, "work_stack"), "decide");
-  type_and_enter (bord, "envelope_entry", envelope);
+  if (label_qr != NULL)
+    {
+      /* A følgebrev QR changed in one character is refused ... */
+      g_autofree char *bad = g_strdup (label_qr);
+      bad[strlen (bad) - 2] = bad[strlen (bad) - 2] == '0' ? '1' : '0';
+      type_and_enter (bord, "envelope_entry", bad);
+      g_assert_true (gtk_widget_has_css_class (child (bord, "env_message"), "vk-blocked"));
+      g_assert_false (gtk_widget_get_visible (child (bord, "env_assessment")));
+      /* ... the scanned slip finds the envelope. */
+      type_and_enter (bord, "envelope_entry", label_qr);
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (bord, "envelope_entry"))), ==, envelope);
+    }
+  else
+    type_and_enter (bord, "envelope_entry", envelope);
+  g_assert_nonnull (strstr (gtk_label_get_text (child (bord, "env_title")), envelope));
   g_assert_true (gtk_widget_has_css_class (child (bord, "env_assessment"), "vk-ok"));
   gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer1_entry")), "Karen Dahl");
   gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer2_entry")), "Ole Vinther");
