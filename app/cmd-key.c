@@ -11,7 +11,7 @@
 #include "vk-keys.h"
 
 static const char *const roles[] = {
-  "election", "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "server", NULL,
+  "election", "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server", "valgstyrer", NULL,
 };
 
 static gboolean
@@ -47,7 +47,7 @@ key_new (int argc, char **argv)
   gboolean ok;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling or server", "ROLE" },
+      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server or valgstyrer", "ROLE" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "Device id (for the election key: the municipality)", "ID" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Secret key file to write (the public key goes beside it as .pub)",
       "F.key" },
