@@ -11,7 +11,7 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config gettext \
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libsodium-dev \
   libhpdf-dev libqrencode-dev libsoup-3.0-dev libjson-glib-dev libpng-dev \
   xvfb xauth dbus-daemon poppler-utils zbar-tools python3 python3-cbor2 python3-nacl \
-  fonts-dejavu-core clang-format
+  fonts-dejavu-core clang-format openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confold
