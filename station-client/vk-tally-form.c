@@ -219,6 +219,17 @@ add_personal (VkTallyForm *self, const char *list_id, guint64 old, guint64 value
     *sum = *sum - old + value;
 }
 
+/* The fintælling breaks every invalid ballot down by reason.  On election
+ * night valg.dk often has the total only (reasons all 0): a foreløbig
+ * count with no reason typed is "not broken down" (code 0 in the counts
+ * map) and T05 does not apply to it. */
+static void
+update_detail (VkTallyForm *self)
+{
+  self->result->has_invalid_detail
+      = self->kind == VK_RESULT_FINTAELLING || self->sums.invalid_detail > 0 || self->result->other_invalid == 0;
+}
+
 gboolean
 vk_tally_form_set (VkTallyForm *self, const char *field, guint64 value, const char **ret_list_id, GError **error)
 {
@@ -261,6 +272,7 @@ vk_tally_form_set (VkTallyForm *self, const char *field, guint64 value, const ch
       slot.code->count = value;
     }
   self->ballots.present = self->ballots.received != 0 || self->ballots.unused != 0 || self->ballots.returned != 0;
+  update_detail (self);
   if (ret_list_id != NULL)
     *ret_list_id = list_id;
   return TRUE;
@@ -318,6 +330,7 @@ vk_tally_form_clear (VkTallyForm *self)
     g_array_index (r->invalid_reasons, VkInvalidReason, i).count = 0;
   self->sums.sum_lists = 0;
   self->sums.invalid_detail = 0;
+  update_detail (self);
 }
 
 /* Sets every field of one map of the counts ("lists" → "lists.<id>"). */
@@ -343,6 +356,12 @@ load_map (VkTallyForm *self, const VkCbor *counts, const char *key, GError **err
         {
           g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "counts: \"%s\" must map text to unsigned integers", key);
           return FALSE;
+        }
+      if (strcmp (key, "invalid") == 0 && strcmp (id, "0") == 0)
+        {
+          /* Not broken down: the total only. */
+          self->result->other_invalid += vk_cbor_get_uint (v);
+          continue;
         }
       field = g_strdup_printf ("%s.%s", key, id);
       if (!vk_tally_form_set (self, field, vk_cbor_get_uint (v), NULL, error))
@@ -385,8 +404,9 @@ vk_tally_form_load (VkTallyForm *self, const VkCbor *counts, GError **error)
       return FALSE;
     }
   /* The counts map keeps no separate total of other invalid ballots: it
-   * is the sum of the reasons. */
-  self->result->other_invalid = self->sums.invalid_detail;
+   * is the sum of the reasons (and of the total not broken down). */
+  self->result->other_invalid += self->sums.invalid_detail;
+  update_detail (self);
   return TRUE;
 }
 

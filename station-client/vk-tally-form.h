@@ -19,6 +19,11 @@
  * invalid ballots in total), "invalid.<code>" (2–13, 22–32),
  * "lists.<KandidatlisteId>" (the list's total), and for the fintælling
  * "listestemmer.<KandidatlisteId>" and "candidates.<KandidatId>".
+ *
+ * The fintælling breaks every invalid ballot down by reason (T05).  A
+ * foreløbig count may give the total only, as valg.dk's election-night
+ * files mostly do: with no reason typed the count is "not broken down"
+ * (reason code 0 in the counts map).
  */
 #pragma once
 

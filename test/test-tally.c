@@ -615,6 +615,36 @@ test_tally_form (void)
     g_assert_true (vk_tally_form_set (fore, "unused", 3, NULL, &error));
     g_assert_true (vk_tally_form_get_ballots (fore)->present);
   }
+  /* A foreløbig count may give the other invalid ballots as a total only
+   * (code 0); once a reason is typed, the reasons must add up (T05). */
+  {
+    g_autoptr (VkTallyForm) fore = vk_tally_form_new (election, VK_RESULT_FORELOEBIG, area->area_number);
+    g_autoptr (VkCbor) c = NULL;
+    g_autoptr (VkAreaResult) r = NULL;
+    g_autoptr (GPtrArray) fm = NULL;
+
+    g_assert_true (vk_tally_form_set (fore, "cast", 3, NULL, &error));
+    g_assert_true (vk_tally_form_set (fore, "invalid", 3, NULL, &error));
+    fm = vk_tally_form_validate (fore, -1, 0);
+    g_assert_false (has_code (fm, "T05"));
+    g_assert_false (vk_tally_messages_have_errors (fm));
+    c = vk_counts_to_cbor (vk_tally_form_get_result (fore), NULL);
+    g_assert_cmpuint (vk_cbor_map_get_length (vk_cbor_map_lookup_text (c, "invalid")), ==, 1);
+    r = vk_counts_from_cbor (c, election, VK_RESULT_FORELOEBIG, area->area_number, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->other_invalid, ==, 3);
+    g_assert_false (r->has_invalid_detail);
+    vk_tally_form_clear (fore);
+    g_assert_true (vk_tally_form_load (fore, c, &error));
+    g_assert_cmpuint (vk_tally_form_get (fore, "invalid"), ==, 3);
+    g_clear_pointer (&fm, g_ptr_array_unref);
+    fm = vk_tally_form_validate (fore, -1, 0);
+    g_assert_false (vk_tally_messages_have_errors (fm));
+    g_clear_pointer (&fm, g_ptr_array_unref);
+    g_assert_true (vk_tally_form_set (fore, "invalid.8", 1, NULL, &error));
+    fm = vk_tally_form_validate (fore, -1, 0);
+    g_assert_true (has_code (fm, "T05"));
+  }
 
   /* Clear, then load the journaled counts back: the same numbers. */
   vk_tally_form_clear (form);
