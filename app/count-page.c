@@ -1427,7 +1427,7 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
   b.n_signoffs = signoffs->len;
   b.journal_seq = record->head_seq;
   b.journal_head = record->head;
-  dir = g_path_get_dirname (self->db_path);
+  dir = self->db_path != NULL ? g_path_get_dirname (self->db_path) : g_strdup (g_get_user_data_dir ());
   name = g_strdup_printf ("valgbog-%s.pdf", b.device_id);
   path = g_build_filename (dir, name, NULL);
   if (!vk_valgbog_write (&b, path, &error))
