@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "station-window.h"
+#include "count-page.h"
 #include "vk-cpr.h"
 #include "vk-error.h"
 #include "vk-label.h"
@@ -78,6 +79,8 @@ struct _VkStationWindow
   GtkEntry *receiver2_entry;
   GtkButton *receive_button;
   GtkButton *label_button;
+  /* counting (built in code: it exists for valgbord and fintælling only) */
+  VkCountPage *count_page;
 
   /* State. */
   VkPackage *package;
@@ -1163,6 +1166,8 @@ current_message_label (VkStationWindow *self)
 static void
 refresh_all (VkStationWindow *self)
 {
+  if (self->count_page != NULL)
+    vk_count_page_refresh (self->count_page);
   refresh_counts (self);
   refresh_envelopes (self, FALSE);
   if (self->selected != NULL)
@@ -1379,6 +1384,8 @@ sync_round_cb (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_dat
   vk_station_window_set_connection_state (self, problem == NULL ? _ ("Online") : _ ("Offline"));
   if (added > 0)
     refresh_all (self);
+  if (self->count_page != NULL)
+    vk_count_page_sync_done (self->count_page);
 }
 
 static void
@@ -1397,23 +1404,40 @@ start_sync (VkStationWindow *self)
 }
 
 static void
+poll_closed_cb (VkCountPage *page, VkStationWindow *self)
+{
+  clear_voter (self);
+  clear_list (self->results);
+  show_message (self->message_label, "vk-blocked", _ ("The poll is closed: no more ballots can be handed out."));
+}
+
+static void
 configure_for_role (VkStationWindow *self)
 {
   const VkDevice *d = vk_station_get_device (self->station);
   gboolean table = strcmp (d->role, "valgbord") == 0;
   gboolean brev = strcmp (d->role, "brevstemmested") == 0 || strcmp (d->role, "hjemmebesoeg") == 0;
+  gboolean fin = strcmp (d->role, "fintaelling") == 0;
 
-  gtk_stack_page_set_visible (self->checkin_page, !brev);
+  if ((table || fin) && self->count_page == NULL)
+    {
+      self->count_page = vk_count_page_new ();
+      gtk_stack_add_titled (self->work_stack, GTK_WIDGET (self->count_page), "count", _ ("Count"));
+      g_signal_connect (self->count_page, "poll-closed", G_CALLBACK (poll_closed_cb), self);
+    }
+  if (self->count_page != NULL)
+    vk_count_page_set_station (self->count_page, self->station, self->db_path);
+  gtk_stack_page_set_visible (self->checkin_page, !brev && !fin);
   gtk_stack_page_set_visible (self->decide_page, table);
   gtk_stack_page_set_visible (self->receive_page, brev);
   gtk_widget_set_visible (GTK_WIDGET (self->work_switcher), table);
   gtk_widget_set_visible (GTK_WIDGET (self->valgstyrer_button), table);
   gtk_widget_set_visible (GTK_WIDGET (self->menu_button), TRUE);
-  gtk_stack_set_visible_child_name (self->work_stack, brev ? "receive" : "checkin");
+  gtk_stack_set_visible_child_name (self->work_stack, brev ? "receive" : fin ? "count" : "checkin");
   gtk_stack_set_visible_child_name (self->stack, "work");
   /* Homes and care homes need two stemmemodtagere: the team's default place. */
   gtk_drop_down_set_selected (self->place_dropdown, strcmp (d->role, "hjemmebesoeg") == 0 ? 1 : 0);
-  if (!table && !brev)
+  if (!table && !brev && !fin)
     show_message (self->message_label, "vk-warning", _ ("This device's role has no check-in screen."));
   update_header (self);
   refresh_counts (self);
@@ -1480,6 +1504,8 @@ open_action (GtkWidget *widget, const char *action_name, GVariant *param)
   self->db_path = g_strdup (db);
   configure_for_role (self);
   start_sync (self);
+  if (self->count_page != NULL)
+    vk_count_page_set_sync (self->count_page, self->sync, self->server);
 }
 
 static gboolean
@@ -1695,6 +1721,13 @@ vk_station_window_prefill (VkStationWindow *self, const char *package_path, cons
   if (db_path != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->db_entry), db_path);
   gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+}
+
+GtkWidget *
+vk_station_window_get_count_page (VkStationWindow *self)
+{
+  g_return_val_if_fail (VK_IS_STATION_WINDOW (self), NULL);
+  return GTK_WIDGET (self->count_page);
 }
 
 VkStation *

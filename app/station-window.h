@@ -29,6 +29,9 @@ void vk_station_window_prefill (VkStationWindow *self, const char *package_path,
                                 const char *key_path, const char *db_path);
 /* NULL until the setup page has opened a device.  Borrowed. */
 VkStation *vk_station_window_get_station (VkStationWindow *self);
+/* The counting page (a VkCountPage, count-page.h) of a valgbord or a
+ * fintælling table, or NULL.  Borrowed. */
+GtkWidget *vk_station_window_get_count_page (VkStationWindow *self);
 /* Ask for the birth date after a scan (default TRUE). */
 void vk_station_window_set_confirm_birth_date (VkStationWindow *self, gboolean confirm);
 /* The sync client reports its state here ("Online", "Offline"…); shown in the header. */

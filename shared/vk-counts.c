@@ -28,6 +28,7 @@ vk_counts_to_cbor (const VkAreaResult *result, const VkBallotAccount *ballots)
   VkCbor *counts = vk_cbor_new_map ();
   VkCbor *lists = vk_cbor_new_map ();
   VkCbor *invalid = vk_cbor_new_map ();
+  guint64 detail = 0;
 
   g_return_val_if_fail (result != NULL, NULL);
 
@@ -44,11 +45,18 @@ vk_counts_to_cbor (const VkAreaResult *result, const VkBallotAccount *ballots)
         continue;
       code = g_strdup_printf ("%u", r->code);
       vk_cbor_map_set_uint (invalid, code, r->count);
+      detail += r->count;
     }
   /* Without a breakdown by reason the total of other invalid ballots is
-   * still recorded, under the reason code 0 ("not broken down"). */
-  if (!result->has_invalid_detail && result->other_invalid > 0 && vk_cbor_map_get_length (invalid) == 0)
-    vk_cbor_map_set_uint (invalid, "0", result->other_invalid);
+   * still recorded, under the reason code 0 ("not broken down"); reasons
+   * listed with zero counts (valg.dk's election-night files) are no
+   * breakdown. */
+  if (!result->has_invalid_detail && result->other_invalid > 0 && detail == 0)
+    {
+      vk_cbor_unref (invalid);
+      invalid = vk_cbor_new_map ();
+      vk_cbor_map_set_uint (invalid, "0", result->other_invalid);
+    }
   vk_cbor_map_insert_text (counts, "invalid", invalid);
 
   for (guint i = 0; i < result->lists->len; i++)

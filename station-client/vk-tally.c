@@ -7,7 +7,7 @@
 
 #include "vk-cose.h"
 #include "vk-error.h"
-#include "vk-tally.h"
+#include "vk-tally-private.h"
 
 #define ACTION_ERROR                                                                                                   \
   "Har du skrevet et tal forkert af? Ret det og fortsæt. Stemmer tallene med papiret, og står fejlen stadig? "       \
@@ -70,11 +70,12 @@ above_percent (guint64 over, guint64 total, guint percent)
 }
 
 GPtrArray *
-vk_tally_validate (const VkAreaResult *c, const VkBallotAccount *ballots, gint64 marked_voters, guint64 eligible)
+vk_tally_validate_sums (const VkAreaResult *c, const VkTallySums *sums, const VkBallotAccount *ballots,
+                        gint64 marked_voters, guint64 eligible)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_tally_message_free);
-  guint64 sum_lists = 0;
-  guint64 invalid_detail = 0;
+  guint64 sum_lists = sums->sum_lists;
+  guint64 invalid_detail = sums->invalid_detail;
 
   g_return_val_if_fail (c != NULL, out);
 
@@ -93,11 +94,9 @@ vk_tally_validate (const VkAreaResult *c, const VkBallotAccount *ballots, gint64
     }
 
   /* T02: Σ lists = gyldige. */
-  for (guint i = 0; i < c->lists->len; i++)
-    sum_lists += ((VkListResult *)g_ptr_array_index (c->lists, i))->votes;
   if (sum_lists != c->valid)
     {
-      static const char *const f[] = { "valid", "lists", NULL };
+      static const char *const f[] = { "valid", "lists.*", NULL };
       add_message (out, "T02", VK_MESSAGE_ERROR, f,
                    g_strdup_printf ("Stemmerne på listerne (%" G_GUINT64_FORMAT
                                     ") giver ikke gyldige stemmer (%" G_GUINT64_FORMAT ").",
@@ -112,18 +111,14 @@ vk_tally_validate (const VkAreaResult *c, const VkBallotAccount *ballots, gint64
     for (guint i = 0; i < c->lists->len; i++)
       {
         const VkListResult *l = g_ptr_array_index (c->lists, i);
-        guint64 personal = 0;
-        GHashTableIter iter;
-        gpointer key, value;
+        const guint64 *p = sums->personal != NULL ? g_hash_table_lookup (sums->personal, l->list_id) : NULL;
+        guint64 personal = p != NULL ? *p : 0;
 
-        g_hash_table_iter_init (&iter, c->candidate_list);
-        while (g_hash_table_iter_next (&iter, &key, &value))
-          if (g_strcmp0 (value, l->list_id) == 0)
-            personal += vk_area_result_get_candidate_votes (c, key);
         if (l->votes != l->list_votes + personal)
           {
             g_autofree char *field = g_strdup_printf ("lists.%s", l->list_id);
-            const char *f[] = { field, "listestemmer", "candidates", NULL };
+            g_autofree char *field_ls = g_strdup_printf ("listestemmer.%s", l->list_id);
+            const char *f[] = { field, field_ls, NULL };
             add_message (out, "T03", VK_MESSAGE_ERROR, f,
                          g_strdup_printf ("Listen %s: stemmetal %" G_GUINT64_FORMAT
                                           " er ikke listestemmer %" G_GUINT64_FORMAT
@@ -151,15 +146,9 @@ vk_tally_validate (const VkAreaResult *c, const VkBallotAccount *ballots, gint64
   /* T05: the reasons add up to the other invalid ballots. */
   if (c->has_invalid_detail)
     {
-      for (guint i = 0; i < c->invalid_reasons->len; i++)
-        {
-          const VkInvalidReason *r = &g_array_index (c->invalid_reasons, VkInvalidReason, i);
-          if (r->code != VK_INVALID_BLANK_IN_PERSON && r->code != VK_INVALID_BLANK_POSTAL)
-            invalid_detail += r->count;
-        }
       if (invalid_detail != c->other_invalid)
         {
-          static const char *const f[] = { "invalid", NULL };
+          static const char *const f[] = { "invalid", "invalid.*", NULL };
           add_message (out, "T05", VK_MESSAGE_ERROR, f,
                        g_strdup_printf ("Ugyldige stemmer fordelt på årsager (%" G_GUINT64_FORMAT
                                         ") giver ikke de øvrige ugyldige (%" G_GUINT64_FORMAT ").",
@@ -240,6 +229,45 @@ vk_tally_validate (const VkAreaResult *c, const VkBallotAccount *ballots, gint64
 
   g_ptr_array_sort (out, errors_first);
   return out;
+}
+
+/* The sums from scratch: O(candidates). */
+GPtrArray *
+vk_tally_validate (const VkAreaResult *c, const VkBallotAccount *ballots, gint64 marked_voters, guint64 eligible)
+{
+  g_autoptr (GHashTable) personal = NULL;
+  VkTallySums sums = { 0 };
+
+  g_return_val_if_fail (c != NULL, NULL);
+
+  for (guint i = 0; i < c->lists->len; i++)
+    sums.sum_lists += ((VkListResult *)g_ptr_array_index (c->lists, i))->votes;
+  for (guint i = 0; i < c->invalid_reasons->len; i++)
+    {
+      const VkInvalidReason *r = &g_array_index (c->invalid_reasons, VkInvalidReason, i);
+      if (r->code != VK_INVALID_BLANK_IN_PERSON && r->code != VK_INVALID_BLANK_POSTAL)
+        sums.invalid_detail += r->count;
+    }
+  if (c->has_candidate_votes)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      personal = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      g_hash_table_iter_init (&iter, c->candidate_list);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          guint64 *sum = g_hash_table_lookup (personal, value);
+          if (sum == NULL)
+            {
+              sum = g_new0 (guint64, 1);
+              g_hash_table_insert (personal, value, sum);
+            }
+          *sum += vk_area_result_get_candidate_votes (c, key);
+        }
+      sums.personal = personal;
+    }
+  return vk_tally_validate_sums (c, &sums, ballots, marked_voters, eligible);
 }
 
 gboolean
@@ -597,4 +625,494 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
     vk_cbor_map_set_text (body, "explanation", explanation);
   entry = vk_station_append (station, "tally.signoff", body, error);
   return entry != NULL ? entry->seq : 0;
+}
+
+/* Reading what the station holds. */
+
+VkTally *
+vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guint area, GError **error)
+{
+  g_return_val_if_fail (station != NULL, NULL);
+  return station_tally (station, kind, area, error);
+}
+
+VkCbor *
+vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device, GError **error)
+{
+  VkJournal *journal;
+  g_autoptr (GPtrArray) heads = NULL;
+
+  g_return_val_if_fail (station != NULL, NULL);
+
+  journal = vk_station_get_journal (station);
+  heads = vk_journal_dup_heads (journal, error);
+  if (heads == NULL)
+    return NULL;
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const VkJournalHead *head = g_ptr_array_index (heads, i);
+      g_autoptr (GPtrArray) entries = vk_journal_dup_device_entries (journal, head->device_id, 0, error);
+      g_autoptr (VkTally) tally = NULL;
+
+      if (entries == NULL)
+        return NULL;
+      tally = vk_tally_fold (entries, kind, area);
+      if (vk_tally_get_signed (tally) != NULL)
+        {
+          if (ret_device != NULL)
+            *ret_device = g_strdup (head->device_id);
+          return vk_cbor_ref (vk_tally_get_signed (tally));
+        }
+    }
+  return NULL;
+}
+
+/* Doubtful ballots. */
+
+static void
+doubtful_decision_free (VkDoubtfulDecision *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->id);
+  g_free (self->list_id);
+  g_free (self);
+}
+
+void
+vk_doubtful_free (VkDoubtful *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->note);
+  g_clear_pointer (&self->decisions, g_ptr_array_unref);
+  g_free (self);
+}
+
+static gboolean
+is_invalid_code (guint64 code)
+{
+  return (code >= 1 && code <= 13) || (code >= 21 && code <= 32);
+}
+
+static gboolean
+check_fintaelling_area (VkStation *station, guint area, GError **error)
+{
+  if (strcmp (vk_station_get_device (station)->role, "fintaelling") != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "doubtful ballots are set aside and decided at a fintælling table");
+      return FALSE;
+    }
+  if (vk_election_lookup_area (vk_station_get_election (station), area) == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "area %u is not an area of this election", area);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+guint64
+vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, const char *note, GError **error)
+{
+  g_autoptr (VkCbor) body = NULL;
+  g_autoptr (VkEntry) entry = NULL;
+
+  g_return_val_if_fail (station != NULL, 0);
+
+  if (!check_fintaelling_area (station, area, error))
+    return 0;
+  if (count == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "set at least one doubtful ballot aside");
+      return 0;
+    }
+  if (is_blank (note))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "write a note on why the ballots are doubtful");
+      return 0;
+    }
+  body = vk_cbor_new_map ();
+  vk_cbor_map_set_uint (body, "area", area);
+  vk_cbor_map_set_uint (body, "count", count);
+  vk_cbor_map_set_text (body, "note", note);
+  entry = vk_station_append (station, "ballot.doubtful", body, error);
+  return entry != NULL ? entry->seq : 0;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkDoubtfulDecision, doubtful_decision_free)
+
+/* A decision body → a VkDoubtfulDecision; NULL when it names nothing we know. */
+static VkDoubtfulDecision *
+parse_decision (const VkElection *election, const VkEntry *e)
+{
+  g_autoptr (VkDoubtfulDecision) d = g_new0 (VkDoubtfulDecision, 1);
+  VkCbor *decision = vk_cbor_map_lookup_text (e->body, "decision");
+  const char *id;
+  guint64 code = 0;
+
+  d->seq = e->seq;
+  d->time_ms = e->time_ms;
+  if (decision == NULL || vk_cbor_get_type (decision) != VK_CBOR_MAP
+      || !vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL))
+    return NULL;
+  if ((id = vk_cbor_map_get_text_field (decision, "list", NULL)) != NULL)
+    {
+      if (vk_election_lookup_list (election, id) == NULL)
+        return NULL;
+      d->to = VK_DOUBTFUL_LIST;
+      d->id = g_strdup (id);
+      d->list_id = g_strdup (id);
+    }
+  else if ((id = vk_cbor_map_get_text_field (decision, "candidate", NULL)) != NULL)
+    {
+      const VkCandidate *c = vk_election_lookup_candidate (election, id);
+
+      if (c == NULL)
+        return NULL;
+      d->to = VK_DOUBTFUL_CANDIDATE;
+      d->id = g_strdup (id);
+      d->list_id = g_strdup (c->list->id);
+    }
+  else if (vk_cbor_map_get_uint_field (decision, "invalid", &code, NULL) && is_invalid_code (code))
+    {
+      d->to = VK_DOUBTFUL_INVALID;
+      d->code = (guint)code;
+    }
+  else
+    return NULL;
+  return g_steal_pointer (&d);
+}
+
+GPtrArray *
+vk_tally_dup_doubtful (VkStation *station, guint area, GError **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_doubtful_free);
+  g_autoptr (GHashTable) by_seq = g_hash_table_new (g_int64_hash, g_int64_equal);
+  const VkElection *election;
+
+  g_return_val_if_fail (station != NULL, NULL);
+
+  election = vk_station_get_election (station);
+  entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, error);
+  if (entries == NULL)
+    return NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, i);
+      guint64 a = 0;
+
+      if (!vk_cbor_map_get_uint_field (e->body, "area", &a, NULL) || (area != 0 && a != area))
+        continue;
+      if (strcmp (e->type, "ballot.doubtful") == 0)
+        {
+          VkDoubtful *d = g_new0 (VkDoubtful, 1);
+          const char *note = vk_cbor_map_get_text_field (e->body, "note", NULL);
+
+          d->seq = e->seq;
+          d->time_ms = e->time_ms;
+          d->area = (guint)a;
+          (void)vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL);
+          d->note = g_strdup (note != NULL ? note : "");
+          d->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify)doubtful_decision_free);
+          g_ptr_array_add (out, d);
+          g_hash_table_insert (by_seq, &d->seq, d);
+        }
+      else if (strcmp (e->type, "ballot.decision") == 0)
+        {
+          guint64 ref = 0;
+          VkDoubtful *d;
+          VkDoubtfulDecision *dd;
+
+          if (!vk_cbor_map_get_uint_field (e->body, "ref", &ref, NULL)
+              || (d = g_hash_table_lookup (by_seq, &ref)) == NULL || d->area != a
+              || (dd = parse_decision (election, e)) == NULL)
+            continue;
+          d->decided += dd->count;
+          g_ptr_array_add (d->decisions, dd);
+        }
+    }
+  return g_steal_pointer (&out);
+}
+
+guint64
+vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfulTo to, const char *id, guint code,
+                          guint64 count, GError **error)
+{
+  g_autoptr (GPtrArray) held = NULL;
+  g_autoptr (VkCbor) body = NULL;
+  g_autoptr (VkEntry) entry = NULL;
+  const VkElection *election;
+  const VkDoubtful *doubtful = NULL;
+  VkCbor *decision;
+
+  g_return_val_if_fail (station != NULL, 0);
+
+  if (!check_fintaelling_area (station, area, error))
+    return 0;
+  held = vk_tally_dup_doubtful (station, area, error);
+  if (held == NULL)
+    return 0;
+  for (guint i = 0; i < held->len; i++)
+    if (((VkDoubtful *)g_ptr_array_index (held, i))->seq == ref)
+      doubtful = g_ptr_array_index (held, i);
+  if (doubtful == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
+                   "entry %" G_GUINT64_FORMAT " is not a doubtful ballot of area %u set aside at this table", ref,
+                   area);
+      return 0;
+    }
+  if (count == 0 || count > doubtful->count - doubtful->decided)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "%" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT " doubtful ballots of entry %" G_GUINT64_FORMAT
+                   " are undecided: %" G_GUINT64_FORMAT " cannot be decided",
+                   doubtful->count - doubtful->decided, doubtful->count, ref, count);
+      return 0;
+    }
+  election = vk_station_get_election (station);
+  decision = vk_cbor_new_map ();
+  body = vk_cbor_new_map ();
+  vk_cbor_map_insert_text (body, "decision", decision);
+  switch (to)
+    {
+      case VK_DOUBTFUL_LIST:
+        if (id == NULL || vk_election_lookup_list (election, id) == NULL)
+          {
+            g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "\"%s\" is not a list of this election", id ? id : "");
+            return 0;
+          }
+        vk_cbor_map_set_text (decision, "list", id);
+        break;
+      case VK_DOUBTFUL_CANDIDATE:
+        if (id == NULL || vk_election_lookup_candidate (election, id) == NULL)
+          {
+            g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "\"%s\" is not a candidate of this election",
+                         id ? id : "");
+            return 0;
+          }
+        vk_cbor_map_set_text (decision, "candidate", id);
+        break;
+      case VK_DOUBTFUL_INVALID:
+      default:
+        if (!is_invalid_code (code))
+          {
+            g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%u is not a reason code (1–13, 21–32)", code);
+            return 0;
+          }
+        vk_cbor_map_set_uint (decision, "invalid", code);
+        break;
+    }
+  vk_cbor_map_set_uint (body, "area", area);
+  vk_cbor_map_set_uint (body, "ref", ref);
+  vk_cbor_map_set_uint (body, "count", count);
+  entry = vk_station_append (station, "ballot.decision", body, error);
+  return entry != NULL ? entry->seq : 0;
+}
+
+guint64
+vk_tally_add_decided_doubtful (VkAreaResult *result, GPtrArray *doubtful)
+{
+  guint64 added = 0;
+
+  g_return_val_if_fail (result != NULL, 0);
+  g_return_val_if_fail (doubtful != NULL, 0);
+
+  for (guint i = 0; i < doubtful->len; i++)
+    {
+      const VkDoubtful *d = g_ptr_array_index (doubtful, i);
+
+      if (d->area != result->area_number)
+        continue;
+      for (guint j = 0; j < d->decisions->len; j++)
+        {
+          const VkDoubtfulDecision *dd = g_ptr_array_index (d->decisions, j);
+          guint64 n = dd->count;
+
+          result->cast += n;
+          added += n;
+          if (dd->to == VK_DOUBTFUL_INVALID)
+            {
+              if (dd->code == VK_INVALID_BLANK_IN_PERSON)
+                result->blank_in_person += n;
+              else if (dd->code == VK_INVALID_BLANK_POSTAL)
+                result->blank_postal += n;
+              else
+                result->other_invalid += n;
+              vk_area_result_add_invalid (result, dd->code, n);
+              continue;
+            }
+          result->valid += n;
+          if (dd->to == VK_DOUBTFUL_LIST)
+            {
+              VkListResult *l = g_hash_table_lookup (result->lists_by_id, dd->id);
+              gboolean has_lv = l != NULL ? l->has_list_votes : result->has_candidate_votes;
+
+              l = vk_area_result_add_list (result, dd->id, n, has_lv ? n : 0);
+              l->has_list_votes = has_lv;
+            }
+          else
+            {
+              /* The personal vote counts in the list's total. */
+              vk_area_result_add_list (result, dd->list_id, n, 0);
+              if (result->has_candidate_votes)
+                vk_area_result_add_candidate (result, dd->list_id, dd->id, n);
+            }
+        }
+    }
+  return added;
+}
+
+/* The valgbog's record. */
+
+static void
+tally_event_free (VkTallyEvent *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->who);
+  g_free (self);
+}
+
+void
+vk_tally_record_free (VkTallyRecord *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  g_clear_pointer (&self->entered, g_ptr_array_unref);
+  g_clear_pointer (&self->signers, g_ptr_array_unref);
+  g_clear_pointer (&self->counts, vk_area_result_free);
+  g_free (self->explanation);
+  g_free (self);
+}
+
+static void
+add_event (VkTallyRecord *r, VkTallyEventKind kind, const VkEntry *e, guint round, const char *who)
+{
+  VkTallyEvent *ev = g_new0 (VkTallyEvent, 1);
+
+  ev->kind = kind;
+  ev->time_ms = e->time_ms;
+  ev->round = round;
+  ev->who = g_strdup (who);
+  g_ptr_array_add (r->events, ev);
+}
+
+static gboolean
+has_string (GPtrArray *a, const char *s)
+{
+  for (guint i = 0; i < a->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (a, i), s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+VkTallyRecord *
+vk_tally_dup_record (VkStation *station, GError **error)
+{
+  g_autoptr (VkTallyRecord) r = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  const VkDevice *device;
+  const char *kind = vk_tally_kind_to_string (VK_RESULT_FORELOEBIG);
+  const VkEntry *signoff = NULL;
+  VkStationCounts counts;
+  VkJournal *journal;
+
+  g_return_val_if_fail (station != NULL, NULL);
+
+  device = vk_station_get_device (station);
+  if (strcmp (device->role, "valgbord") != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "a valgbog is printed at a valgbord, not at %s", device->device_id);
+      return NULL;
+    }
+  journal = vk_station_get_journal (station);
+  entries = vk_journal_dup_entries (journal, 0, error);
+  if (entries == NULL)
+    return NULL;
+  r = g_new0 (VkTallyRecord, 1);
+  r->area = device->area;
+  r->events = g_ptr_array_new_with_free_func ((GDestroyNotify)tally_event_free);
+  r->entered = g_ptr_array_new_with_free_func (g_free);
+  r->signers = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, i);
+      const char *k = vk_cbor_map_get_text_field (e->body, "kind", NULL);
+      guint64 area = 0;
+
+      if (strcmp (e->type, "device.open") == 0)
+        {
+          if (r->opened_ms == 0)
+            r->opened_ms = e->time_ms;
+          add_event (r, VK_TALLY_EVENT_OPENED, e, 0, NULL);
+        }
+      else if (strcmp (e->type, "poll.close") == 0)
+        {
+          r->closed_ms = e->time_ms;
+          add_event (r, VK_TALLY_EVENT_POLL_CLOSED, e, 0, NULL);
+        }
+      else if ((strcmp (e->type, "tally") == 0 || strcmp (e->type, "tally.signoff") == 0) && g_strcmp0 (k, kind) == 0
+               && vk_cbor_map_get_uint_field (e->body, "area", &area, NULL) && area == device->area)
+        {
+          if (strcmp (e->type, "tally") == 0)
+            {
+              guint64 round = 0;
+              const char *by = vk_cbor_map_get_text_field (e->body, "by", NULL);
+
+              (void)vk_cbor_map_get_uint_field (e->body, "round", &round, NULL);
+              add_event (r, VK_TALLY_EVENT_ENTERED, e, (guint)round, by);
+              if (by != NULL && !has_string (r->entered, by))
+                g_ptr_array_add (r->entered, g_strdup (by));
+            }
+          else if (signoff == NULL)
+            {
+              signoff = e;
+              add_event (r, VK_TALLY_EVENT_SIGNED, e, 0, NULL);
+            }
+        }
+    }
+  if (signoff == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "the foreløbig optælling of area %u is not signed off yet: the valgbog is printed after it",
+                   device->area);
+      return NULL;
+    }
+  {
+    VkCbor *signers = vk_cbor_map_lookup_text (signoff->body, "signers");
+    VkCbor *signatures = vk_cbor_map_lookup_text (signoff->body, "signatures");
+    const char *explanation = vk_cbor_map_get_text_field (signoff->body, "explanation", NULL);
+    const VkArea *a = vk_election_lookup_area (vk_station_get_election (station), device->area);
+
+    for (gsize i = 0; signers != NULL && i < vk_cbor_array_get_length (signers); i++)
+      {
+        const char *name = vk_cbor_get_text (vk_cbor_array_get (signers, i), NULL);
+        if (name != NULL)
+          g_ptr_array_add (r->signers, g_strdup (name));
+      }
+    r->with_keys
+        = signatures != NULL && r->signers->len > 0 && vk_cbor_array_get_length (signatures) == r->signers->len;
+    r->signed_ms = signoff->time_ms;
+    r->explanation = g_strdup (explanation);
+    r->counts
+        = vk_counts_from_cbor (vk_cbor_map_lookup_text (signoff->body, "counts"), vk_station_get_election (station),
+                               VK_RESULT_FORELOEBIG, device->area, a != NULL ? a->name : NULL, &r->ballots, error);
+    if (r->counts == NULL)
+      return NULL;
+    r->counts->eligible = a != NULL ? a->eligible : 0;
+    if (a != NULL && *a->dagi_id != '\0')
+      {
+        g_free (r->counts->dagi_id);
+        r->counts->dagi_id = g_strdup (a->dagi_id);
+      }
+  }
+  vk_station_get_counts (station, &counts);
+  r->checkins = counts.checked_in;
+  r->brevstemmer = counts.brevstemmer_accepted;
+  r->head_seq = vk_journal_get_head_seq (journal);
+  memcpy (r->head, vk_journal_get_head_hash (journal), 32);
+  return g_steal_pointer (&r);
 }

@@ -52,7 +52,9 @@ typedef struct
 {
   char *code; /* "T01" */
   VkMessageSeverity severity;
-  char **fields; /* the counts fields concerned ("cast", "lists.<id>", …) */
+  char **fields; /* the fields concerned, named as in vk-tally-form.h ("cast", "lists.<id>",
+                  * "invalid" for the other invalid ballots in total); "lists.*" stands for
+                  * every field of the group */
   char *text_da;
   char *text_en;
   char *action_da; /* the one fixed thing to do */
@@ -116,7 +118,115 @@ guint64 vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, co
 GBytes *vk_tally_signoff_payload (const guint8 election_id[32], VkResultKind kind, guint area,
                                   const guint8 counts_digest[32]) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The station's own double entry of (kind, area), folded from its journal. */
+VkTally *vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guint area,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The signed-off counts of (kind, area) in any journal the station holds
+ * (its own, or a valgbord's synced or read from USB), or NULL (no error)
+ * when none is held.  ret_device (optional): whose journal it is in. */
+VkCbor *vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Doubtful ballots (tvivlsomme stemmesedler, J6 `ballot.doubtful` and
+ * `ballot.decision`).  A fintælling table sets them aside, outside the
+ * count it enters; the valgbestyrelse decides them later at the same
+ * table, and each decision adds its ballots to the area's result
+ * (vk_tally_add_decided_doubtful()): to a list (a listestemme), to a
+ * candidate (a personal vote and the list's total) or to the invalid
+ * ballots by reason, and always to the ballots cast. */
+typedef enum
+{
+  VK_DOUBTFUL_LIST,
+  VK_DOUBTFUL_CANDIDATE,
+  VK_DOUBTFUL_INVALID,
+} VkDoubtfulTo;
+
+typedef struct
+{
+  guint64 seq; /* of the `ballot.decision` entry */
+  guint64 time_ms;
+  VkDoubtfulTo to;
+  char *id;      /* KandidatlisteId or KandidatId; NULL for invalid */
+  char *list_id; /* the list the ballots count for; NULL for invalid */
+  guint code;    /* invalid: the reason code (1–13, 21–32) */
+  guint64 count;
+} VkDoubtfulDecision;
+
+typedef struct
+{
+  guint64 seq; /* of the `ballot.doubtful` entry */
+  guint64 time_ms;
+  guint area;
+  guint64 count;
+  char *note;
+  guint64 decided;      /* ballots decided so far */
+  GPtrArray *decisions; /* VkDoubtfulDecision*, in journal order */
+} VkDoubtful;
+
+void vk_doubtful_free (VkDoubtful *self);
+
+/* Journals a `ballot.doubtful` (role fintaelling): count ≥ 1 ballots of
+ * an area of the election set aside, with a note (required). */
+guint64 vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, const char *note, GError **error);
+/* Journals a `ballot.decision` for the `ballot.doubtful` entry ref of
+ * this table: count ballots go to a list or a candidate of the election
+ * (id) or are invalid for a reason (code).  Refused (VK_ERROR_NOT_FOUND)
+ * for an unknown ref, list or candidate, and (VK_ERROR_INVALID) for more
+ * ballots than remain undecided or a bad reason code. */
+guint64 vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfulTo to, const char *id,
+                                  guint code, guint64 count, GError **error);
+/* The doubtful ballots this table has set aside for an area (0: every
+ * area), oldest first, each with its decisions. */
+GPtrArray *vk_tally_dup_doubtful (VkStation *station, guint area, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Adds the decided ballots of doubtful (VkDoubtful*) of the result's
+ * area to a result; returns how many ballots were added.  Personal votes
+ * and listestemmer are only touched when the result has them. */
+guint64 vk_tally_add_decided_doubtful (VkAreaResult *result, GPtrArray *doubtful);
+
+/* What the valgbog of a valgbord prints, read from its journal. */
+typedef enum
+{
+  VK_TALLY_EVENT_OPENED,      /* device.open */
+  VK_TALLY_EVENT_POLL_CLOSED, /* poll.close */
+  VK_TALLY_EVENT_ENTERED,     /* tally (foreløbig): round, who */
+  VK_TALLY_EVENT_SIGNED,      /* tally.signoff (foreløbig) */
+} VkTallyEventKind;
+
+typedef struct
+{
+  VkTallyEventKind kind;
+  guint64 time_ms;
+  guint round;
+  char *who; /* ENTERED: who entered; else NULL */
+} VkTallyEvent;
+
+typedef struct
+{
+  guint area;
+  guint64 opened_ms;    /* the first device.open */
+  guint64 closed_ms;    /* poll.close, 0 if not closed */
+  GPtrArray *events;    /* VkTallyEvent*, in journal order */
+  GPtrArray *entered;   /* char*: the names that entered a round, first seen first */
+  GPtrArray *signers;   /* char*: the valgstyrere who signed */
+  gboolean with_keys;   /* every signer signed with their own key */
+  guint64 signed_ms;    /* time of the sign-off */
+  VkAreaResult *counts; /* the signed counts */
+  VkBallotAccount ballots;
+  char *explanation; /* NULL when none */
+  guint checkins;    /* standing check-ins of the area (any table held) */
+  guint brevstemmer; /* accepted brevstemmer */
+  guint64 head_seq;  /* this journal's head when read */
+  guint8 head[32];
+} VkTallyRecord;
+
+void vk_tally_record_free (VkTallyRecord *self);
+/* The record of the valgbord's signed-off foreløbig count (VK_ERROR_KEY
+ * at another role, VK_ERROR_INVALID before the sign-off). */
+VkTallyRecord *vk_tally_dup_record (VkStation *station, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTally, vk_tally_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkDoubtful, vk_doubtful_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTallyRecord, vk_tally_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTallyMessage, vk_tally_message_free)
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 #include "vk-cose.h"
 #include "vk-error.h"
 #include "vk-fake.h"
+#include "vk-rules.h"
+#include "vk-tally-form.h"
 #include "vk-tally.h"
 #include "vk-test-util.h"
 
@@ -451,6 +453,480 @@ test_tally_counts_bad_input (void)
   g_assert_nonnull (strstr (error->message, "lists"));
 }
 
+/* Types a whole official count into a form, field by field. */
+static void
+type_into_form (VkTallyForm *form, const VkAreaResult *area)
+{
+  g_autoptr (GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert_true (vk_tally_form_set (form, "cast", area->cast, NULL, &error));
+  g_assert_true (vk_tally_form_set (form, "valid", area->valid, NULL, &error));
+  g_assert_true (vk_tally_form_set (form, "blank_fremmoedte", area->blank_in_person, NULL, &error));
+  g_assert_true (vk_tally_form_set (form, "blank_brev", area->blank_postal, NULL, &error));
+  g_assert_true (vk_tally_form_set (form, "invalid", area->other_invalid, NULL, &error));
+  for (guint i = 0; i < area->invalid_reasons->len; i++)
+    {
+      const VkInvalidReason *r = &g_array_index (area->invalid_reasons, VkInvalidReason, i);
+      g_autofree char *f = g_strdup_printf ("invalid.%u", r->code);
+      if (r->code != VK_INVALID_BLANK_IN_PERSON && r->code != VK_INVALID_BLANK_POSTAL)
+        g_assert_true (vk_tally_form_set (form, f, r->count, NULL, &error));
+    }
+  for (guint i = 0; i < area->lists->len; i++)
+    {
+      const VkListResult *l = g_ptr_array_index (area->lists, i);
+      g_autofree char *f = g_strdup_printf ("lists.%s", l->list_id);
+      const char *touched = NULL;
+
+      g_assert_true (vk_tally_form_set (form, f, l->votes, &touched, &error));
+      g_assert_cmpstr (touched, ==, l->list_id);
+      if (vk_tally_form_get_kind (form) == VK_RESULT_FINTAELLING)
+        {
+          g_autofree char *fl = g_strdup_printf ("listestemmer.%s", l->list_id);
+          g_assert_true (vk_tally_form_set (form, fl, l->list_votes, NULL, &error));
+        }
+    }
+  if (vk_tally_form_get_kind (form) == VK_RESULT_FINTAELLING)
+    {
+      g_hash_table_iter_init (&iter, area->candidate_votes);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_autofree char *f = g_strdup_printf ("candidates.%s", (char *)key);
+          const char *touched = NULL;
+          g_assert_true (vk_tally_form_set (form, f, *(guint64 *)value, &touched, &error));
+          g_assert_cmpstr (touched, ==, g_hash_table_lookup (area->candidate_list, key));
+        }
+    }
+  g_assert_no_error (error);
+}
+
+static gboolean
+same_codes (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const VkTallyMessage *ma = g_ptr_array_index (a, i), *mb = g_ptr_array_index (b, i);
+      if (strcmp (ma->code, mb->code) != 0 || strcmp (ma->text_da, mb->text_da) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The entry form keeps its sums one field at a time: its checks equal
+ * the checks from scratch, its computed list totals the official ones,
+ * and a typo is caught on the list where it was made. */
+static void
+test_tally_form (void)
+{
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkAreaResult) area = load_area ("fintaelling", "Beder_Skole.json", &election);
+  g_autoptr (VkTallyForm) form = NULL;
+  g_autoptr (GPtrArray) m = NULL;
+  g_autoptr (GPtrArray) full = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCbor) counts = NULL;
+  g_autoptr (VkCbor) back = NULL;
+  const VkListResult *first;
+  g_autofree char *cand = NULL;
+  g_autofree char *field = NULL;
+  g_autofree char *field_ls = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (area == NULL)
+    return;
+  form = vk_tally_form_new (election, VK_RESULT_FINTAELLING, area->area_number);
+  /* An empty form: cast is zero (T12), nothing blocks. */
+  m = vk_tally_form_validate (form, -1, 0);
+  g_assert_true (has_code (m, "T12"));
+  g_assert_false (vk_tally_messages_have_errors (m));
+  g_clear_pointer (&m, g_ptr_array_unref);
+
+  type_into_form (form, area);
+  m = vk_tally_form_validate (form, -1, area->eligible);
+  g_assert_cmpuint (m->len, ==, 0);
+  g_clear_pointer (&m, g_ptr_array_unref);
+  for (guint i = 0; i < area->lists->len; i++)
+    {
+      const VkListResult *l = g_ptr_array_index (area->lists, i);
+      g_assert_cmpuint (vk_tally_form_get_computed_total (form, l->list_id), ==, l->votes);
+    }
+  g_assert_cmpuint (vk_tally_form_get_lists_sum (form), ==, area->valid);
+  g_assert_cmpuint (vk_tally_form_get_invalid_sum (form), ==, area->other_invalid);
+  /* What the form journals equals the official count. */
+  counts = vk_counts_to_cbor (vk_tally_form_get_result (form), NULL);
+  {
+    g_autoptr (VkCbor) official = vk_counts_to_cbor (area, NULL);
+    g_autoptr (GPtrArray) diff = vk_counts_diff (counts, official);
+    /* The form carries every reason and list, with zeros the file may lack. */
+    for (guint i = 0; i < diff->len; i++)
+      g_assert_cmpuint (vk_tally_form_get (form, g_ptr_array_index (diff, i)), ==, 0);
+  }
+
+  /* A personal vote mistyped: T03 on that list (and T02 not, the total
+   * was typed right), the same messages as from scratch. */
+  first = g_ptr_array_index (area->lists, 0);
+  g_hash_table_iter_init (&iter, area->candidate_list);
+  while (cand == NULL && g_hash_table_iter_next (&iter, &key, &value))
+    if (strcmp (value, first->list_id) == 0)
+      cand = g_strdup_printf ("candidates.%s", (char *)key);
+  g_assert_nonnull (cand);
+  g_assert_true (vk_tally_form_set (form, cand, vk_tally_form_get (form, cand) + 10, NULL, &error));
+  g_assert_cmpuint (vk_tally_form_get_computed_total (form, first->list_id), ==, first->votes + 10);
+  m = vk_tally_form_validate (form, -1, area->eligible);
+  full = vk_tally_validate (vk_tally_form_get_result (form), NULL, -1, area->eligible);
+  g_assert_true (same_codes (m, full));
+  g_assert_true (has_code (m, "T03"));
+  g_assert_false (has_code (m, "T02"));
+  field = g_strdup_printf ("lists.%s", first->list_id);
+  field_ls = g_strdup_printf ("listestemmer.%s", first->list_id);
+  g_assert_true (g_strv_contains ((const char *const *)((VkTallyMessage *)g_ptr_array_index (m, 0))->fields, field));
+  g_assert_true (g_strv_contains ((const char *const *)((VkTallyMessage *)g_ptr_array_index (m, 0))->fields, field_ls));
+  g_clear_pointer (&m, g_ptr_array_unref);
+  g_clear_pointer (&full, g_ptr_array_unref);
+
+  /* Reasons that do not add up to the typed total: T05 over "invalid" and its reasons. */
+  g_assert_true (vk_tally_form_set (form, cand, vk_tally_form_get (form, cand) - 10, NULL, &error));
+  g_assert_true (vk_tally_form_set (form, "invalid.7", vk_tally_form_get (form, "invalid.7") + 1, NULL, &error));
+  m = vk_tally_form_validate (form, -1, area->eligible);
+  g_assert_true (has_code (m, "T05"));
+  g_assert_true (
+      g_strv_contains ((const char *const *)((VkTallyMessage *)g_ptr_array_index (m, 0))->fields, "invalid.*"));
+  g_clear_pointer (&m, g_ptr_array_unref);
+  g_assert_true (vk_tally_form_set (form, "invalid.7", vk_tally_form_get (form, "invalid.7") - 1, NULL, &error));
+
+  /* Unknown fields: a clear error; a foreløbig form has no personal votes. */
+  g_assert_false (vk_tally_form_set (form, "lists.nope", 1, NULL, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "lists.nope"));
+  g_clear_error (&error);
+  g_assert_false (vk_tally_form_set (form, "invalid.1", 1, NULL, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    g_autoptr (VkTallyForm) fore = vk_tally_form_new (election, VK_RESULT_FORELOEBIG, area->area_number);
+    g_assert_false (vk_tally_form_has_field (fore, cand));
+    g_assert_true (vk_tally_form_has_field (fore, field));
+    g_assert_true (vk_tally_form_has_field (fore, "received"));
+    g_assert_false (vk_tally_form_get_ballots (fore)->present);
+    g_assert_true (vk_tally_form_set (fore, "unused", 3, NULL, &error));
+    g_assert_true (vk_tally_form_get_ballots (fore)->present);
+  }
+  /* A foreløbig count may give the other invalid ballots as a total only
+   * (code 0); once a reason is typed, the reasons must add up (T05). */
+  {
+    g_autoptr (VkTallyForm) fore = vk_tally_form_new (election, VK_RESULT_FORELOEBIG, area->area_number);
+    g_autoptr (VkCbor) c = NULL;
+    g_autoptr (VkAreaResult) r = NULL;
+    g_autoptr (GPtrArray) fm = NULL;
+
+    g_assert_true (vk_tally_form_set (fore, "cast", 3, NULL, &error));
+    g_assert_true (vk_tally_form_set (fore, "invalid", 3, NULL, &error));
+    fm = vk_tally_form_validate (fore, -1, 0);
+    g_assert_false (has_code (fm, "T05"));
+    g_assert_false (vk_tally_messages_have_errors (fm));
+    c = vk_counts_to_cbor (vk_tally_form_get_result (fore), NULL);
+    g_assert_cmpuint (vk_cbor_map_get_length (vk_cbor_map_lookup_text (c, "invalid")), ==, 1);
+    r = vk_counts_from_cbor (c, election, VK_RESULT_FORELOEBIG, area->area_number, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->other_invalid, ==, 3);
+    g_assert_false (r->has_invalid_detail);
+    vk_tally_form_clear (fore);
+    g_assert_true (vk_tally_form_load (fore, c, &error));
+    g_assert_cmpuint (vk_tally_form_get (fore, "invalid"), ==, 3);
+    g_clear_pointer (&fm, g_ptr_array_unref);
+    fm = vk_tally_form_validate (fore, -1, 0);
+    g_assert_false (vk_tally_messages_have_errors (fm));
+    g_clear_pointer (&fm, g_ptr_array_unref);
+    g_assert_true (vk_tally_form_set (fore, "invalid.8", 1, NULL, &error));
+    fm = vk_tally_form_validate (fore, -1, 0);
+    g_assert_true (has_code (fm, "T05"));
+  }
+
+  /* Clear, then load the journaled counts back: the same numbers. */
+  vk_tally_form_clear (form);
+  g_assert_cmpuint (vk_tally_form_get (form, "cast"), ==, 0);
+  g_assert_cmpuint (vk_tally_form_get_lists_sum (form), ==, 0);
+  g_assert_cmpuint (vk_tally_form_get_computed_total (form, first->list_id), ==, 0);
+  g_assert_true (vk_tally_form_load (form, counts, &error));
+  g_assert_no_error (error);
+  back = vk_counts_to_cbor (vk_tally_form_get_result (form), NULL);
+  g_assert_true (vk_cbor_equal (back, counts));
+  g_assert_cmpuint (vk_tally_form_get_computed_total (form, first->list_id), ==, first->votes);
+  m = vk_tally_form_validate (form, -1, area->eligible);
+  g_assert_cmpuint (m->len, ==, 0);
+  /* A counts map of the wrong shape is refused and leaves the form empty. */
+  {
+    g_autoptr (VkCbor) bad = vk_cbor_new_map ();
+    vk_cbor_map_set_text (bad, "lists", "nope");
+    g_assert_false (vk_tally_form_load (form, bad, &error));
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpuint (vk_tally_form_get (form, "cast"), ==, 0);
+  }
+}
+
+static VkStation *
+open_station (Setup *s, const char *device, const char *db_name, VkKeypair *key)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = g_build_filename (s->dir, db_name, NULL);
+  VkStation *station = vk_station_open (s->package, db, device, key, &error);
+
+  g_assert_no_error (error);
+  return station;
+}
+
+/* Every entry the station wrote passes the shared rules (what the
+ * count server and the audit check). */
+static void
+assert_entries_pass_rules (Setup *s, VkStation *station)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
+  const VkDevice *device = vk_station_get_device (station);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      g_assert_true (vk_rules_check_entry (device, s->election, g_ptr_array_index (all, i), &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Doubtful ballots: set aside with a note, decided later to a list, a
+ * candidate and as invalid, each decision added to the area's result. */
+static void
+test_tally_doubtful (void)
+{
+  Setup s = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkKeypair) bord_key = NULL;
+  g_autoptr (VkStation) station = NULL;
+  g_autoptr (VkStation) bord = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkAreaResult) area = load_area ("fintaelling", "Borum_Forsamlingshus.json", &election);
+  g_autoptr (VkAreaResult) updated = NULL;
+  g_autoptr (GPtrArray) held = NULL;
+  const VkList *list;
+  const VkCandidate *cand;
+  guint64 ref, ref2;
+
+  if (area == NULL || !setup_aarhus (&s))
+    return;
+  key = enroll (&s, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA);
+  bord_key = enroll (&s, "omr31-bord1", "valgbord", 31);
+  station = open_station (&s, "fintaelling-1", "fin.db", key);
+  bord = open_station (&s, "omr31-bord1", "bord.db", bord_key);
+  list = g_ptr_array_index (s.election->lists, 2);
+  cand = g_ptr_array_index (((VkList *)g_ptr_array_index (s.election->lists, 0))->candidates, 1);
+
+  /* Refusals: at a valgbord, no ballots, no note, an unknown area. */
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (bord, 31, 1, "uklart kryds", &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 31, 0, "uklart kryds", &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 31, 2, "  ", &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 999, 2, "uklart kryds", &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  ref = vk_tally_set_aside_doubtful (station, 31, 3, "Kryds mellem to felter", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ref, >, 0);
+  ref2 = vk_tally_set_aside_doubtful (station, 9, 1, "Påskrift", &error);
+  g_assert_cmpuint (ref2, >, 0);
+
+  /* Decisions: one each way; a fourth is one too many. */
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), >, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_CANDIDATE, cand->id, 0, 1, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 17, 1, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 5, 1, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  /* The other area's entry is not this area's; unknown lists and refs are refused. */
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref2, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 9, ref2, VK_DOUBTFUL_LIST, "no-such-list", 0, 1, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 9, ref2, VK_DOUBTFUL_CANDIDATE, list->id, 0, 1, &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  assert_entries_pass_rules (&s, station);
+
+  /* Read back: area 31 has one entry, all three decided. */
+  held = vk_tally_dup_doubtful (station, 31, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (held->len, ==, 1);
+  {
+    const VkDoubtful *d = g_ptr_array_index (held, 0);
+    g_assert_cmpuint (d->seq, ==, ref);
+    g_assert_cmpuint (d->count, ==, 3);
+    g_assert_cmpuint (d->decided, ==, 3);
+    g_assert_cmpstr (d->note, ==, "Kryds mellem to felter");
+    g_assert_cmpuint (d->decisions->len, ==, 3);
+    g_assert_cmpint (((VkDoubtfulDecision *)g_ptr_array_index (d->decisions, 1))->to, ==, VK_DOUBTFUL_CANDIDATE);
+    g_assert_cmpstr (((VkDoubtfulDecision *)g_ptr_array_index (d->decisions, 1))->list_id, ==, cand->list->id);
+  }
+  {
+    g_autoptr (GPtrArray) all = vk_tally_dup_doubtful (station, 0, &error);
+    g_assert_cmpuint (all->len, ==, 2);
+  }
+
+  /* The area's result with the decisions: 3 more cast, 2 more valid, the
+   * list one more listestemme, the candidate one more personal vote. */
+  {
+    g_autoptr (VkCbor) official = vk_counts_to_cbor (area, NULL);
+    updated = vk_counts_from_cbor (official, s.election, VK_RESULT_FINTAELLING, 31, NULL, NULL, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_add_decided_doubtful (updated, held), ==, 3);
+  g_assert_cmpuint (updated->cast, ==, area->cast + 3);
+  g_assert_cmpuint (updated->valid, ==, area->valid + 2);
+  g_assert_cmpuint (updated->other_invalid, ==, area->other_invalid + 1);
+  g_assert_cmpuint (vk_area_result_get_invalid (updated, 5), ==, vk_area_result_get_invalid (area, 5) + 1);
+  g_assert_cmpuint (vk_area_result_get_list_votes (updated, list->id), ==,
+                    vk_area_result_get_list_votes (area, list->id) + 1);
+  g_assert_cmpuint (vk_area_result_get_candidate_votes (updated, cand->id), ==,
+                    vk_area_result_get_candidate_votes (area, cand->id) + 1);
+  g_assert_cmpuint (vk_area_result_get_list_votes (updated, cand->list->id), ==,
+                    vk_area_result_get_list_votes (area, cand->list->id) + 1);
+  {
+    g_autoptr (GPtrArray) m = vk_tally_validate (updated, NULL, -1, 0);
+    g_assert_false (vk_tally_messages_have_errors (m));
+  }
+  setup_clear (&s);
+}
+
+/* The foreløbig count a valgbord signed reaches a fintælling table
+ * (journals read from USB); the valgbog record is read from the journal. */
+static void
+test_tally_synced_and_record (void)
+{
+  Setup s = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkKeypair) bord_key = NULL;
+  g_autoptr (VkKeypair) vs1 = NULL;
+  g_autoptr (VkKeypair) vs2 = NULL;
+  g_autoptr (VkStation) fin = NULL;
+  g_autoptr (VkStation) bord = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkAreaResult) area = load_area ("foreloebig", "Borum_Forsamlingshus.json", &election);
+  g_autoptr (VkTallyForm) form = NULL;
+  g_autoptr (VkTallyRecord) record = NULL;
+  g_autoptr (VkCbor) signed_counts = NULL;
+  g_autofree char *usb = NULL;
+  g_autofree char *device = NULL;
+  VkSigner signers[2] = { { "Anne Valgstyrer", NULL }, { "Bo Valgstyrer", NULL } };
+
+  if (area == NULL || !setup_aarhus (&s))
+    return;
+  key = enroll (&s, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA);
+  bord_key = enroll (&s, "omr31-bord1", "valgbord", 31);
+  vs1 = enroll (&s, "vs-anne", "valgstyrer", 31);
+  vs2 = enroll (&s, "vs-bo", "valgstyrer", 31);
+  signers[0].key = vs1;
+  signers[1].key = vs2;
+  bord = open_station (&s, "omr31-bord1", "bord.db", bord_key);
+  for (guint lnr = 1; lnr <= 5; lnr++)
+    g_assert_cmpuint (vk_station_check_in (bord, lnr, VK_CHECKIN_SEARCH, FALSE, &error), >, 0);
+
+  /* Not signed yet: no record, and a fintælling table has no valgbog. */
+  record = vk_tally_dup_record (bord, &error);
+  g_assert_null (record);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (vk_tally_close_poll (bord, &error), >, 0);
+  form = vk_tally_form_new (s.election, VK_RESULT_FORELOEBIG, 31);
+  type_into_form (form, area);
+  g_assert_true (vk_tally_form_set (form, "received", area->cast + 100, NULL, &error));
+  g_assert_true (vk_tally_form_set (form, "unused", 99, NULL, &error));
+  /* T04 (one ballot unaccounted for) blocks saving the round. */
+  g_assert_cmpuint (vk_tally_form_enter (form, bord, 1, "Tilforordnet Ea", &error), ==, 0);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "T04"));
+  g_clear_error (&error);
+  g_assert_true (vk_tally_form_set (form, "returned", 1, NULL, &error));
+  g_assert_cmpuint (vk_tally_form_enter (form, bord, 1, "Tilforordnet Ea", &error), >, 0);
+  g_assert_cmpuint (vk_tally_form_enter (form, bord, 2, "Tilforordnet Ib", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_sign_off (bord, VK_RESULT_FORELOEBIG, 31, signers, 2, "Fem afkrydset i testen", 5,
+                                       area->eligible, &error),
+                    >, 0);
+  g_assert_no_error (error);
+
+  record = vk_tally_dup_record (bord, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (record->area, ==, 31);
+  g_assert_cmpuint (record->opened_ms, >, 0);
+  g_assert_cmpuint (record->closed_ms, >=, record->opened_ms);
+  g_assert_cmpuint (record->signed_ms, >=, record->closed_ms);
+  g_assert_cmpuint (record->checkins, ==, 5);
+  g_assert_cmpuint (record->entered->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (record->entered, 1), ==, "Tilforordnet Ib");
+  g_assert_cmpuint (record->signers->len, ==, 2);
+  g_assert_true (record->with_keys);
+  g_assert_cmpstr (record->explanation, ==, "Fem afkrydset i testen");
+  g_assert_cmpuint (record->counts->cast, ==, area->cast);
+  g_assert_cmpuint (record->counts->other_invalid, ==, area->other_invalid);
+  g_assert_true (record->ballots.present);
+  g_assert_cmpuint (record->ballots.received, ==, area->cast + 100);
+  g_assert_cmpuint (record->head_seq, ==, vk_journal_get_head_seq (vk_station_get_journal (bord)));
+  g_assert_cmpmem (record->head, 32, vk_journal_get_head_hash (vk_station_get_journal (bord)), 32);
+  /* device.open, poll.close, two entries, the sign-off, in that order. */
+  g_assert_cmpuint (record->events->len, ==, 5);
+  g_assert_cmpint (((VkTallyEvent *)g_ptr_array_index (record->events, 0))->kind, ==, VK_TALLY_EVENT_OPENED);
+  g_assert_cmpint (((VkTallyEvent *)g_ptr_array_index (record->events, 1))->kind, ==, VK_TALLY_EVENT_POLL_CLOSED);
+  g_assert_cmpint (((VkTallyEvent *)g_ptr_array_index (record->events, 3))->kind, ==, VK_TALLY_EVENT_ENTERED);
+  g_assert_cmpuint (((VkTallyEvent *)g_ptr_array_index (record->events, 3))->round, ==, 2);
+  g_assert_cmpint (((VkTallyEvent *)g_ptr_array_index (record->events, 4))->kind, ==, VK_TALLY_EVENT_SIGNED);
+
+  /* At the fintælling table: nothing held, then the valgbord's USB. */
+  fin = open_station (&s, "fintaelling-1", "fin.db", key);
+  g_assert_null (vk_tally_dup_record (fin, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_clear_error (&error);
+  signed_counts = vk_tally_dup_signed_counts (fin, VK_RESULT_FORELOEBIG, 31, NULL, &error);
+  g_assert_null (signed_counts);
+  g_assert_no_error (error);
+  usb = g_build_filename (s.dir, "usb", NULL);
+  g_assert_true (vk_station_export_usb (bord, usb, &error));
+  {
+    g_autofree char *file = g_build_filename (usb, "omr31-bord1.vkj", NULL);
+    g_assert_true (vk_station_ingest_file (fin, file, NULL, &error));
+    g_assert_no_error (error);
+  }
+  signed_counts = vk_tally_dup_signed_counts (fin, VK_RESULT_FORELOEBIG, 31, &device, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (signed_counts);
+  g_assert_cmpstr (device, ==, "omr31-bord1");
+  {
+    g_autoptr (VkCbor) entered = vk_counts_to_cbor (vk_tally_form_get_result (form), vk_tally_form_get_ballots (form));
+    g_assert_true (vk_cbor_equal (signed_counts, entered));
+  }
+  g_assert_null (vk_tally_dup_signed_counts (fin, VK_RESULT_FORELOEBIG, 9, NULL, &error));
+  g_assert_null (vk_tally_dup_signed_counts (fin, VK_RESULT_FINTAELLING, 31, NULL, &error));
+  g_assert_no_error (error);
+  setup_clear (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,5 +936,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tally/checks", test_tally_checks);
   g_test_add_func ("/tally/foreloebig-flow", test_tally_foreloebig_flow);
   g_test_add_func ("/tally/fintaelling-real", test_tally_fintaelling_real);
+  g_test_add_func ("/tally/form", test_tally_form);
+  g_test_add_func ("/tally/doubtful", test_tally_doubtful);
+  g_test_add_func ("/tally/synced-and-record", test_tally_synced_and_record);
   return g_test_run ();
 }
