@@ -57,9 +57,10 @@ static G_GNUC_UNUSED void
 vk_bench_result (const char *bench, const char *name, double value, const char *unit, double limit, const char *cmp,
                  const char *label)
 {
-  g_autofree char *lim = limit < 0 ? g_strdup ("-") : g_strdup_printf ("%.6g", limit);
+  g_autofree char *lim = limit < 0 ? g_strdup ("-") : g_strdup_printf ("%.10g", limit);
 
-  printf ("RESULT bench=%s name=%s value=%.6g unit=%s limit=%s cmp=%s label=\"%s\"\n", bench, name, value, unit, lim,
+  /* Ten significant digits: counts of millions stay exact. */
+  printf ("RESULT bench=%s name=%s value=%.10g unit=%s limit=%s cmp=%s label=\"%s\"\n", bench, name, value, unit, lim,
           limit < 0 ? "-" : cmp, label);
   fflush (stdout);
 }
