@@ -9,6 +9,7 @@
  */
 #include <glib/gstdio.h>
 
+#include "vk-bench.h"
 #include "vk-fake.h"
 #include "vk-package.h"
 #include "vk-voters.h"
@@ -52,6 +53,8 @@ main (int argc, char **argv)
   g_print ("voters-csv-import: %u rows, %.1f MB, generate+write %.0f ms, import %.0f ms (%.0f rows/s)\n",
            vk_voter_list_get_length (imported), st.st_size / 1e6, (t1 - t0) / 1e3, (t2 - t1) / 1e3,
            vk_voter_list_get_length (imported) / ((t2 - t1) / 1e6));
+  vk_bench_result ("voters-csv-import", "csv_import", vk_voter_list_get_length (imported) / ((t2 - t1) / 1e6), "rows/s",
+                   -1, "-", "vk_voter_list_import_csv, 600,000 voters");
   {
     g_autoptr (VkElection) election = vk_election_new ();
     g_autoptr (VkKeypair) key = vk_keypair_generate ();
@@ -74,6 +77,10 @@ main (int argc, char **argv)
     (void)g_stat (vkp, &st);
     g_print ("package-600k: %.1f MB, create+sign+verify %.0f ms, open+verify %.0f ms\n", st.st_size / 1e6,
              (t3 - t2) / 1e3, (t4 - t3) / 1e3);
+    vk_bench_result ("voters-csv-import", "package_create", (t3 - t2) / 1e3, "ms", -1, "-",
+                     "vk_package_create with 600,000 voters (sign + verify)");
+    vk_bench_result ("voters-csv-import", "package_open", (t4 - t3) / 1e3, "ms", -1, "-",
+                     "vk_package_open with 600,000 voters (re-hash + verify)");
     (void)g_unlink (vkp);
   }
   (void)g_unlink (path);

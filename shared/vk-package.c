@@ -1207,10 +1207,17 @@ vk_package_count_voters (VkPackage *self, guint area, GError **error)
 
   g_return_val_if_fail (self != NULL, -1);
 
-  st = vk_db_prepare (self->db, "SELECT count(*) FROM voter WHERE ?1 = 0 OR area = ?1", error);
+  /* Two statements, not "?1 = 0 OR area = ?1": SQLite cannot use the
+   * (area, loebenummer) key for that OR, so counting one area scanned
+   * every voter of the package (a full scan per area, per result). */
+  if (area == 0)
+    st = vk_db_prepare (self->db, "SELECT count(*) FROM voter", error);
+  else
+    st = vk_db_prepare (self->db, "SELECT count(*) FROM voter WHERE area = ?1", error);
   if (st == NULL)
     return -1;
-  sqlite3_bind_int64 (st, 1, area);
+  if (area != 0)
+    sqlite3_bind_int64 (st, 1, area);
   if (sqlite3_step (st) != SQLITE_ROW)
     {
       vk_db_set_error (self->db, error, "cannot count the voters");
@@ -1367,7 +1374,7 @@ vk_package_device_lookup (const char *device_id, VkDeviceInfo *ret_info, gpointe
     return FALSE;
   memcpy (ret_info->public_key, device->public_key, VK_PUBLIC_KEY_BYTES);
   ret_info->role = g_strdup (device->role);
-  ret_info->area = device->area == VK_PACKAGE_NO_AREA ? -1 : (gint64) device->area;
+  ret_info->area = device->area == VK_PACKAGE_NO_AREA ? -1 : (gint64)device->area;
   ret_info->valid_from = device->valid_from;
   ret_info->valid_to = device->valid_to;
   return TRUE;
