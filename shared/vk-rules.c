@@ -38,6 +38,7 @@ static const VkRuleInfo rule_infos[VK_RULES_COUNT] = {
   { 17, "D17", "Brevstemme uden afgørelse", "Brevstemme without a decision", "KRVL § 71" },
   { 18, "D18", "Optælling underskrevet af færre end to", "Count signed by fewer than two", "KRVL § 76" },
   { 19, "D19", "Underskrevet optælling uden to ens indtastninger", "Signed count without two matching entries", "" },
+  { 20, "D20", "Underskrevet optælling ændret efter underskrift", "Signed count changed after signing", "KRVL § 76" },
 };
 
 const VkRuleInfo *
@@ -1813,6 +1814,47 @@ rule_d18_d19 (RuleCtx *c, FoldArea *a)
     }
 }
 
+/* D20: a count was signed off, then signed off again with other numbers.
+ * The fold uses the latest sign-off, so a station (or whoever holds its
+ * key) could otherwise change a signed result without anyone noticing;
+ * valgkit's own station refuses a second sign-off. */
+static void
+rule_d20 (RuleCtx *c, FoldArea *a)
+{
+  for (guint k = 0; k < 2; k++)
+    {
+      const Tally *first = NULL;
+
+      for (guint i = 0; i < a->tallies->len; i++)
+        {
+          const Tally *t = &g_array_index (a->tallies, Tally, i);
+          VkFinding *f;
+
+          if (!t->signoff || t->kind != (VkResultKind)k)
+            continue;
+          if (first == NULL)
+            {
+              first = t;
+              continue;
+            }
+          if (vk_cbor_equal (first->counts, t->counts))
+            continue;
+          f = finding_add (c->findings, 20, VK_SEVERITY_BLOCKING, a->number,
+                           g_strdup_printf ("Område %u %s, %s: optællingen blev underskrevet igen med andre tal "
+                                            "(%s#%" G_GUINT64_FORMAT " efter %s#%" G_GUINT64_FORMAT ").",
+                                            a->number, area_label (a), kind_da (t->kind), t->device, t->seq,
+                                            first->device, first->seq),
+                           g_strdup_printf ("Area %u %s, %s: the count was signed off again with other numbers "
+                                            "(%s#%" G_GUINT64_FORMAT " after %s#%" G_GUINT64_FORMAT ").",
+                                            a->number, area_label (a), kind_en (t->kind), t->device, t->seq,
+                                            first->device, first->seq));
+          finding_evidence (f, first->device, first->seq);
+          finding_evidence (f, t->device, t->seq);
+          break;
+        }
+    }
+}
+
 static gint
 compare_findings (gconstpointer pa, gconstpointer pb)
 {
@@ -1865,6 +1907,7 @@ vk_rules_run (VkFold *fold, const VkRulesConfig *config)
       rule_d16 (&c, a);
       rule_d17 (&c, a);
       rule_d18_d19 (&c, a);
+      rule_d20 (&c, a);
     }
   /* g_ptr_array_sort() is a stable sort (g_qsort_with_data since GLib
    * 2.32): findings of one rule and area keep the order they were found. */

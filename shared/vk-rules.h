@@ -1,4 +1,4 @@
-/* vk-rules.h: the discrepancy rules D01–D19 and the journal fold they run on.
+/* vk-rules.h: the discrepancy rules D01–D20 and the journal fold they run on.
  *
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -41,7 +41,7 @@ typedef struct
   const char *legal_basis; /* e.g. "KRVL § 71 stk. 3", or "" */
 } VkRuleInfo;
 
-#define VK_RULES_COUNT 19
+#define VK_RULES_COUNT 20
 /* NULL for an unknown number. */
 const VkRuleInfo *vk_rules_get_info (guint number);
 

@@ -38,6 +38,7 @@ typedef struct
   gboolean undecided;      /* D17: a brevstemme in area 3 without a decision */
   gboolean one_signer;     /* D18 */
   gboolean no_rounds;      /* D19: area 4 signed without tally rounds */
+  gboolean resigned;       /* D20: area 2 signed again with other numbers */
   gboolean role_violation; /* D03: a hjemmebesoeg device writes a tally */
 } Scenario;
 
@@ -194,6 +195,14 @@ build (Run *r, const Scenario *s)
           vk_cbor_map_set_uint (counts, "valid", cast - 3);
         vk_test_signoff (te, id, te->t0 + 9 * 3600 * 1000, "foreloebig", a, counts, expl,
                          s->one_signer && a == 2 ? 1 : 2, !(s->no_rounds && a == 4));
+        if (a == 2 && s->resigned)
+          {
+            /* The same numbers signed twice are no finding; other numbers are. */
+            vk_test_signoff (te, id, te->t0 + 9 * 3600 * 1000 + MIN_MS, "foreloebig", a, vk_test_counts (te, cast, 0),
+                             expl, 2, FALSE);
+            vk_test_signoff (te, id, te->t0 + 9 * 3600 * 1000 + 2 * MIN_MS, "foreloebig", a,
+                             vk_test_counts (te, cast, 5), expl, 2, FALSE);
+          }
         /* The fintælling, the next day, agrees unless told otherwise. */
         if (!vk_journal_get_head_seq (vk_test_journal (te, "fin-1")))
           vk_test_open (te, "fin-1", te->t0 + DAY_MS);
@@ -625,7 +634,7 @@ static void
 test_d16_to_d19 (void)
 {
   Scenario s16 = { .after_close = TRUE }, s17 = { .undecided = TRUE }, s18 = { .one_signer = TRUE },
-           s19 = { .no_rounds = TRUE };
+           s19 = { .no_rounds = TRUE }, s20 = { .resigned = TRUE };
   Run r;
 
   build (&r, &s16);
@@ -639,6 +648,9 @@ test_d16_to_d19 (void)
   run_clear (&r);
   build (&r, &s19);
   expect_one (&r, 19, VK_SEVERITY_WARNING, 4);
+  run_clear (&r);
+  build (&r, &s20);
+  expect_one (&r, 20, VK_SEVERITY_BLOCKING, 2);
   run_clear (&r);
 }
 
