@@ -112,9 +112,8 @@ main (int argc, char **argv)
   results = 0;
   for (guint i = 0; i < N_QUERIES; i++)
     {
-      g_autofree char *code
-          = vk_valgkort_format (999, i % 10 == 0 ? 1 + vk_fake_rng_range (&rng, N_AREAS) : 1,
-                                1 + vk_fake_rng_range (&rng, PER_AREA));
+      g_autofree char *code = vk_valgkort_format (999, i % 10 == 0 ? 1 + vk_fake_rng_range (&rng, N_AREAS) : 1,
+                                                  1 + vk_fake_rng_range (&rng, PER_AREA));
       ms[i] = time_search (station, code, &results);
     }
   report ("barcode", ms, N_QUERIES, results);

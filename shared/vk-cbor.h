@@ -21,7 +21,8 @@ G_BEGIN_DECLS
 
 #define VK_CBOR_MAX_DEPTH 32
 
-typedef enum {
+typedef enum
+{
   VK_CBOR_UINT,   /* major type 0 */
   VK_CBOR_NINT,   /* major type 1: value is -1 - n */
   VK_CBOR_BYTES,  /* major type 2 */
@@ -114,7 +115,8 @@ void vk_cbor_encode_append (const VkCbor *self, GByteArray *out);
 VkCbor *vk_cbor_decode (const guint8 *data, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Decoding one data item at the start of data (for CBOR sequences, RFC
  * 8742); *ret_consumed gets its length in bytes. */
-VkCbor *vk_cbor_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+VkCbor *vk_cbor_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* RFC 8949 §8 diagnostic notation, e.g. [1, h'00ff', {"a": "b"}]. */
 char *vk_cbor_to_diagnostic (const VkCbor *self) G_GNUC_WARN_UNUSED_RESULT;

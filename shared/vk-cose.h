@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 #define VK_COSE_TAG_SIGN1 18
 #define VK_COSE_ALG_EDDSA (-8)
 
-typedef struct {
+typedef struct
+{
   GBytes *payload;
   guint8 key_id[VK_KEY_ID_BYTES];
   guint8 signature[VK_SIGNATURE_BYTES];

@@ -16,7 +16,8 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   VK_ELECTION_KV, /* kommunalvalg */
   VK_ELECTION_RV, /* regionsrådsvalg */
   VK_ELECTION_FV, /* folketingsvalg */
@@ -24,14 +25,16 @@ typedef enum {
   VK_ELECTION_FA, /* folkeafstemning */
 } VkElectionType;
 
-typedef enum {
+typedef enum
+{
   VK_LIST_SIDEORDNET, /* sideordnet opstilling (KRVL § 85): personal votes only */
   VK_LIST_PARTILISTE, /* partiliste: fordelingstal and listestemmer */
 } VkListForm;
 
 typedef struct _VkList VkList;
 
-typedef struct {
+typedef struct
+{
   char *id;          /* KandidatId */
   char *name;        /* Navn */
   char *ballot_name; /* Stemmeseddelnavn */
@@ -41,39 +44,43 @@ typedef struct {
   VkList *list;      /* borrowed back pointer */
 } VkCandidate;
 
-struct _VkList {
-  char *id;             /* KandidatlisteId */
-  char *letter;         /* Bogstavbetegnelse, "" for a list without a letter */
-  char *name;           /* Navn */
-  guint position;       /* Stemmeseddelsplacering */
-  VkListForm form;      /* Opstillingsform */
-  char *valgforbund_id; /* NULL when not in a valgforbund */
+struct _VkList
+{
+  char *id;              /* KandidatlisteId */
+  char *letter;          /* Bogstavbetegnelse, "" for a list without a letter */
+  char *name;            /* Navn */
+  guint position;        /* Stemmeseddelsplacering */
+  VkListForm form;       /* Opstillingsform */
+  char *valgforbund_id;  /* NULL when not in a valgforbund */
   GPtrArray *candidates; /* VkCandidate*, in ballot order */
 };
 
-typedef struct {
-  char *id;          /* ValgforbundId (two valgforbund may share a name) */
-  char *name;        /* Navn */
+typedef struct
+{
+  char *id;            /* ValgforbundId (two valgforbund may share a name) */
+  char *name;          /* Navn */
   GPtrArray *list_ids; /* char*, KandidatlisteId of the members */
 } VkValgforbund;
 
-typedef struct {
+typedef struct
+{
   guint number;   /* AfstemningsområdeNummer within the municipality */
   char *name;     /* Afstemningsområde */
   char *dagi_id;  /* AfstemningsområdeDagiId, may be "" */
   guint eligible; /* AntalStemmeberettigedeVælgere */
 } VkArea;
 
-typedef struct {
+typedef struct
+{
   VkElectionType type;
-  char *date;              /* ISO 8601 date, e.g. "2025-11-18" */
-  char *municipality;      /* "Aarhus" */
-  char *municipality_code; /* Kommunekode, e.g. "751"; "" when unknown */
+  char *date;                 /* ISO 8601 date, e.g. "2025-11-18" */
+  char *municipality;         /* "Aarhus" */
+  char *municipality_code;    /* Kommunekode, e.g. "751"; "" when unknown */
   char *municipality_dagi_id; /* KommuneDagiId; "" when unknown */
-  guint seats;             /* council size; 0 when not yet known */
-  GPtrArray *lists;        /* VkList*, in ballot order */
-  GPtrArray *valgforbund;  /* VkValgforbund* */
-  GPtrArray *areas;        /* VkArea*, by number */
+  guint seats;                /* council size; 0 when not yet known */
+  GPtrArray *lists;           /* VkList*, in ballot order */
+  GPtrArray *valgforbund;     /* VkValgforbund* */
+  GPtrArray *areas;           /* VkArea*, by number */
   /* indexes (borrowed pointers into the arrays above) */
   GHashTable *lists_by_id;
   GHashTable *candidates_by_id;

@@ -25,7 +25,8 @@ G_BEGIN_DECLS
 #define VK_KEY_ID_BYTES 8
 #define VK_SEED_BYTES 32
 
-typedef enum {
+typedef enum
+{
   VK_KDF_INTERACTIVE, /* crypto_pwhash_*_INTERACTIVE: device keys, tests */
   VK_KDF_MODERATE,    /* crypto_pwhash_*_MODERATE: the election key */
 } VkKdfStrength;

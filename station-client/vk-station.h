@@ -51,7 +51,8 @@ VkStation *vk_station_open (VkPackage *package, const char *db_path, const char 
  * same package (building it takes seconds on a large list; the demo
  * opens hundreds of stations).  shared_index may be NULL. */
 VkStation *vk_station_open_shared (VkPackage *package, VkVoterIndex *shared_index, const char *db_path,
-                                   const char *device_id, const VkKeypair *key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                                   const char *device_id, const VkKeypair *key,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The station's voter index (borrowed). */
 VkVoterIndex *vk_station_get_voter_index (VkStation *self);
 void vk_station_close (VkStation *self);

@@ -735,8 +735,9 @@ search_words (const VkVoterIndex *self, const WordTable *table, const char **fol
     }
   if (best_count == 0)
     return FALSE;
-  if (run != NULL && scan_postings (self, table, folded, c, words, best, best_lo, best_hi, run->first,
-                                    run->first + run->count, FALSE, date_keys, n_dates))
+  if (run != NULL
+      && scan_postings (self, table, folded, c, words, best, best_lo, best_hi, run->first, run->first + run->count,
+                        FALSE, date_keys, n_dates))
     return TRUE;
   return scan_postings (self, table, folded, c, words, best, best_lo, best_hi, 0, G_MAXUINT32, TRUE, date_keys,
                         n_dates);
