@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   valgkit-station [--package FILE.vkp] [--device ID] [--key FILE.key] [--db FILE.db]
- *                   [--peer URL]… [--server URL]
+ *                   [--peer URL]… [--server URL] [--listen HOST:PORT]
+ *                   [--tls-cert FILE.pem --tls-key FILE.pem]
  *
  * The options only fill in the setup page; the passphrase is always
  * typed.  The app is Danish by default (docs/station-app.md).
@@ -21,6 +22,9 @@ typedef struct
   char *db;
   char **peers;
   char *server;
+  char *listen;
+  char *tls_cert;
+  char *tls_key;
 } Options;
 
 static void
@@ -32,6 +36,7 @@ activate_cb (GtkApplication *app, Options *options)
     {
       VkStationWindow *w = vk_station_window_new (app);
       vk_station_window_set_sync_targets (w, (const char *const *)options->peers, options->server);
+      vk_station_window_set_listen (w, options->listen, options->tls_cert, options->tls_key);
       vk_station_window_prefill (w, options->package, options->device, options->key, options->db);
       window = GTK_WINDOW (w);
     }
@@ -49,6 +54,13 @@ main (int argc, char **argv)
     { "device", 0, 0, G_OPTION_ARG_STRING, &options.device, N_ ("The enrolled device id"), "ID" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &options.key, N_ ("The device key file"), "FILE.key" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &options.db, N_ ("The device database"), "FILE.db" },
+    { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.peers, N_ ("Another table to sync with (repeatable)"), "URL" },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &options.server, N_ ("The count server"), "URL" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &options.listen, N_ ("Serve this device's journals to the other tables"),
+      "HOST:PORT" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_cert, N_ ("TLS certificate for --listen off loopback"),
+      "FILE.pem" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_key, N_ ("TLS private key for --tls-cert"), "FILE.pem" },
     { NULL },
   };
 
@@ -64,5 +76,8 @@ main (int argc, char **argv)
   g_free (options.db);
   g_strfreev (options.peers);
   g_free (options.server);
+  g_free (options.listen);
+  g_free (options.tls_cert);
+  g_free (options.tls_key);
   return status;
 }

@@ -98,6 +98,10 @@ struct _VkStationWindow
   GStrv peers;
   char *server;
   VkSyncRunner *sync;
+  char *listen;   /* HOST:PORT for other tables, or NULL */
+  char *tls_cert; /* PEM files for a listen address off loopback */
+  char *tls_key;
+  VkSyncServer *listener;
   char *db_path;
   char *last_envelope; /* received in this session: "Print følgebrev" */
 };
@@ -282,6 +286,12 @@ update_header (VkStationWindow *self)
     area = g_strdup (_ ("All areas"));
   subtitle = g_strdup_printf ("%s · %s · %s · %s", area, role_label (d->role), d->device_id,
                               self->connection_state != NULL ? self->connection_state : _ ("Offline"));
+  if (self->listener != NULL && vk_sync_server_get_url (self->listener) != NULL)
+    {
+      char *with_url = g_strdup_printf (_ ("%s · listening on %s"), subtitle, vk_sync_server_get_url (self->listener));
+      g_free (subtitle);
+      subtitle = with_url;
+    }
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
@@ -1403,6 +1413,45 @@ start_sync (VkStationWindow *self)
   vk_sync_runner_start (self->sync);
 }
 
+/* A table pushed entries to our listener: fold them in at once, so that
+ * a voter checked in there is blocked here before the next round. */
+static void
+listener_stored_cb (const char *device_id, guint added, gpointer user_data)
+{
+  VkStationWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+  guint folded = 0;
+
+  if (self->station == NULL)
+    return;
+  if (!vk_station_refresh (self->station, &folded, &error))
+    g_debug ("refresh after a push from %s: %s", device_id, error->message);
+  if (folded > 0)
+    refresh_all (self);
+}
+
+/* Serves this device's database to the other tables (--listen).  A
+ * failure does not stop the check-in: it is shown in the header. */
+static void
+start_listener (VkStationWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkSyncServer) server = NULL;
+
+  if (self->listen == NULL)
+    return;
+  server = vk_sync_server_new (self->package, self->db_path, vk_station_get_device (self->station)->device_id, &error);
+  if (server == NULL || !vk_sync_server_listen (server, self->listen, self->tls_cert, self->tls_key, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Not listening: %s"), error->message);
+      vk_station_window_set_connection_state (self, text);
+      return;
+    }
+  vk_sync_server_set_stored_func (server, listener_stored_cb, self);
+  self->listener = g_steal_pointer (&server);
+  update_header (self);
+}
+
 static void
 poll_closed_cb (VkCountPage *page, VkStationWindow *self)
 {
@@ -1504,6 +1553,7 @@ open_action (GtkWidget *widget, const char *action_name, GVariant *param)
   self->db_path = g_strdup (db);
   configure_for_role (self);
   start_sync (self);
+  start_listener (self);
   if (self->count_page != NULL)
     vk_count_page_set_sync (self->count_page, self->sync, self->server);
 }
@@ -1543,6 +1593,7 @@ vk_station_window_dispose (GObject *object)
   VkStationWindow *self = VK_STATION_WINDOW (object);
 
   g_clear_pointer (&self->sync, vk_sync_runner_free);
+  g_clear_pointer (&self->listener, vk_sync_server_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), VK_TYPE_STATION_WINDOW);
   G_OBJECT_CLASS (vk_station_window_parent_class)->dispose (object);
 }
@@ -1561,6 +1612,9 @@ vk_station_window_finalize (GObject *object)
   g_free (self->envelope_selected);
   g_strfreev (self->peers);
   g_free (self->server);
+  g_free (self->listen);
+  g_free (self->tls_cert);
+  g_free (self->tls_key);
   g_free (self->db_path);
   g_free (self->last_envelope);
   G_OBJECT_CLASS (vk_station_window_parent_class)->finalize (object);
@@ -1761,6 +1815,25 @@ vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *pe
   self->peers = g_strdupv ((char **)peers);
   g_free (self->server);
   self->server = g_strdup (server);
+}
+
+void
+vk_station_window_set_listen (VkStationWindow *self, const char *host_port, const char *tls_cert, const char *tls_key)
+{
+  g_return_if_fail (VK_IS_STATION_WINDOW (self));
+  g_free (self->listen);
+  self->listen = g_strdup (host_port);
+  g_free (self->tls_cert);
+  self->tls_cert = g_strdup (tls_cert);
+  g_free (self->tls_key);
+  self->tls_key = g_strdup (tls_key);
+}
+
+const char *
+vk_station_window_get_listen_url (VkStationWindow *self)
+{
+  g_return_val_if_fail (VK_IS_STATION_WINDOW (self), NULL);
+  return self->listener != NULL ? vk_sync_server_get_url (self->listener) : NULL;
 }
 
 /* Gettext.  The stations are Danish: Danish is the default.  Debian

@@ -41,6 +41,14 @@ void vk_station_window_set_connection_state (VkStationWindow *self, const char *
  * background sync runner starts with the device and the window folds in
  * what it brings after every round. */
 void vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *peers, const char *server);
+/* Listens on host_port ("127.0.0.1:8081"; port 0 picks one) for the
+ * other tables once the device is opened (vk_sync_server_listen(): plain
+ * HTTP on loopback only, TLS with tls_cert and tls_key elsewhere).
+ * Entries they push are folded in at once.  Set before the device is opened. */
+void vk_station_window_set_listen (VkStationWindow *self, const char *host_port, const char *tls_cert,
+                                   const char *tls_key);
+/* The URL the window listens on ("http://127.0.0.1:41234"), or NULL. */
+const char *vk_station_window_get_listen_url (VkStationWindow *self);
 
 /* Sets up gettext for the app: the valgkit domain, and Danish unless
  * LANGUAGE asks for something else or LANG selects another language
