@@ -290,3 +290,126 @@ vk_counts_signoff_payload (const guint8 election_id[32], const char *kind, guint
   vk_cbor_array_append (payload, vk_cbor_new_bytes (counts_digest, 32));
   return vk_cbor_encode (payload);
 }
+
+/* Doubtful ballots. */
+
+gboolean
+vk_counts_is_invalid_code (guint64 code)
+{
+  return (code >= 1 && code <= 13) || (code >= 21 && code <= 32);
+}
+
+gboolean
+vk_counts_parse_doubtful_decision (const VkElection *election, const VkCbor *decision, VkDoubtfulTo *ret_to,
+                                   const char **ret_id, const char **ret_list_id, guint *ret_code, GError **error)
+{
+  const char *id;
+  guint64 code = 0;
+
+  g_return_val_if_fail (election != NULL, FALSE);
+
+  if (decision == NULL || vk_cbor_get_type (decision) != VK_CBOR_MAP)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "field \"decision\" is not a map");
+      return FALSE;
+    }
+  if ((id = vk_cbor_map_get_text_field (decision, "list", NULL)) != NULL)
+    {
+      const VkList *l = vk_election_lookup_list (election, id);
+
+      if (l == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "decision.list \"%s\" is not a list of this election", id);
+          return FALSE;
+        }
+      *ret_to = VK_DOUBTFUL_LIST;
+      *ret_id = l->id;
+      *ret_list_id = l->id;
+      *ret_code = 0;
+      return TRUE;
+    }
+  if ((id = vk_cbor_map_get_text_field (decision, "candidate", NULL)) != NULL)
+    {
+      const VkCandidate *c = vk_election_lookup_candidate (election, id);
+
+      if (c == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
+                       "decision.candidate \"%s\" is not a candidate of this election", id);
+          return FALSE;
+        }
+      *ret_to = VK_DOUBTFUL_CANDIDATE;
+      *ret_id = c->id;
+      *ret_list_id = c->list->id;
+      *ret_code = 0;
+      return TRUE;
+    }
+  if (vk_cbor_map_get_uint_field (decision, "invalid", &code, NULL))
+    {
+      if (!vk_counts_is_invalid_code (code))
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "decision.invalid %" G_GUINT64_FORMAT " is not a reason code (1–13, 21–32)", code);
+          return FALSE;
+        }
+      *ret_to = VK_DOUBTFUL_INVALID;
+      *ret_id = NULL;
+      *ret_list_id = NULL;
+      *ret_code = (guint)code;
+      return TRUE;
+    }
+  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "field \"decision\" has none of list, candidate, invalid");
+  return FALSE;
+}
+
+void
+vk_counts_add_decided_ballots (VkAreaResult *result, VkDoubtfulTo to, const char *id, const char *list_id, guint code,
+                               guint64 count)
+{
+  g_return_if_fail (result != NULL);
+
+  result->cast += count;
+  if (to == VK_DOUBTFUL_INVALID)
+    {
+      if (code == VK_INVALID_BLANK_IN_PERSON)
+        result->blank_in_person += count;
+      else if (code == VK_INVALID_BLANK_POSTAL)
+        result->blank_postal += count;
+      else
+        result->other_invalid += count;
+      vk_area_result_add_invalid (result, code, count);
+      return;
+    }
+  result->valid += count;
+  if (to == VK_DOUBTFUL_LIST)
+    {
+      VkListResult *l = g_hash_table_lookup (result->lists_by_id, id);
+      gboolean has_lv = l != NULL ? l->has_list_votes : result->has_candidate_votes;
+
+      l = vk_area_result_add_list (result, id, count, has_lv ? count : 0);
+      l->has_list_votes = has_lv;
+    }
+  else
+    {
+      /* The personal vote counts in the list's total. */
+      vk_area_result_add_list (result, list_id, count, 0);
+      if (result->has_candidate_votes)
+        vk_area_result_add_candidate (result, list_id, id, count);
+    }
+}
+
+gboolean
+vk_counts_add_doubtful_decision (VkAreaResult *result, const VkElection *election, const VkCbor *decision,
+                                 guint64 count, GError **error)
+{
+  VkDoubtfulTo to;
+  const char *id, *list_id;
+  guint code;
+
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  if (!vk_counts_parse_doubtful_decision (election, decision, &to, &id, &list_id, &code, error))
+    return FALSE;
+  vk_counts_add_decided_ballots (result, to, id, list_id, code, count);
+  return TRUE;
+}

@@ -50,4 +50,37 @@ GPtrArray *vk_counts_diff (const VkCbor *a, const VkCbor *b) G_GNUC_WARN_UNUSED_
 GBytes *vk_counts_signoff_payload (const guint8 election_id[32], const char *kind, guint area,
                                    const guint8 counts_digest[32]) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Doubtful ballots (J6 `ballot.doubtful` / `ballot.decision`): the part
+ * the station (station-client/vk-tally.c) and the count server's fold
+ * (shared/vk-rules.c) share, so that both add a decision alike.  A
+ * decision's ballots go to a list (a listestemme), to a candidate (a
+ * personal vote and the list's total) or to the invalid ballots by
+ * reason, and always to the ballots cast. */
+typedef enum
+{
+  VK_DOUBTFUL_LIST,
+  VK_DOUBTFUL_CANDIDATE,
+  VK_DOUBTFUL_INVALID,
+} VkDoubtfulTo;
+
+/* An invalid-ballot reason code a decision may name (1–13, 21–32). */
+gboolean vk_counts_is_invalid_code (guint64 code);
+/* Reads the `decision` map of a `ballot.decision` body (one of `list`,
+ * `candidate`, `invalid`).  ret_id (the list or candidate id) and
+ * ret_list_id (the list the ballots count for) are borrowed from the
+ * election, NULL for invalid; ret_code is 0 unless invalid.  Refused
+ * (VK_ERROR_NOT_FOUND) for a list or candidate not in the election,
+ * (VK_ERROR_INVALID) for anything else. */
+gboolean vk_counts_parse_doubtful_decision (const VkElection *election, const VkCbor *decision, VkDoubtfulTo *ret_to,
+                                            const char **ret_id, const char **ret_list_id, guint *ret_code,
+                                            GError **error);
+/* Adds count decided ballots to result.  Personal votes and listestemmer
+ * are only touched when the result has them. */
+void vk_counts_add_decided_ballots (VkAreaResult *result, VkDoubtfulTo to, const char *id, const char *list_id,
+                                    guint code, guint64 count);
+/* Parses decision and adds its count ballots to result; result is
+ * untouched on error. */
+gboolean vk_counts_add_doubtful_decision (VkAreaResult *result, const VkElection *election, const VkCbor *decision,
+                                          guint64 count, GError **error);
+
 G_END_DECLS

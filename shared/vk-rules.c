@@ -591,6 +591,17 @@ typedef struct
   VkCbor *counts;
 } Tally;
 
+/* A `ballot.decision`: count doubtful ballots of the `ballot.doubtful`
+ * entry ref of the same device decided. */
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  guint64 ref;
+  guint64 count;
+  VkCbor *decision;
+} Doubt;
+
 typedef struct
 {
   guint number;
@@ -601,6 +612,7 @@ typedef struct
   GArray *decisions;   /* Decision */
   GArray *closes;      /* Close */
   GArray *tallies;     /* Tally, both kinds, rounds and sign-offs */
+  GArray *doubts;      /* Doubt */
   GHashTable *devices; /* interned device id set */
   guint64 last_entry_ms;
 } FoldArea;
@@ -674,6 +686,12 @@ tally_clear (gpointer p)
 }
 
 static void
+doubt_clear (gpointer p)
+{
+  g_clear_pointer (&((Doubt *)p)->decision, vk_cbor_unref);
+}
+
+static void
 refusal_clear (gpointer p)
 {
   g_free (((Refusal *)p)->source);
@@ -702,6 +720,7 @@ fold_area_free (FoldArea *a)
   g_array_unref (a->decisions);
   g_array_unref (a->closes);
   g_array_unref (a->tallies);
+  g_array_unref (a->doubts);
   g_hash_table_unref (a->devices);
   g_free (a);
 }
@@ -747,6 +766,7 @@ vk_fold_new (VkPackage *package, GError **error)
       a->decisions = array_new (sizeof (Decision), decision_clear);
       a->closes = array_new (sizeof (Close), NULL);
       a->tallies = array_new (sizeof (Tally), tally_clear);
+      a->doubts = array_new (sizeof (Doubt), doubt_clear);
       a->devices = g_hash_table_new (NULL, NULL);
       g_hash_table_insert (self->areas, GUINT_TO_POINTER (va->number), a);
     }
@@ -965,6 +985,12 @@ vk_fold_add_entry (VkFold *self, const VkEntry *entry)
       tl.counts = vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "counts"));
       g_array_append_val (a->tallies, tl);
     }
+  else if (strcmp (t, "ballot.decision") == 0)
+    {
+      Doubt db = { d->device_id, entry->seq, body_uint (entry, "ref"), body_uint (entry, "count"),
+                   vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")) };
+      g_array_append_val (a->doubts, db);
+    }
 }
 
 guint64
@@ -1141,11 +1167,31 @@ vk_fold_dup_area_devices (VkFold *self, guint area)
   return out;
 }
 
+/* The doubtful ballots decided at the area's fintælling tables are
+ * outside the count they signed: each decision adds its ballots, as at
+ * the station (vk_tally_add_decided_doubtful()).  A decision counts when
+ * it refers to a `ballot.doubtful` of the same device and area; one that
+ * names nothing in the election is left out, as the station leaves it out. */
+static void
+fold_add_decided_doubtful (VkFold *self, FoldArea *a, VkAreaResult *result)
+{
+  for (guint i = 0; i < a->doubts->len; i++)
+    {
+      const Doubt *db = &g_array_index (a->doubts, Doubt, i);
+      const FoldRec *r = fold_lookup_rec (self, db->device, db->ref);
+
+      if (r == NULL || r->type == NULL || strcmp (r->type, "ballot.doubtful") != 0 || r->area != a->number)
+        continue;
+      (void)vk_counts_add_doubtful_decision (result, self->election, db->decision, db->count, NULL);
+    }
+}
+
 VkAreaResult *
 vk_fold_dup_result (VkFold *self, guint area, VkResultKind kind, GError **error)
 {
   FoldArea *a;
   const Tally *t;
+  VkAreaResult *result;
 
   g_return_val_if_fail (self != NULL, NULL);
   a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
@@ -1156,7 +1202,10 @@ vk_fold_dup_result (VkFold *self, guint area, VkResultKind kind, GError **error)
                    kind == VK_RESULT_FORELOEBIG ? "foreløbig" : "fintælling");
       return NULL;
     }
-  return vk_rules_counts_to_result (self->election, kind, area, t->counts, error);
+  result = vk_rules_counts_to_result (self->election, kind, area, t->counts, error);
+  if (result != NULL && kind == VK_RESULT_FINTAELLING)
+    fold_add_decided_doubtful (self, a, result);
+  return result;
 }
 
 /* ---- configuration ------------------------------------------------------ */

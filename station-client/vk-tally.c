@@ -690,12 +690,6 @@ vk_doubtful_free (VkDoubtful *self)
 }
 
 static gboolean
-is_invalid_code (guint64 code)
-{
-  return (code >= 1 && code <= 13) || (code >= 21 && code <= 32);
-}
-
-static gboolean
 check_fintaelling_area (VkStation *station, guint area, GError **error)
 {
   if (strcmp (vk_station_get_device (station)->role, "fintaelling") != 0)
@@ -741,45 +735,22 @@ vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, cons
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkDoubtfulDecision, doubtful_decision_free)
 
-/* A decision body → a VkDoubtfulDecision; NULL when it names nothing we know. */
+/* A decision body → a VkDoubtfulDecision; NULL when it names nothing we
+ * know (vk_counts_parse_doubtful_decision()). */
 static VkDoubtfulDecision *
 parse_decision (const VkElection *election, const VkEntry *e)
 {
   g_autoptr (VkDoubtfulDecision) d = g_new0 (VkDoubtfulDecision, 1);
-  VkCbor *decision = vk_cbor_map_lookup_text (e->body, "decision");
-  const char *id;
-  guint64 code = 0;
+  const char *id, *list_id;
 
   d->seq = e->seq;
   d->time_ms = e->time_ms;
-  if (decision == NULL || vk_cbor_get_type (decision) != VK_CBOR_MAP
-      || !vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL))
+  if (!vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL)
+      || !vk_counts_parse_doubtful_decision (election, vk_cbor_map_lookup_text (e->body, "decision"), &d->to, &id,
+                                             &list_id, &d->code, NULL))
     return NULL;
-  if ((id = vk_cbor_map_get_text_field (decision, "list", NULL)) != NULL)
-    {
-      if (vk_election_lookup_list (election, id) == NULL)
-        return NULL;
-      d->to = VK_DOUBTFUL_LIST;
-      d->id = g_strdup (id);
-      d->list_id = g_strdup (id);
-    }
-  else if ((id = vk_cbor_map_get_text_field (decision, "candidate", NULL)) != NULL)
-    {
-      const VkCandidate *c = vk_election_lookup_candidate (election, id);
-
-      if (c == NULL)
-        return NULL;
-      d->to = VK_DOUBTFUL_CANDIDATE;
-      d->id = g_strdup (id);
-      d->list_id = g_strdup (c->list->id);
-    }
-  else if (vk_cbor_map_get_uint_field (decision, "invalid", &code, NULL) && is_invalid_code (code))
-    {
-      d->to = VK_DOUBTFUL_INVALID;
-      d->code = (guint)code;
-    }
-  else
-    return NULL;
+  d->id = g_strdup (id);
+  d->list_id = g_strdup (list_id);
   return g_steal_pointer (&d);
 }
 
@@ -896,7 +867,7 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
         break;
       case VK_DOUBTFUL_INVALID:
       default:
-        if (!is_invalid_code (code))
+        if (!vk_counts_is_invalid_code (code))
           {
             g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%u is not a reason code (1–13, 21–32)", code);
             return 0;
@@ -928,37 +899,9 @@ vk_tally_add_decided_doubtful (VkAreaResult *result, GPtrArray *doubtful)
       for (guint j = 0; j < d->decisions->len; j++)
         {
           const VkDoubtfulDecision *dd = g_ptr_array_index (d->decisions, j);
-          guint64 n = dd->count;
 
-          result->cast += n;
-          added += n;
-          if (dd->to == VK_DOUBTFUL_INVALID)
-            {
-              if (dd->code == VK_INVALID_BLANK_IN_PERSON)
-                result->blank_in_person += n;
-              else if (dd->code == VK_INVALID_BLANK_POSTAL)
-                result->blank_postal += n;
-              else
-                result->other_invalid += n;
-              vk_area_result_add_invalid (result, dd->code, n);
-              continue;
-            }
-          result->valid += n;
-          if (dd->to == VK_DOUBTFUL_LIST)
-            {
-              VkListResult *l = g_hash_table_lookup (result->lists_by_id, dd->id);
-              gboolean has_lv = l != NULL ? l->has_list_votes : result->has_candidate_votes;
-
-              l = vk_area_result_add_list (result, dd->id, n, has_lv ? n : 0);
-              l->has_list_votes = has_lv;
-            }
-          else
-            {
-              /* The personal vote counts in the list's total. */
-              vk_area_result_add_list (result, dd->list_id, n, 0);
-              if (result->has_candidate_votes)
-                vk_area_result_add_candidate (result, dd->list_id, dd->id, n);
-            }
+          vk_counts_add_decided_ballots (result, dd->to, dd->id, dd->list_id, dd->code, dd->count);
+          added += dd->count;
         }
     }
   return added;

@@ -133,13 +133,8 @@ VkCbor *vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint
  * table, and each decision adds its ballots to the area's result
  * (vk_tally_add_decided_doubtful()): to a list (a listestemme), to a
  * candidate (a personal vote and the list's total) or to the invalid
- * ballots by reason, and always to the ballots cast. */
-typedef enum
-{
-  VK_DOUBTFUL_LIST,
-  VK_DOUBTFUL_CANDIDATE,
-  VK_DOUBTFUL_INVALID,
-} VkDoubtfulTo;
+ * ballots by reason, and always to the ballots cast.  VkDoubtfulTo and
+ * the arithmetic are shared with the count server (shared/vk-counts.h). */
 
 typedef struct
 {

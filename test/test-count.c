@@ -717,6 +717,138 @@ test_results (Fixture *f, gconstpointer data)
   }
 }
 
+/* A fintælling count of area a with distinct totals: list k gets
+ * 100 + 20k + a votes, its candidate j has j + 1 personal votes, the rest
+ * are listestemmer; one blank ballot. */
+static VkCbor *
+fin_counts (VkTestElection *te, guint a)
+{
+  VkCbor *counts = vk_cbor_new_map ();
+  VkCbor *lists = vk_cbor_new_map ();
+  VkCbor *ls = vk_cbor_new_map ();
+  VkCbor *cands = vk_cbor_new_map ();
+  guint64 valid = 0;
+
+  for (guint k = 0; k < te->election->lists->len; k++)
+    {
+      const VkList *l = g_ptr_array_index (te->election->lists, k);
+      guint64 v = 100 + 20 * k + a, personal = 0;
+
+      for (guint j = 0; j < l->candidates->len; j++)
+        {
+          const VkCandidate *c = g_ptr_array_index (l->candidates, j);
+          vk_cbor_map_set_uint (cands, c->id, j + 1);
+          personal += j + 1;
+        }
+      vk_cbor_map_set_uint (lists, l->id, v);
+      vk_cbor_map_set_uint (ls, l->id, v - personal);
+      valid += v;
+    }
+  vk_cbor_map_set_uint (counts, "cast", valid + 1);
+  vk_cbor_map_set_uint (counts, "valid", valid);
+  vk_cbor_map_set_uint (counts, "blank_fremmoedte", 1);
+  vk_cbor_map_set_uint (counts, "blank_brev", 0);
+  vk_cbor_map_insert_text (counts, "invalid", vk_cbor_new_map ());
+  vk_cbor_map_insert_text (counts, "lists", lists);
+  vk_cbor_map_insert_text (counts, "listestemmer", ls);
+  vk_cbor_map_insert_text (counts, "candidates", cands);
+  return counts;
+}
+
+/* J6 `ballot.decision` body: count ballots of the `ballot.doubtful` ref. */
+static VkCbor *
+decision_body (guint area, guint64 ref, guint64 count, const char *key, const char *id, guint64 code)
+{
+  VkCbor *b = vk_cbor_new_map ();
+  VkCbor *d = vk_cbor_new_map ();
+
+  if (id != NULL)
+    vk_cbor_map_set_text (d, key, id);
+  else
+    vk_cbor_map_set_uint (d, key, code);
+  vk_cbor_map_set_uint (b, "area", area);
+  vk_cbor_map_set_uint (b, "ref", ref);
+  vk_cbor_map_insert_text (b, "decision", d);
+  vk_cbor_map_set_uint (b, "count", count);
+  return b;
+}
+
+/* Doubtful ballots decided at the fintælling table are outside the count
+ * it signed; the count server's result adds each decision (J6): to a
+ * list's listestemmer, to a candidate's personal votes and the list's
+ * total, or to the invalid ballots by reason; always to the ballots cast.
+ * A decision that refers to no `ballot.doubtful` of the area is left out. */
+static void
+test_doubtful (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCbor) counts = fin_counts (f->te, 1);
+  g_autoptr (VkAreaResult) signed_result = NULL;
+  g_autoptr (VkResults) fi = NULL;
+  g_autoptr (GBytes) batch = NULL;
+  g_autoptr (VkCountReceipt) r = NULL;
+  const VkList *list = g_ptr_array_index (f->te->election->lists, 1);
+  const VkList *cand_list = g_ptr_array_index (f->te->election->lists, 0);
+  const VkCandidate *cand = g_ptr_array_index (cand_list->candidates, 0);
+  const VkAreaResult *got;
+  const VkListResult *lr, *lr0, *cr, *cr0;
+  guint64 t = f->te->t0 + DAY_MS, ref, ref2, signoff;
+
+  signed_result = vk_rules_counts_to_result (f->te->election, VK_RESULT_FINTAELLING, 1, counts, &error);
+  g_assert_no_error (error);
+  vk_test_open (f->te, "fin-1", t);
+  {
+    VkCbor *b = vk_cbor_new_map ();
+    vk_cbor_map_set_uint (b, "area", 1);
+    vk_cbor_map_set_uint (b, "count", 4);
+    vk_cbor_map_set_text (b, "note", "Kryds mellem to felter");
+    ref = vk_test_append (f->te, "fin-1", t + 1, "ballot.doubtful", b);
+    b = vk_cbor_new_map ();
+    vk_cbor_map_set_uint (b, "area", 2);
+    vk_cbor_map_set_uint (b, "count", 1);
+    vk_cbor_map_set_text (b, "note", "Påskrift");
+    ref2 = vk_test_append (f->te, "fin-1", t + 2, "ballot.doubtful", b);
+  }
+  signoff = vk_test_signoff (f->te, "fin-1", t + 3, "fintaelling", 1, vk_cbor_ref (counts), NULL, 2, TRUE);
+  /* Decided after the sign-off: 2 to a list, 1 to a candidate, 1 invalid (code 5). */
+  vk_test_append (f->te, "fin-1", t + 4, "ballot.decision", decision_body (1, ref, 2, "list", list->id, 0));
+  vk_test_append (f->te, "fin-1", t + 5, "ballot.decision", decision_body (1, ref, 1, "candidate", cand->id, 0));
+  vk_test_append (f->te, "fin-1", t + 6, "ballot.decision", decision_body (1, ref, 1, "invalid", NULL, 5));
+  /* Left out: another area's doubtful ballot, and a ref that is a sign-off. */
+  vk_test_append (f->te, "fin-1", t + 7, "ballot.decision", decision_body (2, ref2, 1, "list", list->id, 0));
+  vk_test_append (f->te, "fin-1", t + 8, "ballot.decision", decision_body (1, signoff, 7, "list", list->id, 0));
+
+  batch = vk_test_batch (f->te, "fin-1", 1, 0);
+  r = ingest_ok (f, batch, "fin-1 with doubtful ballots");
+  fi = vk_count_results (f->count, VK_RESULT_FINTAELLING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fi->areas->len, ==, 1);
+  got = fi->areas->pdata[0];
+  g_assert_cmpuint (got->area_number, ==, 1);
+  g_assert_cmpuint (got->cast, ==, signed_result->cast + 4);
+  g_assert_cmpuint (got->valid, ==, signed_result->valid + 3);
+  g_assert_cmpuint (got->blank_in_person, ==, signed_result->blank_in_person);
+  g_assert_cmpuint (got->other_invalid, ==, signed_result->other_invalid + 1);
+  g_assert_cmpuint (vk_area_result_get_invalid (got, 5), ==, vk_area_result_get_invalid (signed_result, 5) + 1);
+  lr = g_hash_table_lookup (got->lists_by_id, list->id);
+  lr0 = g_hash_table_lookup (signed_result->lists_by_id, list->id);
+  g_assert_cmpuint (lr->votes, ==, lr0->votes + 2);
+  g_assert_cmpuint (lr->list_votes, ==, lr0->list_votes + 2);
+  cr = g_hash_table_lookup (got->lists_by_id, cand_list->id);
+  cr0 = g_hash_table_lookup (signed_result->lists_by_id, cand_list->id);
+  g_assert_cmpuint (cr->votes, ==, cr0->votes + 1);
+  g_assert_cmpuint (cr->list_votes, ==, cr0->list_votes);
+  g_assert_cmpuint (vk_area_result_get_candidate_votes (got, cand->id), ==,
+                    vk_area_result_get_candidate_votes (signed_result, cand->id) + 1);
+  {
+    /* Still a consistent result: list totals = listestemmer + personal votes. */
+    g_autoptr (GPtrArray) failures = vk_results_check (fi);
+    for (guint i = 0; i < failures->len; i++)
+      g_test_message ("%s", ((VkCheckFailure *)failures->pdata[i])->message);
+    g_assert_cmpuint (failures->len, ==, 0);
+  }
+}
+
 /* Many devices, many entries: the rate, against raw Ed25519 verification. */
 static void
 test_throughput (void)
@@ -991,6 +1123,7 @@ main (int argc, char **argv)
   ADD ("restart", test_restart);
   ADD ("kill", test_kill);
   ADD ("results", test_results);
+  ADD ("doubtful", test_doubtful);
   ADD ("cli", test_cli);
   ADD ("station-tally", test_station_tally);
 #undef ADD
