@@ -651,18 +651,102 @@ insert_fork (VkCount *self, const char *device_id, guint64 seq, GBytes *held, GB
   return vk_db_step_done (self->db, st, error);
 }
 
-static gboolean
-count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *source, VkCountReceipt **ret_receipt,
-                     GError **error)
+/* A batch parsed and checked before the engine's lock is taken.  Parsing,
+ * the signature and chain inside the batch and what the device may say
+ * depend only on the package (which does not change while the database is
+ * open), so concurrent requests do that work on all cores; the lock
+ * covers only what reads or writes the held state.  A refusal found here
+ * is recorded under the lock (refusal, kind, seq). */
+typedef struct
 {
-  g_autoptr (GPtrArray) entries = NULL;
+  GPtrArray *entries;
+  const VkDevice *device;
+  GError *refusal;
+  VkRefusalKind kind;
+} Checked;
+
+static void
+checked_clear (Checked *c)
+{
+  g_clear_pointer (&c->entries, g_ptr_array_unref);
+  g_clear_error (&c->refusal);
+}
+
+/* FALSE (and error) for a batch that is not one device's entries; TRUE
+ * with c->refusal set for one that must be refused and recorded. */
+static gboolean
+count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *source, Checked *c, GError **error)
+{
+  const VkEntry *first;
+  const char *dev;
+
+  c->entries = vk_journal_parse (data, len, source, error);
+  if (c->entries == NULL)
+    return FALSE;
+  if (c->entries->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the batch holds no entries", source);
+      return FALSE;
+    }
+  first = g_ptr_array_index (c->entries, 0);
+  dev = first->device_id;
+
+  for (guint i = 1; i < c->entries->len; i++)
+    if (strcmp (((VkEntry *)g_ptr_array_index (c->entries, i))->device_id, dev) != 0)
+      {
+        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                     "%s: a batch holds one device's entries: entry %u is %s's, not %s's", source, i + 1,
+                     ((VkEntry *)g_ptr_array_index (c->entries, i))->device_id, dev);
+        return FALSE;
+      }
+  if (memcmp (first->election_id, vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES) != 0)
+    {
+      g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "the journal of %s belongs to another election", dev);
+      c->kind = VK_REFUSAL_ELECTION;
+      return TRUE;
+    }
+  if (strcmp (dev, self->device->device_id) == 0)
+    {
+      g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "%s is this server's own device id", dev);
+      c->kind = VK_REFUSAL_ENROLMENT;
+      return TRUE;
+    }
+  c->device = vk_package_lookup_device (self->package, dev);
+  if (c->device == NULL)
+    {
+      g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "device %s is not enrolled in this election", dev);
+      c->kind = VK_REFUSAL_ENROLMENT;
+      return TRUE;
+    }
+
+  /* Signatures, chain inside the batch, key id, enrolment window. */
+  if (!vk_journal_verify (c->entries, vk_package_get_election_id (self->package), vk_package_device_lookup,
+                          self->package, VK_VERIFY_PARTIAL | VK_VERIFY_FAST, NULL, &c->refusal))
+    {
+      c->kind = refusal_kind_for (c->refusal);
+      return TRUE;
+    }
+
+  /* What the device may say. */
+  for (guint i = 0; i < c->entries->len; i++)
+    if (!vk_rules_check_entry (c->device, self->election, g_ptr_array_index (c->entries, i), &c->refusal))
+      {
+        c->kind = refusal_kind_for (c->refusal);
+        return TRUE;
+      }
+  return TRUE;
+}
+
+static gboolean
+count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountReceipt **ret_receipt, GError **error)
+{
+  GPtrArray *entries = c->entries;
   g_autoptr (GPtrArray) moved = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   g_autoptr (GPtrArray) pending_forks = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   g_autoptr (VkEntry) receipt_entry = NULL;
   GError *local = NULL;
-  const VkEntry *first;
-  const VkDevice *device;
-  const char *dev;
+  const VkEntry *first = g_ptr_array_index (entries, 0);
+  const char *dev = first->device_id;
   Head *h;
   Head nh;
   guint64 received = now_ms ();
@@ -670,51 +754,8 @@ count_ingest_locked (VkCount *self, const guint8 *data, gsize len, const char *s
   gboolean to_pending = FALSE;
   guint64 stored = 0;
 
-  entries = vk_journal_parse (data, len, source, error);
-  if (entries == NULL)
-    return FALSE;
-  if (entries->len == 0)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the batch holds no entries", source);
-      return FALSE;
-    }
-  first = g_ptr_array_index (entries, 0);
-  dev = first->device_id;
-
-  for (guint i = 1; i < entries->len; i++)
-    if (strcmp (((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev) != 0)
-      {
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                     "%s: a batch holds one device's entries: entry %u is %s's, not %s's", source, i + 1,
-                     ((VkEntry *)g_ptr_array_index (entries, i))->device_id, dev);
-        return FALSE;
-      }
-  if (memcmp (first->election_id, vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES) != 0)
-    {
-      g_set_error (&local, VK_ERROR, VK_ERROR_KEY, "the journal of %s belongs to another election", dev);
-      return refuse (self, local, VK_REFUSAL_ELECTION, dev, first->seq, source, error);
-    }
-  if (strcmp (dev, self->device->device_id) == 0)
-    {
-      g_set_error (&local, VK_ERROR, VK_ERROR_KEY, "%s is this server's own device id", dev);
-      return refuse (self, local, VK_REFUSAL_ENROLMENT, dev, first->seq, source, error);
-    }
-  device = vk_package_lookup_device (self->package, dev);
-  if (device == NULL)
-    {
-      g_set_error (&local, VK_ERROR, VK_ERROR_KEY, "device %s is not enrolled in this election", dev);
-      return refuse (self, local, VK_REFUSAL_ENROLMENT, dev, first->seq, source, error);
-    }
-
-  /* Signatures, chain inside the batch, key id, enrolment window. */
-  if (!vk_journal_verify (entries, vk_package_get_election_id (self->package), vk_package_device_lookup, self->package,
-                          VK_VERIFY_PARTIAL | VK_VERIFY_FAST, NULL, &local))
-    return refuse (self, local, refusal_kind_for (local), dev, first->seq, source, error);
-
-  /* What the device may say. */
-  for (guint i = 0; i < entries->len; i++)
-    if (!vk_rules_check_entry (device, self->election, g_ptr_array_index (entries, i), &local))
-      return refuse (self, local, refusal_kind_for (local), dev, first->seq, source, error);
+  if (c->refusal != NULL)
+    return refuse (self, g_steal_pointer (&c->refusal), c->kind, dev, first->seq, source, error);
 
   /* Entries already held (or pending) must be the same; a different one
    * is a fork.  The batch's chain is verified, so both are the device's. */
@@ -911,6 +952,8 @@ gboolean
 vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *source_name,
                  VkCountReceipt **ret_receipt, GError **error)
 {
+  const char *source = source_name != NULL ? source_name : "batch";
+  Checked c = { 0 };
   gboolean ok;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -921,10 +964,15 @@ vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *s
       g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "the count database is open read-only");
       return FALSE;
     }
+  if (!count_ingest_check (self, cbor_seq != NULL ? cbor_seq : (const guint8 *)"", len, source, &c, error))
+    {
+      checked_clear (&c);
+      return FALSE;
+    }
   g_mutex_lock (&self->lock);
-  ok = count_ingest_locked (self, cbor_seq != NULL ? cbor_seq : (const guint8 *)"", len,
-                            source_name != NULL ? source_name : "batch", ret_receipt, error);
+  ok = count_ingest_locked (self, &c, source, ret_receipt, error);
   g_mutex_unlock (&self->lock);
+  checked_clear (&c);
   return ok;
 }
 
