@@ -363,7 +363,6 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
                                   "Østergaard",
                                   NULL };
   VkStation *first;
-  VkStationCounts counts;
   guint accepted = 0, checkins_wanted, checked = 0;
   guint64 day_start = d->election_day_ms + 7 * HOUR_MS;
   gint64 extra = 0;
@@ -482,12 +481,10 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
   /* 20:30–21:45: the foreløbig count, twice, then the sign-off. */
   {
     VkBallotAccount ballots = { TRUE, fore->cast + area->eligible / 4 + 20, area->eligible / 4, 20 };
-    g_autoptr (VkKeypair) none = NULL;
     VkSigner signers[] = { { "Valgstyrer Hansen", vs1->key }, { "Valgstyrer Østergaard", vs2->key } };
     guint64 marked;
     g_autoptr (GPtrArray) all = NULL;
 
-    vk_station_get_counts (first, &counts);
     /* The first table knows only its own check-ins; the others' come from their journals. */
     marked = accepted;
     for (guint t = 0; t < n_tables; t++)
