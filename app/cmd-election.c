@@ -147,9 +147,6 @@ election_show (int argc, char **argv)
   if (as_json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonGenerator) gen = json_generator_new ();
-      g_autoptr (JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "election_id");
@@ -173,11 +170,7 @@ election_show (int argc, char **argv)
       json_builder_set_member_name (b, "voters");
       json_builder_add_int_value (b, vk_package_count_voters (package, 0, NULL));
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      vk_cli_print_json (b);
       return VK_EXIT_OK;
     }
 
@@ -220,9 +213,6 @@ election_devices (int argc, char **argv)
   if (as_json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonGenerator) gen = json_generator_new ();
-      g_autoptr (JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (b);
       for (guint i = 0; i < devices->len; i++)
@@ -252,11 +242,7 @@ election_devices (int argc, char **argv)
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      vk_cli_print_json (b);
       return VK_EXIT_OK;
     }
 

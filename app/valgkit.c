@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "cmd-mandates.h"
 #include "vk-cli.h"
@@ -56,6 +57,19 @@ vk_cli_fail (const char *cmd, const GError *error)
   if (error->domain == VK_ERROR && error->code == VK_ERROR_TIE)
     return VK_EXIT_TIE;
   return VK_EXIT_USAGE;
+}
+
+void
+vk_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
 }
 
 gboolean

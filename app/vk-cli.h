@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include <json-glib/json-glib.h>
+
 #include "vk-keys.h"
 
 G_BEGIN_DECLS
@@ -25,6 +27,9 @@ enum
 int vk_cli_fail (const char *cmd, const GError *error);
 /* Parses options; on --help prints and exits 0, on bad options prints the error and returns FALSE. */
 gboolean vk_cli_parse (GOptionContext *context, int *argc, char ***argv, const char *cmd);
+
+/* Prints the builder's value as pretty JSON on stdout. */
+void vk_cli_print_json (JsonBuilder *builder);
 
 /* Loads an encrypted key file, asking for the passphrase (or $VALGKIT_PASSPHRASE). */
 VkKeypair *vk_cli_load_key (const char *path, GError **error);
