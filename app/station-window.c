@@ -11,6 +11,7 @@
 #include "station-window.h"
 #include "count-page.h"
 #include "vk-cpr.h"
+#include "vk-device-key.h"
 #include "vk-error.h"
 #include "vk-label.h"
 #include "vk-sync.h"
@@ -40,6 +41,7 @@ struct _VkStationWindow
   GtkPasswordEntry *passphrase_entry;
   GtkEntry *db_entry;
   GtkLabel *setup_error;
+  GtkWindow *key_dialog; /* "Create a new key…", while open */
   /* check-in */
   GtkEntry *search_entry;
   GtkLabel *search_info;
@@ -1372,6 +1374,215 @@ package_activate_cb (GtkEntry *entry, VkStationWindow *self)
   propose_key_path (self);
 }
 
+/* "Create a new key…": a device's first start, before it is enrolled. */
+
+static const char *const key_roles[] = { "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling" };
+
+static GtkWidget *
+key_dialog_child (VkStationWindow *self, const char *name)
+{
+  return g_object_get_data (G_OBJECT (self->key_dialog), name);
+}
+
+static void
+key_dialog_add_row (GtkGrid *grid, int row, const char *label, GtkWidget *widget, const char *name, GtkWindow *dialog)
+{
+  GtkWidget *l = gtk_label_new (label);
+
+  gtk_label_set_xalign (GTK_LABEL (l), 1);
+  gtk_widget_set_hexpand (widget, TRUE);
+  gtk_widget_set_name (widget, name);
+  gtk_grid_attach (grid, l, 0, row, 1, 1);
+  gtk_grid_attach (grid, widget, 1, row, 1, 1);
+  g_object_set_data (G_OBJECT (dialog), name, widget);
+}
+
+static void
+key_dialog_create_cb (GtkButton *button, VkStationWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autofree char *key_path = NULL, *pub_path = NULL, *key_id = NULL, *command = NULL, *text = NULL;
+  GtkLabel *result = GTK_LABEL (key_dialog_child (self, "key_result"));
+  guint role_i = gtk_drop_down_get_selected (GTK_DROP_DOWN (key_dialog_child (self, "key_role")));
+  guint area_i = gtk_drop_down_get_selected (GTK_DROP_DOWN (key_dialog_child (self, "key_area")));
+  GArray *areas = g_object_get_data (G_OBJECT (self->key_dialog), "key_area_numbers");
+  const char *device_id = gtk_editable_get_text (GTK_EDITABLE (key_dialog_child (self, "key_device_id")));
+  const char *role = role_i < G_N_ELEMENTS (key_roles) ? key_roles[role_i] : NULL;
+  guint area = area_i < areas->len ? g_array_index (areas, guint, area_i) : VK_PACKAGE_NO_AREA;
+  const char *package_path = gtk_editable_get_text (GTK_EDITABLE (self->package_entry));
+
+  gtk_widget_remove_css_class (GTK_WIDGET (result), "vk-blocked");
+  if (g_strcmp0 (role, "valgbord") == 0 && area == VK_PACKAGE_NO_AREA)
+    {
+      gtk_label_set_text (result, _ ("A polling table needs an area."));
+      gtk_widget_add_css_class (GTK_WIDGET (result), "vk-blocked");
+      gtk_widget_set_visible (GTK_WIDGET (result), TRUE);
+      return;
+    }
+  if (!vk_station_create_device_key (
+          package_path, gtk_editable_get_text (GTK_EDITABLE (key_dialog_child (self, "key_path"))), device_id, role,
+          gtk_editable_get_text (GTK_EDITABLE (key_dialog_child (self, "key_passphrase"))),
+          gtk_editable_get_text (GTK_EDITABLE (key_dialog_child (self, "key_passphrase_again"))), &key, &key_path,
+          &pub_path, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_ ("Cannot create the device key: %s"), error->message);
+      gtk_label_set_text (result, msg);
+      gtk_widget_add_css_class (GTK_WIDGET (result), "vk-blocked");
+      gtk_widget_set_visible (GTK_WIDGET (result), TRUE);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (key_dialog_child (self, "key_passphrase")), "");
+  gtk_editable_set_text (GTK_EDITABLE (key_dialog_child (self, "key_passphrase_again")), "");
+  key_id = vk_hex_encode (vk_keypair_get_key_id (key), VK_KEY_ID_BYTES);
+  command = vk_station_enroll_command (package_path, pub_path, role, area);
+  text = g_strdup_printf (_ ("The device key is created.\n"
+                             "Key id: %s\n"
+                             "Key file: %s\n"
+                             "Public key: %s\n\n"
+                             "The valgsekretariat must now enrol the public key:\n%s\n"
+                             "and hand back the updated election package. Open that package here and "
+                             "unlock the key with its passphrase."),
+                          key_id, key_path, pub_path, command);
+  gtk_label_set_text (result, text);
+  gtk_widget_set_visible (GTK_WIDGET (result), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  gtk_button_set_label (GTK_BUTTON (key_dialog_child (self, "key_close")), _ ("Close"));
+  gtk_editable_set_text (GTK_EDITABLE (self->key_entry), key_path);
+}
+
+static void
+key_dialog_close_cb (GtkButton *button, VkStationWindow *self)
+{
+  if (self->key_dialog != NULL)
+    gtk_window_destroy (self->key_dialog);
+}
+
+static void
+key_dialog_destroy_cb (GtkWidget *dialog, VkStationWindow *self)
+{
+  self->key_dialog = NULL;
+}
+
+static void
+create_key_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  VkStationWindow *self = VK_STATION_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (GtkStringList) roles = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) areas = gtk_string_list_new (NULL);
+  GArray *numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint none = VK_PACKAGE_NO_AREA;
+  GtkWidget *box, *grid, *buttons, *result, *create, *close, *entry, *dropdown;
+
+  if (self->key_dialog != NULL)
+    {
+      g_array_unref (numbers);
+      gtk_window_present (self->key_dialog);
+      return;
+    }
+  if (self->package == NULL)
+    package_activate_cb (self->package_entry, self);
+  if (self->package == NULL || (election = vk_package_dup_election (self->package, &error)) == NULL)
+    {
+      g_array_unref (numbers);
+      if (error != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_ ("Cannot open the election package: %s"), error->message);
+          setup_error (self, text);
+        }
+      else
+        setup_error (self, _ ("Open the election package first."));
+      return;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (key_roles); i++)
+    gtk_string_list_append (roles, role_label (key_roles[i]));
+  gtk_string_list_append (areas, _ ("No area"));
+  g_array_append_val (numbers, none);
+  for (guint i = 0; i < election->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (election->areas, i);
+      g_autofree char *item = g_strdup_printf ("%u — %s", a->number, a->name);
+      gtk_string_list_append (areas, item);
+      g_array_append_val (numbers, a->number);
+    }
+
+  self->key_dialog = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_title (self->key_dialog, _ ("Create a new device key"));
+  gtk_window_set_transient_for (self->key_dialog, GTK_WINDOW (self));
+  gtk_window_set_modal (self->key_dialog, TRUE);
+  gtk_window_set_default_size (self->key_dialog, 560, -1);
+  g_object_set_data_full (G_OBJECT (self->key_dialog), "key_area_numbers", numbers, (GDestroyNotify)g_array_unref);
+  g_signal_connect (self->key_dialog, "destroy", G_CALLBACK (key_dialog_destroy_cb), self);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_window_set_child (self->key_dialog, box);
+  gtk_box_append (
+      GTK_BOX (box),
+      gtk_label_new (_ ("The key stays on this device. Only its public part goes to the valgsekretariat.")));
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_box_append (GTK_BOX (box), grid);
+
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("e.g. bord-1"));
+  key_dialog_add_row (GTK_GRID (grid), 0, _ ("Device id"), entry, "key_device_id", self->key_dialog);
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&roles)), NULL);
+  key_dialog_add_row (GTK_GRID (grid), 1, _ ("Role"), dropdown, "key_role", self->key_dialog);
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&areas)), NULL);
+  key_dialog_add_row (GTK_GRID (grid), 2, _ ("Area"), dropdown, "key_area", self->key_dialog);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Default: keys/DEVICE.key beside the package"));
+  key_dialog_add_row (GTK_GRID (grid), 3, _ ("Key file"), entry, "key_path", self->key_dialog);
+  entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  key_dialog_add_row (GTK_GRID (grid), 4, _ ("Passphrase"), entry, "key_passphrase", self->key_dialog);
+  entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  key_dialog_add_row (GTK_GRID (grid), 5, _ ("Passphrase again"), entry, "key_passphrase_again", self->key_dialog);
+
+  result = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (result), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (result), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (result), 0);
+  gtk_widget_set_visible (result, FALSE);
+  gtk_widget_add_css_class (result, "vk-message");
+  gtk_widget_set_name (result, "key_result");
+  g_object_set_data (G_OBJECT (self->key_dialog), "key_result", result);
+  gtk_box_append (GTK_BOX (box), result);
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  close = gtk_button_new_with_label (_ ("Cancel"));
+  gtk_widget_set_name (close, "key_close");
+  g_object_set_data (G_OBJECT (self->key_dialog), "key_close", close);
+  create = gtk_button_new_with_label (_ ("Create key"));
+  gtk_widget_set_name (create, "key_create");
+  gtk_widget_add_css_class (create, "suggested-action");
+  g_object_set_data (G_OBJECT (self->key_dialog), "key_create", create);
+  gtk_box_append (GTK_BOX (buttons), close);
+  gtk_box_append (GTK_BOX (buttons), create);
+  gtk_box_append (GTK_BOX (box), buttons);
+  g_signal_connect (create, "clicked", G_CALLBACK (key_dialog_create_cb), self);
+  g_signal_connect (close, "clicked", G_CALLBACK (key_dialog_close_cb), self);
+  gtk_window_present (self->key_dialog);
+  gtk_widget_grab_focus (key_dialog_child (self, "key_device_id"));
+}
+
+GtkWidget *
+vk_station_window_get_key_dialog (VkStationWindow *self, const char *name)
+{
+  if (self->key_dialog == NULL)
+    return NULL;
+  return name == NULL ? GTK_WIDGET (self->key_dialog) : key_dialog_child (self, name);
+}
+
 static void refresh_all (VkStationWindow *self);
 
 /* After each sync round: fold in what arrived, show the connection. */
@@ -1594,6 +1805,8 @@ vk_station_window_dispose (GObject *object)
 
   g_clear_pointer (&self->sync, vk_sync_runner_free);
   g_clear_pointer (&self->listener, vk_sync_server_free);
+  if (self->key_dialog != NULL)
+    gtk_window_destroy (self->key_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), VK_TYPE_STATION_WINDOW);
   G_OBJECT_CLASS (vk_station_window_parent_class)->dispose (object);
 }
@@ -1687,6 +1900,7 @@ vk_station_window_class_init (VkStationWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.choose-package", NULL, choose_package_action);
   gtk_widget_class_install_action (widget_class, "win.choose-key", NULL, choose_key_action);
+  gtk_widget_class_install_action (widget_class, "win.create-key", NULL, create_key_action);
   gtk_widget_class_install_action (widget_class, "win.set-package", "s", set_path_action);
   gtk_widget_class_install_action (widget_class, "win.set-key", "s", set_path_action);
   gtk_widget_class_install_action (widget_class, "win.check-in", NULL, check_in_action);

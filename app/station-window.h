@@ -29,6 +29,11 @@ void vk_station_window_prefill (VkStationWindow *self, const char *package_path,
                                 const char *key_path, const char *db_path);
 /* NULL until the setup page has opened a device.  Borrowed. */
 VkStation *vk_station_window_get_station (VkStationWindow *self);
+/* The "Create a new key…" dialog (name NULL) or one of its named
+ * widgets (key_device_id, key_role, key_area, key_path, key_passphrase,
+ * key_passphrase_again, key_result, key_create, key_close); NULL while
+ * the dialog is closed.  For tests. */
+GtkWidget *vk_station_window_get_key_dialog (VkStationWindow *self, const char *name);
 /* The counting page (a VkCountPage, count-page.h) of a valgbord or a
  * fintælling table, or NULL.  Borrowed. */
 GtkWidget *vk_station_window_get_count_page (VkStationWindow *self);

@@ -16,6 +16,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "station-window.h"
 #include "vk-fake-election.h"
@@ -32,6 +33,8 @@ typedef struct
   char *pkg_path;
   VkVoterList *voters;
   guint area1, area2;
+  VkElection *election;
+  VkKeypair *election_key;
 } Fixture;
 
 static Fixture fx;
@@ -69,6 +72,8 @@ make_fixture (void)
                                         now - 3600000, now + 30 * 24 * 3600000ull, &error));
       g_assert_no_error (error);
     }
+  fx.election = g_steal_pointer (&election);
+  fx.election_key = g_steal_pointer (&election_key);
 }
 
 /* Spins the main loop until cond holds, for at most ten seconds. */
@@ -514,6 +519,108 @@ test_skip (void)
   g_test_skip ("no display (run under xvfb-run: test/gui-run.sh)");
 }
 
+/* First start: create the device key in the dialog, have it enrolled,
+ * then open the device with it. */
+static void
+test_create_key (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_build_filename (fx.dir, "newkey", NULL);
+  g_autofree char *pkg_path = g_build_filename (dir, "election.vkp", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "keys", "bord-9.key", NULL);
+  g_autofree char *pub_path = g_build_filename (dir, "keys", "bord-9.pub", NULL);
+  g_autofree char *db = g_build_filename (dir, "bord-9.db", NULL);
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autofree char *key_id = NULL;
+  VkStationWindow *win;
+  GtkDropDown *dropdown;
+  GtkLabel *result;
+  GListModel *areas;
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+  guint area_index = G_MAXUINT;
+  struct stat st;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  package = vk_package_create (pkg_path, fx.election, NULL, fx.election_key, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&package, vk_package_free);
+
+  win = new_window ();
+  type_and_enter (win, "package_entry", pkg_path);
+  g_assert_null (vk_station_window_get_key_dialog (win, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.create-key", NULL);
+  WAIT_FOR (vk_station_window_get_key_dialog (win, NULL) != NULL
+            && gtk_widget_get_mapped (vk_station_window_get_key_dialog (win, NULL)));
+  result = GTK_LABEL (vk_station_window_get_key_dialog (win, "key_result"));
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_device_id")), "bord-9");
+  /* Role 0 is valgbord; the areas come from the package. */
+  dropdown = GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_role"));
+  gtk_drop_down_set_selected (dropdown, 0);
+  areas = gtk_drop_down_get_model (GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_area")));
+  g_assert_cmpuint (g_list_model_get_n_items (areas), ==, fx.election->areas->len + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (areas); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%u — ", fx.area2);
+      if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (areas), i), prefix))
+        area_index = i;
+    }
+  g_assert_cmpuint (area_index, !=, G_MAXUINT);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_area")), area_index);
+
+  /* Two different passphrases: refused, nothing written. */
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase")), PASS);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), "andet");
+  g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (result)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
+  g_assert_false (g_file_test (key_path, G_FILE_TEST_EXISTS));
+
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), PASS);
+  g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
+  screenshot (win, "station-create-key.png");
+  g_assert_cmpint (g_stat (key_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_test (pub_path, G_FILE_TEST_IS_REGULAR));
+  key = vk_keypair_load (key_path, PASS, &error);
+  g_assert_no_error (error);
+  key_id = vk_hex_encode (vk_keypair_get_key_id (key), VK_KEY_ID_BYTES);
+  g_assert_nonnull (strstr (gtk_label_get_text (result), key_id));
+  g_assert_nonnull (strstr (gtk_label_get_text (result), "valgkit enroll"));
+  g_assert_nonnull (strstr (gtk_label_get_text (result), "bord-9.pub"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "key_entry"))), ==, key_path);
+  g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_close"), "clicked");
+  WAIT_FOR (vk_station_window_get_key_dialog (win, NULL) == NULL);
+
+  /* The valgsekretariat enrols the public key and hands the package back. */
+  package = vk_package_open (pkg_path, &error);
+  g_assert_no_error (error);
+  {
+    guint8 pub[VK_PUBLIC_KEY_BYTES];
+    g_autofree char *role = NULL, *id = NULL;
+    g_assert_true (vk_public_key_load (pub_path, pub, &role, &id, &error));
+    g_assert_cmpstr (role, ==, "valgbord");
+    g_assert_cmpstr (id, ==, "bord-9");
+    g_assert_true (vk_package_enroll (package, fx.election_key, id, role, fx.area2, pub, now - 3600000,
+                                      now + 30 * 24 * 3600000ull, &error));
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&package, vk_package_free);
+
+  /* Re-opening the package lists the device; the new key opens it. */
+  type_and_enter (win, "package_entry", pkg_path);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (child (win, "device_dropdown"))), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "key_entry"))), ==, key_path);
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "db_entry")), db);
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.open", NULL);
+  WAIT_FOR (vk_station_window_get_station (win) != NULL);
+  g_assert_cmpstr (vk_station_get_device (vk_station_window_get_station (win))->device_id, ==, "bord-9");
+  g_assert_cmpuint (vk_station_get_device (vk_station_window_get_station (win))->area, ==, fx.area2);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -538,8 +645,11 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/station/i18n-default", test_i18n_default);
   g_test_add_func ("/gui/station/checkin", test_checkin);
   g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
+  g_test_add_func ("/gui/station/create-key", test_create_key);
   status = g_test_run ();
   g_clear_pointer (&fx.voters, vk_voter_list_free);
+  g_clear_pointer (&fx.election, vk_election_free);
+  g_clear_pointer (&fx.election_key, vk_keypair_free);
   g_free (fx.pkg_path);
   g_free (fx.dir);
   return status;
