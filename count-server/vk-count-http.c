@@ -128,36 +128,10 @@ reply_error (guint status, const char *code, const char *message)
 static Reply *
 reply_from_error (const GError *error)
 {
-  if (error->domain == VK_ERROR)
-    switch ((VkError)error->code)
-      {
-        case VK_ERROR_INVALID:
-          return reply_error (SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
-        case VK_ERROR_TRUNCATED:
-          return reply_error (SOUP_STATUS_BAD_REQUEST, "truncated", error->message);
-        case VK_ERROR_NOT_DETERMINISTIC:
-          return reply_error (SOUP_STATUS_BAD_REQUEST, "not-deterministic", error->message);
-        case VK_ERROR_SIGNATURE:
-          return reply_error (SOUP_STATUS_BAD_REQUEST, "bad-signature", error->message);
-        case VK_ERROR_CHAIN:
-          return reply_error (SOUP_STATUS_BAD_REQUEST, "broken-chain", error->message);
-        case VK_ERROR_KEY:
-          return reply_error (SOUP_STATUS_FORBIDDEN, "not-enrolled", error->message);
-        case VK_ERROR_FORK:
-          return reply_error (SOUP_STATUS_CONFLICT, "fork", error->message);
-        case VK_ERROR_NOT_FOUND:
-          return reply_error (SOUP_STATUS_NOT_FOUND, "not-found", error->message);
-        case VK_ERROR_TIE:
-          return reply_error (SOUP_STATUS_CONFLICT, "tie", error->message);
-        case VK_ERROR_VERSION:
-        case VK_ERROR_PASSPHRASE:
-        case VK_ERROR_IO:
-        case VK_ERROR_DB:
-        case VK_ERROR_FAILED:
-        default:
-          break;
-      }
-  return reply_error (SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", error->message);
+  const char *code;
+  guint status = vk_net_http_status_for_error (error, &code);
+
+  return reply_error (status, code, error->message);
 }
 
 /* JSON of results. */

@@ -154,3 +154,54 @@ vk_net_certificate_fingerprint (GTlsCertificate *certificate)
   vk_sha256 (der->data, der->len, digest);
   return vk_hex_encode (digest, sizeof digest);
 }
+
+guint
+vk_net_http_status_for_error (const GError *error, const char **ret_code)
+{
+  guint status = 500;
+  const char *code = "internal";
+
+  g_return_val_if_fail (error != NULL, 500);
+
+  if (error->domain == VK_ERROR)
+    switch ((VkError)error->code)
+      {
+        case VK_ERROR_INVALID:
+          status = 400, code = "malformed";
+          break;
+        case VK_ERROR_TRUNCATED:
+          status = 400, code = "truncated";
+          break;
+        case VK_ERROR_NOT_DETERMINISTIC:
+          status = 400, code = "not-deterministic";
+          break;
+        case VK_ERROR_SIGNATURE:
+          status = 400, code = "bad-signature";
+          break;
+        case VK_ERROR_CHAIN:
+          status = 400, code = "broken-chain";
+          break;
+        case VK_ERROR_KEY:
+          status = 403, code = "not-enrolled";
+          break;
+        case VK_ERROR_FORK:
+          status = 409, code = "fork";
+          break;
+        case VK_ERROR_NOT_FOUND:
+          status = 404, code = "not-found";
+          break;
+        case VK_ERROR_TIE:
+          status = 409, code = "tie";
+          break;
+        case VK_ERROR_VERSION:
+        case VK_ERROR_PASSPHRASE:
+        case VK_ERROR_IO:
+        case VK_ERROR_DB:
+        case VK_ERROR_FAILED:
+        default:
+          break;
+      }
+  if (ret_code != NULL)
+    *ret_code = code;
+  return status;
+}

@@ -32,6 +32,11 @@ gboolean vk_net_check_listen (GInetSocketAddress *address, const char *tls_cert,
                               GTlsCertificate **ret_certificate, GError **error);
 
 /* "http://127.0.0.1:8080" / "https://[::1]:8443" for an address. */
+/* The HTTP status and the API's error code ("malformed", "fork", …;
+ * docs/api.md) for an error, the same for the count server and the
+ * tables' peer servers. */
+guint vk_net_http_status_for_error (const GError *error, const char **ret_code);
+
 char *vk_net_url_for (GInetSocketAddress *address, gboolean tls) G_GNUC_WARN_UNUSED_RESULT;
 
 /* SHA-256 of a certificate's DER encoding, as lowercase hex (what an

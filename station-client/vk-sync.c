@@ -928,39 +928,9 @@ server_reply_error (SoupServerMessage *msg, guint status, const char *code, cons
 static void
 server_reply_gerror (SoupServerMessage *msg, const GError *error)
 {
-  guint status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-  const char *code = "internal";
+  const char *code;
+  guint status = vk_net_http_status_for_error (error, &code);
 
-  if (error->domain == VK_ERROR)
-    switch ((VkError)error->code)
-      {
-        case VK_ERROR_INVALID:
-          status = SOUP_STATUS_BAD_REQUEST, code = "malformed";
-          break;
-        case VK_ERROR_TRUNCATED:
-          status = SOUP_STATUS_BAD_REQUEST, code = "truncated";
-          break;
-        case VK_ERROR_NOT_DETERMINISTIC:
-          status = SOUP_STATUS_BAD_REQUEST, code = "not-deterministic";
-          break;
-        case VK_ERROR_SIGNATURE:
-          status = SOUP_STATUS_BAD_REQUEST, code = "bad-signature";
-          break;
-        case VK_ERROR_CHAIN:
-          status = SOUP_STATUS_BAD_REQUEST, code = "broken-chain";
-          break;
-        case VK_ERROR_KEY:
-          status = SOUP_STATUS_FORBIDDEN, code = "not-enrolled";
-          break;
-        case VK_ERROR_FORK:
-          status = SOUP_STATUS_CONFLICT, code = "fork";
-          break;
-        case VK_ERROR_NOT_FOUND:
-          status = SOUP_STATUS_NOT_FOUND, code = "not-found";
-          break;
-        default:
-          break;
-      }
   server_reply_error (msg, status, code, error->message);
 }
 
