@@ -1145,13 +1145,20 @@ vk_package_dup_voters (VkPackage *self, guint area, GError **error)
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  st = vk_db_prepare (self->db,
-                      "SELECT area, loebenummer, name, address, birth_date FROM voter "
-                      "WHERE ?1 = 0 OR area = ?1 ORDER BY area, loebenummer",
-                      error);
+  /* As in vk_package_count_voters(): no "?1 = 0 OR area = ?1", which
+   * would scan every voter to read one area. */
+  if (area == 0)
+    st = vk_db_prepare (
+        self->db, "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer", error);
+  else
+    st = vk_db_prepare (self->db,
+                        "SELECT area, loebenummer, name, address, birth_date FROM voter WHERE area = ?1 "
+                        "ORDER BY area, loebenummer",
+                        error);
   if (st == NULL)
     return NULL;
-  sqlite3_bind_int64 (st, 1, area);
+  if (area != 0)
+    sqlite3_bind_int64 (st, 1, area);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     if (!vk_voter_list_add (list, (guint)sqlite3_column_int64 (st, 0), (guint)sqlite3_column_int64 (st, 1),
                             (const char *)sqlite3_column_text (st, 2), (const char *)sqlite3_column_text (st, 3),
