@@ -650,14 +650,19 @@ rank_sideordnet (Ctx *ctx, VkListOutcome *o, GPtrArray *all, GPtrArray *ranked, 
  * with listestemmer while they last, and reaching F elects; the one
  * where they run out keeps the rest; (c) remaining seats by personal +
  * allocated votes, equal totals to the candidate higher on the list.
- * The elected take the list's seats in ballot order; the substitutes are
- * ranked by personal + allocated votes, equal totals in ballot order. */
+ *
+ * The seat order is the rule of the official KV2025 mandatfordeling:
+ * those elected under (a) or (b) take the list's seats in ballot order,
+ * whichever of the two elected them (Albertslund B: #1 by (b) before #4
+ * by (a)); those elected under (c) follow in the order (c) elects them,
+ * by total votes.  The substitutes are ranked by personal + allocated
+ * votes, equal totals in ballot order.  all arrives in ballot order. */
 static void
 rank_partiliste (VkListOutcome *o, GPtrArray *all, GPtrArray *ranked)
 {
-  g_autoptr (GPtrArray) elected = g_ptr_array_new ();
   g_autoptr (GPtrArray) rest = g_ptr_array_new ();
   guint64 pool = o->list_votes;
+  guint n_elected = 0;
 
   o->quota = o->votes / (o->seats + 1) + 1;
   for (guint i = 0; i < all->len; i++)
@@ -685,24 +690,24 @@ rank_partiliste (VkListOutcome *o, GPtrArray *all, GPtrArray *ranked)
           pool = 0;
         }
     }
+  /* (a) and (b), in ballot order. */
   for (guint i = 0; i < all->len; i++)
     {
       VkCandidateOutcome *c = g_ptr_array_index (all, i);
-      g_ptr_array_add (c->elected ? elected : rest, c);
+      if (c->elected)
+        {
+          g_ptr_array_add (ranked, c);
+          n_elected++;
+        }
+      else
+        g_ptr_array_add (rest, c);
     }
   /* (a) and (b) cannot elect more than s (each elected holds more than
-   * V/(s+1) votes), so only (c) is left to fill. */
+   * V/(s+1) votes), so only (c) is left to fill: the head of rest by
+   * total votes elects, the remainder are the substitutes in that same
+   * order. */
+  g_assert (n_elected <= o->seats);
   g_ptr_array_sort (rest, outcome_total_cmp);
-  while (elected->len < o->seats && rest->len > 0)
-    {
-      VkCandidateOutcome *c = g_ptr_array_index (rest, 0);
-      c->elected = TRUE;
-      g_ptr_array_add (elected, c);
-      g_ptr_array_remove_index (rest, 0);
-    }
-  g_ptr_array_sort (elected, outcome_position_cmp);
-  for (guint i = 0; i < elected->len; i++)
-    g_ptr_array_add (ranked, g_ptr_array_index (elected, i));
   for (guint i = 0; i < rest->len; i++)
     g_ptr_array_add (ranked, g_ptr_array_index (rest, i));
 }

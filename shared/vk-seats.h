@@ -13,7 +13,9 @@
  *  4. the global seat number (Nummer) is the order of step 2, each seat
  *     going to the member next in line inside its unit;
  *  5. candidates: sideordnet by personal votes (§ 85), partiliste by
- *     fordelingstal and listestemmer (§ 84); then the substitutes.
+ *     fordelingstal and listestemmer (§ 84), the ones reaching the
+ *     fordelingstal taking the list's seats in ballot order, the rest
+ *     after them by total votes; then the substitutes.
  * Equal quotients or equal personal votes that decide anything are a lot
  * draw (lodtrækning).  Draws are an input (VkLots); a draw that is needed
  * and not given stops the allocation with VK_ERROR_TIE and the tie.

@@ -9,7 +9,9 @@
  * (Nummer, KandidatId), with the substitutes in the official order.  The
  * council size is input: it is taken from the number of ListeMandater.
  * Lot draws are input too: each tie the engine reports is turned into a
- * draw whose winner is the one the official result shows.
+ * draw whose winner is the one the official result shows.  The same
+ * comparison runs once on the engine and once through `valgkit mandates
+ * --out`, the command's whole path.
  */
 #include <string.h>
 
@@ -500,6 +502,127 @@ test_cli (void)
   }
 }
 
+/* `valgkit mandates --out` on a municipality's files, with the lot draws
+ * the official result shows (none when it needs none).  Returns the JSON
+ * written, or NULL when the data is not there. */
+static char *
+run_cli_like_official (const char *name, Official *o)
+{
+  g_autofree char *kpath = vk_test_data_path (name, "kandidat-data.json", NULL);
+  g_autofree char *dir = vk_test_data_path (name, "fintaelling", NULL);
+  g_autofree char *opath = vk_test_data_path (name, "mandatfordeling.json", NULL);
+  g_autofree char *tmp = NULL, *seats = NULL, *lots_json = NULL, *lots_path = NULL, *out_path = NULL;
+  g_autoptr (VkElection) e = NULL;
+  g_autoptr (VkSeatAllocation) a = NULL;
+  g_autoptr (VkLots) lots = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL, *err = NULL;
+  char *json = NULL;
+  guint blocking = 0;
+
+  if (kpath == NULL || dir == NULL || opath == NULL)
+    return NULL;
+  official_load (o, opath);
+  tmp = vk_test_tmpdir ();
+  seats = g_strdup_printf ("%u", o->n_seats);
+  a = allocate_like_official (name, o, &e, &blocking, &lots);
+  out_path = g_build_filename (tmp, "mandatfordeling.json", NULL);
+  g_ptr_array_add (argv, (gpointer)vk_test_valgkit ());
+  g_ptr_array_add (argv, "mandates");
+  g_ptr_array_add (argv, "--kandidatdata");
+  g_ptr_array_add (argv, kpath);
+  g_ptr_array_add (argv, "--resultater");
+  g_ptr_array_add (argv, dir);
+  g_ptr_array_add (argv, "--seats");
+  g_ptr_array_add (argv, seats);
+  g_ptr_array_add (argv, "--out");
+  g_ptr_array_add (argv, out_path);
+  if (vk_lots_get_n_draws (lots) > 0)
+    {
+      lots_json = vk_lots_to_json (lots);
+      lots_path = write_file (tmp, "lots.json", lots_json);
+      g_ptr_array_add (argv, "--lots");
+      g_ptr_array_add (argv, lots_path);
+    }
+  g_ptr_array_add (argv, NULL);
+  g_assert_cmpint (vk_test_spawn ((const char *const *)argv->pdata, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (out_path, &json, NULL, NULL));
+  return json;
+}
+
+/* The whole CLI path (import, check, allocate, export) against every
+ * official file: seat numbers and persons, NummerAnførtPåListen and the
+ * substitutes. */
+static void
+test_cli_municipality (gconstpointer data)
+{
+  g_auto (Official) o = { 0 };
+  g_autofree char *json = run_cli_like_official (data, &o);
+
+  if (json == NULL)
+    return;
+  compare_with_official (&o, json);
+}
+
+/* Albertslund B (danish-elections.md): partiliste, 2 seats, F = 357; #4
+ * elected by personal votes (a), #1 by the top-up (b).  #1 takes the
+ * list's first seat number, #4 the second: ballot order. */
+static void
+test_albertslund_b (void)
+{
+  g_auto (Official) o = { 0 };
+  g_autofree char *json = run_cli_like_official ("Albertslund", &o);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *kpath = vk_test_data_path ("Albertslund", "kandidat-data.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) e = NULL;
+  JsonArray *personal;
+  VkList *b = NULL;
+  guint64 seat_1 = 0, seat_4 = 0, n_b = 0;
+
+  if (json == NULL)
+    return;
+  e = vk_election_import_kandidatdata (kpath, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < e->lists->len; i++)
+    if (strcmp (((VkList *)g_ptr_array_index (e->lists, i))->letter, "B") == 0)
+      b = g_ptr_array_index (e->lists, i);
+  g_assert_nonnull (b);
+  g_assert_cmpint (b->form, ==, VK_LIST_PARTILISTE);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  personal = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "PersonligeMandater");
+  for (guint i = 0; i < json_array_get_length (personal); i++)
+    {
+      JsonObject *m = json_array_get_object_element (personal, i);
+      const char *id = json_object_get_string_member (m, "KandidatId");
+      VkCandidate *c = vk_election_lookup_candidate (e, id);
+
+      if (c->list != b)
+        continue;
+      n_b++;
+      if (c->position == 1)
+        {
+          seat_1 = json_object_get_int_member (m, "Nummer");
+          g_assert_cmpint (json_object_get_int_member (m, "NummerAnførtPåListen"), ==, 1);
+        }
+      else if (c->position == 4)
+        {
+          seat_4 = json_object_get_int_member (m, "Nummer");
+          g_assert_cmpint (json_object_get_int_member (m, "NummerAnførtPåListen"), ==, 2);
+        }
+    }
+  g_assert_cmpuint (n_b, ==, 2);
+  /* B's seats are the 8th and the 19th of the council. */
+  g_assert_cmpuint (seat_1, ==, 8);
+  g_assert_cmpuint (seat_4, ==, 19);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (o.seat_of_candidate,
+                                                           ((VkCandidate *)g_ptr_array_index (b->candidates, 0))->id)),
+                    ==, seat_1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (o.seat_of_candidate,
+                                                           ((VkCandidate *)g_ptr_array_index (b->candidates, 3))->id)),
+                    ==, seat_4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -524,8 +647,12 @@ main (int argc, char **argv)
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = g_strdup_printf ("/mandates/official/%s", (const char *)g_ptr_array_index (names, i));
+      g_autofree char *cli_path
+          = g_strdup_printf ("/mandates/cli-official/%s", (const char *)g_ptr_array_index (names, i));
       g_test_add_data_func (path, g_ptr_array_index (names, i), test_municipality);
+      g_test_add_data_func (cli_path, g_ptr_array_index (names, i), test_cli_municipality);
     }
+  g_test_add_func ("/mandates/albertslund-b", test_albertslund_b);
   g_test_add_func ("/mandates/laesoe-ties", test_laesoe_ties);
   g_test_add_func ("/mandates/cli", test_cli);
   return g_test_run ();

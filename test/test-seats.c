@@ -438,7 +438,8 @@ test_partiliste_rules (void)
   /* Step (c): no listestemmer at all; 3 seats from P = 300 all personal:
    * F = ⌊300/4⌋ + 1 = 76; #4 and #5 have 100 each → elected by (a); the
    * third seat by total: #2 and #3 have 50 each, the higher on the list
-   * (#2) wins without a draw. */
+   * (#2) wins without a draw.  The (a)-elected take the list's first
+   * seats in ballot order, the (c)-elected #2 the last. */
   {
     g_autoptr (VkElection) e2 = vk_election_new ();
     g_autoptr (VkAreaResult) r2 = vk_area_result_new (VK_RESULT_FINTAELLING, 0, "test");
@@ -451,11 +452,95 @@ test_partiliste_rules (void)
     g_assert_no_error (error);
     o = vk_seat_allocation_lookup_list (a, "P");
     g_assert_cmpuint (o->quota, ==, 76);
-    g_assert_cmpstr (((VkCandidateOutcome *)g_ptr_array_index (o->elected, 0))->candidate->id, ==, "P-2");
-    g_assert_cmpstr (((VkCandidateOutcome *)g_ptr_array_index (o->elected, 1))->candidate->id, ==, "P-4");
-    g_assert_cmpstr (((VkCandidateOutcome *)g_ptr_array_index (o->elected, 2))->candidate->id, ==, "P-5");
+    g_assert_cmpstr (((VkCandidateOutcome *)g_ptr_array_index (o->elected, 0))->candidate->id, ==, "P-4");
+    g_assert_cmpstr (((VkCandidateOutcome *)g_ptr_array_index (o->elected, 1))->candidate->id, ==, "P-5");
+    g_assert_cmpstr (((VkCandidateOutcome *)g_ptr_array_index (o->elected, 2))->candidate->id, ==, "P-2");
+    for (guint k = 0; k < o->elected->len; k++)
+      g_assert_cmpuint (((VkCandidateOutcome *)g_ptr_array_index (o->elected, k))->seat, ==, k + 1);
     g_assert_cmpstr (((VkCandidateOutcome *)g_ptr_array_index (o->substitutes, 0))->candidate->id, ==, "P-3");
     g_assert_cmpuint (a->open_ties->len, ==, 0);
+  }
+}
+
+/* One partiliste P alone, so its seats are numbered 1 … s.  elected and
+ * substitutes hold the candidate ids in the expected order, list_votes
+ * each candidate's allocated listestemmer by ballot position. */
+static void
+check_partiliste_order (guint n_seats, const guint64 *personal, guint n, guint64 total, const char *const *elected,
+                        const char *const *substitutes, const guint64 *list_votes)
+{
+  g_autoptr (VkElection) e = vk_election_new ();
+  g_autoptr (VkAreaResult) r = vk_area_result_new (VK_RESULT_FINTAELLING, 0, "test");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkSeatAllocation) a = NULL;
+  VkList *p = add_list (e, "P", "P", n, VK_LIST_PARTILISTE);
+  VkListOutcome *o;
+
+  set_votes (r, p, total, personal);
+  a = vk_seats_allocate (e, n_seats, r, NULL, NULL, &error);
+  g_assert_no_error (error);
+  o = vk_seat_allocation_lookup_list (a, "P");
+  g_assert_cmpuint (o->seats, ==, n_seats);
+  g_assert_cmpuint (o->elected->len, ==, n_seats);
+  for (guint k = 0; k < n_seats; k++)
+    {
+      const VkCandidateOutcome *c = g_ptr_array_index (o->elected, k);
+      g_assert_cmpstr (c->candidate->id, ==, elected[k]);
+      g_assert_cmpuint (c->seat, ==, k + 1);
+      g_assert_cmpuint (c->rank, ==, k + 1);
+      g_assert_cmpuint (c->list_votes, ==, list_votes[c->candidate->position - 1]);
+      g_assert_true (((VkSeat *)g_ptr_array_index (a->seats, k))->candidate == c->candidate);
+    }
+  g_assert_cmpuint (o->substitutes->len, ==, n - n_seats);
+  for (guint k = 0; k < o->substitutes->len; k++)
+    {
+      const VkCandidateOutcome *c = g_ptr_array_index (o->substitutes, k);
+      g_assert_cmpstr (c->candidate->id, ==, substitutes[k]);
+      g_assert_cmpuint (c->list_votes, ==, list_votes[c->candidate->position - 1]);
+    }
+}
+
+/* The seat order inside a partiliste (danish-elections.md): the (a)- and
+ * (b)-elected take the list's seat numbers in ballot order, however they
+ * interleave; the (c)-elected follow by total votes. */
+static void
+test_partiliste_seat_order (void)
+{
+  /* V = 600, 5 seats: F = ⌊600/6⌋ + 1 = 101.  Listestemmer 600 − 490 =
+   * 110.  (a): #2 (150) and #5 (120).  (b) down the list: #1 60 + 41
+   * (pool 69), #3 80 + 21 (pool 48), #4 50 + 48 = 98 < 101: the pool is
+   * spent.  (c) for the fifth seat: #4 98 over #6 20 and #7 10.  Ballot
+   * order of (a)/(b): #1(b) #2(a) #3(b) #5(a), then #4(c), although #4
+   * stands above #5 on the list. */
+  {
+    const guint64 personal[] = { 60, 150, 80, 50, 120, 20, 10 };
+    const guint64 list_votes[] = { 41, 0, 21, 48, 0, 0, 0 };
+    const char *elected[] = { "P-1", "P-2", "P-3", "P-5", "P-4" };
+    const char *substitutes[] = { "P-6", "P-7" };
+    check_partiliste_order (5, personal, 7, 600, elected, substitutes, list_votes);
+  }
+  /* The brief's interleaving: 1(b), 2(a), 3(b), 4(a), then two (c)
+   * seats by total votes, the lower on the list first.  V = 700, 6
+   * seats: F = ⌊700/7⌋ + 1 = 101.  Personal 60 150 80 120 40 30 99 5
+   * (584), listestemmer 116.  (a) #2, #4.  (b) #1 + 41 (pool 75), #3 +
+   * 21 (pool 54), #5 40 + 54 = 94 (pool 0).  (c): #7 99, then #5 94;
+   * substitutes #6 30, #8 5. */
+  {
+    const guint64 personal[] = { 60, 150, 80, 120, 40, 30, 99, 5 };
+    const guint64 list_votes[] = { 41, 0, 21, 0, 54, 0, 0, 0 };
+    const char *elected[] = { "P-1", "P-2", "P-3", "P-4", "P-7", "P-5" };
+    const char *substitutes[] = { "P-6", "P-8" };
+    check_partiliste_order (6, personal, 8, 700, elected, substitutes, list_votes);
+  }
+  /* (a) and (b) only, (a) first on the list: 2(b) after 1(a).  V = 300,
+   * 2 seats: F = 101, listestemmer 140.  #1 120 (a); #2 30 + 71 (b);
+   * #3 10 + 69 (the rest). */
+  {
+    const guint64 personal[] = { 120, 30, 10, 0 };
+    const guint64 list_votes[] = { 0, 71, 69, 0 };
+    const char *elected[] = { "P-1", "P-2" };
+    const char *substitutes[] = { "P-3", "P-4" };
+    check_partiliste_order (2, personal, 4, 300, elected, substitutes, list_votes);
   }
 }
 
@@ -809,6 +894,7 @@ main (int argc, char **argv)
   g_test_add_func ("/seats/cap-lolland", test_cap_lolland);
   g_test_add_func ("/seats/partiliste-albertslund", test_partiliste_albertslund);
   g_test_add_func ("/seats/partiliste-rules", test_partiliste_rules);
+  g_test_add_func ("/seats/partiliste-seat-order", test_partiliste_seat_order);
   g_test_add_func ("/seats/sideordnet-ties", test_sideordnet_ties);
   g_test_add_func ("/seats/lots-file", test_lots_file);
   g_test_add_func ("/seats/properties", test_properties);
