@@ -719,6 +719,24 @@ verify_package (VkPackage *self, GError **error)
   return TRUE;
 }
 
+/* A rollback journal next to the package is hot when a write to it
+ * (an enrolment) was interrupted.  A read-only connection cannot roll it
+ * back (SQLITE_READONLY_ROLLBACK), so one read-write connection does,
+ * under SQLite's own locks, and is closed again: the first read of a
+ * read-write connection replays a hot journal, and a journal another
+ * process is still writing is left alone (its RESERVED lock says so). */
+static gboolean
+recover_journal (const char *path, GError **error)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autoptr (VkDb) db = NULL;
+
+  if (!g_file_test (journal, G_FILE_TEST_EXISTS))
+    return TRUE;
+  db = vk_db_open (path, VK_PACKAGE_APPLICATION_ID, VK_DB_FLAGS_NONE, error);
+  return db != NULL;
+}
+
 VkPackage *
 vk_package_open (const char *path, GError **error)
 {
@@ -735,7 +753,10 @@ vk_package_open (const char *path, GError **error)
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: no such package file", path);
       return NULL;
     }
-  db = vk_db_open (path, VK_PACKAGE_APPLICATION_ID, VK_DB_FLAGS_NONE, error);
+  if (!recover_journal (path, error))
+    return NULL;
+  /* Read-only: see "Opening" in docs/package-format.md. */
+  db = vk_db_open (path, VK_PACKAGE_APPLICATION_ID, VK_DB_READ_ONLY, error);
   if (db == NULL)
     return NULL;
   self = package_new (db, path);
@@ -1013,6 +1034,14 @@ vk_package_create (const char *path, const VkElection *election, const VkVoterLi
         vk_db_rollback (db);
     }
   g_clear_pointer (&db, vk_db_close);
+  /* No package exists at path (checked above), so a journal by its name
+   * is a stale one, of an earlier file with that name: it must not be
+   * taken for this package's hot journal and replayed into it. */
+  if (ok)
+    {
+      g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+      (void)g_unlink (journal);
+    }
   if (ok && g_rename (tmp, path) != 0)
     {
       int saved = errno;
@@ -1241,6 +1270,7 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
 {
   g_autoptr (VkDevice) d = NULL;
   g_autoptr (GBytes) payload = NULL;
+  g_autoptr (VkDb) wdb = NULL;
   g_autoptr (sqlite3_stmt) st = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -1310,15 +1340,21 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
   if (d->enrolment == NULL)
     return FALSE;
 
-  if (!vk_db_begin_immediate (self->db, error))
+  /* The package's own connection is read-only; the one write a package
+   * takes after signing goes through a read-write connection of its
+   * own, in one BEGIN IMMEDIATE transaction (rollback journal, so other
+   * processes reading the package wait on SQLite's locks, never see half
+   * of it, and find no -wal or -shm file to share). */
+  wdb = vk_db_open (self->path, VK_PACKAGE_APPLICATION_ID, VK_DB_FLAGS_NONE, error);
+  if (wdb == NULL || !vk_db_begin_immediate (wdb, error))
     return FALSE;
-  st = vk_db_prepare (self->db,
+  st = vk_db_prepare (wdb,
                       "INSERT INTO device (device_id, role, area, public_key, valid_from, valid_to, enrolment) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
                       error);
   if (st == NULL)
     {
-      vk_db_rollback (self->db);
+      vk_db_rollback (wdb);
       return FALSE;
     }
   sqlite3_bind_text (st, 1, d->device_id, -1, SQLITE_STATIC);
@@ -1331,9 +1367,10 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
   sqlite3_bind_int64 (st, 5, (gint64)valid_from);
   sqlite3_bind_int64 (st, 6, (gint64)valid_to);
   sqlite3_bind_blob (st, 7, g_bytes_get_data (d->enrolment, NULL), (int)g_bytes_get_size (d->enrolment), SQLITE_STATIC);
-  if (!vk_db_step_done (self->db, st, error) || !vk_db_commit (self->db, error))
+  if (!vk_db_step_done (wdb, st, error) || !vk_db_commit (wdb, error))
     {
-      vk_db_rollback (self->db);
+      g_clear_pointer (&st, sqlite3_finalize);
+      vk_db_rollback (wdb);
       return FALSE;
     }
   g_hash_table_replace (self->devices, d->device_id, d);

@@ -68,7 +68,10 @@ VkPackage *vk_package_create (const char *path, const VkElection *election, cons
                               const VkKeypair *election_key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Opens and verifies (see above).  VK_ERROR_VERSION for a package from a
  * newer valgkit, VK_ERROR_INVALID for a file that is not a package,
- * VK_ERROR_SIGNATURE when verification fails. */
+ * VK_ERROR_SIGNATURE when verification fails.  The connection is
+ * read-only (after replaying the journal of an interrupted write, if
+ * any), so any number of processes may hold the package open at once;
+ * docs/package-format.md, "Opening". */
 VkPackage *vk_package_open (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_package_free (VkPackage *self);
 
@@ -91,7 +94,8 @@ gint64 vk_package_count_voters (VkPackage *self, guint area, GError **error);
  * (VK_ERROR_KEY unless it is the package's election key) and stores it.
  * role must be valid; area must be VK_PACKAGE_NO_AREA or an area of the
  * election (a valgbord needs one); valid_from <= valid_to.  A device id
- * can be enrolled once (VK_ERROR_INVALID otherwise). */
+ * can be enrolled once (VK_ERROR_INVALID otherwise).  The row is written
+ * through a read-write connection of its own, in one transaction. */
 gboolean vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *device_id, const char *role,
                             guint area, const guint8 public_key[VK_PUBLIC_KEY_BYTES], guint64 valid_from,
                             guint64 valid_to, GError **error);
