@@ -1,0 +1,350 @@
+/* vk-package-create.c: writing and signing a new election package.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * docs/package-format.md §1–§4; keep the two in step.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "vk-cose.h"
+#include "vk-error.h"
+#include "vk-package-private.h"
+
+/* The schema.  Every table is STRICT; CHECK constraints keep the values
+ * inside what the canonical digest can encode (unsigned integers), so a
+ * package that opens always has a well-defined digest. */
+static const char *const migrations[] = {
+  "CREATE TABLE package (\n"
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+  "  format TEXT NOT NULL,\n"
+  "  election_id BLOB NOT NULL CHECK (length (election_id) = 32),\n"
+  "  election_key BLOB NOT NULL CHECK (length (election_key) = 32),\n"
+  "  signature BLOB NOT NULL\n"
+  ") STRICT;\n"
+  "CREATE TABLE section_digest (\n"
+  "  section TEXT PRIMARY KEY,\n"
+  "  sha256 BLOB NOT NULL CHECK (length (sha256) = 32)\n"
+  ") STRICT;\n"
+  "CREATE TABLE election (\n"
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+  "  type TEXT NOT NULL CHECK (type IN ('KV', 'RV', 'FV', 'EP', 'FA')),\n"
+  "  date TEXT NOT NULL,\n"
+  "  municipality TEXT NOT NULL,\n"
+  "  municipality_code TEXT NOT NULL,\n"
+  "  municipality_dagi_id TEXT NOT NULL,\n"
+  "  seats INTEGER NOT NULL CHECK (seats >= 0)\n"
+  ") STRICT;\n"
+  "CREATE TABLE list (\n"
+  "  id TEXT PRIMARY KEY,\n"
+  "  position INTEGER NOT NULL CHECK (position >= 0),\n"
+  "  letter TEXT NOT NULL,\n"
+  "  name TEXT NOT NULL,\n"
+  "  form TEXT NOT NULL CHECK (form IN ('sideordnet', 'partiliste'))\n"
+  ") STRICT;\n"
+  "CREATE TABLE candidate (\n"
+  "  id TEXT PRIMARY KEY,\n"
+  "  list_id TEXT NOT NULL REFERENCES list (id),\n"
+  "  position INTEGER NOT NULL CHECK (position >= 0),\n"
+  "  name TEXT NOT NULL,\n"
+  "  ballot_name TEXT NOT NULL,\n"
+  "  occupation TEXT NOT NULL,\n"
+  "  residence TEXT NOT NULL\n"
+  ") STRICT;\n"
+  "CREATE INDEX candidate_by_list ON candidate (list_id, position);\n"
+  "CREATE TABLE valgforbund (\n"
+  "  id TEXT PRIMARY KEY,\n"
+  "  name TEXT NOT NULL\n"
+  ") STRICT;\n"
+  "CREATE TABLE valgforbund_member (\n"
+  "  valgforbund_id TEXT NOT NULL REFERENCES valgforbund (id),\n"
+  "  position INTEGER NOT NULL CHECK (position >= 0),\n"
+  "  list_id TEXT NOT NULL UNIQUE REFERENCES list (id),\n"
+  "  PRIMARY KEY (valgforbund_id, position)\n"
+  ") STRICT;\n"
+  "CREATE TABLE area (\n"
+  "  number INTEGER PRIMARY KEY CHECK (number >= 1),\n"
+  "  name TEXT NOT NULL,\n"
+  "  dagi_id TEXT NOT NULL,\n"
+  "  eligible INTEGER NOT NULL CHECK (eligible >= 0)\n"
+  ") STRICT;\n"
+  "CREATE TABLE voter (\n"
+  "  area INTEGER NOT NULL REFERENCES area (number),\n"
+  "  loebenummer INTEGER NOT NULL CHECK (loebenummer >= 1),\n"
+  "  name TEXT NOT NULL,\n"
+  "  address TEXT NOT NULL,\n"
+  "  birth_date TEXT NOT NULL,\n"
+  "  PRIMARY KEY (area, loebenummer)\n"
+  ") STRICT, WITHOUT ROWID;\n"
+  "CREATE TABLE device (\n"
+  "  device_id TEXT PRIMARY KEY,\n"
+  "  role TEXT NOT NULL,\n"
+  "  area INTEGER REFERENCES area (number),\n"
+  "  public_key BLOB NOT NULL CHECK (length (public_key) = 32),\n"
+  "  valid_from INTEGER NOT NULL CHECK (valid_from >= 0),\n"
+  "  valid_to INTEGER NOT NULL CHECK (valid_to >= valid_from),\n"
+  "  enrolment BLOB NOT NULL\n"
+  ") STRICT;\n",
+};
+
+/* ---- Creating ---------------------------------------------------------- */
+
+static gboolean
+bind_step (VkDb *db, sqlite3_stmt *stmt, GError **error)
+{
+  gboolean ok = vk_db_step_done (db, stmt, error);
+
+  sqlite3_clear_bindings (stmt);
+  return ok;
+}
+
+static gboolean
+insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = NULL;
+
+  st = vk_db_prepare (db,
+                      "INSERT INTO election (id, type, date, municipality, municipality_code, municipality_dagi_id, "
+                      "seats) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                      error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, vk_election_type_to_string (e->type), -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, e->date, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, e->municipality, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, e->municipality_code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 5, e->municipality_dagi_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 6, e->seats);
+  if (!bind_step (db, st, error))
+    return FALSE;
+  g_clear_pointer (&st, sqlite3_finalize);
+
+  {
+    g_autoptr (sqlite3_stmt) li
+        = vk_db_prepare (db, "INSERT INTO list (id, position, letter, name, form) VALUES (?, ?, ?, ?, ?)", error);
+    g_autoptr (sqlite3_stmt) ci = NULL;
+
+    if (li == NULL)
+      return FALSE;
+    ci = vk_db_prepare (db,
+                        "INSERT INTO candidate (id, list_id, position, name, ballot_name, occupation, residence) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        error);
+    if (ci == NULL)
+      return FALSE;
+    for (guint i = 0; i < e->lists->len; i++)
+      {
+        const VkList *l = g_ptr_array_index (e->lists, i);
+
+        sqlite3_bind_text (li, 1, l->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (li, 2, l->position);
+        sqlite3_bind_text (li, 3, l->letter, -1, SQLITE_STATIC);
+        sqlite3_bind_text (li, 4, l->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text (li, 5, l->form == VK_LIST_PARTILISTE ? "partiliste" : "sideordnet", -1, SQLITE_STATIC);
+        if (!bind_step (db, li, error))
+          return FALSE;
+        for (guint j = 0; j < l->candidates->len; j++)
+          {
+            const VkCandidate *c = g_ptr_array_index (l->candidates, j);
+
+            sqlite3_bind_text (ci, 1, c->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text (ci, 2, l->id, -1, SQLITE_STATIC);
+            sqlite3_bind_int64 (ci, 3, c->position);
+            sqlite3_bind_text (ci, 4, c->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text (ci, 5, c->ballot_name, -1, SQLITE_STATIC);
+            sqlite3_bind_text (ci, 6, c->occupation != NULL ? c->occupation : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text (ci, 7, c->residence != NULL ? c->residence : "", -1, SQLITE_STATIC);
+            if (!bind_step (db, ci, error))
+              return FALSE;
+          }
+      }
+  }
+
+  {
+    g_autoptr (sqlite3_stmt) vi = vk_db_prepare (db, "INSERT INTO valgforbund (id, name) VALUES (?, ?)", error);
+    g_autoptr (sqlite3_stmt) mi = NULL;
+
+    if (vi == NULL)
+      return FALSE;
+    mi = vk_db_prepare (db, "INSERT INTO valgforbund_member (valgforbund_id, position, list_id) VALUES (?, ?, ?)",
+                        error);
+    if (mi == NULL)
+      return FALSE;
+    for (guint i = 0; i < e->valgforbund->len; i++)
+      {
+        const VkValgforbund *vf = g_ptr_array_index (e->valgforbund, i);
+
+        sqlite3_bind_text (vi, 1, vf->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text (vi, 2, vf->name, -1, SQLITE_STATIC);
+        if (!bind_step (db, vi, error))
+          return FALSE;
+        for (guint j = 0; j < vf->list_ids->len; j++)
+          {
+            sqlite3_bind_text (mi, 1, vf->id, -1, SQLITE_STATIC);
+            sqlite3_bind_int64 (mi, 2, j);
+            sqlite3_bind_text (mi, 3, g_ptr_array_index (vf->list_ids, j), -1, SQLITE_STATIC);
+            if (!bind_step (db, mi, error))
+              return FALSE;
+          }
+      }
+  }
+
+  {
+    g_autoptr (sqlite3_stmt) ai
+        = vk_db_prepare (db, "INSERT INTO area (number, name, dagi_id, eligible) VALUES (?, ?, ?, ?)", error);
+
+    if (ai == NULL)
+      return FALSE;
+    for (guint i = 0; i < e->areas->len; i++)
+      {
+        const VkArea *a = g_ptr_array_index (e->areas, i);
+
+        if (a->number == 0)
+          {
+            g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: area \"%s\" has number 0", vk_db_get_path (db),
+                         a->name);
+            return FALSE;
+          }
+        sqlite3_bind_int64 (ai, 1, a->number);
+        sqlite3_bind_text (ai, 2, a->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text (ai, 3, a->dagi_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (ai, 4, a->eligible);
+        if (!bind_step (db, ai, error))
+          return FALSE;
+      }
+  }
+
+  if (voters != NULL)
+    {
+      g_autoptr (sqlite3_stmt) vo = vk_db_prepare (
+          db, "INSERT INTO voter (area, loebenummer, name, address, birth_date) VALUES (?, ?, ?, ?, ?)", error);
+
+      if (vo == NULL)
+        return FALSE;
+      for (guint i = 0; i < vk_voter_list_get_length (voters); i++)
+        {
+          const VkVoter *v = vk_voter_list_get (voters, i);
+
+          if (vk_election_lookup_area (e, v->area) == NULL)
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                           "%s: voter %u in area %u: the election has no afstemningsområde %u", vk_db_get_path (db),
+                           v->loebenummer, v->area, v->area);
+              return FALSE;
+            }
+          sqlite3_bind_int64 (vo, 1, v->area);
+          sqlite3_bind_int64 (vo, 2, v->loebenummer);
+          sqlite3_bind_text (vo, 3, v->name, -1, SQLITE_STATIC);
+          sqlite3_bind_text (vo, 4, v->address, -1, SQLITE_STATIC);
+          sqlite3_bind_text (vo, 5, v->birth_date, -1, SQLITE_STATIC);
+          if (!bind_step (db, vo, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+sign_content (VkDb *db, const VkKeypair *key, GError **error)
+{
+  guint8 digests[VK_PACKAGE_N_SECTIONS][32];
+  guint8 election_id[VK_ELECTION_ID_BYTES];
+  g_autoptr (GBytes) payload = NULL;
+  g_autoptr (GBytes) signature = NULL;
+  g_autoptr (sqlite3_stmt) st = NULL;
+  const guint8 *public_key = vk_keypair_get_public_key (key);
+
+  if (!vk_package_hash_sections (db, digests, error))
+    return FALSE;
+  vk_package_combine_sections (public_key, digests, election_id);
+  payload = vk_package_signed_payload (election_id);
+  signature = vk_cose_sign1_create (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), key, error);
+  if (signature == NULL)
+    return FALSE;
+
+  st = vk_db_prepare (db, "INSERT INTO section_digest (section, sha256) VALUES (?, ?)", error);
+  if (st == NULL)
+    return FALSE;
+  for (guint s = 0; s < VK_PACKAGE_N_SECTIONS; s++)
+    {
+      sqlite3_bind_text (st, 1, vk_package_section_names[s], -1, SQLITE_STATIC);
+      sqlite3_bind_blob (st, 2, digests[s], 32, SQLITE_STATIC);
+      if (!bind_step (db, st, error))
+        return FALSE;
+    }
+  g_clear_pointer (&st, sqlite3_finalize);
+
+  st = vk_db_prepare (
+      db, "INSERT INTO package (id, format, election_id, election_key, signature) VALUES (1, ?, ?, ?, ?)", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, VK_PACKAGE_FORMAT, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (st, 2, election_id, VK_ELECTION_ID_BYTES, SQLITE_STATIC);
+  sqlite3_bind_blob (st, 3, public_key, VK_PUBLIC_KEY_BYTES, SQLITE_STATIC);
+  sqlite3_bind_blob (st, 4, g_bytes_get_data (signature, NULL), (int)g_bytes_get_size (signature), SQLITE_STATIC);
+  return bind_step (db, st, error);
+}
+
+VkPackage *
+vk_package_create (const char *path, const VkElection *election, const VkVoterList *voters,
+                   const VkKeypair *election_key, GError **error)
+{
+  g_autofree char *tmp = NULL;
+  g_autoptr (VkDb) db = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (election != NULL, NULL);
+  g_return_val_if_fail (election_key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!vk_crypto_init (error))
+    return NULL;
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: already exists (a package is never overwritten)", path);
+      return NULL;
+    }
+
+  /* Written under a temporary name, so that a half-written package is
+   * never mistaken for one. */
+  tmp = g_strconcat (path, ".partial", NULL);
+  (void)g_unlink (tmp);
+  db = vk_db_open (tmp, VK_PACKAGE_APPLICATION_ID, VK_DB_CREATE, error);
+  if (db == NULL)
+    return NULL;
+  ok = vk_db_migrate (db, migrations, G_N_ELEMENTS (migrations), error) && vk_db_begin_immediate (db, error);
+  if (ok)
+    {
+      ok = insert_content (db, election, voters, error) && sign_content (db, election_key, error)
+           && vk_db_commit (db, error);
+      if (!ok)
+        vk_db_rollback (db);
+    }
+  g_clear_pointer (&db, vk_db_close);
+  /* No package exists at path (checked above), so a journal by its name
+   * is a stale one, of an earlier file with that name: it must not be
+   * taken for this package's hot journal and replayed into it. */
+  if (ok)
+    {
+      g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+      (void)g_unlink (journal);
+    }
+  if (ok && g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot rename into place: %s", path, g_strerror (saved));
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      (void)g_unlink (tmp);
+      return NULL;
+    }
+  /* Verify what was written before handing it out: a fault while writing
+   * must not produce a package that only fails at the stations. */
+  return vk_package_open (path, error);
+}

@@ -1,0 +1,306 @@
+/* vk-package-digest.c: the election package's canonical digest and signed statements.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * docs/package-format.md §3 (the digest), §4 (the package signature's
+ * payload) and §5 (enrolment statements); keep the two in step.
+ */
+#include <string.h>
+
+#include "vk-cbor.h"
+#include "vk-error.h"
+#include "vk-package-private.h"
+
+/* ---- The canonical digest --------------------------------------------- */
+
+/* A streaming deterministic-CBOR writer into SHA-256.  The sections hold
+ * up to a municipality's whole voter list, so the encoding is hashed as
+ * it is produced instead of being built as a tree.  Only definite-length
+ * arrays, unsigned integers, text and byte strings are written, always
+ * with the shortest head, which is all RFC 8949 §4.2.1 asks of them. */
+typedef struct
+{
+  GChecksum *sum;
+  GByteArray *buf;
+} Writer;
+
+static void
+writer_init (Writer *w)
+{
+  w->sum = g_checksum_new (G_CHECKSUM_SHA256);
+  w->buf = g_byte_array_sized_new (64 * 1024);
+}
+
+static void
+writer_flush (Writer *w)
+{
+  g_checksum_update (w->sum, w->buf->data, w->buf->len);
+  g_byte_array_set_size (w->buf, 0);
+}
+
+static void
+writer_finish (Writer *w, guint8 ret_digest[32])
+{
+  gsize len = 32;
+
+  writer_flush (w);
+  g_checksum_get_digest (w->sum, ret_digest, &len);
+  g_checksum_free (w->sum);
+  g_byte_array_unref (w->buf);
+}
+
+static void
+put_head (Writer *w, guint8 major, guint64 value)
+{
+  guint8 head[9];
+  gsize n;
+
+  if (value < 24)
+    {
+      head[0] = (guint8)(major << 5 | value);
+      n = 1;
+    }
+  else if (value <= G_MAXUINT8)
+    {
+      head[0] = (guint8)(major << 5 | 24);
+      head[1] = (guint8)value;
+      n = 2;
+    }
+  else if (value <= G_MAXUINT16)
+    {
+      head[0] = (guint8)(major << 5 | 25);
+      for (guint i = 0; i < 2; i++)
+        head[1 + i] = (guint8)(value >> (8 * (1 - i)));
+      n = 3;
+    }
+  else if (value <= G_MAXUINT32)
+    {
+      head[0] = (guint8)(major << 5 | 26);
+      for (guint i = 0; i < 4; i++)
+        head[1 + i] = (guint8)(value >> (8 * (3 - i)));
+      n = 5;
+    }
+  else
+    {
+      head[0] = (guint8)(major << 5 | 27);
+      for (guint i = 0; i < 8; i++)
+        head[1 + i] = (guint8)(value >> (8 * (7 - i)));
+      n = 9;
+    }
+  g_byte_array_append (w->buf, head, (guint)n);
+}
+
+static void
+put_string (Writer *w, guint8 major, const void *data, gsize len)
+{
+  put_head (w, major, len);
+  if (len > 0)
+    g_byte_array_append (w->buf, data, (guint)len);
+  if (w->buf->len > 48 * 1024)
+    writer_flush (w);
+}
+
+const char *const vk_package_section_names[VK_PACKAGE_N_SECTIONS] = {
+  "election", "lists", "candidates", "valgforbund", "areas", "voters",
+};
+
+/* Each section: a count query, then the rows in canonical order, and the
+ * CBOR type of each column ('t' text, 'u' unsigned integer). */
+static const struct
+{
+  const char *count_sql;
+  const char *rows_sql;
+  const char *columns;
+} sections[VK_PACKAGE_N_SECTIONS] = {
+  { "SELECT count(*) FROM election",
+    "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats FROM election", "tttttu" },
+  { "SELECT count(*) FROM list", "SELECT id, position, letter, name, form FROM list ORDER BY id", "tuttt" },
+  { "SELECT count(*) FROM candidate",
+    "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id", "ttutttt" },
+  { "SELECT count(*) FROM valgforbund", "SELECT id, name FROM valgforbund ORDER BY id", "tt" },
+  { "SELECT count(*) FROM area", "SELECT number, name, dagi_id, eligible FROM area ORDER BY number", "uttu" },
+  { "SELECT count(*) FROM voter",
+    "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer", "uuttt" },
+};
+
+static gboolean
+digest_fail (VkDb *db, GError **error, const char *section, const char *what)
+{
+  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s: %s", vk_db_get_path (db), section, what);
+  return FALSE;
+}
+
+static gboolean
+put_column (Writer *w, VkDb *db, sqlite3_stmt *stmt, int col, char kind, const char *section, GError **error)
+{
+  if (kind == 'u')
+    {
+      if (sqlite3_column_type (stmt, col) != SQLITE_INTEGER || sqlite3_column_int64 (stmt, col) < 0)
+        return digest_fail (db, error, section, "expected an unsigned integer");
+      put_head (w, 0, (guint64)sqlite3_column_int64 (stmt, col));
+    }
+  else
+    {
+      const char *text;
+      int len;
+
+      if (sqlite3_column_type (stmt, col) != SQLITE_TEXT)
+        return digest_fail (db, error, section, "expected text");
+      text = (const char *)sqlite3_column_text (stmt, col);
+      len = sqlite3_column_bytes (stmt, col);
+      /* CBOR text strings are UTF-8 by definition. */
+      if (!g_utf8_validate_len (text, (gsize)len, NULL))
+        return digest_fail (db, error, section, "text is not valid UTF-8");
+      put_string (w, 3, text, (gsize)len);
+    }
+  return TRUE;
+}
+
+static gboolean
+count_rows (VkDb *db, const char *sql, guint64 *ret_count, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = vk_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return vk_db_set_error (db, error, "cannot count rows");
+  *ret_count = (guint64)sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+hash_section (VkDb *db, guint section, guint8 ret_digest[32], GError **error)
+{
+  const char *name = vk_package_section_names[section];
+  const char *columns = sections[section].columns;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) members = NULL;
+  guint64 count = 0, rows = 0;
+  Writer w;
+  int rc;
+
+  if (!count_rows (db, sections[section].count_sql, &count, error))
+    return FALSE;
+  if (section == SECTION_ELECTION && count != 1)
+    return digest_fail (db, error, name, "expected exactly one row");
+  stmt = vk_db_prepare (db, sections[section].rows_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (section == SECTION_VALGFORBUND)
+    {
+      members = vk_db_prepare (db, "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position",
+                               error);
+      if (members == NULL)
+        return FALSE;
+    }
+
+  writer_init (&w);
+  /* The election section is its one row; the others are arrays of rows. */
+  if (section != SECTION_ELECTION)
+    put_head (&w, 4, count);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gsize n_columns = strlen (columns);
+
+      if (++rows > count)
+        break;
+      put_head (&w, 4, n_columns + (members != NULL ? 1 : 0));
+      for (gsize c = 0; c < n_columns; c++)
+        if (!put_column (&w, db, stmt, (int)c, columns[c], name, error))
+          goto fail;
+      if (members != NULL)
+        {
+          guint64 n_members = 0;
+          const char *id = (const char *)sqlite3_column_text (stmt, 0);
+
+          /* The member array's length comes first, so count, then list. */
+          sqlite3_reset (members);
+          sqlite3_bind_text (members, 1, id, -1, SQLITE_TRANSIENT);
+          while (sqlite3_step (members) == SQLITE_ROW)
+            n_members++;
+          sqlite3_reset (members);
+          put_head (&w, 4, n_members);
+          while ((rc = sqlite3_step (members)) == SQLITE_ROW)
+            if (!put_column (&w, db, members, 0, 't', name, error))
+              goto fail;
+          if (rc != SQLITE_DONE)
+            {
+              vk_db_set_error (db, error, name);
+              goto fail;
+            }
+        }
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      vk_db_set_error (db, error, name);
+      goto fail;
+    }
+  if (rows != count)
+    {
+      digest_fail (db, error, name, "the row count changed while reading");
+      goto fail;
+    }
+  writer_finish (&w, ret_digest);
+  return TRUE;
+
+fail:
+  writer_finish (&w, ret_digest);
+  return FALSE;
+}
+
+/* election_id = SHA-256 (CBOR [format, election key, the six section digests]). */
+void
+vk_package_combine_sections (const guint8 election_key[VK_PUBLIC_KEY_BYTES], guint8 digests[VK_PACKAGE_N_SECTIONS][32],
+                             guint8 ret_election_id[VK_ELECTION_ID_BYTES])
+{
+  Writer w;
+
+  writer_init (&w);
+  put_head (&w, 4, 2 + VK_PACKAGE_N_SECTIONS);
+  put_string (&w, 3, VK_PACKAGE_FORMAT, strlen (VK_PACKAGE_FORMAT));
+  put_string (&w, 2, election_key, VK_PUBLIC_KEY_BYTES);
+  for (guint s = 0; s < VK_PACKAGE_N_SECTIONS; s++)
+    put_string (&w, 2, digests[s], 32);
+  writer_finish (&w, ret_election_id);
+}
+
+gboolean
+vk_package_hash_sections (VkDb *db, guint8 ret_digests[VK_PACKAGE_N_SECTIONS][32], GError **error)
+{
+  for (guint s = 0; s < VK_PACKAGE_N_SECTIONS; s++)
+    if (!hash_section (db, s, ret_digests[s], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- Signed statements ------------------------------------------------- */
+
+GBytes *
+vk_package_signed_payload (const guint8 election_id[VK_ELECTION_ID_BYTES])
+{
+  g_autoptr (VkCbor) payload = vk_cbor_new_array ();
+
+  vk_cbor_array_append (payload, vk_cbor_new_text (VK_PACKAGE_SIGNATURE_CONTEXT, -1));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (election_id, VK_ELECTION_ID_BYTES));
+  return vk_cbor_encode (payload);
+}
+
+GBytes *
+vk_package_enrolment_payload (const guint8 election_id[VK_ELECTION_ID_BYTES], const VkDevice *d)
+{
+  g_autoptr (VkCbor) map = vk_cbor_new_map ();
+
+  vk_cbor_map_set_bytes (map, "election", election_id, VK_ELECTION_ID_BYTES);
+  vk_cbor_map_set_text (map, "device", d->device_id);
+  vk_cbor_map_set_text (map, "role", d->role);
+  if (d->area == VK_PACKAGE_NO_AREA)
+    vk_cbor_map_insert_text (map, "area", vk_cbor_new_null ());
+  else
+    vk_cbor_map_set_uint (map, "area", d->area);
+  vk_cbor_map_set_bytes (map, "key", d->public_key, VK_PUBLIC_KEY_BYTES);
+  vk_cbor_map_set_uint (map, "valid_from", d->valid_from);
+  vk_cbor_map_set_uint (map, "valid_to", d->valid_to);
+  return vk_cbor_encode (map);
+}
