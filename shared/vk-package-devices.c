@@ -113,6 +113,7 @@ verify_enrolment (VkPackage *self, const VkDevice *d, GError **error)
     }
   return TRUE;
 }
+
 gboolean
 vk_package_load_devices (VkPackage *self, GError **error)
 {
