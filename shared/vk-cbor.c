@@ -1,19 +1,10 @@
-/* vk-cbor.c: deterministic CBOR (RFC 8949 §4.2.1) values, encoder and decoder.
+/* vk-cbor.c: deterministic CBOR (RFC 8949 §4.2.1) values and encoder.
  *
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The decoder is the part that faces untrusted bytes (journals pushed by
- * stations, files on USB sticks), so it is written to a few invariants:
- *
- *  - Every length read from the input is compared with the bytes that
- *    remain before anything is allocated for it, so a short header that
- *    claims 2^60 bytes costs nothing.
- *  - Recursion is bounded by VK_CBOR_MAX_DEPTH.
- *  - Only the deterministic encoding is accepted, so that decoding and
- *    re-encoding always gives back the very same bytes; signatures and
- *    hash chains are computed over bytes, and two encodings of one value
- *    would let a journal be rewritten without breaking them.
+ * The decoder is in vk-cbor-decode.c, the diagnostic notation in
+ * vk-cbor-diagnostic.c; vk-cbor-private.h is what they share.
  *
  * Map entries are stored sorted by the encoded form of their key, which
  * is the order the encoder must write them in; the encoded key is kept
@@ -23,50 +14,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "vk-cbor.h"
+#include "vk-cbor-private.h"
 #include "vk-error.h"
-
-typedef struct
-{
-  GBytes *encoded_key;
-  VkCbor *key;
-  VkCbor *value;
-} MapEntry;
-
-struct _VkCbor
-{
-  gatomicrefcount ref_count;
-  VkCborType type;
-  union
-  {
-    guint64 number; /* UINT value, NINT raw n, SIMPLE value */
-    double real;
-    struct
-    {
-      guint8 *data; /* always followed by a NUL byte */
-      gsize len;
-    } str;
-    GPtrArray *items;
-    GArray *entries; /* MapEntry, sorted by encoded_key */
-    struct
-    {
-      guint64 number;
-      VkCbor *content;
-    } tag;
-  } v;
-};
-
-enum
-{
-  MAJOR_UINT = 0,
-  MAJOR_NINT = 1,
-  MAJOR_BYTES = 2,
-  MAJOR_TEXT = 3,
-  MAJOR_ARRAY = 4,
-  MAJOR_MAP = 5,
-  MAJOR_TAG = 6,
-  MAJOR_SIMPLE = 7,
-};
 
 /* ---------------------------------------------------------------- */
 /* Helpers                                                          */
@@ -74,8 +23,8 @@ enum
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
  * above U+10FFFF.  NUL is a valid character in a CBOR text string.
  * Returns the offset of the first bad byte, or len when all is well. */
-static gsize
-utf8_check (const guint8 *s, gsize len)
+gsize
+vk_cbor_utf8_check (const guint8 *s, gsize len)
 {
   gsize i = 0;
 
@@ -162,8 +111,8 @@ double_bits (double d)
   return bits;
 }
 
-static double
-bits_double (guint64 bits)
+double
+vk_cbor_bits_double (guint64 bits)
 {
   double d;
 
@@ -180,8 +129,8 @@ float_bits (float f)
   return bits;
 }
 
-static float
-bits_float (guint32 bits)
+float
+vk_cbor_bits_float (guint32 bits)
 {
   float f;
 
@@ -235,8 +184,8 @@ float_to_half (float f, guint16 *ret_half)
   return FALSE;
 }
 
-static double
-half_to_double (guint16 half)
+double
+vk_cbor_half_to_double (guint16 half)
 {
   gint exp = (half >> 10) & 0x1f;
   guint mant = half & 0x3ff;
@@ -253,8 +202,8 @@ half_to_double (guint16 half)
 
 /* The shortest form that keeps the value: half, single or double.
  * Every NaN becomes the half 0x7e00, as RFC 8949 §4.2.2 suggests. */
-static void
-write_float (GByteArray *out, double d)
+void
+vk_cbor_write_float (GByteArray *out, double d)
 {
   guint8 buf[9];
   gsize n;
@@ -297,8 +246,8 @@ write_float (GByteArray *out, double d)
   g_byte_array_append (out, buf, (guint)n);
 }
 
-static int
-compare_bytes (const guint8 *a, gsize alen, const guint8 *b, gsize blen)
+int
+vk_cbor_compare_bytes (const guint8 *a, gsize alen, const guint8 *b, gsize blen)
 {
   int c = memcmp (a, b, MIN (alen, blen));
 
@@ -307,8 +256,8 @@ compare_bytes (const guint8 *a, gsize alen, const guint8 *b, gsize blen)
   return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-static VkCbor *
-cbor_alloc (VkCborType type)
+VkCbor *
+vk_cbor_alloc (VkCborType type)
 {
   VkCbor *self = g_new0 (VkCbor, 1);
 
@@ -317,8 +266,8 @@ cbor_alloc (VkCborType type)
   return self;
 }
 
-static void
-map_entry_clear (gpointer p)
+void
+vk_cbor_map_entry_clear (gpointer p)
 {
   MapEntry *entry = p;
 
@@ -341,7 +290,7 @@ map_find (const VkCbor *self, const guint8 *key, gsize key_len, guint *ret_index
       const MapEntry *entry = &g_array_index (self->v.entries, MapEntry, mid);
       gsize len;
       const guint8 *data = g_bytes_get_data (entry->encoded_key, &len);
-      int c = compare_bytes (data, len, key, key_len);
+      int c = vk_cbor_compare_bytes (data, len, key, key_len);
 
       if (c == 0)
         {
@@ -363,7 +312,7 @@ map_find (const VkCbor *self, const guint8 *key, gsize key_len, guint *ret_index
 VkCbor *
 vk_cbor_new_uint (guint64 value)
 {
-  VkCbor *self = cbor_alloc (VK_CBOR_UINT);
+  VkCbor *self = vk_cbor_alloc (VK_CBOR_UINT);
 
   self->v.number = value;
   return self;
@@ -381,16 +330,16 @@ vk_cbor_new_int (gint64 value)
 VkCbor *
 vk_cbor_new_nint (guint64 n)
 {
-  VkCbor *self = cbor_alloc (VK_CBOR_NINT);
+  VkCbor *self = vk_cbor_alloc (VK_CBOR_NINT);
 
   self->v.number = n;
   return self;
 }
 
-static VkCbor *
-new_string (VkCborType type, const guint8 *data, gsize len)
+VkCbor *
+vk_cbor_new_string (VkCborType type, const guint8 *data, gsize len)
 {
-  VkCbor *self = cbor_alloc (type);
+  VkCbor *self = vk_cbor_alloc (type);
 
   self->v.str.data = g_malloc (len + 1);
   if (len > 0)
@@ -405,7 +354,7 @@ vk_cbor_new_bytes (const guint8 *data, gsize len)
 {
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  return new_string (VK_CBOR_BYTES, data, len);
+  return vk_cbor_new_string (VK_CBOR_BYTES, data, len);
 }
 
 VkCbor *
@@ -416,14 +365,14 @@ vk_cbor_new_text (const char *utf8, gssize len)
   g_return_val_if_fail (utf8 != NULL || len == 0, NULL);
 
   n = len < 0 ? strlen (utf8) : (gsize)len;
-  g_return_val_if_fail (utf8_check ((const guint8 *)utf8, n) == n, NULL);
-  return new_string (VK_CBOR_TEXT, (const guint8 *)utf8, n);
+  g_return_val_if_fail (vk_cbor_utf8_check ((const guint8 *)utf8, n) == n, NULL);
+  return vk_cbor_new_string (VK_CBOR_TEXT, (const guint8 *)utf8, n);
 }
 
 VkCbor *
 vk_cbor_new_array (void)
 {
-  VkCbor *self = cbor_alloc (VK_CBOR_ARRAY);
+  VkCbor *self = vk_cbor_alloc (VK_CBOR_ARRAY);
 
   self->v.items = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_cbor_unref);
   return self;
@@ -432,10 +381,10 @@ vk_cbor_new_array (void)
 VkCbor *
 vk_cbor_new_map (void)
 {
-  VkCbor *self = cbor_alloc (VK_CBOR_MAP);
+  VkCbor *self = vk_cbor_alloc (VK_CBOR_MAP);
 
   self->v.entries = g_array_new (FALSE, FALSE, sizeof (MapEntry));
-  g_array_set_clear_func (self->v.entries, map_entry_clear);
+  g_array_set_clear_func (self->v.entries, vk_cbor_map_entry_clear);
   return self;
 }
 
@@ -446,7 +395,7 @@ vk_cbor_new_tag (guint64 tag, VkCbor *content)
 
   g_return_val_if_fail (content != NULL, NULL);
 
-  self = cbor_alloc (VK_CBOR_TAG);
+  self = vk_cbor_alloc (VK_CBOR_TAG);
   self->v.tag.number = tag;
   self->v.tag.content = content;
   return self;
@@ -472,7 +421,7 @@ vk_cbor_new_simple (guint8 value)
   /* Simple values 24..31 have no well-formed encoding (RFC 8949 §3.3). */
   g_return_val_if_fail (value < 24 || value >= 32, NULL);
 
-  self = cbor_alloc (VK_CBOR_SIMPLE);
+  self = vk_cbor_alloc (VK_CBOR_SIMPLE);
   self->v.number = value;
   return self;
 }
@@ -480,7 +429,7 @@ vk_cbor_new_simple (guint8 value)
 VkCbor *
 vk_cbor_new_float (double value)
 {
-  VkCbor *self = cbor_alloc (VK_CBOR_FLOAT);
+  VkCbor *self = vk_cbor_alloc (VK_CBOR_FLOAT);
 
   self->v.real = value;
   return self;
@@ -938,7 +887,7 @@ vk_cbor_encode_append (const VkCbor *self, GByteArray *out)
         write_head (out, MAJOR_SIMPLE, self->v.number);
         break;
       case VK_CBOR_FLOAT:
-        write_float (out, self->v.real);
+        vk_cbor_write_float (out, self->v.real);
         break;
       default:
         g_assert_not_reached ();
@@ -971,564 +920,4 @@ vk_cbor_equal (const VkCbor *a, const VkCbor *b)
   ea = vk_cbor_encode (a);
   eb = vk_cbor_encode (b);
   return g_bytes_equal (ea, eb);
-}
-
-/* ---------------------------------------------------------------- */
-/* Decoder                                                          */
-
-typedef struct
-{
-  const guint8 *data;
-  gsize len;
-  gsize pos;
-} Reader;
-
-static VkCbor *decode_item (Reader *r, guint depth, GError **error);
-
-static gboolean
-read_bytes (Reader *r, gsize start, gsize n, const guint8 **ret_data, GError **error)
-{
-  if (r->len - r->pos < n)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_TRUNCATED,
-                   "CBOR input ends at byte offset %" G_GSIZE_FORMAT
-                   " inside the item that starts at byte offset %" G_GSIZE_FORMAT,
-                   r->len, start);
-      return FALSE;
-    }
-  *ret_data = r->data + r->pos;
-  r->pos += n;
-  return TRUE;
-}
-
-static guint64
-read_be (const guint8 *p, gsize n)
-{
-  guint64 v = 0;
-
-  for (gsize i = 0; i < n; i++)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-/* Reads an initial byte and, for major types 0-6 and the simple values,
- * its argument, checking that it is the shortest encoding.  Floats and
- * the reserved and indefinite forms are left to the caller through
- * *ret_ai. */
-static gboolean
-read_head (Reader *r, guint *ret_major, guint *ret_ai, guint64 *ret_arg, GError **error)
-{
-  gsize start = r->pos;
-  const guint8 *p;
-  guint major, ai;
-  guint64 arg;
-
-  if (!read_bytes (r, start, 1, &p, error))
-    return FALSE;
-  major = p[0] >> 5;
-  ai = p[0] & 0x1f;
-
-  if (ai >= 28 && ai <= 30)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                   "CBOR reserved additional information %u at byte offset %" G_GSIZE_FORMAT, ai, start);
-      return FALSE;
-    }
-  if (ai == 31)
-    {
-      if (major >= MAJOR_BYTES && major <= MAJOR_MAP)
-        g_set_error (error, VK_ERROR, VK_ERROR_NOT_DETERMINISTIC,
-                     "CBOR indefinite-length item at byte offset %" G_GSIZE_FORMAT, start);
-      else if (major == MAJOR_SIMPLE)
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "CBOR unexpected break at byte offset %" G_GSIZE_FORMAT, start);
-      else
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                     "CBOR indefinite length for major type %u at byte offset %" G_GSIZE_FORMAT, major, start);
-      return FALSE;
-    }
-  if (major == MAJOR_SIMPLE && ai >= 25)
-    {
-      /* A float: the caller reads the 2, 4 or 8 bytes. */
-      *ret_major = major;
-      *ret_ai = ai;
-      *ret_arg = 0;
-      return TRUE;
-    }
-
-  if (ai < 24)
-    arg = ai;
-  else
-    {
-      gsize n = (gsize)1 << (ai - 24);
-      static const guint64 minimum[] = { 24, 0x100, 0x10000, 0x100000000 };
-
-      if (!read_bytes (r, start, n, &p, error))
-        return FALSE;
-      arg = read_be (p, n);
-      if (major == MAJOR_SIMPLE)
-        {
-          if (arg < 32)
-            {
-              g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                           "CBOR simple value %" G_GUINT64_FORMAT " in two bytes at byte offset %" G_GSIZE_FORMAT, arg,
-                           start);
-              return FALSE;
-            }
-        }
-      else if (arg < minimum[ai - 24])
-        {
-          g_set_error (error, VK_ERROR, VK_ERROR_NOT_DETERMINISTIC,
-                       "CBOR argument %" G_GUINT64_FORMAT " not in its shortest form at byte offset %" G_GSIZE_FORMAT,
-                       arg, start);
-          return FALSE;
-        }
-    }
-  *ret_major = major;
-  *ret_ai = ai;
-  *ret_arg = arg;
-  return TRUE;
-}
-
-static VkCbor *
-decode_float (Reader *r, gsize start, guint ai, GError **error)
-{
-  gsize n = (gsize)1 << (ai - 24);
-  const guint8 *p;
-  guint64 bits;
-  double value;
-  g_autoptr (GByteArray) again = g_byte_array_new ();
-
-  if (!read_bytes (r, start, n, &p, error))
-    return NULL;
-  bits = read_be (p, n);
-  if (n == 2)
-    value = half_to_double ((guint16)bits);
-  else if (n == 4)
-    value = (double)bits_float ((guint32)bits);
-  else
-    value = bits_double (bits);
-
-  /* The value is deterministic exactly when writing it again gives the
-   * same bytes: this catches longer-than-needed forms and every NaN but
-   * the half 0x7e00. */
-  write_float (again, value);
-  if (again->len != n + 1 || memcmp (again->data, r->data + start, n + 1) != 0)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_DETERMINISTIC,
-                   "CBOR float not in its shortest form at byte offset %" G_GSIZE_FORMAT, start);
-      return NULL;
-    }
-  return vk_cbor_new_float (value);
-}
-
-static VkCbor *
-decode_item (Reader *r, guint depth, GError **error)
-{
-  gsize start = r->pos;
-  guint major, ai;
-  guint64 arg;
-  const guint8 *p;
-
-  if (!read_head (r, &major, &ai, &arg, error))
-    return NULL;
-
-  switch (major)
-    {
-      case MAJOR_UINT:
-        return vk_cbor_new_uint (arg);
-      case MAJOR_NINT:
-        return vk_cbor_new_nint (arg);
-      case MAJOR_BYTES:
-      case MAJOR_TEXT:
-        /* The comparison comes before any allocation. */
-        if (arg > r->len - r->pos)
-          {
-            g_set_error (error, VK_ERROR, VK_ERROR_TRUNCATED,
-                         "CBOR string at byte offset %" G_GSIZE_FORMAT " claims %" G_GUINT64_FORMAT
-                         " bytes but only %" G_GSIZE_FORMAT " remain",
-                         start, arg, r->len - r->pos);
-            return NULL;
-          }
-        p = r->data + r->pos;
-        if (major == MAJOR_TEXT)
-          {
-            gsize bad = utf8_check (p, (gsize)arg);
-
-            if (bad != (gsize)arg)
-              {
-                g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                             "CBOR text string has invalid UTF-8 at byte offset %" G_GSIZE_FORMAT, r->pos + bad);
-                return NULL;
-              }
-          }
-        r->pos += (gsize)arg;
-        return new_string (major == MAJOR_BYTES ? VK_CBOR_BYTES : VK_CBOR_TEXT, p, (gsize)arg);
-      case MAJOR_ARRAY:
-      case MAJOR_MAP:
-      case MAJOR_TAG:
-        if (depth >= VK_CBOR_MAX_DEPTH)
-          {
-            g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                         "CBOR nesting deeper than %d levels at byte offset %" G_GSIZE_FORMAT, VK_CBOR_MAX_DEPTH,
-                         start);
-            return NULL;
-          }
-        break;
-      case MAJOR_SIMPLE:
-        if (ai >= 25)
-          return decode_float (r, start, ai, error);
-        return vk_cbor_new_simple ((guint8)arg);
-      default:
-        g_assert_not_reached ();
-    }
-
-  if (major == MAJOR_TAG)
-    {
-      VkCbor *content = decode_item (r, depth + 1, error);
-
-      return content != NULL ? vk_cbor_new_tag (arg, content) : NULL;
-    }
-
-  /* Every item takes at least one byte, so a count larger than what
-   * remains (twice that for maps) cannot be right; checking it here keeps
-   * the pre-sized containers below bounded by the input size. */
-  if (arg > r->len - r->pos || (major == MAJOR_MAP && arg > (r->len - r->pos) / 2))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_TRUNCATED,
-                   "CBOR %s at byte offset %" G_GSIZE_FORMAT " claims %" G_GUINT64_FORMAT
-                   " items but only %" G_GSIZE_FORMAT " bytes remain",
-                   major == MAJOR_MAP ? "map" : "array", start, arg, r->len - r->pos);
-      return NULL;
-    }
-
-  if (major == MAJOR_ARRAY)
-    {
-      g_autoptr (VkCbor) array = cbor_alloc (VK_CBOR_ARRAY);
-
-      array->v.items = g_ptr_array_new_full ((guint)arg, (GDestroyNotify)vk_cbor_unref);
-      for (guint64 i = 0; i < arg; i++)
-        {
-          VkCbor *item = decode_item (r, depth + 1, error);
-
-          if (item == NULL)
-            return NULL;
-          g_ptr_array_add (array->v.items, item);
-        }
-      return g_steal_pointer (&array);
-    }
-  else
-    {
-      g_autoptr (VkCbor) map = cbor_alloc (VK_CBOR_MAP);
-      const guint8 *prev_key = NULL;
-      gsize prev_len = 0;
-
-      map->v.entries = g_array_sized_new (FALSE, FALSE, sizeof (MapEntry), (guint)arg);
-      g_array_set_clear_func (map->v.entries, map_entry_clear);
-      for (guint64 i = 0; i < arg; i++)
-        {
-          gsize key_start = r->pos;
-          MapEntry entry = { NULL, NULL, NULL };
-          int c;
-
-          entry.key = decode_item (r, depth + 1, error);
-          if (entry.key == NULL)
-            return NULL;
-          c = prev_key == NULL ? 1 : compare_bytes (r->data + key_start, r->pos - key_start, prev_key, prev_len);
-          if (c <= 0)
-            {
-              if (c == 0)
-                g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                             "CBOR map has a duplicate key at byte offset %" G_GSIZE_FORMAT, key_start);
-              else
-                g_set_error (error, VK_ERROR, VK_ERROR_NOT_DETERMINISTIC,
-                             "CBOR map key at byte offset %" G_GSIZE_FORMAT " is out of order", key_start);
-              vk_cbor_unref (entry.key);
-              return NULL;
-            }
-          prev_key = r->data + key_start;
-          prev_len = r->pos - key_start;
-          entry.encoded_key = g_bytes_new (prev_key, prev_len);
-          entry.value = decode_item (r, depth + 1, error);
-          if (entry.value == NULL)
-            {
-              map_entry_clear (&entry);
-              return NULL;
-            }
-          g_array_append_val (map->v.entries, entry);
-        }
-      return g_steal_pointer (&map);
-    }
-}
-
-VkCbor *
-vk_cbor_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed, GError **error)
-{
-  Reader r = { data, len, 0 };
-  VkCbor *item;
-
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  item = decode_item (&r, 0, error);
-  if (item != NULL && ret_consumed != NULL)
-    *ret_consumed = r.pos;
-  return item;
-}
-
-VkCbor *
-vk_cbor_decode (const guint8 *data, gsize len, GError **error)
-{
-  gsize consumed = 0;
-  g_autoptr (VkCbor) item = vk_cbor_decode_prefix (data, len, &consumed, error);
-
-  if (item == NULL)
-    return NULL;
-  if (consumed != len)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                   "CBOR trailing bytes after the item, from byte offset %" G_GSIZE_FORMAT, consumed);
-      return NULL;
-    }
-  return g_steal_pointer (&item);
-}
-
-/* ---------------------------------------------------------------- */
-/* Diagnostic notation                                              */
-
-/* Numbers as RFC 8949 Appendix A writes them: the shortest digits that
- * read back to the same double, placed as ECMAScript's Number::toString
- * places them, and always with a fraction or exponent mark (".0") so
- * that a float never looks like an integer. */
-static void
-append_double (GString *s, double d)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  char format[16];
-  char digits[32];
-  gsize ndigits = 0;
-  int dec_exp = 0;
-  int point;
-  const char *e;
-
-  if (isnan (d))
-    {
-      g_string_append (s, "NaN");
-      return;
-    }
-  if (signbit (d))
-    {
-      g_string_append_c (s, '-');
-      d = -d;
-    }
-  if (isinf (d))
-    {
-      g_string_append (s, "Infinity");
-      return;
-    }
-  if (d == 0)
-    {
-      g_string_append (s, "0.0");
-      return;
-    }
-
-  /* Find the fewest significant digits that read back as d.  printf
-   * rounds correctly, but on an exact tie it rounds to even, and just
-   * above a power of two the neighbour on the other side may be the one
-   * that reads back (2^-24 gives 5.960464477539063e-8, not ...062e-8),
-   * so the digit strings one unit either side are tried too. */
-  for (int precision = 0; precision <= 16; precision++)
-    {
-      guint64 mantissa = 0;
-      int exponent;
-      static const int deltas[] = { 0, 1, -1 };
-
-      g_snprintf (format, sizeof format, "%%.%de", precision);
-      g_ascii_formatd (buf, sizeof buf, format, d);
-      e = strchr (buf, 'e');
-      for (const char *c = buf; c < e; c++)
-        if (g_ascii_isdigit (*c))
-          mantissa = mantissa * 10 + (guint64)(*c - '0');
-      exponent = (int)g_ascii_strtoll (e + 1, NULL, 10) - precision;
-      for (gsize k = 0; k < G_N_ELEMENTS (deltas); k++)
-        {
-          guint64 candidate = mantissa + (guint64)(gint64)deltas[k];
-
-          if (candidate == 0)
-            continue;
-          g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT "e%d", candidate, exponent);
-          if (precision == 16 || g_ascii_strtod (buf, NULL) == d)
-            {
-              g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, candidate);
-              ndigits = strlen (digits);
-              dec_exp = exponent + (int)ndigits - 1;
-              break;
-            }
-        }
-      if (ndigits > 0)
-        break;
-    }
-  while (ndigits > 1 && digits[ndigits - 1] == '0')
-    ndigits--;
-  digits[ndigits] = 0;
-  point = dec_exp + 1; /* digits before the decimal point */
-
-  if (point >= (int)ndigits && point <= 21)
-    {
-      g_string_append (s, digits);
-      for (int i = (int)ndigits; i < point; i++)
-        g_string_append_c (s, '0');
-      g_string_append (s, ".0");
-    }
-  else if (point > 0 && point <= 21)
-    {
-      g_string_append_len (s, digits, point);
-      g_string_append_c (s, '.');
-      g_string_append (s, digits + point);
-    }
-  else if (point > -6 && point <= 0)
-    {
-      g_string_append (s, "0.");
-      for (int i = point; i < 0; i++)
-        g_string_append_c (s, '0');
-      g_string_append (s, digits);
-    }
-  else
-    {
-      g_string_append_c (s, digits[0]);
-      g_string_append_c (s, '.');
-      g_string_append (s, ndigits > 1 ? digits + 1 : "0");
-      g_string_append_printf (s, "e%c%d", dec_exp < 0 ? '-' : '+', ABS (dec_exp));
-    }
-}
-
-/* Text strings as JSON strings in plain ASCII, as RFC 8949 Appendix A
- * shows them ("\u00fc", "\ud800\udd51"). */
-static void
-append_text (GString *s, const guint8 *p, gsize len)
-{
-  g_string_append_c (s, '"');
-  for (gsize i = 0; i < len;)
-    {
-      /* The text was validated when it was made, so the sequence is whole. */
-      guint32 c = p[i];
-      gsize n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-
-      if (n > 1)
-        {
-          c &= 0x3f >> (n - 1);
-          for (gsize k = 1; k < n; k++)
-            c = (c << 6) | (p[i + k] & 0x3f);
-        }
-      i += n;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (s, "\\%c", (char)c);
-      else if (c == '\n')
-        g_string_append (s, "\\n");
-      else if (c == '\r')
-        g_string_append (s, "\\r");
-      else if (c == '\t')
-        g_string_append (s, "\\t");
-      else if (c >= 0x20 && c < 0x7f)
-        g_string_append_c (s, (char)c);
-      else if (c < 0x10000)
-        g_string_append_printf (s, "\\u%04x", c);
-      else
-        {
-          c -= 0x10000;
-          g_string_append_printf (s, "\\u%04x\\u%04x", 0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
-        }
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
-append_diagnostic (GString *s, const VkCbor *self)
-{
-  switch (self->type)
-    {
-      case VK_CBOR_UINT:
-        g_string_append_printf (s, "%" G_GUINT64_FORMAT, self->v.number);
-        break;
-      case VK_CBOR_NINT:
-        if (self->v.number == G_MAXUINT64)
-          g_string_append (s, "-18446744073709551616");
-        else
-          g_string_append_printf (s, "-%" G_GUINT64_FORMAT, self->v.number + 1);
-        break;
-      case VK_CBOR_BYTES:
-        g_string_append (s, "h'");
-        for (gsize i = 0; i < self->v.str.len; i++)
-          g_string_append_printf (s, "%02x", self->v.str.data[i]);
-        g_string_append_c (s, '\'');
-        break;
-      case VK_CBOR_TEXT:
-        append_text (s, self->v.str.data, self->v.str.len);
-        break;
-      case VK_CBOR_ARRAY:
-        g_string_append_c (s, '[');
-        for (guint i = 0; i < self->v.items->len; i++)
-          {
-            if (i > 0)
-              g_string_append (s, ", ");
-            append_diagnostic (s, g_ptr_array_index (self->v.items, i));
-          }
-        g_string_append_c (s, ']');
-        break;
-      case VK_CBOR_MAP:
-        g_string_append_c (s, '{');
-        for (guint i = 0; i < self->v.entries->len; i++)
-          {
-            const MapEntry *entry = &g_array_index (self->v.entries, MapEntry, i);
-
-            if (i > 0)
-              g_string_append (s, ", ");
-            append_diagnostic (s, entry->key);
-            g_string_append (s, ": ");
-            append_diagnostic (s, entry->value);
-          }
-        g_string_append_c (s, '}');
-        break;
-      case VK_CBOR_TAG:
-        g_string_append_printf (s, "%" G_GUINT64_FORMAT "(", self->v.tag.number);
-        append_diagnostic (s, self->v.tag.content);
-        g_string_append_c (s, ')');
-        break;
-      case VK_CBOR_SIMPLE:
-        switch (self->v.number)
-          {
-            case 20:
-              g_string_append (s, "false");
-              break;
-            case 21:
-              g_string_append (s, "true");
-              break;
-            case 22:
-              g_string_append (s, "null");
-              break;
-            case 23:
-              g_string_append (s, "undefined");
-              break;
-            default:
-              g_string_append_printf (s, "simple(%" G_GUINT64_FORMAT ")", self->v.number);
-              break;
-          }
-        break;
-      case VK_CBOR_FLOAT:
-        append_double (s, self->v.real);
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-}
-
-char *
-vk_cbor_to_diagnostic (const VkCbor *self)
-{
-  GString *s;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  s = g_string_new (NULL);
-  append_diagnostic (s, self);
-  return g_string_free (s, FALSE);
 }
