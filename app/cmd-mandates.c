@@ -123,14 +123,9 @@ print_table (const VkSeatAllocation *a)
       const VkSeat *s = g_ptr_array_index (a->seats, k);
       if (s->candidate != NULL)
         {
-          const VkListOutcome *o = vk_seat_allocation_lookup_list (a, s->list->id);
-          guint64 votes = 0, lv = 0;
-          for (guint i = 0; i < o->elected->len; i++)
-            {
-              const VkCandidateOutcome *c = g_ptr_array_index (o->elected, i);
-              if (c->candidate == s->candidate)
-                votes = c->personal_votes, lv = c->list_votes;
-            }
+          const VkCandidateOutcome *c = vk_seat_allocation_lookup_elected (a, s);
+          guint64 votes = c->personal_votes, lv = c->list_votes;
+
           g_string_append_printf (out, "%3u  ", s->number);
           append_padded (out, s->list->letter, 5);
           append_padded (out, s->candidate->ballot_name, 40);

@@ -546,6 +546,25 @@ vk_seat_allocation_lookup_list (const VkSeatAllocation *self, const char *list_i
   return NULL;
 }
 
+const VkCandidateOutcome *
+vk_seat_allocation_lookup_elected (const VkSeatAllocation *self, const VkSeat *seat)
+{
+  const VkListOutcome *o;
+
+  g_return_val_if_fail (self != NULL && seat != NULL, NULL);
+  if (seat->candidate == NULL)
+    return NULL;
+  o = vk_seat_allocation_lookup_list (self, seat->list->id);
+  g_return_val_if_fail (o != NULL, NULL);
+  for (guint i = 0; i < o->elected->len; i++)
+    {
+      const VkCandidateOutcome *c = g_ptr_array_index (o->elected, i);
+      if (c->candidate == seat->candidate)
+        return c;
+    }
+  return NULL;
+}
+
 static gint
 outcome_position_cmp (gconstpointer a, gconstpointer b)
 {
@@ -943,14 +962,32 @@ valgart_name (VkElectionType t)
 }
 
 static void
+add_int_member (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_string_member (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
 add_list_members (JsonBuilder *b, const VkList *l)
 {
-  json_builder_set_member_name (b, "KandidatlisteId");
-  json_builder_add_string_value (b, l->id);
-  json_builder_set_member_name (b, "KandidatlisteNavn");
-  json_builder_add_string_value (b, l->name);
-  json_builder_set_member_name (b, "Bogstavbetegnelse");
-  json_builder_add_string_value (b, l->letter);
+  add_string_member (b, "KandidatlisteId", l->id);
+  add_string_member (b, "KandidatlisteNavn", l->name);
+  add_string_member (b, "Bogstavbetegnelse", l->letter);
+}
+
+static void
+add_candidate_members (JsonBuilder *b, const VkCandidate *c)
+{
+  add_string_member (b, "KandidatId", c->id);
+  add_string_member (b, "Stemmeseddelnavn", c->ballot_name);
 }
 
 char *
@@ -996,24 +1033,15 @@ vk_seat_allocation_to_json (const VkSeatAllocation *self)
   for (guint k = 0; k < self->seats->len; k++)
     {
       const VkSeat *s = g_ptr_array_index (self->seats, k);
-      const VkListOutcome *o;
-      guint rank = 0;
+      const VkCandidateOutcome *c;
 
       if (s->candidate == NULL)
         continue;
-      o = vk_seat_allocation_lookup_list (self, s->list->id);
-      for (guint i = 0; i < o->elected->len; i++)
-        if (((VkCandidateOutcome *)g_ptr_array_index (o->elected, i))->candidate == s->candidate)
-          rank = i + 1;
+      c = vk_seat_allocation_lookup_elected (self, s);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "Nummer");
-      json_builder_add_int_value (b, s->number);
-      json_builder_set_member_name (b, "NummerAnførtPåListen");
-      json_builder_add_int_value (b, rank);
-      json_builder_set_member_name (b, "KandidatId");
-      json_builder_add_string_value (b, s->candidate->id);
-      json_builder_set_member_name (b, "Stemmeseddelnavn");
-      json_builder_add_string_value (b, s->candidate->ballot_name);
+      add_int_member (b, "Nummer", s->number);
+      add_int_member (b, "NummerAnførtPåListen", c->rank);
+      add_candidate_members (b, s->candidate);
       add_list_members (b, s->list);
       json_builder_end_object (b);
     }
@@ -1025,8 +1053,7 @@ vk_seat_allocation_to_json (const VkSeatAllocation *self)
     {
       const VkSeat *s = g_ptr_array_index (self->seats, k);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "Nummer");
-      json_builder_add_int_value (b, s->number);
+      add_int_member (b, "Nummer", s->number);
       add_list_members (b, s->list);
       json_builder_end_object (b);
     }
@@ -1048,12 +1075,8 @@ vk_seat_allocation_to_json (const VkSeatAllocation *self)
         {
           const VkCandidateOutcome *c = g_ptr_array_index (o->substitutes, k);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "Nummer");
-          json_builder_add_int_value (b, c->rank);
-          json_builder_set_member_name (b, "KandidatId");
-          json_builder_add_string_value (b, c->candidate->id);
-          json_builder_set_member_name (b, "Stemmeseddelnavn");
-          json_builder_add_string_value (b, c->candidate->ballot_name);
+          add_int_member (b, "Nummer", c->rank);
+          add_candidate_members (b, c->candidate);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -114,6 +114,9 @@ VkSeatAllocation *vk_seats_allocate (const VkElection *election, guint n_seats, 
                                      const VkLots *lots, VkTie **ret_tie, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_seat_allocation_free (VkSeatAllocation *self);
 VkListOutcome *vk_seat_allocation_lookup_list (const VkSeatAllocation *self, const char *list_id);
+/* The outcome of the candidate who holds seat (its votes, its rank on the
+ * list); NULL when the count had no personal votes. */
+const VkCandidateOutcome *vk_seat_allocation_lookup_elected (const VkSeatAllocation *self, const VkSeat *seat);
 
 /* valg.dk's mandatfordeling shape (ListeMandater, PersonligeMandater,
  * Kandidatliste with Stedfortrædere), pretty-printed. */
