@@ -64,8 +64,8 @@ vk_cbor_utf8_check (const guint8 *s, gsize len)
   return len;
 }
 
-static void
-write_head (GByteArray *out, guint major, guint64 arg)
+void
+vk_cbor_write_head (GByteArray *out, guint major, guint64 arg)
 {
   guint8 buf[9];
   gsize n;
@@ -679,7 +679,7 @@ vk_cbor_map_lookup_text (const VkCbor *self, const char *key)
   g_return_val_if_fail (key != NULL, NULL);
 
   len = strlen (key);
-  write_head (encoded, MAJOR_TEXT, len);
+  vk_cbor_write_head (encoded, MAJOR_TEXT, len);
   g_byte_array_append (encoded, (const guint8 *)key, (guint)len);
   return map_lookup_encoded (self, encoded);
 }
@@ -692,9 +692,9 @@ vk_cbor_map_lookup_int (const VkCbor *self, gint64 key)
   g_return_val_if_fail (self != NULL && self->type == VK_CBOR_MAP, NULL);
 
   if (key < 0)
-    write_head (encoded, MAJOR_NINT, (guint64)(-1 - key));
+    vk_cbor_write_head (encoded, MAJOR_NINT, (guint64)(-1 - key));
   else
-    write_head (encoded, MAJOR_UINT, (guint64)key);
+    vk_cbor_write_head (encoded, MAJOR_UINT, (guint64)key);
   return map_lookup_encoded (self, encoded);
 }
 
@@ -852,23 +852,23 @@ vk_cbor_encode_append (const VkCbor *self, GByteArray *out)
   switch (self->type)
     {
       case VK_CBOR_UINT:
-        write_head (out, MAJOR_UINT, self->v.number);
+        vk_cbor_write_head (out, MAJOR_UINT, self->v.number);
         break;
       case VK_CBOR_NINT:
-        write_head (out, MAJOR_NINT, self->v.number);
+        vk_cbor_write_head (out, MAJOR_NINT, self->v.number);
         break;
       case VK_CBOR_BYTES:
       case VK_CBOR_TEXT:
-        write_head (out, self->type == VK_CBOR_BYTES ? MAJOR_BYTES : MAJOR_TEXT, self->v.str.len);
+        vk_cbor_write_head (out, self->type == VK_CBOR_BYTES ? MAJOR_BYTES : MAJOR_TEXT, self->v.str.len);
         g_byte_array_append (out, self->v.str.data, (guint)self->v.str.len);
         break;
       case VK_CBOR_ARRAY:
-        write_head (out, MAJOR_ARRAY, self->v.items->len);
+        vk_cbor_write_head (out, MAJOR_ARRAY, self->v.items->len);
         for (guint i = 0; i < self->v.items->len; i++)
           vk_cbor_encode_append (g_ptr_array_index (self->v.items, i), out);
         break;
       case VK_CBOR_MAP:
-        write_head (out, MAJOR_MAP, self->v.entries->len);
+        vk_cbor_write_head (out, MAJOR_MAP, self->v.entries->len);
         for (guint i = 0; i < self->v.entries->len; i++)
           {
             const MapEntry *entry = &g_array_index (self->v.entries, MapEntry, i);
@@ -880,11 +880,11 @@ vk_cbor_encode_append (const VkCbor *self, GByteArray *out)
           }
         break;
       case VK_CBOR_TAG:
-        write_head (out, MAJOR_TAG, self->v.tag.number);
+        vk_cbor_write_head (out, MAJOR_TAG, self->v.tag.number);
         vk_cbor_encode_append (self->v.tag.content, out);
         break;
       case VK_CBOR_SIMPLE:
-        write_head (out, MAJOR_SIMPLE, self->v.number);
+        vk_cbor_write_head (out, MAJOR_SIMPLE, self->v.number);
         break;
       case VK_CBOR_FLOAT:
         vk_cbor_write_float (out, self->v.real);

@@ -110,6 +110,10 @@ gboolean vk_cbor_equal (const VkCbor *a, const VkCbor *b);
 /* Encoding: the deterministic bytes of one data item. */
 GBytes *vk_cbor_encode (const VkCbor *self) G_GNUC_WARN_UNUSED_RESULT;
 void vk_cbor_encode_append (const VkCbor *self, GByteArray *out);
+/* Appends the shortest head (RFC 8949 §3, §4.2.1) of major type major
+ * (0–7) with argument arg: for encoders that stream their bytes instead
+ * of building values (the election package's digest). */
+void vk_cbor_write_head (GByteArray *out, guint major, guint64 arg);
 
 /* Decoding exactly one data item that fills data..data+len. */
 VkCbor *vk_cbor_decode (const guint8 *data, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -53,42 +53,7 @@ writer_finish (Writer *w, guint8 ret_digest[32])
 static void
 put_head (Writer *w, guint8 major, guint64 value)
 {
-  guint8 head[9];
-  gsize n;
-
-  if (value < 24)
-    {
-      head[0] = (guint8)(major << 5 | value);
-      n = 1;
-    }
-  else if (value <= G_MAXUINT8)
-    {
-      head[0] = (guint8)(major << 5 | 24);
-      head[1] = (guint8)value;
-      n = 2;
-    }
-  else if (value <= G_MAXUINT16)
-    {
-      head[0] = (guint8)(major << 5 | 25);
-      for (guint i = 0; i < 2; i++)
-        head[1 + i] = (guint8)(value >> (8 * (1 - i)));
-      n = 3;
-    }
-  else if (value <= G_MAXUINT32)
-    {
-      head[0] = (guint8)(major << 5 | 26);
-      for (guint i = 0; i < 4; i++)
-        head[1 + i] = (guint8)(value >> (8 * (3 - i)));
-      n = 5;
-    }
-  else
-    {
-      head[0] = (guint8)(major << 5 | 27);
-      for (guint i = 0; i < 8; i++)
-        head[1 + i] = (guint8)(value >> (8 * (7 - i)));
-      n = 9;
-    }
-  g_byte_array_append (w->buf, head, (guint)n);
+  vk_cbor_write_head (w->buf, major, value);
 }
 
 static void

@@ -706,6 +706,48 @@ test_cbor_refcount (void)
   vk_cbor_unref (NULL);
 }
 
+/* The head writer streaming encoders use: the shortest head at every
+ * boundary, as RFC 8949 Appendix A writes the unsigned integers. */
+static void
+test_cbor_write_head (void)
+{
+  static const struct
+  {
+    guint64 arg;
+    const char *hex;
+  } cases[] = {
+    { 0, "00" },
+    { 23, "17" },
+    { 24, "1818" },
+    { 255, "18ff" },
+    { 256, "190100" },
+    { 65535, "19ffff" },
+    { 65536, "1a00010000" },
+    { G_MAXUINT32, "1affffffff" },
+    { G_GUINT64_CONSTANT (4294967296), "1b0000000100000000" },
+    { G_MAXUINT64, "1bffffffffffffffff" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GByteArray) out = g_byte_array_new ();
+      g_autoptr (GString) hex = g_string_new (NULL);
+
+      vk_cbor_write_head (out, 0, cases[i].arg);
+      for (guint k = 0; k < out->len; k++)
+        g_string_append_printf (hex, "%02x", out->data[k]);
+      g_assert_cmpstr (hex->str, ==, cases[i].hex);
+    }
+  /* The major type goes into the top three bits: an array of 24. */
+  {
+    g_autoptr (GByteArray) out = g_byte_array_new ();
+    vk_cbor_write_head (out, 4, 24);
+    g_assert_cmpuint (out->len, ==, 2);
+    g_assert_cmpuint (out->data[0], ==, 0x98);
+    g_assert_cmpuint (out->data[1], ==, 24);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -723,5 +765,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cbor/error-offsets", test_cbor_error_offsets);
   g_test_add_func ("/cbor/sequence", test_cbor_sequence);
   g_test_add_func ("/cbor/refcount", test_cbor_refcount);
+  g_test_add_func ("/cbor/write-head", test_cbor_write_head);
   return g_test_run ();
 }
