@@ -104,18 +104,19 @@ field_kind (const VkCbor *body, VkResultKind *ret_kind, GError **error)
   return TRUE;
 }
 
-/* The roles that may write each type; NULL-terminated. */
-static const char *const roles_valgbord[] = { "valgbord", NULL };
-static const char *const roles_brev[] = { "brevstemmested", "hjemmebesoeg", NULL };
-static const char *const roles_decision[] = { "valgbord", "optaelling", NULL };
-static const char *const roles_foreloebig[] = { "valgbord", "optaelling", NULL };
-static const char *const roles_fintaelling[] = { "fintaelling", "optaelling", NULL };
-static const char *const roles_server[] = { "server", NULL };
+/* The roles that may write each type, as bit sets of VkDeviceRole. */
+#define ROLE_BIT(r) (1u << (r))
+static const guint roles_valgbord = ROLE_BIT (VK_ROLE_VALGBORD);
+static const guint roles_brev = ROLE_BIT (VK_ROLE_BREVSTEMMESTED) | ROLE_BIT (VK_ROLE_HJEMMEBESOEG);
+static const guint roles_decision = ROLE_BIT (VK_ROLE_VALGBORD) | ROLE_BIT (VK_ROLE_OPTAELLING);
+static const guint roles_foreloebig = ROLE_BIT (VK_ROLE_VALGBORD) | ROLE_BIT (VK_ROLE_OPTAELLING);
+static const guint roles_fintaelling = ROLE_BIT (VK_ROLE_FINTAELLING) | ROLE_BIT (VK_ROLE_OPTAELLING);
+static const guint roles_server = ROLE_BIT (VK_ROLE_SERVER);
 
 static gboolean
-check_role (const VkDevice *device, const VkEntry *entry, const char *const *roles, GError **error)
+check_role (const VkDevice *device, const VkEntry *entry, guint roles, GError **error)
 {
-  if (!is_one_of (device->role, roles))
+  if (device->role_id == VK_ROLE_INVALID || (roles & ROLE_BIT (device->role_id)) == 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (role %s) may not write a \"%s\" entry", device->device_id,
                    device->role, entry->type);
@@ -128,8 +129,7 @@ check_role (const VkDevice *device, const VkEntry *entry, const char *const *rol
 static gboolean
 check_area (const VkDevice *device, const VkElection *election, const VkEntry *entry, guint64 area, GError **error)
 {
-  if (device->area != VK_PACKAGE_NO_AREA && area != device->area && strcmp (device->role, "brevstemmested") != 0
-      && strcmp (device->role, "hjemmebesoeg") != 0)
+  if (device->area != VK_PACKAGE_NO_AREA && area != device->area && !vk_device_role_takes_brevstemmer (device->role_id))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY,
                    "device %s is enrolled for area %u but its \"%s\" entry is for area %" G_GUINT64_FORMAT,
@@ -166,7 +166,7 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
           g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "field \"area\" is missing or not a number or null");
           return FALSE;
         }
-      if (strcmp (role, device->role) != 0)
+      if (device->role_id == VK_ROLE_INVALID || vk_device_role_from_string (role) != device->role_id)
         {
           g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s is enrolled as %s but opened as %s", device->device_id,
                        device->role, role);

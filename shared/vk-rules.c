@@ -420,7 +420,7 @@ area_has_own_journal (VkFold *self, FoldArea *a)
   while (g_hash_table_iter_next (&it, NULL, &v))
     {
       const FoldDevice *d = v;
-      if (d->device != NULL && d->device->area == a->number && strcmp (d->device->role, "valgbord") == 0)
+      if (d->device != NULL && d->device->area == a->number && d->device->role_id == VK_ROLE_VALGBORD)
         return TRUE;
     }
   return FALSE;
@@ -472,11 +472,9 @@ rule_d10 (RuleCtx *c)
       const FoldDevice *d = g_ptr_array_index (devs, i);
       guint64 start, end = cfg->window_end_ms;
 
-      if (d->device == NULL || strcmp (d->device->role, "server") == 0)
+      if (d->device == NULL || d->device->role_id == VK_ROLE_SERVER)
         continue;
-      start = (strcmp (d->device->role, "brevstemmested") == 0 || strcmp (d->device->role, "hjemmebesoeg") == 0)
-                  ? cfg->brevstemme_open_ms
-                  : cfg->window_start_ms;
+      start = vk_device_role_takes_brevstemmer (d->device->role_id) ? cfg->brevstemme_open_ms : cfg->window_start_ms;
       for (guint s = 0; s < d->recs->len; s++)
         {
           const FoldRec *r = &g_array_index (d->recs, FoldRec, s);

@@ -785,7 +785,7 @@ vk_station_close_poll (VkStation *self, GError **error)
 
   g_return_val_if_fail (self != NULL, 0);
 
-  if (strcmp (self->device->role, "valgbord") != 0)
+  if (self->device->role_id != VK_ROLE_VALGBORD)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "only a valgbord closes the poll");
       return 0;
@@ -902,7 +902,7 @@ vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method,
 
   g_return_val_if_fail (self != NULL, 0);
 
-  if (strcmp (self->device->role, "valgbord") != 0 || self->device->area == VK_PACKAGE_NO_AREA)
+  if (self->device->role_id != VK_ROLE_VALGBORD || self->device->area == VK_PACKAGE_NO_AREA)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not check voters in", self->device->device_id,
                    self->device->role);
@@ -1242,7 +1242,7 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (input != NULL, NULL);
 
-  if (strcmp (self->device->role, "brevstemmested") != 0 && strcmp (self->device->role, "hjemmebesoeg") != 0)
+  if (!vk_device_role_takes_brevstemmer (self->device->role_id))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not receive brevstemmer",
                    self->device->device_id, self->device->role);
@@ -1408,7 +1408,7 @@ vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean ac
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (envelope != NULL, 0);
 
-  if (strcmp (self->device->role, "valgbord") != 0)
+  if (self->device->role_id != VK_ROLE_VALGBORD)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not decide brevstemmer", self->device->device_id,
                    self->device->role);

@@ -778,6 +778,31 @@ test_catalogue (void)
   g_assert_null (vk_rules_get_info (VK_RULES_COUNT + 1));
 }
 
+/* Every role's wire name maps to its value and back; unknown names do not. */
+static void
+test_roles (void)
+{
+  static const char *const names[] = {
+    "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server", "valgstyrer",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      VkDeviceRole role = vk_device_role_from_string (names[i]);
+
+      g_assert_cmpint (role, !=, VK_ROLE_INVALID);
+      g_assert_cmpstr (vk_device_role_to_string (role), ==, names[i]);
+      g_assert_true (vk_device_role_is_valid (names[i]));
+    }
+  g_assert_cmpint (vk_device_role_from_string ("Valgbord"), ==, VK_ROLE_INVALID);
+  g_assert_cmpint (vk_device_role_from_string ("election"), ==, VK_ROLE_INVALID);
+  g_assert_cmpint (vk_device_role_from_string (NULL), ==, VK_ROLE_INVALID);
+  g_assert_null (vk_device_role_to_string (VK_ROLE_INVALID));
+  g_assert_true (vk_device_role_takes_brevstemmer (VK_ROLE_BREVSTEMMESTED));
+  g_assert_true (vk_device_role_takes_brevstemmer (VK_ROLE_HJEMMEBESOEG));
+  g_assert_false (vk_device_role_takes_brevstemmer (VK_ROLE_VALGBORD));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -785,6 +810,7 @@ main (int argc, char **argv)
   g_assert_true (vk_crypto_init (NULL));
 
   g_test_add_func ("/rules/catalogue", test_catalogue);
+  g_test_add_func ("/rules/roles", test_roles);
   g_test_add_func ("/rules/config-defaults", test_config_defaults);
   g_test_add_func ("/rules/check-entry", test_check_entry);
   g_test_add_func ("/rules/counts-to-result", test_counts_to_result);
