@@ -530,7 +530,7 @@ refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id,
 static VkRefusalKind
 refusal_kind_for (const GError *e)
 {
-  if (e->domain == VK_ERROR && e->code == VK_ERROR_KEY)
+  if ((e->domain == VK_ERROR && e->code == VK_ERROR_KEY) || vk_entry_error_is_enrolment (e))
     return VK_REFUSAL_ENROLMENT;
   return VK_REFUSAL_INTEGRITY;
 }
@@ -728,12 +728,8 @@ count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *so
     }
 
   /* What the device may say. */
-  for (guint i = 0; i < c->entries->len; i++)
-    if (!vk_rules_check_entry (c->device, self->election, g_ptr_array_index (c->entries, i), &c->refusal))
-      {
-        c->kind = refusal_kind_for (c->refusal);
-        return TRUE;
-      }
+  if (!vk_entry_schema_check_entries (self->package, self->election, c->entries, 0, &c->refusal))
+    c->kind = refusal_kind_for (c->refusal);
   return TRUE;
 }
 

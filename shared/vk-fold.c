@@ -259,7 +259,7 @@ vk_fold_add_entry (VkFold *self, const VkEntry *entry)
       g_array_append_val (self->bad, b);
       return;
     }
-  if (!vk_rules_check_entry (d->device, self->election, entry, &error))
+  if (!vk_entry_schema_check (d->device, self->election, entry, &error))
     {
       BadEntry b = { d->device_id, entry->seq, g_strdup (error->message) };
       g_array_append_val (self->bad, b);
@@ -284,7 +284,7 @@ vk_fold_add_entry (VkFold *self, const VkEntry *entry)
     }
   a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
   if (a == NULL)
-    return; /* vk_rules_check_entry() refuses unknown areas; a device.open of a device with none */
+    return; /* vk_entry_schema_check() refuses unknown areas; a device.open of a device with none */
   rec->area = area;
   g_hash_table_add (a->devices, (gpointer)d->device_id);
   a->last_entry_ms = MAX (a->last_entry_ms, entry->time_ms);

@@ -22,7 +22,7 @@ void vk_fold_free (VkFold *self);
 
 /* Adds one verified entry (the caller verified signature and chain).
  * Entries of one device must come in seq order; devices may interleave.
- * An entry whose device is not enrolled or that vk_rules_check_entry()
+ * An entry whose device is not enrolled or that vk_entry_schema_check()
  * refuses is recorded for D03 and otherwise ignored; an entry with a
  * device+seq already folded and another hash is recorded as a fork (D02).
  * A repeat of the same entry is ignored. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vk-cpr.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-station.h"
 
@@ -349,38 +350,6 @@ parse_decision (const VkEntry *e, GError **error)
   d->device_id = g_strdup (e->device_id);
   d->seq = e->seq;
   return g_steal_pointer (&d);
-}
-
-/* Checks a known type's body without changing the state. */
-static gboolean
-validate_entry (const VkEntry *e, GError **error)
-{
-  if (strcmp (e->type, "checkin") == 0)
-    {
-      g_autoptr (Checkin) c = parse_checkin (e, error);
-      return c != NULL;
-    }
-  if (strcmp (e->type, "checkin.undo") == 0)
-    {
-      g_autoptr (Undo) u = parse_undo (e, error);
-      return u != NULL;
-    }
-  if (strcmp (e->type, "brevstemme.received") == 0)
-    {
-      g_autoptr (Received) r = parse_received (e, error);
-      return r != NULL;
-    }
-  if (strcmp (e->type, "brevstemme.decision") == 0)
-    {
-      g_autoptr (Decision) d = parse_decision (e, error);
-      return d != NULL;
-    }
-  if (strcmp (e->type, "poll.close") == 0)
-    {
-      guint area;
-      return get_uint (e, "area", G_MAXUINT32, &area, error);
-    }
-  return TRUE;
 }
 
 /* The fold. */
@@ -1503,13 +1472,11 @@ vk_station_ingest (VkStation *self, GPtrArray *entries, guint *ret_added, GError
       return TRUE;
     }
 
+  /* What the device may write: the one schema the count server and the
+   * relay store use too. */
   head = held_head (self, first->device_id);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const VkEntry *e = g_ptr_array_index (entries, i);
-      if (e->seq > head && !validate_entry (e, error))
-        return FALSE;
-    }
+  if (!vk_entry_schema_check_entries (self->package, self->election, entries, head, error))
+    return FALSE;
   if (!vk_journal_insert_verified (self->journal, entries, &added, error))
     return FALSE;
   for (guint i = 0; i < entries->len; i++)

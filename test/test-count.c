@@ -250,7 +250,7 @@ test_out_of_order (Fixture *f, gconstpointer data)
 }
 
 static void
-assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const char *what)
+assert_refused_in (Fixture *f, GBytes *batch, const char *name, GQuark domain, int code, const char *what)
 {
   g_autoptr (GError) error = NULL;
   VkCountReceipt *r = NULL;
@@ -260,10 +260,16 @@ assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const cha
   g_assert_null (r);
   g_assert_nonnull (error);
   if (code >= 0)
-    g_assert_error (error, VK_ERROR, code);
+    g_assert_error (error, domain, code);
   g_assert_nonnull (strstr (error->message, name));
   if (what != NULL && strstr (error->message, what) == NULL)
     g_error ("expected \"%s\" in: %s", what, error->message);
+}
+
+static void
+assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const char *what)
+{
+  assert_refused_in (f, batch, name, VK_ERROR, code, what);
 }
 
 static void
@@ -437,7 +443,7 @@ test_role (Fixture *f, gconstpointer data)
   vk_test_open (f->te, "bord-2", f->te->t0);
   vk_test_brev (f->te, "bord-2", f->te->t0, 2, 5, f->te->t0, NULL);
   b1 = vk_test_batch (f->te, "bord-2", 1, 0);
-  assert_refused (f, b1, "bord-2.vkj", VK_ERROR_KEY, "may not write");
+  assert_refused_in (f, b1, "bord-2.vkj", VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE, "may not write");
 
   /* A check-in for another area than the enrolment. */
   vk_test_open (f->te, "brev-1", f->te->t0);
@@ -446,14 +452,14 @@ test_role (Fixture *f, gconstpointer data)
   vk_test_checkin (f->te, "bord-3", f->te->t0, 3, 1);
   vk_test_checkin (f->te, "bord-3", f->te->t0, 4, 1);
   b2 = vk_test_batch (f->te, "bord-3", 1, 0);
-  assert_refused (f, b2, "bord-3.vkj", VK_ERROR_KEY, "area 4");
+  assert_refused_in (f, b2, "bord-3.vkj", VK_ENTRY_ERROR, VK_ENTRY_ERROR_AREA, "area 4");
   g_assert_cmpuint (held_seq (f, "bord-3"), ==, 0);
 
   /* A tally from a hjemmebesoeg device. */
   vk_test_open (f->te, "hjem-1", f->te->t0);
   vk_test_signoff (f->te, "hjem-1", f->te->t0, "foreloebig", 1, vk_test_counts (f->te, 20, 0), NULL, 2, FALSE);
   b3 = vk_test_batch (f->te, "hjem-1", 1, 0);
-  assert_refused (f, b3, "hjem-1.vkj", VK_ERROR_KEY, "hjemmebesoeg");
+  assert_refused_in (f, b3, "hjem-1.vkj", VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE, "hjemmebesoeg");
   g_assert_cmpuint (held_seq (f, "hjem-1"), ==, 0);
 
   findings = vk_count_discrepancies (f->count, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vk-error.h"
+#include "vk-net.h"
 #include "vk-rules.h"
 #include "vk-test-journals.h"
 
@@ -681,29 +682,55 @@ test_check_entry (void)
   entries = vk_journal_dup_entries (vk_test_journal (te, "bord-1"), 0, &error);
   g_assert_no_error (error);
 
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[0], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[0], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_AREA);
   g_assert_nonnull (strstr (error->message, "area"));
   g_clear_error (&error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[1], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[1], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE);
   g_assert_nonnull (strstr (error->message, "brevstemme.received"));
   g_clear_error (&error);
-  g_assert_true (vk_rules_check_entry (brev, te->election, entries->pdata[1], &error));
+  g_assert_true (vk_entry_schema_check (brev, te->election, entries->pdata[1], &error));
   g_assert_no_error (error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[2], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[2], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD);
   g_assert_nonnull (strstr (error->message, "loebenummer"));
   g_clear_error (&error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[3], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[3], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_TYPE);
   g_assert_nonnull (strstr (error->message, "made.up"));
   g_clear_error (&error);
-  g_assert_true (vk_rules_check_entry (bord, te->election, entries->pdata[4], &error));
+  g_assert_true (vk_entry_schema_check (bord, te->election, entries->pdata[4], &error));
   g_assert_no_error (error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[5], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[5], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_AREA);
   g_clear_error (&error);
+}
+
+/* Schema refusals keep the HTTP status and API code of the VK_ERROR codes
+ * they replaced: enrolment 403 "not-enrolled", data 400 "malformed". */
+static void
+test_entry_error_http (void)
+{
+  static const struct
+  {
+    VkEntryError code;
+    guint status;
+    const char *api;
+  } cases[] = {
+    { VK_ENTRY_ERROR_FIELD, 400, "malformed" },      { VK_ENTRY_ERROR_UNKNOWN_TYPE, 400, "malformed" },
+    { VK_ENTRY_ERROR_UNKNOWN_ID, 400, "malformed" }, { VK_ENTRY_ERROR_DECISION, 400, "malformed" },
+    { VK_ENTRY_ERROR_ROLE, 403, "not-enrolled" },    { VK_ENTRY_ERROR_AREA, 403, "not-enrolled" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (VK_ENTRY_ERROR, cases[i].code, "x");
+      const char *api = NULL;
+
+      g_assert_cmpuint (vk_net_http_status_for_error (e, &api), ==, cases[i].status);
+      g_assert_cmpstr (api, ==, cases[i].api);
+    }
 }
 
 static void
@@ -813,6 +840,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/roles", test_roles);
   g_test_add_func ("/rules/config-defaults", test_config_defaults);
   g_test_add_func ("/rules/check-entry", test_check_entry);
+  g_test_add_func ("/rules/entry-error-http", test_entry_error_http);
   g_test_add_func ("/rules/counts-to-result", test_counts_to_result);
   g_test_add_func ("/rules/clean", test_clean);
   g_test_add_func ("/rules/d01-d02-d03", test_d01_d02_d03);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vk-cpr.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-fake-election.h"
 #include "vk-fake.h"
@@ -456,11 +457,44 @@ test_ingest_bad (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     raw = vk_journal_dup_entries (j, 0, &error);
     g_assert_false (vk_station_ingest (b, raw, &added, &error));
-    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD);
     g_assert_nonnull (strstr (error->message, "hjem-1"));
+    g_assert_nonnull (strstr (error->message, "\"area\""));
     g_clear_error (&error);
     brev = vk_station_dup_brevstemmer (b, 0);
     g_assert_cmpuint (brev->len, ==, 0);
+
+    /* The relay store (vk_sync_store_foreign) runs the same schema. */
+    {
+      g_autofree char *b_db = g_build_filename (f->dir, "bord-2.db", NULL);
+      g_autoptr (VkSync) sync = vk_sync_new (f->package, b_db, "bord-2", &error);
+
+      g_assert_no_error (error);
+      g_assert_false (vk_sync_store_foreign (sync, raw, &added, &error));
+      g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD);
+      g_clear_error (&error);
+    }
+  }
+
+  /* A well-formed entry outside the writer's role: a check-in by a
+   * hjemmebesoeg device.  Refused like the count server refuses it. */
+  {
+    g_autofree char *db = g_build_filename (f->dir, "hjem-role.db", NULL);
+    g_autoptr (VkJournal) j = vk_journal_open (db, vk_package_get_election_id (f->package), "hjem-1", &error);
+    g_autoptr (VkCbor) body = vk_cbor_new_map ();
+    g_autoptr (VkEntry) e = NULL;
+    g_autoptr (GPtrArray) raw = NULL;
+
+    vk_cbor_map_set_uint (body, "area", vk_station_get_area (b));
+    vk_cbor_map_set_uint (body, "loebenummer", 40);
+    vk_cbor_map_set_text (body, "method", "scan");
+    e = vk_journal_append (j, f->hjem, "checkin", body, &error);
+    g_assert_no_error (error);
+    raw = vk_journal_dup_entries (j, 0, &error);
+    g_assert_false (vk_station_ingest (b, raw, &added, &error));
+    g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE);
+    g_clear_error (&error);
+    g_assert_false (vk_station_is_checked_in (b, 40));
   }
 
   /* Files: a missing one, a truncated one. */
