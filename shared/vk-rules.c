@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vk-brevstemme-window.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-finding-private.h"
@@ -30,14 +31,6 @@ counts_uint (const VkCbor *counts, const char *key, gboolean optional, guint64 *
 }
 
 /* ---- configuration ------------------------------------------------------ */
-
-static guint64
-local_ms (GTimeZone *tz, gint y, gint m, gint d)
-{
-  g_autoptr (GDateTime) dt = g_date_time_new (tz, y, m, d, 0, 0, 0);
-
-  return dt != NULL ? (guint64)g_date_time_to_unix (dt) * 1000 : 0;
-}
 
 void
 vk_rules_config_init (VkRulesConfig *self, const VkElection *election)
@@ -66,31 +59,19 @@ vk_rules_config_init (VkRulesConfig *self, const VkElection *election)
   self->window_start_ms = (guint64)g_date_time_to_unix (day) * 1000;
   {
     g_autoptr (GDateTime) end = g_date_time_add_days (day, 7);
-    g_autoptr (GDateTime) open = g_date_time_add_months (day, -3);
 
     self->window_end_ms = (guint64)g_date_time_to_unix (end) * 1000;
-    self->brevstemme_open_ms = (guint64)g_date_time_to_unix (open) * 1000;
   }
-  /* The deadline: brevstemmer must be cast no later than the third-last
-   * weekday before election day (for a Tuesday election the Thursday
-   * before); the instant is 00:00 the day after it.  Unconfirmed against
-   * the legal text: docs/rules.md, D13, says how to configure it. */
+  /* The brevstemme window (open and deadline) is the station's:
+   * shared/vk-brevstemme-window.h says where it comes from. */
   {
-    g_autoptr (GDateTime) cur = g_date_time_ref (day);
-    guint weekdays = 0;
+    guint64 first, last;
 
-    while (weekdays < 3)
+    if (vk_brevstemme_window_for_election (election, &first, &last))
       {
-        GDateTime *prev = g_date_time_add_days (cur, -1);
-
-        g_date_time_unref (cur);
-        cur = prev;
-        if (g_date_time_get_day_of_week (cur) <= 5)
-          weekdays++;
+        self->brevstemme_open_ms = first;
+        self->brevstemme_deadline_ms = last + 1;
       }
-    self->brevstemme_deadline_ms
-        = local_ms (tz, g_date_time_get_year (cur), g_date_time_get_month (cur), g_date_time_get_day_of_month (cur))
-          + 24 * 3600 * 1000;
   }
 }
 

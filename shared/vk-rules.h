@@ -46,11 +46,12 @@ typedef struct
 } VkRulesConfig;
 
 /* Defaults from the election date (Europe/Copenhagen): window from 00:00
- * on election day to 00:00 seven days later; brevstemmer from 00:00 three
- * months before; the brevstemme deadline at the end (24:00) of the
- * third-last weekday before election day, the Thursday before a Tuesday
- * election (unconfirmed: see docs/rules.md, D13); tolerance 5 minutes;
- * threshold 10 votes; 5 brevstemmer. */
+ * on election day to 00:00 seven days later; brevstemmer from the open
+ * to the deadline of vk_brevstemme_window_for_election() (three weeks
+ * before election day to the end of the third-last weekday before it,
+ * the Thursday before a Tuesday election; unconfirmed: see
+ * shared/vk-brevstemme-window.h and docs/rules.md, D13); tolerance 5
+ * minutes; threshold 10 votes; 5 brevstemmer. */
 void vk_rules_config_init (VkRulesConfig *self, const VkElection *election);
 
 /* Runs every rule over the fold.  config may be NULL (defaults).

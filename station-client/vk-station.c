@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vk-brevstemme-window.h"
 #include "vk-cpr.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
@@ -518,33 +519,6 @@ station_fold (VkStation *self, GError **error)
   return TRUE;
 }
 
-/* The default brevstemme window from the election date (see the header). */
-static void
-default_brevstemme_window (VkStation *self)
-{
-  int y = 0, m = 0, d = 0;
-  g_autoptr (GDateTime) day = NULL;
-  g_autoptr (GDateTime) first = NULL;
-  g_autoptr (GDateTime) end = NULL;
-  int back;
-
-  self->brev_first_ms = 0;
-  self->brev_last_ms = G_MAXUINT64;
-  if (self->election->date == NULL || sscanf (self->election->date, "%d-%d-%d", &y, &m, &d) != 3)
-    return;
-  day = g_date_time_new (self->tz, y, m, d, 0, 0, 0);
-  if (day == NULL)
-    return;
-  first = g_date_time_add_days (day, -21);
-  /* The last Thursday strictly before election day, to its end. */
-  back = (g_date_time_get_day_of_week (day) - 4 + 7) % 7;
-  if (back == 0)
-    back = 7;
-  end = g_date_time_add_days (day, 1 - back);
-  self->brev_first_ms = (guint64)g_date_time_to_unix (first) * 1000;
-  self->brev_last_ms = (guint64)g_date_time_to_unix (end) * 1000 - 1;
-}
-
 VkStation *
 vk_station_open (VkPackage *package, const char *db_path, const char *device_id, const VkKeypair *key, GError **error)
 {
@@ -602,7 +576,7 @@ vk_station_open_shared (VkPackage *package, VkVoterIndex *shared_index, const ch
   self->election = vk_package_dup_election (package, error);
   if (self->election == NULL)
     return NULL;
-  default_brevstemme_window (self);
+  (void)vk_brevstemme_window_for_election (self->election, &self->brev_first_ms, &self->brev_last_ms);
   if (shared_index != NULL)
     self->index = vk_voter_index_ref (shared_index);
   else

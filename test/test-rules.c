@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "vk-brevstemme-window.h"
 #include "vk-error.h"
 #include "vk-net.h"
 #include "vk-rules.h"
@@ -782,6 +783,34 @@ test_config_defaults (void)
   g_assert_cmpstr (e->date, ==, "2029-11-20");
   vk_rules_config_init (&c, e);
   g_assert_cmpuint (c.brevstemme_deadline_ms, ==, (guint64)g_date_time_to_unix (fri) * 1000);
+  /* The brevstemme window opens three weeks before, as at the station
+   * (one window: vk_brevstemme_window_for_election()). */
+  {
+    g_autoptr (GDateTime) open = g_date_time_new (tz, 2029, 10, 30, 0, 0, 0);
+    guint64 first = 0, last = 0;
+
+    g_assert_cmpuint (c.brevstemme_open_ms, ==, (guint64)g_date_time_to_unix (open) * 1000);
+    g_assert_true (vk_brevstemme_window_for_election (e, &first, &last));
+    g_assert_cmpuint (first, ==, c.brevstemme_open_ms);
+    g_assert_cmpuint (last + 1, ==, c.brevstemme_deadline_ms);
+  }
+  /* A Thursday election day (a folkeafstemning): the third-last weekday
+   * before it is the Monday. */
+  {
+    g_autoptr (VkElection) thu = vk_fake_election_new (1);
+    g_autoptr (GDateTime) tue = g_date_time_new (tz, 2029, 11, 20, 0, 0, 0);
+    guint64 first = 0, last = 0;
+
+    g_free (thu->date);
+    thu->date = g_strdup ("2029-11-22");
+    g_assert_true (vk_brevstemme_window_for_election (thu, &first, &last));
+    g_assert_cmpuint (last + 1, ==, (guint64)g_date_time_to_unix (tue) * 1000);
+    g_free (thu->date);
+    thu->date = NULL;
+    g_assert_false (vk_brevstemme_window_for_election (thu, &first, &last));
+    g_assert_cmpuint (first, ==, 0);
+    g_assert_cmpuint (last, ==, G_MAXUINT64);
+  }
   g_assert_cmpuint (c.window_start_ms, ==, (guint64)g_date_time_to_unix (day) * 1000);
   g_assert_cmpuint (c.window_end_ms - c.window_start_ms, ==, 7 * DAY_MS);
   g_assert_cmpuint (c.clock_tolerance_ms, ==, 5 * MIN_MS);

@@ -14,6 +14,7 @@
 #include "vk-error.h"
 #include "vk-fake-election.h"
 #include "vk-fake.h"
+#include "vk-rules.h"
 #include "vk-station.h"
 #include "vk-sync.h"
 #include "vk-test-util.h"
@@ -644,9 +645,15 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   /* The default window: 3 weeks before election day to the Thursday before (15 November 2029). */
   {
     guint64 first, last;
+    VkRulesConfig rules;
+
     vk_station_get_brevstemme_window (bord, &first, &last);
     g_assert_cmpuint (first, ==, election_day_ms (21, 0));
     g_assert_cmpuint (last, ==, election_day_ms (4, 0) - 1);
+    /* The same window as the rules' (D10, D13). */
+    vk_rules_config_init (&rules, vk_station_get_election (bord));
+    g_assert_cmpuint (first, ==, rules.brevstemme_open_ms);
+    g_assert_cmpuint (last + 1, ==, rules.brevstemme_deadline_ms);
   }
 
   /* Bad inputs first: nothing journaled. */
