@@ -463,6 +463,37 @@ vk_entry_schema_check_entries (VkPackage *package, const VkElection *election, G
 }
 
 gboolean
+vk_entry_schema_check_decision (const VkEntry *decision, const VkDoubtfulHeld *held, GError **error)
+{
+  guint64 area = 0, ref = 0, count = 0;
+
+  g_return_val_if_fail (decision != NULL, FALSE);
+
+  (void)vk_cbor_map_get_uint_field (decision->body, "area", &area, NULL);
+  (void)vk_cbor_map_get_uint_field (decision->body, "ref", &ref, NULL);
+  (void)vk_cbor_map_get_uint_field (decision->body, "count", &count, NULL);
+  if (held == NULL || held->area != area)
+    {
+      g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION,
+                   "entry %" G_GUINT64_FORMAT " of device %s (ballot.decision): entry %" G_GUINT64_FORMAT
+                   " is not a ballot.doubtful of area %" G_GUINT64_FORMAT " of this device",
+                   decision->seq, decision->device_id, ref, area);
+      return FALSE;
+    }
+  if (count == 0 || held->decided > held->count || count > held->count - held->decided)
+    {
+      g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION,
+                   "entry %" G_GUINT64_FORMAT " of device %s (ballot.decision): decides %" G_GUINT64_FORMAT
+                   " ballots of entry %" G_GUINT64_FORMAT ", which has %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                   " undecided",
+                   decision->seq, decision->device_id, count, ref,
+                   held->count >= held->decided ? held->count - held->decided : 0, held->count);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 vk_entry_error_is_enrolment (const GError *error)
 {
   return error != NULL && error->domain == VK_ENTRY_ERROR

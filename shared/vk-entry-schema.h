@@ -62,6 +62,22 @@ gboolean vk_entry_schema_check (const VkDevice *device, const VkElection *electi
 gboolean vk_entry_schema_check_entries (VkPackage *package, const VkElection *election, GPtrArray *entries,
                                         guint64 after_seq, GError **error);
 
+/* What a `ballot.doubtful` set aside, and how much of it is decided. */
+typedef struct
+{
+  guint area;
+  guint64 count;   /* ballots set aside */
+  guint64 decided; /* ballots decided by earlier `ballot.decision`s */
+} VkDoubtfulHeld;
+
+/* The part of the `ballot.decision` schema that needs the entries before
+ * it (the fold and the station's list of doubtful ballots call it): its
+ * `ref` must name a `ballot.doubtful` of the same device (held, NULL when
+ * it names none) of the same area, and it may decide at least one and no
+ * more ballots than remain undecided (VK_ENTRY_ERROR_DECISION, naming the
+ * entry).  The body was checked by vk_entry_schema_check(). */
+gboolean vk_entry_schema_check_decision (const VkEntry *decision, const VkDoubtfulHeld *held, GError **error);
+
 /* A counts map (J6 "Counts map") as an area result.  VK_ERROR_INVALID
  * naming the key when a value has the wrong type or an id is not a list or
  * candidate of election. */

@@ -83,6 +83,15 @@ typedef struct
   VkCbor *counts;
 } Tally;
 
+/* A `ballot.doubtful`: count ballots set aside, decided of them decided. */
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  guint64 count;
+  guint64 decided;
+} SetAside;
+
 /* A `ballot.decision`: count doubtful ballots of the `ballot.doubtful`
  * entry ref of the same device decided. */
 typedef struct
@@ -104,7 +113,8 @@ typedef struct
   GArray *decisions;   /* Decision */
   GArray *closes;      /* Close */
   GArray *tallies;     /* Tally, both kinds, rounds and sign-offs */
-  GArray *doubts;      /* Doubt */
+  GArray *set_aside;   /* SetAside */
+  GArray *doubts;      /* Doubt, each checked against its SetAside */
   GHashTable *devices; /* interned device id set */
   guint64 last_entry_ms;
 } FoldArea;

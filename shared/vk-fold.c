@@ -70,6 +70,7 @@ fold_area_free (FoldArea *a)
   g_array_unref (a->decisions);
   g_array_unref (a->closes);
   g_array_unref (a->tallies);
+  g_array_unref (a->set_aside);
   g_array_unref (a->doubts);
   g_hash_table_unref (a->devices);
   g_free (a);
@@ -116,6 +117,7 @@ vk_fold_new (VkPackage *package, GError **error)
       a->decisions = array_new (sizeof (Decision), decision_clear);
       a->closes = array_new (sizeof (Close), NULL);
       a->tallies = array_new (sizeof (Tally), tally_clear);
+      a->set_aside = array_new (sizeof (SetAside), NULL);
       a->doubts = array_new (sizeof (Doubt), doubt_clear);
       a->devices = g_hash_table_new (NULL, NULL);
       g_hash_table_insert (self->areas, GUINT_TO_POINTER (va->number), a);
@@ -335,11 +337,44 @@ vk_fold_add_entry (VkFold *self, const VkEntry *entry)
       tl.counts = vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "counts"));
       g_array_append_val (a->tallies, tl);
     }
+  else if (strcmp (t, "ballot.doubtful") == 0)
+    {
+      SetAside sa = { d->device_id, entry->seq, body_uint (entry, "count"), 0 };
+      rec->index = a->set_aside->len;
+      g_array_append_val (a->set_aside, sa);
+    }
   else if (strcmp (t, "ballot.decision") == 0)
     {
-      Doubt db = { d->device_id, entry->seq, body_uint (entry, "ref"), body_uint (entry, "count"),
-                   vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")) };
-      g_array_append_val (a->doubts, db);
+      /* The decision must refer to ballots this device set aside in this
+       * area, and decide no more of them than remain: refused otherwise
+       * (D03), as the count server and the station refuse it. */
+      const FoldRec *r = vk_fold_lookup_rec (self, d->device_id, body_uint (entry, "ref"));
+      SetAside *sa = NULL;
+      VkDoubtfulHeld held = { 0 };
+
+      if (r != NULL && r->type == g_intern_static_string ("ballot.doubtful"))
+        {
+          FoldArea *ra = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (r->area));
+          if (ra != NULL)
+            {
+              sa = &g_array_index (ra->set_aside, SetAside, r->index);
+              held.area = r->area;
+              held.count = sa->count;
+              held.decided = sa->decided;
+            }
+        }
+      if (!vk_entry_schema_check_decision (entry, sa != NULL ? &held : NULL, &error))
+        {
+          BadEntry b = { d->device_id, entry->seq, g_strdup (error->message) };
+          g_array_append_val (self->bad, b);
+          return;
+        }
+      sa->decided += body_uint (entry, "count");
+      {
+        Doubt db = { d->device_id, entry->seq, body_uint (entry, "ref"), body_uint (entry, "count"),
+                     vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")) };
+        g_array_append_val (a->doubts, db);
+      }
     }
 }
 
@@ -519,19 +554,16 @@ vk_fold_dup_area_devices (VkFold *self, guint area)
 
 /* The doubtful ballots decided at the area's fintælling tables are
  * outside the count they signed: each decision adds its ballots, as at
- * the station (vk_tally_add_decided_doubtful()).  A decision counts when
- * it refers to a `ballot.doubtful` of the same device and area; one that
- * names nothing in the election is left out, as the station leaves it out. */
+ * the station (vk_tally_add_decided_doubtful()).  Only decisions the
+ * schema accepted are held (vk_entry_schema_check() and
+ * vk_entry_schema_check_decision() in vk_fold_add_entry()). */
 static void
 fold_add_decided_doubtful (VkFold *self, FoldArea *a, VkAreaResult *result)
 {
   for (guint i = 0; i < a->doubts->len; i++)
     {
       const Doubt *db = &g_array_index (a->doubts, Doubt, i);
-      const FoldRec *r = vk_fold_lookup_rec (self, db->device, db->ref);
 
-      if (r == NULL || r->type == NULL || strcmp (r->type, "ballot.doubtful") != 0 || r->area != a->number)
-        continue;
       (void)vk_counts_add_doubtful_decision (result, self->election, db->decision, db->count, NULL);
     }
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vk-cose.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-tally-private.h"
 
@@ -794,9 +795,15 @@ vk_tally_dup_doubtful (VkStation *station, guint area, GError **error)
           guint64 ref = 0;
           VkDoubtful *d;
           VkDoubtfulDecision *dd;
+          VkDoubtfulHeld held = { 0 };
 
-          if (!vk_cbor_map_get_uint_field (e->body, "ref", &ref, NULL)
-              || (d = g_hash_table_lookup (by_seq, &ref)) == NULL || d->area != a
+          (void)vk_cbor_map_get_uint_field (e->body, "ref", &ref, NULL);
+          d = g_hash_table_lookup (by_seq, &ref);
+          if (d != NULL)
+            held = (VkDoubtfulHeld){ d->area, d->count, d->decided };
+          /* The fold's rule: a decision for ballots of this table's own
+           * ballot.doubtful, and no more than remain undecided. */
+          if (!vk_entry_schema_check_decision (e, d != NULL ? &held : NULL, NULL)
               || (dd = parse_decision (election, e)) == NULL)
             continue;
           d->decided += dd->count;

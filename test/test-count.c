@@ -798,7 +798,7 @@ test_doubtful (Fixture *f, gconstpointer data)
   const VkCandidate *cand = g_ptr_array_index (cand_list->candidates, 0);
   const VkAreaResult *got;
   const VkListResult *lr, *lr0, *cr, *cr0;
-  guint64 t = f->te->t0 + DAY_MS, ref, ref2, signoff;
+  guint64 t = f->te->t0 + DAY_MS, ref, ref2, signoff, bad_ref, too_many, unknown;
 
   signed_result = vk_rules_counts_to_result (f->te->election, VK_RESULT_FINTAELLING, 1, counts, &error);
   g_assert_no_error (error);
@@ -820,9 +820,12 @@ test_doubtful (Fixture *f, gconstpointer data)
   vk_test_append (f->te, "fin-1", t + 4, "ballot.decision", decision_body (1, ref, 2, "list", list->id, 0));
   vk_test_append (f->te, "fin-1", t + 5, "ballot.decision", decision_body (1, ref, 1, "candidate", cand->id, 0));
   vk_test_append (f->te, "fin-1", t + 6, "ballot.decision", decision_body (1, ref, 1, "invalid", NULL, 5));
-  /* Left out: another area's doubtful ballot, and a ref that is a sign-off. */
+  /* Left out: another area's doubtful ballot; refused by the fold (D03):
+   * a ref that is a sign-off, and a fifth ballot of the four set aside. */
   vk_test_append (f->te, "fin-1", t + 7, "ballot.decision", decision_body (2, ref2, 1, "list", list->id, 0));
-  vk_test_append (f->te, "fin-1", t + 8, "ballot.decision", decision_body (1, signoff, 7, "list", list->id, 0));
+  bad_ref
+      = vk_test_append (f->te, "fin-1", t + 8, "ballot.decision", decision_body (1, signoff, 7, "list", list->id, 0));
+  too_many = vk_test_append (f->te, "fin-1", t + 9, "ballot.decision", decision_body (1, ref, 1, "list", list->id, 0));
 
   batch = vk_test_batch (f->te, "fin-1", 1, 0);
   r = ingest_ok (f, batch, "fin-1 with doubtful ballots");
@@ -852,6 +855,35 @@ test_doubtful (Fixture *f, gconstpointer data)
     for (guint i = 0; i < failures->len; i++)
       g_test_message ("%s", ((VkCheckFailure *)failures->pdata[i])->message);
     g_assert_cmpuint (failures->len, ==, 0);
+  }
+  {
+    /* The two refused decisions are D03 findings with their entry as evidence. */
+    g_autoptr (GPtrArray) findings = vk_count_discrepancies (f->count, NULL, &error);
+    guint64 seen = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < findings->len; i++)
+      {
+        const VkFinding *fd = findings->pdata[i];
+        const VkEvidence *ev = fd->evidence->len > 0 ? fd->evidence->pdata[0] : NULL;
+
+        if (fd->rule == 3 && ev != NULL && g_strcmp0 (ev->device_id, "fin-1") == 0)
+          {
+            g_assert_true (ev->seq == bad_ref || ev->seq == too_many);
+            g_assert_cmpint (fd->severity, ==, VK_SEVERITY_BLOCKING);
+            seen |= ev->seq == bad_ref ? 1 : 2;
+          }
+      }
+    g_assert_cmpuint (seen, ==, 3);
+  }
+  /* A decision naming a list the election does not have: the count server
+   * refuses the batch, as the schema says (VK_ENTRY_ERROR_UNKNOWN_ID). */
+  {
+    g_autoptr (GBytes) bad = NULL;
+
+    unknown = vk_test_append (f->te, "fin-1", t + 10, "ballot.decision", decision_body (1, ref2, 1, "list", "9999", 0));
+    bad = vk_test_batch (f->te, "fin-1", unknown, 0);
+    assert_refused_in (f, bad, "fin-1 unknown list", VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_ID, "9999");
   }
 }
 

@@ -859,6 +859,105 @@ test_roles (void)
   g_assert_false (vk_device_role_takes_brevstemmer (VK_ROLE_VALGBORD));
 }
 
+/* A ballot.decision: the schema refuses one naming a list or candidate
+ * the election lacks; vk_entry_schema_check_decision() one without its
+ * ballot.doubtful or deciding more ballots than were set aside; the fold
+ * refuses both kinds (D03) and counts only the good decisions. */
+static VkCbor *
+decision_body (guint area, guint64 ref, guint64 count, const char *key, const char *id)
+{
+  VkCbor *b = vk_cbor_new_map ();
+  VkCbor *d = vk_cbor_new_map ();
+
+  if (id != NULL)
+    vk_cbor_map_set_text (d, key, id);
+  else
+    vk_cbor_map_set_uint (d, key, 5);
+  vk_cbor_map_set_uint (b, "area", area);
+  vk_cbor_map_set_uint (b, "ref", ref);
+  vk_cbor_map_insert_text (b, "decision", d);
+  vk_cbor_map_set_uint (b, "count", count);
+  return b;
+}
+
+static void
+test_doubtful_decision (void)
+{
+  g_autoptr (VkTestElection) te = vk_test_election_new (5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (VkFold) fold = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+  const VkList *list = g_ptr_array_index (te->election->lists, 0);
+  const VkCandidate *cand = g_ptr_array_index (list->candidates, 0);
+  const VkDevice *fin;
+  VkDoubtfulHeld held = { 1, 3, 0 };
+  guint64 ref, seq_unknown_list, seq_unknown_cand, seq_ok, seq_too_many, seq_no_ref;
+  guint n_d03 = 0;
+  VkCbor *b;
+
+  vk_test_add_device (te, "fin-1", "fintaelling", VK_PACKAGE_NO_AREA);
+  fin = vk_package_lookup_device (te->package, "fin-1");
+  b = vk_cbor_new_map ();
+  vk_cbor_map_set_uint (b, "area", 1);
+  vk_cbor_map_set_uint (b, "count", 3);
+  vk_cbor_map_set_text (b, "note", "Kryds mellem to felter");
+  ref = vk_test_append (te, "fin-1", te->t0, "ballot.doubtful", b);
+  seq_unknown_list = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 1, "list", "9999"));
+  seq_unknown_cand
+      = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 1, "candidate", "9999"));
+  seq_ok = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 2, "candidate", cand->id));
+  seq_too_many = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 2, "list", list->id));
+  seq_no_ref = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, seq_ok, 1, "invalid", NULL));
+  entries = vk_journal_dup_entries (vk_test_journal (te, "fin-1"), 0, &error);
+  g_assert_no_error (error);
+
+  /* The schema: ids must be the election's. */
+  g_assert_false (vk_entry_schema_check (fin, te->election, entries->pdata[seq_unknown_list - 1], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_ID);
+  g_assert_nonnull (strstr (error->message, "9999"));
+  g_clear_error (&error);
+  g_assert_false (vk_entry_schema_check (fin, te->election, entries->pdata[seq_unknown_cand - 1], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_ID);
+  g_clear_error (&error);
+  g_assert_true (vk_entry_schema_check (fin, te->election, entries->pdata[seq_too_many - 1], &error));
+  g_assert_no_error (error);
+
+  /* The state: what was set aside. */
+  g_assert_true (vk_entry_schema_check_decision (entries->pdata[seq_ok - 1], &held, &error));
+  g_assert_no_error (error);
+  held.decided = 2;
+  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_too_many - 1], &held, &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
+  g_clear_error (&error);
+  held.area = 2;
+  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_ok - 1], &held, &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
+  g_clear_error (&error);
+  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_no_ref - 1], NULL, &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
+  g_clear_error (&error);
+
+  /* The fold: four refused, one counted. */
+  fold = vk_fold_new (te->package, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    vk_fold_add_entry (fold, entries->pdata[i]);
+  findings = vk_rules_run (fold, NULL);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const VkFinding *f = findings->pdata[i];
+      const VkEvidence *ev = f->evidence->pdata[0];
+
+      if (f->rule != 3)
+        continue;
+      g_assert_true (ev->seq == seq_unknown_list || ev->seq == seq_unknown_cand || ev->seq == seq_too_many
+                     || ev->seq == seq_no_ref);
+      n_d03++;
+    }
+  g_assert_cmpuint (n_d03, ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -870,6 +969,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/config-defaults", test_config_defaults);
   g_test_add_func ("/rules/check-entry", test_check_entry);
   g_test_add_func ("/rules/entry-error-http", test_entry_error_http);
+  g_test_add_func ("/rules/doubtful-decision", test_doubtful_decision);
   g_test_add_func ("/rules/counts-to-result", test_counts_to_result);
   g_test_add_func ("/rules/clean", test_clean);
   g_test_add_func ("/rules/d01-d02-d03", test_d01_d02_d03);
