@@ -74,7 +74,7 @@ sim_clock (gpointer user_data)
 typedef struct
 {
   char *device_id;
-  char *role;
+  VkDeviceRole role;
   guint area;
   VkKeypair *key;
   char *db_path;
@@ -84,7 +84,6 @@ static void
 demo_device_free (DemoDevice *d)
 {
   g_free (d->device_id);
-  g_free (d->role);
   vk_keypair_free (d->key);
   g_free (d->db_path);
   g_free (d);
@@ -208,12 +207,13 @@ prepare_out (const char *out, GError **error)
 }
 
 static DemoDevice *
-add_device (Demo *d, const char *device_id, const char *role, guint area, gboolean save_key, GError **error)
+add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gboolean save_key, GError **error)
 {
   DemoDevice *dev = g_new0 (DemoDevice, 1);
+  const char *role = vk_device_role_to_string (role_id);
 
   dev->device_id = g_strdup (device_id);
-  dev->role = g_strdup (role);
+  dev->role = role_id;
   dev->area = area;
   dev->key = vk_keypair_generate ();
   dev->db_path = g_strdup_printf ("%s/devices/%s.db", d->out, device_id);
@@ -532,7 +532,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   if (data != NULL)
     {
       g_autofree char *kd = g_build_filename (data, "kandidat-data.json", NULL);
-      g_autofree char *fin = g_build_filename (data, "fintaelling", NULL);
+      g_autofree char *fin = g_build_filename (data, VK_ROLE_FINTAELLING, NULL);
       g_autofree char *fore = g_build_filename (data, "foreloebig", NULL);
 
       d->election = vk_election_import_kandidatdata (kd, error);
@@ -603,7 +603,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     guint n_teams = MAX (1u, (n_areas + 7) / 8);
     guint total = 0;
 
-    if (add_device (d, "taelleserver", "server", VK_PACKAGE_NO_AREA, TRUE, error) == NULL)
+    if (add_device (d, "taelleserver", VK_ROLE_SERVER, VK_PACKAGE_NO_AREA, TRUE, error) == NULL)
       return FALSE;
     for (guint a = 0; a < n_areas; a++)
       {
@@ -611,13 +611,13 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         for (guint t = 1; t <= tables_for (area); t++)
           {
             g_autofree char *id = g_strdup_printf ("omr%02u-bord%u", area->number, t);
-            if (add_device (d, id, "valgbord", area->number, TRUE, error) == NULL)
+            if (add_device (d, id, VK_ROLE_VALGBORD, area->number, TRUE, error) == NULL)
               return FALSE;
           }
         for (guint k = 1; k <= 2; k++)
           {
             g_autofree char *id = valgstyrer_id (area->number, k);
-            if (add_device (d, id, "valgstyrer", area->number, FALSE, error) == NULL)
+            if (add_device (d, id, VK_ROLE_VALGSTYRER, area->number, FALSE, error) == NULL)
               return FALSE;
           }
         progress (d, "enrolling devices", a + 1, n_areas);
@@ -626,18 +626,18 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       {
         g_autofree char *bs = g_strdup_printf ("borgerservice-%u", k);
         g_autofree char *hb = g_strdup_printf ("hjemmebesoeg-%u", k);
-        if (add_device (d, bs, "brevstemmested", VK_PACKAGE_NO_AREA, TRUE, error) == NULL
-            || add_device (d, hb, "hjemmebesoeg", VK_PACKAGE_NO_AREA, TRUE, error) == NULL)
+        if (add_device (d, bs, VK_ROLE_BREVSTEMMESTED, VK_PACKAGE_NO_AREA, TRUE, error) == NULL
+            || add_device (d, hb, VK_ROLE_HJEMMEBESOEG, VK_PACKAGE_NO_AREA, TRUE, error) == NULL)
           return FALSE;
       }
     for (guint k = 1; k <= 4; k++)
       {
         g_autofree char *id = g_strdup_printf ("fintaelling-%u", k);
-        if (add_device (d, id, "fintaelling", VK_PACKAGE_NO_AREA, TRUE, error) == NULL)
+        if (add_device (d, id, VK_ROLE_FINTAELLING, VK_PACKAGE_NO_AREA, TRUE, error) == NULL)
           return FALSE;
       }
     for (guint i = 0; i < d->devices->len; i++)
-      if (strcmp (((DemoDevice *)g_ptr_array_index (d->devices, i))->role, "valgstyrer") != 0)
+      if (((DemoDevice *)g_ptr_array_index (d->devices, i))->role != VK_ROLE_VALGSTYRER)
         total++;
     printf ("[3/8] Enrolled %u devices and %u valgstyrere (keys encrypted in %s/keys)\n", total,
             d->devices->len - total, d->out);
@@ -661,7 +661,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       {
         DemoDevice *dev = g_ptr_array_index (d->devices, i);
         VkStation *s;
-        if (strcmp (dev->role, "brevstemmested") != 0 && strcmp (dev->role, "hjemmebesoeg") != 0)
+        if (!vk_device_role_takes_brevstemmer (dev->role))
           continue;
         s = open_station (d, dev, error);
         if (s == NULL)

@@ -9,15 +9,13 @@
 #include "vk-cli.h"
 #include "vk-error.h"
 #include "vk-keys.h"
+#include "vk-role.h"
 
-static const char *const roles[] = {
-  "election", "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server", "valgstyrer", NULL,
-};
-
+/* A device role (vk-role.h) or the election key's "election". */
 static gboolean
 role_is_known (const char *role)
 {
-  return role != NULL && g_strv_contains (roles, role);
+  return g_strcmp0 (role, "election") == 0 || vk_device_role_from_string (role) != VK_ROLE_INVALID;
 }
 
 /* F.key → F.pub; anything else gets .pub appended. */

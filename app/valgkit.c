@@ -12,6 +12,7 @@
 
 #include "cmd-mandates.h"
 #include "vk-cli.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-keys.h"
 
@@ -50,6 +51,8 @@ int
 vk_cli_fail (const char *cmd, const GError *error)
 {
   fprintf (stderr, "valgkit %s: %s\n", cmd, error->message);
+  if (vk_entry_error_is_enrolment (error))
+    return VK_EXIT_FAILED;
   if (error->domain == VK_ERROR
       && (error->code == VK_ERROR_SIGNATURE || error->code == VK_ERROR_CHAIN || error->code == VK_ERROR_FORK
           || error->code == VK_ERROR_KEY))

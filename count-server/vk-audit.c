@@ -390,7 +390,7 @@ vk_audit_run (const VkAuditOptions *options)
                     = cose != NULL ? vk_package_lookup_device_by_key_id (package, cose->key_id) : NULL;
 
                 n_sigs++;
-                if (cose == NULL || signer == NULL || strcmp (signer->role, "valgstyrer") != 0
+                if (cose == NULL || signer == NULL || signer->role_id != VK_ROLE_VALGSTYRER
                     || !g_bytes_equal (cose->payload, payload)
                     || !vk_cose_sign1_verify (cose, signer->public_key, &serr))
                   {

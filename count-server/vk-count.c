@@ -366,7 +366,7 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
   if (self == NULL)
     return NULL;
   self->device = vk_package_lookup_device_by_key_id (package, vk_keypair_get_key_id (server_key));
-  if (self->device == NULL || strcmp (self->device->role, "server") != 0)
+  if (self->device == NULL || self->device->role_id != VK_ROLE_SERVER)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s: this key is not enrolled as a count server (role server)",
                    vk_package_get_path (package));
@@ -392,7 +392,7 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
     return NULL;
 
   body = vk_cbor_new_map ();
-  vk_cbor_map_set_text (body, "role", "server");
+  vk_cbor_map_set_text (body, "role", vk_device_role_to_string (VK_ROLE_SERVER));
   vk_cbor_map_insert_text (body, "area", vk_cbor_new_null ());
   vk_cbor_map_set_text (body, "software", "valgkit " PACKAGE_VERSION);
   if (!vk_db_begin_immediate (self->db, error))
@@ -530,7 +530,7 @@ refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id,
 static VkRefusalKind
 refusal_kind_for (const GError *e)
 {
-  if (e->domain == VK_ERROR && e->code == VK_ERROR_KEY)
+  if ((e->domain == VK_ERROR && e->code == VK_ERROR_KEY) || vk_entry_error_is_enrolment (e))
     return VK_REFUSAL_ENROLMENT;
   return VK_REFUSAL_INTEGRITY;
 }
@@ -728,12 +728,8 @@ count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *so
     }
 
   /* What the device may say. */
-  for (guint i = 0; i < c->entries->len; i++)
-    if (!vk_rules_check_entry (c->device, self->election, g_ptr_array_index (c->entries, i), &c->refusal))
-      {
-        c->kind = refusal_kind_for (c->refusal);
-        return TRUE;
-      }
+  if (!vk_entry_schema_check_entries (self->package, self->election, c->entries, 0, &c->refusal))
+    c->kind = refusal_kind_for (c->refusal);
   return TRUE;
 }
 

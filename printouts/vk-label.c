@@ -232,7 +232,7 @@ vk_label_decode (VkPackage *package, const char *text, GError **error)
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "The følgebrev is signed by a key not enrolled in this election");
       return NULL;
     }
-  if (g_strcmp0 (device->role, "brevstemmested") != 0 && g_strcmp0 (device->role, "hjemmebesoeg") != 0)
+  if (!vk_device_role_takes_brevstemmer (device->role_id))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY,
                    "The følgebrev is signed by device %s (role %s), which does not "

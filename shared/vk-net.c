@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-keys.h"
 #include "vk-net.h"
@@ -201,6 +202,15 @@ vk_net_http_status_for_error (const GError *error, const char **ret_code)
         default:
           break;
       }
+  /* Refusals by the entry schema: of the enrolment like VK_ERROR_KEY,
+   * of the data like VK_ERROR_INVALID. */
+  if (error->domain == VK_ENTRY_ERROR)
+    {
+      if (vk_entry_error_is_enrolment (error))
+        status = 403, code = "not-enrolled";
+      else
+        status = 400, code = "malformed";
+    }
   if (ret_code != NULL)
     *ret_code = code;
   return status;

@@ -14,10 +14,6 @@
 #include "vk-error.h"
 #include "vk-package-private.h"
 
-static const char *const roles[] = {
-  "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server", "valgstyrer",
-};
-
 /* ---- Devices ----------------------------------------------------------- */
 
 void
@@ -52,12 +48,7 @@ vk_device_is_valid_at (const VkDevice *self, guint64 time_ms)
 gboolean
 vk_device_role_is_valid (const char *role)
 {
-  if (role == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
-    if (strcmp (role, roles[i]) == 0)
-      return TRUE;
-  return FALSE;
+  return vk_device_role_from_string (role) != VK_ROLE_INVALID;
 }
 
 /* Verifies one stored enrolment: the COSE_Sign1 verifies under the
@@ -135,6 +126,7 @@ vk_package_load_devices (VkPackage *self, GError **error)
         }
       d->device_id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
       d->role = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      d->role_id = vk_device_role_from_string (d->role);
       d->area
           = sqlite3_column_type (stmt, 2) == SQLITE_NULL ? VK_PACKAGE_NO_AREA : (guint)sqlite3_column_int64 (stmt, 2);
       memcpy (d->public_key, sqlite3_column_blob (stmt, 3), VK_PUBLIC_KEY_BYTES);
@@ -190,7 +182,7 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
                    self->path, device_id, role);
       return FALSE;
     }
-  if (area == VK_PACKAGE_NO_AREA && strcmp (role, "valgbord") == 0)
+  if (area == VK_PACKAGE_NO_AREA && vk_device_role_from_string (role) == VK_ROLE_VALGBORD)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: device %s: a valgbord needs an afstemningsområde",
                    self->path, device_id);
@@ -224,6 +216,7 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
   d = g_new0 (VkDevice, 1);
   d->device_id = g_strdup (device_id);
   d->role = g_strdup (role);
+  d->role_id = vk_device_role_from_string (role);
   d->area = area;
   memcpy (d->public_key, public_key, VK_PUBLIC_KEY_BYTES);
   vk_key_id_from_public_key (d->public_key, d->key_id);

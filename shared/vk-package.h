@@ -29,6 +29,7 @@
 #include "vk-election.h"
 #include "vk-journal.h"
 #include "vk-keys.h"
+#include "vk-role.h"
 #include "vk-voters.h"
 
 G_BEGIN_DECLS
@@ -45,8 +46,9 @@ typedef struct _VkPackage VkPackage;
 typedef struct
 {
   char *device_id;
-  char *role; /* valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server */
-  guint area; /* VK_PACKAGE_NO_AREA when none */
+  char *role;           /* the wire name (vk-role.h) */
+  VkDeviceRole role_id; /* the same as a value */
+  guint area;           /* VK_PACKAGE_NO_AREA when none */
   guint8 public_key[VK_PUBLIC_KEY_BYTES];
   guint8 key_id[VK_KEY_ID_BYTES];
   guint64 valid_from; /* ms since the Unix epoch, inclusive */
@@ -57,7 +59,7 @@ typedef struct
 void vk_device_free (VkDevice *self);
 /* TRUE at time_ms within [valid_from, valid_to]. */
 gboolean vk_device_is_valid_at (const VkDevice *self, guint64 time_ms);
-/* TRUE for the roles listed above. */
+/* TRUE for a wire name of vk-role.h. */
 gboolean vk_device_role_is_valid (const char *role);
 
 /* Writes a new package at path (refused if path exists) and signs it

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vk-brevstemme-window.h"
 #include "vk-cpr.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-station.h"
 
@@ -351,38 +353,6 @@ parse_decision (const VkEntry *e, GError **error)
   return g_steal_pointer (&d);
 }
 
-/* Checks a known type's body without changing the state. */
-static gboolean
-validate_entry (const VkEntry *e, GError **error)
-{
-  if (strcmp (e->type, "checkin") == 0)
-    {
-      g_autoptr (Checkin) c = parse_checkin (e, error);
-      return c != NULL;
-    }
-  if (strcmp (e->type, "checkin.undo") == 0)
-    {
-      g_autoptr (Undo) u = parse_undo (e, error);
-      return u != NULL;
-    }
-  if (strcmp (e->type, "brevstemme.received") == 0)
-    {
-      g_autoptr (Received) r = parse_received (e, error);
-      return r != NULL;
-    }
-  if (strcmp (e->type, "brevstemme.decision") == 0)
-    {
-      g_autoptr (Decision) d = parse_decision (e, error);
-      return d != NULL;
-    }
-  if (strcmp (e->type, "poll.close") == 0)
-    {
-      guint area;
-      return get_uint (e, "area", G_MAXUINT32, &area, error);
-    }
-  return TRUE;
-}
-
 /* The fold. */
 
 static GPtrArray *
@@ -549,33 +519,6 @@ station_fold (VkStation *self, GError **error)
   return TRUE;
 }
 
-/* The default brevstemme window from the election date (see the header). */
-static void
-default_brevstemme_window (VkStation *self)
-{
-  int y = 0, m = 0, d = 0;
-  g_autoptr (GDateTime) day = NULL;
-  g_autoptr (GDateTime) first = NULL;
-  g_autoptr (GDateTime) end = NULL;
-  int back;
-
-  self->brev_first_ms = 0;
-  self->brev_last_ms = G_MAXUINT64;
-  if (self->election->date == NULL || sscanf (self->election->date, "%d-%d-%d", &y, &m, &d) != 3)
-    return;
-  day = g_date_time_new (self->tz, y, m, d, 0, 0, 0);
-  if (day == NULL)
-    return;
-  first = g_date_time_add_days (day, -21);
-  /* The last Thursday strictly before election day, to its end. */
-  back = (g_date_time_get_day_of_week (day) - 4 + 7) % 7;
-  if (back == 0)
-    back = 7;
-  end = g_date_time_add_days (day, 1 - back);
-  self->brev_first_ms = (guint64)g_date_time_to_unix (first) * 1000;
-  self->brev_last_ms = (guint64)g_date_time_to_unix (end) * 1000 - 1;
-}
-
 VkStation *
 vk_station_open (VkPackage *package, const char *db_path, const char *device_id, const VkKeypair *key, GError **error)
 {
@@ -633,7 +576,7 @@ vk_station_open_shared (VkPackage *package, VkVoterIndex *shared_index, const ch
   self->election = vk_package_dup_election (package, error);
   if (self->election == NULL)
     return NULL;
-  default_brevstemme_window (self);
+  (void)vk_brevstemme_window_for_election (self->election, &self->brev_first_ms, &self->brev_last_ms);
   if (shared_index != NULL)
     self->index = vk_voter_index_ref (shared_index);
   else
@@ -785,7 +728,7 @@ vk_station_close_poll (VkStation *self, GError **error)
 
   g_return_val_if_fail (self != NULL, 0);
 
-  if (strcmp (self->device->role, "valgbord") != 0)
+  if (self->device->role_id != VK_ROLE_VALGBORD)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "only a valgbord closes the poll");
       return 0;
@@ -902,7 +845,7 @@ vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method,
 
   g_return_val_if_fail (self != NULL, 0);
 
-  if (strcmp (self->device->role, "valgbord") != 0 || self->device->area == VK_PACKAGE_NO_AREA)
+  if (self->device->role_id != VK_ROLE_VALGBORD || self->device->area == VK_PACKAGE_NO_AREA)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not check voters in", self->device->device_id,
                    self->device->role);
@@ -1242,7 +1185,7 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (input != NULL, NULL);
 
-  if (strcmp (self->device->role, "brevstemmested") != 0 && strcmp (self->device->role, "hjemmebesoeg") != 0)
+  if (!vk_device_role_takes_brevstemmer (self->device->role_id))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not receive brevstemmer",
                    self->device->device_id, self->device->role);
@@ -1408,7 +1351,7 @@ vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean ac
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (envelope != NULL, 0);
 
-  if (strcmp (self->device->role, "valgbord") != 0)
+  if (self->device->role_id != VK_ROLE_VALGBORD)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not decide brevstemmer", self->device->device_id,
                    self->device->role);
@@ -1503,13 +1446,11 @@ vk_station_ingest (VkStation *self, GPtrArray *entries, guint *ret_added, GError
       return TRUE;
     }
 
+  /* What the device may write: the one schema the count server and the
+   * relay store use too. */
   head = held_head (self, first->device_id);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const VkEntry *e = g_ptr_array_index (entries, i);
-      if (e->seq > head && !validate_entry (e, error))
-        return FALSE;
-    }
+  if (!vk_entry_schema_check_entries (self->package, self->election, entries, head, error))
+    return FALSE;
   if (!vk_journal_insert_verified (self->journal, entries, &added, error))
     return FALSE;
   for (guint i = 0; i < entries->len; i++)

@@ -231,9 +231,11 @@ gboolean vk_station_assess_brevstemme (VkStation *self, const char *envelope, Vk
 guint64 vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean accept, guint reason,
                                       const char *const *valgstyrere, GError **error);
 /* The window in which a brevstemme may be cast (ms since the epoch,
- * inclusive).  The default, from the election date: from 00:00 three
- * weeks before election day to the end of the last Thursday before it
- * (KV2025: 28 October – 13 November; unconfirmed as a general rule). */
+ * inclusive).  The default is vk_brevstemme_window_for_election()
+ * (shared/vk-brevstemme-window.h), the window the rules use too: from
+ * 00:00 three weeks before election day to the end of the third-last
+ * weekday before it (KV2025: 28 October – 13 November; unconfirmed as a
+ * general rule). */
 void vk_station_set_brevstemme_window (VkStation *self, guint64 first_ms, guint64 last_ms);
 void vk_station_get_brevstemme_window (VkStation *self, guint64 *ret_first_ms, guint64 *ret_last_ms);
 

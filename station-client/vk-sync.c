@@ -10,6 +10,7 @@
 
 #include "vk-cose.h"
 #include "vk-db.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-net.h"
 #include "vk-sync.h"
@@ -177,6 +178,9 @@ vk_sync_store_foreign (VkSync *self, GPtrArray *entries, guint *ret_added, GErro
    * as its weakest entry, and a station's batches are small. */
   if (!vk_journal_verify (entries, vk_package_get_election_id (self->package), vk_package_device_lookup, self->package,
                           VK_VERIFY_PARTIAL, &report, error))
+    return FALSE;
+  /* What the device may write (the schema every ingest path uses). */
+  if (!vk_entry_schema_check_entries (self->package, NULL, entries, 0, error))
     return FALSE;
   if (!vk_journal_insert_verified (self->journal, entries, &added, &local_error))
     {

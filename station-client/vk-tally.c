@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vk-cose.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-tally-private.h"
 
@@ -418,7 +419,7 @@ check_area (VkStation *station, VkResultKind kind, guint area, GError **error)
 
   if (kind == VK_RESULT_FORELOEBIG)
     {
-      if (strcmp (device->role, "valgbord") != 0 || device->area != area)
+      if (device->role_id != VK_ROLE_VALGBORD || device->area != area)
         {
           g_set_error (error, VK_ERROR, VK_ERROR_KEY,
                        "the foreløbig optælling of area %u is entered at a valgbord of that area, not at %s", area,
@@ -426,7 +427,7 @@ check_area (VkStation *station, VkResultKind kind, guint area, GError **error)
           return FALSE;
         }
     }
-  else if (strcmp (device->role, "fintaelling") != 0)
+  else if (device->role_id != VK_ROLE_FINTAELLING)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the fintælling is entered at a fintælling table, not at %s",
                    device->device_id);
@@ -592,7 +593,7 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
           const VkDevice *enrolled
               = vk_package_lookup_device_by_key_id (package, vk_keypair_get_key_id (signers[i].key));
 
-          if (enrolled == NULL || strcmp (enrolled->role, "valgstyrer") != 0)
+          if (enrolled == NULL || enrolled->role_id != VK_ROLE_VALGSTYRER)
             {
               g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s's key is not enrolled as a valgstyrer", signers[i].name);
               vk_cbor_unref (signatures);
@@ -692,7 +693,7 @@ vk_doubtful_free (VkDoubtful *self)
 static gboolean
 check_fintaelling_area (VkStation *station, guint area, GError **error)
 {
-  if (strcmp (vk_station_get_device (station)->role, "fintaelling") != 0)
+  if (vk_station_get_device (station)->role_id != VK_ROLE_FINTAELLING)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "doubtful ballots are set aside and decided at a fintælling table");
       return FALSE;
@@ -794,9 +795,15 @@ vk_tally_dup_doubtful (VkStation *station, guint area, GError **error)
           guint64 ref = 0;
           VkDoubtful *d;
           VkDoubtfulDecision *dd;
+          VkDoubtfulHeld held = { 0 };
 
-          if (!vk_cbor_map_get_uint_field (e->body, "ref", &ref, NULL)
-              || (d = g_hash_table_lookup (by_seq, &ref)) == NULL || d->area != a
+          (void)vk_cbor_map_get_uint_field (e->body, "ref", &ref, NULL);
+          d = g_hash_table_lookup (by_seq, &ref);
+          if (d != NULL)
+            held = (VkDoubtfulHeld){ d->area, d->count, d->decided };
+          /* The fold's rule: a decision for ballots of this table's own
+           * ballot.doubtful, and no more than remain undecided. */
+          if (!vk_entry_schema_check_decision (e, d != NULL ? &held : NULL, NULL)
               || (dd = parse_decision (election, e)) == NULL)
             continue;
           d->decided += dd->count;
@@ -966,7 +973,7 @@ vk_tally_dup_record (VkStation *station, GError **error)
   g_return_val_if_fail (station != NULL, NULL);
 
   device = vk_station_get_device (station);
-  if (strcmp (device->role, "valgbord") != 0)
+  if (device->role_id != VK_ROLE_VALGBORD)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "a valgbog is printed at a valgbord, not at %s", device->device_id);
       return NULL;

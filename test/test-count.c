@@ -250,7 +250,7 @@ test_out_of_order (Fixture *f, gconstpointer data)
 }
 
 static void
-assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const char *what)
+assert_refused_in (Fixture *f, GBytes *batch, const char *name, GQuark domain, int code, const char *what)
 {
   g_autoptr (GError) error = NULL;
   VkCountReceipt *r = NULL;
@@ -260,10 +260,16 @@ assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const cha
   g_assert_null (r);
   g_assert_nonnull (error);
   if (code >= 0)
-    g_assert_error (error, VK_ERROR, code);
+    g_assert_error (error, domain, code);
   g_assert_nonnull (strstr (error->message, name));
   if (what != NULL && strstr (error->message, what) == NULL)
     g_error ("expected \"%s\" in: %s", what, error->message);
+}
+
+static void
+assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const char *what)
+{
+  assert_refused_in (f, batch, name, VK_ERROR, code, what);
 }
 
 static void
@@ -437,7 +443,7 @@ test_role (Fixture *f, gconstpointer data)
   vk_test_open (f->te, "bord-2", f->te->t0);
   vk_test_brev (f->te, "bord-2", f->te->t0, 2, 5, f->te->t0, NULL);
   b1 = vk_test_batch (f->te, "bord-2", 1, 0);
-  assert_refused (f, b1, "bord-2.vkj", VK_ERROR_KEY, "may not write");
+  assert_refused_in (f, b1, "bord-2.vkj", VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE, "may not write");
 
   /* A check-in for another area than the enrolment. */
   vk_test_open (f->te, "brev-1", f->te->t0);
@@ -446,14 +452,14 @@ test_role (Fixture *f, gconstpointer data)
   vk_test_checkin (f->te, "bord-3", f->te->t0, 3, 1);
   vk_test_checkin (f->te, "bord-3", f->te->t0, 4, 1);
   b2 = vk_test_batch (f->te, "bord-3", 1, 0);
-  assert_refused (f, b2, "bord-3.vkj", VK_ERROR_KEY, "area 4");
+  assert_refused_in (f, b2, "bord-3.vkj", VK_ENTRY_ERROR, VK_ENTRY_ERROR_AREA, "area 4");
   g_assert_cmpuint (held_seq (f, "bord-3"), ==, 0);
 
   /* A tally from a hjemmebesoeg device. */
   vk_test_open (f->te, "hjem-1", f->te->t0);
   vk_test_signoff (f->te, "hjem-1", f->te->t0, "foreloebig", 1, vk_test_counts (f->te, 20, 0), NULL, 2, FALSE);
   b3 = vk_test_batch (f->te, "hjem-1", 1, 0);
-  assert_refused (f, b3, "hjem-1.vkj", VK_ERROR_KEY, "hjemmebesoeg");
+  assert_refused_in (f, b3, "hjem-1.vkj", VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE, "hjemmebesoeg");
   g_assert_cmpuint (held_seq (f, "hjem-1"), ==, 0);
 
   findings = vk_count_discrepancies (f->count, NULL, NULL);
@@ -792,7 +798,7 @@ test_doubtful (Fixture *f, gconstpointer data)
   const VkCandidate *cand = g_ptr_array_index (cand_list->candidates, 0);
   const VkAreaResult *got;
   const VkListResult *lr, *lr0, *cr, *cr0;
-  guint64 t = f->te->t0 + DAY_MS, ref, ref2, signoff;
+  guint64 t = f->te->t0 + DAY_MS, ref, ref2, signoff, bad_ref, too_many, unknown;
 
   signed_result = vk_rules_counts_to_result (f->te->election, VK_RESULT_FINTAELLING, 1, counts, &error);
   g_assert_no_error (error);
@@ -814,9 +820,12 @@ test_doubtful (Fixture *f, gconstpointer data)
   vk_test_append (f->te, "fin-1", t + 4, "ballot.decision", decision_body (1, ref, 2, "list", list->id, 0));
   vk_test_append (f->te, "fin-1", t + 5, "ballot.decision", decision_body (1, ref, 1, "candidate", cand->id, 0));
   vk_test_append (f->te, "fin-1", t + 6, "ballot.decision", decision_body (1, ref, 1, "invalid", NULL, 5));
-  /* Left out: another area's doubtful ballot, and a ref that is a sign-off. */
+  /* Left out: another area's doubtful ballot; refused by the fold (D03):
+   * a ref that is a sign-off, and a fifth ballot of the four set aside. */
   vk_test_append (f->te, "fin-1", t + 7, "ballot.decision", decision_body (2, ref2, 1, "list", list->id, 0));
-  vk_test_append (f->te, "fin-1", t + 8, "ballot.decision", decision_body (1, signoff, 7, "list", list->id, 0));
+  bad_ref
+      = vk_test_append (f->te, "fin-1", t + 8, "ballot.decision", decision_body (1, signoff, 7, "list", list->id, 0));
+  too_many = vk_test_append (f->te, "fin-1", t + 9, "ballot.decision", decision_body (1, ref, 1, "list", list->id, 0));
 
   batch = vk_test_batch (f->te, "fin-1", 1, 0);
   r = ingest_ok (f, batch, "fin-1 with doubtful ballots");
@@ -846,6 +855,35 @@ test_doubtful (Fixture *f, gconstpointer data)
     for (guint i = 0; i < failures->len; i++)
       g_test_message ("%s", ((VkCheckFailure *)failures->pdata[i])->message);
     g_assert_cmpuint (failures->len, ==, 0);
+  }
+  {
+    /* The two refused decisions are D03 findings with their entry as evidence. */
+    g_autoptr (GPtrArray) findings = vk_count_discrepancies (f->count, NULL, &error);
+    guint64 seen = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < findings->len; i++)
+      {
+        const VkFinding *fd = findings->pdata[i];
+        const VkEvidence *ev = fd->evidence->len > 0 ? fd->evidence->pdata[0] : NULL;
+
+        if (fd->rule == 3 && ev != NULL && g_strcmp0 (ev->device_id, "fin-1") == 0)
+          {
+            g_assert_true (ev->seq == bad_ref || ev->seq == too_many);
+            g_assert_cmpint (fd->severity, ==, VK_SEVERITY_BLOCKING);
+            seen |= ev->seq == bad_ref ? 1 : 2;
+          }
+      }
+    g_assert_cmpuint (seen, ==, 3);
+  }
+  /* A decision naming a list the election does not have: the count server
+   * refuses the batch, as the schema says (VK_ENTRY_ERROR_UNKNOWN_ID). */
+  {
+    g_autoptr (GBytes) bad = NULL;
+
+    unknown = vk_test_append (f->te, "fin-1", t + 10, "ballot.decision", decision_body (1, ref2, 1, "list", "9999", 0));
+    bad = vk_test_batch (f->te, "fin-1", unknown, 0);
+    assert_refused_in (f, bad, "fin-1 unknown list", VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_ID, "9999");
   }
 }
 

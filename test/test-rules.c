@@ -11,7 +11,9 @@
 #include <glib.h>
 #include <string.h>
 
+#include "vk-brevstemme-window.h"
 #include "vk-error.h"
+#include "vk-net.h"
 #include "vk-rules.h"
 #include "vk-test-journals.h"
 
@@ -681,29 +683,55 @@ test_check_entry (void)
   entries = vk_journal_dup_entries (vk_test_journal (te, "bord-1"), 0, &error);
   g_assert_no_error (error);
 
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[0], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[0], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_AREA);
   g_assert_nonnull (strstr (error->message, "area"));
   g_clear_error (&error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[1], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[1], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE);
   g_assert_nonnull (strstr (error->message, "brevstemme.received"));
   g_clear_error (&error);
-  g_assert_true (vk_rules_check_entry (brev, te->election, entries->pdata[1], &error));
+  g_assert_true (vk_entry_schema_check (brev, te->election, entries->pdata[1], &error));
   g_assert_no_error (error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[2], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[2], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD);
   g_assert_nonnull (strstr (error->message, "loebenummer"));
   g_clear_error (&error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[3], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[3], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_TYPE);
   g_assert_nonnull (strstr (error->message, "made.up"));
   g_clear_error (&error);
-  g_assert_true (vk_rules_check_entry (bord, te->election, entries->pdata[4], &error));
+  g_assert_true (vk_entry_schema_check (bord, te->election, entries->pdata[4], &error));
   g_assert_no_error (error);
-  g_assert_false (vk_rules_check_entry (bord, te->election, entries->pdata[5], &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_false (vk_entry_schema_check (bord, te->election, entries->pdata[5], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_AREA);
   g_clear_error (&error);
+}
+
+/* Schema refusals keep the HTTP status and API code of the VK_ERROR codes
+ * they replaced: enrolment 403 "not-enrolled", data 400 "malformed". */
+static void
+test_entry_error_http (void)
+{
+  static const struct
+  {
+    VkEntryError code;
+    guint status;
+    const char *api;
+  } cases[] = {
+    { VK_ENTRY_ERROR_FIELD, 400, "malformed" },      { VK_ENTRY_ERROR_UNKNOWN_TYPE, 400, "malformed" },
+    { VK_ENTRY_ERROR_UNKNOWN_ID, 400, "malformed" }, { VK_ENTRY_ERROR_DECISION, 400, "malformed" },
+    { VK_ENTRY_ERROR_ROLE, 403, "not-enrolled" },    { VK_ENTRY_ERROR_AREA, 403, "not-enrolled" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) e = g_error_new_literal (VK_ENTRY_ERROR, cases[i].code, "x");
+      const char *api = NULL;
+
+      g_assert_cmpuint (vk_net_http_status_for_error (e, &api), ==, cases[i].status);
+      g_assert_cmpstr (api, ==, cases[i].api);
+    }
 }
 
 static void
@@ -755,6 +783,34 @@ test_config_defaults (void)
   g_assert_cmpstr (e->date, ==, "2029-11-20");
   vk_rules_config_init (&c, e);
   g_assert_cmpuint (c.brevstemme_deadline_ms, ==, (guint64)g_date_time_to_unix (fri) * 1000);
+  /* The brevstemme window opens three weeks before, as at the station
+   * (one window: vk_brevstemme_window_for_election()). */
+  {
+    g_autoptr (GDateTime) open = g_date_time_new (tz, 2029, 10, 30, 0, 0, 0);
+    guint64 first = 0, last = 0;
+
+    g_assert_cmpuint (c.brevstemme_open_ms, ==, (guint64)g_date_time_to_unix (open) * 1000);
+    g_assert_true (vk_brevstemme_window_for_election (e, &first, &last));
+    g_assert_cmpuint (first, ==, c.brevstemme_open_ms);
+    g_assert_cmpuint (last + 1, ==, c.brevstemme_deadline_ms);
+  }
+  /* A Thursday election day (a folkeafstemning): the third-last weekday
+   * before it is the Monday. */
+  {
+    g_autoptr (VkElection) thu = vk_fake_election_new (1);
+    g_autoptr (GDateTime) tue = g_date_time_new (tz, 2029, 11, 20, 0, 0, 0);
+    guint64 first = 0, last = 0;
+
+    g_free (thu->date);
+    thu->date = g_strdup ("2029-11-22");
+    g_assert_true (vk_brevstemme_window_for_election (thu, &first, &last));
+    g_assert_cmpuint (last + 1, ==, (guint64)g_date_time_to_unix (tue) * 1000);
+    g_free (thu->date);
+    thu->date = NULL;
+    g_assert_false (vk_brevstemme_window_for_election (thu, &first, &last));
+    g_assert_cmpuint (first, ==, 0);
+    g_assert_cmpuint (last, ==, G_MAXUINT64);
+  }
   g_assert_cmpuint (c.window_start_ms, ==, (guint64)g_date_time_to_unix (day) * 1000);
   g_assert_cmpuint (c.window_end_ms - c.window_start_ms, ==, 7 * DAY_MS);
   g_assert_cmpuint (c.clock_tolerance_ms, ==, 5 * MIN_MS);
@@ -778,6 +834,130 @@ test_catalogue (void)
   g_assert_null (vk_rules_get_info (VK_RULES_COUNT + 1));
 }
 
+/* Every role's wire name maps to its value and back; unknown names do not. */
+static void
+test_roles (void)
+{
+  static const char *const names[] = {
+    "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server", "valgstyrer",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      VkDeviceRole role = vk_device_role_from_string (names[i]);
+
+      g_assert_cmpint (role, !=, VK_ROLE_INVALID);
+      g_assert_cmpstr (vk_device_role_to_string (role), ==, names[i]);
+      g_assert_true (vk_device_role_is_valid (names[i]));
+    }
+  g_assert_cmpint (vk_device_role_from_string ("Valgbord"), ==, VK_ROLE_INVALID);
+  g_assert_cmpint (vk_device_role_from_string ("election"), ==, VK_ROLE_INVALID);
+  g_assert_cmpint (vk_device_role_from_string (NULL), ==, VK_ROLE_INVALID);
+  g_assert_null (vk_device_role_to_string (VK_ROLE_INVALID));
+  g_assert_true (vk_device_role_takes_brevstemmer (VK_ROLE_BREVSTEMMESTED));
+  g_assert_true (vk_device_role_takes_brevstemmer (VK_ROLE_HJEMMEBESOEG));
+  g_assert_false (vk_device_role_takes_brevstemmer (VK_ROLE_VALGBORD));
+}
+
+/* A ballot.decision: the schema refuses one naming a list or candidate
+ * the election lacks; vk_entry_schema_check_decision() one without its
+ * ballot.doubtful or deciding more ballots than were set aside; the fold
+ * refuses both kinds (D03) and counts only the good decisions. */
+static VkCbor *
+decision_body (guint area, guint64 ref, guint64 count, const char *key, const char *id)
+{
+  VkCbor *b = vk_cbor_new_map ();
+  VkCbor *d = vk_cbor_new_map ();
+
+  if (id != NULL)
+    vk_cbor_map_set_text (d, key, id);
+  else
+    vk_cbor_map_set_uint (d, key, 5);
+  vk_cbor_map_set_uint (b, "area", area);
+  vk_cbor_map_set_uint (b, "ref", ref);
+  vk_cbor_map_insert_text (b, "decision", d);
+  vk_cbor_map_set_uint (b, "count", count);
+  return b;
+}
+
+static void
+test_doubtful_decision (void)
+{
+  g_autoptr (VkTestElection) te = vk_test_election_new (5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (VkFold) fold = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+  const VkList *list = g_ptr_array_index (te->election->lists, 0);
+  const VkCandidate *cand = g_ptr_array_index (list->candidates, 0);
+  const VkDevice *fin;
+  VkDoubtfulHeld held = { 1, 3, 0 };
+  guint64 ref, seq_unknown_list, seq_unknown_cand, seq_ok, seq_too_many, seq_no_ref;
+  guint n_d03 = 0;
+  VkCbor *b;
+
+  vk_test_add_device (te, "fin-1", "fintaelling", VK_PACKAGE_NO_AREA);
+  fin = vk_package_lookup_device (te->package, "fin-1");
+  b = vk_cbor_new_map ();
+  vk_cbor_map_set_uint (b, "area", 1);
+  vk_cbor_map_set_uint (b, "count", 3);
+  vk_cbor_map_set_text (b, "note", "Kryds mellem to felter");
+  ref = vk_test_append (te, "fin-1", te->t0, "ballot.doubtful", b);
+  seq_unknown_list = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 1, "list", "9999"));
+  seq_unknown_cand
+      = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 1, "candidate", "9999"));
+  seq_ok = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 2, "candidate", cand->id));
+  seq_too_many = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 2, "list", list->id));
+  seq_no_ref = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, seq_ok, 1, "invalid", NULL));
+  entries = vk_journal_dup_entries (vk_test_journal (te, "fin-1"), 0, &error);
+  g_assert_no_error (error);
+
+  /* The schema: ids must be the election's. */
+  g_assert_false (vk_entry_schema_check (fin, te->election, entries->pdata[seq_unknown_list - 1], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_ID);
+  g_assert_nonnull (strstr (error->message, "9999"));
+  g_clear_error (&error);
+  g_assert_false (vk_entry_schema_check (fin, te->election, entries->pdata[seq_unknown_cand - 1], &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_ID);
+  g_clear_error (&error);
+  g_assert_true (vk_entry_schema_check (fin, te->election, entries->pdata[seq_too_many - 1], &error));
+  g_assert_no_error (error);
+
+  /* The state: what was set aside. */
+  g_assert_true (vk_entry_schema_check_decision (entries->pdata[seq_ok - 1], &held, &error));
+  g_assert_no_error (error);
+  held.decided = 2;
+  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_too_many - 1], &held, &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
+  g_clear_error (&error);
+  held.area = 2;
+  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_ok - 1], &held, &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
+  g_clear_error (&error);
+  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_no_ref - 1], NULL, &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
+  g_clear_error (&error);
+
+  /* The fold: four refused, one counted. */
+  fold = vk_fold_new (te->package, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    vk_fold_add_entry (fold, entries->pdata[i]);
+  findings = vk_rules_run (fold, NULL);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const VkFinding *f = findings->pdata[i];
+      const VkEvidence *ev = f->evidence->pdata[0];
+
+      if (f->rule != 3)
+        continue;
+      g_assert_true (ev->seq == seq_unknown_list || ev->seq == seq_unknown_cand || ev->seq == seq_too_many
+                     || ev->seq == seq_no_ref);
+      n_d03++;
+    }
+  g_assert_cmpuint (n_d03, ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -785,8 +965,11 @@ main (int argc, char **argv)
   g_assert_true (vk_crypto_init (NULL));
 
   g_test_add_func ("/rules/catalogue", test_catalogue);
+  g_test_add_func ("/rules/roles", test_roles);
   g_test_add_func ("/rules/config-defaults", test_config_defaults);
   g_test_add_func ("/rules/check-entry", test_check_entry);
+  g_test_add_func ("/rules/entry-error-http", test_entry_error_http);
+  g_test_add_func ("/rules/doubtful-decision", test_doubtful_decision);
   g_test_add_func ("/rules/counts-to-result", test_counts_to_result);
   g_test_add_func ("/rules/clean", test_clean);
   g_test_add_func ("/rules/d01-d02-d03", test_d01_d02_d03);

@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "vk-cpr.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-fake-election.h"
 #include "vk-fake.h"
+#include "vk-rules.h"
 #include "vk-station.h"
 #include "vk-sync.h"
 #include "vk-test-util.h"
@@ -456,11 +458,44 @@ test_ingest_bad (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     raw = vk_journal_dup_entries (j, 0, &error);
     g_assert_false (vk_station_ingest (b, raw, &added, &error));
-    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD);
     g_assert_nonnull (strstr (error->message, "hjem-1"));
+    g_assert_nonnull (strstr (error->message, "\"area\""));
     g_clear_error (&error);
     brev = vk_station_dup_brevstemmer (b, 0);
     g_assert_cmpuint (brev->len, ==, 0);
+
+    /* The relay store (vk_sync_store_foreign) runs the same schema. */
+    {
+      g_autofree char *b_db = g_build_filename (f->dir, "bord-2.db", NULL);
+      g_autoptr (VkSync) sync = vk_sync_new (f->package, b_db, "bord-2", &error);
+
+      g_assert_no_error (error);
+      g_assert_false (vk_sync_store_foreign (sync, raw, &added, &error));
+      g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD);
+      g_clear_error (&error);
+    }
+  }
+
+  /* A well-formed entry outside the writer's role: a check-in by a
+   * hjemmebesoeg device.  Refused like the count server refuses it. */
+  {
+    g_autofree char *db = g_build_filename (f->dir, "hjem-role.db", NULL);
+    g_autoptr (VkJournal) j = vk_journal_open (db, vk_package_get_election_id (f->package), "hjem-1", &error);
+    g_autoptr (VkCbor) body = vk_cbor_new_map ();
+    g_autoptr (VkEntry) e = NULL;
+    g_autoptr (GPtrArray) raw = NULL;
+
+    vk_cbor_map_set_uint (body, "area", vk_station_get_area (b));
+    vk_cbor_map_set_uint (body, "loebenummer", 40);
+    vk_cbor_map_set_text (body, "method", "scan");
+    e = vk_journal_append (j, f->hjem, "checkin", body, &error);
+    g_assert_no_error (error);
+    raw = vk_journal_dup_entries (j, 0, &error);
+    g_assert_false (vk_station_ingest (b, raw, &added, &error));
+    g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE);
+    g_clear_error (&error);
+    g_assert_false (vk_station_is_checked_in (b, 40));
   }
 
   /* Files: a missing one, a truncated one. */
@@ -610,9 +645,15 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   /* The default window: 3 weeks before election day to the Thursday before (15 November 2029). */
   {
     guint64 first, last;
+    VkRulesConfig rules;
+
     vk_station_get_brevstemme_window (bord, &first, &last);
     g_assert_cmpuint (first, ==, election_day_ms (21, 0));
     g_assert_cmpuint (last, ==, election_day_ms (4, 0) - 1);
+    /* The same window as the rules' (D10, D13). */
+    vk_rules_config_init (&rules, vk_station_get_election (bord));
+    g_assert_cmpuint (first, ==, rules.brevstemme_open_ms);
+    g_assert_cmpuint (last + 1, ==, rules.brevstemme_deadline_ms);
   }
 
   /* Bad inputs first: nothing journaled. */

@@ -692,7 +692,7 @@ assert_entries_pass_rules (Setup *s, VkStation *station)
   g_assert_no_error (error);
   for (guint i = 0; i < all->len; i++)
     {
-      g_assert_true (vk_rules_check_entry (device, s->election, g_ptr_array_index (all, i), &error));
+      g_assert_true (vk_entry_schema_check (device, s->election, g_ptr_array_index (all, i), &error));
       g_assert_no_error (error);
     }
 }

@@ -1,0 +1,180 @@
+/* vk-fold-private.h: the fold's model, for the rules (vk-rules.c).
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vk-finding.h"
+#include "vk-fold.h"
+#include "vk-voters.h"
+
+G_BEGIN_DECLS
+
+/* One folded entry of a device, indexed by seq - 1. */
+typedef struct
+{
+  guint8 hash[VK_HASH_BYTES];
+  guint64 time_ms;
+  const char *type; /* interned; NULL when the slot is empty */
+  guint area;
+  guint index; /* into the area's array for the type */
+} FoldRec;
+
+typedef struct
+{
+  const char *device_id;  /* interned */
+  const VkDevice *device; /* borrowed from the package; NULL when not enrolled */
+  GArray *recs;           /* FoldRec */
+} FoldDevice;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  guint64 time_ms;
+  guint lnr;
+  gboolean undone;
+} Checkin;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  const char *ref_device;
+  guint64 ref_seq;
+  guint lnr;
+} Undo;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  guint lnr;
+  char *envelope;
+  guint64 cast_ms;
+} Brev;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  guint lnr;
+  char *envelope;
+  gboolean accepted;
+} Decision;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+} Close;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  VkResultKind kind;
+  gboolean signoff;
+  guint64 round;
+  char *by;
+  char *explanation;
+  guint n_signers;
+  VkCbor *counts;
+} Tally;
+
+/* A `ballot.doubtful`: count ballots set aside, decided of them decided. */
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  guint64 count;
+  guint64 decided;
+} SetAside;
+
+/* A `ballot.decision`: count doubtful ballots of the `ballot.doubtful`
+ * entry ref of the same device decided. */
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  guint64 ref;
+  guint64 count;
+  VkCbor *decision;
+} Doubt;
+
+typedef struct
+{
+  guint number;
+  const VkArea *area;
+  GArray *checkins;    /* Checkin */
+  GArray *undos;       /* Undo */
+  GArray *brev;        /* Brev */
+  GArray *decisions;   /* Decision */
+  GArray *closes;      /* Close */
+  GArray *tallies;     /* Tally, both kinds, rounds and sign-offs */
+  GArray *set_aside;   /* SetAside */
+  GArray *doubts;      /* Doubt, each checked against its SetAside */
+  GHashTable *devices; /* interned device id set */
+  guint64 last_entry_ms;
+} FoldArea;
+
+typedef struct
+{
+  VkRefusalKind kind;
+  const char *device;
+  guint64 seq;
+  char *source;
+  char *reason;
+} Refusal;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+  char *reason;
+} BadEntry;
+
+typedef struct
+{
+  const char *server;
+  guint64 server_seq;
+  guint64 time_ms;
+  const char *device;
+  guint64 seq;
+} Receipt;
+
+typedef struct
+{
+  const char *device;
+  guint64 seq;
+} Fork;
+
+struct _VkFold
+{
+  VkPackage *package;
+  VkElection *election;
+  GHashTable *devices; /* interned id → FoldDevice* */
+  GHashTable *areas;   /* number → FoldArea* */
+  GArray *refusals;    /* Refusal */
+  GArray *bad;         /* BadEntry */
+  GArray *receipts;    /* Receipt */
+  GArray *forks;       /* Fork */
+  guint64 n_entries;
+  VkVoterList *voters; /* loaded on first use */
+  gboolean voters_loaded;
+};
+
+/* The folded entry device#seq, or NULL. */
+const FoldRec *vk_fold_lookup_rec (VkFold *self, const char *device_id, guint64 seq);
+/* Resolves undos against check-ins: marks each referred check-in undone
+ * and, when findings is given, reports D14 for undos that refer to nothing
+ * undoable. */
+void vk_fold_area_resolve (VkFold *self, FoldArea *a, GPtrArray *findings);
+/* Voters (løbenummer) of an area with an accepted brevstemme: the latest
+ * decision per envelope counts.  A new set. */
+GHashTable *vk_fold_area_accepted_voters (FoldArea *a);
+/* The latest sign-off of kind, or NULL. */
+const Tally *vk_fold_area_latest_signoff (FoldArea *a, VkResultKind kind);
+
+G_END_DECLS

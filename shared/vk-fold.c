@@ -1,0 +1,591 @@
+/* vk-fold.c: the fold of journal entries into per-area state.
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "vk-counts.h"
+#include "vk-entry-schema.h"
+#include "vk-error.h"
+#include "vk-finding-private.h"
+#include "vk-fold-private.h"
+#include "vk-voters.h"
+
+/* ---- the fold ----------------------------------------------------------- */
+
+static void
+brev_clear (gpointer p)
+{
+  g_free (((Brev *)p)->envelope);
+}
+
+static void
+decision_clear (gpointer p)
+{
+  g_free (((Decision *)p)->envelope);
+}
+
+static void
+tally_clear (gpointer p)
+{
+  Tally *t = p;
+
+  g_free (t->by);
+  g_free (t->explanation);
+  g_clear_pointer (&t->counts, vk_cbor_unref);
+}
+
+static void
+doubt_clear (gpointer p)
+{
+  g_clear_pointer (&((Doubt *)p)->decision, vk_cbor_unref);
+}
+
+static void
+refusal_clear (gpointer p)
+{
+  g_free (((Refusal *)p)->source);
+  g_free (((Refusal *)p)->reason);
+}
+
+static void
+bad_clear (gpointer p)
+{
+  g_free (((BadEntry *)p)->reason);
+}
+
+static void
+fold_device_free (FoldDevice *d)
+{
+  g_array_unref (d->recs);
+  g_free (d);
+}
+
+static void
+fold_area_free (FoldArea *a)
+{
+  g_array_unref (a->checkins);
+  g_array_unref (a->undos);
+  g_array_unref (a->brev);
+  g_array_unref (a->decisions);
+  g_array_unref (a->closes);
+  g_array_unref (a->tallies);
+  g_array_unref (a->set_aside);
+  g_array_unref (a->doubts);
+  g_hash_table_unref (a->devices);
+  g_free (a);
+}
+
+static GArray *
+array_new (gsize size, GDestroyNotify clear)
+{
+  GArray *a = g_array_new (FALSE, TRUE, (guint)size);
+
+  if (clear != NULL)
+    g_array_set_clear_func (a, clear);
+  return a;
+}
+
+VkFold *
+vk_fold_new (VkPackage *package, GError **error)
+{
+  g_autoptr (VkFold) self = NULL;
+
+  g_return_val_if_fail (package != NULL, NULL);
+
+  self = g_new0 (VkFold, 1);
+  self->package = package;
+  self->devices = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)fold_device_free);
+  self->areas = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)fold_area_free);
+  self->refusals = array_new (sizeof (Refusal), refusal_clear);
+  self->bad = array_new (sizeof (BadEntry), bad_clear);
+  self->receipts = array_new (sizeof (Receipt), NULL);
+  self->forks = array_new (sizeof (Fork), NULL);
+  self->election = vk_package_dup_election (package, error);
+  if (self->election == NULL)
+    return NULL;
+  for (guint i = 0; i < self->election->areas->len; i++)
+    {
+      const VkArea *va = g_ptr_array_index (self->election->areas, i);
+      FoldArea *a = g_new0 (FoldArea, 1);
+
+      a->number = va->number;
+      a->area = va;
+      a->checkins = array_new (sizeof (Checkin), NULL);
+      a->undos = array_new (sizeof (Undo), NULL);
+      a->brev = array_new (sizeof (Brev), brev_clear);
+      a->decisions = array_new (sizeof (Decision), decision_clear);
+      a->closes = array_new (sizeof (Close), NULL);
+      a->tallies = array_new (sizeof (Tally), tally_clear);
+      a->set_aside = array_new (sizeof (SetAside), NULL);
+      a->doubts = array_new (sizeof (Doubt), doubt_clear);
+      a->devices = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (self->areas, GUINT_TO_POINTER (va->number), a);
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+vk_fold_free (VkFold *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->devices, g_hash_table_unref);
+  g_clear_pointer (&self->areas, g_hash_table_unref);
+  g_clear_pointer (&self->refusals, g_array_unref);
+  g_clear_pointer (&self->bad, g_array_unref);
+  g_clear_pointer (&self->receipts, g_array_unref);
+  g_clear_pointer (&self->forks, g_array_unref);
+  g_clear_pointer (&self->election, vk_election_free);
+  g_clear_pointer (&self->voters, vk_voter_list_free);
+  g_free (self);
+}
+
+static FoldDevice *
+fold_device (VkFold *self, const char *device_id)
+{
+  const char *id = g_intern_string (device_id);
+  FoldDevice *d = g_hash_table_lookup (self->devices, id);
+
+  if (d == NULL)
+    {
+      d = g_new0 (FoldDevice, 1);
+      d->device_id = id;
+      d->device = vk_package_lookup_device (self->package, id);
+      d->recs = g_array_new (FALSE, TRUE, sizeof (FoldRec));
+      g_hash_table_insert (self->devices, (gpointer)id, d);
+    }
+  return d;
+}
+
+const FoldRec *
+vk_fold_lookup_rec (VkFold *self, const char *device_id, guint64 seq)
+{
+  FoldDevice *d = g_hash_table_lookup (self->devices, g_intern_string (device_id));
+  const FoldRec *r;
+
+  if (d == NULL || seq == 0 || seq > d->recs->len)
+    return NULL;
+  r = &g_array_index (d->recs, FoldRec, seq - 1);
+  return r->type != NULL ? r : NULL;
+}
+
+static void
+fold_add_fork_internal (VkFold *self, const char *device_id, guint64 seq)
+{
+  Fork f = { g_intern_string (device_id), seq };
+
+  for (guint i = 0; i < self->forks->len; i++)
+    {
+      const Fork *o = &g_array_index (self->forks, Fork, i);
+      if (o->device == f.device && o->seq == seq)
+        return;
+    }
+  g_array_append_val (self->forks, f);
+}
+
+void
+vk_fold_add_fork (VkFold *self, const char *device_id, guint64 seq)
+{
+  g_return_if_fail (self != NULL && device_id != NULL);
+  fold_add_fork_internal (self, device_id, seq);
+}
+
+void
+vk_fold_add_refusal (VkFold *self, VkRefusalKind kind, const char *device_id, guint64 seq, const char *source,
+                     const char *reason)
+{
+  Refusal r = { 0 };
+
+  g_return_if_fail (self != NULL);
+  r.kind = kind;
+  r.device = g_intern_string (device_id != NULL ? device_id : "");
+  r.seq = seq;
+  r.source = g_strdup (source != NULL ? source : "");
+  r.reason = g_strdup (reason != NULL ? reason : "");
+  g_array_append_val (self->refusals, r);
+}
+
+static guint64
+body_uint (const VkEntry *e, const char *key)
+{
+  guint64 v = 0;
+
+  (void)vk_cbor_map_get_uint_field (e->body, key, &v, NULL);
+  return v;
+}
+
+static const char *
+body_text (const VkEntry *e, const char *key)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (e->body, key);
+
+  return v != NULL && vk_cbor_get_type (v) == VK_CBOR_TEXT ? vk_cbor_get_text (v, NULL) : NULL;
+}
+
+void
+vk_fold_add_entry (VkFold *self, const VkEntry *entry)
+{
+  g_autoptr (GError) error = NULL;
+  FoldDevice *d;
+  FoldRec *rec;
+  FoldArea *a = NULL;
+  const char *t;
+  guint area;
+
+  g_return_if_fail (self != NULL && entry != NULL);
+
+  d = fold_device (self, entry->device_id);
+  if (entry->seq <= d->recs->len)
+    {
+      FoldRec *old = &g_array_index (d->recs, FoldRec, entry->seq - 1);
+
+      if (old->type != NULL)
+        {
+          if (memcmp (old->hash, entry->hash, VK_HASH_BYTES) != 0)
+            fold_add_fork_internal (self, d->device_id, entry->seq);
+          return;
+        }
+    }
+  else
+    g_array_set_size (d->recs, (guint)entry->seq);
+  rec = &g_array_index (d->recs, FoldRec, entry->seq - 1);
+  memcpy (rec->hash, entry->hash, VK_HASH_BYTES);
+  rec->time_ms = entry->time_ms;
+  rec->type = g_intern_string (entry->type);
+  self->n_entries++;
+
+  if (d->device == NULL)
+    {
+      BadEntry b = { d->device_id, entry->seq, g_strdup_printf ("device %s is not enrolled", d->device_id) };
+      g_array_append_val (self->bad, b);
+      return;
+    }
+  if (!vk_entry_schema_check (d->device, self->election, entry, &error))
+    {
+      BadEntry b = { d->device_id, entry->seq, g_strdup (error->message) };
+      g_array_append_val (self->bad, b);
+      return;
+    }
+
+  t = rec->type;
+  area = (guint)body_uint (entry, "area");
+  if (strcmp (t, "receipt") == 0)
+    {
+      Receipt r = { d->device_id, entry->seq, entry->time_ms, g_intern_string (body_text (entry, "device")),
+                    body_uint (entry, "seq") };
+      g_array_append_val (self->receipts, r);
+      return;
+    }
+  if (strcmp (t, "device.open") == 0 || strcmp (t, "result.published") == 0)
+    {
+      if (d->device->area != VK_PACKAGE_NO_AREA)
+        area = d->device->area;
+      else
+        return;
+    }
+  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
+  if (a == NULL)
+    return; /* vk_entry_schema_check() refuses unknown areas; a device.open of a device with none */
+  rec->area = area;
+  g_hash_table_add (a->devices, (gpointer)d->device_id);
+  a->last_entry_ms = MAX (a->last_entry_ms, entry->time_ms);
+
+  if (strcmp (t, "checkin") == 0)
+    {
+      Checkin c = { d->device_id, entry->seq, entry->time_ms, (guint)body_uint (entry, "loebenummer"), FALSE };
+      rec->index = a->checkins->len;
+      g_array_append_val (a->checkins, c);
+    }
+  else if (strcmp (t, "checkin.undo") == 0)
+    {
+      Undo u = { d->device_id, entry->seq, g_intern_string (body_text (entry, "device")), body_uint (entry, "seq"),
+                 (guint)body_uint (entry, "loebenummer") };
+      g_array_append_val (a->undos, u);
+    }
+  else if (strcmp (t, "brevstemme.received") == 0)
+    {
+      Brev b = { d->device_id, entry->seq, (guint)body_uint (entry, "loebenummer"),
+                 g_strdup (body_text (entry, "envelope")), body_uint (entry, "cast_ms") };
+      g_array_append_val (a->brev, b);
+    }
+  else if (strcmp (t, "brevstemme.decision") == 0)
+    {
+      Decision dec = { d->device_id, entry->seq, (guint)body_uint (entry, "loebenummer"),
+                       g_strdup (body_text (entry, "envelope")), FALSE };
+      (void)vk_cbor_get_bool (vk_cbor_map_lookup_text (entry->body, "accepted"), &dec.accepted);
+      g_array_append_val (a->decisions, dec);
+    }
+  else if (strcmp (t, "poll.close") == 0)
+    {
+      Close c = { d->device_id, entry->seq };
+      g_array_append_val (a->closes, c);
+    }
+  else if (strcmp (t, "tally") == 0 || strcmp (t, "tally.signoff") == 0)
+    {
+      Tally tl = { 0 };
+      VkCbor *signers = vk_cbor_map_lookup_text (entry->body, "signers");
+
+      tl.device = d->device_id;
+      tl.seq = entry->seq;
+      tl.kind = strcmp (body_text (entry, "kind"), "fintaelling") == 0 ? VK_RESULT_FINTAELLING : VK_RESULT_FORELOEBIG;
+      tl.signoff = strcmp (t, "tally.signoff") == 0;
+      tl.round = body_uint (entry, "round");
+      tl.by = g_strdup (body_text (entry, "by"));
+      tl.explanation = g_strdup (body_text (entry, "explanation"));
+      tl.n_signers = signers != NULL ? (guint)vk_cbor_array_get_length (signers) : 0;
+      tl.counts = vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "counts"));
+      g_array_append_val (a->tallies, tl);
+    }
+  else if (strcmp (t, "ballot.doubtful") == 0)
+    {
+      SetAside sa = { d->device_id, entry->seq, body_uint (entry, "count"), 0 };
+      rec->index = a->set_aside->len;
+      g_array_append_val (a->set_aside, sa);
+    }
+  else if (strcmp (t, "ballot.decision") == 0)
+    {
+      /* The decision must refer to ballots this device set aside in this
+       * area, and decide no more of them than remain: refused otherwise
+       * (D03), as the count server and the station refuse it. */
+      const FoldRec *r = vk_fold_lookup_rec (self, d->device_id, body_uint (entry, "ref"));
+      SetAside *sa = NULL;
+      VkDoubtfulHeld held = { 0 };
+
+      if (r != NULL && r->type == g_intern_static_string ("ballot.doubtful"))
+        {
+          FoldArea *ra = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (r->area));
+          if (ra != NULL)
+            {
+              sa = &g_array_index (ra->set_aside, SetAside, r->index);
+              held.area = r->area;
+              held.count = sa->count;
+              held.decided = sa->decided;
+            }
+        }
+      if (!vk_entry_schema_check_decision (entry, sa != NULL ? &held : NULL, &error))
+        {
+          BadEntry b = { d->device_id, entry->seq, g_strdup (error->message) };
+          g_array_append_val (self->bad, b);
+          return;
+        }
+      sa->decided += body_uint (entry, "count");
+      {
+        Doubt db = { d->device_id, entry->seq, body_uint (entry, "ref"), body_uint (entry, "count"),
+                     vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")) };
+        g_array_append_val (a->doubts, db);
+      }
+    }
+}
+
+guint64
+vk_fold_get_n_entries (VkFold *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_entries;
+}
+
+/* Resolves undos against check-ins: marks each referred check-in undone
+ * and, when findings is given, reports D14 for undos that refer to nothing
+ * undoable. */
+void
+vk_fold_area_resolve (VkFold *self, FoldArea *a, GPtrArray *findings)
+{
+  for (guint i = 0; i < a->checkins->len; i++)
+    g_array_index (a->checkins, Checkin, i).undone = FALSE;
+  for (guint i = 0; i < a->undos->len; i++)
+    {
+      const Undo *u = &g_array_index (a->undos, Undo, i);
+      const FoldRec *r = vk_fold_lookup_rec (self, u->ref_device, u->ref_seq);
+      Checkin *c = NULL;
+      const char *why_da = NULL, *why_en = NULL;
+
+      if (r == NULL || strcmp (r->type, "checkin") != 0 || r->area != a->number)
+        {
+          why_da = "den henviser ikke til en afkrydsning i området";
+          why_en = "it does not refer to a check-in in this area";
+        }
+      else
+        {
+          c = &g_array_index (a->checkins, Checkin, r->index);
+          if (c->lnr != u->lnr)
+            {
+              why_da = "løbenummeret passer ikke til afkrydsningen";
+              why_en = "the løbenummer does not match the check-in";
+            }
+          else if (c->undone)
+            {
+              why_da = "afkrydsningen er allerede fortrudt";
+              why_en = "the check-in was already undone";
+            }
+          else
+            c->undone = TRUE;
+        }
+      if (why_da != NULL && findings != NULL)
+        {
+          VkFinding *f = vk_finding_add (
+              findings, 14, VK_SEVERITY_WARNING, a->number,
+              g_strdup_printf ("Område %u: fortrydelse %s#%" G_GUINT64_FORMAT " af %s#%" G_GUINT64_FORMAT
+                               " (løbenummer %u) er ugyldig: %s.",
+                               a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_da),
+              g_strdup_printf ("Area %u: undo %s#%" G_GUINT64_FORMAT " of %s#%" G_GUINT64_FORMAT
+                               " (løbenummer %u) is invalid: %s.",
+                               a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_en));
+          vk_finding_add_evidence (f, u->device, u->seq);
+          if (r != NULL)
+            vk_finding_add_evidence (f, u->ref_device, u->ref_seq);
+        }
+    }
+}
+
+/* Voters (løbenummer) of an area with an accepted brevstemme: the latest
+ * decision per envelope counts.  A new set. */
+GHashTable *
+vk_fold_area_accepted_voters (FoldArea *a)
+{
+  g_autoptr (GHashTable) by_env = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *voters = g_hash_table_new (NULL, NULL);
+  GHashTableIter it;
+  gpointer v;
+
+  for (guint i = 0; i < a->decisions->len; i++)
+    {
+      Decision *d = &g_array_index (a->decisions, Decision, i);
+      g_hash_table_insert (by_env, d->envelope, d);
+    }
+  g_hash_table_iter_init (&it, by_env);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const Decision *d = v;
+      if (d->accepted)
+        g_hash_table_add (voters, GUINT_TO_POINTER (d->lnr));
+    }
+  return voters;
+}
+
+const Tally *
+vk_fold_area_latest_signoff (FoldArea *a, VkResultKind kind)
+{
+  const Tally *latest = NULL;
+
+  for (guint i = 0; i < a->tallies->len; i++)
+    {
+      const Tally *t = &g_array_index (a->tallies, Tally, i);
+      if (t->signoff && t->kind == kind)
+        latest = t;
+    }
+  return latest;
+}
+
+gboolean
+vk_fold_get_area_summary (VkFold *self, guint area, VkFoldAreaSummary *ret_summary)
+{
+  FoldArea *a;
+  g_autoptr (GHashTable) accepted = NULL;
+  VkFoldAreaSummary s = { 0 };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
+  if (a == NULL)
+    return FALSE;
+  vk_fold_area_resolve (self, a, NULL);
+  s.area = area;
+  for (guint i = 0; i < a->checkins->len; i++)
+    if (!g_array_index (a->checkins, Checkin, i).undone)
+      s.checkins++;
+  s.undos = a->undos->len;
+  s.brevstemmer = a->brev->len;
+  accepted = vk_fold_area_accepted_voters (a);
+  s.brevstemmer_accepted = g_hash_table_size (accepted);
+  {
+    g_autoptr (GHashTable) by_env = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter it;
+    gpointer v;
+
+    for (guint i = 0; i < a->decisions->len; i++)
+      g_hash_table_insert (by_env, g_array_index (a->decisions, Decision, i).envelope,
+                           &g_array_index (a->decisions, Decision, i));
+    g_hash_table_iter_init (&it, by_env);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+      if (!((Decision *)v)->accepted)
+        s.brevstemmer_rejected++;
+  }
+  s.last_entry_ms = a->last_entry_ms;
+  s.n_devices = g_hash_table_size (a->devices);
+  s.closed = a->closes->len > 0;
+  for (guint i = 0; i < a->tallies->len; i++)
+    {
+      const Tally *t = &g_array_index (a->tallies, Tally, i);
+      if (t->signoff)
+        *(t->kind == VK_RESULT_FORELOEBIG ? &s.foreloebig_signed : &s.fintaelling_signed) = TRUE;
+      else if (t->kind == VK_RESULT_FORELOEBIG)
+        s.foreloebig_tallies++;
+      else
+        s.fintaelling_tallies++;
+    }
+  *ret_summary = s;
+  return TRUE;
+}
+
+static gint
+compare_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *
+vk_fold_dup_area_devices (VkFold *self, guint area)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  FoldArea *a;
+  GHashTableIter it;
+  gpointer k;
+
+  g_return_val_if_fail (self != NULL, out);
+  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
+  if (a == NULL)
+    return out;
+  g_hash_table_iter_init (&it, a->devices);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    g_ptr_array_add (out, g_strdup (k));
+  g_ptr_array_sort (out, compare_str);
+  return out;
+}
+
+/* The doubtful ballots decided at the area's fintælling tables are
+ * outside the count they signed: each decision adds its ballots, as at
+ * the station (vk_tally_add_decided_doubtful()).  Only decisions the
+ * schema accepted are held (vk_entry_schema_check() and
+ * vk_entry_schema_check_decision() in vk_fold_add_entry()). */
+static void
+fold_add_decided_doubtful (VkFold *self, FoldArea *a, VkAreaResult *result)
+{
+  for (guint i = 0; i < a->doubts->len; i++)
+    {
+      const Doubt *db = &g_array_index (a->doubts, Doubt, i);
+
+      (void)vk_counts_add_doubtful_decision (result, self->election, db->decision, db->count, NULL);
+    }
+}
+
+VkAreaResult *
+vk_fold_dup_result (VkFold *self, guint area, VkResultKind kind, GError **error)
+{
+  FoldArea *a;
+  const Tally *t;
+  VkAreaResult *result;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
+  t = a != NULL ? vk_fold_area_latest_signoff (a, kind) : NULL;
+  if (t == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "area %u has no signed %s count", area,
+                   kind == VK_RESULT_FORELOEBIG ? "foreløbig" : "fintælling");
+      return NULL;
+    }
+  result = vk_rules_counts_to_result (self->election, kind, area, t->counts, error);
+  if (result != NULL && kind == VK_RESULT_FINTAELLING)
+    fold_add_decided_doubtful (self, a, result);
+  return result;
+}

@@ -1,0 +1,76 @@
+/* vk-fold.h: the fold of verified journal entries into per-area state.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "vk-journal.h"
+#include "vk-package.h"
+#include "vk-results.h"
+
+G_BEGIN_DECLS
+
+/* ---- the fold ------------------------------------------------------------ */
+typedef struct _VkFold VkFold;
+
+/* A fold for one election (the package is borrowed and must outlive it). */
+VkFold *vk_fold_new (VkPackage *package, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void vk_fold_free (VkFold *self);
+
+/* Adds one verified entry (the caller verified signature and chain).
+ * Entries of one device must come in seq order; devices may interleave.
+ * An entry whose device is not enrolled or that vk_entry_schema_check()
+ * refuses is recorded for D03 and otherwise ignored; an entry with a
+ * device+seq already folded and another hash is recorded as a fork (D02).
+ * A repeat of the same entry is ignored. */
+void vk_fold_add_entry (VkFold *self, const VkEntry *entry);
+
+typedef enum
+{
+  VK_REFUSAL_INTEGRITY, /* bad signature, broken chain, malformed: D01 */
+  VK_REFUSAL_ENROLMENT, /* unknown device, wrong key, outside role or area: D03 */
+  VK_REFUSAL_ELECTION,  /* another election's journal: D01 */
+} VkRefusalKind;
+
+/* A batch someone refused (the count server's records, an audit's
+ * verification failures).  seq 0 when unknown. */
+void vk_fold_add_refusal (VkFold *self, VkRefusalKind kind, const char *device_id, guint64 seq, const char *source,
+                          const char *reason);
+/* Fork evidence found elsewhere (the count server's fork table). */
+void vk_fold_add_fork (VkFold *self, const char *device_id, guint64 seq);
+
+/* What the fold knows of one area (for status pages). */
+typedef struct
+{
+  guint area;
+  guint64 checkins; /* check-ins not undone */
+  guint64 undos;
+  guint64 brevstemmer;          /* brevstemme.received entries */
+  guint64 brevstemmer_accepted; /* distinct voters with an accepted brevstemme */
+  guint64 brevstemmer_rejected;
+  guint64 last_entry_ms;    /* latest entry time of a device of this area (0: none) */
+  guint n_devices;          /* devices whose entries name this area */
+  gboolean closed;          /* a poll.close was journalled */
+  guint foreloebig_tallies; /* tally entries */
+  guint fintaelling_tallies;
+  gboolean foreloebig_signed;
+  gboolean fintaelling_signed;
+} VkFoldAreaSummary;
+
+/* FALSE when area is not an area of the election. */
+gboolean vk_fold_get_area_summary (VkFold *self, guint area, VkFoldAreaSummary *ret_summary);
+/* Devices (char*, sorted) whose entries name this area; free with g_ptr_array_unref. */
+GPtrArray *vk_fold_dup_area_devices (VkFold *self, guint area) G_GNUC_WARN_UNUSED_RESULT;
+/* The result from the latest `tally.signoff` of this kind for area, or
+ * NULL (with error VK_ERROR_NOT_FOUND) when there is none. */
+VkAreaResult *vk_fold_dup_result (VkFold *self, guint area, VkResultKind kind,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The number of entries folded. */
+guint64 vk_fold_get_n_entries (VkFold *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkFold, vk_fold_free)
+
+G_END_DECLS
