@@ -234,7 +234,10 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
    * processes reading the package wait on SQLite's locks, never see half
    * of it, and find no -wal or -shm file to share). */
   wdb = vk_db_open (self->path, VK_PACKAGE_APPLICATION_ID, VK_DB_FLAGS_NONE, error);
-  if (wdb == NULL || !vk_db_begin_immediate (wdb, error))
+  if (wdb == NULL)
+    return FALSE;
+  sqlite3_busy_timeout (vk_db_get_handle (wdb), VK_PACKAGE_BUSY_TIMEOUT_MS);
+  if (!vk_db_begin_immediate (wdb, error))
     return FALSE;
   st = vk_db_prepare (wdb,
                       "INSERT INTO device (device_id, role, area, public_key, valid_from, valid_to, enrolment) "

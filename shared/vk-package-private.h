@@ -18,6 +18,14 @@
 
 G_BEGIN_DECLS
 
+/* How long a package connection waits for another process's lock.  A
+ * reader verifying a municipality's package holds its shared lock for
+ * one long statement (quick_check, the voter digest: seconds for
+ * 500,000 voters), and an enrolment's commit waits for those to end
+ * while new readers wait for the commit; vk_db_open's 5 s is too short
+ * for that on a slow machine. */
+#define VK_PACKAGE_BUSY_TIMEOUT_MS 60000
+
 #define VK_PACKAGE_FORMAT "valgkit-package-v1"
 #define VK_PACKAGE_SIGNATURE_CONTEXT "valgkit-package"
 

@@ -221,6 +221,7 @@ vk_package_open (const char *path, GError **error)
   db = vk_db_open (path, VK_PACKAGE_APPLICATION_ID, VK_DB_READ_ONLY, error);
   if (db == NULL)
     return NULL;
+  sqlite3_busy_timeout (vk_db_get_handle (db), VK_PACKAGE_BUSY_TIMEOUT_MS);
   self = package_new (db, path);
   if (!check_schema_version (db, error) || !quick_check (db, error) || !verify_package (self, error)
       || !vk_package_load_devices (self, error))

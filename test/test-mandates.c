@@ -113,64 +113,68 @@ str_ptr_cmp (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted "Nummer|Id" strings of an array of objects. */
+/* One line per object of arr, made by line (), sorted and joined: the
+ * official file and ours list the same things in their own order. */
+typedef char *(*LineFunc) (JsonObject *m, const char *member);
+
 static char *
-pairs (JsonArray *arr, const char *id_member)
+sorted_lines (JsonArray *arr, LineFunc line, const char *member)
 {
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GString) s = g_string_new (NULL);
 
   for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      JsonObject *m = json_array_get_object_element (arr, i);
-      g_ptr_array_add (items, g_strdup_printf ("%03" G_GINT64_FORMAT "|%s", json_object_get_int_member (m, "Nummer"),
-                                               json_object_get_string_member (m, id_member)));
-    }
-  g_ptr_array_sort (items, str_ptr_cmp);
-  for (guint i = 0; i < items->len; i++)
-    g_string_append_printf (s, "%s\n", (const char *)g_ptr_array_index (items, i));
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-/* Substitutes per list: "listId: Nummer|KandidatId ...", lists sorted. */
-static char *
-substitutes (JsonArray *arr)
-{
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GString) s = g_string_new (NULL);
-
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      JsonObject *l = json_array_get_object_element (arr, i);
-      g_autofree char *p = pairs (json_object_get_array_member (l, "Stedfortrædere"), "KandidatId");
-      g_ptr_array_add (items, g_strdup_printf ("%s:\n%s", json_object_get_string_member (l, "KandidatlisteId"), p));
-    }
+    g_ptr_array_add (items, line (json_array_get_object_element (arr, i), member));
   g_ptr_array_sort (items, str_ptr_cmp);
   for (guint i = 0; i < items->len; i++)
     g_string_append (s, g_ptr_array_index (items, i));
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
-/* "Nummer|NummerAnførtPåListen|KandidatId" for the elected. */
+/* "Nummer|<member>". */
+static char *
+pair_line (JsonObject *m, const char *member)
+{
+  return g_strdup_printf ("%03" G_GINT64_FORMAT "|%s\n", json_object_get_int_member (m, "Nummer"),
+                          json_object_get_string_member (m, member));
+}
+
+/* "Nummer|NummerAnførtPåListen|KandidatId|KandidatlisteId" for the elected. */
+static char *
+rank_line (JsonObject *m, const char *member)
+{
+  return g_strdup_printf (
+      "%03" G_GINT64_FORMAT "|%" G_GINT64_FORMAT "|%s|%s\n", json_object_get_int_member (m, "Nummer"),
+      json_object_get_int_member (m, "NummerAnførtPåListen"), json_object_get_string_member (m, "KandidatId"),
+      json_object_get_string_member (m, "KandidatlisteId"));
+}
+
+/* A list's substitutes: "listId:" then its "Nummer|KandidatId" lines. */
+static char *
+substitutes_line (JsonObject *l, const char *member)
+{
+  g_autofree char *p = sorted_lines (json_object_get_array_member (l, "Stedfortrædere"), pair_line, "KandidatId");
+  return g_strdup_printf ("%s:\n%s", json_object_get_string_member (l, "KandidatlisteId"), p);
+}
+
+/* Sorted "Nummer|Id" lines of an array of objects. */
+static char *
+pairs (JsonArray *arr, const char *id_member)
+{
+  return sorted_lines (arr, pair_line, id_member);
+}
+
+/* Substitutes per list, lists sorted. */
+static char *
+substitutes (JsonArray *arr)
+{
+  return sorted_lines (arr, substitutes_line, NULL);
+}
+
 static char *
 personal_ranks (JsonArray *arr)
 {
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GString) s = g_string_new (NULL);
-
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      JsonObject *m = json_array_get_object_element (arr, i);
-      g_ptr_array_add (items, g_strdup_printf ("%03" G_GINT64_FORMAT "|%" G_GINT64_FORMAT "|%s|%s",
-                                               json_object_get_int_member (m, "Nummer"),
-                                               json_object_get_int_member (m, "NummerAnførtPåListen"),
-                                               json_object_get_string_member (m, "KandidatId"),
-                                               json_object_get_string_member (m, "KandidatlisteId")));
-    }
-  g_ptr_array_sort (items, str_ptr_cmp);
-  for (guint i = 0; i < items->len; i++)
-    g_string_append_printf (s, "%s\n", (const char *)g_ptr_array_index (items, i));
-  return g_string_free (g_steal_pointer (&s), FALSE);
+  return sorted_lines (arr, rank_line, NULL);
 }
 
 static void
