@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vk-error.h"
+#include "vk-http-listen.h"
 #include "vk-net.h"
 #include "vk-sync-private.h"
 
@@ -295,8 +296,7 @@ vk_sync_server_free (VkSyncServer *self)
     return;
   if (self->server != NULL)
     {
-      soup_server_disconnect (self->server);
-      soup_server_remove_handler (self->server, "/");
+      vk_http_unlisten (self->server);
       g_clear_object (&self->server);
     }
   g_clear_pointer (&self->sync, vk_sync_free);
@@ -316,40 +316,13 @@ gboolean
 vk_sync_server_listen (VkSyncServer *self, const char *host_port, const char *tls_cert, const char *tls_key,
                        GError **error)
 {
-  g_autoptr (GInetSocketAddress) address = NULL;
-  g_autoptr (GTlsCertificate) certificate = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (SoupServer) server = NULL;
-  GSList *uris;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (host_port != NULL, FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
-  address = vk_net_parse_listen (host_port, error);
-  if (address == NULL || !vk_net_check_listen (address, tls_cert, tls_key, &certificate, error))
-    return FALSE;
-  server = soup_server_new ("server-header", "valgkit/" PACKAGE_VERSION " ", NULL);
-  if (certificate != NULL)
-    soup_server_set_tls_certificate (server, certificate);
-  soup_server_add_early_handler (server, "/", server_early_handler, self, NULL);
-  soup_server_add_handler (server, "/", server_handler, self, NULL);
-  if (!soup_server_listen (server, G_SOCKET_ADDRESS (address), certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                           &local_error))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot listen on %s: %s", host_port, local_error->message);
-      return FALSE;
-    }
-  uris = soup_server_get_uris (server);
-  if (uris != NULL)
-    {
-      g_autoptr (GInetSocketAddress) bound = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (
-          g_inet_socket_address_get_address (address), (guint16)g_uri_get_port ((GUri *)uris->data)));
-      self->url = vk_net_url_for (bound, certificate != NULL);
-    }
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-  self->server = g_steal_pointer (&server);
-  return TRUE;
+  self->server = vk_http_listen (host_port, tls_cert, tls_key, server_early_handler, server_handler, self, &self->url,
+                                 NULL, error);
+  return self->server != NULL;
 }
 
 const char *
