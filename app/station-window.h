@@ -3,18 +3,21 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One window per device.  It starts on the setup page (open the package,
- * choose the enrolled device, unlock its key) and then shows the pages
- * of the device's role: check-in and brevstemmer for a valgbord,
- * receiving brevstemmer for brevstemmested and hjemmebesøg.  Every rule
- * lives in the station engine (station-client/); the window only shows
- * its state and passes on what the operator does.
+ * One window per device.  It hosts the pages: the setup page (VkSetupPage:
+ * open the package, choose the enrolled device, unlock its key) and then
+ * the pages of the device's role: check-in (VkCheckinPage) and
+ * brevstemmer (VkBrevstemmePage) and counting (VkCountPage) for a
+ * valgbord, receiving brevstemmer (VkReceivePage) for brevstemmested and
+ * hjemmebesøg, counting for a fintælling table.  The open device is a
+ * VkStationSession (station-client/), which owns the station, its sync
+ * runner and listener.  Every rule lives in the station engine; the
+ * window only shows its state and passes on what the operator does.
  */
 #pragma once
 
 #include <adwaita.h>
 
-#include "vk-station.h"
+#include "vk-station-session.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +32,8 @@ void vk_station_window_prefill (VkStationWindow *self, const char *package_path,
                                 const char *key_path, const char *db_path);
 /* NULL until the setup page has opened a device.  Borrowed. */
 VkStation *vk_station_window_get_station (VkStationWindow *self);
+/* The open device with its sync (vk-station-session.h), or NULL.  Borrowed. */
+VkStationSession *vk_station_window_get_session (VkStationWindow *self);
 /* The "Create a new key…" dialog (name NULL) or one of its named
  * widgets (key_device_id, key_role, key_area, key_path, key_passphrase,
  * key_passphrase_again, key_result, key_create, key_close); NULL while

@@ -21,10 +21,10 @@
 #include "station-window.h"
 #include "vk-fake-election.h"
 #include "vk-fake.h"
-#include "vk-test-util.h"
+#include "vk-test-gui.h"
 #include "vk-valgkort.h"
 
-#define PASS "prøvevalg"
+#define PASS VK_TEST_GUI_PASS
 #define SEED 2029
 
 typedef struct
@@ -46,7 +46,6 @@ make_fixture (void)
   g_autoptr (VkElection) election = vk_fake_election_new (SEED);
   g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
   g_autoptr (VkPackage) package = NULL;
-  g_autofree char *keys = NULL;
   guint64 now = (guint64)(g_get_real_time () / 1000);
   const char *devices[][2] = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" } };
 
@@ -57,51 +56,17 @@ make_fixture (void)
   fx.area2 = ((VkArea *)g_ptr_array_index (election->areas, 1))->number;
   package = vk_package_create (fx.pkg_path, election, fx.voters, election_key, &error);
   g_assert_no_error (error);
-  keys = g_build_filename (fx.dir, "keys", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
   for (gsize i = 0; i < G_N_ELEMENTS (devices); i++)
-    {
-      g_autoptr (VkKeypair) key = vk_keypair_generate ();
-      g_autofree char *name = g_strconcat (devices[i][0], ".key", NULL);
-      g_autofree char *path = g_build_filename (keys, name, NULL);
-      gboolean table = strcmp (devices[i][1], "valgbord") == 0;
-
-      g_assert_true (vk_keypair_save (key, path, PASS, VK_KDF_INTERACTIVE, devices[i][1], devices[i][0], &error));
-      g_assert_true (vk_package_enroll (package, election_key, devices[i][0], devices[i][1],
-                                        table ? fx.area1 : VK_PACKAGE_NO_AREA, vk_keypair_get_public_key (key),
-                                        now - 3600000, now + 30 * 24 * 3600000ull, &error));
-      g_assert_no_error (error);
-    }
+    vk_keypair_free (vk_test_gui_enroll (package, election_key, fx.dir, devices[i][0], devices[i][1],
+                                         strcmp (devices[i][1], "valgbord") == 0 ? fx.area1 : VK_PACKAGE_NO_AREA,
+                                         now - 3600000, now + 30 * 24 * 3600000ull));
   fx.election = g_steal_pointer (&election);
   fx.election_key = g_steal_pointer (&election_key);
 }
 
-/* Spins the main loop until cond holds, for at most ten seconds. */
-#define WAIT_FOR(cond)                                                                                                 \
-  G_STMT_START                                                                                                         \
-  {                                                                                                                    \
-    gint64 deadline_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;                                                  \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                                                             \
-      g_main_context_iteration (NULL, FALSE);                                                                          \
-    g_assert_true (cond);                                                                                              \
-  }                                                                                                                    \
-  G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gpointer
-child (VkStationWindow *win, const char *name)
-{
-  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (win), VK_TYPE_STATION_WINDOW, name);
-  g_assert_nonnull (o);
-  return o;
-}
+#define WAIT_FOR(cond) VK_TEST_WAIT_FOR (cond)
+#define spin(ms) vk_test_gui_spin (ms)
+#define child(win, name) vk_test_gui_child (win, name)
 
 /* The keyboard focus is on the widget or inside it (an entry's text). */
 static gboolean
@@ -122,58 +87,9 @@ type_and_enter (VkStationWindow *win, const char *entry, const char *text)
   spin (30);
 }
 
-static void
-screenshot (VkStationWindow *win, const char *name)
-{
-  const char *dir = g_getenv ("VK_SCREENSHOT_DIR");
-  g_autofree char *fallback = g_build_filename (
-      g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  GtkWidget *w = GTK_WIDGET (win);
-  g_autoptr (GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width, height;
-
-  spin (150); /* let layout and drawing settle */
-  width = gtk_widget_get_width (w);
-  height = gtk_widget_get_height (w);
-  paintable = gtk_widget_paintable_new (w);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (dir == NULL)
-    dir = fallback;
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-}
-
-static VkEntry *
-last_entry (VkStationWindow *win)
-{
-  VkStation *s = vk_station_window_get_station (win);
-  g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (s), 0, NULL);
-  return g_ptr_array_steal_index (entries, entries->len - 1);
-}
-
-static VkStationWindow *
-new_window (void)
-{
-  VkStationWindow *win = vk_station_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
-  gtk_window_present (GTK_WINDOW (win));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (win)));
-  return win;
-}
+#define screenshot(win, name) vk_test_gui_screenshot (win, name, 150)
+#define last_entry(win) vk_test_gui_last_entry (win)
+#define new_window() vk_test_gui_new_window (1280, 800)
 
 /* Drives the setup page: package, device, key, passphrase, Open. */
 static void
@@ -204,7 +120,7 @@ open_device (VkStationWindow *win, const char *device, const char *db_name, gboo
     screenshot (win, "station-setup.png");
   /* A wrong passphrase first: a clear message, still on the setup page. */
   gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), "forkert");
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.open", NULL);
+  gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   WAIT_FOR (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_cmpstr (gtk_label_get_text (error_label), ==, _ ("Wrong passphrase for the device key."));
   g_assert_null (vk_station_window_get_station (win));
@@ -264,18 +180,6 @@ test_i18n_default (void)
   g_assert_cmpstr (g_getenv ("LANGUAGE"), ==, "da");
   g_assert_cmpstr (_ ("Hand out ballot"), !=, "Hand out ballot");
   g_assert_cmpstr (_ ("Open"), !=, "Open");
-}
-
-static AdwMessageDialog *
-find_dialog (GListModel *toplevels)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
 }
 
 static void
@@ -362,13 +266,12 @@ test_checkin (void)
   gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
   spin (20);
   g_assert_true (gtk_widget_get_visible (child (win, "undo_button")));
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL);
+  gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
   {
-    GListModel *toplevels = gtk_window_get_toplevels ();
     AdwMessageDialog *dialog = NULL;
     GtkEditable *reason;
 
-    WAIT_FOR ((dialog = find_dialog (toplevels)) != NULL);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
     reason = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
     g_assert_false (adw_message_dialog_get_response_enabled (dialog, "undo"));
     gtk_editable_set_text (reason, "Forkert vælger udpeget");
@@ -426,18 +329,18 @@ test_brevstemme (void)
   g_assert_cmpuint (gtk_drop_down_get_selected (child (hjem, "place_dropdown")), ==, 1); /* hjem */
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver1_entry")), "Anne Holm");
   /* One stemmemodtager is not enough in a home. */
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   message = child (hjem, "brev_message");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
   g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (hjem))), ==, 1);
   /* The same person twice is not two. */
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Anne Holm");
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Bo Berg");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
   screenshot (hjem, "station-brevstemme.png");
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   spin (20);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
   entry = last_entry (hjem);
@@ -448,7 +351,7 @@ test_brevstemme (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (hjem, "cpr_entry"))), ==, "");
   /* "Print følgebrev": the slip of this envelope, with its signed QR. */
   g_assert_true (gtk_widget_get_sensitive (child (hjem, "label_button")));
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.print-label", "s", label_pdf);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.print-label", "s", label_pdf);
   spin (20);
   g_assert_true (g_file_test (label_pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
@@ -489,7 +392,7 @@ test_brevstemme (void)
   gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer1_entry")), "Karen Dahl");
   gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer2_entry")), "Ole Vinther");
   screenshot (bord, "station-brevstemme-decide.png");
-  gtk_widget_activate_action (GTK_WIDGET (bord), "win.accept-brevstemme", NULL);
+  gtk_widget_activate_action (child (bord, "brevstemme_view"), "brevstemme.accept", NULL);
   spin (20);
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (bord);
@@ -511,12 +414,6 @@ test_brevstemme (void)
   }
   gtk_window_destroy (GTK_WINDOW (hjem));
   gtk_window_destroy (GTK_WINDOW (bord));
-}
-
-static void
-test_skip (void)
-{
-  g_test_skip ("no display (run under xvfb-run: test/gui-run.sh)");
 }
 
 /* First start: create the device key in the dialog, have it enrolled,
@@ -549,7 +446,7 @@ test_create_key (void)
   win = new_window ();
   type_and_enter (win, "package_entry", pkg_path);
   g_assert_null (vk_station_window_get_key_dialog (win, NULL));
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.create-key", NULL);
+  gtk_widget_activate_action (child (win, "setup_view"), "setup.create-key", NULL);
   WAIT_FOR (vk_station_window_get_key_dialog (win, NULL) != NULL
             && gtk_widget_get_mapped (vk_station_window_get_key_dialog (win, NULL)));
   result = GTK_LABEL (vk_station_window_get_key_dialog (win, "key_result"));
@@ -614,7 +511,7 @@ test_create_key (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "key_entry"))), ==, key_path);
   gtk_editable_set_text (GTK_EDITABLE (child (win, "db_entry")), db);
   gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.open", NULL);
+  gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   WAIT_FOR (vk_station_window_get_station (win) != NULL);
   g_assert_cmpstr (vk_station_get_device (vk_station_window_get_station (win))->device_id, ==, "bord-9");
   g_assert_cmpuint (vk_station_get_device (vk_station_window_get_station (win))->area, ==, fx.area2);
@@ -626,21 +523,13 @@ main (int argc, char **argv)
 {
   int status;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/station/skip", test_skip);
-      return g_test_run ();
-    }
   /* The default language must come out Danish without LANGUAGE or LANG. */
   g_unsetenv ("LANGUAGE");
   g_unsetenv ("LC_ALL");
   g_unsetenv ("LC_MESSAGES");
   g_unsetenv ("LANG");
-  gtk_test_init (&argc, &argv, NULL);
-  vk_station_init_i18n ();
-  adw_init ();
-  g_assert_cmpint (sodium_init (), >=, 0);
+  if (!vk_test_gui_init (&argc, &argv, "/gui/station/skip"))
+    return g_test_run ();
   make_fixture ();
   g_test_add_func ("/gui/station/i18n-default", test_i18n_default);
   g_test_add_func ("/gui/station/checkin", test_checkin);
