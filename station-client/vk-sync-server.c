@@ -316,9 +316,8 @@ gboolean
 vk_sync_server_listen (VkSyncServer *self, const char *host_port, const char *tls_cert, const char *tls_key,
                        GError **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (host_port != NULL, FALSE);
-  g_return_val_if_fail (self->server == NULL, FALSE);
+  /* vk_http_listen() checks the address and the TLS files. */
+  g_return_val_if_fail (self != NULL && self->server == NULL, FALSE);
 
   self->server = vk_http_listen (host_port, tls_cert, tls_key, server_early_handler, server_handler, self, &self->url,
                                  NULL, error);

@@ -518,6 +518,23 @@ test_create_key (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Without a database path the device opens in the user's data folder,
+ * which G_TEST_OPTION_ISOLATE_DIRS makes this test's own. */
+static void
+test_default_db (void)
+{
+  VkStationWindow *win = new_window ();
+  g_autofree char *key = vk_test_gui_key_path (fx.dir, "bord-1");
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "valgkit", "bord-1.db", NULL);
+
+  /* Not the real home's: a temporary folder of this test. */
+  g_assert_true (g_str_has_prefix (g_get_user_data_dir (), g_get_tmp_dir ()));
+  vk_test_gui_open_device (win, fx.pkg_path, "bord-1", key, NULL);
+  g_assert_cmpstr (vk_station_session_get_db_path (vk_station_window_get_session (win)), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -535,6 +552,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/station/checkin", test_checkin);
   g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
   g_test_add_func ("/gui/station/create-key", test_create_key);
+  g_test_add_func ("/gui/station/default-db", test_default_db);
   status = g_test_run ();
   g_clear_pointer (&fx.voters, vk_voter_list_free);
   g_clear_pointer (&fx.election, vk_election_free);
