@@ -156,6 +156,8 @@ vk_station_session_start_sync (VkStationSession *self, const char *const *peers,
   g_return_if_fail (VK_IS_STATION_SESSION (self));
   g_return_if_fail (self->runner == NULL);
 
+  g_clear_pointer (&self->peers, g_strfreev);
+  g_clear_pointer (&self->server, g_free);
   if ((peers == NULL || peers[0] == NULL) && server == NULL)
     return;
   self->peers = g_strdupv ((char **)peers);
@@ -168,6 +170,13 @@ vk_station_session_start_sync (VkStationSession *self, const char *const *peers,
     vk_sync_runner_set_server (self->runner, self->server);
   vk_sync_runner_set_round_func (self->runner, sync_round_cb, self);
   vk_sync_runner_start (self->runner);
+}
+
+void
+vk_station_session_stop_sync (VkStationSession *self)
+{
+  g_return_if_fail (VK_IS_STATION_SESSION (self));
+  g_clear_pointer (&self->runner, vk_sync_runner_free);
 }
 
 VkSyncRunner *

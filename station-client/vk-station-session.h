@@ -44,10 +44,13 @@ const char *vk_station_session_get_db_path (VkStationSession *self);
 /* Starts a background round every interval_ms (0: 2 s) with each of
  * peers (the other tables' URLs, may be NULL) and then the count server
  * (server, may be NULL) on the thread-default main context.  Nothing
- * starts when there is no target.  Call once. */
+ * starts when there is no target.  Not while sync runs: stop it first. */
 void vk_station_session_start_sync (VkStationSession *self, const char *const *peers, const char *server,
                                     guint interval_ms);
-/* The runner (borrowed), or NULL when sync did not start. */
+/* Stops the runner, waiting for a round in flight (a partition, or new
+ * targets); start_sync() may start it again.  Nothing when it is off. */
+void vk_station_session_stop_sync (VkStationSession *self);
+/* The runner (borrowed), or NULL when sync is off. */
 VkSyncRunner *vk_station_session_get_runner (VkStationSession *self);
 /* The count server's URL given to start_sync, or NULL. */
 const char *vk_station_session_get_server (VkStationSession *self);

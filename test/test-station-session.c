@@ -201,6 +201,14 @@ test_sync (void)
   g_assert_false (seen.online);
   g_assert_false (vk_station_session_get_online (session));
 
+  /* A partition: the runner stops, and may start again. */
+  vk_station_session_stop_sync (session);
+  g_assert_null (vk_station_session_get_runner (session));
+  vk_station_session_kick (session);
+  vk_station_session_start_sync (session, NULL, "http://127.0.0.1:9", 100);
+  g_assert_nonnull (vk_station_session_get_runner (session));
+  g_assert_cmpstr (vk_station_session_get_server (session), ==, "http://127.0.0.1:9");
+
   g_clear_object (&session);
   vk_test_election_clear (&f);
 }
