@@ -44,15 +44,16 @@ GtkWidget *vk_station_window_get_key_dialog (VkStationWindow *self, const char *
 GtkWidget *vk_station_window_get_count_page (VkStationWindow *self);
 /* Ask for the birth date after a scan (default TRUE). */
 void vk_station_window_set_confirm_birth_date (VkStationWindow *self, gboolean confirm);
-/* The sync client reports its state here ("Online", "Offline"…); shown in the header. */
+/* The connection state shown in the header ("Online", "Offline"…); the
+ * window sets it after each sync round of its session. */
 void vk_station_window_set_connection_state (VkStationWindow *self, const char *state);
 /* Sync targets (vk-sync.h): the other tables' URLs and the count
- * server's; set before the device is opened.  When any is given, a
- * background sync runner starts with the device and the window folds in
- * what it brings after every round. */
+ * server's; set before the device is opened.  When any is given, the
+ * device's session (VkStationSession) starts a background sync runner,
+ * folds in what it brings after every round and the pages follow. */
 void vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *peers, const char *server);
 /* Listens on host_port ("127.0.0.1:8081"; port 0 picks one) for the
- * other tables once the device is opened (vk_sync_server_listen(): plain
+ * other tables once the device is opened (vk_station_session_listen(): plain
  * HTTP on loopback only, TLS with tls_cert and tls_key elsewhere).
  * Entries they push are folded in at once.  Set before the device is opened. */
 void vk_station_window_set_listen (VkStationWindow *self, const char *host_port, const char *tls_cert,
