@@ -6,13 +6,14 @@
  * The window hosts the pages and passes them the open device: the setup
  * page opens it (a VkStationSession, which owns the station, its sync
  * runner and its listener), then the pages of the device's role show it.
- * Journals in and out (the ☰ menu) are the window's, for every page.
+ * Journals in and out (the ☰ menu) are the window's, for every page:
+ * station-window-journals.c.
  */
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <string.h>
 
-#include "station-window.h"
+#include "station-window-private.h"
 #include "brevstemme-page.h"
 #include "checkin-page.h"
 #include "count-page.h"
@@ -20,41 +21,10 @@
 #include "setup-page.h"
 #include "vk-ui-util.h"
 
-struct _VkStationWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* Template widgets. */
-  AdwWindowTitle *window_title;
-  GtkStackSwitcher *work_switcher;
-  GtkMenuButton *menu_button;
-  GtkToggleButton *valgstyrer_button;
-  GtkStack *stack;
-  GtkStack *work_stack;
-  GtkStackPage *checkin_page;
-  GtkStackPage *decide_page;
-  GtkStackPage *receive_page;
-  VkSetupPage *setup_view;
-  VkCheckinPage *checkin_view;
-  VkBrevstemmePage *brevstemme_view;
-  VkReceivePage *receive_view;
-  /* counting (built in code: it exists for valgbord and fintælling only) */
-  VkCountPage *count_page;
-
-  /* State. */
-  VkStationSession *session; /* once the setup page opened the device */
-  char *connection_state;
-  GStrv peers;
-  char *server;
-  char *listen;   /* HOST:PORT for other tables, or NULL */
-  char *tls_cert; /* PEM files for a listen address off loopback */
-  char *tls_key;
-};
-
 G_DEFINE_FINAL_TYPE (VkStationWindow, vk_station_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static VkStation *
-get_station (VkStationWindow *self)
+VkStation *
+vk_station_window_get_open_station (VkStationWindow *self)
 {
   return self->session != NULL ? vk_station_session_get_station (self->session) : NULL;
 }
@@ -62,7 +32,7 @@ get_station (VkStationWindow *self)
 static void
 update_header (VkStationWindow *self)
 {
-  VkStation *station = get_station (self);
+  VkStation *station = vk_station_window_get_open_station (self);
   const VkElection *e;
   const VkDevice *d;
   const char *url;
@@ -93,21 +63,8 @@ update_header (VkStationWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-/* The message of the page in front, for what the menu did. */
-static GtkLabel *
-current_message_label (VkStationWindow *self)
-{
-  const char *page = gtk_stack_get_visible_child_name (self->work_stack);
-
-  if (g_strcmp0 (page, "decide") == 0)
-    return vk_brevstemme_page_get_message_label (self->brevstemme_view);
-  if (g_strcmp0 (page, "receive") == 0)
-    return vk_receive_page_get_message_label (self->receive_view);
-  return vk_checkin_page_get_message_label (self->checkin_view);
-}
-
-static void
-refresh_all (VkStationWindow *self)
+void
+vk_station_window_refresh_all (VkStationWindow *self)
 {
   if (self->count_page != NULL)
     vk_count_page_refresh (self->count_page);
@@ -115,16 +72,10 @@ refresh_all (VkStationWindow *self)
   vk_checkin_page_refresh (self->checkin_view);
 }
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *)a, *(const char *const *)b);
-}
-
 static void
 configure_for_role (VkStationWindow *self)
 {
-  VkStation *station = get_station (self);
+  VkStation *station = vk_station_window_get_open_station (self);
   const VkDevice *d = vk_station_get_device (station);
   gboolean table = strcmp (d->role, "valgbord") == 0;
   gboolean brev = strcmp (d->role, "brevstemmested") == 0 || strcmp (d->role, "hjemmebesoeg") == 0;
@@ -166,7 +117,7 @@ configure_for_role (VkStationWindow *self)
 static void
 session_changed_cb (VkStationSession *session, guint added, VkStationWindow *self)
 {
-  refresh_all (self);
+  vk_station_window_refresh_all (self);
 }
 
 static void
@@ -226,82 +177,6 @@ focus_search_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
   else
     vk_checkin_page_focus_search (self->checkin_view);
   return TRUE;
-}
-
-/* Actions: journals in and out. */
-
-static void
-import_journals_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  VkStationWindow *self = VK_STATION_WINDOW (widget);
-  VkStation *station = get_station (self);
-  const char *dir = g_variant_get_string (param, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) d = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GString) problems = g_string_new (NULL);
-  g_autofree char *text = NULL;
-  guint total = 0;
-  const char *name;
-
-  if (station == NULL)
-    return;
-  d = g_dir_open (dir, 0, &error);
-  if (d == NULL)
-    {
-      vk_ui_show_message (current_message_label (self), "vk-blocked", error->message);
-      return;
-    }
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (name, ".vkj"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
-      g_autoptr (GError) local = NULL;
-      guint added = 0;
-
-      if (!vk_station_ingest_file (station, path, &added, &local))
-        g_string_append_printf (problems, "\n%s: %s", (char *)g_ptr_array_index (names, i), local->message);
-      total += added;
-    }
-  text = g_strdup_printf (_ ("%u new entries read from %u journal files.%s"), total, names->len, problems->str);
-  vk_ui_show_message (current_message_label (self), problems->len > 0 ? "vk-warning" : "vk-ok", text);
-  refresh_all (self);
-}
-
-static void
-export_usb_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  VkStationWindow *self = VK_STATION_WINDOW (widget);
-  VkStation *station = get_station (self);
-  const char *dir = g_variant_get_string (param, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (station == NULL)
-    return;
-  if (!vk_station_export_usb (station, dir, &error))
-    {
-      vk_ui_show_message (current_message_label (self), "vk-blocked", error->message);
-      return;
-    }
-  text = g_strdup_printf (_ ("The journals were written to %s."), dir);
-  vk_ui_show_message (current_message_label (self), "vk-ok", text);
-}
-
-static void
-choose_import_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  vk_ui_choose_file (widget, _ ("Import journals from folder"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                     "win.import-journals");
-}
-
-static void
-choose_export_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  vk_ui_choose_file (widget, _ ("Export to USB"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "win.export-usb");
 }
 
 /* GObject. */
@@ -368,10 +243,7 @@ vk_station_window_class_init (VkStationWindowClass *klass)
   BIND (receive_view);
 #undef BIND
 
-  gtk_widget_class_install_action (widget_class, "win.import-journals", "s", import_journals_action);
-  gtk_widget_class_install_action (widget_class, "win.export-usb", "s", export_usb_action);
-  gtk_widget_class_install_action (widget_class, "win.choose-import", NULL, choose_import_action);
-  gtk_widget_class_install_action (widget_class, "win.choose-export", NULL, choose_export_action);
+  vk_station_window_class_add_journal_actions (widget_class);
   /* Ctrl+F goes back to the search field from anywhere. */
   gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, focus_search_cb, NULL);
 }
@@ -439,7 +311,7 @@ VkStation *
 vk_station_window_get_station (VkStationWindow *self)
 {
   g_return_val_if_fail (VK_IS_STATION_WINDOW (self), NULL);
-  return get_station (self);
+  return vk_station_window_get_open_station (self);
 }
 
 VkStationSession *

@@ -203,9 +203,10 @@ vk_ui_make_row (const char *title, const char *subtitle, const char *badge, gpoi
 }
 
 static void
-file_chosen_cb (GtkNativeDialog *dialog, int response, GtkWidget *widget)
+file_chosen_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
 {
   const char *action = g_object_get_data (G_OBJECT (dialog), "vk-action");
+  GtkWidget *widget = g_object_get_data (G_OBJECT (dialog), "vk-widget");
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -225,6 +226,8 @@ vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserAction mo
       = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, mode, NULL, NULL);
 
   g_object_set_data_full (G_OBJECT (dialog), "vk-action", g_strdup (action), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), widget);
+  /* The page may go while the chooser is open: it is kept until the answer. */
+  g_object_set_data_full (G_OBJECT (dialog), "vk-widget", g_object_ref (widget), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
