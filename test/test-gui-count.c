@@ -30,13 +30,7 @@
 
 #define PASS VK_TEST_GUI_PASS
 
-typedef struct
-{
-  char *dir;
-  char *pkg_path;
-  VkElection *election;
-  VkKeypair *election_key;
-} Fixture;
+typedef VkTestGuiElection Fixture;
 
 static Fixture fx;
 
@@ -46,8 +40,8 @@ make_fixture (void)
   g_autofree char *kd = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
   g_autofree char *areas = vk_test_data_path ("Aarhus", "fintaelling", NULL);
   g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
   g_autoptr (VkVoterList) voters = NULL;
-  g_autoptr (VkPackage) package = NULL;
   const char *devices[][2] = { { "omr09-bord1", "valgbord" },
                                { "omr31-bord1", "valgbord" },
                                { "fintaelling-1", "fintaelling" },
@@ -57,18 +51,14 @@ make_fixture (void)
 
   if (kd == NULL || areas == NULL)
     return FALSE;
-  fx.dir = vk_test_tmpdir ();
-  fx.election = vk_election_import_kandidatdata (kd, &error);
+  election = vk_election_import_kandidatdata (kd, &error);
   g_assert_no_error (error);
-  g_assert_true (vk_election_import_areas_dir (fx.election, areas, &error));
-  voters = vk_voters_generate_for_election (fx.election, 20, 7);
-  fx.election_key = vk_keypair_generate ();
-  fx.pkg_path = g_build_filename (fx.dir, "election.vkp", NULL);
-  package = vk_package_create (fx.pkg_path, fx.election, voters, fx.election_key, &error);
-  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (election, areas, &error));
+  voters = vk_voters_generate_for_election (election, 20, 7);
+  vk_test_gui_election_create (&fx, g_steal_pointer (&election), g_steal_pointer (&voters));
   for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
-    vk_keypair_free (vk_test_gui_enroll (package, fx.election_key, fx.dir, devices[i][0], devices[i][1],
-                                         device_areas[i], 0, G_MAXINT64));
+    vk_keypair_free (vk_test_gui_enroll (&fx, devices[i][0], devices[i][1], device_areas[i], 0, G_MAXINT64));
+  g_clear_pointer (&fx.package, vk_package_free);
   return TRUE;
 }
 
@@ -825,19 +815,12 @@ main (int argc, char **argv)
 {
   int status;
 
-  g_unsetenv ("LANGUAGE");
-  g_unsetenv ("LC_ALL");
-  g_unsetenv ("LC_MESSAGES");
-  g_unsetenv ("LANG");
   if (!vk_test_gui_init (&argc, &argv, "/gui/count/skip"))
     return g_test_run ();
   (void)make_fixture ();
   g_test_add_func ("/gui/count/foreloebig", test_foreloebig);
   g_test_add_func ("/gui/count/fintaelling", test_fintaelling);
   status = g_test_run ();
-  g_clear_pointer (&fx.election, vk_election_free);
-  g_clear_pointer (&fx.election_key, vk_keypair_free);
-  g_free (fx.pkg_path);
-  g_free (fx.dir);
+  vk_test_gui_election_clear (&fx);
   return status;
 }

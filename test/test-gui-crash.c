@@ -19,15 +19,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "station-window.h"
-#include "vk-fake-election.h"
-#include "vk-fake.h"
 #include "vk-test-gui.h"
 #include "vk-valgkort.h"
 
@@ -137,28 +133,17 @@ run_child (const char *dir, guint loebenummer)
 
 /* ---- the parent ----------------------------------------------------------- */
 
-static char *fx_dir;
+static VkTestGuiElection fx;
 static char *self_exe;
 
 static void
 make_fixture (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (VkElection) election = vk_fake_election_new (SEED);
-  g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
-  g_autoptr (VkVoterList) voters = NULL;
-  g_autoptr (VkPackage) package = NULL;
-  g_autofree char *pkg = NULL, *key_path = NULL, *db = NULL;
   guint64 now = (guint64)(g_get_real_time () / 1000);
 
-  fx_dir = vk_test_tmpdir ();
-  paths (fx_dir, &pkg, &key_path, &db);
-  voters = vk_voters_generate_for_election (election, 60, SEED);
-  package = vk_package_create (pkg, election, voters, election_key, &error);
-  g_assert_no_error (error);
-  vk_keypair_free (vk_test_gui_enroll (package, election_key, fx_dir, DEVICE, "valgbord",
-                                       ((VkArea *)g_ptr_array_index (election->areas, 0))->number, now - 3600000,
-                                       now + 30 * 24 * 3600000ull));
+  vk_test_gui_election_create_fake (&fx, SEED, 60);
+  vk_keypair_free (vk_test_gui_enroll (&fx, DEVICE, "valgbord", fx.area, now - 3600000, now + 30 * 24 * 3600000ull));
+  g_clear_pointer (&fx.package, vk_package_free);
 }
 
 /* Starts the child for one voter, waits for "DONE", kills it with
@@ -168,7 +153,7 @@ check_in_and_kill (guint loebenummer)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *lnr = g_strdup_printf ("%u", loebenummer);
-  const char *argv[] = { self_exe, "--child", fx_dir, lnr, NULL };
+  const char *argv[] = { self_exe, "--child", fx.dir, lnr, NULL };
   g_autoptr (GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
@@ -208,7 +193,7 @@ assert_marked (const guint *lnrs, guint n)
   g_autoptr (GPtrArray) entries = NULL;
   VkVerifyReport report;
 
-  paths (fx_dir, &pkg, &key_path, &db);
+  paths (fx.dir, &pkg, &key_path, &db);
   package = vk_package_open (pkg, &error);
   g_assert_no_error (error);
   key = vk_keypair_load (key_path, VK_TEST_GUI_PASS, &error);
@@ -261,7 +246,7 @@ test_kill_after_checkin (void)
 
   /* The restarted app shows the block: scan the first voter's valgkort again. */
   {
-    VkStationWindow *win = open_window (fx_dir);
+    VkStationWindow *win = open_window (fx.dir);
     VkStation *station = vk_station_window_get_station (win);
     g_autofree char *code = vk_valgkort_format (999, vk_station_get_area (station), lnrs[0]);
     GtkWidget *message = child (win, "message_label");
@@ -291,7 +276,7 @@ main (int argc, char **argv)
   make_fixture ();
   g_test_add_func ("/gui/crash/kill-after-checkin", test_kill_after_checkin);
   status = g_test_run ();
-  g_free (fx_dir);
+  vk_test_gui_election_clear (&fx);
   g_free (self_exe);
   return status;
 }

@@ -12,48 +12,26 @@
  */
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sodium.h>
 #include <string.h>
 
-#include "station-window.h"
-#include "vk-fake-election.h"
-#include "vk-fake.h"
 #include "vk-sync.h"
 #include "vk-test-gui.h"
 
 #define SEED 2031
 
-typedef struct
-{
-  char *dir;
-  char *pkg_path;
-  VkVoterList *voters;
-  VkKeypair *bord2_key;
-  guint area;
-} Fixture;
-
-static Fixture fx;
+static VkTestGuiElection fx;
+static VkKeypair *bord2_key;
 
 static void
 make_fixture (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (VkElection) election = vk_fake_election_new (SEED);
-  g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
-  g_autoptr (VkPackage) package = NULL;
   guint64 now = (guint64)(g_get_real_time () / 1000);
 
-  fx.dir = vk_test_tmpdir ();
-  fx.pkg_path = g_build_filename (fx.dir, "election.vkp", NULL);
-  fx.voters = vk_voters_generate_for_election (election, 120, SEED);
-  fx.area = ((VkArea *)g_ptr_array_index (election->areas, 0))->number;
-  package = vk_package_create (fx.pkg_path, election, fx.voters, election_key, &error);
-  g_assert_no_error (error);
+  vk_test_gui_election_create_fake (&fx, SEED, 120);
   /* bord-1 is opened through the window, bord-2 by the engine with its key. */
-  vk_keypair_free (vk_test_gui_enroll (package, election_key, fx.dir, "bord-1", "valgbord", fx.area, now - 3600000,
-                                       now + 24 * 3600000ull));
-  fx.bord2_key = vk_test_gui_enroll (package, election_key, fx.dir, "bord-2", "valgbord", fx.area, now - 3600000,
-                                     now + 24 * 3600000ull);
+  vk_keypair_free (vk_test_gui_enroll (&fx, "bord-1", "valgbord", fx.area, now - 3600000, now + 24 * 3600000ull));
+  bord2_key = vk_test_gui_enroll (&fx, "bord-2", "valgbord", fx.area, now - 3600000, now + 24 * 3600000ull);
+  g_clear_pointer (&fx.package, vk_package_free);
 }
 
 #define WAIT_FOR_MS(cond, ms) VK_TEST_WAIT_FOR_MS (cond, ms)
@@ -132,7 +110,7 @@ test_listen (void)
   /* The other table of the area checks the voter in, in its own database. */
   push.db = g_build_filename (fx.dir, "bord-2.db", NULL);
   {
-    g_autoptr (VkStation) bord2 = vk_station_open (package, push.db, "bord-2", fx.bord2_key, &error);
+    g_autoptr (VkStation) bord2 = vk_station_open (package, push.db, "bord-2", bord2_key, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (vk_station_check_in (bord2, lnr, VK_CHECKIN_SEARCH, FALSE, &error), >, 0);
     g_assert_no_error (error);
@@ -184,9 +162,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/listen/push-shows", test_listen);
   g_test_add_func ("/gui/listen/refused", test_listen_refused);
   status = g_test_run ();
-  g_clear_pointer (&fx.voters, vk_voter_list_free);
-  g_clear_pointer (&fx.bord2_key, vk_keypair_free);
-  g_free (fx.pkg_path);
-  g_free (fx.dir);
+  g_clear_pointer (&bord2_key, vk_keypair_free);
+  vk_test_gui_election_clear (&fx);
   return status;
 }

@@ -13,55 +13,30 @@
  */
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "station-window.h"
-#include "vk-fake-election.h"
-#include "vk-fake.h"
 #include "vk-test-gui.h"
 #include "vk-valgkort.h"
 
 #define PASS VK_TEST_GUI_PASS
 #define SEED 2029
 
-typedef struct
-{
-  char *dir;
-  char *pkg_path;
-  VkVoterList *voters;
-  guint area1, area2;
-  VkElection *election;
-  VkKeypair *election_key;
-} Fixture;
-
-static Fixture fx;
+static VkTestGuiElection fx;
 
 static void
 make_fixture (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (VkElection) election = vk_fake_election_new (SEED);
-  g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
-  g_autoptr (VkPackage) package = NULL;
   guint64 now = (guint64)(g_get_real_time () / 1000);
   const char *devices[][2] = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" } };
 
-  fx.dir = vk_test_tmpdir ();
-  fx.pkg_path = g_build_filename (fx.dir, "election.vkp", NULL);
-  fx.voters = vk_voters_generate_for_election (election, 150, SEED);
-  fx.area1 = ((VkArea *)g_ptr_array_index (election->areas, 0))->number;
-  fx.area2 = ((VkArea *)g_ptr_array_index (election->areas, 1))->number;
-  package = vk_package_create (fx.pkg_path, election, fx.voters, election_key, &error);
-  g_assert_no_error (error);
+  vk_test_gui_election_create_fake (&fx, SEED, 150);
   for (gsize i = 0; i < G_N_ELEMENTS (devices); i++)
-    vk_keypair_free (vk_test_gui_enroll (package, election_key, fx.dir, devices[i][0], devices[i][1],
-                                         strcmp (devices[i][1], "valgbord") == 0 ? fx.area1 : VK_PACKAGE_NO_AREA,
+    vk_keypair_free (vk_test_gui_enroll (&fx, devices[i][0], devices[i][1],
+                                         strcmp (devices[i][1], "valgbord") == 0 ? fx.area : VK_PACKAGE_NO_AREA,
                                          now - 3600000, now + 30 * 24 * 3600000ull));
-  fx.election = g_steal_pointer (&election);
-  fx.election_key = g_steal_pointer (&election_key);
+  g_clear_pointer (&fx.package, vk_package_free);
 }
 
 #define WAIT_FOR(cond) VK_TEST_WAIT_FOR (cond)
@@ -192,7 +167,7 @@ test_checkin (void)
   g_autofree char *birth = NULL;
   g_autoptr (VkEntry) entry = NULL;
   guint64 head;
-  const VkVoter *v7 = voter (fx.area1, 7);
+  const VkVoter *v7 = voter (fx.area, 7);
 
   open_device (win, "bord-1", "bord-1.db", TRUE);
   message = child (win, "message_label");
@@ -206,7 +181,7 @@ test_checkin (void)
     {
       g_autofree char *typed = g_strdup_printf ("%u", lnr);
       type_and_enter (win, "search_entry", typed);
-      g_assert_cmpstr (gtk_label_get_text (name), ==, voter (fx.area1, lnr)->name);
+      g_assert_cmpstr (gtk_label_get_text (name), ==, voter (fx.area, lnr)->name);
       g_assert_true (focus_in (win, "checkin_button"));
       gtk_check_button_set_active (child (win, "assisted_check"), lnr == 2);
       /* Enter on the focused button: a button activates after a short press animation. */
@@ -217,7 +192,7 @@ test_checkin (void)
   head = vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win)));
 
   /* A scanned valgkort asks for the birth date. */
-  code = vk_valgkort_format (999, fx.area1, 7);
+  code = vk_valgkort_format (999, fx.area, 7);
   type_and_enter (win, "search_entry", code);
   g_assert_cmpstr (gtk_label_get_text (name), ==, v7->name);
   g_assert_true (gtk_widget_get_visible (child (win, "birth_box")));
@@ -253,8 +228,8 @@ test_checkin (void)
 
   /* Another area's voter: blocked, with the area named. */
   {
-    g_autofree char *other = vk_valgkort_format (999, fx.area2, 3);
-    g_autofree char *area = g_strdup_printf (" %u ", fx.area2);
+    g_autofree char *other = vk_valgkort_format (999, fx.other_area, 3);
+    g_autofree char *area = g_strdup_printf (" %u ", fx.other_area);
     type_and_enter (win, "search_entry", other);
     g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
     g_assert_nonnull (strstr (gtk_label_get_text (message), area));
@@ -294,7 +269,7 @@ test_brevstemme (void)
 {
   VkStationWindow *hjem = new_window ();
   VkStationWindow *bord = NULL;
-  const VkVoter *v = voter (fx.area1, 12);
+  const VkVoter *v = voter (fx.area, 12);
   g_autofree char *born = g_strdup_printf ("%.2s-%.2s-%.4s", v->birth_date + 8, v->birth_date + 5, v->birth_date);
   g_autofree char *query = NULL;
   g_autofree char *cpr = NULL;
@@ -317,7 +292,7 @@ test_brevstemme (void)
     GtkListBoxRow *row = NULL;
     for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, (int)i)) != NULL; i++)
       if (g_object_get_data (G_OBJECT (row), "vk-data")
-          == vk_voter_index_lookup (vk_station_get_index (vk_station_window_get_station (hjem)), fx.area1, 12))
+          == vk_voter_index_lookup (vk_station_get_index (vk_station_window_get_station (hjem)), fx.area, 12))
         break;
     g_assert_nonnull (row);
     g_signal_emit_by_name (list, "row-activated", row);
@@ -407,7 +382,7 @@ test_brevstemme (void)
   /* The voter is marked: at the check-in page the valgkort is blocked. */
   gtk_stack_set_visible_child_name (child (bord, "work_stack"), "checkin");
   {
-    g_autofree char *code = vk_valgkort_format (999, fx.area1, 12);
+    g_autofree char *code = vk_valgkort_format (999, fx.area, 12);
     type_and_enter (bord, "search_entry", code);
     g_assert_true (gtk_widget_has_css_class (child (bord, "message_label"), "vk-blocked"));
     g_assert_false (gtk_widget_get_sensitive (child (bord, "checkin_button")));
@@ -458,7 +433,7 @@ test_create_key (void)
   g_assert_cmpuint (g_list_model_get_n_items (areas), ==, fx.election->areas->len + 1);
   for (guint i = 0; i < g_list_model_get_n_items (areas); i++)
     {
-      g_autofree char *prefix = g_strdup_printf ("%u — ", fx.area2);
+      g_autofree char *prefix = g_strdup_printf ("%u — ", fx.other_area);
       if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (areas), i), prefix))
         area_index = i;
     }
@@ -500,7 +475,7 @@ test_create_key (void)
     g_assert_true (vk_public_key_load (pub_path, pub, &role, &id, &error));
     g_assert_cmpstr (role, ==, "valgbord");
     g_assert_cmpstr (id, ==, "bord-9");
-    g_assert_true (vk_package_enroll (package, fx.election_key, id, role, fx.area2, pub, now - 3600000,
+    g_assert_true (vk_package_enroll (package, fx.election_key, id, role, fx.other_area, pub, now - 3600000,
                                       now + 30 * 24 * 3600000ull, &error));
     g_assert_no_error (error);
   }
@@ -515,7 +490,7 @@ test_create_key (void)
   gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   WAIT_FOR (vk_station_window_get_station (win) != NULL);
   g_assert_cmpstr (vk_station_get_device (vk_station_window_get_station (win))->device_id, ==, "bord-9");
-  g_assert_cmpuint (vk_station_get_device (vk_station_window_get_station (win))->area, ==, fx.area2);
+  g_assert_cmpuint (vk_station_get_device (vk_station_window_get_station (win))->area, ==, fx.other_area);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -541,11 +516,8 @@ main (int argc, char **argv)
 {
   int status;
 
-  /* The default language must come out Danish without LANGUAGE or LANG. */
-  g_unsetenv ("LANGUAGE");
-  g_unsetenv ("LC_ALL");
-  g_unsetenv ("LC_MESSAGES");
-  g_unsetenv ("LANG");
+  /* The default language must come out Danish without LANGUAGE or LANG:
+   * vk_test_gui_init() unsets them. */
   if (!vk_test_gui_init (&argc, &argv, "/gui/station/skip"))
     return g_test_run ();
   make_fixture ();
@@ -555,10 +527,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/station/create-key", test_create_key);
   g_test_add_func ("/gui/station/default-db", test_default_db);
   status = g_test_run ();
-  g_clear_pointer (&fx.voters, vk_voter_list_free);
-  g_clear_pointer (&fx.election, vk_election_free);
-  g_clear_pointer (&fx.election_key, vk_keypair_free);
-  g_free (fx.pkg_path);
-  g_free (fx.dir);
+  vk_test_gui_election_clear (&fx);
   return status;
 }

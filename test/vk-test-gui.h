@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Header-only (static functions) like vk-test-stations.h: start-up with
- * isolated HOME and XDG folders per test (G_TEST_OPTION_ISOLATE_DIRS), a device key saved and enrolled beside
+ * isolated HOME and XDG folders per test (G_TEST_OPTION_ISOLATE_DIRS), an
+ * election package in a temporary folder, a device key saved and enrolled beside
  * the package, the window opened through its setup page, the main loop
  * spun until a condition holds, widgets found by their template id in
  * the window or any of its pages, and screenshots.
@@ -17,6 +18,8 @@
 #include <string.h>
 
 #include "station-window.h"
+#include "vk-fake-election.h"
+#include "vk-fake.h"
 #include "vk-test-util.h"
 
 G_BEGIN_DECLS
@@ -41,13 +44,71 @@ vk_test_gui_skip (void)
   g_test_skip ("no display (run under xvfb-run: test/gui-run.sh)");
 }
 
+/* An election package in a fresh temporary folder, with its election
+ * key, for the devices a test enrols. */
+typedef struct
+{
+  char *dir;      /* the folder: election.vkp, keys/, databases */
+  char *pkg_path; /* dir/election.vkp */
+  VkElection *election;
+  VkKeypair *election_key;
+  VkVoterList *voters; /* may be NULL */
+  VkPackage *package;  /* open for enrolment until the test closes it */
+  guint area;          /* the first area's number */
+  guint other_area;    /* the second's, or 0 */
+} VkTestGuiElection;
+
+/* Writes the package of election and voters (both taken; voters may be
+ * NULL) signed by a new election key. */
+static G_GNUC_UNUSED void
+vk_test_gui_election_create (VkTestGuiElection *f, VkElection *election, VkVoterList *voters)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = vk_test_tmpdir ();
+  f->pkg_path = g_build_filename (f->dir, "election.vkp", NULL);
+  f->election = election;
+  f->voters = voters;
+  f->election_key = vk_keypair_generate ();
+  f->package = vk_package_create (f->pkg_path, f->election, f->voters, f->election_key, &error);
+  g_assert_no_error (error);
+  f->area = ((VkArea *)g_ptr_array_index (election->areas, 0))->number;
+  f->other_area = election->areas->len > 1 ? ((VkArea *)g_ptr_array_index (election->areas, 1))->number : 0;
+}
+
+/* The same for a synthetic municipality (vk-fake-election) with
+ * n_voters generated voters. */
+static G_GNUC_UNUSED void
+vk_test_gui_election_create_fake (VkTestGuiElection *f, guint seed, guint n_voters)
+{
+  VkElection *election = vk_fake_election_new (seed);
+
+  vk_test_gui_election_create (f, election, vk_voters_generate_for_election (election, n_voters, seed));
+}
+
+static G_GNUC_UNUSED void
+vk_test_gui_election_clear (VkTestGuiElection *f)
+{
+  g_clear_pointer (&f->package, vk_package_free);
+  g_clear_pointer (&f->voters, vk_voter_list_free);
+  g_clear_pointer (&f->election, vk_election_free);
+  g_clear_pointer (&f->election_key, vk_keypair_free);
+  g_clear_pointer (&f->pkg_path, g_free);
+  g_clear_pointer (&f->dir, g_free);
+}
+
 /* Starts a GUI test: without a display only skip_path (a skipping test)
  * is added and FALSE returned, so that main returns g_test_run().  With
- * one: GTK with isolated HOME and XDG folders per test, the app's
- * gettext set-up, libadwaita and libsodium. */
+ * one: the app's default language (the locale variables unset), GTK with isolated HOME and XDG folders per test, the
+ * app's gettext set-up, libadwaita and libsodium. */
 static G_GNUC_UNUSED gboolean
 vk_test_gui_init (int *argc, char ***argv, const char *skip_path)
 {
+  /* The app's own default: Danish without LANGUAGE or LANG. */
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+  g_unsetenv ("LC_MESSAGES");
+  g_unsetenv ("LANG");
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       g_test_init (argc, argv, NULL);
@@ -84,21 +145,22 @@ vk_test_gui_key_path (const char *dir, const char *device)
 }
 
 /* Creates a device key, saves it as dir/keys/DEVICE.key under
- * VK_TEST_GUI_PASS and enrols it in package for [from_ms, to_ms].
+ * VK_TEST_GUI_PASS and enrols it in f's package for [from_ms, to_ms].
  * Returns the key. */
 static G_GNUC_UNUSED VkKeypair *
-vk_test_gui_enroll (VkPackage *package, const VkKeypair *election_key, const char *dir, const char *device,
-                    const char *role, guint area, guint64 from_ms, guint64 to_ms)
+vk_test_gui_enroll (VkTestGuiElection *f, const char *device, const char *role, guint area, guint64 from_ms,
+                    guint64 to_ms)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = vk_test_gui_key_path (dir, device);
+  g_autofree char *path = vk_test_gui_key_path (f->dir, device);
   g_autofree char *keys = g_path_get_dirname (path);
   VkKeypair *key = vk_keypair_generate ();
 
+  g_assert_nonnull (f->package);
   g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
   g_assert_true (vk_keypair_save (key, path, VK_TEST_GUI_PASS, VK_KDF_INTERACTIVE, role, device, &error));
-  g_assert_true (vk_package_enroll (package, election_key, device, role, area, vk_keypair_get_public_key (key), from_ms,
-                                    to_ms, &error));
+  g_assert_true (vk_package_enroll (f->package, f->election_key, device, role, area, vk_keypair_get_public_key (key),
+                                    from_ms, to_ms, &error));
   g_assert_no_error (error);
   return key;
 }
