@@ -17,6 +17,7 @@
 
 #include <adwaita.h>
 
+#include "station-i18n.h"
 #include "vk-station-session.h"
 
 G_BEGIN_DECLS
@@ -60,10 +61,5 @@ void vk_station_window_set_listen (VkStationWindow *self, const char *host_port,
                                    const char *tls_key);
 /* The URL the window listens on ("http://127.0.0.1:41234"), or NULL. */
 const char *vk_station_window_get_listen_url (VkStationWindow *self);
-
-/* Sets up gettext for the app: the valgkit domain, and Danish unless
- * LANGUAGE asks for something else or LANG selects another language
- * that exists (docs/station-app.md). */
-void vk_station_init_i18n (void);
 
 G_END_DECLS
