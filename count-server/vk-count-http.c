@@ -10,6 +10,7 @@
 #include "vk-count-http.h"
 #include "vk-error.h"
 #include "vk-http-listen.h"
+#include "vk-http-reply.h"
 #include "vk-net.h"
 
 struct _VkCountHttp
@@ -112,16 +113,8 @@ reply_json_text (guint status, char *text)
 static Reply *
 reply_error (guint status, const char *code, const char *message)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) root = vk_http_error_json (code, message);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, message);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
   return reply_json_node (status, root);
 }
 

@@ -10,6 +10,7 @@
 
 #include "vk-error.h"
 #include "vk-http-listen.h"
+#include "vk-http-reply.h"
 #include "vk-net.h"
 #include "vk-sync-private.h"
 
@@ -29,28 +30,16 @@ static void
 server_reply_json (SoupServerMessage *msg, guint status, JsonBuilder *builder)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  gsize len = 0;
-  char *text;
 
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
+  vk_http_reply_json (msg, status, root);
 }
 
 static void
 server_reply_error (SoupServerMessage *msg, guint status, const char *code, const char *message)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = vk_http_error_json (code, message);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, message);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_end_object (builder);
-  server_reply_json (msg, status, builder);
+  vk_http_reply_json (msg, status, root);
 }
 
 static void
