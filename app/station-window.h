@@ -3,18 +3,22 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One window per device.  It starts on the setup page (open the package,
- * choose the enrolled device, unlock its key) and then shows the pages
- * of the device's role: check-in and brevstemmer for a valgbord,
- * receiving brevstemmer for brevstemmested and hjemmebesøg.  Every rule
- * lives in the station engine (station-client/); the window only shows
- * its state and passes on what the operator does.
+ * One window per device.  It hosts the pages: the setup page (VkSetupPage:
+ * open the package, choose the enrolled device, unlock its key) and then
+ * the pages of the device's role: check-in (VkCheckinPage) and
+ * brevstemmer (VkBrevstemmePage) and counting (VkCountPage) for a
+ * valgbord, receiving brevstemmer (VkReceivePage) for brevstemmested and
+ * hjemmebesøg, counting for a fintælling table.  The open device is a
+ * VkStationSession (station-client/), which owns the station, its sync
+ * runner and listener.  Every rule lives in the station engine; the
+ * window only shows its state and passes on what the operator does.
  */
 #pragma once
 
 #include <adwaita.h>
 
-#include "vk-station.h"
+#include "station-i18n.h"
+#include "vk-station-session.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +33,8 @@ void vk_station_window_prefill (VkStationWindow *self, const char *package_path,
                                 const char *key_path, const char *db_path);
 /* NULL until the setup page has opened a device.  Borrowed. */
 VkStation *vk_station_window_get_station (VkStationWindow *self);
+/* The open device with its sync (vk-station-session.h), or NULL.  Borrowed. */
+VkStationSession *vk_station_window_get_session (VkStationWindow *self);
 /* The "Create a new key…" dialog (name NULL) or one of its named
  * widgets (key_device_id, key_role, key_area, key_path, key_passphrase,
  * key_passphrase_again, key_result, key_create, key_close); NULL while
@@ -39,25 +45,21 @@ GtkWidget *vk_station_window_get_key_dialog (VkStationWindow *self, const char *
 GtkWidget *vk_station_window_get_count_page (VkStationWindow *self);
 /* Ask for the birth date after a scan (default TRUE). */
 void vk_station_window_set_confirm_birth_date (VkStationWindow *self, gboolean confirm);
-/* The sync client reports its state here ("Online", "Offline"…); shown in the header. */
+/* The connection state shown in the header ("Online", "Offline"…); the
+ * window sets it after each sync round of its session. */
 void vk_station_window_set_connection_state (VkStationWindow *self, const char *state);
 /* Sync targets (vk-sync.h): the other tables' URLs and the count
- * server's; set before the device is opened.  When any is given, a
- * background sync runner starts with the device and the window folds in
- * what it brings after every round. */
+ * server's; set before the device is opened.  When any is given, the
+ * device's session (VkStationSession) starts a background sync runner,
+ * folds in what it brings after every round and the pages follow. */
 void vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *peers, const char *server);
 /* Listens on host_port ("127.0.0.1:8081"; port 0 picks one) for the
- * other tables once the device is opened (vk_sync_server_listen(): plain
+ * other tables once the device is opened (vk_station_session_listen(): plain
  * HTTP on loopback only, TLS with tls_cert and tls_key elsewhere).
  * Entries they push are folded in at once.  Set before the device is opened. */
 void vk_station_window_set_listen (VkStationWindow *self, const char *host_port, const char *tls_cert,
                                    const char *tls_key);
 /* The URL the window listens on ("http://127.0.0.1:41234"), or NULL. */
 const char *vk_station_window_get_listen_url (VkStationWindow *self);
-
-/* Sets up gettext for the app: the valgkit domain, and Danish unless
- * LANGUAGE asks for something else or LANG selects another language
- * that exists (docs/station-app.md). */
-void vk_station_init_i18n (void);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 
 #include "vk-count-http.h"
 #include "vk-error.h"
+#include "vk-http-listen.h"
+#include "vk-http-reply.h"
 #include "vk-net.h"
 
 struct _VkCountHttp
@@ -111,16 +113,8 @@ reply_json_text (guint status, char *text)
 static Reply *
 reply_error (guint status, const char *code, const char *message)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) root = vk_http_error_json (code, message);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, message);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
   return reply_json_node (status, root);
 }
 
@@ -659,8 +653,7 @@ vk_count_http_free (VkCountHttp *self)
   if (self->server != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->server, self);
-      soup_server_disconnect (self->server);
-      soup_server_remove_handler (self->server, "/");
+      vk_http_unlisten (self->server);
       g_clear_object (&self->server);
     }
   g_free (self->url);
@@ -682,48 +675,18 @@ gboolean
 vk_count_http_listen (VkCountHttp *self, const char *host_port, const char *tls_cert, const char *tls_key,
                       GError **error)
 {
-  g_autoptr (GInetSocketAddress) address = NULL;
-  g_autoptr (GTlsCertificate) certificate = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (SoupServer) server = NULL;
-  GSList *uris;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (host_port != NULL, FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
-  address = vk_net_parse_listen (host_port, error);
-  if (address == NULL || !vk_net_check_listen (address, tls_cert, tls_key, &certificate, error))
+  self->server = vk_http_listen (host_port, tls_cert, tls_key, early_handler, handler, self, &self->url,
+                                 &self->fingerprint, error);
+  if (self->server == NULL)
     return FALSE;
-
-  server = soup_server_new ("server-header", "valgkit/" PACKAGE_VERSION " ", NULL);
-  if (certificate != NULL)
-    soup_server_set_tls_certificate (server, certificate);
-  soup_server_add_early_handler (server, "/", early_handler, self, NULL);
-  soup_server_add_handler (server, "/", handler, self, NULL);
-  g_signal_connect (server, "request-started", G_CALLBACK (request_started_cb), self);
-  g_signal_connect (server, "request-finished", G_CALLBACK (request_ended_cb), self);
-  g_signal_connect (server, "request-aborted", G_CALLBACK (request_ended_cb), self);
-  if (!soup_server_listen (server, G_SOCKET_ADDRESS (address), certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                           &local_error))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot listen on %s: %s", host_port, local_error->message);
-      return FALSE;
-    }
-
-  /* With port 0 the system chose the port: read it back. */
-  uris = soup_server_get_uris (server);
-  if (uris != NULL)
-    {
-      GUri *uri = uris->data;
-      g_autoptr (GInetSocketAddress) bound = G_INET_SOCKET_ADDRESS (
-          g_inet_socket_address_new (g_inet_socket_address_get_address (address), (guint16)g_uri_get_port (uri)));
-      self->url = vk_net_url_for (bound, certificate != NULL);
-    }
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-  if (certificate != NULL)
-    self->fingerprint = vk_net_certificate_fingerprint (certificate);
-  self->server = g_steal_pointer (&server);
+  /* Nothing is served before the main loop runs again: the counters see every request. */
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_ended_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_ended_cb), self);
   return TRUE;
 }
 

@@ -106,57 +106,11 @@ VkSyncReceipt *vk_sync_dup_last_receipt (VkSync *self, const char *server_url, c
 gboolean vk_sync_verify_receipt (VkPackage *package, GBytes *cose, char **ret_device, guint64 *ret_seq,
                                  guint8 ret_head[VK_HASH_BYTES], GError **error);
 
-/* ---- the station's peer server -------------------------------------------
- * GET /v1/heads, GET /v1/journals/{device}?after=SEQ, POST /v1/journals,
- * served on the thread-default main context of the thread that calls
- * vk_sync_server_listen(), with its own database connection. */
-typedef struct _VkSyncServer VkSyncServer;
-
-/* Called on the server's main context after a POST stored new entries,
- * so that the station engine can fold them (show conflicts). */
-typedef void (*VkSyncStoredFunc) (const char *device_id, guint added, gpointer user_data);
-
-VkSyncServer *vk_sync_server_new (VkPackage *package, const char *db_path, const char *device_id,
-                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
-void vk_sync_server_free (VkSyncServer *self);
-void vk_sync_server_set_stored_func (VkSyncServer *self, VkSyncStoredFunc func, gpointer user_data);
-/* Same rule as the count server: plain HTTP only on loopback. */
-gboolean vk_sync_server_listen (VkSyncServer *self, const char *host_port, const char *tls_cert, const char *tls_key,
-                                GError **error);
-const char *vk_sync_server_get_url (VkSyncServer *self);
-
-/* ---- background sync -----------------------------------------------------
- * A VkSyncRunner runs a round every interval: with each peer, then with
- * the count server, each in a worker thread with its own VkSync, never
- * more than one round at a time.  A target that fails is retried with
- * exponential backoff (interval × 2^failures, at most 60 s); the last
- * error per target is kept for the UI ("Forbindelse"). */
-typedef struct _VkSyncRunner VkSyncRunner;
-
-/* Called on the runner's main context after each round. */
-typedef void (*VkSyncRoundFunc) (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_data);
-
-VkSyncRunner *vk_sync_runner_new (VkPackage *package, const char *db_path, const char *device_id,
-                                  guint interval_ms) G_GNUC_WARN_UNUSED_RESULT;
-/* Stops and frees; waits for a round in flight to finish. */
-void vk_sync_runner_free (VkSyncRunner *self);
-void vk_sync_runner_add_peer (VkSyncRunner *self, const char *peer_url);
-void vk_sync_runner_set_server (VkSyncRunner *self, const char *server_url);
-void vk_sync_runner_set_round_func (VkSyncRunner *self, VkSyncRoundFunc func, gpointer user_data);
-/* Starts the timer on the thread-default main context. */
-void vk_sync_runner_start (VkSyncRunner *self);
-void vk_sync_runner_stop (VkSyncRunner *self);
-/* Asks for a round as soon as possible (after a check-in). */
-void vk_sync_runner_kick (VkSyncRunner *self);
-/* Rounds completed so far. */
-guint vk_sync_runner_get_rounds (VkSyncRunner *self);
-/* The last error of a target (peer or server URL), or NULL when its last
- * attempt worked.  Owned by the runner until the next round. */
-const char *vk_sync_runner_get_last_error (VkSyncRunner *self, const char *url);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkSync, vk_sync_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkSyncReceipt, vk_sync_receipt_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkSyncServer, vk_sync_server_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkSyncRunner, vk_sync_runner_free)
 
 G_END_DECLS
+
+/* The peer server and the background runner have their own files. */
+#include "vk-sync-runner.h"
+#include "vk-sync-server.h"

@@ -25,35 +25,14 @@
 #include "station-window.h"
 #include "vk-tally-form.h"
 #include "vk-fake.h"
-#include "vk-test-util.h"
+#include "vk-test-gui.h"
 #include "vk-valgbog.h"
 
-#define PASS "prøvevalg"
+#define PASS VK_TEST_GUI_PASS
 
-typedef struct
-{
-  char *dir;
-  char *pkg_path;
-  VkElection *election;
-  VkKeypair *election_key;
-} Fixture;
+typedef VkTestGuiElection Fixture;
 
 static Fixture fx;
-
-static VkKeypair *
-enroll (VkPackage *package, const char *device, const char *role, guint area)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *name = g_strconcat (device, ".key", NULL);
-  g_autofree char *path = g_build_filename (fx.dir, "keys", name, NULL);
-  VkKeypair *key = vk_keypair_generate ();
-
-  g_assert_true (vk_keypair_save (key, path, PASS, VK_KDF_INTERACTIVE, role, device, &error));
-  g_assert_true (vk_package_enroll (package, fx.election_key, device, role, area, vk_keypair_get_public_key (key), 0,
-                                    G_MAXINT64, &error));
-  g_assert_no_error (error);
-  return key;
-}
 
 static gboolean
 make_fixture (void)
@@ -61,9 +40,8 @@ make_fixture (void)
   g_autofree char *kd = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
   g_autofree char *areas = vk_test_data_path ("Aarhus", "fintaelling", NULL);
   g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
   g_autoptr (VkVoterList) voters = NULL;
-  g_autoptr (VkPackage) package = NULL;
-  g_autofree char *keys = NULL;
   const char *devices[][2] = { { "omr09-bord1", "valgbord" },
                                { "omr31-bord1", "valgbord" },
                                { "fintaelling-1", "fintaelling" },
@@ -73,54 +51,30 @@ make_fixture (void)
 
   if (kd == NULL || areas == NULL)
     return FALSE;
-  fx.dir = vk_test_tmpdir ();
-  fx.election = vk_election_import_kandidatdata (kd, &error);
+  election = vk_election_import_kandidatdata (kd, &error);
   g_assert_no_error (error);
-  g_assert_true (vk_election_import_areas_dir (fx.election, areas, &error));
-  voters = vk_voters_generate_for_election (fx.election, 20, 7);
-  fx.election_key = vk_keypair_generate ();
-  fx.pkg_path = g_build_filename (fx.dir, "election.vkp", NULL);
-  package = vk_package_create (fx.pkg_path, fx.election, voters, fx.election_key, &error);
-  g_assert_no_error (error);
-  keys = g_build_filename (fx.dir, "keys", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
+  g_assert_true (vk_election_import_areas_dir (election, areas, &error));
+  voters = vk_voters_generate_for_election (election, 20, 7);
+  vk_test_gui_election_create (&fx, g_steal_pointer (&election), g_steal_pointer (&voters));
   for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
-    vk_keypair_free (enroll (package, devices[i][0], devices[i][1], device_areas[i]));
+    vk_keypair_free (vk_test_gui_enroll (&fx, devices[i][0], devices[i][1], device_areas[i], 0, G_MAXINT64));
+  g_clear_pointer (&fx.package, vk_package_free);
   return TRUE;
 }
 
 static char *
 key_path (const char *device)
 {
-  g_autofree char *name = g_strconcat (device, ".key", NULL);
-  return g_build_filename (fx.dir, "keys", name, NULL);
+  return vk_test_gui_key_path (fx.dir, device);
 }
 
-#define WAIT_FOR(cond)                                                                                                 \
-  G_STMT_START                                                                                                         \
-  {                                                                                                                    \
-    gint64 deadline_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;                                                  \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                                                             \
-      g_main_context_iteration (NULL, FALSE);                                                                          \
-    g_assert_true (cond);                                                                                              \
-  }                                                                                                                    \
-  G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gpointer
-wchild (VkStationWindow *win, const char *name)
-{
-  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (win), VK_TYPE_STATION_WINDOW, name);
-  g_assert_nonnull (o);
-  return o;
-}
+/* The shared GUI fixture (vk-test-gui.h) under this file's old names. */
+#define WAIT_FOR(cond) VK_TEST_WAIT_FOR (cond)
+#define spin(ms) vk_test_gui_spin (ms)
+#define wchild(win, name) vk_test_gui_child (win, name)
+#define screenshot(win, name) vk_test_gui_screenshot (win, name, 200)
+#define last_entry(win) vk_test_gui_last_entry (win)
+#define find_dialog() vk_test_gui_find_dialog ()
 
 static gpointer
 pchild (VkCountPage *page, const char *name)
@@ -130,79 +84,16 @@ pchild (VkCountPage *page, const char *name)
   return o;
 }
 
-static void
-screenshot (VkStationWindow *win, const char *name)
-{
-  const char *dir = g_getenv ("VK_SCREENSHOT_DIR");
-  g_autofree char *fallback = g_build_filename (
-      g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  GtkWidget *w = GTK_WIDGET (win);
-  g_autoptr (GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width, height;
-
-  spin (200);
-  width = gtk_widget_get_width (w);
-  height = gtk_widget_get_height (w);
-  paintable = gtk_widget_paintable_new (w);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (dir == NULL)
-    dir = fallback;
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-}
-
-static VkEntry *
-last_entry (VkStationWindow *win)
-{
-  VkStation *s = vk_station_window_get_station (win);
-  g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (s), 0, NULL);
-  return g_ptr_array_steal_index (entries, entries->len - 1);
-}
-
 static VkStationWindow *
 open_window (const char *device)
 {
-  VkStationWindow *win = vk_station_window_new (NULL);
+  VkStationWindow *win = vk_test_gui_new_window (1480, 920);
   g_autofree char *db_name = g_strconcat (device, ".db", NULL);
   g_autofree char *db = g_build_filename (fx.dir, db_name, NULL);
   g_autofree char *key = key_path (device);
 
-  gtk_window_set_default_size (GTK_WINDOW (win), 1480, 920);
-  gtk_window_present (GTK_WINDOW (win));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (win)));
-  vk_station_window_prefill (win, fx.pkg_path, device, key, db);
-  gtk_editable_set_text (GTK_EDITABLE (wchild (win, "passphrase_entry")), PASS);
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.open", NULL);
-  WAIT_FOR (vk_station_window_get_station (win) != NULL);
-  g_assert_cmpstr (vk_station_get_device (vk_station_window_get_station (win))->device_id, ==, device);
+  vk_test_gui_open_device (win, fx.pkg_path, device, key, db);
   return win;
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
 }
 
 static AdwMessageDialog *
@@ -553,7 +444,7 @@ test_foreloebig (void)
       g_autofree char *typed = g_strdup_printf ("%u", lnr);
       gtk_editable_set_text (GTK_EDITABLE (wchild (win, "search_entry")), typed);
       g_signal_emit_by_name (wchild (win, "search_entry"), "activate");
-      gtk_widget_activate_action (GTK_WIDGET (win), "win.check-in", NULL);
+      gtk_widget_activate_action (wchild (win, "checkin_view"), "checkin.check-in", NULL);
       WAIT_FOR (vk_station_is_checked_in (station, lnr));
     }
 
@@ -919,38 +810,17 @@ test_fintaelling (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip ("no display (run under xvfb-run: test/gui-run.sh)");
-}
-
 int
 main (int argc, char **argv)
 {
   int status;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/count/skip", test_skip);
-      return g_test_run ();
-    }
-  g_unsetenv ("LANGUAGE");
-  g_unsetenv ("LC_ALL");
-  g_unsetenv ("LC_MESSAGES");
-  g_unsetenv ("LANG");
-  gtk_test_init (&argc, &argv, NULL);
-  vk_station_init_i18n ();
-  adw_init ();
-  g_assert_cmpint (sodium_init (), >=, 0);
+  if (!vk_test_gui_init (&argc, &argv, "/gui/count/skip"))
+    return g_test_run ();
   (void)make_fixture ();
   g_test_add_func ("/gui/count/foreloebig", test_foreloebig);
   g_test_add_func ("/gui/count/fintaelling", test_fintaelling);
   status = g_test_run ();
-  g_clear_pointer (&fx.election, vk_election_free);
-  g_clear_pointer (&fx.election_key, vk_keypair_free);
-  g_free (fx.pkg_path);
-  g_free (fx.dir);
+  vk_test_gui_election_clear (&fx);
   return status;
 }

@@ -19,41 +19,19 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "station-window.h"
-#include "vk-fake-election.h"
-#include "vk-fake.h"
-#include "vk-test-util.h"
+#include "vk-test-gui.h"
 #include "vk-valgkort.h"
 
-#define PASS "prøvevalg"
 #define SEED 2031
 #define DEVICE "bord-1"
 #define ROUNDS 4
 
-/* Spins the main loop until cond holds, for at most ten seconds. */
-#define WAIT_FOR(cond)                                                                                                 \
-  G_STMT_START                                                                                                         \
-  {                                                                                                                    \
-    gint64 deadline_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;                                                  \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                                                             \
-      g_main_context_iteration (NULL, FALSE);                                                                          \
-    g_assert_true (cond);                                                                                              \
-  }                                                                                                                    \
-  G_STMT_END
-
-static gpointer
-child (VkStationWindow *win, const char *name)
-{
-  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (win), VK_TYPE_STATION_WINDOW, name);
-  g_assert_nonnull (o);
-  return o;
-}
+#define child(win, name) vk_test_gui_child (win, name)
 
 static char *
 ddmmyy (const VkVoter *v)
@@ -74,16 +52,11 @@ static VkStationWindow *
 open_window (const char *dir)
 {
   g_autofree char *pkg = NULL, *key = NULL, *db = NULL;
-  VkStationWindow *win = vk_station_window_new (NULL);
+  VkStationWindow *win;
 
   paths (dir, &pkg, &key, &db);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
-  gtk_window_present (GTK_WINDOW (win));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (win)));
-  vk_station_window_prefill (win, pkg, DEVICE, key, db);
-  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
-  g_signal_emit_by_name (child (win, "passphrase_entry"), "activate");
-  WAIT_FOR (vk_station_window_get_station (win) != NULL);
+  win = vk_test_gui_new_window (1280, 800);
+  vk_test_gui_open_device (win, pkg, DEVICE, key, db);
   return win;
 }
 
@@ -160,33 +133,17 @@ run_child (const char *dir, guint loebenummer)
 
 /* ---- the parent ----------------------------------------------------------- */
 
-static char *fx_dir;
+static VkTestGuiElection fx;
 static char *self_exe;
 
 static void
 make_fixture (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (VkElection) election = vk_fake_election_new (SEED);
-  g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
-  g_autoptr (VkKeypair) key = vk_keypair_generate ();
-  g_autoptr (VkVoterList) voters = NULL;
-  g_autoptr (VkPackage) package = NULL;
-  g_autofree char *pkg = NULL, *key_path = NULL, *db = NULL, *keys = NULL;
   guint64 now = (guint64)(g_get_real_time () / 1000);
 
-  fx_dir = vk_test_tmpdir ();
-  paths (fx_dir, &pkg, &key_path, &db);
-  voters = vk_voters_generate_for_election (election, 60, SEED);
-  package = vk_package_create (pkg, election, voters, election_key, &error);
-  g_assert_no_error (error);
-  keys = g_path_get_dirname (key_path);
-  g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
-  g_assert_true (vk_keypair_save (key, key_path, PASS, VK_KDF_INTERACTIVE, "valgbord", DEVICE, &error));
-  g_assert_true (vk_package_enroll (
-      package, election_key, DEVICE, "valgbord", ((VkArea *)g_ptr_array_index (election->areas, 0))->number,
-      vk_keypair_get_public_key (key), now - 3600000, now + 30 * 24 * 3600000ull, &error));
-  g_assert_no_error (error);
+  vk_test_gui_election_create_fake (&fx, SEED, 60);
+  vk_keypair_free (vk_test_gui_enroll (&fx, DEVICE, "valgbord", fx.area, now - 3600000, now + 30 * 24 * 3600000ull));
+  g_clear_pointer (&fx.package, vk_package_free);
 }
 
 /* Starts the child for one voter, waits for "DONE", kills it with
@@ -196,7 +153,7 @@ check_in_and_kill (guint loebenummer)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *lnr = g_strdup_printf ("%u", loebenummer);
-  const char *argv[] = { self_exe, "--child", fx_dir, lnr, NULL };
+  const char *argv[] = { self_exe, "--child", fx.dir, lnr, NULL };
   g_autoptr (GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
@@ -236,10 +193,10 @@ assert_marked (const guint *lnrs, guint n)
   g_autoptr (GPtrArray) entries = NULL;
   VkVerifyReport report;
 
-  paths (fx_dir, &pkg, &key_path, &db);
+  paths (fx.dir, &pkg, &key_path, &db);
   package = vk_package_open (pkg, &error);
   g_assert_no_error (error);
-  key = vk_keypair_load (key_path, PASS, &error);
+  key = vk_keypair_load (key_path, VK_TEST_GUI_PASS, &error);
   g_assert_no_error (error);
   station = vk_station_open (package, db, DEVICE, key, &error);
   g_assert_no_error (error);
@@ -289,7 +246,7 @@ test_kill_after_checkin (void)
 
   /* The restarted app shows the block: scan the first voter's valgkort again. */
   {
-    VkStationWindow *win = open_window (fx_dir);
+    VkStationWindow *win = open_window (fx.dir);
     VkStation *station = vk_station_window_get_station (win);
     g_autofree char *code = vk_valgkort_format (999, vk_station_get_area (station), lnrs[0]);
     GtkWidget *message = child (win, "message_label");
@@ -303,12 +260,6 @@ test_kill_after_checkin (void)
   }
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip ("no display (run under xvfb-run: test/gui-run.sh)");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -317,23 +268,15 @@ main (int argc, char **argv)
   if (argc == 4 && strcmp (argv[1], "--child") == 0)
     return run_child (argv[2], (guint)g_ascii_strtoull (argv[3], NULL, 10));
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/crash/skip", test_skip);
-      return g_test_run ();
-    }
+  if (!vk_test_gui_init (&argc, &argv, "/gui/crash/skip"))
+    return g_test_run ();
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
   if (self_exe == NULL)
     self_exe = g_strdup (argv[0]);
-  gtk_test_init (&argc, &argv, NULL);
-  vk_station_init_i18n ();
-  adw_init ();
-  g_assert_cmpint (sodium_init (), >=, 0);
   make_fixture ();
   g_test_add_func ("/gui/crash/kill-after-checkin", test_kill_after_checkin);
   status = g_test_run ();
-  g_free (fx_dir);
+  vk_test_gui_election_clear (&fx);
   g_free (self_exe);
   return status;
 }

@@ -13,95 +13,35 @@
  */
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "station-window.h"
-#include "vk-fake-election.h"
-#include "vk-fake.h"
-#include "vk-test-util.h"
+#include "vk-test-gui.h"
 #include "vk-valgkort.h"
 
-#define PASS "prøvevalg"
+#define PASS VK_TEST_GUI_PASS
 #define SEED 2029
 
-typedef struct
-{
-  char *dir;
-  char *pkg_path;
-  VkVoterList *voters;
-  guint area1, area2;
-  VkElection *election;
-  VkKeypair *election_key;
-} Fixture;
-
-static Fixture fx;
+static VkTestGuiElection fx;
 
 static void
 make_fixture (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (VkElection) election = vk_fake_election_new (SEED);
-  g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
-  g_autoptr (VkPackage) package = NULL;
-  g_autofree char *keys = NULL;
   guint64 now = (guint64)(g_get_real_time () / 1000);
   const char *devices[][2] = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" } };
 
-  fx.dir = vk_test_tmpdir ();
-  fx.pkg_path = g_build_filename (fx.dir, "election.vkp", NULL);
-  fx.voters = vk_voters_generate_for_election (election, 150, SEED);
-  fx.area1 = ((VkArea *)g_ptr_array_index (election->areas, 0))->number;
-  fx.area2 = ((VkArea *)g_ptr_array_index (election->areas, 1))->number;
-  package = vk_package_create (fx.pkg_path, election, fx.voters, election_key, &error);
-  g_assert_no_error (error);
-  keys = g_build_filename (fx.dir, "keys", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
+  vk_test_gui_election_create_fake (&fx, SEED, 150);
   for (gsize i = 0; i < G_N_ELEMENTS (devices); i++)
-    {
-      g_autoptr (VkKeypair) key = vk_keypair_generate ();
-      g_autofree char *name = g_strconcat (devices[i][0], ".key", NULL);
-      g_autofree char *path = g_build_filename (keys, name, NULL);
-      gboolean table = strcmp (devices[i][1], "valgbord") == 0;
-
-      g_assert_true (vk_keypair_save (key, path, PASS, VK_KDF_INTERACTIVE, devices[i][1], devices[i][0], &error));
-      g_assert_true (vk_package_enroll (package, election_key, devices[i][0], devices[i][1],
-                                        table ? fx.area1 : VK_PACKAGE_NO_AREA, vk_keypair_get_public_key (key),
-                                        now - 3600000, now + 30 * 24 * 3600000ull, &error));
-      g_assert_no_error (error);
-    }
-  fx.election = g_steal_pointer (&election);
-  fx.election_key = g_steal_pointer (&election_key);
+    vk_keypair_free (vk_test_gui_enroll (&fx, devices[i][0], devices[i][1],
+                                         strcmp (devices[i][1], "valgbord") == 0 ? fx.area : VK_PACKAGE_NO_AREA,
+                                         now - 3600000, now + 30 * 24 * 3600000ull));
+  g_clear_pointer (&fx.package, vk_package_free);
 }
 
-/* Spins the main loop until cond holds, for at most ten seconds. */
-#define WAIT_FOR(cond)                                                                                                 \
-  G_STMT_START                                                                                                         \
-  {                                                                                                                    \
-    gint64 deadline_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;                                                  \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                                                             \
-      g_main_context_iteration (NULL, FALSE);                                                                          \
-    g_assert_true (cond);                                                                                              \
-  }                                                                                                                    \
-  G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gpointer
-child (VkStationWindow *win, const char *name)
-{
-  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (win), VK_TYPE_STATION_WINDOW, name);
-  g_assert_nonnull (o);
-  return o;
-}
+#define WAIT_FOR(cond) VK_TEST_WAIT_FOR (cond)
+#define spin(ms) vk_test_gui_spin (ms)
+#define child(win, name) vk_test_gui_child (win, name)
 
 /* The keyboard focus is on the widget or inside it (an entry's text). */
 static gboolean
@@ -122,58 +62,9 @@ type_and_enter (VkStationWindow *win, const char *entry, const char *text)
   spin (30);
 }
 
-static void
-screenshot (VkStationWindow *win, const char *name)
-{
-  const char *dir = g_getenv ("VK_SCREENSHOT_DIR");
-  g_autofree char *fallback = g_build_filename (
-      g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  GtkWidget *w = GTK_WIDGET (win);
-  g_autoptr (GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width, height;
-
-  spin (150); /* let layout and drawing settle */
-  width = gtk_widget_get_width (w);
-  height = gtk_widget_get_height (w);
-  paintable = gtk_widget_paintable_new (w);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (dir == NULL)
-    dir = fallback;
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-}
-
-static VkEntry *
-last_entry (VkStationWindow *win)
-{
-  VkStation *s = vk_station_window_get_station (win);
-  g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (s), 0, NULL);
-  return g_ptr_array_steal_index (entries, entries->len - 1);
-}
-
-static VkStationWindow *
-new_window (void)
-{
-  VkStationWindow *win = vk_station_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
-  gtk_window_present (GTK_WINDOW (win));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (win)));
-  return win;
-}
+#define screenshot(win, name) vk_test_gui_screenshot (win, name, 150)
+#define last_entry(win) vk_test_gui_last_entry (win)
+#define new_window() vk_test_gui_new_window (1280, 800)
 
 /* Drives the setup page: package, device, key, passphrase, Open. */
 static void
@@ -204,7 +95,7 @@ open_device (VkStationWindow *win, const char *device, const char *db_name, gboo
     screenshot (win, "station-setup.png");
   /* A wrong passphrase first: a clear message, still on the setup page. */
   gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), "forkert");
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.open", NULL);
+  gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   WAIT_FOR (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_cmpstr (gtk_label_get_text (error_label), ==, _ ("Wrong passphrase for the device key."));
   g_assert_null (vk_station_window_get_station (win));
@@ -266,18 +157,6 @@ test_i18n_default (void)
   g_assert_cmpstr (_ ("Open"), !=, "Open");
 }
 
-static AdwMessageDialog *
-find_dialog (GListModel *toplevels)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
 static void
 test_checkin (void)
 {
@@ -288,7 +167,7 @@ test_checkin (void)
   g_autofree char *birth = NULL;
   g_autoptr (VkEntry) entry = NULL;
   guint64 head;
-  const VkVoter *v7 = voter (fx.area1, 7);
+  const VkVoter *v7 = voter (fx.area, 7);
 
   open_device (win, "bord-1", "bord-1.db", TRUE);
   message = child (win, "message_label");
@@ -302,7 +181,7 @@ test_checkin (void)
     {
       g_autofree char *typed = g_strdup_printf ("%u", lnr);
       type_and_enter (win, "search_entry", typed);
-      g_assert_cmpstr (gtk_label_get_text (name), ==, voter (fx.area1, lnr)->name);
+      g_assert_cmpstr (gtk_label_get_text (name), ==, voter (fx.area, lnr)->name);
       g_assert_true (focus_in (win, "checkin_button"));
       gtk_check_button_set_active (child (win, "assisted_check"), lnr == 2);
       /* Enter on the focused button: a button activates after a short press animation. */
@@ -313,7 +192,7 @@ test_checkin (void)
   head = vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win)));
 
   /* A scanned valgkort asks for the birth date. */
-  code = vk_valgkort_format (999, fx.area1, 7);
+  code = vk_valgkort_format (999, fx.area, 7);
   type_and_enter (win, "search_entry", code);
   g_assert_cmpstr (gtk_label_get_text (name), ==, v7->name);
   g_assert_true (gtk_widget_get_visible (child (win, "birth_box")));
@@ -349,8 +228,8 @@ test_checkin (void)
 
   /* Another area's voter: blocked, with the area named. */
   {
-    g_autofree char *other = vk_valgkort_format (999, fx.area2, 3);
-    g_autofree char *area = g_strdup_printf (" %u ", fx.area2);
+    g_autofree char *other = vk_valgkort_format (999, fx.other_area, 3);
+    g_autofree char *area = g_strdup_printf (" %u ", fx.other_area);
     type_and_enter (win, "search_entry", other);
     g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
     g_assert_nonnull (strstr (gtk_label_get_text (message), area));
@@ -362,13 +241,12 @@ test_checkin (void)
   gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
   spin (20);
   g_assert_true (gtk_widget_get_visible (child (win, "undo_button")));
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL);
+  gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
   {
-    GListModel *toplevels = gtk_window_get_toplevels ();
     AdwMessageDialog *dialog = NULL;
     GtkEditable *reason;
 
-    WAIT_FOR ((dialog = find_dialog (toplevels)) != NULL);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
     reason = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
     g_assert_false (adw_message_dialog_get_response_enabled (dialog, "undo"));
     gtk_editable_set_text (reason, "Forkert vælger udpeget");
@@ -391,7 +269,7 @@ test_brevstemme (void)
 {
   VkStationWindow *hjem = new_window ();
   VkStationWindow *bord = NULL;
-  const VkVoter *v = voter (fx.area1, 12);
+  const VkVoter *v = voter (fx.area, 12);
   g_autofree char *born = g_strdup_printf ("%.2s-%.2s-%.4s", v->birth_date + 8, v->birth_date + 5, v->birth_date);
   g_autofree char *query = NULL;
   g_autofree char *cpr = NULL;
@@ -414,7 +292,7 @@ test_brevstemme (void)
     GtkListBoxRow *row = NULL;
     for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, (int)i)) != NULL; i++)
       if (g_object_get_data (G_OBJECT (row), "vk-data")
-          == vk_voter_index_lookup (vk_station_get_index (vk_station_window_get_station (hjem)), fx.area1, 12))
+          == vk_voter_index_lookup (vk_station_get_index (vk_station_window_get_station (hjem)), fx.area, 12))
         break;
     g_assert_nonnull (row);
     g_signal_emit_by_name (list, "row-activated", row);
@@ -426,18 +304,18 @@ test_brevstemme (void)
   g_assert_cmpuint (gtk_drop_down_get_selected (child (hjem, "place_dropdown")), ==, 1); /* hjem */
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver1_entry")), "Anne Holm");
   /* One stemmemodtager is not enough in a home. */
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   message = child (hjem, "brev_message");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
   g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (hjem))), ==, 1);
   /* The same person twice is not two. */
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Anne Holm");
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Bo Berg");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
   screenshot (hjem, "station-brevstemme.png");
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.receive", NULL);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   spin (20);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
   entry = last_entry (hjem);
@@ -448,7 +326,7 @@ test_brevstemme (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (hjem, "cpr_entry"))), ==, "");
   /* "Print følgebrev": the slip of this envelope, with its signed QR. */
   g_assert_true (gtk_widget_get_sensitive (child (hjem, "label_button")));
-  gtk_widget_activate_action (GTK_WIDGET (hjem), "win.print-label", "s", label_pdf);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.print-label", "s", label_pdf);
   spin (20);
   g_assert_true (g_file_test (label_pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
@@ -489,7 +367,7 @@ test_brevstemme (void)
   gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer1_entry")), "Karen Dahl");
   gtk_editable_set_text (GTK_EDITABLE (child (bord, "styrer2_entry")), "Ole Vinther");
   screenshot (bord, "station-brevstemme-decide.png");
-  gtk_widget_activate_action (GTK_WIDGET (bord), "win.accept-brevstemme", NULL);
+  gtk_widget_activate_action (child (bord, "brevstemme_view"), "brevstemme.accept", NULL);
   spin (20);
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (bord);
@@ -504,19 +382,13 @@ test_brevstemme (void)
   /* The voter is marked: at the check-in page the valgkort is blocked. */
   gtk_stack_set_visible_child_name (child (bord, "work_stack"), "checkin");
   {
-    g_autofree char *code = vk_valgkort_format (999, fx.area1, 12);
+    g_autofree char *code = vk_valgkort_format (999, fx.area, 12);
     type_and_enter (bord, "search_entry", code);
     g_assert_true (gtk_widget_has_css_class (child (bord, "message_label"), "vk-blocked"));
     g_assert_false (gtk_widget_get_sensitive (child (bord, "checkin_button")));
   }
   gtk_window_destroy (GTK_WINDOW (hjem));
   gtk_window_destroy (GTK_WINDOW (bord));
-}
-
-static void
-test_skip (void)
-{
-  g_test_skip ("no display (run under xvfb-run: test/gui-run.sh)");
 }
 
 /* First start: create the device key in the dialog, have it enrolled,
@@ -549,7 +421,7 @@ test_create_key (void)
   win = new_window ();
   type_and_enter (win, "package_entry", pkg_path);
   g_assert_null (vk_station_window_get_key_dialog (win, NULL));
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.create-key", NULL);
+  gtk_widget_activate_action (child (win, "setup_view"), "setup.create-key", NULL);
   WAIT_FOR (vk_station_window_get_key_dialog (win, NULL) != NULL
             && gtk_widget_get_mapped (vk_station_window_get_key_dialog (win, NULL)));
   result = GTK_LABEL (vk_station_window_get_key_dialog (win, "key_result"));
@@ -561,7 +433,7 @@ test_create_key (void)
   g_assert_cmpuint (g_list_model_get_n_items (areas), ==, fx.election->areas->len + 1);
   for (guint i = 0; i < g_list_model_get_n_items (areas); i++)
     {
-      g_autofree char *prefix = g_strdup_printf ("%u — ", fx.area2);
+      g_autofree char *prefix = g_strdup_printf ("%u — ", fx.other_area);
       if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (areas), i), prefix))
         area_index = i;
     }
@@ -579,7 +451,8 @@ test_create_key (void)
   gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), PASS);
   g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
-  screenshot (win, "station-create-key.png");
+  /* The dialog itself, with the key id and the enrol command. */
+  screenshot (vk_station_window_get_key_dialog (win, NULL), "station-create-key.png");
   g_assert_cmpint (g_stat (key_path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_test (pub_path, G_FILE_TEST_IS_REGULAR));
@@ -602,7 +475,7 @@ test_create_key (void)
     g_assert_true (vk_public_key_load (pub_path, pub, &role, &id, &error));
     g_assert_cmpstr (role, ==, "valgbord");
     g_assert_cmpstr (id, ==, "bord-9");
-    g_assert_true (vk_package_enroll (package, fx.election_key, id, role, fx.area2, pub, now - 3600000,
+    g_assert_true (vk_package_enroll (package, fx.election_key, id, role, fx.other_area, pub, now - 3600000,
                                       now + 30 * 24 * 3600000ull, &error));
     g_assert_no_error (error);
   }
@@ -614,10 +487,27 @@ test_create_key (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "key_entry"))), ==, key_path);
   gtk_editable_set_text (GTK_EDITABLE (child (win, "db_entry")), db);
   gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.open", NULL);
+  gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   WAIT_FOR (vk_station_window_get_station (win) != NULL);
   g_assert_cmpstr (vk_station_get_device (vk_station_window_get_station (win))->device_id, ==, "bord-9");
-  g_assert_cmpuint (vk_station_get_device (vk_station_window_get_station (win))->area, ==, fx.area2);
+  g_assert_cmpuint (vk_station_get_device (vk_station_window_get_station (win))->area, ==, fx.other_area);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Without a database path the device opens in the user's data folder,
+ * which G_TEST_OPTION_ISOLATE_DIRS makes this test's own. */
+static void
+test_default_db (void)
+{
+  VkStationWindow *win = new_window ();
+  g_autofree char *key = vk_test_gui_key_path (fx.dir, "bord-1");
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "valgkit", "bord-1.db", NULL);
+
+  /* Not the real home's: a temporary folder of this test. */
+  g_assert_true (g_str_has_prefix (g_get_user_data_dir (), g_get_tmp_dir ()));
+  vk_test_gui_open_device (win, fx.pkg_path, "bord-1", key, NULL);
+  g_assert_cmpstr (vk_station_session_get_db_path (vk_station_window_get_session (win)), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -626,31 +516,17 @@ main (int argc, char **argv)
 {
   int status;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/station/skip", test_skip);
-      return g_test_run ();
-    }
-  /* The default language must come out Danish without LANGUAGE or LANG. */
-  g_unsetenv ("LANGUAGE");
-  g_unsetenv ("LC_ALL");
-  g_unsetenv ("LC_MESSAGES");
-  g_unsetenv ("LANG");
-  gtk_test_init (&argc, &argv, NULL);
-  vk_station_init_i18n ();
-  adw_init ();
-  g_assert_cmpint (sodium_init (), >=, 0);
+  /* The default language must come out Danish without LANGUAGE or LANG:
+   * vk_test_gui_init() unsets them. */
+  if (!vk_test_gui_init (&argc, &argv, "/gui/station/skip"))
+    return g_test_run ();
   make_fixture ();
   g_test_add_func ("/gui/station/i18n-default", test_i18n_default);
   g_test_add_func ("/gui/station/checkin", test_checkin);
   g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
   g_test_add_func ("/gui/station/create-key", test_create_key);
+  g_test_add_func ("/gui/station/default-db", test_default_db);
   status = g_test_run ();
-  g_clear_pointer (&fx.voters, vk_voter_list_free);
-  g_clear_pointer (&fx.election, vk_election_free);
-  g_clear_pointer (&fx.election_key, vk_keypair_free);
-  g_free (fx.pkg_path);
-  g_free (fx.dir);
+  vk_test_gui_election_clear (&fx);
   return status;
 }

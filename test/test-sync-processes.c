@@ -6,10 +6,10 @@
  *
  * The count server is a real `valgkit serve` ($VALGKIT, port 0).  Each
  * table is this test binary re-executed with --station: a process that
- * opens its station engine, a peer server (VkSyncServer) on 127.0.0.1
- * port 0 and a background sync runner (VkSyncRunner) with the other table
- * as its peer and the count server as its server, as the station app
- * does.  It prints "URL <its peer URL>" and then takes commands on stdin,
+ * opens its device as the station app does, a VkStationSession with its
+ * peer server (VkSyncServer) on 127.0.0.1 port 0 and its background sync
+ * runner (VkSyncRunner) with the other table as its peer and the count
+ * server as its server.  It prints "URL <its peer URL>" and then takes commands on stdin,
  * one answer line each:
  *
  *   peer URL | server URL      set the sync targets (before resume-sync)
@@ -19,9 +19,9 @@
  *   conflicts                  "CONFLICTS <n> <løbenummer>…"
  *   quit
  *
- * The station engine folds in what arrives only through the callbacks
- * the app uses (after a sync round, after a peer's push), so `status`
- * shows what the tilforordnede would see on screen.  Every wait is
+ * The station engine folds in what arrives only as the app's session
+ * does (after a sync round, after a peer's push), so `status` shows what
+ * the tilforordnede would see on screen.  Every wait is
  * bounded, and a table process that is left alone ends itself.
  */
 #include <json-glib/json-glib.h>
@@ -29,8 +29,7 @@
 #include <unistd.h>
 
 #include "vk-error.h"
-#include "vk-station.h"
-#include "vk-sync.h"
+#include "vk-station-session.h"
 #include "vk-test-stations.h"
 
 /* The app's interval (station-window.c); a check-in kicks a round at once. */
@@ -40,37 +39,13 @@
 
 typedef struct
 {
-  VkPackage *package;
-  VkStation *station;
-  VkSyncServer *server;
-  VkSyncRunner *runner;
-  char *db_path;
+  VkStationSession *session;
+  VkStation *station; /* the session's */
   char *device;
   char *peer;
   char *server_url;
   GMainLoop *loop;
 } Node;
-
-static void
-node_refresh (Node *n)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!vk_station_refresh (n->station, NULL, &error))
-    g_printerr ("%s: refresh: %s\n", n->device, error->message);
-}
-
-static void
-round_cb (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_data)
-{
-  node_refresh (user_data);
-}
-
-static void
-stored_cb (const char *device_id, guint added, gpointer user_data)
-{
-  node_refresh (user_data);
-}
 
 static void answer (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
@@ -123,22 +98,17 @@ node_command (Node *n, const char *line)
     }
   else if (strcmp (line, "resume-sync") == 0)
     {
-      if (n->runner == NULL)
+      if (vk_station_session_get_runner (n->session) == NULL)
         {
-          n->runner = vk_sync_runner_new (n->package, n->db_path, n->device, SYNC_INTERVAL_MS);
-          if (n->peer != NULL)
-            vk_sync_runner_add_peer (n->runner, n->peer);
-          if (n->server_url != NULL)
-            vk_sync_runner_set_server (n->runner, n->server_url);
-          vk_sync_runner_set_round_func (n->runner, round_cb, n);
-          vk_sync_runner_start (n->runner);
+          const char *peers[] = { n->peer, NULL };
+          vk_station_session_start_sync (n->session, peers, n->server_url, SYNC_INTERVAL_MS);
         }
       answer ("OK");
     }
   else if (strcmp (line, "pause-sync") == 0)
     {
-      /* Freeing waits for a round in flight: nothing leaves after "OK". */
-      g_clear_pointer (&n->runner, vk_sync_runner_free);
+      /* Stopping waits for a round in flight: nothing leaves after "OK". */
+      vk_station_session_stop_sync (n->session);
       answer ("OK");
     }
   else if (g_str_has_prefix (line, "checkin "))
@@ -150,8 +120,7 @@ node_command (Node *n, const char *line)
       else
         {
           /* As the app: a check-in asks for a round at once. */
-          if (n->runner != NULL)
-            vk_sync_runner_kick (n->runner);
+          vk_station_session_kick (n->session);
           answer ("OK %" G_GUINT64_FORMAT, seq);
         }
     }
@@ -224,27 +193,27 @@ run_node (const char *pkg_path, const char *dir, const char *device, guint8 key_
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (VkKeypair) key = vk_test_key (key_fill);
+  g_autoptr (VkPackage) package = NULL;
   GIOChannel *channel = g_io_channel_unix_new (STDIN_FILENO);
   GSource *watch = g_io_create_watch (channel, G_IO_IN | G_IO_HUP | G_IO_ERR);
   g_autofree char *name = g_strdup_printf ("%s.db", device);
+  g_autofree char *db_path = NULL;
   Node n = { 0 };
 
   /* A table the parent forgets ends itself. */
   alarm (100);
   n.device = g_strdup (device);
-  n.db_path = g_build_filename (dir, name, NULL);
-  n.package = vk_package_open (pkg_path, &error);
+  db_path = g_build_filename (dir, name, NULL);
+  package = vk_package_open (pkg_path, &error);
   g_assert_no_error (error);
-  n.station = vk_station_open (n.package, n.db_path, device, key, &error);
+  n.station = vk_station_open (package, db_path, device, key, &error);
   g_assert_no_error (error);
-  n.server = vk_sync_server_new (n.package, n.db_path, device, &error);
-  g_assert_no_error (error);
-  vk_sync_server_set_stored_func (n.server, stored_cb, &n);
-  g_assert_true (vk_sync_server_listen (n.server, "127.0.0.1:0", NULL, NULL, &error));
+  n.session = vk_station_session_new (g_steal_pointer (&package), g_steal_pointer (&key), n.station, db_path);
+  g_assert_true (vk_station_session_listen (n.session, "127.0.0.1:0", NULL, NULL, &error));
   g_assert_no_error (error);
   n.loop = g_main_loop_new (NULL, FALSE);
   g_assert_cmpint (g_io_channel_set_flags (channel, G_IO_FLAG_NONBLOCK, NULL), ==, G_IO_STATUS_NORMAL);
-  answer ("URL %s", vk_sync_server_get_url (n.server));
+  answer ("URL %s", vk_station_session_get_listen_url (n.session));
   g_source_set_callback (watch, G_SOURCE_FUNC (stdin_cb), &n, NULL);
   g_source_attach (watch, NULL);
   g_main_loop_run (n.loop);
@@ -252,12 +221,8 @@ run_node (const char *pkg_path, const char *dir, const char *device, guint8 key_
   g_source_unref (watch);
   g_io_channel_unref (channel);
 
-  g_clear_pointer (&n.runner, vk_sync_runner_free);
-  g_clear_pointer (&n.server, vk_sync_server_free);
-  g_clear_pointer (&n.station, vk_station_close);
-  g_clear_pointer (&n.package, vk_package_free);
+  g_clear_object (&n.session);
   g_clear_pointer (&n.loop, g_main_loop_unref);
-  g_free (n.db_path);
   g_free (n.device);
   g_free (n.peer);
   g_free (n.server_url);

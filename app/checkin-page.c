@@ -1,0 +1,549 @@
+/* checkin-page.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "checkin-page.h"
+#include "vk-ui-util.h"
+
+#define RESULT_LIMIT 50
+
+struct _VkCheckinPage
+{
+  AdwBin parent_instance;
+
+  /* Template widgets. */
+  GtkEntry *search_entry;
+  GtkLabel *search_info;
+  GtkListBox *results;
+  GtkLabel *count_label;
+  GtkDrawingArea *chart;
+  GtkLabel *message_label;
+  GtkLabel *voter_name;
+  GtkLabel *voter_details;
+  GtkBox *birth_box;
+  GtkEntry *birth_entry;
+  GtkCheckButton *assisted_check;
+  GtkButton *checkin_button;
+  GtkButton *undo_button;
+
+  /* State. */
+  VkStationSession *session; /* borrowed */
+  VkStation *station;        /* borrowed from the session */
+  gboolean confirm_birth_date;
+  const VkVoter *selected; /* borrowed from the station's index */
+  gboolean selected_by_scan;
+};
+
+G_DEFINE_FINAL_TYPE (VkCheckinPage, vk_checkin_page, ADW_TYPE_BIN)
+
+static void
+draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  VkCheckinPage *self = user_data;
+  VkStationCounts c = { 0 };
+  const guint first = 7, last = 21;
+  guint max = 1;
+  double slot = (double)width / (last - first + 1);
+  GdkRGBA fg;
+  PangoLayout *layout;
+
+  if (self->station != NULL)
+    vk_station_get_counts (self->station, &c);
+  for (guint h = first; h <= last; h++)
+    max = MAX (max, c.per_hour[h]);
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
+  for (guint h = first; h <= last; h++)
+    {
+      double bar = (height - 36.0) * c.per_hour[h] / max;
+      double x = (h - first) * slot;
+      char text[16];
+      int tw, th;
+
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 1.0);
+      cairo_rectangle (cr, x + slot * 0.15, height - 18 - bar, slot * 0.7, bar);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      g_snprintf (text, sizeof text, "%02u", h);
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      cairo_move_to (cr, x + (slot - tw) / 2, height - th);
+      pango_cairo_show_layout (cr, layout);
+      if (c.per_hour[h] > 0)
+        {
+          g_snprintf (text, sizeof text, "%u", c.per_hour[h]);
+          pango_layout_set_text (layout, text, -1);
+          pango_layout_get_pixel_size (layout, &tw, &th);
+          cairo_move_to (cr, x + (slot - tw) / 2, height - 18 - bar - th);
+          pango_cairo_show_layout (cr, layout);
+        }
+    }
+  g_object_unref (layout);
+}
+
+static void
+clear_voter (VkCheckinPage *self)
+{
+  self->selected = NULL;
+  self->selected_by_scan = FALSE;
+  gtk_label_set_text (self->voter_name, _ ("No voter chosen"));
+  gtk_label_set_text (self->voter_details, _ ("Scan a valgkort or search for the voter."));
+  gtk_widget_set_visible (GTK_WIDGET (self->birth_box), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->birth_entry), "");
+  gtk_check_button_set_active (self->assisted_check, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-in", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->undo_button), FALSE);
+}
+
+/* Shows a voter and what may be done: the big message says why not. */
+static void
+select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
+{
+  g_autoptr (VkVoterStatus) st = NULL;
+  g_autofree char *details = NULL;
+  gboolean can_check_in = FALSE;
+
+  clear_voter (self);
+  if (v == NULL)
+    return;
+  self->selected = v;
+  self->selected_by_scan = scanned;
+  st = vk_station_get_voter_status (self->station, v->area, v->loebenummer);
+  gtk_label_set_text (self->voter_name, v->name);
+  details = vk_ui_voter_details (self->station, v);
+  gtk_label_set_text (self->voter_details, details);
+
+  switch (st->state)
+    {
+      case VK_VOTER_FREE:
+        if (vk_station_is_poll_closed (self->station))
+          vk_ui_show_message (self->message_label, "vk-blocked",
+                              _ ("The poll is closed: no more ballots can be handed out."));
+        else
+          {
+            vk_ui_show_message (self->message_label, NULL, NULL);
+            can_check_in = TRUE;
+          }
+        break;
+      case VK_VOTER_CHECKED_IN:
+        {
+          const VkCheckinRef *first = g_ptr_array_index (st->checkins, 0);
+          g_autofree char *when = vk_ui_format_time (first->time_ms, "%H:%M");
+          g_autofree char *text = NULL;
+
+          if (st->checkins->len > 1)
+            text = g_strdup_printf (_ ("ALREADY CHECKED IN at %u tables (first at %s at %s). Call the valgstyrer: "
+                                       "this is a double check-in (D04)."),
+                                    st->checkins->len, first->device_id, when);
+          else
+            text = g_strdup_printf (_ ("ALREADY CHECKED IN at %s at %s. Do not hand out a ballot."), first->device_id,
+                                    when);
+          vk_ui_show_message (self->message_label, "vk-blocked", text);
+          gtk_widget_set_visible (GTK_WIDGET (self->undo_button), vk_station_get_valgstyrer (self->station));
+          break;
+        }
+      case VK_VOTER_BREVSTEMME:
+        vk_ui_show_message (
+            self->message_label, "vk-blocked",
+            _ ("HAS VOTED BY LETTER: the voter's brevstemme has been accepted. Do not hand out a ballot."));
+        break;
+      case VK_VOTER_OTHER_AREA:
+        {
+          g_autofree char *text
+              = g_strdup_printf (_ ("NOT ON THIS AREA'S VALGLISTE. The voter belongs to area %u %s: send the voter "
+                                    "there."),
+                                 v->area, vk_ui_area_name (self->station, v->area));
+          vk_ui_show_message (self->message_label, "vk-blocked", text);
+          break;
+        }
+      case VK_VOTER_NOT_FOUND:
+        vk_ui_show_message (self->message_label, "vk-blocked", _ ("Not on any valgliste of this municipality."));
+        break;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-in", can_check_in);
+  if (!can_check_in)
+    return;
+  if (scanned && self->confirm_birth_date)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->birth_box), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->birth_entry));
+    }
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->checkin_button));
+}
+
+static void
+run_search (VkCheckinPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkSearchResult) r = NULL;
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint area;
+
+  if (self->station == NULL)
+    return;
+  area = vk_station_get_area (self->station);
+  vk_ui_clear_list (self->results);
+  clear_voter (self);
+  vk_ui_show_message (self->message_label, NULL, NULL);
+  r = vk_station_search (self->station, query, RESULT_LIMIT, &error);
+  if (r == NULL)
+    {
+      gtk_label_set_text (self->search_info, "");
+      vk_ui_show_message (self->message_label, "vk-warning", vk_ui_search_error_text (query));
+      return;
+    }
+  for (guint i = 0; i < r->voters->len; i++)
+    {
+      const VkVoter *v = g_ptr_array_index (r->voters, i);
+      g_autofree char *born = vk_ui_format_birth_date (v->birth_date);
+      g_autofree char *sub = g_strdup_printf (_ ("Born %s · %s · number %u"), born, v->address, v->loebenummer);
+      g_autofree char *badge = NULL;
+
+      if (v->area != area)
+        badge = g_strdup_printf (_ ("Area %u"), v->area);
+      else if (vk_station_is_checked_in (self->station, v->loebenummer))
+        badge = g_strdup (_ ("Checked in"));
+      gtk_list_box_append (self->results, vk_ui_make_row (v->name, sub, badge, (gpointer)v));
+    }
+  if (r->kind == VK_SEARCH_NONE)
+    gtk_label_set_text (self->search_info, "");
+  else if (r->voters->len == 0)
+    gtk_label_set_text (self->search_info, _ ("No voters found."));
+  else
+    {
+      g_autofree char *info
+          = r->more || r->total > r->voters->len
+                ? g_strdup_printf (_ ("Showing %u of more than %u voters: type more to narrow down."), r->voters->len,
+                                   r->total)
+                : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u voter found.", "%u voters found.", r->voters->len),
+                                   r->voters->len);
+      gtk_label_set_text (self->search_info, info);
+    }
+
+  if (r->kind == VK_SEARCH_VALGKORT && r->voters->len == 0)
+    {
+      g_autofree char *text
+          = g_strdup_printf (_ ("This valgkort (area %u, number %u) is not on any valgliste of the municipality."),
+                             r->card.area, r->card.loebenummer);
+      vk_ui_show_message (self->message_label, "vk-blocked", text);
+      return;
+    }
+  if (r->voters->len == 1)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results, 0);
+      gtk_list_box_select_row (self->results, row);
+      select_voter (self, g_ptr_array_index (r->voters, 0), r->kind == VK_SEARCH_VALGKORT);
+    }
+  else if (r->voters->len > 1)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results, 0);
+      gtk_list_box_select_row (self->results, row);
+      gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+}
+
+/* The typed birth date equals the voter's: DDMMYY, DDMMYYYY, with or without separators. */
+static gboolean
+birth_date_matches (const VkVoter *v, const char *typed)
+{
+  char digits[9];
+  guint n = 0;
+  g_autofree char *ddmmyyyy = NULL;
+
+  for (const char *p = typed; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      {
+        if (n >= 8)
+          return FALSE;
+        digits[n++] = *p;
+      }
+    else if (*p != '-' && *p != '.' && *p != '/' && *p != ' ')
+      return FALSE;
+  digits[n] = '\0';
+  if (strlen (v->birth_date) != 10)
+    return FALSE;
+  ddmmyyyy = g_strdup_printf ("%.2s%.2s%.4s", v->birth_date + 8, v->birth_date + 5, v->birth_date);
+  if (n == 8)
+    return strcmp (digits, ddmmyyyy) == 0;
+  if (n == 6)
+    return strncmp (digits, ddmmyyyy, 4) == 0 && strncmp (digits + 4, ddmmyyyy + 6, 2) == 0;
+  return FALSE;
+}
+
+/* Signal callbacks. */
+
+static void
+search_activate_cb (GtkEntry *entry, VkCheckinPage *self)
+{
+  run_search (self);
+}
+
+static void
+result_activated_cb (GtkListBox *list, GtkListBoxRow *row, VkCheckinPage *self)
+{
+  select_voter (self, g_object_get_data (G_OBJECT (row), "vk-data"), FALSE);
+}
+
+static void
+birth_activate_cb (GtkEntry *entry, VkCheckinPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "checkin.check-in", NULL);
+}
+
+static void
+undo_reason_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  adw_message_dialog_set_response_enabled (dialog, "undo", *text != '\0');
+}
+
+static void
+undo_response_cb (AdwMessageDialog *dialog, const char *response, VkCheckinPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkVoterStatus) st = NULL;
+  const VkCheckinRef *ref;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  const VkVoter *v = self->selected;
+
+  if (g_strcmp0 (response, "undo") != 0 || v == NULL)
+    return;
+  st = vk_station_get_voter_status (self->station, v->area, v->loebenummer);
+  if (st->checkins->len == 0)
+    return;
+  /* The latest check-in is the one to withdraw (in a conflict: the second). */
+  ref = g_ptr_array_index (st->checkins, st->checkins->len - 1);
+  if (vk_station_undo_check_in_at (self->station, ref->device_id, ref->seq, gtk_editable_get_text (entry), &error) == 0)
+    {
+      vk_ui_show_message (self->message_label, "vk-blocked", error->message);
+      return;
+    }
+  select_voter (self, v, FALSE);
+  {
+    g_autofree char *text
+        = g_strdup_printf (_ ("The check-in of %s was undone. The voter may now be checked in."), v->name);
+    vk_ui_show_message (self->message_label, "vk-ok", text);
+  }
+  vk_checkin_page_refresh_counts (self);
+}
+
+/* Actions. */
+
+static void
+check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  VkCheckinPage *self = VK_CHECKIN_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *now = NULL;
+  guint64 seq;
+  const VkVoter *v = self->selected;
+
+  if (v == NULL || self->station == NULL)
+    return;
+  if (self->selected_by_scan && self->confirm_birth_date
+      && !birth_date_matches (v, gtk_editable_get_text (GTK_EDITABLE (self->birth_entry))))
+    {
+      vk_ui_show_message (self->message_label, "vk-warning",
+                          _ ("The birth date does not match the valgkort. Ask again, or check the voter's ID."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->birth_entry));
+      return;
+    }
+  seq = vk_station_check_in (self->station, v->loebenummer,
+                             self->selected_by_scan ? VK_CHECKIN_SCAN : VK_CHECKIN_SEARCH,
+                             gtk_check_button_get_active (self->assisted_check), &error);
+  if (seq == 0)
+    {
+      vk_ui_show_message (self->message_label, "vk-blocked", error->message);
+      return;
+    }
+  name = g_strdup (v->name);
+  now = vk_ui_format_time ((guint64)(g_get_real_time () / 1000), "%H:%M");
+  text = g_strdup_printf (_ ("Ballot handed out to %s (number %u) at %s."), name, v->loebenummer, now);
+  clear_voter (self);
+  vk_ui_clear_list (self->results);
+  gtk_label_set_text (self->search_info, "");
+  vk_ui_show_message (self->message_label, "vk-ok", text);
+  vk_station_session_kick (self->session);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  vk_checkin_page_refresh_counts (self);
+}
+
+static void
+undo_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  VkCheckinPage *self = VK_CHECKIN_PAGE (widget);
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *body = NULL;
+
+  if (self->selected == NULL || self->station == NULL || !vk_station_get_valgstyrer (self->station))
+    return;
+  body = g_strdup_printf (_ ("%s (number %u). The undo is recorded in the journal with your reason."),
+                          self->selected->name, self->selected->loebenummer);
+  dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _ ("Undo check-in?"), body));
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Reason (required)"));
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("Cancel"), "undo", _ ("Undo check-in"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "undo", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (dialog, "undo", FALSE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (entry, "changed", G_CALLBACK (undo_reason_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (undo_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* GObject. */
+
+static void
+vk_checkin_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), VK_TYPE_CHECKIN_PAGE);
+  G_OBJECT_CLASS (vk_checkin_page_parent_class)->dispose (object);
+}
+
+static void
+vk_checkin_page_class_init (VkCheckinPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vk_checkin_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dk/valgkit/Station/checkin-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, VkCheckinPage, name)
+  BIND (search_entry);
+  BIND (search_info);
+  BIND (results);
+  BIND (count_label);
+  BIND (chart);
+  BIND (message_label);
+  BIND (voter_name);
+  BIND (voter_details);
+  BIND (birth_box);
+  BIND (birth_entry);
+  BIND (assisted_check);
+  BIND (checkin_button);
+  BIND (undo_button);
+#undef BIND
+
+  gtk_widget_class_install_action (widget_class, "checkin.check-in", NULL, check_in_action);
+  gtk_widget_class_install_action (widget_class, "checkin.undo", NULL, undo_action);
+}
+
+static void
+vk_checkin_page_init (VkCheckinPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->confirm_birth_date = TRUE;
+  gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+  g_signal_connect (self->search_entry, "activate", G_CALLBACK (search_activate_cb), self);
+  g_signal_connect (self->results, "row-activated", G_CALLBACK (result_activated_cb), self);
+  g_signal_connect (self->birth_entry, "activate", G_CALLBACK (birth_activate_cb), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-in", FALSE);
+}
+
+/* Public API. */
+
+void
+vk_checkin_page_set_session (VkCheckinPage *self, VkStationSession *session)
+{
+  g_return_if_fail (VK_IS_CHECKIN_PAGE (self));
+  g_return_if_fail (VK_IS_STATION_SESSION (session));
+
+  self->session = session;
+  self->station = vk_station_session_get_station (session);
+  clear_voter (self);
+  vk_checkin_page_refresh_counts (self);
+}
+
+void
+vk_checkin_page_set_confirm_birth_date (VkCheckinPage *self, gboolean confirm)
+{
+  g_return_if_fail (VK_IS_CHECKIN_PAGE (self));
+  self->confirm_birth_date = !!confirm;
+}
+
+void
+vk_checkin_page_set_valgstyrer (VkCheckinPage *self, gboolean valgstyrer)
+{
+  g_return_if_fail (VK_IS_CHECKIN_PAGE (self));
+
+  if (self->station == NULL)
+    return;
+  vk_station_set_valgstyrer (self->station, valgstyrer);
+  if (self->selected != NULL)
+    select_voter (self, self->selected, self->selected_by_scan);
+}
+
+void
+vk_checkin_page_refresh_counts (VkCheckinPage *self)
+{
+  VkStationCounts c;
+  g_autofree char *pct = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  char *dot;
+
+  g_return_if_fail (VK_IS_CHECKIN_PAGE (self));
+
+  if (self->station == NULL)
+    return;
+  vk_station_get_counts (self->station, &c);
+  pct = g_strdup_printf ("%.1f", c.turnout * 100.0);
+  /* Translators: the decimal separator for the turnout percentage. */
+  if ((dot = strchr (pct, '.')) != NULL)
+    *dot = *C_ ("decimal separator", ".");
+  g_string_append_printf (text, _ ("Checked in: %u of %u · Brevstemmer accepted: %u · Turnout: %s %%"), c.checked_in,
+                          c.eligible, c.brevstemmer_accepted, pct);
+  if (c.assisted > 0)
+    g_string_append_printf (text, _ (" · With personal assistance: %u"), c.assisted);
+  if (c.conflicts > 0)
+    g_string_append_printf (text, _ ("\nWarning: %u voters are checked in at two tables (D04)"), c.conflicts);
+  gtk_label_set_text (self->count_label, text->str);
+  gtk_widget_queue_draw (GTK_WIDGET (self->chart));
+}
+
+void
+vk_checkin_page_refresh (VkCheckinPage *self)
+{
+  g_return_if_fail (VK_IS_CHECKIN_PAGE (self));
+
+  vk_checkin_page_refresh_counts (self);
+  if (self->selected != NULL)
+    select_voter (self, self->selected, FALSE);
+}
+
+void
+vk_checkin_page_poll_closed (VkCheckinPage *self)
+{
+  g_return_if_fail (VK_IS_CHECKIN_PAGE (self));
+
+  clear_voter (self);
+  vk_ui_clear_list (self->results);
+  vk_ui_show_message (self->message_label, "vk-blocked", _ ("The poll is closed: no more ballots can be handed out."));
+}
+
+GtkLabel *
+vk_checkin_page_get_message_label (VkCheckinPage *self)
+{
+  g_return_val_if_fail (VK_IS_CHECKIN_PAGE (self), NULL);
+  return self->message_label;
+}
+
+void
+vk_checkin_page_focus_search (VkCheckinPage *self)
+{
+  g_return_if_fail (VK_IS_CHECKIN_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}

@@ -1,0 +1,192 @@
+/* key-dialog.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+
+#include "key-dialog.h"
+#include "vk-device-key.h"
+#include "vk-package.h"
+#include "vk-ui-util.h"
+
+struct _VkKeyDialog
+{
+  GtkWindow parent_instance;
+
+  /* Template widgets. */
+  GtkEntry *key_device_id;
+  GtkDropDown *key_role;
+  GtkDropDown *key_area;
+  GtkEntry *key_path;
+  GtkPasswordEntry *key_passphrase;
+  GtkPasswordEntry *key_passphrase_again;
+  GtkLabel *key_result;
+  GtkButton *key_create;
+  GtkButton *key_close;
+
+  /* State. */
+  char *package_path;
+  GArray *areas; /* guint per row of key_area: VK_PACKAGE_NO_AREA first */
+};
+
+enum
+{
+  SIGNAL_CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VkKeyDialog, vk_key_dialog, GTK_TYPE_WINDOW)
+
+static const char *const key_roles[] = { "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling" };
+
+static void
+show_error (VkKeyDialog *self, const char *text)
+{
+  gtk_label_set_text (self->key_result, text);
+  gtk_widget_add_css_class (GTK_WIDGET (self->key_result), "vk-blocked");
+  gtk_widget_set_visible (GTK_WIDGET (self->key_result), TRUE);
+}
+
+static void
+create_clicked_cb (GtkButton *button, VkKeyDialog *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autofree char *key_path = NULL, *pub_path = NULL, *key_id = NULL, *command = NULL, *text = NULL;
+  guint role_i = gtk_drop_down_get_selected (self->key_role);
+  guint area_i = gtk_drop_down_get_selected (self->key_area);
+  const char *device_id = gtk_editable_get_text (GTK_EDITABLE (self->key_device_id));
+  const char *role = role_i < G_N_ELEMENTS (key_roles) ? key_roles[role_i] : NULL;
+  guint area = area_i < self->areas->len ? g_array_index (self->areas, guint, area_i) : VK_PACKAGE_NO_AREA;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->key_result), "vk-blocked");
+  if (g_strcmp0 (role, "valgbord") == 0 && area == VK_PACKAGE_NO_AREA)
+    {
+      show_error (self, _ ("A polling table needs an area."));
+      return;
+    }
+  if (!vk_station_create_device_key (self->package_path, gtk_editable_get_text (GTK_EDITABLE (self->key_path)),
+                                     device_id, role, gtk_editable_get_text (GTK_EDITABLE (self->key_passphrase)),
+                                     gtk_editable_get_text (GTK_EDITABLE (self->key_passphrase_again)), &key, &key_path,
+                                     &pub_path, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_ ("Cannot create the device key: %s"), error->message);
+      show_error (self, msg);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->key_passphrase), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->key_passphrase_again), "");
+  key_id = vk_hex_encode (vk_keypair_get_key_id (key), VK_KEY_ID_BYTES);
+  command = vk_station_enroll_command (self->package_path, pub_path, role, area);
+  text = g_strdup_printf (_ ("The device key is created.\n"
+                             "Key id: %s\n"
+                             "Key file: %s\n"
+                             "Public key: %s\n\n"
+                             "The valgsekretariat must now enrol the public key:\n%s\n"
+                             "and hand back the updated election package. Open that package here and "
+                             "unlock the key with its passphrase."),
+                          key_id, key_path, pub_path, command);
+  gtk_label_set_text (self->key_result, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->key_result), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  gtk_button_set_label (self->key_close, _ ("Close"));
+  g_signal_emit (self, signals[SIGNAL_CREATED], 0, key_path);
+}
+
+static void
+close_clicked_cb (GtkButton *button, VkKeyDialog *self)
+{
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+vk_key_dialog_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), VK_TYPE_KEY_DIALOG);
+  G_OBJECT_CLASS (vk_key_dialog_parent_class)->dispose (object);
+}
+
+static void
+vk_key_dialog_finalize (GObject *object)
+{
+  VkKeyDialog *self = VK_KEY_DIALOG (object);
+
+  g_clear_pointer (&self->areas, g_array_unref);
+  g_free (self->package_path);
+  G_OBJECT_CLASS (vk_key_dialog_parent_class)->finalize (object);
+}
+
+static void
+vk_key_dialog_class_init (VkKeyDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vk_key_dialog_dispose;
+  object_class->finalize = vk_key_dialog_finalize;
+
+  signals[SIGNAL_CREATED] = g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dk/valgkit/Station/key-dialog.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, VkKeyDialog, name)
+  BIND (key_device_id);
+  BIND (key_role);
+  BIND (key_area);
+  BIND (key_path);
+  BIND (key_passphrase);
+  BIND (key_passphrase_again);
+  BIND (key_result);
+  BIND (key_create);
+  BIND (key_close);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, create_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
+}
+
+static void
+vk_key_dialog_init (VkKeyDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->areas = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+VkKeyDialog *
+vk_key_dialog_new (GtkWindow *parent, const char *package_path, const VkElection *election)
+{
+  VkKeyDialog *self;
+  g_autoptr (GtkStringList) roles = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) areas = gtk_string_list_new (NULL);
+  guint none = VK_PACKAGE_NO_AREA;
+
+  g_return_val_if_fail (package_path != NULL && election != NULL, NULL);
+
+  self = g_object_new (VK_TYPE_KEY_DIALOG, "transient-for", parent, NULL);
+  self->package_path = g_strdup (package_path);
+  for (gsize i = 0; i < G_N_ELEMENTS (key_roles); i++)
+    gtk_string_list_append (roles, vk_ui_role_label (key_roles[i]));
+  gtk_string_list_append (areas, _ ("No area"));
+  g_array_append_val (self->areas, none);
+  for (guint i = 0; i < election->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (election->areas, i);
+      g_autofree char *item = g_strdup_printf ("%u — %s", a->number, a->name);
+      gtk_string_list_append (areas, item);
+      g_array_append_val (self->areas, a->number);
+    }
+  gtk_drop_down_set_model (self->key_role, G_LIST_MODEL (roles));
+  gtk_drop_down_set_model (self->key_area, G_LIST_MODEL (areas));
+  gtk_widget_grab_focus (GTK_WIDGET (self->key_device_id));
+  return self;
+}
+
+GtkWidget *
+vk_key_dialog_get_widget (VkKeyDialog *self, const char *name)
+{
+  g_return_val_if_fail (VK_IS_KEY_DIALOG (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), VK_TYPE_KEY_DIALOG, name));
+}

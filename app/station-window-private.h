@@ -1,0 +1,56 @@
+/* station-window-private.h: what the window's feature slices share.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "brevstemme-page.h"
+#include "checkin-page.h"
+#include "count-page.h"
+#include "receive-page.h"
+#include "setup-page.h"
+#include "station-window.h"
+
+G_BEGIN_DECLS
+
+struct _VkStationWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets. */
+  AdwWindowTitle *window_title;
+  GtkStackSwitcher *work_switcher;
+  GtkMenuButton *menu_button;
+  GtkToggleButton *valgstyrer_button;
+  GtkStack *stack;
+  GtkStack *work_stack;
+  GtkStackPage *checkin_page;
+  GtkStackPage *decide_page;
+  GtkStackPage *receive_page;
+  VkSetupPage *setup_view;
+  VkCheckinPage *checkin_view;
+  VkBrevstemmePage *brevstemme_view;
+  VkReceivePage *receive_view;
+  /* counting (built in code: it exists for valgbord and fintælling only) */
+  VkCountPage *count_page;
+
+  /* State. */
+  VkStationSession *session; /* once the setup page opened the device */
+  char *connection_state;
+  GStrv peers;
+  char *server;
+  char *listen;   /* HOST:PORT for other tables, or NULL */
+  char *tls_cert; /* PEM files for a listen address off loopback */
+  char *tls_key;
+};
+
+/* The open device's station, or NULL. */
+VkStation *vk_station_window_get_open_station (VkStationWindow *self);
+/* Journals arrived (sync, USB): every page shows what changed. */
+void vk_station_window_refresh_all (VkStationWindow *self);
+/* station-window-journals.c: win.import-journals, win.export-usb,
+ * win.choose-import, win.choose-export. */
+void vk_station_window_class_add_journal_actions (GtkWidgetClass *widget_class);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/* vk-ui-util.h: small helpers the station app's pages share.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Presentation only: how a message, a time, a role or a list row looks.
+ * No rule lives here.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vk-station.h"
+
+G_BEGIN_DECLS
+
+/* Shows a big message on label: css_class is "vk-ok", "vk-blocked",
+ * "vk-warning" or NULL (no colour); NULL text hides the label. */
+void vk_ui_show_message (GtkLabel *label, const char *css_class, const char *text);
+
+/* A journal time (ms since 1970) in Danish local time, with a
+ * g_date_time_format() format. */
+char *vk_ui_format_time (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED_RESULT;
+/* YYYY-MM-DD → DD-MM-YYYY, as Danes write it. */
+char *vk_ui_format_birth_date (const char *iso) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The operator's words for a device role, a brevstemme place and an
+ * official rejection reason (1–7). */
+const char *vk_ui_role_label (const char *role);
+const char *vk_ui_place_label (const char *place);
+const char *vk_ui_reason_label (guint reason);
+/* The places in the order of the receive page's dropdown. */
+#define VK_UI_N_PLACES 6
+const char *vk_ui_place_key (guint index);
+
+/* The name of an area of the station's election, or "". */
+const char *vk_ui_area_name (VkStation *station, guint number);
+/* A voter's address, birth date, løbenummer and area, for the details pane. */
+char *vk_ui_voter_details (VkStation *station, const VkVoter *voter) G_GNUC_WARN_UNUSED_RESULT;
+/* Why a search could not be made, in the operator's language. */
+const char *vk_ui_search_error_text (const char *query);
+
+/* Lists of voters and envelopes. */
+void vk_ui_clear_list (GtkListBox *list);
+/* A row with a title, a dimmed subtitle, an optional badge; data is
+ * kept on the row as "vk-data". */
+GtkWidget *vk_ui_make_row (const char *title, const char *subtitle, const char *badge, gpointer data);
+
+/* Asks for a file or folder; the path chosen is passed to the action
+ * (parameter type "s") activated on widget. */
+void vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserAction mode, const char *action);
+
+G_END_DECLS

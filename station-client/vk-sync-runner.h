@@ -1,0 +1,43 @@
+/* vk-sync-runner.h: background sync (VkSyncRunner).
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A VkSyncRunner runs a round every interval: with each peer, then with
+ * the count server, each in a worker thread with its own VkSync, never
+ * more than one round at a time.  A target that fails is retried with
+ * exponential backoff (interval × 2^failures, at most 60 s); the last
+ * error per target is kept for the UI ("Forbindelse").
+ */
+#pragma once
+
+#include "vk-sync.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VkSyncRunner VkSyncRunner;
+
+/* Called on the runner's main context after each round. */
+typedef void (*VkSyncRoundFunc) (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_data);
+
+VkSyncRunner *vk_sync_runner_new (VkPackage *package, const char *db_path, const char *device_id,
+                                  guint interval_ms) G_GNUC_WARN_UNUSED_RESULT;
+/* Stops and frees; waits for a round in flight to finish. */
+void vk_sync_runner_free (VkSyncRunner *self);
+void vk_sync_runner_add_peer (VkSyncRunner *self, const char *peer_url);
+void vk_sync_runner_set_server (VkSyncRunner *self, const char *server_url);
+void vk_sync_runner_set_round_func (VkSyncRunner *self, VkSyncRoundFunc func, gpointer user_data);
+/* Starts the timer on the thread-default main context. */
+void vk_sync_runner_start (VkSyncRunner *self);
+void vk_sync_runner_stop (VkSyncRunner *self);
+/* Asks for a round as soon as possible (after a check-in). */
+void vk_sync_runner_kick (VkSyncRunner *self);
+/* Rounds completed so far. */
+guint vk_sync_runner_get_rounds (VkSyncRunner *self);
+/* The last error of a target (peer or server URL), or NULL when its last
+ * attempt worked.  Owned by the runner until the next round. */
+const char *vk_sync_runner_get_last_error (VkSyncRunner *self, const char *url);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkSyncRunner, vk_sync_runner_free)
+
+G_END_DECLS
