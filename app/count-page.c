@@ -718,37 +718,18 @@ clear_diff_marks (VkCountPage *self)
   g_ptr_array_set_size (self->diff_rows, 0);
 }
 
-static guint64
-cbor_field (const VkCbor *counts, const char *field)
-{
-  const char *dot = strchr (field, '.');
-  VkCbor *v;
-
-  if (dot == NULL)
-    v = vk_cbor_map_lookup_text (counts, field);
-  else
-    {
-      g_autofree char *group = g_strndup (field, dot - field);
-      VkCbor *map = vk_cbor_map_lookup_text (counts, group);
-      v = map != NULL ? vk_cbor_map_lookup_text (map, dot + 1) : NULL;
-    }
-  return v != NULL && vk_cbor_get_type (v) == VK_CBOR_UINT ? vk_cbor_get_uint (v) : 0;
-}
-
 static void
 show_differences (VkCountPage *self, VkTally *tally)
 {
-  g_autoptr (GPtrArray) diff = vk_tally_get_differences (tally);
+  g_autoptr (GPtrArray) diff = vk_tally_dup_differences (tally);
   g_autoptr (GString) text = g_string_new (NULL);
-  VkCbor *r1 = vk_tally_get_round (tally, 1, NULL);
-  VkCbor *r2 = vk_tally_get_round (tally, 2, NULL);
 
   clear_diff_marks (self);
   for (guint i = 0; i < diff->len; i++)
     {
-      const char *field = g_ptr_array_index (diff, i);
-      Row *row = g_hash_table_lookup (self->rows, field);
-      const char *label = row != NULL ? row->label : field;
+      const VkCountDifference *d = g_ptr_array_index (diff, i);
+      Row *row = g_hash_table_lookup (self->rows, d->field);
+      const char *label = row != NULL ? row->label : d->field;
 
       if (row != NULL)
         {
@@ -756,7 +737,7 @@ show_differences (VkCountPage *self, VkTally *tally)
           g_ptr_array_add (self->diff_rows, row);
         }
       g_string_append_printf (text, _ ("%s: first entry %llu, second entry %llu\n"), label,
-                              (unsigned long long)cbor_field (r1, field), (unsigned long long)cbor_field (r2, field));
+                              (unsigned long long)d->first, (unsigned long long)d->second);
     }
   if (text->len > 0)
     g_string_truncate (text, text->len - 1);
@@ -831,7 +812,7 @@ refresh_state (VkCountPage *self, gboolean reload)
         break;
       case VK_TALLY_DIFFERENT:
         {
-          g_autoptr (GPtrArray) diff = vk_tally_get_differences (tally);
+          g_autoptr (GPtrArray) diff = vk_tally_dup_differences (tally);
           self->target_round = self->reenter;
           text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "The two entries differ in %u field (marked). Count that number "

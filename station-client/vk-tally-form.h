@@ -72,6 +72,16 @@ gboolean vk_tally_form_load (VkTallyForm *self, const VkCbor *counts, GError **e
 GPtrArray *vk_tally_form_validate (const VkTallyForm *self, gint64 marked_voters,
                                    guint64 eligible) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The reconciliation the form shows as it is typed (vk_counts_reconcile():
+ * the same sums as the checks).  marked_voters -1 when unknown. */
+void vk_tally_form_reconcile (const VkTallyForm *self, gint64 marked_voters, VkCountReconciliation *ret);
+/* The differences of the form (the fintælling being typed) from the
+ * area's foreløbig count (vk_counts_compare(): the comparison of rule
+ * D08): a new array of VkCountDifference*, first = foreløbig, second =
+ * this form. */
+GPtrArray *vk_tally_form_dup_compare (const VkTallyForm *self,
+                                      const VkAreaResult *foreloebig) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The count as entered.  The ballot accounting is present when any of
  * received, unused and returned is not 0. */
 const VkAreaResult *vk_tally_form_get_result (const VkTallyForm *self);

@@ -33,6 +33,27 @@
 
 G_BEGIN_DECLS
 
+/* The refusals of the tally actions (vk_tally_enter(), vk_tally_sign_off(),
+ * vk_tally_form_enter()).  The message is English, for logs; the app
+ * words each code in the operator's language. */
+#define VK_TALLY_ERROR (vk_tally_error_quark ())
+GQuark vk_tally_error_quark (void);
+
+typedef enum
+{
+  VK_TALLY_ERROR_WRONG_TABLE,     /* this table does not take this count (role, or another area) */
+  VK_TALLY_ERROR_WRONG_ROUND,     /* not round 1 or 2, or no name of who enters it */
+  VK_TALLY_ERROR_SIGNED,          /* the count is signed off: it cannot be entered or signed again */
+  VK_TALLY_ERROR_ROUND1_FIRST,    /* round 2 before round 1 */
+  VK_TALLY_ERROR_SAME_PERSON,     /* the other round was entered by the same name (four eyes) */
+  VK_TALLY_ERROR_NOT_ENTERED,     /* sign-off before both rounds are entered */
+  VK_TALLY_ERROR_DIFFERENT,       /* sign-off while the two rounds differ */
+  VK_TALLY_ERROR_CHECK_FAILED,    /* a blocking check (T01–T05) fails; the message starts with its code */
+  VK_TALLY_ERROR_NO_EXPLANATION,  /* cast ≠ marked voters and no explanation is written */
+  VK_TALLY_ERROR_TOO_FEW_SIGNERS, /* fewer than two different valgstyrere */
+  VK_TALLY_ERROR_NOT_VALGSTYRER,  /* a signer's key is not enrolled as a valgstyrer's */
+} VkTallyError;
+
 typedef enum
 {
   VK_TALLY_EMPTY,     /* nothing entered */
@@ -50,7 +71,8 @@ typedef enum
 
 typedef struct
 {
-  char *code; /* "T01" */
+  VkCountCheck check; /* which check (shared/vk-counts.h) */
+  char *code;         /* "T01" */
   VkMessageSeverity severity;
   char **fields; /* the fields concerned, named as in vk-tally-form.h ("cast", "lists.<id>",
                   * "invalid" for the other invalid ballots in total); "lists.*" stands for
@@ -68,6 +90,9 @@ void vk_tally_message_free (VkTallyMessage *self);
 GPtrArray *vk_tally_validate (const VkAreaResult *counts, const VkBallotAccount *ballots, gint64 marked_voters,
                               guint64 eligible) G_GNUC_WARN_UNUSED_RESULT;
 gboolean vk_tally_messages_have_errors (GPtrArray *messages);
+/* FALSE with VK_TALLY_ERROR_CHECK_FAILED when a failure (vk_counts_check())
+ * blocks; TRUE otherwise. */
+gboolean vk_tally_failures_to_error (GArray *failures, GError **error);
 
 /* The double entry of one (kind, area), folded from journal entries. */
 typedef struct _VkTally VkTally;
@@ -83,8 +108,9 @@ VkTally *vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area) G_GNU
 VkTallyState vk_tally_get_state (const VkTally *self);
 /* The counts of round 1 or 2 (NULL when not entered), and who entered them. */
 VkCbor *vk_tally_get_round (const VkTally *self, guint round, const char **ret_by);
-/* Fields in which the rounds differ (empty unless VK_TALLY_DIFFERENT). */
-GPtrArray *vk_tally_get_differences (const VkTally *self);
+/* The fields in which the rounds differ, with both numbers: a new array
+ * of VkCountDifference* (first = round 1), empty unless VK_TALLY_DIFFERENT. */
+GPtrArray *vk_tally_dup_differences (const VkTally *self) G_GNUC_WARN_UNUSED_RESULT;
 /* The signed-off counts, or NULL. */
 VkCbor *vk_tally_get_signed (const VkTally *self);
 
