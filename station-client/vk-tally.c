@@ -655,6 +655,28 @@ vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, c
   return NULL;
 }
 
+VkAreaResult *
+vk_tally_dup_signed_result (VkStation *station, VkResultKind kind, guint area, char **ret_device, GError **error)
+{
+  g_autoptr (VkCbor) counts = NULL;
+  g_autofree char *device = NULL;
+  const VkElection *election;
+  const VkArea *a;
+  VkAreaResult *result;
+
+  g_return_val_if_fail (station != NULL, NULL);
+
+  counts = vk_tally_dup_signed_counts (station, kind, area, &device, error);
+  if (counts == NULL)
+    return NULL;
+  election = vk_station_get_election (station);
+  a = vk_election_lookup_area (election, area);
+  result = vk_counts_from_cbor (counts, election, kind, area, a != NULL ? a->name : NULL, NULL, error);
+  if (result != NULL && ret_device != NULL)
+    *ret_device = g_steal_pointer (&device);
+  return result;
+}
+
 /* Doubtful ballots. */
 
 static void

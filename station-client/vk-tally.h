@@ -153,6 +153,11 @@ VkTally *vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guin
 VkCbor *vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The same, read into a result (with the area's name), or NULL (no
+ * error) when none is held. */
+VkAreaResult *vk_tally_dup_signed_result (VkStation *station, VkResultKind kind, guint area, char **ret_device,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Doubtful ballots (tvivlsomme stemmesedler, J6 `ballot.doubtful` and
  * `ballot.decision`).  A fintælling table sets them aside, outside the
  * count it enters; the valgbestyrelse decides them later at the same
