@@ -547,6 +547,16 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
   counts = vk_counts_from_cbor (agreed, election, kind, area, NULL, &ballots, error);
   if (counts == NULL)
     return 0;
+  /* Who signs is asked for before what they must write. */
+  for (guint i = 0; i < n_signers; i++)
+    if (signers[i].name != NULL && *signers[i].name != '\0')
+      g_hash_table_add (names, (gpointer)signers[i].name);
+  if (g_hash_table_size (names) < 2)
+    {
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_TOO_FEW_SIGNERS, "at least two valgstyrere must sign");
+      return 0;
+    }
+  g_hash_table_remove_all (names);
   failures = vk_counts_check (counts, NULL, &ballots, marked_voters, eligible);
   if (!vk_tally_failures_to_error (failures, error))
     return 0;

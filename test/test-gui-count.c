@@ -654,6 +654,9 @@ test_foreloebig (void)
     set_list (page, "lists", l1->list_id, l1->votes);
     save_round (page, "Tilforordnet Ea");
     g_assert_true (gtk_widget_has_css_class (pchild (page, "state_label"), "vk-blocked"));
+    g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "state_label")),
+                              _ ("The two entries must be made by two different people: the other entry was made by "
+                                 "the same name.")));
     save_round (page, "Tilforordnet Ib");
     g_assert_false (gtk_widget_get_visible (pchild (page, "diff_section")));
     g_assert_false (row_has (page, f0, "vk-diff"));
@@ -663,6 +666,9 @@ test_foreloebig (void)
   /* Sign-off: one valgstyrer is not enough; a wrong passphrase is refused. */
   gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-blocked"));
+  /* The engine's refusal code, worded by the app. */
+  g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "signoff_message")),
+                            _ ("At least two valgstyrere must sign: add each with their own key.")));
   add_signer (page, "Anne Valgstyrer", "vs-anne", "forkert");
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-blocked"));
   add_signer (page, "Anne Valgstyrer", "vs-anne", PASS);
@@ -673,6 +679,8 @@ test_foreloebig (void)
   /* 3 marked voters, thousands of ballots: the explanation is required. */
   gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "signoff_message")),
+                            _ ("The votes cast differ from the marked voters: write the explanation first.")));
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (win);
   g_assert_cmpstr (entry->type, ==, "tally");
