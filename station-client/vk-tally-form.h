@@ -88,8 +88,9 @@ const VkAreaResult *vk_tally_form_get_result (const VkTallyForm *self);
 const VkBallotAccount *vk_tally_form_get_ballots (const VkTallyForm *self);
 
 /* Journals the form as round 1 or 2 (vk_tally_enter()); refused with
- * VK_ERROR_INVALID while a blocking check fails ("T01: …"), since an
- * entry that does not add up cannot be signed off anyway. */
+ * VK_TALLY_ERROR_CHECK_FAILED while a blocking check fails (the message
+ * starts with its code, "T01: …"), since an entry that does not add up
+ * cannot be signed off anyway. */
 guint64 vk_tally_form_enter (const VkTallyForm *self, VkStation *station, guint round, const char *by, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTallyForm, vk_tally_form_free)

@@ -12,7 +12,9 @@
  * over the journal, so the state survives a crash exactly.
  *
  * The checks are numbered messages with a Danish and English text and
- * one fixed "what to do" (docs/counting.md lists them):
+ * one fixed "what to do" (docs/counting.md lists them).  The arithmetic is
+ * vk_counts_check() (shared/vk-counts.h), shared with the count server
+ * and the audit; this module words its failures:
  *   errors (blocking):  T01 cast ≠ valid + blank + other invalid,
  *                       T02 Σ list votes ≠ valid,
  *                       T03 list total ≠ listestemmer + Σ personal votes (fintælling),
@@ -121,8 +123,10 @@ const char *vk_tally_kind_to_string (VkResultKind kind); /* "foreloebig", "finta
 /* `poll.close`: no check-in after it. */
 guint64 vk_tally_close_poll (VkStation *station, GError **error);
 /* Enters one round for an area: a valgbord counts its own area
- * (foreløbig), a fintælling table any area (fintælling).  Round 2 must be by someone else than round 1; a
- * signed-off count cannot be changed. */
+ * (foreløbig), a fintælling table any area (fintælling).  Round 2 must be
+ * by someone else than round 1; a signed-off count cannot be changed.
+ * Refusals: VK_TALLY_ERROR_WRONG_ROUND, _WRONG_TABLE, _SIGNED,
+ * _ROUND1_FIRST, _SAME_PERSON. */
 guint64 vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, const char *by,
                         const VkAreaResult *counts, const VkBallotAccount *ballots, GError **error);
 
@@ -132,9 +136,11 @@ typedef struct
   const VkKeypair *key; /* the valgstyrer's own key (role valgstyrer), unlocked with their passphrase; may be NULL */
 } VkSigner;
 
-/* Signs off the agreed count: refused unless both rounds agree, no
- * error message remains, at least two different signers are given and,
- * when cast ≠ marked voters, an explanation is given.  With signer keys,
+/* Signs off the agreed count: refused unless both rounds agree
+ * (VK_TALLY_ERROR_NOT_ENTERED, _DIFFERENT, _SIGNED), at least two
+ * different signers are given (_TOO_FEW_SIGNERS), no blocking check fails
+ * (_CHECK_FAILED) and, when cast ≠ marked voters, an explanation is given
+ * (_NO_EXPLANATION); a signer's key must be a valgstyrer's (_NOT_VALGSTYRER).  With signer keys,
  * each signer's COSE_Sign1 over ["valgkit-signoff-v1", election id,
  * kind, area, SHA-256 of the counts] is journaled beside the names. */
 guint64 vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSigner *signers, guint n_signers,
