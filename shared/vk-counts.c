@@ -650,43 +650,58 @@ add_difference (GPtrArray *out, const char *field, const char *list_id, guint64 
   g_ptr_array_add (out, d);
 }
 
+static void
+compare_list (GPtrArray *out, const VkAreaResult *first, const VkAreaResult *second, const char *list_id,
+              GHashTable *seen)
+{
+  guint64 a, b;
+  g_autofree char *field = NULL;
+
+  if (!g_hash_table_add (seen, (gpointer)list_id))
+    return;
+  a = vk_area_result_get_list_votes (first, list_id);
+  b = vk_area_result_get_list_votes (second, list_id);
+  if (a == b)
+    return;
+  field = g_strdup_printf ("lists.%s", list_id);
+  add_difference (out, field, list_id, a, b);
+}
+
 GPtrArray *
-vk_counts_compare (const VkAreaResult *first, const VkAreaResult *second)
+vk_counts_compare (const VkAreaResult *first, const VkAreaResult *second, const VkElection *election)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_count_difference_free);
-  g_return_val_if_fail (first != NULL && second != NULL, out);
-  const struct
-  {
-    const char *field;
-    guint64 a, b;
-  } top[] = {
-    { "cast", first->cast, second->cast },
-    { "valid", first->valid, second->valid },
-    { "blank_fremmoedte", first->blank_in_person, second->blank_in_person },
-    { "blank_brev", first->blank_postal, second->blank_postal },
-    { "invalid", first->other_invalid, second->other_invalid },
-  };
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint i = 0; i < G_N_ELEMENTS (top); i++)
-    if (top[i].a != top[i].b)
-      add_difference (out, top[i].field, NULL, top[i].a, top[i].b);
+  g_return_val_if_fail (first != NULL && second != NULL, out);
+
+  {
+    const struct
+    {
+      const char *field;
+      guint64 a, b;
+    } top[] = {
+      { "cast", first->cast, second->cast },
+      { "valid", first->valid, second->valid },
+      { "blank_fremmoedte", first->blank_in_person, second->blank_in_person },
+      { "blank_brev", first->blank_postal, second->blank_postal },
+      { "invalid", first->other_invalid, second->other_invalid },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (top); i++)
+      if (top[i].a != top[i].b)
+        add_difference (out, top[i].field, NULL, top[i].a, top[i].b);
+  }
+  /* Each list once: in the election's order, then any list only a count
+   * has, in that count's order. */
+  for (guint i = 0; election != NULL && i < election->lists->len; i++)
+    compare_list (out, first, second, ((const VkList *)g_ptr_array_index (election->lists, i))->id, seen);
   for (guint k = 0; k < 2; k++)
     {
       const VkAreaResult *r = k == 0 ? first : second;
 
       for (guint i = 0; i < r->lists->len; i++)
-        {
-          const VkListResult *l = g_ptr_array_index (r->lists, i);
-          guint64 a = vk_area_result_get_list_votes (first, l->list_id);
-          guint64 b = vk_area_result_get_list_votes (second, l->list_id);
-          g_autofree char *field = NULL;
-
-          /* A list of both counts is compared once, in first's order. */
-          if (a == b || (k == 1 && g_hash_table_contains (first->lists_by_id, l->list_id)))
-            continue;
-          field = g_strdup_printf ("lists.%s", l->list_id);
-          add_difference (out, field, l->list_id, a, b);
-        }
+        compare_list (out, first, second, ((const VkListResult *)g_ptr_array_index (r->lists, i))->list_id, seen);
     }
   return out;
 }

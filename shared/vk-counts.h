@@ -150,9 +150,12 @@ void vk_count_difference_free (VkCountDifference *self);
 
 /* The foreløbig count against the fintælling (or any two results of an
  * area): cast, valid, blank (in person, postal), other invalid and each
- * list's total, in that order (lists in first's order, then any only in
- * second).  A new array of VkCountDifference*, empty when equal. */
-GPtrArray *vk_counts_compare (const VkAreaResult *first, const VkAreaResult *second) G_GNUC_WARN_UNUSED_RESULT;
+ * list's total, in that order (lists in the election's order when one is
+ * given, then any other in first's, then second's order).  A new array of
+ * VkCountDifference*, empty when equal.  Rule D08 and the fintælling
+ * page both compare with it. */
+GPtrArray *vk_counts_compare (const VkAreaResult *first, const VkAreaResult *second,
+                              const VkElection *election) G_GNUC_WARN_UNUSED_RESULT;
 /* The fields in which two counts maps differ (vk_counts_diff()) with
  * both numbers (0 where a map lacks the field): the double entry. */
 GPtrArray *vk_counts_dup_differences (const VkCbor *first, const VkCbor *second) G_GNUC_WARN_UNUSED_RESULT;

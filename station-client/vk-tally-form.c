@@ -14,6 +14,7 @@ static const guint invalid_codes[]
 
 struct _VkTallyForm
 {
+  const VkElection *election; /* borrowed: lists in the election's order */
   VkResultKind kind;
   guint area;
   VkAreaResult *result;
@@ -44,6 +45,7 @@ vk_tally_form_new (const VkElection *election, VkResultKind kind, guint area)
   g_return_val_if_fail (election != NULL, NULL);
 
   self = g_new0 (VkTallyForm, 1);
+  self->election = election;
   self->kind = kind;
   self->area = area;
   a = vk_election_lookup_area (election, area);
@@ -428,7 +430,7 @@ GPtrArray *
 vk_tally_form_dup_compare (const VkTallyForm *self, const VkAreaResult *foreloebig)
 {
   g_return_val_if_fail (self != NULL && foreloebig != NULL, NULL);
-  return vk_counts_compare (foreloebig, self->result);
+  return vk_counts_compare (foreloebig, self->result, self->election);
 }
 
 const VkAreaResult *

@@ -39,7 +39,8 @@ typedef struct _VkTallyForm VkTallyForm;
  * 2–13 (in person), 22–32 (postal). */
 const guint *vk_tally_form_invalid_codes (guint *ret_n);
 
-/* An empty form (every number 0) for a count of one area. */
+/* An empty form (every number 0) for a count of one area.  The election
+ * is borrowed and must outlive the form. */
 VkTallyForm *vk_tally_form_new (const VkElection *election, VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
 void vk_tally_form_free (VkTallyForm *self);
 

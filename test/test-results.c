@@ -566,7 +566,7 @@ test_count_compare (void)
 {
   g_autoptr (VkAreaResult) fore = good_count ();
   g_autoptr (VkAreaResult) fin = good_count ();
-  g_autoptr (GPtrArray) same = vk_counts_compare (fore, fin);
+  g_autoptr (GPtrArray) same = vk_counts_compare (fore, fin, NULL);
   g_autoptr (GPtrArray) diff = NULL;
   g_autoptr (VkCbor) c1 = NULL;
   g_autoptr (VkCbor) c2 = NULL;
@@ -577,7 +577,7 @@ test_count_compare (void)
   fin->blank_postal = 4;
   ((VkListResult *)g_ptr_array_index (fin->lists, 1))->votes = 380;
   vk_area_result_add_list (fin, "C", 2, 0);
-  diff = vk_counts_compare (fore, fin);
+  diff = vk_counts_compare (fore, fin, NULL);
   g_assert_cmpuint (diff->len, ==, 4);
   d = g_ptr_array_index (diff, 0);
   g_assert_cmpstr (d->field, ==, "cast");
