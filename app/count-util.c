@@ -111,6 +111,8 @@ vk_count_error_dup_text (const GError *error)
         return g_strdup (_ ("At least two valgstyrere must sign: add each with their own key."));
       case VK_TALLY_ERROR_NOT_VALGSTYRER:
         return g_strdup (_ ("A signer's key is not enrolled as a valgstyrer's key."));
+      case VK_TALLY_ERROR_NOT_SIGNED:
+        return g_strdup (_ ("The valgbog is printed after the sign-off of the count."));
       default:
         return g_strdup (error->message);
     }

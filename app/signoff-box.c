@@ -321,7 +321,9 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
   path = vk_valgbog_write_station (self->station, dir, &error);
   if (path == NULL)
     {
-      text = g_strdup_printf (_ ("The valgbog could not be written: %s"), error->message);
+      g_autofree char *why = vk_count_error_dup_text (error);
+
+      text = g_strdup_printf (_ ("The valgbog could not be written: %s"), why);
       gtk_label_set_text (self->valgbog_label, text);
       return;
     }

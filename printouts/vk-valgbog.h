@@ -75,7 +75,8 @@ gboolean vk_valgbog_write (const VkValgbog *self, const char *path, GError **err
  * its journal (vk_tally_dup_record(): staff, events, counts, explanation,
  * sign-off, journal head) and written to dir/valgbog-<device>.pdf.
  * Returns the path written, or NULL with the record's error
- * (VK_ERROR_KEY at another role, VK_ERROR_INVALID before the sign-off). */
+ * (VK_TALLY_ERROR_WRONG_TABLE at another role, VK_TALLY_ERROR_NOT_SIGNED
+ * before the sign-off) or the PDF's. */
 char *vk_valgbog_write_station (VkStation *station, const char *dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Reassembles, verifies against the device's public key and decodes
  * the valgbog's QR texts; the extra map holds "device", "journal_seq",

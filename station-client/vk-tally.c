@@ -988,7 +988,8 @@ vk_tally_dup_record (VkStation *station, GError **error)
   device = vk_station_get_device (station);
   if (strcmp (device->role, "valgbord") != 0)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "a valgbog is printed at a valgbord, not at %s", device->device_id);
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE, "a valgbog is printed at a valgbord, not at %s",
+                   device->device_id);
       return NULL;
     }
   journal = vk_station_get_journal (station);
@@ -1039,7 +1040,7 @@ vk_tally_dup_record (VkStation *station, GError **error)
     }
   if (signoff == NULL)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_SIGNED,
                    "the foreløbig optælling of area %u is not signed off yet: the valgbog is printed after it",
                    device->area);
       return NULL;

@@ -54,6 +54,7 @@ typedef enum
   VK_TALLY_ERROR_NO_EXPLANATION,  /* cast ≠ marked voters and no explanation is written */
   VK_TALLY_ERROR_TOO_FEW_SIGNERS, /* fewer than two different valgstyrere */
   VK_TALLY_ERROR_NOT_VALGSTYRER,  /* a signer's key is not enrolled as a valgstyrer's */
+  VK_TALLY_ERROR_NOT_SIGNED,      /* the valgbog before the sign-off of the foreløbig count */
 } VkTallyError;
 
 typedef enum
@@ -252,8 +253,9 @@ typedef struct
 } VkTallyRecord;
 
 void vk_tally_record_free (VkTallyRecord *self);
-/* The record of the valgbord's signed-off foreløbig count (VK_ERROR_KEY
- * at another role, VK_ERROR_INVALID before the sign-off). */
+/* The record of the valgbord's signed-off foreløbig count
+ * (VK_TALLY_ERROR_WRONG_TABLE at another role, VK_TALLY_ERROR_NOT_SIGNED
+ * before the sign-off). */
 VkTallyRecord *vk_tally_dup_record (VkStation *station, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTally, vk_tally_free)

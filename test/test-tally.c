@@ -860,7 +860,7 @@ test_tally_synced_and_record (void)
   /* Not signed yet: no record, and a fintælling table has no valgbog. */
   record = vk_tally_dup_record (bord, &error);
   g_assert_null (record);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_SIGNED);
   g_clear_error (&error);
 
   g_assert_cmpuint (vk_tally_close_poll (bord, &error), >, 0);
@@ -911,7 +911,7 @@ test_tally_synced_and_record (void)
   /* At the fintælling table: nothing held, then the valgbord's USB. */
   fin = open_station (&s, "fintaelling-1", "fin.db", key);
   g_assert_null (vk_tally_dup_record (fin, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE);
   g_clear_error (&error);
   signed_counts = vk_tally_dup_signed_counts (fin, VK_RESULT_FORELOEBIG, 31, NULL, &error);
   g_assert_null (signed_counts);
