@@ -599,6 +599,18 @@ test_foreloebig (void)
   codes = shown_codes (page);
   g_assert_cmpstr (codes, ==, "T11 ");
   g_assert_true (row_has (page, "cast", "vk-field-warning"));
+  {
+    /* The reconciliation: ballots in the urn against the 3 marked voters,
+     * and every equation holds (✓) but that one (✗). */
+    const char *recon = gtk_label_get_text (pchild (page, "recon_label"));
+    g_autofree char *diff = g_strdup_printf ("%+lld", (long long)file->cast - 3);
+    g_autofree char *valid = g_strdup_printf ("%" G_GUINT64_FORMAT ")", file->valid);
+    g_autofree char *received = g_strdup_printf ("%" G_GUINT64_FORMAT ")", ballots.received);
+
+    g_assert_true (has_line_with (recon, "✗", diff));
+    g_assert_true (has_line_with (recon, "✓", valid));
+    g_assert_true (has_line_with (recon, "✓", received));
+  }
   /* A mistyped list: T02 blocks, the warnings are hidden, the lists marked. */
   l0 = g_ptr_array_index (file->lists, 0);
   l1 = g_ptr_array_index (file->lists, 1);
@@ -607,6 +619,11 @@ test_foreloebig (void)
   g_clear_pointer (&codes, g_free);
   codes = shown_codes (page);
   g_assert_cmpstr (codes, ==, "T02 ");
+  {
+    /* Σ lists is 10 more than the valid votes: that line says ✗. */
+    g_autofree char *valid = g_strdup_printf ("%" G_GUINT64_FORMAT ")", file->valid);
+    g_assert_true (has_line_with (gtk_label_get_text (pchild (page, "recon_label")), "✗", valid));
+  }
   {
     g_autofree char *f = g_strdup_printf ("lists.%s", l1->list_id);
     g_assert_true (row_has (page, f, "vk-field-error"));
