@@ -9,12 +9,18 @@
  * (two rounds, two people), the checks T01–T14 as they are typed, the
  * sign-off by valgstyrere with their own keys, and at the valgbord the
  * valgbog PDF.  Every rule is in the engine (station-client/vk-tally.h,
- * vk-tally-form.h); the page shows its state and passes on what is typed.
+ * vk-tally-form.h).  The page only hosts its parts, each a widget of its
+ * own: the count form with its checks (count-form.h), the doubtful
+ * ballots (doubtful-box.h) and the sign-off with the valgbog
+ * (signoff-box.h); it closes the poll and chooses the area.
  */
 #pragma once
 
 #include <adwaita.h>
 
+#include "count-form.h"
+#include "doubtful-box.h"
+#include "signoff-box.h"
 #include "vk-station.h"
 #include "vk-sync.h"
 
@@ -37,6 +43,11 @@ void vk_count_page_set_sync (VkCountPage *self, VkSyncRunner *runner, const char
 void vk_count_page_sync_done (VkCountPage *self);
 /* Journals arrived (sync, USB): shows what changed. */
 void vk_count_page_refresh (VkCountPage *self);
+
+/* The parts the page hosts. */
+VkCountForm *vk_count_page_get_form (VkCountPage *self);
+VkSignoffBox *vk_count_page_get_signoff_box (VkCountPage *self);
+VkDoubtfulBox *vk_count_page_get_doubtful_box (VkCountPage *self);
 
 /* The entry of one field of the form ("cast", "lists.<id>", …; see
  * vk-tally-form.h), or NULL.  For tests and accessibility. */

@@ -259,3 +259,89 @@ vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
 
   return vk_pdf_save (pdf, path, error);
 }
+
+/* The valgbog of a valgbord, assembled from its journal (vk_tally_dup_record()).
+ * The valgbog is a Danish document whatever the screen's language: its
+ * texts are not translated. */
+char *
+vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
+{
+  g_autoptr (VkTallyRecord) record = NULL;
+  g_autoptr (GArray) staff = g_array_new (FALSE, TRUE, sizeof (VkValgbogPerson));
+  g_autoptr (GArray) events = g_array_new (FALSE, TRUE, sizeof (VkValgbogEvent));
+  g_autoptr (GArray) signoffs = g_array_new (FALSE, TRUE, sizeof (VkValgbogSignoff));
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  VkValgbog b = { 0 };
+
+  g_return_val_if_fail (station != NULL, NULL);
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  record = vk_tally_dup_record (station, error);
+  if (record == NULL)
+    return NULL;
+  for (guint i = 0; i < record->signers->len; i++)
+    {
+      VkValgbogPerson p = { g_ptr_array_index (record->signers, i), "Valgstyrer" };
+      VkValgbogSignoff s
+          = { g_ptr_array_index (record->signers, i), (gint64)(record->signed_ms / 1000), record->with_keys };
+      g_array_append_val (staff, p);
+      g_array_append_val (signoffs, s);
+    }
+  for (guint i = 0; i < record->entered->len; i++)
+    {
+      VkValgbogPerson p = { g_ptr_array_index (record->entered, i), "Indtastning af optællingen" };
+      g_array_append_val (staff, p);
+    }
+  for (guint i = 0; i < record->events->len; i++)
+    {
+      const VkTallyEvent *ev = g_ptr_array_index (record->events, i);
+      VkValgbogEvent out = { (gint64)(ev->time_ms / 1000), NULL };
+      char *t;
+
+      switch (ev->kind)
+        {
+          case VK_TALLY_EVENT_OPENED:
+            t = g_strdup ("Valgbordet åbnet");
+            break;
+          case VK_TALLY_EVENT_POLL_CLOSED:
+            t = g_strdup ("Afstemningen lukket");
+            break;
+          case VK_TALLY_EVENT_ENTERED:
+            t = g_strdup_printf ("Foreløbig optælling, %u. indtastning (%s)", ev->round, ev->who ? ev->who : "");
+            break;
+          case VK_TALLY_EVENT_SIGNED:
+          default:
+            t = g_strdup ("Foreløbig optælling underskrevet");
+            break;
+        }
+      g_ptr_array_add (texts, t);
+      out.text = t;
+      g_array_append_val (events, out);
+    }
+  b.info.election = vk_station_get_election (station);
+  b.info.election_id = vk_package_get_election_id (vk_station_get_package (station));
+  b.key = vk_station_get_key (station);
+  b.device_id = vk_station_get_device (station)->device_id;
+  b.result = record->counts;
+  b.ballots = &record->ballots;
+  b.opened_at = (gint64)(record->opened_ms / 1000);
+  b.closed_at = (gint64)(record->closed_ms / 1000);
+  b.staff = (const VkValgbogPerson *)staff->data;
+  b.n_staff = staff->len;
+  b.events = (const VkValgbogEvent *)events->data;
+  b.n_events = events->len;
+  b.checkins = record->checkins;
+  b.brevstemmer = record->brevstemmer;
+  b.explanation = record->explanation;
+  b.signoffs = (const VkValgbogSignoff *)signoffs->data;
+  b.n_signoffs = signoffs->len;
+  b.journal_seq = record->head_seq;
+  b.journal_head = record->head;
+  name = g_strdup_printf ("valgbog-%s.pdf", b.device_id);
+  path = g_build_filename (dir, name, NULL);
+  if (!vk_valgbog_write (&b, path, error))
+    return NULL;
+  return g_steal_pointer (&path);
+}

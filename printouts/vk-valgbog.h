@@ -21,6 +21,7 @@
 #include "vk-keys.h"
 #include "vk-printout.h"
 #include "vk-result-sheet.h"
+#include "vk-tally.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,13 @@ typedef struct
 /* The signed summary printed as the valgbog's QR. */
 VkResultSummary *vk_valgbog_summary_new (const VkValgbog *self) G_GNUC_WARN_UNUSED_RESULT;
 gboolean vk_valgbog_write (const VkValgbog *self, const char *path, GError **error);
+/* The valgbog of a valgbord's signed-off foreløbig count, assembled from
+ * its journal (vk_tally_dup_record(): staff, events, counts, explanation,
+ * sign-off, journal head) and written to dir/valgbog-<device>.pdf.
+ * Returns the path written, or NULL with the record's error
+ * (VK_TALLY_ERROR_WRONG_TABLE at another role, VK_TALLY_ERROR_NOT_SIGNED
+ * before the sign-off) or the PDF's. */
+char *vk_valgbog_write_station (VkStation *station, const char *dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Reassembles, verifies against the device's public key and decodes
  * the valgbog's QR texts; the extra map holds "device", "journal_seq",
  * "checkins", "brevstemmer", "opened", "closed" and, when counted,

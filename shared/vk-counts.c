@@ -413,3 +413,335 @@ vk_counts_add_doubtful_decision (VkAreaResult *result, const VkElection *electio
   vk_counts_add_decided_ballots (result, to, id, list_id, code, count);
   return TRUE;
 }
+
+/* ---- The count arithmetic ---------------------------------------------- */
+
+static const char *const check_codes[]
+    = { "T01", "T02", "T03", "T04", "T05", "T05", "T10", "T10", "T11", "T12", "T13", "T14" };
+
+const char *
+vk_count_check_get_code (VkCountCheck check)
+{
+  g_return_val_if_fail ((guint)check < G_N_ELEMENTS (check_codes), "");
+  return check_codes[check];
+}
+
+gboolean
+vk_count_check_is_blocking (VkCountCheck check)
+{
+  return check <= VK_COUNT_CHECK_BLANK_REASON;
+}
+
+void
+vk_count_sums_compute (const VkAreaResult *result, VkCountSums *ret_sums)
+{
+  g_return_if_fail (result != NULL && ret_sums != NULL);
+
+  memset (ret_sums, 0, sizeof *ret_sums);
+  for (guint i = 0; i < result->lists->len; i++)
+    ret_sums->lists += ((VkListResult *)g_ptr_array_index (result->lists, i))->votes;
+  for (guint i = 0; i < result->invalid_reasons->len; i++)
+    {
+      const VkInvalidReason *r = &g_array_index (result->invalid_reasons, VkInvalidReason, i);
+      if (r->code != VK_INVALID_BLANK_IN_PERSON && r->code != VK_INVALID_BLANK_POSTAL)
+        ret_sums->invalid_detail += r->count;
+    }
+  if (result->has_candidate_votes)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      ret_sums->personal = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      g_hash_table_iter_init (&iter, result->candidate_list);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          guint64 *sum = g_hash_table_lookup (ret_sums->personal, value);
+          if (sum == NULL)
+            {
+              sum = g_new0 (guint64, 1);
+              g_hash_table_insert (ret_sums->personal, value, sum);
+            }
+          *sum += vk_area_result_get_candidate_votes (result, key);
+        }
+    }
+}
+
+void
+vk_count_sums_clear (VkCountSums *sums)
+{
+  if (sums == NULL)
+    return;
+  g_clear_pointer (&sums->personal, g_hash_table_unref);
+  memset (sums, 0, sizeof *sums);
+}
+
+void
+vk_counts_reconcile (const VkAreaResult *result, const VkCountSums *sums, const VkBallotAccount *ballots,
+                     gint64 marked_voters, VkCountReconciliation *ret)
+{
+  VkCountSums own = { 0 };
+
+  g_return_if_fail (result != NULL && ret != NULL);
+
+  if (sums == NULL)
+    {
+      /* The list sum only: no personal votes needed here. */
+      for (guint i = 0; i < result->lists->len; i++)
+        own.lists += ((VkListResult *)g_ptr_array_index (result->lists, i))->votes;
+      sums = &own;
+    }
+  memset (ret, 0, sizeof *ret);
+  ret->cast = result->cast;
+  ret->valid = result->valid;
+  ret->cast_sum = result->valid + result->blank_in_person + result->blank_postal + result->other_invalid;
+  ret->cast_adds_up = ret->cast_sum == result->cast;
+  ret->lists = sums->lists;
+  ret->lists_add_up = sums->lists == result->valid;
+  ret->has_ballots = ballots != NULL && ballots->present;
+  ret->ballots_add_up = TRUE;
+  if (ret->has_ballots)
+    {
+      ret->received = ballots->received;
+      ret->accounted = result->cast + ballots->unused + ballots->returned;
+      ret->ballots_add_up = ret->received == ret->accounted;
+    }
+  ret->marked = marked_voters >= 0 ? marked_voters : -1;
+  ret->matches_marked = TRUE;
+  if (marked_voters >= 0)
+    {
+      ret->marked_difference = (gint64)result->cast - marked_voters;
+      ret->matches_marked = ret->marked_difference == 0;
+    }
+}
+
+static void
+add_check_failure (GArray *out, VkCountCheck check, const char *list_id, const char *other_list_id, guint code,
+                   guint64 expected, guint64 actual)
+{
+  VkCountFailure f = { check, list_id, other_list_id, code, (gint64)expected, (gint64)actual };
+
+  g_array_append_val (out, f);
+}
+
+/* over / total > percent / 100, exactly. */
+static gboolean
+above_percent (guint64 over, guint64 total, guint percent)
+{
+  return total > 0 && over * 100 > total * percent;
+}
+
+GArray *
+vk_counts_check (const VkAreaResult *c, const VkCountSums *sums, const VkBallotAccount *ballots, gint64 marked_voters,
+                 guint64 eligible)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (VkCountFailure));
+  VkCountSums own = { 0 };
+  VkCountReconciliation rec;
+
+  g_return_val_if_fail (c != NULL, out);
+
+  if (sums == NULL)
+    {
+      vk_count_sums_compute (c, &own);
+      sums = &own;
+    }
+  vk_counts_reconcile (c, sums, ballots, marked_voters, &rec);
+
+  /* T01, T02. */
+  if (!rec.cast_adds_up)
+    add_check_failure (out, VK_COUNT_CHECK_CAST_SUM, NULL, NULL, 0, rec.cast_sum, c->cast);
+  if (!rec.lists_add_up)
+    add_check_failure (out, VK_COUNT_CHECK_LISTS_SUM, NULL, NULL, 0, rec.lists, c->valid);
+
+  /* T03: list total = listestemmer + Σ personal votes. */
+  if (c->has_candidate_votes)
+    for (guint i = 0; i < c->lists->len; i++)
+      {
+        const VkListResult *l = g_ptr_array_index (c->lists, i);
+        const guint64 *p = sums->personal != NULL ? g_hash_table_lookup (sums->personal, l->list_id) : NULL;
+        guint64 expected = l->list_votes + (p != NULL ? *p : 0);
+
+        if (l->votes != expected)
+          add_check_failure (out, VK_COUNT_CHECK_LIST_TOTAL, l->list_id, NULL, 0, expected, l->votes);
+      }
+
+  /* T04. */
+  if (!rec.ballots_add_up)
+    add_check_failure (out, VK_COUNT_CHECK_BALLOTS, NULL, NULL, 0, rec.accounted, rec.received);
+
+  /* T05: the reasons add up to the other invalid ballots, and the blank
+   * reasons (when listed) to the blank ballots. */
+  if (c->has_invalid_detail && sums->invalid_detail != c->other_invalid)
+    add_check_failure (out, VK_COUNT_CHECK_INVALID_REASONS, NULL, NULL, 0, sums->invalid_detail, c->other_invalid);
+  if (c->invalid_reasons->len > 0)
+    {
+      guint64 r1 = vk_area_result_get_invalid (c, VK_INVALID_BLANK_IN_PERSON);
+      guint64 r21 = vk_area_result_get_invalid (c, VK_INVALID_BLANK_POSTAL);
+
+      if (r1 != c->blank_in_person)
+        add_check_failure (out, VK_COUNT_CHECK_BLANK_REASON, NULL, NULL, VK_INVALID_BLANK_IN_PERSON, r1,
+                           c->blank_in_person);
+      if (r21 != c->blank_postal)
+        add_check_failure (out, VK_COUNT_CHECK_BLANK_REASON, NULL, NULL, VK_INVALID_BLANK_POSTAL, r21, c->blank_postal);
+    }
+
+  /* T10: blank or invalid above 3 % of cast (the Abacus threshold). */
+  if (above_percent (c->blank_in_person + c->blank_postal, c->cast, 3))
+    add_check_failure (out, VK_COUNT_CHECK_BLANK_SHARE, NULL, NULL, 0, c->cast, c->blank_in_person + c->blank_postal);
+  if (above_percent (c->other_invalid, c->cast, 3))
+    add_check_failure (out, VK_COUNT_CHECK_INVALID_SHARE, NULL, NULL, 0, c->cast, c->other_invalid);
+
+  /* T11: ballots in the urn against marked voters. */
+  if (!rec.matches_marked)
+    add_check_failure (out, VK_COUNT_CHECK_MARKED, NULL, NULL, 0, (guint64)rec.marked, c->cast);
+
+  /* T12, T13. */
+  if (c->cast == 0)
+    add_check_failure (out, VK_COUNT_CHECK_NONE_CAST, NULL, NULL, 0, 0, 0);
+  if (eligible > 0 && c->cast > eligible)
+    add_check_failure (out, VK_COUNT_CHECK_ABOVE_ELIGIBLE, NULL, NULL, 0, eligible, c->cast);
+
+  /* T14: two lists with the same, non-trivial numbers in every column: a
+   * block typed twice. */
+  for (guint i = 0; i < c->lists->len; i++)
+    for (guint j = i + 1; j < c->lists->len; j++)
+      {
+        const VkListResult *a = g_ptr_array_index (c->lists, i);
+        const VkListResult *b = g_ptr_array_index (c->lists, j);
+
+        if (a->votes >= 10 && a->votes == b->votes && a->has_list_votes && a->list_votes == b->list_votes
+            && a->list_votes > 0)
+          add_check_failure (out, VK_COUNT_CHECK_SAME_LISTS, a->list_id, b->list_id, 0, a->votes, b->votes);
+      }
+
+  vk_count_sums_clear (&own);
+  return out;
+}
+
+gboolean
+vk_count_failures_have_blocking (GArray *failures)
+{
+  g_return_val_if_fail (failures != NULL, FALSE);
+  for (guint i = 0; i < failures->len; i++)
+    if (vk_count_check_is_blocking (g_array_index (failures, VkCountFailure, i).check))
+      return TRUE;
+  return FALSE;
+}
+
+void
+vk_count_difference_free (VkCountDifference *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->field);
+  g_free (self->list_id);
+  g_free (self);
+}
+
+static void
+add_difference (GPtrArray *out, const char *field, const char *list_id, guint64 first, guint64 second)
+{
+  VkCountDifference *d = g_new0 (VkCountDifference, 1);
+
+  d->field = g_strdup (field);
+  d->list_id = g_strdup (list_id);
+  d->first = first;
+  d->second = second;
+  g_ptr_array_add (out, d);
+}
+
+static void
+compare_list (GPtrArray *out, const VkAreaResult *first, const VkAreaResult *second, const char *list_id,
+              GHashTable *seen)
+{
+  guint64 a, b;
+  g_autofree char *field = NULL;
+
+  if (!g_hash_table_add (seen, (gpointer)list_id))
+    return;
+  a = vk_area_result_get_list_votes (first, list_id);
+  b = vk_area_result_get_list_votes (second, list_id);
+  if (a == b)
+    return;
+  field = g_strdup_printf ("lists.%s", list_id);
+  add_difference (out, field, list_id, a, b);
+}
+
+GPtrArray *
+vk_counts_compare (const VkAreaResult *first, const VkAreaResult *second, const VkElection *election)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_count_difference_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (first != NULL && second != NULL, out);
+
+  {
+    const struct
+    {
+      const char *field;
+      guint64 a, b;
+    } top[] = {
+      { "cast", first->cast, second->cast },
+      { "valid", first->valid, second->valid },
+      { "blank_fremmoedte", first->blank_in_person, second->blank_in_person },
+      { "blank_brev", first->blank_postal, second->blank_postal },
+      { "invalid", first->other_invalid, second->other_invalid },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (top); i++)
+      if (top[i].a != top[i].b)
+        add_difference (out, top[i].field, NULL, top[i].a, top[i].b);
+  }
+  /* Each list once: in the election's order, then any list only a count
+   * has, in that count's order. */
+  for (guint i = 0; election != NULL && i < election->lists->len; i++)
+    compare_list (out, first, second, ((const VkList *)g_ptr_array_index (election->lists, i))->id, seen);
+  for (guint k = 0; k < 2; k++)
+    {
+      const VkAreaResult *r = k == 0 ? first : second;
+
+      for (guint i = 0; i < r->lists->len; i++)
+        compare_list (out, first, second, ((const VkListResult *)g_ptr_array_index (r->lists, i))->list_id, seen);
+    }
+  return out;
+}
+
+/* The number of one field of a counts map ("cast", "lists.<id>"); 0
+ * when absent. */
+static guint64
+counts_field (const VkCbor *counts, const char *field)
+{
+  const char *dot = strchr (field, '.');
+  VkCbor *v;
+
+  if (dot == NULL)
+    v = vk_cbor_map_lookup_text (counts, field);
+  else
+    {
+      g_autofree char *group = g_strndup (field, dot - field);
+      VkCbor *map = vk_cbor_map_lookup_text (counts, group);
+      v = map != NULL && vk_cbor_get_type (map) == VK_CBOR_MAP ? vk_cbor_map_lookup_text (map, dot + 1) : NULL;
+    }
+  return v != NULL && vk_cbor_get_type (v) == VK_CBOR_UINT ? vk_cbor_get_uint (v) : 0;
+}
+
+GPtrArray *
+vk_counts_dup_differences (const VkCbor *first, const VkCbor *second)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_count_difference_free);
+  g_autoptr (GPtrArray) names = NULL;
+
+  g_return_val_if_fail (first != NULL && second != NULL, out);
+  names = vk_counts_diff (first, second);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *field = g_ptr_array_index (names, i);
+      const char *dot = strchr (field, '.');
+      g_autofree char *list_id = NULL;
+
+      if (dot != NULL && (g_str_has_prefix (field, "lists.") || g_str_has_prefix (field, "listestemmer.")))
+        list_id = g_strdup (dot + 1);
+      add_difference (out, field, list_id, counts_field (first, field), counts_field (second, field));
+    }
+  return out;
+}

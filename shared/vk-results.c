@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "vk-counts.h"
 #include "vk-error.h"
 #include "vk-json-private.h"
 #include "vk-results.h"
@@ -470,11 +471,12 @@ vk_check_failure_free (VkCheckFailure *self)
 }
 
 static void
-add_failure (GPtrArray *failures, const VkAreaResult *a, const char *list_id, const char *what, guint64 expected,
-             guint64 actual)
+add_failure (GPtrArray *failures, const VkAreaResult *a, VkCountCheck check, const char *list_id, const char *what,
+             guint64 expected, guint64 actual)
 {
   VkCheckFailure *f = g_new0 (VkCheckFailure, 1);
 
+  f->check = check;
   if (a->area_number != 0)
     f->area = g_strdup_printf ("%u %s", a->area_number, a->area_name);
   else
@@ -489,72 +491,53 @@ add_failure (GPtrArray *failures, const VkAreaResult *a, const char *list_id, co
   g_ptr_array_add (failures, f);
 }
 
+/* What each blocking check says, in the words of the result files. */
+static const char *
+check_what (const VkCountFailure *f)
+{
+  switch (f->check)
+    {
+      case VK_COUNT_CHECK_CAST_SUM:
+        return "afgivne = gyldige + blanke fremmødte + blanke brev + øvrige ugyldige";
+      case VK_COUNT_CHECK_LISTS_SUM:
+        return "gyldige = sum of list totals";
+      case VK_COUNT_CHECK_LIST_TOTAL:
+        return "list total = listestemmer + personal votes";
+      case VK_COUNT_CHECK_INVALID_REASONS:
+        return "øvrige ugyldige = sum of the other invalid reasons";
+      case VK_COUNT_CHECK_BLANK_REASON:
+        return f->code == VK_INVALID_BLANK_IN_PERSON ? "blanke fremmødte = reason 1" : "blanke brev = reason 21";
+      case VK_COUNT_CHECK_BALLOTS:
+      case VK_COUNT_CHECK_BLANK_SHARE:
+      case VK_COUNT_CHECK_INVALID_SHARE:
+      case VK_COUNT_CHECK_MARKED:
+      case VK_COUNT_CHECK_NONE_CAST:
+      case VK_COUNT_CHECK_ABOVE_ELIGIBLE:
+      case VK_COUNT_CHECK_SAME_LISTS:
+      default:
+        return vk_count_check_get_code (f->check);
+    }
+}
+
+/* The blocking checks of vk_counts_check() (shared/vk-counts.c: the one
+ * implementation of the count arithmetic), as failures that name the area. */
 guint
 vk_area_result_check (const VkAreaResult *self, GPtrArray *failures)
 {
+  g_autoptr (GArray) found = NULL;
   guint before;
-  guint64 sum_lists = 0, other_reasons = 0;
-  g_autoptr (GHashTable) cand_sums = NULL;
-  GHashTableIter it;
-  gpointer key, value;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (failures != NULL, 0);
 
   before = failures->len;
-  if (self->cast != self->valid + self->blank_in_person + self->blank_postal + self->other_invalid)
-    add_failure (failures, self, NULL, "afgivne = gyldige + blanke fremmødte + blanke brev + øvrige ugyldige",
-                 self->valid + self->blank_in_person + self->blank_postal + self->other_invalid, self->cast);
-
-  for (guint i = 0; i < self->lists->len; i++)
-    sum_lists += ((VkListResult *)g_ptr_array_index (self->lists, i))->votes;
-  if (sum_lists != self->valid)
-    add_failure (failures, self, NULL, "gyldige = sum of list totals", sum_lists, self->valid);
-
-  if (self->has_candidate_votes)
+  found = vk_counts_check (self, NULL, NULL, -1, 0);
+  for (guint i = 0; i < found->len; i++)
     {
-      cand_sums = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-      g_hash_table_iter_init (&it, self->candidate_votes);
-      while (g_hash_table_iter_next (&it, &key, &value))
-        {
-          const char *lid = g_hash_table_lookup (self->candidate_list, key);
-          guint64 *s = g_hash_table_lookup (cand_sums, lid);
-          if (s == NULL)
-            {
-              s = g_new0 (guint64, 1);
-              g_hash_table_insert (cand_sums, (gpointer)lid, s);
-            }
-          *s += *(guint64 *)value;
-        }
-      for (guint i = 0; i < self->lists->len; i++)
-        {
-          const VkListResult *l = g_ptr_array_index (self->lists, i);
-          guint64 *s = g_hash_table_lookup (cand_sums, l->list_id);
-          guint64 expected = l->list_votes + (s != NULL ? *s : 0);
-          if (expected != l->votes)
-            add_failure (failures, self, l->list_id, "list total = listestemmer + personal votes", expected, l->votes);
-        }
-    }
+      const VkCountFailure *f = &g_array_index (found, VkCountFailure, i);
 
-  if (self->invalid_reasons->len > 0)
-    {
-      /* A count that lists reasons lists the blank ones; the others are
-       * given in full at fintælling and sometimes on election night. */
-      if (vk_area_result_get_invalid (self, VK_INVALID_BLANK_IN_PERSON) != self->blank_in_person)
-        add_failure (failures, self, NULL, "blanke fremmødte = reason 1", vk_area_result_get_invalid (self, 1),
-                     self->blank_in_person);
-      if (vk_area_result_get_invalid (self, VK_INVALID_BLANK_POSTAL) != self->blank_postal)
-        add_failure (failures, self, NULL, "blanke brev = reason 21", vk_area_result_get_invalid (self, 21),
-                     self->blank_postal);
-      for (guint i = 0; i < self->invalid_reasons->len; i++)
-        {
-          const VkInvalidReason *r = &g_array_index (self->invalid_reasons, VkInvalidReason, i);
-          if (r->code != VK_INVALID_BLANK_IN_PERSON && r->code != VK_INVALID_BLANK_POSTAL)
-            other_reasons += r->count;
-        }
-      if (self->has_invalid_detail && other_reasons != self->other_invalid)
-        add_failure (failures, self, NULL, "øvrige ugyldige = sum of the other invalid reasons", other_reasons,
-                     self->other_invalid);
+      if (vk_count_check_is_blocking (f->check))
+        add_failure (failures, self, f->check, f->list_id, check_what (f), (guint64)f->expected, (guint64)f->actual);
     }
   return failures->len - before;
 }

@@ -74,6 +74,7 @@ typedef struct
 /* A failed consistency check. */
 typedef struct
 {
+  guint check;     /* which check: a VkCountCheck (vk-counts.h) */
   char *area;      /* "15 Læsø", or the municipality for the total */
   char *list_id;   /* KandidatlisteId, or NULL when the check is not about a list */
   char *what;      /* which check, e.g. "list total = listestemmer + personal votes" */
@@ -110,7 +111,8 @@ VkResults *vk_results_import_dir (const VkElection *election, const char *dir,
 VkAreaResult *vk_results_sum (GPtrArray *areas, const char *area_name) G_GNUC_WARN_UNUSED_RESULT;
 void vk_results_free (VkResults *self);
 
-/* The consistency checks of one area result:
+/* The consistency checks of one area result (the blocking checks of
+ * vk_counts_check(), shared/vk-counts.h):
  *   afgivne = gyldige + blanke fremmødte + blanke brev + øvrige ugyldige;
  *   Σ list totals = gyldige;
  *   (with personal votes) list total = listestemmer + Σ candidate votes;

@@ -14,13 +14,14 @@ static const guint invalid_codes[]
 
 struct _VkTallyForm
 {
+  const VkElection *election; /* borrowed: lists in the election's order */
   VkResultKind kind;
   guint area;
   VkAreaResult *result;
   VkBallotAccount ballots;
-  /* The kept sums (see vk-tally-private.h); personal is keyed by the
+  /* The kept sums (VkCountSums, shared/vk-counts.h); personal is keyed by the
    * list ids of result. */
-  VkTallySums sums;
+  VkCountSums sums;
   GHashTable *personal;
   /* Reason code → index in result->invalid_reasons, which holds every
    * code from the start and so never moves. */
@@ -44,6 +45,7 @@ vk_tally_form_new (const VkElection *election, VkResultKind kind, guint area)
   g_return_val_if_fail (election != NULL, NULL);
 
   self = g_new0 (VkTallyForm, 1);
+  self->election = election;
   self->kind = kind;
   self->area = area;
   a = vk_election_lookup_area (election, area);
@@ -262,7 +264,7 @@ vk_tally_form_set (VkTallyForm *self, const char *field, guint64 value, const ch
     }
   else if (slot.list != NULL)
     {
-      self->sums.sum_lists = self->sums.sum_lists - slot.list->votes + value;
+      self->sums.lists = self->sums.lists - slot.list->votes + value;
       slot.list->votes = value;
       list_id = slot.list->list_id;
     }
@@ -294,7 +296,7 @@ guint64
 vk_tally_form_get_lists_sum (const VkTallyForm *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->sums.sum_lists;
+  return self->sums.lists;
 }
 
 guint64
@@ -328,7 +330,7 @@ vk_tally_form_clear (VkTallyForm *self)
     *(guint64 *)value = 0;
   for (guint i = 0; i < r->invalid_reasons->len; i++)
     g_array_index (r->invalid_reasons, VkInvalidReason, i).count = 0;
-  self->sums.sum_lists = 0;
+  self->sums.lists = 0;
   self->sums.invalid_detail = 0;
   update_detail (self);
 }
@@ -417,6 +419,20 @@ vk_tally_form_validate (const VkTallyForm *self, gint64 marked_voters, guint64 e
   return vk_tally_validate_sums (self->result, &self->sums, &self->ballots, marked_voters, eligible);
 }
 
+void
+vk_tally_form_reconcile (const VkTallyForm *self, gint64 marked_voters, VkCountReconciliation *ret)
+{
+  g_return_if_fail (self != NULL && ret != NULL);
+  vk_counts_reconcile (self->result, &self->sums, &self->ballots, marked_voters, ret);
+}
+
+GPtrArray *
+vk_tally_form_dup_compare (const VkTallyForm *self, const VkAreaResult *foreloebig)
+{
+  g_return_val_if_fail (self != NULL && foreloebig != NULL, NULL);
+  return vk_counts_compare (foreloebig, self->result, self->election);
+}
+
 const VkAreaResult *
 vk_tally_form_get_result (const VkTallyForm *self)
 {
@@ -434,18 +450,14 @@ vk_tally_form_get_ballots (const VkTallyForm *self)
 guint64
 vk_tally_form_enter (const VkTallyForm *self, VkStation *station, guint round, const char *by, GError **error)
 {
-  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GArray) failures = NULL;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (station != NULL, 0);
 
-  messages = vk_tally_form_validate (self, -1, 0);
-  if (vk_tally_messages_have_errors (messages))
-    {
-      const VkTallyMessage *m = g_ptr_array_index (messages, 0);
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s", m->code, m->text_da);
-      return 0;
-    }
+  failures = vk_counts_check (self->result, &self->sums, &self->ballots, -1, 0);
+  if (!vk_tally_failures_to_error (failures, error))
+    return 0;
   return vk_tally_enter (station, self->kind, self->area, round, by, self->result,
                          self->ballots.present ? &self->ballots : NULL, error);
 }

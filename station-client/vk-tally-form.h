@@ -39,7 +39,8 @@ typedef struct _VkTallyForm VkTallyForm;
  * 2–13 (in person), 22–32 (postal). */
 const guint *vk_tally_form_invalid_codes (guint *ret_n);
 
-/* An empty form (every number 0) for a count of one area. */
+/* An empty form (every number 0) for a count of one area.  The election
+ * is borrowed and must outlive the form. */
 VkTallyForm *vk_tally_form_new (const VkElection *election, VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
 void vk_tally_form_free (VkTallyForm *self);
 
@@ -72,14 +73,25 @@ gboolean vk_tally_form_load (VkTallyForm *self, const VkCbor *counts, GError **e
 GPtrArray *vk_tally_form_validate (const VkTallyForm *self, gint64 marked_voters,
                                    guint64 eligible) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The reconciliation the form shows as it is typed (vk_counts_reconcile():
+ * the same sums as the checks).  marked_voters -1 when unknown. */
+void vk_tally_form_reconcile (const VkTallyForm *self, gint64 marked_voters, VkCountReconciliation *ret);
+/* The differences of the form (the fintælling being typed) from the
+ * area's foreløbig count (vk_counts_compare(): the comparison of rule
+ * D08): a new array of VkCountDifference*, first = foreløbig, second =
+ * this form. */
+GPtrArray *vk_tally_form_dup_compare (const VkTallyForm *self,
+                                      const VkAreaResult *foreloebig) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The count as entered.  The ballot accounting is present when any of
  * received, unused and returned is not 0. */
 const VkAreaResult *vk_tally_form_get_result (const VkTallyForm *self);
 const VkBallotAccount *vk_tally_form_get_ballots (const VkTallyForm *self);
 
 /* Journals the form as round 1 or 2 (vk_tally_enter()); refused with
- * VK_ERROR_INVALID while a blocking check fails ("T01: …"), since an
- * entry that does not add up cannot be signed off anyway. */
+ * VK_TALLY_ERROR_CHECK_FAILED while a blocking check fails (the message
+ * starts with its code, "T01: …"), since an entry that does not add up
+ * cannot be signed off anyway. */
 guint64 vk_tally_form_enter (const VkTallyForm *self, VkStation *station, guint round, const char *by, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTallyForm, vk_tally_form_free)

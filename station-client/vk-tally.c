@@ -10,10 +10,7 @@
 #include "vk-error.h"
 #include "vk-tally-private.h"
 
-#define ACTION_ERROR                                                                                                   \
-  "Har du skrevet et tal forkert af? Ret det og fortsæt. Stemmer tallene med papiret, og står fejlen stadig? "       \
-  "Så kan du ikke fortsætte: tilkald valgstyreren."
-#define ACTION_WARNING "Kontrollér tallene mod papiret. Er de rigtige, kan du fortsætte."
+G_DEFINE_QUARK (vk - tally - error - quark, vk_tally_error)
 
 struct _VkTally
 {
@@ -23,262 +20,6 @@ struct _VkTally
   char *by[2];
   VkCbor *signed_counts;
 };
-
-void
-vk_tally_message_free (VkTallyMessage *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->code);
-  g_strfreev (self->fields);
-  g_free (self->text_da);
-  g_free (self->text_en);
-  g_free (self->action_da);
-  g_free (self);
-}
-
-static void
-add_message (GPtrArray *out, const char *code, VkMessageSeverity severity, const char *const *fields, char *text_da,
-             char *text_en)
-{
-  VkTallyMessage *m = g_new0 (VkTallyMessage, 1);
-
-  m->code = g_strdup (code);
-  m->severity = severity;
-  m->fields = g_strdupv ((char **)fields);
-  m->text_da = text_da;
-  m->text_en = text_en;
-  m->action_da = g_strdup (severity == VK_MESSAGE_ERROR ? ACTION_ERROR : ACTION_WARNING);
-  g_ptr_array_add (out, m);
-}
-
-static int
-errors_first (gconstpointer a, gconstpointer b)
-{
-  const VkTallyMessage *ma = *(VkTallyMessage *const *)a;
-  const VkTallyMessage *mb = *(VkTallyMessage *const *)b;
-
-  if (ma->severity != mb->severity)
-    return ma->severity == VK_MESSAGE_ERROR ? -1 : 1;
-  return strcmp (ma->code, mb->code);
-}
-
-/* over / total > percent / 100, exactly. */
-static gboolean
-above_percent (guint64 over, guint64 total, guint percent)
-{
-  return total > 0 && over * 100 > total * percent;
-}
-
-GPtrArray *
-vk_tally_validate_sums (const VkAreaResult *c, const VkTallySums *sums, const VkBallotAccount *ballots,
-                        gint64 marked_voters, guint64 eligible)
-{
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_tally_message_free);
-  guint64 sum_lists = sums->sum_lists;
-  guint64 invalid_detail = sums->invalid_detail;
-
-  g_return_val_if_fail (c != NULL, out);
-
-  /* T01: afgivne = gyldige + blanke + øvrige ugyldige. */
-  if (c->cast != c->valid + c->blank_in_person + c->blank_postal + c->other_invalid)
-    {
-      static const char *const f[] = { "cast", "valid", "blank_fremmoedte", "blank_brev", "invalid", NULL };
-      guint64 sum = c->valid + c->blank_in_person + c->blank_postal + c->other_invalid;
-      add_message (out, "T01", VK_MESSAGE_ERROR, f,
-                   g_strdup_printf ("Afgivne stemmer (%" G_GUINT64_FORMAT
-                                    ") er ikke gyldige + blanke + ugyldige (%" G_GUINT64_FORMAT ").",
-                                    c->cast, sum),
-                   g_strdup_printf ("Votes cast (%" G_GUINT64_FORMAT
-                                    ") is not valid + blank + invalid (%" G_GUINT64_FORMAT ").",
-                                    c->cast, sum));
-    }
-
-  /* T02: Σ lists = gyldige. */
-  if (sum_lists != c->valid)
-    {
-      static const char *const f[] = { "valid", "lists.*", NULL };
-      add_message (out, "T02", VK_MESSAGE_ERROR, f,
-                   g_strdup_printf ("Stemmerne på listerne (%" G_GUINT64_FORMAT
-                                    ") giver ikke gyldige stemmer (%" G_GUINT64_FORMAT ").",
-                                    sum_lists, c->valid),
-                   g_strdup_printf ("The list votes (%" G_GUINT64_FORMAT
-                                    ") do not add up to the valid votes (%" G_GUINT64_FORMAT ").",
-                                    sum_lists, c->valid));
-    }
-
-  /* T03: list total = listestemmer + Σ personal votes (fintælling). */
-  if (c->has_candidate_votes)
-    for (guint i = 0; i < c->lists->len; i++)
-      {
-        const VkListResult *l = g_ptr_array_index (c->lists, i);
-        const guint64 *p = sums->personal != NULL ? g_hash_table_lookup (sums->personal, l->list_id) : NULL;
-        guint64 personal = p != NULL ? *p : 0;
-
-        if (l->votes != l->list_votes + personal)
-          {
-            g_autofree char *field = g_strdup_printf ("lists.%s", l->list_id);
-            g_autofree char *field_ls = g_strdup_printf ("listestemmer.%s", l->list_id);
-            const char *f[] = { field, field_ls, NULL };
-            add_message (out, "T03", VK_MESSAGE_ERROR, f,
-                         g_strdup_printf ("Listen %s: stemmetal %" G_GUINT64_FORMAT
-                                          " er ikke listestemmer %" G_GUINT64_FORMAT
-                                          " + personlige stemmer %" G_GUINT64_FORMAT ".",
-                                          l->list_id, l->votes, l->list_votes, personal),
-                         g_strdup_printf ("List %s: total %" G_GUINT64_FORMAT " is not list votes %" G_GUINT64_FORMAT
-                                          " + personal votes %" G_GUINT64_FORMAT ".",
-                                          l->list_id, l->votes, l->list_votes, personal));
-          }
-      }
-
-  /* T04: the ballot accounting. */
-  if (ballots != NULL && ballots->present && ballots->received != c->cast + ballots->unused + ballots->returned)
-    {
-      static const char *const f[] = { "received", "unused", "returned", "cast", NULL };
-      add_message (out, "T04", VK_MESSAGE_ERROR, f,
-                   g_strdup_printf ("Modtagne stemmesedler (%" G_GUINT64_FORMAT ") er ikke afgivne + ubrugte + "
-                                    "returnerede (%" G_GUINT64_FORMAT ").",
-                                    ballots->received, c->cast + ballots->unused + ballots->returned),
-                   g_strdup_printf ("Ballots received (%" G_GUINT64_FORMAT
-                                    ") is not cast + unused + returned (%" G_GUINT64_FORMAT ").",
-                                    ballots->received, c->cast + ballots->unused + ballots->returned));
-    }
-
-  /* T05: the reasons add up to the other invalid ballots. */
-  if (c->has_invalid_detail)
-    {
-      if (invalid_detail != c->other_invalid)
-        {
-          static const char *const f[] = { "invalid", "invalid.*", NULL };
-          add_message (out, "T05", VK_MESSAGE_ERROR, f,
-                       g_strdup_printf ("Ugyldige stemmer fordelt på årsager (%" G_GUINT64_FORMAT
-                                        ") giver ikke de øvrige ugyldige (%" G_GUINT64_FORMAT ").",
-                                        invalid_detail, c->other_invalid),
-                       g_strdup_printf ("Invalid ballots by reason (%" G_GUINT64_FORMAT
-                                        ") do not add up to the other invalid ballots (%" G_GUINT64_FORMAT ").",
-                                        invalid_detail, c->other_invalid));
-        }
-    }
-
-  /* T10: blank or invalid above 3 % of cast. */
-  if (above_percent (c->blank_in_person + c->blank_postal, c->cast, 3))
-    {
-      static const char *const f[] = { "blank_fremmoedte", "blank_brev", NULL };
-      add_message (out, "T10", VK_MESSAGE_WARNING, f, g_strdup ("Mere end 3 % af de afgivne stemmer er blanke."),
-                   g_strdup ("More than 3 % of the votes cast are blank."));
-    }
-  if (above_percent (c->other_invalid, c->cast, 3))
-    {
-      static const char *const f[] = { "invalid", NULL };
-      add_message (out, "T10", VK_MESSAGE_WARNING, f, g_strdup ("Mere end 3 % af de afgivne stemmer er ugyldige."),
-                   g_strdup ("More than 3 % of the votes cast are invalid."));
-    }
-
-  /* T11: ballots in the urn vs marked voters. */
-  if (marked_voters >= 0 && (guint64)marked_voters != c->cast)
-    {
-      static const char *const f[] = { "cast", NULL };
-      gint64 diff = (gint64)c->cast - marked_voters;
-      add_message (out, "T11", VK_MESSAGE_WARNING, f,
-                   g_strdup_printf ("Afgivne stemmer (%" G_GUINT64_FORMAT
-                                    ") afviger fra afkrydsede vælgere (%" G_GINT64_FORMAT ") med %+" G_GINT64_FORMAT
-                                    ". Forklaringen skal skrives i "
-                                    "afstemningsbogen før underskrift.",
-                                    c->cast, marked_voters, diff),
-                   g_strdup_printf ("Votes cast (%" G_GUINT64_FORMAT ") differ from marked voters (%" G_GINT64_FORMAT
-                                    ") by %+" G_GINT64_FORMAT ". An explanation is required before sign-off.",
-                                    c->cast, marked_voters, diff));
-    }
-
-  /* T12, T13. */
-  if (c->cast == 0)
-    {
-      static const char *const f[] = { "cast", NULL };
-      add_message (out, "T12", VK_MESSAGE_WARNING, f, g_strdup ("Der er ingen afgivne stemmer."),
-                   g_strdup ("No votes were cast."));
-    }
-  if (eligible > 0 && c->cast > eligible)
-    {
-      static const char *const f[] = { "cast", NULL };
-      add_message (out, "T13", VK_MESSAGE_WARNING, f,
-                   g_strdup_printf ("Afgivne stemmer (%" G_GUINT64_FORMAT ") overstiger antallet af "
-                                    "stemmeberettigede (%" G_GUINT64_FORMAT ").",
-                                    c->cast, eligible),
-                   g_strdup_printf ("Votes cast (%" G_GUINT64_FORMAT ") exceed the eligible voters (%" G_GUINT64_FORMAT
-                                    ").",
-                                    c->cast, eligible));
-    }
-
-  /* T14: two lists with the same, non-trivial numbers in every column:
-   * a block typed twice. */
-  for (guint i = 0; i < c->lists->len; i++)
-    for (guint j = i + 1; j < c->lists->len; j++)
-      {
-        const VkListResult *a = g_ptr_array_index (c->lists, i);
-        const VkListResult *b = g_ptr_array_index (c->lists, j);
-        if (a->votes >= 10 && a->votes == b->votes && a->has_list_votes && a->list_votes == b->list_votes
-            && a->list_votes > 0)
-          {
-            g_autofree char *fa = g_strdup_printf ("lists.%s", a->list_id);
-            g_autofree char *fb = g_strdup_printf ("lists.%s", b->list_id);
-            const char *f[] = { fa, fb, NULL };
-            add_message (out, "T14", VK_MESSAGE_WARNING, f,
-                         g_strdup ("To lister har nøjagtig de samme tal. Er en blok skrevet af to gange?"),
-                         g_strdup ("Two lists have exactly the same numbers. Was a block copied twice?"));
-          }
-      }
-
-  g_ptr_array_sort (out, errors_first);
-  return out;
-}
-
-/* The sums from scratch: O(candidates). */
-GPtrArray *
-vk_tally_validate (const VkAreaResult *c, const VkBallotAccount *ballots, gint64 marked_voters, guint64 eligible)
-{
-  g_autoptr (GHashTable) personal = NULL;
-  VkTallySums sums = { 0 };
-
-  g_return_val_if_fail (c != NULL, NULL);
-
-  for (guint i = 0; i < c->lists->len; i++)
-    sums.sum_lists += ((VkListResult *)g_ptr_array_index (c->lists, i))->votes;
-  for (guint i = 0; i < c->invalid_reasons->len; i++)
-    {
-      const VkInvalidReason *r = &g_array_index (c->invalid_reasons, VkInvalidReason, i);
-      if (r->code != VK_INVALID_BLANK_IN_PERSON && r->code != VK_INVALID_BLANK_POSTAL)
-        sums.invalid_detail += r->count;
-    }
-  if (c->has_candidate_votes)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      personal = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-      g_hash_table_iter_init (&iter, c->candidate_list);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          guint64 *sum = g_hash_table_lookup (personal, value);
-          if (sum == NULL)
-            {
-              sum = g_new0 (guint64, 1);
-              g_hash_table_insert (personal, value, sum);
-            }
-          *sum += vk_area_result_get_candidate_votes (c, key);
-        }
-      sums.personal = personal;
-    }
-  return vk_tally_validate_sums (c, &sums, ballots, marked_voters, eligible);
-}
-
-gboolean
-vk_tally_messages_have_errors (GPtrArray *messages)
-{
-  for (guint i = 0; i < messages->len; i++)
-    if (((VkTallyMessage *)g_ptr_array_index (messages, i))->severity == VK_MESSAGE_ERROR)
-      return TRUE;
-  return FALSE;
-}
 
 const char *
 vk_tally_kind_to_string (VkResultKind kind)
@@ -385,12 +126,12 @@ vk_tally_get_round (const VkTally *self, guint round, const char **ret_by)
 }
 
 GPtrArray *
-vk_tally_get_differences (const VkTally *self)
+vk_tally_dup_differences (const VkTally *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   if (self->rounds[0] == NULL || self->rounds[1] == NULL)
-    return g_ptr_array_new_with_free_func (g_free);
-  return vk_counts_diff (self->rounds[0], self->rounds[1]);
+    return g_ptr_array_new_with_free_func ((GDestroyNotify)vk_count_difference_free);
+  return vk_counts_dup_differences (self->rounds[0], self->rounds[1]);
 }
 
 VkCbor *
@@ -421,7 +162,7 @@ check_area (VkStation *station, VkResultKind kind, guint area, GError **error)
     {
       if (device->role_id != VK_ROLE_VALGBORD || device->area != area)
         {
-          g_set_error (error, VK_ERROR, VK_ERROR_KEY,
+          g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE,
                        "the foreløbig optælling of area %u is entered at a valgbord of that area, not at %s", area,
                        device->device_id);
           return FALSE;
@@ -429,8 +170,8 @@ check_area (VkStation *station, VkResultKind kind, guint area, GError **error)
     }
   else if (device->role_id != VK_ROLE_FINTAELLING)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the fintælling is entered at a fintælling table, not at %s",
-                   device->device_id);
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE,
+                   "the fintælling is entered at a fintælling table, not at %s", device->device_id);
       return FALSE;
     }
   return TRUE;
@@ -456,7 +197,7 @@ vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, 
 
   if (round < 1 || round > 2 || by == NULL || *by == '\0')
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_ROUND,
                    "a count is entered in round 1 or 2, with the name of who enters it");
       return 0;
     }
@@ -467,18 +208,19 @@ vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, 
     return 0;
   if (vk_tally_get_state (tally) == VK_TALLY_SIGNED)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the count of area %u is signed off and cannot be changed", area);
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_SIGNED,
+                   "the count of area %u is signed off and cannot be changed", area);
       return 0;
     }
   if (round == 2 && vk_tally_get_round (tally, 1, NULL) == NULL)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "enter round 1 before round 2");
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_ROUND1_FIRST, "enter round 1 before round 2");
       return 0;
     }
   /* Four eyes: the other round must have been entered by someone else. */
   if (vk_tally_get_round (tally, round == 1 ? 2 : 1, &other_by) != NULL && g_strcmp0 (other_by, by) == 0)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_SAME_PERSON,
                    "%s entered the other round: the two entries must be made by two different people", by);
       return 0;
     }
@@ -515,7 +257,7 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
   g_autoptr (VkTally) tally = NULL;
   g_autoptr (VkAreaResult) counts = NULL;
   g_autoptr (VkElection) election = NULL;
-  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GArray) failures = NULL;
   g_autoptr (VkCbor) body = NULL;
   g_autoptr (VkEntry) entry = NULL;
   g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
@@ -538,15 +280,16 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
       case VK_TALLY_AGREED:
         break;
       case VK_TALLY_SIGNED:
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the count of area %u is already signed off", area);
+        g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_SIGNED, "the count of area %u is already signed off", area);
         return 0;
       case VK_TALLY_DIFFERENT:
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the two entries differ: correct one of them first");
+        g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DIFFERENT,
+                     "the two entries differ: correct one of them first");
         return 0;
       case VK_TALLY_EMPTY:
       case VK_TALLY_FIRST:
       default:
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "both entries of the count must be made first");
+        g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_ENTERED, "both entries of the count must be made first");
         return 0;
     }
 
@@ -558,21 +301,28 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
   counts = vk_counts_from_cbor (agreed, election, kind, area, NULL, &ballots, error);
   if (counts == NULL)
     return 0;
-  messages = vk_tally_validate (counts, &ballots, marked_voters, eligible);
-  if (vk_tally_messages_have_errors (messages))
+  /* Who signs is asked for before what they must write. */
+  for (guint i = 0; i < n_signers; i++)
+    if (signers[i].name != NULL && *signers[i].name != '\0')
+      g_hash_table_add (names, (gpointer)signers[i].name);
+  if (g_hash_table_size (names) < 2)
     {
-      VkTallyMessage *m = g_ptr_array_index (messages, 0);
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s", m->code, m->text_da);
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_TOO_FEW_SIGNERS, "at least two valgstyrere must sign");
       return 0;
     }
-  if (marked_voters >= 0 && (guint64)marked_voters != counts->cast && is_blank (explanation))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                   "afgivne stemmer (%" G_GUINT64_FORMAT ") og afkrydsede vælgere (%" G_GINT64_FORMAT
-                   ") er forskellige: skriv forklaringen før underskrift",
-                   counts->cast, marked_voters);
-      return 0;
-    }
+  g_hash_table_remove_all (names);
+  failures = vk_counts_check (counts, NULL, &ballots, marked_voters, eligible);
+  if (!vk_tally_failures_to_error (failures, error))
+    return 0;
+  for (guint i = 0; i < failures->len; i++)
+    if (g_array_index (failures, VkCountFailure, i).check == VK_COUNT_CHECK_MARKED && is_blank (explanation))
+      {
+        g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NO_EXPLANATION,
+                     "votes cast (%" G_GUINT64_FORMAT ") and marked voters (%" G_GINT64_FORMAT
+                     ") differ: write the explanation before the sign-off",
+                     counts->cast, marked_voters);
+        return 0;
+      }
 
   names_array = vk_cbor_new_array ();
   body = vk_cbor_new_map ();
@@ -595,7 +345,8 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
 
           if (enrolled == NULL || enrolled->role_id != VK_ROLE_VALGSTYRER)
             {
-              g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s's key is not enrolled as a valgstyrer", signers[i].name);
+              g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_VALGSTYRER,
+                           "%s's key is not enrolled as a valgstyrer", signers[i].name);
               vk_cbor_unref (signatures);
               return 0;
             }
@@ -613,7 +364,7 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
     }
   if (g_hash_table_size (names) < 2)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "at least two valgstyrere must sign");
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_TOO_FEW_SIGNERS, "at least two valgstyrere must sign");
       vk_cbor_unref (signatures);
       return 0;
     }
@@ -666,6 +417,28 @@ vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, c
         }
     }
   return NULL;
+}
+
+VkAreaResult *
+vk_tally_dup_signed_result (VkStation *station, VkResultKind kind, guint area, char **ret_device, GError **error)
+{
+  g_autoptr (VkCbor) counts = NULL;
+  g_autofree char *device = NULL;
+  const VkElection *election;
+  const VkArea *a;
+  VkAreaResult *result;
+
+  g_return_val_if_fail (station != NULL, NULL);
+
+  counts = vk_tally_dup_signed_counts (station, kind, area, &device, error);
+  if (counts == NULL)
+    return NULL;
+  election = vk_station_get_election (station);
+  a = vk_election_lookup_area (election, area);
+  result = vk_counts_from_cbor (counts, election, kind, area, a != NULL ? a->name : NULL, NULL, error);
+  if (result != NULL && ret_device != NULL)
+    *ret_device = g_steal_pointer (&device);
+  return result;
 }
 
 /* Doubtful ballots. */
@@ -975,7 +748,8 @@ vk_tally_dup_record (VkStation *station, GError **error)
   device = vk_station_get_device (station);
   if (device->role_id != VK_ROLE_VALGBORD)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "a valgbog is printed at a valgbord, not at %s", device->device_id);
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE, "a valgbog is printed at a valgbord, not at %s",
+                   device->device_id);
       return NULL;
     }
   journal = vk_station_get_journal (station);
@@ -1026,7 +800,7 @@ vk_tally_dup_record (VkStation *station, GError **error)
     }
   if (signoff == NULL)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_SIGNED,
                    "the foreløbig optælling of area %u is not signed off yet: the valgbog is printed after it",
                    device->area);
       return NULL;

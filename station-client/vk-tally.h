@@ -12,7 +12,9 @@
  * over the journal, so the state survives a crash exactly.
  *
  * The checks are numbered messages with a Danish and English text and
- * one fixed "what to do" (docs/counting.md lists them):
+ * one fixed "what to do" (docs/counting.md lists them).  The arithmetic is
+ * vk_counts_check() (shared/vk-counts.h), shared with the count server
+ * and the audit; this module words its failures:
  *   errors (blocking):  T01 cast ≠ valid + blank + other invalid,
  *                       T02 Σ list votes ≠ valid,
  *                       T03 list total ≠ listestemmer + Σ personal votes (fintælling),
@@ -33,6 +35,28 @@
 
 G_BEGIN_DECLS
 
+/* The refusals of the tally actions (vk_tally_enter(), vk_tally_sign_off(),
+ * vk_tally_form_enter()).  The message is English, for logs; the app
+ * words each code in the operator's language. */
+#define VK_TALLY_ERROR (vk_tally_error_quark ())
+GQuark vk_tally_error_quark (void);
+
+typedef enum
+{
+  VK_TALLY_ERROR_WRONG_TABLE,     /* this table does not take this count (role, or another area) */
+  VK_TALLY_ERROR_WRONG_ROUND,     /* not round 1 or 2, or no name of who enters it */
+  VK_TALLY_ERROR_SIGNED,          /* the count is signed off: it cannot be entered or signed again */
+  VK_TALLY_ERROR_ROUND1_FIRST,    /* round 2 before round 1 */
+  VK_TALLY_ERROR_SAME_PERSON,     /* the other round was entered by the same name (four eyes) */
+  VK_TALLY_ERROR_NOT_ENTERED,     /* sign-off before both rounds are entered */
+  VK_TALLY_ERROR_DIFFERENT,       /* sign-off while the two rounds differ */
+  VK_TALLY_ERROR_CHECK_FAILED,    /* a blocking check (T01–T05) fails; the message starts with its code */
+  VK_TALLY_ERROR_NO_EXPLANATION,  /* cast ≠ marked voters and no explanation is written */
+  VK_TALLY_ERROR_TOO_FEW_SIGNERS, /* fewer than two different valgstyrere */
+  VK_TALLY_ERROR_NOT_VALGSTYRER,  /* a signer's key is not enrolled as a valgstyrer's */
+  VK_TALLY_ERROR_NOT_SIGNED,      /* the valgbog before the sign-off of the foreløbig count */
+} VkTallyError;
+
 typedef enum
 {
   VK_TALLY_EMPTY,     /* nothing entered */
@@ -50,7 +74,8 @@ typedef enum
 
 typedef struct
 {
-  char *code; /* "T01" */
+  VkCountCheck check; /* which check (shared/vk-counts.h) */
+  char *code;         /* "T01" */
   VkMessageSeverity severity;
   char **fields; /* the fields concerned, named as in vk-tally-form.h ("cast", "lists.<id>",
                   * "invalid" for the other invalid ballots in total); "lists.*" stands for
@@ -68,6 +93,9 @@ void vk_tally_message_free (VkTallyMessage *self);
 GPtrArray *vk_tally_validate (const VkAreaResult *counts, const VkBallotAccount *ballots, gint64 marked_voters,
                               guint64 eligible) G_GNUC_WARN_UNUSED_RESULT;
 gboolean vk_tally_messages_have_errors (GPtrArray *messages);
+/* FALSE with VK_TALLY_ERROR_CHECK_FAILED when a failure (vk_counts_check())
+ * blocks; TRUE otherwise. */
+gboolean vk_tally_failures_to_error (GArray *failures, GError **error);
 
 /* The double entry of one (kind, area), folded from journal entries. */
 typedef struct _VkTally VkTally;
@@ -83,8 +111,9 @@ VkTally *vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area) G_GNU
 VkTallyState vk_tally_get_state (const VkTally *self);
 /* The counts of round 1 or 2 (NULL when not entered), and who entered them. */
 VkCbor *vk_tally_get_round (const VkTally *self, guint round, const char **ret_by);
-/* Fields in which the rounds differ (empty unless VK_TALLY_DIFFERENT). */
-GPtrArray *vk_tally_get_differences (const VkTally *self);
+/* The fields in which the rounds differ, with both numbers: a new array
+ * of VkCountDifference* (first = round 1), empty unless VK_TALLY_DIFFERENT. */
+GPtrArray *vk_tally_dup_differences (const VkTally *self) G_GNUC_WARN_UNUSED_RESULT;
 /* The signed-off counts, or NULL. */
 VkCbor *vk_tally_get_signed (const VkTally *self);
 
@@ -95,8 +124,10 @@ const char *vk_tally_kind_to_string (VkResultKind kind); /* "foreloebig", "finta
 /* `poll.close`: no check-in after it. */
 guint64 vk_tally_close_poll (VkStation *station, GError **error);
 /* Enters one round for an area: a valgbord counts its own area
- * (foreløbig), a fintælling table any area (fintælling).  Round 2 must be by someone else than round 1; a
- * signed-off count cannot be changed. */
+ * (foreløbig), a fintælling table any area (fintælling).  Round 2 must be
+ * by someone else than round 1; a signed-off count cannot be changed.
+ * Refusals: VK_TALLY_ERROR_WRONG_ROUND, _WRONG_TABLE, _SIGNED,
+ * _ROUND1_FIRST, _SAME_PERSON. */
 guint64 vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, const char *by,
                         const VkAreaResult *counts, const VkBallotAccount *ballots, GError **error);
 
@@ -106,9 +137,11 @@ typedef struct
   const VkKeypair *key; /* the valgstyrer's own key (role valgstyrer), unlocked with their passphrase; may be NULL */
 } VkSigner;
 
-/* Signs off the agreed count: refused unless both rounds agree, no
- * error message remains, at least two different signers are given and,
- * when cast ≠ marked voters, an explanation is given.  With signer keys,
+/* Signs off the agreed count: refused unless both rounds agree
+ * (VK_TALLY_ERROR_NOT_ENTERED, _DIFFERENT, _SIGNED), at least two
+ * different signers are given (_TOO_FEW_SIGNERS), no blocking check fails
+ * (_CHECK_FAILED) and, when cast ≠ marked voters, an explanation is given
+ * (_NO_EXPLANATION); a signer's key must be a valgstyrer's (_NOT_VALGSTYRER).  With signer keys,
  * each signer's COSE_Sign1 over ["valgkit-signoff-v1", election id,
  * kind, area, SHA-256 of the counts] is journaled beside the names. */
 guint64 vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSigner *signers, guint n_signers,
@@ -126,6 +159,11 @@ VkTally *vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guin
  * when none is held.  ret_device (optional): whose journal it is in. */
 VkCbor *vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The same, read into a result (with the area's name), or NULL (no
+ * error) when none is held. */
+VkAreaResult *vk_tally_dup_signed_result (VkStation *station, VkResultKind kind, guint area, char **ret_device,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Doubtful ballots (tvivlsomme stemmesedler, J6 `ballot.doubtful` and
  * `ballot.decision`).  A fintælling table sets them aside, outside the
@@ -215,8 +253,9 @@ typedef struct
 } VkTallyRecord;
 
 void vk_tally_record_free (VkTallyRecord *self);
-/* The record of the valgbord's signed-off foreløbig count (VK_ERROR_KEY
- * at another role, VK_ERROR_INVALID before the sign-off). */
+/* The record of the valgbord's signed-off foreløbig count
+ * (VK_TALLY_ERROR_WRONG_TABLE at another role, VK_TALLY_ERROR_NOT_SIGNED
+ * before the sign-off). */
 VkTallyRecord *vk_tally_dup_record (VkStation *station, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTally, vk_tally_free)

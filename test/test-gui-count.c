@@ -76,10 +76,24 @@ key_path (const char *device)
 #define last_entry(win) vk_test_gui_last_entry (win)
 #define find_dialog() vk_test_gui_find_dialog ()
 
+/* A template child of the count page or of one of the parts it hosts. */
 static gpointer
 pchild (VkCountPage *page, const char *name)
 {
-  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (page), VK_TYPE_COUNT_PAGE, name);
+  const struct
+  {
+    GtkWidget *widget;
+    GType type;
+  } parts[] = {
+    { GTK_WIDGET (page), VK_TYPE_COUNT_PAGE },
+    { GTK_WIDGET (vk_count_page_get_form (page)), VK_TYPE_COUNT_FORM },
+    { GTK_WIDGET (vk_count_page_get_signoff_box (page)), VK_TYPE_SIGNOFF_BOX },
+    { GTK_WIDGET (vk_count_page_get_doubtful_box (page)), VK_TYPE_DOUBTFUL_BOX },
+  };
+  GObject *o = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts) && o == NULL; i++)
+    o = gtk_widget_get_template_child (parts[i].widget, parts[i].type, name);
   g_assert_nonnull (o);
   return o;
 }
@@ -199,7 +213,7 @@ static void
 save_round (VkCountPage *page, const char *by)
 {
   gtk_editable_set_text (GTK_EDITABLE (pchild (page, "by_entry")), by);
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.save", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_form (page)), "form.save", NULL);
   spin (30);
 }
 
@@ -209,7 +223,7 @@ add_signer (VkCountPage *page, const char *name, const char *device, const char 
   AdwMessageDialog *dialog;
   g_autofree char *key = key_path (device);
 
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.add-signer", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.add-signer", NULL);
   dialog = wait_dialog ();
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-name"), name);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-key"), key);
@@ -476,6 +490,18 @@ test_foreloebig (void)
   codes = shown_codes (page);
   g_assert_cmpstr (codes, ==, "T11 ");
   g_assert_true (row_has (page, "cast", "vk-field-warning"));
+  {
+    /* The reconciliation: ballots in the urn against the 3 marked voters,
+     * and every equation holds (✓) but that one (✗). */
+    const char *recon = gtk_label_get_text (pchild (page, "recon_label"));
+    g_autofree char *diff = g_strdup_printf ("%+lld", (long long)file->cast - 3);
+    g_autofree char *valid = g_strdup_printf ("%" G_GUINT64_FORMAT ")", file->valid);
+    g_autofree char *received = g_strdup_printf ("%" G_GUINT64_FORMAT ")", ballots.received);
+
+    g_assert_true (has_line_with (recon, "✗", diff));
+    g_assert_true (has_line_with (recon, "✓", valid));
+    g_assert_true (has_line_with (recon, "✓", received));
+  }
   /* A mistyped list: T02 blocks, the warnings are hidden, the lists marked. */
   l0 = g_ptr_array_index (file->lists, 0);
   l1 = g_ptr_array_index (file->lists, 1);
@@ -484,6 +510,11 @@ test_foreloebig (void)
   g_clear_pointer (&codes, g_free);
   codes = shown_codes (page);
   g_assert_cmpstr (codes, ==, "T02 ");
+  {
+    /* Σ lists is 10 more than the valid votes: that line says ✗. */
+    g_autofree char *valid = g_strdup_printf ("%" G_GUINT64_FORMAT ")", file->valid);
+    g_assert_true (has_line_with (gtk_label_get_text (pchild (page, "recon_label")), "✗", valid));
+  }
   {
     g_autofree char *f = g_strdup_printf ("lists.%s", l1->list_id);
     g_assert_true (row_has (page, f, "vk-field-error"));
@@ -524,13 +555,16 @@ test_foreloebig (void)
     screenshot (win, "count-mismatch.png");
 
     /* Correct the second entry; the first person may not do it. */
-    gtk_widget_activate_action (GTK_WIDGET (page), "count.reenter", "u", 2);
+    gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_form (page)), "form.reenter", "u", 2);
     spin (20);
     g_assert_cmpstr (gtk_editable_get_text (vk_count_page_get_field (page, f0)), !=, "");
     set_list (page, "lists", l0->list_id, l0->votes);
     set_list (page, "lists", l1->list_id, l1->votes);
     save_round (page, "Tilforordnet Ea");
     g_assert_true (gtk_widget_has_css_class (pchild (page, "state_label"), "vk-blocked"));
+    g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "state_label")),
+                              _ ("The two entries must be made by two different people: the other entry was made by "
+                                 "the same name.")));
     save_round (page, "Tilforordnet Ib");
     g_assert_false (gtk_widget_get_visible (pchild (page, "diff_section")));
     g_assert_false (row_has (page, f0, "vk-diff"));
@@ -538,8 +572,11 @@ test_foreloebig (void)
   g_assert_true (gtk_widget_has_css_class (pchild (page, "state_label"), "vk-ok"));
 
   /* Sign-off: one valgstyrer is not enough; a wrong passphrase is refused. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.sign-off", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-blocked"));
+  /* The engine's refusal code, worded by the app. */
+  g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "signoff_message")),
+                            _ ("At least two valgstyrere must sign: add each with their own key.")));
   add_signer (page, "Anne Valgstyrer", "vs-anne", "forkert");
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-blocked"));
   add_signer (page, "Anne Valgstyrer", "vs-anne", PASS);
@@ -548,15 +585,17 @@ test_foreloebig (void)
   add_signer (page, "Carl Tilforordnet", "omr09-bord1", PASS);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-blocked"));
   /* 3 marked voters, thousands of ballots: the explanation is required. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.sign-off", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "signoff_message")),
+                            _ ("The votes cast differ from the marked voters: write the explanation first.")));
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (win);
   g_assert_cmpstr (entry->type, ==, "tally");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (pchild (page, "explanation_view")),
                             "Prøvevalg: kun tre vælgere blev afkrydset i testen.", -1);
   screenshot (win, "count-signoff.png");
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.sign-off", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   spin (30);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-ok"));
   g_clear_pointer (&entry, vk_entry_free);
@@ -571,7 +610,7 @@ test_foreloebig (void)
 
   /* The valgbog. */
   g_assert_true (gtk_widget_get_visible (pchild (page, "valgbog_section")));
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.print-valgbog", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.print-valgbog", NULL);
   g_assert_nonnull (vk_count_page_get_valgbog_path (page));
   g_assert_nonnull (
       strstr (gtk_label_get_text (pchild (page, "valgbog_label")), vk_count_page_get_valgbog_path (page)));
@@ -758,7 +797,7 @@ test_fintaelling (void)
   /* A doubtful ballot set aside. */
   gtk_editable_set_text (GTK_EDITABLE (pchild (page, "doubt_count_entry")), "1");
   gtk_editable_set_text (GTK_EDITABLE (pchild (page, "doubt_note_entry")), "Krydset står på stregen mellem to lister");
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.set-aside", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_doubtful_box (page)), "doubtful.set-aside", NULL);
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (win);
   g_assert_cmpstr (entry->type, ==, "ballot.doubtful");
@@ -774,7 +813,7 @@ test_fintaelling (void)
   g_assert_true (gtk_widget_has_css_class (pchild (page, "state_label"), "vk-ok"));
   add_signer (page, "Anne Valgstyrer", "vs-anne", PASS);
   add_signer (page, "Bo Valgstyrer", "vs-bo", PASS);
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.sign-off", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   spin (30);
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (win);
@@ -782,7 +821,7 @@ test_fintaelling (void)
   assert_counts_equal_file (entry, file, VK_RESULT_FINTAELLING);
 
   /* The valgbestyrelse decides the doubtful ballot: for the first list. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "count.decide", "t", doubt_seq);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_doubtful_box (page)), "doubtful.decide", "t", doubt_seq);
   {
     AdwMessageDialog *dialog = wait_dialog ();
     GtkDropDown *choice = g_object_get_data (G_OBJECT (dialog), "vk-choice");

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "vk-counts.h"
 #include "vk-election.h"
 #include "vk-error.h"
 #include "vk-results.h"
@@ -362,6 +363,259 @@ test_bad_input (void)
   }
 }
 
+/* A fintælling of one area that adds up: cast 1010 = valid 1000 + blank 4
+ * + 2 + other invalid 4; lists A 600 (listestemmer 100 + 500) and B 400
+ * (50 + 350); reasons 5: 3, 24: 1. */
+static VkAreaResult *
+good_count (void)
+{
+  VkAreaResult *a = vk_area_result_new (VK_RESULT_FINTAELLING, 3, "Nord");
+
+  a->has_invalid_detail = TRUE;
+  a->cast = 1010;
+  a->valid = 1000;
+  a->blank_in_person = 4;
+  a->blank_postal = 2;
+  a->other_invalid = 4;
+  vk_area_result_add_list (a, "A", 600, 100);
+  vk_area_result_add_list (a, "B", 400, 50);
+  vk_area_result_add_candidate (a, "A", "A1", 500);
+  vk_area_result_add_candidate (a, "B", "B1", 350);
+  vk_area_result_add_invalid (a, 1, 4);
+  vk_area_result_add_invalid (a, 21, 2);
+  vk_area_result_add_invalid (a, 5, 3);
+  vk_area_result_add_invalid (a, 24, 1);
+  for (guint i = 0; i < a->lists->len; i++)
+    ((VkListResult *)g_ptr_array_index (a->lists, i))->has_list_votes = TRUE;
+  return a;
+}
+
+/* Checks a, expecting exactly one failure of check; returns it. */
+static VkCountFailure
+only_failure (const VkAreaResult *a, const VkBallotAccount *b, gint64 marked, guint64 eligible, VkCountCheck check)
+{
+  g_autoptr (GArray) f = vk_counts_check (a, NULL, b, marked, eligible);
+  VkCountFailure got;
+
+  for (guint i = 0; i < f->len; i++)
+    g_test_message ("%s", vk_count_check_get_code (g_array_index (f, VkCountFailure, i).check));
+  g_assert_cmpuint (f->len, ==, 1);
+  got = g_array_index (f, VkCountFailure, 0);
+  g_assert_cmpint (got.check, ==, check);
+  return got;
+}
+
+/* vk_counts_check(): each equation broken once is found, with its code,
+ * severity and both numbers; a correct count passes. */
+static void
+test_count_check (void)
+{
+  g_autoptr (VkAreaResult) a = good_count ();
+  g_autoptr (GArray) none = vk_counts_check (a, NULL, NULL, 1010, 5000);
+  VkBallotAccount b = { TRUE, 1030, 15, 5 };
+  VkCountFailure f;
+
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpstr (vk_count_check_get_code (VK_COUNT_CHECK_CAST_SUM), ==, "T01");
+  g_assert_cmpstr (vk_count_check_get_code (VK_COUNT_CHECK_SAME_LISTS), ==, "T14");
+  g_assert_true (vk_count_check_is_blocking (VK_COUNT_CHECK_BLANK_REASON));
+  g_assert_false (vk_count_check_is_blocking (VK_COUNT_CHECK_BLANK_SHARE));
+
+  /* T01 (and T11: one ballot more than marked voters). */
+  a->cast = 1011;
+  f = only_failure (a, NULL, -1, 0, VK_COUNT_CHECK_CAST_SUM);
+  g_assert_cmpint (f.expected, ==, 1010);
+  g_assert_cmpint (f.actual, ==, 1011);
+  a->cast = 1010;
+  /* T11. */
+  f = only_failure (a, NULL, 1008, 0, VK_COUNT_CHECK_MARKED);
+  g_assert_cmpint (f.expected, ==, 1008);
+  g_assert_cmpint (f.actual, ==, 1010);
+  /* T13. */
+  f = only_failure (a, NULL, -1, 1009, VK_COUNT_CHECK_ABOVE_ELIGIBLE);
+  g_assert_cmpint (f.expected, ==, 1009);
+  /* T04 with the ballot accounting: 1030 received, 1010 + 15 + 5 accounted. */
+  {
+    g_autoptr (GArray) ok = vk_counts_check (a, NULL, &b, -1, 0);
+    g_assert_cmpuint (ok->len, ==, 0);
+  }
+  b.received = 1031;
+  f = only_failure (a, &b, -1, 0, VK_COUNT_CHECK_BALLOTS);
+  g_assert_cmpint (f.expected, ==, 1030);
+  g_assert_cmpint (f.actual, ==, 1031);
+
+  /* T02 and T03: list A 601, with listestemmer + personal 600; Σ lists 1001. */
+  ((VkListResult *)g_ptr_array_index (a->lists, 0))->votes = 601;
+  {
+    g_autoptr (GArray) two = vk_counts_check (a, NULL, NULL, -1, 0);
+    g_assert_cmpuint (two->len, ==, 2);
+    g_assert_cmpint (g_array_index (two, VkCountFailure, 0).check, ==, VK_COUNT_CHECK_LISTS_SUM);
+    g_assert_cmpint (g_array_index (two, VkCountFailure, 0).expected, ==, 1001);
+    g_assert_cmpint (g_array_index (two, VkCountFailure, 0).actual, ==, 1000);
+    g_assert_cmpint (g_array_index (two, VkCountFailure, 1).check, ==, VK_COUNT_CHECK_LIST_TOTAL);
+    g_assert_cmpstr (g_array_index (two, VkCountFailure, 1).list_id, ==, "A");
+    g_assert_cmpint (g_array_index (two, VkCountFailure, 1).expected, ==, 600);
+    g_assert_cmpint (g_array_index (two, VkCountFailure, 1).actual, ==, 601);
+    g_assert_true (vk_count_failures_have_blocking (two));
+  }
+  ((VkListResult *)g_ptr_array_index (a->lists, 0))->votes = 600;
+
+  /* T05: reasons 5 vs other invalid 4; blank reason 1 vs blank 4. */
+  vk_area_result_add_invalid (a, 5, 1);
+  f = only_failure (a, NULL, -1, 0, VK_COUNT_CHECK_INVALID_REASONS);
+  g_assert_cmpint (f.expected, ==, 5);
+  g_assert_cmpint (f.actual, ==, 4);
+  a->has_invalid_detail = FALSE; /* not broken down: no T05 */
+  {
+    g_autoptr (GArray) ok = vk_counts_check (a, NULL, NULL, -1, 0);
+    g_assert_cmpuint (ok->len, ==, 0);
+  }
+  a->has_invalid_detail = TRUE;
+  vk_area_result_add_invalid (a, 5, (guint64)-1);
+  vk_area_result_add_invalid (a, 1, 1);
+  f = only_failure (a, NULL, -1, 0, VK_COUNT_CHECK_BLANK_REASON);
+  g_assert_cmpuint (f.code, ==, 1);
+  g_assert_cmpint (f.expected, ==, 5);
+  g_assert_cmpint (f.actual, ==, 4);
+  vk_area_result_add_invalid (a, 1, (guint64)-1);
+
+  /* T10: 40 other invalid of 1046 is over 3 %; 31 of 1037 is not. */
+  a->other_invalid = 40;
+  a->cast = 1046;
+  vk_area_result_add_invalid (a, 5, 36);
+  f = only_failure (a, NULL, -1, 0, VK_COUNT_CHECK_INVALID_SHARE);
+  g_assert_cmpint (f.expected, ==, 1046);
+  g_assert_cmpint (f.actual, ==, 40);
+  a->other_invalid = 31;
+  a->cast = 1037;
+  vk_area_result_add_invalid (a, 5, (guint64)-9);
+  {
+    g_autoptr (GArray) ok = vk_counts_check (a, NULL, NULL, -1, 0);
+    g_assert_cmpuint (ok->len, ==, 0);
+  }
+  a->other_invalid = 4;
+  a->cast = 1010;
+  vk_area_result_add_invalid (a, 5, (guint64)-27);
+
+  /* T14: two lists with the same numbers. */
+  {
+    VkListResult *lb = g_ptr_array_index (a->lists, 1);
+    g_autoptr (GArray) same = NULL;
+
+    ((VkListResult *)g_ptr_array_index (a->lists, 0))->votes = 500;
+    lb->votes = 500;
+    lb->list_votes = 100;
+    vk_area_result_add_candidate (a, "B", "B1", 50);
+    same = vk_counts_check (a, NULL, NULL, -1, 0);
+    g_assert_cmpuint (same->len, ==, 2); /* T03 for A (500 ≠ 600) and T14 */
+    g_assert_cmpint (g_array_index (same, VkCountFailure, 1).check, ==, VK_COUNT_CHECK_SAME_LISTS);
+    g_assert_cmpstr (g_array_index (same, VkCountFailure, 1).other_list_id, ==, "B");
+  }
+
+  /* T12 and T01 on an empty count with a valid vote. */
+  {
+    g_autoptr (VkAreaResult) e = vk_area_result_new (VK_RESULT_FORELOEBIG, 1, "Syd");
+    g_autoptr (GArray) ef = NULL;
+
+    e->valid = 1;
+    vk_area_result_add_list (e, "A", 1, 0);
+    ef = vk_counts_check (e, NULL, NULL, -1, 0);
+    g_assert_cmpuint (ef->len, ==, 2);
+    g_assert_cmpint (g_array_index (ef, VkCountFailure, 0).check, ==, VK_COUNT_CHECK_CAST_SUM);
+    g_assert_cmpint (g_array_index (ef, VkCountFailure, 1).check, ==, VK_COUNT_CHECK_NONE_CAST);
+  }
+}
+
+/* vk_counts_reconcile(): the numbers of the reconciliation. */
+static void
+test_count_reconcile (void)
+{
+  g_autoptr (VkAreaResult) a = good_count ();
+  VkBallotAccount b = { TRUE, 1031, 15, 5 };
+  VkCountReconciliation r;
+
+  vk_counts_reconcile (a, NULL, &b, 1007, &r);
+  g_assert_cmpuint (r.cast, ==, 1010);
+  g_assert_cmpuint (r.cast_sum, ==, 1010);
+  g_assert_true (r.cast_adds_up);
+  g_assert_cmpuint (r.lists, ==, 1000);
+  g_assert_true (r.lists_add_up);
+  g_assert_true (r.has_ballots);
+  g_assert_cmpuint (r.accounted, ==, 1030);
+  g_assert_cmpuint (r.received, ==, 1031);
+  g_assert_false (r.ballots_add_up);
+  g_assert_cmpint (r.marked, ==, 1007);
+  g_assert_cmpint (r.marked_difference, ==, 3);
+  g_assert_false (r.matches_marked);
+
+  a->valid = 999;
+  vk_counts_reconcile (a, NULL, NULL, -1, &r);
+  g_assert_cmpuint (r.cast_sum, ==, 1009);
+  g_assert_false (r.cast_adds_up);
+  g_assert_false (r.lists_add_up);
+  g_assert_false (r.has_ballots);
+  g_assert_true (r.ballots_add_up);
+  g_assert_cmpint (r.marked, ==, -1);
+  g_assert_true (r.matches_marked);
+}
+
+/* vk_counts_compare() (foreløbig → fintælling) and
+ * vk_counts_dup_differences() (round 1 → round 2). */
+static void
+test_count_compare (void)
+{
+  g_autoptr (VkAreaResult) fore = good_count ();
+  g_autoptr (VkAreaResult) fin = good_count ();
+  g_autoptr (GPtrArray) same = vk_counts_compare (fore, fin, NULL);
+  g_autoptr (GPtrArray) diff = NULL;
+  g_autoptr (VkCbor) c1 = NULL;
+  g_autoptr (VkCbor) c2 = NULL;
+  const VkCountDifference *d;
+
+  g_assert_cmpuint (same->len, ==, 0);
+  fin->cast = 1012;
+  fin->blank_postal = 4;
+  ((VkListResult *)g_ptr_array_index (fin->lists, 1))->votes = 380;
+  vk_area_result_add_list (fin, "C", 2, 0);
+  diff = vk_counts_compare (fore, fin, NULL);
+  g_assert_cmpuint (diff->len, ==, 4);
+  d = g_ptr_array_index (diff, 0);
+  g_assert_cmpstr (d->field, ==, "cast");
+  g_assert_cmpuint (d->first, ==, 1010);
+  g_assert_cmpuint (d->second, ==, 1012);
+  d = g_ptr_array_index (diff, 1);
+  g_assert_cmpstr (d->field, ==, "blank_brev");
+  d = g_ptr_array_index (diff, 2);
+  g_assert_cmpstr (d->field, ==, "lists.B");
+  g_assert_cmpstr (d->list_id, ==, "B");
+  g_assert_cmpuint (d->first, ==, 400);
+  g_assert_cmpuint (d->second, ==, 380);
+  d = g_ptr_array_index (diff, 3);
+  g_assert_cmpstr (d->field, ==, "lists.C");
+  g_assert_cmpuint (d->first, ==, 0);
+  g_assert_cmpuint (d->second, ==, 2);
+  g_clear_pointer (&diff, g_ptr_array_unref);
+
+  c1 = vk_counts_to_cbor (fore, NULL);
+  c2 = vk_counts_to_cbor (fin, NULL);
+  diff = vk_counts_dup_differences (c1, c2);
+  g_assert_cmpuint (diff->len, >=, 4);
+  for (guint i = 0; i < diff->len; i++)
+    {
+      d = g_ptr_array_index (diff, i);
+      if (strcmp (d->field, "lists.B") == 0)
+        {
+          g_assert_cmpstr (d->list_id, ==, "B");
+          g_assert_cmpuint (d->first, ==, 400);
+          g_assert_cmpuint (d->second, ==, 380);
+        }
+      else if (strcmp (d->field, "lists.C") == 0)
+        g_assert_cmpuint (d->second, ==, 2);
+      else if (strcmp (d->field, "cast") == 0)
+        g_assert_cmpuint (d->second, ==, 1012);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -370,5 +624,8 @@ main (int argc, char **argv)
   g_test_add_func ("/results/check-failures", test_check_failures);
   g_test_add_func ("/results/check-synthetic", test_check_synthetic);
   g_test_add_func ("/results/bad-input", test_bad_input);
+  g_test_add_func ("/results/count-check", test_count_check);
+  g_test_add_func ("/results/count-reconcile", test_count_reconcile);
+  g_test_add_func ("/results/count-compare", test_count_compare);
   return g_test_run ();
 }

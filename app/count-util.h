@@ -1,0 +1,33 @@
+/* count-util.h: what the count page's widgets share.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Small display helpers, and the wording of the tally engine's refusals:
+ * the engine reports them as VK_TALLY_ERROR codes (station-client/vk-tally.h),
+ * and only the app turns a code into a sentence in the operator's language.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vk-election.h"
+
+G_BEGIN_DECLS
+
+/* Shows text in a message label with the CSS class kind ("vk-ok",
+ * "vk-blocked", "vk-warning" or NULL); NULL text hides the label. */
+void vk_count_show_message (GtkLabel *label, const char *kind, const char *text);
+/* Removes every child of a GtkBox or GtkListBox. */
+void vk_count_remove_children (GtkWidget *box);
+/* A journal time (ms since 1970) in Danish local time. */
+char *vk_count_format_ms (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED_RESULT;
+/* "" → 0; digits only; anything else → FALSE. */
+gboolean vk_count_parse_count (const char *text, guint64 *ret);
+/* "A  Socialdemokratiet", or the name alone. */
+char *vk_count_list_title (const VkList *list) G_GNUC_WARN_UNUSED_RESULT;
+/* The sentence for a refusal of the tally engine (VK_TALLY_ERROR), in the
+ * operator's language; other errors keep their message. */
+char *vk_count_error_dup_text (const GError *error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
