@@ -96,7 +96,7 @@ show_messages (VkCountForm *self, GPtrArray *messages)
     }
   if (g_strcmp0 (key->str, self->messages_key) != 0)
     {
-      vk_count_remove_children (GTK_WIDGET (self->messages_box));
+      vk_ui_remove_children (GTK_WIDGET (self->messages_box));
       for (guint i = 0; i < messages->len; i++)
         {
           const VkTallyMessage *m = g_ptr_array_index (messages, i);

@@ -139,7 +139,7 @@ build_rows (VkCountForm *self)
 {
   const VkElection *e = election (self);
 
-  vk_count_remove_children (GTK_WIDGET (self->form_box));
+  vk_ui_remove_children (GTK_WIDGET (self->form_box));
   g_hash_table_remove_all (self->groups);
   g_hash_table_remove_all (self->marked_rows);
   g_ptr_array_set_size (self->diff_rows, 0);
@@ -328,7 +328,7 @@ refresh_state (VkCountForm *self, gboolean reload)
   tally = vk_tally_dup_station_tally (self->station, self->kind, self->area, &error);
   if (tally == NULL)
     {
-      vk_count_show_message (self->state_label, "vk-blocked", error->message);
+      vk_ui_show_message (self->state_label, "vk-blocked", error->message);
       return;
     }
   state = vk_tally_get_state (tally);
@@ -341,8 +341,8 @@ refresh_state (VkCountForm *self, gboolean reload)
     {
       case VK_TALLY_EMPTY:
         self->target_round = 1;
-        vk_count_show_message (self->state_label, NULL,
-                               _ ("First entry: type the count from the paper, then save it with your name."));
+        vk_ui_show_message (self->state_label, NULL,
+                            _ ("First entry: type the count from the paper, then save it with your name."));
         if (reload)
           load_counts (self, NULL);
         break;
@@ -351,7 +351,7 @@ refresh_state (VkCountForm *self, gboolean reload)
         text = g_strdup_printf (_ ("The first entry is saved (by %s). Second entry: another person types the same "
                                    "count from the paper, without looking at the first."),
                                 by1 != NULL ? by1 : "?");
-        vk_count_show_message (self->state_label, NULL, text);
+        vk_ui_show_message (self->state_label, NULL, text);
         if (reload)
           load_counts (self, NULL);
         break;
@@ -366,7 +366,7 @@ refresh_state (VkCountForm *self, gboolean reload)
                                                "again on the paper and correct the entry that is wrong.",
                                                diff->len),
                                   diff->len);
-          vk_count_show_message (self->state_label, "vk-warning", text);
+          vk_ui_show_message (self->state_label, "vk-warning", text);
           if (reload)
             load_counts (self, vk_tally_get_round (tally, self->reenter == 1 ? 1 : 2, NULL));
           show_differences (self, diff);
@@ -374,15 +374,15 @@ refresh_state (VkCountForm *self, gboolean reload)
         }
       case VK_TALLY_AGREED:
         self->target_round = 0;
-        vk_count_show_message (self->state_label, "vk-ok",
-                               _ ("The two entries agree. The valgstyrere check the numbers and sign off."));
+        vk_ui_show_message (self->state_label, "vk-ok",
+                            _ ("The two entries agree. The valgstyrere check the numbers and sign off."));
         if (reload)
           load_counts (self, vk_tally_get_round (tally, 1, NULL));
         break;
       case VK_TALLY_SIGNED:
       default:
         self->target_round = 0;
-        vk_count_show_message (self->state_label, "vk-ok", _ ("The count is signed off and final."));
+        vk_ui_show_message (self->state_label, "vk-ok", _ ("The count is signed off and final."));
         if (reload)
           load_counts (self, vk_tally_get_signed (tally));
         break;
@@ -470,13 +470,13 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *param)
       {
         g_autofree char *text
             = g_strdup_printf (_ ("\"%s\" is not a number: type digits only."), ((Row *)value)->label);
-        vk_count_show_message (self->state_label, "vk-blocked", text);
+        vk_ui_show_message (self->state_label, "vk-blocked", text);
         gtk_widget_grab_focus (GTK_WIDGET (((Row *)value)->entry));
         return;
       }
   if (*by == '\0')
     {
-      vk_count_show_message (self->state_label, "vk-blocked", _ ("Type your name in \"Entered by\" first."));
+      vk_ui_show_message (self->state_label, "vk-blocked", _ ("Type your name in \"Entered by\" first."));
       gtk_widget_grab_focus (GTK_WIDGET (self->by_entry));
       return;
     }
@@ -501,7 +501,7 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *param)
           g_autofree char *why = vk_count_error_dup_text (error);
           text = g_strdup_printf (_ ("Not saved: %s"), why);
         }
-      vk_count_show_message (self->state_label, "vk-blocked", text);
+      vk_ui_show_message (self->state_label, "vk-blocked", text);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->by_entry), "");

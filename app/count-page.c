@@ -211,7 +211,7 @@ vk_count_page_set_station (VkCountPage *self, VkStation *station, const char *db
 
   self->station = station;
   d = vk_station_get_device (station);
-  fin = strcmp (d->role, "fintaelling") == 0;
+  fin = d->role_id == VK_ROLE_FINTAELLING;
   self->kind = fin ? VK_RESULT_FINTAELLING : VK_RESULT_FORELOEBIG;
   gtk_widget_set_visible (GTK_WIDGET (self->area_box), fin);
   gtk_widget_set_visible (GTK_WIDGET (self->doubtful_box), fin);

@@ -8,55 +8,6 @@
 #include "count-util.h"
 #include "vk-tally.h"
 
-void
-vk_count_show_message (GtkLabel *label, const char *kind, const char *text)
-{
-  static const char *const kinds[] = { "vk-ok", "vk-blocked", "vk-warning" };
-
-  g_return_if_fail (GTK_IS_LABEL (label));
-
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (label), kinds[i]);
-  if (text == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
-      return;
-    }
-  if (kind != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (label), kind);
-  gtk_label_set_text (label, text);
-  gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
-}
-
-void
-vk_count_remove_children (GtkWidget *box)
-{
-  GtkWidget *child;
-
-  g_return_if_fail (GTK_IS_WIDGET (box));
-
-  while ((child = gtk_widget_get_first_child (box)) != NULL)
-    {
-      if (GTK_IS_LIST_BOX (box))
-        gtk_list_box_remove (GTK_LIST_BOX (box), child);
-      else
-        gtk_box_remove (GTK_BOX (box), child);
-    }
-}
-
-char *
-vk_count_format_ms (guint64 time_ms, const char *format)
-{
-  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Copenhagen");
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc ((gint64)(time_ms / 1000));
-  g_autoptr (GDateTime) local = NULL;
-
-  if (tz == NULL)
-    tz = g_time_zone_new_local ();
-  local = utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
-  return local != NULL ? g_date_time_format (local, format) : g_strdup ("?");
-}
-
 gboolean
 vk_count_parse_count (const char *text, guint64 *ret)
 {

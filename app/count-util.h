@@ -12,16 +12,15 @@
 #include <gtk/gtk.h>
 
 #include "vk-election.h"
+#include "vk-ui-util.h"
 
 G_BEGIN_DECLS
 
 /* Shows text in a message label with the CSS class kind ("vk-ok",
  * "vk-blocked", "vk-warning" or NULL); NULL text hides the label. */
-void vk_count_show_message (GtkLabel *label, const char *kind, const char *text);
-/* Removes every child of a GtkBox or GtkListBox. */
-void vk_count_remove_children (GtkWidget *box);
+void vk_ui_show_message (GtkLabel *label, const char *kind, const char *text);
 /* A journal time (ms since 1970) in Danish local time. */
-char *vk_count_format_ms (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED_RESULT;
+char *vk_ui_format_time (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED_RESULT;
 /* "" → 0; digits only; anything else → FALSE. */
 gboolean vk_count_parse_count (const char *text, guint64 *ret);
 /* "A  Socialdemokratiet", or the name alone. */

@@ -264,7 +264,7 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
 
   g_return_if_fail (VK_IS_DOUBTFUL_BOX (self));
 
-  vk_count_remove_children (GTK_WIDGET (self->doubt_list));
+  vk_ui_remove_children (GTK_WIDGET (self->doubt_list));
   if (self->station == NULL)
     return;
   held = vk_tally_dup_doubtful (self->station, self->area, &error);
@@ -278,7 +278,7 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
     {
       const VkDoubtful *d = g_ptr_array_index (held, i);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-      g_autofree char *when = vk_count_format_ms (d->time_ms, "%H:%M");
+      g_autofree char *when = vk_ui_format_time (d->time_ms, "%H:%M");
       g_autofree char *line
           = g_strdup_printf (_ ("%llu set aside at %s: %s\n%llu of them decided"), (unsigned long long)d->count, when,
                              d->note, (unsigned long long)d->decided);

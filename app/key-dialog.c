@@ -40,7 +40,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VkKeyDialog, vk_key_dialog, GTK_TYPE_WINDOW)
 
-static const char *const key_roles[] = { "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling" };
+static const VkDeviceRole key_roles[]
+    = { VK_ROLE_VALGBORD, VK_ROLE_BREVSTEMMESTED, VK_ROLE_HJEMMEBESOEG, VK_ROLE_FINTAELLING };
 
 static void
 show_error (VkKeyDialog *self, const char *text)
@@ -59,11 +60,12 @@ create_clicked_cb (GtkButton *button, VkKeyDialog *self)
   guint role_i = gtk_drop_down_get_selected (self->key_role);
   guint area_i = gtk_drop_down_get_selected (self->key_area);
   const char *device_id = gtk_editable_get_text (GTK_EDITABLE (self->key_device_id));
-  const char *role = role_i < G_N_ELEMENTS (key_roles) ? key_roles[role_i] : NULL;
+  VkDeviceRole role_id = role_i < G_N_ELEMENTS (key_roles) ? key_roles[role_i] : VK_ROLE_INVALID;
+  const char *role = vk_device_role_to_string (role_id);
   guint area = area_i < self->areas->len ? g_array_index (self->areas, guint, area_i) : VK_PACKAGE_NO_AREA;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->key_result), "vk-blocked");
-  if (g_strcmp0 (role, "valgbord") == 0 && area == VK_PACKAGE_NO_AREA)
+  if (role_id == VK_ROLE_VALGBORD && area == VK_PACKAGE_NO_AREA)
     {
       show_error (self, _ ("A polling table needs an area."));
       return;
@@ -167,7 +169,7 @@ vk_key_dialog_new (GtkWindow *parent, const char *package_path, const VkElection
   self = g_object_new (VK_TYPE_KEY_DIALOG, "transient-for", parent, NULL);
   self->package_path = g_strdup (package_path);
   for (gsize i = 0; i < G_N_ELEMENTS (key_roles); i++)
-    gtk_string_list_append (roles, vk_ui_role_label (key_roles[i]));
+    gtk_string_list_append (roles, vk_ui_role_label (vk_device_role_to_string (key_roles[i])));
   gtk_string_list_append (areas, _ ("No area"));
   g_array_append_val (self->areas, none);
   for (guint i = 0; i < election->areas->len; i++)

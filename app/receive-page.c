@@ -378,7 +378,7 @@ vk_receive_page_set_session (VkReceivePage *self, VkStationSession *session)
   self->station = vk_station_session_get_station (session);
   d = vk_station_get_device (self->station);
   /* Homes and care homes need two stemmemodtagere: the team's default place. */
-  gtk_drop_down_set_selected (self->place_dropdown, strcmp (d->role, "hjemmebesoeg") == 0 ? 1 : 0);
+  gtk_drop_down_set_selected (self->place_dropdown, d->role_id == VK_ROLE_HJEMMEBESOEG ? 1 : 0);
   refresh_brev_count (self);
   select_brev_voter (self, NULL);
 }

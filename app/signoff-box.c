@@ -68,7 +68,7 @@ signer_free (Signer *s)
 static void
 refresh_signers (VkSignoffBox *self)
 {
-  vk_count_remove_children (GTK_WIDGET (self->signers_list));
+  vk_ui_remove_children (GTK_WIDGET (self->signers_list));
   for (guint i = 0; i < self->signers->len; i++)
     {
       const Signer *s = g_ptr_array_index (self->signers, i);
@@ -106,7 +106,7 @@ show_receipt (VkSignoffBox *self)
   if (receipt == NULL || receipt->seq < self->signoff_seq)
     return;
   head = vk_hex_encode (receipt->head, 8);
-  when = vk_count_format_ms (receipt->received_ms, "%H:%M:%S");
+  when = vk_ui_format_time (receipt->received_ms, "%H:%M:%S");
   text = g_strdup_printf (
       _ ("The count server has signed a receipt for this table's journal up to entry %llu (head %s…) at %s: the "
          "count has arrived."),
@@ -135,13 +135,13 @@ add_signer_response_cb (AdwMessageDialog *dialog, const char *response, VkSignof
   name = g_strstrip (g_strdup (gtk_editable_get_text (name_entry)));
   if (*name == '\0')
     {
-      vk_count_show_message (self->signoff_message, "vk-blocked", _ ("Type the valgstyrer's name."));
+      vk_ui_show_message (self->signoff_message, "vk-blocked", _ ("Type the valgstyrer's name."));
       return;
     }
   for (guint i = 0; i < self->signers->len; i++)
     if (g_utf8_collate (((Signer *)g_ptr_array_index (self->signers, i))->name, name) == 0)
       {
-        vk_count_show_message (self->signoff_message, "vk-blocked", _ ("This valgstyrer has already been added."));
+        vk_ui_show_message (self->signoff_message, "vk-blocked", _ ("This valgstyrer has already been added."));
         return;
       }
   key = vk_keypair_load (gtk_editable_get_text (key_entry), gtk_editable_get_text (pass_entry), &error);
@@ -151,23 +151,23 @@ add_signer_response_cb (AdwMessageDialog *dialog, const char *response, VkSignof
       g_autofree char *text = g_error_matches (error, VK_ERROR, VK_ERROR_PASSPHRASE)
                                   ? g_strdup_printf (_ ("Wrong passphrase for %s's key."), name)
                                   : g_strdup_printf (_ ("Cannot read the key: %s"), error->message);
-      vk_count_show_message (self->signoff_message, "vk-blocked", text);
+      vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       return;
     }
   d = vk_package_lookup_device_by_key_id (vk_station_get_package (self->station), vk_keypair_get_key_id (key));
-  if (d == NULL || strcmp (d->role, "valgstyrer") != 0)
+  if (d == NULL || d->role_id != VK_ROLE_VALGSTYRER)
     {
       g_autofree char *text = g_strdup_printf (_ ("This key is not enrolled as a valgstyrer's key: %s cannot sign "
                                                   "with it."),
                                                name);
-      vk_count_show_message (self->signoff_message, "vk-blocked", text);
+      vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       return;
     }
   s = g_new0 (Signer, 1);
   s->name = g_steal_pointer (&name);
   s->key = g_steal_pointer (&key);
   g_ptr_array_add (self->signers, s);
-  vk_count_show_message (self->signoff_message, NULL, NULL);
+  vk_ui_show_message (self->signoff_message, NULL, NULL);
   refresh_signers (self);
 }
 
@@ -199,7 +199,7 @@ static void
 explanation_changed_cb (GtkTextBuffer *buffer, VkSignoffBox *self)
 {
   if (gtk_widget_has_css_class (GTK_WIDGET (self->signoff_message), "vk-blocked"))
-    vk_count_show_message (self->signoff_message, NULL, NULL);
+    vk_ui_show_message (self->signoff_message, NULL, NULL);
 }
 
 /* Actions. */
@@ -278,14 +278,14 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
       g_autofree char *why = vk_count_error_dup_text (error);
 
       text = g_strdup_printf (_ ("Not signed off: %s"), why);
-      vk_count_show_message (self->signoff_message, "vk-blocked", text);
+      vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       if (g_error_matches (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NO_EXPLANATION))
         gtk_widget_grab_focus (GTK_WIDGET (self->explanation_view));
       return;
     }
   names = g_strjoinv (", ", (char **)name_list->pdata);
   text = g_strdup_printf (_ ("Signed off by %s."), names);
-  vk_count_show_message (self->signoff_message, "vk-ok", text);
+  vk_ui_show_message (self->signoff_message, "vk-ok", text);
   g_ptr_array_set_size (self->signers, 0);
   refresh_signers (self);
   gtk_text_buffer_set_text (buffer, "", -1);
@@ -452,7 +452,7 @@ vk_signoff_box_set_area (VkSignoffBox *self, guint area)
   self->area = area;
   g_ptr_array_set_size (self->signers, 0);
   refresh_signers (self);
-  vk_count_show_message (self->signoff_message, NULL, NULL);
+  vk_ui_show_message (self->signoff_message, NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->receipt_label), FALSE);
 }
 

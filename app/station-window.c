@@ -76,9 +76,9 @@ configure_for_role (VkStationWindow *self)
 {
   VkStation *station = vk_station_window_get_open_station (self);
   const VkDevice *d = vk_station_get_device (station);
-  gboolean table = strcmp (d->role, "valgbord") == 0;
-  gboolean brev = strcmp (d->role, "brevstemmested") == 0 || strcmp (d->role, "hjemmebesoeg") == 0;
-  gboolean fin = strcmp (d->role, "fintaelling") == 0;
+  gboolean table = d->role_id == VK_ROLE_VALGBORD;
+  gboolean brev = d->role_id == VK_ROLE_BREVSTEMMESTED || d->role_id == VK_ROLE_HJEMMEBESOEG;
+  gboolean fin = d->role_id == VK_ROLE_FINTAELLING;
 
   if ((table || fin) && self->count_page == NULL)
     {

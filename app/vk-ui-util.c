@@ -68,15 +68,23 @@ vk_ui_format_birth_date (const char *iso)
 const char *
 vk_ui_role_label (const char *role)
 {
-  if (g_strcmp0 (role, "valgbord") == 0)
-    return _ ("Polling table");
-  if (g_strcmp0 (role, "brevstemmested") == 0)
-    return _ ("Postal voting (Borgerservice)");
-  if (g_strcmp0 (role, "hjemmebesoeg") == 0)
-    return _ ("Home visits");
-  if (g_strcmp0 (role, "fintaelling") == 0)
-    return _ ("Counting table");
-  return role;
+  switch (vk_device_role_from_string (role))
+    {
+      case VK_ROLE_VALGBORD:
+        return _ ("Polling table");
+      case VK_ROLE_BREVSTEMMESTED:
+        return _ ("Postal voting (Borgerservice)");
+      case VK_ROLE_HJEMMEBESOEG:
+        return _ ("Home visits");
+      case VK_ROLE_FINTAELLING:
+        return _ ("Counting table");
+      case VK_ROLE_INVALID:
+      case VK_ROLE_OPTAELLING:
+      case VK_ROLE_SERVER:
+      case VK_ROLE_VALGSTYRER:
+      default:
+        return role;
+    }
 }
 
 const char *
@@ -160,12 +168,25 @@ vk_ui_search_error_text (const char *query)
 }
 
 void
-vk_ui_clear_list (GtkListBox *list)
+vk_ui_remove_children (GtkWidget *box)
 {
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
+  g_return_if_fail (GTK_IS_WIDGET (box));
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    {
+      if (GTK_IS_LIST_BOX (box))
+        gtk_list_box_remove (GTK_LIST_BOX (box), child);
+      else
+        gtk_box_remove (GTK_BOX (box), child);
+    }
+}
+
+void
+vk_ui_clear_list (GtkListBox *list)
+{
+  vk_ui_remove_children (GTK_WIDGET (list));
 }
 
 GtkWidget *

@@ -41,6 +41,8 @@ char *vk_ui_voter_details (VkStation *station, const VkVoter *voter) G_GNUC_WARN
 const char *vk_ui_search_error_text (const char *query);
 
 /* Lists of voters and envelopes. */
+/* Removes every child of a GtkBox or GtkListBox. */
+void vk_ui_remove_children (GtkWidget *box);
 void vk_ui_clear_list (GtkListBox *list);
 /* A row with a title, a dimmed subtitle, an optional badge; data is
  * kept on the row as "vk-data". */

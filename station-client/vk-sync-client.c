@@ -303,7 +303,7 @@ vk_sync_push_to_server (VkSync *self, const char *server_url, GCancellable *canc
       g_autoptr (GError) local_error = NULL;
 
       /* A server's journal is its own to publish. */
-      if (device == NULL || strcmp (device->role, "server") == 0)
+      if (device == NULL || device->role_id == VK_ROLE_SERVER)
         continue;
       if (!push_device (self, session, server_url, head, &stats, cancellable, &local_error))
         {

@@ -199,7 +199,7 @@ vk_sync_verify_receipt (VkPackage *package, GBytes *cose, char **ret_device, gui
       return FALSE;
     }
   server = vk_package_lookup_device (package, entry->device_id);
-  if (server == NULL || strcmp (server->role, "server") != 0)
+  if (server == NULL || server->role_id != VK_ROLE_SERVER)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the receipt is signed by %s, which is not an enrolled count server",
                    entry->device_id);
