@@ -86,26 +86,6 @@ vk_printout_kind_name (VkResultKind kind)
   return kind == VK_RESULT_FINTAELLING ? "fintælling" : "foreløbig optælling";
 }
 
-static const char *
-election_type_name (VkElectionType type)
-{
-  switch (type)
-    {
-      case VK_ELECTION_KV:
-        return "Kommunalvalg";
-      case VK_ELECTION_RV:
-        return "Regionsrådsvalg";
-      case VK_ELECTION_FV:
-        return "Folketingsvalg";
-      case VK_ELECTION_EP:
-        return "Europa-Parlamentsvalg";
-      case VK_ELECTION_FA:
-        return "Folkeafstemning";
-      default:
-        return "Valg";
-    }
-}
-
 char *
 vk_printout_election_title (const VkElection *election)
 {
@@ -121,8 +101,8 @@ vk_printout_election_title (const VkElection *election)
       d = t;
     }
   if (election->date != NULL && m >= 1 && m <= 12)
-    return g_strdup_printf ("%s %d. %s %d", election_type_name (election->type), d, month_names[m - 1], y);
-  return g_strdup (election_type_name (election->type));
+    return g_strdup_printf ("%s %d. %s %d", vk_election_type_name_da (election->type), d, month_names[m - 1], y);
+  return g_strdup (vk_election_type_name_da (election->type));
 }
 
 char *

@@ -104,6 +104,21 @@ vk_election_type_to_string (VkElectionType type)
   return "?";
 }
 
+const char *
+vk_election_type_name_da (VkElectionType type)
+{
+  /* As valg.dk writes them in "Valgart". */
+  static const char *const names[] = {
+    [VK_ELECTION_KV] = "Kommunalvalg",    [VK_ELECTION_RV] = "Regionsrådsvalg",
+    [VK_ELECTION_FV] = "Folketingsvalg",  [VK_ELECTION_EP] = "Europa-Parlamentsvalg",
+    [VK_ELECTION_FA] = "Folkeafstemning",
+  };
+
+  if ((guint)type < G_N_ELEMENTS (names) && names[type] != NULL)
+    return names[type];
+  return "Valg";
+}
+
 gboolean
 vk_election_type_from_string (const char *str, VkElectionType *ret_type)
 {

@@ -90,6 +90,8 @@ VkElection *vk_election_new (void) G_GNUC_WARN_UNUSED_RESULT;
 void vk_election_free (VkElection *self);
 
 const char *vk_election_type_to_string (VkElectionType type); /* "KV", "RV", "FV", "EP", "FA" */
+/* The Danish name ("Kommunalvalg", …, valg.dk's "Valgart"); "Valg" when unknown. */
+const char *vk_election_type_name_da (VkElectionType type);
 gboolean vk_election_type_from_string (const char *str, VkElectionType *ret_type);
 
 /* Builders (used by the importers and by synthetic elections).  Each

@@ -942,25 +942,6 @@ vk_seats_allocate (const VkElection *election, guint n_seats, const VkAreaResult
 
 /* ---- export -------------------------------------------------------------- */
 
-static const char *
-valgart_name (VkElectionType t)
-{
-  switch (t)
-    {
-      case VK_ELECTION_KV:
-        return "Kommunalvalg";
-      case VK_ELECTION_RV:
-        return "Regionsrådsvalg";
-      case VK_ELECTION_FV:
-        return "Folketingsvalg";
-      case VK_ELECTION_EP:
-        return "Europa-Parlamentsvalg";
-      case VK_ELECTION_FA:
-      default:
-        return "Folkeafstemning";
-    }
-}
-
 static void
 add_int_member (JsonBuilder *b, const char *name, gint64 value)
 {
@@ -1006,7 +987,7 @@ vk_seat_allocation_to_json (const VkSeatAllocation *self)
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "Valgart");
-  json_builder_add_string_value (b, valgart_name (e->type));
+  json_builder_add_string_value (b, vk_election_type_name_da (e->type));
   if (strlen (e->date) == 10)
     {
       /* valg.dk writes DD-MM-YYYY. */
