@@ -408,7 +408,7 @@ select_voter (VkStationWindow *self, const VkVoter *v, gboolean scanned)
     return;
   self->selected = v;
   self->selected_by_scan = scanned;
-  st = vk_station_get_voter_status (self->station, v->area, v->loebenummer);
+  st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
   gtk_label_set_text (self->voter_name, v->name);
   details = voter_details_text (self, v);
   gtk_label_set_text (self->voter_details, details);
@@ -657,7 +657,7 @@ undo_response_cb (AdwMessageDialog *dialog, const char *response, VkStationWindo
 
   if (g_strcmp0 (response, "undo") != 0 || v == NULL)
     return;
-  st = vk_station_get_voter_status (self->station, v->area, v->loebenummer);
+  st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
   if (st->checkins->len == 0)
     return;
   /* The latest check-in is the one to withdraw (in a conflict: the second). */

@@ -146,7 +146,7 @@ typedef struct
   /* Each voter's state, kept as entries come so that a station's
    * questions about one voter cost O(1).  Keys are løbenumre. */
   GHashTable *standing;   /* lnr → GArray of guint: checkins not undone, in fold order */
-  GHashTable *brev_count; /* lnr → envelopes received (GUINT_TO_POINTER) */
+  GHashTable *brev_of_voter; /* lnr → GArray of guint: brev, the first received per envelope */
   GHashTable *accepted;   /* lnr → envelope of the first accepting decision (borrowed) */
 } FoldArea;
 

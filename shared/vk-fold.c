@@ -77,7 +77,7 @@ fold_area_free (FoldArea *a)
   g_array_unref (a->doubts);
   g_hash_table_unref (a->devices);
   g_hash_table_unref (a->standing);
-  g_hash_table_unref (a->brev_count);
+  g_hash_table_unref (a->brev_of_voter);
   g_hash_table_unref (a->accepted);
   g_free (a);
 }
@@ -130,7 +130,7 @@ vk_fold_new (VkPackage *package, GError **error)
       a->doubts = array_new (sizeof (Doubt), doubt_clear);
       a->devices = g_hash_table_new (NULL, NULL);
       a->standing = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
-      a->brev_count = g_hash_table_new (NULL, NULL);
+      a->brev_of_voter = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
       a->accepted = g_hash_table_new (NULL, NULL);
       g_hash_table_insert (self->areas, GUINT_TO_POINTER (va->number), a);
     }
@@ -405,10 +405,16 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
       g_array_append_val (a->brev, b);
       if (!g_hash_table_contains (self->brev_by_env, b.envelope))
         {
-          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (a->brev_count, GUINT_TO_POINTER (b.lnr)));
+          GArray *mine = g_hash_table_lookup (a->brev_of_voter, GUINT_TO_POINTER (b.lnr));
+          guint index = a->brev->len - 1;
 
-          g_hash_table_insert (self->brev_by_env, b.envelope, fold_ref_new (a->number, a->brev->len - 1));
-          g_hash_table_insert (a->brev_count, GUINT_TO_POINTER (b.lnr), GUINT_TO_POINTER (n + 1));
+          if (mine == NULL)
+            {
+              mine = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_hash_table_insert (a->brev_of_voter, GUINT_TO_POINTER (b.lnr), mine);
+            }
+          g_array_append_val (mine, index);
+          g_hash_table_insert (self->brev_by_env, b.envelope, fold_ref_new (a->number, index));
         }
     }
   else if (strcmp (t, "brevstemme.decision") == 0)
@@ -703,7 +709,10 @@ vk_fold_count_voter_brevstemmer (VkFold *self, guint area, guint loebenummer)
 
   g_return_val_if_fail (self != NULL, 0);
   a = fold_area (self, area);
-  return a != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (a->brev_count, GUINT_TO_POINTER (loebenummer))) : 0;
+  GArray *mine;
+
+  mine = a != NULL ? g_hash_table_lookup (a->brev_of_voter, GUINT_TO_POINTER (loebenummer)) : NULL;
+  return mine != NULL ? mine->len : 0;
 }
 
 static void
@@ -780,6 +789,26 @@ vk_fold_get_brevstemme (VkFold *self, const char *envelope, VkFoldBrevstemme *re
     return FALSE;
   brevstemme_fill (self, &g_array_index (fold_area (self, r->area)->brev, Brev, r->index), r->area, ret_brevstemme);
   return TRUE;
+}
+
+GArray *
+vk_fold_dup_voter_brevstemmer (VkFold *self, guint area, guint loebenummer)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (VkFoldBrevstemme));
+  FoldArea *a;
+  GArray *mine;
+
+  g_return_val_if_fail (self != NULL, out);
+  a = fold_area (self, area);
+  mine = a != NULL ? g_hash_table_lookup (a->brev_of_voter, GUINT_TO_POINTER (loebenummer)) : NULL;
+  for (guint i = 0; mine != NULL && i < mine->len; i++)
+    {
+      VkFoldBrevstemme b;
+
+      brevstemme_fill (self, &g_array_index (a->brev, Brev, g_array_index (mine, guint, i)), area, &b);
+      g_array_append_val (out, b);
+    }
+  return out;
 }
 
 void

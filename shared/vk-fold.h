@@ -89,6 +89,8 @@ typedef struct
 } VkFoldBrevstemme;
 
 gboolean vk_fold_get_brevstemme (VkFold *self, const char *envelope, VkFoldBrevstemme *ret_brevstemme);
+/* The voter's envelopes (VkFoldBrevstemme) in the order received, a new array. */
+GArray *vk_fold_dup_voter_brevstemmer (VkFold *self, guint area, guint loebenummer) G_GNUC_WARN_UNUSED_RESULT;
 /* Calls func for every envelope received for area (0: every area). */
 typedef void (*VkFoldBrevstemmeFunc) (const VkFoldBrevstemme *brevstemme, gpointer user_data);
 void vk_fold_foreach_brevstemme (VkFold *self, guint area, VkFoldBrevstemmeFunc func, gpointer user_data);

@@ -121,7 +121,7 @@ void vk_checkin_ref_free (VkCheckinRef *self);
 
 /* The voter's state as seen from this device.  For a device without an
  * area every voter of the package is "on the list". */
-VkVoterStatus *vk_station_get_voter_status (VkStation *self, guint area, guint loebenummer) G_GNUC_WARN_UNUSED_RESULT;
+VkVoterStatus *vk_station_dup_voter_status (VkStation *self, guint area, guint loebenummer) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Marks a voter of the station's area and journals a `checkin`; the
  * entry is durable when this returns.  Refused (nothing journaled) with
