@@ -532,7 +532,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   if (data != NULL)
     {
       g_autofree char *kd = g_build_filename (data, "kandidat-data.json", NULL);
-      g_autofree char *fin = g_build_filename (data, VK_ROLE_FINTAELLING, NULL);
+      g_autofree char *fin = g_build_filename (data, "fintaelling", NULL);
       g_autofree char *fore = g_build_filename (data, "foreloebig", NULL);
 
       d->election = vk_election_import_kandidatdata (kd, error);
