@@ -40,6 +40,10 @@ GQuark vk_entry_error_quark (void);
  * not of the data. */
 gboolean vk_entry_error_is_enrolment (const GError *error);
 
+/* The places of `brevstemme.received` (J6): borgerservice, hjem,
+ * plejehjem, hospital, faengsel, andet. */
+gboolean vk_brevstemme_place_is_valid (const char *place);
+
 /* The largest brevstemme.decision reason code (J6: 1–7). */
 #define VK_BREVSTEMME_REASON_MAX 7
 

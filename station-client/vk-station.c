@@ -35,8 +35,6 @@ struct _VkStation
   VkFold *fold;
 };
 
-static const char *const places[] = { "borgerservice", "hjem", "plejehjem", "hospital", "faengsel", "andet" };
-
 /* Small helpers. */
 
 static guint64
@@ -44,17 +42,6 @@ now_ms (void)
 {
   gint64 now = g_get_real_time () / 1000;
   return now > 0 ? (guint64)now : 0;
-}
-
-gboolean
-vk_brevstemme_place_is_valid (const char *place)
-{
-  if (place == NULL)
-    return FALSE;
-  for (gsize i = 0; i < G_N_ELEMENTS (places); i++)
-    if (strcmp (place, places[i]) == 0)
-      return TRUE;
-  return FALSE;
 }
 
 /* The fold: every entry held goes through the shared fold, which checks

@@ -25,6 +25,7 @@
 #include <glib.h>
 
 #include "vk-election.h"
+#include "vk-entry-schema.h"
 #include "vk-journal.h"
 #include "vk-keys.h"
 #include "vk-package.h"
@@ -162,8 +163,7 @@ GPtrArray *vk_station_dup_conflicts (VkStation *self) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Brevstemmer. */
 
-/* Places in J6. */
-gboolean vk_brevstemme_place_is_valid (const char *place);
+/* vk_brevstemme_place_is_valid(): shared/vk-entry-schema.h. */
 
 typedef struct
 {
