@@ -831,6 +831,27 @@ vk_fold_foreach_brevstemme (VkFold *self, guint area, VkFoldBrevstemmeFunc func,
     }
 }
 
+void
+vk_fold_foreach_tally (VkFold *self, guint area, VkResultKind kind, const char *device_id, VkFoldTallyFunc func,
+                       gpointer user_data)
+{
+  const char *dev = device_id != NULL ? g_intern_string (device_id) : NULL;
+  FoldArea *a;
+
+  g_return_if_fail (self != NULL && func != NULL);
+  a = fold_area (self, area);
+  for (guint i = 0; a != NULL && i < a->tallies->len; i++)
+    {
+      const Tally *t = &g_array_index (a->tallies, Tally, i);
+      VkFoldTally pub
+          = { t->device, t->seq, t->signoff, t->signoff ? 0 : (guint)MIN (t->round, G_MAXUINT), t->by, t->counts };
+
+      if (t->kind != kind || (dev != NULL && t->device != dev))
+        continue;
+      func (&pub, user_data);
+    }
+}
+
 gboolean
 vk_fold_is_closed (VkFold *self, guint area)
 {

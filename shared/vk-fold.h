@@ -94,6 +94,22 @@ GArray *vk_fold_dup_voter_brevstemmer (VkFold *self, guint area, guint loebenumm
 /* Calls func for every envelope received for area (0: every area). */
 typedef void (*VkFoldBrevstemmeFunc) (const VkFoldBrevstemme *brevstemme, gpointer user_data);
 void vk_fold_foreach_brevstemme (VkFold *self, guint area, VkFoldBrevstemmeFunc func, gpointer user_data);
+/* One `tally` or `tally.signoff` held; borrowed from the fold. */
+typedef struct
+{
+  const char *device_id;
+  guint64 seq;
+  gboolean signoff;
+  guint round; /* 1 or 2; 0 for a sign-off */
+  const char *by;
+  VkCbor *counts;
+} VkFoldTally;
+
+typedef void (*VkFoldTallyFunc) (const VkFoldTally *tally, gpointer user_data);
+/* Calls func for the tallies and sign-offs of kind for area in the order
+ * folded (device_id NULL: every device's). */
+void vk_fold_foreach_tally (VkFold *self, guint area, VkResultKind kind, const char *device_id, VkFoldTallyFunc func,
+                            gpointer user_data);
 /* TRUE when a `poll.close` of area is held. */
 gboolean vk_fold_is_closed (VkFold *self, guint area);
 

@@ -245,6 +245,13 @@ vk_station_get_key (VkStation *self)
   return self->key;
 }
 
+VkFold *
+vk_station_get_fold (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->fold;
+}
+
 VkPackage *
 vk_station_get_package (VkStation *self)
 {

@@ -26,6 +26,7 @@
 
 #include "vk-election.h"
 #include "vk-entry-schema.h"
+#include "vk-fold.h"
 #include "vk-journal.h"
 #include "vk-keys.h"
 #include "vk-package.h"
@@ -66,6 +67,8 @@ const VkVoterIndex *vk_station_get_index (VkStation *self);
 guint vk_station_get_area (VkStation *self);
 const VkKeypair *vk_station_get_key (VkStation *self);
 VkPackage *vk_station_get_package (VkStation *self);
+/* The station's state: the shared fold over every journal folded (borrowed). */
+VkFold *vk_station_get_fold (VkStation *self);
 /* Appends an entry to the station's journal (for the engine's other
  * modules: tally, brevstemmer) and folds it into the state.  Returns the
  * entry. */

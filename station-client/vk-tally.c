@@ -320,27 +320,16 @@ entry_matches (const VkTally *self, const VkEntry *entry)
          && vk_cbor_map_get_uint_field (entry->body, "area", &area, NULL) && area == self->area;
 }
 
-void
-vk_tally_apply (VkTally *self, const VkEntry *entry)
+/* One round or sign-off into the double entry: the latest entry of a
+ * round counts; the first sign-off ends it (nothing may follow, J6). */
+static void
+tally_take (VkTally *self, gboolean signoff, guint64 round, const char *by, VkCbor *counts)
 {
-  VkCbor *counts;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (entry != NULL);
-
-  if (strcmp (entry->type, "tally") != 0 && strcmp (entry->type, "tally.signoff") != 0)
+  if (self->signed_counts != NULL || counts == NULL || vk_cbor_get_type (counts) != VK_CBOR_MAP)
     return;
-  if (!entry_matches (self, entry) || self->signed_counts != NULL)
-    return;
-  counts = vk_cbor_map_lookup_text (entry->body, "counts");
-  if (counts == NULL || vk_cbor_get_type (counts) != VK_CBOR_MAP)
-    return;
-
-  if (strcmp (entry->type, "tally") == 0)
+  if (!signoff)
     {
-      guint64 round = 0;
-      const char *by = vk_cbor_map_get_text_field (entry->body, "by", NULL);
-      if (!vk_cbor_map_get_uint_field (entry->body, "round", &round, NULL) || round < 1 || round > 2)
+      if (round < 1 || round > 2)
         return;
       g_clear_pointer (&self->rounds[round - 1], vk_cbor_unref);
       self->rounds[round - 1] = vk_cbor_ref (counts);
@@ -351,6 +340,26 @@ vk_tally_apply (VkTally *self, const VkEntry *entry)
     self->signed_counts = vk_cbor_ref (counts);
 }
 
+void
+vk_tally_apply (VkTally *self, const VkEntry *entry)
+{
+  guint64 round = 0;
+  gboolean signoff;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (entry != NULL);
+
+  if (strcmp (entry->type, "tally") != 0 && strcmp (entry->type, "tally.signoff") != 0)
+    return;
+  if (!entry_matches (self, entry))
+    return;
+  signoff = strcmp (entry->type, "tally.signoff") == 0;
+  if (!signoff && !vk_cbor_map_get_uint_field (entry->body, "round", &round, NULL))
+    return;
+  tally_take (self, signoff, round, vk_cbor_map_get_text_field (entry->body, "by", NULL),
+              vk_cbor_map_lookup_text (entry->body, "counts"));
+}
+
 VkTally *
 vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area)
 {
@@ -358,6 +367,22 @@ vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area)
 
   for (guint i = 0; i < entries->len; i++)
     vk_tally_apply (self, g_ptr_array_index (entries, i));
+  return self;
+}
+
+static void
+take_fold_tally (const VkFoldTally *t, gpointer user_data)
+{
+  tally_take (user_data, t->signoff, t->round, t->by, t->counts);
+}
+
+VkTally *
+vk_tally_new_from_fold (VkFold *fold, const char *device_id, VkResultKind kind, guint area)
+{
+  VkTally *self = vk_tally_new (kind, area);
+
+  g_return_val_if_fail (fold != NULL, self);
+  vk_fold_foreach_tally (fold, area, kind, device_id, take_fold_tally, self);
   return self;
 }
 
@@ -402,14 +427,11 @@ vk_tally_get_signed (const VkTally *self)
 
 /* Station actions. */
 
+/* This table's double entry: from the station's fold (shared/vk-fold.h). */
 static VkTally *
 station_tally (VkStation *station, VkResultKind kind, guint area, GError **error)
 {
-  g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, error);
-
-  if (entries == NULL)
-    return NULL;
-  return vk_tally_fold (entries, kind, area);
+  return vk_tally_new_from_fold (vk_station_get_fold (station), vk_station_get_device (station)->device_id, kind, area);
 }
 
 static gboolean
@@ -637,35 +659,44 @@ vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guint area, G
   return station_tally (station, kind, area, error);
 }
 
+typedef struct
+{
+  char *device;
+  VkCbor *counts;
+} FirstSignoff;
+
+static void
+first_signoff_cb (const VkFoldTally *t, gpointer user_data)
+{
+  FirstSignoff *first = user_data;
+
+  /* A device's first sign-off ends its double entry (tally_take()); of
+   * several devices, the first by device id, as the journal lists them. */
+  if (!t->signoff || t->counts == NULL || vk_cbor_get_type (t->counts) != VK_CBOR_MAP)
+    return;
+  if (first->device != NULL && strcmp (t->device_id, first->device) >= 0)
+    return;
+  g_free (first->device);
+  first->device = g_strdup (t->device_id);
+  first->counts = t->counts;
+}
+
 VkCbor *
 vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device, GError **error)
 {
-  VkJournal *journal;
-  g_autoptr (GPtrArray) heads = NULL;
+  FirstSignoff first = { NULL, NULL };
 
   g_return_val_if_fail (station != NULL, NULL);
 
-  journal = vk_station_get_journal (station);
-  heads = vk_journal_dup_heads (journal, error);
-  if (heads == NULL)
+  /* Entries the sync runner stored since the last refresh count too. */
+  (void)vk_station_refresh (station, NULL, NULL);
+  vk_fold_foreach_tally (vk_station_get_fold (station), area, kind, NULL, first_signoff_cb, &first);
+  if (first.device == NULL)
     return NULL;
-  for (guint i = 0; i < heads->len; i++)
-    {
-      const VkJournalHead *head = g_ptr_array_index (heads, i);
-      g_autoptr (GPtrArray) entries = vk_journal_dup_device_entries (journal, head->device_id, 0, error);
-      g_autoptr (VkTally) tally = NULL;
-
-      if (entries == NULL)
-        return NULL;
-      tally = vk_tally_fold (entries, kind, area);
-      if (vk_tally_get_signed (tally) != NULL)
-        {
-          if (ret_device != NULL)
-            *ret_device = g_strdup (head->device_id);
-          return vk_cbor_ref (vk_tally_get_signed (tally));
-        }
-    }
-  return NULL;
+  if (ret_device != NULL)
+    *ret_device = g_steal_pointer (&first.device);
+  g_free (first.device);
+  return vk_cbor_ref (first.counts);
 }
 
 /* Doubtful ballots. */
