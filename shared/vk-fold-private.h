@@ -116,6 +116,8 @@ typedef struct
   guint64 seq;
   guint64 count;
   guint64 decided;
+  guint64 time_ms;
+  char *note;
 } SetAside;
 
 /* A `ballot.decision`: count doubtful ballots of the `ballot.doubtful`
@@ -127,6 +129,7 @@ typedef struct
   guint64 ref;
   guint64 count;
   VkCbor *decision;
+  guint64 time_ms;
 } Doubt;
 
 typedef struct
@@ -145,9 +148,9 @@ typedef struct
   guint64 last_entry_ms;
   /* Each voter's state, kept as entries come so that a station's
    * questions about one voter cost O(1).  Keys are løbenumre. */
-  GHashTable *standing;   /* lnr → GArray of guint: checkins not undone, in fold order */
+  GHashTable *standing;      /* lnr → GArray of guint: checkins not undone, in fold order */
   GHashTable *brev_of_voter; /* lnr → GArray of guint: brev, the first received per envelope */
-  GHashTable *accepted;   /* lnr → envelope of the first accepting decision (borrowed) */
+  GHashTable *accepted;      /* lnr → envelope of the first accepting decision (borrowed) */
 } FoldArea;
 
 typedef struct

@@ -45,6 +45,12 @@ doubt_clear (gpointer p)
 }
 
 static void
+set_aside_clear (gpointer p)
+{
+  g_free (((SetAside *)p)->note);
+}
+
+static void
 refusal_clear (gpointer p)
 {
   g_free (((Refusal *)p)->source);
@@ -126,7 +132,7 @@ vk_fold_new (VkPackage *package, GError **error)
       a->decisions = array_new (sizeof (Decision), decision_clear);
       a->closes = array_new (sizeof (Close), NULL);
       a->tallies = array_new (sizeof (Tally), tally_clear);
-      a->set_aside = array_new (sizeof (SetAside), NULL);
+      a->set_aside = array_new (sizeof (SetAside), set_aside_clear);
       a->doubts = array_new (sizeof (Doubt), doubt_clear);
       a->devices = g_hash_table_new (NULL, NULL);
       a->standing = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
@@ -460,7 +466,9 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
     }
   else if (strcmp (t, "ballot.doubtful") == 0)
     {
-      SetAside sa = { d->device_id, entry->seq, body_uint (entry, "count"), 0 };
+      SetAside sa = {
+        d->device_id, entry->seq, body_uint (entry, "count"), 0, entry->time_ms, g_strdup (body_text (entry, "note"))
+      };
       rec->index = a->set_aside->len;
       g_array_append_val (a->set_aside, sa);
     }
@@ -488,8 +496,12 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
         return FALSE;
       sa->decided += body_uint (entry, "count");
       {
-        Doubt db = { d->device_id, entry->seq, body_uint (entry, "ref"), body_uint (entry, "count"),
-                     vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")) };
+        Doubt db = { d->device_id,
+                     entry->seq,
+                     body_uint (entry, "ref"),
+                     body_uint (entry, "count"),
+                     vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")),
+                     entry->time_ms };
         g_array_append_val (a->doubts, db);
       }
     }
@@ -850,6 +862,48 @@ vk_fold_foreach_tally (VkFold *self, guint area, VkResultKind kind, const char *
         continue;
       func (&pub, user_data);
     }
+}
+
+static void
+foreach_doubtful_in (FoldArea *a, const char *dev, VkFoldDoubtfulFunc func, gpointer user_data)
+{
+  for (guint i = 0; i < a->set_aside->len; i++)
+    {
+      const SetAside *sa = &g_array_index (a->set_aside, SetAside, i);
+      g_autoptr (GArray) decisions = g_array_new (FALSE, TRUE, sizeof (VkFoldDoubtDecision));
+      VkFoldDoubtful pub = { sa->seq, sa->time_ms, a->number, sa->count, sa->note, sa->decided };
+
+      if (sa->device != dev)
+        continue;
+      for (guint j = 0; j < a->doubts->len; j++)
+        {
+          const Doubt *db = &g_array_index (a->doubts, Doubt, j);
+          VkFoldDoubtDecision d = { db->seq, db->time_ms, db->ref, db->count, db->decision };
+
+          if (db->device == dev && db->ref == sa->seq)
+            g_array_append_val (decisions, d);
+        }
+      func (&pub, (const VkFoldDoubtDecision *)(gpointer)decisions->data, decisions->len, user_data);
+    }
+}
+
+void
+vk_fold_foreach_doubtful (VkFold *self, const char *device_id, guint area, VkFoldDoubtfulFunc func, gpointer user_data)
+{
+  const char *dev;
+
+  g_return_if_fail (self != NULL && device_id != NULL && func != NULL);
+  dev = g_intern_string (device_id);
+  if (area != 0)
+    {
+      FoldArea *a = fold_area (self, area);
+      if (a != NULL)
+        foreach_doubtful_in (a, dev, func, user_data);
+      return;
+    }
+  for (guint i = 0; i < self->election->areas->len; i++)
+    foreach_doubtful_in (fold_area (self, ((const VkArea *)g_ptr_array_index (self->election->areas, i))->number), dev,
+                         func, user_data);
 }
 
 gboolean

@@ -110,6 +110,33 @@ typedef void (*VkFoldTallyFunc) (const VkFoldTally *tally, gpointer user_data);
  * folded (device_id NULL: every device's). */
 void vk_fold_foreach_tally (VkFold *self, guint area, VkResultKind kind, const char *device_id, VkFoldTallyFunc func,
                             gpointer user_data);
+/* A `ballot.doubtful` of a device and the decisions on it (the ones the
+ * fold accepted: vk_entry_schema_check_decision()); borrowed. */
+typedef struct
+{
+  guint64 seq;
+  guint64 time_ms;
+  guint area;
+  guint64 count;
+  const char *note;
+  guint64 decided;
+} VkFoldDoubtful;
+
+typedef struct
+{
+  guint64 seq;
+  guint64 time_ms;
+  guint64 ref;
+  guint64 count;
+  VkCbor *decision; /* the J6 `decision` map */
+} VkFoldDoubtDecision;
+
+typedef void (*VkFoldDoubtfulFunc) (const VkFoldDoubtful *doubtful, const VkFoldDoubtDecision *decisions,
+                                    guint n_decisions, gpointer user_data);
+/* Calls func for each `ballot.doubtful` device_id wrote for area (0:
+ * every area; area by area, each in the order folded). */
+void vk_fold_foreach_doubtful (VkFold *self, const char *device_id, guint area, VkFoldDoubtfulFunc func,
+                               gpointer user_data);
 /* TRUE when a `poll.close` of area is held. */
 gboolean vk_fold_is_closed (VkFold *self, guint area);
 

@@ -767,80 +767,78 @@ vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, cons
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkDoubtfulDecision, doubtful_decision_free)
 
-/* A decision body → a VkDoubtfulDecision; NULL when it names nothing we
- * know (vk_counts_parse_doubtful_decision()). */
+/* A decision → a VkDoubtfulDecision; NULL when it names nothing we know
+ * (vk_counts_parse_doubtful_decision()). */
 static VkDoubtfulDecision *
-parse_decision (const VkElection *election, const VkEntry *e)
+parse_decision (const VkElection *election, const VkFoldDoubtDecision *fd)
 {
   g_autoptr (VkDoubtfulDecision) d = g_new0 (VkDoubtfulDecision, 1);
   const char *id, *list_id;
 
-  d->seq = e->seq;
-  d->time_ms = e->time_ms;
-  if (!vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL)
-      || !vk_counts_parse_doubtful_decision (election, vk_cbor_map_lookup_text (e->body, "decision"), &d->to, &id,
-                                             &list_id, &d->code, NULL))
+  d->seq = fd->seq;
+  d->time_ms = fd->time_ms;
+  d->count = fd->count;
+  if (!vk_counts_parse_doubtful_decision (election, fd->decision, &d->to, &id, &list_id, &d->code, NULL))
     return NULL;
   d->id = g_strdup (id);
   d->list_id = g_strdup (list_id);
   return g_steal_pointer (&d);
 }
 
+typedef struct
+{
+  const VkElection *election;
+  GPtrArray *out;
+} DoubtfulCtx;
+
+static void
+dup_doubtful_cb (const VkFoldDoubtful *fd, const VkFoldDoubtDecision *decisions, guint n, gpointer user_data)
+{
+  DoubtfulCtx *c = user_data;
+  VkDoubtful *d = g_new0 (VkDoubtful, 1);
+
+  d->seq = fd->seq;
+  d->time_ms = fd->time_ms;
+  d->area = fd->area;
+  d->count = fd->count;
+  d->note = g_strdup (fd->note != NULL ? fd->note : "");
+  d->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify)doubtful_decision_free);
+  for (guint i = 0; i < n; i++)
+    {
+      VkDoubtfulDecision *dd = parse_decision (c->election, &decisions[i]);
+
+      if (dd == NULL)
+        continue;
+      d->decided += dd->count;
+      g_ptr_array_add (d->decisions, dd);
+    }
+  g_ptr_array_add (c->out, d);
+}
+
+static int
+compare_doubtful (gconstpointer a, gconstpointer b)
+{
+  const VkDoubtful *x = *(const VkDoubtful *const *)a, *y = *(const VkDoubtful *const *)b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* From the station's fold: the decisions it holds passed
+ * vk_entry_schema_check_decision() (their ballot.doubtful, no more
+ * ballots than were set aside). */
 GPtrArray *
 vk_tally_dup_doubtful (VkStation *station, guint area, GError **error)
 {
-  g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_doubtful_free);
-  g_autoptr (GHashTable) by_seq = g_hash_table_new (g_int64_hash, g_int64_equal);
-  const VkElection *election;
+  DoubtfulCtx ctx;
 
   g_return_val_if_fail (station != NULL, NULL);
 
-  election = vk_station_get_election (station);
-  entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, error);
-  if (entries == NULL)
-    return NULL;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const VkEntry *e = g_ptr_array_index (entries, i);
-      guint64 a = 0;
-
-      if (!vk_cbor_map_get_uint_field (e->body, "area", &a, NULL) || (area != 0 && a != area))
-        continue;
-      if (strcmp (e->type, "ballot.doubtful") == 0)
-        {
-          VkDoubtful *d = g_new0 (VkDoubtful, 1);
-          const char *note = vk_cbor_map_get_text_field (e->body, "note", NULL);
-
-          d->seq = e->seq;
-          d->time_ms = e->time_ms;
-          d->area = (guint)a;
-          (void)vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL);
-          d->note = g_strdup (note != NULL ? note : "");
-          d->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify)doubtful_decision_free);
-          g_ptr_array_add (out, d);
-          g_hash_table_insert (by_seq, &d->seq, d);
-        }
-      else if (strcmp (e->type, "ballot.decision") == 0)
-        {
-          guint64 ref = 0;
-          VkDoubtful *d;
-          VkDoubtfulDecision *dd;
-          VkDoubtfulHeld held = { 0 };
-
-          (void)vk_cbor_map_get_uint_field (e->body, "ref", &ref, NULL);
-          d = g_hash_table_lookup (by_seq, &ref);
-          if (d != NULL)
-            held = (VkDoubtfulHeld){ d->area, d->count, d->decided };
-          /* The fold's rule: a decision for ballots of this table's own
-           * ballot.doubtful, and no more than remain undecided. */
-          if (!vk_entry_schema_check_decision (e, d != NULL ? &held : NULL, NULL)
-              || (dd = parse_decision (election, e)) == NULL)
-            continue;
-          d->decided += dd->count;
-          g_ptr_array_add (d->decisions, dd);
-        }
-    }
+  ctx.election = vk_station_get_election (station);
+  ctx.out = out;
+  vk_fold_foreach_doubtful (vk_station_get_fold (station), vk_station_get_device (station)->device_id, area,
+                            dup_doubtful_cb, &ctx);
+  g_ptr_array_sort (out, compare_doubtful);
   return g_steal_pointer (&out);
 }
 
