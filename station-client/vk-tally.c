@@ -870,14 +870,27 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
                    area);
       return 0;
     }
-  if (count == 0 || count > doubtful->count - doubtful->decided)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                   "%" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT " doubtful ballots of entry %" G_GUINT64_FORMAT
-                   " are undecided: %" G_GUINT64_FORMAT " cannot be decided",
-                   doubtful->count - doubtful->decided, doubtful->count, ref, count);
-      return 0;
-    }
+  /* The rule the fold applies (vk_entry_schema_check_decision()), asked
+   * before the entry is written; refused as VK_ERROR_INVALID. */
+  {
+    g_autoptr (VkCbor) probe = vk_cbor_new_map ();
+    g_autoptr (GError) local = NULL;
+    VkDoubtfulHeld h = { doubtful->area, doubtful->count, doubtful->decided };
+    VkEntry e = { 0 };
+
+    vk_cbor_map_set_uint (probe, "area", area);
+    vk_cbor_map_set_uint (probe, "ref", ref);
+    vk_cbor_map_set_uint (probe, "count", count);
+    e.device_id = (char *)vk_station_get_device (station)->device_id;
+    e.seq = vk_journal_get_head_seq (vk_station_get_journal (station)) + 1;
+    e.type = (char *)"ballot.decision";
+    e.body = probe;
+    if (!vk_entry_schema_check_decision (&e, &h, &local))
+      {
+        g_set_error_literal (error, VK_ERROR, VK_ERROR_INVALID, local->message);
+        return 0;
+      }
+  }
   election = vk_station_get_election (station);
   decision = vk_cbor_new_map ();
   body = vk_cbor_new_map ();
