@@ -17,7 +17,7 @@ struct _VkStation
   const VkDevice *device; /* owned by the package */
   const VkKeypair *key;   /* borrowed */
   VkJournal *journal;
-  VkElection *election;
+  const VkElection *election; /* the fold's */
   VkVoterIndex *index;
   GTimeZone *tz; /* Danish time: hours in the chart, brevstemme deadlines */
   gboolean valgstyrer;

@@ -112,12 +112,10 @@ vk_station_open_shared (VkPackage *package, VkVoterIndex *shared_index, const ch
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "this key is not the one enrolled for device %s", device_id);
       return NULL;
     }
-  self->election = vk_package_dup_election (package, error);
-  if (self->election == NULL)
-    return NULL;
   self->fold = vk_fold_new (package, error);
   if (self->fold == NULL)
     return NULL;
+  self->election = vk_fold_get_election (self->fold);
   (void)vk_brevstemme_window_for_election (self->election, &self->brev_first_ms, &self->brev_last_ms);
   if (shared_index != NULL)
     self->index = vk_voter_index_ref (shared_index);
@@ -154,7 +152,6 @@ vk_station_close (VkStation *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->journal, vk_journal_close);
-  g_clear_pointer (&self->election, vk_election_free);
   g_clear_pointer (&self->index, vk_voter_index_free);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->fold, vk_fold_free);
