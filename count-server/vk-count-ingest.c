@@ -53,7 +53,13 @@ refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id,
           sqlite3_bind_text (st, 3, device_id, -1, SQLITE_STATIC);
           sqlite3_bind_int64 (st, 4, (sqlite3_int64)seq);
           sqlite3_bind_int (st, 5, kind);
-          sqlite3_bind_int (st, 6, err->code);
+          /* The column holds VK_ERROR codes (docs/count-engine.md): a
+           * schema refusal is stored as the code it had before it had a
+           * domain of its own. */
+          sqlite3_bind_int (st, 6,
+                            err->domain != VK_ENTRY_ERROR       ? err->code
+                            : vk_entry_error_is_enrolment (err) ? VK_ERROR_KEY
+                                                                : VK_ERROR_INVALID);
           sqlite3_bind_text (st, 7, err->message, -1, SQLITE_STATIC);
         }
       if (st != NULL && vk_db_step_done (self->db, st, NULL) && vk_db_commit (self->db, NULL))
