@@ -112,7 +112,7 @@ select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
     return;
   self->selected = v;
   self->selected_by_scan = scanned;
-  st = vk_station_get_voter_status (self->station, v->area, v->loebenummer);
+  st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
   gtk_label_set_text (self->voter_name, v->name);
   details = vk_ui_voter_details (self->station, v);
   gtk_label_set_text (self->voter_details, details);
@@ -313,7 +313,7 @@ undo_response_cb (AdwMessageDialog *dialog, const char *response, VkCheckinPage 
 
   if (g_strcmp0 (response, "undo") != 0 || v == NULL)
     return;
-  st = vk_station_get_voter_status (self->station, v->area, v->loebenummer);
+  st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
   if (st->checkins->len == 0)
     return;
   /* The latest check-in is the one to withdraw (in a conflict: the second). */

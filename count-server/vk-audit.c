@@ -204,7 +204,7 @@ vk_audit_run (const VkAuditOptions *options)
   }
   devices = vk_package_list_devices (package);
   for (guint i = 0; i < devices->len; i++)
-    if (strcmp (((VkDevice *)g_ptr_array_index (devices, i))->role, "server") == 0)
+    if (((VkDevice *)g_ptr_array_index (devices, i))->role_id == VK_ROLE_SERVER)
       server_device = ((VkDevice *)g_ptr_array_index (devices, i))->device_id;
   add_check (out, "A2", "every enrolment statement is signed by the election key", "package-format.md", TRUE,
              "%u devices enrolled%s%s", devices->len, server_device != NULL ? ", count server " : "",

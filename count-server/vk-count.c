@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "vk-cose.h"
-#include "vk-count.h"
+#include "vk-count-private.h"
 #include "vk-db.h"
 #include "vk-error.h"
 
@@ -69,31 +69,7 @@ static const char *const count_migrations[] = {
   ") STRICT;",
 };
 
-typedef struct
-{
-  guint64 seq;
-  guint8 hash[VK_HASH_BYTES];
-  guint64 time_ms;
-  guint64 pending;
-} Head;
-
-struct _VkCount
-{
-  GMutex lock;
-  VkDb *db;
-  VkPackage *package;
-  VkElection *election;
-  const VkKeypair *key; /* borrowed: the caller keeps it alive */
-  const VkDevice *device;
-  GHashTable *heads; /* device id (owned) → Head* */
-  VkFold *fold;
-  sqlite3_stmt *st_insert_entry;
-  sqlite3_stmt *st_insert_pending;
-  sqlite3_stmt *st_entry_hash;
-  sqlite3_stmt *st_pending_hash;
-};
-
-static const guint8 zero_hash[VK_HASH_BYTES] = { 0 };
+const guint8 vk_count_zero_hash[VK_HASH_BYTES] = { 0 };
 
 void
 vk_count_receipt_free (VkCountReceipt *self)
@@ -115,14 +91,14 @@ vk_count_head_free (VkCountHead *self)
   g_free (self);
 }
 
-static guint64
-now_ms (void)
+guint64
+vk_count_now_ms (void)
 {
   return (guint64)(g_get_real_time () / 1000);
 }
 
-static Head *
-count_head (VkCount *self, const char *device_id)
+Head *
+vk_count_head (VkCount *self, const char *device_id)
 {
   Head *h = g_hash_table_lookup (self->heads, device_id);
 
@@ -180,7 +156,7 @@ count_load (VkCount *self, GError **error)
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       const char *dev = (const char *)sqlite3_column_text (st, 0);
-      Head *h = count_head (self, dev);
+      Head *h = vk_count_head (self, dev);
       g_autoptr (VkEntry) e = NULL;
 
       h->seq = (guint64)sqlite3_column_int64 (st, 1);
@@ -202,7 +178,7 @@ count_load (VkCount *self, GError **error)
   if (st == NULL)
     return FALSE;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    count_head (self, (const char *)sqlite3_column_text (st, 0))->pending = (guint64)sqlite3_column_int64 (st, 1);
+    vk_count_head (self, (const char *)sqlite3_column_text (st, 0))->pending = (guint64)sqlite3_column_int64 (st, 1);
   if (rc != SQLITE_DONE)
     return vk_db_set_error (self->db, error, "loading pending entries");
   g_clear_pointer (&st, sqlite3_finalize);
@@ -253,8 +229,8 @@ count_prepare (VkCount *self, GError **error)
   return self->st_pending_hash != NULL;
 }
 
-static gboolean
-insert_entry (VkCount *self, const VkEntry *e, guint64 received_ms, GError **error)
+gboolean
+vk_count_insert_entry (VkCount *self, const VkEntry *e, guint64 received_ms, GError **error)
 {
   sqlite3_stmt *st = self->st_insert_entry;
 
@@ -274,44 +250,23 @@ insert_entry (VkCount *self, const VkEntry *e, guint64 received_ms, GError **err
   return TRUE;
 }
 
-/* The stored (or pending) hash and COSE of device+seq; FALSE when absent. */
-static gboolean
-lookup_stored (VkCount *self, sqlite3_stmt *st, const char *device_id, guint64 seq, guint8 ret_hash[VK_HASH_BYTES],
-               GBytes **ret_cose)
-{
-  gboolean found = FALSE;
-
-  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 2, (sqlite3_int64)seq);
-  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_bytes (st, 0) == VK_HASH_BYTES)
-    {
-      memcpy (ret_hash, sqlite3_column_blob (st, 0), VK_HASH_BYTES);
-      if (ret_cose != NULL)
-        *ret_cose = g_bytes_new (sqlite3_column_blob (st, 1), (gsize)sqlite3_column_bytes (st, 1));
-      found = TRUE;
-    }
-  sqlite3_reset (st);
-  sqlite3_clear_bindings (st);
-  return found;
-}
-
 /* Appends an entry to the server's own journal, inside the caller's
  * transaction.  Returns the entry (the caller folds it after commit). */
-static VkEntry *
-server_append (VkCount *self, const char *type, VkCbor *body, GError **error)
+VkEntry *
+vk_count_server_append (VkCount *self, const char *type, VkCbor *body, GError **error)
 {
-  Head *h = count_head (self, self->device->device_id);
+  Head *h = vk_count_head (self, self->device->device_id);
   g_autoptr (VkCbor) payload = vk_cbor_new_array ();
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GBytes) cose = NULL;
   g_autoptr (VkEntry) entry = NULL;
-  guint64 t = MAX (now_ms (), h->time_ms);
+  guint64 t = MAX (vk_count_now_ms (), h->time_ms);
 
   vk_cbor_array_append (payload, vk_cbor_new_uint (VK_JOURNAL_VERSION));
   vk_cbor_array_append (payload, vk_cbor_new_bytes (vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES));
   vk_cbor_array_append (payload, vk_cbor_new_text (self->device->device_id, -1));
   vk_cbor_array_append (payload, vk_cbor_new_uint (h->seq + 1));
-  vk_cbor_array_append (payload, vk_cbor_new_bytes (h->seq == 0 ? zero_hash : h->hash, VK_HASH_BYTES));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (h->seq == 0 ? vk_count_zero_hash : h->hash, VK_HASH_BYTES));
   vk_cbor_array_append (payload, vk_cbor_new_uint (t));
   vk_cbor_array_append (payload, vk_cbor_new_text (type, -1));
   vk_cbor_array_append (payload, vk_cbor_ref (body));
@@ -320,14 +275,14 @@ server_append (VkCount *self, const char *type, VkCbor *body, GError **error)
   if (cose == NULL)
     return NULL;
   entry = vk_entry_decode (g_bytes_get_data (cose, NULL), g_bytes_get_size (cose), error);
-  if (entry == NULL || !insert_entry (self, entry, t, error))
+  if (entry == NULL || !vk_count_insert_entry (self, entry, t, error))
     return NULL;
   return g_steal_pointer (&entry);
 }
 
 /* The server's head moves only after commit; these apply it. */
-static void
-head_advance (Head *h, const VkEntry *e)
+void
+vk_count_head_advance (Head *h, const VkEntry *e)
 {
   h->seq = e->seq;
   memcpy (h->hash, e->hash, VK_HASH_BYTES);
@@ -378,7 +333,7 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
                    self->device->device_id);
       return NULL;
     }
-  if (!vk_device_is_valid_at (self->device, now_ms ()))
+  if (!vk_device_is_valid_at (self->device, vk_count_now_ms ()))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is not valid now", self->device->device_id);
       return NULL;
@@ -397,13 +352,13 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
   vk_cbor_map_set_text (body, "software", "valgkit " PACKAGE_VERSION);
   if (!vk_db_begin_immediate (self->db, error))
     return NULL;
-  open_entry = server_append (self, "device.open", body, error);
+  open_entry = vk_count_server_append (self, "device.open", body, error);
   if (open_entry == NULL || !vk_db_commit (self->db, error))
     {
       vk_db_rollback (self->db);
       return NULL;
     }
-  head_advance (count_head (self, self->device->device_id), open_entry);
+  vk_count_head_advance (vk_count_head (self, self->device->device_id), open_entry);
   vk_fold_add_entry (self->fold, open_entry);
   return g_steal_pointer (&self);
 }
@@ -491,505 +446,6 @@ vk_count_get_fold (VkCount *self)
   return self->fold;
 }
 
-/* ---- ingest ------------------------------------------------------------- */
-
-/* Records a refusal (its own transaction) and sets error.  Takes local. */
-static gboolean
-refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id, guint64 seq, const char *source,
-        GError **error)
-{
-  g_autoptr (GError) err = local;
-  g_autoptr (sqlite3_stmt) st = NULL;
-  g_autofree char *reason = g_strdup_printf ("%s: %s", source, err->message);
-
-  if (device_id != NULL && vk_db_begin_immediate (self->db, NULL))
-    {
-      st = vk_db_prepare (self->db,
-                          "INSERT INTO refusal (received_ms, source, device_id, seq, kind, code, reason) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                          NULL);
-      if (st != NULL)
-        {
-          sqlite3_bind_int64 (st, 1, (sqlite3_int64)now_ms ());
-          sqlite3_bind_text (st, 2, source, -1, SQLITE_STATIC);
-          sqlite3_bind_text (st, 3, device_id, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (st, 4, (sqlite3_int64)seq);
-          sqlite3_bind_int (st, 5, kind);
-          sqlite3_bind_int (st, 6, err->code);
-          sqlite3_bind_text (st, 7, err->message, -1, SQLITE_STATIC);
-        }
-      if (st != NULL && vk_db_step_done (self->db, st, NULL) && vk_db_commit (self->db, NULL))
-        vk_fold_add_refusal (self->fold, kind, device_id, seq, source, err->message);
-      else
-        vk_db_rollback (self->db);
-    }
-  g_set_error_literal (error, err->domain, err->code, reason);
-  return FALSE;
-}
-
-static VkRefusalKind
-refusal_kind_for (const GError *e)
-{
-  if ((e->domain == VK_ERROR && e->code == VK_ERROR_KEY) || vk_entry_error_is_enrolment (e))
-    return VK_REFUSAL_ENROLMENT;
-  return VK_REFUSAL_INTEGRITY;
-}
-
-static VkCountReceipt *
-make_receipt (VkCount *self, const char *device_id, guint64 stored, GError **error)
-{
-  g_autoptr (VkCountReceipt) r = g_new0 (VkCountReceipt, 1);
-  g_autoptr (sqlite3_stmt) st = NULL;
-  Head *h = count_head (self, device_id);
-
-  r->device_id = g_strdup (device_id);
-  r->seq = h->seq;
-  memcpy (r->head, h->seq > 0 ? h->hash : zero_hash, VK_HASH_BYTES);
-  r->stored = stored;
-  r->held = h->pending;
-  st = vk_db_prepare (self->db,
-                      "SELECT r.server_seq, e.cose FROM receipt r JOIN entry e ON e.device_id = ?2 AND e.seq = "
-                      "r.server_seq WHERE r.device_id = ?1",
-                      error);
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, self->device->device_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (st) == SQLITE_ROW)
-    {
-      r->server_seq = (guint64)sqlite3_column_int64 (st, 0);
-      r->cose = g_bytes_new (sqlite3_column_blob (st, 1), (gsize)sqlite3_column_bytes (st, 1));
-    }
-  return g_steal_pointer (&r);
-}
-
-/* Moves the pending entries that now continue the head into `entry`.
- * Appends the moved entries (VkEntry*) to moved.  A pending entry whose
- * prev does not match the head is fork evidence: the device signed two
- * different entries at seq head (the one held and the one the pending
- * entry chains to); the pending run is dropped and the pair recorded. */
-static gboolean
-drain_pending (VkCount *self, const char *device_id, Head *h, guint64 received_ms, GPtrArray *moved, GPtrArray *forks,
-               GError **error)
-{
-  g_autoptr (sqlite3_stmt) sel = NULL;
-  g_autoptr (sqlite3_stmt) del = NULL;
-  guint64 seq = h->seq;
-  guint8 hash[VK_HASH_BYTES];
-  guint64 time_ms = h->time_ms;
-  int rc;
-
-  memcpy (hash, h->hash, VK_HASH_BYTES);
-  sel = vk_db_prepare (self->db, "SELECT seq, prev, cose FROM pending WHERE device_id = ?1 AND seq > ?2 ORDER BY seq",
-                       error);
-  if (sel == NULL)
-    return FALSE;
-  sqlite3_bind_text (sel, 1, device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (sel, 2, (sqlite3_int64)seq);
-  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
-    {
-      guint64 pseq = (guint64)sqlite3_column_int64 (sel, 0);
-      g_autoptr (VkEntry) e = NULL;
-
-      if (pseq != seq + 1)
-        break;
-      e = vk_entry_decode (sqlite3_column_blob (sel, 2), (gsize)sqlite3_column_bytes (sel, 2), error);
-      if (e == NULL)
-        return FALSE;
-      if (memcmp (e->prev, hash, VK_HASH_BYTES) != 0 || e->time_ms < time_ms)
-        {
-          g_ptr_array_add (forks, g_steal_pointer (&e));
-          break;
-        }
-      if (!insert_entry (self, e, received_ms, error))
-        return FALSE;
-      seq = e->seq;
-      memcpy (hash, e->hash, VK_HASH_BYTES);
-      time_ms = e->time_ms;
-      g_ptr_array_add (moved, g_steal_pointer (&e));
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return vk_db_set_error (self->db, error, "reading pending entries");
-  g_clear_pointer (&sel, sqlite3_finalize);
-  /* Moved entries leave `pending`; so does a run that turned out to
-   * chain to another entry than the one held (it cannot ever apply). */
-  del = vk_db_prepare (self->db, "DELETE FROM pending WHERE device_id = ?1 AND seq <= ?2", error);
-  if (del == NULL)
-    return FALSE;
-  sqlite3_bind_text (del, 1, device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (del, 2, (sqlite3_int64)seq);
-  if (!vk_db_step_done (self->db, del, error))
-    return FALSE;
-  if (forks->len > 0)
-    {
-      g_autoptr (sqlite3_stmt) drop = vk_db_prepare (self->db, "DELETE FROM pending WHERE device_id = ?1", error);
-      if (drop == NULL)
-        return FALSE;
-      sqlite3_bind_text (drop, 1, device_id, -1, SQLITE_STATIC);
-      if (!vk_db_step_done (self->db, drop, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-insert_fork (VkCount *self, const char *device_id, guint64 seq, GBytes *held, GBytes *other, const char *source,
-             GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = vk_db_prepare (self->db,
-                                               "INSERT INTO fork (device_id, seq, held_cose, other_cose, source, "
-                                               "received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                               error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 2, (sqlite3_int64)seq);
-  sqlite3_bind_blob (st, 3, g_bytes_get_data (held, NULL), (int)g_bytes_get_size (held), SQLITE_STATIC);
-  sqlite3_bind_blob (st, 4, g_bytes_get_data (other, NULL), (int)g_bytes_get_size (other), SQLITE_STATIC);
-  sqlite3_bind_text (st, 5, source, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 6, (sqlite3_int64)now_ms ());
-  return vk_db_step_done (self->db, st, error);
-}
-
-/* A batch parsed and checked before the engine's lock is taken.  Parsing,
- * the signature and chain inside the batch and what the device may say
- * depend only on the package (which does not change while the database is
- * open), so concurrent requests do that work on all cores; the lock
- * covers only what reads or writes the held state.  A refusal found here
- * is recorded under the lock (refusal, kind, seq). */
-typedef struct
-{
-  GPtrArray *entries;
-  const VkDevice *device;
-  GError *refusal;
-  VkRefusalKind kind;
-} Checked;
-
-static void
-checked_clear (Checked *c)
-{
-  g_clear_pointer (&c->entries, g_ptr_array_unref);
-  g_clear_error (&c->refusal);
-}
-
-/* FALSE (and error) for a batch that is not one device's entries; TRUE
- * with c->refusal set for one that must be refused and recorded. */
-static gboolean
-count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *source, Checked *c, GError **error)
-{
-  const VkEntry *first;
-  const char *dev;
-
-  c->entries = vk_journal_parse (data, len, source, error);
-  if (c->entries == NULL)
-    return FALSE;
-  if (c->entries->len == 0)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the batch holds no entries", source);
-      return FALSE;
-    }
-  first = g_ptr_array_index (c->entries, 0);
-  dev = first->device_id;
-
-  for (guint i = 1; i < c->entries->len; i++)
-    if (strcmp (((VkEntry *)g_ptr_array_index (c->entries, i))->device_id, dev) != 0)
-      {
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                     "%s: a batch holds one device's entries: entry %u is %s's, not %s's", source, i + 1,
-                     ((VkEntry *)g_ptr_array_index (c->entries, i))->device_id, dev);
-        return FALSE;
-      }
-  if (memcmp (first->election_id, vk_package_get_election_id (self->package), VK_ELECTION_ID_BYTES) != 0)
-    {
-      g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "the journal of %s belongs to another election", dev);
-      c->kind = VK_REFUSAL_ELECTION;
-      return TRUE;
-    }
-  if (strcmp (dev, self->device->device_id) == 0)
-    {
-      g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "%s is this server's own device id", dev);
-      c->kind = VK_REFUSAL_ENROLMENT;
-      return TRUE;
-    }
-  c->device = vk_package_lookup_device (self->package, dev);
-  if (c->device == NULL)
-    {
-      g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "device %s is not enrolled in this election", dev);
-      c->kind = VK_REFUSAL_ENROLMENT;
-      return TRUE;
-    }
-
-  /* Signatures, chain inside the batch, key id, enrolment window. */
-  if (!vk_journal_verify (c->entries, vk_package_get_election_id (self->package), vk_package_device_lookup,
-                          self->package, VK_VERIFY_PARTIAL | VK_VERIFY_FAST, NULL, &c->refusal))
-    {
-      c->kind = refusal_kind_for (c->refusal);
-      return TRUE;
-    }
-
-  /* What the device may say. */
-  if (!vk_entry_schema_check_entries (self->package, self->election, c->entries, 0, &c->refusal))
-    c->kind = refusal_kind_for (c->refusal);
-  return TRUE;
-}
-
-static gboolean
-count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountReceipt **ret_receipt, GError **error)
-{
-  GPtrArray *entries = c->entries;
-  g_autoptr (GPtrArray) moved = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
-  g_autoptr (GPtrArray) pending_forks = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
-  g_autoptr (VkEntry) receipt_entry = NULL;
-  GError *local = NULL;
-  const VkEntry *first = g_ptr_array_index (entries, 0);
-  const char *dev = first->device_id;
-  Head *h;
-  Head nh;
-  guint64 received = now_ms ();
-  guint new_from; /* index of the first entry after the head */
-  gboolean to_pending = FALSE;
-  guint64 stored = 0;
-
-  if (c->refusal != NULL)
-    return refuse (self, g_steal_pointer (&c->refusal), c->kind, dev, first->seq, source, error);
-
-  /* Entries already held (or pending) must be the same; a different one
-   * is a fork.  The batch's chain is verified, so both are the device's. */
-  h = count_head (self, dev);
-  new_from = entries->len;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const VkEntry *e = g_ptr_array_index (entries, i);
-      guint8 hash[VK_HASH_BYTES];
-      g_autoptr (GBytes) held = NULL;
-      gboolean found = FALSE;
-
-      if (e->seq > h->seq && new_from == entries->len)
-        new_from = i;
-      if (e->seq <= h->seq)
-        {
-          if (!lookup_stored (self, self->st_entry_hash, dev, e->seq, hash, &held))
-            {
-              g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: entry %s#%" G_GUINT64_FORMAT " is missing", source, dev,
-                           e->seq);
-              return FALSE;
-            }
-          found = TRUE;
-        }
-      else if (h->pending > 0)
-        found = lookup_stored (self, self->st_pending_hash, dev, e->seq, hash, &held);
-      if (found && memcmp (hash, e->hash, VK_HASH_BYTES) != 0)
-        {
-          /* Evidence first, in its own transaction: it must survive the refusal. */
-          if (!vk_db_begin_immediate (self->db, error))
-            return FALSE;
-          if (!insert_fork (self, dev, e->seq, held, e->cose, source, error) || !vk_db_commit (self->db, error))
-            {
-              vk_db_rollback (self->db);
-              return FALSE;
-            }
-          vk_fold_add_fork (self->fold, dev, e->seq);
-          g_set_error (&local, VK_ERROR, VK_ERROR_FORK,
-                       "entry %" G_GUINT64_FORMAT " of %s differs from the one held: both are kept as evidence (D02)",
-                       e->seq, dev);
-          return refuse (self, local, VK_REFUSAL_INTEGRITY, dev, e->seq, source, error);
-        }
-    }
-
-  if (new_from < entries->len)
-    {
-      const VkEntry *e = g_ptr_array_index (entries, new_from);
-
-      if (e->seq == h->seq + 1)
-        {
-          /* Continues what is held: its prev must be the stored head. */
-          const guint8 *expect = h->seq == 0 ? zero_hash : h->hash;
-          if (memcmp (e->prev, expect, VK_HASH_BYTES) != 0)
-            {
-              g_set_error (&local, VK_ERROR, VK_ERROR_CHAIN,
-                           "entry %" G_GUINT64_FORMAT " of %s: prev hash does not match the entry %" G_GUINT64_FORMAT
-                           " held",
-                           e->seq, dev, h->seq);
-              return refuse (self, local, VK_REFUSAL_INTEGRITY, dev, e->seq, source, error);
-            }
-          if (e->time_ms < h->time_ms)
-            {
-              g_set_error (&local, VK_ERROR, VK_ERROR_CHAIN,
-                           "entry %" G_GUINT64_FORMAT " of %s: time runs backwards from the entry held", e->seq, dev);
-              return refuse (self, local, VK_REFUSAL_INTEGRITY, dev, e->seq, source, error);
-            }
-        }
-      else if (e->seq > h->seq + 1)
-        to_pending = TRUE;
-    }
-
-  if (!vk_db_begin_immediate (self->db, error))
-    return FALSE;
-  nh = *h;
-  for (guint i = new_from; i < entries->len; i++)
-    {
-      const VkEntry *e = g_ptr_array_index (entries, i);
-
-      if (!to_pending)
-        {
-          if (!insert_entry (self, e, received, error))
-            goto fail;
-          head_advance (&nh, e);
-        }
-      else
-        {
-          sqlite3_stmt *st = self->st_insert_pending;
-
-          sqlite3_bind_text (st, 1, e->device_id, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (st, 2, (sqlite3_int64)e->seq);
-          sqlite3_bind_blob (st, 3, e->hash, VK_HASH_BYTES, SQLITE_STATIC);
-          sqlite3_bind_blob (st, 4, e->prev, VK_HASH_BYTES, SQLITE_STATIC);
-          sqlite3_bind_int64 (st, 5, (sqlite3_int64)e->time_ms);
-          sqlite3_bind_text (st, 6, e->type, -1, SQLITE_STATIC);
-          sqlite3_bind_blob (st, 7, g_bytes_get_data (e->cose, NULL), (int)g_bytes_get_size (e->cose), SQLITE_STATIC);
-          sqlite3_bind_int64 (st, 8, (sqlite3_int64)received);
-          sqlite3_bind_text (st, 9, source, -1, SQLITE_STATIC);
-          if (!vk_db_step_done (self->db, st, error))
-            {
-              sqlite3_clear_bindings (st);
-              goto fail;
-            }
-          sqlite3_clear_bindings (st);
-        }
-      stored++;
-    }
-  if (!to_pending && nh.pending > 0)
-    {
-      if (!drain_pending (self, dev, &nh, received, moved, pending_forks, error))
-        goto fail;
-      for (guint i = 0; i < moved->len; i++)
-        head_advance (&nh, g_ptr_array_index (moved, i));
-      for (guint i = 0; i < pending_forks->len; i++)
-        {
-          const VkEntry *pf = g_ptr_array_index (pending_forks, i);
-          guint8 hh[VK_HASH_BYTES];
-          g_autoptr (GBytes) held = NULL;
-
-          /* The pending entry chains to another entry at seq - 1 than
-           * the one held: that is the fork. */
-          if (lookup_stored (self, self->st_entry_hash, dev, pf->seq - 1, hh, &held)
-              && !insert_fork (self, dev, pf->seq - 1, held, pf->cose, "pending", error))
-            goto fail;
-        }
-    }
-  if (to_pending || nh.pending > 0)
-    {
-      g_autoptr (sqlite3_stmt) cnt
-          = vk_db_prepare (self->db, "SELECT count(*) FROM pending WHERE device_id = ?1", error);
-      if (cnt == NULL)
-        goto fail;
-      sqlite3_bind_text (cnt, 1, dev, -1, SQLITE_STATIC);
-      nh.pending = sqlite3_step (cnt) == SQLITE_ROW ? (guint64)sqlite3_column_int64 (cnt, 0) : 0;
-    }
-
-  /* The receipt: journalled only when the head moved. */
-  if (nh.seq != h->seq)
-    {
-      g_autoptr (VkCbor) body = vk_cbor_new_map ();
-      g_autoptr (sqlite3_stmt) st = NULL;
-
-      vk_cbor_map_set_text (body, "device", dev);
-      vk_cbor_map_set_uint (body, "seq", nh.seq);
-      vk_cbor_map_set_bytes (body, "head", nh.hash, VK_HASH_BYTES);
-      receipt_entry = server_append (self, "receipt", body, error);
-      if (receipt_entry == NULL)
-        goto fail;
-      st = vk_db_prepare (
-          self->db, "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)", error);
-      if (st == NULL)
-        goto fail;
-      sqlite3_bind_text (st, 1, dev, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (st, 2, (sqlite3_int64)nh.seq);
-      sqlite3_bind_blob (st, 3, nh.hash, VK_HASH_BYTES, SQLITE_STATIC);
-      sqlite3_bind_int64 (st, 4, (sqlite3_int64)receipt_entry->seq);
-      if (!vk_db_step_done (self->db, st, error))
-        goto fail;
-    }
-  /* With synchronous=FULL the commit returns after the WAL is fsynced:
-   * only now may anything be acknowledged. */
-  if (!vk_db_commit (self->db, error))
-    goto fail;
-
-  /* Committed: bring the memory up to date. */
-  if (!to_pending)
-    for (guint i = new_from; i < entries->len; i++)
-      vk_fold_add_entry (self->fold, g_ptr_array_index (entries, i));
-  for (guint i = 0; i < moved->len; i++)
-    vk_fold_add_entry (self->fold, g_ptr_array_index (moved, i));
-  for (guint i = 0; i < pending_forks->len; i++)
-    vk_fold_add_fork (self->fold, dev, ((VkEntry *)g_ptr_array_index (pending_forks, i))->seq - 1);
-  *h = nh;
-  if (receipt_entry != NULL)
-    {
-      head_advance (count_head (self, self->device->device_id), receipt_entry);
-      vk_fold_add_entry (self->fold, receipt_entry);
-    }
-
-  if (ret_receipt != NULL)
-    {
-      *ret_receipt = make_receipt (self, dev, stored, error);
-      if (*ret_receipt == NULL)
-        return FALSE;
-    }
-  return TRUE;
-
-fail:
-  vk_db_rollback (self->db);
-  g_prefix_error (error, "%s: ", source);
-  return FALSE;
-}
-
-gboolean
-vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *source_name,
-                 VkCountReceipt **ret_receipt, GError **error)
-{
-  const char *source = source_name != NULL ? source_name : "batch";
-  Checked c = { 0 };
-  gboolean ok;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (cbor_seq != NULL || len == 0, FALSE);
-
-  if (self->key == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "the count database is open read-only");
-      return FALSE;
-    }
-  if (!count_ingest_check (self, cbor_seq != NULL ? cbor_seq : (const guint8 *)"", len, source, &c, error))
-    {
-      checked_clear (&c);
-      return FALSE;
-    }
-  g_mutex_lock (&self->lock);
-  ok = count_ingest_locked (self, &c, source, ret_receipt, error);
-  g_mutex_unlock (&self->lock);
-  checked_clear (&c);
-  return ok;
-}
-
-gboolean
-vk_count_ingest_file (VkCount *self, const char *path, VkCountReceipt **ret_receipt, GError **error)
-{
-  g_autofree char *data = NULL;
-  g_autoptr (GError) local = NULL;
-  gsize len = 0;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if (!g_file_get_contents (path, &data, &len, &local))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local->message);
-      return FALSE;
-    }
-  return vk_count_ingest (self, (const guint8 *)data, len, path, ret_receipt, error);
-}
-
 /* ---- reads -------------------------------------------------------------- */
 
 GPtrArray *
@@ -1068,7 +524,7 @@ dup_heads_locked (VkCount *self)
       ch->role = g_strdup (d != NULL ? d->role : "");
       ch->area = d != NULL ? d->area : VK_PACKAGE_NO_AREA;
       ch->seq = h->seq;
-      memcpy (ch->head, h->seq > 0 ? h->hash : zero_hash, VK_HASH_BYTES);
+      memcpy (ch->head, h->seq > 0 ? h->hash : vk_count_zero_hash, VK_HASH_BYTES);
       ch->time_ms = h->time_ms;
       ch->pending = h->pending;
       g_ptr_array_add (out, ch);
@@ -1112,7 +568,7 @@ vk_count_status (VkCount *self)
   json_builder_set_member_name (b, "server");
   json_builder_add_string_value (b, self->device->device_id);
   json_builder_set_member_name (b, "generated_ms");
-  json_builder_add_int_value (b, (gint64)now_ms ());
+  json_builder_add_int_value (b, (gint64)vk_count_now_ms ());
   json_builder_set_member_name (b, "areas");
   json_builder_begin_array (b);
   for (guint i = 0; i < self->election->areas->len; i++)
@@ -1303,14 +759,14 @@ vk_count_publish_result (VkCount *self, VkResultKind kind, const guint8 digest[V
   vk_cbor_map_insert_text (body, "journals", g_steal_pointer (&journals));
   if (!vk_db_begin_immediate (self->db, error))
     goto out;
-  entry = server_append (self, "result.published", body, error);
+  entry = vk_count_server_append (self, "result.published", body, error);
   if (entry == NULL || !vk_db_commit (self->db, error))
     {
       vk_db_rollback (self->db);
       g_clear_pointer (&entry, vk_entry_free);
       goto out;
     }
-  head_advance (count_head (self, self->device->device_id), entry);
+  vk_count_head_advance (vk_count_head (self, self->device->device_id), entry);
   vk_fold_add_entry (self->fold, entry);
 out:
   g_mutex_unlock (&self->lock);

@@ -163,6 +163,14 @@ to_entry_error (GError *local, GError **error)
                        local->message);
 }
 
+static const char *const places[] = { "borgerservice", "hjem", "plejehjem", "hospital", "faengsel", "andet", NULL };
+
+gboolean
+vk_brevstemme_place_is_valid (const char *place)
+{
+  return place != NULL && is_one_of (place, places);
+}
+
 /* ---- who may write what --------------------------------------------------- */
 
 /* The roles that may write each type, as bit sets of VkDeviceRole. */
@@ -277,6 +285,9 @@ check_received (const VkCbor *b, guint64 *area, GError **error)
       || !field_uint32 (b, "loebenummer", &u, error) || !field_text (b, "place", error)
       || !field_text_array (b, "receivers", 1, error) || !field_uint (b, "cast_ms", &u, error))
     return FALSE;
+  if (!vk_brevstemme_place_is_valid (field_text_value (b, "place", NULL)))
+    return field_fail (error, "place",
+                       "is not a place of J6 (borgerservice, hjem, plejehjem, hospital, faengsel, andet)");
   if (vk_cbor_map_lookup_text (b, "cpr_hash") != NULL && !field_bytes (b, "cpr_hash", 32, error))
     return FALSE;
   return TRUE;

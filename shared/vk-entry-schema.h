@@ -40,13 +40,18 @@ GQuark vk_entry_error_quark (void);
  * not of the data. */
 gboolean vk_entry_error_is_enrolment (const GError *error);
 
+/* The places of `brevstemme.received` (J6): borgerservice, hjem,
+ * plejehjem, hospital, faengsel, andet. */
+gboolean vk_brevstemme_place_is_valid (const char *place);
+
 /* The largest brevstemme.decision reason code (J6: 1–7). */
 #define VK_BREVSTEMME_REASON_MAX 7
 
 /* ---- the schema ----------------------------------------------------------
  * What an entry may say, given the device that wrote it: the body must
  * have the J6 fields of its type with the right types (an area or
- * løbenummer fits 32 bits, a rejection names a reason 0–7), and the
+ * løbenummer fits 32 bits, a rejection names a reason 0–7, a place is one
+ * of J6's), and the
  * device's role and area must allow it, e.g. only a brevstemmested or
  * hjemmebesoeg device may write `brevstemme.received`, a valgbord only
  * check-ins of its own area, tallies `foreloebig` only by a valgbord or
@@ -71,7 +76,8 @@ typedef struct
 } VkDoubtfulHeld;
 
 /* The part of the `ballot.decision` schema that needs the entries before
- * it (the fold and the station's list of doubtful ballots call it): its
+ * it (the fold calls it on every decision, a fintælling table before it
+ * writes one: vk_tally_decide_doubtful()): its
  * `ref` must name a `ballot.doubtful` of the same device (held, NULL when
  * it names none) of the same area, and it may decide at least one and no
  * more ballots than remain undecided (VK_ENTRY_ERROR_DECISION, naming the

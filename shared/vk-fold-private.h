@@ -35,7 +35,20 @@ typedef struct
   guint64 time_ms;
   guint lnr;
   gboolean undone;
+  gboolean assisted;
+  gboolean search; /* method "search", else "scan" */
 } Checkin;
+
+/* What became of a `checkin.undo`, decided when both it and the entry it
+ * names are folded (in whichever order they come). */
+typedef enum
+{
+  UNDO_PENDING,     /* the entry it names is not folded (yet) */
+  UNDO_DONE,        /* it withdrew the check-in */
+  UNDO_NOT_CHECKIN, /* it names no check-in of this area */
+  UNDO_OTHER_LNR,   /* the check-in has another løbenummer */
+  UNDO_TWICE,       /* the check-in was already undone */
+} UndoStatus;
 
 typedef struct
 {
@@ -44,15 +57,19 @@ typedef struct
   const char *ref_device;
   guint64 ref_seq;
   guint lnr;
+  UndoStatus status;
 } Undo;
 
 typedef struct
 {
   const char *device;
   guint64 seq;
+  guint64 time_ms;
   guint lnr;
   char *envelope;
   guint64 cast_ms;
+  char *place;
+  GStrv receivers;
 } Brev;
 
 typedef struct
@@ -62,7 +79,16 @@ typedef struct
   guint lnr;
   char *envelope;
   gboolean accepted;
+  guint reason;
+  GStrv valgstyrere;
 } Decision;
+
+/* An entry of an area's array, for the indexes by envelope. */
+typedef struct
+{
+  guint area;
+  guint index;
+} FoldRef;
 
 typedef struct
 {
@@ -90,6 +116,8 @@ typedef struct
   guint64 seq;
   guint64 count;
   guint64 decided;
+  guint64 time_ms;
+  char *note;
 } SetAside;
 
 /* A `ballot.decision`: count doubtful ballots of the `ballot.doubtful`
@@ -101,6 +129,7 @@ typedef struct
   guint64 ref;
   guint64 count;
   VkCbor *decision;
+  guint64 time_ms;
 } Doubt;
 
 typedef struct
@@ -117,6 +146,11 @@ typedef struct
   GArray *doubts;      /* Doubt, each checked against its SetAside */
   GHashTable *devices; /* interned device id set */
   guint64 last_entry_ms;
+  /* Each voter's state, kept as entries come so that a station's
+   * questions about one voter cost O(1).  Keys are løbenumre. */
+  GHashTable *standing;      /* lnr → GArray of guint: checkins not undone, in fold order */
+  GHashTable *brev_of_voter; /* lnr → GArray of guint: brev, the first received per envelope */
+  GHashTable *accepted;      /* lnr → envelope of the first accepting decision (borrowed) */
 } FoldArea;
 
 typedef struct
@@ -156,10 +190,17 @@ struct _VkFold
   VkElection *election;
   GHashTable *devices; /* interned id → FoldDevice* */
   GHashTable *areas;   /* number → FoldArea* */
-  GArray *refusals;    /* Refusal */
-  GArray *bad;         /* BadEntry */
-  GArray *receipts;    /* Receipt */
-  GArray *forks;       /* Fork */
+  /* The first `brevstemme.received` and the first `brevstemme.decision`
+   * held for each envelope: an envelope id is unique in the election
+   * (J6), so a second one is evidence (D06, D17), not a second vote. */
+  GHashTable *brev_by_env;     /* envelope (borrowed) → FoldRef* */
+  GHashTable *decision_by_env; /* envelope (borrowed) → FoldRef* */
+  /* Undos whose check-in is not folded yet: "device\nseq" → GArray of FoldRef. */
+  GHashTable *pending_undos;
+  GArray *refusals; /* Refusal */
+  GArray *bad;      /* BadEntry */
+  GArray *receipts; /* Receipt */
+  GArray *forks;    /* Fork */
   guint64 n_entries;
   VkVoterList *voters; /* loaded on first use */
   gboolean voters_loaded;

@@ -17,12 +17,15 @@ static void
 brev_clear (gpointer p)
 {
   g_free (((Brev *)p)->envelope);
+  g_free (((Brev *)p)->place);
+  g_strfreev (((Brev *)p)->receivers);
 }
 
 static void
 decision_clear (gpointer p)
 {
   g_free (((Decision *)p)->envelope);
+  g_strfreev (((Decision *)p)->valgstyrere);
 }
 
 static void
@@ -39,6 +42,12 @@ static void
 doubt_clear (gpointer p)
 {
   g_clear_pointer (&((Doubt *)p)->decision, vk_cbor_unref);
+}
+
+static void
+set_aside_clear (gpointer p)
+{
+  g_free (((SetAside *)p)->note);
 }
 
 static void
@@ -73,6 +82,9 @@ fold_area_free (FoldArea *a)
   g_array_unref (a->set_aside);
   g_array_unref (a->doubts);
   g_hash_table_unref (a->devices);
+  g_hash_table_unref (a->standing);
+  g_hash_table_unref (a->brev_of_voter);
+  g_hash_table_unref (a->accepted);
   g_free (a);
 }
 
@@ -101,6 +113,9 @@ vk_fold_new (VkPackage *package, GError **error)
   self->bad = array_new (sizeof (BadEntry), bad_clear);
   self->receipts = array_new (sizeof (Receipt), NULL);
   self->forks = array_new (sizeof (Fork), NULL);
+  self->brev_by_env = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->decision_by_env = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->pending_undos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
   self->election = vk_package_dup_election (package, error);
   if (self->election == NULL)
     return NULL;
@@ -117,9 +132,12 @@ vk_fold_new (VkPackage *package, GError **error)
       a->decisions = array_new (sizeof (Decision), decision_clear);
       a->closes = array_new (sizeof (Close), NULL);
       a->tallies = array_new (sizeof (Tally), tally_clear);
-      a->set_aside = array_new (sizeof (SetAside), NULL);
+      a->set_aside = array_new (sizeof (SetAside), set_aside_clear);
       a->doubts = array_new (sizeof (Doubt), doubt_clear);
       a->devices = g_hash_table_new (NULL, NULL);
+      a->standing = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
+      a->brev_of_voter = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
+      a->accepted = g_hash_table_new (NULL, NULL);
       g_hash_table_insert (self->areas, GUINT_TO_POINTER (va->number), a);
     }
   return g_steal_pointer (&self);
@@ -130,6 +148,9 @@ vk_fold_free (VkFold *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->brev_by_env, g_hash_table_unref);
+  g_clear_pointer (&self->decision_by_env, g_hash_table_unref);
+  g_clear_pointer (&self->pending_undos, g_hash_table_unref);
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->areas, g_hash_table_unref);
   g_clear_pointer (&self->refusals, g_array_unref);
@@ -223,98 +244,204 @@ body_text (const VkEntry *e, const char *key)
   return v != NULL && vk_cbor_get_type (v) == VK_CBOR_TEXT ? vk_cbor_get_text (v, NULL) : NULL;
 }
 
-void
-vk_fold_add_entry (VkFold *self, const VkEntry *entry)
+static GStrv
+body_strv (const VkEntry *e, const char *key)
 {
-  g_autoptr (GError) error = NULL;
-  FoldDevice *d;
-  FoldRec *rec;
-  FoldArea *a = NULL;
-  const char *t;
-  guint area;
+  VkCbor *v = vk_cbor_map_lookup_text (e->body, key);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
 
-  g_return_if_fail (self != NULL && entry != NULL);
+  for (gsize i = 0; v != NULL && i < vk_cbor_array_get_length (v); i++)
+    g_strv_builder_add (b, vk_cbor_get_text (vk_cbor_array_get (v, i), NULL));
+  return g_strv_builder_end (b);
+}
 
-  d = fold_device (self, entry->device_id);
-  if (entry->seq <= d->recs->len)
+static char *
+pending_key (const char *device_id, guint64 seq)
+{
+  return g_strdup_printf ("%s\n%" G_GUINT64_FORMAT, device_id, seq);
+}
+
+static GArray *
+standing_of (FoldArea *a, guint lnr, gboolean create)
+{
+  GArray *s = g_hash_table_lookup (a->standing, GUINT_TO_POINTER (lnr));
+
+  if (s == NULL && create)
     {
-      FoldRec *old = &g_array_index (d->recs, FoldRec, entry->seq - 1);
-
-      if (old->type != NULL)
-        {
-          if (memcmp (old->hash, entry->hash, VK_HASH_BYTES) != 0)
-            fold_add_fork_internal (self, d->device_id, entry->seq);
-          return;
-        }
+      s = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (a->standing, GUINT_TO_POINTER (lnr), s);
     }
+  return s;
+}
+
+/* Decides an undo once the entry it names is folded (r, NULL when it is
+ * not): the check-in must be of the undo's area and løbenummer and still
+ * standing.  Decided in the order the undos were folded, so the answer
+ * does not depend on whether the check-in came first. */
+static void
+fold_decide_undo (VkFold *self, FoldArea *a, Undo *u, const FoldRec *r)
+{
+  Checkin *c;
+  GArray *st;
+
+  if (r == NULL || r->type != g_intern_static_string ("checkin") || r->area != a->number)
+    {
+      u->status = UNDO_NOT_CHECKIN;
+      return;
+    }
+  c = &g_array_index (a->checkins, Checkin, r->index);
+  if (c->lnr != u->lnr)
+    u->status = UNDO_OTHER_LNR;
+  else if (c->undone)
+    u->status = UNDO_TWICE;
   else
-    g_array_set_size (d->recs, (guint)entry->seq);
-  rec = &g_array_index (d->recs, FoldRec, entry->seq - 1);
-  memcpy (rec->hash, entry->hash, VK_HASH_BYTES);
-  rec->time_ms = entry->time_ms;
-  rec->type = g_intern_string (entry->type);
-  self->n_entries++;
+    {
+      u->status = UNDO_DONE;
+      c->undone = TRUE;
+      st = standing_of (a, c->lnr, FALSE);
+      for (guint i = 0; st != NULL && i < st->len; i++)
+        if (g_array_index (st, guint, i) == r->index)
+          {
+            g_array_remove_index (st, i);
+            break;
+          }
+    }
+  (void)self;
+}
 
-  if (d->device == NULL)
-    {
-      BadEntry b = { d->device_id, entry->seq, g_strdup_printf ("device %s is not enrolled", d->device_id) };
-      g_array_append_val (self->bad, b);
-      return;
-    }
-  if (!vk_entry_schema_check (d->device, self->election, entry, &error))
-    {
-      BadEntry b = { d->device_id, entry->seq, g_strdup (error->message) };
-      g_array_append_val (self->bad, b);
-      return;
-    }
+/* The entry device#seq was just folded: decide the undos waiting for it. */
+static void
+fold_resolve_pending (VkFold *self, const char *device_id, guint64 seq)
+{
+  g_autofree char *key = NULL;
+  GArray *waiting;
 
-  t = rec->type;
-  area = (guint)body_uint (entry, "area");
-  if (strcmp (t, "receipt") == 0)
+  if (g_hash_table_size (self->pending_undos) == 0)
+    return;
+  key = pending_key (device_id, seq);
+  waiting = g_hash_table_lookup (self->pending_undos, key);
+  if (waiting == NULL)
+    return;
+  for (guint i = 0; i < waiting->len; i++)
     {
-      Receipt r = { d->device_id, entry->seq, entry->time_ms, g_intern_string (body_text (entry, "device")),
-                    body_uint (entry, "seq") };
-      g_array_append_val (self->receipts, r);
-      return;
+      const FoldRef *ref = &g_array_index (waiting, FoldRef, i);
+      FoldArea *a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (ref->area));
+      Undo *u = &g_array_index (a->undos, Undo, ref->index);
+
+      fold_decide_undo (self, a, u, vk_fold_lookup_rec (self, u->ref_device, u->ref_seq));
     }
-  if (strcmp (t, "device.open") == 0 || strcmp (t, "result.published") == 0)
-    {
-      if (d->device->area != VK_PACKAGE_NO_AREA)
-        area = d->device->area;
-      else
-        return;
-    }
-  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
-  if (a == NULL)
-    return; /* vk_entry_schema_check() refuses unknown areas; a device.open of a device with none */
-  rec->area = area;
-  g_hash_table_add (a->devices, (gpointer)d->device_id);
-  a->last_entry_ms = MAX (a->last_entry_ms, entry->time_ms);
+  g_hash_table_remove (self->pending_undos, key);
+}
+
+static FoldRef *
+fold_ref_new (guint area, guint index)
+{
+  FoldRef *r = g_new (FoldRef, 1);
+
+  r->area = area;
+  r->index = index;
+  return r;
+}
+
+/* Folds the entry's content into area a (the schema accepted it). */
+static gboolean
+fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntry *entry, GError **error)
+{
+  const char *t = rec->type;
 
   if (strcmp (t, "checkin") == 0)
     {
-      Checkin c = { d->device_id, entry->seq, entry->time_ms, (guint)body_uint (entry, "loebenummer"), FALSE };
-      rec->index = a->checkins->len;
+      const char *method = body_text (entry, "method");
+      Checkin c = { d->device_id,
+                    entry->seq,
+                    entry->time_ms,
+                    (guint)body_uint (entry, "loebenummer"),
+                    FALSE,
+                    FALSE,
+                    method != NULL && strcmp (method, "search") == 0 };
+      guint index = a->checkins->len;
+
+      VkCbor *assisted = vk_cbor_map_lookup_text (entry->body, "assisted");
+
+      if (assisted != NULL)
+        (void)vk_cbor_get_bool (assisted, &c.assisted);
+      rec->index = index;
       g_array_append_val (a->checkins, c);
+      g_array_append_val (standing_of (a, c.lnr, TRUE), index);
     }
   else if (strcmp (t, "checkin.undo") == 0)
     {
-      Undo u = { d->device_id, entry->seq, g_intern_string (body_text (entry, "device")), body_uint (entry, "seq"),
-                 (guint)body_uint (entry, "loebenummer") };
+      Undo u = { d->device_id,
+                 entry->seq,
+                 g_intern_string (body_text (entry, "device")),
+                 body_uint (entry, "seq"),
+                 (guint)body_uint (entry, "loebenummer"),
+                 UNDO_PENDING };
+      const FoldRec *r = vk_fold_lookup_rec (self, u.ref_device, u.ref_seq);
+      guint index = a->undos->len;
+
       g_array_append_val (a->undos, u);
+      if (r != NULL)
+        fold_decide_undo (self, a, &g_array_index (a->undos, Undo, index), r);
+      else
+        {
+          g_autofree char *key = pending_key (u.ref_device, u.ref_seq);
+          GArray *waiting = g_hash_table_lookup (self->pending_undos, key);
+          FoldRef ref = { a->number, index };
+
+          if (waiting == NULL)
+            {
+              waiting = g_array_new (FALSE, FALSE, sizeof (FoldRef));
+              g_hash_table_insert (self->pending_undos, g_steal_pointer (&key), waiting);
+            }
+          g_array_append_val (waiting, ref);
+        }
     }
   else if (strcmp (t, "brevstemme.received") == 0)
     {
-      Brev b = { d->device_id, entry->seq, (guint)body_uint (entry, "loebenummer"),
-                 g_strdup (body_text (entry, "envelope")), body_uint (entry, "cast_ms") };
+      Brev b = { d->device_id,
+                 entry->seq,
+                 entry->time_ms,
+                 (guint)body_uint (entry, "loebenummer"),
+                 g_strdup (body_text (entry, "envelope")),
+                 body_uint (entry, "cast_ms"),
+                 g_strdup (body_text (entry, "place")),
+                 body_strv (entry, "receivers") };
+
       g_array_append_val (a->brev, b);
+      if (!g_hash_table_contains (self->brev_by_env, b.envelope))
+        {
+          GArray *mine = g_hash_table_lookup (a->brev_of_voter, GUINT_TO_POINTER (b.lnr));
+          guint index = a->brev->len - 1;
+
+          if (mine == NULL)
+            {
+              mine = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_hash_table_insert (a->brev_of_voter, GUINT_TO_POINTER (b.lnr), mine);
+            }
+          g_array_append_val (mine, index);
+          g_hash_table_insert (self->brev_by_env, b.envelope, fold_ref_new (a->number, index));
+        }
     }
   else if (strcmp (t, "brevstemme.decision") == 0)
     {
-      Decision dec = { d->device_id, entry->seq, (guint)body_uint (entry, "loebenummer"),
-                       g_strdup (body_text (entry, "envelope")), FALSE };
+      Decision dec = { d->device_id,
+                       entry->seq,
+                       (guint)body_uint (entry, "loebenummer"),
+                       g_strdup (body_text (entry, "envelope")),
+                       FALSE,
+                       (guint)body_uint (entry, "reason"),
+                       body_strv (entry, "valgstyrere") };
+
       (void)vk_cbor_get_bool (vk_cbor_map_lookup_text (entry->body, "accepted"), &dec.accepted);
       g_array_append_val (a->decisions, dec);
+      /* The first decision held for an envelope is its decision. */
+      if (!g_hash_table_contains (self->decision_by_env, dec.envelope))
+        {
+          g_hash_table_insert (self->decision_by_env, dec.envelope, fold_ref_new (a->number, a->decisions->len - 1));
+          if (dec.accepted && !g_hash_table_contains (a->accepted, GUINT_TO_POINTER (dec.lnr)))
+            g_hash_table_insert (a->accepted, GUINT_TO_POINTER (dec.lnr), dec.envelope);
+        }
     }
   else if (strcmp (t, "poll.close") == 0)
     {
@@ -339,7 +466,9 @@ vk_fold_add_entry (VkFold *self, const VkEntry *entry)
     }
   else if (strcmp (t, "ballot.doubtful") == 0)
     {
-      SetAside sa = { d->device_id, entry->seq, body_uint (entry, "count"), 0 };
+      SetAside sa = {
+        d->device_id, entry->seq, body_uint (entry, "count"), 0, entry->time_ms, g_strdup (body_text (entry, "note"))
+      };
       rec->index = a->set_aside->len;
       g_array_append_val (a->set_aside, sa);
     }
@@ -363,19 +492,428 @@ vk_fold_add_entry (VkFold *self, const VkEntry *entry)
               held.decided = sa->decided;
             }
         }
-      if (!vk_entry_schema_check_decision (entry, sa != NULL ? &held : NULL, &error))
-        {
-          BadEntry b = { d->device_id, entry->seq, g_strdup (error->message) };
-          g_array_append_val (self->bad, b);
-          return;
-        }
+      if (!vk_entry_schema_check_decision (entry, sa != NULL ? &held : NULL, error))
+        return FALSE;
       sa->decided += body_uint (entry, "count");
       {
-        Doubt db = { d->device_id, entry->seq, body_uint (entry, "ref"), body_uint (entry, "count"),
-                     vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")) };
+        Doubt db = { d->device_id,
+                     entry->seq,
+                     body_uint (entry, "ref"),
+                     body_uint (entry, "count"),
+                     vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")),
+                     entry->time_ms };
         g_array_append_val (a->doubts, db);
       }
     }
+  return TRUE;
+}
+
+static void
+fold_record_bad (VkFold *self, FoldDevice *d, guint64 seq, const GError *error, GError **ret_error)
+{
+  BadEntry b = { d->device_id, seq, g_strdup (error->message) };
+
+  g_array_append_val (self->bad, b);
+  if (ret_error != NULL)
+    *ret_error = g_error_copy (error);
+}
+
+gboolean
+vk_fold_add (VkFold *self, const VkEntry *entry, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  FoldDevice *d;
+  FoldRec *rec;
+  FoldArea *a = NULL;
+  const char *t;
+  guint area;
+
+  g_return_val_if_fail (self != NULL && entry != NULL, FALSE);
+
+  d = fold_device (self, entry->device_id);
+  if (entry->seq <= d->recs->len)
+    {
+      FoldRec *old = &g_array_index (d->recs, FoldRec, entry->seq - 1);
+
+      if (old->type != NULL)
+        {
+          if (memcmp (old->hash, entry->hash, VK_HASH_BYTES) != 0)
+            {
+              fold_add_fork_internal (self, d->device_id, entry->seq);
+              g_set_error (error, VK_ERROR, VK_ERROR_FORK,
+                           "entry %" G_GUINT64_FORMAT " of device %s differs from the one held (a fork)", entry->seq,
+                           d->device_id);
+              return FALSE;
+            }
+          return TRUE;
+        }
+    }
+  else
+    g_array_set_size (d->recs, (guint)entry->seq);
+  rec = &g_array_index (d->recs, FoldRec, entry->seq - 1);
+  memcpy (rec->hash, entry->hash, VK_HASH_BYTES);
+  rec->time_ms = entry->time_ms;
+  rec->type = g_intern_string (entry->type);
+  self->n_entries++;
+
+  if (d->device == NULL)
+    {
+      g_set_error (&local, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE, "device %s is not enrolled", d->device_id);
+      fold_record_bad (self, d, entry->seq, local, error);
+      fold_resolve_pending (self, d->device_id, entry->seq);
+      return FALSE;
+    }
+  if (!vk_entry_schema_check (d->device, self->election, entry, &local))
+    {
+      fold_record_bad (self, d, entry->seq, local, error);
+      fold_resolve_pending (self, d->device_id, entry->seq);
+      return FALSE;
+    }
+
+  t = rec->type;
+  area = (guint)body_uint (entry, "area");
+  if (strcmp (t, "receipt") == 0)
+    {
+      Receipt r = { d->device_id, entry->seq, entry->time_ms, g_intern_string (body_text (entry, "device")),
+                    body_uint (entry, "seq") };
+      g_array_append_val (self->receipts, r);
+      return TRUE;
+    }
+  if (strcmp (t, "device.open") == 0 || strcmp (t, "result.published") == 0)
+    {
+      if (d->device->area != VK_PACKAGE_NO_AREA)
+        area = d->device->area;
+      else
+        return TRUE;
+    }
+  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
+  if (a == NULL)
+    return TRUE; /* vk_entry_schema_check() refuses unknown areas; a device.open of a device with none */
+  rec->area = area;
+  g_hash_table_add (a->devices, (gpointer)d->device_id);
+  a->last_entry_ms = MAX (a->last_entry_ms, entry->time_ms);
+  if (!fold_apply (self, d, rec, a, entry, &local))
+    {
+      fold_record_bad (self, d, entry->seq, local, error);
+      fold_resolve_pending (self, d->device_id, entry->seq);
+      return FALSE;
+    }
+  fold_resolve_pending (self, d->device_id, entry->seq);
+  return TRUE;
+}
+
+void
+vk_fold_add_entry (VkFold *self, const VkEntry *entry)
+{
+  g_return_if_fail (self != NULL && entry != NULL);
+  (void)vk_fold_add (self, entry, NULL);
+}
+
+const VkElection *
+vk_fold_get_election (VkFold *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->election;
+}
+
+guint64
+vk_fold_get_held_seq (VkFold *self, const char *device_id)
+{
+  FoldDevice *d;
+
+  g_return_val_if_fail (self != NULL && device_id != NULL, 0);
+  d = g_hash_table_lookup (self->devices, g_intern_string (device_id));
+  return d != NULL ? d->recs->len : 0;
+}
+
+/* ---- a voter's state ---------------------------------------------------- */
+
+static FoldArea *
+fold_area (VkFold *self, guint area)
+{
+  return g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
+}
+
+static void
+checkin_to_public (const Checkin *c, VkFoldCheckin *out)
+{
+  out->device_id = c->device;
+  out->seq = c->seq;
+  out->time_ms = c->time_ms;
+  out->assisted = c->assisted;
+  out->search = c->search;
+}
+
+static GArray *
+standing_dup (FoldArea *a, GArray *st)
+{
+  GArray *out = g_array_sized_new (FALSE, TRUE, sizeof (VkFoldCheckin), st != NULL ? st->len : 0);
+
+  for (guint i = 0; st != NULL && i < st->len; i++)
+    {
+      VkFoldCheckin c;
+
+      checkin_to_public (&g_array_index (a->checkins, Checkin, g_array_index (st, guint, i)), &c);
+      g_array_append_val (out, c);
+    }
+  return out;
+}
+
+GArray *
+vk_fold_dup_standing (VkFold *self, guint area, guint loebenummer)
+{
+  FoldArea *a;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  a = fold_area (self, area);
+  if (a == NULL)
+    return g_array_new (FALSE, TRUE, sizeof (VkFoldCheckin));
+  return standing_dup (a, standing_of (a, loebenummer, FALSE));
+}
+
+guint
+vk_fold_count_standing (VkFold *self, guint area, guint loebenummer)
+{
+  FoldArea *a;
+  GArray *st;
+
+  g_return_val_if_fail (self != NULL, 0);
+  a = fold_area (self, area);
+  st = a != NULL ? standing_of (a, loebenummer, FALSE) : NULL;
+  return st != NULL ? st->len : 0;
+}
+
+gboolean
+vk_fold_lookup_standing (VkFold *self, const char *device_id, guint64 seq, guint *ret_area, guint *ret_loebenummer)
+{
+  const FoldRec *r;
+  FoldArea *a;
+  const Checkin *c;
+
+  g_return_val_if_fail (self != NULL && device_id != NULL, FALSE);
+  r = vk_fold_lookup_rec (self, device_id, seq);
+  if (r == NULL || r->type != g_intern_static_string ("checkin") || (a = fold_area (self, r->area)) == NULL)
+    return FALSE;
+  c = &g_array_index (a->checkins, Checkin, r->index);
+  if (c->undone)
+    return FALSE;
+  if (ret_area != NULL)
+    *ret_area = r->area;
+  if (ret_loebenummer != NULL)
+    *ret_loebenummer = c->lnr;
+  return TRUE;
+}
+
+const char *
+vk_fold_get_accepted_envelope (VkFold *self, guint area, guint loebenummer)
+{
+  FoldArea *a;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  a = fold_area (self, area);
+  return a != NULL ? g_hash_table_lookup (a->accepted, GUINT_TO_POINTER (loebenummer)) : NULL;
+}
+
+guint
+vk_fold_count_voter_brevstemmer (VkFold *self, guint area, guint loebenummer)
+{
+  FoldArea *a;
+
+  g_return_val_if_fail (self != NULL, 0);
+  a = fold_area (self, area);
+  GArray *mine;
+
+  mine = a != NULL ? g_hash_table_lookup (a->brev_of_voter, GUINT_TO_POINTER (loebenummer)) : NULL;
+  return mine != NULL ? mine->len : 0;
+}
+
+static void
+foreach_standing_in (FoldArea *a, VkFoldStandingFunc func, gpointer user_data)
+{
+  GHashTableIter it;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&it, a->standing);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      GArray *st = v;
+      g_autoptr (GArray) pub = NULL;
+
+      if (st->len == 0)
+        continue;
+      pub = standing_dup (a, st);
+      func (a->number, GPOINTER_TO_UINT (k), (const VkFoldCheckin *)(gpointer)pub->data, pub->len, user_data);
+    }
+}
+
+void
+vk_fold_foreach_standing (VkFold *self, guint area, VkFoldStandingFunc func, gpointer user_data)
+{
+  g_return_if_fail (self != NULL && func != NULL);
+
+  if (area != 0)
+    {
+      FoldArea *a = fold_area (self, area);
+      if (a != NULL)
+        foreach_standing_in (a, func, user_data);
+      return;
+    }
+  for (guint i = 0; i < self->election->areas->len; i++)
+    foreach_standing_in (fold_area (self, ((const VkArea *)g_ptr_array_index (self->election->areas, i))->number), func,
+                         user_data);
+}
+
+static void
+brevstemme_fill (VkFold *self, const Brev *b, guint area, VkFoldBrevstemme *out)
+{
+  const FoldRef *dr = g_hash_table_lookup (self->decision_by_env, b->envelope);
+
+  memset (out, 0, sizeof *out);
+  out->envelope = b->envelope;
+  out->device_id = b->device;
+  out->seq = b->seq;
+  out->time_ms = b->time_ms;
+  out->area = area;
+  out->loebenummer = b->lnr;
+  out->place = b->place;
+  out->receivers = (const char *const *)b->receivers;
+  out->cast_ms = b->cast_ms;
+  if (dr != NULL)
+    {
+      const Decision *d = &g_array_index (fold_area (self, dr->area)->decisions, Decision, dr->index);
+
+      out->decided = TRUE;
+      out->accepted = d->accepted;
+      out->reason = d->reason;
+      out->valgstyrere = (const char *const *)d->valgstyrere;
+      out->decided_by = d->device;
+    }
+}
+
+gboolean
+vk_fold_get_brevstemme (VkFold *self, const char *envelope, VkFoldBrevstemme *ret_brevstemme)
+{
+  const FoldRef *r;
+
+  g_return_val_if_fail (self != NULL && envelope != NULL && ret_brevstemme != NULL, FALSE);
+  r = g_hash_table_lookup (self->brev_by_env, envelope);
+  if (r == NULL)
+    return FALSE;
+  brevstemme_fill (self, &g_array_index (fold_area (self, r->area)->brev, Brev, r->index), r->area, ret_brevstemme);
+  return TRUE;
+}
+
+GArray *
+vk_fold_dup_voter_brevstemmer (VkFold *self, guint area, guint loebenummer)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (VkFoldBrevstemme));
+  FoldArea *a;
+  GArray *mine;
+
+  g_return_val_if_fail (self != NULL, out);
+  a = fold_area (self, area);
+  mine = a != NULL ? g_hash_table_lookup (a->brev_of_voter, GUINT_TO_POINTER (loebenummer)) : NULL;
+  for (guint i = 0; mine != NULL && i < mine->len; i++)
+    {
+      VkFoldBrevstemme b;
+
+      brevstemme_fill (self, &g_array_index (a->brev, Brev, g_array_index (mine, guint, i)), area, &b);
+      g_array_append_val (out, b);
+    }
+  return out;
+}
+
+void
+vk_fold_foreach_brevstemme (VkFold *self, guint area, VkFoldBrevstemmeFunc func, gpointer user_data)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_return_if_fail (self != NULL && func != NULL);
+  g_hash_table_iter_init (&it, self->brev_by_env);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const FoldRef *r = v;
+      VkFoldBrevstemme b;
+
+      if (area != 0 && r->area != area)
+        continue;
+      brevstemme_fill (self, &g_array_index (fold_area (self, r->area)->brev, Brev, r->index), r->area, &b);
+      func (&b, user_data);
+    }
+}
+
+void
+vk_fold_foreach_tally (VkFold *self, guint area, VkResultKind kind, const char *device_id, VkFoldTallyFunc func,
+                       gpointer user_data)
+{
+  const char *dev = device_id != NULL ? g_intern_string (device_id) : NULL;
+  FoldArea *a;
+
+  g_return_if_fail (self != NULL && func != NULL);
+  a = fold_area (self, area);
+  for (guint i = 0; a != NULL && i < a->tallies->len; i++)
+    {
+      const Tally *t = &g_array_index (a->tallies, Tally, i);
+      VkFoldTally pub
+          = { t->device, t->seq, t->signoff, t->signoff ? 0 : (guint)MIN (t->round, G_MAXUINT), t->by, t->counts };
+
+      if (t->kind != kind || (dev != NULL && t->device != dev))
+        continue;
+      func (&pub, user_data);
+    }
+}
+
+static void
+foreach_doubtful_in (FoldArea *a, const char *dev, VkFoldDoubtfulFunc func, gpointer user_data)
+{
+  for (guint i = 0; i < a->set_aside->len; i++)
+    {
+      const SetAside *sa = &g_array_index (a->set_aside, SetAside, i);
+      g_autoptr (GArray) decisions = g_array_new (FALSE, TRUE, sizeof (VkFoldDoubtDecision));
+      VkFoldDoubtful pub = { sa->seq, sa->time_ms, a->number, sa->count, sa->note, sa->decided };
+
+      if (sa->device != dev)
+        continue;
+      for (guint j = 0; j < a->doubts->len; j++)
+        {
+          const Doubt *db = &g_array_index (a->doubts, Doubt, j);
+          VkFoldDoubtDecision d = { db->seq, db->time_ms, db->ref, db->count, db->decision };
+
+          if (db->device == dev && db->ref == sa->seq)
+            g_array_append_val (decisions, d);
+        }
+      func (&pub, (const VkFoldDoubtDecision *)(gpointer)decisions->data, decisions->len, user_data);
+    }
+}
+
+void
+vk_fold_foreach_doubtful (VkFold *self, const char *device_id, guint area, VkFoldDoubtfulFunc func, gpointer user_data)
+{
+  const char *dev;
+
+  g_return_if_fail (self != NULL && device_id != NULL && func != NULL);
+  dev = g_intern_string (device_id);
+  if (area != 0)
+    {
+      FoldArea *a = fold_area (self, area);
+      if (a != NULL)
+        foreach_doubtful_in (a, dev, func, user_data);
+      return;
+    }
+  for (guint i = 0; i < self->election->areas->len; i++)
+    foreach_doubtful_in (fold_area (self, ((const VkArea *)g_ptr_array_index (self->election->areas, i))->number), dev,
+                         func, user_data);
+}
+
+gboolean
+vk_fold_is_closed (VkFold *self, guint area)
+{
+  FoldArea *a;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  a = fold_area (self, area);
+  return a != NULL && a->closes->len > 0;
 }
 
 guint64
@@ -385,81 +923,65 @@ vk_fold_get_n_entries (VkFold *self)
   return self->n_entries;
 }
 
-/* Resolves undos against check-ins: marks each referred check-in undone
- * and, when findings is given, reports D14 for undos that refer to nothing
- * undoable. */
+/* Reports D14 for the area's undos that withdrew nothing (decided as they
+ * were folded: fold_decide_undo()); an undo still waiting names an entry
+ * that was never folded. */
 void
 vk_fold_area_resolve (VkFold *self, FoldArea *a, GPtrArray *findings)
 {
-  for (guint i = 0; i < a->checkins->len; i++)
-    g_array_index (a->checkins, Checkin, i).undone = FALSE;
-  for (guint i = 0; i < a->undos->len; i++)
+  for (guint i = 0; findings != NULL && i < a->undos->len; i++)
     {
       const Undo *u = &g_array_index (a->undos, Undo, i);
       const FoldRec *r = vk_fold_lookup_rec (self, u->ref_device, u->ref_seq);
-      Checkin *c = NULL;
       const char *why_da = NULL, *why_en = NULL;
 
-      if (r == NULL || strcmp (r->type, "checkin") != 0 || r->area != a->number)
+      switch (u->status)
         {
-          why_da = "den henviser ikke til en afkrydsning i området";
-          why_en = "it does not refer to a check-in in this area";
+          case UNDO_DONE:
+            continue;
+          case UNDO_PENDING:
+          case UNDO_NOT_CHECKIN:
+            why_da = "den henviser ikke til en afkrydsning i området";
+            why_en = "it does not refer to a check-in in this area";
+            break;
+          case UNDO_OTHER_LNR:
+            why_da = "løbenummeret passer ikke til afkrydsningen";
+            why_en = "the løbenummer does not match the check-in";
+            break;
+          case UNDO_TWICE:
+          default:
+            why_da = "afkrydsningen er allerede fortrudt";
+            why_en = "the check-in was already undone";
+            break;
         }
-      else
-        {
-          c = &g_array_index (a->checkins, Checkin, r->index);
-          if (c->lnr != u->lnr)
-            {
-              why_da = "løbenummeret passer ikke til afkrydsningen";
-              why_en = "the løbenummer does not match the check-in";
-            }
-          else if (c->undone)
-            {
-              why_da = "afkrydsningen er allerede fortrudt";
-              why_en = "the check-in was already undone";
-            }
-          else
-            c->undone = TRUE;
-        }
-      if (why_da != NULL && findings != NULL)
-        {
-          VkFinding *f = vk_finding_add (
-              findings, 14, VK_SEVERITY_WARNING, a->number,
-              g_strdup_printf ("Område %u: fortrydelse %s#%" G_GUINT64_FORMAT " af %s#%" G_GUINT64_FORMAT
-                               " (løbenummer %u) er ugyldig: %s.",
-                               a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_da),
-              g_strdup_printf ("Area %u: undo %s#%" G_GUINT64_FORMAT " of %s#%" G_GUINT64_FORMAT
-                               " (løbenummer %u) is invalid: %s.",
-                               a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_en));
-          vk_finding_add_evidence (f, u->device, u->seq);
-          if (r != NULL)
-            vk_finding_add_evidence (f, u->ref_device, u->ref_seq);
-        }
+      {
+        VkFinding *f = vk_finding_add (
+            findings, 14, VK_SEVERITY_WARNING, a->number,
+            g_strdup_printf ("Område %u: fortrydelse %s#%" G_GUINT64_FORMAT " af %s#%" G_GUINT64_FORMAT
+                             " (løbenummer %u) er ugyldig: %s.",
+                             a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_da),
+            g_strdup_printf ("Area %u: undo %s#%" G_GUINT64_FORMAT " of %s#%" G_GUINT64_FORMAT
+                             " (løbenummer %u) is invalid: %s.",
+                             a->number, u->device, u->seq, u->ref_device, u->ref_seq, u->lnr, why_en));
+        vk_finding_add_evidence (f, u->device, u->seq);
+        if (r != NULL)
+          vk_finding_add_evidence (f, u->ref_device, u->ref_seq);
+      }
     }
 }
 
-/* Voters (løbenummer) of an area with an accepted brevstemme: the latest
- * decision per envelope counts.  A new set. */
+/* Voters (løbenummer) of an area with an accepted brevstemme: the first
+ * decision held for an envelope is its decision.  A new set. */
 GHashTable *
 vk_fold_area_accepted_voters (FoldArea *a)
 {
-  g_autoptr (GHashTable) by_env = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTable *voters = g_hash_table_new (NULL, NULL);
   GHashTableIter it;
-  gpointer v;
+  gpointer k;
 
-  for (guint i = 0; i < a->decisions->len; i++)
-    {
-      Decision *d = &g_array_index (a->decisions, Decision, i);
-      g_hash_table_insert (by_env, d->envelope, d);
-    }
-  g_hash_table_iter_init (&it, by_env);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    {
-      const Decision *d = v;
-      if (d->accepted)
-        g_hash_table_add (voters, GUINT_TO_POINTER (d->lnr));
-    }
+  g_hash_table_iter_init (&it, a->accepted);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    g_hash_table_add (voters, k);
   return voters;
 }
 
@@ -488,7 +1010,6 @@ vk_fold_get_area_summary (VkFold *self, guint area, VkFoldAreaSummary *ret_summa
   a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
   if (a == NULL)
     return FALSE;
-  vk_fold_area_resolve (self, a, NULL);
   s.area = area;
   for (guint i = 0; i < a->checkins->len; i++)
     if (!g_array_index (a->checkins, Checkin, i).undone)
@@ -497,19 +1018,14 @@ vk_fold_get_area_summary (VkFold *self, guint area, VkFoldAreaSummary *ret_summa
   s.brevstemmer = a->brev->len;
   accepted = vk_fold_area_accepted_voters (a);
   s.brevstemmer_accepted = g_hash_table_size (accepted);
-  {
-    g_autoptr (GHashTable) by_env = g_hash_table_new (g_str_hash, g_str_equal);
-    GHashTableIter it;
-    gpointer v;
+  for (guint i = 0; i < a->decisions->len; i++)
+    {
+      const Decision *dec = &g_array_index (a->decisions, Decision, i);
+      const FoldRef *first = g_hash_table_lookup (self->decision_by_env, dec->envelope);
 
-    for (guint i = 0; i < a->decisions->len; i++)
-      g_hash_table_insert (by_env, g_array_index (a->decisions, Decision, i).envelope,
-                           &g_array_index (a->decisions, Decision, i));
-    g_hash_table_iter_init (&it, by_env);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-      if (!((Decision *)v)->accepted)
+      if (!dec->accepted && first != NULL && first->area == a->number && first->index == i)
         s.brevstemmer_rejected++;
-  }
+    }
   s.last_entry_ms = a->last_entry_ms;
   s.n_devices = g_hash_table_size (a->devices);
   s.closed = a->closes->len > 0;

@@ -25,6 +25,8 @@
 #include <glib.h>
 
 #include "vk-election.h"
+#include "vk-entry-schema.h"
+#include "vk-fold.h"
 #include "vk-journal.h"
 #include "vk-keys.h"
 #include "vk-package.h"
@@ -65,6 +67,8 @@ const VkVoterIndex *vk_station_get_index (VkStation *self);
 guint vk_station_get_area (VkStation *self);
 const VkKeypair *vk_station_get_key (VkStation *self);
 VkPackage *vk_station_get_package (VkStation *self);
+/* The station's state: the shared fold over every journal folded (borrowed). */
+VkFold *vk_station_get_fold (VkStation *self);
 /* Appends an entry to the station's journal (for the engine's other
  * modules: tally, brevstemmer) and folds it into the state.  Returns the
  * entry. */
@@ -121,7 +125,7 @@ void vk_checkin_ref_free (VkCheckinRef *self);
 
 /* The voter's state as seen from this device.  For a device without an
  * area every voter of the package is "on the list". */
-VkVoterStatus *vk_station_get_voter_status (VkStation *self, guint area, guint loebenummer) G_GNUC_WARN_UNUSED_RESULT;
+VkVoterStatus *vk_station_dup_voter_status (VkStation *self, guint area, guint loebenummer) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Marks a voter of the station's area and journals a `checkin`; the
  * entry is durable when this returns.  Refused (nothing journaled) with
@@ -162,8 +166,7 @@ GPtrArray *vk_station_dup_conflicts (VkStation *self) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Brevstemmer. */
 
-/* Places in J6. */
-gboolean vk_brevstemme_place_is_valid (const char *place);
+/* vk_brevstemme_place_is_valid(): shared/vk-entry-schema.h. */
 
 typedef struct
 {

@@ -61,27 +61,16 @@ entry_matches (const VkTally *self, const VkEntry *entry)
          && vk_cbor_map_get_uint_field (entry->body, "area", &area, NULL) && area == self->area;
 }
 
-void
-vk_tally_apply (VkTally *self, const VkEntry *entry)
+/* One round or sign-off into the double entry: the latest entry of a
+ * round counts; the first sign-off ends it (nothing may follow, J6). */
+static void
+tally_take (VkTally *self, gboolean signoff, guint64 round, const char *by, VkCbor *counts)
 {
-  VkCbor *counts;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (entry != NULL);
-
-  if (strcmp (entry->type, "tally") != 0 && strcmp (entry->type, "tally.signoff") != 0)
+  if (self->signed_counts != NULL || counts == NULL || vk_cbor_get_type (counts) != VK_CBOR_MAP)
     return;
-  if (!entry_matches (self, entry) || self->signed_counts != NULL)
-    return;
-  counts = vk_cbor_map_lookup_text (entry->body, "counts");
-  if (counts == NULL || vk_cbor_get_type (counts) != VK_CBOR_MAP)
-    return;
-
-  if (strcmp (entry->type, "tally") == 0)
+  if (!signoff)
     {
-      guint64 round = 0;
-      const char *by = vk_cbor_map_get_text_field (entry->body, "by", NULL);
-      if (!vk_cbor_map_get_uint_field (entry->body, "round", &round, NULL) || round < 1 || round > 2)
+      if (round < 1 || round > 2)
         return;
       g_clear_pointer (&self->rounds[round - 1], vk_cbor_unref);
       self->rounds[round - 1] = vk_cbor_ref (counts);
@@ -92,6 +81,26 @@ vk_tally_apply (VkTally *self, const VkEntry *entry)
     self->signed_counts = vk_cbor_ref (counts);
 }
 
+void
+vk_tally_apply (VkTally *self, const VkEntry *entry)
+{
+  guint64 round = 0;
+  gboolean signoff;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (entry != NULL);
+
+  if (strcmp (entry->type, "tally") != 0 && strcmp (entry->type, "tally.signoff") != 0)
+    return;
+  if (!entry_matches (self, entry))
+    return;
+  signoff = strcmp (entry->type, "tally.signoff") == 0;
+  if (!signoff && !vk_cbor_map_get_uint_field (entry->body, "round", &round, NULL))
+    return;
+  tally_take (self, signoff, round, vk_cbor_map_get_text_field (entry->body, "by", NULL),
+              vk_cbor_map_lookup_text (entry->body, "counts"));
+}
+
 VkTally *
 vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area)
 {
@@ -99,6 +108,22 @@ vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area)
 
   for (guint i = 0; i < entries->len; i++)
     vk_tally_apply (self, g_ptr_array_index (entries, i));
+  return self;
+}
+
+static void
+take_fold_tally (const VkFoldTally *t, gpointer user_data)
+{
+  tally_take (user_data, t->signoff, t->round, t->by, t->counts);
+}
+
+VkTally *
+vk_tally_new_from_fold (VkFold *fold, const char *device_id, VkResultKind kind, guint area)
+{
+  VkTally *self = vk_tally_new (kind, area);
+
+  g_return_val_if_fail (fold != NULL, self);
+  vk_fold_foreach_tally (fold, area, kind, device_id, take_fold_tally, self);
   return self;
 }
 
@@ -143,14 +168,11 @@ vk_tally_get_signed (const VkTally *self)
 
 /* Station actions. */
 
+/* This table's double entry: from the station's fold (shared/vk-fold.h). */
 static VkTally *
 station_tally (VkStation *station, VkResultKind kind, guint area, GError **error)
 {
-  g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, error);
-
-  if (entries == NULL)
-    return NULL;
-  return vk_tally_fold (entries, kind, area);
+  return vk_tally_new_from_fold (vk_station_get_fold (station), vk_station_get_device (station)->device_id, kind, area);
 }
 
 static gboolean
@@ -388,35 +410,44 @@ vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guint area, G
   return station_tally (station, kind, area, error);
 }
 
+typedef struct
+{
+  char *device;
+  VkCbor *counts;
+} FirstSignoff;
+
+static void
+first_signoff_cb (const VkFoldTally *t, gpointer user_data)
+{
+  FirstSignoff *first = user_data;
+
+  /* A device's first sign-off ends its double entry (tally_take()); of
+   * several devices, the first by device id, as the journal lists them. */
+  if (!t->signoff || t->counts == NULL || vk_cbor_get_type (t->counts) != VK_CBOR_MAP)
+    return;
+  if (first->device != NULL && strcmp (t->device_id, first->device) >= 0)
+    return;
+  g_free (first->device);
+  first->device = g_strdup (t->device_id);
+  first->counts = t->counts;
+}
+
 VkCbor *
 vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device, GError **error)
 {
-  VkJournal *journal;
-  g_autoptr (GPtrArray) heads = NULL;
+  FirstSignoff first = { NULL, NULL };
 
   g_return_val_if_fail (station != NULL, NULL);
 
-  journal = vk_station_get_journal (station);
-  heads = vk_journal_dup_heads (journal, error);
-  if (heads == NULL)
+  /* Entries the sync runner stored since the last refresh count too. */
+  (void)vk_station_refresh (station, NULL, NULL);
+  vk_fold_foreach_tally (vk_station_get_fold (station), area, kind, NULL, first_signoff_cb, &first);
+  if (first.device == NULL)
     return NULL;
-  for (guint i = 0; i < heads->len; i++)
-    {
-      const VkJournalHead *head = g_ptr_array_index (heads, i);
-      g_autoptr (GPtrArray) entries = vk_journal_dup_device_entries (journal, head->device_id, 0, error);
-      g_autoptr (VkTally) tally = NULL;
-
-      if (entries == NULL)
-        return NULL;
-      tally = vk_tally_fold (entries, kind, area);
-      if (vk_tally_get_signed (tally) != NULL)
-        {
-          if (ret_device != NULL)
-            *ret_device = g_strdup (head->device_id);
-          return vk_cbor_ref (vk_tally_get_signed (tally));
-        }
-    }
-  return NULL;
+  if (ret_device != NULL)
+    *ret_device = g_steal_pointer (&first.device);
+  g_free (first.device);
+  return vk_cbor_ref (first.counts);
 }
 
 VkAreaResult *
@@ -509,80 +540,78 @@ vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, cons
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkDoubtfulDecision, doubtful_decision_free)
 
-/* A decision body → a VkDoubtfulDecision; NULL when it names nothing we
- * know (vk_counts_parse_doubtful_decision()). */
+/* A decision → a VkDoubtfulDecision; NULL when it names nothing we know
+ * (vk_counts_parse_doubtful_decision()). */
 static VkDoubtfulDecision *
-parse_decision (const VkElection *election, const VkEntry *e)
+parse_decision (const VkElection *election, const VkFoldDoubtDecision *fd)
 {
   g_autoptr (VkDoubtfulDecision) d = g_new0 (VkDoubtfulDecision, 1);
   const char *id, *list_id;
 
-  d->seq = e->seq;
-  d->time_ms = e->time_ms;
-  if (!vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL)
-      || !vk_counts_parse_doubtful_decision (election, vk_cbor_map_lookup_text (e->body, "decision"), &d->to, &id,
-                                             &list_id, &d->code, NULL))
+  d->seq = fd->seq;
+  d->time_ms = fd->time_ms;
+  d->count = fd->count;
+  if (!vk_counts_parse_doubtful_decision (election, fd->decision, &d->to, &id, &list_id, &d->code, NULL))
     return NULL;
   d->id = g_strdup (id);
   d->list_id = g_strdup (list_id);
   return g_steal_pointer (&d);
 }
 
+typedef struct
+{
+  const VkElection *election;
+  GPtrArray *out;
+} DoubtfulCtx;
+
+static void
+dup_doubtful_cb (const VkFoldDoubtful *fd, const VkFoldDoubtDecision *decisions, guint n, gpointer user_data)
+{
+  DoubtfulCtx *c = user_data;
+  VkDoubtful *d = g_new0 (VkDoubtful, 1);
+
+  d->seq = fd->seq;
+  d->time_ms = fd->time_ms;
+  d->area = fd->area;
+  d->count = fd->count;
+  d->note = g_strdup (fd->note != NULL ? fd->note : "");
+  d->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify)doubtful_decision_free);
+  for (guint i = 0; i < n; i++)
+    {
+      VkDoubtfulDecision *dd = parse_decision (c->election, &decisions[i]);
+
+      if (dd == NULL)
+        continue;
+      d->decided += dd->count;
+      g_ptr_array_add (d->decisions, dd);
+    }
+  g_ptr_array_add (c->out, d);
+}
+
+static int
+compare_doubtful (gconstpointer a, gconstpointer b)
+{
+  const VkDoubtful *x = *(const VkDoubtful *const *)a, *y = *(const VkDoubtful *const *)b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* From the station's fold: the decisions it holds passed
+ * vk_entry_schema_check_decision() (their ballot.doubtful, no more
+ * ballots than were set aside). */
 GPtrArray *
 vk_tally_dup_doubtful (VkStation *station, guint area, GError **error)
 {
-  g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_doubtful_free);
-  g_autoptr (GHashTable) by_seq = g_hash_table_new (g_int64_hash, g_int64_equal);
-  const VkElection *election;
+  DoubtfulCtx ctx;
 
   g_return_val_if_fail (station != NULL, NULL);
 
-  election = vk_station_get_election (station);
-  entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, error);
-  if (entries == NULL)
-    return NULL;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const VkEntry *e = g_ptr_array_index (entries, i);
-      guint64 a = 0;
-
-      if (!vk_cbor_map_get_uint_field (e->body, "area", &a, NULL) || (area != 0 && a != area))
-        continue;
-      if (strcmp (e->type, "ballot.doubtful") == 0)
-        {
-          VkDoubtful *d = g_new0 (VkDoubtful, 1);
-          const char *note = vk_cbor_map_get_text_field (e->body, "note", NULL);
-
-          d->seq = e->seq;
-          d->time_ms = e->time_ms;
-          d->area = (guint)a;
-          (void)vk_cbor_map_get_uint_field (e->body, "count", &d->count, NULL);
-          d->note = g_strdup (note != NULL ? note : "");
-          d->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify)doubtful_decision_free);
-          g_ptr_array_add (out, d);
-          g_hash_table_insert (by_seq, &d->seq, d);
-        }
-      else if (strcmp (e->type, "ballot.decision") == 0)
-        {
-          guint64 ref = 0;
-          VkDoubtful *d;
-          VkDoubtfulDecision *dd;
-          VkDoubtfulHeld held = { 0 };
-
-          (void)vk_cbor_map_get_uint_field (e->body, "ref", &ref, NULL);
-          d = g_hash_table_lookup (by_seq, &ref);
-          if (d != NULL)
-            held = (VkDoubtfulHeld){ d->area, d->count, d->decided };
-          /* The fold's rule: a decision for ballots of this table's own
-           * ballot.doubtful, and no more than remain undecided. */
-          if (!vk_entry_schema_check_decision (e, d != NULL ? &held : NULL, NULL)
-              || (dd = parse_decision (election, e)) == NULL)
-            continue;
-          d->decided += dd->count;
-          g_ptr_array_add (d->decisions, dd);
-        }
-    }
+  ctx.election = vk_station_get_election (station);
+  ctx.out = out;
+  vk_fold_foreach_doubtful (vk_station_get_fold (station), vk_station_get_device (station)->device_id, area,
+                            dup_doubtful_cb, &ctx);
+  g_ptr_array_sort (out, compare_doubtful);
   return g_steal_pointer (&out);
 }
 
@@ -614,14 +643,27 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
                    area);
       return 0;
     }
-  if (count == 0 || count > doubtful->count - doubtful->decided)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
-                   "%" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT " doubtful ballots of entry %" G_GUINT64_FORMAT
-                   " are undecided: %" G_GUINT64_FORMAT " cannot be decided",
-                   doubtful->count - doubtful->decided, doubtful->count, ref, count);
-      return 0;
-    }
+  /* The rule the fold applies (vk_entry_schema_check_decision()), asked
+   * before the entry is written; refused as VK_ERROR_INVALID. */
+  {
+    g_autoptr (VkCbor) probe = vk_cbor_new_map ();
+    g_autoptr (GError) local = NULL;
+    VkDoubtfulHeld h = { doubtful->area, doubtful->count, doubtful->decided };
+    VkEntry e = { 0 };
+
+    vk_cbor_map_set_uint (probe, "area", area);
+    vk_cbor_map_set_uint (probe, "ref", ref);
+    vk_cbor_map_set_uint (probe, "count", count);
+    e.device_id = (char *)vk_station_get_device (station)->device_id;
+    e.seq = vk_journal_get_head_seq (vk_station_get_journal (station)) + 1;
+    e.type = (char *)"ballot.decision";
+    e.body = probe;
+    if (!vk_entry_schema_check_decision (&e, &h, &local))
+      {
+        g_set_error_literal (error, VK_ERROR, VK_ERROR_INVALID, local->message);
+        return 0;
+      }
+  }
   election = vk_station_get_election (station);
   decision = vk_cbor_new_map ();
   body = vk_cbor_new_map ();

@@ -107,6 +107,10 @@ void vk_tally_free (VkTally *self);
 void vk_tally_apply (VkTally *self, const VkEntry *entry);
 /* Folds every entry of a journal. */
 VkTally *vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
+/* The double entry device_id has made, from a fold (the station's:
+ * vk_station_get_fold()). */
+VkTally *vk_tally_new_from_fold (VkFold *fold, const char *device_id, VkResultKind kind,
+                                 guint area) G_GNUC_WARN_UNUSED_RESULT;
 
 VkTallyState vk_tally_get_state (const VkTally *self);
 /* The counts of round 1 or 2 (NULL when not entered), and who entered them. */

@@ -761,24 +761,6 @@ fin_counts (VkTestElection *te, guint a)
   return counts;
 }
 
-/* J6 `ballot.decision` body: count ballots of the `ballot.doubtful` ref. */
-static VkCbor *
-decision_body (guint area, guint64 ref, guint64 count, const char *key, const char *id, guint64 code)
-{
-  VkCbor *b = vk_cbor_new_map ();
-  VkCbor *d = vk_cbor_new_map ();
-
-  if (id != NULL)
-    vk_cbor_map_set_text (d, key, id);
-  else
-    vk_cbor_map_set_uint (d, key, code);
-  vk_cbor_map_set_uint (b, "area", area);
-  vk_cbor_map_set_uint (b, "ref", ref);
-  vk_cbor_map_insert_text (b, "decision", d);
-  vk_cbor_map_set_uint (b, "count", count);
-  return b;
-}
-
 /* Doubtful ballots decided at the fintælling table are outside the count
  * it signed; the count server's result adds each decision (J6): to a
  * list's listestemmer, to a candidate's personal votes and the list's
@@ -817,15 +799,20 @@ test_doubtful (Fixture *f, gconstpointer data)
   }
   signoff = vk_test_signoff (f->te, "fin-1", t + 3, "fintaelling", 1, vk_cbor_ref (counts), NULL, 2, TRUE);
   /* Decided after the sign-off: 2 to a list, 1 to a candidate, 1 invalid (code 5). */
-  vk_test_append (f->te, "fin-1", t + 4, "ballot.decision", decision_body (1, ref, 2, "list", list->id, 0));
-  vk_test_append (f->te, "fin-1", t + 5, "ballot.decision", decision_body (1, ref, 1, "candidate", cand->id, 0));
-  vk_test_append (f->te, "fin-1", t + 6, "ballot.decision", decision_body (1, ref, 1, "invalid", NULL, 5));
+  vk_test_append (f->te, "fin-1", t + 4, "ballot.decision",
+                  vk_test_doubt_decision_body (1, ref, 2, "list", list->id, 0));
+  vk_test_append (f->te, "fin-1", t + 5, "ballot.decision",
+                  vk_test_doubt_decision_body (1, ref, 1, "candidate", cand->id, 0));
+  vk_test_append (f->te, "fin-1", t + 6, "ballot.decision",
+                  vk_test_doubt_decision_body (1, ref, 1, "invalid", NULL, 5));
   /* Left out: another area's doubtful ballot; refused by the fold (D03):
    * a ref that is a sign-off, and a fifth ballot of the four set aside. */
-  vk_test_append (f->te, "fin-1", t + 7, "ballot.decision", decision_body (2, ref2, 1, "list", list->id, 0));
-  bad_ref
-      = vk_test_append (f->te, "fin-1", t + 8, "ballot.decision", decision_body (1, signoff, 7, "list", list->id, 0));
-  too_many = vk_test_append (f->te, "fin-1", t + 9, "ballot.decision", decision_body (1, ref, 1, "list", list->id, 0));
+  vk_test_append (f->te, "fin-1", t + 7, "ballot.decision",
+                  vk_test_doubt_decision_body (2, ref2, 1, "list", list->id, 0));
+  bad_ref = vk_test_append (f->te, "fin-1", t + 8, "ballot.decision",
+                            vk_test_doubt_decision_body (1, signoff, 7, "list", list->id, 0));
+  too_many = vk_test_append (f->te, "fin-1", t + 9, "ballot.decision",
+                             vk_test_doubt_decision_body (1, ref, 1, "list", list->id, 0));
 
   batch = vk_test_batch (f->te, "fin-1", 1, 0);
   r = ingest_ok (f, batch, "fin-1 with doubtful ballots");
@@ -881,7 +868,8 @@ test_doubtful (Fixture *f, gconstpointer data)
   {
     g_autoptr (GBytes) bad = NULL;
 
-    unknown = vk_test_append (f->te, "fin-1", t + 10, "ballot.decision", decision_body (1, ref2, 1, "list", "9999", 0));
+    unknown = vk_test_append (f->te, "fin-1", t + 10, "ballot.decision",
+                              vk_test_doubt_decision_body (1, ref2, 1, "list", "9999", 0));
     bad = vk_test_batch (f->te, "fin-1", unknown, 0);
     assert_refused_in (f, bad, "fin-1 unknown list", VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_ID, "9999");
   }

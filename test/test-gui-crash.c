@@ -203,7 +203,7 @@ assert_marked (const guint *lnrs, guint n)
   g_assert_cmpuint (vk_station_get_checked_in_count (station), ==, n);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (VkVoterStatus) st = vk_station_get_voter_status (station, vk_station_get_area (station), lnrs[i]);
+      g_autoptr (VkVoterStatus) st = vk_station_dup_voter_status (station, vk_station_get_area (station), lnrs[i]);
       g_assert_true (vk_station_is_checked_in (station, lnrs[i]));
       g_assert_cmpint (st->state, ==, VK_VOTER_CHECKED_IN);
       g_assert_cmpuint (st->checkins->len, ==, 1);

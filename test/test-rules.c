@@ -863,23 +863,6 @@ test_roles (void)
  * the election lacks; vk_entry_schema_check_decision() one without its
  * ballot.doubtful or deciding more ballots than were set aside; the fold
  * refuses both kinds (D03) and counts only the good decisions. */
-static VkCbor *
-decision_body (guint area, guint64 ref, guint64 count, const char *key, const char *id)
-{
-  VkCbor *b = vk_cbor_new_map ();
-  VkCbor *d = vk_cbor_new_map ();
-
-  if (id != NULL)
-    vk_cbor_map_set_text (d, key, id);
-  else
-    vk_cbor_map_set_uint (d, key, 5);
-  vk_cbor_map_set_uint (b, "area", area);
-  vk_cbor_map_set_uint (b, "ref", ref);
-  vk_cbor_map_insert_text (b, "decision", d);
-  vk_cbor_map_set_uint (b, "count", count);
-  return b;
-}
-
 static void
 test_doubtful_decision (void)
 {
@@ -903,12 +886,16 @@ test_doubtful_decision (void)
   vk_cbor_map_set_uint (b, "count", 3);
   vk_cbor_map_set_text (b, "note", "Kryds mellem to felter");
   ref = vk_test_append (te, "fin-1", te->t0, "ballot.doubtful", b);
-  seq_unknown_list = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 1, "list", "9999"));
-  seq_unknown_cand
-      = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 1, "candidate", "9999"));
-  seq_ok = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 2, "candidate", cand->id));
-  seq_too_many = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, ref, 2, "list", list->id));
-  seq_no_ref = vk_test_append (te, "fin-1", te->t0, "ballot.decision", decision_body (1, seq_ok, 1, "invalid", NULL));
+  seq_unknown_list = vk_test_append (te, "fin-1", te->t0, "ballot.decision",
+                                     vk_test_doubt_decision_body (1, ref, 1, "list", "9999", 5));
+  seq_unknown_cand = vk_test_append (te, "fin-1", te->t0, "ballot.decision",
+                                     vk_test_doubt_decision_body (1, ref, 1, "candidate", "9999", 5));
+  seq_ok = vk_test_append (te, "fin-1", te->t0, "ballot.decision",
+                           vk_test_doubt_decision_body (1, ref, 2, "candidate", cand->id, 5));
+  seq_too_many = vk_test_append (te, "fin-1", te->t0, "ballot.decision",
+                                 vk_test_doubt_decision_body (1, ref, 2, "list", list->id, 5));
+  seq_no_ref = vk_test_append (te, "fin-1", te->t0, "ballot.decision",
+                               vk_test_doubt_decision_body (1, seq_ok, 1, "invalid", NULL, 5));
   entries = vk_journal_dup_entries (vk_test_journal (te, "fin-1"), 0, &error);
   g_assert_no_error (error);
 

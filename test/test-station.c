@@ -139,7 +139,7 @@ test_checkin_states (Fixture *f, gconstpointer data)
   guint64 seq;
 
   g_assert_cmpuint (vk_station_get_area (s), ==, f->area1);
-  st = vk_station_get_voter_status (s, f->area1, 5);
+  st = vk_station_dup_voter_status (s, f->area1, 5);
   g_assert_cmpint (st->state, ==, VK_VOTER_FREE);
   g_assert_cmpstr (st->voter->name, ==, vk_voter_list_lookup (f->voters, f->area1, 5)->name);
   g_clear_pointer (&st, vk_voter_status_free);
@@ -152,7 +152,7 @@ test_checkin_states (Fixture *f, gconstpointer data)
   g_assert_cmpuint (entry->seq, ==, seq);
 
   /* Already checked in: where and when. */
-  st = vk_station_get_voter_status (s, f->area1, 5);
+  st = vk_station_dup_voter_status (s, f->area1, 5);
   g_assert_cmpint (st->state, ==, VK_VOTER_CHECKED_IN);
   g_assert_cmpuint (st->checkins->len, ==, 1);
   g_assert_cmpstr (((VkCheckinRef *)g_ptr_array_index (st->checkins, 0))->device_id, ==, "bord-1");
@@ -168,10 +168,10 @@ test_checkin_states (Fixture *f, gconstpointer data)
   g_assert_cmpuint (vk_station_check_in (s, 99999, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
   g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  st = vk_station_get_voter_status (s, f->area1, 99999);
+  st = vk_station_dup_voter_status (s, f->area1, 99999);
   g_assert_cmpint (st->state, ==, VK_VOTER_NOT_FOUND);
   g_clear_pointer (&st, vk_voter_status_free);
-  st = vk_station_get_voter_status (s, f->area2, 7);
+  st = vk_station_dup_voter_status (s, f->area2, 7);
   g_assert_cmpint (st->state, ==, VK_VOTER_OTHER_AREA);
   g_assert_cmpuint (st->area, ==, f->area2);
   g_assert_nonnull (st->voter);
@@ -292,7 +292,7 @@ test_restart (Fixture *f, gconstpointer data)
   }
   {
     g_autoptr (VkStation) s = open_station (f, "bord-1", f->bord1);
-    g_autoptr (VkVoterStatus) st = vk_station_get_voter_status (s, f->area1, 30);
+    g_autoptr (VkVoterStatus) st = vk_station_dup_voter_status (s, f->area1, 30);
 
     vk_station_get_counts (s, &after);
     g_assert_cmpuint (after.checked_in, ==, 21);
@@ -349,7 +349,7 @@ test_sync_conflict (Fixture *f, gconstpointer data)
 
   /* A valgstyrer at A resolves it by undoing B's entry: both agree after sync. */
   {
-    g_autoptr (VkVoterStatus) st = vk_station_get_voter_status (a, f->area1, 2);
+    g_autoptr (VkVoterStatus) st = vk_station_dup_voter_status (a, f->area1, 2);
     const VkCheckinRef *ref = NULL;
     for (guint i = 0; i < st->checkins->len; i++)
       if (strcmp (((VkCheckinRef *)g_ptr_array_index (st->checkins, i))->device_id, "bord-2") == 0)
@@ -752,7 +752,7 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* The accepted brevstemme marks the voter: no ballot in person. */
-  st = vk_station_get_voter_status (bord, f->area1, 12);
+  st = vk_station_dup_voter_status (bord, f->area1, 12);
   g_assert_cmpint (st->state, ==, VK_VOTER_BREVSTEMME);
   g_assert_cmpstr (st->envelope, ==, envelope);
   g_assert_cmpuint (vk_station_check_in (bord, 12, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
@@ -768,7 +768,7 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   g_clear_pointer (&bord, vk_station_close);
   bord = open_station (f, "bord-1", f->bord1);
   g_clear_pointer (&st, vk_voter_status_free);
-  st = vk_station_get_voter_status (bord, f->area1, 12);
+  st = vk_station_dup_voter_status (bord, f->area1, 12);
   g_assert_cmpint (st->state, ==, VK_VOTER_BREVSTEMME);
 }
 

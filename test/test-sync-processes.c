@@ -126,7 +126,7 @@ node_command (Node *n, const char *line)
     }
   else if (g_str_has_prefix (line, "status "))
     {
-      g_autoptr (VkVoterStatus) st = vk_station_get_voter_status (n->station, vk_station_get_area (n->station),
+      g_autoptr (VkVoterStatus) st = vk_station_dup_voter_status (n->station, vk_station_get_area (n->station),
                                                                   (guint)g_ascii_strtoull (line + 7, NULL, 10));
       g_autoptr (GString) text = g_string_new (NULL);
       VkStationCounts counts;

@@ -242,6 +242,26 @@ vk_test_decision (VkTestElection *te, const char *id, guint64 t, const char *env
   return vk_test_append (te, id, t, "brevstemme.decision", b);
 }
 
+/* A J6 `ballot.decision` body: count ballots of the `ballot.doubtful`
+ * entry ref go to key ("list", "candidate": id) or are invalid (id NULL:
+ * key "invalid", reason code). */
+static G_GNUC_UNUSED VkCbor *
+vk_test_doubt_decision_body (guint area, guint64 ref, guint64 count, const char *key, const char *id, guint64 code)
+{
+  VkCbor *b = vk_cbor_new_map ();
+  VkCbor *d = vk_cbor_new_map ();
+
+  if (id != NULL)
+    vk_cbor_map_set_text (d, key, id);
+  else
+    vk_cbor_map_set_uint (d, key, code);
+  vk_cbor_map_set_uint (b, "area", area);
+  vk_cbor_map_set_uint (b, "ref", ref);
+  vk_cbor_map_insert_text (b, "decision", d);
+  vk_cbor_map_set_uint (b, "count", count);
+  return b;
+}
+
 static G_GNUC_UNUSED guint64
 vk_test_close (VkTestElection *te, const char *id, guint64 t, guint area)
 {

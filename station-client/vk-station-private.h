@@ -1,0 +1,36 @@
+/* vk-station-private.h: what vk-station.c shares with
+ * vk-station-brevstemme.c.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vk-fold.h"
+#include "vk-station.h"
+
+G_BEGIN_DECLS
+
+struct _VkStation
+{
+  VkPackage *package;     /* borrowed */
+  const VkDevice *device; /* owned by the package */
+  const VkKeypair *key;   /* borrowed */
+  VkJournal *journal;
+  const VkElection *election; /* the fold's */
+  VkVoterIndex *index;
+  GTimeZone *tz; /* Danish time: hours in the chart, brevstemme deadlines */
+  gboolean valgstyrer;
+  guint64 brev_first_ms;
+  guint64 brev_last_ms;
+
+  /* The state: the shared fold (shared/vk-fold.h) over every journal
+   * held, the one the count server and `valgkit audit` use. */
+  VkFold *fold;
+};
+
+guint64 vk_station_now_ms (void);
+/* vk_station_append() that returns the entry's seq (0 on error). */
+guint64 vk_station_append_seq (VkStation *self, const char *type, VkCbor *body, GError **error);
+
+G_END_DECLS
