@@ -186,12 +186,6 @@ build_area_result (JsonBuilder *builder, const VkAreaResult *r)
   json_builder_end_object (builder);
 }
 
-static const char *
-kind_to_string (VkResultKind kind)
-{
-  return kind == VK_RESULT_FINTAELLING ? "fintaelling" : "foreloebig";
-}
-
 /* The worker. */
 
 static Reply *
@@ -286,7 +280,7 @@ run_results (Request *request)
     return reply_from_error (error);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, kind_to_string (request->kind));
+  json_builder_add_string_value (builder, vk_result_kind_to_string (request->kind));
   json_builder_set_member_name (builder, "areas");
   json_builder_begin_array (builder);
   for (guint i = 0; results->areas != NULL && i < results->areas->len; i++)
@@ -477,13 +471,7 @@ parse_kind (GHashTable *query, gboolean required, VkResultKind *ret_kind)
       *ret_kind = VK_RESULT_FINTAELLING;
       return !required;
     }
-  if (strcmp (kind, "foreloebig") == 0)
-    *ret_kind = VK_RESULT_FORELOEBIG;
-  else if (strcmp (kind, "fintaelling") == 0)
-    *ret_kind = VK_RESULT_FINTAELLING;
-  else
-    return FALSE;
-  return TRUE;
+  return vk_result_kind_from_string (kind, ret_kind);
 }
 
 static gboolean

@@ -754,7 +754,7 @@ vk_count_publish_result (VkCount *self, VkResultKind kind, const guint8 digest[V
       vk_cbor_array_append (j, vk_cbor_new_bytes (h->head, VK_HASH_BYTES));
       vk_cbor_array_append (journals, j);
     }
-  vk_cbor_map_set_text (body, "kind", kind == VK_RESULT_FORELOEBIG ? "foreloebig" : "fintaelling");
+  vk_cbor_map_set_text (body, "kind", vk_result_kind_to_string (kind));
   vk_cbor_map_set_bytes (body, "digest", digest, VK_HASH_BYTES);
   vk_cbor_map_insert_text (body, "journals", g_steal_pointer (&journals));
   if (!vk_db_begin_immediate (self->db, error))

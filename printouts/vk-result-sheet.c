@@ -14,12 +14,6 @@
 
 /* ---- the result data and its digest ------------------------------------ */
 
-static const char *
-kind_token (VkResultKind kind)
-{
-  return kind == VK_RESULT_FINTAELLING ? "fintaelling" : "foreloebig";
-}
-
 static gint
 list_ptr_cmp (gconstpointer a, gconstpointer b)
 {
@@ -66,7 +60,7 @@ vk_result_data_encode (const VkAreaResult *result, const VkSeatAllocation *seats
   g_return_val_if_fail (result != NULL, NULL);
 
   vk_cbor_array_append (doc, vk_cbor_new_text (VK_RESULT_DATA_DOMAIN, -1));
-  vk_cbor_array_append (doc, vk_cbor_new_text (kind_token (result->kind), -1));
+  vk_cbor_array_append (doc, vk_cbor_new_text (vk_result_kind_to_string (result->kind), -1));
   vk_cbor_array_append (doc, uint_or_null (result->area_number != 0, result->area_number));
   vk_cbor_array_append (doc, vk_cbor_new_text (result->area_name != NULL ? result->area_name : "", -1));
   vk_cbor_array_append (doc, vk_cbor_new_uint (result->eligible));
@@ -262,7 +256,7 @@ vk_result_summary_encode (const VkResultSummary *self)
 
   vk_cbor_array_append (doc, vk_cbor_new_text (self->domain, -1));
   vk_cbor_array_append (doc, vk_cbor_new_bytes (self->election_id, VK_PRINTOUT_DIGEST_BYTES));
-  vk_cbor_array_append (doc, vk_cbor_new_text (kind_token (self->kind), -1));
+  vk_cbor_array_append (doc, vk_cbor_new_text (vk_result_kind_to_string (self->kind), -1));
   vk_cbor_array_append (doc, uint_or_null (self->area_number != 0, self->area_number));
   vk_cbor_array_append (doc, vk_cbor_new_uint (self->eligible));
   vk_cbor_array_append (doc, vk_cbor_new_uint (self->cast));
@@ -352,11 +346,7 @@ vk_result_summary_decode (const guint8 *data, gsize len, const char *expected_do
     return NULL;
   item = vk_cbor_array_get (doc, 2);
   text = vk_cbor_get_type (item) == VK_CBOR_TEXT ? vk_cbor_get_text (item, NULL) : "";
-  if (strcmp (text, "foreloebig") == 0)
-    self->kind = VK_RESULT_FORELOEBIG;
-  else if (strcmp (text, "fintaelling") == 0)
-    self->kind = VK_RESULT_FINTAELLING;
-  else
+  if (!vk_result_kind_from_string (text, &self->kind))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
                    "Result summary: element 2 must be \"foreloebig\" or \"fintaelling\"");

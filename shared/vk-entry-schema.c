@@ -138,11 +138,7 @@ field_kind (const VkCbor *body, VkResultKind *ret_kind, GError **error)
 
   if (kind == NULL)
     return FALSE;
-  if (strcmp (kind, "foreloebig") == 0)
-    *ret_kind = VK_RESULT_FORELOEBIG;
-  else if (strcmp (kind, "fintaelling") == 0)
-    *ret_kind = VK_RESULT_FINTAELLING;
-  else
+  if (!vk_result_kind_from_string (kind, ret_kind))
     {
       g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD,
                    "field \"kind\" is \"%s\", not foreloebig or fintaelling", kind);

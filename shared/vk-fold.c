@@ -455,7 +455,8 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
 
       tl.device = d->device_id;
       tl.seq = entry->seq;
-      tl.kind = strcmp (body_text (entry, "kind"), "fintaelling") == 0 ? VK_RESULT_FINTAELLING : VK_RESULT_FORELOEBIG;
+      if (!vk_result_kind_from_string (body_text (entry, "kind"), &tl.kind))
+        tl.kind = VK_RESULT_FORELOEBIG;
       tl.signoff = strcmp (t, "tally.signoff") == 0;
       tl.round = body_uint (entry, "round");
       tl.by = g_strdup (body_text (entry, "by"));

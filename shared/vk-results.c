@@ -36,6 +36,28 @@ vk_area_result_new (VkResultKind kind, guint area_number, const char *area_name)
   return self;
 }
 
+const char *
+vk_result_kind_to_string (VkResultKind kind)
+{
+  return kind == VK_RESULT_FINTAELLING ? "fintaelling" : "foreloebig";
+}
+
+gboolean
+vk_result_kind_from_string (const char *text, VkResultKind *ret_kind)
+{
+  VkResultKind kind;
+
+  if (g_strcmp0 (text, "foreloebig") == 0)
+    kind = VK_RESULT_FORELOEBIG;
+  else if (g_strcmp0 (text, "fintaelling") == 0)
+    kind = VK_RESULT_FINTAELLING;
+  else
+    return FALSE;
+  if (ret_kind != NULL)
+    *ret_kind = kind;
+  return TRUE;
+}
+
 void
 vk_area_result_free (VkAreaResult *self)
 {

@@ -25,6 +25,12 @@ typedef enum
   VK_RESULT_FINTAELLING, /* "Fintælling" */
 } VkResultKind;
 
+/* The wire name of a kind in journals, signed summaries and the API:
+ * "foreloebig" or "fintaelling" (docs/journal-format.md). */
+const char *vk_result_kind_to_string (VkResultKind kind);
+/* FALSE (and *ret_kind untouched) for NULL or any other text. */
+gboolean vk_result_kind_from_string (const char *text, VkResultKind *ret_kind);
+
 /* The blank reason codes; every other code is "other invalid". */
 #define VK_INVALID_BLANK_IN_PERSON 1
 #define VK_INVALID_BLANK_POSTAL 21

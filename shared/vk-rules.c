@@ -10,6 +10,7 @@
 #include "vk-error.h"
 #include "vk-finding-private.h"
 #include "vk-fold-private.h"
+#include "vk-counts.h"
 #include "vk-rules.h"
 #include "vk-voters.h"
 
@@ -377,18 +378,30 @@ rule_d08_d12 (RuleCtx *c, FoldArea *a)
         }
     }
 
-  /* D08: foreløbig → fintælling, in cast and per list. */
+  /* D08: foreløbig → fintælling, in cast and per list total: the one
+   * comparison the fintælling page shows too (vk_counts_compare). */
   if (r1 == NULL || r2 == NULL)
     return;
-  d08_compare (c, a, fl, fi, "afgivne stemmer", "votes cast", r1->cast, r2->cast);
-  for (guint i = 0; i < c->fold->election->lists->len; i++)
-    {
-      const VkList *l = g_ptr_array_index (c->fold->election->lists, i);
-      g_autofree char *da = g_strdup_printf ("liste %s%s%s", l->letter, *l->letter ? " " : "", l->name);
+  {
+    g_autoptr (GPtrArray) diffs = vk_counts_compare (r1, r2, c->fold->election);
 
-      d08_compare (c, a, fl, fi, da, da, vk_area_result_get_list_votes (r1, l->id),
-                   vk_area_result_get_list_votes (r2, l->id));
-    }
+    for (guint i = 0; i < diffs->len; i++)
+      {
+        const VkCountDifference *d = g_ptr_array_index (diffs, i);
+
+        if (strcmp (d->field, "cast") == 0)
+          d08_compare (c, a, fl, fi, "afgivne stemmer", "votes cast", d->first, d->second);
+        else if (d->list_id != NULL && g_str_has_prefix (d->field, "lists."))
+          {
+            const VkList *l = vk_election_lookup_list (c->fold->election, d->list_id);
+            g_autofree char *da = l != NULL
+                                      ? g_strdup_printf ("liste %s%s%s", l->letter, *l->letter ? " " : "", l->name)
+                                      : g_strdup_printf ("liste %s", d->list_id);
+
+            d08_compare (c, a, fl, fi, da, da, d->first, d->second);
+          }
+      }
+  }
 }
 
 static gboolean

@@ -243,7 +243,7 @@ vk_tally_form_set (VkTallyForm *self, const char *field, guint64 value, const ch
   if (!find_slot (self, field, &slot))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the %s count has no field \"%s\"",
-                   vk_tally_kind_to_string (self->kind), field);
+                   vk_result_kind_to_string (self->kind), field);
       return FALSE;
     }
   if (slot.plain != NULL)

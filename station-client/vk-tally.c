@@ -21,12 +21,6 @@ struct _VkTally
   VkCbor *signed_counts;
 };
 
-const char *
-vk_tally_kind_to_string (VkResultKind kind)
-{
-  return kind == VK_RESULT_FINTAELLING ? "fintaelling" : "foreloebig";
-}
-
 VkTally *
 vk_tally_new (VkResultKind kind, guint area)
 {
@@ -57,7 +51,7 @@ entry_matches (const VkTally *self, const VkEntry *entry)
   guint64 area = 0;
   const char *kind = vk_cbor_map_get_text_field (entry->body, "kind", NULL);
 
-  return kind != NULL && strcmp (kind, vk_tally_kind_to_string (self->kind)) == 0
+  return kind != NULL && strcmp (kind, vk_result_kind_to_string (self->kind)) == 0
          && vk_cbor_map_get_uint_field (entry->body, "area", &area, NULL) && area == self->area;
 }
 
@@ -248,7 +242,7 @@ vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, 
     }
 
   body = vk_cbor_new_map ();
-  vk_cbor_map_set_text (body, "kind", vk_tally_kind_to_string (kind));
+  vk_cbor_map_set_text (body, "kind", vk_result_kind_to_string (kind));
   vk_cbor_map_set_uint (body, "area", area);
   vk_cbor_map_set_uint (body, "round", round);
   vk_cbor_map_set_text (body, "by", by);
@@ -269,7 +263,7 @@ is_blank (const char *text)
 GBytes *
 vk_tally_signoff_payload (const guint8 election_id[32], VkResultKind kind, guint area, const guint8 counts_digest[32])
 {
-  return vk_counts_signoff_payload (election_id, vk_tally_kind_to_string (kind), area, counts_digest);
+  return vk_counts_signoff_payload (election_id, vk_result_kind_to_string (kind), area, counts_digest);
 }
 
 guint64
@@ -392,7 +386,7 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
     }
   if (signatures != NULL)
     vk_cbor_map_insert_text (body, "signatures", signatures);
-  vk_cbor_map_set_text (body, "kind", vk_tally_kind_to_string (kind));
+  vk_cbor_map_set_text (body, "kind", vk_result_kind_to_string (kind));
   vk_cbor_map_set_uint (body, "area", area);
   vk_cbor_map_insert_text (body, "counts", vk_cbor_ref (agreed));
   if (explanation != NULL && *explanation != '\0')
@@ -780,7 +774,7 @@ vk_tally_dup_record (VkStation *station, GError **error)
   g_autoptr (VkTallyRecord) r = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   const VkDevice *device;
-  const char *kind = vk_tally_kind_to_string (VK_RESULT_FORELOEBIG);
+  const char *kind = vk_result_kind_to_string (VK_RESULT_FORELOEBIG);
   const VkEntry *signoff = NULL;
   VkStationCounts counts;
   VkJournal *journal;

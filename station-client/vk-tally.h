@@ -121,7 +121,6 @@ GPtrArray *vk_tally_dup_differences (const VkTally *self) G_GNUC_WARN_UNUSED_RES
 /* The signed-off counts, or NULL. */
 VkCbor *vk_tally_get_signed (const VkTally *self);
 
-const char *vk_tally_kind_to_string (VkResultKind kind); /* "foreloebig", "fintaelling" */
 
 /* Station actions: each journals one entry and returns its seq (0 with error). */
 
