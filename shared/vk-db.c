@@ -28,12 +28,26 @@ code_for_sqlite (int rc)
     }
 }
 
+/* An I/O error names its extended code and the system's errno, so that a
+ * "disk I/O error" in the field says which call failed and why (a full
+ * disk, a vanished journal file, a lock); "" for other errors. */
+static char *
+io_detail (VkDb *self, int rc)
+{
+  if ((rc & 0xff) != SQLITE_IOERR)
+    return g_strdup ("");
+  return g_strdup_printf (" (SQLite extended code %d, errno %d: %s)", rc, sqlite3_system_errno (self->handle),
+                          g_strerror (sqlite3_system_errno (self->handle)));
+}
+
 gboolean
 vk_db_set_error (VkDb *self, GError **error, const char *what)
 {
   int rc = sqlite3_extended_errcode (self->handle);
+  g_autofree char *detail = io_detail (self, rc);
 
-  g_set_error (error, VK_ERROR, code_for_sqlite (rc), "%s: %s: %s", self->path, what, sqlite3_errmsg (self->handle));
+  g_set_error (error, VK_ERROR, code_for_sqlite (rc), "%s: %s: %s%s", self->path, what, sqlite3_errmsg (self->handle),
+               detail);
   return FALSE;
 }
 
@@ -169,8 +183,11 @@ vk_db_exec (VkDb *self, const char *sql, GError **error)
   rc = sqlite3_exec (self->handle, sql, NULL, NULL, &msg);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, VK_ERROR, code_for_sqlite (sqlite3_extended_errcode (self->handle)), "%s: %s", self->path,
-                   msg != NULL ? msg : sqlite3_errstr (rc));
+      int ext = sqlite3_extended_errcode (self->handle);
+      g_autofree char *detail = io_detail (self, ext);
+
+      g_set_error (error, VK_ERROR, code_for_sqlite (ext), "%s: %s%s", self->path,
+                   msg != NULL ? msg : sqlite3_errstr (rc), detail);
       sqlite3_free (msg);
       return FALSE;
     }
