@@ -498,7 +498,7 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *param)
         }
       if (text == NULL)
         {
-          g_autofree char *why = vk_count_error_dup_text (error);
+          g_autofree char *why = vk_ui_error_dup_text (error);
           text = g_strdup_printf (_ ("Not saved: %s"), why);
         }
       vk_ui_show_message (self->state_label, "vk-blocked", text);

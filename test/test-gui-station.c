@@ -261,6 +261,22 @@ test_checkin (void)
   g_assert_false (vk_station_is_checked_in (vk_station_window_get_station (win), 7));
   g_assert_true (gtk_widget_get_sensitive (child (win, "checkin_button")));
 
+  /* Checked in after the voter was chosen (as when another table's
+   * check-in arrives): the engine refuses by code (ALREADY_CHECKED_IN),
+   * the page words it in Danish and names the table. */
+  type_and_enter (win, "search_entry", "8");
+  g_assert_cmpstr (gtk_label_get_text (name), ==, voter (fx.area, 8)->name);
+  g_assert_true (gtk_widget_get_sensitive (child (win, "checkin_button")));
+  g_assert_cmpuint (vk_station_check_in (vk_station_window_get_station (win), 8, VK_CHECKIN_SEARCH, FALSE, NULL), >, 0);
+  head = vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win)));
+  gtk_widget_activate_action (child (win, "checkin_view"), "checkin.check-in", NULL);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "ALLEREDE AFKRYDSET: vælgeren er afkrydset"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "bord-1"));
+  g_assert_null (strstr (gtk_label_get_text (message), "already"));
+  g_assert_false (gtk_widget_get_sensitive (child (win, "checkin_button")));
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win))), ==, head);
+
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
