@@ -17,7 +17,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "vk-error.h"
+#include "vk-tally.h"
 #include "vk-test-gui.h"
+#include "vk-ui-util.h"
 #include "vk-valgkort.h"
 
 #define PASS VK_TEST_GUI_PASS
@@ -155,6 +158,50 @@ test_i18n_default (void)
   g_assert_cmpstr (g_getenv ("LANGUAGE"), ==, "da");
   g_assert_cmpstr (_ ("Hand out ballot"), !=, "Hand out ballot");
   g_assert_cmpstr (_ ("Open"), !=, "Open");
+}
+
+/* Every refusal code of the engines has its own sentence (Danish here:
+ * po-da-complete checks the catalogue): none falls back to the engine's
+ * English message. */
+static void
+test_refusal_texts (void)
+{
+  static const struct
+  {
+    const char *domain;
+    int last;
+  } domains[] = {
+    { "station", VK_STATION_ERROR_BAD_REJECTION_REASON },
+    { "tally", VK_TALLY_ERROR_DOUBTFUL_BAD_CODE },
+    { "entry", VK_ENTRY_ERROR_DECISION },
+  };
+
+  for (guint d = 0; d < G_N_ELEMENTS (domains); d++)
+    for (int code = 0; code <= domains[d].last; code++)
+      {
+        GQuark quark = d == 0 ? VK_STATION_ERROR : d == 1 ? VK_TALLY_ERROR : VK_ENTRY_ERROR;
+        g_autoptr (GError) error = g_error_new (quark, code, "english %s %d", domains[d].domain, code);
+        g_autofree char *text = vk_ui_error_dup_text (error);
+
+        g_assert_cmpstr (text, !=, error->message);
+      }
+  /* An error that is not a refusal keeps its message. */
+  {
+    g_autoptr (GError) io = g_error_new (VK_ERROR, VK_ERROR_IO, "disk full");
+    g_autofree char *text = vk_ui_error_dup_text (io);
+    g_assert_cmpstr (text, ==, "disk full");
+  }
+  /* Two codes in the Danish catalogue. */
+  {
+    g_autoptr (GError) e = g_error_new (VK_STATION_ERROR, VK_STATION_ERROR_SAME_PERSON, "x");
+    g_autofree char *text = vk_ui_error_dup_text (e);
+    g_assert_nonnull (strstr (text, "to forskellige personer"));
+  }
+  {
+    g_autoptr (GError) e = g_error_new (VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY, "x");
+    g_autofree char *text = vk_ui_error_dup_text (e);
+    g_assert_nonnull (strstr (text, "mangler at blive afgjort"));
+  }
 }
 
 static void
@@ -538,6 +585,7 @@ main (int argc, char **argv)
     return g_test_run ();
   make_fixture ();
   g_test_add_func ("/gui/station/i18n-default", test_i18n_default);
+  g_test_add_func ("/gui/station/refusal-texts", test_refusal_texts);
   g_test_add_func ("/gui/station/checkin", test_checkin);
   g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
   g_test_add_func ("/gui/station/create-key", test_create_key);
