@@ -135,7 +135,8 @@ select_envelope (VkBrevstemmePage *self, const char *envelope)
     }
   if (!vk_station_assess_brevstemme (self->station, envelope, &a, &error))
     {
-      vk_ui_show_message (self->env_assessment, "vk-blocked", error->message);
+      g_autofree char *why = vk_ui_error_dup_text (error);
+      vk_ui_show_message (self->env_assessment, "vk-blocked", why);
       return;
     }
   if (a.can_accept)
@@ -177,7 +178,20 @@ decide (VkBrevstemmePage *self, gboolean accept)
     }
   if (vk_station_decide_brevstemme (self->station, envelope, accept, reason, names, &error) == 0)
     {
-      vk_ui_show_message (self->env_message, "vk-blocked", error->message);
+      g_autofree char *why = vk_ui_error_dup_text (error);
+      VkBrevstemmeAssessment as;
+
+      /* The reason the law gives, from the assessment. */
+      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_CANNOT_ACCEPT)
+          && vk_station_assess_brevstemme (self->station, envelope, &as, NULL) && as.reason != 0)
+        {
+          g_autofree char *both
+              = g_strdup_printf (_ ("%s Reason %u: %s."), why, as.reason, vk_ui_reason_label (as.reason));
+
+          g_free (why);
+          why = g_steal_pointer (&both);
+        }
+      vk_ui_show_message (self->env_message, "vk-blocked", why);
       return;
     }
   text = accept

@@ -320,7 +320,8 @@ undo_response_cb (AdwMessageDialog *dialog, const char *response, VkCheckinPage 
   ref = g_ptr_array_index (st->checkins, st->checkins->len - 1);
   if (vk_station_undo_check_in_at (self->station, ref->device_id, ref->seq, gtk_editable_get_text (entry), &error) == 0)
     {
-      vk_ui_show_message (self->message_label, "vk-blocked", error->message);
+      g_autofree char *why = vk_ui_error_dup_text (error);
+      vk_ui_show_message (self->message_label, "vk-blocked", why);
       return;
     }
   select_voter (self, v, FALSE);
@@ -360,7 +361,29 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
                              gtk_check_button_get_active (self->assisted_check), &error);
   if (seq == 0)
     {
-      vk_ui_show_message (self->message_label, "vk-blocked", error->message);
+      g_autofree char *why = vk_ui_error_dup_text (error);
+
+      /* Marked since it was chosen (another table's check-in arrived, or
+       * a brevstemme was accepted): the voter's row is refreshed, the
+       * button disabled, and the refusal names the table and the time. */
+      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CHECKED_IN)
+          || g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_HAS_BREVSTEMME))
+        {
+          g_autoptr (VkVoterStatus) st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
+
+          select_voter (self, v, FALSE);
+          if (st->checkins->len > 0)
+            {
+              const VkCheckinRef *first = g_ptr_array_index (st->checkins, 0);
+              g_autofree char *when = vk_ui_format_time (first->time_ms, "%H:%M");
+              g_autofree char *where = g_strdup_printf (_ ("Checked in at %s at %s."), first->device_id, when);
+              g_autofree char *both = g_strdup_printf ("%s %s", why, where);
+
+              g_free (why);
+              why = g_steal_pointer (&both);
+            }
+        }
+      vk_ui_show_message (self->message_label, "vk-blocked", why);
       return;
     }
   name = g_strdup (v->name);

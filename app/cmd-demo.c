@@ -446,7 +446,8 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
           == 0)
         {
           /* A voter with an accepted brevstemme is turned away: the next one comes. */
-          if (g_error_matches (local, VK_ERROR, VK_ERROR_INVALID))
+          if (g_error_matches (local, VK_STATION_ERROR, VK_STATION_ERROR_HAS_BREVSTEMME)
+              || g_error_matches (local, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CHECKED_IN))
             continue;
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;

@@ -328,7 +328,8 @@ refresh_state (VkCountForm *self, gboolean reload)
   tally = vk_tally_dup_station_tally (self->station, self->kind, self->area, &error);
   if (tally == NULL)
     {
-      vk_ui_show_message (self->state_label, "vk-blocked", error->message);
+      g_autofree char *why = vk_ui_error_dup_text (error);
+      vk_ui_show_message (self->state_label, "vk-blocked", why);
       return;
     }
   state = vk_tally_get_state (tally);
@@ -498,7 +499,7 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *param)
         }
       if (text == NULL)
         {
-          g_autofree char *why = vk_count_error_dup_text (error);
+          g_autofree char *why = vk_ui_error_dup_text (error);
           text = g_strdup_printf (_ ("Not saved: %s"), why);
         }
       vk_ui_show_message (self->state_label, "vk-blocked", text);

@@ -105,7 +105,7 @@ close_poll_response_cb (AdwMessageDialog *dialog, const char *response, VkCountP
   if (vk_tally_close_poll (self->station, &error) == 0)
     {
       AdwStatusPage *status = ADW_STATUS_PAGE (gtk_widget_get_parent (GTK_WIDGET (self->close_button)));
-      g_autofree char *text = vk_count_error_dup_text (error);
+      g_autofree char *text = vk_ui_error_dup_text (error);
       adw_status_page_set_description (status, text);
       return;
     }

@@ -3,9 +3,9 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Small display helpers, and the wording of the tally engine's refusals:
- * the engine reports them as VK_TALLY_ERROR codes (station-client/vk-tally.h),
- * and only the app turns a code into a sentence in the operator's language.
+ * Small display helpers.  The wording of the tally engine's refusals
+ * (VK_TALLY_ERROR codes, station-client/vk-tally.h) is
+ * vk_ui_error_dup_text() (vk-ui-util.h).
  */
 #pragma once
 
@@ -25,8 +25,5 @@ char *vk_ui_format_time (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED
 gboolean vk_count_parse_count (const char *text, guint64 *ret);
 /* "A  Socialdemokratiet", or the name alone. */
 char *vk_count_list_title (const VkList *list) G_GNUC_WARN_UNUSED_RESULT;
-/* The sentence for a refusal of the tally engine (VK_TALLY_ERROR), in the
- * operator's language; other errors keep their message. */
-char *vk_count_error_dup_text (const GError *error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -67,7 +67,7 @@ decide_response_cb (AdwMessageDialog *dialog, const char *response, VkDoubtfulBo
     }
   if (vk_tally_decide_doubtful (self->station, self->area, *ref, c->to, c->id, c->code, count, &error) == 0)
     {
-      g_autofree char *text = vk_count_error_dup_text (error);
+      g_autofree char *text = vk_ui_error_dup_text (error);
       gtk_label_set_text (self->doubt_label, text);
       return;
     }
@@ -98,7 +98,7 @@ set_aside_action (GtkWidget *widget, const char *action_name, GVariant *param)
     }
   if (vk_tally_set_aside_doubtful (self->station, self->area, count, note, &error) == 0)
     {
-      g_autofree char *text = vk_count_error_dup_text (error);
+      g_autofree char *text = vk_ui_error_dup_text (error);
       gtk_label_set_text (self->doubt_label, text);
       return;
     }
@@ -270,7 +270,8 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
   held = vk_tally_dup_doubtful (self->station, self->area, &error);
   if (held == NULL)
     {
-      gtk_label_set_text (self->doubt_label, error->message);
+      g_autofree char *why = vk_ui_error_dup_text (error);
+      gtk_label_set_text (self->doubt_label, why);
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->doubt_list), held->len > 0);

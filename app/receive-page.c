@@ -218,7 +218,8 @@ record_action (GtkWidget *widget, const char *action_name, GVariant *param)
   envelope = vk_station_receive_brevstemme (self->station, &in, NULL, &error);
   if (envelope == NULL)
     {
-      vk_ui_show_message (self->brev_message, "vk-blocked", error->message);
+      g_autofree char *why = vk_ui_error_dup_text (error);
+      vk_ui_show_message (self->brev_message, "vk-blocked", why);
       return;
     }
   self->received_here++;

@@ -275,7 +275,7 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
                            self->marked, a != NULL ? a->eligible : 0, &error);
   if (seq == 0)
     {
-      g_autofree char *why = vk_count_error_dup_text (error);
+      g_autofree char *why = vk_ui_error_dup_text (error);
 
       text = g_strdup_printf (_ ("Not signed off: %s"), why);
       vk_ui_show_message (self->signoff_message, "vk-blocked", text);
@@ -321,7 +321,7 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
   path = vk_valgbog_write_station (self->station, dir, &error);
   if (path == NULL)
     {
-      g_autofree char *why = vk_count_error_dup_text (error);
+      g_autofree char *why = vk_ui_error_dup_text (error);
 
       text = g_strdup_printf (_ ("The valgbog could not be written: %s"), why);
       gtk_label_set_text (self->valgbog_label, text);

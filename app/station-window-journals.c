@@ -65,7 +65,11 @@ import_journals_action (GtkWidget *widget, const char *action_name, GVariant *pa
       guint added = 0;
 
       if (!vk_station_ingest_file (station, path, &added, &local))
-        g_string_append_printf (problems, "\n%s: %s", (char *)g_ptr_array_index (names, i), local->message);
+        {
+          g_autofree char *why = vk_ui_error_dup_text (local);
+          g_message ("%s: %s", path, local->message); /* the English detail, for the log */
+          g_string_append_printf (problems, "\n%s: %s", (char *)g_ptr_array_index (names, i), why);
+        }
       total += added;
     }
   text = g_strdup_printf (_ ("%u new entries read from %u journal files.%s"), total, names->len, problems->str);

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vk-entry-schema.h"
+#include "vk-tally.h"
 #include "vk-ui-util.h"
 #include "vk-valgkort.h"
 
@@ -251,4 +253,145 @@ vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserAction mo
   g_object_set_data_full (G_OBJECT (dialog), "vk-widget", g_object_ref (widget), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* The engines' refusals.  Each code is one rule; the sentence says what
+ * to do.  The table, with the rules' legal basis, is in
+ * docs/station-app.md and docs/counting.md. */
+
+static const char *
+station_error_text (VkStationError code)
+{
+  switch (code)
+    {
+      case VK_STATION_ERROR_WRONG_ROLE:
+        return _ ("This device's role does not allow this.");
+      case VK_STATION_ERROR_POLL_CLOSED:
+        return _ ("The poll is closed: no more ballots can be handed out.");
+      case VK_STATION_ERROR_ALREADY_CLOSED:
+        return _ ("The poll is already closed.");
+      case VK_STATION_ERROR_NOT_ON_LIST:
+        return _ ("The voter is not on the valgliste.");
+      case VK_STATION_ERROR_ALREADY_CHECKED_IN:
+        return _ ("ALREADY CHECKED IN: the voter has been checked in at a table. Do not hand out a ballot.");
+      case VK_STATION_ERROR_HAS_BREVSTEMME:
+        return _ ("HAS VOTED BY LETTER: the voter's brevstemme has been accepted. Do not hand out a ballot.");
+      case VK_STATION_ERROR_NOT_VALGSTYRER:
+        return _ ("Only a valgstyrer can undo a check-in.");
+      case VK_STATION_ERROR_NO_REASON:
+        return _ ("Write the reason for the undo.");
+      case VK_STATION_ERROR_NOT_STANDING:
+        return _ ("The check-in has already been undone, or it does not exist.");
+      case VK_STATION_ERROR_BAD_PLACE:
+        return _ ("Choose where the brevstemme was cast.");
+      case VK_STATION_ERROR_SAME_PERSON:
+        return _ ("The same name is given twice: two different people are needed.");
+      case VK_STATION_ERROR_TOO_FEW_RECEIVERS:
+        return _ ("Too few stemmemodtagere: two in a home or a care home, otherwise one.");
+      case VK_STATION_ERROR_BAD_CPR:
+        return _ ("Type the CPR number as DDMMYY-SSSS, with a real date.");
+      case VK_STATION_ERROR_CPR_MISMATCH:
+        return _ ("The CPR number does not match the voter's birth date: check that the right voter is chosen.");
+      case VK_STATION_ERROR_UNKNOWN_ENVELOPE:
+        return _ ("This envelope is not known here: its brevstemme journal has not arrived yet.");
+      case VK_STATION_ERROR_ALREADY_DECIDED:
+        return _ ("This brevstemme has already been decided.");
+      case VK_STATION_ERROR_TOO_FEW_VALGSTYRERE:
+        return _ ("Two different valgstyrere must check the brevstemme: type both names.");
+      case VK_STATION_ERROR_CANNOT_ACCEPT:
+        return _ ("This brevstemme cannot be accepted: the law says it must be rejected.");
+      case VK_STATION_ERROR_BAD_REJECTION_REASON:
+        return _ ("Choose the reason for the rejection (1–7).");
+      default:
+        return NULL;
+    }
+}
+
+static const char *
+tally_error_text (VkTallyError code)
+{
+  switch (code)
+    {
+      case VK_TALLY_ERROR_WRONG_TABLE:
+        return _ ("This table does not take this count.");
+      case VK_TALLY_ERROR_WRONG_ROUND:
+        return _ ("A count is saved as the first or the second entry, with the name of who typed it.");
+      case VK_TALLY_ERROR_SIGNED:
+        return _ ("The count is signed off and final: it cannot be changed.");
+      case VK_TALLY_ERROR_ROUND1_FIRST:
+        return _ ("Save the first entry before the second.");
+      case VK_TALLY_ERROR_SAME_PERSON:
+        return _ ("The two entries must be made by two different people: the other entry was made by "
+                  "the same name.");
+      case VK_TALLY_ERROR_NOT_ENTERED:
+        return _ ("Both entries of the count must be saved before the sign-off.");
+      case VK_TALLY_ERROR_DIFFERENT:
+        return _ ("The two entries differ: correct one of them first.");
+      case VK_TALLY_ERROR_CHECK_FAILED:
+        return _ ("A check fails: correct the numbers first (see Checks).");
+      case VK_TALLY_ERROR_NO_EXPLANATION:
+        return _ ("The votes cast differ from the marked voters: write the explanation first.");
+      case VK_TALLY_ERROR_TOO_FEW_SIGNERS:
+        return _ ("At least two valgstyrere must sign: add each with their own key.");
+      case VK_TALLY_ERROR_NOT_VALGSTYRER:
+        return _ ("A signer's key is not enrolled as a valgstyrer's key.");
+      case VK_TALLY_ERROR_NOT_SIGNED:
+        return _ ("The valgbog is printed after the sign-off of the count.");
+      case VK_TALLY_ERROR_NOT_FINTAELLING:
+        return _ ("Doubtful ballots are set aside and decided at a fintælling table.");
+      case VK_TALLY_ERROR_UNKNOWN_AREA:
+        return _ ("This area is not an area of the election.");
+      case VK_TALLY_ERROR_DOUBTFUL_NONE:
+        return _ ("Type how many ballots are set aside.");
+      case VK_TALLY_ERROR_DOUBTFUL_NO_NOTE:
+        return _ ("Write why the ballots are doubtful.");
+      case VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_REF:
+        return _ ("These doubtful ballots were not set aside at this table for this area.");
+      case VK_TALLY_ERROR_DOUBTFUL_TOO_MANY:
+        return _ ("The decision is for no ballots, or for more than remain undecided.");
+      case VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID:
+        return _ ("This list or candidate is not in the election.");
+      case VK_TALLY_ERROR_DOUBTFUL_BAD_CODE:
+        return _ ("Choose a reason of invalidity from the list.");
+      default:
+        return NULL;
+    }
+}
+
+static const char *
+entry_error_text (VkEntryError code)
+{
+  switch (code)
+    {
+      case VK_ENTRY_ERROR_FIELD:
+        return _ ("A journal entry has a missing or wrong field.");
+      case VK_ENTRY_ERROR_UNKNOWN_TYPE:
+        return _ ("A journal entry is of a type valgkit does not know.");
+      case VK_ENTRY_ERROR_UNKNOWN_ID:
+        return _ ("A journal entry names a list or candidate the election does not have.");
+      case VK_ENTRY_ERROR_ROLE:
+        return _ ("A journal entry was written by a device whose role does not allow it, or that is not enrolled.");
+      case VK_ENTRY_ERROR_AREA:
+        return _ ("A journal entry is for an area other than the device's.");
+      case VK_ENTRY_ERROR_DECISION:
+        return _ ("A decision on doubtful ballots is for more ballots than were set aside.");
+      default:
+        return NULL;
+    }
+}
+
+char *
+vk_ui_error_dup_text (const GError *error)
+{
+  const char *text = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == VK_STATION_ERROR)
+    text = station_error_text ((VkStationError)error->code);
+  else if (error->domain == VK_TALLY_ERROR)
+    text = tally_error_text ((VkTallyError)error->code);
+  else if (error->domain == VK_ENTRY_ERROR)
+    text = entry_error_text ((VkEntryError)error->code);
+  return g_strdup (text != NULL ? text : error->message);
 }

@@ -39,6 +39,12 @@ const char *vk_ui_area_name (VkStation *station, guint number);
 char *vk_ui_voter_details (VkStation *station, const VkVoter *voter) G_GNUC_WARN_UNUSED_RESULT;
 /* Why a search could not be made, in the operator's language. */
 const char *vk_ui_search_error_text (const char *query);
+/* The sentence for a refusal of an engine, in the operator's language:
+ * the engines report refusals as codes (VK_STATION_ERROR,
+ * VK_TALLY_ERROR, VK_ENTRY_ERROR), never as text to show, and this is the
+ * one place that words them.  Parameters (a name, a time) come from the
+ * page's own context.  Other errors keep their message. */
+char *vk_ui_error_dup_text (const GError *error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Lists of voters and envelopes. */
 /* Removes every child of a GtkBox or GtkListBox. */

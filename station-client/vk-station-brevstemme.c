@@ -109,8 +109,8 @@ clean_receivers (const char *const *receivers, GError **error)
           g_autofree char *t = g_strstrip (g_strdup (receivers[j]));
           if (g_utf8_collate (s, t) == 0)
             {
-              g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is named twice: two different persons are needed",
-                           s);
+              g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_SAME_PERSON,
+                           "\"%s\" is named twice: two different persons are needed", s);
               return NULL;
             }
         }
@@ -136,20 +136,20 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
 
   if (!vk_device_role_takes_brevstemmer (self->device->role_id))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not receive brevstemmer",
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE, "device %s (%s) does not receive brevstemmer",
                    self->device->device_id, self->device->role);
       return NULL;
     }
   voter = vk_voter_index_lookup (self->index, input->area, input->loebenummer);
   if (voter == NULL)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "voter %u of area %u is on no valgliste of this election",
-                   input->loebenummer, input->area);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ON_LIST,
+                   "voter %u of area %u is on no valgliste of this election", input->loebenummer, input->area);
       return NULL;
     }
   if (!vk_brevstemme_place_is_valid (input->place))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_PLACE,
                    "place \"%s\" is not one of borgerservice, hjem, plejehjem, hospital, faengsel, andet",
                    input->place != NULL ? input->place : "");
       return NULL;
@@ -161,8 +161,9 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
   needed = (strcmp (input->place, "hjem") == 0 || strcmp (input->place, "plejehjem") == 0) ? 2 : 1;
   if (g_strv_length (names) < needed)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "a brevstemme at \"%s\" needs %u stemmemodtagere, %u given",
-                   input->place, needed, g_strv_length (names));
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_TOO_FEW_RECEIVERS,
+                   "a brevstemme at \"%s\" needs %u stemmemodtagere, %u given", input->place, needed,
+                   g_strv_length (names));
       return NULL;
     }
 
@@ -173,13 +174,18 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
       g_autofree char *date = NULL;
       guint8 hash[VK_CPR_HASH_BYTES];
 
-      if (!vk_cpr_normalize (input->cpr, digits, error))
-        return NULL;
+      g_autoptr (GError) local = NULL;
+
+      if (!vk_cpr_normalize (input->cpr, digits, &local))
+        {
+          g_set_error_literal (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_CPR, local->message);
+          return NULL;
+        }
       date = vk_cpr_birth_date (digits);
       if (g_strcmp0 (date, voter->birth_date) != 0)
         {
           sodium_memzero (digits, sizeof digits);
-          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+          g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CPR_MISMATCH,
                        "the CPR number does not match the voter's birth date: check that the right voter is chosen");
           return NULL;
         }
@@ -247,7 +253,7 @@ vk_station_assess_brevstemme (VkStation *self, const char *envelope, VkBrevstemm
 
   if (!vk_fold_get_brevstemme (self->fold, envelope, &r))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNKNOWN_ENVELOPE,
                    "envelope %s is not held here: its brevstemme journal has not arrived", envelope);
       return FALSE;
     }
@@ -298,20 +304,22 @@ vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean ac
 
   if (self->device->role_id != VK_ROLE_VALGBORD)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not decide brevstemmer", self->device->device_id,
-                   self->device->role);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE, "device %s (%s) does not decide brevstemmer",
+                   self->device->device_id, self->device->role);
       return 0;
     }
   if (!vk_station_assess_brevstemme (self, envelope, &a, error))
     return 0;
   if (!vk_fold_get_brevstemme (self->fold, envelope, &r))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "envelope %s is not held here", envelope);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNKNOWN_ENVELOPE, "envelope %s is not held here",
+                   envelope);
       return 0;
     }
   if (r.decided)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "envelope %s has already been decided", envelope);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_DECIDED, "envelope %s has already been decided",
+                   envelope);
       return 0;
     }
   names = clean_receivers (valgstyrere, error);
@@ -319,18 +327,20 @@ vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean ac
     return 0;
   if (g_strv_length (names) < 2)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "two valgstyrere must check a brevstemme (KRVL § 71)");
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_TOO_FEW_VALGSTYRERE,
+                   "two valgstyrere must check a brevstemme (KRVL § 71)");
       return 0;
     }
   if (accept && !a.can_accept)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "envelope %s cannot be accepted: the law gives reason %u",
-                   envelope, a.reason);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANNOT_ACCEPT,
+                   "envelope %s cannot be accepted: the law gives reason %u", envelope, a.reason);
       return 0;
     }
   if (!accept && (reason < 1 || reason > 7))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "a rejection needs a reason 1–7, not %u", reason);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_REJECTION_REASON,
+                   "a rejection needs a reason 1–7, not %u", reason);
       return 0;
     }
 

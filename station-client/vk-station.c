@@ -267,12 +267,12 @@ vk_station_close_poll (VkStation *self, GError **error)
 
   if (self->device->role_id != VK_ROLE_VALGBORD)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "only a valgbord closes the poll");
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE, "only a valgbord closes the poll");
       return 0;
     }
   if (vk_station_is_poll_closed (self))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the poll is already closed");
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CLOSED, "the poll is already closed");
       return 0;
     }
   vk_cbor_map_set_uint (body, "area", self->device->area);
@@ -382,13 +382,14 @@ vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method,
 
   if (self->device->role_id != VK_ROLE_VALGBORD || self->device->area == VK_PACKAGE_NO_AREA)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "device %s (%s) does not check voters in", self->device->device_id,
-                   self->device->role);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE, "device %s (%s) does not check voters in",
+                   self->device->device_id, self->device->role);
       return 0;
     }
   if (vk_station_is_poll_closed (self))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "afstemningen er lukket: der kan ikke afkrydses flere vælgere");
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_POLL_CLOSED,
+                   "the poll is closed: no more voters can be checked in");
       return 0;
     }
   status = vk_station_dup_voter_status (self, self->device->area, loebenummer);
@@ -396,20 +397,20 @@ vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method,
     {
       case VK_VOTER_NOT_FOUND:
       case VK_VOTER_OTHER_AREA:
-        g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "voter %u is not on the valgliste of area %u", loebenummer,
-                     self->device->area);
+        g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ON_LIST,
+                     "voter %u is not on the valgliste of area %u", loebenummer, self->device->area);
         return 0;
       case VK_VOTER_CHECKED_IN:
         {
           const VkCheckinRef *first = g_ptr_array_index (status->checkins, 0);
           g_autofree char *when = format_local_time (self, first->time_ms);
-          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+          g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CHECKED_IN,
                        "voter %u in area %u is already checked in (at %s, entry %" G_GUINT64_FORMAT ", %s)",
                        loebenummer, self->device->area, first->device_id, first->seq, when);
           return 0;
         }
       case VK_VOTER_BREVSTEMME:
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+        g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_HAS_BREVSTEMME,
                      "voter %u in area %u has voted by brevstemme (envelope %s accepted)", loebenummer,
                      self->device->area, status->envelope);
         return 0;
@@ -439,19 +440,19 @@ vk_station_undo_check_in_at (VkStation *self, const char *device_id, guint64 che
 
   if (!self->valgstyrer)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "only a valgstyrer can undo a check-in");
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER, "only a valgstyrer can undo a check-in");
       return 0;
     }
   stripped = g_strstrip (g_strdup (reason != NULL ? reason : ""));
   if (*stripped == '\0')
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "an undo needs a reason");
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON, "an undo needs a reason");
       return 0;
     }
   if (!vk_fold_lookup_standing (self->fold, device_id, checkin_seq, &area, &loebenummer))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "entry %" G_GUINT64_FORMAT " of %s is not a standing check-in",
-                   checkin_seq, device_id);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_STANDING,
+                   "entry %" G_GUINT64_FORMAT " of %s is not a standing check-in", checkin_seq, device_id);
       return 0;
     }
 

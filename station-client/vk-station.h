@@ -19,6 +19,8 @@
  * checked in once (any table of the area), not after an accepted
  * brevstemme, only on this area's list; an undo needs a valgstyrer and a
  * reason; brevstemmer follow KRVL § 71 (see vk_station_assess_brevstemme()).
+ * A request that breaks one of them is refused with a VK_STATION_ERROR
+ * code (vk-station-error.h), one per rule.
  */
 #pragma once
 
@@ -30,6 +32,7 @@
 #include "vk-journal.h"
 #include "vk-keys.h"
 #include "vk-package.h"
+#include "vk-station-error.h"
 #include "vk-voter-index.h"
 
 G_BEGIN_DECLS
@@ -74,7 +77,8 @@ VkFold *vk_station_get_fold (VkStation *self);
  * entry. */
 VkEntry *vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Journals `poll.close`; check-ins are refused from then on (at every
- * table of the area that holds the entry). */
+ * table of the area that holds the entry).  VK_STATION_ERROR_WRONG_ROLE
+ * when the device is not a valgbord, _ALREADY_CLOSED the second time. */
 guint64 vk_station_close_poll (VkStation *self, GError **error);
 gboolean vk_station_is_poll_closed (VkStation *self);
 
@@ -129,17 +133,19 @@ VkVoterStatus *vk_station_dup_voter_status (VkStation *self, guint area, guint l
 
 /* Marks a voter of the station's area and journals a `checkin`; the
  * entry is durable when this returns.  Refused (nothing journaled) with
- * VK_ERROR_NOT_FOUND when the løbenummer is not on the area's list,
- * VK_ERROR_INVALID when the voter is already checked in at any table
- * held or marked by an accepted brevstemme or when the poll is
- * closed, VK_ERROR_KEY when the device is not a valgbord.  Returns the entry's seq. */
+ * VK_STATION_ERROR_NOT_ON_LIST when the løbenummer is not on the area's
+ * list, _ALREADY_CHECKED_IN when the voter is checked in at any table
+ * held (vk_station_dup_voter_status() says where and when),
+ * _HAS_BREVSTEMME when an accepted brevstemme marks the voter,
+ * _POLL_CLOSED after poll.close, _WRONG_ROLE when the device is not a
+ * valgbord.  Returns the entry's seq. */
 guint64 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
                              GError **error);
 /* Withdraws a standing check-in of this device (a `checkin.undo`). */
 guint64 vk_station_undo_check_in (VkStation *self, guint64 checkin_seq, const char *reason, GError **error);
 /* The same for a check-in of any device held (another table's).
- * Valgstyrer only (VK_ERROR_KEY), a reason is required (VK_ERROR_INVALID),
- * the check-in must be standing (VK_ERROR_NOT_FOUND). */
+ * Valgstyrer only (VK_STATION_ERROR_NOT_VALGSTYRER), a reason is required
+ * (_NO_REASON), the check-in must be standing (_NOT_STANDING). */
 guint64 vk_station_undo_check_in_at (VkStation *self, const char *device_id, guint64 checkin_seq, const char *reason,
                                      GError **error);
 /* Voters of this area checked in now, at any table held. */
@@ -179,10 +185,11 @@ typedef struct
 } VkBrevstemmeInput;
 
 /* Journals a `brevstemme.received` (roles brevstemmested, hjemmebesoeg)
- * and returns the envelope id ("<device>/<seq>").  VK_ERROR_KEY for
- * another role, VK_ERROR_NOT_FOUND for a voter on no list of the
- * package, VK_ERROR_INVALID for a bad place, missing receivers or a CPR
- * number that does not match the voter. */
+ * and returns the envelope id ("<device>/<seq>").  Refused with
+ * VK_STATION_ERROR_WRONG_ROLE for another role, _NOT_ON_LIST for a voter
+ * on no list of the package, _BAD_PLACE, _SAME_PERSON (a name given
+ * twice), _TOO_FEW_RECEIVERS (two in hjem and plejehjem), _BAD_CPR or
+ * _CPR_MISMATCH (a CPR number that does not match the voter). */
 char *vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, guint64 *ret_seq,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -218,7 +225,8 @@ VkBrevstemme *vk_station_dup_brevstemme (VkStation *self, const char *envelope) 
  * has already voted in person here (unconfirmed rule, see
  * docs/journal-format.md).  Reasons 2–5 that need eyes (dead or moved,
  * two følgebreve, unofficial material, procedure) are the valgstyreres'
- * to give when rejecting. */
+ * to give when rejecting.  VK_STATION_ERROR_UNKNOWN_ENVELOPE when the
+ * envelope is not held. */
 typedef struct
 {
   gboolean can_accept;
@@ -227,10 +235,13 @@ typedef struct
 
 gboolean vk_station_assess_brevstemme (VkStation *self, const char *envelope, VkBrevstemmeAssessment *ret_assessment,
                                        GError **error);
-/* Journals a `brevstemme.decision` (role valgbord).  valgstyrere: at
- * least two distinct names.  Accepting is refused (VK_ERROR_INVALID)
- * when the assessment gives a reason; rejecting needs a reason 1–7.  An
- * envelope is decided once (VK_ERROR_INVALID).  Returns the seq. */
+/* Journals a `brevstemme.decision` (role valgbord, else
+ * VK_STATION_ERROR_WRONG_ROLE).  valgstyrere: at least two
+ * (_TOO_FEW_VALGSTYRERE) distinct (_SAME_PERSON) names.  Accepting is
+ * refused (_CANNOT_ACCEPT) when the assessment gives a reason; rejecting
+ * needs a reason 1–7 (_BAD_REJECTION_REASON).  An envelope is decided
+ * once (_ALREADY_DECIDED); an unknown one is _UNKNOWN_ENVELOPE.  Returns
+ * the seq. */
 guint64 vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean accept, guint reason,
                                       const char *const *valgstyrere, GError **error);
 /* The window in which a brevstemme may be cast (ms since the epoch,

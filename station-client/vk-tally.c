@@ -493,12 +493,13 @@ check_fintaelling_area (VkStation *station, guint area, GError **error)
 {
   if (vk_station_get_device (station)->role_id != VK_ROLE_FINTAELLING)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_KEY, "doubtful ballots are set aside and decided at a fintælling table");
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_FINTAELLING,
+                   "doubtful ballots are set aside and decided at a fintælling table");
       return FALSE;
     }
   if (vk_election_lookup_area (vk_station_get_election (station), area) == NULL)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "area %u is not an area of this election", area);
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_UNKNOWN_AREA, "area %u is not an area of this election", area);
       return FALSE;
     }
   return TRUE;
@@ -516,12 +517,13 @@ vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, cons
     return 0;
   if (count == 0)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "set at least one doubtful ballot aside");
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_NONE, "set at least one doubtful ballot aside");
       return 0;
     }
   if (is_blank (note))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "write a note on why the ballots are doubtful");
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_NO_NOTE,
+                   "write a note on why the ballots are doubtful");
       return 0;
     }
   body = vk_cbor_new_map ();
@@ -632,13 +634,14 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
       doubtful = g_ptr_array_index (held, i);
   if (doubtful == NULL)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
+      g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_REF,
                    "entry %" G_GUINT64_FORMAT " is not a doubtful ballot of area %u set aside at this table", ref,
                    area);
       return 0;
     }
   /* The rule the fold applies (vk_entry_schema_check_decision()), asked
-   * before the entry is written; refused as VK_ERROR_INVALID. */
+   * before the entry is written; refused as VK_TALLY_ERROR_DOUBTFUL_TOO_MANY
+   * (the ref is known: only the count can break it). */
   {
     g_autoptr (VkCbor) probe = vk_cbor_new_map ();
     g_autoptr (GError) local = NULL;
@@ -654,7 +657,7 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
     e.body = probe;
     if (!vk_entry_schema_check_decision (&e, &h, &local))
       {
-        g_set_error_literal (error, VK_ERROR, VK_ERROR_INVALID, local->message);
+        g_set_error_literal (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY, local->message);
         return 0;
       }
   }
@@ -667,7 +670,8 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
       case VK_DOUBTFUL_LIST:
         if (id == NULL || vk_election_lookup_list (election, id) == NULL)
           {
-            g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "\"%s\" is not a list of this election", id ? id : "");
+            g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID,
+                         "\"%s\" is not a list of this election", id ? id : "");
             return 0;
           }
         vk_cbor_map_set_text (decision, "list", id);
@@ -675,8 +679,8 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
       case VK_DOUBTFUL_CANDIDATE:
         if (id == NULL || vk_election_lookup_candidate (election, id) == NULL)
           {
-            g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "\"%s\" is not a candidate of this election",
-                         id ? id : "");
+            g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID,
+                         "\"%s\" is not a candidate of this election", id ? id : "");
             return 0;
           }
         vk_cbor_map_set_text (decision, "candidate", id);
@@ -685,7 +689,8 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
       default:
         if (!vk_counts_is_invalid_code (code))
           {
-            g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%u is not a reason code (1–13, 21–32)", code);
+            g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_BAD_CODE,
+                         "%u is not a reason code (1–13, 21–32)", code);
             return 0;
           }
         vk_cbor_map_set_uint (decision, "invalid", code);

@@ -36,7 +36,7 @@
 G_BEGIN_DECLS
 
 /* The refusals of the tally actions (vk_tally_enter(), vk_tally_sign_off(),
- * vk_tally_form_enter()).  The message is English, for logs; the app
+ * vk_tally_form_enter(), the doubtful ballots).  The message is English, for logs; the app
  * words each code in the operator's language. */
 #define VK_TALLY_ERROR (vk_tally_error_quark ())
 GQuark vk_tally_error_quark (void);
@@ -55,6 +55,15 @@ typedef enum
   VK_TALLY_ERROR_TOO_FEW_SIGNERS, /* fewer than two different valgstyrere */
   VK_TALLY_ERROR_NOT_VALGSTYRER,  /* a signer's key is not enrolled as a valgstyrer's */
   VK_TALLY_ERROR_NOT_SIGNED,      /* the valgbog before the sign-off of the foreløbig count */
+  /* Doubtful ballots (vk_tally_set_aside_doubtful(), vk_tally_decide_doubtful()). */
+  VK_TALLY_ERROR_NOT_FINTAELLING,      /* doubtful ballots are set aside and decided at a fintælling table */
+  VK_TALLY_ERROR_UNKNOWN_AREA,         /* the area is not an area of the election */
+  VK_TALLY_ERROR_DOUBTFUL_NONE,        /* set aside: no ballots (count 0) */
+  VK_TALLY_ERROR_DOUBTFUL_NO_NOTE,     /* set aside: no note on why the ballots are doubtful */
+  VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_REF, /* decide: not a ballot.doubtful of the area set aside at this table */
+  VK_TALLY_ERROR_DOUBTFUL_TOO_MANY,    /* decide: 0 ballots, or more than remain undecided */
+  VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID,  /* decide: a list or candidate the election does not have */
+  VK_TALLY_ERROR_DOUBTFUL_BAD_CODE,    /* decide: not an invalidity reason code (1–13, 21–32) */
 } VkTallyError;
 
 typedef enum
@@ -120,7 +129,6 @@ VkCbor *vk_tally_get_round (const VkTally *self, guint round, const char **ret_b
 GPtrArray *vk_tally_dup_differences (const VkTally *self) G_GNUC_WARN_UNUSED_RESULT;
 /* The signed-off counts, or NULL. */
 VkCbor *vk_tally_get_signed (const VkTally *self);
-
 
 /* Station actions: each journals one entry and returns its seq (0 with error). */
 
@@ -202,13 +210,17 @@ typedef struct
 void vk_doubtful_free (VkDoubtful *self);
 
 /* Journals a `ballot.doubtful` (role fintaelling): count ≥ 1 ballots of
- * an area of the election set aside, with a note (required). */
+ * an area of the election set aside, with a note (required).  Refused
+ * with VK_TALLY_ERROR_NOT_FINTAELLING, _UNKNOWN_AREA, _DOUBTFUL_NONE or
+ * _DOUBTFUL_NO_NOTE. */
 guint64 vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, const char *note, GError **error);
 /* Journals a `ballot.decision` for the `ballot.doubtful` entry ref of
  * this table: count ballots go to a list or a candidate of the election
- * (id) or are invalid for a reason (code).  Refused (VK_ERROR_NOT_FOUND)
- * for an unknown ref, list or candidate, and (VK_ERROR_INVALID) for more
- * ballots than remain undecided or a bad reason code. */
+ * (id) or are invalid for a reason (code).  Refused with
+ * VK_TALLY_ERROR_NOT_FINTAELLING, _UNKNOWN_AREA, _DOUBTFUL_UNKNOWN_REF
+ * (an unknown ref), _DOUBTFUL_TOO_MANY (0 ballots or more than remain
+ * undecided: vk_entry_schema_check_decision()), _DOUBTFUL_UNKNOWN_ID (an
+ * unknown list or candidate) and _DOUBTFUL_BAD_CODE (a bad reason code). */
 guint64 vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfulTo to, const char *id,
                                   guint code, guint64 count, GError **error);
 /* The doubtful ballots this table has set aside for an area (0: every

@@ -326,11 +326,11 @@ test_cli_journal (void)
     g_assert_no_error (error);
     /* Not on the list: refused, nothing journaled. */
     g_assert_cmpuint (vk_station_check_in (station, 9999, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
-    g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+    g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ON_LIST);
     g_clear_error (&error);
     /* Twice: refused. */
     g_assert_cmpuint (vk_station_check_in (station, 2, VK_CHECKIN_SEARCH, FALSE, &error), ==, 0);
-    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CHECKED_IN);
     g_clear_error (&error);
     g_assert_true (vk_journal_export (vk_station_get_journal (station), vkj, &error));
   }

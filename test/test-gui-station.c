@@ -17,7 +17,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "vk-error.h"
+#include "vk-tally.h"
 #include "vk-test-gui.h"
+#include "vk-ui-util.h"
 #include "vk-valgkort.h"
 
 #define PASS VK_TEST_GUI_PASS
@@ -157,6 +160,50 @@ test_i18n_default (void)
   g_assert_cmpstr (_ ("Open"), !=, "Open");
 }
 
+/* Every refusal code of the engines has its own sentence (Danish here:
+ * po-da-complete checks the catalogue): none falls back to the engine's
+ * English message. */
+static void
+test_refusal_texts (void)
+{
+  static const struct
+  {
+    const char *domain;
+    int last;
+  } domains[] = {
+    { "station", VK_STATION_ERROR_BAD_REJECTION_REASON },
+    { "tally", VK_TALLY_ERROR_DOUBTFUL_BAD_CODE },
+    { "entry", VK_ENTRY_ERROR_DECISION },
+  };
+
+  for (guint d = 0; d < G_N_ELEMENTS (domains); d++)
+    for (int code = 0; code <= domains[d].last; code++)
+      {
+        GQuark quark = d == 0 ? VK_STATION_ERROR : d == 1 ? VK_TALLY_ERROR : VK_ENTRY_ERROR;
+        g_autoptr (GError) error = g_error_new (quark, code, "english %s %d", domains[d].domain, code);
+        g_autofree char *text = vk_ui_error_dup_text (error);
+
+        g_assert_cmpstr (text, !=, error->message);
+      }
+  /* An error that is not a refusal keeps its message. */
+  {
+    g_autoptr (GError) io = g_error_new (VK_ERROR, VK_ERROR_IO, "disk full");
+    g_autofree char *text = vk_ui_error_dup_text (io);
+    g_assert_cmpstr (text, ==, "disk full");
+  }
+  /* Two codes in the Danish catalogue. */
+  {
+    g_autoptr (GError) e = g_error_new (VK_STATION_ERROR, VK_STATION_ERROR_SAME_PERSON, "x");
+    g_autofree char *text = vk_ui_error_dup_text (e);
+    g_assert_nonnull (strstr (text, "to forskellige personer"));
+  }
+  {
+    g_autoptr (GError) e = g_error_new (VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY, "x");
+    g_autofree char *text = vk_ui_error_dup_text (e);
+    g_assert_nonnull (strstr (text, "mangler at blive afgjort"));
+  }
+}
+
 static void
 test_checkin (void)
 {
@@ -260,6 +307,22 @@ test_checkin (void)
   g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "reason", NULL), ==, "Forkert vælger udpeget");
   g_assert_false (vk_station_is_checked_in (vk_station_window_get_station (win), 7));
   g_assert_true (gtk_widget_get_sensitive (child (win, "checkin_button")));
+
+  /* Checked in after the voter was chosen (as when another table's
+   * check-in arrives): the engine refuses by code (ALREADY_CHECKED_IN),
+   * the page words it in Danish and names the table. */
+  type_and_enter (win, "search_entry", "8");
+  g_assert_cmpstr (gtk_label_get_text (name), ==, voter (fx.area, 8)->name);
+  g_assert_true (gtk_widget_get_sensitive (child (win, "checkin_button")));
+  g_assert_cmpuint (vk_station_check_in (vk_station_window_get_station (win), 8, VK_CHECKIN_SEARCH, FALSE, NULL), >, 0);
+  head = vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win)));
+  gtk_widget_activate_action (child (win, "checkin_view"), "checkin.check-in", NULL);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "ALLEREDE AFKRYDSET: vælgeren er afkrydset"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "bord-1"));
+  g_assert_null (strstr (gtk_label_get_text (message), "already"));
+  g_assert_false (gtk_widget_get_sensitive (child (win, "checkin_button")));
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (win))), ==, head);
 
   gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -522,6 +585,7 @@ main (int argc, char **argv)
     return g_test_run ();
   make_fixture ();
   g_test_add_func ("/gui/station/i18n-default", test_i18n_default);
+  g_test_add_func ("/gui/station/refusal-texts", test_refusal_texts);
   g_test_add_func ("/gui/station/checkin", test_checkin);
   g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
   g_test_add_func ("/gui/station/create-key", test_create_key);

@@ -160,13 +160,13 @@ test_checkin_states (Fixture *f, gconstpointer data)
   g_assert_true (((VkCheckinRef *)g_ptr_array_index (st->checkins, 0))->assisted);
   g_clear_pointer (&st, vk_voter_status_free);
   g_assert_cmpuint (vk_station_check_in (s, 5, VK_CHECKIN_SEARCH, FALSE, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CHECKED_IN);
   g_assert_nonnull (strstr (error->message, "bord-1"));
   g_clear_error (&error);
 
   /* Not on the list at all, and on another area's list. */
   g_assert_cmpuint (vk_station_check_in (s, 99999, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ON_LIST);
   g_clear_error (&error);
   st = vk_station_dup_voter_status (s, f->area1, 99999);
   g_assert_cmpint (st->state, ==, VK_VOTER_NOT_FOUND);
@@ -208,7 +208,11 @@ test_checkin_roles (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) entries = NULL;
 
   g_assert_cmpuint (vk_station_check_in (brev, 5, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE);
+  g_clear_error (&error);
+  /* Only a valgbord closes the poll. */
+  g_assert_cmpuint (vk_station_close_poll (brev, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE);
   g_clear_error (&error);
 
   /* The wrong key for a device, and an unknown device. */
@@ -236,20 +240,20 @@ test_undo (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   /* Not a valgstyrer. */
   g_assert_cmpuint (vk_station_undo_check_in (s, seq, "fejl", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER);
   g_clear_error (&error);
   vk_station_set_valgstyrer (s, TRUE);
   g_assert_true (vk_station_get_valgstyrer (s));
   /* No reason. */
   g_assert_cmpuint (vk_station_undo_check_in (s, seq, "   ", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON);
   g_clear_error (&error);
   g_assert_cmpuint (vk_station_undo_check_in (s, seq, NULL, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON);
   g_clear_error (&error);
   /* Not a check-in. */
   g_assert_cmpuint (vk_station_undo_check_in (s, 1, "fejl", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_STANDING);
   g_clear_error (&error);
 
   undo = vk_station_undo_check_in (s, seq, "Forkert vælger", &error);
@@ -262,7 +266,7 @@ test_undo (Fixture *f, gconstpointer data)
   g_assert_false (vk_station_is_checked_in (s, 10));
   /* Twice: the check-in no longer stands. */
   g_assert_cmpuint (vk_station_undo_check_in (s, seq, "igen", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_STANDING);
   g_clear_error (&error);
   /* The voter can be checked in again. */
   g_assert_cmpuint (vk_station_check_in (s, 10, VK_CHECKIN_SCAN, FALSE, &error), ==, undo + 1);
@@ -319,7 +323,7 @@ test_sync_conflict (Fixture *f, gconstpointer data)
   g_assert_cmpuint (sync_into (b, a), ==, 2);
   g_assert_cmpuint (sync_into (b, a), ==, 0); /* idempotent */
   g_assert_cmpuint (vk_station_check_in (b, 1, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CHECKED_IN);
   g_assert_nonnull (strstr (error->message, "bord-1"));
   g_clear_error (&error);
 
@@ -659,16 +663,16 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   /* Bad inputs first: nothing journaled. */
   in.receivers = one;
   g_assert_null (vk_station_receive_brevstemme (hjem, &in, NULL, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_TOO_FEW_RECEIVERS);
   g_clear_error (&error);
   in.receivers = same;
   g_assert_null (vk_station_receive_brevstemme (hjem, &in, NULL, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_SAME_PERSON);
   g_clear_error (&error);
   in.receivers = two;
   in.place = "kirke";
   g_assert_null (vk_station_receive_brevstemme (hjem, &in, NULL, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_PLACE);
   g_clear_error (&error);
   in.place = "hjem";
   {
@@ -679,20 +683,20 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   }
   in.cpr = wrong_cpr;
   g_assert_null (vk_station_receive_brevstemme (hjem, &in, NULL, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CPR_MISMATCH);
   g_clear_error (&error);
   in.cpr = "12345";
   g_assert_null (vk_station_receive_brevstemme (hjem, &in, NULL, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_CPR);
   g_clear_error (&error);
   in.cpr = cpr;
   in.loebenummer = 99999;
   g_assert_null (vk_station_receive_brevstemme (hjem, &in, NULL, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ON_LIST);
   g_clear_error (&error);
   in.loebenummer = 12;
   g_assert_null (vk_station_receive_brevstemme (bord, &in, NULL, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE);
   g_clear_error (&error);
   g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (hjem)), ==, 1);
 
@@ -718,7 +722,7 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
 
   /* At the polling station: not known until the journal arrives. */
   g_assert_false (vk_station_assess_brevstemme (bord, envelope, &a, &error));
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNKNOWN_ENVELOPE);
   g_clear_error (&error);
   g_assert_cmpuint (sync_into (bord, hjem), ==, 2);
   b = vk_station_dup_brevstemme (bord, envelope);
@@ -732,13 +736,16 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
 
   /* Deciding: the team cannot, one valgstyrer is not enough. */
   g_assert_cmpuint (vk_station_decide_brevstemme (hjem, envelope, TRUE, 0, styrere, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE);
   g_clear_error (&error);
   g_assert_cmpuint (vk_station_decide_brevstemme (bord, envelope, TRUE, 0, one, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_TOO_FEW_VALGSTYRERE);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_decide_brevstemme (bord, envelope, TRUE, 0, same, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_SAME_PERSON);
   g_clear_error (&error);
   g_assert_cmpuint (vk_station_decide_brevstemme (bord, envelope, FALSE, 0, styrere, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_REJECTION_REASON);
   g_clear_error (&error);
   g_assert_cmpuint (vk_station_decide_brevstemme (bord, envelope, TRUE, 0, styrere, &error), >, 0);
   g_assert_no_error (error);
@@ -748,7 +755,7 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   g_assert_cmpuint (vk_cbor_array_get_length (vk_cbor_map_lookup_text (entry->body, "valgstyrere")), ==, 2);
   /* Decided once. */
   g_assert_cmpuint (vk_station_decide_brevstemme (bord, envelope, FALSE, 3, styrere, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_DECIDED);
   g_clear_error (&error);
 
   /* The accepted brevstemme marks the voter: no ballot in person. */
@@ -756,7 +763,7 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   g_assert_cmpint (st->state, ==, VK_VOTER_BREVSTEMME);
   g_assert_cmpstr (st->envelope, ==, envelope);
   g_assert_cmpuint (vk_station_check_in (bord, 12, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_HAS_BREVSTEMME);
   g_clear_error (&error);
   vk_station_get_counts (bord, &counts);
   g_assert_cmpuint (counts.brevstemmer_received, ==, 1);
@@ -814,7 +821,7 @@ test_brevstemme_law (Fixture *f, gconstpointer data)
   g_assert_cmpuint (as.reason, ==, 1);
   g_assert_false (as.can_accept);
   g_assert_cmpuint (vk_station_decide_brevstemme (bord, other_area, TRUE, 0, styrere, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANNOT_ACCEPT);
   g_clear_error (&error);
   g_assert_true (vk_station_assess_brevstemme (bord, too_early, &as, &error));
   g_assert_cmpuint (as.reason, ==, 6);

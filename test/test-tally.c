@@ -246,8 +246,11 @@ test_tally_foreloebig_flow (void)
   g_assert_cmpuint (vk_tally_close_poll (station, &error), >, 0);
   g_assert_no_error (error);
   g_assert_cmpuint (vk_station_check_in (station, 31, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "lukket"));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_POLL_CLOSED);
+  g_clear_error (&error);
+  /* The poll closes once. */
+  g_assert_cmpuint (vk_tally_close_poll (station, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CLOSED);
   g_clear_error (&error);
 
   /* The count: 30 ballots, all valid, split over two lists. */
@@ -737,16 +740,16 @@ test_tally_doubtful (void)
 
   /* Refusals: at a valgbord, no ballots, no note, an unknown area. */
   g_assert_cmpuint (vk_tally_set_aside_doubtful (bord, 31, 1, "uklart kryds", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_FINTAELLING);
   g_clear_error (&error);
   g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 31, 0, "uklart kryds", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_NONE);
   g_clear_error (&error);
   g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 31, 2, "  ", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_NO_NOTE);
   g_clear_error (&error);
   g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 999, 2, "uklart kryds", &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_UNKNOWN_AREA);
   g_clear_error (&error);
 
   ref = vk_tally_set_aside_doubtful (station, 31, 3, "Kryds mellem to felter", &error);
@@ -760,22 +763,26 @@ test_tally_doubtful (void)
   g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_CANDIDATE, cand->id, 0, 1, &error), >, 0);
   g_assert_no_error (error);
   g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 17, 1, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_BAD_CODE);
+  g_clear_error (&error);
+  /* No ballots is no decision. */
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 5, 0, &error), ==, 0);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY);
   g_clear_error (&error);
   g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 5, 1, &error), >, 0);
   g_assert_no_error (error);
   g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY);
   g_clear_error (&error);
   /* The other area's entry is not this area's; unknown lists and refs are refused. */
   g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref2, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_REF);
   g_clear_error (&error);
   g_assert_cmpuint (vk_tally_decide_doubtful (station, 9, ref2, VK_DOUBTFUL_LIST, "no-such-list", 0, 1, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID);
   g_clear_error (&error);
   g_assert_cmpuint (vk_tally_decide_doubtful (station, 9, ref2, VK_DOUBTFUL_CANDIDATE, list->id, 0, 1, &error), ==, 0);
-  g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID);
   g_clear_error (&error);
   assert_entries_pass_rules (&s, station);
 
