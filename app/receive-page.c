@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "receive-page.h"
-#include "vk-cpr.h"
 #include "vk-label.h"
 #include "vk-ui-util.h"
 #include "vk-voter-index.h"
@@ -79,35 +78,6 @@ refresh_brev_count (VkReceivePage *self)
 {
   g_autofree char *text = g_strdup_printf (_ ("Brevstemmer recorded in this session: %u"), self->received_here);
   gtk_label_set_text (self->brev_count, text);
-}
-
-/* The engine refuses these too; checking here gives the operator Danish
- * words.  Returns the complaint, or NULL when the form may be sent. */
-static const char *
-check_form (VkReceivePage *self, const char *r1, const char *r2, guint place)
-{
-  guint n = (*r1 != '\0') + (*r2 != '\0');
-  const char *cpr = gtk_editable_get_text (GTK_EDITABLE (self->cpr_entry));
-
-  if (n < ((place == 1 || place == 2) ? 2u : 1u))
-    return n == 0 ? _ ("Type the name of the stemmemodtager.")
-                  : _ ("In homes and care homes two stemmemodtagere must receive the brevstemme "
-                       "(KRVL §§ 60–61): type both names.");
-  if (n == 2 && g_utf8_collate (r1, r2) == 0)
-    return _ ("The two stemmemodtagere must be two different people.");
-  if (*cpr != '\0')
-    {
-      char digits[11];
-      g_autofree char *date = NULL;
-
-      if (!vk_cpr_normalize (cpr, digits, NULL))
-        return _ ("The CPR number cannot be read: type DDMMYY-SSSS.");
-      date = vk_cpr_birth_date (digits);
-      memset (digits, 0, sizeof digits);
-      if (g_strcmp0 (date, self->brev_selected->birth_date) != 0)
-        return _ ("The CPR number does not match the voter's birth date: check that the right voter is chosen.");
-    }
-  return NULL;
 }
 
 /* Signal callbacks. */
@@ -193,23 +163,15 @@ record_action (GtkWidget *widget, const char *action_name, GVariant *param)
   g_autoptr (GError) error = NULL;
   g_autofree char *envelope = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *r1 = NULL;
-  g_autofree char *r2 = NULL;
   const char *receivers[] = { gtk_editable_get_text (GTK_EDITABLE (self->receiver1_entry)),
                               gtk_editable_get_text (GTK_EDITABLE (self->receiver2_entry)), NULL };
   guint place = gtk_drop_down_get_selected (self->place_dropdown);
-  const char *problem;
   VkBrevstemmeInput in = { 0 };
 
   if (self->brev_selected == NULL)
     return;
-  r1 = g_strstrip (g_strdup (receivers[0]));
-  r2 = g_strstrip (g_strdup (receivers[1]));
-  if ((problem = check_form (self, r1, r2, place)) != NULL)
-    {
-      vk_ui_show_message (self->brev_message, "vk-blocked", problem);
-      return;
-    }
+  /* The engine checks the form (receivers, place, CPR): one rule, and
+   * its refusal comes back as a code that vk_ui_error_dup_text words. */
   in.area = self->brev_selected->area;
   in.loebenummer = self->brev_selected->loebenummer;
   in.cpr = gtk_editable_get_text (GTK_EDITABLE (self->cpr_entry));

@@ -370,11 +370,15 @@ test_brevstemme (void)
   gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   message = child (hjem, "brev_message");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  /* The engine's refusal (VK_STATION_ERROR_TOO_FEW_RECEIVERS), worded by the app. */
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "stemmemodtagere"));
   g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (hjem))), ==, 1);
-  /* The same person twice is not two. */
+  /* The same person twice is not two (VK_STATION_ERROR_SAME_PERSON). */
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Anne Holm");
   gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "to forskellige personer"));
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (vk_station_window_get_station (hjem))), ==, 1);
   gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Bo Berg");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
   screenshot (hjem, "station-brevstemme.png");

@@ -934,10 +934,12 @@ test_doubtful_decision (void)
   for (guint i = 0; i < findings->len; i++)
     {
       const VkFinding *f = findings->pdata[i];
-      const VkEvidence *ev = f->evidence->pdata[0];
+      const VkEvidence *ev;
 
       if (f->rule != 3)
         continue;
+      g_assert_cmpuint (f->evidence->len, >, 0);
+      ev = f->evidence->pdata[0];
       g_assert_true (ev->seq == seq_unknown_list || ev->seq == seq_unknown_cand || ev->seq == seq_too_many
                      || ev->seq == seq_no_ref);
       n_d03++;
