@@ -65,7 +65,7 @@ create_clicked_cb (GtkButton *button, VkKeyDialog *self)
   guint area = area_i < self->areas->len ? g_array_index (self->areas, guint, area_i) : VK_PACKAGE_NO_AREA;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->key_result), "vk-blocked");
-  if (role_id == VK_ROLE_VALGBORD && area == VK_PACKAGE_NO_AREA)
+  if (vk_device_role_needs_area (role_id) && area == VK_PACKAGE_NO_AREA)
     {
       show_error (self, _ ("A polling table needs an area."));
       return;

@@ -182,7 +182,7 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
                    self->path, device_id, role);
       return FALSE;
     }
-  if (area == VK_PACKAGE_NO_AREA && vk_device_role_from_string (role) == VK_ROLE_VALGBORD)
+  if (area == VK_PACKAGE_NO_AREA && vk_device_role_needs_area (vk_device_role_from_string (role)))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: device %s: a valgbord needs an afstemningsområde",
                    self->path, device_id);

@@ -45,3 +45,9 @@ vk_device_role_takes_brevstemmer (VkDeviceRole role)
 {
   return role == VK_ROLE_BREVSTEMMESTED || role == VK_ROLE_HJEMMEBESOEG;
 }
+
+gboolean
+vk_device_role_needs_area (VkDeviceRole role)
+{
+  return role == VK_ROLE_VALGBORD;
+}

@@ -35,5 +35,9 @@ const char *vk_device_role_to_string (VkDeviceRole role);
 /* TRUE for the roles that take brevstemmer (brevstemmested, hjemmebesoeg):
  * they work for every area, not for one. */
 gboolean vk_device_role_takes_brevstemmer (VkDeviceRole role);
+/* TRUE for the roles that must be enrolled for one afstemningsområde
+ * (a valgbord): vk_package_enroll refuses them without one, and the
+ * station app's key dialog asks for one. */
+gboolean vk_device_role_needs_area (VkDeviceRole role);
 
 G_END_DECLS

@@ -857,6 +857,9 @@ test_roles (void)
   g_assert_true (vk_device_role_takes_brevstemmer (VK_ROLE_BREVSTEMMESTED));
   g_assert_true (vk_device_role_takes_brevstemmer (VK_ROLE_HJEMMEBESOEG));
   g_assert_false (vk_device_role_takes_brevstemmer (VK_ROLE_VALGBORD));
+  g_assert_true (vk_device_role_needs_area (VK_ROLE_VALGBORD));
+  g_assert_false (vk_device_role_needs_area (VK_ROLE_BREVSTEMMESTED));
+  g_assert_false (vk_device_role_needs_area (VK_ROLE_FINTAELLING));
 }
 
 /* A ballot.decision: the schema refuses one naming a list or candidate
