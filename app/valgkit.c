@@ -15,6 +15,8 @@
 #include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-keys.h"
+#include "vk-station-error.h"
+#include "vk-tally.h"
 
 typedef struct
 {
@@ -56,6 +58,10 @@ vk_cli_fail (const char *cmd, const GError *error)
   if (error->domain == VK_ERROR
       && (error->code == VK_ERROR_SIGNATURE || error->code == VK_ERROR_CHAIN || error->code == VK_ERROR_FORK
           || error->code == VK_ERROR_KEY))
+    return VK_EXIT_FAILED;
+  /* A request a station or tally rule refused is a failed check, not a
+   * usage error. */
+  if (error->domain == VK_STATION_ERROR || error->domain == VK_TALLY_ERROR)
     return VK_EXIT_FAILED;
   if (error->domain == VK_ERROR && error->code == VK_ERROR_TIE)
     return VK_EXIT_TIE;
