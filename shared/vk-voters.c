@@ -747,7 +747,9 @@ vk_voter_list_write_csv (const VkVoterList *self, const char *path, GError **err
       g_string_append_c (out, '\n');
     }
 
-  if (!g_file_set_contents (path, out->str, (gssize)out->len, &local_error))
+  /* Names, addresses and birth dates: readable by the owner only. */
+  if (!g_file_set_contents_full (path, out->str, (gssize)out->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, &local_error))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
       return FALSE;
