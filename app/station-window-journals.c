@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "station-window-private.h"
+#include "vk-text.h"
 #include "vk-ui-util.h"
 
 /* The message of the page in front, for what the menu did. */
@@ -65,7 +66,13 @@ import_journals_action (GtkWidget *widget, const char *action_name, GVariant *pa
       guint added = 0;
 
       if (!vk_station_ingest_file (station, path, &added, &local))
-        g_string_append_printf (problems, "\n%s: %s", (char *)g_ptr_array_index (names, i), local->message);
+        {
+          /* Names on a stick are anybody's: control characters escaped. */
+          g_autofree char *shown = vk_text_escape_controls (g_ptr_array_index (names, i));
+          g_autofree char *message = vk_text_escape_controls (local->message);
+
+          g_string_append_printf (problems, "\n%s: %s", shown, message);
+        }
       total += added;
     }
   text = g_strdup_printf (_ ("%u new entries read from %u journal files.%s"), total, names->len, problems->str);
