@@ -731,7 +731,17 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     g_assert_true (g_file_get_contents (vkj, &file, &file_len, NULL));
     g_assert_cmpuint (file_len, >, 0);
-    /* The database and its write-ahead log, where the entry may still be. */
+    /* The database and its write-ahead log, where the entry may still be;
+     * both private to the owner (issue 12, item 9). */
+    {
+      GStatBuf sb;
+      g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
+
+      g_assert_cmpint (g_stat (db_path, &sb), ==, 0);
+      g_assert_cmpint (sb.st_mode & 0777, ==, 0600);
+      if (g_stat (wal_path, &sb) == 0)
+        g_assert_cmpint (sb.st_mode & 0777, ==, 0600);
+    }
     g_assert_true (g_file_get_contents (db_path, &db, &db_len, NULL));
     g_assert_cmpuint (db_len, >, 0);
     {
