@@ -5,10 +5,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vk-db.h"
 #include "vk-error.h"
+#include "vk-text.h"
 
 struct _VkDb
 {
@@ -95,6 +97,27 @@ vk_db_open (const char *path, guint32 application_id, VkDbFlags flags, GError **
           return NULL;
         }
     }
+
+  /* A package may come on a stick: SQLite would block opening a FIFO and
+   * read a device.  Whatever is at path must be a regular file (a link
+   * to one is followed; the header checks below refuse a foreign file). */
+  {
+    int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+
+    if (fd >= 0)
+      {
+        gboolean regular = fstat (fd, &st) == 0 && S_ISREG (st.st_mode);
+
+        (void)close (fd);
+        if (!regular)
+          {
+            g_autofree char *name = vk_text_escape_controls (path);
+            g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: is not a regular file", name);
+            return NULL;
+          }
+      }
+  }
 
   rc = sqlite3_open_v2 (path, &self->handle, open_flags, NULL);
   if (rc != SQLITE_OK)

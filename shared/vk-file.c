@@ -28,20 +28,14 @@ kind_of (mode_t mode)
   return "not a regular file";
 }
 
-gboolean
-vk_file_read_untrusted_full (const char *path, gsize max_bytes, char **ret_contents, gsize *ret_len, guint32 *ret_mode,
-                             GError **error)
+int
+vk_file_open_untrusted (const char *path, gsize max_bytes, gint64 *ret_size, guint32 *ret_mode, GError **error)
 {
   g_autofree char *name = NULL;
-  g_autofree char *buf = NULL;
   struct stat st;
-  gsize len = 0, alloc;
   int fd, saved;
 
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (ret_contents != NULL, FALSE);
-  g_return_val_if_fail (ret_len != NULL, FALSE);
-  g_return_val_if_fail (max_bytes < G_MAXSIZE - 1, FALSE);
+  g_return_val_if_fail (path != NULL, -1);
 
   name = vk_text_escape_controls (path);
   /* O_NONBLOCK: opening a FIFO must not wait for a writer.  O_NOFOLLOW:
@@ -55,20 +49,20 @@ vk_file_read_untrusted_full (const char *path, gsize max_bytes, char **ret_conte
       else
         g_set_error (error, VK_ERROR, saved == ENOENT ? VK_ERROR_NOT_FOUND : VK_ERROR_IO, "%s: cannot open: %s", name,
                      g_strerror (saved));
-      return FALSE;
+      return -1;
     }
   if (fstat (fd, &st) != 0)
     {
       saved = errno;
       (void)close (fd);
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot stat: %s", name, g_strerror (saved));
-      return FALSE;
+      return -1;
     }
   if (!S_ISREG (st.st_mode))
     {
       (void)close (fd);
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: is %s; only regular files are read", name, kind_of (st.st_mode));
-      return FALSE;
+      return -1;
     }
   if (st.st_size < 0 || (guint64)st.st_size > max_bytes)
     {
@@ -76,11 +70,38 @@ vk_file_read_untrusted_full (const char *path, gsize max_bytes, char **ret_conte
       g_set_error (error, VK_ERROR, VK_ERROR_IO,
                    "%s: is too large (%" G_GINT64_FORMAT " bytes, at most %" G_GSIZE_FORMAT " are read)", name,
                    (gint64)st.st_size, max_bytes);
-      return FALSE;
+      return -1;
     }
+  if (ret_size != NULL)
+    *ret_size = (gint64)st.st_size;
+  if (ret_mode != NULL)
+    *ret_mode = (guint32)st.st_mode;
+  return fd;
+}
+
+gboolean
+vk_file_read_untrusted_full (const char *path, gsize max_bytes, char **ret_contents, gsize *ret_len, guint32 *ret_mode,
+                             GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *buf = NULL;
+  gint64 size = 0;
+  guint32 mode = 0;
+  gsize len = 0, alloc;
+  int fd, saved;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (ret_contents != NULL, FALSE);
+  g_return_val_if_fail (ret_len != NULL, FALSE);
+  g_return_val_if_fail (max_bytes < G_MAXSIZE - 1, FALSE);
+
+  fd = vk_file_open_untrusted (path, max_bytes, &size, &mode, error);
+  if (fd < 0)
+    return FALSE;
+  name = vk_text_escape_controls (path);
 
   /* The size is checked again while reading: the file may grow. */
-  alloc = (gsize)st.st_size + 1;
+  alloc = (gsize)size + 1;
   buf = g_malloc (alloc + 1);
   for (;;)
     {
@@ -118,7 +139,7 @@ vk_file_read_untrusted_full (const char *path, gsize max_bytes, char **ret_conte
   *ret_contents = g_steal_pointer (&buf);
   *ret_len = len;
   if (ret_mode != NULL)
-    *ret_mode = (guint32)st.st_mode;
+    *ret_mode = mode;
   return TRUE;
 }
 

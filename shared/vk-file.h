@@ -25,6 +25,15 @@ G_BEGIN_DECLS
 /* The caps, documented in docs/threat-model.md (4.8). */
 #define VK_FILE_MAX_JOURNAL_BYTES ((gsize)256 * 1024 * 1024) /* one .vkj journal file */
 #define VK_FILE_MAX_JSON_BYTES ((gsize)64 * 1024 * 1024)     /* one JSON input file */
+#define VK_FILE_MAX_CSV_BYTES                                                                                          \
+  ((gsize)4 * 1024 * 1024 * 1024) /* one voter CSV, streamed (a national list is ~0.4 GiB) */
+
+/* Opens the regular file at path for reading, as above, for a caller
+ * that streams it: returns a file descriptor (O_CLOEXEC, O_NONBLOCK, which
+ * does not matter for a regular file) that the caller closes, or -1 with
+ * the errors of vk_file_read_untrusted_full().  The caller still counts
+ * what it reads against max_bytes.  ret_size and ret_mode may be NULL. */
+int vk_file_open_untrusted (const char *path, gsize max_bytes, gint64 *ret_size, guint32 *ret_mode, GError **error);
 
 /* Reads the regular file at path whole, if it holds at most max_bytes.
  * On success *ret_contents is a new NUL-terminated buffer of *ret_len

@@ -214,6 +214,29 @@ mode_of (const char *path)
   return (int)(st.st_mode & 07777);
 }
 
+/* Issue 12, item 8: a package or database path that is a FIFO (SQLite
+ * blocked opening it) or a device is refused at once. */
+static void
+test_db_not_regular (void)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *fifo = g_build_filename (dir, "fifo.vkp", NULL);
+  const char *paths[] = { fifo, "/dev/zero", "/dev/null" };
+  const VkDbFlags modes[] = { VK_DB_READ_ONLY, VK_DB_FLAGS_NONE, VK_DB_CREATE | VK_DB_WAL };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (VkDb) db = vk_db_open (paths[i], TEST_APP_ID, modes[m], &error);
+
+        g_assert_null (db);
+        g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+        g_assert_nonnull (strstr (error->message, "not a regular file"));
+      }
+}
+
 /* Issue 12, item 9: every valgkit database holds personal data, so a new
  * one is created 0600 whatever the umask, and SQLite's -wal, -shm and
  * -journal files follow the database's mode.  Was 0644. */
@@ -265,5 +288,6 @@ main (int argc, char **argv)
   g_test_add_func ("/db/refuse-newer", test_db_refuse_newer);
   g_test_add_func ("/db/refuse-foreign", test_db_refuse_foreign);
   g_test_add_func ("/db/private-mode", test_db_private_mode);
+  g_test_add_func ("/db/not-regular", test_db_not_regular);
   return g_test_run ();
 }
