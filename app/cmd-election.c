@@ -11,16 +11,23 @@
 #include "vk-error.h"
 #include "vk-keys.h"
 #include "vk-package.h"
+#include "vk-text.h"
 #include "vk-voters.h"
 
 /* Loads an encrypted key, asking for its passphrase. */
 VkKeypair *
 vk_cli_load_key (const char *path, GError **error)
 {
-  g_autofree char *prompt = g_strdup_printf ("Passphrase for %s: ", path);
-  char *passphrase = vk_passphrase_get (prompt, error);
+  g_autofree char *name = vk_text_escape_controls (path);
+  g_autofree char *prompt = g_strdup_printf ("Passphrase for %s: ", name);
+  char *passphrase;
   VkKeypair *key;
 
+  /* A key file that is not one, or a secret key others can read, is
+   * refused before the passphrase is typed. */
+  if (!vk_key_file_peek (path, NULL, NULL, error))
+    return NULL;
+  passphrase = vk_passphrase_get (prompt, error);
   if (passphrase == NULL)
     return NULL;
   key = vk_keypair_load (path, passphrase, error);

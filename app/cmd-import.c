@@ -11,6 +11,7 @@
 #include "vk-error.h"
 #include "vk-package.h"
 #include "vk-rules.h"
+#include "vk-text.h"
 
 int
 vk_cmd_import (int argc, char **argv)
@@ -57,18 +58,24 @@ vk_cmd_import (int argc, char **argv)
     {
       g_autoptr (VkCountReceipt) r = NULL;
       g_autofree char *head = NULL;
+      g_autofree char *device = NULL;
+      /* A file name on a stick may hold escape sequences: never print it raw. */
+      g_autofree char *name = vk_text_escape_controls (argv[i]);
 
       if (!vk_count_ingest_file (count, argv[i], &r, &error))
         {
-          fprintf (stderr, "%s: REFUSED: %s\n", argv[i], error->message);
+          g_autofree char *message = vk_text_escape_controls (error->message);
+
+          fprintf (stderr, "%s: REFUSED: %s\n", name, message);
           status = MAX (status, g_error_matches (error, VK_ERROR, VK_ERROR_IO) ? VK_EXIT_USAGE : VK_EXIT_FAILED);
           g_clear_error (&error);
           continue;
         }
       head = vk_hex_encode (r->head, VK_HASH_BYTES);
+      device = vk_text_escape_controls (r->device_id);
       printf ("%s: accepted: device %s, held up to entry %" G_GUINT64_FORMAT " (head %s), %" G_GUINT64_FORMAT
               " new, %" G_GUINT64_FORMAT " waiting for missing entries\n",
-              argv[i], r->device_id, r->seq, head, r->stored, r->held);
+              name, device, r->seq, head, r->stored, r->held);
     }
   return status;
 }

@@ -11,6 +11,7 @@
 #include "vk-error.h"
 #include "vk-journal.h"
 #include "vk-package.h"
+#include "vk-text.h"
 
 /* CBOR → JSON for display: byte strings become lowercase hex strings,
  * maps with non-text keys use the keys' diagnostic notation. */
@@ -225,11 +226,15 @@ journal_verify (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     {
       g_autoptr (GPtrArray) entries = vk_journal_read_file (argv[i], &error);
+      /* A file name on a stick may hold escape sequences: never print it raw. */
+      g_autofree char *name = vk_text_escape_controls (argv[i]);
       VkVerifyReport report;
 
       if (entries == NULL)
         {
-          fprintf (stderr, "%s: FAILED: %s\n", argv[i], error->message);
+          g_autofree char *message = vk_text_escape_controls (error->message);
+
+          fprintf (stderr, "%s: FAILED: %s\n", name, message);
           status = MAX (status, VK_EXIT_FAILED);
           g_clear_error (&error);
           continue;
@@ -237,8 +242,9 @@ journal_verify (int argc, char **argv)
       if (!vk_journal_verify (entries, vk_package_get_election_id (package), vk_package_device_lookup, package,
                               fast ? VK_VERIFY_FAST : VK_VERIFY_DEFAULT, &report, &error))
         {
-          fprintf (stderr, "%s: FAILED at entry %" G_GUINT64_FORMAT ": %s\n", argv[i], report.failed_seq,
-                   error->message);
+          g_autofree char *message = vk_text_escape_controls (error->message);
+
+          fprintf (stderr, "%s: FAILED at entry %" G_GUINT64_FORMAT ": %s\n", name, report.failed_seq, message);
           status = MAX (status, VK_EXIT_FAILED);
           g_clear_error (&error);
         }
@@ -246,7 +252,7 @@ journal_verify (int argc, char **argv)
         {
           g_autofree char *head = vk_hex_encode (report.head_hash, VK_HASH_BYTES);
           const VkEntry *first = g_ptr_array_index (entries, 0);
-          printf ("%s: ok: device %s, %" G_GUINT64_FORMAT " entries, head %" G_GUINT64_FORMAT " %s\n", argv[i],
+          printf ("%s: ok: device %s, %" G_GUINT64_FORMAT " entries, head %" G_GUINT64_FORMAT " %s\n", name,
                   first->device_id, report.entries, report.head_seq, head);
         }
       for (guint j = 0; j < entries->len; j++)

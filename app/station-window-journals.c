@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "station-window-private.h"
+#include "vk-text.h"
 #include "vk-ui-util.h"
 
 /* The message of the page in front, for what the menu did. */
@@ -66,9 +67,13 @@ import_journals_action (GtkWidget *widget, const char *action_name, GVariant *pa
 
       if (!vk_station_ingest_file (station, path, &added, &local))
         {
+          /* Names on a stick are anybody's: control characters escaped. */
+          g_autofree char *shown = vk_text_escape_controls (g_ptr_array_index (names, i));
           g_autofree char *why = vk_ui_error_dup_text (local);
-          g_message ("%s: %s", path, local->message); /* the English detail, for the log */
-          g_string_append_printf (problems, "\n%s: %s", (char *)g_ptr_array_index (names, i), why);
+          g_autofree char *detail = vk_text_escape_controls (local->message);
+
+          g_message ("%s: %s", shown, detail); /* the English detail, for the log */
+          g_string_append_printf (problems, "\n%s: %s", shown, why);
         }
       total += added;
     }

@@ -17,6 +17,7 @@
 #include "vk-keys.h"
 #include "vk-station-error.h"
 #include "vk-tally.h"
+#include "vk-text.h"
 
 typedef struct
 {
@@ -52,7 +53,10 @@ usage (FILE *out)
 int
 vk_cli_fail (const char *cmd, const GError *error)
 {
-  fprintf (stderr, "valgkit %s: %s\n", cmd, error->message);
+  /* Messages quote file names and device ids from outside: escaped. */
+  g_autofree char *message = vk_text_escape_controls (error->message);
+
+  fprintf (stderr, "valgkit %s: %s\n", cmd, message);
   if (vk_entry_error_is_enrolment (error))
     return VK_EXIT_FAILED;
   if (error->domain == VK_ERROR
@@ -88,7 +92,10 @@ vk_cli_parse (GOptionContext *context, int *argc, char ***argv, const char *cmd)
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      fprintf (stderr, "valgkit %s: %s\n", cmd, error->message);
+      /* Messages quote file names and device ids from outside: escaped. */
+      g_autofree char *message = vk_text_escape_controls (error->message);
+
+      fprintf (stderr, "valgkit %s: %s\n", cmd, message);
       return FALSE;
     }
   return TRUE;

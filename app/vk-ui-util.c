@@ -8,6 +8,7 @@
 
 #include "vk-entry-schema.h"
 #include "vk-tally.h"
+#include "vk-text.h"
 #include "vk-ui-util.h"
 #include "vk-valgkort.h"
 
@@ -393,5 +394,7 @@ vk_ui_error_dup_text (const GError *error)
     text = tally_error_text ((VkTallyError)error->code);
   else if (error->domain == VK_ENTRY_ERROR)
     text = entry_error_text ((VkEntryError)error->code);
-  return g_strdup (text != NULL ? text : error->message);
+  /* Any other message may quote a file name or an id from a stick or
+   * the network: control characters escaped. */
+  return text != NULL ? g_strdup (text) : vk_text_escape_controls (error->message);
 }

@@ -13,6 +13,7 @@
 #include "vk-package.h"
 #include "vk-result-sheet.h"
 #include "vk-rules.h"
+#include "vk-text.h"
 
 void
 vk_audit_check_free (VkAuditCheck *self)
@@ -256,8 +257,11 @@ vk_audit_run (const VkAuditOptions *options)
         if (!vk_journal_verify (f->entries, vk_package_get_election_id (package), vk_package_device_lookup, package,
                                 VK_VERIFY_DEFAULT, &report, &verr))
           {
+            g_autofree char *name = vk_text_escape_controls (f->path);
+            g_autofree char *message = vk_text_escape_controls (verr->message);
+
             verify_fail++;
-            g_string_append_printf (problems, "%s%s: %s", problems->len ? "; " : "", f->path, verr->message);
+            g_string_append_printf (problems, "%s%s: %s", problems->len ? "; " : "", name, message);
             continue;
           }
         n_entries += report.entries;

@@ -40,7 +40,7 @@ vk_count_export_journals (VkCount *self, const char *dir, GError **error)
       if (bytes == NULL)
         return -1;
       if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes),
-                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
         return -1;
       written++;
     }

@@ -7,6 +7,8 @@
 
 #include "vk-count-private.h"
 #include "vk-error.h"
+#include "vk-file.h"
+#include "vk-text.h"
 
 /* The stored (or pending) hash and COSE of device+seq; FALSE when absent. */
 static gboolean
@@ -520,16 +522,19 @@ gboolean
 vk_count_ingest_file (VkCount *self, const char *path, VkCountReceipt **ret_receipt, GError **error)
 {
   g_autofree char *data = NULL;
+  g_autofree char *name = NULL;
   g_autoptr (GError) local = NULL;
   gsize len = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_file_get_contents (path, &data, &len, &local))
+  /* USB import: a regular file, capped, its name escaped (vk-file.h). */
+  if (!vk_file_read_untrusted (path, VK_FILE_MAX_JOURNAL_BYTES, &data, &len, &local))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local->message);
       return FALSE;
     }
-  return vk_count_ingest (self, (const guint8 *)data, len, path, ret_receipt, error);
+  name = vk_text_escape_controls (path);
+  return vk_count_ingest (self, (const guint8 *)data, len, name, ret_receipt, error);
 }

@@ -9,8 +9,6 @@
 #include "vk-cpr.h"
 #include "vk-error.h"
 
-#define CPR_KEY_LABEL "valgkit-cpr-key-v1"
-
 char *
 vk_cpr_birth_date (const char *digits)
 {
@@ -82,20 +80,4 @@ vk_cpr_normalize (const char *text, char ret_digits[11], GError **error)
     }
   memcpy (ret_digits, digits, sizeof digits);
   return TRUE;
-}
-
-void
-vk_cpr_hash (const char *digits, const guint8 election_id[32], guint8 ret_hash[VK_CPR_HASH_BYTES])
-{
-  crypto_hash_sha256_state st;
-  guint8 key[crypto_auth_hmacsha256_KEYBYTES];
-
-  g_return_if_fail (digits != NULL && election_id != NULL && ret_hash != NULL);
-
-  crypto_hash_sha256_init (&st);
-  crypto_hash_sha256_update (&st, (const guint8 *)CPR_KEY_LABEL, strlen (CPR_KEY_LABEL));
-  crypto_hash_sha256_update (&st, election_id, 32);
-  crypto_hash_sha256_final (&st, key);
-  crypto_auth_hmacsha256 (ret_hash, (const guint8 *)digits, strlen (digits), key);
-  sodium_memzero (key, sizeof key);
 }

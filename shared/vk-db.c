@@ -3,8 +3,14 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "vk-db.h"
 #include "vk-error.h"
+#include "vk-text.h"
 
 struct _VkDb
 {
@@ -85,6 +91,47 @@ vk_db_open (const char *path, guint32 application_id, VkDbFlags flags, GError **
   self = g_new0 (VkDb, 1);
   self->path = g_strdup (path);
   self->flags = flags;
+
+  /* SQLite creates a database with 0644 (less the umask), and its -wal,
+   * -shm and -journal files with the database file's mode.  Every valgkit
+   * database holds personal data (the package: every voter's name and
+   * address; the station and count databases: who voted), so a new file
+   * is created here, 0600, before SQLite opens it; the companions then
+   * follow.  An existing file is left as it is. */
+  if ((flags & VK_DB_CREATE) && !(flags & VK_DB_READ_ONLY))
+    {
+      int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+
+      if (fd >= 0)
+        (void)close (fd);
+      else if (errno != EEXIST)
+        {
+          int saved = errno;
+          g_set_error (error, VK_ERROR, VK_ERROR_DB, "%s: cannot create: %s", path, g_strerror (saved));
+          return NULL;
+        }
+    }
+
+  /* A package may come on a stick: SQLite would block opening a FIFO and
+   * read a device.  Whatever is at path must be a regular file (a link
+   * to one is followed; the header checks below refuse a foreign file). */
+  {
+    int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+
+    if (fd >= 0)
+      {
+        gboolean regular = fstat (fd, &st) == 0 && S_ISREG (st.st_mode);
+
+        (void)close (fd);
+        if (!regular)
+          {
+            g_autofree char *name = vk_text_escape_controls (path);
+            g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: is not a regular file", name);
+            return NULL;
+          }
+      }
+  }
 
   rc = sqlite3_open_v2 (path, &self->handle, open_flags, NULL);
   if (rc != SQLITE_OK)

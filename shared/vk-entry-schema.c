@@ -284,6 +284,10 @@ check_received (const VkCbor *b, guint64 *area, GError **error)
   if (!vk_brevstemme_place_is_valid (field_text_value (b, "place", NULL)))
     return field_fail (error, "place",
                        "is not a place of J6 (borgerservice, hjem, plejehjem, hospital, faengsel, andet)");
+  /* `cpr_hash` is no longer written (docs/valgkort.md, "CPR numbers"):
+   * it could be reversed by anyone holding the package.  Journals written
+   * before carry it under their signatures, so it is still accepted in
+   * its old shape, and they stay verifiable. */
   if (vk_cbor_map_lookup_text (b, "cpr_hash") != NULL && !field_bytes (b, "cpr_hash", 32, error))
     return FALSE;
   return TRUE;

@@ -13,7 +13,9 @@
 #include "vk-cose.h"
 #include "vk-db.h"
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-journal.h"
+#include "vk-text.h"
 
 /* The device database.  `entry` holds this device's journal and, later,
  * the journals of peers it has received; `meta` binds the file to one
@@ -243,16 +245,20 @@ GPtrArray *
 vk_journal_read_file (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
   gsize len = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &len, error))
+  /* A journal file comes from a USB stick or another device: a regular
+   * file of at most VK_FILE_MAX_JOURNAL_BYTES, its name escaped. */
+  if (!vk_file_read_untrusted (path, VK_FILE_MAX_JOURNAL_BYTES, &contents, &len, error))
     {
       g_prefix_error (error, "cannot read journal: ");
       return NULL;
     }
-  return vk_journal_parse ((const guint8 *)contents, len, path, error);
+  name = vk_text_escape_controls (path);
+  return vk_journal_parse ((const guint8 *)contents, len, name, error);
 }
 
 GBytes *
@@ -283,7 +289,7 @@ vk_journal_write_file (GPtrArray *entries, const char *path, GError **error)
    * renames it over the target: a reader sees the old file or the new
    * one, never half of one. */
   if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes),
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
     {
       g_prefix_error (error, "cannot write journal: ");
       return FALSE;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-json-private.h"
 
 /* ---- JSON helpers ------------------------------------------------------
@@ -156,7 +157,7 @@ vk_json_load_object (const char *path, JsonParser **ret_parser, GError **error)
   gsize len = 0;
   JsonNode *root;
 
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
+  if (!vk_file_read_untrusted (path, VK_FILE_MAX_JSON_BYTES, &contents, &len, &local_error))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
       return NULL;

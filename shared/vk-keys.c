@@ -16,8 +16,10 @@
 #include <sodium.h>
 
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-keys.h"
 #include "vk-keys-private.h"
+#include "vk-text.h"
 
 struct _VkKeypair
 {
@@ -537,13 +539,17 @@ key_file_read (const char *path, KeyFile *kf, GError **error)
   g_autofree char *contents = NULL;
   g_auto (GStrv) lines = NULL;
   gsize len = 0;
+  guint32 mode = 0;
   guint n_lines, complete;
 
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
+  /* A regular file, not a link, of at most KEY_FILE_MAX_BYTES (one byte
+   * more is read, so that a larger file is reported as too large below):
+   * `--key /dev/zero` or a FIFO fails at once instead of hanging. */
+  if (!vk_file_read_untrusted_full (path, KEY_FILE_MAX_BYTES + 1, &contents, &len, &mode, &local_error))
     {
       g_set_error (error, VK_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? VK_ERROR_NOT_FOUND : VK_ERROR_IO,
-                   "cannot read key file %s: %s", path, local_error->message);
+                   g_error_matches (local_error, VK_ERROR, VK_ERROR_NOT_FOUND) ? VK_ERROR_NOT_FOUND : VK_ERROR_IO,
+                   "cannot read key file: %s", local_error->message);
       return FALSE;
     }
   if (len == 0)
@@ -599,8 +605,23 @@ key_file_read (const char *path, KeyFile *kf, GError **error)
       if (!parse_public_line (path, lines[1], kf, error))
         return FALSE;
     }
-  else if (!parse_secret_line (path, lines[1], kf, error))
-    return FALSE;
+  else
+    {
+      if (!parse_secret_line (path, lines[1], kf, error))
+        return FALSE;
+      /* As ssh ("UNPROTECTED PRIVATE KEY FILE!"): a secret key that others
+       * may read or change is refused, even though it is encrypted, so
+       * that a careless copy is noticed before the passphrase is typed. */
+      if ((mode & 077) != 0)
+        {
+          g_autofree char *name = vk_text_escape_controls (path);
+          g_set_error (error, VK_ERROR, VK_ERROR_IO,
+                       "UNPROTECTED SECRET KEY FILE: %s has permissions %04o; a secret key must be readable by its "
+                       "owner only (chmod 600 %s)",
+                       name, mode & 07777, name);
+          return FALSE;
+        }
+    }
 
   if (!parse_label_line (path, lines[2], 3, ROLE_PREFIX, "role", &kf->role, error)
       || !parse_label_line (path, lines[3], 4, DEVICE_PREFIX, "device id", &kf->device_id, error))

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-voters.h"
 
 /* ---- The list ---------------------------------------------------------- */
@@ -665,18 +667,31 @@ vk_voter_list_import_csv (const char *path, GError **error)
   g_autofree char *buf = NULL;
   VkVoterList *list = NULL;
   gboolean ok = TRUE;
+  guint64 total = 0;
   Parser p;
   FILE *f;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  f = g_fopen (path, "rb");
-  if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
-      return NULL;
-    }
+  /* A regular file only (not a link, FIFO or device), size-capped. */
+  {
+    g_autoptr (GError) local_error = NULL;
+    int fd = vk_file_open_untrusted (path, VK_FILE_MAX_CSV_BYTES, NULL, NULL, &local_error);
+
+    if (fd < 0)
+      {
+        g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
+        return NULL;
+      }
+    f = fdopen (fd, "rb");
+    if (f == NULL)
+      {
+        int saved = errno;
+        (void)close (fd);
+        g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
+        return NULL;
+      }
+  }
 
   /* Streaming: memory use is the voters themselves, not the file. */
   buf = g_malloc (256 * 1024);
@@ -685,6 +700,13 @@ vk_voter_list_import_csv (const char *path, GError **error)
     {
       gsize n = fread (buf, 1, 256 * 1024, f);
 
+      total += n;
+      if (total > VK_FILE_MAX_CSV_BYTES)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: is too large (grew while read)", path);
+          ok = FALSE;
+          break;
+        }
       if (n > 0)
         ok = parser_feed (&p, buf, n, error);
       if (n < 256 * 1024)
@@ -747,7 +769,9 @@ vk_voter_list_write_csv (const VkVoterList *self, const char *path, GError **err
       g_string_append_c (out, '\n');
     }
 
-  if (!g_file_set_contents (path, out->str, (gssize)out->len, &local_error))
+  /* Names, addresses and birth dates: readable by the owner only. */
+  if (!g_file_set_contents_full (path, out->str, (gssize)out->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, &local_error))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
       return FALSE;

@@ -172,7 +172,6 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
     {
       char digits[11];
       g_autofree char *date = NULL;
-      guint8 hash[VK_CPR_HASH_BYTES];
 
       g_autoptr (GError) local = NULL;
 
@@ -189,9 +188,11 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
                        "the CPR number does not match the voter's birth date: check that the right voter is chosen");
           return NULL;
         }
-      vk_cpr_hash (digits, vk_package_get_election_id (self->package), hash);
+      /* Only checked, never journaled, not even hashed: every reader of a
+       * journal holds the package, and with the birth date ~10,000
+       * candidates remain, so any unkeyed or election-keyed hash gives
+       * the number back (docs/valgkort.md, "CPR numbers"). */
       sodium_memzero (digits, sizeof digits);
-      vk_cbor_map_set_bytes (body, "cpr_hash", hash, sizeof hash);
     }
 
   /* The envelope id names this entry, which is the next in the journal. */

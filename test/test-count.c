@@ -3,11 +3,13 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1131,6 +1133,124 @@ test_cli (Fixture *f, gconstpointer data)
   }
 }
 
+/* Runs valgkit with a time limit and, outside sanitizer builds (ASan
+ * reserves terabytes of address space), a 2 GiB address-space limit, so
+ * that a hang or a runaway read fails the test, not the machine. */
+static int
+spawn_bounded (const char *const *args, char **ret_out, char **ret_err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+#if defined(__SANITIZE_ADDRESS__)
+  const char *script = "exec timeout -k 5 30 \"$@\"";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  const char *script = "exec timeout -k 5 30 \"$@\"";
+#else
+  const char *script = "ulimit -v 2097152 2>/dev/null; exec timeout -k 5 30 \"$@\"";
+#endif
+#else
+  const char *script = "ulimit -v 2097152 2>/dev/null; exec timeout -k 5 30 \"$@\"";
+#endif
+
+  g_ptr_array_add (argv, (gpointer) "/bin/sh");
+  g_ptr_array_add (argv, (gpointer) "-c");
+  g_ptr_array_add (argv, (gpointer)script);
+  g_ptr_array_add (argv, (gpointer) "sh");
+  g_ptr_array_add (argv, (gpointer)vk_test_valgkit ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, NULL);
+  return vk_test_spawn ((const char *const *)argv->pdata, ret_out, ret_err);
+}
+
+/* Issue 12, items 8 and 9: `valgkit import` from a hostile USB stick.  A
+ * link to the server key, a FIFO (hung), /dev/zero (read until memory ran
+ * out), a 1 GiB file (read whole) and a directory are refused by name
+ * without being read; a file name with escape sequences is printed
+ * escaped; `--key` refuses /dev/zero, a FIFO and a key others can read;
+ * the count database is created 0600. */
+static void
+test_cli_untrusted (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *usb = g_build_filename (f->te->dir, "usb", NULL);
+  g_autofree char *key_path = g_build_filename (f->te->dir, "server.key", NULL);
+  g_autofree char *open_key = g_build_filename (f->te->dir, "server-0644.key", NULL);
+  g_autofree char *db = g_build_filename (f->te->dir, "untrusted-count.db", NULL);
+  g_autofree char *good = export_journal (f, "bord-1", 1, 0);
+  g_autofree char *link = g_build_filename (usb, "link.vkj", NULL);
+  g_autofree char *fifo = g_build_filename (usb, "fifo.vkj", NULL);
+  g_autofree char *big = g_build_filename (usb, "big.vkj", NULL);
+  g_autofree char *evil = g_build_filename (usb, "evil\x1b]0;owned\x07\x1b[2J\n.vkj", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *pkg = vk_package_get_path (f->te->package);
+  gsize len = 0;
+  GStatBuf st;
+  int fd;
+
+  g_assert_cmpint (g_mkdir (usb, 0700), ==, 0);
+  g_assert_true (vk_keypair_save (vk_test_get_key (f->te, "server-1"), key_path, "test-pass", VK_KDF_INTERACTIVE,
+                                  "server", "server-1", &error));
+  g_assert_no_error (error);
+  g_assert_true (vk_keypair_save (vk_test_get_key (f->te, "server-1"), open_key, "test-pass", VK_KDF_INTERACTIVE,
+                                  "server", "server-1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (open_key, 0644), ==, 0);
+  g_setenv ("VALGKIT_PASSPHRASE", "test-pass", TRUE);
+
+  g_assert_cmpint (symlink (key_path, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  fd = open (big, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)1 << 30), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+  g_assert_true (g_file_get_contents (good, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (evil, contents, (gssize)len, NULL));
+
+  {
+    const char *args[]
+        = { "import", "--db", db, "--election", pkg, "--key", key_path, link, fifo, "/dev/zero", big, usb, evil, NULL };
+    /* Unreadable input is exit 2, as a missing file is. */
+    g_assert_cmpint (spawn_bounded (args, &out, &err), ==, 2);
+  }
+  g_assert_nonnull (strstr (err, "link.vkj: REFUSED: "));
+  g_assert_nonnull (strstr (err, "link.vkj: is a symbolic link"));
+  g_assert_nonnull (strstr (err, "fifo.vkj: is a FIFO"));
+  g_assert_nonnull (strstr (err, "/dev/zero: is a character device"));
+  g_assert_nonnull (strstr (err, "big.vkj: is too large"));
+  g_assert_nonnull (strstr (err, "usb: is a directory"));
+  /* The genuine journal under the evil name is accepted, its name escaped. */
+  g_assert_nonnull (strstr (out, "evil\\x1b]0;owned\\x07\\x1b[2J\\x0a.vkj: accepted: device bord-1"));
+  g_assert_null (strchr (out, '\x1b'));
+  g_assert_null (strchr (err, '\x1b'));
+  g_assert_null (strchr (out, '\x07'));
+  g_assert_null (strchr (err, '\x07'));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The count database holds who voted: 0600. */
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* --key: a device, a FIFO, a key file others can read. */
+  {
+    const char *keys[] = { "/dev/zero", fifo, open_key };
+    const char *why[] = { "character device", "is a FIFO", "UNPROTECTED SECRET KEY FILE" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        const char *args[] = { "import", "--db", db, "--election", pkg, "--key", keys[i], good, NULL };
+
+        g_assert_cmpint (spawn_bounded (args, &out, &err), ==, 2);
+        g_assert_nonnull (strstr (err, why[i]));
+        g_clear_pointer (&out, g_free);
+        g_clear_pointer (&err, g_free);
+      }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1151,6 +1271,7 @@ main (int argc, char **argv)
   ADD ("results", test_results);
   ADD ("doubtful", test_doubtful);
   ADD ("cli", test_cli);
+  ADD ("cli-untrusted", test_cli_untrusted);
   ADD ("station-tally", test_station_tally);
 #undef ADD
   g_test_add_func ("/count/throughput", test_throughput);

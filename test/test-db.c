@@ -5,6 +5,7 @@
  */
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vk-db.h"
 #include "vk-error.h"
@@ -204,6 +205,80 @@ test_db_refuse_foreign (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+static int
+mode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return (int)(st.st_mode & 07777);
+}
+
+/* Issue 12, item 8: a package or database path that is a FIFO (SQLite
+ * blocked opening it) or a device is refused at once. */
+static void
+test_db_not_regular (void)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *fifo = g_build_filename (dir, "fifo.vkp", NULL);
+  const char *paths[] = { fifo, "/dev/zero", "/dev/null" };
+  const VkDbFlags modes[] = { VK_DB_READ_ONLY, VK_DB_FLAGS_NONE, VK_DB_CREATE | VK_DB_WAL };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (VkDb) db = vk_db_open (paths[i], TEST_APP_ID, modes[m], &error);
+
+        g_assert_null (db);
+        g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+        g_assert_nonnull (strstr (error->message, "not a regular file"));
+      }
+}
+
+/* Issue 12, item 9: every valgkit database holds personal data, so a new
+ * one is created 0600 whatever the umask, and SQLite's -wal, -shm and
+ * -journal files follow the database's mode.  Was 0644. */
+static void
+test_db_private_mode (void)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  const VkDbFlags modes[] = { VK_DB_CREATE | VK_DB_WAL, VK_DB_CREATE };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("private-%" G_GSIZE_FORMAT ".db", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+      g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+      g_autoptr (VkDb) db = NULL;
+      mode_t old = umask (0);
+
+      /* The loosest umask: nothing but the code limits the mode. */
+      db = vk_db_open (path, TEST_APP_ID, modes[i], &error);
+      g_assert_no_error (error);
+      g_assert_true (vk_db_migrate (db, migrations, G_N_ELEMENTS (migrations), &error));
+      g_assert_no_error (error);
+      g_assert_true (vk_db_begin_immediate (db, &error));
+      g_assert_true (vk_db_exec (db, "INSERT INTO parent (name) VALUES ('Mette Sørensen')", &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (mode_of (path), ==, 0600);
+      if (g_file_test (journal, G_FILE_TEST_EXISTS))
+        g_assert_cmpint (mode_of (journal), ==, 0600);
+      g_assert_true (vk_db_commit (db, &error));
+      g_assert_cmpint (mode_of (path), ==, 0600);
+      if (modes[i] & VK_DB_WAL)
+        {
+          g_assert_cmpint (mode_of (wal), ==, 0600);
+          g_assert_cmpint (mode_of (shm), ==, 0600);
+        }
+      (void)umask (old);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +287,7 @@ main (int argc, char **argv)
   g_test_add_func ("/db/transactions", test_db_transactions);
   g_test_add_func ("/db/refuse-newer", test_db_refuse_newer);
   g_test_add_func ("/db/refuse-foreign", test_db_refuse_foreign);
+  g_test_add_func ("/db/private-mode", test_db_private_mode);
+  g_test_add_func ("/db/not-regular", test_db_not_regular);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,10 +13,13 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "vk-cose.h"
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-journal.h"
+#include "vk-text.h"
 #include "vk-test-util.h"
 
 static const guint8 election_id[VK_ELECTION_ID_BYTES] = {
@@ -632,6 +636,96 @@ test_journal_crash (void)
   g_assert_cmpuint (acked_total, >, 0);
 }
 
+/* Issue 12, item 8: a journal file is read as untrusted.  Only a regular
+ * file, not a link (to the server key, /etc/passwd), not a device
+ * (/dev/zero read until memory ran out), not a FIFO (hung), not a
+ * directory; no larger than VK_FILE_MAX_JOURNAL_BYTES (a 1 GiB file was
+ * read whole), checked before reading.  Names in errors are escaped. */
+static void
+test_journal_read_untrusted (void)
+{
+  g_autoptr (GPtrArray) entries = make_entries (3, NULL);
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *good = g_build_filename (dir, "bord-1.vkj", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.vkj", NULL);
+  g_autofree char *passwd = g_build_filename (dir, "passwd.vkj", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.vkj", NULL);
+  g_autofree char *evil = g_build_filename (dir, "evil\x1b]0;owned\x07\x1b[2J\n.vkj", NULL);
+  g_autoptr (GError) error = NULL;
+  int fd;
+
+  g_assert_true (vk_journal_write_file (entries, good, &error));
+  g_assert_no_error (error);
+  /* Who voted: an exported journal is the owner's only (item 9). */
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (good, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  g_assert_cmpint (symlink (good, link), ==, 0);
+  g_assert_cmpint (symlink ("/etc/passwd", passwd), ==, 0);
+  fd = open (big, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)VK_FILE_MAX_JOURNAL_BYTES + 1), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+
+  {
+    const char *paths[] = { link, passwd, dir, "/dev/null", big };
+    const char *why[] = { "symbolic link", "symbolic link", "directory", "character device", "too large" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_autoptr (GPtrArray) read = vk_journal_read_file (paths[i], &error);
+
+        g_assert_null (read);
+        g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+        g_assert_nonnull (strstr (error->message, why[i]));
+        g_clear_error (&error);
+      }
+  }
+  /* The regular file itself still reads. */
+  {
+    g_autoptr (GPtrArray) read = vk_journal_read_file (good, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (read->len, ==, 3);
+  }
+
+  /* A name with escape sequences: never raw in a message. */
+  g_assert_true (g_file_set_contents_full (evil, "\xa1", 1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (GPtrArray) read = vk_journal_read_file (evil, &error);
+
+    g_assert_null (read);
+    g_assert_nonnull (error);
+    g_assert_null (strchr (error->message, '\x1b'));
+    g_assert_null (strchr (error->message, '\x07'));
+    g_assert_null (strchr (error->message, '\n'));
+    g_assert_nonnull (strstr (error->message, "evil\\x1b]0;owned\\x07\\x1b[2J\\x0a.vkj"));
+    g_clear_error (&error);
+  }
+  g_assert_cmpint (g_unlink (evil), ==, 0);
+  g_assert_cmpint (symlink (good, evil), ==, 0);
+  {
+    g_autoptr (GPtrArray) read = vk_journal_read_file (evil, &error);
+
+    g_assert_null (read);
+    g_assert_null (strchr (error->message, '\x1b'));
+    g_assert_nonnull (strstr (error->message, "symbolic link"));
+    g_clear_error (&error);
+  }
+
+  /* The one escaping helper. */
+  {
+    g_autofree char *a = vk_text_escape_controls ("a\x01\x1f\x7f\\ \xc3\xa6\xc3\xb8\xc3\xa5~\t\r");
+    g_autofree char *b = vk_text_escape_controls ("");
+
+    g_assert_cmpstr (a, ==, "a\\x01\\x1f\\x7f\\ \xc3\xa6\xc3\xb8\xc3\xa5~\\x09\\x0d");
+    g_assert_cmpstr (b, ==, "");
+    g_assert_null (vk_text_escape_controls (NULL));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -642,6 +736,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/append-verify", test_journal_append_verify);
   g_test_add_func ("/journal/bound", test_journal_bound);
   g_test_add_func ("/journal/file-roundtrip", test_journal_file_roundtrip);
+  g_test_add_func ("/journal/read-untrusted", test_journal_read_untrusted);
   g_test_add_func ("/journal/tamper-every-bit", test_journal_tamper_every_bit);
   g_test_add_func ("/journal/truncate", test_journal_truncate);
   g_test_add_func ("/journal/verify-failures", test_journal_verify_failures);

@@ -107,7 +107,7 @@ test_interop_rejects (void)
     g_auto (PyResult) r = { 0 };
 
     edited = g_strjoin ("\nrole: valgbore\n", parts[0], parts[1], NULL);
-    g_assert_true (g_file_set_contents (path, edited, -1, &error));
+    g_assert_true (g_file_set_contents_full (path, edited, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
     g_assert_no_error (error);
     run_key_decrypt (path, PASSPHRASE, NULL, &r);
     g_assert_cmpint (r.status, ==, 1);

@@ -84,7 +84,8 @@ write_bytes (const char *path, const char *data, gsize len)
 {
   g_autoptr (GError) error = NULL;
 
-  g_file_set_contents (path, data, (gssize)len, &error);
+  /* 0600: a secret key file that others can read is refused. */
+  g_file_set_contents_full (path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
   g_assert_no_error (error);
 }
 
@@ -975,6 +976,88 @@ test_sha256 (void)
   g_assert_cmpstr (empty, ==, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* Issue 12, item 9: a secret key file that others may read or change is
+ * refused, as ssh refuses an "UNPROTECTED PRIVATE KEY FILE!", naming the
+ * file and the fix; a public key file may be world-readable.  A key file
+ * is read as an untrusted file: no symbolic link, no directory, no
+ * device (`--key /dev/zero` hung), nothing larger than a key file. */
+static void
+test_unprotected (void)
+{
+  g_autoptr (VkKeypair) kp = vk_keypair_generate ();
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "device.key", NULL);
+  g_autofree char *pub = g_build_filename (dir, "device.pub", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.key", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.key", NULL);
+  const int refused[] = { 0644, 0640, 0604, 0660, 0666, 0620, 0602, 0610 };
+  const int fine[] = { 0600, 0400 };
+
+  save_fast (kp, path, "valgbord", "bord-1");
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (VkKeypair) loaded = NULL;
+      g_autofree char *role = NULL;
+
+      g_assert_cmpint (g_chmod (path, refused[i]), ==, 0);
+      loaded = vk_keypair_load (path, PASSPHRASE, &error);
+      g_assert_null (loaded);
+      g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, "UNPROTECTED"));
+      g_assert_nonnull (strstr (error->message, path));
+      g_assert_nonnull (strstr (error->message, "chmod 600"));
+      g_clear_error (&error);
+      g_assert_false (vk_key_file_peek (path, &role, NULL, &error));
+      g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+      g_assert_null (role);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (fine); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (VkKeypair) loaded = NULL;
+
+      g_assert_cmpint (g_chmod (path, fine[i]), ==, 0);
+      loaded = vk_keypair_load (path, PASSPHRASE, &error);
+      g_assert_no_error (error);
+      assert_same_key (kp, loaded);
+    }
+
+  /* A public key file may be read by anyone. */
+  {
+    g_autoptr (GError) error = NULL;
+    guint8 pk[VK_PUBLIC_KEY_BYTES];
+
+    g_assert_true (vk_public_key_save (vk_keypair_get_public_key (kp), pub, "valgbord", "bord-1", &error));
+    g_assert_cmpint (g_chmod (pub, 0644), ==, 0);
+    g_assert_true (vk_public_key_load (pub, pk, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  /* A link to a (protected) key, a directory, a device, a large file. */
+  {
+    const char *paths[] = { link, dir, "/dev/null", big };
+    const char *why[] = { "symbolic link", "directory", "character device", "too large" };
+    int fd;
+
+    g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+    g_assert_cmpint (symlink (path, link), ==, 0);
+    fd = open (big, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, (off_t)1 << 30), ==, 0);
+    g_assert_cmpint (close (fd), ==, 0);
+    for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (VkKeypair) loaded = vk_keypair_load (paths[i], PASSPHRASE, &error);
+
+        g_assert_null (loaded);
+        g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+        g_assert_nonnull (strstr (error->message, why[i]));
+      }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -998,6 +1081,7 @@ main (int argc, char **argv)
   g_test_add_func ("/keys/edited-labels", test_edited_labels);
   g_test_add_func ("/keys/malformed", test_malformed_files);
   g_test_add_func ("/keys/public-key-file", test_public_key_file);
+  g_test_add_func ("/keys/unprotected", test_unprotected);
   g_test_add_func ("/keys/peek", test_peek);
   g_test_add_func ("/keys/passphrase/env", test_passphrase_env);
   g_test_add_func ("/keys/passphrase/tty", test_passphrase_tty);

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vk-error.h"
 #include "vk-fake.h"
@@ -562,8 +563,18 @@ test_package_minimal (void)
   vk_election_add_candidate (e, l, "nej", "Nej", NULL, 2);
   vk_election_add_area (e, 1, "Læsø Skole", "", 1500);
 
-  pkg = vk_package_create (path, e, NULL, key, &error);
-  g_assert_no_error (error);
+  {
+    /* Issue 12, item 9: the package (every voter's name and address) is
+     * created 0600 whatever the umask; it was 0644. */
+    mode_t old = umask (0);
+    GStatBuf st;
+
+    pkg = vk_package_create (path, e, NULL, key, &error);
+    (void)umask (old);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  }
   g_assert_cmpint (vk_package_count_voters (pkg, 0, NULL), ==, 0);
   back = vk_package_dup_election (pkg, &error);
   g_assert_no_error (error);

@@ -707,15 +707,67 @@ test_brevstemme_flow (Fixture *f, gconstpointer data)
   entry = last_entry (hjem);
   g_assert_cmpstr (entry->type, ==, "brevstemme.received");
   g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "envelope", NULL), ==, envelope);
-  /* The CPR number is in the entry only as the documented keyed hash. */
+  /* Issue 12, item 7: nothing derived from the CPR number is journaled.
+   * The old cpr_hash (HMAC-SHA-256 under SHA-256("valgkit-cpr-key-v1" ‖
+   * election id), reversible by anyone with the package) is computed here
+   * and searched for in the journal file and the database, as are the
+   * digits, with and without the dash. */
   {
     char digits[11];
-    guint8 expected[32];
-    gsize len = 0;
-    const guint8 *hash = vk_cbor_map_get_bytes_field (entry->body, "cpr_hash", &len, NULL);
+    guint8 key[32], old_hash[32];
+    crypto_hash_sha256_state sha;
+    g_autofree char *usb = g_build_filename (f->dir, "cpr-usb", NULL);
+    g_autofree char *vkj = g_build_filename (usb, "hjem-1.vkj", NULL);
+    g_autofree char *db_path = g_build_filename (f->dir, "hjem-1.db", NULL);
+    g_autofree char *file = NULL, *db = NULL;
+    gsize file_len = 0, db_len = 0;
+
+    g_assert_null (vk_cbor_map_lookup_text (entry->body, "cpr_hash"));
     g_assert_true (vk_cpr_normalize (cpr, digits, NULL));
-    vk_cpr_hash (digits, vk_package_get_election_id (f->package), expected);
-    g_assert_cmpmem (hash, len, expected, 32);
+    crypto_hash_sha256_init (&sha);
+    crypto_hash_sha256_update (&sha, (const guint8 *)"valgkit-cpr-key-v1", strlen ("valgkit-cpr-key-v1"));
+    crypto_hash_sha256_update (&sha, vk_package_get_election_id (f->package), 32);
+    crypto_hash_sha256_final (&sha, key);
+    crypto_auth_hmacsha256 (old_hash, (const guint8 *)digits, 10, key);
+
+    g_assert_cmpint (g_mkdir (usb, 0700), ==, 0);
+    g_assert_true (vk_station_export_usb (hjem, usb, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (vkj, &file, &file_len, NULL));
+    g_assert_cmpuint (file_len, >, 0);
+    /* The database and its write-ahead log, where the entry may still be;
+     * both private to the owner (issue 12, item 9). */
+    {
+      GStatBuf sb;
+      g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
+
+      g_assert_cmpint (g_stat (db_path, &sb), ==, 0);
+      g_assert_cmpint (sb.st_mode & 0777, ==, 0600);
+      if (g_stat (wal_path, &sb) == 0)
+        g_assert_cmpint (sb.st_mode & 0777, ==, 0600);
+    }
+    g_assert_true (g_file_get_contents (db_path, &db, &db_len, NULL));
+    g_assert_cmpuint (db_len, >, 0);
+    {
+      g_autofree char *wal_path = g_strconcat (db_path, "-wal", NULL);
+      g_autofree char *wal = NULL;
+      gsize wal_len = 0;
+
+      if (g_file_get_contents (wal_path, &wal, &wal_len, NULL))
+        {
+          g_assert_false (contains_bytes (wal, wal_len, old_hash, 16));
+          g_assert_false (contains_bytes (wal, wal_len, digits, 10));
+          g_assert_false (contains_bytes (wal, wal_len, cpr, 11));
+        }
+    }
+    g_assert_false (contains_bytes (file, file_len, old_hash, 16));
+    g_assert_false (contains_bytes (file, file_len, digits, 10));
+    g_assert_false (contains_bytes (file, file_len, cpr, 11));
+    g_assert_false (contains_bytes (db, db_len, old_hash, 16));
+    g_assert_false (contains_bytes (db, db_len, digits, 10));
+    g_assert_false (contains_bytes (db, db_len, cpr, 11));
+    g_assert_false (
+        contains_bytes (g_bytes_get_data (entry->cose, NULL), g_bytes_get_size (entry->cose), old_hash, 16));
     g_assert_false (contains_bytes (g_bytes_get_data (entry->cose, NULL), g_bytes_get_size (entry->cose), digits, 10));
     g_assert_false (contains_bytes (g_bytes_get_data (entry->cose, NULL), g_bytes_get_size (entry->cose), cpr, 6));
   }

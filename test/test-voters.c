@@ -3,7 +3,10 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vk-error.h"
 #include "vk-fake.h"
@@ -285,6 +288,29 @@ test_voters_file_roundtrip (void)
   /* A missing file. */
   g_assert_null (vk_voter_list_import_csv ("/nonexistent/voters.csv", &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+  g_clear_error (&error);
+
+  /* Issue 12: the list (names, addresses) is written 0600; a link, a FIFO
+   * or a device is refused at once, not followed, waited on or read. */
+  {
+    g_autofree char *link = g_build_filename (dir, "link.csv", NULL);
+    g_autofree char *fifo = g_build_filename (dir, "fifo.csv", NULL);
+    const char *paths[] = { link, fifo, "/dev/zero" };
+    const char *why[] = { "symbolic link", "FIFO", "character device" };
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (symlink (path, link), ==, 0);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_assert_null (vk_voter_list_import_csv (paths[i], &error));
+        g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+        g_assert_nonnull (strstr (error->message, why[i]));
+        g_clear_error (&error);
+      }
+  }
 }
 
 static void
