@@ -308,8 +308,8 @@ vk_sync_server_listen (VkSyncServer *self, const char *host_port, const char *tl
   /* vk_http_listen() checks the address and the TLS files. */
   g_return_val_if_fail (self != NULL && self->server == NULL, FALSE);
 
-  self->server = vk_http_listen (host_port, tls_cert, tls_key, server_early_handler, server_handler, self, &self->url,
-                                 NULL, error);
+  self->server = vk_http_listen (host_port, tls_cert, tls_key, NULL, server_early_handler, server_handler, self,
+                                 &self->url, NULL, error);
   return self->server != NULL;
 }
 

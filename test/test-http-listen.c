@@ -46,7 +46,7 @@ test_loopback (void)
   JsonObject *object;
   guint calls = 0;
 
-  server = vk_http_listen ("127.0.0.1:0", NULL, NULL, NULL, teapot_handler, &calls, &url, &fingerprint, &error);
+  server = vk_http_listen ("127.0.0.1:0", NULL, NULL, NULL, NULL, teapot_handler, &calls, &url, &fingerprint, &error);
   g_assert_no_error (error);
   g_assert_nonnull (server);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
@@ -83,7 +83,7 @@ test_refused (void)
       g_autoptr (GError) error = NULL;
       g_autofree char *url = NULL;
       g_autoptr (SoupServer) server
-          = vk_http_listen (bad[i], NULL, NULL, NULL, teapot_handler, NULL, &url, NULL, &error);
+          = vk_http_listen (bad[i], NULL, NULL, NULL, NULL, teapot_handler, NULL, &url, NULL, &error);
 
       g_assert_null (server);
       g_assert_null (url);

@@ -3,20 +3,546 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "vk-http-listen.h"
+#include <errno.h>
+#include <gio/gnetworking.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "vk-error.h"
+#include "vk-http-listen.h"
 #include "vk-net.h"
 
+#define GUARD_KEY "vk-http-guard"
+/* Connections accepted per wakeup, so that a flood cannot starve the
+ * rest of the main loop. */
+#define ACCEPT_BURST 64
+/* After an accept() error (out of file descriptors): wait this long. */
+#define ACCEPT_RETRY_MS 100
+/* File descriptors kept for everything but connections (databases,
+ * logs, the GTK app's own). */
+#define RESERVED_FDS 128
+
+typedef enum
+{
+  PHASE_HANDSHAKE, /* TLS handshake */
+  PHASE_HEAD,      /* waiting for (the rest of) a request head */
+  PHASE_BODY,      /* reading a request body */
+  PHASE_BUSY,      /* the server answers: no deadline here */
+} Phase;
+
+/* One accepted connection.  libsoup hands back the very remote address
+ * object given to soup_server_accept_iostream() from
+ * soup_server_message_get_remote_address(), so that pointer finds the
+ * connection of a message. */
+typedef struct
+{
+  GSocket *socket;
+  GSocketAddress *remote;
+  char *address;
+  Phase phase;
+  gint64 deadline; /* monotonic µs; 0: none */
+  gboolean shut;
+} Conn;
+
+typedef struct
+{
+  VkHttpLimits limits;
+  SoupServer *server; /* borrowed; NULL once stopped */
+  GMainContext *context;
+  GSocket *listener;
+  /* libsoup keeps a connection alive between requests only while the
+   * server has a listener of its own: it gets one that never accepts
+   * anything, one end of a socket pair whose other end stays silent. */
+  GSocket *placeholder[2];
+  GSource *accept_source;
+  GSource *retry_source;
+  GSource *sweep_source;
+  GTlsCertificate *certificate;
+  GCancellable *cancellable;
+  GHashTable *conns;       /* GSocketAddress *remote → Conn * (owned) */
+  GHashTable *per_address; /* char *address → count */
+  VkHttpCounters counters;
+} Guard;
+
+typedef struct
+{
+  Guard *guard; /* a reference */
+  GIOStream *tls;
+  GSocketAddress *remote;
+} Handshake;
+
+static gboolean accept_cb (GSocket *socket, GIOCondition condition, gpointer user_data);
+
+static void
+conn_free (Conn *conn)
+{
+  g_clear_object (&conn->socket);
+  g_clear_object (&conn->remote);
+  g_free (conn->address);
+  g_free (conn);
+}
+
+static Guard *
+guard_ref (Guard *guard)
+{
+  return g_atomic_rc_box_acquire (guard);
+}
+
+static void
+guard_clear (Guard *guard)
+{
+  g_clear_object (&guard->listener);
+  g_clear_object (&guard->placeholder[0]);
+  g_clear_object (&guard->placeholder[1]);
+  g_clear_object (&guard->certificate);
+  g_clear_object (&guard->cancellable);
+  g_clear_pointer (&guard->conns, g_hash_table_unref);
+  g_clear_pointer (&guard->per_address, g_hash_table_unref);
+  g_clear_pointer (&guard->context, g_main_context_unref);
+}
+
+static void
+guard_unref (Guard *guard)
+{
+  g_atomic_rc_box_release_full (guard, (GDestroyNotify)guard_clear);
+}
+
+static void
+guard_unref_closure (gpointer data, GClosure *closure)
+{
+  guard_unref (data);
+}
+
+static void
+handshake_free (Handshake *h)
+{
+  guard_unref (h->guard);
+  g_clear_object (&h->tls);
+  g_clear_object (&h->remote);
+  g_free (h);
+}
+
+static void
+destroy_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+/* Stops accepting and forgets every connection; libsoup's own
+ * connections are closed by soup_server_disconnect(). */
+static void
+guard_stop (Guard *guard)
+{
+  if (guard->server == NULL)
+    return;
+  guard->server = NULL;
+  destroy_source (&guard->accept_source);
+  destroy_source (&guard->retry_source);
+  destroy_source (&guard->sweep_source);
+  g_cancellable_cancel (guard->cancellable);
+  if (guard->listener != NULL)
+    (void)g_socket_close (guard->listener, NULL);
+  for (guint i = 0; i < 2; i++)
+    if (guard->placeholder[i] != NULL)
+      (void)g_socket_close (guard->placeholder[i], NULL);
+  g_hash_table_remove_all (guard->conns);
+  g_hash_table_remove_all (guard->per_address);
+  guard->counters.connections = 0;
+}
+
+static void
+guard_detach (gpointer data)
+{
+  guard_stop (data);
+  guard_unref (data);
+}
+
+static guint
+address_count (Guard *guard, const char *address)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (guard->per_address, address));
+}
+
+static void
+forget (Guard *guard, Conn *conn)
+{
+  guint n = address_count (guard, conn->address);
+
+  if (n <= 1)
+    g_hash_table_remove (guard->per_address, conn->address);
+  else
+    g_hash_table_insert (guard->per_address, g_strdup (conn->address), GUINT_TO_POINTER (n - 1));
+  guard->counters.connections--;
+}
+
+/* Drops the connections whose socket is closed (by libsoup, by a failed
+ * handshake or by the client going away). */
+static void
+prune (Guard *guard)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, guard->conns);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Conn *conn = value;
+
+      if (g_socket_is_closed (conn->socket))
+        {
+          forget (guard, conn);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+}
+
+static void
+set_phase (Guard *guard, Conn *conn, Phase phase)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  conn->phase = phase;
+  switch (phase)
+    {
+      case PHASE_HANDSHAKE:
+      case PHASE_HEAD:
+        conn->deadline = now + (gint64)guard->limits.header_timeout_ms * 1000;
+        break;
+      case PHASE_BODY:
+        conn->deadline = now + (gint64)guard->limits.body_timeout_ms * 1000;
+        break;
+      case PHASE_BUSY:
+      default:
+        conn->deadline = 0;
+        break;
+    }
+}
+
+/* Shuts down the connections past their deadline: libsoup (or the TLS
+ * handshake) then reads the end of the stream and lets go. */
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  Guard *guard = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer value;
+
+  prune (guard);
+  g_hash_table_iter_init (&iter, guard->conns);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Conn *conn = value;
+
+      if (conn->shut || conn->deadline == 0 || now < conn->deadline)
+        continue;
+      conn->shut = TRUE;
+      guard->counters.timed_out++;
+      (void)g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static Conn *
+lookup (Guard *guard, SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return remote != NULL && guard->conns != NULL ? g_hash_table_lookup (guard->conns, remote) : NULL;
+}
+
+static void
+got_headers_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  Guard *guard = user_data;
+  Conn *conn = guard->server != NULL ? lookup (guard, msg) : NULL;
+
+  if (conn != NULL && !conn->shut)
+    set_phase (guard, conn, PHASE_BODY);
+}
+
+static void
+got_body_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  Guard *guard = user_data;
+  Conn *conn = guard->server != NULL ? lookup (guard, msg) : NULL;
+
+  if (conn != NULL && !conn->shut)
+    set_phase (guard, conn, PHASE_BUSY);
+}
+
+/* A new request on a connection (the first, or the next on a kept-alive
+ * one): its head must arrive within header_timeout. */
+static void
+request_started_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  Guard *guard = user_data;
+  Conn *conn = guard->server != NULL ? lookup (guard, msg) : NULL;
+
+  if (conn == NULL)
+    return;
+  if (!conn->shut)
+    set_phase (guard, conn, PHASE_HEAD);
+  g_signal_connect_data (msg, "got-headers", G_CALLBACK (got_headers_cb), guard_ref (guard), guard_unref_closure, 0);
+  g_signal_connect_data (msg, "got-body", G_CALLBACK (got_body_cb), guard_ref (guard), guard_unref_closure, 0);
+}
+
+static void
+hand_over (Guard *guard, GIOStream *stream, GSocket *socket, GSocketAddress *remote)
+{
+  g_autoptr (GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+
+  if (!soup_server_accept_iostream (guard->server, stream, local, remote, NULL))
+    (void)g_io_stream_close (stream, NULL, NULL);
+}
+
+static void
+handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Handshake *h = user_data;
+  Guard *guard = h->guard;
+  gboolean ok = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, NULL);
+  Conn *conn = ok && guard->server != NULL ? g_hash_table_lookup (guard->conns, h->remote) : NULL;
+
+  if (conn == NULL || conn->shut)
+    (void)g_io_stream_close (h->tls, NULL, NULL);
+  else
+    {
+      set_phase (guard, conn, PHASE_HEAD);
+      hand_over (guard, h->tls, conn->socket, h->remote);
+    }
+  handshake_free (h);
+}
+
+/* Over a cap: answered at once and closed, before anything is read. */
+static void
+refuse (Guard *guard, GSocket *socket)
+{
+  guard->counters.refused++;
+  if (guard->certificate == NULL)
+    {
+      static const char body[]
+          = "{\"error\": \"the server has too many connections open; try again shortly\", \"code\": \"busy\"}\n";
+      g_autofree char *answer
+          = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                             "Retry-After: 1\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n%s",
+                             sizeof body - 1, body);
+
+      g_socket_set_blocking (socket, FALSE);
+      (void)g_socket_send (socket, answer, strlen (answer), NULL, NULL);
+      (void)g_socket_shutdown (socket, FALSE, TRUE, NULL);
+    }
+  (void)g_socket_close (socket, NULL);
+}
+
+static void
+admit (Guard *guard, GSocket *socket)
+{
+  g_autoptr (GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autofree char *address = NULL;
+  Conn *conn;
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      (void)g_socket_close (socket, NULL);
+      return;
+    }
+  address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  if (guard->counters.connections >= guard->limits.max_connections
+      || address_count (guard, address) >= guard->limits.max_per_address)
+    prune (guard);
+  if (guard->counters.connections >= guard->limits.max_connections
+      || address_count (guard, address) >= guard->limits.max_per_address)
+    {
+      refuse (guard, socket);
+      return;
+    }
+
+  /* No byte moving either way for idle_timeout fails the next read or
+   * write (GSocket's own timeout, seconds). */
+  g_socket_set_timeout (socket, (guard->limits.idle_timeout_ms + 999) / 1000);
+  (void)g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+
+  conn = g_new0 (Conn, 1);
+  conn->socket = g_object_ref (socket);
+  conn->remote = g_object_ref (remote);
+  conn->address = g_strdup (address);
+  g_hash_table_insert (guard->conns, conn->remote, conn);
+  g_hash_table_insert (guard->per_address, g_steal_pointer (&address),
+                       GUINT_TO_POINTER (address_count (guard, conn->address) + 1));
+  guard->counters.connections++;
+
+  connection = g_socket_connection_factory_create_connection (socket);
+  if (guard->certificate != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      GIOStream *tls = g_tls_server_connection_new (G_IO_STREAM (connection), guard->certificate, &error);
+      Handshake *h;
+
+      if (tls == NULL)
+        {
+          (void)g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+          return;
+        }
+      set_phase (guard, conn, PHASE_HANDSHAKE);
+      h = g_new0 (Handshake, 1);
+      h->guard = guard_ref (guard);
+      h->tls = tls;
+      h->remote = g_object_ref (remote);
+      g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, guard->cancellable, handshake_cb,
+                                        h);
+      return;
+    }
+  set_phase (guard, conn, PHASE_HEAD);
+  hand_over (guard, G_IO_STREAM (connection), socket, remote);
+}
+
+static void
+start_accepting (Guard *guard)
+{
+  guard->accept_source = g_socket_create_source (guard->listener, G_IO_IN, NULL);
+  g_source_set_callback (guard->accept_source, G_SOURCE_FUNC (accept_cb), guard, NULL);
+  g_source_attach (guard->accept_source, guard->context);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Guard *guard = user_data;
+
+  g_clear_pointer (&guard->retry_source, g_source_unref);
+  prune (guard);
+  start_accepting (guard);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+accept_cb (GSocket *listener, GIOCondition condition, gpointer user_data)
+{
+  Guard *guard = user_data;
+
+  for (guint i = 0; i < ACCEPT_BURST; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GSocket) socket = g_socket_accept (guard->listener, NULL, &error);
+
+      if (socket != NULL)
+        {
+          admit (guard, socket);
+          continue;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      /* Out of file descriptors (or memory): libsoup's own listener
+       * stops accepting for good here.  Pause briefly and go on; the
+       * deadlines free descriptors meanwhile. */
+      g_clear_pointer (&guard->accept_source, g_source_unref);
+      guard->retry_source = g_timeout_source_new (ACCEPT_RETRY_MS);
+      g_source_set_callback (guard->retry_source, retry_cb, guard, NULL);
+      g_source_attach (guard->retry_source, guard->context);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Raises the soft limit on open files towards what the caps need, and
+ * lowers max_connections when the hard limit does not allow them. */
+static void
+fit_fd_limit (VkHttpLimits *limits)
+{
+  struct rlimit rl;
+  rlim_t want = (rlim_t)limits->max_connections + RESERVED_FDS;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0)
+    return;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+    {
+      rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? want : MIN (want, rl.rlim_max);
+      (void)setrlimit (RLIMIT_NOFILE, &rl);
+      if (getrlimit (RLIMIT_NOFILE, &rl) != 0)
+        return;
+    }
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+    limits->max_connections = rl.rlim_cur > 2 * RESERVED_FDS ? (guint)(rl.rlim_cur - RESERVED_FDS) : RESERVED_FDS;
+}
+
+static void
+fill_limits (VkHttpLimits *out, const VkHttpLimits *in)
+{
+  *out = in != NULL ? *in : (VkHttpLimits){ 0 };
+  if (out->max_connections == 0)
+    out->max_connections = VK_HTTP_MAX_CONNECTIONS;
+  if (out->max_per_address == 0)
+    out->max_per_address = VK_HTTP_MAX_PER_ADDRESS;
+  if (out->header_timeout_ms == 0)
+    out->header_timeout_ms = VK_HTTP_HEADER_TIMEOUT_MS;
+  if (out->body_timeout_ms == 0)
+    out->body_timeout_ms = VK_HTTP_BODY_TIMEOUT_MS;
+  if (out->idle_timeout_ms == 0)
+    out->idle_timeout_ms = VK_HTTP_IDLE_TIMEOUT_MS;
+  fit_fd_limit (out);
+}
+
+static GSocket *
+open_listener (GInetSocketAddress *address, GError **error)
+{
+  GSocketFamily family = g_socket_address_get_family (G_SOCKET_ADDRESS (address));
+  g_autoptr (GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return NULL;
+  if (family == G_SOCKET_FAMILY_IPV6)
+    (void)g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  /* A burst of connections waits in the kernel instead of being dropped. */
+  g_socket_set_listen_backlog (socket, 1024);
+  g_socket_set_blocking (socket, FALSE);
+  if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+static gboolean
+add_placeholder (Guard *guard, SoupServer *server, GError **error)
+{
+  int fds[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create a socket pair: %s", g_strerror (errno));
+      return FALSE;
+    }
+  guard->placeholder[0] = g_socket_new_from_fd (fds[0], NULL);
+  guard->placeholder[1] = g_socket_new_from_fd (fds[1], NULL);
+  if (guard->placeholder[0] == NULL || guard->placeholder[1] == NULL)
+    {
+      if (guard->placeholder[0] == NULL)
+        (void)close (fds[0]);
+      if (guard->placeholder[1] == NULL)
+        (void)close (fds[1]);
+      g_set_error_literal (error, VK_ERROR, VK_ERROR_IO, "cannot create a socket pair");
+      return FALSE;
+    }
+  return soup_server_listen_socket (server, guard->placeholder[0], 0, error);
+}
+
 SoupServer *
-vk_http_listen (const char *host_port, const char *tls_cert, const char *tls_key, SoupServerCallback early_handler,
-                SoupServerCallback handler, gpointer user_data, char **ret_url, char **ret_fingerprint, GError **error)
+vk_http_listen (const char *host_port, const char *tls_cert, const char *tls_key, const VkHttpLimits *limits,
+                SoupServerCallback early_handler, SoupServerCallback handler, gpointer user_data, char **ret_url,
+                char **ret_fingerprint, GError **error)
 {
   g_autoptr (GInetSocketAddress) address = NULL;
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (SoupServer) server = NULL;
-  g_autofree char *url = NULL;
-  GSList *uris;
+  g_autoptr (GSocketAddress) bound = NULL;
+  Guard *guard;
+  guint tick;
 
   g_return_val_if_fail (host_port != NULL, NULL);
   g_return_val_if_fail (handler != NULL, NULL);
@@ -26,30 +552,45 @@ vk_http_listen (const char *host_port, const char *tls_cert, const char *tls_key
     return NULL;
 
   server = soup_server_new ("server-header", "valgkit/" PACKAGE_VERSION " ", NULL);
-  if (certificate != NULL)
-    soup_server_set_tls_certificate (server, certificate);
   if (early_handler != NULL)
     soup_server_add_early_handler (server, "/", early_handler, user_data, NULL);
   soup_server_add_handler (server, "/", handler, user_data, NULL);
-  if (!soup_server_listen (server, G_SOCKET_ADDRESS (address), certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                           &local_error))
+
+  guard = g_atomic_rc_box_new0 (Guard);
+  fill_limits (&guard->limits, limits);
+  guard->server = server;
+  guard->context = g_main_context_ref_thread_default ();
+  guard->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
+  guard->cancellable = g_cancellable_new ();
+  guard->conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)conn_free);
+  guard->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_object_set_data_full (G_OBJECT (server), GUARD_KEY, guard, guard_detach);
+
+  guard->listener = open_listener (address, &local_error);
+  if (guard->listener == NULL)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot listen on %s: %s", host_port, local_error->message);
       return NULL;
     }
+  if (!add_placeholder (guard, server, error))
+    return NULL;
+  g_signal_connect_data (server, "request-started", G_CALLBACK (request_started_cb), guard_ref (guard),
+                         guard_unref_closure, 0);
+  start_accepting (guard);
+  tick = CLAMP (MIN (guard->limits.header_timeout_ms, guard->limits.body_timeout_ms) / 4, 50, 1000);
+  guard->sweep_source = g_timeout_source_new (tick);
+  g_source_set_callback (guard->sweep_source, sweep_cb, guard, NULL);
+  g_source_attach (guard->sweep_source, guard->context);
 
   /* With port 0 the system chose the port: read it back. */
-  uris = soup_server_get_uris (server);
-  if (uris != NULL)
+  bound = g_socket_get_local_address (guard->listener, &local_error);
+  if (bound == NULL)
     {
-      GUri *uri = uris->data;
-      g_autoptr (GInetSocketAddress) bound = G_INET_SOCKET_ADDRESS (
-          g_inet_socket_address_new (g_inet_socket_address_get_address (address), (guint16)g_uri_get_port (uri)));
-      url = vk_net_url_for (bound, certificate != NULL);
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot listen on %s: %s", host_port, local_error->message);
+      return NULL;
     }
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   if (ret_url != NULL)
-    *ret_url = g_steal_pointer (&url);
+    *ret_url = vk_net_url_for (G_INET_SOCKET_ADDRESS (bound), certificate != NULL);
   if (ret_fingerprint != NULL)
     *ret_fingerprint = certificate != NULL ? vk_net_certificate_fingerprint (certificate) : NULL;
   return g_steal_pointer (&server);
@@ -60,6 +601,26 @@ vk_http_unlisten (SoupServer *server)
 {
   if (server == NULL)
     return;
+  /* Stops the guard (and drops its reference). */
+  g_object_set_data (G_OBJECT (server), GUARD_KEY, NULL);
   soup_server_disconnect (server);
   soup_server_remove_handler (server, "/");
+}
+
+void
+vk_http_get_counters (SoupServer *server, VkHttpCounters *ret_counters)
+{
+  Guard *guard;
+
+  g_return_if_fail (SOUP_IS_SERVER (server));
+  g_return_if_fail (ret_counters != NULL);
+
+  guard = g_object_get_data (G_OBJECT (server), GUARD_KEY);
+  if (guard == NULL)
+    {
+      *ret_counters = (VkHttpCounters){ 0 };
+      return;
+    }
+  prune (guard);
+  *ret_counters = guard->counters;
 }
