@@ -3,12 +3,9 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <errno.h>
 #include <gio/gnetworking.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "vk-error.h"
 #include "vk-http-listen.h"
@@ -23,6 +20,8 @@
 /* File descriptors kept for everything but connections (databases,
  * logs, the GTK app's own). */
 #define RESERVED_FDS 128
+/* From shutting a connection down to closing it when nobody did. */
+#define SHUT_GRACE_MS 2000
 
 typedef enum
 {
@@ -52,10 +51,6 @@ typedef struct
   SoupServer *server; /* borrowed; NULL once stopped */
   GMainContext *context;
   GSocket *listener;
-  /* libsoup keeps a connection alive between requests only while the
-   * server has a listener of its own: it gets one that never accepts
-   * anything, one end of a socket pair whose other end stays silent. */
-  GSocket *placeholder[2];
   GSource *accept_source;
   GSource *retry_source;
   GSource *sweep_source;
@@ -94,8 +89,6 @@ static void
 guard_clear (Guard *guard)
 {
   g_clear_object (&guard->listener);
-  g_clear_object (&guard->placeholder[0]);
-  g_clear_object (&guard->placeholder[1]);
   g_clear_object (&guard->certificate);
   g_clear_object (&guard->cancellable);
   g_clear_pointer (&guard->conns, g_hash_table_unref);
@@ -147,9 +140,6 @@ guard_stop (Guard *guard)
   g_cancellable_cancel (guard->cancellable);
   if (guard->listener != NULL)
     (void)g_socket_close (guard->listener, NULL);
-  for (guint i = 0; i < 2; i++)
-    if (guard->placeholder[i] != NULL)
-      (void)g_socket_close (guard->placeholder[i], NULL);
   g_hash_table_remove_all (guard->conns);
   g_hash_table_remove_all (guard->per_address);
   guard->counters.connections = 0;
@@ -239,9 +229,19 @@ sweep_cb (gpointer user_data)
     {
       Conn *conn = value;
 
-      if (conn->shut || conn->deadline == 0 || now < conn->deadline)
+      if (conn->deadline == 0 || now < conn->deadline)
         continue;
+      if (conn->shut)
+        {
+          /* Shut down and still open after the grace: whoever holds it
+           * does not read it; the descriptor is freed regardless. */
+          (void)g_socket_close (conn->socket, NULL);
+          forget (guard, conn);
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
       conn->shut = TRUE;
+      conn->deadline = now + SHUT_GRACE_MS * 1000;
       guard->counters.timed_out++;
       (void)g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
     }
@@ -286,10 +286,42 @@ request_started_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_da
 
   if (conn == NULL)
     return;
+  /* One request per connection.  libsoup 3.2 does not watch a kept-alive
+   * connection between requests: neither the client's close nor a
+   * shutdown here would free it. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   if (!conn->shut)
     set_phase (guard, conn, PHASE_HEAD);
   g_signal_connect_data (msg, "got-headers", G_CALLBACK (got_headers_cb), guard_ref (guard), guard_unref_closure, 0);
   g_signal_connect_data (msg, "got-body", G_CALLBACK (got_body_cb), guard_ref (guard), guard_unref_closure, 0);
+}
+
+/* The whole request has been read.  One cut at its deadline may look
+ * complete to libsoup (a chunked body ends at the end of the stream):
+ * it never reaches the handler. */
+static void
+request_read_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  Guard *guard = user_data;
+  Conn *conn = guard->server != NULL ? lookup (guard, msg) : NULL;
+
+  if (conn != NULL && conn->shut)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_TIMEOUT, NULL);
+    }
+}
+
+/* An answer is written: should the connection stay open after all, the
+ * next request head must arrive within header_timeout. */
+static void
+request_ended_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  Guard *guard = user_data;
+  Conn *conn = guard->server != NULL ? lookup (guard, msg) : NULL;
+
+  if (conn != NULL && !conn->shut)
+    set_phase (guard, conn, PHASE_HEAD);
 }
 
 static void
@@ -507,30 +539,6 @@ open_listener (GInetSocketAddress *address, GError **error)
   return g_steal_pointer (&socket);
 }
 
-static gboolean
-add_placeholder (Guard *guard, SoupServer *server, GError **error)
-{
-  int fds[2];
-
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create a socket pair: %s", g_strerror (errno));
-      return FALSE;
-    }
-  guard->placeholder[0] = g_socket_new_from_fd (fds[0], NULL);
-  guard->placeholder[1] = g_socket_new_from_fd (fds[1], NULL);
-  if (guard->placeholder[0] == NULL || guard->placeholder[1] == NULL)
-    {
-      if (guard->placeholder[0] == NULL)
-        (void)close (fds[0]);
-      if (guard->placeholder[1] == NULL)
-        (void)close (fds[1]);
-      g_set_error_literal (error, VK_ERROR, VK_ERROR_IO, "cannot create a socket pair");
-      return FALSE;
-    }
-  return soup_server_listen_socket (server, guard->placeholder[0], 0, error);
-}
-
 SoupServer *
 vk_http_listen (const char *host_port, const char *tls_cert, const char *tls_key, const VkHttpLimits *limits,
                 SoupServerCallback early_handler, SoupServerCallback handler, gpointer user_data, char **ret_url,
@@ -572,9 +580,13 @@ vk_http_listen (const char *host_port, const char *tls_cert, const char *tls_key
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot listen on %s: %s", host_port, local_error->message);
       return NULL;
     }
-  if (!add_placeholder (guard, server, error))
-    return NULL;
   g_signal_connect_data (server, "request-started", G_CALLBACK (request_started_cb), guard_ref (guard),
+                         guard_unref_closure, 0);
+  g_signal_connect_data (server, "request-read", G_CALLBACK (request_read_cb), guard_ref (guard), guard_unref_closure,
+                         0);
+  g_signal_connect_data (server, "request-finished", G_CALLBACK (request_ended_cb), guard_ref (guard),
+                         guard_unref_closure, 0);
+  g_signal_connect_data (server, "request-aborted", G_CALLBACK (request_ended_cb), guard_ref (guard),
                          guard_unref_closure, 0);
   start_accepting (guard);
   tick = CLAMP (MIN (guard->limits.header_timeout_ms, guard->limits.body_timeout_ms) / 4, 50, 1000);

@@ -27,7 +27,10 @@
  *  - body_timeout: from the request head until the whole body has
  *    arrived (a chunked upload that never ends is cut there);
  *  - idle_timeout: no byte moves either way (also while an answer is
- *    written to a client that does not read it).
+ *    written to a client that does not read it);
+ *  - one request per connection (every answer says Connection: close):
+ *    libsoup 3.2 does not watch a kept-alive connection between
+ *    requests, so its end would never free it.
  *  A connection past its deadline is shut down; libsoup then sees the
  *  end of the stream and frees it.  Time spent answering (a worker
  *  thread handling the request) has no deadline here: that is the
