@@ -262,8 +262,16 @@ got_headers_cb (SoupServerMessage *msg, gpointer user_data)
   Guard *guard = user_data;
   Conn *conn = guard->server != NULL ? lookup (guard, msg) : NULL;
 
-  if (conn != NULL && !conn->shut)
-    set_phase (guard, conn, PHASE_BODY);
+  if (conn == NULL || conn->shut)
+    return;
+  set_phase (guard, conn, PHASE_BODY);
+  /* Already answered from its head (an early handler's 413): libsoup
+   * still reads the body to its end before answering, so the body is
+   * given no more than the head was. */
+  if (soup_server_message_get_status (msg) != 0)
+    conn->deadline = MIN (conn->deadline,
+                          g_get_monotonic_time ()
+                              + (gint64)MIN (guard->limits.header_timeout_ms, guard->limits.body_timeout_ms) * 1000);
 }
 
 static void
