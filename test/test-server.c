@@ -444,6 +444,17 @@ test_server_tls (void)
   vk_test_server_stop (&server, FALSE);
 }
 
+/* GET, 0 when the connection failed (a cap may close it at once). */
+static guint
+get_status_or_0 (const char *url)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GBytes) answer = soup_session_send_and_read (session, msg, NULL, NULL);
+
+  return answer != NULL ? soup_message_get_status (msg) : 0;
+}
+
 /* Issue 12 item 1: 300 empty connections, 1,000 idle ones and 300
  * chunked uploads that never end, all at once against the real server
  * (deadlines shortened to 1–2 s by its options); then a genuine push and
@@ -523,7 +534,7 @@ test_server_connections (void)
           pushed = vk_sync_push_to_server (sync, server.url, NULL, &stats, &error);
         }
       if (pushed && status != 200)
-        status = vk_test_http ("GET", status_url, NULL, NULL, NULL);
+        status = get_status_or_0 (status_url);
       if (!pushed || status != 200)
         spin_ms (200);
     }

@@ -38,6 +38,7 @@ typedef enum
 typedef struct
 {
   GSocket *socket;
+  GIOStream *stream; /* what libsoup reads (plain or TLS); NULL before handing over */
   GSocketAddress *remote;
   char *address;
   Phase phase;
@@ -74,6 +75,7 @@ static void
 conn_free (Conn *conn)
 {
   g_clear_object (&conn->socket);
+  g_clear_object (&conn->stream);
   g_clear_object (&conn->remote);
   g_free (conn->address);
   g_free (conn);
@@ -256,22 +258,57 @@ lookup (Guard *guard, SoupServerMessage *msg)
   return remote != NULL && guard->conns != NULL ? g_hash_table_lookup (guard->conns, remote) : NULL;
 }
 
+/* A request refused from its head (an early handler's 413 or 503):
+ * libsoup would read the whole body before answering, so the answer is
+ * written here at once and the connection half-closed; what libsoup
+ * tries to write after the body then fails and it lets go. */
+static void
+answer_now (Conn *conn, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr (GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  g_autoptr (GString) out = g_string_new (NULL);
+  GOutputStream *output = g_io_stream_get_output_stream (conn->stream);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gsize len = body != NULL ? g_bytes_get_size (body) : 0;
+
+  if (!G_IS_POLLABLE_OUTPUT_STREAM (output))
+    return;
+  g_string_append_printf (out, "HTTP/1.1 %u %s\r\n", soup_server_message_get_status (msg),
+                          soup_status_get_phrase (soup_server_message_get_status (msg)));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0 && g_ascii_strcasecmp (name, "Connection") != 0)
+      g_string_append_printf (out, "%s: %s\r\n", name, value);
+  g_string_append_printf (out, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n", len);
+  if (len > 0)
+    g_string_append_len (out, g_bytes_get_data (body, NULL), (gssize)len);
+  (void)g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output), out->str, out->len, NULL, NULL);
+  (void)g_output_stream_flush (output, NULL, NULL);
+  (void)g_socket_shutdown (conn->socket, FALSE, TRUE, NULL);
+}
+
 static void
 got_headers_cb (SoupServerMessage *msg, gpointer user_data)
 {
   Guard *guard = user_data;
   Conn *conn = guard->server != NULL ? lookup (guard, msg) : NULL;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
 
   if (conn == NULL || conn->shut)
     return;
   set_phase (guard, conn, PHASE_BODY);
-  /* Already answered from its head (an early handler's 413): libsoup
-   * still reads the body to its end before answering, so the body is
-   * given no more than the head was. */
-  if (soup_server_message_get_status (msg) != 0)
-    conn->deadline = MIN (conn->deadline,
-                          g_get_monotonic_time ()
-                              + (gint64)MIN (guard->limits.header_timeout_ms, guard->limits.body_timeout_ms) * 1000);
+  if (soup_server_message_get_status (msg) >= 400 && conn->stream != NULL
+      && (soup_message_headers_get_encoding (request) == SOUP_ENCODING_CHUNKED
+          || soup_message_headers_get_content_length (request) > 0))
+    {
+      answer_now (conn, msg);
+      /* The rest of the body gets no more time than a head. */
+      conn->deadline = MIN (conn->deadline,
+                            g_get_monotonic_time ()
+                                + (gint64)MIN (guard->limits.header_timeout_ms, guard->limits.body_timeout_ms) * 1000);
+    }
 }
 
 static void
@@ -354,6 +391,7 @@ handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     {
       set_phase (guard, conn, PHASE_HEAD);
+      conn->stream = g_object_ref (h->tls);
       hand_over (guard, h->tls, conn->socket, h->remote);
     }
   handshake_free (h);
@@ -440,6 +478,7 @@ admit (Guard *guard, GSocket *socket)
       return;
     }
   set_phase (guard, conn, PHASE_HEAD);
+  conn->stream = g_object_ref (G_IO_STREAM (connection));
   hand_over (guard, G_IO_STREAM (connection), socket, remote);
 }
 
