@@ -23,6 +23,7 @@ struct _VkCountHttp
   guint max_in_flight;
   guint in_flight; /* requests handed to a worker and not yet answered */
   VkHttpLimits limits;
+  GCancellable *alive; /* cancelled when freed */
 };
 
 /* What a worker thread hands back to the main context. */
@@ -61,7 +62,8 @@ typedef enum
 typedef struct
 {
   VkCount *count;
-  VkCountHttp *http; /* only for the main context's bookkeeping */
+  VkCountHttp *http;   /* only for the main context's bookkeeping, */
+  GCancellable *alive; /* and only while this is not cancelled */
   Op op;
   GBytes *body;
   char *source;
@@ -74,6 +76,7 @@ static void
 request_free (Request *request)
 {
   g_clear_pointer (&request->body, g_bytes_unref);
+  g_clear_object (&request->alive);
   g_free (request->source);
   g_free (request->device);
   g_free (request);
@@ -367,15 +370,14 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (SoupServerMessage) msg = user_data;
   g_autoptr (Reply) reply = g_task_propagate_pointer (G_TASK (result), NULL);
-  VkCountHttp *self = g_task_get_task_data (G_TASK (result)) != NULL
-                          ? ((Request *)g_task_get_task_data (G_TASK (result)))->http
-                          : NULL;
+  Request *request = g_task_get_task_data (G_TASK (result));
 
   /* Every dispatched request comes back here exactly once, also when its
    * client has gone: the one place the count falls. */
-  if (self != NULL && self->in_flight > 0)
-    self->in_flight--;
-
+  if (g_cancellable_is_cancelled (request->alive))
+    return; /* the server is gone */
+  if (request->http->in_flight > 0)
+    request->http->in_flight--;
   if (reply == NULL)
     reply = reply_error (SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", "the request failed");
   send_reply (msg, reply);
@@ -389,6 +391,7 @@ dispatch (VkCountHttp *self, SoupServerMessage *msg, Request *request)
 
   request->count = self->count;
   request->http = self;
+  request->alive = g_object_ref (self->alive);
   self->in_flight++;
   g_task_set_task_data (task, request, (GDestroyNotify)request_free);
   soup_server_message_pause (msg);
@@ -625,6 +628,7 @@ vk_count_http_new (VkCount *count)
   self->count = count;
   self->max_body = VK_COUNT_HTTP_MAX_BODY;
   self->max_in_flight = VK_COUNT_HTTP_MAX_IN_FLIGHT;
+  self->alive = g_cancellable_new ();
   return self;
 }
 
@@ -633,6 +637,8 @@ vk_count_http_free (VkCountHttp *self)
 {
   if (self == NULL)
     return;
+  g_cancellable_cancel (self->alive);
+  g_clear_object (&self->alive);
   if (self->server != NULL)
     {
       vk_http_unlisten (self->server);

@@ -568,6 +568,108 @@ test_server_connections (void)
   vk_test_server_stop (&server, FALSE);
 }
 
+/* Issue 12 item 1, TLS: 100 clients that never start the handshake and
+ * 100 that send garbage instead, with the connection cap at 150: the
+ * handshake deadline (1 s here) frees the slots, a pinned push succeeds
+ * within 5 s and every stalled connection is closed by the server. */
+static void
+test_server_tls_stall (void)
+{
+  g_auto (VkTestElection) f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_db = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *db_a = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (VkSync) sync = NULL;
+  g_autoptr (GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  VkSyncStats stats = { 0 };
+  gboolean pushed = FALSE;
+  gint64 start, end;
+  guint16 port;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make a test certificate");
+      return;
+    }
+  raise_fd_limit (2000);
+  vk_test_election_setup (&f);
+  count_db = vk_test_election_path (&f, "count.db");
+  cert = vk_test_election_path (&f, "server.pem");
+  key = vk_test_election_path (&f, "server-key.pem");
+  {
+    const char *argv[]
+        = { openssl,  "req",           "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout",       key,     "-out",    cert, "-days",    "2",
+            "-subj",  "/CN=127.0.0.1", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *errout = NULL;
+    g_assert_cmpint (vk_test_spawn (argv, &out, &errout), ==, 0);
+  }
+  {
+    const char *extra[]
+        = { "--tls-cert",        cert,  "--tls-key", key, "--header-timeout", "1", "--max-connections", "150",
+            "--max-per-address", "150", NULL };
+    g_autofree char *err = NULL;
+    if (!vk_test_server_try_start (&server, &f, count_db, "127.0.0.1:0", extra, &err))
+      g_error ("valgkit serve did not start: %s", err);
+  }
+  {
+    g_autoptr (GTlsCertificate) c = g_tls_certificate_new_from_file (cert, &error);
+    g_assert_no_error (error);
+    pin = vk_net_certificate_fingerprint (c);
+  }
+  port = port_of (server.url);
+  entries = station_entries (&f, "bord-a", f.key_a, 2, 0);
+  db_a = vk_test_election_path (&f, "bord-a.db");
+  sync = vk_sync_new (f.package, db_a, "bord-a", &error);
+  g_assert_no_error (error);
+  vk_sync_set_pinned_certificate (sync, pin);
+
+  for (guint i = 0; i < 200; i++)
+    g_ptr_array_add (stalled, connect_from ("127.0.0.2", port));
+  spin_ms (200);
+  for (guint i = 100; i < 200; i++)
+    send_text (g_ptr_array_index (stalled, i), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+
+  start = g_get_monotonic_time ();
+  end = start + 5 * G_USEC_PER_SEC;
+  while (!pushed && g_get_monotonic_time () < end)
+    {
+      g_clear_error (&error);
+      pushed = vk_sync_push_to_server (sync, server.url, NULL, &stats, &error);
+      g_test_message ("push attempt at %.1f s: %s", (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC,
+                      pushed ? "ok" : error->message);
+      if (!pushed)
+        spin_ms (200);
+    }
+  g_test_message ("pinned push past 200 stalled handshakes after %.1f s",
+                  (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+  g_assert_no_error (error);
+  g_assert_true (pushed);
+  g_assert_cmpuint (stats.pushed, ==, entries->len);
+
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      guint open = 0;
+
+      for (guint i = 0; i < stalled->len; i++)
+        open += closed_by_server (g_ptr_array_index (stalled, i), NULL) ? 0 : 1;
+      if (open == 0)
+        break;
+      spin_ms (100);
+    }
+  for (guint i = 0; i < stalled->len; i++)
+    g_assert_true (closed_by_server (g_ptr_array_index (stalled, i), NULL));
+  vk_test_server_stop (&server, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -576,5 +678,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/refusals", test_server_refusals);
   g_test_add_func ("/server/tls", test_server_tls);
   g_test_add_func ("/server/connections", test_server_connections);
+  g_test_add_func ("/server/tls-stall", test_server_tls_stall);
   return g_test_run ();
 }

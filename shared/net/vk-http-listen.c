@@ -20,6 +20,9 @@
 /* File descriptors kept for everything but connections (databases,
  * logs, the GTK app's own). */
 #define RESERVED_FDS 128
+/* TLS handshakes under way at once (more wait their turn, their
+ * deadline running). */
+#define HANDSHAKE_THREADS 32
 /* From shutting a connection down to closing it when nobody did. */
 #define SHUT_GRACE_MS 2000
 
@@ -57,15 +60,23 @@ typedef struct
   GSource *sweep_source;
   GTlsCertificate *certificate;
   GCancellable *cancellable;
+  GThreadPool *handshakes;
   GHashTable *conns;       /* GSocketAddress *remote → Conn * (owned) */
   GHashTable *per_address; /* char *address → count */
   VkHttpCounters counters;
 } Guard;
 
+/* A TLS handshake, done in a thread of the guard's own pool: creating
+ * a TLS connection costs milliseconds of CPU and a stalled client blocks
+ * its thread until the deadline shuts the socket down.  Neither may
+ * happen on the main context, nor in GTask's shared pool, where the
+ * servers' request workers run. */
 typedef struct
 {
   Guard *guard; /* a reference */
-  GIOStream *tls;
+  GIOStream *base;
+  GTlsCertificate *certificate;
+  GIOStream *tls; /* set by the thread when the handshake succeeded */
   GSocketAddress *remote;
 } Handshake;
 
@@ -114,6 +125,8 @@ static void
 handshake_free (Handshake *h)
 {
   guard_unref (h->guard);
+  g_clear_object (&h->base);
+  g_clear_object (&h->certificate);
   g_clear_object (&h->tls);
   g_clear_object (&h->remote);
   g_free (h);
@@ -140,6 +153,18 @@ guard_stop (Guard *guard)
   destroy_source (&guard->retry_source);
   destroy_source (&guard->sweep_source);
   g_cancellable_cancel (guard->cancellable);
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    /* A handshake blocked in its thread ends at once. */
+    g_hash_table_iter_init (&iter, guard->conns);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (((Conn *)value)->phase == PHASE_HANDSHAKE)
+        (void)g_socket_shutdown (((Conn *)value)->socket, TRUE, TRUE, NULL);
+  }
+  if (guard->handshakes != NULL)
+    g_thread_pool_free (g_steal_pointer (&guard->handshakes), FALSE, FALSE);
   if (guard->listener != NULL)
     (void)g_socket_close (guard->listener, NULL);
   g_hash_table_remove_all (guard->conns);
@@ -378,23 +403,37 @@ hand_over (Guard *guard, GIOStream *stream, GSocket *socket, GSocketAddress *rem
     (void)g_io_stream_close (stream, NULL, NULL);
 }
 
-static void
-handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+static gboolean
+handshake_done_cb (gpointer user_data)
 {
   Handshake *h = user_data;
   Guard *guard = h->guard;
-  gboolean ok = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, NULL);
-  Conn *conn = ok && guard->server != NULL ? g_hash_table_lookup (guard->conns, h->remote) : NULL;
+  Conn *conn = h->tls != NULL && guard->server != NULL ? g_hash_table_lookup (guard->conns, h->remote) : NULL;
 
   if (conn == NULL || conn->shut)
-    (void)g_io_stream_close (h->tls, NULL, NULL);
+    (void)g_io_stream_close (h->tls != NULL ? h->tls : h->base, NULL, NULL);
   else
     {
       set_phase (guard, conn, PHASE_HEAD);
       conn->stream = g_object_ref (h->tls);
       hand_over (guard, h->tls, conn->socket, h->remote);
     }
-  handshake_free (h);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handshake_thread (gpointer data, gpointer user_data)
+{
+  Handshake *h = data;
+  GIOStream *tls = g_tls_server_connection_new (h->base, h->certificate, NULL);
+
+  /* Blocking: the socket's idle timeout, or its shutdown at the
+   * deadline, ends a stalled one. */
+  if (tls != NULL && g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL))
+    h->tls = g_steal_pointer (&tls);
+  g_clear_object (&tls);
+  g_main_context_invoke_full (h->guard->context, G_PRIORITY_DEFAULT, handshake_done_cb, h,
+                              (GDestroyNotify)handshake_free);
 }
 
 /* Over a cap: answered at once and closed, before anything is read. */
@@ -459,22 +498,14 @@ admit (Guard *guard, GSocket *socket)
   connection = g_socket_connection_factory_create_connection (socket);
   if (guard->certificate != NULL)
     {
-      g_autoptr (GError) error = NULL;
-      GIOStream *tls = g_tls_server_connection_new (G_IO_STREAM (connection), guard->certificate, &error);
-      Handshake *h;
+      Handshake *h = g_new0 (Handshake, 1);
 
-      if (tls == NULL)
-        {
-          (void)g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-          return;
-        }
       set_phase (guard, conn, PHASE_HANDSHAKE);
-      h = g_new0 (Handshake, 1);
       h->guard = guard_ref (guard);
-      h->tls = tls;
+      h->base = G_IO_STREAM (g_object_ref (connection));
+      h->certificate = g_object_ref (guard->certificate);
       h->remote = g_object_ref (remote);
-      g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, guard->cancellable, handshake_cb,
-                                        h);
+      g_thread_pool_push (guard->handshakes, h, NULL);
       return;
     }
   set_phase (guard, conn, PHASE_HEAD);
@@ -617,6 +648,9 @@ vk_http_listen (const char *host_port, const char *tls_cert, const char *tls_key
   guard->context = g_main_context_ref_thread_default ();
   guard->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   guard->cancellable = g_cancellable_new ();
+  if (certificate != NULL)
+    guard->handshakes = g_thread_pool_new_full (handshake_thread, NULL, (GDestroyNotify)handshake_free,
+                                                HANDSHAKE_THREADS, FALSE, NULL);
   guard->conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)conn_free);
   guard->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_object_set_data_full (G_OBJECT (server), GUARD_KEY, guard, guard_detach);
