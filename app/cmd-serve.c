@@ -38,6 +38,12 @@ vk_cmd_serve (int argc, char **argv)
   g_autofree char *tls_key = NULL;
   int max_body_mib = (int)(VK_COUNT_HTTP_MAX_BODY / (1024 * 1024));
   int max_requests = (int)VK_COUNT_HTTP_MAX_IN_FLIGHT;
+  int max_connections = (int)VK_HTTP_MAX_CONNECTIONS;
+  int max_per_address = (int)VK_HTTP_MAX_PER_ADDRESS;
+  double header_timeout = VK_HTTP_HEADER_TIMEOUT_MS / 1000.0;
+  double body_timeout = VK_HTTP_BODY_TIMEOUT_MS / 1000.0;
+  double idle_timeout = VK_HTTP_IDLE_TIMEOUT_MS / 1000.0;
+  VkHttpLimits limits;
   g_autoptr (VkPackage) package = NULL;
   g_autoptr (VkKeypair) key = NULL;
   g_autoptr (VkCount) count = NULL;
@@ -54,6 +60,15 @@ vk_cmd_serve (int argc, char **argv)
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_mib, "Largest request body in MiB (default 64)", "MIB" },
     { "max-requests", 0, 0, G_OPTION_ARG_INT, &max_requests, "Most requests handled at once (default 256)", "N" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, "Most connections open at once (default 512)", "N" },
+    { "max-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      "Most connections open at once from one client address (default 64)", "N" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &header_timeout,
+      "Seconds for a request head to arrive, TLS handshake included (default 15)", "S" },
+    { "body-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &body_timeout, "Seconds for a request body to arrive (default 60)",
+      "S" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &idle_timeout,
+      "Seconds a connection may move no byte either way (default 30)", "S" },
     { NULL },
   };
 
@@ -64,7 +79,9 @@ vk_cmd_serve (int argc, char **argv)
                                     "or asked for.  Stop the server with Ctrl-C (SIGINT) or SIGTERM.");
   if (!vk_cli_parse (context, &argc, &argv, "serve"))
     return VK_EXIT_USAGE;
-  if (election_path == NULL || db_path == NULL || key_path == NULL || argc != 1 || max_body_mib < 1 || max_requests < 1)
+  if (election_path == NULL || db_path == NULL || key_path == NULL || argc != 1 || max_body_mib < 1 || max_requests < 1
+      || max_connections < 1 || max_per_address < 1 || !(header_timeout >= 0.05 && header_timeout <= 3600)
+      || !(body_timeout >= 0.05 && body_timeout <= 3600) || !(idle_timeout >= 1 && idle_timeout <= 3600))
     {
       fprintf (stderr, "valgkit serve: --election, --db and --key are required (see --help)\n");
       return VK_EXIT_USAGE;
@@ -84,6 +101,14 @@ vk_cmd_serve (int argc, char **argv)
 
   http = vk_count_http_new (count);
   vk_count_http_set_limits (http, (gsize)max_body_mib * 1024 * 1024, (guint)max_requests);
+  limits = (VkHttpLimits){
+    .max_connections = (guint)max_connections,
+    .max_per_address = (guint)max_per_address,
+    .header_timeout_ms = (guint)(header_timeout * 1000),
+    .body_timeout_ms = (guint)(body_timeout * 1000),
+    .idle_timeout_ms = (guint)(idle_timeout * 1000),
+  };
+  vk_count_http_set_connection_limits (http, &limits);
   if (!vk_count_http_listen (http, listen, tls_cert, tls_key, &error))
     return vk_cli_fail ("serve", error);
 

@@ -21,7 +21,9 @@ struct _VkCountHttp
   char *fingerprint;
   gsize max_body;
   guint max_in_flight;
-  guint in_flight;
+  guint in_flight; /* requests handed to a worker and not yet answered */
+  VkHttpLimits limits;
+  GCancellable *alive; /* cancelled when freed */
 };
 
 /* What a worker thread hands back to the main context. */
@@ -60,6 +62,8 @@ typedef enum
 typedef struct
 {
   VkCount *count;
+  VkCountHttp *http;   /* only for the main context's bookkeeping, */
+  GCancellable *alive; /* and only while this is not cancelled */
   Op op;
   GBytes *body;
   char *source;
@@ -72,6 +76,7 @@ static void
 request_free (Request *request)
 {
   g_clear_pointer (&request->body, g_bytes_unref);
+  g_clear_object (&request->alive);
   g_free (request->source);
   g_free (request->device);
   g_free (request);
@@ -365,7 +370,14 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (SoupServerMessage) msg = user_data;
   g_autoptr (Reply) reply = g_task_propagate_pointer (G_TASK (result), NULL);
+  Request *request = g_task_get_task_data (G_TASK (result));
 
+  /* Every dispatched request comes back here exactly once, also when its
+   * client has gone: the one place the count falls. */
+  if (g_cancellable_is_cancelled (request->alive))
+    return; /* the server is gone */
+  if (request->http->in_flight > 0)
+    request->http->in_flight--;
   if (reply == NULL)
     reply = reply_error (SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", "the request failed");
   send_reply (msg, reply);
@@ -378,6 +390,9 @@ dispatch (VkCountHttp *self, SoupServerMessage *msg, Request *request)
   g_autoptr (GTask) task = g_task_new (NULL, NULL, request_done_cb, g_object_ref (msg));
 
   request->count = self->count;
+  request->http = self;
+  request->alive = g_object_ref (self->alive);
+  self->in_flight++;
   g_task_set_task_data (task, request, (GDestroyNotify)request_free);
   soup_server_message_pause (msg);
   g_task_run_in_thread (task, request_thread);
@@ -423,7 +438,7 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
    * body is collected by got_chunk_cb instead, which stops at the limit. */
   soup_message_body_set_accumulate (request_body, FALSE);
 
-  if (self->in_flight > self->max_in_flight)
+  if (self->in_flight >= self->max_in_flight)
     {
       g_autofree char *message = g_strdup_printf (
           "the server is handling %u requests, the most it takes at once; try again shortly", self->max_in_flight);
@@ -600,23 +615,6 @@ bad_method:
   send_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "method not allowed here (see docs/api.md)");
 }
 
-static void
-request_started_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
-{
-  VkCountHttp *self = user_data;
-
-  self->in_flight++;
-}
-
-static void
-request_ended_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
-{
-  VkCountHttp *self = user_data;
-
-  if (self->in_flight > 0)
-    self->in_flight--;
-}
-
 /* Public API. */
 
 VkCountHttp *
@@ -630,6 +628,7 @@ vk_count_http_new (VkCount *count)
   self->count = count;
   self->max_body = VK_COUNT_HTTP_MAX_BODY;
   self->max_in_flight = VK_COUNT_HTTP_MAX_IN_FLIGHT;
+  self->alive = g_cancellable_new ();
   return self;
 }
 
@@ -638,9 +637,10 @@ vk_count_http_free (VkCountHttp *self)
 {
   if (self == NULL)
     return;
+  g_cancellable_cancel (self->alive);
+  g_clear_object (&self->alive);
   if (self->server != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->server, self);
       vk_http_unlisten (self->server);
       g_clear_object (&self->server);
     }
@@ -659,6 +659,15 @@ vk_count_http_set_limits (VkCountHttp *self, gsize max_body, guint max_in_flight
   self->max_in_flight = max_in_flight;
 }
 
+void
+vk_count_http_set_connection_limits (VkCountHttp *self, const VkHttpLimits *limits)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->server == NULL);
+
+  self->limits = limits != NULL ? *limits : (VkHttpLimits){ 0 };
+}
+
 gboolean
 vk_count_http_listen (VkCountHttp *self, const char *host_port, const char *tls_cert, const char *tls_key,
                       GError **error)
@@ -667,15 +676,9 @@ vk_count_http_listen (VkCountHttp *self, const char *host_port, const char *tls_
   g_return_val_if_fail (host_port != NULL, FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
-  self->server = vk_http_listen (host_port, tls_cert, tls_key, early_handler, handler, self, &self->url,
+  self->server = vk_http_listen (host_port, tls_cert, tls_key, &self->limits, early_handler, handler, self, &self->url,
                                  &self->fingerprint, error);
-  if (self->server == NULL)
-    return FALSE;
-  /* Nothing is served before the main loop runs again: the counters see every request. */
-  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
-  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_ended_cb), self);
-  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_ended_cb), self);
-  return TRUE;
+  return self->server != NULL;
 }
 
 const char *
@@ -697,4 +700,16 @@ vk_count_http_get_in_flight (VkCountHttp *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->in_flight;
+}
+
+void
+vk_count_http_get_counters (VkCountHttp *self, VkHttpCounters *ret_counters)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (ret_counters != NULL);
+
+  if (self->server == NULL)
+    *ret_counters = (VkHttpCounters){ 0 };
+  else
+    vk_http_get_counters (self->server, ret_counters);
 }

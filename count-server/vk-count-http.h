@@ -18,13 +18,16 @@
  * Engine calls run in worker threads (the engine is thread-safe) while
  * the message is paused, so that a slow ingest never stalls other
  * clients' I/O.  Request bodies and the number of requests in flight are
- * bounded.  Plain HTTP is served only on loopback (vk-net.h).
+ * bounded; connections are capped (in total and per client address) and
+ * have deadlines (vk-http-listen.h).  Plain HTTP is served only on
+ * loopback (vk-net.h).
  */
 #pragma once
 
 #include <glib.h>
 
 #include "vk-count.h"
+#include "vk-http-listen.h"
 
 G_BEGIN_DECLS
 
@@ -39,8 +42,12 @@ VkCountHttp *vk_count_http_new (VkCount *count) G_GNUC_WARN_UNUSED_RESULT;
 void vk_count_http_free (VkCountHttp *self);
 
 /* Bounds: the largest request body accepted (413 above it) and the most
- * requests handled at once (503 above it).  Set before listening. */
+ * requests handed to the engine at once (503 "busy" above it).  Set
+ * before listening. */
 void vk_count_http_set_limits (VkCountHttp *self, gsize max_body, guint max_in_flight);
+/* Connection caps and deadlines (NULL or 0 members: the defaults of
+ * vk-http-listen.h).  Set before listening. */
+void vk_count_http_set_connection_limits (VkCountHttp *self, const VkHttpLimits *limits);
 
 /* Listens on host_port ("127.0.0.1:0" picks a free port).  With tls_cert
  * and tls_key (PEM files) it serves HTTPS; without, only on a loopback
@@ -51,8 +58,10 @@ gboolean vk_count_http_listen (VkCountHttp *self, const char *host_port, const c
 const char *vk_count_http_get_url (VkCountHttp *self);
 /* SHA-256 fingerprint (hex) of the TLS certificate, or NULL for plain HTTP. */
 const char *vk_count_http_get_tls_fingerprint (VkCountHttp *self);
-/* Requests being handled now (for tests of the bounds). */
+/* Requests being handled by the engine now (for tests of the bounds). */
 guint vk_count_http_get_in_flight (VkCountHttp *self);
+/* Open connections, and those refused or timed out so far. */
+void vk_count_http_get_counters (VkCountHttp *self, VkHttpCounters *ret_counters);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCountHttp, vk_count_http_free)
 

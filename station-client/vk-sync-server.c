@@ -14,62 +14,146 @@
 #include "vk-net.h"
 #include "vk-sync-private.h"
 
+/* What the worker threads share with the server: the database
+ * connection, used by one request at a time. */
+typedef struct
+{
+  GMutex lock;
+  VkSync *sync;
+} Core;
+
 struct _VkSyncServer
 {
-  VkSync *sync; /* the server's own connection */
+  Core *core;
   SoupServer *server;
   char *url;
   VkSyncStoredFunc stored_func;
   gpointer stored_data;
+  VkHttpLimits limits;
+  gsize max_body;
+  guint max_in_flight;
+  guint in_flight;
+  /* Cancelled when the server is freed: answers that come back later are
+   * dropped. */
+  GCancellable *alive;
 };
 
 #define BODY_KEY "vk-sync-body"
 #define TOO_LARGE_KEY "vk-sync-too-large"
 
 static void
-server_reply_json (SoupServerMessage *msg, guint status, JsonBuilder *builder)
+core_clear (Core *core)
+{
+  g_mutex_clear (&core->lock);
+  g_clear_pointer (&core->sync, vk_sync_free);
+}
+
+static void
+core_unref (Core *core)
+{
+  g_atomic_rc_box_release_full (core, (GDestroyNotify)core_clear);
+}
+
+typedef enum
+{
+  JOB_HEADS,
+  JOB_JOURNAL,
+  JOB_POST,
+} JobOp;
+
+/* A request handled in a worker thread: parsing, verifying and storing a
+ * batch (or reading journals) never runs on the UI thread.  Only the
+ * main context touches msg and the server. */
+typedef struct
+{
+  VkSyncServer *self; /* valid while alive is not cancelled */
+  GCancellable *alive;
+  Core *core;
+  SoupServerMessage *msg;
+  JobOp op;
+  GBytes *body;
+  char *device;
+  guint64 after;
+  /* The answer. */
+  guint status;
+  const char *content_type;
+  GBytes *answer;
+  char *stored_device;
+  guint added;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->alive);
+  g_clear_pointer (&job->core, core_unref);
+  g_clear_object (&job->msg);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job->device);
+  g_clear_pointer (&job->answer, g_bytes_unref);
+  g_free (job->stored_device);
+  g_free (job);
+}
+
+static void
+job_answer_json (Job *job, guint status, JsonNode *root)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  gsize len = 0;
+  char *text;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  job->status = status;
+  job->content_type = "application/json";
+  g_clear_pointer (&job->answer, g_bytes_unref);
+  job->answer = g_bytes_new_take (text, len);
+}
+
+static void
+job_answer_builder (Job *job, guint status, JsonBuilder *builder)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
 
-  vk_http_reply_json (msg, status, root);
+  job_answer_json (job, status, root);
 }
 
 static void
-server_reply_error (SoupServerMessage *msg, guint status, const char *code, const char *message)
+job_answer_error (Job *job, guint status, const char *code, const char *message)
 {
   g_autoptr (JsonNode) root = vk_http_error_json (code, message);
 
-  vk_http_reply_json (msg, status, root);
+  job_answer_json (job, status, root);
 }
 
 static void
-server_reply_gerror (SoupServerMessage *msg, const GError *error)
+job_answer_gerror (Job *job, const GError *error)
 {
   const char *code;
   guint status = vk_net_http_status_for_error (error, &code);
 
-  server_reply_error (msg, status, code, error->message);
+  job_answer_error (job, status, code, error->message);
 }
 
 static void
-server_heads (VkSyncServer *self, SoupServerMessage *msg)
+job_heads (Job *job, VkSync *sync)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) heads = vk_journal_dup_heads (self->sync->journal, &error);
+  g_autoptr (GPtrArray) heads = vk_journal_dup_heads (sync->journal, &error);
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autofree char *election_hex = NULL;
 
   if (heads == NULL)
     {
-      server_reply_gerror (msg, error);
+      job_answer_gerror (job, error);
       return;
     }
-  election_hex = vk_hex_encode (vk_package_get_election_id (self->sync->package), VK_ELECTION_ID_BYTES);
+  election_hex = vk_hex_encode (vk_package_get_election_id (sync->package), VK_ELECTION_ID_BYTES);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "election");
   json_builder_add_string_value (builder, election_hex);
   json_builder_set_member_name (builder, "device");
-  json_builder_add_string_value (builder, self->sync->device_id);
+  json_builder_add_string_value (builder, sync->device_id);
   json_builder_set_member_name (builder, "heads");
   json_builder_begin_array (builder);
   for (guint i = 0; i < heads->len; i++)
@@ -88,108 +172,77 @@ server_heads (VkSyncServer *self, SoupServerMessage *msg)
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-  server_reply_json (msg, SOUP_STATUS_OK, builder);
+  job_answer_builder (job, SOUP_STATUS_OK, builder);
 }
 
 static void
-server_journal (VkSyncServer *self, SoupServerMessage *msg, const char *device_part, GHashTable *query)
+server_reply_error (SoupServerMessage *msg, guint status, const char *code, const char *message)
 {
-  g_autofree char *device = g_uri_unescape_string (device_part, NULL);
-  const char *after = query != NULL ? g_hash_table_lookup (query, "after") : NULL;
+  g_autoptr (JsonNode) root = vk_http_error_json (code, message);
+
+  vk_http_reply_json (msg, status, root);
+}
+
+static void
+job_journal (Job *job, VkSync *sync)
+{
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) entries = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  guint64 after_seq = 0;
-  gsize len = 0;
-  const guint8 *data;
 
-  if (device == NULL || *device == '\0' || strchr (device, '/') != NULL)
+  if (vk_package_lookup_device (sync->package, job->device) == NULL)
     {
-      server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "the path must be /v1/journals/{device}");
+      g_autofree char *message = g_strdup_printf ("device %s is not enrolled in this election", job->device);
+      job_answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", message);
       return;
     }
-  if (after != NULL)
-    {
-      char *end = NULL;
-      errno = 0;
-      after_seq = g_ascii_strtoull (after, &end, 10);
-      if (!g_ascii_isdigit (*after) || errno != 0 || end == NULL || *end != '\0')
-        {
-          server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "after= must be a sequence number");
-          return;
-        }
-    }
-  if (vk_package_lookup_device (self->sync->package, device) == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("device %s is not enrolled in this election", device);
-      server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", message);
-      return;
-    }
-  entries = vk_journal_dup_device_entries (self->sync->journal, device, after_seq, &error);
+  entries = vk_journal_dup_device_entries (sync->journal, job->device, job->after, &error);
   if (entries == NULL)
     {
-      server_reply_gerror (msg, error);
+      job_answer_gerror (job, error);
       return;
     }
-  bytes = vk_journal_serialize (entries);
-  data = g_bytes_get_data (bytes, &len);
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/cbor-seq", SOUP_MEMORY_COPY, (const char *)data, len);
+  job->status = SOUP_STATUS_OK;
+  job->content_type = "application/cbor-seq";
+  job->answer = vk_journal_serialize (entries);
 }
 
 static void
-server_post (VkSyncServer *self, SoupServerMessage *msg)
+job_post (Job *job, VkSync *sync)
 {
-  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
-  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
   g_autoptr (GPtrArray) after = NULL;
   g_autofree char *hex = NULL;
   const VkEntry *first;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (job->body, &len);
   guint added = 0;
 
-  if (type == NULL || g_ascii_strcasecmp (type, "application/cbor-seq") != 0)
-    {
-      server_reply_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                          "a journal batch is sent as Content-Type: application/cbor-seq");
-      return;
-    }
-  if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
-    {
-      server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", "the request body is too large");
-      return;
-    }
-  if (body == NULL || body->len == 0)
-    {
-      server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
-      return;
-    }
-  entries = vk_journal_parse (body->data, body->len, "POST /v1/journals", &error);
+  entries = vk_journal_parse (data, len, "POST /v1/journals", &error);
   if (entries == NULL)
     {
-      server_reply_gerror (msg, error);
+      job_answer_gerror (job, error);
       return;
     }
   first = g_ptr_array_index (entries, 0);
-  if (strcmp (first->device_id, self->sync->device_id) == 0)
+  if (strcmp (first->device_id, sync->device_id) == 0)
     {
-      server_reply_error (msg, SOUP_STATUS_CONFLICT, "own-journal",
-                          "this node's own journal is written by this node only");
+      job_answer_error (job, SOUP_STATUS_CONFLICT, "own-journal",
+                        "this node's own journal is written by this node only");
       return;
     }
-  if (!vk_sync_store_foreign (self->sync, entries, &added, &error))
+  if (!vk_sync_store_foreign (sync, entries, &added, &error))
     {
-      server_reply_gerror (msg, error);
+      job_answer_gerror (job, error);
       return;
     }
   /* Answer with the head now held, which is what the sender's next
    * round would ask for anyway. */
-  after = vk_journal_dup_device_entries (self->sync->journal, first->device_id, 0, &error);
+  after = vk_journal_dup_device_entries (sync->journal, first->device_id, 0, &error);
   if (after == NULL)
     {
-      server_reply_gerror (msg, error);
+      job_answer_gerror (job, error);
       return;
     }
   builder = json_builder_new ();
@@ -207,19 +260,157 @@ server_post (VkSyncServer *self, SoupServerMessage *msg)
   json_builder_set_member_name (builder, "stored");
   json_builder_add_int_value (builder, added);
   json_builder_end_object (builder);
-  server_reply_json (msg, SOUP_STATUS_OK, builder);
-  if (added > 0 && self->stored_func != NULL)
-    self->stored_func (first->device_id, added, self->stored_data);
+  job_answer_builder (job, SOUP_STATUS_OK, builder);
+  job->added = added;
+  job->stored_device = g_strdup (first->device_id);
+}
+
+static void
+job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+
+  g_mutex_lock (&job->core->lock);
+  switch (job->op)
+    {
+      case JOB_HEADS:
+        job_heads (job, job->core->sync);
+        break;
+      case JOB_JOURNAL:
+        job_journal (job, job->core->sync);
+        break;
+      case JOB_POST:
+        job_post (job, job->core->sync);
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+  g_mutex_unlock (&job->core->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Back on the server's main context. */
+static void
+job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = g_task_get_task_data (G_TASK (result));
+  VkSyncServer *self;
+  gsize len = 0;
+  const char *data;
+
+  if (g_cancellable_is_cancelled (job->alive))
+    return; /* the server is gone */
+  self = job->self;
+  if (self->in_flight > 0)
+    self->in_flight--;
+  if (job->answer == NULL)
+    job_answer_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", "the request failed");
+  data = g_bytes_get_data (job->answer, &len);
+  soup_server_message_set_status (job->msg, job->status, NULL);
+  soup_server_message_set_response (job->msg, job->content_type, SOUP_MEMORY_COPY, data, len);
+  soup_server_message_unpause (job->msg);
+  if (job->added > 0 && self->stored_func != NULL)
+    self->stored_func (job->stored_device, job->added, self->stored_data);
+}
+
+static void
+dispatch (VkSyncServer *self, SoupServerMessage *msg, Job *job)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (self->in_flight >= self->max_in_flight)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "this table is handling %u requests, the most it takes at once; try again shortly", self->max_in_flight);
+      job_free (job);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      server_reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", message);
+      return;
+    }
+  job->self = self;
+  job->alive = g_object_ref (self->alive);
+  job->core = g_atomic_rc_box_acquire (self->core);
+  job->msg = g_object_ref (msg);
+  self->in_flight++;
+  task = g_task_new (NULL, NULL, job_done_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static void
+server_journal (VkSyncServer *self, SoupServerMessage *msg, const char *device_part, GHashTable *query)
+{
+  g_autofree char *device = g_uri_unescape_string (device_part, NULL);
+  const char *after = query != NULL ? g_hash_table_lookup (query, "after") : NULL;
+  guint64 after_seq = 0;
+  Job *job;
+
+  if (device == NULL || *device == '\0' || strchr (device, '/') != NULL)
+    {
+      server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "the path must be /v1/journals/{device}");
+      return;
+    }
+  if (after != NULL)
+    {
+      char *end = NULL;
+      errno = 0;
+      after_seq = g_ascii_strtoull (after, &end, 10);
+      if (!g_ascii_isdigit (*after) || errno != 0 || end == NULL || *end != '\0')
+        {
+          server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "after= must be a sequence number");
+          return;
+        }
+    }
+  job = g_new0 (Job, 1);
+  job->op = JOB_JOURNAL;
+  job->device = g_steal_pointer (&device);
+  job->after = after_seq;
+  dispatch (self, msg, job);
+}
+
+static void
+server_post (VkSyncServer *self, SoupServerMessage *msg)
+{
+  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  GByteArray *body;
+  Job *job;
+
+  if (type == NULL || g_ascii_strcasecmp (type, "application/cbor-seq") != 0)
+    {
+      server_reply_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                          "a journal batch is sent as Content-Type: application/cbor-seq");
+      return;
+    }
+  if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
+    {
+      g_autofree char *message
+          = g_strdup_printf ("the request body is larger than the %" G_GSIZE_FORMAT " bytes accepted", self->max_body);
+      server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+      return;
+    }
+  body = g_object_steal_data (G_OBJECT (msg), BODY_KEY);
+  if (body == NULL || body->len == 0)
+    {
+      g_clear_pointer (&body, g_byte_array_unref);
+      server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
+      return;
+    }
+  job = g_new0 (Job, 1);
+  job->op = JOB_POST;
+  job->body = g_byte_array_free_to_bytes (body);
+  dispatch (self, msg, job);
 }
 
 static void
 server_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
+  VkSyncServer *self = user_data;
   GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
 
   if (body == NULL || g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
     return;
-  if (body->len + g_bytes_get_size (chunk) > MAX_BODY)
+  if (body->len + g_bytes_get_size (chunk) > self->max_body)
     {
       g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
       g_byte_array_set_size (body, 0);
@@ -232,20 +423,24 @@ static void
 server_early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
                       gpointer user_data)
 {
+  VkSyncServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
   /* Bodies are collected by server_got_chunk_cb, bounded, instead of by
    * libsoup, which would keep any size in memory. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > (goffset)MAX_BODY)
+      && soup_message_headers_get_content_length (headers) > (goffset)self->max_body)
     {
+      g_autofree char *message = g_strdup_printf (
+          "the request body is %" G_GINT64_FORMAT " bytes; the most accepted is %" G_GSIZE_FORMAT " bytes",
+          (gint64)soup_message_headers_get_content_length (headers), self->max_body);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", "the request body is too large");
+      server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
       return;
     }
   g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_byte_array_new (), (GDestroyNotify)g_byte_array_unref);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (server_got_chunk_cb), NULL);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (server_got_chunk_cb), self);
 }
 
 static void
@@ -255,7 +450,11 @@ server_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GH
   const char *method = soup_server_message_get_method (msg);
 
   if (strcmp (path, "/v1/heads") == 0 && method == SOUP_METHOD_GET)
-    server_heads (self, msg);
+    {
+      Job *job = g_new0 (Job, 1);
+      job->op = JOB_HEADS;
+      dispatch (self, msg, job);
+    }
   else if (strcmp (path, "/v1/journals") == 0 && method == SOUP_METHOD_POST)
     server_post (self, msg);
   else if (g_str_has_prefix (path, "/v1/journals/") && method == SOUP_METHOD_GET)
@@ -271,10 +470,16 @@ VkSyncServer *
 vk_sync_server_new (VkPackage *package, const char *db_path, const char *device_id, GError **error)
 {
   g_autoptr (VkSyncServer) self = g_new0 (VkSyncServer, 1);
+  VkSync *sync = vk_sync_new (package, db_path, device_id, error);
 
-  self->sync = vk_sync_new (package, db_path, device_id, error);
-  if (self->sync == NULL)
+  if (sync == NULL)
     return NULL;
+  self->core = g_atomic_rc_box_new0 (Core);
+  g_mutex_init (&self->core->lock);
+  self->core->sync = sync;
+  self->alive = g_cancellable_new ();
+  self->max_body = VK_SYNC_SERVER_MAX_BODY;
+  self->max_in_flight = VK_SYNC_SERVER_MAX_IN_FLIGHT;
   return g_steal_pointer (&self);
 }
 
@@ -283,12 +488,16 @@ vk_sync_server_free (VkSyncServer *self)
 {
   if (self == NULL)
     return;
+  if (self->alive != NULL)
+    g_cancellable_cancel (self->alive);
   if (self->server != NULL)
     {
       vk_http_unlisten (self->server);
       g_clear_object (&self->server);
     }
-  g_clear_pointer (&self->sync, vk_sync_free);
+  /* A request still in a worker keeps the database open until it ends. */
+  g_clear_pointer (&self->core, core_unref);
+  g_clear_object (&self->alive);
   g_free (self->url);
   g_free (self);
 }
@@ -301,6 +510,16 @@ vk_sync_server_set_stored_func (VkSyncServer *self, VkSyncStoredFunc func, gpoin
   self->stored_data = user_data;
 }
 
+void
+vk_sync_server_set_limits (VkSyncServer *self, gsize max_body, const VkHttpLimits *limits)
+{
+  g_return_if_fail (self != NULL && self->server == NULL);
+  g_return_if_fail (max_body > 0);
+
+  self->max_body = max_body;
+  self->limits = limits != NULL ? *limits : (VkHttpLimits){ 0 };
+}
+
 gboolean
 vk_sync_server_listen (VkSyncServer *self, const char *host_port, const char *tls_cert, const char *tls_key,
                        GError **error)
@@ -308,8 +527,8 @@ vk_sync_server_listen (VkSyncServer *self, const char *host_port, const char *tl
   /* vk_http_listen() checks the address and the TLS files. */
   g_return_val_if_fail (self != NULL && self->server == NULL, FALSE);
 
-  self->server = vk_http_listen (host_port, tls_cert, tls_key, server_early_handler, server_handler, self, &self->url,
-                                 NULL, error);
+  self->server = vk_http_listen (host_port, tls_cert, tls_key, &self->limits, server_early_handler, server_handler,
+                                 self, &self->url, NULL, error);
   return self->server != NULL;
 }
 
@@ -318,4 +537,11 @@ vk_sync_server_get_url (VkSyncServer *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->url;
+}
+
+guint
+vk_sync_server_get_in_flight (VkSyncServer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->in_flight;
 }

@@ -15,6 +15,7 @@
 #include "vk-net.h"
 #include "vk-station.h"
 #include "vk-sync.h"
+#include "vk-test-attack.h"
 #include "vk-test-stations.h"
 
 static char *
@@ -443,6 +444,232 @@ test_server_tls (void)
   vk_test_server_stop (&server, FALSE);
 }
 
+/* GET, 0 when the connection failed (a cap may close it at once). */
+static guint
+get_status_or_0 (const char *url)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GBytes) answer = soup_session_send_and_read (session, msg, NULL, NULL);
+
+  return answer != NULL ? soup_message_get_status (msg) : 0;
+}
+
+/* Issue 12 item 1: 300 empty connections, 1,000 idle ones and 300
+ * chunked uploads that never end, all at once against the real server
+ * (deadlines shortened to 1–2 s by its options); then a genuine push and
+ * GET /v1/status succeed within 5 s.  Before, the empty connections alone
+ * left in_flight stuck at 256 and every request got 503 until restart. */
+static void
+test_server_connections (void)
+{
+  g_auto (VkTestElection) f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_db = NULL;
+  g_autofree char *db_a = NULL;
+  g_autofree char *status_url = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (VkSync) sync = NULL;
+  g_autoptr (GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) uploads = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *extra[] = {
+    "--header-timeout", "1", "--body-timeout", "2", "--max-connections", "600", "--max-per-address", "400", NULL
+  };
+  guint limit = raise_fd_limit (4000);
+  guint n_idle = MIN (1000u, limit > 700 ? limit - 700 : 100u);
+  VkSyncStats stats = { 0 };
+  gboolean pushed = FALSE;
+  guint status = 0;
+  guint16 port;
+  gint64 start, end;
+
+  if (n_idle < 1000)
+    g_test_message ("open-file limit %u: %u idle connections instead of 1,000", limit, n_idle);
+  vk_test_election_setup (&f);
+  count_db = vk_test_election_path (&f, "count.db");
+  if (!vk_test_server_try_start (&server, &f, count_db, "127.0.0.1:0", extra, NULL))
+    g_error ("valgkit serve did not start");
+  port = port_of (server.url);
+  status_url = url_for (&server, "/v1/status");
+  entries = station_entries (&f, "bord-a", f.key_a, 3, 0);
+  db_a = vk_test_election_path (&f, "bord-a.db");
+  sync = vk_sync_new (f.package, db_a, "bord-a", &error);
+  g_assert_no_error (error);
+
+  /* 300 connections closed before sending a byte. */
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr (GPtrArray) empty = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < 100; i++)
+        g_ptr_array_add (empty, connect_from ("127.0.0.2", port));
+      spin_ms (100);
+    }
+  /* 1,000 idle connections from three addresses. */
+  for (guint i = 0; i < n_idle; i++)
+    g_ptr_array_add (idle, connect_from (i < n_idle / 2       ? "127.0.0.2"
+                                         : i < 3 * n_idle / 4 ? "127.0.0.3"
+                                                              : "127.0.0.4",
+                                         port));
+  /* 300 chunked uploads that never end. */
+  for (guint i = 0; i < 300; i++)
+    g_ptr_array_add (uploads, connect_from ("127.0.0.5", port));
+  spin_ms (100);
+  for (guint i = 0; i < uploads->len; i++)
+    send_text (g_ptr_array_index (uploads, i), "POST /v1/journals HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                               "Content-Type: application/cbor-seq\r\n\r\n4\r\nabcd\r\n");
+
+  /* A genuine push and the status, retried (the attackers still hold
+   * every slot at first), within 5 s; the uploads keep trickling. */
+  start = g_get_monotonic_time ();
+  end = start + 5 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end && (!pushed || status != 200))
+    {
+      for (guint i = 0; i < uploads->len; i++)
+        send_text (g_ptr_array_index (uploads, i), "4\r\nabcd\r\n");
+      if (!pushed)
+        {
+          g_clear_error (&error);
+          pushed = vk_sync_push_to_server (sync, server.url, NULL, &stats, &error);
+        }
+      if (pushed && status != 200)
+        status = get_status_or_0 (status_url);
+      if (!pushed || status != 200)
+        spin_ms (200);
+    }
+  g_test_message ("push and status after %.1f s", (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+  g_assert_no_error (error);
+  g_assert_true (pushed);
+  g_assert_cmpuint (stats.pushed, ==, entries->len);
+  g_assert_cmpuint (status, ==, 200);
+
+  /* Every attacking connection is closed by the server within its
+   * deadline (or was refused at once). */
+  end = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      guint open = 0;
+
+      for (guint i = 0; i < idle->len; i++)
+        open += closed_by_server (g_ptr_array_index (idle, i), NULL) ? 0 : 1;
+      for (guint i = 0; i < uploads->len; i++)
+        open += closed_by_server (g_ptr_array_index (uploads, i), NULL) ? 0 : 1;
+      if (open == 0)
+        break;
+      spin_ms (200);
+    }
+  for (guint i = 0; i < idle->len; i++)
+    g_assert_true (closed_by_server (g_ptr_array_index (idle, i), NULL));
+  for (guint i = 0; i < uploads->len; i++)
+    g_assert_true (closed_by_server (g_ptr_array_index (uploads, i), NULL));
+  /* Nothing was left counted: the next push is served at once. */
+  g_assert_cmpuint (vk_test_http ("GET", status_url, NULL, NULL, NULL), ==, 200);
+  vk_test_server_stop (&server, FALSE);
+}
+
+/* Issue 12 item 1, TLS: 100 clients that never start the handshake and
+ * 100 that send garbage instead, with the connection cap at 150: the
+ * handshake deadline (1 s here) frees the slots, a pinned push succeeds
+ * within 5 s and every stalled connection is closed by the server. */
+static void
+test_server_tls_stall (void)
+{
+  g_auto (VkTestElection) f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_db = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *db_a = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (VkSync) sync = NULL;
+  g_autoptr (GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  VkSyncStats stats = { 0 };
+  gboolean pushed = FALSE;
+  gint64 start, end;
+  guint16 port;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make a test certificate");
+      return;
+    }
+  raise_fd_limit (2000);
+  vk_test_election_setup (&f);
+  count_db = vk_test_election_path (&f, "count.db");
+  cert = vk_test_election_path (&f, "server.pem");
+  key = vk_test_election_path (&f, "server-key.pem");
+  {
+    const char *argv[]
+        = { openssl,  "req",           "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout",       key,     "-out",    cert, "-days",    "2",
+            "-subj",  "/CN=127.0.0.1", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *errout = NULL;
+    g_assert_cmpint (vk_test_spawn (argv, &out, &errout), ==, 0);
+  }
+  {
+    const char *extra[]
+        = { "--tls-cert",        cert,  "--tls-key", key, "--header-timeout", "1", "--max-connections", "150",
+            "--max-per-address", "150", NULL };
+    g_autofree char *err = NULL;
+    if (!vk_test_server_try_start (&server, &f, count_db, "127.0.0.1:0", extra, &err))
+      g_error ("valgkit serve did not start: %s", err);
+  }
+  {
+    g_autoptr (GTlsCertificate) c = g_tls_certificate_new_from_file (cert, &error);
+    g_assert_no_error (error);
+    pin = vk_net_certificate_fingerprint (c);
+  }
+  port = port_of (server.url);
+  entries = station_entries (&f, "bord-a", f.key_a, 2, 0);
+  db_a = vk_test_election_path (&f, "bord-a.db");
+  sync = vk_sync_new (f.package, db_a, "bord-a", &error);
+  g_assert_no_error (error);
+  vk_sync_set_pinned_certificate (sync, pin);
+
+  for (guint i = 0; i < 200; i++)
+    g_ptr_array_add (stalled, connect_from ("127.0.0.2", port));
+  spin_ms (200);
+  for (guint i = 100; i < 200; i++)
+    send_text (g_ptr_array_index (stalled, i), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+
+  start = g_get_monotonic_time ();
+  end = start + 5 * G_USEC_PER_SEC;
+  while (!pushed && g_get_monotonic_time () < end)
+    {
+      g_clear_error (&error);
+      pushed = vk_sync_push_to_server (sync, server.url, NULL, &stats, &error);
+      g_test_message ("push attempt at %.1f s: %s", (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC,
+                      pushed ? "ok" : error->message);
+      if (!pushed)
+        spin_ms (200);
+    }
+  g_test_message ("pinned push past 200 stalled handshakes after %.1f s",
+                  (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+  g_assert_no_error (error);
+  g_assert_true (pushed);
+  g_assert_cmpuint (stats.pushed, ==, entries->len);
+
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      guint open = 0;
+
+      for (guint i = 0; i < stalled->len; i++)
+        open += closed_by_server (g_ptr_array_index (stalled, i), NULL) ? 0 : 1;
+      if (open == 0)
+        break;
+      spin_ms (100);
+    }
+  for (guint i = 0; i < stalled->len; i++)
+    g_assert_true (closed_by_server (g_ptr_array_index (stalled, i), NULL));
+  vk_test_server_stop (&server, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,5 +677,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/push", test_server_push);
   g_test_add_func ("/server/refusals", test_server_refusals);
   g_test_add_func ("/server/tls", test_server_tls);
+  g_test_add_func ("/server/connections", test_server_connections);
+  g_test_add_func ("/server/tls-stall", test_server_tls_stall);
   return g_test_run ();
 }

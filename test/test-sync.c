@@ -15,6 +15,7 @@
 #include "vk-rules.h"
 #include "vk-station.h"
 #include "vk-sync.h"
+#include "vk-test-attack.h"
 #include "vk-test-stations.h"
 
 #define SYNC_INTERVAL_MS 100
@@ -506,6 +507,182 @@ test_sync_server_bad_input (void)
   vk_test_election_clear (&f);
 }
 
+/* Records the longest pause of the main context: a 5 ms timeout that
+ * notes the time between its runs. */
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+} Heartbeat;
+
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  Heartbeat *h = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (h->last != 0)
+    h->longest = MAX (h->longest, now - h->last);
+  h->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+post_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GBytes) answer = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  *(gboolean *)user_data = TRUE;
+}
+
+/* A POST, retried for up to 5 s while refused for load: a 503, or the
+ * connection closed by a cap before the body was sent (status 0).  The
+ * server runs on this main context, so the request is asynchronous. */
+static guint
+post_within_5s (const char *url, GBytes *body)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  g_autoptr (SoupSession) session = soup_session_new ();
+  guint status = 0;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+      gboolean done = FALSE;
+
+      soup_message_set_request_body_from_bytes (msg, "application/cbor-seq", body);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      status = soup_message_get_status (msg);
+      if (status != SOUP_STATUS_SERVICE_UNAVAILABLE && status != 0)
+        break;
+      spin_ms (100);
+    }
+  return status;
+}
+
+/* Issue 12 item 5: the tables' peer server (it runs on the station app's
+ * UI thread) refuses a big body at once, keeps accepting genuine pushes
+ * past 1,024 idle connections, and its main loop keeps running while a
+ * heavy batch is handled. */
+static void
+test_sync_server_limits (void)
+{
+  g_auto (VkTestElection) f;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db_a = NULL;
+  g_autofree char *db_b = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (VkStation) a = NULL;
+  g_autoptr (VkSyncServer) server = NULL;
+  g_autoptr (VkSync) b_reader = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GBytes) good = NULL;
+  g_autoptr (GPtrArray) held = NULL;
+  g_autoptr (GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
+  VkHttpLimits limits = { .max_connections = 600, .max_per_address = 400, .header_timeout_ms = 1000 };
+  guint limit = raise_fd_limit (4000);
+  guint n_idle = MIN (1024u, limit > 1400 ? limit - 1400 : 100u);
+  guint16 port;
+  gint64 start;
+
+  if (n_idle < 1024)
+    g_test_message ("open-file limit %u: %u idle connections instead of 1,024", limit, n_idle);
+  vk_test_election_setup (&f);
+  db_a = vk_test_election_path (&f, "a.db");
+  db_b = vk_test_election_path (&f, "b.db");
+  a = vk_station_open (f.package, db_a, "bord-a", f.key_a, &error);
+  g_assert_no_error (error);
+  vk_station_check_in (a, f.voters[0], VK_CHECKIN_SCAN, FALSE, &error);
+  g_assert_no_error (error);
+  entries = vk_journal_dup_entries (vk_station_get_journal (a), 0, &error);
+  good = vk_journal_serialize (entries);
+
+  server = vk_sync_server_new (f.package, db_b, "bord-b", &error);
+  g_assert_no_error (error);
+  vk_sync_server_set_limits (server, VK_SYNC_SERVER_MAX_BODY, &limits);
+  g_assert_true (vk_sync_server_listen (server, "127.0.0.1:0", NULL, NULL, &error));
+  g_assert_no_error (error);
+  url = g_strconcat (vk_sync_server_get_url (server), "/v1/journals", NULL);
+  port = port_of (url + strlen ("http://127.0.0.1"));
+  b_reader = vk_sync_new (f.package, db_b, "bord-b", &error);
+  g_assert_no_error (error);
+
+  /* 1. A 64 MiB POST is refused (413) within a second, from its head:
+   * nothing of the body is kept. */
+  {
+    g_autoptr (GSocket) socket = connect_from ("127.0.0.1", port);
+    g_autoptr (GString) seen = g_string_new (NULL);
+    g_autofree char *chunk = g_malloc0 (64 * 1024);
+
+    start = g_get_monotonic_time ();
+    spin_ms (20);
+    send_text (socket, "POST /v1/journals HTTP/1.1\r\nHost: x\r\nContent-Type: application/cbor-seq\r\n"
+                       "Content-Length: 67108864\r\n\r\n");
+    for (guint i = 0; i < 16; i++)
+      (void)g_socket_send (socket, chunk, 64 * 1024, NULL, NULL);
+    while (strstr (seen->str, "\"too-large\"") == NULL && g_get_monotonic_time () - start < 3 * G_USEC_PER_SEC)
+      {
+        spin_ms (5);
+        (void)closed_by_server (socket, seen);
+      }
+    g_test_message ("64 MiB POST: %.3f s", (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+    g_assert_true (g_str_has_prefix (seen->str, "HTTP/1.1 413"));
+    g_assert_nonnull (strstr (seen->str, "\"too-large\""));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  }
+
+  /* 2. 1,024 idle connections: a genuine push is still taken within 5 s
+   * (before, the server stopped accepting for good). */
+  for (guint i = 0; i < n_idle; i++)
+    g_ptr_array_add (idle, connect_from (i < n_idle / 2       ? "127.0.0.2"
+                                         : i < 3 * n_idle / 4 ? "127.0.0.3"
+                                                              : "127.0.0.4",
+                                         port));
+  spin_ms (200);
+  start = g_get_monotonic_time ();
+  g_assert_cmpuint (post_within_5s (url, good), ==, 200);
+  g_test_message ("push past %u idle connections after %.1f s", n_idle,
+                  (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+  held = vk_journal_dup_device_entries (vk_sync_get_journal (b_reader), "bord-a", 0, &error);
+  g_assert_cmpuint (held->len, ==, entries->len);
+  g_ptr_array_set_size (idle, 0);
+  spin_ms (1500); /* the server closes its ends of them */
+
+  /* 3. A heavy body (one CBOR array of 2 Mi zero items, under the body
+   * cap; about a second of decoding) is handled in a worker: the main
+   * loop keeps running.  Handled on the main thread, as before, it paused
+   * for the whole of it.  The bound allows for a loaded test machine
+   * (the aim is ~100 ms). */
+  {
+    gsize n = 2 * 1024 * 1024;
+    guint8 *heavy = g_malloc0 (n + 5);
+    g_autoptr (GBytes) body = NULL;
+    Heartbeat beat = { 0 };
+    guint source;
+    guint status;
+
+    heavy[0] = 0x9a; /* array, 32-bit length */
+    heavy[1] = (guint8)(n >> 24);
+    heavy[2] = (guint8)(n >> 16);
+    heavy[3] = (guint8)(n >> 8);
+    heavy[4] = (guint8)n;
+    body = g_bytes_new_take (heavy, n + 5);
+    source = g_timeout_add (5, heartbeat_cb, &beat);
+    start = g_get_monotonic_time ();
+    status = post_within_5s (url, body);
+    g_source_remove (source);
+    g_test_message ("heavy body: %u after %.3f s; longest main-loop pause %.3f s", status,
+                    (double)(g_get_monotonic_time () - start) / G_USEC_PER_SEC, (double)beat.longest / G_USEC_PER_SEC);
+    g_assert_cmpuint (status, >=, 400);
+    g_assert_cmpuint (status, <, 500);
+    g_assert_cmpint (beat.longest, <, 250 * 1000);
+  }
+  g_assert_cmpuint (vk_sync_server_get_in_flight (server), ==, 0);
+  vk_test_election_clear (&f);
+}
+
 /* Plain HTTP off loopback is refused; address parsing. */
 static void
 test_sync_listen_rules (void)
@@ -551,6 +728,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sync/store-foreign", test_sync_store_foreign);
   g_test_add_func ("/sync/server-bad-input", test_sync_server_bad_input);
+  g_test_add_func ("/sync/server-limits", test_sync_server_limits);
   g_test_add_func ("/sync/listen-rules", test_sync_listen_rules);
   g_test_add_func ("/sync/tables", test_sync_tables);
   return g_test_run ();
