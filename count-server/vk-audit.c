@@ -13,6 +13,7 @@
 #include "vk-package.h"
 #include "vk-result-sheet.h"
 #include "vk-rules.h"
+#include "vk-text.h"
 
 void
 vk_audit_check_free (VkAuditCheck *self)
@@ -439,7 +440,10 @@ vk_audit_run (const VkAuditOptions *options)
         if (f->severity == VK_SEVERITY_BLOCKING)
           {
             if (blocking++ == 0)
-              g_string_append_printf (first, "; first: D%02u %s", f->rule, f->message_en);
+              {
+                g_autofree char *message = vk_text_escape_controls (f->message_en);
+                g_string_append_printf (first, "; first: D%02u %s", f->rule, message);
+              }
           }
         else if (f->severity == VK_SEVERITY_WARNING)
           warnings++;

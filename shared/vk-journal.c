@@ -81,13 +81,23 @@ get_fixed_bytes (VkCbor *item, guint8 *ret, gsize len)
 
 /* Parses the payload array into self; the caller prefixes errors. */
 static gboolean
-entry_parse_payload (VkEntry *self, GError **error)
+entry_parse_payload (VkEntry *self, guint64 *budget, GError **error)
 {
   g_autoptr (VkCbor) payload = NULL;
+  const guint8 *bytes = g_bytes_get_data (self->payload, NULL);
+  gsize size = g_bytes_get_size (self->payload);
+  guint64 entry_budget = MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS);
   gsize n;
   VkCbor *item;
 
-  payload = vk_cbor_decode (g_bytes_get_data (self->payload, NULL), g_bytes_get_size (self->payload), error);
+  /* The shape before decoding deeper: an array of 8 (one byte, 0x88). */
+  if (size < 1 || bytes[0] != 0x88)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
+      return FALSE;
+    }
+  payload = vk_cbor_decode_budget (bytes, size, &entry_budget, error);
+  *budget -= MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS) - entry_budget;
   if (payload == NULL)
     {
       g_prefix_error (error, "payload: ");
@@ -115,6 +125,12 @@ entry_parse_payload (VkEntry *self, GError **error)
       || strlen (vk_cbor_get_text (item, NULL)) != n)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is not a non-empty text string");
+      return FALSE;
+    }
+  if (n > VK_JOURNAL_MAX_DEVICE_ID_BYTES)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is %" G_GSIZE_FORMAT " bytes, more than %d", n,
+                   VK_JOURNAL_MAX_DEVICE_ID_BYTES);
       return FALSE;
     }
   self->device_id = g_strdup (vk_cbor_get_text (item, NULL));
@@ -164,14 +180,14 @@ entry_parse_payload (VkEntry *self, GError **error)
 }
 
 static VkEntry *
-entry_new_from_cose (VkCoseSign1 *cose, GError **error)
+entry_new_from_cose (VkCoseSign1 *cose, guint64 *budget, GError **error)
 {
   g_autoptr (VkEntry) self = g_new0 (VkEntry, 1);
 
   self->payload = g_bytes_ref (cose->payload);
   self->cose = g_bytes_ref (cose->encoded);
   memcpy (self->key_id, cose->key_id, VK_KEY_ID_BYTES);
-  if (!entry_parse_payload (self, error))
+  if (!entry_parse_payload (self, budget, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -183,10 +199,12 @@ vk_entry_decode (const guint8 *data, gsize len, GError **error)
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
+  guint64 budget = VK_JOURNAL_MAX_ENTRY_ITEMS;
+
   cose = vk_cose_sign1_decode (data, len, error);
   if (cose == NULL)
     return NULL;
-  return entry_new_from_cose (cose, error);
+  return entry_new_from_cose (cose, &budget, error);
 }
 
 gboolean
@@ -202,11 +220,22 @@ vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLI
   return vk_cose_sign1_verify (cose, public_key, error);
 }
 
+guint64
+vk_journal_item_budget (gsize len)
+{
+  /* A genuine entry holds about one item per 8 bytes (a COSE_Sign1 of
+   * 8 items and 64 signature bytes around a payload of 40 bytes of ids
+   * and hashes); a count's body is denser.  One per 4 bytes leaves room
+   * and keeps a request's decoded items within some 10 times its size. */
+  return (guint64)len / 4 + VK_JOURNAL_MAX_ENTRY_ITEMS;
+}
+
 GPtrArray *
 vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   gsize offset = 0;
+  guint64 budget = vk_journal_item_budget (len);
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
@@ -223,7 +252,7 @@ vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **erro
       cose = vk_cose_sign1_decode_prefix (data + offset, len - offset, &consumed, &local_error);
       if (cose != NULL)
         {
-          entry = entry_new_from_cose (cose, &local_error);
+          entry = entry_new_from_cose (cose, &budget, &local_error);
           if (entry != NULL)
             {
               g_ptr_array_add (entries, entry);
