@@ -179,6 +179,43 @@ entry_parse_payload (VkEntry *self, guint64 *budget, GError **error)
   return TRUE;
 }
 
+/* Before anything is decoded or copied: an entry whose payload byte
+ * string claims more than VK_JOURNAL_MAX_PAYLOAD_BYTES is refused from
+ * its head (a COSE_Sign1 of valgkit starts with 17 fixed-shape bytes:
+ * tag 18, array of 4, the protected header {1: -8}, {4: 8-byte kid};
+ * then the payload's head).  Anything else is left to the decoder,
+ * which says what is wrong. */
+static gboolean
+entry_precheck (const guint8 *data, gsize len, GError **error)
+{
+  static const guint8 shape[] = { 0xd2, 0x84, 0x43, 0xa1, 0x01, 0x27, 0xa1, 0x04, 0x48 };
+  guint64 n = 0;
+  guint ai;
+
+  if (len < 18 || memcmp (data, shape, sizeof shape) != 0 || (data[17] >> 5) != 2)
+    return TRUE;
+  ai = data[17] & 0x1f;
+  if (ai >= 24 && ai <= 27)
+    {
+      gsize k = (gsize)1 << (ai - 24);
+
+      if (len < 18 + k)
+        return TRUE;
+      for (gsize i = 0; i < k; i++)
+        n = (n << 8) | data[18 + i];
+    }
+  else
+    n = ai;
+  if (n > VK_JOURNAL_MAX_PAYLOAD_BYTES)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "COSE_Sign1: payload of %" G_GUINT64_FORMAT " bytes, more than the %d an entry may hold", n,
+                   VK_JOURNAL_MAX_PAYLOAD_BYTES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static VkEntry *
 entry_new_from_cose (VkCoseSign1 *cose, guint64 *budget, GError **error)
 {
@@ -201,6 +238,8 @@ vk_entry_decode (const guint8 *data, gsize len, GError **error)
 
   guint64 budget = VK_JOURNAL_MAX_ENTRY_ITEMS;
 
+  if (!entry_precheck (data, len, error))
+    return NULL;
   cose = vk_cose_sign1_decode (data, len, error);
   if (cose == NULL)
     return NULL;
@@ -223,11 +262,13 @@ vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLI
 guint64
 vk_journal_item_budget (gsize len)
 {
-  /* A genuine entry holds about one item per 8 bytes (a COSE_Sign1 of
-   * 8 items and 64 signature bytes around a payload of 40 bytes of ids
-   * and hashes); a count's body is denser.  One per 4 bytes leaves room
-   * and keeps a request's decoded items within some 10 times its size. */
-  return (guint64)len / 4 + VK_JOURNAL_MAX_ENTRY_ITEMS;
+  /* A genuine entry holds about one item per 9 bytes or fewer (a
+   * COSE_Sign1 of 8 items, 64 signature bytes and a payload with two
+   * 32-byte hashes around a small body): a check-in is some 24 items in
+   * 215 bytes.  One per 8 bytes, plus one entry's worth for small
+   * batches, keeps a request's decoded items (some 40 bytes each)
+   * within about 5 times its size. */
+  return (guint64)len / 8 + VK_JOURNAL_MAX_ENTRY_ITEMS;
 }
 
 GPtrArray *
@@ -249,7 +290,8 @@ vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **erro
       VkEntry *entry;
       gsize consumed = 0;
 
-      cose = vk_cose_sign1_decode_prefix (data + offset, len - offset, &consumed, &local_error);
+      if (entry_precheck (data + offset, len - offset, &local_error))
+        cose = vk_cose_sign1_decode_prefix (data + offset, len - offset, &consumed, &local_error);
       if (cose != NULL)
         {
           entry = entry_new_from_cose (cose, &budget, &local_error);

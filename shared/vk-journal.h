@@ -31,6 +31,9 @@ G_BEGIN_DECLS
 #define VK_JOURNAL_MAX_DEVICE_ID_BYTES 128
 /* The CBOR items one entry's payload may hold (its body included). */
 #define VK_JOURNAL_MAX_ENTRY_ITEMS 65536
+/* The payload bytes one entry may hold; checked from the entry's head
+ * before anything is decoded or copied. */
+#define VK_JOURNAL_MAX_PAYLOAD_BYTES (1024 * 1024)
 
 typedef struct
 {
