@@ -1,4 +1,4 @@
-/* vk-rules.c: the configuration and the discrepancy rules D01–D20.
+/* vk-rules.c: the configuration and the discrepancy rules D01–D21.
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
