@@ -54,6 +54,7 @@
 #include "vk-station.h"
 #include "vk-sync.h"
 #include "vk-tally.h"
+#include "vk-text.h"
 #include "vk-valgbog.h"
 
 #define DEMO_PASSPHRASE "prøvevalg"
@@ -895,9 +896,11 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     for (guint i = 0, shown = 0; i < findings->len && shown < 6; i++)
       {
         const VkFinding *f = g_ptr_array_index (findings, i);
+        g_autofree char *message = NULL;
         if (f->severity == VK_SEVERITY_INFO)
           continue;
-        printf ("  D%02u %-9s %s\n", f->rule, vk_severity_to_string (f->severity), f->message_da);
+        message = vk_text_escape_controls (f->message_da);
+        printf ("  D%02u %-9s %s\n", f->rule, vk_severity_to_string (f->severity), message);
         shown++;
       }
 

@@ -58,15 +58,15 @@ vk_cmd_import (int argc, char **argv)
     {
       g_autoptr (VkCountReceipt) r = NULL;
       g_autofree char *head = NULL;
-      g_autofree char *device = NULL;
-      /* A file name on a stick may hold escape sequences: never print it raw. */
+      /* File names, device ids and reasons come from outside: escaped. */
       g_autofree char *name = vk_text_escape_controls (argv[i]);
+      g_autofree char *device = NULL;
 
       if (!vk_count_ingest_file (count, argv[i], &r, &error))
         {
-          g_autofree char *message = vk_text_escape_controls (error->message);
+          g_autofree char *reason = vk_text_escape_controls (error->message);
 
-          fprintf (stderr, "%s: REFUSED: %s\n", name, message);
+          fprintf (stderr, "%s: REFUSED: %s\n", name, reason);
           status = MAX (status, g_error_matches (error, VK_ERROR, VK_ERROR_IO) ? VK_EXIT_USAGE : VK_EXIT_FAILED);
           g_clear_error (&error);
           continue;
@@ -148,16 +148,20 @@ vk_cmd_discrepancies (int argc, char **argv)
         {
           const VkFinding *f = g_ptr_array_index (findings, i);
           const VkRuleInfo *info = vk_rules_get_info (f->rule);
+          /* Messages quote device ids, sources and reasons: escaped. */
+          g_autofree char *da = vk_text_escape_controls (f->message_da);
+          g_autofree char *en = vk_text_escape_controls (f->message_en);
 
-          printf ("%s %-8s %s\n", info->code, vk_severity_to_string (f->severity), f->message_da);
-          printf ("             %s\n", f->message_en);
+          printf ("%s %-8s %s\n", info->code, vk_severity_to_string (f->severity), da);
+          printf ("             %s\n", en);
           if (f->evidence->len > 0)
             {
               printf ("             evidence:");
               for (guint k = 0; k < f->evidence->len; k++)
                 {
                   const VkEvidence *e = g_ptr_array_index (f->evidence, k);
-                  printf (" %s#%" G_GUINT64_FORMAT, e->device_id, e->seq);
+                  g_autofree char *id = vk_text_escape_controls (e->device_id);
+                  printf (" %s#%" G_GUINT64_FORMAT, id, e->seq);
                 }
               printf ("\n");
             }

@@ -417,7 +417,7 @@ vk_audit_run (const VkAuditOptions *options)
   fold = vk_fold_new (package, &error);
   if (fold == NULL)
     {
-      add_check (out, "A8", "discrepancy rules D01–D20", "rules.md", FALSE, "%s", error->message);
+      add_check (out, "A8", "discrepancy rules D01–D21", "rules.md", FALSE, "%s", error->message);
       return g_steal_pointer (&out);
     }
   {
@@ -443,14 +443,17 @@ vk_audit_run (const VkAuditOptions *options)
         if (f->severity == VK_SEVERITY_BLOCKING)
           {
             if (blocking++ == 0)
-              g_string_append_printf (first, "; first: D%02u %s", f->rule, f->message_en);
+              {
+                g_autofree char *message = vk_text_escape_controls (f->message_en);
+                g_string_append_printf (first, "; first: D%02u %s", f->rule, message);
+              }
           }
         else if (f->severity == VK_SEVERITY_WARNING)
           warnings++;
         else
           infos++;
       }
-    add_check (out, "A8", "discrepancy rules D01–D20 re-run over the journals", "rules.md", blocking == 0,
+    add_check (out, "A8", "discrepancy rules D01–D21 re-run over the journals", "rules.md", blocking == 0,
                "%u blocking, %u warnings, %u info%s", blocking, warnings, infos, first->str);
   }
 

@@ -33,7 +33,40 @@ lookup_stored (VkCount *self, sqlite3_stmt *st, const char *device_id, guint64 s
 
 /* ---- ingest ------------------------------------------------------------- */
 
-/* Records a refusal (its own transaction) and sets error.  Takes local. */
+/* TRUE when the same refusal (device, seq, kind, reason) is recorded
+ * already: a replayed batch adds nothing. */
+static gboolean
+refusal_known (VkCount *self, VkRefusalKind kind, const char *device_id, guint64 seq, const char *reason)
+{
+  g_autoptr (sqlite3_stmt) st = vk_db_prepare (
+      self->db, "SELECT 1 FROM refusal WHERE device_id = ?1 AND seq = ?2 AND kind = ?3 AND reason = ?4", NULL);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, (sqlite3_int64)seq);
+  sqlite3_bind_int (st, 3, kind);
+  sqlite3_bind_text (st, 4, reason, -1, SQLITE_STATIC);
+  return sqlite3_step (st) == SQLITE_ROW;
+}
+
+/* Refuses a batch no enrolled key vouches for: it is counted under its
+ * source (D21), never recorded under the device it names.  Takes local. */
+static gboolean
+refuse_unverified (VkCount *self, GError *local, const char *source, GError **error)
+{
+  g_autoptr (GError) err = local;
+  g_autofree char *reason = g_strdup_printf ("%s: %s", source, err->message);
+
+  vk_count_note_unverified (self, source, err->message);
+  g_set_error_literal (error, err->domain, err->code, reason);
+  return FALSE;
+}
+
+/* Records a refusal (its own transaction) and sets error.  Takes local.
+ * Only for batches whose every entry verifies under the enrolled key of
+ * the device they name (signed_by_device()): a refusal is a finding
+ * about that device (D01, D03). */
 static gboolean
 refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id, guint64 seq, const char *source,
         GError **error)
@@ -42,7 +75,8 @@ refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id,
   g_autoptr (sqlite3_stmt) st = NULL;
   g_autofree char *reason = g_strdup_printf ("%s: %s", source, err->message);
 
-  if (device_id != NULL && vk_db_begin_immediate (self->db, NULL))
+  if (device_id != NULL && !refusal_known (self, kind, device_id, seq, err->message)
+      && vk_db_begin_immediate (self->db, NULL))
     {
       st = vk_db_prepare (self->db,
                           "INSERT INTO refusal (received_ms, source, device_id, seq, kind, code, reason) "
@@ -209,7 +243,33 @@ typedef struct
   const VkDevice *device;
   GError *refusal;
   VkRefusalKind kind;
+  gboolean attributable; /* the refusal is about the device (signed_by_device()) */
 } Checked;
+
+/* TRUE when the device named is enrolled and every entry of the batch is
+ * signed by its enrolled key, in one contiguous run: only then can a
+ * refusal say something about that device.  Anyone can write a device
+ * id, zero a signature or reorder genuine entries. */
+static gboolean
+signed_by_device (const VkDevice *device, GPtrArray *entries)
+{
+  guint8 key_id[VK_KEY_ID_BYTES];
+
+  if (device == NULL)
+    return FALSE;
+  vk_key_id_from_public_key (device->public_key, key_id);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, i);
+
+      if (i > 0 && e->seq != ((const VkEntry *)g_ptr_array_index (entries, i - 1))->seq + 1)
+        return FALSE;
+      if (strcmp (e->device_id, device->device_id) != 0 || memcmp (e->key_id, key_id, VK_KEY_ID_BYTES) != 0
+          || !vk_entry_verify_signature (e, device->public_key, NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
 
 static void
 checked_clear (Checked *c)
@@ -236,6 +296,7 @@ count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *so
     }
   first = g_ptr_array_index (c->entries, 0);
   dev = first->device_id;
+  c->device = vk_package_lookup_device (self->package, dev);
 
   for (guint i = 1; i < c->entries->len; i++)
     if (strcmp (((VkEntry *)g_ptr_array_index (c->entries, i))->device_id, dev) != 0)
@@ -249,15 +310,16 @@ count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *so
     {
       g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "the journal of %s belongs to another election", dev);
       c->kind = VK_REFUSAL_ELECTION;
+      c->attributable = signed_by_device (c->device, c->entries);
       return TRUE;
     }
   if (strcmp (dev, self->device->device_id) == 0)
     {
       g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "%s is this server's own device id", dev);
       c->kind = VK_REFUSAL_ENROLMENT;
+      c->attributable = signed_by_device (c->device, c->entries);
       return TRUE;
     }
-  c->device = vk_package_lookup_device (self->package, dev);
   if (c->device == NULL)
     {
       g_set_error (&c->refusal, VK_ERROR, VK_ERROR_KEY, "device %s is not enrolled in this election", dev);
@@ -265,15 +327,19 @@ count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *so
       return TRUE;
     }
 
-  /* Signatures, chain inside the batch, key id, enrolment window. */
+  /* Every signature (not only the last: each entry's COSE bytes are
+   * stored and served, so each must be the device's), chain inside the
+   * batch, key id, enrolment window.  Nothing is stored before this. */
   if (!vk_journal_verify (c->entries, vk_package_get_election_id (self->package), vk_package_device_lookup,
-                          self->package, VK_VERIFY_PARTIAL | VK_VERIFY_FAST, NULL, &c->refusal))
+                          self->package, VK_VERIFY_PARTIAL, NULL, &c->refusal))
     {
       c->kind = refusal_kind_for (c->refusal);
+      c->attributable = signed_by_device (c->device, c->entries);
       return TRUE;
     }
 
-  /* What the device may say. */
+  /* What the device may say; every entry is the device's own now. */
+  c->attributable = TRUE;
   if (!vk_entry_schema_check_entries (self->package, self->election, c->entries, 0, &c->refusal))
     c->kind = refusal_kind_for (c->refusal);
   return TRUE;
@@ -296,6 +362,8 @@ count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountRecei
   gboolean to_pending = FALSE;
   guint64 stored = 0;
 
+  if (c->refusal != NULL && !c->attributable)
+    return refuse_unverified (self, g_steal_pointer (&c->refusal), source, error);
   if (c->refusal != NULL)
     return refuse (self, g_steal_pointer (&c->refusal), c->kind, dev, first->seq, source, error);
 
@@ -495,6 +563,7 @@ vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *s
                  VkCountReceipt **ret_receipt, GError **error)
 {
   const char *source = source_name != NULL ? source_name : "batch";
+  g_autoptr (GError) local = NULL;
   Checked c = { 0 };
   gboolean ok;
 
@@ -506,9 +575,14 @@ vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *s
       g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "the count database is open read-only");
       return FALSE;
     }
-  if (!count_ingest_check (self, cbor_seq != NULL ? cbor_seq : (const guint8 *)"", len, source, &c, error))
+  if (!count_ingest_check (self, cbor_seq != NULL ? cbor_seq : (const guint8 *)"", len, source, &c, &local))
     {
+      /* Not one device's entries: nobody's to blame but the sender. */
+      g_mutex_lock (&self->lock);
+      vk_count_note_unverified (self, source, local->message);
+      g_mutex_unlock (&self->lock);
       checked_clear (&c);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
   g_mutex_lock (&self->lock);

@@ -33,7 +33,33 @@ struct _VkCount
   sqlite3_stmt *st_insert_pending;
   sqlite3_stmt *st_entry_hash;
   sqlite3_stmt *st_pending_hash;
+  /* The unverified log (D21): refused batches no enrolled key vouches
+   * for, counted per source in a table of at most
+   * VK_COUNT_UNVERIFIED_SOURCES rows (the rest share one row). */
+  GHashTable *unverified; /* source (owned) → Unverified* */
+  guint64 unverified_flushed_ms;
 };
+
+#define VK_COUNT_UNVERIFIED_SOURCES 256
+#define VK_COUNT_UNVERIFIED_OTHER "(other sources)"
+/* A source is kept to this many bytes (escaped). */
+#define VK_COUNT_SOURCE_MAX_BYTES 160
+
+typedef struct
+{
+  guint64 batches;
+  guint64 first_ms;
+  guint64 last_ms;
+  char *reason; /* the latest, escaped and cut */
+  gboolean dirty;
+} Unverified;
+
+/* Counts a refused batch no enrolled key vouches for (under the lock).
+ * Written to the database at most once a second. */
+void vk_count_note_unverified (VkCount *self, const char *source, const char *reason);
+/* Writes what is not written yet (under the lock or at close). */
+void vk_count_flush_unverified (VkCount *self);
+void vk_count_sync_unverified_fold (VkCount *self);
 
 extern const guint8 vk_count_zero_hash[VK_HASH_BYTES];
 

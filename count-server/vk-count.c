@@ -9,6 +9,7 @@
 #include "vk-count-private.h"
 #include "vk-db.h"
 #include "vk-error.h"
+#include "vk-text.h"
 
 /* The count database.  Rows of `entry` are never updated or deleted; a
  * row of `pending` moves to `entry` (same transaction) when the gap before
@@ -66,6 +67,15 @@ static const char *const count_migrations[] = {
   "  seq INTEGER NOT NULL,"
   "  head BLOB NOT NULL,"
   "  server_seq INTEGER NOT NULL"
+  ") STRICT;",
+  /* 2: refused batches that no enrolled key vouches for (D21): counted
+   * per source, at most VK_COUNT_UNVERIFIED_SOURCES rows. */
+  "CREATE TABLE unverified ("
+  "  source TEXT PRIMARY KEY,"
+  "  batches INTEGER NOT NULL,"
+  "  first_ms INTEGER NOT NULL,"
+  "  last_ms INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL"
   ") STRICT;",
 };
 
@@ -194,6 +204,24 @@ count_load (VkCount *self, GError **error)
     return vk_db_set_error (self->db, error, "loading refusals");
   g_clear_pointer (&st, sqlite3_finalize);
 
+  st = vk_db_prepare (self->db, "SELECT source, batches, first_ms, last_ms, reason FROM unverified", error);
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      Unverified *u = g_new0 (Unverified, 1);
+
+      u->batches = (guint64)sqlite3_column_int64 (st, 1);
+      u->first_ms = (guint64)sqlite3_column_int64 (st, 2);
+      u->last_ms = (guint64)sqlite3_column_int64 (st, 3);
+      u->reason = g_strdup ((const char *)sqlite3_column_text (st, 4));
+      g_hash_table_replace (self->unverified, g_strdup ((const char *)sqlite3_column_text (st, 0)), u);
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (self->db, error, "loading the unverified log");
+  g_clear_pointer (&st, sqlite3_finalize);
+  vk_count_sync_unverified_fold (self);
+
   st = vk_db_prepare (self->db, "SELECT device_id, seq FROM fork ORDER BY id", error);
   if (st == NULL)
     return FALSE;
@@ -202,6 +230,142 @@ count_load (VkCount *self, GError **error)
   if (rc != SQLITE_DONE)
     return vk_db_set_error (self->db, error, "loading forks");
   return TRUE;
+}
+
+static void
+unverified_free (gpointer p)
+{
+  Unverified *u = p;
+
+  g_free (u->reason);
+  g_free (u);
+}
+
+/* The fold's D21 numbers from the table (under the lock). */
+void
+vk_count_sync_unverified_fold (VkCount *self)
+{
+  GHashTableIter it;
+  gpointer key, value;
+  guint64 batches = 0;
+  g_autoptr (GString) examples = g_string_new (NULL);
+  guint shown = 0;
+
+  g_hash_table_iter_init (&it, self->unverified);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      const Unverified *u = value;
+
+      batches += u->batches;
+      /* A few sources by name (already escaped and cut); the full list
+       * is the table `unverified`. */
+      if (shown < 3)
+        {
+          g_string_append_printf (examples, "%s%s (%" G_GUINT64_FORMAT ")", shown > 0 ? ", " : "", (const char *)key,
+                                  u->batches);
+          shown++;
+        }
+    }
+  if (g_hash_table_size (self->unverified) > shown)
+    g_string_append (examples, ", …");
+  vk_fold_set_unverified (self->fold, batches, g_hash_table_size (self->unverified), examples->str);
+}
+
+void
+vk_count_flush_unverified (VkCount *self)
+{
+  g_autoptr (sqlite3_stmt) st = NULL;
+  GHashTableIter it;
+  gpointer key, value;
+  gboolean any = FALSE;
+
+  if (self->db == NULL || self->key == NULL || self->unverified == NULL)
+    return;
+  g_hash_table_iter_init (&it, self->unverified);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    any |= ((Unverified *)value)->dirty;
+  if (!any || !vk_db_begin_immediate (self->db, NULL))
+    return;
+  st = vk_db_prepare (self->db,
+                      "INSERT OR REPLACE INTO unverified (source, batches, first_ms, last_ms, reason) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
+                      NULL);
+  if (st == NULL)
+    {
+      vk_db_rollback (self->db);
+      return;
+    }
+  g_hash_table_iter_init (&it, self->unverified);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      Unverified *u = value;
+
+      if (!u->dirty)
+        continue;
+      sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 2, (sqlite3_int64)u->batches);
+      sqlite3_bind_int64 (st, 3, (sqlite3_int64)u->first_ms);
+      sqlite3_bind_int64 (st, 4, (sqlite3_int64)u->last_ms);
+      sqlite3_bind_text (st, 5, u->reason, -1, SQLITE_STATIC);
+      if (!vk_db_step_done (self->db, st, NULL))
+        {
+          vk_db_rollback (self->db);
+          return;
+        }
+    }
+  if (!vk_db_commit (self->db, NULL))
+    {
+      vk_db_rollback (self->db);
+      return;
+    }
+  g_hash_table_iter_init (&it, self->unverified);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    ((Unverified *)value)->dirty = FALSE;
+  self->unverified_flushed_ms = vk_count_now_ms ();
+}
+
+static char *
+cut_escaped (const char *text, gsize max)
+{
+  g_autofree char *esc = vk_text_escape_controls (text);
+  const char *end;
+
+  if (strlen (esc) <= max)
+    return g_steal_pointer (&esc);
+  /* Cut on a character boundary. */
+  end = g_utf8_find_prev_char (esc, esc + max);
+  return g_strdup_printf ("%.*s…", (int)(end != NULL ? end - esc : 0), esc);
+}
+
+void
+vk_count_note_unverified (VkCount *self, const char *source, const char *reason)
+{
+  g_autofree char *key = cut_escaped (source != NULL ? source : "", VK_COUNT_SOURCE_MAX_BYTES);
+  Unverified *u = g_hash_table_lookup (self->unverified, key);
+  guint64 now = vk_count_now_ms ();
+
+  if (u == NULL && g_hash_table_size (self->unverified) >= VK_COUNT_UNVERIFIED_SOURCES)
+    {
+      /* The table is full: the rest share one row. */
+      g_free (key);
+      key = g_strdup (VK_COUNT_UNVERIFIED_OTHER);
+      u = g_hash_table_lookup (self->unverified, key);
+    }
+  if (u == NULL)
+    {
+      u = g_new0 (Unverified, 1);
+      u->first_ms = now;
+      g_hash_table_insert (self->unverified, g_steal_pointer (&key), u);
+    }
+  u->batches++;
+  u->last_ms = now;
+  g_free (u->reason);
+  u->reason = cut_escaped (reason != NULL ? reason : "", 200);
+  u->dirty = TRUE;
+  vk_count_sync_unverified_fold (self);
+  /* Rate-limited: one write a second at most, whatever the flood. */
+  if (now >= self->unverified_flushed_ms + 1000)
+    vk_count_flush_unverified (self);
 }
 
 static gboolean
@@ -297,6 +461,7 @@ count_new (VkPackage *package, GError **error)
   g_mutex_init (&self->lock);
   self->package = package;
   self->heads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->unverified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unverified_free);
   self->election = vk_package_dup_election (package, error);
   if (self->election == NULL)
     return NULL;
@@ -406,6 +571,9 @@ vk_count_close (VkCount *self)
 {
   if (self == NULL)
     return;
+  if (self->unverified != NULL)
+    vk_count_flush_unverified (self);
+  g_clear_pointer (&self->unverified, g_hash_table_unref);
   g_clear_pointer (&self->st_insert_entry, sqlite3_finalize);
   g_clear_pointer (&self->st_insert_pending, sqlite3_finalize);
   g_clear_pointer (&self->st_entry_hash, sqlite3_finalize);

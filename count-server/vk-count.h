@@ -105,9 +105,11 @@ const char *vk_count_get_device_id (VkCount *self);
  *   VK_ERROR_SIGNATURE  the signature does not verify;
  *   VK_ERROR_FORK       an entry with a stored device+seq but another
  *       payload: the pair is kept as evidence (D02), the batch refused.
- * Signatures: the chain is checked for every entry and the signature of
- * the last entry of the batch (VK_VERIFY_FAST; prev chains the rest);
- * `valgkit audit` checks them all.
+ * Signatures: every entry's signature and the chain are checked before
+ * anything is stored (each entry's COSE bytes are stored and served).
+ * A refusal is recorded under the device named (D01/D03) only when every
+ * entry verifies under that device's enrolled key; anything else is
+ * counted under source_name (table `unverified`, D21).
  * The message always names source_name and the entry's seq. */
 gboolean vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *source_name,
                           VkCountReceipt **ret_receipt, GError **error);

@@ -9,6 +9,7 @@
 #include "vk-discrepancy-report.h"
 #include "vk-error.h"
 #include "vk-keys.h"
+#include "vk-text.h"
 
 /* At most this many evidence entries are printed per finding; the rest
  * are counted.  The journals hold them all. */
@@ -113,12 +114,13 @@ evidence_text (const VkFinding *f)
   for (guint k = 0; k < f->evidence->len && k < MAX_EVIDENCE; k++)
     {
       const VkEvidence *e = g_ptr_array_index (f->evidence, k);
+      g_autofree char *id = vk_text_escape_controls (e->device_id);
       if (k > 0)
         g_string_append (s, ", ");
       if (e->seq == 0)
-        g_string_append_printf (s, "%s (hele enheden)", e->device_id);
+        g_string_append_printf (s, "%s (hele enheden)", id);
       else
-        g_string_append_printf (s, "%s nr. %" G_GUINT64_FORMAT, e->device_id, e->seq);
+        g_string_append_printf (s, "%s nr. %" G_GUINT64_FORMAT, id, e->seq);
     }
   if (f->evidence->len > MAX_EVIDENCE)
     g_string_append_printf (s, " og %u flere", f->evidence->len - MAX_EVIDENCE);
@@ -229,7 +231,10 @@ vk_discrepancy_report_write (const VkPrintoutInfo *info, GPtrArray *findings, co
       }
       vk_pdf_set_text_color (pdf, 0, 0, 0);
       {
-        const char *cells[] = { f->message_da != NULL ? f->message_da : "" };
+        /* Device ids, sources and reasons in a message come from
+         * outside: no control character reaches the PDF raw. */
+        g_autofree char *message = vk_text_escape_controls (f->message_da);
+        const char *cells[] = { message };
         vk_pdf_row (pdf, one, 1, cells, VK_PDF_REGULAR, 9.5, FALSE);
       }
       vk_pdf_set_text_color (pdf, 0.3, 0.3, 0.3);

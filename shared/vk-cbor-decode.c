@@ -9,6 +9,12 @@
  *  - Every length read from the input is compared with the bytes that
  *    remain before anything is allocated for it, so a short header that
  *    claims 2^60 bytes costs nothing.
+ *  - The number of items is bounded too: by the bytes left (every item
+ *    takes at least one byte, so an array or map header claiming more
+ *    items than bytes remain is refused before anything is allocated)
+ *    and by an item budget the caller gives (vk_cbor_decode_budget()):
+ *    a decoded item costs tens of bytes, so bytes alone bound memory
+ *    only to some 40 times the input.
  *  - Recursion is bounded by VK_CBOR_MAX_DEPTH.
  *  - Only the deterministic encoding is accepted, so that decoding and
  *    re-encoding always gives back the very same bytes; signatures and
@@ -29,6 +35,7 @@ typedef struct
   const guint8 *data;
   gsize len;
   gsize pos;
+  guint64 *budget; /* items the caller still allows (never NULL) */
 } Reader;
 
 static VkCbor *decode_item (Reader *r, guint depth, GError **error);
@@ -179,6 +186,17 @@ decode_item (Reader *r, guint depth, GError **error)
 
   if (!read_head (r, &major, &ai, &arg, error))
     return NULL;
+  /* Every item, scalars included, costs one from the budget: what a
+   * decoded item costs in memory is bounded by the budget, not only by
+   * the input size (an array of 67 M one-byte integers is 64 MiB of
+   * input but gigabytes decoded). */
+  if (*r->budget == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "CBOR input holds more items than allowed here, at byte offset %" G_GSIZE_FORMAT, start);
+      return NULL;
+    }
+  (*r->budget)--;
 
   switch (major)
     {
@@ -248,6 +266,15 @@ decode_item (Reader *r, guint depth, GError **error)
                    major == MAJOR_MAP ? "map" : "array", start, arg, r->len - r->pos);
       return NULL;
     }
+  /* The same before allocating against the item budget. */
+  if (arg > *r->budget || (major == MAJOR_MAP && arg > *r->budget / 2))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "CBOR %s at byte offset %" G_GSIZE_FORMAT " claims %" G_GUINT64_FORMAT
+                   " items, more than the %" G_GUINT64_FORMAT " allowed here",
+                   major == MAJOR_MAP ? "map" : "array", start, arg, *r->budget);
+      return NULL;
+    }
 
   if (major == MAJOR_ARRAY)
     {
@@ -310,18 +337,45 @@ decode_item (Reader *r, guint depth, GError **error)
 }
 
 VkCbor *
-vk_cbor_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed, GError **error)
+vk_cbor_decode_prefix_budget (const guint8 *data, gsize len, guint64 *budget, gsize *ret_consumed, GError **error)
 {
-  Reader r = { data, len, 0 };
+  Reader r = { data, len, 0, budget };
   VkCbor *item;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (budget != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   item = decode_item (&r, 0, error);
   if (item != NULL && ret_consumed != NULL)
     *ret_consumed = r.pos;
   return item;
+}
+
+VkCbor *
+vk_cbor_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed, GError **error)
+{
+  /* Each item takes at least one byte: the input bounds the count. */
+  guint64 budget = (guint64)len;
+
+  return vk_cbor_decode_prefix_budget (data, len, &budget, ret_consumed, error);
+}
+
+VkCbor *
+vk_cbor_decode_budget (const guint8 *data, gsize len, guint64 *budget, GError **error)
+{
+  gsize consumed = 0;
+  g_autoptr (VkCbor) item = vk_cbor_decode_prefix_budget (data, len, budget, &consumed, error);
+
+  if (item == NULL)
+    return NULL;
+  if (consumed != len)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "CBOR trailing bytes after the item, from byte offset %" G_GSIZE_FORMAT, consumed);
+      return NULL;
+    }
+  return g_steal_pointer (&item);
 }
 
 VkCbor *

@@ -121,6 +121,16 @@ VkCbor *vk_cbor_decode (const guint8 *data, gsize len, GError **error) G_GNUC_WA
  * 8742); *ret_consumed gets its length in bytes. */
 VkCbor *vk_cbor_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same with an item budget for untrusted input: *budget is the number
+ * of items (every scalar, string, container, tag, map key and value
+ * counts one) the caller still allows; decoding lowers it, and input
+ * holding more items, or a container header claiming more, is refused
+ * (VK_ERROR_INVALID) before anything is allocated for them.  One budget
+ * can be shared by the items of a whole request. */
+VkCbor *vk_cbor_decode_budget (const guint8 *data, gsize len, guint64 *budget,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+VkCbor *vk_cbor_decode_prefix_budget (const guint8 *data, gsize len, guint64 *budget, gsize *ret_consumed,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* RFC 8949 §8 diagnostic notation, e.g. [1, h'00ff', {"a": "b"}]. */
 char *vk_cbor_to_diagnostic (const VkCbor *self) G_GNUC_WARN_UNUSED_RESULT;

@@ -145,9 +145,27 @@ vk_cose_sign1_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* The shape first, from the two bytes every deterministic COSE_Sign1
+   * starts with (tag 18, an array of 4), before anything is decoded: a
+   * body that is anything else costs nothing.  Then at most the 8 items
+   * a COSE_Sign1 holds (tag, array, 4 members, the key id's label and
+   * value): its byte strings are not decoded further here. */
+  if (len >= 1 && data[0] != 0xd2)
+    {
+      invalid (error, "not an item with tag 18");
+      return NULL;
+    }
+  if (len >= 2 && data[1] != 0x84)
+    {
+      invalid (error, "tag 18 does not hold an array of 4 items");
+      return NULL;
+    }
   /* CBOR-level errors keep their codes (VK_ERROR_TRUNCATED tells a
    * reader that a journal file ends mid-entry). */
-  item = vk_cbor_decode_prefix (data, len, &consumed, error);
+  {
+    guint64 budget = 8;
+    item = vk_cbor_decode_prefix_budget (data, len, &budget, &consumed, error);
+  }
   if (item == NULL)
     {
       g_prefix_error (error, "COSE_Sign1: ");

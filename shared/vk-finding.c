@@ -33,6 +33,7 @@ static const VkRuleInfo rule_infos[VK_RULES_COUNT] = {
   { 18, "D18", "Optælling underskrevet af færre end to", "Count signed by fewer than two", "KRVL § 76" },
   { 19, "D19", "Underskrevet optælling uden to ens indtastninger", "Signed count without two matching entries", "" },
   { 20, "D20", "Underskrevet optælling ændret efter underskrift", "Signed count changed after signing", "KRVL § 76" },
+  { 21, "D21", "Uverificerede leveringer afvist", "Unverified deliveries refused", "" },
 };
 
 const VkRuleInfo *

@@ -197,10 +197,13 @@ struct _VkFold
   GHashTable *decision_by_env; /* envelope (borrowed) → FoldRef* */
   /* Undos whose check-in is not folded yet: "device\nseq" → GArray of FoldRef. */
   GHashTable *pending_undos;
-  GArray *refusals; /* Refusal */
-  GArray *bad;      /* BadEntry */
-  GArray *receipts; /* Receipt */
-  GArray *forks;    /* Fork */
+  GArray *refusals;           /* Refusal */
+  GArray *bad;                /* BadEntry */
+  GArray *receipts;           /* Receipt */
+  GArray *forks;              /* Fork */
+  guint64 unverified_batches; /* D21 */
+  guint unverified_sources;
+  char *unverified_examples;
   guint64 n_entries;
   VkVoterList *voters; /* loaded on first use */
   gboolean voters_loaded;

@@ -154,6 +154,7 @@ vk_fold_free (VkFold *self)
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->areas, g_hash_table_unref);
   g_clear_pointer (&self->refusals, g_array_unref);
+  g_clear_pointer (&self->unverified_examples, g_free);
   g_clear_pointer (&self->bad, g_array_unref);
   g_clear_pointer (&self->receipts, g_array_unref);
   g_clear_pointer (&self->forks, g_array_unref);
@@ -210,6 +211,16 @@ vk_fold_add_fork (VkFold *self, const char *device_id, guint64 seq)
 {
   g_return_if_fail (self != NULL && device_id != NULL);
   fold_add_fork_internal (self, device_id, seq);
+}
+
+void
+vk_fold_set_unverified (VkFold *self, guint64 batches, guint sources, const char *examples)
+{
+  g_return_if_fail (self != NULL);
+  self->unverified_batches = batches;
+  self->unverified_sources = sources;
+  g_free (self->unverified_examples);
+  self->unverified_examples = g_strdup (examples != NULL ? examples : "");
 }
 
 void

@@ -151,6 +151,10 @@ typedef enum
  * verification failures).  seq 0 when unknown. */
 void vk_fold_add_refusal (VkFold *self, VkRefusalKind kind, const char *device_id, guint64 seq, const char *source,
                           const char *reason);
+/* Batches refused that no enrolled key vouches for (forged, unsigned,
+ * unparsable, unknown device): they say nothing about any device, so
+ * they are only counted (D21).  batches in all, from sources senders. */
+void vk_fold_set_unverified (VkFold *self, guint64 batches, guint sources, const char *examples);
 /* Fork evidence found elsewhere (the count server's fork table). */
 void vk_fold_add_fork (VkFold *self, const char *device_id, guint64 seq);
 

@@ -83,13 +83,23 @@ get_fixed_bytes (VkCbor *item, guint8 *ret, gsize len)
 
 /* Parses the payload array into self; the caller prefixes errors. */
 static gboolean
-entry_parse_payload (VkEntry *self, GError **error)
+entry_parse_payload (VkEntry *self, guint64 *budget, GError **error)
 {
   g_autoptr (VkCbor) payload = NULL;
+  const guint8 *bytes = g_bytes_get_data (self->payload, NULL);
+  gsize size = g_bytes_get_size (self->payload);
+  guint64 entry_budget = MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS);
   gsize n;
   VkCbor *item;
 
-  payload = vk_cbor_decode (g_bytes_get_data (self->payload, NULL), g_bytes_get_size (self->payload), error);
+  /* The shape before decoding deeper: an array of 8 (one byte, 0x88). */
+  if (size < 1 || bytes[0] != 0x88)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
+      return FALSE;
+    }
+  payload = vk_cbor_decode_budget (bytes, size, &entry_budget, error);
+  *budget -= MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS) - entry_budget;
   if (payload == NULL)
     {
       g_prefix_error (error, "payload: ");
@@ -117,6 +127,12 @@ entry_parse_payload (VkEntry *self, GError **error)
       || strlen (vk_cbor_get_text (item, NULL)) != n)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is not a non-empty text string");
+      return FALSE;
+    }
+  if (n > VK_JOURNAL_MAX_DEVICE_ID_BYTES)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is %" G_GSIZE_FORMAT " bytes, more than %d", n,
+                   VK_JOURNAL_MAX_DEVICE_ID_BYTES);
       return FALSE;
     }
   self->device_id = g_strdup (vk_cbor_get_text (item, NULL));
@@ -165,15 +181,52 @@ entry_parse_payload (VkEntry *self, GError **error)
   return TRUE;
 }
 
+/* Before anything is decoded or copied: an entry whose payload byte
+ * string claims more than VK_JOURNAL_MAX_PAYLOAD_BYTES is refused from
+ * its head (a COSE_Sign1 of valgkit starts with 17 fixed-shape bytes:
+ * tag 18, array of 4, the protected header {1: -8}, {4: 8-byte kid};
+ * then the payload's head).  Anything else is left to the decoder,
+ * which says what is wrong. */
+static gboolean
+entry_precheck (const guint8 *data, gsize len, GError **error)
+{
+  static const guint8 shape[] = { 0xd2, 0x84, 0x43, 0xa1, 0x01, 0x27, 0xa1, 0x04, 0x48 };
+  guint64 n = 0;
+  guint ai;
+
+  if (len < 18 || memcmp (data, shape, sizeof shape) != 0 || (data[17] >> 5) != 2)
+    return TRUE;
+  ai = data[17] & 0x1f;
+  if (ai >= 24 && ai <= 27)
+    {
+      gsize k = (gsize)1 << (ai - 24);
+
+      if (len < 18 + k)
+        return TRUE;
+      for (gsize i = 0; i < k; i++)
+        n = (n << 8) | data[18 + i];
+    }
+  else
+    n = ai;
+  if (n > VK_JOURNAL_MAX_PAYLOAD_BYTES)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "COSE_Sign1: payload of %" G_GUINT64_FORMAT " bytes, more than the %d an entry may hold", n,
+                   VK_JOURNAL_MAX_PAYLOAD_BYTES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static VkEntry *
-entry_new_from_cose (VkCoseSign1 *cose, GError **error)
+entry_new_from_cose (VkCoseSign1 *cose, guint64 *budget, GError **error)
 {
   g_autoptr (VkEntry) self = g_new0 (VkEntry, 1);
 
   self->payload = g_bytes_ref (cose->payload);
   self->cose = g_bytes_ref (cose->encoded);
   memcpy (self->key_id, cose->key_id, VK_KEY_ID_BYTES);
-  if (!entry_parse_payload (self, error))
+  if (!entry_parse_payload (self, budget, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -185,10 +238,14 @@ vk_entry_decode (const guint8 *data, gsize len, GError **error)
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
+  guint64 budget = VK_JOURNAL_MAX_ENTRY_ITEMS;
+
+  if (!entry_precheck (data, len, error))
+    return NULL;
   cose = vk_cose_sign1_decode (data, len, error);
   if (cose == NULL)
     return NULL;
-  return entry_new_from_cose (cose, error);
+  return entry_new_from_cose (cose, &budget, error);
 }
 
 gboolean
@@ -204,11 +261,24 @@ vk_entry_verify_signature (const VkEntry *self, const guint8 public_key[VK_PUBLI
   return vk_cose_sign1_verify (cose, public_key, error);
 }
 
+guint64
+vk_journal_item_budget (gsize len)
+{
+  /* A genuine entry holds about one item per 9 bytes or fewer (a
+   * COSE_Sign1 of 8 items, 64 signature bytes and a payload with two
+   * 32-byte hashes around a small body): a check-in is some 24 items in
+   * 215 bytes.  One per 8 bytes, plus one entry's worth for small
+   * batches, keeps a request's decoded items (some 40 bytes each)
+   * within about 5 times its size. */
+  return (guint64)len / 8 + VK_JOURNAL_MAX_ENTRY_ITEMS;
+}
+
 GPtrArray *
 vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
   gsize offset = 0;
+  guint64 budget = vk_journal_item_budget (len);
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
@@ -222,10 +292,11 @@ vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **erro
       VkEntry *entry;
       gsize consumed = 0;
 
-      cose = vk_cose_sign1_decode_prefix (data + offset, len - offset, &consumed, &local_error);
+      if (entry_precheck (data + offset, len - offset, &local_error))
+        cose = vk_cose_sign1_decode_prefix (data + offset, len - offset, &consumed, &local_error);
       if (cose != NULL)
         {
-          entry = entry_new_from_cose (cose, &local_error);
+          entry = entry_new_from_cose (cose, &budget, &local_error);
           if (entry != NULL)
             {
               g_ptr_array_add (entries, entry);

@@ -26,6 +26,14 @@ G_BEGIN_DECLS
 #define VK_JOURNAL_VERSION 1
 #define VK_ELECTION_ID_BYTES 32
 #define VK_HASH_BYTES 32
+/* A device id is 1 to 128 bytes (docs/key-format.md); a longer one in
+ * an entry is refused when the entry is parsed, before anything else. */
+#define VK_JOURNAL_MAX_DEVICE_ID_BYTES 128
+/* The CBOR items one entry's payload may hold (its body included). */
+#define VK_JOURNAL_MAX_ENTRY_ITEMS 65536
+/* The payload bytes one entry may hold; checked from the entry's head
+ * before anything is decoded or copied. */
+#define VK_JOURNAL_MAX_PAYLOAD_BYTES (1024 * 1024)
 
 typedef struct
 {
@@ -53,6 +61,10 @@ gboolean vk_entry_verify_signature (const VkEntry *self, const guint8 public_key
  * used in error messages ("journal.vkj: entry 17 at byte 4096: ...").
  * Returns an array of VkEntry* in file order. */
 GPtrArray *vk_journal_parse (const guint8 *data, gsize len, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The CBOR items vk_journal_parse() allows a sequence of len bytes to
+ * hold in all (the per-request budget; each entry also at most
+ * VK_JOURNAL_MAX_ENTRY_ITEMS).  Each item is also at least one byte. */
+guint64 vk_journal_item_budget (gsize len);
 GPtrArray *vk_journal_read_file (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The CBOR sequence of entries (VkEntry*), as a journal file holds it. */
 GBytes *vk_journal_serialize (GPtrArray *entries) G_GNUC_WARN_UNUSED_RESULT;
@@ -156,7 +168,11 @@ typedef gboolean (*VkDeviceLookupFunc) (const char *device_id, VkDeviceInfo *ret
 typedef enum
 {
   VK_VERIFY_DEFAULT = 0,
-  VK_VERIFY_FAST = 1 << 0,    /* signature of the last entry only: prev chains the rest */
+  /* Signature of the last entry only: prev chains the rest.  For
+   * read-only checks (`valgkit journal verify --fast`) only: the other
+   * entries' COSE bytes are not checked, so a path that stores or
+   * serves entries must never use it (docs/threat-model.md). */
+  VK_VERIFY_FAST = 1 << 0,
   VK_VERIFY_PARTIAL = 1 << 1, /* the entries may start after seq 1 (a pushed batch) */
 } VkVerifyFlags;
 

@@ -1,4 +1,4 @@
-/* vk-rules.c: the configuration and the discrepancy rules D01–D20.
+/* vk-rules.c: the configuration and the discrepancy rules D01–D21.
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -119,6 +119,28 @@ rule_d01_d03 (RuleCtx *c)
                                              b->device, b->seq, b->reason));
       vk_finding_add_evidence (f, b->device, b->seq);
     }
+}
+
+/* D21: refused batches that no enrolled key vouches for.  They cannot be
+ * findings about the device they name (anyone can write a name), so
+ * they are one aggregate warning: someone is sending what no device
+ * signed. */
+static void
+rule_d21 (RuleCtx *c)
+{
+  VkFold *self = c->fold;
+
+  if (self->unverified_batches == 0)
+    return;
+  vk_finding_add (c->findings, 21, VK_SEVERITY_WARNING, 0,
+                  g_strdup_printf ("%" G_GUINT64_FORMAT " uverificerede leveringer afvist fra %u afsendere%s%s",
+                                   self->unverified_batches, self->unverified_sources,
+                                   self->unverified_examples != NULL && *self->unverified_examples ? ": " : "",
+                                   self->unverified_examples != NULL ? self->unverified_examples : ""),
+                  g_strdup_printf ("%" G_GUINT64_FORMAT " unverified batches refused from %u sources%s%s",
+                                   self->unverified_batches, self->unverified_sources,
+                                   self->unverified_examples != NULL && *self->unverified_examples ? ": " : "",
+                                   self->unverified_examples != NULL ? self->unverified_examples : ""));
 }
 
 static void
@@ -753,6 +775,7 @@ vk_rules_run (VkFold *fold, const VkRulesConfig *config)
 
   rule_d01_d03 (&c);
   rule_d02 (&c);
+  rule_d21 (&c);
   rule_d10 (&c);
   for (guint i = 0; i < fold->election->areas->len; i++)
     {

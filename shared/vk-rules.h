@@ -1,4 +1,4 @@
-/* vk-rules.h: the discrepancy rules D01–D20 and the journal fold they run on.
+/* vk-rules.h: the discrepancy rules D01–D21 and the journal fold they run on.
  *
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later

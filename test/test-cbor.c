@@ -6,8 +6,12 @@
 #include <math.h>
 #include <string.h>
 
+#include <sys/resource.h>
+
 #include "vk-cbor.h"
 #include "vk-error.h"
+#include "vk-journal.h"
+#include "vk-text.h"
 #include "vk-test-util.h"
 
 static GBytes *
@@ -708,6 +712,177 @@ test_cbor_refcount (void)
 
 /* The head writer streaming encoders use: the shortest head at every
  * boundary, as RFC 8949 Appendix A writes the unsigned integers. */
+/* Issue 12, item 3: a 64 MiB body holding one array of 67 M zero bytes
+ * took 2.76 GB to decode.  Peak RSS (ru_maxrss, kB) after the body is
+ * built, then after decoding it in every way a request can reach. */
+#define AMP_BODY (64u * 1024 * 1024)
+
+static guint64
+peak_rss_kb (void)
+{
+  struct rusage ru;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &ru), ==, 0);
+  return (guint64)ru.ru_maxrss;
+}
+
+static void
+put_be32 (guint8 *p, guint32 v)
+{
+  p[0] = (guint8)(v >> 24);
+  p[1] = (guint8)(v >> 16);
+  p[2] = (guint8)(v >> 8);
+  p[3] = (guint8)v;
+}
+
+/* A journal entry shaped like a real one (tag 18, array of 4, {1: -8},
+ * {4: kid}, payload, 64-byte signature) whose payload is an array of 8
+ * with a body {"a": [n zeros]} filling the rest of size bytes. */
+static guint8 *
+amp_entry (gsize size)
+{
+  guint8 *b = g_malloc0 (size);
+  gsize n_payload = size - (6 + 11 + 5 + 66);
+  gsize head = 1 + 1 + 34 + 2 + 1 + 34 + 1 + 2 + 1 + 2 + 5;
+  gsize n_items = n_payload - head;
+  guint8 *p = b;
+
+  *p++ = 0xd2;
+  *p++ = 0x84;
+  *p++ = 0x43, *p++ = 0xa1, *p++ = 0x01, *p++ = 0x27;
+  *p++ = 0xa1, *p++ = 0x04, *p++ = 0x48;
+  p += 8;
+  *p++ = 0x5a;
+  put_be32 (p, (guint32)n_payload);
+  p += 4;
+  *p++ = 0x88;
+  *p++ = 0x01;
+  *p++ = 0x58, *p++ = 0x20;
+  p += 32;
+  *p++ = 0x61, *p++ = 'x';
+  *p++ = 0x01;
+  *p++ = 0x58, *p++ = 0x20;
+  p += 32;
+  *p++ = 0x00;
+  *p++ = 0x61, *p++ = 't';
+  *p++ = 0xa1;
+  *p++ = 0x61, *p++ = 'a';
+  *p++ = 0x9a;
+  put_be32 (p, (guint32)n_items);
+  p += 4 + n_items; /* zeros */
+  *p++ = 0x58, *p++ = 0x40;
+  p += 64;
+  g_assert_cmpuint ((gsize)(p - b), ==, size);
+  return b;
+}
+
+static gpointer
+amp_parse_thread (gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = vk_journal_parse (data, AMP_BODY, "amp", &error);
+
+  g_assert_null (entries);
+  g_assert_nonnull (error);
+  return NULL;
+}
+
+static void
+test_cbor_amplification (void)
+{
+  g_autofree guint8 *flat = g_malloc (AMP_BODY);
+  g_autofree guint8 *entry = NULL;
+  guint64 base;
+  gint64 t0 = g_get_monotonic_time ();
+
+  /* One array of AMP_BODY - 5 zero bytes: 67 M one-byte items. */
+  memset (flat, 0, AMP_BODY);
+  flat[0] = 0x9a;
+  put_be32 (flat + 1, AMP_BODY - 5);
+  entry = amp_entry (AMP_BODY);
+  base = peak_rss_kb ();
+
+  /* A journal (an HTTP body, a file): the shape is wrong at byte 0. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) entries = vk_journal_parse (flat, AMP_BODY, "flat", &error);
+    g_assert_null (entries);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "tag 18"));
+  }
+  /* The decoder with a request's budget: the header is refused before
+   * anything is allocated for its items. */
+  {
+    g_autoptr (GError) error = NULL;
+    guint64 budget = vk_journal_item_budget (AMP_BODY);
+    g_autoptr (VkCbor) item = vk_cbor_decode_budget (flat, AMP_BODY, &budget, &error);
+    g_assert_null (item);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "allowed"));
+  }
+  /* The same array inside a well-shaped entry's body: a payload larger
+   * than an entry may hold, refused from its head. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) entries = vk_journal_parse (entry, AMP_BODY, "entry", &error);
+    g_assert_null (entries);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "an entry may hold"));
+  }
+  /* Within that size, over an entry's item budget. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree guint8 *small = amp_entry (VK_JOURNAL_MAX_PAYLOAD_BYTES);
+    g_autoptr (GPtrArray) entries = vk_journal_parse (small, VK_JOURNAL_MAX_PAYLOAD_BYTES, "small", &error);
+    g_assert_null (entries);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "allowed"));
+  }
+  /* Eight at once (the count server's worker threads). */
+  {
+    GThread *threads[8];
+    for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+      threads[i] = g_thread_new ("amp", amp_parse_thread, i % 2 ? entry : flat);
+    for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+      g_thread_join (threads[i]);
+  }
+  g_test_message ("peak RSS %" G_GUINT64_FORMAT " kB -> %" G_GUINT64_FORMAT " kB, %" G_GINT64_FORMAT " ms", base,
+                  peak_rss_kb (), (g_get_monotonic_time () - t0) / 1000);
+  /* Bounded: well under 64 MiB more than the bodies themselves. */
+  g_assert_cmpuint (peak_rss_kb (), <, base + 64 * 1024);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_USEC_PER_SEC);
+}
+
+/* Control characters never reach a terminal or a PDF raw. */
+static void
+test_text_escape (void)
+{
+  const struct
+  {
+    const char *in, *out;
+  } cases[] = {
+    { "bord-1", "bord-1" },
+    { "Højbjerg Skole bord 2", "Højbjerg Skole bord 2" },
+    { "evil\x1b[2J\x1b]0;title\x07", "evil\\x1B[2J\\x1B]0;title\\x07" },
+    { "a\nb\rc\td", "a\\x0Ab\\x0Dc\\x09d" },
+    { "del\x7f", "del\\x7F" },
+    { "c1\xc2\x9b", "c1\\x9B" },
+    { "bidi\xe2\x80\xae", "bidi\\u{202E}" },
+    { "bad\xff", "bad\\xFF" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = vk_text_escape_controls (cases[i].in);
+      g_assert_cmpstr (got, ==, cases[i].out);
+    }
+  {
+    g_autofree char *got = vk_text_escape_controls (NULL);
+    g_assert_cmpstr (got, ==, "");
+  }
+}
+
 static void
 test_cbor_write_head (void)
 {
@@ -766,5 +941,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cbor/sequence", test_cbor_sequence);
   g_test_add_func ("/cbor/refcount", test_cbor_refcount);
   g_test_add_func ("/cbor/write-head", test_cbor_write_head);
+  g_test_add_func ("/cbor/amplification", test_cbor_amplification);
+  g_test_add_func ("/cbor/text-escape", test_text_escape);
   return g_test_run ();
 }

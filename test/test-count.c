@@ -274,6 +274,8 @@ assert_refused (Fixture *f, GBytes *batch, const char *name, int code, const cha
   assert_refused_in (f, batch, name, VK_ERROR, code, what);
 }
 
+static gboolean has_rule (GPtrArray *findings, guint rule, const char *device, guint64 seq);
+
 static void
 test_tampered (Fixture *f, gconstpointer data)
 {
@@ -285,9 +287,8 @@ test_tampered (Fixture *f, gconstpointer data)
   guint tried = 0;
 
   /* Every byte of the last entry, and every byte of the earlier ones
-   * except their signatures: the fast mode checks the chain and the last
-   * signature only (docs: the audit checks every signature).  Each flip
-   * must be refused and leave nothing stored. */
+   * except their signatures (test_zeroed_signatures covers those).  Each
+   * flip must be refused and leave nothing stored. */
   for (gsize i = 0; i < len; i++)
     {
       g_autofree guint8 *copy = g_memdup2 (orig, len);
@@ -323,15 +324,214 @@ test_tampered (Fixture *f, gconstpointer data)
     assert_refused (f, empty, "empty.vkj", VK_ERROR_INVALID, "no entries");
     assert_refused (f, junk, "junk.vkj", -1, NULL);
   }
-  /* The signature failures are D01 findings. */
+  /* Bytes nobody signed say nothing about bord-1: no D01 under its name,
+   * one aggregate D21 warning counting them. */
   {
     g_autoptr (GPtrArray) findings = vk_count_discrepancies (f->count, NULL, NULL);
     gboolean d01 = FALSE;
+    const VkFinding *d21 = NULL;
 
     for (guint i = 0; i < findings->len; i++)
-      d01 |= ((VkFinding *)findings->pdata[i])->rule == 1;
-    g_assert_true (d01);
+      {
+        const VkFinding *fd = findings->pdata[i];
+        d01 |= fd->rule == 1 || fd->rule == 3;
+        if (fd->rule == 21)
+          d21 = fd;
+      }
+    g_assert_false (d01);
+    g_assert_nonnull (d21);
+    g_assert_cmpint (d21->severity, ==, VK_SEVERITY_WARNING);
+    g_assert_nonnull (strstr (d21->message_en, "unverified batches refused from 4 sources"));
   }
+}
+
+/* Every entry's signature but the last zeroed, the chain intact: the
+ * fast mode (last signature only) took this and stored the zeroed
+ * signatures, and the genuine journal pushed later added nothing. */
+static GPtrArray *
+zero_signatures_but_last (GPtrArray *entries)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, i);
+      gsize len = g_bytes_get_size (e->cose);
+      g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (e->cose, NULL), len);
+      g_autoptr (GError) error = NULL;
+      VkEntry *z;
+
+      if (i + 1 < entries->len)
+        memset (copy + len - VK_SIGNATURE_BYTES, 0, VK_SIGNATURE_BYTES);
+      z = vk_entry_decode (copy, len, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (out, z);
+    }
+  return out;
+}
+
+static void
+test_zeroed_signatures (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) genuine = vk_journal_dup_entries (vk_station_get_journal (f->bord1), 0, &error);
+  g_autoptr (GPtrArray) zeroed = zero_signatures_but_last (genuine);
+  g_autoptr (GBytes) bad = vk_journal_serialize (zeroed);
+  g_autoptr (GBytes) good = vk_journal_serialize (genuine);
+  g_autoptr (VkCountReceipt) r = NULL;
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+
+  g_assert_cmpuint (genuine->len, ==, 20);
+  assert_refused (f, bad, "zeroed.vkj", VK_ERROR_SIGNATURE, "entry 1 ");
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 0);
+  g_assert_cmpuint (server_seq (f), ==, 1);
+  /* The genuine journal is then stored in full, and served byte for byte. */
+  r = ingest_ok (f, good, "genuine.vkj");
+  g_assert_cmpuint (r->stored, ==, 20);
+  g_assert_cmpuint (r->seq, ==, 20);
+  served = vk_count_dup_journal_bytes (f->count, "bord-1", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (served, good));
+  /* The zeroed batch names bord-1 but bord-1 did not sign it. */
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  g_assert_false (has_rule (findings, 1, "bord-1", 0));
+  reopen (f);
+  g_assert_cmpuint (held_seq (f, "bord-1"), ==, 20);
+}
+
+/* Forged batches (valid CBOR naming a real device, a wrong key or a
+ * garbage signature) never become findings about that device; they are
+ * counted per source (D21), and a flood of them grows nothing but one
+ * counter per source. */
+static void
+test_forged (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) genuine = vk_journal_dup_entries (vk_station_get_journal (f->bord1), 0, &error);
+  g_autoptr (GPtrArray) one = g_ptr_array_new ();
+  g_autoptr (GPtrArray) findings = NULL;
+  g_autoptr (GBytes) garbage = NULL;
+  const VkFinding *d21 = NULL;
+
+  /* The genuine entry 1 with a garbage signature. */
+  {
+    const VkEntry *e = g_ptr_array_index (genuine, 0);
+    gsize len = g_bytes_get_size (e->cose);
+    g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (e->cose, NULL), len);
+    g_autoptr (VkEntry) z = NULL;
+
+    for (gsize i = 0; i < VK_SIGNATURE_BYTES; i++)
+      copy[len - VK_SIGNATURE_BYTES + i] = (guint8)(i * 7 + 1);
+    z = vk_entry_decode (copy, len, &error);
+    g_assert_no_error (error);
+    g_ptr_array_add (one, z);
+    garbage = vk_journal_serialize (one);
+    g_ptr_array_set_size (one, 0);
+  }
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *src = g_strdup_printf ("POST from 192.0.2.%u", i % 5);
+      assert_refused (f, garbage, src, VK_ERROR_SIGNATURE, NULL);
+    }
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  g_assert_false (has_rule (findings, 1, "bord-1", 0));
+  g_assert_false (has_rule (findings, 3, "bord-1", 0));
+  for (guint i = 0; i < findings->len; i++)
+    if (((VkFinding *)findings->pdata[i])->rule == 21)
+      d21 = findings->pdata[i];
+  g_assert_nonnull (d21);
+  g_assert_nonnull (strstr (d21->message_en, "50 unverified batches refused from 5 sources"));
+
+  /* The count survives a restart (written at most once a second, and at
+   * close). */
+  reopen (f);
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  d21 = NULL;
+  for (guint i = 0; i < findings->len; i++)
+    if (((VkFinding *)findings->pdata[i])->rule == 21)
+      d21 = findings->pdata[i];
+  g_assert_nonnull (d21);
+  g_assert_nonnull (strstr (d21->message_en, "50 unverified batches refused from 5 sources"));
+
+  /* The genuine journal is unaffected. */
+  {
+    g_autoptr (GBytes) good = vk_journal_serialize (genuine);
+    g_autoptr (VkCountReceipt) r = ingest_ok (f, good, "genuine.vkj");
+    g_assert_cmpuint (r->stored, ==, 20);
+  }
+}
+
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64)st.st_size : 0;
+}
+
+/* A 4 MB device id is refused when the entry is parsed: nothing about it
+ * is stored, in memory or in the database. */
+/* An entry (signed by bord-2's key) naming a device id of id_len bytes. */
+static GBytes *
+entry_with_id_length (Fixture *f, gsize id_len)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *long_id = g_malloc (id_len + 1);
+  g_autoptr (VkCbor) payload = vk_cbor_new_array ();
+  g_autoptr (VkCbor) body = vk_cbor_new_map ();
+  g_autoptr (GBytes) payload_bytes = NULL;
+  GBytes *cose;
+  guint8 zero[32] = { 0 };
+
+  memset (long_id, 'b', id_len);
+  long_id[id_len] = '\0';
+  vk_cbor_map_set_uint (body, "area", 1);
+  vk_cbor_array_append (payload, vk_cbor_new_uint (1));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (vk_package_get_election_id (f->te->package), 32));
+  vk_cbor_array_append (payload, vk_cbor_new_text (long_id, -1));
+  vk_cbor_array_append (payload, vk_cbor_new_uint (1));
+  vk_cbor_array_append (payload, vk_cbor_new_bytes (zero, 32));
+  vk_cbor_array_append (payload, vk_cbor_new_uint (f->te->t0));
+  vk_cbor_array_append (payload, vk_cbor_new_text ("device.open", -1));
+  vk_cbor_array_append (payload, vk_cbor_ref (body));
+  payload_bytes = vk_cbor_encode (payload);
+  cose = vk_cose_sign1_create (g_bytes_get_data (payload_bytes, NULL), g_bytes_get_size (payload_bytes),
+                               vk_test_get_key (f->te, "bord-2"), &error);
+  g_assert_no_error (error);
+  return cose;
+}
+
+/* A 4 MB device id is refused from the entry's head, before it is
+ * decoded; a 200-byte one when the payload is parsed (ids are 1 to 128
+ * bytes).  Nothing about them is stored, in memory or in the database. */
+static void
+test_long_device_id (Fixture *f, gconstpointer data)
+{
+  g_autofree char *wal = g_strdup_printf ("%s-wal", f->db_path);
+  g_autoptr (GBytes) huge = entry_with_id_length (f, 4 * 1024 * 1024);
+  g_autoptr (GBytes) longer = entry_with_id_length (f, 200);
+  g_autoptr (GBytes) longest_ok = entry_with_id_length (f, 128);
+  g_autoptr (GPtrArray) findings = NULL;
+  guint64 before;
+
+  before = file_size (f->db_path) + file_size (wal);
+  for (guint i = 0; i < 20; i++)
+    assert_refused (f, huge, "long-id.vkj", VK_ERROR_INVALID, "more than the 1048576 an entry may hold");
+  for (guint i = 0; i < 20; i++)
+    assert_refused (f, longer, "long-id.vkj", VK_ERROR_INVALID, "device id is 200 bytes, more than 128");
+  /* 128 bytes parse (and are refused as not enrolled, unsigned by it). */
+  assert_refused (f, longest_ok, "long-id.vkj", VK_ERROR_KEY, "not enrolled");
+  g_assert_cmpuint (file_size (f->db_path) + file_size (wal), <, before + 256 * 1024);
+  findings = vk_count_discrepancies (f->count, NULL, NULL);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const VkFinding *fd = findings->pdata[i];
+      g_assert_cmpuint (strlen (fd->message_en), <, 4096);
+      g_assert_cmpuint (fd->rule, !=, 1);
+      g_assert_cmpuint (fd->rule, !=, 3);
+    }
 }
 
 static gboolean
@@ -410,9 +610,18 @@ test_unenrolled (Fixture *f, gconstpointer data)
     assert_refused (f, b3, "fake-server.vkj", VK_ERROR_KEY, "own device");
   }
 
+  /* Neither ghost (not enrolled) nor bord-2's id under another key is a
+   * finding about a device: nobody enrolled signed them (D21). */
   findings = vk_count_discrepancies (f->count, NULL, NULL);
-  g_assert_true (has_rule (findings, 3, "ghost", 1));
-  g_assert_true (has_rule (findings, 3, "bord-2", 1));
+  g_assert_false (has_rule (findings, 3, "ghost", 0));
+  g_assert_false (has_rule (findings, 3, "bord-2", 0));
+  g_assert_false (has_rule (findings, 1, "bord-2", 0));
+  {
+    gboolean d21 = FALSE;
+    for (guint i = 0; i < findings->len; i++)
+      d21 |= ((VkFinding *)findings->pdata[i])->rule == 21;
+    g_assert_true (d21);
+  }
 }
 
 static void
@@ -1044,7 +1253,7 @@ test_cli (Fixture *f, gconstpointer data)
   g_autoptr (JsonParser) parser = json_parser_new ();
   const char *pkg = vk_package_get_path (f->te->package);
   JsonArray *arr;
-  gboolean saw_d01 = FALSE;
+  gboolean saw_d21 = FALSE;
   int status;
 
   g_assert_true (vk_keypair_save (vk_test_get_key (f->te, "server-1"), key_path, "test-pass", VK_KDF_INTERACTIVE,
@@ -1058,7 +1267,8 @@ test_cli (Fixture *f, gconstpointer data)
     gsize len = 0;
     g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
     bytes[len - 1] ^= 0x40;
-    bad = g_build_filename (f->te->dir, "bad.vkj", NULL);
+    /* Its name holds an escape sequence: printed escaped, never raw. */
+    bad = g_build_filename (f->te->dir, "bad\x1b[31m.vkj", NULL);
     g_assert_true (g_file_set_contents (bad, bytes, (gssize)len, NULL));
   }
   {
@@ -1068,7 +1278,8 @@ test_cli (Fixture *f, gconstpointer data)
   }
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (out, "accepted: device bord-1, held up to entry 20"));
-  g_assert_nonnull (strstr (err, "bad.vkj: REFUSED"));
+  g_assert_nonnull (strstr (err, "bad\\x1B[31m.vkj: REFUSED"));
+  g_assert_null (strchr (err, '\x1b'));
   g_assert_nonnull (strstr (err, "signature"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -1102,7 +1313,8 @@ test_cli (Fixture *f, gconstpointer data)
     g_clear_pointer (&err, g_free);
   }
 
-  /* The refusal is a blocking D01; no area has a count (D09). */
+  /* The refusal is signed by nobody: not a D01 about bord-1 but one D21
+   * warning; no area has a count (D09). */
   {
     const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", db, "--election", pkg, "--json", NULL };
     status = vk_test_spawn (argv, &out, &err);
@@ -1114,22 +1326,24 @@ test_cli (Fixture *f, gconstpointer data)
   for (guint i = 0; i < json_array_get_length (arr); i++)
     {
       JsonObject *o = json_array_get_object_element (arr, i);
-      if (strcmp (json_object_get_string_member (o, "rule"), "D01") == 0)
+      g_assert_cmpstr (json_object_get_string_member (o, "rule"), !=, "D01");
+      if (strcmp (json_object_get_string_member (o, "rule"), "D21") == 0)
         {
-          JsonObject *ev = json_array_get_object_element (json_object_get_array_member (o, "evidence"), 0);
-          g_assert_cmpstr (json_object_get_string_member (o, "severity"), ==, "blocking");
-          g_assert_cmpstr (json_object_get_string_member (ev, "device"), ==, "bord-1");
-          saw_d01 = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (o, "severity"), ==, "warning");
+          g_assert_nonnull (
+              strstr (json_object_get_string_member (o, "en"), "1 unverified batches refused from 1 sources"));
+          saw_d21 = TRUE;
         }
     }
-  g_assert_true (saw_d01);
+  g_assert_true (saw_d21);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   {
     const char *argv[] = { vk_test_valgkit (), "discrepancies", "--db", db, "--election", pkg, NULL };
     g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 1);
-    g_assert_nonnull (strstr (out, "D01 blocking"));
-    g_assert_nonnull (strstr (out, "evidence: bord-1#1"));
+    g_assert_nonnull (strstr (out, "D21 warning"));
+    g_assert_nonnull (strstr (out, "\\x1B[31m.vkj"));
+    g_assert_null (strchr (out, '\x1b'));
   }
 }
 
@@ -1263,6 +1477,9 @@ main (int argc, char **argv)
   ADD ("out-of-order", test_out_of_order);
   ADD ("tampered", test_tampered);
   ADD ("unenrolled", test_unenrolled);
+  ADD ("zeroed-signatures", test_zeroed_signatures);
+  ADD ("forged", test_forged);
+  ADD ("long-device-id", test_long_device_id);
   ADD ("wrong-election", test_wrong_election_real);
   ADD ("role", test_role);
   ADD ("fork", test_fork);

@@ -844,6 +844,11 @@ test_discrepancy_report (void)
   g_ptr_array_add (findings, make_finding (2, VK_SEVERITY_BLOCKING, 0,
                                            "Enheden aarhus-7-bord-2 har to forskellige poster med nr. 118 (fork).",
                                            "aarhus-7-bord-2", (guint64)118, NULL));
+  /* A device id and a source with escape sequences (issue 12, item 4):
+   * they reach the PDF escaped, never raw. */
+  g_ptr_array_add (findings, make_finding (1, VK_SEVERITY_BLOCKING, 0,
+                                           "Afvist levering fra ond\x1b[2Jenhed (POST from \x1b]0;x\x07): kæde",
+                                           "ond\x1b[2Jenhed", (guint64)1, NULL));
   path = sheet_path ("discrepancy-report.pdf");
   g_assert_true (
       vk_discrepancy_report_write (&info, findings, "Optællingsserver, 49 afstemningsområder", path, &error));
@@ -866,6 +871,9 @@ test_discrepancy_report (void)
   g_assert_nonnull (strstr (text, "aarhus-3-bord-2 nr. 40"));
   g_assert_nonnull (strstr (text, "Hele kommunen"));
   g_assert_nonnull (strstr (text, "Hvad skal gøres"));
+  g_assert_null (strchr (text, '\x1b'));
+  g_assert_null (strchr (text, '\x07'));
+  g_assert_nonnull (strstr (text, "ond\\x1B[2Jenhed"));
 
   /* Nothing open. */
   {

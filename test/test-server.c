@@ -371,6 +371,115 @@ test_server_refusals (void)
 
 /* Plain HTTP off loopback is refused at start; TLS with a pinned
  * certificate works. */
+/* The server's peak resident memory (VmHWM), in kB. */
+static guint64
+server_peak_kb (VkTestServer *s)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (s->process));
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + 6, NULL, 10);
+}
+
+/* Issue 12, items 2 and 3 over HTTP: a batch with every signature but the
+ * last zeroed is refused and the genuine one then stored and served in
+ * full; 8 bodies of one array of zero bytes at once are refused without
+ * the server's memory growing with them, and it keeps serving. */
+static void
+test_server_hostile_bodies (void)
+{
+  g_auto (VkTestElection) f;
+  VkTestServer server;
+  g_autofree char *count_db = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) zeroed = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+  g_autoptr (GBytes) good = NULL;
+  g_autoptr (GBytes) bad = NULL;
+  g_autoptr (GPtrArray) served = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  const gsize body_size = 32u * 1024 * 1024;
+  g_autoptr (GBytes) flat = NULL;
+  guint64 before;
+
+  vk_test_election_setup (&f);
+  count_db = vk_test_election_path (&f, "count.db");
+  vk_test_server_start (&server, &f, count_db);
+  entries = station_entries (&f, "bord-x", f.key_x, 4, 0);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (entries, i);
+      gsize len = g_bytes_get_size (e->cose);
+      g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (e->cose, NULL), len);
+      g_autoptr (GError) error = NULL;
+      VkEntry *z;
+
+      if (i + 1 < entries->len)
+        memset (copy + len - VK_SIGNATURE_BYTES, 0, VK_SIGNATURE_BYTES);
+      z = vk_entry_decode (copy, len, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (zeroed, z);
+    }
+  bad = vk_journal_serialize (zeroed);
+  good = vk_journal_serialize (entries);
+  g_assert_cmpuint (post_raw (&server, "application/cbor-seq", bad, &text), ==, 400);
+  g_assert_nonnull (strstr (text, "\"bad-signature\""));
+  g_clear_pointer (&text, g_free);
+  served = get_journal (&server, "bord-x", 0);
+  g_assert_cmpuint (served->len, ==, 0);
+  g_clear_pointer (&served, g_ptr_array_unref);
+  g_assert_cmpuint (post_raw (&server, "application/cbor-seq", good, NULL), ==, 200);
+  served = get_journal (&server, "bord-x", 0);
+  assert_same_entries (served, entries, 0);
+
+  /* One array of 32 M zero bytes, 8 at once. */
+  {
+    guint8 *data = g_malloc0 (body_size);
+    g_autofree char *url = url_for (&server, "/v1/journals");
+    VkTestHttp h[8];
+    GThread *threads[8];
+
+    data[0] = 0x9a;
+    data[1] = (guint8)((body_size - 5) >> 24);
+    data[2] = (guint8)((body_size - 5) >> 16);
+    data[3] = (guint8)((body_size - 5) >> 8);
+    data[4] = (guint8)(body_size - 5);
+    flat = g_bytes_new_take (data, body_size);
+    before = server_peak_kb (&server);
+    for (guint i = 0; i < G_N_ELEMENTS (h); i++)
+      {
+        h[i] = (VkTestHttp){ "POST", url, "application/cbor-seq", flat, 0, NULL, NULL, FALSE };
+        threads[i] = g_thread_new ("hostile", vk_test_http_thread, &h[i]);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (h); i++)
+      {
+        g_assert_true (vk_test_spin_until (vk_test_http_done, &h[i], 60000));
+        g_thread_join (threads[i]);
+        g_assert_null (h[i].error);
+        g_assert_cmpuint (h[i].status, ==, 400);
+        g_clear_pointer (&h[i].answer, g_bytes_unref);
+      }
+  }
+  g_test_message ("server peak RSS %" G_GUINT64_FORMAT " kB -> %" G_GUINT64_FORMAT " kB", before,
+                  server_peak_kb (&server));
+  /* The bodies themselves (8 x 32 MiB, buffered) and little more. */
+  g_assert_cmpuint (server_peak_kb (&server), <, 512 * 1024);
+  node = get_json (&server, "/v1/status", 200);
+  g_clear_pointer (&node, json_node_unref);
+  /* The refusals are one D21 warning, not findings about bord-x. */
+  node = get_json (&server, "/v1/discrepancies", 200);
+  {
+    g_autofree char *json = json_to_string (node, FALSE);
+    g_assert_nonnull (strstr (json, "D21"));
+    g_assert_nonnull (strstr (json, "9 unverified batches refused from 1 sources"));
+  }
+  vk_test_server_stop (&server, FALSE);
+}
+
 static void
 test_server_tls (void)
 {
@@ -679,5 +788,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/tls", test_server_tls);
   g_test_add_func ("/server/connections", test_server_connections);
   g_test_add_func ("/server/tls-stall", test_server_tls_stall);
+  g_test_add_func ("/server/hostile-bodies", test_server_hostile_bodies);
   return g_test_run ();
 }

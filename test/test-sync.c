@@ -374,6 +374,45 @@ test_sync_store_foreign (void)
     g_clear_pointer (&own, g_ptr_array_unref);
   }
 
+  /* Every signature but the last zeroed, the chain intact (issue 12,
+   * item 2): refused, nothing stored; the genuine batch then is stored
+   * in full, byte for byte. */
+  {
+    g_autoptr (GPtrArray) zeroed = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+    g_autofree char *fresh = vk_test_election_path (&f, "d.db");
+    g_autoptr (VkSync) d = vk_sync_new (f.package, fresh, "bord-b", &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < entries->len; i++)
+      {
+        const VkEntry *e = g_ptr_array_index (entries, i);
+        gsize len = g_bytes_get_size (e->cose);
+        g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (e->cose, NULL), len);
+        VkEntry *z;
+
+        if (i + 1 < entries->len)
+          memset (copy + len - VK_SIGNATURE_BYTES, 0, VK_SIGNATURE_BYTES);
+        z = vk_entry_decode (copy, len, &error);
+        g_assert_no_error (error);
+        g_ptr_array_add (zeroed, z);
+      }
+    g_assert_false (vk_sync_store_foreign (d, zeroed, NULL, &error));
+    g_assert_error (error, VK_ERROR, VK_ERROR_SIGNATURE);
+    g_clear_error (&error);
+    own = vk_journal_dup_device_entries (vk_sync_get_journal (d), "bord-a", 0, &error);
+    g_assert_cmpuint (own->len, ==, 0);
+    g_clear_pointer (&own, g_ptr_array_unref);
+    g_assert_true (vk_sync_store_foreign (d, entries, &added, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (added, ==, entries->len);
+    own = vk_journal_dup_device_entries (vk_sync_get_journal (d), "bord-a", 0, &error);
+    g_assert_cmpuint (own->len, ==, entries->len);
+    for (guint i = 0; i < own->len; i++)
+      g_assert_true (g_bytes_equal (((VkEntry *)g_ptr_array_index (own, i))->cose,
+                                    ((VkEntry *)g_ptr_array_index (entries, i))->cose));
+    g_clear_pointer (&own, g_ptr_array_unref);
+  }
+
   /* bord-a restored from an old copy writes another entry 3: a fork. */
   {
     g_autoptr (VkJournal) j = vk_journal_open (db_fork, vk_package_get_election_id (f.package), "bord-a", &error);
