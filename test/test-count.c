@@ -1436,7 +1436,7 @@ test_cli_untrusted (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (err, "big.vkj: is too large"));
   g_assert_nonnull (strstr (err, "usb: is a directory"));
   /* The genuine journal under the evil name is accepted, its name escaped. */
-  g_assert_nonnull (strstr (out, "evil\\x1b]0;owned\\x07\\x1b[2J\\x0a.vkj: accepted: device bord-1"));
+  g_assert_nonnull (strstr (out, "evil\\x1B]0;owned\\x07\\x1B[2J\\x0A.vkj: accepted: device bord-1"));
   g_assert_null (strchr (out, '\x1b'));
   g_assert_null (strchr (err, '\x1b'));
   g_assert_null (strchr (out, '\x07'));
