@@ -402,9 +402,10 @@ server_rss_kb (VkTestServer *s)
 /* Issue 12, items 2 and 3 over HTTP: a batch with every signature but the
  * last zeroed is refused and the genuine one then stored and served in
  * full; 8 bodies of 64 MiB (the most accepted), each one array of zero
- * bytes, at once: the body budget (192 MiB) holds three of them, the
- * others are refused with 503 before their bodies are read, every one is
- * answered, the server stays under 512 MiB and keeps serving. */
+ * bytes, at once: the body budget (192 MiB) holds three of them at a
+ * time, the others are refused with 503 before their bodies are read,
+ * every one is answered, the server stays under 512 MiB and keeps
+ * serving. */
 static void
 test_server_hostile_bodies (void)
 {
@@ -501,9 +502,10 @@ test_server_hostile_bodies (void)
                   " kB, peak %" G_GUINT64_FORMAT " kB -> %" G_GUINT64_FORMAT " kB",
                   (double)(g_get_monotonic_time () - started) / G_USEC_PER_SEC, n_malformed, n_busy, rss_max, before,
                   server_peak_kb (&server));
+  /* How many fit depends on how the 8 overlap (on a loaded machine some
+   * end before others begin); what must hold is the memory. */
   g_assert_cmpuint (n_malformed + n_busy, ==, 8);
   g_assert_cmpuint (n_malformed, >=, 1);
-  g_assert_cmpuint (n_malformed, <=, 3);
   /* At most three bodies (192 MiB) and little more. */
   g_assert_cmpuint (rss_max, <, 512 * 1024);
   g_assert_cmpuint (server_peak_kb (&server), <, 512 * 1024);
