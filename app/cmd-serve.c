@@ -37,6 +37,7 @@ vk_cmd_serve (int argc, char **argv)
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   int max_body_mib = (int)(VK_COUNT_HTTP_MAX_BODY / (1024 * 1024));
+  gint64 max_body_memory = (gint64)VK_COUNT_HTTP_BODY_BUDGET;
   int max_requests = (int)VK_COUNT_HTTP_MAX_IN_FLIGHT;
   int max_connections = (int)VK_HTTP_MAX_CONNECTIONS;
   int max_per_address = (int)VK_HTTP_MAX_PER_ADDRESS;
@@ -59,6 +60,8 @@ vk_cmd_serve (int argc, char **argv)
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM); required off loopback", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_mib, "Largest request body in MiB (default 64)", "MIB" },
+    { "max-body-memory", 0, 0, G_OPTION_ARG_INT64, &max_body_memory,
+      "Most bytes of request bodies held at once, at least --max-body (default 192 MiB)", "BYTES" },
     { "max-requests", 0, 0, G_OPTION_ARG_INT, &max_requests, "Most requests handled at once (default 256)", "N" },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, "Most connections open at once (default 512)", "N" },
     { "max-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
@@ -79,8 +82,9 @@ vk_cmd_serve (int argc, char **argv)
                                     "or asked for.  Stop the server with Ctrl-C (SIGINT) or SIGTERM.");
   if (!vk_cli_parse (context, &argc, &argv, "serve"))
     return VK_EXIT_USAGE;
-  if (election_path == NULL || db_path == NULL || key_path == NULL || argc != 1 || max_body_mib < 1 || max_requests < 1
-      || max_connections < 1 || max_per_address < 1 || !(header_timeout >= 0.05 && header_timeout <= 3600)
+  if (election_path == NULL || db_path == NULL || key_path == NULL || argc != 1 || max_body_mib < 1
+      || max_body_memory < (gint64)max_body_mib * 1024 * 1024 || max_requests < 1 || max_connections < 1
+      || max_per_address < 1 || !(header_timeout >= 0.05 && header_timeout <= 3600)
       || !(body_timeout >= 0.05 && body_timeout <= 3600) || !(idle_timeout >= 1 && idle_timeout <= 3600))
     {
       fprintf (stderr, "valgkit serve: --election, --db and --key are required (see --help)\n");
@@ -101,6 +105,7 @@ vk_cmd_serve (int argc, char **argv)
 
   http = vk_count_http_new (count);
   vk_count_http_set_limits (http, (gsize)max_body_mib * 1024 * 1024, (guint)max_requests);
+  vk_count_http_set_body_budget (http, (gsize)max_body_memory);
   limits = (VkHttpLimits){
     .max_connections = (guint)max_connections,
     .max_per_address = (guint)max_per_address,

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "vk-body-budget.h"
 #include "vk-count-http.h"
 #include "vk-error.h"
 #include "vk-http-listen.h"
@@ -21,7 +22,8 @@ struct _VkCountHttp
   char *fingerprint;
   gsize max_body;
   guint max_in_flight;
-  guint in_flight; /* requests handed to a worker and not yet answered */
+  guint in_flight;      /* requests handed to a worker and not yet answered */
+  VkBodyBudget *bodies; /* every body held, in a VkBodyBuffer or a Request */
   VkHttpLimits limits;
   GCancellable *alive; /* cancelled when freed */
 };
@@ -84,6 +86,7 @@ request_free (Request *request)
 
 #define BODY_KEY "vk-count-http-body"
 #define TOO_LARGE_KEY "vk-count-http-too-large"
+#define NO_BUDGET_KEY "vk-count-http-no-budget"
 
 /* Replies. */
 
@@ -204,7 +207,12 @@ run_ingest (Request *request)
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (request->body, &len);
 
-  if (!vk_count_ingest (request->count, data, len, request->source, &receipt, &error))
+  gboolean ok = vk_count_ingest (request->count, data, len, request->source, &receipt, &error);
+
+  /* Ingest keeps copies of what it stores: the body, and its share of the
+   * body budget, go now rather than when the answer has been sent. */
+  g_clear_pointer (&request->body, g_bytes_unref);
+  if (!ok)
     return reply_from_error (error);
 
   head_hex = vk_hex_encode (receipt->head, VK_HASH_BYTES);
@@ -406,25 +414,52 @@ send_error (SoupServerMessage *msg, guint status, const char *code, const char *
   send_reply (msg, reply);
 }
 
-/* Request bodies: collected by us, bounded. */
+/* Request bodies: collected by us into a VkBodyBuffer, bounded by
+ * max_body each and by the body budget all together. */
+
+static void
+refuse_no_budget (VkCountHttp *self, SoupServerMessage *msg)
+{
+  g_autofree char *message = g_strdup_printf (
+      "the server holds the most request bodies it takes at once (%" G_GSIZE_FORMAT " bytes); try again shortly",
+      vk_body_budget_get_limit (self->bodies));
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+  send_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", message);
+}
 
 static void
 got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
-  VkCountHttp *self = user_data;
-  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  VkBodyBuffer *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  gsize len = 0;
+  const void *data = g_bytes_get_data (chunk, &len);
 
-  if (body == NULL || g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
+  if (body == NULL)
     return;
-  if (body->len + g_bytes_get_size (chunk) > self->max_body)
+  switch (vk_body_buffer_append (body, data, len))
     {
-      /* Keep reading (and discarding) to the end so that the client gets
-       * the answer, but store nothing more. */
-      g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
-      g_byte_array_set_size (body, 0);
-      return;
+      case VK_BODY_OK:
+        return;
+      case VK_BODY_TOO_LARGE:
+        g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
+        break;
+      case VK_BODY_NO_BUDGET:
+      default:
+        g_object_set_data (G_OBJECT (msg), NO_BUDGET_KEY, GINT_TO_POINTER (1));
+        break;
     }
-  g_byte_array_append (body, g_bytes_get_data (chunk, NULL), (guint)g_bytes_get_size (chunk));
+  /* Keep reading (and discarding) to the end so that the client gets the
+   * answer, but hold nothing more: the buffer, emptied, goes. */
+  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
+}
+
+/* A message that ends in any way (answered, refused, its connection
+ * closed) lets go of its body if it still holds it. */
+static void
+finished_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
 }
 
 static void
@@ -433,6 +468,7 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
   VkCountHttp *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr (VkBodyBuffer) body = NULL;
 
   /* libsoup keeps the whole body in memory unless told otherwise: every
    * body is collected by got_chunk_cb instead, which stops at the limit. */
@@ -456,8 +492,19 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
       send_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
       return;
     }
-  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_byte_array_new (), (GDestroyNotify)g_byte_array_unref);
+  body = vk_body_buffer_new (self->bodies, self->max_body);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && vk_body_buffer_reserve (body, (gsize)soup_message_headers_get_content_length (headers)) != VK_BODY_OK)
+    {
+      /* Refused before a byte of the body is read; the connection closes
+       * rather than read the body it would discard. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      refuse_no_budget (self, msg);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_steal_pointer (&body), (GDestroyNotify)vk_body_buffer_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self);
+  g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), NULL);
 }
 
 static gboolean
@@ -498,9 +545,8 @@ content_type_is_cbor_seq (SoupServerMessage *msg)
 }
 
 static void
-handle_ingest (VkCountHttp *self, SoupServerMessage *msg)
+handle_ingest (VkCountHttp *self, SoupServerMessage *msg, VkBodyBuffer *body)
 {
-  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
   Request *request;
 
   if (!content_type_is_cbor_seq (msg))
@@ -516,14 +562,20 @@ handle_ingest (VkCountHttp *self, SoupServerMessage *msg)
       send_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
       return;
     }
-  if (body == NULL || body->len == 0)
+  if (g_object_get_data (G_OBJECT (msg), NO_BUDGET_KEY) != NULL)
+    {
+      refuse_no_budget (self, msg);
+      return;
+    }
+  if (body == NULL || vk_body_buffer_get_length (body) == 0)
     {
       send_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
       return;
     }
   request = g_new0 (Request, 1);
   request->op = OP_INGEST;
-  request->body = g_bytes_new (body->data, body->len);
+  /* The bytes themselves, not a copy; they keep their reservation. */
+  request->body = vk_body_buffer_steal (body);
   request->source = g_strdup_printf ("POST from %s", soup_server_message_get_remote_host (msg) != NULL
                                                          ? soup_server_message_get_remote_host (msg)
                                                          : "an unknown address");
@@ -562,13 +614,16 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   VkCountHttp *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   gboolean is_get = method == SOUP_METHOD_GET;
+  /* Whatever the request, its body is not held past this handler except
+   * by an ingest Request. */
+  g_autoptr (VkBodyBuffer) body = g_object_steal_data (G_OBJECT (msg), BODY_KEY);
   Request *request;
 
   if (strcmp (path, "/v1/journals") == 0)
     {
       if (method != SOUP_METHOD_POST)
         goto bad_method;
-      handle_ingest (self, msg);
+      handle_ingest (self, msg, body);
       return;
     }
   if (g_str_has_prefix (path, "/v1/journals/"))
@@ -628,6 +683,7 @@ vk_count_http_new (VkCount *count)
   self->count = count;
   self->max_body = VK_COUNT_HTTP_MAX_BODY;
   self->max_in_flight = VK_COUNT_HTTP_MAX_IN_FLIGHT;
+  self->bodies = vk_body_budget_new (VK_COUNT_HTTP_BODY_BUDGET);
   self->alive = g_cancellable_new ();
   return self;
 }
@@ -644,6 +700,7 @@ vk_count_http_free (VkCountHttp *self)
       vk_http_unlisten (self->server);
       g_clear_object (&self->server);
     }
+  g_clear_pointer (&self->bodies, vk_body_budget_unref);
   g_free (self->url);
   g_free (self->fingerprint);
   g_free (self);
@@ -657,6 +714,22 @@ vk_count_http_set_limits (VkCountHttp *self, gsize max_body, guint max_in_flight
 
   self->max_body = max_body;
   self->max_in_flight = max_in_flight;
+}
+
+void
+vk_count_http_set_body_budget (VkCountHttp *self, gsize bytes)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (bytes > 0);
+
+  vk_body_budget_set_limit (self->bodies, bytes);
+}
+
+gsize
+vk_count_http_get_body_memory (VkCountHttp *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return vk_body_budget_get_used (self->bodies);
 }
 
 void

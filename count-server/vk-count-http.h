@@ -34,6 +34,8 @@ G_BEGIN_DECLS
 /* Defaults for the bounds. */
 #define VK_COUNT_HTTP_MAX_BODY (64u * 1024 * 1024)
 #define VK_COUNT_HTTP_MAX_IN_FLIGHT 256u
+/* All request bodies held at once, arriving, waiting or being processed. */
+#define VK_COUNT_HTTP_BODY_BUDGET (192u * 1024 * 1024)
 
 typedef struct _VkCountHttp VkCountHttp;
 
@@ -47,6 +49,14 @@ void vk_count_http_free (VkCountHttp *self);
 void vk_count_http_set_limits (VkCountHttp *self, gsize max_body, guint max_in_flight);
 /* Connection caps and deadlines (NULL or 0 members: the defaults of
  * vk-http-listen.h).  Set before listening. */
+/* The most bytes of request bodies held at once: a body's Content-Length
+ * is reserved when its headers arrive (503 "busy" with Retry-After when it
+ * does not fit, before the body is read), a chunked body's bytes as they
+ * arrive; a reservation is released when the body is dropped.  May be
+ * set at any time. */
+void vk_count_http_set_body_budget (VkCountHttp *self, gsize bytes);
+/* The bytes reserved now (for tests). */
+gsize vk_count_http_get_body_memory (VkCountHttp *self);
 void vk_count_http_set_connection_limits (VkCountHttp *self, const VkHttpLimits *limits);
 
 /* Listens on host_port ("127.0.0.1:0" picks a free port).  With tls_cert

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "vk-body-budget.h"
 #include "vk-error.h"
 #include "vk-http-listen.h"
 #include "vk-http-reply.h"
@@ -33,6 +34,7 @@ struct _VkSyncServer
   gsize max_body;
   guint max_in_flight;
   guint in_flight;
+  VkBodyBudget *bodies; /* every body held, in a VkBodyBuffer or a Job */
   /* Cancelled when the server is freed: answers that come back later are
    * dropped. */
   GCancellable *alive;
@@ -40,6 +42,7 @@ struct _VkSyncServer
 
 #define BODY_KEY "vk-sync-body"
 #define TOO_LARGE_KEY "vk-sync-too-large"
+#define NO_BUDGET_KEY "vk-sync-no-budget"
 
 static void
 core_clear (Core *core)
@@ -220,6 +223,9 @@ job_post (Job *job, VkSync *sync)
   guint added = 0;
 
   entries = vk_journal_parse (data, len, "POST /v1/journals", &error);
+  /* The entries are copies: the body, and its share of the body budget,
+   * go now. */
+  g_clear_pointer (&job->body, g_bytes_unref);
   if (entries == NULL)
     {
       job_answer_gerror (job, error);
@@ -370,10 +376,20 @@ server_journal (VkSyncServer *self, SoupServerMessage *msg, const char *device_p
 }
 
 static void
-server_post (VkSyncServer *self, SoupServerMessage *msg)
+server_refuse_no_budget (VkSyncServer *self, SoupServerMessage *msg)
+{
+  g_autofree char *message = g_strdup_printf (
+      "this table holds the most request bodies it takes at once (%" G_GSIZE_FORMAT " bytes); try again shortly",
+      vk_body_budget_get_limit (self->bodies));
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+  server_reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", message);
+}
+
+static void
+server_post (VkSyncServer *self, SoupServerMessage *msg, VkBodyBuffer *body)
 {
   const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
-  GByteArray *body;
   Job *job;
 
   if (type == NULL || g_ascii_strcasecmp (type, "application/cbor-seq") != 0)
@@ -389,34 +405,53 @@ server_post (VkSyncServer *self, SoupServerMessage *msg)
       server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
       return;
     }
-  body = g_object_steal_data (G_OBJECT (msg), BODY_KEY);
-  if (body == NULL || body->len == 0)
+  if (g_object_get_data (G_OBJECT (msg), NO_BUDGET_KEY) != NULL)
     {
-      g_clear_pointer (&body, g_byte_array_unref);
+      server_refuse_no_budget (self, msg);
+      return;
+    }
+  if (body == NULL || vk_body_buffer_get_length (body) == 0)
+    {
       server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
       return;
     }
   job = g_new0 (Job, 1);
   job->op = JOB_POST;
-  job->body = g_byte_array_free_to_bytes (body);
+  /* The bytes themselves, with their reservation. */
+  job->body = vk_body_buffer_steal (body);
   dispatch (self, msg, job);
 }
 
 static void
 server_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
-  VkSyncServer *self = user_data;
-  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  VkBodyBuffer *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  gsize len = 0;
+  const void *data = g_bytes_get_data (chunk, &len);
 
-  if (body == NULL || g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
+  if (body == NULL)
     return;
-  if (body->len + g_bytes_get_size (chunk) > self->max_body)
+  switch (vk_body_buffer_append (body, data, len))
     {
-      g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
-      g_byte_array_set_size (body, 0);
-      return;
+      case VK_BODY_OK:
+        return;
+      case VK_BODY_TOO_LARGE:
+        g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
+        break;
+      case VK_BODY_NO_BUDGET:
+      default:
+        g_object_set_data (G_OBJECT (msg), NO_BUDGET_KEY, GINT_TO_POINTER (1));
+        break;
     }
-  g_byte_array_append (body, g_bytes_get_data (chunk, NULL), (guint)g_bytes_get_size (chunk));
+  /* Read (and discard) the rest so that the client gets the answer. */
+  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
+}
+
+/* However a message ends, it lets go of its body if it still holds it. */
+static void
+server_finished_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
 }
 
 static void
@@ -425,6 +460,7 @@ server_early_handler (SoupServer *server, SoupServerMessage *msg, const char *pa
 {
   VkSyncServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr (VkBodyBuffer) body = NULL;
 
   /* Bodies are collected by server_got_chunk_cb, bounded, instead of by
    * libsoup, which would keep any size in memory. */
@@ -439,8 +475,18 @@ server_early_handler (SoupServer *server, SoupServerMessage *msg, const char *pa
       server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
       return;
     }
-  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_byte_array_new (), (GDestroyNotify)g_byte_array_unref);
+  body = vk_body_buffer_new (self->bodies, self->max_body);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && vk_body_buffer_reserve (body, (gsize)soup_message_headers_get_content_length (headers)) != VK_BODY_OK)
+    {
+      /* Refused before the body is read. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      server_refuse_no_budget (self, msg);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_steal_pointer (&body), (GDestroyNotify)vk_body_buffer_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (server_got_chunk_cb), self);
+  g_signal_connect (msg, "finished", G_CALLBACK (server_finished_cb), NULL);
 }
 
 static void
@@ -448,6 +494,8 @@ server_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GH
 {
   VkSyncServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+  /* No body is held past this handler except by a POST's Job. */
+  g_autoptr (VkBodyBuffer) body = g_object_steal_data (G_OBJECT (msg), BODY_KEY);
 
   if (strcmp (path, "/v1/heads") == 0 && method == SOUP_METHOD_GET)
     {
@@ -456,7 +504,7 @@ server_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GH
       dispatch (self, msg, job);
     }
   else if (strcmp (path, "/v1/journals") == 0 && method == SOUP_METHOD_POST)
-    server_post (self, msg);
+    server_post (self, msg, body);
   else if (g_str_has_prefix (path, "/v1/journals/") && method == SOUP_METHOD_GET)
     server_journal (self, msg, path + strlen ("/v1/journals/"), query);
   else if (strcmp (path, "/v1/heads") == 0 || strcmp (path, "/v1/journals") == 0
@@ -480,6 +528,7 @@ vk_sync_server_new (VkPackage *package, const char *db_path, const char *device_
   self->alive = g_cancellable_new ();
   self->max_body = VK_SYNC_SERVER_MAX_BODY;
   self->max_in_flight = VK_SYNC_SERVER_MAX_IN_FLIGHT;
+  self->bodies = vk_body_budget_new (VK_SYNC_SERVER_BODY_BUDGET);
   return g_steal_pointer (&self);
 }
 
@@ -498,6 +547,7 @@ vk_sync_server_free (VkSyncServer *self)
   /* A request still in a worker keeps the database open until it ends. */
   g_clear_pointer (&self->core, core_unref);
   g_clear_object (&self->alive);
+  g_clear_pointer (&self->bodies, vk_body_budget_unref);
   g_free (self->url);
   g_free (self);
 }
@@ -518,6 +568,22 @@ vk_sync_server_set_limits (VkSyncServer *self, gsize max_body, const VkHttpLimit
 
   self->max_body = max_body;
   self->limits = limits != NULL ? *limits : (VkHttpLimits){ 0 };
+}
+
+void
+vk_sync_server_set_body_budget (VkSyncServer *self, gsize bytes)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (bytes > 0);
+
+  vk_body_budget_set_limit (self->bodies, bytes);
+}
+
+gsize
+vk_sync_server_get_body_memory (VkSyncServer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return vk_body_budget_get_used (self->bodies);
 }
 
 gboolean

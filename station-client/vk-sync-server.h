@@ -24,6 +24,9 @@ G_BEGIN_DECLS
  * below this. */
 #define VK_SYNC_SERVER_MAX_BODY (8u * 1024 * 1024)
 #define VK_SYNC_SERVER_MAX_IN_FLIGHT 16u
+/* All request bodies held at once, arriving, waiting or being processed
+ * (503 "busy" beyond it), as in the count server. */
+#define VK_SYNC_SERVER_BODY_BUDGET (32u * 1024 * 1024)
 
 typedef struct _VkSyncServer VkSyncServer;
 
@@ -38,6 +41,10 @@ void vk_sync_server_set_stored_func (VkSyncServer *self, VkSyncStoredFunc func, 
 /* The largest request body (413 above it) and the connection limits
  * (NULL or 0 members: the defaults).  Set before listening. */
 void vk_sync_server_set_limits (VkSyncServer *self, gsize max_body, const VkHttpLimits *limits);
+/* The most bytes of request bodies held at once (see
+ * vk_count_http_set_body_budget()). */
+void vk_sync_server_set_body_budget (VkSyncServer *self, gsize bytes);
+gsize vk_sync_server_get_body_memory (VkSyncServer *self);
 /* Same rule as the count server: plain HTTP only on loopback. */
 gboolean vk_sync_server_listen (VkSyncServer *self, const char *host_port, const char *tls_cert, const char *tls_key,
                                 GError **error);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "vk-body-budget.h"
 #include "vk-error.h"
 #include "vk-http-listen.h"
 #include "vk-http-reply.h"
@@ -342,6 +343,63 @@ test_endless_chunked (void)
   vk_http_unlisten (server);
 }
 
+static gpointer
+unref_bytes_thread (gpointer bytes)
+{
+  g_bytes_unref (bytes);
+  return NULL;
+}
+
+/* The body budget: a reservation belongs to one owner at a time and goes
+ * back exactly once, also from another thread. */
+static void
+test_body_budget (void)
+{
+  g_autoptr (VkBodyBudget) budget = vk_body_budget_new (1000);
+  g_autoptr (VkBodyBuffer) a = vk_body_buffer_new (budget, 600);
+  g_autoptr (VkBodyBuffer) b = vk_body_buffer_new (budget, 600);
+  g_autoptr (VkBodyBuffer) c = vk_body_buffer_new (budget, 600);
+  guint8 data[700] = { 0 };
+  GBytes *bytes;
+
+  g_assert_cmpint (vk_body_buffer_reserve (a, 700), ==, VK_BODY_TOO_LARGE);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 0);
+  g_assert_cmpint (vk_body_buffer_reserve (a, 600), ==, VK_BODY_OK);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 600);
+  /* Not room for a second 600. */
+  g_assert_cmpint (vk_body_buffer_reserve (b, 600), ==, VK_BODY_NO_BUDGET);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 600);
+  /* Appending reserves as it goes; the slack is given up when short. */
+  g_assert_cmpint (vk_body_buffer_append (b, data, 300), ==, VK_BODY_OK);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 900);
+  g_assert_cmpint (vk_body_buffer_append (b, data, 200), ==, VK_BODY_NO_BUDGET);
+  g_assert_cmpuint (vk_body_buffer_get_length (b), ==, 0);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 600);
+  g_assert_cmpint (vk_body_buffer_append (c, data, 400), ==, VK_BODY_OK);
+  g_assert_cmpint (vk_body_buffer_append (c, data, 300), ==, VK_BODY_TOO_LARGE);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 600);
+  /* A body cut short keeps only what arrived once stolen; the GBytes
+   * holds it, the buffer nothing. */
+  g_assert_cmpint (vk_body_buffer_append (a, data, 250), ==, VK_BODY_OK);
+  bytes = vk_body_buffer_steal (a);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 250);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 250);
+  g_clear_pointer (&a, vk_body_buffer_free);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 250);
+  g_thread_join (g_thread_new ("unref", unref_bytes_thread, bytes));
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 0);
+  /* The budget outlives its server while a body is still held. */
+  g_assert_cmpint (vk_body_buffer_append (b, data, 10), ==, VK_BODY_OK);
+  bytes = vk_body_buffer_steal (b);
+  g_assert_cmpuint (vk_body_budget_get_used (budget), ==, 10);
+  vk_body_budget_set_limit (budget, 5);
+  g_assert_cmpint (vk_body_buffer_append (c, data, 10), ==, VK_BODY_NO_BUDGET);
+  g_clear_pointer (&b, vk_body_buffer_free);
+  g_clear_pointer (&c, vk_body_buffer_free);
+  g_clear_pointer (&budget, vk_body_budget_unref);
+  g_bytes_unref (bytes);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,5 +410,6 @@ main (int argc, char **argv)
   g_test_add_func ("/http-listen/empty", test_empty);
   g_test_add_func ("/http-listen/idle", test_idle);
   g_test_add_func ("/http-listen/endless-chunked", test_endless_chunked);
+  g_test_add_func ("/http-listen/body-budget", test_body_budget);
   return g_test_run ();
 }

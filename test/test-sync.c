@@ -722,6 +722,133 @@ test_sync_server_limits (void)
   vk_test_election_clear (&f);
 }
 
+/* A body of len bytes, one CBOR array of zero bytes. */
+static guint8 *
+zero_array (gsize len)
+{
+  guint8 *data = g_malloc0 (len);
+
+  data[0] = 0x9a;
+  data[1] = (guint8)((len - 5) >> 24);
+  data[2] = (guint8)((len - 5) >> 16);
+  data[3] = (guint8)((len - 5) >> 8);
+  data[4] = (guint8)(len - 5);
+  return data;
+}
+
+#define MIB (1024u * 1024)
+#define POST_1MIB                                                                                                      \
+  "POST /v1/journals HTTP/1.1\r\nHost: x\r\nContent-Type: application/cbor-seq\r\nContent-Length: 1048576\r\n\r\n"
+
+/* Issue 12 item 3: the bodies held at once have one budget, reserved at
+ * the headers and released exactly once however the request ends
+ * (answered, refused, aborted); afterwards it is back at 0. */
+static void
+test_sync_body_budget (void)
+{
+  g_auto (VkTestElection) f;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db_a = NULL;
+  g_autofree char *db_b = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (VkStation) a = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GBytes) good = NULL;
+  g_autoptr (VkSyncServer) server = NULL;
+  g_autofree guint8 *body = zero_array (MIB);
+  g_autoptr (GSocket) held_a = NULL;
+  g_autoptr (GSocket) held_b = NULL;
+  g_autoptr (GString) seen_b = g_string_new (NULL);
+  guint16 port;
+
+  vk_test_election_setup (&f);
+  db_a = vk_test_election_path (&f, "a.db");
+  db_b = vk_test_election_path (&f, "b.db");
+  a = vk_station_open (f.package, db_a, "bord-a", f.key_a, &error);
+  g_assert_no_error (error);
+  vk_station_check_in (a, f.voters[0], VK_CHECKIN_SCAN, FALSE, &error);
+  g_assert_no_error (error);
+  entries = vk_journal_dup_entries (vk_station_get_journal (a), 0, &error);
+  good = vk_journal_serialize (entries);
+
+  server = vk_sync_server_new (f.package, db_b, "bord-b", &error);
+  g_assert_no_error (error);
+  vk_sync_server_set_limits (server, MIB, NULL);
+  vk_sync_server_set_body_budget (server, 2 * MIB);
+  g_assert_true (vk_sync_server_listen (server, "127.0.0.1:0", NULL, NULL, &error));
+  g_assert_no_error (error);
+  url = g_strconcat (vk_sync_server_get_url (server), "/v1/journals", NULL);
+  port = port_of (url + strlen ("http://127.0.0.1"));
+
+  /* Completed. */
+  g_assert_cmpuint (post_within_5s (url, good), ==, 200);
+  g_assert_cmpuint (vk_sync_server_get_body_memory (server), ==, 0);
+
+  /* Two bodies of 1 MiB half sent hold the whole budget from their
+   * headers on. */
+  held_a = connect_from ("127.0.0.1", port);
+  held_b = connect_from ("127.0.0.1", port);
+  spin_ms (20);
+  g_assert_true (send_all (held_a, POST_1MIB, strlen (POST_1MIB)));
+  g_assert_true (send_all (held_a, body, MIB / 2));
+  g_assert_true (send_all (held_b, POST_1MIB, strlen (POST_1MIB)));
+  g_assert_true (send_all (held_b, body, MIB / 2));
+  for (guint i = 0; i < 2000 && vk_sync_server_get_body_memory (server) < 2 * MIB; i++)
+    spin_ms (1);
+  g_assert_cmpuint (vk_sync_server_get_body_memory (server), ==, 2 * MIB);
+
+  /* Refused at the headers: 503 with Retry-After, the body unread. */
+  {
+    g_autoptr (GSocket) socket = connect_from ("127.0.0.1", port);
+    g_autoptr (GString) seen = g_string_new (NULL);
+
+    spin_ms (20);
+    send_text (socket, POST_1MIB);
+    g_assert_true (await_text (socket, seen, "\"busy\"", 3000));
+    g_assert_true (g_str_has_prefix (seen->str, "HTTP/1.1 503"));
+    g_assert_nonnull (strstr (seen->str, "Retry-After: 1\r\n"));
+  }
+  /* Refused as its chunks arrive. */
+  {
+    g_autoptr (GSocket) socket = connect_from ("127.0.0.1", port);
+    g_autoptr (GString) seen = g_string_new (NULL);
+    g_autofree char *head = g_strdup_printf ("%x\r\n", 64 * 1024);
+
+    spin_ms (20);
+    send_text (socket, "POST /v1/journals HTTP/1.1\r\nHost: x\r\nContent-Type: application/cbor-seq\r\n"
+                       "Transfer-Encoding: chunked\r\n\r\n");
+    g_assert_true (send_all (socket, head, strlen (head)));
+    g_assert_true (send_all (socket, body, 64 * 1024));
+    send_text (socket, "\r\n0\r\n\r\n");
+    g_assert_true (await_text (socket, seen, "\"busy\"", 3000));
+    g_assert_true (g_str_has_prefix (seen->str, "HTTP/1.1 503"));
+    g_assert_nonnull (strstr (seen->str, "Retry-After: 1\r\n"));
+  }
+  g_assert_cmpuint (vk_sync_server_get_body_memory (server), ==, 2 * MIB);
+
+  /* Aborted: its reservation goes with its connection. */
+  g_clear_object (&held_a);
+  for (guint i = 0; i < 2000 && vk_sync_server_get_body_memory (server) > MIB; i++)
+    spin_ms (1);
+  g_assert_cmpuint (vk_sync_server_get_body_memory (server), ==, MIB);
+
+  /* Answered (malformed): released once. */
+  g_assert_true (send_all (held_b, body + MIB / 2, MIB / 2));
+  g_assert_true (await_text (held_b, seen_b, "\r\n\r\n", 5000));
+  g_assert_true (g_str_has_prefix (seen_b->str, "HTTP/1.1 4"));
+  for (guint i = 0; i < 2000 && vk_sync_server_get_body_memory (server) > 0; i++)
+    spin_ms (1);
+  g_assert_cmpuint (vk_sync_server_get_body_memory (server), ==, 0);
+
+  /* Back at 0: a genuine push is taken. */
+  g_assert_cmpuint (post_within_5s (url, good), ==, 200);
+  g_assert_cmpuint (vk_sync_server_get_body_memory (server), ==, 0);
+  g_assert_cmpuint (vk_sync_server_get_in_flight (server), ==, 0);
+  g_clear_object (&held_b);
+  g_clear_pointer (&server, vk_sync_server_free);
+  vk_test_election_clear (&f);
+}
+
 /* Plain HTTP off loopback is refused; address parsing. */
 static void
 test_sync_listen_rules (void)
@@ -768,6 +895,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/store-foreign", test_sync_store_foreign);
   g_test_add_func ("/sync/server-bad-input", test_sync_server_bad_input);
   g_test_add_func ("/sync/server-limits", test_sync_server_limits);
+  g_test_add_func ("/sync/body-budget", test_sync_body_budget);
   g_test_add_func ("/sync/listen-rules", test_sync_listen_rules);
   g_test_add_func ("/sync/tables", test_sync_tables);
   return g_test_run ();

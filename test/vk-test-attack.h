@@ -97,3 +97,48 @@ raise_fd_limit (guint want)
     }
   return (guint)MIN (rl.rlim_cur, (rlim_t)G_MAXUINT);
 }
+
+/* Sends all of data, waiting (and spinning the main context) while the
+ * socket's buffer is full; FALSE when the server closed the connection. */
+static G_GNUC_UNUSED gboolean
+send_all (GSocket *socket, const void *data, gsize len)
+{
+  const char *p = data;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (len > 0)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize n = g_socket_send (socket, p, len, NULL, &error);
+
+      if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      if (n > 0)
+        {
+          p += n;
+          len -= (gsize)n;
+          continue;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      spin_ms (1);
+    }
+  return TRUE;
+}
+
+/* Reads (spinning the main context) until seen holds needle or timeout_ms
+ * pass; TRUE when it does. */
+static G_GNUC_UNUSED gboolean
+await_text (GSocket *socket, GString *seen, const char *needle, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (strstr (seen->str, needle) == NULL)
+    {
+      if (g_get_monotonic_time () >= end)
+        return FALSE;
+      if (closed_by_server (socket, seen) && strstr (seen->str, needle) == NULL)
+        return FALSE;
+      spin_ms (2);
+    }
+  return TRUE;
+}
