@@ -440,18 +440,12 @@ gboolean
 vk_entry_schema_check_entries (VkPackage *package, const VkElection *election, GPtrArray *entries, guint64 after_seq,
                                GError **error)
 {
-  g_autoptr (VkElection) own = NULL;
-
   g_return_val_if_fail (package != NULL, FALSE);
   g_return_val_if_fail (entries != NULL, FALSE);
 
+  /* The package's own copy: no SQL, so a sync thread may call this. */
   if (election == NULL)
-    {
-      own = vk_package_dup_election (package, error);
-      if (own == NULL)
-        return FALSE;
-      election = own;
-    }
+    election = vk_package_get_election (package);
   for (guint i = 0; i < entries->len; i++)
     {
       const VkEntry *e = g_ptr_array_index (entries, i);

@@ -36,6 +36,10 @@ struct _VkPackage
   guint8 election_id[VK_ELECTION_ID_BYTES];
   guint8 election_key[VK_PUBLIC_KEY_BYTES];
   GHashTable *devices; /* device id -> VkDevice */
+  /* Loaded once at open: worker threads (sync rounds, the peer server)
+   * read the election through vk_package_get_election() and never touch
+   * the connection, which is not shared between threads. */
+  VkElection *election;
 };
 
 /* The sections of the canonical digest (docs/package-format.md §3), in

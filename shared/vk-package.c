@@ -33,6 +33,7 @@ vk_package_free (VkPackage *self)
     return;
   g_clear_pointer (&self->db, vk_db_close);
   g_clear_pointer (&self->devices, g_hash_table_unref);
+  g_clear_pointer (&self->election, vk_election_free);
   g_free (self->path);
   g_free (self);
 }
@@ -226,6 +227,9 @@ vk_package_open (const char *path, GError **error)
   if (!check_schema_version (db, error) || !quick_check (db, error) || !verify_package (self, error)
       || !vk_package_load_devices (self, error))
     return NULL;
+  self->election = vk_package_dup_election (self, error);
+  if (self->election == NULL)
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -269,6 +273,13 @@ column_dup (sqlite3_stmt *stmt, int col)
 {
   const char *s = (const char *)sqlite3_column_text (stmt, col);
   return g_strdup (s != NULL ? s : "");
+}
+
+const VkElection *
+vk_package_get_election (VkPackage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->election;
 }
 
 VkElection *

@@ -83,6 +83,9 @@ const guint8 *vk_package_get_election_public_key (VkPackage *self);
 
 /* The election, lists in ballot order, candidates in list order. */
 VkElection *vk_package_dup_election (VkPackage *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The election as read when the package was opened (borrowed, immutable,
+ * safe to read from any thread). */
+const VkElection *vk_package_get_election (VkPackage *self);
 /* The voters of one area, or of all areas with area 0, ordered by
  * (area, løbenummer). */
 VkVoterList *vk_package_dup_voters (VkPackage *self, guint area, GError **error) G_GNUC_WARN_UNUSED_RESULT;
