@@ -26,6 +26,16 @@
 #define DEADLINE_S 5
 #endif
 
+/* The issue's memory bound for the server under hostile bodies: 512 MiB.
+ * AddressSanitizer's shadow memory and quarantine add a few hundred MiB
+ * of their own, so its build checks a looser bound (the normal build
+ * checks the real one). */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_LIMIT_KB (1024 * 1024)
+#else
+#define RSS_LIMIT_KB (512 * 1024)
+#endif
+
 static char *
 url_for (VkTestServer *s, const char *path)
 {
@@ -515,8 +525,8 @@ test_server_hostile_bodies (void)
   g_assert_cmpuint (n_malformed + n_busy, ==, 8);
   g_assert_cmpuint (n_malformed, >=, 1);
   /* At most three bodies (192 MiB) and little more. */
-  g_assert_cmpuint (rss_max, <, 512 * 1024);
-  g_assert_cmpuint (server_peak_kb (&server), <, 512 * 1024);
+  g_assert_cmpuint (rss_max, <, RSS_LIMIT_KB);
+  g_assert_cmpuint (server_peak_kb (&server), <, RSS_LIMIT_KB);
   node = get_json (&server, "/v1/status", 200);
   g_clear_pointer (&node, json_node_unref);
   /* The refusals are one D21 warning, not findings about bord-x. */
