@@ -67,7 +67,9 @@ vk_cmd_audit (int argc, char **argv)
   for (guint i = 0; i < checks->len; i++)
     {
       const VkAuditCheck *c = g_ptr_array_index (checks, i);
-      printf ("%-3s %-66s %s\n    %s [%s]\n", c->code, c->title, c->ok ? "ok" : "FAILED", c->detail, c->section);
+      g_autofree char *title = vk_cli_pad (c->title, 70);
+
+      printf ("%-3s %s %s\n    %s [%s]\n", c->code, title, c->ok ? "ok" : "FAILED", c->detail, c->section);
     }
   if (texts == NULL)
     printf ("(no result sheet given: A12 not run)\n");

@@ -932,7 +932,9 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     for (guint i = 0; i < checks->len; i++)
       {
         const VkAuditCheck *c = g_ptr_array_index (checks, i);
-        printf ("  %-3s %-62s %s\n", c->code, c->title, c->ok ? "ok" : "FAILED");
+        g_autofree char *title = vk_cli_pad (c->title, 70);
+
+        printf ("  %-3s %s %s\n", c->code, title, c->ok ? "ok" : "FAILED");
         if (!c->ok)
           printf ("      %s\n", c->detail);
       }

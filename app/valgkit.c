@@ -72,6 +72,17 @@ vk_cli_fail (const char *cmd, const GError *error)
   return VK_EXIT_USAGE;
 }
 
+char *
+vk_cli_pad (const char *text, guint width)
+{
+  glong n = g_utf8_strlen (text, -1);
+  GString *out = g_string_new (text);
+
+  for (glong i = n; i < (glong)width; i++)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
 void
 vk_cli_print_json (JsonBuilder *builder)
 {

@@ -30,6 +30,9 @@ gboolean vk_cli_parse (GOptionContext *context, int *argc, char ***argv, const c
 
 /* Prints the builder's value as pretty JSON on stdout. */
 void vk_cli_print_json (JsonBuilder *builder);
+/* text padded with spaces to width characters (not bytes: "§" and "æ"
+ * take one column), for the columns of a table on a terminal. */
+char *vk_cli_pad (const char *text, guint width) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Loads an encrypted key file, asking for the passphrase (or $VALGKIT_PASSPHRASE). */
 VkKeypair *vk_cli_load_key (const char *path, GError **error);
