@@ -9,7 +9,18 @@
 #include "vk-valgkort.h"
 
 #define PREFIX "VK1-"
+#define VERSION_PREFIX "VK1"
 #define DIGITS_LEN 12
+/* The separator as a scanner types it: '-' in the right layout; '+'
+ * (US layout on a Danish keyboard), '_' (shifted) and '/' (the key the
+ * Danish '-' sits on in some layouts) when the scanner's layout is off. */
+#define SEPARATORS "-+_/"
+
+static gboolean
+is_separator (char c)
+{
+  return c != '\0' && strchr (SEPARATORS, c) != NULL;
+}
 
 /* The code without surrounding white space (scanners add CR/LF or Tab). */
 static char *
@@ -37,8 +48,9 @@ vk_valgkort_looks_like (const char *text)
   if (text == NULL)
     return FALSE;
   s = dup_stripped (text);
-  return g_ascii_strncasecmp (s, PREFIX, strlen (PREFIX)) == 0
-         || (strlen (s) == DIGITS_LEN && all_digits (s, DIGITS_LEN));
+  /* Anything starting with VK is meant as a code: it parses, or it is an
+   * error that says so (never a silent name search). */
+  return g_ascii_strncasecmp (s, "VK", 2) == 0 || (strlen (s) == DIGITS_LEN && all_digits (s, DIGITS_LEN));
 }
 
 /* Reads a field of 1..max_digits decimal digits with a value in 1..max. */
@@ -77,10 +89,18 @@ vk_valgkort_parse (const char *text, VkValgkort *ret_card, GError **error)
 
   s = dup_stripped (text);
   len = strlen (s);
-  if (g_ascii_strncasecmp (s, PREFIX, strlen (PREFIX)) == 0)
+  if (g_ascii_strncasecmp (s, "VK", 2) == 0)
     {
-      g_auto (GStrv) fields = g_strsplit (s + strlen (PREFIX), "-", -1);
+      g_auto (GStrv) fields = NULL;
 
+      if (g_ascii_strncasecmp (s, VERSION_PREFIX, strlen (VERSION_PREFIX)) != 0
+          || !is_separator (s[strlen (VERSION_PREFIX)]))
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "valgkort code \"%s\": expected VK1-KOMMUNE-OMRÅDE-LØBENUMMER (VK1 and a separator)", s);
+          return FALSE;
+        }
+      fields = g_strsplit_set (s + strlen (PREFIX), SEPARATORS, -1);
       if (g_strv_length (fields) != 3)
         {
           g_set_error (error, VK_ERROR, VK_ERROR_INVALID,

@@ -12,7 +12,9 @@
  *                       set up for numeric codes
  *
  * A scanner "types" the code followed by Enter, so surrounding white
- * space is ignored and the prefix is accepted in any case.  Every other
+ * space is ignored and the prefix is accepted in any case.  A scanner
+ * set to another keyboard layout types another character for '-': the
+ * separators '+', '_' and '/' are accepted too (VK1+751+09+001234).  Every other
  * module that reads or writes a valgkort code goes through here.
  */
 #pragma once
@@ -33,7 +35,8 @@ typedef struct
 #define VK_VALGKORT_MAX_LOEBENUMMER 9999999u
 
 /* TRUE when text has the shape of a valgkort code (either form), even
- * if a field is out of range: lets a search field tell a scanned code
+ * if a field is out of range, and for anything starting with "VK" (any
+ * case): such text is a code, or an error that says so.  Lets a search field tell a scanned code
  * from a typed løbenummer without parsing twice. */
 gboolean vk_valgkort_looks_like (const char *text);
 /* Parses either form.  VK_ERROR_INVALID naming the field otherwise

@@ -29,6 +29,12 @@ test_valgkort_parse (void)
   assert_card ("  VK1-101-58-9999999\r\n", 101, 58, 9999999);
   assert_card ("751090001234", 751, 9, 1234);
   assert_card ("101990000001", 101, 99, 1);
+  /* A scanner in another keyboard layout types another separator. */
+  assert_card ("VK1+825+15+000060", 825, 15, 60);
+  assert_card ("VK1_825_15_000060", 825, 15, 60);
+  assert_card ("VK1/825/15/000060", 825, 15, 60);
+  assert_card ("vk1+825+15+000060", 825, 15, 60);
+  assert_card ("vK1_825-15/60\n", 825, 15, 60);
 }
 
 static void
@@ -84,6 +90,15 @@ test_valgkort_bad (void)
     "751000001234",  /* area 00 */
     "751090000000",  /* løbenummer 0 */
     "Mette Hansen",
+    /* Starts with VK but is no code: an error, never a name search. */
+    "VK",
+    "vk",
+    "VK1",
+    "VK1825-15-000060",                   /* no separator after VK1 */
+    "VK1*825*15*000060",                  /* not a layout variant */
+    "VK1+825+15+000060x",                 /* trailing garbage */
+    "VK1-825-15-000010VK1-825-15-000011", /* two scans appended */
+    "VKgarbage",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -99,6 +114,10 @@ test_valgkort_bad (void)
   g_assert_false (vk_valgkort_looks_like ("1234"));
   g_assert_false (vk_valgkort_looks_like ("Mette"));
   g_assert_true (vk_valgkort_looks_like ("VK1-x"));
+  g_assert_true (vk_valgkort_looks_like ("VK1+825+15+000060"));
+  g_assert_true (vk_valgkort_looks_like ("vkgarbage"));
+  g_assert_true (vk_valgkort_looks_like ("  Vk  "));
+  g_assert_false (vk_valgkort_looks_like ("Viktor"));
 }
 
 int
