@@ -99,8 +99,19 @@ clear_voter (VkCheckinPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->undo_button), FALSE);
 }
 
-/* Shows a voter and what may be done: the big message says why not. */
+/* Selects the whole text of the search field (the next scan replaces
+ * it, instead of being appended), and focuses the field if asked. */
 static void
+select_search_text (VkCheckinPage *self, gboolean focus)
+{
+  if (focus)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+/* Shows a voter and what may be done: the big message says why not.
+ * TRUE when the focus moved on (to the birth date or the button). */
+static gboolean
 select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
 {
   g_autoptr (VkVoterStatus) st = NULL;
@@ -109,7 +120,7 @@ select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
 
   clear_voter (self);
   if (v == NULL)
-    return;
+    return FALSE;
   self->selected = v;
   self->selected_by_scan = scanned;
   st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
@@ -166,7 +177,7 @@ select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-in", can_check_in);
   if (!can_check_in)
-    return;
+    return FALSE;
   if (scanned && self->confirm_birth_date)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->birth_box), TRUE);
@@ -174,10 +185,12 @@ select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
     }
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->checkin_button));
+  return TRUE;
 }
 
-static void
-run_search (VkCheckinPage *self)
+/* Runs the search; TRUE when the focus moved on to a voter or a list. */
+static gboolean
+search_and_show (VkCheckinPage *self)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (VkSearchResult) r = NULL;
@@ -185,7 +198,7 @@ run_search (VkCheckinPage *self)
   guint area;
 
   if (self->station == NULL)
-    return;
+    return FALSE;
   area = vk_station_get_area (self->station);
   vk_ui_clear_list (self->results);
   clear_voter (self);
@@ -193,9 +206,11 @@ run_search (VkCheckinPage *self)
   r = vk_station_search (self->station, query, RESULT_LIMIT, &error);
   if (r == NULL)
     {
+      g_autofree char *why = vk_ui_search_error_dup_text (query);
+
       gtk_label_set_text (self->search_info, "");
-      vk_ui_show_message (self->message_label, "vk-warning", vk_ui_search_error_text (query));
-      return;
+      vk_ui_show_message (self->message_label, "vk-warning", why);
+      return FALSE;
     }
   for (guint i = 0; i < r->voters->len; i++)
     {
@@ -231,20 +246,32 @@ run_search (VkCheckinPage *self)
           = g_strdup_printf (_ ("This valgkort (area %u, number %u) is not on any valgliste of the municipality."),
                              r->card.area, r->card.loebenummer);
       vk_ui_show_message (self->message_label, "vk-blocked", text);
-      return;
+      return FALSE;
     }
   if (r->voters->len == 1)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results, 0);
       gtk_list_box_select_row (self->results, row);
-      select_voter (self, g_ptr_array_index (r->voters, 0), r->kind == VK_SEARCH_VALGKORT);
+      return select_voter (self, g_ptr_array_index (r->voters, 0), r->kind == VK_SEARCH_VALGKORT);
     }
   else if (r->voters->len > 1)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results, 0);
       gtk_list_box_select_row (self->results, row);
       gtk_widget_grab_focus (GTK_WIDGET (row));
+      return TRUE;
     }
+  return FALSE;
+}
+
+/* After every outcome the field's text is selected, so the next scan
+ * replaces it; the focus stays in the field unless the flow moved on
+ * (a birth date to ask, a button to press, a list to choose from). */
+static void
+run_search (VkCheckinPage *self)
+{
+  gboolean moved = search_and_show (self);
+  select_search_text (self, !moved);
 }
 
 /* The typed birth date equals the voter's: DDMMYY, DDMMYYYY, with or without separators. */
@@ -281,6 +308,17 @@ static void
 search_activate_cb (GtkEntry *entry, VkCheckinPage *self)
 {
   run_search (self);
+}
+
+/* Escape in the search field clears it. */
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+                       VkCheckinPage *self)
+{
+  if (keyval != GDK_KEY_Escape)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  return TRUE;
 }
 
 static void
@@ -384,6 +422,8 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
             }
         }
       vk_ui_show_message (self->message_label, "vk-blocked", why);
+      /* Back to the field, its text selected: the next scan replaces it. */
+      select_search_text (self, TRUE);
       return;
     }
   name = g_strdup (v->name);
@@ -395,7 +435,7 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
   vk_ui_show_message (self->message_label, "vk-ok", text);
   vk_station_session_kick (self->session);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  select_search_text (self, TRUE);
   vk_checkin_page_refresh_counts (self);
 }
 
@@ -472,6 +512,13 @@ vk_checkin_page_init (VkCheckinPage *self)
   self->confirm_birth_date = TRUE;
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
   g_signal_connect (self->search_entry, "activate", G_CALLBACK (search_activate_cb), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_name (keys, "vk-search-escape");
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
   g_signal_connect (self->results, "row-activated", G_CALLBACK (result_activated_cb), self);
   g_signal_connect (self->birth_entry, "activate", G_CALLBACK (birth_activate_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-in", FALSE);

@@ -103,7 +103,8 @@ brev_search_activate_cb (GtkEntry *entry, VkReceivePage *self)
     }
   if (r == NULL)
     {
-      vk_ui_show_message (self->brev_message, "vk-warning", vk_ui_search_error_text (query));
+      g_autofree char *why = vk_ui_search_error_dup_text (query);
+      vk_ui_show_message (self->brev_message, "vk-warning", why);
       return;
     }
   for (guint i = 0; i < r->voters->len; i++)

@@ -161,13 +161,22 @@ vk_ui_voter_details (VkStation *station, const VkVoter *v)
                           vk_ui_area_name (station, v->area));
 }
 
-const char *
-vk_ui_search_error_text (const char *query)
+char *
+vk_ui_search_error_dup_text (const char *query)
 {
   if (vk_valgkort_looks_like (query))
-    return _ ("This valgkort code cannot be read, or it is from another municipality. Search by name or birth "
-              "date instead.");
-  return _ ("The search cannot be understood: a date or CPR number that does not exist. Check what was typed.");
+    {
+      g_autofree char *code = g_strstrip (g_strdup (query));
+
+      /* A code that parses was refused for its kommunekode. */
+      if (vk_valgkort_parse (code, NULL, NULL))
+        return g_strdup (_ ("This valgkort is from another municipality. Search by name or birth date instead."));
+      return g_strdup_printf (_ ("The barcode cannot be read: “%s”. Scan it again, or search by name or "
+                                 "birth date."),
+                              code);
+    }
+  return g_strdup (
+      _ ("The search cannot be understood: a date or CPR number that does not exist. Check what was typed."));
 }
 
 void

@@ -38,7 +38,7 @@ const char *vk_ui_area_name (VkStation *station, guint number);
 /* A voter's address, birth date, løbenummer and area, for the details pane. */
 char *vk_ui_voter_details (VkStation *station, const VkVoter *voter) G_GNUC_WARN_UNUSED_RESULT;
 /* Why a search could not be made, in the operator's language. */
-const char *vk_ui_search_error_text (const char *query);
+char *vk_ui_search_error_dup_text (const char *query) G_GNUC_WARN_UNUSED_RESULT;
 /* The sentence for a refusal of an engine, in the operator's language:
  * the engines report refusals as codes (VK_STATION_ERROR,
  * VK_TALLY_ERROR, VK_ENTRY_ERROR), never as text to show, and this is the
