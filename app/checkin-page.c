@@ -101,12 +101,30 @@ clear_voter (VkCheckinPage *self)
 
 /* Selects the whole text of the search field (the next scan replaces
  * it, instead of being appended), and focuses the field if asked. */
+static gboolean
+reselect_search_text_cb (gpointer data)
+{
+  VkCheckinPage *self = data;
+
+  /* Selecting claims the PRIMARY selection; under X11 the loss of the
+   * previous claim (the old text replaced) can arrive after the new one
+   * and drop the selection again: select once more when that happened. */
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->search_entry))
+      && !gtk_editable_get_selection_bounds (GTK_EDITABLE (self->search_entry), NULL, NULL))
+    gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 select_search_text (VkCheckinPage *self, gboolean focus)
 {
   if (focus)
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+  g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, 20, reselect_search_text_cb, g_object_ref (self), g_object_unref);
 }
 
 /* Shows a voter and what may be done: the big message says why not.

@@ -327,6 +327,125 @@ test_checkin (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The search field's whole text is selected: the next scan replaces it. */
+static gboolean
+search_text_selected (VkStationWindow *win)
+{
+  GtkEditable *e = GTK_EDITABLE (child (win, "search_entry"));
+  int start = -1, end = -1;
+
+  if (!gtk_editable_get_selection_bounds (e, &start, &end))
+    return FALSE;
+  return start == 0 && end == (int)g_utf8_strlen (gtk_editable_get_text (e), -1) && end > 0;
+}
+
+/* Escape in the search field, through its key controller. */
+static gboolean
+press_escape_in_search (VkStationWindow *win)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (child (win, "search_entry"));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c) && g_strcmp0 (gtk_event_controller_get_name (c), "vk-search-escape") == 0)
+        g_signal_emit_by_name (c, "key-pressed", GDK_KEY_Escape, 9, (GdkModifierType)0, &handled);
+    }
+  return handled;
+}
+
+/* The scanner loop (issue 13): after every outcome the field is
+ * selected and focused, so a scanner's next code replaces the last one;
+ * Escape clears it; a code typed in a US layout ('+' for '-') checks in
+ * the right voter; a VK… text that does not parse is an error that says
+ * so, not a name search. */
+static void
+test_scan_loop (void)
+{
+  VkStationWindow *win = new_window ();
+  GtkLabel *message;
+  GtkLabel *name;
+  GtkLabel *info;
+  const VkVoter *v20 = voter (fx.area, 20);
+  g_autofree char *code = vk_valgkort_format (999, fx.area, 20);
+  g_autofree char *plus = g_strdup (code);
+  g_autofree char *birth = ddmmyy (v20);
+  g_autoptr (VkEntry) entry = NULL;
+
+  open_device (win, "bord-1", "bord-scan.db", FALSE);
+  message = child (win, "message_label");
+  name = child (win, "voter_name");
+  info = child (win, "search_info");
+  g_strdelimit (plus, "-", '+');
+  g_assert_nonnull (strchr (plus, '+'));
+
+  /* A '+' code: the right voter, the birth date asked, a scan check-in. */
+  type_and_enter (win, "search_entry", plus);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, v20->name);
+  g_assert_true (gtk_widget_get_visible (child (win, "birth_box")));
+  g_assert_true (focus_in (win, "birth_entry"));
+  type_and_enter (win, "birth_entry", birth);
+  entry = last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "checkin");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "method", NULL), ==, "scan");
+  {
+    guint64 lnr = 0;
+    g_assert_true (vk_cbor_map_get_uint_field (entry->body, "loebenummer", &lnr, NULL));
+    g_assert_cmpuint (lnr, ==, 20);
+  }
+  g_assert_true (vk_station_is_checked_in (vk_station_window_get_station (win), 20));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+  /* Back in the (emptied) field for the next voter. */
+  g_assert_true (focus_in (win, "search_entry"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "search_entry"))), ==, "");
+
+  /* The same card again: blocked, and the field selected and focused. */
+  type_and_enter (win, "search_entry", code);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "ALLEREDE AFKRYDSET"));
+  g_assert_true (focus_in (win, "search_entry"));
+  VK_TEST_WAIT_FOR_MS (search_text_selected (win), 2000);
+
+  /* Two scans appended, and other VK garbage: the barcode cannot be read. */
+  {
+    const char *bad[] = { "VK1-825-15-000010VK1-825-15-000011", "vk1*999*01*1", "VKX" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        type_and_enter (win, "search_entry", bad[i]);
+        g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-warning"));
+        g_assert_nonnull (strstr (gtk_label_get_text (message), "Stregkoden kan ikke læses"));
+        g_assert_nonnull (strstr (gtk_label_get_text (message), bad[i]));
+        g_assert_cmpstr (gtk_label_get_text (info), !=, "Ingen vælgere fundet.");
+        g_assert_true (focus_in (win, "search_entry"));
+        VK_TEST_WAIT_FOR_MS (search_text_selected (win), 2000);
+      }
+  }
+
+  /* A valgkort not on any valgliste: blocked, selected. */
+  {
+    g_autofree char *unknown = vk_valgkort_format (999, fx.area, 9999999);
+    type_and_enter (win, "search_entry", unknown);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+    g_assert_true (focus_in (win, "search_entry"));
+    VK_TEST_WAIT_FOR_MS (search_text_selected (win), 2000);
+  }
+
+  /* A name search that finds nobody: selected too. */
+  type_and_enter (win, "search_entry", "Qxzzyv");
+  g_assert_cmpstr (gtk_label_get_text (info), ==, "Ingen vælgere fundet.");
+  g_assert_true (focus_in (win, "search_entry"));
+  VK_TEST_WAIT_FOR_MS (search_text_selected (win), 2000);
+
+  /* Escape clears the field. */
+  g_assert_true (press_escape_in_search (win));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "search_entry"))), ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 test_brevstemme (void)
 {
@@ -591,6 +710,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/station/i18n-default", test_i18n_default);
   g_test_add_func ("/gui/station/refusal-texts", test_refusal_texts);
   g_test_add_func ("/gui/station/checkin", test_checkin);
+  g_test_add_func ("/gui/station/scan-loop", test_scan_loop);
   g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
   g_test_add_func ("/gui/station/create-key", test_create_key);
   g_test_add_func ("/gui/station/default-db", test_default_db);
