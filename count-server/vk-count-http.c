@@ -10,6 +10,7 @@
 #include "vk-body-budget.h"
 #include "vk-count-http.h"
 #include "vk-error.h"
+#include "vk-http-body.h"
 #include "vk-http-listen.h"
 #include "vk-http-reply.h"
 #include "vk-net.h"
@@ -83,10 +84,6 @@ request_free (Request *request)
   g_free (request->device);
   g_free (request);
 }
-
-#define BODY_KEY "vk-count-http-body"
-#define TOO_LARGE_KEY "vk-count-http-too-large"
-#define NO_BUDGET_KEY "vk-count-http-no-budget"
 
 /* Replies. */
 
@@ -414,66 +411,24 @@ send_error (SoupServerMessage *msg, guint status, const char *code, const char *
   send_reply (msg, reply);
 }
 
-/* Request bodies: collected by us into a VkBodyBuffer, bounded by
- * max_body each and by the body budget all together. */
-
-static void
-refuse_no_budget (VkCountHttp *self, SoupServerMessage *msg)
+/* Request bodies: collected into a VkBodyBuffer, bounded by max_body
+ * each and by the body budget all together (vk-http-body.h). */
+static VkHttpBodyLimits
+body_limits (VkCountHttp *self)
 {
-  g_autofree char *message = g_strdup_printf (
-      "the server holds the most request bodies it takes at once (%" G_GSIZE_FORMAT " bytes); try again shortly",
-      vk_body_budget_get_limit (self->bodies));
+  VkHttpBodyLimits limits = { self->bodies, self->max_body, "the server", send_error };
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
-  send_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", message);
-}
-
-static void
-got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
-{
-  VkBodyBuffer *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
-  gsize len = 0;
-  const void *data = g_bytes_get_data (chunk, &len);
-
-  if (body == NULL)
-    return;
-  switch (vk_body_buffer_append (body, data, len))
-    {
-      case VK_BODY_OK:
-        return;
-      case VK_BODY_TOO_LARGE:
-        g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
-        break;
-      case VK_BODY_NO_BUDGET:
-      default:
-        g_object_set_data (G_OBJECT (msg), NO_BUDGET_KEY, GINT_TO_POINTER (1));
-        break;
-    }
-  /* Keep reading (and discarding) to the end so that the client gets the
-   * answer, but hold nothing more: the buffer, emptied, goes. */
-  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
-}
-
-/* A message that ends in any way (answered, refused, its connection
- * closed) lets go of its body if it still holds it. */
-static void
-finished_cb (SoupServerMessage *msg, gpointer user_data)
-{
-  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
+  return limits;
 }
 
 static void
 early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
   VkCountHttp *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
-  g_autoptr (VkBodyBuffer) body = NULL;
+  VkHttpBodyLimits limits = body_limits (self);
 
-  /* libsoup keeps the whole body in memory unless told otherwise: every
-   * body is collected by got_chunk_cb instead, which stops at the limit. */
-  soup_message_body_set_accumulate (request_body, FALSE);
-
+  /* Not even a refused request's body is kept by libsoup. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   if (self->in_flight >= self->max_in_flight)
     {
       g_autofree char *message = g_strdup_printf (
@@ -482,29 +437,7 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
       send_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", message);
       return;
     }
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > (goffset)self->max_body)
-    {
-      g_autofree char *message = g_strdup_printf (
-          "the request body is %" G_GINT64_FORMAT " bytes; the most accepted is %" G_GSIZE_FORMAT " bytes",
-          (gint64)soup_message_headers_get_content_length (headers), self->max_body);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      send_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
-      return;
-    }
-  body = vk_body_buffer_new (self->bodies, self->max_body);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && vk_body_buffer_reserve (body, (gsize)soup_message_headers_get_content_length (headers)) != VK_BODY_OK)
-    {
-      /* Refused before a byte of the body is read; the connection closes
-       * rather than read the body it would discard. */
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      refuse_no_budget (self, msg);
-      return;
-    }
-  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_steal_pointer (&body), (GDestroyNotify)vk_body_buffer_free);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self);
-  g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), NULL);
+  (void)vk_http_body_begin (msg, &limits);
 }
 
 static gboolean
@@ -555,18 +488,12 @@ handle_ingest (VkCountHttp *self, SoupServerMessage *msg, VkBodyBuffer *body)
                   "a journal batch is sent as Content-Type: application/cbor-seq");
       return;
     }
-  if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
-    {
-      g_autofree char *message
-          = g_strdup_printf ("the request body is larger than the %" G_GSIZE_FORMAT " bytes accepted", self->max_body);
-      send_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+  {
+    VkHttpBodyLimits limits = body_limits (self);
+
+    if (!vk_http_body_check (msg, &limits))
       return;
-    }
-  if (g_object_get_data (G_OBJECT (msg), NO_BUDGET_KEY) != NULL)
-    {
-      refuse_no_budget (self, msg);
-      return;
-    }
+  }
   if (body == NULL || vk_body_buffer_get_length (body) == 0)
     {
       send_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
@@ -616,7 +543,7 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   gboolean is_get = method == SOUP_METHOD_GET;
   /* Whatever the request, its body is not held past this handler except
    * by an ingest Request. */
-  g_autoptr (VkBodyBuffer) body = g_object_steal_data (G_OBJECT (msg), BODY_KEY);
+  g_autoptr (VkBodyBuffer) body = vk_http_body_steal (msg);
   Request *request;
 
   if (strcmp (path, "/v1/journals") == 0)

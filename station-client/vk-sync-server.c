@@ -10,6 +10,7 @@
 
 #include "vk-body-budget.h"
 #include "vk-error.h"
+#include "vk-http-body.h"
 #include "vk-http-listen.h"
 #include "vk-http-reply.h"
 #include "vk-net.h"
@@ -39,10 +40,6 @@ struct _VkSyncServer
    * dropped. */
   GCancellable *alive;
 };
-
-#define BODY_KEY "vk-sync-body"
-#define TOO_LARGE_KEY "vk-sync-too-large"
-#define NO_BUDGET_KEY "vk-sync-no-budget"
 
 static void
 core_clear (Core *core)
@@ -375,15 +372,14 @@ server_journal (VkSyncServer *self, SoupServerMessage *msg, const char *device_p
   dispatch (self, msg, job);
 }
 
-static void
-server_refuse_no_budget (VkSyncServer *self, SoupServerMessage *msg)
+/* Request bodies: collected into a VkBodyBuffer, bounded by max_body
+ * each and by the body budget all together (vk-http-body.h). */
+static VkHttpBodyLimits
+body_limits (VkSyncServer *self)
 {
-  g_autofree char *message = g_strdup_printf (
-      "this table holds the most request bodies it takes at once (%" G_GSIZE_FORMAT " bytes); try again shortly",
-      vk_body_budget_get_limit (self->bodies));
+  VkHttpBodyLimits limits = { self->bodies, self->max_body, "this table", server_reply_error };
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
-  server_reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", message);
+  return limits;
 }
 
 static void
@@ -398,18 +394,12 @@ server_post (VkSyncServer *self, SoupServerMessage *msg, VkBodyBuffer *body)
                           "a journal batch is sent as Content-Type: application/cbor-seq");
       return;
     }
-  if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
-    {
-      g_autofree char *message
-          = g_strdup_printf ("the request body is larger than the %" G_GSIZE_FORMAT " bytes accepted", self->max_body);
-      server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+  {
+    VkHttpBodyLimits limits = body_limits (self);
+
+    if (!vk_http_body_check (msg, &limits))
       return;
-    }
-  if (g_object_get_data (G_OBJECT (msg), NO_BUDGET_KEY) != NULL)
-    {
-      server_refuse_no_budget (self, msg);
-      return;
-    }
+  }
   if (body == NULL || vk_body_buffer_get_length (body) == 0)
     {
       server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
@@ -423,70 +413,13 @@ server_post (VkSyncServer *self, SoupServerMessage *msg, VkBodyBuffer *body)
 }
 
 static void
-server_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
-{
-  VkBodyBuffer *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
-  gsize len = 0;
-  const void *data = g_bytes_get_data (chunk, &len);
-
-  if (body == NULL)
-    return;
-  switch (vk_body_buffer_append (body, data, len))
-    {
-      case VK_BODY_OK:
-        return;
-      case VK_BODY_TOO_LARGE:
-        g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (1));
-        break;
-      case VK_BODY_NO_BUDGET:
-      default:
-        g_object_set_data (G_OBJECT (msg), NO_BUDGET_KEY, GINT_TO_POINTER (1));
-        break;
-    }
-  /* Read (and discard) the rest so that the client gets the answer. */
-  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
-}
-
-/* However a message ends, it lets go of its body if it still holds it. */
-static void
-server_finished_cb (SoupServerMessage *msg, gpointer user_data)
-{
-  g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
-}
-
-static void
 server_early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
                       gpointer user_data)
 {
   VkSyncServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr (VkBodyBuffer) body = NULL;
+  VkHttpBodyLimits limits = body_limits (self);
 
-  /* Bodies are collected by server_got_chunk_cb, bounded, instead of by
-   * libsoup, which would keep any size in memory. */
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > (goffset)self->max_body)
-    {
-      g_autofree char *message = g_strdup_printf (
-          "the request body is %" G_GINT64_FORMAT " bytes; the most accepted is %" G_GSIZE_FORMAT " bytes",
-          (gint64)soup_message_headers_get_content_length (headers), self->max_body);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      server_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
-      return;
-    }
-  body = vk_body_buffer_new (self->bodies, self->max_body);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && vk_body_buffer_reserve (body, (gsize)soup_message_headers_get_content_length (headers)) != VK_BODY_OK)
-    {
-      /* Refused before the body is read. */
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      server_refuse_no_budget (self, msg);
-      return;
-    }
-  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_steal_pointer (&body), (GDestroyNotify)vk_body_buffer_free);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (server_got_chunk_cb), self);
-  g_signal_connect (msg, "finished", G_CALLBACK (server_finished_cb), NULL);
+  (void)vk_http_body_begin (msg, &limits);
 }
 
 static void
@@ -495,7 +428,7 @@ server_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GH
   VkSyncServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   /* No body is held past this handler except by a POST's Job. */
-  g_autoptr (VkBodyBuffer) body = g_object_steal_data (G_OBJECT (msg), BODY_KEY);
+  g_autoptr (VkBodyBuffer) body = vk_http_body_steal (msg);
 
   if (strcmp (path, "/v1/heads") == 0 && method == SOUP_METHOD_GET)
     {
