@@ -469,40 +469,18 @@ parse_kind (GHashTable *query, gboolean required, VkResultKind *ret_kind)
   return vk_result_kind_from_string (kind, ret_kind);
 }
 
-static gboolean
-content_type_is_cbor_seq (SoupServerMessage *msg)
-{
-  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
-
-  return type != NULL && g_ascii_strcasecmp (type, "application/cbor-seq") == 0;
-}
-
 static void
 handle_ingest (VkCountHttp *self, SoupServerMessage *msg, VkBodyBuffer *body)
 {
+  VkHttpBodyLimits limits = body_limits (self);
+  GBytes *bytes = vk_http_body_take_journal_batch (msg, &limits, body);
   Request *request;
 
-  if (!content_type_is_cbor_seq (msg))
-    {
-      send_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                  "a journal batch is sent as Content-Type: application/cbor-seq");
-      return;
-    }
-  {
-    VkHttpBodyLimits limits = body_limits (self);
-
-    if (!vk_http_body_check (msg, &limits))
-      return;
-  }
-  if (body == NULL || vk_body_buffer_get_length (body) == 0)
-    {
-      send_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
-      return;
-    }
+  if (bytes == NULL)
+    return;
   request = g_new0 (Request, 1);
   request->op = OP_INGEST;
-  /* The bytes themselves, not a copy; they keep their reservation. */
-  request->body = vk_body_buffer_steal (body);
+  request->body = bytes;
   request->source = g_strdup_printf ("POST from %s", soup_server_message_get_remote_host (msg) != NULL
                                                          ? soup_server_message_get_remote_host (msg)
                                                          : "an unknown address");

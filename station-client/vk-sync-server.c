@@ -385,30 +385,15 @@ body_limits (VkSyncServer *self)
 static void
 server_post (VkSyncServer *self, SoupServerMessage *msg, VkBodyBuffer *body)
 {
-  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  VkHttpBodyLimits limits = body_limits (self);
+  GBytes *bytes = vk_http_body_take_journal_batch (msg, &limits, body);
   Job *job;
 
-  if (type == NULL || g_ascii_strcasecmp (type, "application/cbor-seq") != 0)
-    {
-      server_reply_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                          "a journal batch is sent as Content-Type: application/cbor-seq");
-      return;
-    }
-  {
-    VkHttpBodyLimits limits = body_limits (self);
-
-    if (!vk_http_body_check (msg, &limits))
-      return;
-  }
-  if (body == NULL || vk_body_buffer_get_length (body) == 0)
-    {
-      server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
-      return;
-    }
+  if (bytes == NULL)
+    return;
   job = g_new0 (Job, 1);
   job->op = JOB_POST;
-  /* The bytes themselves, with their reservation. */
-  job->body = vk_body_buffer_steal (body);
+  job->body = bytes;
   dispatch (self, msg, job);
 }
 

@@ -106,12 +106,9 @@ vk_http_body_steal (SoupServerMessage *msg)
   return g_object_steal_data (G_OBJECT (msg), BODY_KEY);
 }
 
-gboolean
-vk_http_body_check (SoupServerMessage *msg, const VkHttpBodyLimits *limits)
+static gboolean
+body_check (SoupServerMessage *msg, const VkHttpBodyLimits *limits)
 {
-  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), FALSE);
-  g_return_val_if_fail (limits != NULL && limits->send_error != NULL, FALSE);
-
   if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
     {
       g_autofree char *message = g_strdup_printf (
@@ -125,4 +122,30 @@ vk_http_body_check (SoupServerMessage *msg, const VkHttpBodyLimits *limits)
       return FALSE;
     }
   return TRUE;
+}
+
+GBytes *
+vk_http_body_take_journal_batch (SoupServerMessage *msg, const VkHttpBodyLimits *limits, VkBodyBuffer *body)
+{
+  const char *type;
+
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), NULL);
+  g_return_val_if_fail (limits != NULL && limits->send_error != NULL, NULL);
+
+  type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  if (type == NULL || g_ascii_strcasecmp (type, "application/cbor-seq") != 0)
+    {
+      limits->send_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                          "a journal batch is sent as Content-Type: application/cbor-seq");
+      return NULL;
+    }
+  if (!body_check (msg, limits))
+    return NULL;
+  if (body == NULL || vk_body_buffer_get_length (body) == 0)
+    {
+      limits->send_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", "the request body holds no journal entries");
+      return NULL;
+    }
+  /* The bytes themselves, not a copy; they keep their reservation. */
+  return vk_body_buffer_steal (body);
 }

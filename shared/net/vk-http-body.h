@@ -37,8 +37,11 @@ gboolean vk_http_body_begin (SoupServerMessage *msg, const VkHttpBodyLimits *lim
 /* From the handler: the body collected so far (NULL when none); the
  * message holds it no longer. */
 VkBodyBuffer *vk_http_body_steal (SoupServerMessage *msg) G_GNUC_WARN_UNUSED_RESULT;
-/* From the handler of a request that needs its body: FALSE after answering
- * 413 or 503 when the body was refused while it arrived. */
-gboolean vk_http_body_check (SoupServerMessage *msg, const VkHttpBodyLimits *limits);
+/* From the handler of a POST of journal entries: the body's bytes (they
+ * keep their reservation until freed), or NULL after answering 415 (not
+ * application/cbor-seq), 413 or 503 (the body was refused while it
+ * arrived) or 400 (no body). */
+GBytes *vk_http_body_take_journal_batch (SoupServerMessage *msg, const VkHttpBodyLimits *limits,
+                                         VkBodyBuffer *body) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
