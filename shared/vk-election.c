@@ -73,6 +73,11 @@ vk_election_new (void)
   self->areas = g_ptr_array_new_with_free_func ((GDestroyNotify)area_free);
   self->lists_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->candidates_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->region = g_strdup ("");
+  self->region_dagi_id = g_strdup ("");
+  self->event = self;
+  self->contests = g_ptr_array_new ();
+  g_ptr_array_add (self->contests, self);
   return self;
 }
 
@@ -81,6 +86,15 @@ vk_election_free (VkElection *self)
 {
   if (self == NULL)
     return;
+  if (self->contests != NULL)
+    {
+      /* contests[0] is self (borrowed); the others are owned. */
+      for (guint i = 1; i < self->contests->len; i++)
+        vk_election_free (g_ptr_array_index (self->contests, i));
+      g_clear_pointer (&self->contests, g_ptr_array_unref);
+    }
+  g_free (self->region);
+  g_free (self->region_dagi_id);
   /* The indexes borrow from the arrays, so they go first. */
   g_clear_pointer (&self->lists_by_id, g_hash_table_unref);
   g_clear_pointer (&self->candidates_by_id, g_hash_table_unref);
@@ -95,6 +109,108 @@ vk_election_free (VkElection *self)
 }
 
 static const char *const type_names[] = { "KV", "RV", "FV", "EP", "FA" };
+
+/* ---- contests ------------------------------------------------------------ */
+
+const char *
+vk_election_contest_id (const VkElection *contest)
+{
+  g_return_val_if_fail (contest != NULL, "");
+  return vk_election_type_to_string (contest->type);
+}
+
+gboolean
+vk_election_add_contest (VkElection *self, VkElection *contest, GError **error)
+{
+  g_return_val_if_fail (self != NULL && self->event == self, FALSE);
+  g_return_val_if_fail (contest != NULL && contest != self, FALSE);
+
+  if (vk_election_contest_index (self, vk_election_contest_id (contest)) >= 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the election already has a %s contest",
+                   vk_election_contest_id (contest));
+      vk_election_free (contest);
+      return FALSE;
+    }
+  g_clear_pointer (&contest->contests, g_ptr_array_unref);
+  contest->event = self;
+  g_free (contest->date);
+  contest->date = g_strdup (self->date);
+  g_free (contest->municipality);
+  contest->municipality = g_strdup (self->municipality);
+  g_free (contest->municipality_code);
+  contest->municipality_code = g_strdup (self->municipality_code);
+  g_free (contest->municipality_dagi_id);
+  contest->municipality_dagi_id = g_strdup (self->municipality_dagi_id);
+  g_ptr_array_add (self->contests, contest);
+  return TRUE;
+}
+
+guint
+vk_election_get_n_contests (const VkElection *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->event->contests->len;
+}
+
+VkElection *
+vk_election_get_contest_nth (const VkElection *self, guint i)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (i >= self->event->contests->len)
+    return NULL;
+  return g_ptr_array_index (self->event->contests, i);
+}
+
+gint
+vk_election_contest_index (const VkElection *self, const char *id)
+{
+  GPtrArray *contests;
+
+  g_return_val_if_fail (self != NULL, -1);
+  if (id == NULL || *id == '\0')
+    return 0;
+  contests = self->event->contests;
+  for (guint i = 0; i < contests->len; i++)
+    if (g_strcmp0 (vk_election_contest_id (g_ptr_array_index (contests, i)), id) == 0)
+      return (gint)i;
+  return -1;
+}
+
+VkElection *
+vk_election_get_contest (const VkElection *self, const char *id)
+{
+  gint i = vk_election_contest_index (self, id);
+
+  return i < 0 ? NULL : g_ptr_array_index (self->event->contests, (guint)i);
+}
+
+char *
+vk_election_dup_contests_label (const VkElection *self)
+{
+  GString *s = g_string_new (NULL);
+
+  g_return_val_if_fail (self != NULL, NULL);
+  for (guint i = 0; i < self->event->contests->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, " + ");
+      g_string_append (s, vk_election_contest_id (g_ptr_array_index (self->event->contests, i)));
+    }
+  return g_string_free (s, FALSE);
+}
+
+void
+vk_election_copy_areas (VkElection *contest, const VkElection *from)
+{
+  g_return_if_fail (contest != NULL && from != NULL);
+  g_return_if_fail (contest->areas->len == 0);
+  for (guint i = 0; i < from->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (from->areas, i);
+      vk_election_add_area (contest, a->number, a->name, a->dagi_id, a->eligible);
+    }
+}
 
 const char *
 vk_election_type_to_string (VkElectionType type)
@@ -449,9 +565,22 @@ vk_election_import_kandidatdata (const char *path, GError **error)
 
   g_clear_pointer (&self->municipality, g_free);
   g_clear_pointer (&self->municipality_dagi_id, g_free);
-  if (!vk_json_get_string (root, file, "", "Kommune", TRUE, &self->municipality, error)
-      || !vk_json_get_id (root, file, "", "KommuneDagiId", FALSE, &self->municipality_dagi_id, error)
-      || !vk_json_get_string (root, file, "", "Valgdag", TRUE, &valgdag, error)
+  if (json_object_has_member (root, "Region") && !json_object_has_member (root, "Kommune"))
+    {
+      /* A regionsrådsvalg's kandidat-data names the region, not a
+       * municipality (shared/data/rv2025/<Region>/kandidat-data.json). */
+      g_clear_pointer (&self->region, g_free);
+      g_clear_pointer (&self->region_dagi_id, g_free);
+      if (!vk_json_get_string (root, file, "", "Region", TRUE, &self->region, error)
+          || !vk_json_get_id (root, file, "", "RegionDagiId", FALSE, &self->region_dagi_id, error))
+        return NULL;
+      self->municipality = g_strdup ("");
+      self->municipality_dagi_id = g_strdup ("");
+    }
+  else if (!vk_json_get_string (root, file, "", "Kommune", TRUE, &self->municipality, error)
+           || !vk_json_get_id (root, file, "", "KommuneDagiId", FALSE, &self->municipality_dagi_id, error))
+    return NULL;
+  if (!vk_json_get_string (root, file, "", "Valgdag", TRUE, &valgdag, error)
       || !vk_json_get_string (root, file, "", "Valgart", TRUE, &valgart, error))
     return NULL;
   g_clear_pointer (&self->date, g_free);

@@ -70,7 +70,9 @@ typedef struct
   guint eligible; /* AntalStemmeberettigedeVælgere */
 } VkArea;
 
-typedef struct
+typedef struct _VkElection VkElection;
+
+struct _VkElection
 {
   VkElectionType type;
   char *date;                 /* ISO 8601 date, e.g. "2025-11-18" */
@@ -84,7 +86,22 @@ typedef struct
   /* indexes (borrowed pointers into the arrays above) */
   GHashTable *lists_by_id;
   GHashTable *candidates_by_id;
-} VkElection;
+  /* The event and its contests (docs/package-format.md, "Events and
+   * contests").  A package holds one event (a date, a municipality) with
+   * one or more contests: KV and RV together, later FV, EP, FA.  The
+   * VkElection a package gives is the event *and* its primary contest
+   * (contests[0] == self, borrowed); every other contest is a VkElection of
+   * its own (owned by contests[]) with its own type, lists, valgforbund,
+   * seats and areas (the same numbers, each with the contest's own
+   * eligible voters), the event's date and municipality, contests NULL and
+   * event pointing back at the primary.  A contest is named by its id,
+   * its type's string ("KV", "RV").  Everything that takes a VkElection
+   * (the seat engine, results, result sheets, exports) takes a contest. */
+  GPtrArray *contests;
+  VkElection *event;    /* the primary contest (self for the primary) */
+  char *region;         /* RV: the region's name ("Region Nordjylland"); "" otherwise */
+  char *region_dagi_id; /* RV: RegionDagiId; "" otherwise */
+};
 
 VkElection *vk_election_new (void) G_GNUC_WARN_UNUSED_RESULT;
 void vk_election_free (VkElection *self);
@@ -105,12 +122,37 @@ VkValgforbund *vk_election_add_valgforbund (VkElection *self, const char *id, co
 gboolean vk_election_valgforbund_add_list (VkElection *self, VkValgforbund *vf, const char *list_id, GError **error);
 VkArea *vk_election_add_area (VkElection *self, guint number, const char *name, const char *dagi_id, guint eligible);
 
+/* ---- contests ----------------------------------------------------------- */
+
+/* The contest's id: its type's string ("KV", "RV"). */
+const char *vk_election_contest_id (const VkElection *contest);
+/* Adds contest to the event self (which must be a primary), taking
+ * ownership; sets its event, date and municipality from self.  Refused
+ * (VK_ERROR_INVALID, contest freed) when self already has a contest of
+ * that id. */
+gboolean vk_election_add_contest (VkElection *self, VkElection *contest, GError **error);
+/* The event's number of contests (1 for a single election). */
+guint vk_election_get_n_contests (const VkElection *self);
+/* The event's contest i (0: the primary); borrowed. */
+VkElection *vk_election_get_contest_nth (const VkElection *self, guint i);
+/* The event's contest id (NULL or "": the primary), or NULL when the event
+ * has no such contest.  Works from any contest of the event. */
+VkElection *vk_election_get_contest (const VkElection *self, const char *id);
+/* The index of the contest id in its event (NULL/"": 0), or -1. */
+gint vk_election_contest_index (const VkElection *self, const char *id);
+/* "KV + RV": the event's contest ids joined, for labels. */
+char *vk_election_dup_contests_label (const VkElection *self) G_GNUC_WARN_UNUSED_RESULT;
+/* A copy of the event's areas for a contest (same numbers, names, DAGI
+ * ids and eligible voters), added to contest (which must have none). */
+void vk_election_copy_areas (VkElection *contest, const VkElection *from);
+
 VkList *vk_election_lookup_list (const VkElection *self, const char *id);
 VkCandidate *vk_election_lookup_candidate (const VkElection *self, const char *id);
 VkArea *vk_election_lookup_area (const VkElection *self, guint number);
 
 /* valg.dk kandidat-data.json → a new election (lists, candidates,
- * valgforbund, municipality, date, type).  Areas and seats are not in
+ * valgforbund, municipality, date, type; for a regionsrådsvalg file the
+ * region's name and DAGI id instead of the municipality).  Areas and seats are not in
  * that file.  Errors name the file and the JSON path of the bad field. */
 VkElection *vk_election_import_kandidatdata (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
