@@ -497,15 +497,17 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       }
     g_array_index (d->marked, guint64, index) = marked;
     sim_now_ms = d->election_day_ms + 20 * HOUR_MS + 30 * MINUTE_MS;
-    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 1, "Tilforordnet Jensen", fore, &ballots, error)
+    if (vk_tally_enter (first, NULL, VK_RESULT_FORELOEBIG, area->number, 1, "Tilforordnet Jensen", fore, &ballots,
+                        error)
         == 0)
       return FALSE;
     sim_now_ms += 40 * MINUTE_MS;
-    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", fore, &ballots, error)
+    if (vk_tally_enter (first, NULL, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", fore, &ballots,
+                        error)
         == 0)
       return FALSE;
     sim_now_ms += 15 * MINUTE_MS;
-    if (vk_tally_sign_off (first, VK_RESULT_FORELOEBIG, area->number, signers, 2,
+    if (vk_tally_sign_off (first, NULL, VK_RESULT_FORELOEBIG, area->number, signers, 2,
                            marked != fore->cast ? "En vælger forlod lokalet med stemmesedlen uden at stemme "
                                                   "(noteret af valgstyreren kl. 16.40)."
                                                 : NULL,
@@ -785,7 +787,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         VkStation *s = g_ptr_array_index (tables, a % 4);
 
         sim_now_ms += 4 * MINUTE_MS;
-        if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 1, "Fintæller Nielsen", fin, NULL, error) == 0)
+        if (vk_tally_enter (s, NULL, VK_RESULT_FINTAELLING, area->number, 1, "Fintæller Nielsen", fin, NULL, error)
+            == 0)
           return FALSE;
         sim_now_ms += 4 * MINUTE_MS;
         if (a == 0)
@@ -797,11 +800,13 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
             if (typo == NULL)
               return FALSE;
             typo->blank_in_person += 10;
-            if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", typo, NULL, error) == 0)
+            if (vk_tally_enter (s, NULL, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", typo, NULL, error)
+                == 0)
               return FALSE;
             sim_now_ms += 2 * MINUTE_MS;
           }
-        if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", fin, NULL, error) == 0)
+        if (vk_tally_enter (s, NULL, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", fin, NULL, error)
+            == 0)
           return FALSE;
         sim_now_ms += MINUTE_MS;
         /* The recount often finds another number of ballots than the
@@ -815,8 +820,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
                                      "fejltælling valgaftenen og stemmesedler, vælgere tog med ud af lokalet.",
                                      fin->cast, marked)
                   : NULL;
-        if (vk_tally_sign_off (s, VK_RESULT_FINTAELLING, area->number, signers, 2, why, (gint64)marked, area->eligible,
-                               error)
+        if (vk_tally_sign_off (s, NULL, VK_RESULT_FINTAELLING, area->number, signers, 2, why, (gint64)marked,
+                               area->eligible, error)
             == 0)
           {
             g_prefix_error (error, "fintælling of area %u: ", area->number);
