@@ -290,10 +290,11 @@ export_and_compare (const VkElection *contest, const char *official_path, const 
   return path;
 }
 
-/* Validates files against valg.dk's schema with Python's jsonschema;
- * FALSE (test skipped) when that module is missing. */
-static gboolean
-validate_schema (GPtrArray *files)
+/* Runs Python's jsonschema on files against valg.dk's schema: 0 when all
+ * are valid, 77 when that module (or the schema) is missing, 1 otherwise;
+ * *ret_output is what it printed. */
+static int
+run_schema_check (GPtrArray *files, char **ret_output)
 {
   static const char script[] = "import json, sys\n"
                                "try:\n"
@@ -317,7 +318,7 @@ validate_schema (GPtrArray *files)
   int status;
 
   if (schema == NULL)
-    return FALSE;
+    return 77;
   g_ptr_array_add (argv, (gpointer)(python != NULL ? python : "python3"));
   g_ptr_array_add (argv, (gpointer) "-c");
   g_ptr_array_add (argv, (gpointer)script);
@@ -326,13 +327,25 @@ validate_schema (GPtrArray *files)
     g_ptr_array_add (argv, g_ptr_array_index (files, i));
   g_ptr_array_add (argv, NULL);
   status = vk_test_spawn ((const char *const *)argv->pdata, &out, &err);
+  *ret_output = g_strconcat (out, err, NULL);
+  return status;
+}
+
+/* Validates files against valg.dk's schema; FALSE (test skipped) when
+ * Python's jsonschema is missing. */
+static gboolean
+validate_schema (GPtrArray *files)
+{
+  g_autofree char *out = NULL;
+  int status = run_schema_check (files, &out);
+
   if (status == 77)
     {
       g_test_skip ("Python's jsonschema module is not installed (apt-get install python3-jsonschema)");
       return FALSE;
     }
   if (status != 0)
-    g_error ("schema validation failed (%d):\n%s%s", status, out, err);
+    g_error ("schema validation failed (%d):\n%s", status, out);
   g_test_message ("%s", out);
   return TRUE;
 }
@@ -442,6 +455,53 @@ test_official_valid (void)
     g_ptr_array_add (files, g_strdup (g_ptr_array_index (more, i)));
   g_ptr_array_add (files, g_steal_pointer (&kv));
   validate_schema (files);
+}
+
+/* The schema check has teeth: a file without Valgdag, with Kommunekode as
+ * text or with an unknown member fails it. */
+static void
+test_schema_rejects (void)
+{
+  static const char *const bad[][2] = {
+    { "\"Valgdag\":\"18-11-2025\",", "" },
+    { "\"Kommunekode\":825", "\"Kommunekode\":\"825\"" },
+    { "\"Storkreds\":null", "\"Storkreds\":null,\"Region\":\"Region Nordjylland\"" },
+  };
+  g_autofree char *path = vk_test_data_path ("Læsø", "fintaelling", "Læsø.json", NULL);
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *orig = NULL, *out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (path == NULL)
+    return;
+  g_assert_true (g_file_get_contents (path, &orig, NULL, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *f = g_strdup_printf ("%s/bad-%u.json", dir, i);
+      g_autoptr (GString) s = g_string_new (orig);
+
+      g_assert_cmpuint (g_string_replace (s, bad[i][0], bad[i][1], 1), ==, 1);
+      g_assert_true (g_file_set_contents (f, s->str, (gssize)s->len, &error));
+      g_ptr_array_add (files, g_steal_pointer (&f));
+    }
+  /* One at a time: each must fail on its own. */
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autoptr (GPtrArray) one = g_ptr_array_new ();
+      int status;
+
+      g_ptr_array_add (one, g_ptr_array_index (files, i));
+      g_clear_pointer (&out, g_free);
+      status = run_schema_check (one, &out);
+      if (status == 77)
+        {
+          g_test_skip ("Python's jsonschema module is not installed (apt-get install python3-jsonschema)");
+          return;
+        }
+      g_test_message ("%s", out);
+      g_assert_cmpint (status, ==, 1);
+    }
 }
 
 /* A result imported from Læsø's KV fintælling, for the error cases. */
@@ -607,6 +667,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/valgdk-export/kv-fintaelling/laesoe", &laesoe, test_kv_fintaelling);
   g_test_add_data_func ("/valgdk-export/kv-fintaelling/albertslund", &albertslund, test_kv_fintaelling);
   g_test_add_data_func ("/valgdk-export/kv-foreloebig/laesoe", &laesoe, test_kv_foreloebig);
+  g_test_add_func ("/valgdk-export/schema-rejects", test_schema_rejects);
   g_test_add_func ("/valgdk-export/bad-input", test_bad_input);
   g_test_add_func ("/valgdk-export/write", test_write);
   return g_test_run ();
