@@ -7,10 +7,12 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vk-error.h"
+#include "vk-text.h"
 #include "vk-valgdk-export.h"
 
 /* valg.dk's invalid-vote reasons (UgyldigeFremmødteStemmerÅrsager 1–13,
@@ -59,14 +61,17 @@ static gboolean fail (GError **error, const VkArea *area, const char *field, con
 static gboolean
 fail (GError **error, const VkArea *area, const char *field, const char *fmt, ...)
 {
-  g_autofree char *what = NULL;
+  g_autofree char *what = NULL, *raw = NULL, *name = NULL;
   va_list ap;
 
   va_start (ap, fmt);
-  what = g_strdup_vprintf (fmt, ap);
+  raw = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "valg.dk export of area %u %s: %s: %s", area->number, area->name,
-               field, what);
+  /* Names and ids come from files: escaped for the terminal. */
+  what = vk_text_escape_controls (raw);
+  name = vk_text_escape_controls (area->name);
+  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "valg.dk export of area %u %s: %s: %s", area->number, name, field,
+               what);
   return FALSE;
 }
 

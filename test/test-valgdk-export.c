@@ -559,6 +559,22 @@ test_bad_input (void)
   expect_error (event, area, r, "AfstemningsområdeNummer");
   r->area_number--;
 
+  /* A name from a file with a terminal escape is escaped in the error. */
+  {
+    g_autofree char *name = g_steal_pointer (&area->name);
+    g_autoptr (GError) e2 = NULL;
+    g_autofree char *j = NULL;
+
+    area->name = g_strdup ("L\x1b[2J");
+    r->area_number++;
+    j = vk_valgdk_area_result_to_json (event, area, r, -1, &e2);
+    g_assert_null (j);
+    g_assert_null (strchr (e2->message, '\x1b'));
+    r->area_number--;
+    g_free (area->name);
+    area->name = g_steal_pointer (&name);
+  }
+
   /* No DAGI id anywhere; then two different ones. */
   saved = g_steal_pointer (&area->dagi_id);
   area->dagi_id = g_strdup ("");
