@@ -220,8 +220,13 @@ audit_contest (GPtrArray *out, const VkElection *election, VkFold *fold, GHashTa
                  areas->len, (*fin_total)->cast);
   }
 
-  /* A10: the seat allocation from the recomputed fintælling. */
-  if (*fin_total != NULL)
+  /* A10: the seat allocation from the recomputed fintælling.  A
+   * regionsrådsvalg's seats are the region's, from every municipality's
+   * signed result (`valgkit region`, docs/region.md): not allocated here,
+   * and the count server publishes that contest's result without seats. */
+  if (election->type == VK_ELECTION_RV)
+    ;
+  else if (*fin_total != NULL)
     {
       g_autoptr (VkTie) tie = NULL;
       *seats = vk_seats_allocate (election, election->seats, *fin_total, options->lots, &tie, &error);

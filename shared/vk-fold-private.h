@@ -101,6 +101,7 @@ typedef struct
   const char *device;
   guint64 seq;
   guint contest; /* index in the event's contests (0: the primary) */
+  guint64 time_ms;
   VkResultKind kind;
   gboolean signoff;
   guint64 round;

@@ -467,6 +467,7 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
       tl.device = d->device_id;
       tl.seq = entry->seq;
       tl.contest = vk_entry_contest_index (self->election, entry);
+      tl.time_ms = entry->time_ms;
       if (!vk_result_kind_from_string (body_text (entry, "kind"), &tl.kind))
         tl.kind = VK_RESULT_FORELOEBIG;
       tl.signoff = strcmp (t, "tally.signoff") == 0;
@@ -1119,6 +1120,20 @@ fold_add_decided_doubtful (const VkElection *contest, guint ci, FoldArea *a, VkA
       if (db->contest == ci)
         (void)vk_counts_add_doubtful_decision (result, contest, db->decision, db->count, NULL);
     }
+}
+
+guint64
+vk_fold_get_signoff_time (VkFold *self, guint area, const char *contest, VkResultKind kind)
+{
+  FoldArea *a;
+  const Tally *t;
+  gint ci;
+
+  g_return_val_if_fail (self != NULL, 0);
+  ci = vk_election_contest_index (self->election, contest);
+  a = ci >= 0 ? g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area)) : NULL;
+  t = a != NULL ? vk_fold_area_latest_signoff (a, (guint)ci, kind) : NULL;
+  return t != NULL ? t->time_ms : 0;
 }
 
 VkAreaResult *

@@ -190,6 +190,8 @@ GPtrArray *vk_fold_dup_area_devices (VkFold *self, guint area) G_GNUC_WARN_UNUSE
  * when there is none. */
 VkAreaResult *vk_fold_dup_result (VkFold *self, guint area, const char *contest, VkResultKind kind,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The time of that latest sign-off (ms), or 0 when there is none. */
+guint64 vk_fold_get_signoff_time (VkFold *self, guint area, const char *contest, VkResultKind kind);
 /* The number of entries folded. */
 guint64 vk_fold_get_n_entries (VkFold *self);
 
