@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""The whole-election demo reproduces each municipality's official KV2025 seat allocation.
+"""The whole-election demo reproduces each municipality's official KV2025 seat allocation,
+and, run as the joint KV + RV night (--rv, with the municipality's region from
+$VK_DATA_DIR/../rv2025), every one of its official RV area results.
 
 For each municipality folder in $VK_DATA_DIR (Aarhus only with VK_DEMO_ALL=1: it takes
 minutes; VK_DEMO_ONLY=Læsø,Albertslund picks some, as the sanitizer run does), runs `valgkit demo --data DIR --out TMP` and compares TMP/mandatfordeling.json
@@ -18,6 +20,65 @@ import tempfile
 
 VALGKIT = os.environ["VALGKIT"]
 DATA = os.environ.get("VK_DATA_DIR", "")
+RV_DATA = os.path.join(os.path.dirname(os.path.abspath(DATA)), "rv2025") if DATA else ""
+
+
+def kommunekode(d):
+    fin = os.path.join(d, "fintaelling")
+    with open(os.path.join(fin, sorted(os.listdir(fin))[0]), encoding="utf-8") as f:
+        return str(json.load(f)["Kommunekode"])
+
+
+def region_of(code):
+    """The rv2025 region folder holding the municipality's RV areas, or None."""
+    if not os.path.isdir(RV_DATA):
+        return None
+    for r in sorted(os.listdir(RV_DATA)):
+        fin = os.path.join(RV_DATA, r, "fintaelling")
+        if os.path.isdir(fin) and any(n.startswith(code + "-") for n in os.listdir(fin)):
+            return os.path.join(RV_DATA, r)
+    return None
+
+
+def numbers(area):
+    """Every number of a valg.dk area result, keyed by what it counts."""
+    out = {}
+    for k in ("AfgivneStemmer", "GyldigeStemmer", "UgyldigeStemmerUdoverBlanke", "BlankeUgyldigeFremmødteStemmer",
+              "BlankeUgyldigeBrevstemmer", "AntalStemmeberettigedeVælgere", "AfstemningsområdeDagiId", "Kommunekode",
+              "AfstemningsområdeNummer"):
+        out[k] = area.get(k)
+    for lst in area["Kandidatlister"]:
+        out[("list", lst["KandidatlisteId"])] = (lst.get("Stemmer"), lst.get("Listestemmer"))
+        for c in lst.get("Kandidater") or []:
+            out[("cand", c["Id"])] = c.get("Stemmer")
+    for key in ("UgyldigeFremmødteStemmerÅrsager", "UgyldigeBrevstemmerÅrsager"):
+        for r in area.get(key) or []:
+            out[(key, r.get("Id"))] = r.get("Antal")
+    return out
+
+
+def compare_rv(code, region, got_dir):
+    """Differences between the demo's OUT/rv files and the official RV fintælling."""
+    fin = os.path.join(region, "fintaelling")
+    official = {}
+    for n in os.listdir(fin):
+        if n.startswith(code + "-"):
+            with open(os.path.join(fin, n), encoding="utf-8") as f:
+                a = json.load(f)
+            official[a["AfstemningsområdeNummer"]] = numbers(a)
+    got = {}
+    for n in os.listdir(got_dir):
+        with open(os.path.join(got_dir, n), encoding="utf-8") as f:
+            a = json.load(f)
+        got[a["AfstemningsområdeNummer"]] = numbers(a)
+    problems = []
+    if set(got) != set(official):
+        problems.append("areas: demo %s, official %s" % (sorted(got), sorted(official)))
+    for k in sorted(set(got) & set(official)):
+        diff = [x for x in set(got[k]) | set(official[k]) if got[k].get(x) != official[k].get(x)]
+        if diff:
+            problems.append("area %s: %s" % (k, [(x, got[k].get(x), official[k].get(x)) for x in diff[:5]]))
+    return problems, len(official)
 
 
 def official_sets(path):
@@ -79,9 +140,13 @@ def main():
         try:
             lists, people, official = official_sets(os.path.join(d, "mandatfordeling.json"))
             lots = lots_for(d, official, len(official["ListeMandater"]), tmp)
+            code = kommunekode(d)
+            region = region_of(code)
             args = [VALGKIT, "demo", "--data", d, "--out", os.path.join(tmp, "out")]
             if lots:
                 args += ["--lots", lots]
+            if region:
+                args += ["--rv", region]
             r = subprocess.run(args, capture_output=True, text=True,
                                env=dict(os.environ, VALGKIT_PASSPHRASE="demo-official"))
             n += 1
@@ -96,6 +161,13 @@ def main():
             print(("ok" if ok else "not ok"), n, "-", name, "demo reproduces the official seats and elected",
                   "" if ok else "# " + detail)
             failures += 0 if ok else 1
+            if region and r.returncode == 0:
+                problems, count = compare_rv(code, region, os.path.join(tmp, "out", "rv"))
+                n += 1
+                ok = not problems and count > 0
+                print(("ok" if ok else "not ok"), n, "-", name, "joint demo reproduces the %d official RV area "
+                      "results of %s" % (count, os.path.basename(region)), "" if ok else "# " + "; ".join(problems))
+                failures += 0 if ok else 1
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     print("1..%d" % n)

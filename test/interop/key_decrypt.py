@@ -28,19 +28,8 @@ def fail(msg):
     sys.exit(1)
 
 
-def main():
-    args = sys.argv[1:]
-    sign_hex = None
-    if len(args) == 3 and args[1] == "--sign":
-        sign_hex = args[2]
-        args = args[:1]
-    if len(args) != 1:
-        fail("usage: key_decrypt.py FILE.key [--sign HEX]")
-    path = args[0]
-    passphrase = os.environ.get("VALGKIT_PASSPHRASE")
-    if not passphrase:
-        fail("set VALGKIT_PASSPHRASE")
-
+def open_key(path, passphrase):
+    """The key file's Ed25519 signing key (fails with a message on any problem)."""
     with open(path, "rb") as f:
         text = f.read()
     # Four lines, each ending in LF, UTF-8.
@@ -81,6 +70,24 @@ def main():
     if hashlib.sha256(public_key).digest()[:8] != key_id:
         fail(f"{path}: key id does not match the public key")
 
+    return signing_key
+
+
+def main():
+    args = sys.argv[1:]
+    sign_hex = None
+    if len(args) == 3 and args[1] == "--sign":
+        sign_hex = args[2]
+        args = args[:1]
+    if len(args) != 1:
+        fail("usage: key_decrypt.py FILE.key [--sign HEX]")
+    path = args[0]
+    passphrase = os.environ.get("VALGKIT_PASSPHRASE")
+    if not passphrase:
+        fail("set VALGKIT_PASSPHRASE")
+
+    signing_key = open_key(path, passphrase)
+    public_key = bytes(signing_key.verify_key)
     print(public_key.hex())
     if sign_hex is not None:
         print(signing_key.sign(bytes.fromhex(sign_hex)).signature.hex())
