@@ -136,6 +136,7 @@ vk_trusted_keys_load (const char *path, GError **error)
       g_autofree char *name = NULL;
       g_autoptr (GError) local = NULL;
       guint8 key[VK_PUBLIC_KEY_BYTES];
+      const char *hex;
       guint n = 0;
 
       if (*line == '\0' || *line == '#')
@@ -147,7 +148,11 @@ vk_trusted_keys_load (const char *path, GError **error)
       n = g_strv_length (fields);
       if (n >= 2)
         g_strstrip (fields[1]);
-      if (n < 2 || strlen (fields[1]) != 2 * VK_PUBLIC_KEY_BYTES || !vk_hex_decode (fields[1], key, sizeof key))
+      /* Line 2 of a .pub file (docs/key-format.md) may be pasted as it is. */
+      hex = n >= 2 ? fields[1] : "";
+      if (g_str_has_prefix (hex, "valgkit-ed25519:"))
+        hex += strlen ("valgkit-ed25519:");
+      if (n < 2 || strlen (hex) != 2 * VK_PUBLIC_KEY_BYTES || !vk_hex_decode (hex, key, sizeof key))
         {
           g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
                        "%s: line %u: expected \"KOMMUNEKODE PUBLIC-KEY-HEX [NAME]\" (64 hex digits)", file, i + 1);

@@ -54,7 +54,8 @@ GPtrArray *vk_trusted_keys_new (void) G_GNUC_WARN_UNUSED_RESULT;
 gboolean vk_trusted_keys_add (GPtrArray *keys, const char *municipality_code, const guint8 public_key[32],
                               const char *name, GError **error);
 /* Reads a trust file: one line per municipality, "KOMMUNEKODE HEXKEY
- * [NAME…]", blank lines and lines starting with '#' ignored.  Errors
+ * [NAME…]" (the key as 64 hex digits, or as line 2 of a .pub file:
+ * "valgkit-ed25519:HEX"), blank lines and lines starting with '#' ignored.  Errors
  * name the file and the line. */
 GPtrArray *vk_trusted_keys_load (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -250,7 +250,8 @@ setup (void)
     key = sign_municipality (mid_k, files, "710", NULL, fx.other_region, VK_ELECTION_RV);
     g_assert_true (vk_trusted_keys_add (fx.trusted, "710", vk_keypair_get_public_key (key), "Favrskov", &error));
     hex = vk_hex_encode (vk_keypair_get_public_key (key), VK_PUBLIC_KEY_BYTES);
-    g_string_append_printf (trust, "710\t%s\tFavrskov\n", hex);
+    /* As line 2 of a .pub file, tab-separated. */
+    g_string_append_printf (trust, "710\tvalgkit-ed25519:%s\tFavrskov\n", hex);
   }
   /* Morsø (773) again, from a package whose election key nobody trusts. */
   {
