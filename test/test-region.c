@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vk-contest-result.h"
+#include "vk-cose.h"
 #include "vk-counts.h"
 #include "vk-election.h"
 #include "vk-error.h"
@@ -37,6 +38,15 @@ typedef struct
   char *path; /* resultat.vkr */
 } Muni;
 
+/* What a test needs beside the file to forge a variant of it. */
+typedef struct
+{
+  VkKeypair *server;   /* the enrolled server's key */
+  GBytes *enrolment;   /* its enrolment */
+  VkKeypair *valgbord; /* a valgbord of area 1, enrolled in the same package */
+  GBytes *valgbord_enrolment;
+} Devices;
+
 static struct
 {
   gboolean ready;
@@ -51,7 +61,9 @@ static struct
   char *other_region; /* Favrskov's RV result (Region Midtjylland), its key trusted */
   char *unknown_key;  /* Morsø's result from a package with an untrusted election key */
   guint n_seats;
-  char *lots_file; /* the draws test_official needed */
+  char *lots_file;   /* the draws test_official needed */
+  Devices morsoe;    /* Morsø's (773) server and a valgbord */
+  Devices laesoe_kv; /* the server of Læsø's KV package (the same election key as its RV package) */
 } fx;
 
 static char *
@@ -105,7 +117,7 @@ file_municipality (const char *path)
  * Returns the election key. */
 static VkKeypair *
 sign_municipality (const char *kandidatdata, GPtrArray *files, const char *code, VkKeypair *election_key,
-                   const char *out, VkElectionType as_type)
+                   const char *out, VkElectionType as_type, Devices *ret_devices)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (VkElection) e = vk_election_import_kandidatdata (kandidatdata, &error);
@@ -142,6 +154,28 @@ sign_municipality (const char *kandidatdata, GPtrArray *files, const char *code,
   g_assert_true (vk_contest_result_write (out, e, vk_package_get_election_id (package), VK_RESULT_FINTAELLING, results,
                                           server, dev->enrolment, &error));
   g_assert_no_error (error);
+  if (ret_devices != NULL)
+    {
+      g_autoptr (VkKeypair) vb = vk_keypair_generate ();
+      g_autofree char *other = g_strdup_printf ("%s.other.vkr", out);
+      const VkDevice *vdev;
+
+      vk_package_enroll (package, key, "valgbord-1", "valgbord", ((VkArea *)g_ptr_array_index (e->areas, 0))->number,
+                         vk_keypair_get_public_key (vb), now - 3600000, now + 86400000, &error);
+      g_assert_no_error (error);
+      vdev = vk_package_lookup_device (package, "valgbord-1");
+      g_assert_nonnull (vdev);
+      /* The writer refuses a device that is not a count server. */
+      g_assert_false (vk_contest_result_write (other, e, vk_package_get_election_id (package), VK_RESULT_FINTAELLING,
+                                               results, vb, vdev->enrolment, &error));
+      g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+      g_clear_error (&error);
+      g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+      ret_devices->server = g_steal_pointer (&server);
+      ret_devices->enrolment = g_bytes_ref (dev->enrolment);
+      ret_devices->valgbord = g_steal_pointer (&vb);
+      ret_devices->valgbord_enrolment = g_bytes_ref (vdev->enrolment);
+    }
   return key;
 }
 
@@ -230,7 +264,8 @@ setup (void)
       g_ptr_array_sort (files, str_ptr_cmp);
       m->code = g_strdup (code);
       m->path = g_strdup_printf ("%s/%s-resultat.vkr", fx.dir, code);
-      key = sign_municipality (fx.kandidatdata, files, code, NULL, m->path, VK_ELECTION_RV);
+      key = sign_municipality (fx.kandidatdata, files, code, NULL, m->path, VK_ELECTION_RV,
+                               strcmp (code, "773") == 0 ? &fx.morsoe : NULL);
       g_assert_true (vk_trusted_keys_add (fx.trusted, code, vk_keypair_get_public_key (key), NULL, &error));
       hex = vk_hex_encode (vk_keypair_get_public_key (key), VK_PUBLIC_KEY_BYTES);
       g_string_append_printf (trust, "%s %s Kommune %s\n", code, hex, code);
@@ -247,7 +282,7 @@ setup (void)
 
     g_assert_nonnull (files);
     fx.other_region = g_strdup_printf ("%s/710-resultat.vkr", fx.dir);
-    key = sign_municipality (mid_k, files, "710", NULL, fx.other_region, VK_ELECTION_RV);
+    key = sign_municipality (mid_k, files, "710", NULL, fx.other_region, VK_ELECTION_RV, NULL);
     g_assert_true (vk_trusted_keys_add (fx.trusted, "710", vk_keypair_get_public_key (key), "Favrskov", &error));
     hex = vk_hex_encode (vk_keypair_get_public_key (key), VK_PUBLIC_KEY_BYTES);
     /* As line 2 of a .pub file, tab-separated. */
@@ -259,7 +294,7 @@ setup (void)
     g_autoptr (VkKeypair) key = NULL;
 
     fx.unknown_key = g_strdup_printf ("%s/773-unknown-key.vkr", fx.dir);
-    key = sign_municipality (fx.kandidatdata, files, "773", NULL, fx.unknown_key, VK_ELECTION_RV);
+    key = sign_municipality (fx.kandidatdata, files, "773", NULL, fx.unknown_key, VK_ELECTION_RV, NULL);
   }
   /* Læsø's (825) KV result, from a package signed by Læsø's (trusted) election key. */
   {
@@ -271,7 +306,8 @@ setup (void)
       if (g_str_has_suffix (name, ".json"))
         g_ptr_array_add (files, g_build_filename (kv_fin, name, NULL));
     fx.kv_path = g_strdup_printf ("%s/825-kv.vkr", fx.dir);
-    (void)sign_municipality (kv_k, files, "825", g_hash_table_lookup (fx.keys, "825"), fx.kv_path, VK_ELECTION_KV);
+    (void)sign_municipality (kv_k, files, "825", g_hash_table_lookup (fx.keys, "825"), fx.kv_path, VK_ELECTION_KV,
+                             &fx.laesoe_kv);
   }
 
   fx.trust_file = g_build_filename (fx.dir, "trust.txt", NULL);
@@ -800,6 +836,108 @@ test_trust_file (void)
   g_assert_true (strstr (error->message, "line 2") != NULL);
 }
 
+/* A file made of the payload of from's result, signed by signer, and enrolment. */
+static char *
+forge (const char *from, const VkKeypair *signer, GBytes *enrolment, const char *name, gboolean trailing_byte)
+{
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCoseSign1) cose = NULL;
+  g_autoptr (GBytes) signed_result = NULL;
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  char *to = g_build_filename (fx.dir, name, NULL);
+  gsize len = 0, consumed = 0;
+
+  g_assert_true (g_file_get_contents (from, &data, &len, &error));
+  cose = vk_cose_sign1_decode_prefix ((const guint8 *)data, len, &consumed, &error);
+  g_assert_no_error (error);
+  signed_result
+      = vk_cose_sign1_create (g_bytes_get_data (cose->payload, NULL), g_bytes_get_size (cose->payload), signer, &error);
+  g_assert_no_error (error);
+  g_byte_array_append (out, g_bytes_get_data (signed_result, NULL), (guint)g_bytes_get_size (signed_result));
+  g_byte_array_append (out, g_bytes_get_data (enrolment, NULL), (guint)g_bytes_get_size (enrolment));
+  if (trailing_byte)
+    g_byte_array_append (out, (const guint8 *)"\0", 1);
+  g_assert_true (g_file_set_contents (to, (const char *)out->data, (gssize)out->len, &error));
+  return to;
+}
+
+static const char *
+muni_path (const char *code)
+{
+  for (guint i = 0; i < fx.munis->len; i++)
+    if (strcmp (((Muni *)g_ptr_array_index (fx.munis, i))->code, code) == 0)
+      return ((Muni *)g_ptr_array_index (fx.munis, i))->path;
+  g_assert_not_reached ();
+}
+
+/* Signed by a valgbord of the municipality, with its (valid) enrolment. */
+static void
+test_not_a_server (void)
+{
+  g_autofree char *bad = NULL;
+
+  if (!setup ())
+    return;
+  bad = forge (muni_path ("773"), fx.morsoe.valgbord, fx.morsoe.valgbord_enrolment, "valgbord.vkr", FALSE);
+  expect_refused (NULL, bad, VK_ERROR_KEY, bad, "enrolled as valgbord, not a count server");
+}
+
+/* Læsø's RV result, signed by the server of Læsø's KV package: an
+ * enrolment by the right (trusted) election key, of another election. */
+static void
+test_other_election (void)
+{
+  g_autofree char *bad = NULL;
+
+  if (!setup ())
+    return;
+  bad = forge (muni_path ("825"), fx.laesoe_kv.server, fx.laesoe_kv.enrolment, "other-election.vkr", FALSE);
+  expect_refused (NULL, bad, VK_ERROR_KEY, bad, "enrolled in another election");
+}
+
+/* Morsø's server enrolment, but the result signed by another key. */
+static void
+test_not_enrolled_key (void)
+{
+  g_autofree char *bad = NULL;
+  g_autoptr (VkKeypair) other = vk_keypair_generate ();
+
+  if (!setup ())
+    return;
+  bad = forge (muni_path ("773"), other, fx.morsoe.enrolment, "not-enrolled.vkr", FALSE);
+  expect_refused (NULL, bad, VK_ERROR_KEY, bad, "not signed by the enrolled server key");
+}
+
+/* Læsø's numbers from a package signed by Læsø's (trusted) election key,
+ * but calling itself Morsø (773): a municipality's key speaks for itself only. */
+static void
+test_other_municipality (void)
+{
+  g_autofree char *fin = NULL, *bad = NULL;
+  g_autoptr (GHashTable) by_code = NULL;
+
+  if (!setup ())
+    return;
+  fin = rv_path ("Region_Nordjylland", "fintaelling", NULL);
+  by_code = files_by_code (fin);
+  bad = g_build_filename (fx.dir, "claims-773.vkr", NULL);
+  (void)sign_municipality (fx.kandidatdata, g_hash_table_lookup (by_code, "825"), "773",
+                           g_hash_table_lookup (fx.keys, "825"), bad, VK_ELECTION_RV, NULL);
+  expect_refused (NULL, bad, VK_ERROR_KEY, bad, "says municipality 773 but is enrolled by the election key of 825");
+}
+
+static void
+test_trailing_bytes (void)
+{
+  g_autofree char *bad = NULL;
+
+  if (!setup ())
+    return;
+  bad = forge (muni_path ("773"), fx.morsoe.server, fx.morsoe.enrolment, "trailing.vkr", TRUE);
+  expect_refused (NULL, bad, VK_ERROR_INVALID, bad, "bytes after the enrolment");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -814,5 +952,10 @@ main (int argc, char **argv)
   g_test_add_func ("/region/refused/other-region", test_other_region);
   g_test_add_func ("/region/refused/kv-result", test_kv_result);
   g_test_add_func ("/region/refused/truncated", test_truncated);
+  g_test_add_func ("/region/refused/not-a-server", test_not_a_server);
+  g_test_add_func ("/region/refused/other-election", test_other_election);
+  g_test_add_func ("/region/refused/not-enrolled-key", test_not_enrolled_key);
+  g_test_add_func ("/region/refused/trailing-bytes", test_trailing_bytes);
+  g_test_add_func ("/region/refused/other-municipality", test_other_municipality);
   return g_test_run ();
 }
