@@ -302,6 +302,17 @@ vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32
       return NULL;
     }
 
+  /* The region matches files by kommunekode and RegionDagiId. */
+  if (contest->municipality_code == NULL || *contest->municipality_code == '\0')
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the election has no kommunekode");
+      return NULL;
+    }
+  if (contest->type == VK_ELECTION_RV && (contest->region_dagi_id == NULL || *contest->region_dagi_id == '\0'))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the RV contest has no region (RegionDagiId)");
+      return NULL;
+    }
   if (time_ms == 0)
     time_ms = (guint64)(g_get_real_time () / 1000);
   vk_cbor_map_set_text (payload, "format", VK_CONTEST_RESULT_FORMAT);
@@ -532,13 +543,14 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
   if (result_cose == NULL || enrol_cose == NULL)
     {
       int code = local->domain == VK_ERROR && local->code == VK_ERROR_TRUNCATED ? VK_ERROR_TRUNCATED : VK_ERROR_INVALID;
-      fail (error, code, file, "not a signed contest result (two COSE_Sign1: the result and the enrolment): %s",
-            local->message);
+      fail (error, code, file, "%snot a signed contest result (two COSE_Sign1: the result and the enrolment): %s",
+            code == VK_ERROR_TRUNCATED ? "truncated: " : "", local->message);
       return NULL;
     }
   if (consumed + consumed2 != len)
     {
-      fail (error, VK_ERROR_INVALID, file, "%" G_GSIZE_FORMAT " bytes after the enrolment", len - consumed - consumed2);
+      fail (error, VK_ERROR_INVALID, file, "trailing bytes after the enrolment (%" G_GSIZE_FORMAT ")",
+            len - consumed - consumed2);
       return NULL;
     }
 
@@ -728,6 +740,12 @@ vk_region_tally (const VkElection *region, guint n_seats, GPtrArray *trusted_key
           return NULL;
         }
       g_hash_table_insert (files_by_code, r->municipality_code, (gpointer)paths[i]);
+      if (region->date != NULL && *region->date != '\0' && *r->date != '\0' && strcmp (region->date, r->date) != 0)
+        {
+          g_autofree char *d = vk_text_escape_controls (r->date);
+          fail (error, VK_ERROR_INVALID, file, "a result of the election of %s, not of %s", d, region->date);
+          return NULL;
+        }
       if (r->kind != ((VkContestResult *)g_ptr_array_index (t->results, 0))->kind)
         {
           fail (error, VK_ERROR_INVALID, file, "a %s result among %s results", vk_result_kind_to_string (r->kind),

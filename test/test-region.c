@@ -807,11 +807,11 @@ test_truncated (void)
     return;
   g_assert_true (g_file_get_contents (((Muni *)g_ptr_array_index (fx.munis, 1))->path, &data, &len, NULL));
   bad = copy_with (((Muni *)g_ptr_array_index (fx.munis, 1))->path, "truncated.vkr", (gssize)len / 2, -1);
-  expect_refused (NULL, bad, VK_ERROR_TRUNCATED, bad, "not a signed contest result");
+  expect_refused (NULL, bad, VK_ERROR_TRUNCATED, bad, "truncated: not a signed contest result");
   g_clear_pointer (&bad, g_free);
   /* Cut inside the enrolment: the result is whole, the second item not. */
   bad = copy_with (((Muni *)g_ptr_array_index (fx.munis, 1))->path, "truncated2.vkr", (gssize)len - 10, -1);
-  expect_refused (NULL, bad, VK_ERROR_TRUNCATED, bad, "not a signed contest result");
+  expect_refused (NULL, bad, VK_ERROR_TRUNCATED, bad, "truncated: not a signed contest result");
 }
 
 static void
@@ -935,7 +935,66 @@ test_trailing_bytes (void)
   if (!setup ())
     return;
   bad = forge (muni_path ("773"), fx.morsoe.server, fx.morsoe.enrolment, "trailing.vkr", TRUE);
-  expect_refused (NULL, bad, VK_ERROR_INVALID, bad, "bytes after the enrolment");
+  expect_refused (NULL, bad, VK_ERROR_INVALID, bad, "trailing bytes after the enrolment");
+}
+
+/* The writer refuses what the region could not match: an RV contest
+ * without its region, an election without its kommunekode. */
+static void
+test_write_refused (void)
+{
+  g_autoptr (VkElection) region = NULL;
+  g_autoptr (VkContestResult) good = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  if (!setup ())
+    return;
+  region = load_region ();
+  good = vk_contest_result_read (muni_path ("773"), fx.trusted, "RV", region, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < good->areas->len; i++)
+    {
+      const VkAreaResult *a = g_ptr_array_index (good->areas, i);
+      vk_election_add_area (region, a->area_number, a->area_name, a->dagi_id, (guint)a->eligible);
+    }
+  out = g_build_filename (fx.dir, "write-refused.vkr", NULL);
+  /* No kommunekode. */
+  g_assert_false (vk_contest_result_write (out, region, good->election_id, VK_RESULT_FINTAELLING, good->areas,
+                                           fx.morsoe.server, fx.morsoe.enrolment, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_true (strstr (error->message, "kommunekode") != NULL);
+  g_clear_error (&error);
+  /* No RegionDagiId. */
+  g_free (region->municipality_code);
+  region->municipality_code = g_strdup ("773");
+  g_free (region->region_dagi_id);
+  region->region_dagi_id = g_strdup ("");
+  g_assert_false (vk_contest_result_write (out, region, good->election_id, VK_RESULT_FINTAELLING, good->areas,
+                                           fx.morsoe.server, fx.morsoe.enrolment, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_true (strstr (error->message, "RegionDagiId") != NULL);
+  g_clear_error (&error);
+  /* Another election's id than the enrolment's. */
+  g_free (region->region_dagi_id);
+  region->region_dagi_id = g_strdup ("389098");
+  {
+    guint8 other[32] = { 1 };
+    g_assert_false (vk_contest_result_write (out, region, other, VK_RESULT_FINTAELLING, good->areas, fx.morsoe.server,
+                                             fx.morsoe.enrolment, &error));
+    g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+    g_clear_error (&error);
+  }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  /* And with everything in place it writes a file the region accepts. */
+  g_assert_true (vk_contest_result_write (out, region, good->election_id, VK_RESULT_FINTAELLING, good->areas,
+                                          fx.morsoe.server, fx.morsoe.enrolment, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (VkContestResult) again = vk_contest_result_read (out, fx.trusted, "RV", region, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->areas->len, ==, good->areas->len);
+  }
 }
 
 int
@@ -946,6 +1005,7 @@ main (int argc, char **argv)
   g_test_add_func ("/region/roundtrip", test_roundtrip);
   g_test_add_func ("/region/cli", test_cli);
   g_test_add_func ("/region/trust-file", test_trust_file);
+  g_test_add_func ("/region/write-refused", test_write_refused);
   g_test_add_func ("/region/refused/altered-byte", test_altered_byte);
   g_test_add_func ("/region/refused/unknown-key", test_unknown_key);
   g_test_add_func ("/region/refused/twice", test_twice);
