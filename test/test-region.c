@@ -10,10 +10,14 @@
  * server, whose key signs the municipality's resultat.vkr.  The region
  * verifies and sums them and must reproduce the official
  * mandatfordeling.json: every seat number, elected person and
- * substitute.  Then bad input, each refused with the file named and
- * nothing written: one altered byte, an unknown election key, the same
- * municipality twice, a municipality of another region, a KV result,
- * a truncated file.
+ * substitute (lot draws for the four tied substitutes taken from the
+ * official order), through the C API and through `valgkit region`.
+ * Then bad input, each refused by both with the file named and nothing
+ * written: one altered byte, an unknown election key, the same
+ * municipality twice, a municipality of another region, a KV result, a
+ * truncated file, trailing bytes, a valgbord's enrolment, a server of
+ * another election, a key that is not the enrolled one, a municipality's
+ * key speaking for another, a foreløbig count among fintællinger.
  */
 #include <string.h>
 
@@ -151,8 +155,9 @@ sign_municipality (const char *kandidatdata, GPtrArray *files, const char *code,
   g_assert_no_error (error);
   dev = vk_package_lookup_device (package, device_id);
   g_assert_nonnull (dev);
-  g_assert_true (vk_contest_result_write (out, e, vk_package_get_election_id (package), VK_RESULT_FINTAELLING, results,
-                                          server, dev->enrolment, &error));
+  g_assert_true (vk_contest_result_write (out, e, vk_package_get_election_id (package),
+                                          ((VkAreaResult *)g_ptr_array_index (results, 0))->kind, results, server,
+                                          dev->enrolment, &error));
   g_assert_no_error (error);
   if (ret_devices != NULL)
     {
@@ -997,6 +1002,32 @@ test_write_refused (void)
   }
 }
 
+/* Morsø's foreløbig count among the others' fintælling. */
+static void
+test_mixed_kinds (void)
+{
+  g_autofree char *dir = NULL, *path = NULL;
+  g_autoptr (GHashTable) by_code = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkContestResult) r = NULL;
+  g_autoptr (VkElection) region = NULL;
+
+  if (!setup ())
+    return;
+  dir = rv_path ("Region_Nordjylland", "foreloebig", NULL);
+  by_code = files_by_code (dir);
+  path = g_build_filename (fx.dir, "773-foreloebig.vkr", NULL);
+  (void)sign_municipality (fx.kandidatdata, g_hash_table_lookup (by_code, "773"), "773",
+                           g_hash_table_lookup (fx.keys, "773"), path, VK_ELECTION_RV, NULL);
+  region = load_region ();
+  r = vk_contest_result_read (path, fx.trusted, "RV", region, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->kind, ==, VK_RESULT_FORELOEBIG);
+  g_assert_false (((VkAreaResult *)g_ptr_array_index (r->areas, 0))->has_candidate_votes);
+  /* The first file sets the kind: the next one (787) is named. */
+  expect_refused (NULL, path, VK_ERROR_INVALID, muni_path ("787"), "a fintaelling result among foreloebig results");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1017,5 +1048,6 @@ main (int argc, char **argv)
   g_test_add_func ("/region/refused/not-enrolled-key", test_not_enrolled_key);
   g_test_add_func ("/region/refused/trailing-bytes", test_trailing_bytes);
   g_test_add_func ("/region/refused/other-municipality", test_other_municipality);
+  g_test_add_func ("/region/refused/mixed-kinds", test_mixed_kinds);
   return g_test_run ();
 }
