@@ -65,9 +65,10 @@ static struct
   char *other_region; /* Favrskov's RV result (Region Midtjylland), its key trusted */
   char *unknown_key;  /* Morsø's result from a package with an untrusted election key */
   guint n_seats;
-  char *lots_file;   /* the draws test_official needed */
-  Devices morsoe;    /* Morsø's (773) server and a valgbord */
-  Devices laesoe_kv; /* the server of Læsø's KV package (the same election key as its RV package) */
+  char *lots_file;                  /* the draws test_official needed */
+  Devices morsoe;                   /* Morsø's (773) server and a valgbord */
+  const char *claim_region_dagi_id; /* set: sign_municipality() claims this region */
+  Devices laesoe_kv;                /* the server of Læsø's KV package (the same election key as its RV package) */
 } fx;
 
 static char *
@@ -146,6 +147,11 @@ sign_municipality (const char *kandidatdata, GPtrArray *files, const char *code,
   g_free (e->municipality);
   e->municipality = file_municipality (g_ptr_array_index (files, 0));
   e->type = as_type;
+  if (fx.claim_region_dagi_id != NULL)
+    {
+      g_free (e->region_dagi_id);
+      e->region_dagi_id = g_strdup (fx.claim_region_dagi_id);
+    }
   pkg_path = g_strdup_printf ("%s.vkp", out);
   package = vk_package_create (pkg_path, e, NULL, key, &error);
   g_assert_no_error (error);
@@ -634,6 +640,8 @@ test_cli (void)
   g_ptr_array_add (argv, "--key");
   g_ptr_array_add (argv, key_path);
   g_ptr_array_add (argv, "--test");
+  if (fx.lots_file == NULL)
+    test_official (); /* the draws */
   g_assert_nonnull (fx.lots_file);
   g_ptr_array_add (argv, "--lots");
   g_ptr_array_add (argv, fx.lots_file);
@@ -1002,6 +1010,41 @@ test_write_refused (void)
   }
 }
 
+/* Favrskov's (Region Midtjylland) numbers claiming to be Nordjylland's:
+ * its lists and candidates are not the region's. */
+static void
+test_foreign_lists (void)
+{
+  g_autofree char *k = NULL, *dir = NULL, *path = NULL;
+  g_autoptr (GHashTable) by_code = NULL;
+
+  if (!setup ())
+    return;
+  k = rv_path ("Region_Midtjylland", "kandidat-data.json", NULL);
+  dir = rv_path ("Region_Midtjylland", "fintaelling", NULL);
+  by_code = files_by_code (dir);
+  path = g_build_filename (fx.dir, "710-claims-nordjylland.vkr", NULL);
+  fx.claim_region_dagi_id = "389098";
+  /* Favrskov's trusted key is not kept: a new one, added to a copy of the trust. */
+  {
+    g_autoptr (VkKeypair) key
+        = sign_municipality (k, g_hash_table_lookup (by_code, "710"), "710", NULL, path, VK_ELECTION_RV, NULL);
+    g_autoptr (GPtrArray) trusted = vk_trusted_keys_new ();
+    g_autoptr (VkElection) region = load_region ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkContestResult) r = NULL;
+
+    fx.claim_region_dagi_id = NULL;
+    g_assert_true (vk_trusted_keys_add (trusted, "710", vk_keypair_get_public_key (key), NULL, &error));
+    r = vk_contest_result_read (path, trusted, "RV", region, &error);
+    g_assert_null (r);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_test_message ("refused: %s", error->message);
+    g_assert_true (strstr (error->message, path) != NULL);
+    g_assert_true (strstr (error->message, "area 1 ") != NULL);
+  }
+}
+
 /* Morsø's foreløbig count among the others' fintælling. */
 static void
 test_mixed_kinds (void)
@@ -1049,5 +1092,6 @@ main (int argc, char **argv)
   g_test_add_func ("/region/refused/trailing-bytes", test_trailing_bytes);
   g_test_add_func ("/region/refused/other-municipality", test_other_municipality);
   g_test_add_func ("/region/refused/mixed-kinds", test_mixed_kinds);
+  g_test_add_func ("/region/refused/foreign-lists", test_foreign_lists);
   return g_test_run ();
 }
