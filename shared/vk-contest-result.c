@@ -638,8 +638,12 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
       return NULL;
     }
   r->contest_id = dup_text (payload, "contest", file, "", error);
+  if (r->contest_id == NULL)
+    return NULL;
   kind = dup_text (payload, "kind", file, "", error);
-  r->date = r->contest_id != NULL && kind != NULL ? dup_text (payload, "date", file, "", error) : NULL;
+  if (kind == NULL)
+    return NULL;
+  r->date = dup_text (payload, "date", file, "", error);
   if (r->date == NULL || !read_place (payload, r, file, error))
     return NULL;
   if (!vk_result_kind_from_string (kind, &r->kind))

@@ -24,6 +24,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "vk-cbor.h"
 #include "vk-contest-result.h"
 #include "vk-cose.h"
 #include "vk-counts.h"
@@ -1045,6 +1046,46 @@ test_foreign_lists (void)
   }
 }
 
+/* A properly signed file whose payload is not a result. */
+static char *
+forge_payload (const guint8 *payload, gsize len, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) signed_result = vk_cose_sign1_create (payload, len, fx.morsoe.server, &error);
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  char *to = g_build_filename (fx.dir, name, NULL);
+
+  g_assert_no_error (error);
+  g_byte_array_append (out, g_bytes_get_data (signed_result, NULL), (guint)g_bytes_get_size (signed_result));
+  g_byte_array_append (out, g_bytes_get_data (fx.morsoe.enrolment, NULL),
+                       (guint)g_bytes_get_size (fx.morsoe.enrolment));
+  g_assert_true (g_file_set_contents (to, (const char *)out->data, (gssize)out->len, &error));
+  return to;
+}
+
+static void
+test_malformed (void)
+{
+  g_autofree char *garbage = NULL, *not_map = NULL, *no_kind = NULL, *wrong_format = NULL;
+  g_autoptr (VkCbor) map = vk_cbor_new_map ();
+  g_autoptr (GBytes) enc = NULL;
+  const guint8 text[] = { 0x65, 'h', 'e', 'l', 'l', 'o' };
+
+  if (!setup ())
+    return;
+  garbage = g_build_filename (fx.dir, "garbage.vkr", NULL);
+  g_assert_true (g_file_set_contents (garbage, "{\"not\": \"cbor\"}\n", -1, NULL));
+  expect_refused (NULL, garbage, VK_ERROR_INVALID, garbage, "not a signed contest result");
+
+  not_map = forge_payload (text, sizeof text, "not-a-map.vkr");
+  expect_refused (NULL, not_map, VK_ERROR_INVALID, not_map, "not a CBOR map");
+
+  vk_cbor_map_set_text (map, "format", "valgkit-something-else-v1");
+  enc = vk_cbor_encode (map);
+  wrong_format = forge_payload (g_bytes_get_data (enc, NULL), g_bytes_get_size (enc), "wrong-format.vkr");
+  expect_refused (NULL, wrong_format, VK_ERROR_INVALID, wrong_format, "expected \"valgkit-contest-result-v1\"");
+}
+
 /* Morsø's foreløbig count among the others' fintælling. */
 static void
 test_mixed_kinds (void)
@@ -1093,5 +1134,6 @@ main (int argc, char **argv)
   g_test_add_func ("/region/refused/other-municipality", test_other_municipality);
   g_test_add_func ("/region/refused/mixed-kinds", test_mixed_kinds);
   g_test_add_func ("/region/refused/foreign-lists", test_foreign_lists);
+  g_test_add_func ("/region/refused/malformed", test_malformed);
   return g_test_run ();
 }
