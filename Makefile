@@ -10,7 +10,7 @@ DEMO_OUT ?= demo-out
 DEB_PACKAGES = build-essential meson ninja-build pkg-config gettext \
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libsodium-dev \
   libhpdf-dev libqrencode-dev libsoup-3.0-dev libjson-glib-dev libpng-dev \
-  xvfb xauth dbus-daemon poppler-utils zbar-tools python3 python3-cbor2 python3-nacl \
+  xvfb xauth dbus-daemon poppler-utils zbar-tools python3 python3-cbor2 python3-nacl python3-jsonschema \
   fonts-dejavu-core clang-format openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd-demo-rv.h"
 #include "vk-audit.h"
 #include "vk-cli.h"
 #include "vk-count-export.h"
@@ -65,6 +66,13 @@
 
 /* The simulated wall clock every journal of this process uses. */
 static guint64 sim_now_ms;
+
+static guint64
+sim_tick (guint64 minutes)
+{
+  sim_now_ms += minutes * MINUTE_MS;
+  return sim_now_ms;
+}
 
 static guint64
 sim_clock (gpointer user_data)
@@ -97,6 +105,11 @@ typedef struct
   VkElection *election;
   VkResults *foreloebig;
   VkResults *fintaelling;
+  /* --rv: the joint regionsrådsvalg (the RV contest is in election) */
+  const char *rv_dir;
+  guint rv_seats;
+  VkResults *rv_foreloebig; /* one per area, in the election's area order */
+  VkResults *rv_fintaelling;
   VkPackage *package;
   VkKeypair *election_key;
   GPtrArray *devices;      /* DemoDevice* */
@@ -497,21 +510,35 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       }
     g_array_index (d->marked, guint64, index) = marked;
     sim_now_ms = d->election_day_ms + 20 * HOUR_MS + 30 * MINUTE_MS;
-    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 1, "Tilforordnet Jensen", fore, &ballots, error)
+    if (vk_tally_enter (first, NULL, VK_RESULT_FORELOEBIG, area->number, 1, "Tilforordnet Jensen", fore, &ballots,
+                        error)
         == 0)
       return FALSE;
     sim_now_ms += 40 * MINUTE_MS;
-    if (vk_tally_enter (first, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", fore, &ballots, error)
+    if (vk_tally_enter (first, NULL, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", fore, &ballots,
+                        error)
         == 0)
       return FALSE;
     sim_now_ms += 15 * MINUTE_MS;
-    if (vk_tally_sign_off (first, VK_RESULT_FORELOEBIG, area->number, signers, 2,
+    if (vk_tally_sign_off (first, NULL, VK_RESULT_FORELOEBIG, area->number, signers, 2,
                            marked != fore->cast ? "En vælger forlod lokalet med stemmesedlen uden at stemme "
                                                   "(noteret af valgstyreren kl. 16.40)."
                                                 : NULL,
                            (gint64)marked, area->eligible, error)
         == 0)
       return FALSE;
+    /* The second ballot of the joint election, counted the same way. */
+    if (d->rv_foreloebig != NULL)
+      {
+        const VkAreaResult *rv = g_ptr_array_index (d->rv_foreloebig->areas, index);
+        const VkArea *rv_area = g_ptr_array_index (vk_election_get_contest (d->election, "RV")->areas, index);
+        VkBallotAccount rv_ballots = { TRUE, rv->cast + area->eligible / 4 + 20, area->eligible / 4, 20 };
+        const char *const by[2] = { "Tilforordnet Jensen", "Tilforordnet Madsen" };
+
+        if (!vk_demo_rv_count (first, VK_RESULT_FORELOEBIG, rv_area, rv, &rv_ballots, marked, signers, 2, by,
+                               sim_tick, error))
+          return FALSE;
+      }
   }
   return TRUE;
 }
@@ -549,6 +576,17 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         return FALSE;
       printf ("[1/8] Imported %s from %s: %u lists, %u areas, %u seats\n", d->election->municipality, data,
               d->election->lists->len, d->election->areas->len, d->election->seats);
+      if (d->rv_dir != NULL)
+        {
+          const VkElection *rv;
+
+          if (!vk_demo_rv_load (d->election, d->rv_dir, d->rv_seats, &d->rv_foreloebig, &d->rv_fintaelling, error))
+            return FALSE;
+          rv = vk_election_get_contest (d->election, "RV");
+          printf ("      and the regionsrådsvalg of %s from %s: %u lists, %u seats in the region; two ballots per "
+                  "voter\n",
+                  rv->region, d->rv_dir, rv->lists->len, rv->seats);
+        }
     }
   else
     {
@@ -785,7 +823,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         VkStation *s = g_ptr_array_index (tables, a % 4);
 
         sim_now_ms += 4 * MINUTE_MS;
-        if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 1, "Fintæller Nielsen", fin, NULL, error) == 0)
+        if (vk_tally_enter (s, NULL, VK_RESULT_FINTAELLING, area->number, 1, "Fintæller Nielsen", fin, NULL, error)
+            == 0)
           return FALSE;
         sim_now_ms += 4 * MINUTE_MS;
         if (a == 0)
@@ -797,11 +836,13 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
             if (typo == NULL)
               return FALSE;
             typo->blank_in_person += 10;
-            if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", typo, NULL, error) == 0)
+            if (vk_tally_enter (s, NULL, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", typo, NULL, error)
+                == 0)
               return FALSE;
             sim_now_ms += 2 * MINUTE_MS;
           }
-        if (vk_tally_enter (s, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", fin, NULL, error) == 0)
+        if (vk_tally_enter (s, NULL, VK_RESULT_FINTAELLING, area->number, 2, "Fintæller Poulsen", fin, NULL, error)
+            == 0)
           return FALSE;
         sim_now_ms += MINUTE_MS;
         /* The recount often finds another number of ballots than the
@@ -815,12 +856,22 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
                                      "fejltælling valgaftenen og stemmesedler, vælgere tog med ud af lokalet.",
                                      fin->cast, marked)
                   : NULL;
-        if (vk_tally_sign_off (s, VK_RESULT_FINTAELLING, area->number, signers, 2, why, (gint64)marked, area->eligible,
-                               error)
+        if (vk_tally_sign_off (s, NULL, VK_RESULT_FINTAELLING, area->number, signers, 2, why, (gint64)marked,
+                               area->eligible, error)
             == 0)
           {
             g_prefix_error (error, "fintælling of area %u: ", area->number);
             return FALSE;
+          }
+        if (d->rv_fintaelling != NULL)
+          {
+            const VkAreaResult *rv = g_ptr_array_index (d->rv_fintaelling->areas, a);
+            const VkArea *rv_area = g_ptr_array_index (vk_election_get_contest (d->election, "RV")->areas, a);
+            const char *const by[2] = { "Fintæller Nielsen", "Fintæller Poulsen" };
+
+            if (!vk_demo_rv_count (s, VK_RESULT_FINTAELLING, rv_area, rv, NULL, marked, signers, 2, by, sim_tick,
+                                   error))
+              return FALSE;
           }
         progress (d, "fintælling", a + 1, n_areas);
       }
@@ -965,6 +1016,8 @@ vk_cmd_demo (int argc, char **argv)
   g_autofree char *out = NULL;
   g_autofree char *data = NULL;
   g_autofree char *lots = NULL;
+  g_autofree char *rv = NULL;
+  gint rv_seats = 0;
   Demo d = { 0 };
   gboolean ok;
   GOptionEntry options[] = {
@@ -972,6 +1025,10 @@ vk_cmd_demo (int argc, char **argv)
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data,
       "A municipality's valg.dk files (kandidat-data.json, foreloebig/, fintaelling/, mandatfordeling.json)", "DIR" },
     { "lots", 0, 0, G_OPTION_ARG_FILENAME, &lots, "Lot draws for the seat allocation", "LOTS.json" },
+    { "rv", 0, 0, G_OPTION_ARG_FILENAME, &rv,
+      "The joint regionsrådsvalg: the region's valg.dk files (kandidat-data.json, foreloebig/, fintaelling/)", "DIR" },
+    { "rv-seats", 0, 0, G_OPTION_ARG_INT, &rv_seats, "The region's number of seats (default: the region's own)",
+      "N" },
     { NULL },
   };
 
@@ -987,7 +1044,19 @@ vk_cmd_demo (int argc, char **argv)
       fprintf (stderr, "valgkit demo: --out DIR is required\n");
       return VK_EXIT_USAGE;
     }
+  if (rv != NULL && data == NULL)
+    {
+      fprintf (stderr, "valgkit demo: --rv needs --data (the municipality of the joint election)\n");
+      return VK_EXIT_USAGE;
+    }
+  if (rv_seats < 0)
+    {
+      fprintf (stderr, "valgkit demo: --rv-seats must be positive\n");
+      return VK_EXIT_USAGE;
+    }
   d.out = out;
+  d.rv_dir = rv;
+  d.rv_seats = (guint)rv_seats;
   d.passphrase = g_getenv ("VALGKIT_PASSPHRASE") != NULL ? g_getenv ("VALGKIT_PASSPHRASE") : DEMO_PASSPHRASE;
   d.devices = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_device_free);
   d.by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1010,6 +1079,8 @@ vk_cmd_demo (int argc, char **argv)
   g_clear_pointer (&d.election, vk_election_free);
   g_clear_pointer (&d.foreloebig, vk_results_free);
   g_clear_pointer (&d.fintaelling, vk_results_free);
+  g_clear_pointer (&d.rv_foreloebig, vk_results_free);
+  g_clear_pointer (&d.rv_fintaelling, vk_results_free);
   g_free (d.server_url);
   if (!ok)
     return vk_cli_fail ("demo", error);

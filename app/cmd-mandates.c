@@ -17,6 +17,7 @@
 #include "vk-error.h"
 #include "vk-results.h"
 #include "vk-seats.h"
+#include "vk-text.h"
 
 enum
 {
@@ -45,6 +46,15 @@ exit_for_error (const GError *error)
     }
 }
 
+/* An error on stderr; messages quote the input files. */
+static void
+print_error (const char *message)
+{
+  g_autofree char *text = vk_text_escape_controls (message);
+
+  fprintf (stderr, "valgkit mandates: %s\n", text);
+}
+
 /* A readable name for an id in a tie: a candidate, a list or a valgforbund. */
 static char *
 describe_id (const VkElection *e, const char *id)
@@ -68,24 +78,33 @@ describe_id (const VkElection *e, const char *id)
 static void
 print_tie (const VkElection *e, const VkTie *tie)
 {
-  fprintf (stderr, "Lodtrækning nødvendig (%s).\nStemmelige:\n", tie->description);
+  g_autofree char *description = vk_text_escape_controls (tie->description);
+
+  fprintf (stderr, "Lodtrækning nødvendig (%s).\nStemmelige:\n", description);
   for (guint i = 0; i < tie->tied->len; i++)
     {
       g_autofree char *d = describe_id (e, g_ptr_array_index (tie->tied, i));
-      fprintf (stderr, "  %s  %s\n", (const char *)g_ptr_array_index (tie->tied, i), d);
+      g_autofree char *id = vk_text_escape_controls (g_ptr_array_index (tie->tied, i));
+      g_autofree char *text = vk_text_escape_controls (d);
+      fprintf (stderr, "  %s  %s\n", id, text);
     }
   fprintf (stderr, "Angiv udfaldet med --lots LOTS.json, en trækning pr. vinder, fx:\n"
                    "  {\"draws\":[{\"tied\":[");
   for (guint i = 0; i < tie->tied->len; i++)
-    fprintf (stderr, "%s\"%s\"", i > 0 ? "," : "", (const char *)g_ptr_array_index (tie->tied, i));
+    {
+      g_autofree char *id = vk_text_escape_controls (g_ptr_array_index (tie->tied, i));
+      fprintf (stderr, "%s\"%s\"", i > 0 ? "," : "", id);
+    }
   fprintf (stderr, "],\"winner\":\"<id>\"}]}\n");
 }
 
 /* Appends str padded with spaces to width characters (not bytes: names
  * are UTF-8), cut at width. */
 static void
-append_padded (GString *out, const char *str, glong width)
+append_padded (GString *out, const char *raw, glong width)
 {
+  /* Names come from the input files. */
+  g_autofree char *str = vk_text_escape_controls (raw);
   glong n = g_utf8_strlen (str, -1);
 
   if (n > width)
@@ -105,7 +124,8 @@ print_table (const VkSeatAllocation *a)
   const VkElection *e = a->election;
   GString *out = g_string_new (NULL);
 
-  g_string_append_printf (out, "Mandatfordeling: %s, %s %s (%s), %u mandater\n\n", e->municipality,
+  g_string_append_printf (out, "Mandatfordeling: %s, %s %s (%s), %u mandater\n\n",
+                          *e->region != '\0' ? e->region : e->municipality,
                           e->type == VK_ELECTION_RV ? "regionsrådsvalg" : "kommunalvalg", e->date,
                           a->kind == VK_RESULT_FINTAELLING ? "fintælling" : "foreløbig optælling", a->n_seats);
   g_string_append_printf (out, "%-5s %-44s %9s %9s\n", "Bogst", "Liste", "Stemmer", "Mandater");
@@ -155,7 +175,18 @@ print_table (const VkSeatAllocation *a)
           g_string_append_c (out, '\n');
         }
     }
-  fputs (out->str, stdout);
+  /* Names come from the input files: each line escaped (the padded
+   * names already are; a backslash stays as it is). */
+  {
+    g_auto (GStrv) lines = g_strsplit (out->str, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        g_autofree char *line = vk_text_escape_controls (lines[i]);
+        fputs (line, stdout);
+        if (lines[i + 1] != NULL)
+          fputc ('\n', stdout);
+      }
+  }
   g_string_free (out, TRUE);
 }
 
@@ -165,8 +196,10 @@ vk_cmd_mandates (int argc, char **argv)
   g_autofree char *kandidatdata = NULL, *resultater = NULL, *lots_path = NULL, *out_path = NULL;
   gint seats = 0;
   const GOptionEntry entries[] = {
-    { "kandidatdata", 'k', 0, G_OPTION_ARG_FILENAME, &kandidatdata, "valg.dk kandidat-data.json", "FILE" },
-    { "resultater", 'r', 0, G_OPTION_ARG_FILENAME, &resultater, "Folder with one valgresultater JSON per area", "DIR" },
+    { "kandidatdata", 'k', 0, G_OPTION_ARG_FILENAME, &kandidatdata,
+      "valg.dk kandidat-data.json (a municipality's or a region's)", "FILE" },
+    { "resultater", 'r', 0, G_OPTION_ARG_FILENAME, &resultater,
+      "Folder with one valgresultater JSON per area (for a region: every area of its municipalities)", "DIR" },
     { "seats", 's', 0, G_OPTION_ARG_INT, &seats, "Council size (number of seats)", "N" },
     { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path,
       "Outcomes of lot draws: {\"draws\":[{\"tied\":[…],\"winner\":…}]}", "LOTS.json" },
@@ -188,7 +221,7 @@ vk_cmd_mandates (int argc, char **argv)
                                          "kandidat-data.json does not hold the council size: pass --seats N.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
-      fprintf (stderr, "valgkit mandates: %s\n", error->message);
+      print_error (error->message);
       return EXIT_INPUT;
     }
   if (kandidatdata == NULL || resultater == NULL)
@@ -211,12 +244,23 @@ vk_cmd_mandates (int argc, char **argv)
   election = vk_election_import_kandidatdata (kandidatdata, &error);
   if (election == NULL)
     goto fail;
-  /* Areas give the municipality code for the export. */
-  if (!vk_election_import_areas_dir (election, resultater, &error))
-    goto fail;
-  results = vk_results_import_dir (election, resultater, &error);
-  if (results == NULL)
-    goto fail;
+  if (*election->region != '\0')
+    {
+      /* A regionsrådsvalg: the region's areas come from all its
+       * municipalities, whose area numbers repeat (docs/results.md). */
+      results = vk_results_import_region_dir (election, resultater, &error);
+      if (results == NULL)
+        goto fail;
+    }
+  else
+    {
+      /* Areas give the municipality code for the export. */
+      if (!vk_election_import_areas_dir (election, resultater, &error))
+        goto fail;
+      results = vk_results_import_dir (election, resultater, &error);
+      if (results == NULL)
+        goto fail;
+    }
   election->seats = (guint)seats;
   if (lots_path != NULL)
     {
@@ -230,7 +274,7 @@ vk_cmd_mandates (int argc, char **argv)
   if (failures->len > 0)
     {
       for (guint i = 0; i < failures->len; i++)
-        fprintf (stderr, "valgkit mandates: %s\n", ((VkCheckFailure *)g_ptr_array_index (failures, i))->message);
+        print_error (((VkCheckFailure *)g_ptr_array_index (failures, i))->message);
       fprintf (stderr, "valgkit mandates: the results do not add up (%u failed checks)\n", failures->len);
       return EXIT_INPUT;
     }
@@ -248,9 +292,10 @@ vk_cmd_mandates (int argc, char **argv)
   for (guint i = 0; i < alloc->open_ties->len; i++)
     {
       const VkTie *t = g_ptr_array_index (alloc->open_ties, i);
+      g_autofree char *description = vk_text_escape_controls (t->description);
       fprintf (stderr,
                "Bemærk: stedfortrædernes rækkefølge afgøres ved lodtrækning (%s); foreløbig i stemmeseddelorden.\n",
-               t->description);
+               description);
     }
 
   if (out_path != NULL)
@@ -258,7 +303,7 @@ vk_cmd_mandates (int argc, char **argv)
       g_autofree char *json = vk_seat_allocation_to_json (alloc);
       if (!g_file_set_contents (out_path, json, -1, &error))
         {
-          fprintf (stderr, "valgkit mandates: %s\n", error->message);
+          print_error (error->message);
           return EXIT_OTHER;
         }
     }
@@ -267,6 +312,6 @@ vk_cmd_mandates (int argc, char **argv)
   return EXIT_OK;
 
 fail:
-  fprintf (stderr, "valgkit mandates: %s\n", error->message);
+  print_error (error->message);
   return exit_for_error (error);
 }

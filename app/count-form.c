@@ -325,7 +325,7 @@ refresh_state (VkCountForm *self, gboolean reload)
 
   if (self->station == NULL || self->model == NULL)
     return;
-  tally = vk_tally_dup_station_tally (self->station, self->kind, self->area, &error);
+  tally = vk_tally_dup_station_tally (self->station, NULL, self->kind, self->area, &error);
   if (tally == NULL)
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
@@ -410,8 +410,8 @@ load_foreloebig (VkCountForm *self)
   g_clear_pointer (&self->foreloebig_device, g_free);
   if (self->kind != VK_RESULT_FINTAELLING)
     return;
-  self->foreloebig
-      = vk_tally_dup_signed_result (self->station, VK_RESULT_FORELOEBIG, self->area, &self->foreloebig_device, &error);
+  self->foreloebig = vk_tally_dup_signed_result (self->station, NULL, VK_RESULT_FORELOEBIG, self->area,
+                                                 &self->foreloebig_device, &error);
   if (error != NULL)
     g_warning ("foreløbig count of area %u: %s", self->area, error->message);
 }

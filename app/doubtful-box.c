@@ -65,7 +65,7 @@ decide_response_cb (AdwMessageDialog *dialog, const char *response, VkDoubtfulBo
       gtk_label_set_text (self->doubt_label, _ ("Type how many of the ballots the decision is for."));
       return;
     }
-  if (vk_tally_decide_doubtful (self->station, self->area, *ref, c->to, c->id, c->code, count, &error) == 0)
+  if (vk_tally_decide_doubtful (self->station, NULL, self->area, *ref, c->to, c->id, c->code, count, &error) == 0)
     {
       g_autofree char *text = vk_ui_error_dup_text (error);
       gtk_label_set_text (self->doubt_label, text);
@@ -96,7 +96,7 @@ set_aside_action (GtkWidget *widget, const char *action_name, GVariant *param)
       gtk_label_set_text (self->doubt_label, _ ("Write why the ballots are doubtful."));
       return;
     }
-  if (vk_tally_set_aside_doubtful (self->station, self->area, count, note, &error) == 0)
+  if (vk_tally_set_aside_doubtful (self->station, NULL, self->area, count, note, &error) == 0)
     {
       g_autofree char *text = vk_ui_error_dup_text (error);
       gtk_label_set_text (self->doubt_label, text);
@@ -267,7 +267,7 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
   vk_ui_remove_children (GTK_WIDGET (self->doubt_list));
   if (self->station == NULL)
     return;
-  held = vk_tally_dup_doubtful (self->station, self->area, &error);
+  held = vk_tally_dup_doubtful (self->station, NULL, self->area, &error);
   if (held == NULL)
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
@@ -312,7 +312,7 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
   g_string_append_printf (text, _ ("Undecided: %llu. Decided: %llu."), (unsigned long long)undecided,
                           (unsigned long long)decided);
   if (decided > 0)
-    result = vk_tally_dup_signed_result (self->station, VK_RESULT_FINTAELLING, self->area, &device, NULL);
+    result = vk_tally_dup_signed_result (self->station, NULL, VK_RESULT_FINTAELLING, self->area, &device, NULL);
   if (result != NULL && g_strcmp0 (device, vk_station_get_device (self->station)->device_id) == 0)
     {
       vk_tally_add_decided_doubtful (result, held);

@@ -271,7 +271,7 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
     }
   g_ptr_array_add (name_list, NULL);
   a = vk_election_lookup_area (vk_station_get_election (self->station), self->area);
-  seq = vk_tally_sign_off (self->station, self->kind, self->area, signers, self->signers->len, explanation,
+  seq = vk_tally_sign_off (self->station, NULL, self->kind, self->area, signers, self->signers->len, explanation,
                            self->marked, a != NULL ? a->eligible : 0, &error);
   if (seq == 0)
     {

@@ -141,12 +141,12 @@ main (int argc, char **argv)
 
   start = vk_bench_now ();
   {
-    g_autoptr (VkResults) results = vk_count_results (count, VK_RESULT_FORELOEBIG, &error);
+    g_autoptr (VkResults) results = vk_count_results (count, NULL, VK_RESULT_FORELOEBIG, &error);
     g_autoptr (VkSeatAllocation) seats = NULL;
 
     if (results == NULL)
       g_error ("%s", error->message);
-    seats = vk_count_mandates (count, VK_RESULT_FORELOEBIG, NULL, NULL, &error);
+    seats = vk_count_mandates (count, NULL, VK_RESULT_FORELOEBIG, NULL, NULL, &error);
     if (seats == NULL)
       g_error ("%s", error->message);
     if (seats->seats->len != be->election->seats)

@@ -248,7 +248,7 @@ phase_ingest (void)
 
   start = vk_bench_now ();
   {
-    g_autoptr (VkResults) results = vk_count_results (count, VK_RESULT_FORELOEBIG, &error);
+    g_autoptr (VkResults) results = vk_count_results (count, NULL, VK_RESULT_FORELOEBIG, &error);
     g_autoptr (VkSeatAllocation) seats = NULL;
     g_autofree char *summary = NULL;
 
@@ -256,7 +256,7 @@ phase_ingest (void)
       g_error ("%s", error->message);
     if (results->areas->len != n_areas)
       g_error ("results for %u of %u areas", results->areas->len, n_areas);
-    seats = vk_count_mandates (count, VK_RESULT_FORELOEBIG, NULL, NULL, &error);
+    seats = vk_count_mandates (count, NULL, VK_RESULT_FORELOEBIG, NULL, NULL, &error);
     if (seats == NULL)
       g_error ("%s", error->message);
     /* The audit compares its own total with this one. */
@@ -390,7 +390,7 @@ phase_audit (void)
     for (guint i = 0; i < election->areas->len; i++)
       {
         const VkArea *a = g_ptr_array_index (election->areas, i);
-        VkAreaResult *r = vk_fold_dup_result (fold, a->number, VK_RESULT_FORELOEBIG, &error);
+        VkAreaResult *r = vk_fold_dup_result (fold, a->number, NULL, VK_RESULT_FORELOEBIG, &error);
         if (r == NULL)
           g_error ("area %u: %s", a->number, error->message);
         g_ptr_array_add (areas, r);

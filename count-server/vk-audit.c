@@ -166,6 +166,113 @@ compare_summary (const VkResultSummary *s, const VkAreaResult *r, const VkSeatAl
   return NULL;
 }
 
+/* A9–A11 for one contest: its areas' fintælling recomputed, its seats
+ * recomputed, and the count server's published result compared.  The
+ * primary contest's checks are A9, A10, A11; another contest's carry its
+ * id ("A9 RV") so that a failure names the contest. */
+static void
+audit_contest (GPtrArray *out, const VkElection *election, VkFold *fold, GHashTable *by_device,
+               const char *server_device, const VkAuditOptions *options, VkAreaResult **fin_total,
+               VkSeatAllocation **seats)
+{
+  g_autoptr (GError) error = NULL;
+  const char *cid = vk_election_contest_id (election);
+  gboolean primary = election->event == election;
+  gboolean joint = vk_election_get_n_contests (election) > 1;
+  g_autofree char *code9 = primary ? g_strdup ("A9") : g_strdup_printf ("A9 %s", cid);
+  g_autofree char *code10 = primary ? g_strdup ("A10") : g_strdup_printf ("A10 %s", cid);
+  g_autofree char *code11 = primary ? g_strdup ("A11") : g_strdup_printf ("A11 %s", cid);
+  g_autofree char *sfx = joint ? g_strdup_printf (" (%s)", cid) : g_strdup ("");
+  g_autofree char *t9 = g_strdup_printf ("each area's fintælling%s recomputed from the signed-off counts adds up", sfx);
+  g_autofree char *t10 = g_strdup_printf ("seat allocation%s recomputed (KRVL §§ 81–85)", sfx);
+  g_autofree char *t11 = g_strdup_printf ("the published result%s equals the recomputed one", sfx);
+
+  /* A9: every area's result recomputed from the signed-off counts. */
+  {
+    g_autoptr (GPtrArray) areas = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
+    g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_check_failure_free);
+    guint missing = 0;
+
+    for (guint i = 0; i < election->areas->len; i++)
+      {
+        const VkArea *a = g_ptr_array_index (election->areas, i);
+        g_autoptr (GError) rerr = NULL;
+        VkAreaResult *r = vk_fold_dup_result (fold, a->number, cid, VK_RESULT_FINTAELLING, &rerr);
+        if (r == NULL)
+          {
+            missing++;
+            continue;
+          }
+        r->eligible = a->eligible;
+        vk_area_result_check (r, failures);
+        g_ptr_array_add (areas, r);
+      }
+    if (areas->len > 0)
+      *fin_total = vk_results_sum (areas, election->municipality);
+    if (failures->len > 0)
+      add_check (out, code9, t9, "counting.md T01–T05", FALSE, "%s",
+                 ((VkCheckFailure *)g_ptr_array_index (failures, 0))->message);
+    else if (missing > 0 || areas->len == 0)
+      add_check (out, code9, t9, "counting.md T01–T05", FALSE, "%u of %u areas have no signed-off fintælling", missing,
+                 election->areas->len);
+    else
+      add_check (out, code9, t9, "counting.md T01–T05", TRUE, "%u areas recomputed; %" G_GUINT64_FORMAT " votes cast",
+                 areas->len, (*fin_total)->cast);
+  }
+
+  /* A10: the seat allocation from the recomputed fintælling.  A
+   * regionsrådsvalg's seats are the region's, from every municipality's
+   * signed result (`valgkit region`, docs/region.md): not allocated here,
+   * and the count server publishes that contest's result without seats. */
+  if (election->type == VK_ELECTION_RV)
+    ;
+  else if (*fin_total != NULL)
+    {
+      g_autoptr (VkTie) tie = NULL;
+      *seats = vk_seats_allocate (election, election->seats, *fin_total, options->lots, &tie, &error);
+      if (*seats == NULL)
+        add_check (out, code10, t10, "results.md", FALSE, "%s", error->message);
+      else
+        add_check (out, code10, t10, "results.md", TRUE, "%u seats allocated", (*seats)->seats->len);
+      g_clear_error (&error);
+    }
+  else
+    add_check (out, code10, t10, "results.md", FALSE, "no fintælling to allocate from");
+
+  /* A11: what the count server published equals the recomputation. */
+  {
+    GPtrArray *server = server_device != NULL ? g_hash_table_lookup (by_device, server_device) : NULL;
+    const VkEntry *last = NULL;
+    guint8 digest[32];
+
+    for (guint i = 0; server != NULL && i < server->len; i++)
+      {
+        const VkEntry *e = g_ptr_array_index (server, i);
+        const char *kind = vk_cbor_map_get_text_field (e->body, "kind", NULL);
+        const char *pc = vk_cbor_map_get_text_field (e->body, "contest", NULL);
+        if (strcmp (e->type, "result.published") == 0 && g_strcmp0 (kind, "fintaelling") == 0
+            && (pc != NULL ? strcmp (pc, cid) == 0 : primary))
+          last = e;
+      }
+    if (last == NULL || *fin_total == NULL)
+      add_check (out, code11, t11, "journal-format.md J6 result.published", FALSE,
+                 last == NULL ? "the count server published no fintælling result" : "nothing recomputed");
+    else
+      {
+        gsize len = 0;
+        const guint8 *published = vk_cbor_map_get_bytes_field (last->body, "digest", &len, NULL);
+        vk_result_data_digest (*fin_total, *seats, digest);
+        if (published != NULL && len == 32 && memcmp (published, digest, 32) == 0)
+          add_check (out, code11, t11, "journal-format.md J6 result.published; result-sheet-format.md", TRUE,
+                     "digest of entry %" G_GUINT64_FORMAT " matches", last->seq);
+        else
+          add_check (out, code11, t11, "journal-format.md J6 result.published; result-sheet-format.md", FALSE,
+                     "the digest published in entry %" G_GUINT64_FORMAT " differs from the recomputed result",
+                     last->seq);
+      }
+  }
+}
+
 GPtrArray *
 vk_audit_run (const VkAuditOptions *options)
 {
@@ -383,7 +490,9 @@ vk_audit_run (const VkAuditOptions *options)
                 || !vk_cbor_map_get_uint_field (e->body, "area", &area, NULL))
               continue;
             vk_counts_digest (counts, digest);
-            payload = vk_counts_signoff_payload (vk_package_get_election_id (package), kind, (guint)area, digest);
+            payload = vk_counts_signoff_payload (vk_package_get_election_id (package),
+                                                 vk_cbor_map_get_text_field (e->body, "contest", NULL), kind,
+                                                 (guint)area, digest);
             for (gsize j = 0; j < vk_cbor_array_get_length (sigs); j++)
               {
                 g_autoptr (GError) serr = NULL;
@@ -457,89 +566,20 @@ vk_audit_run (const VkAuditOptions *options)
                "%u blocking, %u warnings, %u info%s", blocking, warnings, infos, first->str);
   }
 
-  /* A9: every area's result recomputed from the signed-off counts. */
-  {
-    g_autoptr (GPtrArray) areas = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
-    g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_check_failure_free);
-    guint missing = 0;
-
-    for (guint i = 0; i < election->areas->len; i++)
-      {
-        const VkArea *a = g_ptr_array_index (election->areas, i);
-        g_autoptr (GError) rerr = NULL;
-        VkAreaResult *r = vk_fold_dup_result (fold, a->number, VK_RESULT_FINTAELLING, &rerr);
-        if (r == NULL)
-          {
-            missing++;
-            continue;
-          }
-        r->eligible = a->eligible;
-        vk_area_result_check (r, failures);
-        g_ptr_array_add (areas, r);
-      }
-    if (areas->len > 0)
-      fin_total = vk_results_sum (areas, election->municipality);
-    if (failures->len > 0)
-      add_check (out, "A9", "each area's fintælling recomputed from the signed-off counts adds up",
-                 "counting.md T01–T05", FALSE, "%s", ((VkCheckFailure *)g_ptr_array_index (failures, 0))->message);
-    else if (missing > 0 || areas->len == 0)
-      add_check (out, "A9", "each area's fintælling recomputed from the signed-off counts adds up",
-                 "counting.md T01–T05", FALSE, "%u of %u areas have no signed-off fintælling", missing,
-                 election->areas->len);
-    else
-      add_check (out, "A9", "each area's fintælling recomputed from the signed-off counts adds up",
-                 "counting.md T01–T05", TRUE, "%u areas recomputed; %" G_GUINT64_FORMAT " votes cast", areas->len,
-                 fin_total->cast);
-  }
-
-  /* A10: the seat allocation from the recomputed fintælling. */
-  if (fin_total != NULL)
+  /* A9–A11, per contest (the primary's totals stay for A12). */
+  for (guint c = 0; c < vk_election_get_n_contests (election); c++)
     {
-      g_autoptr (VkTie) tie = NULL;
-      seats = vk_seats_allocate (election, election->seats, fin_total, options->lots, &tie, &error);
-      if (seats == NULL)
-        add_check (out, "A10", "seat allocation recomputed (KRVL §§ 81–85)", "results.md", FALSE, "%s", error->message);
-      else
-        add_check (out, "A10", "seat allocation recomputed (KRVL §§ 81–85)", "results.md", TRUE, "%u seats allocated",
-                   seats->seats->len);
-      g_clear_error (&error);
+      g_autoptr (VkAreaResult) total = NULL;
+      g_autoptr (VkSeatAllocation) alloc = NULL;
+
+      audit_contest (out, vk_election_get_contest_nth (election, c), fold, by_device, server_device, options, &total,
+                     &alloc);
+      if (c == 0)
+        {
+          fin_total = g_steal_pointer (&total);
+          seats = g_steal_pointer (&alloc);
+        }
     }
-  else
-    add_check (out, "A10", "seat allocation recomputed (KRVL §§ 81–85)", "results.md", FALSE,
-               "no fintælling to allocate from");
-
-  /* A11: what the count server published equals the recomputation. */
-  {
-    GPtrArray *server = server_device != NULL ? g_hash_table_lookup (by_device, server_device) : NULL;
-    const VkEntry *last = NULL;
-    guint8 digest[32];
-
-    for (guint i = 0; server != NULL && i < server->len; i++)
-      {
-        const VkEntry *e = g_ptr_array_index (server, i);
-        const char *kind = vk_cbor_map_get_text_field (e->body, "kind", NULL);
-        if (strcmp (e->type, "result.published") == 0 && g_strcmp0 (kind, "fintaelling") == 0)
-          last = e;
-      }
-    if (last == NULL || fin_total == NULL)
-      add_check (out, "A11", "the published result equals the recomputed one", "journal-format.md J6 result.published",
-                 FALSE, last == NULL ? "the count server published no fintælling result" : "nothing recomputed");
-    else
-      {
-        gsize len = 0;
-        const guint8 *published = vk_cbor_map_get_bytes_field (last->body, "digest", &len, NULL);
-        vk_result_data_digest (fin_total, seats, digest);
-        if (published != NULL && len == 32 && memcmp (published, digest, 32) == 0)
-          add_check (out, "A11", "the published result equals the recomputed one",
-                     "journal-format.md J6 result.published; result-sheet-format.md", TRUE,
-                     "digest of entry %" G_GUINT64_FORMAT " matches", last->seq);
-        else
-          add_check (out, "A11", "the published result equals the recomputed one",
-                     "journal-format.md J6 result.published; result-sheet-format.md", FALSE,
-                     "the digest published in entry %" G_GUINT64_FORMAT " differs from the recomputed result",
-                     last->seq);
-      }
-  }
 
   /* A12: the result sheet's signed QR code. */
   if (options->qr_texts != NULL && options->n_qr_texts > 0)

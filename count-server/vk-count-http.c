@@ -73,6 +73,7 @@ typedef struct
   char *device;
   guint64 after;
   VkResultKind kind;
+  char *contest; /* ?contest= (NULL: the primary) */
 } Request;
 
 static void
@@ -82,6 +83,7 @@ request_free (Request *request)
   g_clear_object (&request->alive);
   g_free (request->source);
   g_free (request->device);
+  g_free (request->contest);
   g_free (request);
 }
 
@@ -284,11 +286,14 @@ run_results (Request *request)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (VkResults) results = vk_count_results (request->count, request->kind, &error);
+  g_autoptr (VkResults) results = vk_count_results (request->count, request->contest, request->kind, &error);
 
   if (results == NULL)
     return reply_from_error (error);
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "contest");
+  json_builder_add_string_value (builder, vk_election_contest_id (vk_election_get_contest (
+                                              vk_count_get_election (request->count), request->contest)));
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, vk_result_kind_to_string (request->kind));
   json_builder_set_member_name (builder, "areas");
@@ -311,7 +316,8 @@ run_mandates (Request *request)
 {
   g_autoptr (GError) error = NULL;
   VkTie *tie = NULL;
-  VkSeatAllocation *allocation = vk_count_mandates (request->count, request->kind, NULL, &tie, &error);
+  VkSeatAllocation *allocation
+      = vk_count_mandates (request->count, request->contest, request->kind, NULL, &tie, &error);
   char *json;
 
   if (allocation == NULL)
@@ -547,12 +553,21 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   else if (strcmp (path, "/v1/results") == 0 || strcmp (path, "/v1/mandates") == 0)
     {
       request->op = strcmp (path, "/v1/results") == 0 ? OP_RESULTS : OP_MANDATES;
+      const char *contest = query != NULL ? g_hash_table_lookup (query, "contest") : NULL;
+
       if (!parse_kind (query, request->op == OP_RESULTS, &request->kind))
         {
           request_free (request);
           send_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "kind must be foreloebig or fintaelling");
           return;
         }
+      if (contest != NULL && vk_election_get_contest (vk_count_get_election (self->count), contest) == NULL)
+        {
+          request_free (request);
+          send_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "contest is not a contest of this election");
+          return;
+        }
+      request->contest = g_strdup (contest);
     }
   else
     {

@@ -80,14 +80,107 @@ vk_count_print_discrepancies (VkCount *self, const VkRulesConfig *rules, gboolea
   return g_steal_pointer (&path);
 }
 
+/* One contest's sheets into dir: the foreløbig and fintælling results,
+ * each area's fintælling sheet (the foreløbig beside it), the
+ * `result.published` entry of the fintælling, and for the contest that
+ * allocates its seats here (not a regionsrådsvalg: the region allocates)
+ * the seats and mandatfordeling.json.  Returns FALSE only on an error;
+ * a contest without any signed-off count writes nothing. */
+static gboolean
+print_contest (VkCount *self, const VkElection *contest, VkResultSheetOptions *opts, const VkLots *lots,
+               gboolean allocate, const char *dir, VkPrintOutcome *outcome, GError **error)
+{
+  g_autoptr (VkResults) fin = NULL;
+  g_autoptr (VkResults) fore = NULL;
+  g_autoptr (GError) local = NULL;
+  const char *cid = vk_election_contest_id (contest);
+  gboolean primary = contest->event == contest;
+
+  if (!ensure_dir (dir, error))
+    return FALSE;
+  /* Areas without a signed-off count are simply absent from a kind. */
+  fore = vk_count_results (self, cid, VK_RESULT_FORELOEBIG, &local);
+  g_clear_error (&local);
+  fin = vk_count_results (self, cid, VK_RESULT_FINTAELLING, &local);
+  g_clear_error (&local);
+  if ((fore == NULL || fore->areas->len == 0) && (fin == NULL || fin->areas->len == 0))
+    return TRUE;
+  outcome->any = TRUE;
+  opts->info.election = contest;
+
+  if (fin != NULL && fin->areas->len > 0)
+    {
+      g_autofree char *sheet = g_build_filename (dir, "resultat-fintaelling-kommune.pdf", NULL);
+      guint8 digest[32];
+      g_autoptr (VkEntry) published = NULL;
+      g_autoptr (VkSeatAllocation) seats = NULL;
+      g_autoptr (VkTie) tie = NULL;
+
+      if (allocate)
+        {
+          seats = vk_count_mandates (self, cid, VK_RESULT_FINTAELLING, lots, &tie, &local);
+          if (seats == NULL && tie == NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          g_clear_error (&local);
+        }
+      vk_result_data_digest (fin->total, seats, digest);
+      published = vk_count_publish_result (self, cid, VK_RESULT_FINTAELLING, digest, error);
+      if (published == NULL)
+        return FALSE;
+      opts->compare = fore != NULL ? fore->total : NULL;
+      if (!vk_result_sheet_write (opts, fin->total, seats, sheet, error))
+        return FALSE;
+      if (primary)
+        outcome->municipality_sheet = g_strdup (sheet);
+      g_ptr_array_add (outcome->files, g_steal_pointer (&sheet));
+      for (guint a = 0; a < fin->areas->len; a++)
+        {
+          const VkAreaResult *r = g_ptr_array_index (fin->areas, a);
+          g_autofree char *p = g_strdup_printf ("%s/resultat-fintaelling-omr%02u.pdf", dir, r->area_number);
+
+          opts->compare = NULL;
+          for (guint k = 0; fore != NULL && k < fore->areas->len; k++)
+            if (((VkAreaResult *)g_ptr_array_index (fore->areas, k))->area_number == r->area_number)
+              opts->compare = g_ptr_array_index (fore->areas, k);
+          if (!vk_result_sheet_write (opts, r, NULL, p, error))
+            return FALSE;
+          g_ptr_array_add (outcome->files, g_steal_pointer (&p));
+        }
+      if (seats != NULL)
+        {
+          g_autofree char *json = vk_seat_allocation_to_json (seats);
+          g_autofree char *p = g_build_filename (dir, "mandatfordeling.json", NULL);
+          if (!g_file_set_contents (p, json, -1, error))
+            return FALSE;
+          g_ptr_array_add (outcome->files, g_steal_pointer (&p));
+        }
+      if (primary)
+        {
+          outcome->seats = g_steal_pointer (&seats);
+          outcome->tie = g_steal_pointer (&tie);
+        }
+    }
+  if (fore != NULL && fore->areas->len > 0)
+    {
+      g_autofree char *sheet = g_build_filename (dir, "resultat-foreloebig-kommune.pdf", NULL);
+      opts->compare = NULL;
+      if (!vk_result_sheet_write (opts, fore->total, NULL, sheet, error))
+        return FALSE;
+      if (primary && outcome->municipality_sheet == NULL)
+        outcome->municipality_sheet = g_strdup (sheet);
+      g_ptr_array_add (outcome->files, g_steal_pointer (&sheet));
+    }
+  return TRUE;
+}
+
 VkPrintOutcome *
 vk_count_print_results (VkCount *self, const VkKeypair *server_key, const VkLots *lots, const VkRulesConfig *rules,
                         gboolean test, const char *dir, GError **error)
 {
   g_autoptr (VkPrintOutcome) outcome = g_new0 (VkPrintOutcome, 1);
-  g_autoptr (VkResults) fin = NULL;
-  g_autoptr (VkResults) fore = NULL;
-  g_autoptr (GError) local = NULL;
   const VkElection *election = vk_count_get_election (self);
   VkPrintoutInfo info = { election, vk_package_get_election_id (vk_count_get_package (self)), test, 0 };
   VkResultSheetOptions opts = { info, server_key, NULL, NULL };
@@ -102,70 +195,23 @@ vk_count_print_results (VkCount *self, const VkKeypair *server_key, const VkLots
   vk_count_source_digest (self, outcome->source_digest);
   opts.source_digest = outcome->source_digest;
 
-  /* Areas without a signed-off count are simply absent from a kind. */
-  fore = vk_count_results (self, VK_RESULT_FORELOEBIG, &local);
-  g_clear_error (&local);
-  fin = vk_count_results (self, VK_RESULT_FINTAELLING, &local);
-  g_clear_error (&local);
-  if ((fore == NULL || fore->areas->len == 0) && (fin == NULL || fin->areas->len == 0))
+  /* The primary contest's sheets in dir, every other contest's in
+   * dir/<contest id in lower case> ("rv/").  A regionsrådsvalg's seats
+   * are allocated by the region from every municipality's result
+   * (docs/region.md), never here. */
+  for (guint c = 0; c < vk_election_get_n_contests (election); c++)
+    {
+      const VkElection *contest = vk_election_get_contest_nth (election, c);
+      g_autofree char *lower = g_ascii_strdown (vk_election_contest_id (contest), -1);
+      g_autofree char *cdir = c == 0 ? g_strdup (dir) : g_build_filename (dir, lower, NULL);
+
+      if (!print_contest (self, contest, &opts, lots, contest->type != VK_ELECTION_RV, cdir, outcome, error))
+        return NULL;
+    }
+  if (!outcome->any)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "no area has a signed-off count yet");
       return NULL;
-    }
-
-  if (fin != NULL && fin->areas->len > 0)
-    {
-      g_autofree char *sheet = g_build_filename (dir, "resultat-fintaelling-kommune.pdf", NULL);
-      guint8 digest[32];
-      g_autoptr (VkEntry) published = NULL;
-
-      outcome->seats = vk_count_mandates (self, VK_RESULT_FINTAELLING, lots, &outcome->tie, &local);
-      if (outcome->seats == NULL && outcome->tie == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
-        }
-      g_clear_error (&local);
-      vk_result_data_digest (fin->total, outcome->seats, digest);
-      published = vk_count_publish_result (self, VK_RESULT_FINTAELLING, digest, error);
-      if (published == NULL)
-        return NULL;
-      opts.compare = fore != NULL ? fore->total : NULL;
-      if (!vk_result_sheet_write (&opts, fin->total, outcome->seats, sheet, error))
-        return NULL;
-      outcome->municipality_sheet = g_strdup (sheet);
-      g_ptr_array_add (outcome->files, g_steal_pointer (&sheet));
-      for (guint a = 0; a < fin->areas->len; a++)
-        {
-          const VkAreaResult *r = g_ptr_array_index (fin->areas, a);
-          g_autofree char *p = g_strdup_printf ("%s/resultat-fintaelling-omr%02u.pdf", dir, r->area_number);
-
-          opts.compare = NULL;
-          for (guint k = 0; fore != NULL && k < fore->areas->len; k++)
-            if (((VkAreaResult *)g_ptr_array_index (fore->areas, k))->area_number == r->area_number)
-              opts.compare = g_ptr_array_index (fore->areas, k);
-          if (!vk_result_sheet_write (&opts, r, NULL, p, error))
-            return NULL;
-          g_ptr_array_add (outcome->files, g_steal_pointer (&p));
-        }
-      if (outcome->seats != NULL)
-        {
-          g_autofree char *json = vk_seat_allocation_to_json (outcome->seats);
-          g_autofree char *p = g_build_filename (dir, "mandatfordeling.json", NULL);
-          if (!g_file_set_contents (p, json, -1, error))
-            return NULL;
-          g_ptr_array_add (outcome->files, g_steal_pointer (&p));
-        }
-    }
-  if (fore != NULL && fore->areas->len > 0)
-    {
-      g_autofree char *sheet = g_build_filename (dir, "resultat-foreloebig-kommune.pdf", NULL);
-      opts.compare = NULL;
-      if (!vk_result_sheet_write (&opts, fore->total, NULL, sheet, error))
-        return NULL;
-      if (outcome->municipality_sheet == NULL)
-        outcome->municipality_sheet = g_strdup (sheet);
-      g_ptr_array_add (outcome->files, g_steal_pointer (&sheet));
     }
   report = vk_count_print_discrepancies (self, rules, test, dir, error);
   if (report == NULL)

@@ -19,6 +19,7 @@ typedef struct
   VkSeatAllocation *seats;  /* NULL without a fintælling or when a lot draw is needed */
   VkTie *tie;               /* the tie that stopped the allocation, or NULL */
   guint8 source_digest[32]; /* SHA-256 over the journal heads the results come from */
+  gboolean any;             /* some contest had a signed-off count */
 } VkPrintOutcome;
 
 void vk_print_outcome_free (VkPrintOutcome *self);
@@ -28,8 +29,10 @@ void vk_print_outcome_free (VkPrintOutcome *self);
  * sheets print it and sign it in their QR; result-sheet-format.md. */
 void vk_count_source_digest (VkCount *self, guint8 ret_digest[32]);
 
-/* Computes the foreløbig and fintælling results and (from the
- * fintælling) the seat allocation, journals the fintælling result as
+/* For each contest of the event (the primary's files in dir, another's in
+ * dir/<id in lower case>, e.g. dir/rv): computes the foreløbig and
+ * fintælling results and (from the fintælling, except a regionsrådsvalg,
+ * which the region allocates) the seat allocation, journals the fintælling result as
  * `result.published`, and writes into dir: the municipality's sheets,
  * each area's fintælling sheet (with the foreløbig beside it), the
  * discrepancy report (uoverensstemmelser.pdf) and mandatfordeling.json

@@ -746,7 +746,7 @@ vk_count_status (VkCount *self)
       g_autoptr (GPtrArray) devs = NULL;
       gint64 eligible = vk_package_count_voters (self->package, a->number, NULL);
 
-      if (!vk_fold_get_area_summary (self->fold, a->number, &s))
+      if (!vk_fold_get_area_summary (self->fold, a->number, NULL, &s))
         continue;
       devs = vk_fold_dup_area_devices (self->fold, a->number);
       json_builder_begin_object (b);
@@ -776,6 +776,29 @@ vk_count_status (VkCount *self)
       json_builder_add_string_value (b, tally_state (s.foreloebig_signed, s.foreloebig_tallies));
       json_builder_set_member_name (b, "fintaelling");
       json_builder_add_string_value (b, tally_state (s.fintaelling_signed, s.fintaelling_tallies));
+      if (vk_election_get_n_contests (self->election) > 1)
+        {
+          /* Each contest's counts ("foreloebig"/"fintaelling" above are
+           * the primary's). */
+          json_builder_set_member_name (b, "contests");
+          json_builder_begin_object (b);
+          for (guint c = 0; c < vk_election_get_n_contests (self->election); c++)
+            {
+              const char *id = vk_election_contest_id (vk_election_get_contest_nth (self->election, c));
+              VkFoldAreaSummary cs;
+
+              if (!vk_fold_get_area_summary (self->fold, a->number, id, &cs))
+                continue;
+              json_builder_set_member_name (b, id);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "foreloebig");
+              json_builder_add_string_value (b, tally_state (cs.foreloebig_signed, cs.foreloebig_tallies));
+              json_builder_set_member_name (b, "fintaelling");
+              json_builder_add_string_value (b, tally_state (cs.fintaelling_signed, cs.fintaelling_tallies));
+              json_builder_end_object (b);
+            }
+          json_builder_end_object (b);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -815,17 +838,25 @@ vk_count_status (VkCount *self)
 }
 
 static VkResults *
-results_locked (VkCount *self, VkResultKind kind, GError **error)
+results_locked (VkCount *self, const char *contest, VkResultKind kind, GError **error)
 {
-  g_autoptr (VkResults) res = g_new0 (VkResults, 1);
+  g_autoptr (VkResults) res = NULL;
+  const VkElection *c = vk_election_get_contest (self->election, contest);
 
+  if (c == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the election has no %s contest", contest);
+      return NULL;
+    }
+  res = g_new0 (VkResults, 1);
   res->kind = kind;
   res->areas = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
   for (guint i = 0; i < self->election->areas->len; i++)
     {
       const VkArea *a = g_ptr_array_index (self->election->areas, i);
       g_autoptr (GError) local = NULL;
-      VkAreaResult *r = vk_fold_dup_result (self->fold, a->number, kind, &local);
+      VkAreaResult *r = vk_fold_dup_result (self->fold, a->number, contest, kind, &local);
+      const VkArea *ca = vk_election_lookup_area (c, a->number);
       gint64 eligible;
 
       if (r == NULL)
@@ -835,9 +866,14 @@ results_locked (VkCount *self, VkResultKind kind, GError **error)
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
-      eligible = vk_package_count_voters (self->package, a->number, NULL);
+      /* The primary contest's eligible voters are the package's voter
+       * list; another contest's are its own count per area (they differ
+       * by a few between KV and RV in some areas). */
+      eligible = c == self->election ? vk_package_count_voters (self->package, a->number, NULL) : -1;
       if (eligible > 0)
         r->eligible = (guint64)eligible;
+      else if (c != self->election && ca != NULL)
+        r->eligible = ca->eligible;
       g_ptr_array_add (res->areas, r);
     }
   res->total = vk_results_sum (res->areas, self->election->municipality);
@@ -845,26 +881,27 @@ results_locked (VkCount *self, VkResultKind kind, GError **error)
 }
 
 VkResults *
-vk_count_results (VkCount *self, VkResultKind kind, GError **error)
+vk_count_results (VkCount *self, const char *contest, VkResultKind kind, GError **error)
 {
   VkResults *res;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_mutex_lock (&self->lock);
-  res = results_locked (self, kind, error);
+  res = results_locked (self, contest, kind, error);
   g_mutex_unlock (&self->lock);
   return res;
 }
 
 VkSeatAllocation *
-vk_count_mandates (VkCount *self, VkResultKind kind, const VkLots *lots, VkTie **ret_tie, GError **error)
+vk_count_mandates (VkCount *self, const char *contest, VkResultKind kind, const VkLots *lots, VkTie **ret_tie,
+                   GError **error)
 {
   g_autoptr (VkResults) res = NULL;
   VkSeatAllocation *alloc = NULL;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_mutex_lock (&self->lock);
-  res = results_locked (self, kind, error);
+  res = results_locked (self, contest, kind, error);
   if (res == NULL)
     goto out;
   if (res->areas->len == 0)
@@ -873,7 +910,7 @@ vk_count_mandates (VkCount *self, VkResultKind kind, const VkLots *lots, VkTie *
                    kind == VK_RESULT_FORELOEBIG ? "foreløbig" : "fintælling");
       goto out;
     }
-  alloc = vk_seats_allocate (self->election, 0, res->total, lots, ret_tie, error);
+  alloc = vk_seats_allocate (vk_election_get_contest (self->election, contest), 0, res->total, lots, ret_tie, error);
 out:
   g_mutex_unlock (&self->lock);
   return alloc;
@@ -892,7 +929,8 @@ vk_count_discrepancies (VkCount *self, const VkRulesConfig *config, GError **err
 }
 
 VkEntry *
-vk_count_publish_result (VkCount *self, VkResultKind kind, const guint8 digest[VK_HASH_BYTES], GError **error)
+vk_count_publish_result (VkCount *self, const char *contest, VkResultKind kind, const guint8 digest[VK_HASH_BYTES],
+                         GError **error)
 {
   g_autoptr (VkCbor) body = vk_cbor_new_map ();
   g_autoptr (VkCbor) journals = vk_cbor_new_array ();
@@ -921,6 +959,16 @@ vk_count_publish_result (VkCount *self, VkResultKind kind, const guint8 digest[V
       vk_cbor_array_append (j, vk_cbor_new_uint (h->seq));
       vk_cbor_array_append (j, vk_cbor_new_bytes (h->head, VK_HASH_BYTES));
       vk_cbor_array_append (journals, j);
+    }
+  if (vk_election_get_n_contests (self->election) > 1)
+    {
+      const VkElection *c = vk_election_get_contest (self->election, contest);
+      if (c == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the election has no %s contest", contest);
+          return NULL;
+        }
+      vk_cbor_map_set_text (body, "contest", vk_election_contest_id (c));
     }
   vk_cbor_map_set_text (body, "kind", vk_result_kind_to_string (kind));
   vk_cbor_map_set_bytes (body, "digest", digest, VK_HASH_BYTES);

@@ -149,21 +149,25 @@ GPtrArray *vk_count_dup_heads (VkCount *self) G_GNUC_WARN_UNUSED_RESULT;
  *             "last_entry_ms": N|null, "checkins": N (not undone),
  *             "brevstemmer": N (received), "brevstemmer_accepted": N,
  *             "foreloebig": "none"|"counting"|"signed",
- *             "fintaelling": "none"|"counting"|"signed"}…],
+ *             "fintaelling": "none"|"counting"|"signed" (the primary contest's),
+ *             "contests": {"KV": {"foreloebig", "fintaelling"}, "RV": {…}}
+ *               (only in an event with several contests)}…],
  *  "devices": [{"device","role","area","seq","head" (hex),"time_ms","pending"}…]} */
 JsonNode *vk_count_status (VkCount *self) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The results of one kind from the `tally.signoff` entries held (the
+/* contest: one of the event's contests ("KV", "RV"; NULL: the primary).
+ * The results of one contest and kind from the `tally.signoff` entries held (the
  * latest signoff per area and kind counts).  Areas without a signoff are
  * absent from ->areas; ->total sums those present.  eligible comes from
  * the package's voter list (or the election's area when it has none). */
-VkResults *vk_count_results (VkCount *self, VkResultKind kind, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+VkResults *vk_count_results (VkCount *self, const char *contest, VkResultKind kind,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The seat allocation on the municipality total of vk_count_results()
  * (fintælling: with candidates).  lots may be NULL.  VK_ERROR_TIE with
  * *ret_tie when a lot draw is needed; VK_ERROR_NOT_FOUND when no area has
  * a result of that kind. */
-VkSeatAllocation *vk_count_mandates (VkCount *self, VkResultKind kind, const VkLots *lots, VkTie **ret_tie,
-                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+VkSeatAllocation *vk_count_mandates (VkCount *self, const char *contest, VkResultKind kind, const VkLots *lots,
+                                     VkTie **ret_tie, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Runs the discrepancy rules (shared/vk-rules.h) over everything held,
  * including the refusals and forks recorded.  config may be NULL
@@ -178,8 +182,8 @@ VkFold *vk_count_get_fold (VkCount *self);
 /* Journals a `result.published` entry (J6) naming kind, digest (SHA-256
  * of the result's deterministic CBOR) and every station journal held, up
  * to its head.  Returns the entry. */
-VkEntry *vk_count_publish_result (VkCount *self, VkResultKind kind, const guint8 digest[VK_HASH_BYTES],
-                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+VkEntry *vk_count_publish_result (VkCount *self, const char *contest, VkResultKind kind,
+                                  const guint8 digest[VK_HASH_BYTES], GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCount, vk_count_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCountReceipt, vk_count_receipt_free)

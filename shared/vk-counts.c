@@ -279,7 +279,8 @@ vk_counts_diff (const VkCbor *a, const VkCbor *b)
 }
 
 GBytes *
-vk_counts_signoff_payload (const guint8 election_id[32], const char *kind, guint area, const guint8 counts_digest[32])
+vk_counts_signoff_payload (const guint8 election_id[32], const char *contest, const char *kind, guint area,
+                           const guint8 counts_digest[32])
 {
   g_autoptr (VkCbor) payload = vk_cbor_new_array ();
 
@@ -288,6 +289,8 @@ vk_counts_signoff_payload (const guint8 election_id[32], const char *kind, guint
   vk_cbor_array_append (payload, vk_cbor_new_text (kind, -1));
   vk_cbor_array_append (payload, vk_cbor_new_uint (area));
   vk_cbor_array_append (payload, vk_cbor_new_bytes (counts_digest, 32));
+  if (contest != NULL)
+    vk_cbor_array_append (payload, vk_cbor_new_text (contest, -1));
   return vk_cbor_encode (payload);
 }
 

@@ -162,8 +162,11 @@ GPtrArray *vk_counts_dup_differences (const VkCbor *first, const VkCbor *second)
 
 /* The payload a valgstyrer signs on a sign-off:
  * ["valgkit-signoff-v1", election id, kind ("foreloebig"/"fintaelling"),
- *  area, SHA-256 of the counts map]. */
-GBytes *vk_counts_signoff_payload (const guint8 election_id[32], const char *kind, guint area,
+ *  area, SHA-256 of the counts map], with the contest's id appended as a
+ * sixth item when the sign-off entry names its contest (an event with
+ * several contests), so that no signature of one contest's count can
+ * stand for another's.  contest NULL: five items. */
+GBytes *vk_counts_signoff_payload (const guint8 election_id[32], const char *contest, const char *kind, guint area,
                                    const guint8 counts_digest[32]) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Doubtful ballots (J6 `ballot.doubtful` / `ballot.decision`): the part

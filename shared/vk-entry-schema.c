@@ -7,6 +7,7 @@
 #include "vk-counts.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
+#include "vk-text.h"
 
 G_DEFINE_QUARK (vk - entry - error - quark, vk_entry_error)
 
@@ -310,6 +311,36 @@ check_decision (const VkCbor *b, guint64 *area, GError **error)
   return TRUE;
 }
 
+/* The optional "contest" field of the count entries: the id of one of
+ * the event's contests ("KV", "RV"); absent means the primary.  Sets
+ * *ret_contest to that contest (NULL without an election). */
+static gboolean
+field_contest (const VkElection *election, const VkCbor *b, const VkElection **ret_contest, GError **error)
+{
+  VkCbor *c = vk_cbor_map_lookup_text (b, "contest");
+  const char *id;
+  gsize len = 0;
+
+  *ret_contest = election != NULL ? vk_election_get_contest (election, NULL) : NULL;
+  if (c == NULL)
+    return TRUE;
+  id = vk_cbor_get_text (c, &len);
+  if (id == NULL || strlen (id) != len)
+    return field_fail (error, "contest", "is not a text string");
+  if (election != NULL)
+    {
+      *ret_contest = vk_election_get_contest (election, id);
+      if (*ret_contest == NULL || *id == '\0')
+        {
+          g_autofree char *safe = vk_text_escape_controls (id);
+          g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD,
+                       "field \"contest\" is \"%s\", not a contest of this election", safe);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 check_tally (const VkElection *election, const VkCbor *b, gboolean signoff, VkResultKind *kind, guint64 *area,
              GError **error)
@@ -317,6 +348,8 @@ check_tally (const VkElection *election, const VkCbor *b, gboolean signoff, VkRe
   VkCbor *expl = vk_cbor_map_lookup_text (b, "explanation");
   guint64 u;
 
+  if (!field_contest (election, b, &election, error))
+    return FALSE;
   if (!field_kind (b, kind, error) || !field_uint32 (b, "area", area, error) || !field_map (b, "counts", error))
     return FALSE;
   if (!signoff && (!field_uint (b, "round", &u, error) || !field_text (b, "by", error)))
@@ -349,6 +382,8 @@ check_doubtful (const VkElection *election, const VkCbor *b, gboolean doubtful, 
 {
   guint64 u;
 
+  if (!field_contest (election, b, &election, error))
+    return FALSE;
   if (!field_uint32 (b, "area", area, error) || !field_uint (b, "count", &u, error))
     return FALSE;
   if (doubtful)
@@ -379,6 +414,7 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
   const char *t = entry->type;
   guint64 area = 0, u;
   VkResultKind kind;
+  const VkElection *contest;
 
   if (b == NULL || vk_cbor_get_type (b) != VK_CBOR_MAP)
     {
@@ -413,8 +449,8 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
     return field_text (b, "device", error) && field_uint (b, "seq", &u, error)
            && field_bytes (b, "head", VK_HASH_BYTES, error) && check_role (device, entry, roles_server, error);
   if (strcmp (t, "result.published") == 0)
-    return field_kind (b, &kind, error) && field_bytes (b, "digest", VK_HASH_BYTES, error)
-           && check_role (device, entry, roles_server, error);
+    return field_contest (election, b, &contest, error) && field_kind (b, &kind, error)
+           && field_bytes (b, "digest", VK_HASH_BYTES, error) && check_role (device, entry, roles_server, error);
   g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_UNKNOWN_TYPE, "unknown entry type \"%s\"", t);
   return FALSE;
 }
@@ -467,21 +503,33 @@ vk_entry_schema_check_entries (VkPackage *package, const VkElection *election, G
   return TRUE;
 }
 
+guint
+vk_entry_contest_index (const VkElection *election, const VkEntry *entry)
+{
+  VkCbor *c = vk_cbor_map_lookup_text (entry->body, "contest");
+  const char *id = c != NULL ? vk_cbor_get_text (c, NULL) : NULL;
+  gint i = id != NULL ? vk_election_contest_index (election, id) : 0;
+
+  return i < 0 ? 0 : (guint)i;
+}
+
 gboolean
-vk_entry_schema_check_decision (const VkEntry *decision, const VkDoubtfulHeld *held, GError **error)
+vk_entry_schema_check_decision (const VkElection *election, const VkEntry *decision, const VkDoubtfulHeld *held,
+                                GError **error)
 {
   guint64 area = 0, ref = 0, count = 0;
+  guint contest = election != NULL ? vk_entry_contest_index (election, decision) : 0;
 
   g_return_val_if_fail (decision != NULL, FALSE);
 
   (void)vk_cbor_map_get_uint_field (decision->body, "area", &area, NULL);
   (void)vk_cbor_map_get_uint_field (decision->body, "ref", &ref, NULL);
   (void)vk_cbor_map_get_uint_field (decision->body, "count", &count, NULL);
-  if (held == NULL || held->area != area)
+  if (held == NULL || held->area != area || held->contest != contest)
     {
       g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION,
                    "entry %" G_GUINT64_FORMAT " of device %s (ballot.decision): entry %" G_GUINT64_FORMAT
-                   " is not a ballot.doubtful of area %" G_GUINT64_FORMAT " of this device",
+                   " is not a ballot.doubtful of area %" G_GUINT64_FORMAT " and this contest of this device",
                    decision->seq, decision->device_id, ref, area);
       return FALSE;
     }

@@ -67,22 +67,30 @@ gboolean vk_entry_schema_check (const VkDevice *device, const VkElection *electi
 gboolean vk_entry_schema_check_entries (VkPackage *package, const VkElection *election, GPtrArray *entries,
                                         guint64 after_seq, GError **error);
 
+/* The contest (index in election's event) an entry's body names in its
+ * "contest" field; absent: 0, the primary.  The entry must have passed
+ * vk_entry_schema_check() (an unknown contest reads as 0). */
+guint vk_entry_contest_index (const VkElection *election, const VkEntry *entry);
+
 /* What a `ballot.doubtful` set aside, and how much of it is decided. */
 typedef struct
 {
   guint area;
   guint64 count;   /* ballots set aside */
   guint64 decided; /* ballots decided by earlier `ballot.decision`s */
+  guint contest;   /* its contest: index in the event's contests (0: the primary) */
 } VkDoubtfulHeld;
 
 /* The part of the `ballot.decision` schema that needs the entries before
  * it (the fold calls it on every decision, a fintælling table before it
  * writes one: vk_tally_decide_doubtful()): its
  * `ref` must name a `ballot.doubtful` of the same device (held, NULL when
- * it names none) of the same area, and it may decide at least one and no
+ * it names none) of the same area and contest (election gives the
+ * decision's contest index; NULL: the primary), and it may decide at least one and no
  * more ballots than remain undecided (VK_ENTRY_ERROR_DECISION, naming the
  * entry).  The body was checked by vk_entry_schema_check(). */
-gboolean vk_entry_schema_check_decision (const VkEntry *decision, const VkDoubtfulHeld *held, GError **error);
+gboolean vk_entry_schema_check_decision (const VkElection *election, const VkEntry *decision,
+                                         const VkDoubtfulHeld *held, GError **error);
 
 /* A counts map (J6 "Counts map") as an area result.  VK_ERROR_INVALID
  * naming the key when a value has the wrong type or an id is not a list or

@@ -91,6 +91,55 @@ vk_fake_election_new (guint32 seed)
   return self;
 }
 
+static const struct
+{
+  const char *letter;
+  const char *name;
+  VkListForm form;
+  guint candidates;
+} fake_rv_lists[] = {
+  { "A", "Regionslisten", VK_LIST_SIDEORDNET, 8 },
+  { "C", "Cykel- og Naturpartiet", VK_LIST_SIDEORDNET, 6 },
+  { "O", "Omegnslisten", VK_LIST_PARTILISTE, 5 },
+  { "Ø", "Øst-vest-listen", VK_LIST_SIDEORDNET, 4 },
+};
+
+VkElection *
+vk_fake_election_new_joint (guint32 seed)
+{
+  VkElection *self = vk_fake_election_new (seed);
+  VkElection *rv = vk_election_new ();
+  VkFakeRng rng;
+
+  vk_fake_rng_init (&rng, seed ^ 0x5256u);
+  rv->type = VK_ELECTION_RV;
+  g_free (rv->region);
+  rv->region = g_strdup ("Prøveregionen");
+  g_free (rv->region_dagi_id);
+  rv->region_dagi_id = g_strdup ("999999");
+  rv->seats = 21;
+  for (guint i = 0; i < G_N_ELEMENTS (fake_rv_lists); i++)
+    {
+      g_autofree char *list_id = fake_uuid (&rng);
+      VkList *list = vk_election_add_list (rv, list_id, fake_rv_lists[i].letter, fake_rv_lists[i].name, i + 1,
+                                           fake_rv_lists[i].form);
+
+      for (guint c = 0; c < fake_rv_lists[i].candidates; c++)
+        {
+          g_autofree char *cand_id = fake_uuid (&rng);
+          g_autofree char *name = vk_fake_person_name (&rng);
+          vk_election_add_candidate (rv, list, cand_id, name, name, c + 1);
+        }
+    }
+  vk_election_copy_areas (rv, self);
+  /* A few voters of area 2 may vote at KV but not at RV (as in real
+   * elections, where the two counts of eligible voters differ by a few). */
+  ((VkArea *)g_ptr_array_index (rv->areas, 1))->eligible -= 3;
+  if (!vk_election_add_contest (self, rv, NULL))
+    g_assert_not_reached ();
+  return self;
+}
+
 static VkResults *
 results_new (VkResultKind kind, GPtrArray *areas, const char *name)
 {

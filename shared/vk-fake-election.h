@@ -19,6 +19,11 @@ G_BEGIN_DECLS
  * two sharing a letter as a listeforbund), 4–9 candidates each, 15 seats. */
 VkElection *vk_fake_election_new (guint32 seed) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The same municipality's joint election: the KV above (primary) and a
+ * regionsrådsvalg contest "RV" of the Prøveregionen (four lists, one a
+ * partiliste, 21 seats; area 2 has 3 eligible voters fewer). */
+VkElection *vk_fake_election_new_joint (guint32 seed) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Plausible results for an election's areas: the foreløbig optælling
  * and a fintælling that differs from it by a few votes and adds
  * listestemmer and personal votes.  About 72 % turnout, 1 % blank,

@@ -124,6 +124,11 @@ vk_finding_to_json (const VkFinding *self)
     json_builder_add_null_value (b);
   else
     json_builder_add_int_value (b, self->area);
+  if (self->contest != NULL)
+    {
+      json_builder_set_member_name (b, "contest");
+      json_builder_add_string_value (b, self->contest);
+    }
   json_builder_set_member_name (b, "da");
   json_builder_add_string_value (b, self->message_da);
   json_builder_set_member_name (b, "en");

@@ -45,6 +45,8 @@ typedef struct
   guint rule;          /* 1..VK_RULES_COUNT */
   VkSeverity severity; /* may differ per finding, e.g. D07 with/without explanation */
   guint area;          /* 0 when the finding is not about one area */
+  const char *contest; /* the contest ("KV", "RV") of a finding about one contest's count
+                        * in an event with several contests; NULL otherwise (static) */
   char *message_da;
   char *message_en;
   GPtrArray *evidence; /* VkEvidence* */

@@ -100,6 +100,8 @@ typedef struct
 {
   const char *device;
   guint64 seq;
+  guint contest; /* index in the event's contests (0: the primary) */
+  guint64 time_ms;
   VkResultKind kind;
   gboolean signoff;
   guint64 round;
@@ -118,6 +120,7 @@ typedef struct
   guint64 decided;
   guint64 time_ms;
   char *note;
+  guint contest; /* index in the event's contests */
 } SetAside;
 
 /* A `ballot.decision`: count doubtful ballots of the `ballot.doubtful`
@@ -130,6 +133,7 @@ typedef struct
   guint64 count;
   VkCbor *decision;
   guint64 time_ms;
+  guint contest; /* the contest of the ballot.doubtful it decides */
 } Doubt;
 
 typedef struct
@@ -218,7 +222,7 @@ void vk_fold_area_resolve (VkFold *self, FoldArea *a, GPtrArray *findings);
 /* Voters (løbenummer) of an area with an accepted brevstemme: the latest
  * decision per envelope counts.  A new set. */
 GHashTable *vk_fold_area_accepted_voters (FoldArea *a);
-/* The latest sign-off of kind, or NULL. */
-const Tally *vk_fold_area_latest_signoff (FoldArea *a, VkResultKind kind);
+/* The latest sign-off of contest (index) and kind, or NULL. */
+const Tally *vk_fold_area_latest_signoff (FoldArea *a, guint contest, VkResultKind kind);
 
 G_END_DECLS

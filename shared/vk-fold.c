@@ -466,6 +466,8 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
 
       tl.device = d->device_id;
       tl.seq = entry->seq;
+      tl.contest = vk_entry_contest_index (self->election, entry);
+      tl.time_ms = entry->time_ms;
       if (!vk_result_kind_from_string (body_text (entry, "kind"), &tl.kind))
         tl.kind = VK_RESULT_FORELOEBIG;
       tl.signoff = strcmp (t, "tally.signoff") == 0;
@@ -478,9 +480,13 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
     }
   else if (strcmp (t, "ballot.doubtful") == 0)
     {
-      SetAside sa = {
-        d->device_id, entry->seq, body_uint (entry, "count"), 0, entry->time_ms, g_strdup (body_text (entry, "note"))
-      };
+      SetAside sa = { d->device_id,
+                      entry->seq,
+                      body_uint (entry, "count"),
+                      0,
+                      entry->time_ms,
+                      g_strdup (body_text (entry, "note")),
+                      vk_entry_contest_index (self->election, entry) };
       rec->index = a->set_aside->len;
       g_array_append_val (a->set_aside, sa);
     }
@@ -502,9 +508,10 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
               held.area = r->area;
               held.count = sa->count;
               held.decided = sa->decided;
+              held.contest = sa->contest;
             }
         }
-      if (!vk_entry_schema_check_decision (entry, sa != NULL ? &held : NULL, error))
+      if (!vk_entry_schema_check_decision (self->election, entry, sa != NULL ? &held : NULL, error))
         return FALSE;
       sa->decided += body_uint (entry, "count");
       {
@@ -513,7 +520,8 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
                      body_uint (entry, "ref"),
                      body_uint (entry, "count"),
                      vk_cbor_ref (vk_cbor_map_lookup_text (entry->body, "decision")),
-                     entry->time_ms };
+                     entry->time_ms,
+                     sa->contest };
         g_array_append_val (a->doubts, db);
       }
     }
@@ -856,34 +864,47 @@ vk_fold_foreach_brevstemme (VkFold *self, guint area, VkFoldBrevstemmeFunc func,
 }
 
 void
-vk_fold_foreach_tally (VkFold *self, guint area, VkResultKind kind, const char *device_id, VkFoldTallyFunc func,
-                       gpointer user_data)
+vk_fold_foreach_tally (VkFold *self, guint area, const char *contest, VkResultKind kind, const char *device_id,
+                       VkFoldTallyFunc func, gpointer user_data)
 {
   const char *dev = device_id != NULL ? g_intern_string (device_id) : NULL;
+  gint ci;
   FoldArea *a;
 
   g_return_if_fail (self != NULL && func != NULL);
-  a = fold_area (self, area);
+  ci = vk_election_contest_index (self->election, contest);
+  a = ci >= 0 ? fold_area (self, area) : NULL;
   for (guint i = 0; a != NULL && i < a->tallies->len; i++)
     {
       const Tally *t = &g_array_index (a->tallies, Tally, i);
-      VkFoldTally pub
-          = { t->device, t->seq, t->signoff, t->signoff ? 0 : (guint)MIN (t->round, G_MAXUINT), t->by, t->counts };
+      VkFoldTally pub = { t->device,
+                          t->seq,
+                          t->signoff,
+                          t->signoff ? 0 : (guint)MIN (t->round, G_MAXUINT),
+                          t->by,
+                          t->counts,
+                          vk_election_contest_id (vk_election_get_contest_nth (self->election, t->contest)) };
 
-      if (t->kind != kind || (dev != NULL && t->device != dev))
+      if (t->kind != kind || t->contest != (guint)ci || (dev != NULL && t->device != dev))
         continue;
       func (&pub, user_data);
     }
 }
 
 static void
-foreach_doubtful_in (FoldArea *a, const char *dev, VkFoldDoubtfulFunc func, gpointer user_data)
+foreach_doubtful_in (VkFold *self, FoldArea *a, const char *dev, VkFoldDoubtfulFunc func, gpointer user_data)
 {
   for (guint i = 0; i < a->set_aside->len; i++)
     {
       const SetAside *sa = &g_array_index (a->set_aside, SetAside, i);
       g_autoptr (GArray) decisions = g_array_new (FALSE, TRUE, sizeof (VkFoldDoubtDecision));
-      VkFoldDoubtful pub = { sa->seq, sa->time_ms, a->number, sa->count, sa->note, sa->decided };
+      VkFoldDoubtful pub = { sa->seq,
+                             sa->time_ms,
+                             a->number,
+                             sa->count,
+                             sa->note,
+                             sa->decided,
+                             vk_election_contest_id (vk_election_get_contest_nth (self->election, sa->contest)) };
 
       if (sa->device != dev)
         continue;
@@ -910,12 +931,12 @@ vk_fold_foreach_doubtful (VkFold *self, const char *device_id, guint area, VkFol
     {
       FoldArea *a = fold_area (self, area);
       if (a != NULL)
-        foreach_doubtful_in (a, dev, func, user_data);
+        foreach_doubtful_in (self, a, dev, func, user_data);
       return;
     }
   for (guint i = 0; i < self->election->areas->len; i++)
-    foreach_doubtful_in (fold_area (self, ((const VkArea *)g_ptr_array_index (self->election->areas, i))->number), dev,
-                         func, user_data);
+    foreach_doubtful_in (self, fold_area (self, ((const VkArea *)g_ptr_array_index (self->election->areas, i))->number),
+                         dev, func, user_data);
 }
 
 gboolean
@@ -998,29 +1019,31 @@ vk_fold_area_accepted_voters (FoldArea *a)
 }
 
 const Tally *
-vk_fold_area_latest_signoff (FoldArea *a, VkResultKind kind)
+vk_fold_area_latest_signoff (FoldArea *a, guint contest, VkResultKind kind)
 {
   const Tally *latest = NULL;
 
   for (guint i = 0; i < a->tallies->len; i++)
     {
       const Tally *t = &g_array_index (a->tallies, Tally, i);
-      if (t->signoff && t->kind == kind)
+      if (t->signoff && t->kind == kind && t->contest == contest)
         latest = t;
     }
   return latest;
 }
 
 gboolean
-vk_fold_get_area_summary (VkFold *self, guint area, VkFoldAreaSummary *ret_summary)
+vk_fold_get_area_summary (VkFold *self, guint area, const char *contest, VkFoldAreaSummary *ret_summary)
 {
   FoldArea *a;
   g_autoptr (GHashTable) accepted = NULL;
   VkFoldAreaSummary s = { 0 };
+  gint ci;
 
   g_return_val_if_fail (self != NULL, FALSE);
+  ci = vk_election_contest_index (self->election, contest);
   a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
-  if (a == NULL)
+  if (a == NULL || ci < 0)
     return FALSE;
   s.area = area;
   for (guint i = 0; i < a->checkins->len; i++)
@@ -1044,6 +1067,8 @@ vk_fold_get_area_summary (VkFold *self, guint area, VkFoldAreaSummary *ret_summa
   for (guint i = 0; i < a->tallies->len; i++)
     {
       const Tally *t = &g_array_index (a->tallies, Tally, i);
+      if (t->contest != (guint)ci)
+        continue;
       if (t->signoff)
         *(t->kind == VK_RESULT_FORELOEBIG ? &s.foreloebig_signed : &s.fintaelling_signed) = TRUE;
       else if (t->kind == VK_RESULT_FORELOEBIG)
@@ -1086,34 +1111,58 @@ vk_fold_dup_area_devices (VkFold *self, guint area)
  * schema accepted are held (vk_entry_schema_check() and
  * vk_entry_schema_check_decision() in vk_fold_add_entry()). */
 static void
-fold_add_decided_doubtful (VkFold *self, FoldArea *a, VkAreaResult *result)
+fold_add_decided_doubtful (const VkElection *contest, guint ci, FoldArea *a, VkAreaResult *result)
 {
   for (guint i = 0; i < a->doubts->len; i++)
     {
       const Doubt *db = &g_array_index (a->doubts, Doubt, i);
 
-      (void)vk_counts_add_doubtful_decision (result, self->election, db->decision, db->count, NULL);
+      if (db->contest == ci)
+        (void)vk_counts_add_doubtful_decision (result, contest, db->decision, db->count, NULL);
     }
 }
 
+guint64
+vk_fold_get_signoff_time (VkFold *self, guint area, const char *contest, VkResultKind kind)
+{
+  FoldArea *a;
+  const Tally *t;
+  gint ci;
+
+  g_return_val_if_fail (self != NULL, 0);
+  ci = vk_election_contest_index (self->election, contest);
+  a = ci >= 0 ? g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area)) : NULL;
+  t = a != NULL ? vk_fold_area_latest_signoff (a, (guint)ci, kind) : NULL;
+  return t != NULL ? t->time_ms : 0;
+}
+
 VkAreaResult *
-vk_fold_dup_result (VkFold *self, guint area, VkResultKind kind, GError **error)
+vk_fold_dup_result (VkFold *self, guint area, const char *contest, VkResultKind kind, GError **error)
 {
   FoldArea *a;
   const Tally *t;
   VkAreaResult *result;
+  const VkElection *c;
+  gint ci;
 
   g_return_val_if_fail (self != NULL, NULL);
-  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
-  t = a != NULL ? vk_fold_area_latest_signoff (a, kind) : NULL;
-  if (t == NULL)
+  ci = vk_election_contest_index (self->election, contest);
+  if (ci < 0)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "area %u has no signed %s count", area,
-                   kind == VK_RESULT_FORELOEBIG ? "foreløbig" : "fintælling");
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the election has no %s contest", contest);
       return NULL;
     }
-  result = vk_rules_counts_to_result (self->election, kind, area, t->counts, error);
+  c = vk_election_get_contest_nth (self->election, (guint)ci);
+  a = g_hash_table_lookup (self->areas, GUINT_TO_POINTER (area));
+  t = a != NULL ? vk_fold_area_latest_signoff (a, (guint)ci, kind) : NULL;
+  if (t == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "area %u has no signed %s count (%s)", area,
+                   kind == VK_RESULT_FORELOEBIG ? "foreløbig" : "fintælling", vk_election_contest_id (c));
+      return NULL;
+    }
+  result = vk_rules_counts_to_result (c, kind, area, t->counts, error);
   if (result != NULL && kind == VK_RESULT_FINTAELLING)
-    fold_add_decided_doubtful (self, a, result);
+    fold_add_decided_doubtful (c, (guint)ci, a, result);
   return result;
 }

@@ -103,13 +103,15 @@ typedef struct
   guint round; /* 1 or 2; 0 for a sign-off */
   const char *by;
   VkCbor *counts;
+  const char *contest; /* the contest's id ("KV", "RV") */
 } VkFoldTally;
 
 typedef void (*VkFoldTallyFunc) (const VkFoldTally *tally, gpointer user_data);
-/* Calls func for the tallies and sign-offs of kind for area in the order
- * folded (device_id NULL: every device's). */
-void vk_fold_foreach_tally (VkFold *self, guint area, VkResultKind kind, const char *device_id, VkFoldTallyFunc func,
-                            gpointer user_data);
+/* Calls func for the tallies and sign-offs of contest (its id; NULL: the
+ * primary) and kind for area in the order folded (device_id NULL: every
+ * device's). */
+void vk_fold_foreach_tally (VkFold *self, guint area, const char *contest, VkResultKind kind, const char *device_id,
+                            VkFoldTallyFunc func, gpointer user_data);
 /* A `ballot.doubtful` of a device and the decisions on it (the ones the
  * fold accepted: vk_entry_schema_check_decision()); borrowed. */
 typedef struct
@@ -120,6 +122,7 @@ typedef struct
   guint64 count;
   const char *note;
   guint64 decided;
+  const char *contest; /* the contest's id */
 } VkFoldDoubtful;
 
 typedef struct
@@ -176,14 +179,19 @@ typedef struct
   gboolean fintaelling_signed;
 } VkFoldAreaSummary;
 
-/* FALSE when area is not an area of the election. */
-gboolean vk_fold_get_area_summary (VkFold *self, guint area, VkFoldAreaSummary *ret_summary);
+/* FALSE when area is not an area of the election (or contest not one of
+ * its contests).  The counts' fields are contest's (NULL: the primary);
+ * check-ins and brevstemmer are the event's. */
+gboolean vk_fold_get_area_summary (VkFold *self, guint area, const char *contest, VkFoldAreaSummary *ret_summary);
 /* Devices (char*, sorted) whose entries name this area; free with g_ptr_array_unref. */
 GPtrArray *vk_fold_dup_area_devices (VkFold *self, guint area) G_GNUC_WARN_UNUSED_RESULT;
-/* The result from the latest `tally.signoff` of this kind for area, or
- * NULL (with error VK_ERROR_NOT_FOUND) when there is none. */
-VkAreaResult *vk_fold_dup_result (VkFold *self, guint area, VkResultKind kind,
+/* The result from the latest `tally.signoff` of contest (NULL: the
+ * primary) and kind for area, or NULL (with error VK_ERROR_NOT_FOUND)
+ * when there is none. */
+VkAreaResult *vk_fold_dup_result (VkFold *self, guint area, const char *contest, VkResultKind kind,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The time of that latest sign-off (ms), or 0 when there is none. */
+guint64 vk_fold_get_signoff_time (VkFold *self, guint area, const char *contest, VkResultKind kind);
 /* The number of entries folded. */
 guint64 vk_fold_get_n_entries (VkFold *self);
 

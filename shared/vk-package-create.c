@@ -14,81 +14,100 @@
 #include "vk-error.h"
 #include "vk-package-private.h"
 
-/* The schema.  Every table is STRICT; CHECK constraints keep the values
- * inside what the canonical digest can encode (unsigned integers), so a
- * package that opens always has a well-defined digest. */
-static const char *const migrations[] = {
-  "CREATE TABLE package (\n"
-  "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
-  "  format TEXT NOT NULL,\n"
-  "  election_id BLOB NOT NULL CHECK (length (election_id) = 32),\n"
-  "  election_key BLOB NOT NULL CHECK (length (election_key) = 32),\n"
-  "  signature BLOB NOT NULL\n"
-  ") STRICT;\n"
-  "CREATE TABLE section_digest (\n"
-  "  section TEXT PRIMARY KEY,\n"
-  "  sha256 BLOB NOT NULL CHECK (length (sha256) = 32)\n"
-  ") STRICT;\n"
-  "CREATE TABLE election (\n"
-  "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
-  "  type TEXT NOT NULL CHECK (type IN ('KV', 'RV', 'FV', 'EP', 'FA')),\n"
-  "  date TEXT NOT NULL,\n"
-  "  municipality TEXT NOT NULL,\n"
-  "  municipality_code TEXT NOT NULL,\n"
-  "  municipality_dagi_id TEXT NOT NULL,\n"
-  "  seats INTEGER NOT NULL CHECK (seats >= 0)\n"
-  ") STRICT;\n"
-  "CREATE TABLE list (\n"
-  "  id TEXT PRIMARY KEY,\n"
-  "  position INTEGER NOT NULL CHECK (position >= 0),\n"
-  "  letter TEXT NOT NULL,\n"
-  "  name TEXT NOT NULL,\n"
-  "  form TEXT NOT NULL CHECK (form IN ('sideordnet', 'partiliste'))\n"
-  ") STRICT;\n"
-  "CREATE TABLE candidate (\n"
-  "  id TEXT PRIMARY KEY,\n"
-  "  list_id TEXT NOT NULL REFERENCES list (id),\n"
-  "  position INTEGER NOT NULL CHECK (position >= 0),\n"
-  "  name TEXT NOT NULL,\n"
-  "  ballot_name TEXT NOT NULL,\n"
-  "  occupation TEXT NOT NULL,\n"
-  "  residence TEXT NOT NULL\n"
-  ") STRICT;\n"
-  "CREATE INDEX candidate_by_list ON candidate (list_id, position);\n"
-  "CREATE TABLE valgforbund (\n"
-  "  id TEXT PRIMARY KEY,\n"
-  "  name TEXT NOT NULL\n"
-  ") STRICT;\n"
-  "CREATE TABLE valgforbund_member (\n"
-  "  valgforbund_id TEXT NOT NULL REFERENCES valgforbund (id),\n"
-  "  position INTEGER NOT NULL CHECK (position >= 0),\n"
-  "  list_id TEXT NOT NULL UNIQUE REFERENCES list (id),\n"
-  "  PRIMARY KEY (valgforbund_id, position)\n"
-  ") STRICT;\n"
-  "CREATE TABLE area (\n"
-  "  number INTEGER PRIMARY KEY CHECK (number >= 1),\n"
-  "  name TEXT NOT NULL,\n"
-  "  dagi_id TEXT NOT NULL,\n"
-  "  eligible INTEGER NOT NULL CHECK (eligible >= 0)\n"
-  ") STRICT;\n"
-  "CREATE TABLE voter (\n"
-  "  area INTEGER NOT NULL REFERENCES area (number),\n"
-  "  loebenummer INTEGER NOT NULL CHECK (loebenummer >= 1),\n"
-  "  name TEXT NOT NULL,\n"
-  "  address TEXT NOT NULL,\n"
-  "  birth_date TEXT NOT NULL,\n"
-  "  PRIMARY KEY (area, loebenummer)\n"
-  ") STRICT, WITHOUT ROWID;\n"
-  "CREATE TABLE device (\n"
-  "  device_id TEXT PRIMARY KEY,\n"
-  "  role TEXT NOT NULL,\n"
-  "  area INTEGER REFERENCES area (number),\n"
-  "  public_key BLOB NOT NULL CHECK (length (public_key) = 32),\n"
-  "  valid_from INTEGER NOT NULL CHECK (valid_from >= 0),\n"
-  "  valid_to INTEGER NOT NULL CHECK (valid_to >= valid_from),\n"
-  "  enrolment BLOB NOT NULL\n"
-  ") STRICT;\n",
-};
+/* The schema of format 2 (VK_PACKAGE_SCHEMA_VERSION).  Every table is
+ * STRICT; CHECK constraints keep the values inside what the canonical
+ * digest can encode (unsigned integers), so a package that opens always
+ * has a well-defined digest.  A package is written once and never
+ * upgraded: a format 1 file is refused (vk-package.c), not migrated. */
+static const char schema[] = "CREATE TABLE package (\n"
+                             "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+                             "  format TEXT NOT NULL,\n"
+                             "  election_id BLOB NOT NULL CHECK (length (election_id) = 32),\n"
+                             "  election_key BLOB NOT NULL CHECK (length (election_key) = 32),\n"
+                             "  signature BLOB NOT NULL\n"
+                             ") STRICT;\n"
+                             "CREATE TABLE section_digest (\n"
+                             "  section TEXT PRIMARY KEY,\n"
+                             "  sha256 BLOB NOT NULL CHECK (length (sha256) = 32)\n"
+                             ") STRICT;\n"
+                             "CREATE TABLE election (\n"
+                             "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+                             "  type TEXT NOT NULL CHECK (type IN ('KV', 'RV', 'FV', 'EP', 'FA')),\n"
+                             "  date TEXT NOT NULL,\n"
+                             "  municipality TEXT NOT NULL,\n"
+                             "  municipality_code TEXT NOT NULL,\n"
+                             "  municipality_dagi_id TEXT NOT NULL,\n"
+                             "  seats INTEGER NOT NULL CHECK (seats >= 0),\n"
+                             "  region TEXT NOT NULL,\n"
+                             "  region_dagi_id TEXT NOT NULL\n"
+                             ") STRICT;\n"
+                             "CREATE TABLE contest (\n"
+                             "  id TEXT PRIMARY KEY CHECK (id = type),\n"
+                             "  position INTEGER NOT NULL UNIQUE CHECK (position >= 1),\n"
+                             "  type TEXT NOT NULL CHECK (type IN ('KV', 'RV', 'FV', 'EP', 'FA')),\n"
+                             "  region TEXT NOT NULL,\n"
+                             "  region_dagi_id TEXT NOT NULL,\n"
+                             "  seats INTEGER NOT NULL CHECK (seats >= 0)\n"
+                             ") STRICT;\n"
+                             "CREATE TABLE list (\n"
+                             "  id TEXT PRIMARY KEY,\n"
+                             "  position INTEGER NOT NULL CHECK (position >= 0),\n"
+                             "  letter TEXT NOT NULL,\n"
+                             "  name TEXT NOT NULL,\n"
+                             "  form TEXT NOT NULL CHECK (form IN ('sideordnet', 'partiliste')),\n"
+                             "  contest TEXT NOT NULL\n"
+                             ") STRICT;\n"
+                             "CREATE INDEX list_by_contest ON list (contest, position);\n"
+                             "CREATE TABLE candidate (\n"
+                             "  id TEXT PRIMARY KEY,\n"
+                             "  list_id TEXT NOT NULL REFERENCES list (id),\n"
+                             "  position INTEGER NOT NULL CHECK (position >= 0),\n"
+                             "  name TEXT NOT NULL,\n"
+                             "  ballot_name TEXT NOT NULL,\n"
+                             "  occupation TEXT NOT NULL,\n"
+                             "  residence TEXT NOT NULL\n"
+                             ") STRICT;\n"
+                             "CREATE INDEX candidate_by_list ON candidate (list_id, position);\n"
+                             "CREATE TABLE valgforbund (\n"
+                             "  id TEXT PRIMARY KEY,\n"
+                             "  name TEXT NOT NULL,\n"
+                             "  contest TEXT NOT NULL\n"
+                             ") STRICT;\n"
+                             "CREATE TABLE valgforbund_member (\n"
+                             "  valgforbund_id TEXT NOT NULL REFERENCES valgforbund (id),\n"
+                             "  position INTEGER NOT NULL CHECK (position >= 0),\n"
+                             "  list_id TEXT NOT NULL UNIQUE REFERENCES list (id),\n"
+                             "  PRIMARY KEY (valgforbund_id, position)\n"
+                             ") STRICT;\n"
+                             "CREATE TABLE area (\n"
+                             "  number INTEGER PRIMARY KEY CHECK (number >= 1),\n"
+                             "  name TEXT NOT NULL,\n"
+                             "  dagi_id TEXT NOT NULL,\n"
+                             "  eligible INTEGER NOT NULL CHECK (eligible >= 0)\n"
+                             ") STRICT;\n"
+                             "CREATE TABLE area_contest (\n"
+                             "  contest TEXT NOT NULL REFERENCES contest (id),\n"
+                             "  area INTEGER NOT NULL REFERENCES area (number),\n"
+                             "  eligible INTEGER NOT NULL CHECK (eligible >= 0),\n"
+                             "  PRIMARY KEY (contest, area)\n"
+                             ") STRICT, WITHOUT ROWID;\n"
+                             "CREATE TABLE voter (\n"
+                             "  area INTEGER NOT NULL REFERENCES area (number),\n"
+                             "  loebenummer INTEGER NOT NULL CHECK (loebenummer >= 1),\n"
+                             "  name TEXT NOT NULL,\n"
+                             "  address TEXT NOT NULL,\n"
+                             "  birth_date TEXT NOT NULL,\n"
+                             "  PRIMARY KEY (area, loebenummer)\n"
+                             ") STRICT, WITHOUT ROWID;\n"
+                             "CREATE TABLE device (\n"
+                             "  device_id TEXT PRIMARY KEY,\n"
+                             "  role TEXT NOT NULL,\n"
+                             "  area INTEGER REFERENCES area (number),\n"
+                             "  public_key BLOB NOT NULL CHECK (length (public_key) = 32),\n"
+                             "  valid_from INTEGER NOT NULL CHECK (valid_from >= 0),\n"
+                             "  valid_to INTEGER NOT NULL CHECK (valid_to >= valid_from),\n"
+                             "  enrolment BLOB NOT NULL\n"
+                             ") STRICT;\n";
 
 /* ---- Creating ---------------------------------------------------------- */
 
@@ -101,6 +120,158 @@ bind_step (VkDb *db, sqlite3_stmt *stmt, GError **error)
   return ok;
 }
 
+/* One contest's lists, candidates and valgforbund, each row naming the
+ * contest. */
+static gboolean
+insert_lists (VkDb *db, const VkElection *e, GError **error)
+{
+  const char *contest = vk_election_contest_id (e);
+  g_autoptr (sqlite3_stmt) li = NULL;
+  g_autoptr (sqlite3_stmt) ci = NULL;
+  g_autoptr (sqlite3_stmt) vi = NULL;
+  g_autoptr (sqlite3_stmt) mi = NULL;
+
+  li = vk_db_prepare (db, "INSERT INTO list (id, position, letter, name, form, contest) VALUES (?, ?, ?, ?, ?, ?)",
+                      error);
+  if (li == NULL)
+    return FALSE;
+  ci = vk_db_prepare (db,
+                      "INSERT INTO candidate (id, list_id, position, name, ballot_name, occupation, residence) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      error);
+  if (ci == NULL)
+    return FALSE;
+  for (guint i = 0; i < e->lists->len; i++)
+    {
+      const VkList *l = g_ptr_array_index (e->lists, i);
+
+      sqlite3_bind_text (li, 1, l->id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (li, 2, l->position);
+      sqlite3_bind_text (li, 3, l->letter, -1, SQLITE_STATIC);
+      sqlite3_bind_text (li, 4, l->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (li, 5, l->form == VK_LIST_PARTILISTE ? "partiliste" : "sideordnet", -1, SQLITE_STATIC);
+      sqlite3_bind_text (li, 6, contest, -1, SQLITE_STATIC);
+      if (!bind_step (db, li, error))
+        {
+          g_prefix_error (error, "%s list %s: ", contest, l->id);
+          return FALSE;
+        }
+      for (guint j = 0; j < l->candidates->len; j++)
+        {
+          const VkCandidate *c = g_ptr_array_index (l->candidates, j);
+
+          sqlite3_bind_text (ci, 1, c->id, -1, SQLITE_STATIC);
+          sqlite3_bind_text (ci, 2, l->id, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (ci, 3, c->position);
+          sqlite3_bind_text (ci, 4, c->name, -1, SQLITE_STATIC);
+          sqlite3_bind_text (ci, 5, c->ballot_name, -1, SQLITE_STATIC);
+          sqlite3_bind_text (ci, 6, c->occupation != NULL ? c->occupation : "", -1, SQLITE_STATIC);
+          sqlite3_bind_text (ci, 7, c->residence != NULL ? c->residence : "", -1, SQLITE_STATIC);
+          if (!bind_step (db, ci, error))
+            {
+              g_prefix_error (error, "%s candidate %s: ", contest, c->id);
+              return FALSE;
+            }
+        }
+    }
+
+  vi = vk_db_prepare (db, "INSERT INTO valgforbund (id, name, contest) VALUES (?, ?, ?)", error);
+  if (vi == NULL)
+    return FALSE;
+  mi = vk_db_prepare (db, "INSERT INTO valgforbund_member (valgforbund_id, position, list_id) VALUES (?, ?, ?)", error);
+  if (mi == NULL)
+    return FALSE;
+  for (guint i = 0; i < e->valgforbund->len; i++)
+    {
+      const VkValgforbund *vf = g_ptr_array_index (e->valgforbund, i);
+
+      sqlite3_bind_text (vi, 1, vf->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (vi, 2, vf->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (vi, 3, contest, -1, SQLITE_STATIC);
+      if (!bind_step (db, vi, error))
+        {
+          g_prefix_error (error, "%s valgforbund %s: ", contest, vf->id);
+          return FALSE;
+        }
+      for (guint j = 0; j < vf->list_ids->len; j++)
+        {
+          const char *list_id = g_ptr_array_index (vf->list_ids, j);
+
+          /* A valgforbund joins lists of its own contest only. */
+          if (vk_election_lookup_list (e, list_id) == NULL)
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s valgforbund %s: list %s is not in the %s contest",
+                           vk_db_get_path (db), contest, vf->id, list_id, contest);
+              return FALSE;
+            }
+          sqlite3_bind_text (mi, 1, vf->id, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (mi, 2, j);
+          sqlite3_bind_text (mi, 3, list_id, -1, SQLITE_STATIC);
+          if (!bind_step (db, mi, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* A contest after the primary: its row, and its eligible voters in each
+ * of the event's areas (it must have exactly the event's areas). */
+static gboolean
+insert_contest (VkDb *db, const VkElection *event, const VkElection *c, guint position, GError **error)
+{
+  const char *id = vk_election_contest_id (c);
+  g_autoptr (sqlite3_stmt) st = NULL;
+
+  if (c->areas->len != event->areas->len)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "%s: the %s contest has %u afstemningsområder, the event %u (every contest has every area)",
+                   vk_db_get_path (db), id, c->areas->len, event->areas->len);
+      return FALSE;
+    }
+  st = vk_db_prepare (db,
+                      "INSERT INTO contest (id, position, type, region, region_dagi_id, seats) "
+                      "VALUES (?, ?, ?, ?, ?, ?)",
+                      error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, position);
+  sqlite3_bind_text (st, 3, vk_election_type_to_string (c->type), -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, c->region != NULL ? c->region : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 5, c->region_dagi_id != NULL ? c->region_dagi_id : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 6, c->seats);
+  if (!bind_step (db, st, error))
+    {
+      g_prefix_error (error, "contest %s: ", id);
+      return FALSE;
+    }
+  g_clear_pointer (&st, sqlite3_finalize);
+
+  st = vk_db_prepare (db, "INSERT INTO area_contest (contest, area, eligible) VALUES (?, ?, ?)", error);
+  if (st == NULL)
+    return FALSE;
+  for (guint i = 0; i < event->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (event->areas, i);
+      const VkArea *ca = vk_election_lookup_area (c, a->number);
+
+      if (ca == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "%s: the %s contest has no afstemningsområde %u (every contest has every area)",
+                       vk_db_get_path (db), id, a->number);
+          return FALSE;
+        }
+      sqlite3_bind_text (st, 1, id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 2, a->number);
+      sqlite3_bind_int64 (st, 3, ca->eligible);
+      if (!bind_step (db, st, error))
+        return FALSE;
+    }
+  return insert_lists (db, c, error);
+}
+
 static gboolean
 insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError **error)
 {
@@ -108,7 +279,7 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
 
   st = vk_db_prepare (db,
                       "INSERT INTO election (id, type, date, municipality, municipality_code, municipality_dagi_id, "
-                      "seats) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                      "seats, region, region_dagi_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
                       error);
   if (st == NULL)
     return FALSE;
@@ -118,79 +289,14 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
   sqlite3_bind_text (st, 4, e->municipality_code, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 5, e->municipality_dagi_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (st, 6, e->seats);
+  sqlite3_bind_text (st, 7, e->region != NULL ? e->region : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 8, e->region_dagi_id != NULL ? e->region_dagi_id : "", -1, SQLITE_STATIC);
   if (!bind_step (db, st, error))
     return FALSE;
   g_clear_pointer (&st, sqlite3_finalize);
 
-  {
-    g_autoptr (sqlite3_stmt) li
-        = vk_db_prepare (db, "INSERT INTO list (id, position, letter, name, form) VALUES (?, ?, ?, ?, ?)", error);
-    g_autoptr (sqlite3_stmt) ci = NULL;
-
-    if (li == NULL)
-      return FALSE;
-    ci = vk_db_prepare (db,
-                        "INSERT INTO candidate (id, list_id, position, name, ballot_name, occupation, residence) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        error);
-    if (ci == NULL)
-      return FALSE;
-    for (guint i = 0; i < e->lists->len; i++)
-      {
-        const VkList *l = g_ptr_array_index (e->lists, i);
-
-        sqlite3_bind_text (li, 1, l->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (li, 2, l->position);
-        sqlite3_bind_text (li, 3, l->letter, -1, SQLITE_STATIC);
-        sqlite3_bind_text (li, 4, l->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text (li, 5, l->form == VK_LIST_PARTILISTE ? "partiliste" : "sideordnet", -1, SQLITE_STATIC);
-        if (!bind_step (db, li, error))
-          return FALSE;
-        for (guint j = 0; j < l->candidates->len; j++)
-          {
-            const VkCandidate *c = g_ptr_array_index (l->candidates, j);
-
-            sqlite3_bind_text (ci, 1, c->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text (ci, 2, l->id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64 (ci, 3, c->position);
-            sqlite3_bind_text (ci, 4, c->name, -1, SQLITE_STATIC);
-            sqlite3_bind_text (ci, 5, c->ballot_name, -1, SQLITE_STATIC);
-            sqlite3_bind_text (ci, 6, c->occupation != NULL ? c->occupation : "", -1, SQLITE_STATIC);
-            sqlite3_bind_text (ci, 7, c->residence != NULL ? c->residence : "", -1, SQLITE_STATIC);
-            if (!bind_step (db, ci, error))
-              return FALSE;
-          }
-      }
-  }
-
-  {
-    g_autoptr (sqlite3_stmt) vi = vk_db_prepare (db, "INSERT INTO valgforbund (id, name) VALUES (?, ?)", error);
-    g_autoptr (sqlite3_stmt) mi = NULL;
-
-    if (vi == NULL)
-      return FALSE;
-    mi = vk_db_prepare (db, "INSERT INTO valgforbund_member (valgforbund_id, position, list_id) VALUES (?, ?, ?)",
-                        error);
-    if (mi == NULL)
-      return FALSE;
-    for (guint i = 0; i < e->valgforbund->len; i++)
-      {
-        const VkValgforbund *vf = g_ptr_array_index (e->valgforbund, i);
-
-        sqlite3_bind_text (vi, 1, vf->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text (vi, 2, vf->name, -1, SQLITE_STATIC);
-        if (!bind_step (db, vi, error))
-          return FALSE;
-        for (guint j = 0; j < vf->list_ids->len; j++)
-          {
-            sqlite3_bind_text (mi, 1, vf->id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64 (mi, 2, j);
-            sqlite3_bind_text (mi, 3, g_ptr_array_index (vf->list_ids, j), -1, SQLITE_STATIC);
-            if (!bind_step (db, mi, error))
-              return FALSE;
-          }
-      }
-  }
+  if (!insert_lists (db, e, error))
+    return FALSE;
 
   {
     g_autoptr (sqlite3_stmt) ai
@@ -216,6 +322,11 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
           return FALSE;
       }
   }
+
+  /* The contests after the primary, in the event's order. */
+  for (guint i = 1; i < vk_election_get_n_contests (e); i++)
+    if (!insert_contest (db, e, vk_election_get_contest_nth (e, i), i, error))
+      return FALSE;
 
   if (voters != NULL)
     {
@@ -298,6 +409,7 @@ vk_package_create (const char *path, const VkElection *election, const VkVoterLi
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (election != NULL, NULL);
+  g_return_val_if_fail (election->event == election, NULL); /* the event, i.e. its primary contest */
   g_return_val_if_fail (election_key != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -316,10 +428,13 @@ vk_package_create (const char *path, const VkElection *election, const VkVoterLi
   db = vk_db_open (tmp, VK_PACKAGE_APPLICATION_ID, VK_DB_CREATE, error);
   if (db == NULL)
     return NULL;
-  ok = vk_db_migrate (db, migrations, G_N_ELEMENTS (migrations), error) && vk_db_begin_immediate (db, error);
+  ok = vk_db_begin_immediate (db, error);
   if (ok)
     {
-      ok = insert_content (db, election, voters, error) && sign_content (db, election_key, error)
+      g_autofree char *version = g_strdup_printf ("PRAGMA user_version = %d", VK_PACKAGE_SCHEMA_VERSION);
+
+      ok = vk_db_exec (db, schema, error) && vk_db_exec (db, version, error)
+           && insert_content (db, election, voters, error) && sign_content (db, election_key, error)
            && vk_db_commit (db, error);
       if (!ok)
         vk_db_rollback (db);

@@ -67,26 +67,40 @@ put_string (Writer *w, guint8 major, const void *data, gsize len)
 }
 
 const char *const vk_package_section_names[VK_PACKAGE_N_SECTIONS] = {
-  "election", "lists", "candidates", "valgforbund", "areas", "voters",
+  "election", "lists", "candidates", "valgforbund", "areas", "voters", "contests",
 };
 
 /* Each section: a count query, then the rows in canonical order, and the
- * CBOR type of each column ('t' text, 'u' unsigned integer). */
+ * CBOR item of each row element: 't' a text column, 'u' an unsigned
+ * integer column, 'm' (no column) the row's nested array, read by
+ * sub_sql bound to the row's first column, each nested item being one
+ * sub_columns column or, with several, an array of them. */
 static const struct
 {
   const char *count_sql;
   const char *rows_sql;
   const char *columns;
+  const char *sub_sql;
+  const char *sub_columns;
 } sections[VK_PACKAGE_N_SECTIONS] = {
   { "SELECT count(*) FROM election",
-    "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats FROM election", "tttttu" },
-  { "SELECT count(*) FROM list", "SELECT id, position, letter, name, form FROM list ORDER BY id", "tuttt" },
+    "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, region_dagi_id "
+    "FROM election",
+    "tttttutt", NULL, NULL },
+  { "SELECT count(*) FROM list", "SELECT id, position, letter, name, form, contest FROM list ORDER BY id", "tutttt",
+    NULL, NULL },
   { "SELECT count(*) FROM candidate",
-    "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id", "ttutttt" },
-  { "SELECT count(*) FROM valgforbund", "SELECT id, name FROM valgforbund ORDER BY id", "tt" },
-  { "SELECT count(*) FROM area", "SELECT number, name, dagi_id, eligible FROM area ORDER BY number", "uttu" },
+    "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id", "ttutttt",
+    NULL, NULL },
+  { "SELECT count(*) FROM valgforbund", "SELECT id, name, contest FROM valgforbund ORDER BY id", "ttmt",
+    "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position", "t" },
+  { "SELECT count(*) FROM area", "SELECT number, name, dagi_id, eligible FROM area ORDER BY number", "uttu", NULL,
+    NULL },
   { "SELECT count(*) FROM voter",
-    "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer", "uuttt" },
+    "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer", "uuttt", NULL, NULL },
+  { "SELECT count(*) FROM contest",
+    "SELECT id, position, type, region, region_dagi_id, seats FROM contest ORDER BY position", "tutttum",
+    "SELECT area, eligible FROM area_contest WHERE contest = ? ORDER BY area", "uu" },
 };
 
 static gboolean
@@ -135,13 +149,46 @@ count_rows (VkDb *db, const char *sql, guint64 *ret_count, GError **error)
   return TRUE;
 }
 
+/* The nested array of one row: its length first, so count, then write. */
+static gboolean
+put_sub_array (Writer *w, VkDb *db, sqlite3_stmt *sub, const char *sub_columns, const char *key, const char *section,
+               GError **error)
+{
+  gsize n_columns = strlen (sub_columns);
+  guint64 n = 0;
+  int rc;
+
+  sqlite3_reset (sub);
+  sqlite3_bind_text (sub, 1, key, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (sub)) == SQLITE_ROW)
+    n++;
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (db, error, section);
+  sqlite3_reset (sub);
+  put_head (w, 4, n);
+  while ((rc = sqlite3_step (sub)) == SQLITE_ROW && n > 0)
+    {
+      n--;
+      if (n_columns > 1)
+        put_head (w, 4, n_columns);
+      for (gsize c = 0; c < n_columns; c++)
+        if (!put_column (w, db, sub, (int)c, sub_columns[c], section, error))
+          return FALSE;
+    }
+  if (rc != SQLITE_DONE || n != 0)
+    return rc != SQLITE_DONE && rc != SQLITE_ROW ? vk_db_set_error (db, error, section)
+                                                 : digest_fail (db, error, section, "the rows changed while reading");
+  return TRUE;
+}
+
 static gboolean
 hash_section (VkDb *db, guint section, guint8 ret_digest[32], GError **error)
 {
   const char *name = vk_package_section_names[section];
   const char *columns = sections[section].columns;
+  gsize n_items = strlen (columns);
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (sqlite3_stmt) members = NULL;
+  g_autoptr (sqlite3_stmt) sub = NULL;
   guint64 count = 0, rows = 0;
   Writer w;
   int rc;
@@ -153,11 +200,10 @@ hash_section (VkDb *db, guint section, guint8 ret_digest[32], GError **error)
   stmt = vk_db_prepare (db, sections[section].rows_sql, error);
   if (stmt == NULL)
     return FALSE;
-  if (section == SECTION_VALGFORBUND)
+  if (sections[section].sub_sql != NULL)
     {
-      members = vk_db_prepare (db, "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position",
-                               error);
-      if (members == NULL)
+      sub = vk_db_prepare (db, sections[section].sub_sql, error);
+      if (sub == NULL)
         return FALSE;
     }
 
@@ -167,34 +213,26 @@ hash_section (VkDb *db, guint section, guint8 ret_digest[32], GError **error)
     put_head (&w, 4, count);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gsize n_columns = strlen (columns);
+      int col = 0;
 
       if (++rows > count)
         break;
-      put_head (&w, 4, n_columns + (members != NULL ? 1 : 0));
-      for (gsize c = 0; c < n_columns; c++)
-        if (!put_column (&w, db, stmt, (int)c, columns[c], name, error))
-          goto fail;
-      if (members != NULL)
+      put_head (&w, 4, n_items);
+      for (gsize i = 0; i < n_items; i++)
         {
-          guint64 n_members = 0;
-          const char *id = (const char *)sqlite3_column_text (stmt, 0);
-
-          /* The member array's length comes first, so count, then list. */
-          sqlite3_reset (members);
-          sqlite3_bind_text (members, 1, id, -1, SQLITE_TRANSIENT);
-          while (sqlite3_step (members) == SQLITE_ROW)
-            n_members++;
-          sqlite3_reset (members);
-          put_head (&w, 4, n_members);
-          while ((rc = sqlite3_step (members)) == SQLITE_ROW)
-            if (!put_column (&w, db, members, 0, 't', name, error))
-              goto fail;
-          if (rc != SQLITE_DONE)
+          if (columns[i] == 'm')
             {
-              vk_db_set_error (db, error, name);
-              goto fail;
+              if (sqlite3_column_type (stmt, 0) != SQLITE_TEXT)
+                {
+                  digest_fail (db, error, name, "expected text");
+                  goto fail;
+                }
+              if (!put_sub_array (&w, db, sub, sections[section].sub_columns,
+                                  (const char *)sqlite3_column_text (stmt, 0), name, error))
+                goto fail;
             }
+          else if (!put_column (&w, db, stmt, col++, columns[i], name, error))
+            goto fail;
         }
     }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -215,7 +253,7 @@ fail:
   return FALSE;
 }
 
-/* election_id = SHA-256 (CBOR [format, election key, the six section digests]). */
+/* election_id = SHA-256 (CBOR [format, election key, the seven section digests]). */
 void
 vk_package_combine_sections (const guint8 election_key[VK_PUBLIC_KEY_BYTES], guint8 digests[VK_PACKAGE_N_SECTIONS][32],
                              guint8 ret_election_id[VK_ELECTION_ID_BYTES])

@@ -52,6 +52,16 @@ check_schema_version (VkDb *db, GError **error)
                    vk_db_get_path (db), version, VK_PACKAGE_SCHEMA_VERSION);
       return FALSE;
     }
+  if (version >= 1 && version < VK_PACKAGE_SCHEMA_VERSION)
+    {
+      /* Never migrated: a municipality rebuilds its package from
+       * kandidat-data and the voter list in minutes. */
+      g_set_error (error, VK_ERROR, VK_ERROR_VERSION,
+                   "%s: was written by an older valgkit (package format %" G_GINT64_FORMAT
+                   "); import the election again",
+                   vk_db_get_path (db), version);
+      return FALSE;
+    }
   if (version < VK_PACKAGE_SCHEMA_VERSION)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
@@ -282,47 +292,25 @@ vk_package_get_election (VkPackage *self)
   return self->election;
 }
 
-VkElection *
-vk_package_dup_election (VkPackage *self, GError **error)
+/* The lists (with their candidates) and valgforbund of one contest. */
+static gboolean
+read_lists (VkDb *db, VkElection *e, GError **error)
 {
-  g_autoptr (VkElection) e = vk_election_new ();
+  const char *contest = vk_election_contest_id (e);
   g_autoptr (sqlite3_stmt) st = NULL;
   g_autoptr (sqlite3_stmt) cs = NULL;
   g_autoptr (sqlite3_stmt) ms = NULL;
-  VkDb *db;
   int rc;
 
-  g_return_val_if_fail (self != NULL, NULL);
-  db = self->db;
-
-  st = vk_db_prepare (
-      db, "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats FROM election", error);
-  if (st == NULL)
-    return NULL;
-  if (sqlite3_step (st) != SQLITE_ROW)
-    {
-      vk_db_set_error (db, error, "cannot read the election");
-      return NULL;
-    }
-  (void)vk_election_type_from_string ((const char *)sqlite3_column_text (st, 0), &e->type);
-  g_free (e->date);
-  e->date = column_dup (st, 1);
-  g_free (e->municipality);
-  e->municipality = column_dup (st, 2);
-  g_free (e->municipality_code);
-  e->municipality_code = column_dup (st, 3);
-  g_free (e->municipality_dagi_id);
-  e->municipality_dagi_id = column_dup (st, 4);
-  e->seats = (guint)sqlite3_column_int64 (st, 5);
-  g_clear_pointer (&st, sqlite3_finalize);
-
-  st = vk_db_prepare (db, "SELECT id, letter, name, position, form FROM list ORDER BY position, id", error);
+  st = vk_db_prepare (db, "SELECT id, letter, name, position, form FROM list WHERE contest = ? ORDER BY position, id",
+                      error);
   cs = vk_db_prepare (db,
                       "SELECT id, name, ballot_name, position, occupation, residence FROM candidate "
                       "WHERE list_id = ? ORDER BY position, id",
                       error);
   if (st == NULL || cs == NULL)
-    return NULL;
+    return FALSE;
+  sqlite3_bind_text (st, 1, contest, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       const char *form = (const char *)sqlite3_column_text (st, 4);
@@ -347,16 +335,14 @@ vk_package_dup_election (VkPackage *self, GError **error)
         break;
     }
   if (rc != SQLITE_DONE)
-    {
-      vk_db_set_error (db, error, "cannot read the lists");
-      return NULL;
-    }
+    return vk_db_set_error (db, error, "cannot read the lists");
   g_clear_pointer (&st, sqlite3_finalize);
 
-  st = vk_db_prepare (db, "SELECT id, name FROM valgforbund ORDER BY id", error);
+  st = vk_db_prepare (db, "SELECT id, name FROM valgforbund WHERE contest = ? ORDER BY id", error);
   ms = vk_db_prepare (db, "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position", error);
   if (st == NULL || ms == NULL)
-    return NULL;
+    return FALSE;
+  sqlite3_bind_text (st, 1, contest, -1, SQLITE_STATIC);
   while (sqlite3_step (st) == SQLITE_ROW)
     {
       VkValgforbund *vf = vk_election_add_valgforbund (e, (const char *)sqlite3_column_text (st, 0),
@@ -365,10 +351,153 @@ vk_package_dup_election (VkPackage *self, GError **error)
       sqlite3_bind_text (ms, 1, vf->id, -1, SQLITE_STATIC);
       while (sqlite3_step (ms) == SQLITE_ROW)
         if (!vk_election_valgforbund_add_list (e, vf, (const char *)sqlite3_column_text (ms, 0), error))
-          return NULL;
+          {
+            /* A member list of another contest, say. */
+            g_prefix_error (error, "%s: %s contest: ", vk_db_get_path (db), contest);
+            return FALSE;
+          }
       sqlite3_reset (ms);
     }
+  return TRUE;
+}
+
+/* Every list and valgforbund row must name one of the event's contests:
+ * one that does not would be signed but never read. */
+static gboolean
+check_contest_names (VkDb *db, const VkElection *e, GError **error)
+{
+  static const char *const tables[] = { "list", "valgforbund" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT id, contest FROM %s WHERE contest <> ?1 AND contest NOT IN (SELECT id FROM contest) LIMIT 1",
+          tables[t]);
+      g_autoptr (sqlite3_stmt) st = vk_db_prepare (db, sql, error);
+      int rc;
+
+      if (st == NULL)
+        return FALSE;
+      sqlite3_bind_text (st, 1, vk_election_contest_id (e), -1, SQLITE_STATIC);
+      rc = sqlite3_step (st);
+      if (rc == SQLITE_ROW)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s %s: the event has no contest \"%s\"",
+                       vk_db_get_path (db), tables[t], (const char *)sqlite3_column_text (st, 0),
+                       (const char *)sqlite3_column_text (st, 1));
+          return FALSE;
+        }
+      if (rc != SQLITE_DONE)
+        return vk_db_set_error (db, error, "cannot read the contests");
+    }
+  return TRUE;
+}
+
+/* The contests after the primary (format 2): each with its lists,
+ * valgforbund, and the event's areas with its own eligible voters. */
+static gboolean
+read_contests (VkDb *db, VkElection *e, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = NULL;
+  g_autoptr (sqlite3_stmt) as = NULL;
+  int rc;
+
+  st = vk_db_prepare (db, "SELECT id, type, region, region_dagi_id, seats FROM contest ORDER BY position", error);
+  as = vk_db_prepare (db, "SELECT area, eligible FROM area_contest WHERE contest = ? ORDER BY area", error);
+  if (st == NULL || as == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      g_autoptr (VkElection) c = vk_election_new ();
+      const char *id = (const char *)sqlite3_column_text (st, 0);
+      VkElection *added;
+      guint n_areas = 0;
+
+      if (!vk_election_type_from_string ((const char *)sqlite3_column_text (st, 1), &c->type))
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: contest %s: unknown type", vk_db_get_path (db), id);
+          return FALSE;
+        }
+      g_free (c->region);
+      c->region = column_dup (st, 2);
+      g_free (c->region_dagi_id);
+      c->region_dagi_id = column_dup (st, 3);
+      c->seats = (guint)sqlite3_column_int64 (st, 4);
+      if (!read_lists (db, c, error))
+        return FALSE;
+      vk_election_copy_areas (c, e);
+      sqlite3_bind_text (as, 1, id, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (as)) == SQLITE_ROW)
+        {
+          VkArea *a = vk_election_lookup_area (c, (guint)sqlite3_column_int64 (as, 0));
+
+          /* area_contest.area references area.number: a is not NULL in
+           * a package that passed its checks. */
+          if (a != NULL)
+            a->eligible = (guint)sqlite3_column_int64 (as, 1);
+          n_areas++;
+        }
+      sqlite3_reset (as);
+      if (rc != SQLITE_DONE)
+        break;
+      if (n_areas != c->areas->len)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "%s: contest %s has eligible voters for %u of the event's %u afstemningsområder",
+                       vk_db_get_path (db), id, n_areas, c->areas->len);
+          return FALSE;
+        }
+      added = g_steal_pointer (&c);
+      if (!vk_election_add_contest (e, added, error))
+        {
+          g_prefix_error (error, "%s: ", vk_db_get_path (db));
+          return FALSE;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (db, error, "cannot read the contests");
+  return check_contest_names (db, e, error);
+}
+
+VkElection *
+vk_package_dup_election (VkPackage *self, GError **error)
+{
+  g_autoptr (VkElection) e = vk_election_new ();
+  g_autoptr (sqlite3_stmt) st = NULL;
+  VkDb *db;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  db = self->db;
+
+  st = vk_db_prepare (db,
+                      "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, "
+                      "region_dagi_id FROM election",
+                      error);
+  if (st == NULL)
+    return NULL;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      vk_db_set_error (db, error, "cannot read the election");
+      return NULL;
+    }
+  (void)vk_election_type_from_string ((const char *)sqlite3_column_text (st, 0), &e->type);
+  g_free (e->date);
+  e->date = column_dup (st, 1);
+  g_free (e->municipality);
+  e->municipality = column_dup (st, 2);
+  g_free (e->municipality_code);
+  e->municipality_code = column_dup (st, 3);
+  g_free (e->municipality_dagi_id);
+  e->municipality_dagi_id = column_dup (st, 4);
+  e->seats = (guint)sqlite3_column_int64 (st, 5);
+  g_free (e->region);
+  e->region = column_dup (st, 6);
+  g_free (e->region_dagi_id);
+  e->region_dagi_id = column_dup (st, 7);
   g_clear_pointer (&st, sqlite3_finalize);
+
+  if (!read_lists (db, e, error))
+    return NULL;
 
   st = vk_db_prepare (db, "SELECT number, name, dagi_id, eligible FROM area ORDER BY number", error);
   if (st == NULL)
@@ -377,6 +506,8 @@ vk_package_dup_election (VkPackage *self, GError **error)
     vk_election_add_area (e, (guint)sqlite3_column_int64 (st, 0), (const char *)sqlite3_column_text (st, 1),
                           (const char *)sqlite3_column_text (st, 2), (guint)sqlite3_column_int64 (st, 3));
 
+  if (!read_contests (db, e, error))
+    return NULL;
   return g_steal_pointer (&e);
 }
 

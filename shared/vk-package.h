@@ -35,7 +35,9 @@
 G_BEGIN_DECLS
 
 #define VK_PACKAGE_APPLICATION_ID 0x564B5047u /* 'VKPG' */
-#define VK_PACKAGE_SCHEMA_VERSION 1
+/* The package format (PRAGMA user_version, package.format
+ * "valgkit-package-v<N>").  2: an event with several contests (KV + RV). */
+#define VK_PACKAGE_SCHEMA_VERSION 2
 #define VK_ELECTION_ID_BYTES 32
 /* vk_package_enroll() area for a device that serves no single area. */
 #define VK_PACKAGE_NO_AREA 0u

@@ -203,9 +203,11 @@ import_reasons (VkAreaResult *self, JsonObject *root, const char *file, const ch
   return TRUE;
 }
 
+/* region: NULL for a municipality's file; for a region's, the region as
+ * the message for a foreign list names it. */
 static gboolean
-import_list (VkAreaResult *self, const VkElection *election, JsonObject *lo, const char *file, const char *lpath,
-             GError **error)
+import_list (VkAreaResult *self, const VkElection *election, const char *region, JsonObject *lo, const char *file,
+             const char *lpath, GError **error)
 {
   g_autofree char *id = NULL;
   g_autofree char *cpath = g_strdup_printf ("%s.Kandidater", lpath);
@@ -224,7 +226,9 @@ import_list (VkAreaResult *self, const VkElection *election, JsonObject *lo, con
       elist = vk_election_lookup_list (election, id);
       if (elist == NULL)
         {
-          g_autofree char *what = g_strdup_printf ("list \"%s\" is not in the election", id);
+          g_autofree char *what = region != NULL
+                                      ? g_strdup_printf ("list \"%s\" is not in the kandidat-data of %s", id, region)
+                                      : g_strdup_printf ("list \"%s\" is not in the election", id);
           return vk_json_fail (error, file, lpath, "KandidatlisteId", what);
         }
     }
@@ -270,12 +274,15 @@ import_list (VkAreaResult *self, const VkElection *election, JsonObject *lo, con
   return TRUE;
 }
 
-VkAreaResult *
-vk_area_result_import (const VkElection *election, const char *path, GError **error)
+/* One file.  region as for import_list; with region, the file must also
+ * be of the election's type (Valgart) and *ret_code gets its Kommunekode
+ * ("" when absent). */
+static VkAreaResult *
+area_result_import (const VkElection *election, const char *region, const char *path, char **ret_code, GError **error)
 {
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (VkAreaResult) self = NULL;
-  g_autofree char *file = NULL, *kind = NULL, *name = NULL, *dagi = NULL;
+  g_autofree char *file = NULL, *kind = NULL, *name = NULL, *dagi = NULL, *region_hint = NULL;
   JsonObject *root;
   JsonArray *lists;
   guint number = 0;
@@ -286,6 +293,27 @@ vk_area_result_import (const VkElection *election, const char *path, GError **er
   if (root == NULL)
     return NULL;
   file = g_filename_display_name (path);
+  if (region != NULL)
+    {
+      g_autofree char *valgart = NULL, *municipality = NULL;
+      const char *expected = vk_election_type_name_da (election->type);
+
+      if (!vk_json_get_string (root, file, "", "Valgart", FALSE, &valgart, error)
+          || !vk_json_get_id (root, file, "", "Kommunekode", FALSE, ret_code, error))
+        return NULL;
+      if (!vk_json_get_string (root, file, "", "Kommune", FALSE, &municipality, error))
+        return NULL;
+      if (*municipality != '\0')
+        region_hint = g_strdup_printf ("%s (the file is of %s: an area of another region?)", region, municipality);
+      else
+        region_hint = g_strdup_printf ("%s (an area of another region?)", region);
+      if (*valgart != '\0' && strcmp (valgart, expected) != 0)
+        {
+          g_autofree char *what = g_strdup_printf ("a %s file, expected %s", valgart, expected);
+          vk_json_fail (error, file, "", "Valgart", what);
+          return NULL;
+        }
+    }
   if (!vk_json_get_string (root, file, "", "Resultatart", TRUE, &kind, error)
       || !vk_json_get_uint (root, file, "", "AfstemningsområdeNummer", &number, error)
       || !vk_json_get_string (root, file, "", "Afstemningsområde", TRUE, &name, error)
@@ -320,7 +348,7 @@ vk_area_result_import (const VkElection *election, const char *path, GError **er
       g_autofree char *lpath = g_strdup_printf ("Kandidatlister[%u]", i);
       JsonObject *lo = vk_json_array_get_obj (lists, i, file, "Kandidatlister", error);
 
-      if (lo == NULL || !import_list (self, election, lo, file, lpath, error))
+      if (lo == NULL || !import_list (self, election, region_hint, lo, file, lpath, error))
         return NULL;
     }
   if (self->kind == VK_RESULT_FINTAELLING && !self->has_candidate_votes && self->lists->len > 0)
@@ -341,6 +369,12 @@ vk_area_result_import (const VkElection *election, const char *path, GError **er
         self->has_invalid_detail = TRUE;
     }
   return g_steal_pointer (&self);
+}
+
+VkAreaResult *
+vk_area_result_import (const VkElection *election, const char *path, GError **error)
+{
+  return area_result_import (election, NULL, path, NULL, error);
 }
 
 VkAreaResult *
@@ -465,6 +499,171 @@ vk_results_import_dir (const VkElection *election, const char *dir, GError **err
     }
   g_ptr_array_sort (self->areas, area_number_cmp);
   self->total = vk_results_sum (self->areas, election != NULL ? election->municipality : "");
+  return g_steal_pointer (&self);
+}
+
+/* ---- a region's areas ---------------------------------------------------- */
+
+typedef struct
+{
+  VkAreaResult *area; /* owned until moved into the VkResults */
+  char *code;         /* Kommunekode */
+  guint64 code_num;   /* Kommunekode as a number, for the order */
+  char *file;         /* display name, for messages */
+} RegionArea;
+
+static void
+region_area_free (RegionArea *r)
+{
+  if (r == NULL)
+    return;
+  vk_area_result_free (r->area);
+  g_free (r->code);
+  g_free (r->file);
+  g_free (r);
+}
+
+static gint
+region_area_cmp (gconstpointer a, gconstpointer b)
+{
+  const RegionArea *x = *(RegionArea *const *)a;
+  const RegionArea *y = *(RegionArea *const *)b;
+  int c;
+
+  if (x->code_num != y->code_num)
+    return (x->code_num > y->code_num) - (x->code_num < y->code_num);
+  c = strcmp (x->code, y->code);
+  if (c != 0)
+    return c;
+  return (x->area->area_number > y->area->area_number) - (x->area->area_number < y->area->area_number);
+}
+
+VkResults *
+vk_results_import_region_dir (VkElection *election, const char *dir, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify)region_area_free);
+  g_autoptr (GHashTable) by_dagi = g_hash_table_new (g_str_hash, g_str_equal); /* borrowed → RegionArea* */
+  g_autoptr (GHashTable) by_number = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (VkResults) self = NULL;
+  g_autofree char *display = NULL;
+  const char *region, *entry;
+  GDir *d;
+
+  g_return_val_if_fail (election != NULL, NULL);
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  region = *election->region != '\0' ? election->region : "the region";
+  display = g_filename_display_name (dir);
+  d = g_dir_open (dir, 0, &local_error);
+  if (d == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  while ((entry = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (entry, ".json"))
+      g_ptr_array_add (names, g_strdup (entry));
+  g_dir_close (d);
+  if (names->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no .json result files", display);
+      return NULL;
+    }
+  g_ptr_array_sort (names, str_cmp);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autofree char *code = NULL, *key = NULL;
+      RegionArea *r, *other;
+      VkAreaResult *a;
+      char *end = NULL;
+
+      a = area_result_import (election, region, path, &code, error);
+      if (a == NULL)
+        return NULL;
+      r = g_new0 (RegionArea, 1);
+      r->area = a;
+      r->code = g_steal_pointer (&code);
+      r->file = g_filename_display_name (path);
+      g_ptr_array_add (found, r);
+      if (a->kind != ((RegionArea *)g_ptr_array_index (found, 0))->area->kind)
+        {
+          vk_json_fail (error, r->file, "", "Resultatart", "a different count from the other files in the folder");
+          return NULL;
+        }
+      /* Area numbers repeat between the region's municipalities: an area
+       * is its municipality and number, and its DAGI id. */
+      if (*r->code == '\0')
+        {
+          vk_json_fail (error, r->file, "", "Kommunekode", "missing (a region's areas are told apart by municipality)");
+          return NULL;
+        }
+      r->code_num = g_ascii_strtoull (r->code, &end, 10);
+      if (end == NULL || *end != '\0')
+        r->code_num = G_MAXUINT64;
+      key = g_strdup_printf ("%s:%u", r->code, a->area_number);
+      other = g_hash_table_lookup (by_number, key);
+      if (other != NULL)
+        {
+          g_autofree char *what
+              = g_strdup_printf ("area %u of municipality %s is also in %s", a->area_number, r->code, other->file);
+          vk_json_fail (error, r->file, "", "AfstemningsområdeNummer", what);
+          return NULL;
+        }
+      g_hash_table_insert (by_number, g_steal_pointer (&key), r);
+      if (*a->dagi_id != '\0')
+        {
+          other = g_hash_table_lookup (by_dagi, a->dagi_id);
+          if (other != NULL)
+            {
+              g_autofree char *what = g_strdup_printf ("area %s is also in %s", a->dagi_id, other->file);
+              vk_json_fail (error, r->file, "", "AfstemningsområdeDagiId", what);
+              return NULL;
+            }
+          g_hash_table_insert (by_dagi, a->dagi_id, r);
+        }
+    }
+
+  /* Numbered 1..n in (Kommunekode, AfstemningsområdeNummer) order. */
+  g_ptr_array_sort (found, region_area_cmp);
+  if (election->areas->len > 0)
+    {
+      /* The election knows its areas (e.g. from another count of the same
+       * folder's areas): they must be the same ones. */
+      gboolean same = election->areas->len == found->len;
+      for (guint i = 0; same && i < found->len; i++)
+        {
+          const VkAreaResult *a = ((RegionArea *)g_ptr_array_index (found, i))->area;
+          const VkArea *ea = vk_election_lookup_area (election, i + 1);
+          same = ea != NULL && strcmp (ea->dagi_id, a->dagi_id) == 0 && strcmp (ea->name, a->area_name) == 0;
+        }
+      if (!same)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: not the same areas as the election's %u", display,
+                       election->areas->len);
+          return NULL;
+        }
+    }
+  else
+    for (guint i = 0; i < found->len; i++)
+      {
+        const VkAreaResult *a = ((RegionArea *)g_ptr_array_index (found, i))->area;
+        vk_election_add_area (election, i + 1, a->area_name, a->dagi_id, (guint)MIN (a->eligible, (guint64)G_MAXUINT));
+      }
+
+  self = g_new0 (VkResults, 1);
+  self->areas = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
+  self->kind = ((RegionArea *)g_ptr_array_index (found, 0))->area->kind;
+  for (guint i = 0; i < found->len; i++)
+    {
+      RegionArea *r = g_ptr_array_index (found, i);
+      r->area->area_number = i + 1;
+      g_ptr_array_add (self->areas, g_steal_pointer (&r->area));
+    }
+  self->total = vk_results_sum (self->areas, *election->region != '\0' ? election->region : election->municipality);
   return g_steal_pointer (&self);
 }
 

@@ -113,6 +113,19 @@ VkAreaResult *vk_area_result_import (const VkElection *election, const char *pat
  * to self->total.  Two files for the same area number are an error. */
 VkResults *vk_results_import_dir (const VkElection *election, const char *dir,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A region's areas (regionsrådsvalg): every *.json in dir, one per area,
+ * from any of the region's municipalities, all of the same kind and of the
+ * election's type (Valgart).  Area numbers repeat between municipalities,
+ * so an area is known by (Kommunekode, AfstemningsområdeNummer) and by
+ * AfstemningsområdeDagiId: a second file for either is an error naming
+ * both files.  Every list must be in the election's kandidat-data: a file
+ * of another region is refused, naming the file.  The areas are numbered
+ * 1..n in (Kommunekode, AfstemningsområdeNummer) order, keeping their names
+ * and DAGI ids, and summed to self->total (named after the region).  An
+ * election without areas gets these (number, name, DAGI id, eligible); one
+ * with areas must have these same ones. */
+VkResults *vk_results_import_region_dir (VkElection *election, const char *dir,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Sums areas (of one kind) into a new total; area_name names the total. */
 VkAreaResult *vk_results_sum (GPtrArray *areas, const char *area_name) G_GNUC_WARN_UNUSED_RESULT;
 void vk_results_free (VkResults *self);

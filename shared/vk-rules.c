@@ -83,7 +83,35 @@ typedef struct
   VkFold *fold;
   const VkRulesConfig *config;
   GPtrArray *findings;
+  /* The contest whose counts the count rules (D07, D08, D09, D12,
+   * D18–D20) look at: its index in the event, the contest, and the
+   * names of its two counts ("fintælling", or "fintælling (RV)" in an
+   * event with several contests). */
+  guint ci;
+  const VkElection *contest;
+  char *kind_da[2];
+  char *kind_en[2];
 } RuleCtx;
+
+static void
+rule_ctx_set_contest (RuleCtx *c, guint ci)
+{
+  gboolean joint = vk_election_get_n_contests (c->fold->election) > 1;
+  const char *da[2] = { "foreløbig optælling", "fintælling" };
+  const char *en[2] = { "foreløbig count", "fintælling" };
+
+  c->ci = ci;
+  c->contest = vk_election_get_contest_nth (c->fold->election, ci);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_free (c->kind_da[k]);
+      g_free (c->kind_en[k]);
+      c->kind_da[k]
+          = joint ? g_strdup_printf ("%s (%s)", da[k], vk_election_contest_id (c->contest)) : g_strdup (da[k]);
+      c->kind_en[k]
+          = joint ? g_strdup_printf ("%s (%s)", en[k], vk_election_contest_id (c->contest)) : g_strdup (en[k]);
+    }
+}
 
 static const char *
 area_label (FoldArea *a)
@@ -290,15 +318,15 @@ rule_d06 (RuleCtx *c, FoldArea *a)
 }
 
 static const char *
-kind_da (VkResultKind kind)
+kind_da (RuleCtx *c, VkResultKind kind)
 {
-  return kind == VK_RESULT_FORELOEBIG ? "foreløbig optælling" : "fintælling";
+  return c->kind_da[kind == VK_RESULT_FORELOEBIG ? 0 : 1];
 }
 
 static const char *
-kind_en (VkResultKind kind)
+kind_en (RuleCtx *c, VkResultKind kind)
 {
-  return kind == VK_RESULT_FORELOEBIG ? "foreløbig count" : "fintælling";
+  return c->kind_en[kind == VK_RESULT_FORELOEBIG ? 0 : 1];
 }
 
 static void
@@ -311,7 +339,7 @@ rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
       marked++;
   for (int k = VK_RESULT_FORELOEBIG; k <= VK_RESULT_FINTAELLING; k++)
     {
-      const Tally *t = vk_fold_area_latest_signoff (a, (VkResultKind)k);
+      const Tally *t = vk_fold_area_latest_signoff (a, c->ci, (VkResultKind)k);
       guint64 cast = 0;
       VkFinding *f;
       gboolean explained;
@@ -323,12 +351,12 @@ rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
                           g_strdup_printf ("Område %u %s, %s: %" G_GUINT64_FORMAT
                                            " afgivne stemmer, men %" G_GUINT64_FORMAT
                                            " afkrydsede vælgere (fremmødte og godkendte brevstemmer). %s%s",
-                                           a->number, area_label (a), kind_da ((VkResultKind)k), cast, marked,
+                                           a->number, area_label (a), kind_da (c, (VkResultKind)k), cast, marked,
                                            explained ? "Forklaring: " : "Der er ingen skriftlig forklaring.",
                                            explained ? t->explanation : ""),
                           g_strdup_printf ("Area %u %s, %s: %" G_GUINT64_FORMAT " ballots cast but %" G_GUINT64_FORMAT
                                            " marked voters (in person and accepted brevstemmer). %s%s",
-                                           a->number, area_label (a), kind_en ((VkResultKind)k), cast, marked,
+                                           a->number, area_label (a), kind_en (c, (VkResultKind)k), cast, marked,
                                            explained ? "Explanation: " : "There is no written explanation.",
                                            explained ? t->explanation : ""));
       vk_finding_add_evidence (f, t->device, t->seq);
@@ -359,8 +387,8 @@ d08_compare (RuleCtx *c, FoldArea *a, const Tally *fl, const Tally *fi, const ch
 static void
 rule_d08_d12 (RuleCtx *c, FoldArea *a)
 {
-  const Tally *fl = vk_fold_area_latest_signoff (a, VK_RESULT_FORELOEBIG);
-  const Tally *fi = vk_fold_area_latest_signoff (a, VK_RESULT_FINTAELLING);
+  const Tally *fl = vk_fold_area_latest_signoff (a, c->ci, VK_RESULT_FORELOEBIG);
+  const Tally *fi = vk_fold_area_latest_signoff (a, c->ci, VK_RESULT_FINTAELLING);
   g_autoptr (VkAreaResult) r1 = NULL;
   g_autoptr (VkAreaResult) r2 = NULL;
   const Tally *both[2] = { fl, fi };
@@ -374,14 +402,14 @@ rule_d08_d12 (RuleCtx *c, FoldArea *a)
 
       if (both[k] == NULL)
         continue;
-      *rs[k] = vk_rules_counts_to_result (c->fold->election, both[k]->kind, a->number, both[k]->counts, &error);
+      *rs[k] = vk_rules_counts_to_result (c->contest, both[k]->kind, a->number, both[k]->counts, &error);
       if (*rs[k] == NULL)
         {
           VkFinding *f = vk_finding_add (c->findings, 12, VK_SEVERITY_BLOCKING, a->number,
                                          g_strdup_printf ("Område %u %s, %s: tallene kan ikke læses: %s", a->number,
-                                                          area_label (a), kind_da (both[k]->kind), error->message),
+                                                          area_label (a), kind_da (c, both[k]->kind), error->message),
                                          g_strdup_printf ("Area %u %s, %s: the counts cannot be read: %s", a->number,
-                                                          area_label (a), kind_en (both[k]->kind), error->message));
+                                                          area_label (a), kind_en (c, both[k]->kind), error->message));
           vk_finding_add_evidence (f, both[k]->device, both[k]->seq);
           continue;
         }
@@ -390,12 +418,14 @@ rule_d08_d12 (RuleCtx *c, FoldArea *a)
       for (guint i = 0; i < failures->len; i++)
         {
           const VkCheckFailure *cf = g_ptr_array_index (failures, i);
-          VkFinding *f = vk_finding_add (
-              c->findings, 12, VK_SEVERITY_BLOCKING, a->number,
-              g_strdup_printf ("Område %u %s, %s: regnestykket går ikke op (%s): %" G_GINT64_FORMAT
-                               " optalt, %" G_GINT64_FORMAT " forventet.",
-                               a->number, area_label (a), kind_da (both[k]->kind), cf->what, cf->actual, cf->expected),
-              g_strdup_printf ("Area %u %s, %s: %s", a->number, area_label (a), kind_en (both[k]->kind), cf->message));
+          VkFinding *f
+              = vk_finding_add (c->findings, 12, VK_SEVERITY_BLOCKING, a->number,
+                                g_strdup_printf ("Område %u %s, %s: regnestykket går ikke op (%s): %" G_GINT64_FORMAT
+                                                 " optalt, %" G_GINT64_FORMAT " forventet.",
+                                                 a->number, area_label (a), kind_da (c, both[k]->kind), cf->what,
+                                                 cf->actual, cf->expected),
+                                g_strdup_printf ("Area %u %s, %s: %s", a->number, area_label (a),
+                                                 kind_en (c, both[k]->kind), cf->message));
           vk_finding_add_evidence (f, both[k]->device, both[k]->seq);
         }
     }
@@ -405,7 +435,7 @@ rule_d08_d12 (RuleCtx *c, FoldArea *a)
   if (r1 == NULL || r2 == NULL)
     return;
   {
-    g_autoptr (GPtrArray) diffs = vk_counts_compare (r1, r2, c->fold->election);
+    g_autoptr (GPtrArray) diffs = vk_counts_compare (r1, r2, c->contest);
 
     for (guint i = 0; i < diffs->len; i++)
       {
@@ -415,7 +445,7 @@ rule_d08_d12 (RuleCtx *c, FoldArea *a)
           d08_compare (c, a, fl, fi, "afgivne stemmer", "votes cast", d->first, d->second);
         else if (d->list_id != NULL && g_str_has_prefix (d->field, "lists."))
           {
-            const VkList *l = vk_election_lookup_list (c->fold->election, d->list_id);
+            const VkList *l = vk_election_lookup_list (c->contest, d->list_id);
             g_autofree char *da = l != NULL
                                       ? g_strdup_printf ("liste %s%s%s", l->letter, *l->letter ? " " : "", l->name)
                                       : g_strdup_printf ("liste %s", d->list_id);
@@ -452,15 +482,24 @@ rule_d09 (RuleCtx *c, FoldArea *a)
           g_strdup_printf ("Område %u %s: ingen journal fra et valgbord er modtaget.", a->number, area_label (a)),
           g_strdup_printf ("Area %u %s: no journal from a valgbord has been received.", a->number, area_label (a)));
     }
-  if (vk_fold_area_latest_signoff (a, VK_RESULT_FORELOEBIG) == NULL)
+}
+
+/* D09, per contest: a count that is not signed off. */
+static void
+rule_d09_counts (RuleCtx *c, FoldArea *a)
+{
+  if (vk_fold_area_latest_signoff (a, c->ci, VK_RESULT_FORELOEBIG) == NULL)
     vk_finding_add (
         c->findings, 9, VK_SEVERITY_BLOCKING, a->number,
-        g_strdup_printf ("Område %u %s: ingen underskrevet foreløbig optælling.", a->number, area_label (a)),
-        g_strdup_printf ("Area %u %s: no signed foreløbig count.", a->number, area_label (a)));
-  if (c->config->expect_fintaelling && vk_fold_area_latest_signoff (a, VK_RESULT_FINTAELLING) == NULL)
-    vk_finding_add (c->findings, 9, VK_SEVERITY_BLOCKING, a->number,
-                    g_strdup_printf ("Område %u %s: ingen underskrevet fintælling.", a->number, area_label (a)),
-                    g_strdup_printf ("Area %u %s: no signed fintælling.", a->number, area_label (a)));
+        g_strdup_printf ("Område %u %s: ingen underskrevet %s.", a->number, area_label (a),
+                         kind_da (c, VK_RESULT_FORELOEBIG)),
+        g_strdup_printf ("Area %u %s: no signed %s.", a->number, area_label (a), kind_en (c, VK_RESULT_FORELOEBIG)));
+  if (c->config->expect_fintaelling && vk_fold_area_latest_signoff (a, c->ci, VK_RESULT_FINTAELLING) == NULL)
+    vk_finding_add (
+        c->findings, 9, VK_SEVERITY_BLOCKING, a->number,
+        g_strdup_printf ("Område %u %s: ingen underskrevet %s.", a->number, area_label (a),
+                         kind_da (c, VK_RESULT_FINTAELLING)),
+        g_strdup_printf ("Area %u %s: no signed %s.", a->number, area_label (a), kind_en (c, VK_RESULT_FINTAELLING)));
 }
 
 static gint
@@ -641,7 +680,7 @@ rule_d17 (RuleCtx *c, FoldArea *a)
 {
   g_autoptr (GHashTable) decided = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (vk_fold_area_latest_signoff (a, VK_RESULT_FORELOEBIG) == NULL)
+  if (vk_fold_area_latest_signoff (a, 0, VK_RESULT_FORELOEBIG) == NULL)
     return; /* brevstemmer may still be decided until the count */
   for (guint i = 0; i < a->decisions->len; i++)
     g_hash_table_add (decided, g_array_index (a->decisions, Decision, i).envelope);
@@ -671,21 +710,21 @@ rule_d18_d19 (RuleCtx *c, FoldArea *a)
       gboolean r1 = FALSE, r2 = FALSE;
       VkFinding *f;
 
-      if (!t->signoff)
+      if (!t->signoff || t->contest != c->ci)
         continue;
       if (t->n_signers < 2)
         {
           f = vk_finding_add (c->findings, 18, VK_SEVERITY_BLOCKING, a->number,
                               g_strdup_printf ("Område %u %s, %s: underskrevet af %u (mindst to skal underskrive).",
-                                               a->number, area_label (a), kind_da (t->kind), t->n_signers),
+                                               a->number, area_label (a), kind_da (c, t->kind), t->n_signers),
                               g_strdup_printf ("Area %u %s, %s: signed by %u (at least two must sign).", a->number,
-                                               area_label (a), kind_en (t->kind), t->n_signers));
+                                               area_label (a), kind_en (c, t->kind), t->n_signers));
           vk_finding_add_evidence (f, t->device, t->seq);
         }
       for (guint j = 0; j < a->tallies->len; j++)
         {
           const Tally *u = &g_array_index (a->tallies, Tally, j);
-          if (u->signoff || u->kind != t->kind || !vk_cbor_equal (u->counts, t->counts))
+          if (u->signoff || u->kind != t->kind || u->contest != t->contest || !vk_cbor_equal (u->counts, t->counts))
             continue;
           r1 |= u->round == 1;
           r2 |= u->round == 2;
@@ -695,10 +734,10 @@ rule_d18_d19 (RuleCtx *c, FoldArea *a)
       f = vk_finding_add (c->findings, 19, VK_SEVERITY_WARNING, a->number,
                           g_strdup_printf ("Område %u %s, %s: de underskrevne tal svarer ikke til to ens indtastninger "
                                            "(runde 1 og 2).",
-                                           a->number, area_label (a), kind_da (t->kind)),
+                                           a->number, area_label (a), kind_da (c, t->kind)),
                           g_strdup_printf ("Area %u %s, %s: the signed counts do not match two equal entries (rounds 1 "
                                            "and 2).",
-                                           a->number, area_label (a), kind_en (t->kind)));
+                                           a->number, area_label (a), kind_en (c, t->kind)));
       vk_finding_add_evidence (f, t->device, t->seq);
     }
 }
@@ -719,7 +758,7 @@ rule_d20 (RuleCtx *c, FoldArea *a)
           const Tally *t = &g_array_index (a->tallies, Tally, i);
           VkFinding *f;
 
-          if (!t->signoff || t->kind != (VkResultKind)k)
+          if (!t->signoff || t->kind != (VkResultKind)k || t->contest != c->ci)
             continue;
           if (first == NULL)
             {
@@ -731,11 +770,11 @@ rule_d20 (RuleCtx *c, FoldArea *a)
           f = vk_finding_add (c->findings, 20, VK_SEVERITY_BLOCKING, a->number,
                               g_strdup_printf ("Område %u %s, %s: optællingen blev underskrevet igen med andre tal "
                                                "(%s#%" G_GUINT64_FORMAT " efter %s#%" G_GUINT64_FORMAT ").",
-                                               a->number, area_label (a), kind_da (t->kind), t->device, t->seq,
+                                               a->number, area_label (a), kind_da (c, t->kind), t->device, t->seq,
                                                first->device, first->seq),
                               g_strdup_printf ("Area %u %s, %s: the count was signed off again with other numbers "
                                                "(%s#%" G_GUINT64_FORMAT " after %s#%" G_GUINT64_FORMAT ").",
-                                               a->number, area_label (a), kind_en (t->kind), t->device, t->seq,
+                                               a->number, area_label (a), kind_en (c, t->kind), t->device, t->seq,
                                                first->device, first->seq));
           vk_finding_add_evidence (f, first->device, first->seq);
           vk_finding_add_evidence (f, t->device, t->seq);
@@ -769,9 +808,11 @@ vk_rules_run (VkFold *fold, const VkRulesConfig *config)
       vk_rules_config_init (&defaults, fold->election);
       config = &defaults;
     }
+  memset (&c, 0, sizeof c);
   c.fold = fold;
   c.config = config;
   c.findings = findings;
+  rule_ctx_set_contest (&c, 0);
 
   rule_d01_d03 (&c);
   rule_d02 (&c);
@@ -788,19 +829,36 @@ vk_rules_run (VkFold *fold, const VkRulesConfig *config)
       rule_d04 (&c, a);
       rule_d05 (&c, a, accepted);
       rule_d06 (&c, a);
-      rule_d07 (&c, a, accepted);
-      rule_d08_d12 (&c, a);
       rule_d09 (&c, a);
       rule_d11 (&c, a);
       rule_d13 (&c, a, accepted);
       rule_d15 (&c, a, accepted);
       rule_d16 (&c, a);
       rule_d17 (&c, a);
-      rule_d18_d19 (&c, a);
-      rule_d20 (&c, a);
+      /* The count rules, per contest: a sign-off of one contest does not
+       * sign off another, and each finding names its contest. */
+      for (guint ci = 0; ci < vk_election_get_n_contests (fold->election); ci++)
+        {
+          guint first = findings->len;
+
+          rule_ctx_set_contest (&c, ci);
+          rule_d07 (&c, a, accepted);
+          rule_d08_d12 (&c, a);
+          rule_d09_counts (&c, a);
+          rule_d18_d19 (&c, a);
+          rule_d20 (&c, a);
+          for (guint k = first; vk_election_get_n_contests (fold->election) > 1 && k < findings->len; k++)
+            ((VkFinding *)g_ptr_array_index (findings, k))->contest = vk_election_contest_id (c.contest);
+        }
+      rule_ctx_set_contest (&c, 0);
     }
   /* g_ptr_array_sort() is a stable sort (g_qsort_with_data since GLib
    * 2.32): findings of one rule and area keep the order they were found. */
   g_ptr_array_sort (findings, compare_findings);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_free (c.kind_da[k]);
+      g_free (c.kind_en[k]);
+    }
   return findings;
 }

@@ -995,17 +995,33 @@ vk_seat_allocation_to_json (const VkSeatAllocation *self)
       json_builder_set_member_name (b, "Valgdag");
       json_builder_add_string_value (b, d);
     }
-  json_builder_set_member_name (b, "Kommune");
-  json_builder_add_string_value (b, e->municipality);
-  code = e->municipality_code;
-  code_num = g_ascii_strtoull (code, &end, 10);
-  json_builder_set_member_name (b, "Kommunekode");
-  if (*code != '\0' && end != NULL && *end == '\0')
-    json_builder_add_int_value (b, (gint64)code_num);
-  else if (*code != '\0')
-    json_builder_add_string_value (b, code);
-  else
-    json_builder_add_null_value (b);
+  /* A regionsrådsvalg's allocation is the region's, named like valg.dk's
+   * (Region, RegionDagiId as a string); a municipality's count of it (a
+   * contest of the municipality's joint election night) names the
+   * municipality as well. */
+  if (*e->region != '\0')
+    {
+      add_string_member (b, "Region", e->region);
+      json_builder_set_member_name (b, "RegionDagiId");
+      if (*e->region_dagi_id != '\0')
+        json_builder_add_string_value (b, e->region_dagi_id);
+      else
+        json_builder_add_null_value (b);
+    }
+  if (*e->region == '\0' || *e->municipality != '\0')
+    {
+      json_builder_set_member_name (b, "Kommune");
+      json_builder_add_string_value (b, e->municipality);
+      code = e->municipality_code;
+      code_num = g_ascii_strtoull (code, &end, 10);
+      json_builder_set_member_name (b, "Kommunekode");
+      if (*code != '\0' && end != NULL && *end == '\0')
+        json_builder_add_int_value (b, (gint64)code_num);
+      else if (*code != '\0')
+        json_builder_add_string_value (b, code);
+      else
+        json_builder_add_null_value (b);
+    }
   json_builder_set_member_name (b, "Resultatart");
   json_builder_add_string_value (b, self->kind == VK_RESULT_FINTAELLING ? "Fintælling" : "ForeløbigOptælling");
 

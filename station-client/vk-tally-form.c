@@ -458,6 +458,6 @@ vk_tally_form_enter (const VkTallyForm *self, VkStation *station, guint round, c
   failures = vk_counts_check (self->result, &self->sums, &self->ballots, -1, 0);
   if (!vk_tally_failures_to_error (failures, error))
     return 0;
-  return vk_tally_enter (station, self->kind, self->area, round, by, self->result,
-                         self->ballots.present ? &self->ballots : NULL, error);
+  return vk_tally_enter (station, vk_election_contest_id (self->election), self->kind, self->area, round, by,
+                         self->result, self->ballots.present ? &self->ballots : NULL, error);
 }

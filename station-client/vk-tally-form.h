@@ -41,6 +41,9 @@ const guint *vk_tally_form_invalid_codes (guint *ret_n);
 
 /* An empty form (every number 0) for a count of one area.  The election
  * is borrowed and must outlive the form. */
+/* election is the contest counted (a VkElection of the event, e.g.
+ * vk_election_get_contest (election, "RV")); vk_tally_form_enter() journals
+ * the count for that contest. */
 VkTallyForm *vk_tally_form_new (const VkElection *election, VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
 void vk_tally_form_free (VkTallyForm *self);
 

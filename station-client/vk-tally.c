@@ -14,6 +14,8 @@ G_DEFINE_QUARK (vk - tally - error - quark, vk_tally_error)
 
 struct _VkTally
 {
+  char *contest;    /* the contest's id; NULL: the primary, id unknown */
+  gboolean primary; /* entries without a "contest" field are this contest's */
   VkResultKind kind;
   guint area;
   VkCbor *rounds[2];
@@ -22,10 +24,12 @@ struct _VkTally
 };
 
 VkTally *
-vk_tally_new (VkResultKind kind, guint area)
+vk_tally_new (const VkElection *contest, VkResultKind kind, guint area)
 {
   VkTally *self = g_new0 (VkTally, 1);
 
+  self->contest = contest != NULL ? g_strdup (vk_election_contest_id (contest)) : NULL;
+  self->primary = contest == NULL || contest->event == contest;
   self->kind = kind;
   self->area = area;
   return self;
@@ -42,6 +46,7 @@ vk_tally_free (VkTally *self)
       g_free (self->by[i]);
     }
   g_clear_pointer (&self->signed_counts, vk_cbor_unref);
+  g_free (self->contest);
   g_free (self);
 }
 
@@ -50,7 +55,10 @@ entry_matches (const VkTally *self, const VkEntry *entry)
 {
   guint64 area = 0;
   const char *kind = vk_cbor_map_get_text_field (entry->body, "kind", NULL);
+  const char *contest = vk_cbor_map_get_text_field (entry->body, "contest", NULL);
 
+  if (contest != NULL ? g_strcmp0 (contest, self->contest) != 0 : !self->primary)
+    return FALSE;
   return kind != NULL && strcmp (kind, vk_result_kind_to_string (self->kind)) == 0
          && vk_cbor_map_get_uint_field (entry->body, "area", &area, NULL) && area == self->area;
 }
@@ -96,9 +104,9 @@ vk_tally_apply (VkTally *self, const VkEntry *entry)
 }
 
 VkTally *
-vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area)
+vk_tally_fold (GPtrArray *entries, const VkElection *contest, VkResultKind kind, guint area)
 {
-  VkTally *self = vk_tally_new (kind, area);
+  VkTally *self = vk_tally_new (contest, kind, area);
 
   for (guint i = 0; i < entries->len; i++)
     vk_tally_apply (self, g_ptr_array_index (entries, i));
@@ -112,12 +120,13 @@ take_fold_tally (const VkFoldTally *t, gpointer user_data)
 }
 
 VkTally *
-vk_tally_new_from_fold (VkFold *fold, const char *device_id, VkResultKind kind, guint area)
+vk_tally_new_from_fold (VkFold *fold, const char *device_id, const char *contest, VkResultKind kind, guint area)
 {
-  VkTally *self = vk_tally_new (kind, area);
+  const VkElection *c = fold != NULL ? vk_election_get_contest (vk_fold_get_election (fold), contest) : NULL;
+  VkTally *self = vk_tally_new (c, kind, area);
 
   g_return_val_if_fail (fold != NULL, self);
-  vk_fold_foreach_tally (fold, area, kind, device_id, take_fold_tally, self);
+  vk_fold_foreach_tally (fold, area, contest, kind, device_id, take_fold_tally, self);
   return self;
 }
 
@@ -164,9 +173,31 @@ vk_tally_get_signed (const VkTally *self)
 
 /* This table's double entry: from the station's fold (shared/vk-fold.h). */
 static VkTally *
-station_tally (VkStation *station, VkResultKind kind, guint area, GError **error)
+station_tally (VkStation *station, const char *contest, VkResultKind kind, guint area, GError **error)
 {
-  return vk_tally_new_from_fold (vk_station_get_fold (station), vk_station_get_device (station)->device_id, kind, area);
+  return vk_tally_new_from_fold (vk_station_get_fold (station), vk_station_get_device (station)->device_id, contest,
+                                 kind, area);
+}
+
+/* The contest of the station's election named contest (NULL: the
+ * primary), or VK_TALLY_ERROR_UNKNOWN_CONTEST. */
+static const VkElection *
+station_contest (VkStation *station, const char *contest, GError **error)
+{
+  const VkElection *c = vk_election_get_contest (vk_station_get_election (station), contest);
+
+  if (c == NULL)
+    g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_UNKNOWN_CONTEST, "\"%s\" is not a contest of this election",
+                 contest);
+  return c;
+}
+
+/* Count entries name their contest in an event with several (J6). */
+static void
+body_set_contest (VkCbor *body, const VkElection *contest)
+{
+  if (vk_election_get_n_contests (contest) > 1)
+    vk_cbor_map_set_text (body, "contest", vk_election_contest_id (contest));
 }
 
 static gboolean
@@ -200,13 +231,14 @@ vk_tally_close_poll (VkStation *station, GError **error)
 }
 
 guint64
-vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, const char *by,
+vk_tally_enter (VkStation *station, const char *contest, VkResultKind kind, guint area, guint round, const char *by,
                 const VkAreaResult *counts, const VkBallotAccount *ballots, GError **error)
 {
   g_autoptr (VkTally) tally = NULL;
   g_autoptr (VkCbor) body = NULL;
   g_autoptr (VkEntry) entry = NULL;
   const char *other_by = NULL;
+  const VkElection *c;
 
   g_return_val_if_fail (station != NULL, 0);
   g_return_val_if_fail (counts != NULL, 0);
@@ -217,9 +249,9 @@ vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, 
                    "a count is entered in round 1 or 2, with the name of who enters it");
       return 0;
     }
-  if (!check_area (station, kind, area, error))
+  if ((c = station_contest (station, contest, error)) == NULL || !check_area (station, kind, area, error))
     return 0;
-  tally = station_tally (station, kind, area, error);
+  tally = station_tally (station, contest, kind, area, error);
   if (tally == NULL)
     return 0;
   if (vk_tally_get_state (tally) == VK_TALLY_SIGNED)
@@ -242,6 +274,7 @@ vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, 
     }
 
   body = vk_cbor_new_map ();
+  body_set_contest (body, c);
   vk_cbor_map_set_text (body, "kind", vk_result_kind_to_string (kind));
   vk_cbor_map_set_uint (body, "area", area);
   vk_cbor_map_set_uint (body, "round", round);
@@ -261,18 +294,19 @@ is_blank (const char *text)
 }
 
 GBytes *
-vk_tally_signoff_payload (const guint8 election_id[32], VkResultKind kind, guint area, const guint8 counts_digest[32])
+vk_tally_signoff_payload (const guint8 election_id[32], const char *contest, VkResultKind kind, guint area,
+                          const guint8 counts_digest[32])
 {
-  return vk_counts_signoff_payload (election_id, vk_result_kind_to_string (kind), area, counts_digest);
+  return vk_counts_signoff_payload (election_id, contest, vk_result_kind_to_string (kind), area, counts_digest);
 }
 
 guint64
-vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSigner *signers, guint n_signers,
-                   const char *explanation, gint64 marked_voters, guint64 eligible, GError **error)
+vk_tally_sign_off (VkStation *station, const char *contest, VkResultKind kind, guint area, const VkSigner *signers,
+                   guint n_signers, const char *explanation, gint64 marked_voters, guint64 eligible, GError **error)
 {
   g_autoptr (VkTally) tally = NULL;
   g_autoptr (VkAreaResult) counts = NULL;
-  g_autoptr (VkElection) election = NULL;
+  const VkElection *election;
   g_autoptr (GArray) failures = NULL;
   g_autoptr (VkCbor) body = NULL;
   g_autoptr (VkEntry) entry = NULL;
@@ -286,9 +320,9 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
 
   g_return_val_if_fail (station != NULL, 0);
 
-  if (!check_area (station, kind, area, error))
+  if ((election = station_contest (station, contest, error)) == NULL || !check_area (station, kind, area, error))
     return 0;
-  tally = station_tally (station, kind, area, error);
+  tally = station_tally (station, contest, kind, area, error);
   if (tally == NULL)
     return 0;
   switch (vk_tally_get_state (tally))
@@ -310,9 +344,6 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
     }
 
   package = vk_station_get_package (station);
-  election = vk_package_dup_election (package, error);
-  if (election == NULL)
-    return 0;
   agreed = vk_tally_get_round (tally, 1, NULL);
   counts = vk_counts_from_cbor (agreed, election, kind, area, NULL, &ballots, error);
   if (counts == NULL)
@@ -353,8 +384,9 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
       vk_cbor_array_append (names_array, vk_cbor_new_text (signers[i].name, -1));
       if (signers[i].key != NULL)
         {
-          g_autoptr (GBytes) payload
-              = vk_tally_signoff_payload (vk_package_get_election_id (package), kind, area, digest);
+          g_autoptr (GBytes) payload = vk_tally_signoff_payload (
+              vk_package_get_election_id (package),
+              vk_election_get_n_contests (election) > 1 ? vk_election_contest_id (election) : NULL, kind, area, digest);
           g_autoptr (GBytes) cose = NULL;
           const VkDevice *enrolled
               = vk_package_lookup_device_by_key_id (package, vk_keypair_get_key_id (signers[i].key));
@@ -386,6 +418,7 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
     }
   if (signatures != NULL)
     vk_cbor_map_insert_text (body, "signatures", signatures);
+  body_set_contest (body, election);
   vk_cbor_map_set_text (body, "kind", vk_result_kind_to_string (kind));
   vk_cbor_map_set_uint (body, "area", area);
   vk_cbor_map_insert_text (body, "counts", vk_cbor_ref (agreed));
@@ -398,10 +431,12 @@ vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSi
 /* Reading what the station holds. */
 
 VkTally *
-vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guint area, GError **error)
+vk_tally_dup_station_tally (VkStation *station, const char *contest, VkResultKind kind, guint area, GError **error)
 {
   g_return_val_if_fail (station != NULL, NULL);
-  return station_tally (station, kind, area, error);
+  if (station_contest (station, contest, error) == NULL)
+    return NULL;
+  return station_tally (station, contest, kind, area, error);
 }
 
 typedef struct
@@ -427,7 +462,8 @@ first_signoff_cb (const VkFoldTally *t, gpointer user_data)
 }
 
 VkCbor *
-vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device, GError **error)
+vk_tally_dup_signed_counts (VkStation *station, const char *contest, VkResultKind kind, guint area, char **ret_device,
+                            GError **error)
 {
   FirstSignoff first = { NULL, NULL };
 
@@ -435,7 +471,7 @@ vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, c
 
   /* Entries the sync runner stored since the last refresh count too. */
   (void)vk_station_refresh (station, NULL, NULL);
-  vk_fold_foreach_tally (vk_station_get_fold (station), area, kind, NULL, first_signoff_cb, &first);
+  vk_fold_foreach_tally (vk_station_get_fold (station), area, contest, kind, NULL, first_signoff_cb, &first);
   if (first.device == NULL)
     return NULL;
   if (ret_device != NULL)
@@ -445,7 +481,8 @@ vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, c
 }
 
 VkAreaResult *
-vk_tally_dup_signed_result (VkStation *station, VkResultKind kind, guint area, char **ret_device, GError **error)
+vk_tally_dup_signed_result (VkStation *station, const char *contest, VkResultKind kind, guint area, char **ret_device,
+                            GError **error)
 {
   g_autoptr (VkCbor) counts = NULL;
   g_autofree char *device = NULL;
@@ -455,10 +492,11 @@ vk_tally_dup_signed_result (VkStation *station, VkResultKind kind, guint area, c
 
   g_return_val_if_fail (station != NULL, NULL);
 
-  counts = vk_tally_dup_signed_counts (station, kind, area, &device, error);
+  if ((election = station_contest (station, contest, error)) == NULL)
+    return NULL;
+  counts = vk_tally_dup_signed_counts (station, contest, kind, area, &device, error);
   if (counts == NULL)
     return NULL;
-  election = vk_station_get_election (station);
   a = vk_election_lookup_area (election, area);
   result = vk_counts_from_cbor (counts, election, kind, area, a != NULL ? a->name : NULL, NULL, error);
   if (result != NULL && ret_device != NULL)
@@ -506,14 +544,16 @@ check_fintaelling_area (VkStation *station, guint area, GError **error)
 }
 
 guint64
-vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, const char *note, GError **error)
+vk_tally_set_aside_doubtful (VkStation *station, const char *contest, guint area, guint64 count, const char *note,
+                             GError **error)
 {
   g_autoptr (VkCbor) body = NULL;
   g_autoptr (VkEntry) entry = NULL;
+  const VkElection *c;
 
   g_return_val_if_fail (station != NULL, 0);
 
-  if (!check_fintaelling_area (station, area, error))
+  if ((c = station_contest (station, contest, error)) == NULL || !check_fintaelling_area (station, area, error))
     return 0;
   if (count == 0)
     {
@@ -527,6 +567,7 @@ vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, cons
       return 0;
     }
   body = vk_cbor_new_map ();
+  body_set_contest (body, c);
   vk_cbor_map_set_uint (body, "area", area);
   vk_cbor_map_set_uint (body, "count", count);
   vk_cbor_map_set_text (body, "note", note);
@@ -556,7 +597,7 @@ parse_decision (const VkElection *election, const VkFoldDoubtDecision *fd)
 
 typedef struct
 {
-  const VkElection *election;
+  const VkElection *election; /* the contest */
   GPtrArray *out;
 } DoubtfulCtx;
 
@@ -564,7 +605,11 @@ static void
 dup_doubtful_cb (const VkFoldDoubtful *fd, const VkFoldDoubtDecision *decisions, guint n, gpointer user_data)
 {
   DoubtfulCtx *c = user_data;
-  VkDoubtful *d = g_new0 (VkDoubtful, 1);
+  VkDoubtful *d;
+
+  if (g_strcmp0 (fd->contest, vk_election_contest_id (c->election)) != 0)
+    return;
+  d = g_new0 (VkDoubtful, 1);
 
   d->seq = fd->seq;
   d->time_ms = fd->time_ms;
@@ -596,14 +641,16 @@ compare_doubtful (gconstpointer a, gconstpointer b)
  * vk_entry_schema_check_decision() (their ballot.doubtful, no more
  * ballots than were set aside). */
 GPtrArray *
-vk_tally_dup_doubtful (VkStation *station, guint area, GError **error)
+vk_tally_dup_doubtful (VkStation *station, const char *contest, guint area, GError **error)
 {
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_doubtful_free);
   DoubtfulCtx ctx;
 
   g_return_val_if_fail (station != NULL, NULL);
 
-  ctx.election = vk_station_get_election (station);
+  ctx.election = station_contest (station, contest, error);
+  if (ctx.election == NULL)
+    return NULL;
   ctx.out = out;
   vk_fold_foreach_doubtful (vk_station_get_fold (station), vk_station_get_device (station)->device_id, area,
                             dup_doubtful_cb, &ctx);
@@ -612,8 +659,8 @@ vk_tally_dup_doubtful (VkStation *station, guint area, GError **error)
 }
 
 guint64
-vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfulTo to, const char *id, guint code,
-                          guint64 count, GError **error)
+vk_tally_decide_doubtful (VkStation *station, const char *contest, guint area, guint64 ref, VkDoubtfulTo to,
+                          const char *id, guint code, guint64 count, GError **error)
 {
   g_autoptr (GPtrArray) held = NULL;
   g_autoptr (VkCbor) body = NULL;
@@ -626,7 +673,7 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
 
   if (!check_fintaelling_area (station, area, error))
     return 0;
-  held = vk_tally_dup_doubtful (station, area, error);
+  held = vk_tally_dup_doubtful (station, contest, area, error);
   if (held == NULL)
     return 0;
   for (guint i = 0; i < held->len; i++)
@@ -645,9 +692,14 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
   {
     g_autoptr (VkCbor) probe = vk_cbor_new_map ();
     g_autoptr (GError) local = NULL;
-    VkDoubtfulHeld h = { doubtful->area, doubtful->count, doubtful->decided };
+    VkDoubtfulHeld h = { doubtful->area, doubtful->count, doubtful->decided,
+                         (guint)MAX (vk_election_contest_index (vk_station_get_election (station), contest), 0) };
     VkEntry e = { 0 };
 
+    if (vk_election_get_n_contests (vk_station_get_election (station)) > 1)
+      vk_cbor_map_set_text (
+          probe, "contest",
+          vk_election_contest_id (vk_election_get_contest (vk_station_get_election (station), contest)));
     vk_cbor_map_set_uint (probe, "area", area);
     vk_cbor_map_set_uint (probe, "ref", ref);
     vk_cbor_map_set_uint (probe, "count", count);
@@ -655,15 +707,16 @@ vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfu
     e.seq = vk_journal_get_head_seq (vk_station_get_journal (station)) + 1;
     e.type = (char *)"ballot.decision";
     e.body = probe;
-    if (!vk_entry_schema_check_decision (&e, &h, &local))
+    if (!vk_entry_schema_check_decision (vk_station_get_election (station), &e, &h, &local))
       {
         g_set_error_literal (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY, local->message);
         return 0;
       }
   }
-  election = vk_station_get_election (station);
+  election = vk_election_get_contest (vk_station_get_election (station), contest);
   decision = vk_cbor_new_map ();
   body = vk_cbor_new_map ();
+  body_set_contest (body, election);
   vk_cbor_map_insert_text (body, "decision", decision);
   switch (to)
     {

@@ -64,6 +64,7 @@ typedef enum
   VK_TALLY_ERROR_DOUBTFUL_TOO_MANY,    /* decide: 0 ballots, or more than remain undecided */
   VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID,  /* decide: a list or candidate the election does not have */
   VK_TALLY_ERROR_DOUBTFUL_BAD_CODE,    /* decide: not an invalidity reason code (1–13, 21–32) */
+  VK_TALLY_ERROR_UNKNOWN_CONTEST,      /* the election has no such contest */
 } VkTallyError;
 
 typedef enum
@@ -109,16 +110,18 @@ gboolean vk_tally_failures_to_error (GArray *failures, GError **error);
 /* The double entry of one (kind, area), folded from journal entries. */
 typedef struct _VkTally VkTally;
 
-VkTally *vk_tally_new (VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
+/* contest: the contest (a VkElection of the event; NULL: the primary). */
+VkTally *vk_tally_new (const VkElection *contest, VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
 void vk_tally_free (VkTally *self);
 /* Applies one journal entry (others than tally/tally.signoff of this
  * kind and area are ignored). */
 void vk_tally_apply (VkTally *self, const VkEntry *entry);
 /* Folds every entry of a journal. */
-VkTally *vk_tally_fold (GPtrArray *entries, VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
+VkTally *vk_tally_fold (GPtrArray *entries, const VkElection *contest, VkResultKind kind,
+                        guint area) G_GNUC_WARN_UNUSED_RESULT;
 /* The double entry device_id has made, from a fold (the station's:
  * vk_station_get_fold()). */
-VkTally *vk_tally_new_from_fold (VkFold *fold, const char *device_id, VkResultKind kind,
+VkTally *vk_tally_new_from_fold (VkFold *fold, const char *device_id, const char *contest, VkResultKind kind,
                                  guint area) G_GNUC_WARN_UNUSED_RESULT;
 
 VkTallyState vk_tally_get_state (const VkTally *self);
@@ -130,7 +133,11 @@ GPtrArray *vk_tally_dup_differences (const VkTally *self) G_GNUC_WARN_UNUSED_RES
 /* The signed-off counts, or NULL. */
 VkCbor *vk_tally_get_signed (const VkTally *self);
 
-/* Station actions: each journals one entry and returns its seq (0 with error). */
+/* Station actions: each journals one entry and returns its seq (0 with error).
+ * contest names one of the event's contests ("KV", "RV"; NULL: the
+ * primary): counts, double entry, sign-off and doubtful ballots are per
+ * contest (VK_TALLY_ERROR_UNKNOWN_CONTEST for another); in an event with
+ * several contests each entry carries a "contest" field (J6). */
 
 /* `poll.close`: no check-in after it. */
 guint64 vk_tally_close_poll (VkStation *station, GError **error);
@@ -139,8 +146,8 @@ guint64 vk_tally_close_poll (VkStation *station, GError **error);
  * by someone else than round 1; a signed-off count cannot be changed.
  * Refusals: VK_TALLY_ERROR_WRONG_ROUND, _WRONG_TABLE, _SIGNED,
  * _ROUND1_FIRST, _SAME_PERSON. */
-guint64 vk_tally_enter (VkStation *station, VkResultKind kind, guint area, guint round, const char *by,
-                        const VkAreaResult *counts, const VkBallotAccount *ballots, GError **error);
+guint64 vk_tally_enter (VkStation *station, const char *contest, VkResultKind kind, guint area, guint round,
+                        const char *by, const VkAreaResult *counts, const VkBallotAccount *ballots, GError **error);
 
 typedef struct
 {
@@ -155,26 +162,27 @@ typedef struct
  * (_NO_EXPLANATION); a signer's key must be a valgstyrer's (_NOT_VALGSTYRER).  With signer keys,
  * each signer's COSE_Sign1 over ["valgkit-signoff-v1", election id,
  * kind, area, SHA-256 of the counts] is journaled beside the names. */
-guint64 vk_tally_sign_off (VkStation *station, VkResultKind kind, guint area, const VkSigner *signers, guint n_signers,
-                           const char *explanation, gint64 marked_voters, guint64 eligible, GError **error);
+guint64 vk_tally_sign_off (VkStation *station, const char *contest, VkResultKind kind, guint area,
+                           const VkSigner *signers, guint n_signers, const char *explanation, gint64 marked_voters,
+                           guint64 eligible, GError **error);
 
 /* The payload a valgstyrer signs (exposed for the audit). */
-GBytes *vk_tally_signoff_payload (const guint8 election_id[32], VkResultKind kind, guint area,
+GBytes *vk_tally_signoff_payload (const guint8 election_id[32], const char *contest, VkResultKind kind, guint area,
                                   const guint8 counts_digest[32]) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The station's own double entry of (kind, area), folded from its journal. */
-VkTally *vk_tally_dup_station_tally (VkStation *station, VkResultKind kind, guint area,
+VkTally *vk_tally_dup_station_tally (VkStation *station, const char *contest, VkResultKind kind, guint area,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The signed-off counts of (kind, area) in any journal the station holds
  * (its own, or a valgbord's synced or read from USB), or NULL (no error)
  * when none is held.  ret_device (optional): whose journal it is in. */
-VkCbor *vk_tally_dup_signed_counts (VkStation *station, VkResultKind kind, guint area, char **ret_device,
-                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+VkCbor *vk_tally_dup_signed_counts (VkStation *station, const char *contest, VkResultKind kind, guint area,
+                                    char **ret_device, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The same, read into a result (with the area's name), or NULL (no
  * error) when none is held. */
-VkAreaResult *vk_tally_dup_signed_result (VkStation *station, VkResultKind kind, guint area, char **ret_device,
-                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+VkAreaResult *vk_tally_dup_signed_result (VkStation *station, const char *contest, VkResultKind kind, guint area,
+                                          char **ret_device, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Doubtful ballots (tvivlsomme stemmesedler, J6 `ballot.doubtful` and
  * `ballot.decision`).  A fintælling table sets them aside, outside the
@@ -213,7 +221,8 @@ void vk_doubtful_free (VkDoubtful *self);
  * an area of the election set aside, with a note (required).  Refused
  * with VK_TALLY_ERROR_NOT_FINTAELLING, _UNKNOWN_AREA, _DOUBTFUL_NONE or
  * _DOUBTFUL_NO_NOTE. */
-guint64 vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 count, const char *note, GError **error);
+guint64 vk_tally_set_aside_doubtful (VkStation *station, const char *contest, guint area, guint64 count,
+                                     const char *note, GError **error);
 /* Journals a `ballot.decision` for the `ballot.doubtful` entry ref of
  * this table: count ballots go to a list or a candidate of the election
  * (id) or are invalid for a reason (code).  Refused with
@@ -221,11 +230,12 @@ guint64 vk_tally_set_aside_doubtful (VkStation *station, guint area, guint64 cou
  * (an unknown ref), _DOUBTFUL_TOO_MANY (0 ballots or more than remain
  * undecided: vk_entry_schema_check_decision()), _DOUBTFUL_UNKNOWN_ID (an
  * unknown list or candidate) and _DOUBTFUL_BAD_CODE (a bad reason code). */
-guint64 vk_tally_decide_doubtful (VkStation *station, guint area, guint64 ref, VkDoubtfulTo to, const char *id,
-                                  guint code, guint64 count, GError **error);
+guint64 vk_tally_decide_doubtful (VkStation *station, const char *contest, guint area, guint64 ref, VkDoubtfulTo to,
+                                  const char *id, guint code, guint64 count, GError **error);
 /* The doubtful ballots this table has set aside for an area (0: every
  * area), oldest first, each with its decisions. */
-GPtrArray *vk_tally_dup_doubtful (VkStation *station, guint area, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *vk_tally_dup_doubtful (VkStation *station, const char *contest, guint area,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Adds the decided ballots of doubtful (VkDoubtful*) of the result's
  * area to a result; returns how many ballots were added.  Personal votes
  * and listestemmer are only touched when the result has them. */

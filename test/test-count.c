@@ -841,7 +841,7 @@ test_results (Fixture *f, gconstpointer data)
   guint n_areas = f->te->election->areas->len;
   guint64 total_cast = 0;
 
-  g_assert_null (vk_count_mandates (f->count, VK_RESULT_FINTAELLING, NULL, NULL, &error));
+  g_assert_null (vk_count_mandates (f->count, NULL, VK_RESULT_FINTAELLING, NULL, NULL, &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -892,11 +892,11 @@ test_results (Fixture *f, gconstpointer data)
   g_clear_pointer (&r, vk_count_receipt_free);
   r = ingest_ok (f, fin, "fin-1");
 
-  fl = vk_count_results (f->count, VK_RESULT_FORELOEBIG, &error);
+  fl = vk_count_results (f->count, NULL, VK_RESULT_FORELOEBIG, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fl->areas->len, ==, 1);
   g_assert_cmpuint (fl->total->cast, ==, 19);
-  fi = vk_count_results (f->count, VK_RESULT_FINTAELLING, &error);
+  fi = vk_count_results (f->count, NULL, VK_RESULT_FINTAELLING, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fi->areas->len, ==, n_areas);
   g_assert_cmpuint (fi->total->cast, ==, total_cast);
@@ -907,7 +907,7 @@ test_results (Fixture *f, gconstpointer data)
       g_test_message ("%s", ((VkCheckFailure *)failures->pdata[i])->message);
     g_assert_cmpuint (failures->len, ==, 0);
   }
-  seats = vk_count_mandates (f->count, VK_RESULT_FINTAELLING, NULL, NULL, &error);
+  seats = vk_count_mandates (f->count, NULL, VK_RESULT_FINTAELLING, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (seats->seats->len, ==, f->te->election->seats);
 
@@ -924,7 +924,7 @@ test_results (Fixture *f, gconstpointer data)
   /* result.published names every journal held. */
   {
     guint8 digest[32] = { 1, 2, 3 };
-    g_autoptr (VkEntry) pub = vk_count_publish_result (f->count, VK_RESULT_FINTAELLING, digest, &error);
+    g_autoptr (VkEntry) pub = vk_count_publish_result (f->count, NULL, VK_RESULT_FINTAELLING, digest, &error);
     VkCbor *journals;
 
     g_assert_no_error (error);
@@ -1027,7 +1027,7 @@ test_doubtful (Fixture *f, gconstpointer data)
 
   batch = vk_test_batch (f->te, "fin-1", 1, 0);
   r = ingest_ok (f, batch, "fin-1 with doubtful ballots");
-  fi = vk_count_results (f->count, VK_RESULT_FINTAELLING, &error);
+  fi = vk_count_results (f->count, NULL, VK_RESULT_FINTAELLING, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fi->areas->len, ==, 1);
   got = fi->areas->pdata[0];
@@ -1199,17 +1199,19 @@ test_station_tally (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (vk_tally_close_poll (f->bord1, &error), >, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_enter (f->bord1, VK_RESULT_FORELOEBIG, 1, 1, "Anne", result, &ballots, &error), >, 0);
+  g_assert_cmpuint (vk_tally_enter (f->bord1, NULL, VK_RESULT_FORELOEBIG, 1, 1, "Anne", result, &ballots, &error), >,
+                    0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_enter (f->bord1, VK_RESULT_FORELOEBIG, 1, 2, "Bo", result, &ballots, &error), >, 0);
+  g_assert_cmpuint (vk_tally_enter (f->bord1, NULL, VK_RESULT_FORELOEBIG, 1, 2, "Bo", result, &ballots, &error), >, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_sign_off (f->bord1, VK_RESULT_FORELOEBIG, 1, signers, 2, NULL, 19, 60, &error), >, 0);
+  g_assert_cmpuint (vk_tally_sign_off (f->bord1, NULL, VK_RESULT_FORELOEBIG, 1, signers, 2, NULL, 19, 60, &error), >,
+                    0);
   g_assert_no_error (error);
 
   batch = vk_test_batch (f->te, "bord-1", 1, 0);
   r = ingest_ok (f, batch, "bord-1 with its count");
   g_assert_cmpuint (r->seq, ==, 24);
-  res = vk_count_results (f->count, VK_RESULT_FORELOEBIG, &error);
+  res = vk_count_results (f->count, NULL, VK_RESULT_FORELOEBIG, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (res->areas->len, ==, 1);
   g_assert_cmpuint (res->total->cast, ==, 19);

@@ -658,8 +658,8 @@ foreloebig_usb (const VkAreaResult *fore)
     }
   g_assert_cmpuint (vk_tally_form_enter (form, bord, 1, "Ea", &error), >, 0);
   g_assert_cmpuint (vk_tally_form_enter (form, bord, 2, "Ib", &error), >, 0);
-  g_assert_cmpuint (vk_tally_sign_off (bord, VK_RESULT_FORELOEBIG, 31, signers, 2, "Ingen afkrydsninger i testen", 0,
-                                       fore->eligible, &error),
+  g_assert_cmpuint (vk_tally_sign_off (bord, NULL, VK_RESULT_FORELOEBIG, 31, signers, 2, "Ingen afkrydsninger i testen",
+                                       0, fore->eligible, &error),
                     >, 0);
   g_assert_no_error (error);
   g_assert_true (vk_station_export_usb (bord, usb, &error));

@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "vk-election.h"
@@ -177,6 +178,92 @@ personal_ranks (JsonArray *arr)
   return sorted_lines (arr, rank_line, NULL);
 }
 
+/* A JSON value as text: arrays of objects sorted (members in name order),
+ * so that two files listing the same things in their own order agree. */
+static void append_node (GString *s, JsonNode *n);
+
+static char *
+object_line (JsonObject *m, const char *member G_GNUC_UNUSED)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_autoptr (JsonNode) n = json_node_init_object (json_node_alloc (), m);
+
+  append_node (s, n);
+  g_string_append_c (s, '\n');
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+append_node (GString *s, JsonNode *n)
+{
+  if (JSON_NODE_HOLDS_OBJECT (n))
+    {
+      JsonObject *obj = json_node_get_object (n);
+      g_autoptr (GList) names = g_list_sort (json_object_get_members (obj), (GCompareFunc)strcmp);
+
+      g_string_append_c (s, '{');
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          g_string_append_printf (s, "%s%s=", l != names ? "," : "", (const char *)l->data);
+          append_node (s, json_object_get_member (obj, l->data));
+        }
+      g_string_append_c (s, '}');
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (n))
+    {
+      g_autofree char *lines = NULL;
+      JsonArray *arr = json_node_get_array (n);
+      gboolean objects = json_array_get_length (arr) > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (arr, 0));
+
+      g_string_append_c (s, '[');
+      if (objects)
+        {
+          lines = sorted_lines (arr, object_line, NULL);
+          g_string_append (s, lines);
+        }
+      else
+        for (guint i = 0; i < json_array_get_length (arr); i++)
+          {
+            g_string_append (s, i > 0 ? "," : "");
+            append_node (s, json_array_get_element (arr, i));
+          }
+      g_string_append_c (s, ']');
+    }
+  else
+    {
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (gen, n);
+      text = json_generator_to_data (gen, NULL);
+      g_string_append (s, text);
+    }
+}
+
+/* The top-level scalar members and the names of the arrays, sorted; not
+ * valg.dk's release metadata, which we do not write. */
+static char *
+members_line (JsonObject *root)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_autoptr (GList) names = g_list_sort (json_object_get_members (root), (GCompareFunc)strcmp);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *n = json_object_get_member (root, l->data);
+
+      if (strcmp (l->data, "FrigivelsesTidspunktUTC") == 0 || strcmp (l->data, "BaseretPåOptællinger") == 0)
+        continue;
+      g_string_append_printf (s, "%s=", (const char *)l->data);
+      if (JSON_NODE_HOLDS_ARRAY (n))
+        g_string_append (s, "[…]");
+      else
+        append_node (s, n);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
 static void
 compare_with_official (const Official *o, const char *json)
 {
@@ -207,52 +294,95 @@ compare_with_official (const Official *o, const char *json)
     g_autofree char *b = substitutes (json_object_get_array_member (o->root, "Kandidatliste"));
     g_assert_cmpstr (a, ==, b);
   }
-  g_assert_cmpstr (json_object_get_string_member (mine, "Kommune"), ==,
-                   json_object_get_string_member (o->root, "Kommune"));
-  g_assert_cmpint (json_object_get_int_member (mine, "Kommunekode"), ==,
-                   json_object_get_int_member (o->root, "Kommunekode"));
-  g_assert_cmpstr (json_object_get_string_member (mine, "Valgdag"), ==,
-                   json_object_get_string_member (o->root, "Valgdag"));
-  g_assert_cmpstr (json_object_get_string_member (mine, "Resultatart"), ==,
-                   json_object_get_string_member (o->root, "Resultatart"));
+  /* Every object whole: names and letters too. */
+  {
+    g_autofree char *a = sorted_lines (json_object_get_array_member (mine, "PersonligeMandater"), object_line, NULL);
+    g_autofree char *b = sorted_lines (json_object_get_array_member (o->root, "PersonligeMandater"), object_line, NULL);
+    g_assert_cmpstr (a, ==, b);
+  }
+  {
+    g_autofree char *a = sorted_lines (json_object_get_array_member (mine, "ListeMandater"), object_line, NULL);
+    g_autofree char *b = sorted_lines (json_object_get_array_member (o->root, "ListeMandater"), object_line, NULL);
+    g_assert_cmpstr (a, ==, b);
+  }
+  {
+    g_autofree char *a = sorted_lines (json_object_get_array_member (mine, "Kandidatliste"), object_line, NULL);
+    g_autofree char *b = sorted_lines (json_object_get_array_member (o->root, "Kandidatliste"), object_line, NULL);
+    g_assert_cmpstr (a, ==, b);
+  }
+  /* The same top-level members (Kommune and Kommunekode for a
+   * municipality, Region and RegionDagiId for a region) with the same
+   * values, but for valg.dk's release metadata (docs/results.md). */
+  {
+    g_autofree char *a = members_line (mine);
+    g_autofree char *b = members_line (o->root);
+    g_assert_cmpstr (a, ==, b);
+  }
 }
 
-/* Runs the allocation, answering each tie with the official outcome.
- * Returns the allocation; *ret_blocking counts the draws that were
- * needed to allocate at all, *ret_lots gets every draw. */
-static VkSeatAllocation *
-allocate_like_official (const char *name, const Official *o, VkElection **ret_election, guint *ret_blocking,
-                        VkLots **ret_lots)
+/* A tie's winner: the official outcome, or (without an official file)
+ * simply the first tied. */
+typedef const char *(*WinnerFunc) (const Official *o, const VkTie *tie);
+
+static const char *
+first_tied (const Official *o G_GNUC_UNUSED, const VkTie *tie)
 {
-  g_autofree char *kpath = vk_test_data_path (name, "kandidat-data.json", NULL);
-  g_autofree char *dir = vk_test_data_path (name, "fintaelling", NULL);
+  return g_ptr_array_index (tie->tied, 0);
+}
+
+/* kandidat-data and a results folder, imported the way `valgkit mandates`
+ * does: a region's areas by vk_results_import_region_dir, a
+ * municipality's by number; the counts must add up. */
+static void
+import_files (const char *kpath, const char *dir, VkElection **ret_election, VkResults **ret_results)
+{
   g_autoptr (GError) error = NULL;
   g_autoptr (VkElection) e = vk_election_import_kandidatdata (kpath, &error);
   g_autoptr (VkResults) r = NULL;
-  g_autoptr (VkLots) lots = vk_lots_new ();
   g_autoptr (GPtrArray) failures = NULL;
-  VkSeatAllocation *a = NULL;
-  guint blocking = 0;
 
   g_assert_no_error (error);
-  g_assert_true (vk_election_import_areas_dir (e, dir, &error));
-  r = vk_results_import_dir (e, dir, &error);
+  if (*e->region != '\0')
+    r = vk_results_import_region_dir (e, dir, &error);
+  else
+    {
+      g_assert_true (vk_election_import_areas_dir (e, dir, &error));
+      r = vk_results_import_dir (e, dir, &error);
+    }
   g_assert_no_error (error);
   failures = vk_results_check (r);
   g_assert_cmpuint (failures->len, ==, 0);
+  *ret_election = g_steal_pointer (&e);
+  *ret_results = g_steal_pointer (&r);
+}
 
+/* Runs the allocation of n_seats, answering each tie with winner ().
+ * Returns the allocation; *ret_blocking counts the draws that were
+ * needed to allocate at all, *ret_lots gets every draw. */
+static VkSeatAllocation *
+allocate_with_draws (const char *label, const char *kpath, const char *dir, guint n_seats, const Official *o,
+                     WinnerFunc winner, VkElection **ret_election, guint *ret_blocking, VkLots **ret_lots)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) e = NULL;
+  g_autoptr (VkResults) r = NULL;
+  g_autoptr (VkLots) lots = vk_lots_new ();
+  VkSeatAllocation *a = NULL;
+  guint blocking = 0;
+
+  import_files (kpath, dir, &e, &r);
   for (guint round = 0; round < 100; round++)
     {
       g_autoptr (VkTie) tie = NULL;
 
       g_clear_pointer (&a, vk_seat_allocation_free);
-      a = vk_seats_allocate (e, o->n_seats, r->total, lots, &tie, &error);
+      a = vk_seats_allocate (e, n_seats, r->total, lots, &tie, &error);
       if (a == NULL)
         {
           g_assert_error (error, VK_ERROR, VK_ERROR_TIE);
           g_assert_nonnull (tie);
-          g_test_message ("%s: %s", name, error->message);
-          add_draw (lots, tie, official_winner (o, tie));
+          g_test_message ("%s: %s", label, error->message);
+          add_draw (lots, tie, winner (o, tie));
           blocking++;
           g_clear_error (&error);
           continue;
@@ -263,8 +393,8 @@ allocate_like_official (const char *name, const Official *o, VkElection **ret_el
       for (guint i = 0; i < a->open_ties->len; i++)
         {
           const VkTie *t = g_ptr_array_index (a->open_ties, i);
-          g_test_message ("%s: open: %s", name, t->description);
-          add_draw (lots, t, official_winner (o, t));
+          g_test_message ("%s: open: %s", label, t->description);
+          add_draw (lots, t, winner (o, t));
         }
     }
   g_assert_nonnull (a);
@@ -274,6 +404,20 @@ allocate_like_official (const char *name, const Official *o, VkElection **ret_el
   if (ret_lots != NULL)
     *ret_lots = g_steal_pointer (&lots);
   return a;
+}
+
+/* A municipality of VK_DATA_DIR, each tie answered with the official
+ * outcome. */
+static VkSeatAllocation *
+allocate_like_official (const char *name, const Official *o, VkElection **ret_election, guint *ret_blocking,
+                        VkLots **ret_lots)
+{
+  g_autofree char *kpath = vk_test_data_path (name, "kandidat-data.json", NULL);
+  g_autofree char *dir = vk_test_data_path (name, "fintaelling", NULL);
+
+  g_assert_nonnull (kpath);
+  g_assert_nonnull (dir);
+  return allocate_with_draws (name, kpath, dir, o->n_seats, o, official_winner, ret_election, ret_blocking, ret_lots);
 }
 
 static void
@@ -506,16 +650,16 @@ test_cli (void)
   }
 }
 
-/* `valgkit mandates --out` on a municipality's files, with the lot draws
- * the official result shows (none when it needs none).  Returns the JSON
- * written, or NULL when the data is not there. */
+/* `valgkit mandates --out` on kandidat-data and a results folder, with
+ * the lot draws winner () gives (none when none are needed); argv gets
+ * the arguments used (without --out).  Returns the JSON written. */
 static char *
-run_cli_like_official (const char *name, Official *o)
+run_cli_with_draws (const char *label, const char *kpath, const char *dir, guint n_seats, const Official *o,
+                    WinnerFunc winner, guint *ret_blocking)
 {
-  g_autofree char *kpath = vk_test_data_path (name, "kandidat-data.json", NULL);
-  g_autofree char *dir = vk_test_data_path (name, "fintaelling", NULL);
-  g_autofree char *opath = vk_test_data_path (name, "mandatfordeling.json", NULL);
-  g_autofree char *tmp = NULL, *seats = NULL, *lots_json = NULL, *lots_path = NULL, *out_path = NULL;
+  g_autofree char *tmp = vk_test_tmpdir ();
+  g_autofree char *seats = g_strdup_printf ("%u", n_seats);
+  g_autofree char *lots_json = NULL, *lots_path = NULL, *out_path = NULL;
   g_autoptr (VkElection) e = NULL;
   g_autoptr (VkSeatAllocation) a = NULL;
   g_autoptr (VkLots) lots = NULL;
@@ -524,19 +668,14 @@ run_cli_like_official (const char *name, Official *o)
   char *json = NULL;
   guint blocking = 0;
 
-  if (kpath == NULL || dir == NULL || opath == NULL)
-    return NULL;
-  official_load (o, opath);
-  tmp = vk_test_tmpdir ();
-  seats = g_strdup_printf ("%u", o->n_seats);
-  a = allocate_like_official (name, o, &e, &blocking, &lots);
+  a = allocate_with_draws (label, kpath, dir, n_seats, o, winner, &e, &blocking, &lots);
   out_path = g_build_filename (tmp, "mandatfordeling.json", NULL);
   g_ptr_array_add (argv, (gpointer)vk_test_valgkit ());
   g_ptr_array_add (argv, "mandates");
   g_ptr_array_add (argv, "--kandidatdata");
-  g_ptr_array_add (argv, kpath);
+  g_ptr_array_add (argv, (gpointer)kpath);
   g_ptr_array_add (argv, "--resultater");
-  g_ptr_array_add (argv, dir);
+  g_ptr_array_add (argv, (gpointer)dir);
   g_ptr_array_add (argv, "--seats");
   g_ptr_array_add (argv, seats);
   g_ptr_array_add (argv, "--out");
@@ -551,7 +690,25 @@ run_cli_like_official (const char *name, Official *o)
   g_ptr_array_add (argv, NULL);
   g_assert_cmpint (vk_test_spawn ((const char *const *)argv->pdata, &out, &err), ==, 0);
   g_assert_true (g_file_get_contents (out_path, &json, NULL, NULL));
+  if (ret_blocking != NULL)
+    *ret_blocking = blocking;
   return json;
+}
+
+/* The same on a municipality of VK_DATA_DIR, with the lot draws the
+ * official result shows.  Returns the JSON written, or NULL when the data
+ * is not there. */
+static char *
+run_cli_like_official (const char *name, Official *o)
+{
+  g_autofree char *kpath = vk_test_data_path (name, "kandidat-data.json", NULL);
+  g_autofree char *dir = vk_test_data_path (name, "fintaelling", NULL);
+  g_autofree char *opath = vk_test_data_path (name, "mandatfordeling.json", NULL);
+
+  if (kpath == NULL || dir == NULL || opath == NULL)
+    return NULL;
+  official_load (o, opath);
+  return run_cli_with_draws (name, kpath, dir, o->n_seats, o, official_winner, NULL);
 }
 
 /* The whole CLI path (import, check, allocate, export) against every
@@ -627,6 +784,360 @@ test_albertslund_b (void)
                     ==, seat_4);
 }
 
+/* ---- regionsrådsvalg ---------------------------------------------------- */
+
+/* A file of ../shared/data/rv2025/<region>/ (next to VK_DATA_DIR), or NULL
+ * with the test skipped when it is absent. */
+static char *
+rv_data_path (const char *region, const char *file)
+{
+  const char *kv = vk_test_data_dir ();
+  g_autofree char *data = NULL;
+  char *path;
+
+  if (kv == NULL)
+    return NULL;
+  data = g_path_get_dirname (kv);
+  path = g_build_filename (data, "rv2025", region, file, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("RV2025 data file missing");
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+static guint
+count_json_files (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((entry = g_dir_read_name (d)) != NULL)
+    n += g_str_has_suffix (entry, ".json");
+  return n;
+}
+
+/* The region's areas: one per file, numbered 1..n, with distinct DAGI ids
+ * that are also the election's areas.  Returns the DAGI ids. */
+static GHashTable *
+check_region_areas (const VkElection *e, const VkResults *r, const char *dir)
+{
+  GHashTable *dagi = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = count_json_files (dir);
+
+  g_assert_cmpuint (r->areas->len, ==, n);
+  g_assert_cmpuint (e->areas->len, ==, n);
+  for (guint i = 0; i < r->areas->len; i++)
+    {
+      const VkAreaResult *a = g_ptr_array_index (r->areas, i);
+      const VkArea *ea = vk_election_lookup_area (e, i + 1);
+
+      g_assert_cmpuint (a->area_number, ==, i + 1);
+      g_assert_cmpstr (a->dagi_id, !=, "");
+      g_assert_false (g_hash_table_contains (dagi, a->dagi_id));
+      g_hash_table_add (dagi, a->dagi_id);
+      g_assert_nonnull (ea);
+      g_assert_cmpstr (ea->dagi_id, ==, a->dagi_id);
+      g_assert_cmpstr (ea->name, ==, a->area_name);
+    }
+  g_assert_cmpstr (r->total->area_name, ==, e->region);
+  return dagi;
+}
+
+/* Region Nordjylland from valg.dk's files through `valgkit mandates`,
+ * against the official mandatfordeling: every seat, person,
+ * NummerAnførtPåListen and substitute, and the areas it is based on. */
+static void
+test_rv_official_nordjylland (void)
+{
+  g_autofree char *kpath = rv_data_path ("Region_Nordjylland", "kandidat-data.json");
+  g_autofree char *dir = rv_data_path ("Region_Nordjylland", "fintaelling");
+  g_autofree char *opath = rv_data_path ("Region_Nordjylland", "mandatfordeling.json");
+  g_auto (Official) o = { 0 };
+  g_autoptr (VkElection) e = NULL;
+  g_autoptr (VkResults) r = NULL;
+  g_autoptr (GHashTable) dagi = NULL;
+  g_autofree char *json = NULL;
+  JsonArray *based;
+
+  if (kpath == NULL || dir == NULL || opath == NULL)
+    return;
+  official_load (&o, opath);
+  /* README: Nordjylland has 25 seats; the official file gives as many. */
+  g_assert_cmpuint (o.n_seats, ==, 25);
+
+  /* The areas: 11 municipalities whose area numbers repeat, each area
+   * once, and exactly the areas the official allocation is based on. */
+  import_files (kpath, dir, &e, &r);
+  g_assert_true (e->type == VK_ELECTION_RV);
+  dagi = check_region_areas (e, r, dir);
+  based = json_object_get_array_member (o.root, "BaseretPåOptællinger");
+  g_assert_cmpuint (json_array_get_length (based), ==, g_hash_table_size (dagi));
+  for (guint i = 0; i < json_array_get_length (based); i++)
+    {
+      g_autofree char *id
+          = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_array_get_object_element (based, i),
+                                                                              "AfstemningsområdeDagiId"));
+      g_assert_true (g_hash_table_contains (dagi, id));
+    }
+
+  json = run_cli_with_draws ("Region Nordjylland", kpath, dir, o.n_seats, &o, official_winner, NULL);
+  compare_with_official (&o, json);
+
+  {
+    /* The command as documented, without draws: the same seats and
+     * persons (only equal substitutes wait for a draw, with a note). */
+    g_autofree char *tmp = vk_test_tmpdir ();
+    g_autofree char *out_path = g_build_filename (tmp, "mandatfordeling.json", NULL);
+    g_autofree char *seats = g_strdup_printf ("%u", o.n_seats);
+    const char *argv[]
+        = { vk_test_valgkit (), "mandates", "--kandidatdata", kpath, "--resultater", dir, "--seats", seats, "--out",
+            out_path,           NULL };
+    g_autofree char *out = NULL, *err = NULL, *mine = NULL;
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *root;
+
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (err, "stedfortrædernes rækkefølge"));
+    g_assert_true (g_file_get_contents (out_path, &mine, NULL, NULL));
+    g_assert_true (json_parser_load_from_data (parser, mine, -1, NULL));
+    root = json_node_get_object (json_parser_get_root (parser));
+    for (guint k = 0; k < 2; k++)
+      {
+        const char *member = k == 0 ? "PersonligeMandater" : "ListeMandater";
+        g_autofree char *a = sorted_lines (json_object_get_array_member (root, member), object_line, NULL);
+        g_autofree char *b = sorted_lines (json_object_get_array_member (o.root, member), object_line, NULL);
+        g_assert_cmpstr (a, ==, b);
+      }
+  }
+  {
+    /* The table names the region. */
+    g_autofree char *seats = g_strdup_printf ("%u", o.n_seats);
+    const char *argv[]
+        = { vk_test_valgkit (), "mandates", "--kandidatdata", kpath, "--resultater", dir, "--seats", seats, NULL };
+    g_autofree char *out = NULL, *err = NULL, *head = NULL;
+
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 0);
+    head = g_strdup_printf ("Mandatfordeling: %s, regionsrådsvalg", e->region);
+    g_assert_true (g_str_has_prefix (out, head));
+  }
+}
+
+/* The other regions: only some municipalities' areas are in shared/data,
+ * so there is no official allocation to match; the command must read
+ * them (area numbers repeat between the municipalities) and allocate the
+ * region's seats (README: Midtjylland 31, Syddanmark 31, Østdanmark 47),
+ * a blocking tie being a lot draw (exit 3), not an error. */
+static void
+test_rv_other_regions (void)
+{
+  static const struct
+  {
+    const char *region;
+    guint seats;
+  } regions[] = {
+    { "Region_Midtjylland", 31 },
+    { "Region_Syddanmark", 31 },
+    { "Region_Østdanmark", 47 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    {
+      g_autofree char *kpath = rv_data_path (regions[i].region, "kandidat-data.json");
+      g_autofree char *dir = rv_data_path (regions[i].region, "fintaelling");
+      g_autofree char *seats = g_strdup_printf ("%u", regions[i].seats);
+      g_autoptr (VkElection) e = NULL;
+      g_autoptr (VkResults) r = NULL;
+      g_autoptr (GHashTable) dagi = NULL;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (GHashTable) numbers = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_autofree char *json = NULL;
+      JsonObject *root;
+      guint blocking = 0;
+
+      if (kpath == NULL || dir == NULL)
+        return;
+      import_files (kpath, dir, &e, &r);
+      dagi = check_region_areas (e, r, dir);
+
+      json = run_cli_with_draws (regions[i].region, kpath, dir, regions[i].seats, NULL, first_tied, &blocking);
+      g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+      root = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (root, "Valgart"), ==, "Regionsrådsvalg");
+      g_assert_cmpstr (json_object_get_string_member (root, "Region"), ==, e->region);
+      g_assert_cmpstr (json_object_get_string_member (root, "RegionDagiId"), ==, e->region_dagi_id);
+      g_assert_false (json_object_has_member (root, "Kommune"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "ListeMandater")), ==,
+                        regions[i].seats);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "PersonligeMandater")), ==,
+                        regions[i].seats);
+      for (guint k = 0; k < regions[i].seats; k++)
+        {
+          JsonObject *m = json_array_get_object_element (json_object_get_array_member (root, "PersonligeMandater"), k);
+          guint n = (guint)json_object_get_int_member (m, "Nummer");
+          g_assert_cmpuint (n, >=, 1);
+          g_assert_cmpuint (n, <=, regions[i].seats);
+          g_assert_false (g_hash_table_contains (numbers, GUINT_TO_POINTER (n)));
+          g_hash_table_add (numbers, GUINT_TO_POINTER (n));
+        }
+      {
+        /* Without draws: done, or a draw asked for. */
+        const char *argv[]
+            = { vk_test_valgkit (), "mandates", "--kandidatdata", kpath, "--resultater", dir, "--seats", seats, NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        int status = vk_test_spawn (argv, &out, &err);
+
+        g_assert_cmpint (status, ==, blocking > 0 ? 3 : 0);
+        if (blocking > 0)
+          g_assert_nonnull (strstr (err, "Lodtrækning"));
+        else
+          g_assert_nonnull (strstr (out, e->region));
+      }
+    }
+}
+
+/* Copies src into dir under name (NULL: its own name); returns the path. */
+static char *
+copy_file (const char *dir, const char *src, const char *name)
+{
+  g_autofree char *text = NULL, *base = g_path_get_basename (src);
+
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  return write_file (dir, name != NULL ? name : base, text);
+}
+
+/* src with member set to an integer, written into dir as name. */
+static char *
+copy_file_with_int (const char *dir, const char *src, const char *name, const char *member, gint64 value)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, src, NULL));
+  json_object_set_int_member (json_node_get_object (json_parser_get_root (parser)), member, value);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  text = json_generator_to_data (gen, NULL);
+  return write_file (dir, name, text);
+}
+
+/* `valgkit mandates` on kpath and dir: exit 2 and the error names file
+ * and what. */
+static void
+assert_cli_refuses (const char *kpath, const char *dir, const char *seats, const char *file, const char *what)
+{
+  const char *argv[]
+      = { vk_test_valgkit (), "mandates", "--kandidatdata", kpath, "--resultater", dir, "--seats", seats, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 2);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, file));
+  g_assert_nonnull (strstr (err, what));
+}
+
+static void
+test_rv_bad_input (void)
+{
+  g_autofree char *kpath = rv_data_path ("Region_Nordjylland", "kandidat-data.json");
+  g_autofree char *morsoe = rv_data_path ("Region_Nordjylland", "fintaelling/773-001-Nordmors.json");
+  g_autofree char *thisted = rv_data_path ("Region_Nordjylland", "fintaelling/787-001-Thisted.json");
+  g_autofree char *hadsten = rv_data_path ("Region_Midtjylland", "fintaelling/710-001-Hadsten Nord.json");
+  g_autofree char *kv_dir = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *tmp = NULL;
+
+  if (kpath == NULL || morsoe == NULL || thisted == NULL || hadsten == NULL || kv_dir == NULL)
+    return;
+  tmp = vk_test_tmpdir ();
+  {
+    /* Control: area 1 of Morsø and area 1 of Thisted are two areas. */
+    g_autofree char *dir = g_build_filename (tmp, "two", NULL);
+    g_autofree char *a = NULL, *b = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkElection) e = vk_election_import_kandidatdata (kpath, &error);
+    g_autoptr (VkResults) r = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    a = copy_file (dir, morsoe, NULL);
+    b = copy_file (dir, thisted, NULL);
+    r = vk_results_import_region_dir (e, dir, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->areas->len, ==, 2);
+    g_assert_cmpuint (e->areas->len, ==, 2);
+    /* In Kommunekode order, renumbered; names and DAGI ids kept. */
+    g_assert_cmpstr (((VkAreaResult *)g_ptr_array_index (r->areas, 0))->area_name, ==, "Nordmors");
+    g_assert_cmpstr (((VkAreaResult *)g_ptr_array_index (r->areas, 1))->area_name, ==, "Thisted");
+    g_assert_cmpstr (((VkAreaResult *)g_ptr_array_index (r->areas, 0))->dagi_id, !=,
+                     ((VkAreaResult *)g_ptr_array_index (r->areas, 1))->dagi_id);
+    g_assert_cmpuint (r->total->eligible, ==,
+                      ((VkAreaResult *)g_ptr_array_index (r->areas, 0))->eligible
+                          + ((VkAreaResult *)g_ptr_array_index (r->areas, 1))->eligible);
+  }
+  {
+    /* An area of another region: its lists are not in this kandidat-data. */
+    g_autofree char *dir = g_build_filename (tmp, "foreign", NULL);
+    g_autofree char *a = NULL, *b = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkElection) e = vk_election_import_kandidatdata (kpath, &error);
+    g_autoptr (VkResults) r = NULL;
+
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    a = copy_file (dir, morsoe, NULL);
+    b = copy_file (dir, hadsten, NULL);
+    r = vk_results_import_region_dir (e, dir, &error);
+    g_assert_null (r);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "710-001-Hadsten Nord.json"));
+    g_assert_nonnull (strstr (error->message, "an area of another region"));
+    g_assert_cmpuint (e->areas->len, ==, 0);
+    assert_cli_refuses (kpath, dir, "25", "710-001-Hadsten Nord.json", "an area of another region");
+  }
+  {
+    /* The same area twice: by municipality and number … */
+    g_autofree char *dir = g_build_filename (tmp, "twice", NULL);
+    g_autofree char *a = NULL, *b = NULL;
+
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    a = copy_file (dir, morsoe, NULL);
+    b = copy_file (dir, morsoe, "773-001-copy.json");
+    assert_cli_refuses (kpath, dir, "25", "773-001-copy.json: AfstemningsområdeNummer",
+                        "area 1 of municipality 773 is also in");
+    assert_cli_refuses (kpath, dir, "25", "773-001-copy.json", "773-001-Nordmors.json");
+  }
+  {
+    /* … and by DAGI id under another number. */
+    g_autofree char *dir = g_build_filename (tmp, "twice-dagi", NULL);
+    g_autofree char *a = NULL, *b = NULL;
+
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    a = copy_file (dir, morsoe, NULL);
+    b = copy_file_with_int (dir, morsoe, "773-099-copy.json", "AfstemningsområdeNummer", 99);
+    assert_cli_refuses (kpath, dir, "25", "773-099-copy.json: AfstemningsområdeDagiId", "is also in");
+  }
+  {
+    /* A municipality's (KV) file among the region's. */
+    g_autofree char *dir = g_build_filename (tmp, "kv", NULL);
+    g_autofree char *a = NULL, *b = NULL, *kv_file = NULL;
+    g_autoptr (GDir) d = g_dir_open (kv_dir, 0, NULL);
+    const char *entry;
+
+    g_assert_nonnull (d);
+    while ((entry = g_dir_read_name (d)) != NULL && kv_file == NULL)
+      if (g_str_has_suffix (entry, ".json"))
+        kv_file = g_build_filename (kv_dir, entry, NULL);
+    g_assert_nonnull (kv_file);
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    a = copy_file (dir, morsoe, NULL);
+    b = copy_file (dir, kv_file, "kv.json");
+    assert_cli_refuses (kpath, dir, "25", "kv.json: Valgart", "a Kommunalvalg file, expected Regionsrådsvalg");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -659,5 +1170,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mandates/albertslund-b", test_albertslund_b);
   g_test_add_func ("/mandates/laesoe-ties", test_laesoe_ties);
   g_test_add_func ("/mandates/cli", test_cli);
+  g_test_add_func ("/mandates/rv-official/nordjylland", test_rv_official_nordjylland);
+  g_test_add_func ("/mandates/rv/other-regions", test_rv_other_regions);
+  g_test_add_func ("/mandates/rv/bad-input", test_rv_bad_input);
   return g_test_run ();
 }

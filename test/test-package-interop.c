@@ -27,19 +27,50 @@ run_verifier (const char *path, char **ret_out, char **ret_err)
   return vk_test_spawn (argv, ret_out, ret_err);
 }
 
+/* What package_verify.py prints for a package of this election: the id,
+ * one line per contest, one per device. */
+static char *
+expected_output (VkPackage *pkg, const VkElection *election)
+{
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *id_hex = vk_hex_encode (vk_package_get_election_id (pkg), VK_ELECTION_ID_BYTES);
+  g_autoptr (GPtrArray) devices = vk_package_list_devices (pkg);
+
+  g_string_append_printf (expected, "election_id %s\n", id_hex);
+  for (guint i = 0; i < vk_election_get_n_contests (election); i++)
+    {
+      const VkElection *c = vk_election_get_contest_nth (election, i);
+      guint64 eligible = 0;
+
+      for (guint j = 0; j < c->areas->len; j++)
+        eligible += ((VkArea *)g_ptr_array_index (c->areas, j))->eligible;
+      g_string_append_printf (expected, "contest %s %s %u %u %u %" G_GUINT64_FORMAT "\n", vk_election_contest_id (c),
+                              vk_election_type_to_string (c->type), c->seats, c->lists->len, c->areas->len, eligible);
+    }
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const VkDevice *d = g_ptr_array_index (devices, i);
+      g_autofree char *key_hex = vk_hex_encode (d->public_key, 32);
+      g_autofree char *area = d->area == VK_PACKAGE_NO_AREA ? g_strdup ("-") : g_strdup_printf ("%u", d->area);
+
+      g_string_append_printf (expected, "device %s %s %s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+                              d->device_id, d->role, area, key_hex, d->valid_from, d->valid_to);
+    }
+  return g_string_free (g_steal_pointer (&expected), FALSE);
+}
+
 static void
 test_package_interop (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *kandidatdata = vk_test_data_path ("Aarhus", "kandidat-data.json", NULL);
   g_autofree char *areas = vk_test_data_path ("Aarhus", "fintaelling", NULL);
-  g_autofree char *dir = NULL, *path = NULL, *out = NULL, *err = NULL, *id_hex = NULL;
-  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *dir = NULL, *path = NULL, *out = NULL, *err = NULL;
+  g_autofree char *expected = NULL;
   g_autoptr (VkElection) election = NULL;
   g_autoptr (VkVoterList) voters = NULL;
   g_autoptr (VkKeypair) key = vk_keypair_generate ();
   g_autoptr (VkPackage) pkg = NULL;
-  g_autoptr (GPtrArray) devices = NULL;
   sqlite3 *db = NULL;
   int status;
 
@@ -67,24 +98,13 @@ test_package_interop (void)
       g_assert_no_error (error);
     }
 
-  id_hex = vk_hex_encode (vk_package_get_election_id (pkg), VK_ELECTION_ID_BYTES);
-  g_string_append_printf (expected, "election_id %s\n", id_hex);
-  devices = vk_package_list_devices (pkg);
-  for (guint i = 0; i < devices->len; i++)
-    {
-      const VkDevice *d = g_ptr_array_index (devices, i);
-      g_autofree char *key_hex = vk_hex_encode (d->public_key, 32);
-      g_autofree char *area = d->area == VK_PACKAGE_NO_AREA ? g_strdup ("-") : g_strdup_printf ("%u", d->area);
-
-      g_string_append_printf (expected, "device %s %s %s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
-                              d->device_id, d->role, area, key_hex, d->valid_from, d->valid_to);
-    }
+  expected = expected_output (pkg, election);
   g_clear_pointer (&pkg, vk_package_free);
 
   status = run_verifier (path, &out, &err);
   if (status != 0)
     g_error ("package_verify.py failed: %s", err);
-  g_assert_cmpstr (out, ==, expected->str);
+  g_assert_cmpstr (out, ==, expected);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -98,10 +118,76 @@ test_package_interop (void)
   g_assert_nonnull (strstr (err, "content does not match"));
 }
 
+/* Læsø KV + Region Nordjylland RV, one event: the verifier recomputes
+ * the contests section and checks every contest's rows. */
+static void
+test_package_interop_joint (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kv_kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *kv_areas = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *rv_kd = NULL, *dir = NULL, *path = NULL, *out = NULL, *err = NULL, *expected = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkVoterList) voters = NULL;
+  g_autoptr (VkKeypair) key = vk_keypair_generate ();
+  g_autoptr (VkPackage) pkg = NULL;
+  VkElection *rv;
+  sqlite3 *db = NULL;
+  int status;
+
+  if (kv_kd == NULL || kv_areas == NULL)
+    return;
+  {
+    g_autofree char *data = g_path_get_dirname (g_getenv ("VK_DATA_DIR"));
+    rv_kd = g_build_filename (data, "rv2025", "Region_Nordjylland", "kandidat-data.json", NULL);
+  }
+  if (!g_file_test (rv_kd, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("RV2025 data missing");
+      return;
+    }
+  election = vk_election_import_kandidatdata (kv_kd, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (election, kv_areas, &error));
+  election->seats = 9;
+  rv = vk_election_import_kandidatdata (rv_kd, &error);
+  g_assert_no_error (error);
+  rv->seats = 25;
+  vk_election_copy_areas (rv, election);
+  /* Another eligible count than the KV's, to see it is the RV's that is hashed. */
+  ((VkArea *)g_ptr_array_index (rv->areas, 0))->eligible += 3;
+  g_assert_true (vk_election_add_contest (election, rv, &error));
+  voters = vk_voters_generate_for_election (election, 25, 11);
+  dir = vk_test_tmpdir ();
+  path = g_build_filename (dir, "laesoe.vkp", NULL);
+  pkg = vk_package_create (path, election, voters, key, &error);
+  g_assert_no_error (error);
+  expected = expected_output (pkg, election);
+  g_assert_nonnull (strstr (expected, "contest RV RV 25 "));
+  g_clear_pointer (&pkg, vk_package_free);
+
+  status = run_verifier (path, &out, &err);
+  if (status != 0)
+    g_error ("package_verify.py failed: %s", err);
+  g_assert_cmpstr (out, ==, expected);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* It rejects a changed RV eligible count. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE area_contest SET eligible = eligible - 1", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+  status = run_verifier (path, &out, &err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "content does not match"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/package/interop", test_package_interop);
+  g_test_add_func ("/package/interop-joint", test_package_interop_joint);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -493,7 +494,11 @@ test_package_refuse (void)
 
   /* A newer schema version. */
   newer = copy_package (f.path, "newer.vkp");
-  tamper (newer, "PRAGMA user_version = 2; UPDATE election SET seats = seats");
+  {
+    g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d; UPDATE election SET seats = seats",
+                                            VK_PACKAGE_SCHEMA_VERSION + 1);
+    tamper (newer, sql);
+  }
   assert_open_fails (newer, VK_ERROR_VERSION, "newer valgkit");
 
   /* A SQLite file that is not a package. */
@@ -581,6 +586,313 @@ test_package_minimal (void)
   assert_elections_equal (e, back);
 }
 
+/* ---- An event with two contests: Læsø KV + Region Nordjylland RV ------- */
+
+/* ../shared/data/rv2025/...: beside the KV2025 data (VK_DATA_DIR). */
+static char *
+rv_data_path (const char *first, ...)
+{
+  const char *kv = g_getenv ("VK_DATA_DIR");
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL;
+  char *path;
+  va_list ap;
+
+  if (kv == NULL)
+    {
+      g_test_skip ("KV2025 data (../shared/data/kv2025) not present");
+      return NULL;
+    }
+  dir = g_path_get_dirname (kv);
+  g_ptr_array_add (parts, g_build_filename (dir, "rv2025", NULL));
+  va_start (ap, first);
+  for (const char *p = first; p != NULL; p = va_arg (ap, const char *))
+    g_ptr_array_add (parts, g_strdup (p));
+  va_end (ap);
+  g_ptr_array_add (parts, NULL);
+  path = g_build_filenamev ((char **)parts->pdata);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("RV2025 data file missing");
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+static JsonObject *
+load_json (const char *path, JsonParser **ret_parser)
+{
+  g_autoptr (GError) error = NULL;
+  JsonParser *parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  *ret_parser = parser;
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* The official council size: the number of seats in mandatfordeling.json. */
+static guint
+official_seats (const char *path)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *root = load_json (path, &parser);
+
+  return json_array_get_length (json_object_get_array_member (root, "PersonligeMandater"));
+}
+
+/* The eligible voters of the RV fintælling file of the area with this
+ * DAGI id in municipality kommunekode; -1 when there is none. */
+static gint64
+official_rv_eligible (const char *dir, const char *kommunekode, const char *dagi_id)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  g_assert_nonnull (d);
+  while ((entry = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+      g_autoptr (JsonParser) parser = NULL;
+      JsonObject *root;
+      g_autofree char *code = NULL, *dagi = NULL;
+
+      if (!g_str_has_suffix (entry, ".json"))
+        continue;
+      root = load_json (path, &parser);
+      code = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (root, "Kommunekode"));
+      dagi = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (root, "AfstemningsområdeDagiId"));
+      if (strcmp (code, kommunekode) == 0 && strcmp (dagi, dagi_id) == 0)
+        return json_object_get_int_member (root, "AntalStemmeberettigedeVælgere");
+    }
+  return -1;
+}
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  char *rv_fintaelling;
+  VkElection *election; /* KV, with the RV contest */
+  VkVoterList *voters;
+  VkKeypair *key;
+} JointFixture;
+
+static void
+joint_fixture_clear (JointFixture *f)
+{
+  g_clear_pointer (&f->election, vk_election_free);
+  g_clear_pointer (&f->voters, vk_voter_list_free);
+  g_clear_pointer (&f->key, vk_keypair_free);
+  g_clear_pointer (&f->dir, g_free);
+  g_clear_pointer (&f->path, g_free);
+  g_clear_pointer (&f->rv_fintaelling, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JointFixture, joint_fixture_clear)
+
+/* Læsø's KV2025 and Region Nordjylland's RV2025 as one event: both
+ * kandidat-data files, the KV areas, each contest's official seats, and
+ * the RV contest's eligible voters from the official RV fintælling. */
+static gboolean
+joint_fixture_setup (JointFixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kv_kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *kv_areas = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *kv_seats = vk_test_data_path ("Læsø", "mandatfordeling.json", NULL);
+  g_autofree char *rv_kd = rv_data_path ("Region_Nordjylland", "kandidat-data.json", NULL);
+  g_autofree char *rv_seats = rv_data_path ("Region_Nordjylland", "mandatfordeling.json", NULL);
+  VkElection *rv;
+
+  memset (f, 0, sizeof *f);
+  f->rv_fintaelling = rv_data_path ("Region_Nordjylland", "fintaelling", NULL);
+  if (kv_kd == NULL || kv_areas == NULL || kv_seats == NULL || rv_kd == NULL || rv_seats == NULL
+      || f->rv_fintaelling == NULL)
+    return FALSE;
+  f->election = vk_election_import_kandidatdata (kv_kd, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (f->election, kv_areas, &error));
+  g_assert_no_error (error);
+  f->election->seats = official_seats (kv_seats);
+
+  rv = vk_election_import_kandidatdata (rv_kd, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rv->type, ==, VK_ELECTION_RV);
+  rv->seats = official_seats (rv_seats);
+  vk_election_copy_areas (rv, f->election);
+  for (guint i = 0; i < rv->areas->len; i++)
+    {
+      VkArea *a = g_ptr_array_index (rv->areas, i);
+      gint64 eligible = official_rv_eligible (f->rv_fintaelling, f->election->municipality_code, a->dagi_id);
+
+      g_assert_cmpint (eligible, >=, 0);
+      a->eligible = (guint)eligible;
+    }
+  g_assert_true (vk_election_add_contest (f->election, rv, &error));
+  g_assert_no_error (error);
+
+  f->voters = vk_voters_generate_for_election (f->election, VOTERS_PER_AREA, 2025);
+  f->key = key_from_seed (0x44);
+  f->dir = vk_test_tmpdir ();
+  f->path = g_build_filename (f->dir, "laesoe.vkp", NULL);
+  return TRUE;
+}
+
+static void
+assert_joint_equal (const VkElection *a, const VkElection *b)
+{
+  assert_elections_equal (a, b);
+  g_assert_cmpuint (vk_election_get_n_contests (b), ==, vk_election_get_n_contests (a));
+  g_assert_true (vk_election_get_contest_nth (b, 0) == b);
+  for (guint i = 0; i < vk_election_get_n_contests (a); i++)
+    {
+      const VkElection *ca = vk_election_get_contest_nth (a, i);
+      const VkElection *cb = vk_election_get_contest_nth (b, i);
+
+      g_assert_cmpstr (vk_election_contest_id (ca), ==, vk_election_contest_id (cb));
+      g_assert_cmpstr (ca->region, ==, cb->region);
+      g_assert_cmpstr (ca->region_dagi_id, ==, cb->region_dagi_id);
+      g_assert_true (cb->event == b);
+      if (i > 0)
+        assert_elections_equal (ca, cb);
+    }
+}
+
+static void
+test_package_joint (void)
+{
+  g_auto (JointFixture) f;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkPackage) pkg = NULL;
+  g_autoptr (VkElection) back = NULL;
+  const VkElection *kv, *rv;
+  guint8 id[VK_ELECTION_ID_BYTES];
+
+  if (!joint_fixture_setup (&f))
+    return;
+  pkg = vk_package_create (f.path, f.election, f.voters, f.key, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_package_compute_election_id (pkg, id, &error));
+  g_assert_cmpmem (id, sizeof id, vk_package_get_election_id (pkg), VK_ELECTION_ID_BYTES);
+  g_clear_pointer (&pkg, vk_package_free);
+
+  pkg = vk_package_open (f.path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (id, sizeof id, vk_package_get_election_id (pkg), VK_ELECTION_ID_BYTES);
+  back = vk_package_dup_election (pkg, &error);
+  g_assert_no_error (error);
+  assert_joint_equal (f.election, back);
+  assert_joint_equal (f.election, vk_package_get_election (pkg));
+
+  kv = back;
+  rv = vk_election_get_contest (back, "RV");
+  g_assert_nonnull (rv);
+  g_assert_cmpint (kv->type, ==, VK_ELECTION_KV);
+  g_assert_cmpstr (kv->municipality, ==, "Læsø");
+  g_assert_cmpstr (kv->municipality_code, ==, "825");
+  g_assert_cmpstr (rv->region, ==, "Region Nordjylland");
+  g_assert_cmpstr (rv->region_dagi_id, ==, "389098");
+  g_assert_cmpstr (rv->date, ==, kv->date);
+  g_assert_cmpstr (rv->municipality, ==, kv->municipality);
+  g_assert_cmpuint (kv->seats, ==, 9);  /* len (PersonligeMandater), checked against the file above */
+  g_assert_cmpuint (rv->seats, ==, 25); /* idem */
+  g_assert_cmpuint (rv->valgforbund->len, >, 0);
+  g_assert_cmpuint (kv->valgforbund->len, >, 0);
+  /* Ballot order: strictly increasing positions, each list where it is
+   * in kandidat-data (compared by assert_elections_equal). */
+  for (guint i = 1; i < rv->lists->len; i++)
+    g_assert_cmpuint (((VkList *)g_ptr_array_index (rv->lists, i - 1))->position, <,
+                      ((VkList *)g_ptr_array_index (rv->lists, i))->position);
+  /* No list or candidate of one contest leaks into the other. */
+  for (guint i = 0; i < rv->lists->len; i++)
+    g_assert_null (vk_election_lookup_list (kv, ((VkList *)g_ptr_array_index (rv->lists, i))->id));
+  /* Each contest's own eligible voters, the RV's as in the official files. */
+  g_assert_cmpuint (rv->areas->len, ==, kv->areas->len);
+  for (guint i = 0; i < rv->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (rv->areas, i);
+      const VkArea *k = g_ptr_array_index (kv->areas, i);
+
+      g_assert_cmpuint (a->number, ==, k->number);
+      g_assert_cmpstr (a->dagi_id, ==, k->dagi_id);
+      g_assert_cmpint (a->eligible, ==, official_rv_eligible (f.rv_fintaelling, "825", a->dagi_id));
+    }
+}
+
+/* Tampering with the RV contest's rows names the section. */
+static void
+test_package_joint_tamper (void)
+{
+  g_auto (JointFixture) f;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkPackage) pkg = NULL;
+  struct
+  {
+    const char *name;
+    const char *sql;
+    const char *what;
+  } cases[] = {
+    { "rv-list", "UPDATE list SET name = name || '.' WHERE id = (SELECT min (id) FROM list WHERE contest = 'RV')",
+      "lists changed" },
+    { "rv-list-moved", "UPDATE list SET contest = 'KV' WHERE id = (SELECT min (id) FROM list WHERE contest = 'RV')",
+      "lists changed" },
+    { "rv-valgforbund", "UPDATE valgforbund SET name = 'X' WHERE contest = 'RV'", "valgforbund changed" },
+    { "rv-eligible", "UPDATE area_contest SET eligible = eligible + 1 WHERE contest = 'RV'", "contests changed" },
+    { "rv-seats", "UPDATE contest SET seats = seats + 1", "contests changed" },
+    { "rv-region", "UPDATE contest SET region = 'Region Midtjylland'", "contests changed" },
+    { "rv-deleted", "DELETE FROM area_contest", "contests changed" },
+  };
+
+  if (!joint_fixture_setup (&f))
+    return;
+  pkg = vk_package_create (f.path, f.election, f.voters, f.key, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&pkg, vk_package_free);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strconcat ("tampered-", cases[i].name, ".vkp", NULL);
+      g_autofree char *copy = copy_package (f.path, name);
+
+      tamper (copy, cases[i].sql);
+      g_test_message ("tamper %s", cases[i].name);
+      assert_open_fails (copy, VK_ERROR_SIGNATURE, cases[i].what);
+    }
+}
+
+/* A package of format 1 is refused with a message naming the file; a
+ * contest without the event's areas is not written. */
+static void
+test_package_joint_refuse (void)
+{
+  g_auto (JointFixture) f;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkPackage) pkg = NULL;
+  g_autofree char *old = NULL, *bad = NULL, *expected = NULL;
+  VkElection *rv;
+
+  if (!joint_fixture_setup (&f))
+    return;
+  pkg = vk_package_create (f.path, f.election, f.voters, f.key, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&pkg, vk_package_free);
+
+  old = copy_package (f.path, "format-1.vkp");
+  tamper (old, "PRAGMA user_version = 1; UPDATE package SET format = 'valgkit-package-v1'");
+  expected = g_strdup_printf ("%s: was written by an older valgkit (package format 1); import the election again", old);
+  assert_open_fails (old, VK_ERROR_VERSION, expected);
+
+  /* The RV contest lost an area: refused, nothing written. */
+  rv = vk_election_get_contest (f.election, "RV");
+  g_ptr_array_set_size (rv->areas, 0);
+  bad = g_build_filename (f.dir, "no-rv-areas.vkp", NULL);
+  g_assert_null (vk_package_create (bad, f.election, f.voters, f.key, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "the RV contest has 0 afstemningsområder"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -591,5 +903,8 @@ main (int argc, char **argv)
   g_test_add_func ("/package/tamper", test_package_tamper);
   g_test_add_func ("/package/refuse", test_package_refuse);
   g_test_add_func ("/package/minimal", test_package_minimal);
+  g_test_add_func ("/package/joint", test_package_joint);
+  g_test_add_func ("/package/joint-tamper", test_package_joint_tamper);
+  g_test_add_func ("/package/joint-refuse", test_package_joint_refuse);
   return g_test_run ();
 }

@@ -914,17 +914,17 @@ test_doubtful_decision (void)
   g_assert_no_error (error);
 
   /* The state: what was set aside. */
-  g_assert_true (vk_entry_schema_check_decision (entries->pdata[seq_ok - 1], &held, &error));
+  g_assert_true (vk_entry_schema_check_decision (NULL, entries->pdata[seq_ok - 1], &held, &error));
   g_assert_no_error (error);
   held.decided = 2;
-  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_too_many - 1], &held, &error));
+  g_assert_false (vk_entry_schema_check_decision (NULL, entries->pdata[seq_too_many - 1], &held, &error));
   g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
   g_clear_error (&error);
   held.area = 2;
-  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_ok - 1], &held, &error));
+  g_assert_false (vk_entry_schema_check_decision (NULL, entries->pdata[seq_ok - 1], &held, &error));
   g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
   g_clear_error (&error);
-  g_assert_false (vk_entry_schema_check_decision (entries->pdata[seq_no_ref - 1], NULL, &error));
+  g_assert_false (vk_entry_schema_check_decision (NULL, entries->pdata[seq_no_ref - 1], NULL, &error));
   g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_DECISION);
   g_clear_error (&error);
 

@@ -265,19 +265,21 @@ test_tally_foreloebig_flow (void)
   counts->has_invalid_detail = TRUE;
 
   /* Round 2 before round 1 is refused; so is the same person twice. */
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Bo", counts, &ballots, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 9, 2, "Bo", counts, &ballots, &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_ROUND1_FIRST);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 1, "Anne", counts, &ballots, &error), >, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 9, 1, "Anne", counts, &ballots, &error), >, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Anne", counts, &ballots, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 9, 2, "Anne", counts, &ballots, &error), ==,
+                    0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_SAME_PERSON);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 3, "Bo", counts, &ballots, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 9, 3, "Bo", counts, &ballots, &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_ROUND);
   g_clear_error (&error);
   /* A count for another area is not this table's. */
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 8, 1, "Anne", counts, &ballots, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 8, 1, "Anne", counts, &ballots, &error), ==,
+                    0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE);
   g_clear_error (&error);
 
@@ -290,9 +292,9 @@ test_tally_foreloebig_flow (void)
   wrong->valid = 29;
   wrong->blank_in_person = 1;
   wrong->has_invalid_detail = TRUE;
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Bo", wrong, &ballots, &error), >, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 9, 2, "Bo", wrong, &ballots, &error), >, 0);
   entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
-  tally = vk_tally_fold (entries, VK_RESULT_FORELOEBIG, 9);
+  tally = vk_tally_fold (entries, NULL, VK_RESULT_FORELOEBIG, 9);
   g_assert_cmpint (vk_tally_get_state (tally), ==, VK_TALLY_DIFFERENT);
   diff = vk_tally_dup_differences (tally);
   g_assert_cmpuint (diff->len, ==, 1);
@@ -306,17 +308,18 @@ test_tally_foreloebig_flow (void)
   }
   {
     VkSigner signers[] = { { "Anne", vs1 }, { "Bo", vs2 } };
-    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, signers, 2, NULL, 30, 40, &error), ==, 0);
+    g_assert_cmpuint (vk_tally_sign_off (station, NULL, VK_RESULT_FORELOEBIG, 9, signers, 2, NULL, 30, 40, &error), ==,
+                      0);
     g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DIFFERENT);
     g_clear_error (&error);
   }
 
   /* Bo corrects his entry: agreed. */
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 2, "Bo", counts, &ballots, &error), >, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 9, 2, "Bo", counts, &ballots, &error), >, 0);
   g_clear_pointer (&entries, g_ptr_array_unref);
   g_clear_pointer (&tally, vk_tally_free);
   entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
-  tally = vk_tally_fold (entries, VK_RESULT_FORELOEBIG, 9);
+  tally = vk_tally_fold (entries, NULL, VK_RESULT_FORELOEBIG, 9);
   g_assert_cmpint (vk_tally_get_state (tally), ==, VK_TALLY_AGREED);
 
   /* One signer is not enough; a difference to the marked voters needs an explanation. */
@@ -325,34 +328,37 @@ test_tally_foreloebig_flow (void)
     VkSigner two[] = { { "Anne", vs1 }, { "Bo", vs2 } };
     VkSigner unenrolled[] = { { "Anne", vs1 }, { "Carl", key } };
 
-    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, one, 2, NULL, 30, 40, &error), ==, 0);
+    g_assert_cmpuint (vk_tally_sign_off (station, NULL, VK_RESULT_FORELOEBIG, 9, one, 2, NULL, 30, 40, &error), ==, 0);
     g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_TOO_FEW_SIGNERS);
     g_clear_error (&error);
-    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, two, 2, "  ", 31, 40, &error), ==, 0);
+    g_assert_cmpuint (vk_tally_sign_off (station, NULL, VK_RESULT_FORELOEBIG, 9, two, 2, "  ", 31, 40, &error), ==, 0);
     g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NO_EXPLANATION);
     g_clear_error (&error);
-    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, unenrolled, 2, NULL, 30, 40, &error), ==, 0);
+    g_assert_cmpuint (vk_tally_sign_off (station, NULL, VK_RESULT_FORELOEBIG, 9, unenrolled, 2, NULL, 30, 40, &error),
+                      ==, 0);
     g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_VALGSTYRER);
     g_clear_error (&error);
-    seq = vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, two, 2, NULL, 30, 40, &error);
+    seq = vk_tally_sign_off (station, NULL, VK_RESULT_FORELOEBIG, 9, two, 2, NULL, 30, 40, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (seq, >, 0);
   }
 
   /* Final: nothing more can be entered; the journal holds the signed
    * counts and each valgstyrer's signature verifies with their key. */
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, 9, 1, "Anne", counts, &ballots, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, 9, 1, "Anne", counts, &ballots, &error), ==,
+                    0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_SIGNED);
   g_clear_error (&error);
   {
     VkSigner again[] = { { "Anne", vs1 }, { "Bo", vs2 } };
-    g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FORELOEBIG, 9, again, 2, NULL, 30, 40, &error), ==, 0);
+    g_assert_cmpuint (vk_tally_sign_off (station, NULL, VK_RESULT_FORELOEBIG, 9, again, 2, NULL, 30, 40, &error), ==,
+                      0);
     g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_SIGNED);
     g_clear_error (&error);
   }
   {
     g_autoptr (GPtrArray) all = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
-    g_autoptr (VkTally) final = vk_tally_fold (all, VK_RESULT_FORELOEBIG, 9);
+    g_autoptr (VkTally) final = vk_tally_fold (all, NULL, VK_RESULT_FORELOEBIG, 9);
     const VkEntry *signoff = g_ptr_array_index (all, all->len - 1);
     VkCbor *sigs = vk_cbor_map_lookup_text (signoff->body, "signatures");
     g_autoptr (VkCbor) expected = vk_counts_to_cbor (counts, &ballots);
@@ -365,7 +371,7 @@ test_tally_foreloebig_flow (void)
     g_assert_nonnull (sigs);
     g_assert_cmpuint (vk_cbor_array_get_length (sigs), ==, 2);
     vk_counts_digest (expected, digest);
-    payload = vk_tally_signoff_payload (vk_package_get_election_id (s.package), VK_RESULT_FORELOEBIG, 9, digest);
+    payload = vk_tally_signoff_payload (vk_package_get_election_id (s.package), NULL, VK_RESULT_FORELOEBIG, 9, digest);
     for (guint i = 0; i < 2; i++)
       {
         gsize len;
@@ -402,22 +408,22 @@ test_tally_fintaelling_real (void)
   g_assert_no_error (error);
 
   /* A fintælling table cannot enter an election-night count. */
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FORELOEBIG, area->area_number, 1, "Ida", area, NULL, &error), ==,
-                    0);
+  g_assert_cmpuint (
+      vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, area->area_number, 1, "Ida", area, NULL, &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE);
   g_clear_error (&error);
 
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FINTAELLING, area->area_number, 1, "Ida", area, NULL, &error), >,
-                    0);
-  g_assert_cmpuint (vk_tally_enter (station, VK_RESULT_FINTAELLING, area->area_number, 2, "Ole", area, NULL, &error), >,
-                    0);
-  g_assert_cmpuint (vk_tally_sign_off (station, VK_RESULT_FINTAELLING, area->area_number, signers, 2, NULL, -1,
+  g_assert_cmpuint (
+      vk_tally_enter (station, NULL, VK_RESULT_FINTAELLING, area->area_number, 1, "Ida", area, NULL, &error), >, 0);
+  g_assert_cmpuint (
+      vk_tally_enter (station, NULL, VK_RESULT_FINTAELLING, area->area_number, 2, "Ole", area, NULL, &error), >, 0);
+  g_assert_cmpuint (vk_tally_sign_off (station, NULL, VK_RESULT_FINTAELLING, area->area_number, signers, 2, NULL, -1,
                                        area->eligible, &error),
                     >, 0);
   g_assert_no_error (error);
   {
     g_autoptr (GPtrArray) all = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
-    g_autoptr (VkTally) final = vk_tally_fold (all, VK_RESULT_FINTAELLING, area->area_number);
+    g_autoptr (VkTally) final = vk_tally_fold (all, NULL, VK_RESULT_FINTAELLING, area->area_number);
     g_autoptr (VkAreaResult) back = vk_counts_from_cbor (vk_tally_get_signed (final), s.election, VK_RESULT_FINTAELLING,
                                                          area->area_number, area->area_name, NULL, &error);
     GHashTableIter iter;
@@ -739,55 +745,59 @@ test_tally_doubtful (void)
   cand = g_ptr_array_index (((VkList *)g_ptr_array_index (s.election->lists, 0))->candidates, 1);
 
   /* Refusals: at a valgbord, no ballots, no note, an unknown area. */
-  g_assert_cmpuint (vk_tally_set_aside_doubtful (bord, 31, 1, "uklart kryds", &error), ==, 0);
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (bord, NULL, 31, 1, "uklart kryds", &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_FINTAELLING);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 31, 0, "uklart kryds", &error), ==, 0);
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, NULL, 31, 0, "uklart kryds", &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_NONE);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 31, 2, "  ", &error), ==, 0);
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, NULL, 31, 2, "  ", &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_NO_NOTE);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, 999, 2, "uklart kryds", &error), ==, 0);
+  g_assert_cmpuint (vk_tally_set_aside_doubtful (station, NULL, 999, 2, "uklart kryds", &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_UNKNOWN_AREA);
   g_clear_error (&error);
 
-  ref = vk_tally_set_aside_doubtful (station, 31, 3, "Kryds mellem to felter", &error);
+  ref = vk_tally_set_aside_doubtful (station, NULL, 31, 3, "Kryds mellem to felter", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ref, >, 0);
-  ref2 = vk_tally_set_aside_doubtful (station, 9, 1, "Påskrift", &error);
+  ref2 = vk_tally_set_aside_doubtful (station, NULL, 9, 1, "Påskrift", &error);
   g_assert_cmpuint (ref2, >, 0);
 
   /* Decisions: one each way; a fourth is one too many. */
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), >, 0);
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_CANDIDATE, cand->id, 0, 1, &error), >, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 31, ref, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), >, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 31, ref, VK_DOUBTFUL_CANDIDATE, cand->id, 0, 1, &error), >,
+                    0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 17, 1, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 31, ref, VK_DOUBTFUL_INVALID, NULL, 17, 1, &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_BAD_CODE);
   g_clear_error (&error);
   /* No ballots is no decision. */
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 5, 0, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 31, ref, VK_DOUBTFUL_INVALID, NULL, 5, 0, &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_INVALID, NULL, 5, 1, &error), >, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 31, ref, VK_DOUBTFUL_INVALID, NULL, 5, 1, &error), >, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 31, ref, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_TOO_MANY);
   g_clear_error (&error);
   /* The other area's entry is not this area's; unknown lists and refs are refused. */
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 31, ref2, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 31, ref2, VK_DOUBTFUL_LIST, list->id, 0, 1, &error), ==,
+                    0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_REF);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 9, ref2, VK_DOUBTFUL_LIST, "no-such-list", 0, 1, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 9, ref2, VK_DOUBTFUL_LIST, "no-such-list", 0, 1, &error),
+                    ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID);
   g_clear_error (&error);
-  g_assert_cmpuint (vk_tally_decide_doubtful (station, 9, ref2, VK_DOUBTFUL_CANDIDATE, list->id, 0, 1, &error), ==, 0);
+  g_assert_cmpuint (vk_tally_decide_doubtful (station, NULL, 9, ref2, VK_DOUBTFUL_CANDIDATE, list->id, 0, 1, &error),
+                    ==, 0);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_DOUBTFUL_UNKNOWN_ID);
   g_clear_error (&error);
   assert_entries_pass_rules (&s, station);
 
   /* Read back: area 31 has one entry, all three decided. */
-  held = vk_tally_dup_doubtful (station, 31, &error);
+  held = vk_tally_dup_doubtful (station, NULL, 31, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (held->len, ==, 1);
   {
@@ -801,7 +811,7 @@ test_tally_doubtful (void)
     g_assert_cmpstr (((VkDoubtfulDecision *)g_ptr_array_index (d->decisions, 1))->list_id, ==, cand->list->id);
   }
   {
-    g_autoptr (GPtrArray) all = vk_tally_dup_doubtful (station, 0, &error);
+    g_autoptr (GPtrArray) all = vk_tally_dup_doubtful (station, NULL, 0, &error);
     g_assert_cmpuint (all->len, ==, 2);
   }
 
@@ -884,7 +894,7 @@ test_tally_synced_and_record (void)
   g_assert_cmpuint (vk_tally_form_enter (form, bord, 1, "Tilforordnet Ea", &error), >, 0);
   g_assert_cmpuint (vk_tally_form_enter (form, bord, 2, "Tilforordnet Ib", &error), >, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_sign_off (bord, VK_RESULT_FORELOEBIG, 31, signers, 2, "Fem afkrydset i testen", 5,
+  g_assert_cmpuint (vk_tally_sign_off (bord, NULL, VK_RESULT_FORELOEBIG, 31, signers, 2, "Fem afkrydset i testen", 5,
                                        area->eligible, &error),
                     >, 0);
   g_assert_no_error (error);
@@ -920,7 +930,7 @@ test_tally_synced_and_record (void)
   g_assert_null (vk_tally_dup_record (fin, &error));
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE);
   g_clear_error (&error);
-  signed_counts = vk_tally_dup_signed_counts (fin, VK_RESULT_FORELOEBIG, 31, NULL, &error);
+  signed_counts = vk_tally_dup_signed_counts (fin, NULL, VK_RESULT_FORELOEBIG, 31, NULL, &error);
   g_assert_null (signed_counts);
   g_assert_no_error (error);
   usb = g_build_filename (s.dir, "usb", NULL);
@@ -930,7 +940,7 @@ test_tally_synced_and_record (void)
     g_assert_true (vk_station_ingest_file (fin, file, NULL, &error));
     g_assert_no_error (error);
   }
-  signed_counts = vk_tally_dup_signed_counts (fin, VK_RESULT_FORELOEBIG, 31, &device, &error);
+  signed_counts = vk_tally_dup_signed_counts (fin, NULL, VK_RESULT_FORELOEBIG, 31, &device, &error);
   g_assert_no_error (error);
   g_assert_nonnull (signed_counts);
   g_assert_cmpstr (device, ==, "omr31-bord1");
@@ -938,8 +948,8 @@ test_tally_synced_and_record (void)
     g_autoptr (VkCbor) entered = vk_counts_to_cbor (vk_tally_form_get_result (form), vk_tally_form_get_ballots (form));
     g_assert_true (vk_cbor_equal (signed_counts, entered));
   }
-  g_assert_null (vk_tally_dup_signed_counts (fin, VK_RESULT_FORELOEBIG, 9, NULL, &error));
-  g_assert_null (vk_tally_dup_signed_counts (fin, VK_RESULT_FINTAELLING, 31, NULL, &error));
+  g_assert_null (vk_tally_dup_signed_counts (fin, NULL, VK_RESULT_FORELOEBIG, 9, NULL, &error));
+  g_assert_null (vk_tally_dup_signed_counts (fin, NULL, VK_RESULT_FINTAELLING, 31, NULL, &error));
   g_assert_no_error (error);
   setup_clear (&s);
 }
