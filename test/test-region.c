@@ -414,6 +414,12 @@ compare_with_official (const char *json)
       g_assert_cmpstr (a, ==, b);
     }
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (mine, "PersonligeMandater")), ==, fx.n_seats);
+  {
+    const char *fields[] = { "Valgart", "Valgdag", "Region", "RegionDagiId", "Resultatart" };
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      g_assert_cmpstr (json_object_get_string_member_with_default (mine, fields[i], "(absent)"), ==,
+                       json_object_get_string_member (off, fields[i]));
+  }
 }
 
 static const char **
@@ -538,6 +544,25 @@ test_official (void)
       n_areas += r->areas->len;
     }
   g_assert_cmpuint (n_areas, ==, 163);
+  /* Exactly the areas the official allocation is based on. */
+  {
+    JsonArray *based = json_object_get_array_member (off, "BaseretPåOptællinger");
+    g_autoptr (GHashTable) official_areas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint i = 0; i < json_array_get_length (based); i++)
+      g_hash_table_add (
+          official_areas,
+          g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_array_get_object_element (based, i),
+                                                                            "AfstemningsområdeDagiId")));
+    g_assert_cmpuint (g_hash_table_size (official_areas), ==, n_areas);
+    for (guint i = 0; i < t->results->len; i++)
+      {
+        const VkContestResult *r = g_ptr_array_index (t->results, i);
+        for (guint k = 0; k < r->areas->len; k++)
+          g_assert_true (
+              g_hash_table_contains (official_areas, ((VkAreaResult *)g_ptr_array_index (r->areas, k))->dagi_id));
+      }
+  }
   json = vk_seat_allocation_to_json (t->seats);
   compare_with_official (json);
   /* The same draws for the command. */
