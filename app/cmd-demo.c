@@ -940,6 +940,15 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
     if (vk_count_export_journals (count, journals, error) < 0)
       return FALSE;
+    if (d->rv_fintaelling != NULL)
+      {
+        g_autofree char *rv_dir = g_build_filename (d->out, "rv", NULL);
+        gint n = vk_count_export_valgdk (count, "RV", VK_RESULT_FINTAELLING, rv_dir, error);
+
+        if (n < 0)
+          return FALSE;
+        printf ("      Regionsrådsvalg: %d area results in valg.dk's shape in %s/\n", n, rv_dir);
+      }
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
     printf ("Discrepancies: %u blocking, %u warnings, %u for information (see the report)\n", blocking, warnings,

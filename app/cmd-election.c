@@ -9,6 +9,7 @@
 
 #include "vk-cli.h"
 #include "vk-error.h"
+#include "vk-json-private.h"
 #include "vk-keys.h"
 #include "vk-package.h"
 #include "vk-text.h"
@@ -35,6 +36,144 @@ vk_cli_load_key (const char *path, GError **error)
   return key;
 }
 
+static gint
+str_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* A contest's own eligible voters per area, from a folder of its
+ * official fintælling files (valg.dk valgresultater, one JSON per area:
+ * for RV the whole region's, <kommunekode>-<n>-<name>.json).  Files of
+ * another municipality (Kommunekode) are skipped; each file of the
+ * event's municipality is matched to one of the contest's areas (copied
+ * from the event) by AfstemningsområdeDagiId, or by number when the file
+ * or the area has no DAGI id.  A file matching no area, two files for one
+ * area, or an area without a file is an error. */
+static gboolean
+import_contest_eligible (VkElection *contest, const VkElection *event, const char *dir, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal); /* VkArea* -> file name */
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *display_dir = g_filename_display_name (dir);
+  g_autofree guint *eligible = NULL;
+  const char *entry;
+  GDir *d;
+
+  if (event->areas->len == 0 || *event->municipality_code == '\0')
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the event has no afstemningsområder to match (give --areas)",
+                   display_dir);
+      return FALSE;
+    }
+  d = g_dir_open (dir, 0, &local_error);
+  if (d == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  while ((entry = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (entry, ".json"))
+      g_ptr_array_add (names, g_strdup (entry));
+  g_dir_close (d);
+  g_ptr_array_sort (names, str_cmp);
+
+  /* Checked in full before the contest is changed. */
+  eligible = g_new0 (guint, contest->areas->len);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autofree char *file = g_filename_display_name (path);
+      g_autoptr (JsonParser) parser = NULL;
+      g_autofree char *kcode = NULL, *dagi = NULL;
+      guint number = 0, n_eligible = 0;
+      JsonObject *root = vk_json_load_object (path, &parser, error);
+      VkArea *area = NULL;
+      guint index = 0;
+
+      if (root == NULL || !vk_json_get_id (root, file, "", "Kommunekode", TRUE, &kcode, error))
+        return FALSE;
+      if (strcmp (kcode, event->municipality_code) != 0)
+        continue; /* another municipality of the region */
+      if (!vk_json_get_uint (root, file, "", "AfstemningsområdeNummer", &number, error)
+          || !vk_json_get_id (root, file, "", "AfstemningsområdeDagiId", FALSE, &dagi, error)
+          || !vk_json_get_uint (root, file, "", "AntalStemmeberettigedeVælgere", &n_eligible, error))
+        return FALSE;
+      for (guint k = 0; k < contest->areas->len && area == NULL; k++)
+        {
+          VkArea *a = g_ptr_array_index (contest->areas, k);
+
+          if (*dagi != '\0' && *a->dagi_id != '\0' ? strcmp (a->dagi_id, dagi) == 0 : a->number == number)
+            {
+              area = a;
+              index = k;
+            }
+        }
+      if (area == NULL)
+        {
+          g_autofree char *what = g_strdup_printf ("area %u (DAGI id %s) is not one of %s's afstemningsområder", number,
+                                                   *dagi != '\0' ? dagi : "-", event->municipality);
+          return vk_json_fail (error, file, "", "AfstemningsområdeDagiId", what);
+        }
+      if (g_hash_table_contains (seen, area))
+        {
+          g_autofree char *what = g_strdup_printf ("afstemningsområde %u is also in %s", area->number,
+                                                   (const char *)g_hash_table_lookup (seen, area));
+          return vk_json_fail (error, file, "", "AfstemningsområdeDagiId", what);
+        }
+      g_ptr_array_add (files, g_strdup (file));
+      g_hash_table_insert (seen, area, g_ptr_array_index (files, files->len - 1));
+      eligible[index] = n_eligible;
+    }
+  for (guint k = 0; k < contest->areas->len; k++)
+    {
+      VkArea *a = g_ptr_array_index (contest->areas, k);
+
+      if (!g_hash_table_contains (seen, a))
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
+                       "%s: no %s file for afstemningsområde %u %s of municipality %s", display_dir,
+                       vk_election_contest_id (contest), a->number, a->name, event->municipality_code);
+          return FALSE;
+        }
+    }
+  for (guint k = 0; k < contest->areas->len; k++)
+    ((VkArea *)g_ptr_array_index (contest->areas, k))->eligible = eligible[k];
+  return TRUE;
+}
+
+/* The regionsrådsvalg held with the event: its kandidat-data, seats, the
+ * event's areas with the RV's own eligible voters when rv_areas is given
+ * (otherwise the event's), added to the event. */
+static gboolean
+add_rv_contest (VkElection *event, const char *kandidatdata, guint seats, const char *rv_areas, GError **error)
+{
+  g_autoptr (VkElection) rv = vk_election_import_kandidatdata (kandidatdata, error);
+  g_autofree char *file = g_filename_display_name (kandidatdata);
+
+  if (rv == NULL)
+    return FALSE;
+  if (rv->type != VK_ELECTION_RV)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: a %s file, not a regionsrådsvalg's kandidat-data", file,
+                   vk_election_type_name_da (rv->type));
+      return FALSE;
+    }
+  if (strcmp (rv->date, event->date) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the regionsrådsvalg is on %s, the %s on %s", file, rv->date,
+                   vk_election_type_name_da (event->type), event->date);
+      return FALSE;
+    }
+  rv->seats = seats;
+  vk_election_copy_areas (rv, event);
+  if (rv_areas != NULL && !import_contest_eligible (rv, event, rv_areas, error))
+    return FALSE;
+  return vk_election_add_contest (event, g_steal_pointer (&rv), error);
+}
+
 static int
 election_import (int argc, char **argv)
 {
@@ -46,7 +185,11 @@ election_import (int argc, char **argv)
   g_autofree char *key_path = NULL;
   g_autofree char *out = NULL;
   g_autofree char *id_hex = NULL;
+  g_autofree char *rv_kandidatdata = NULL;
+  g_autofree char *rv_areas = NULL;
+  g_autofree char *contests = NULL;
   int seats = 0;
+  int rv_seats = -1;
   g_autoptr (VkElection) election = NULL;
   g_autoptr (VkVoterList) voters = NULL;
   g_autoptr (VkKeypair) key = NULL;
@@ -56,6 +199,11 @@ election_import (int argc, char **argv)
     { "voters", 0, 0, G_OPTION_ARG_FILENAME, &voters_path, "Voter list CSV (see docs/package-format.md)", "V.csv" },
     { "areas", 0, 0, G_OPTION_ARG_FILENAME, &areas, "Folder of valg.dk valgresultater files naming the areas", "DIR" },
     { "seats", 0, 0, G_OPTION_ARG_INT, &seats, "Council size (not in kandidat-data.json)", "N" },
+    { "rv-kandidatdata", 0, 0, G_OPTION_ARG_FILENAME, &rv_kandidatdata,
+      "The regionsrådsvalg held the same day: the region's valg.dk kandidat-data.json", "RV.json" },
+    { "rv-seats", 0, 0, G_OPTION_ARG_INT, &rv_seats, "The regional council's size (with --rv-kandidatdata)", "N" },
+    { "rv-areas", 0, 0, G_OPTION_ARG_FILENAME, &rv_areas,
+      "Folder of the region's RV valgresultater files: each area's own eligible voters for the RV", "DIR" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "The package to write", "E.vkp" },
     { NULL },
@@ -67,6 +215,16 @@ election_import (int argc, char **argv)
   if (kandidatdata == NULL || key_path == NULL || out == NULL || seats < 0)
     {
       fprintf (stderr, "valgkit election import: --kandidatdata, --key and --out are required\n");
+      return VK_EXIT_USAGE;
+    }
+  if (rv_kandidatdata == NULL && (rv_seats >= 0 || rv_areas != NULL))
+    {
+      fprintf (stderr, "valgkit election import: --rv-seats and --rv-areas go with --rv-kandidatdata\n");
+      return VK_EXIT_USAGE;
+    }
+  if (rv_kandidatdata != NULL && rv_seats <= 0)
+    {
+      fprintf (stderr, "valgkit election import: --rv-kandidatdata needs --rv-seats N (the regional council's size)\n");
       return VK_EXIT_USAGE;
     }
   if (g_file_test (out, G_FILE_TEST_EXISTS))
@@ -82,6 +240,8 @@ election_import (int argc, char **argv)
     return vk_cli_fail ("election import", error);
   if (seats > 0)
     election->seats = (guint)seats;
+  if (rv_kandidatdata != NULL && !add_rv_contest (election, rv_kandidatdata, (guint)rv_seats, rv_areas, &error))
+    return vk_cli_fail ("election import", error);
   if (voters_path != NULL)
     {
       voters = vk_voter_list_import_csv (voters_path, &error);
@@ -110,10 +270,35 @@ election_import (int argc, char **argv)
     return vk_cli_fail ("election import", error);
 
   id_hex = vk_hex_encode (vk_package_get_election_id (package), VK_ELECTION_ID_BYTES);
-  printf ("Wrote %s: %s %s, %u lists, %u areas, %u voters\nelection id %s\n", out,
-          vk_election_type_to_string (election->type), election->municipality, election->lists->len,
-          election->areas->len, vk_voter_list_get_length (voters), id_hex);
+  contests = vk_election_dup_contests_label (election);
+  {
+    g_autofree char *shown_out = vk_text_escape_controls (out);
+    g_autofree char *municipality = vk_text_escape_controls (election->municipality);
+
+    printf ("Wrote %s: %s %s, %u lists, %u areas, %u voters\nelection id %s\n", shown_out, contests, municipality,
+            election->lists->len, election->areas->len, vk_voter_list_get_length (voters), id_hex);
+  }
   return VK_EXIT_OK;
+}
+
+static guint
+count_candidates (const VkElection *c)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->lists->len; i++)
+    n += ((VkList *)g_ptr_array_index (c->lists, i))->candidates->len;
+  return n;
+}
+
+static guint64
+count_eligible (const VkElection *c)
+{
+  guint64 n = 0;
+
+  for (guint i = 0; i < c->areas->len; i++)
+    n += ((VkArea *)g_ptr_array_index (c->areas, i))->eligible;
+  return n;
 }
 
 static int
@@ -176,17 +361,62 @@ election_show (int argc, char **argv)
       json_builder_add_int_value (b, election->areas->len);
       json_builder_set_member_name (b, "voters");
       json_builder_add_int_value (b, vk_package_count_voters (package, 0, NULL));
+      /* Every contest of the event, the primary first. */
+      json_builder_set_member_name (b, "contests");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < vk_election_get_n_contests (election); i++)
+        {
+          const VkElection *c = vk_election_get_contest_nth (election, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, vk_election_contest_id (c));
+          json_builder_set_member_name (b, "type");
+          json_builder_add_string_value (b, vk_election_type_to_string (c->type));
+          json_builder_set_member_name (b, "region");
+          json_builder_add_string_value (b, c->region);
+          json_builder_set_member_name (b, "region_dagi_id");
+          json_builder_add_string_value (b, c->region_dagi_id);
+          json_builder_set_member_name (b, "seats");
+          json_builder_add_int_value (b, c->seats);
+          json_builder_set_member_name (b, "lists");
+          json_builder_add_int_value (b, c->lists->len);
+          json_builder_set_member_name (b, "candidates");
+          json_builder_add_int_value (b, count_candidates (c));
+          json_builder_set_member_name (b, "valgforbund");
+          json_builder_add_int_value (b, c->valgforbund->len);
+          json_builder_set_member_name (b, "eligible");
+          json_builder_add_int_value (b, (gint64)count_eligible (c));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       json_builder_end_object (b);
       vk_cli_print_json (b);
       return VK_EXIT_OK;
     }
 
-  printf ("%s (%s) %s, %s\n", election->municipality, vk_election_type_to_string (election->type), election->date,
-          argv[1]);
+  {
+    g_autofree char *municipality = vk_text_escape_controls (election->municipality);
+    g_autofree char *date = vk_text_escape_controls (election->date);
+    g_autofree char *file = vk_text_escape_controls (argv[1]);
+    g_autofree char *label = vk_election_dup_contests_label (election);
+
+    printf ("%s (%s) %s, %s\n", municipality, label, date, file);
+  }
   printf ("election id: %s\nelection key: %s\n", id_hex, key_hex);
   printf ("%u seats, %u lists, %u candidates, %u valgforbund, %u areas, %" G_GINT64_FORMAT " voters\n", election->seats,
           election->lists->len, candidates, election->valgforbund->len, election->areas->len,
           vk_package_count_voters (package, 0, NULL));
+  /* One line per contest, the primary first. */
+  for (guint i = 0; i < vk_election_get_n_contests (election); i++)
+    {
+      const VkElection *c = vk_election_get_contest_nth (election, i);
+      g_autofree char *region = vk_text_escape_controls (c->region);
+
+      printf ("contest %s%s%s%s: %u seats, %u lists, %u candidates, %u valgforbund, %" G_GUINT64_FORMAT " eligible\n",
+              vk_election_contest_id (c), *region != '\0' ? " (" : "", region, *region != '\0' ? ")" : "", c->seats,
+              c->lists->len, count_candidates (c), c->valgforbund->len, count_eligible (c));
+    }
   return VK_EXIT_OK;
 }
 
@@ -274,6 +504,7 @@ vk_cmd_election (int argc, char **argv)
     return election_devices (argc - 1, argv + 1);
   fprintf (argc >= 2 && strcmp (argv[1], "--help") == 0 ? stdout : stderr,
            "Usage: valgkit election import --kandidatdata K.json [--voters V.csv] [--areas DIR] [--seats N]\n"
+           "                               [--rv-kandidatdata RV.json --rv-seats N [--rv-areas DIR]]\n"
            "                               --key ELECTION.key --out E.vkp\n"
            "       valgkit election show E.vkp [--json]\n"
            "       valgkit election devices E.vkp [--json]\n");

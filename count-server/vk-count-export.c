@@ -3,10 +3,12 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <errno.h>
 #include <glib/gstdio.h>
 
 #include "vk-count-export.h"
 #include "vk-error.h"
+#include "vk-valgdk-export.h"
 
 gint
 vk_count_export_journals (VkCount *self, const char *dir, GError **error)
@@ -45,4 +47,40 @@ vk_count_export_journals (VkCount *self, const char *dir, GError **error)
       written++;
     }
   return written;
+}
+
+gint
+vk_count_export_valgdk (VkCount *self, const char *contest, VkResultKind kind, const char *dir, GError **error)
+{
+  g_autoptr (VkResults) results = NULL;
+  const VkElection *c;
+
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (dir != NULL, -1);
+
+  c = vk_election_get_contest (vk_count_get_election (self), contest);
+  if (c == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the election has no %s contest", contest);
+      return -1;
+    }
+  results = vk_count_results (self, contest, kind, error);
+  if (results == NULL)
+    return -1;
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create %s: %s", dir, g_strerror (errno));
+      return -1;
+    }
+  for (guint i = 0; i < results->areas->len; i++)
+    {
+      const VkAreaResult *r = g_ptr_array_index (results->areas, i);
+      const VkArea *a = vk_election_lookup_area (c, r->area_number);
+      guint64 approved = vk_count_get_signoff_time (self, r->area_number, contest, kind);
+
+      if (a == NULL
+          || !vk_valgdk_write_area_result (dir, c, a, r, approved > 0 ? (gint64)approved : -1, NULL, error))
+        return -1;
+    }
+  return (gint)results->areas->len;
 }

@@ -916,6 +916,18 @@ out:
   return alloc;
 }
 
+guint64
+vk_count_get_signoff_time (VkCount *self, guint area, const char *contest, VkResultKind kind)
+{
+  guint64 t;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_mutex_lock (&self->lock);
+  t = vk_fold_get_signoff_time (self->fold, area, contest, kind);
+  g_mutex_unlock (&self->lock);
+  return t;
+}
+
 GPtrArray *
 vk_count_discrepancies (VkCount *self, const VkRulesConfig *config, GError **error)
 {

@@ -169,6 +169,10 @@ VkResults *vk_count_results (VkCount *self, const char *contest, VkResultKind ki
 VkSeatAllocation *vk_count_mandates (VkCount *self, const char *contest, VkResultKind kind, const VkLots *lots,
                                      VkTie **ret_tie, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The time (ms) of the latest sign-off of area's count of contest and
+ * kind, or 0. */
+guint64 vk_count_get_signoff_time (VkCount *self, guint area, const char *contest, VkResultKind kind);
+
 /* Runs the discrepancy rules (shared/vk-rules.h) over everything held,
  * including the refusals and forks recorded.  config may be NULL
  * (defaults).  VkFinding*, ordered by rule, area. */

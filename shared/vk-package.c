@@ -431,10 +431,15 @@ read_contests (VkDb *db, VkElection *e, GError **error)
         {
           VkArea *a = vk_election_lookup_area (c, (guint)sqlite3_column_int64 (as, 0));
 
-          /* area_contest.area references area.number: a is not NULL in
-           * a package that passed its checks. */
-          if (a != NULL)
-            a->eligible = (guint)sqlite3_column_int64 (as, 1);
+          /* Foreign keys are not checked on reading: a signed package
+           * could still name an area the event does not have. */
+          if (a == NULL)
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: contest %s: eligible voters for an unknown area %u",
+                           vk_db_get_path (db), id, (guint)sqlite3_column_int64 (as, 0));
+              return FALSE;
+            }
+          a->eligible = (guint)sqlite3_column_int64 (as, 1);
           n_areas++;
         }
       sqlite3_reset (as);

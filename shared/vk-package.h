@@ -4,9 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * An election package is one SQLite file holding what every station and
- * the count server must agree on: the election, its lists, candidates,
- * valgforbund, areas and per-area voter lists, the election public key,
- * the election key's signature, and the enrolled devices.  The byte-level
+ * the count server must agree on: the event (date, municipality) and its
+ * contests (KV and, the same day, RV), each contest's lists, candidates,
+ * valgforbund and eligible voters per area, the areas and per-area voter
+ * lists, the election public key, the election key's signature, and the
+ * enrolled devices.  The byte-level
  * format, including the canonical digest that gives the election id, is
  * specified in docs/package-format.md.
  *
@@ -65,13 +67,17 @@ gboolean vk_device_is_valid_at (const VkDevice *self, guint64 time_ms);
 gboolean vk_device_role_is_valid (const char *role);
 
 /* Writes a new package at path (refused if path exists) and signs it
- * with election_key.  voters may be NULL (no voter lists); every voter's
- * area must be one of the election's areas.  The file is written under a
+ * with election_key.  election is the event (its primary contest); its
+ * other contests (election->contests) are written too, and each must have
+ * exactly the event's areas (with its own eligible voters).  voters may
+ * be NULL (no voter lists); every voter's area must be one of the
+ * election's areas.  The file is written under a
  * temporary name and renamed into place when complete. */
 VkPackage *vk_package_create (const char *path, const VkElection *election, const VkVoterList *voters,
                               const VkKeypair *election_key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Opens and verifies (see above).  VK_ERROR_VERSION for a package from a
- * newer valgkit, VK_ERROR_INVALID for a file that is not a package,
+ * newer valgkit, or of an older format (1: "import the election again";
+ * never migrated), VK_ERROR_INVALID for a file that is not a package,
  * VK_ERROR_SIGNATURE when verification fails.  The connection is
  * read-only (after replaying the journal of an interrupted write, if
  * any), so any number of processes may hold the package open at once;
@@ -83,7 +89,9 @@ const char *vk_package_get_path (VkPackage *self);
 const guint8 *vk_package_get_election_id (VkPackage *self);
 const guint8 *vk_package_get_election_public_key (VkPackage *self);
 
-/* The election, lists in ballot order, candidates in list order. */
+/* The election (the event and its primary contest, with the other
+ * contests in election->contests), lists in ballot order, candidates in
+ * list order. */
 VkElection *vk_package_dup_election (VkPackage *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The election as read when the package was opened (borrowed, immutable,
  * safe to read from any thread). */

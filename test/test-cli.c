@@ -291,6 +291,176 @@ test_cli_import_errors (void)
   g_assert_false (g_file_test (pkg, G_FILE_TEST_EXISTS));
 }
 
+/* The RV files of rv2025/<region>/fintaelling (every municipality of
+ * the region) that belong to municipality code: their count and the sum
+ * of their eligible voters. */
+static guint
+rv_files_of (const char *dir, gint64 code, guint64 *ret_eligible, const char *skip)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  *ret_eligible = 0;
+  while ((entry = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *root;
+
+      if (!g_str_has_suffix (entry, ".json") || g_strcmp0 (entry, skip) == 0)
+        continue;
+      g_assert_true (json_parser_load_from_file (parser, path, NULL));
+      root = json_node_get_object (json_parser_get_root (parser));
+      if (json_object_get_int_member (root, "Kommunekode") != code)
+        continue;
+      n++;
+      *ret_eligible += (guint64)json_object_get_int_member (root, "AntalStemmeberettigedeVælgere");
+    }
+  return n;
+}
+
+/* Albertslund KV2025 + Region Østdanmark RV2025 in one package: the RV
+ * contest's lists and eligible voters as in the official files; the
+ * region's files of other municipalities are skipped; a missing area,
+ * a KV file as RV, and --rv-kandidatdata without --rv-seats are refused. */
+static void
+test_cli_election_joint (void)
+{
+  g_autofree char *kd = vk_test_data_path ("Albertslund", "kandidat-data.json", NULL);
+  g_autofree char *areas = vk_test_data_path ("Albertslund", "fintaelling", NULL);
+  g_autofree char *rv_kd = NULL, *rv_areas = NULL, *dir = NULL, *key = NULL, *pkg = NULL, *partial_dir = NULL;
+  g_autofree char *out = NULL, *err = NULL, *first_name = NULL;
+  g_autoptr (JsonNode) show = NULL;
+  g_autoptr (JsonParser) rv_parser = json_parser_new ();
+  g_autoptr (JsonParser) kv_area_parser = json_parser_new ();
+  JsonArray *contests;
+  JsonObject *kv, *rv;
+  guint64 eligible = 0;
+  gint64 code;
+  guint n_files;
+
+  if (kd == NULL || areas == NULL)
+    return;
+  {
+    g_autofree char *data = g_path_get_dirname (g_getenv ("VK_DATA_DIR"));
+    rv_kd = g_build_filename (data, "rv2025", "Region_Østdanmark", "kandidat-data.json", NULL);
+    rv_areas = g_build_filename (data, "rv2025", "Region_Østdanmark", "fintaelling", NULL);
+  }
+  if (!g_file_test (rv_kd, G_FILE_TEST_EXISTS) || !g_file_test (rv_areas, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("RV2025 data missing");
+      return;
+    }
+  /* The municipality's code, from its KV files. */
+  {
+    g_autoptr (GDir) d = g_dir_open (areas, 0, NULL);
+    g_autofree char *first = g_build_filename (areas, g_dir_read_name (d), NULL);
+
+    g_assert_true (json_parser_load_from_file (kv_area_parser, first, NULL));
+    code = json_object_get_int_member (json_node_get_object (json_parser_get_root (kv_area_parser)), "Kommunekode");
+  }
+  n_files = rv_files_of (rv_areas, code, &eligible, NULL);
+  g_assert_cmpuint (n_files, >, 1);
+  g_assert_true (json_parser_load_from_file (rv_parser, rv_kd, NULL));
+
+  dir = vk_test_tmpdir ();
+  key = g_build_filename (dir, "e.key", NULL);
+  pkg = g_build_filename (dir, "albertslund.vkp", NULL);
+  g_assert_cmpint (run (&out, &err, "key", "new", "--role", "election", "--device", "Albertslund", "--out", key, NULL),
+                   ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "election", "import", "--kandidatdata", kd, "--areas", areas, "--seats", "21",
+                        "--rv-kandidatdata", rv_kd, "--rv-seats", "47", "--rv-areas", rv_areas, "--key", key, "--out",
+                        pkg, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "KV + RV Albertslund"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "election", "show", pkg, "--json", NULL), ==, 0);
+  show = parse_json (out);
+  contests = json_object_get_array_member (json_node_get_object (show), "contests");
+  g_assert_cmpuint (json_array_get_length (contests), ==, 2);
+  kv = json_array_get_object_element (contests, 0);
+  rv = json_array_get_object_element (contests, 1);
+  g_assert_cmpstr (json_object_get_string_member (kv, "id"), ==, "KV");
+  g_assert_cmpint (json_object_get_int_member (kv, "seats"), ==, 21);
+  g_assert_cmpstr (json_object_get_string_member (rv, "id"), ==, "RV");
+  g_assert_cmpstr (json_object_get_string_member (rv, "region"), ==,
+                   json_object_get_string_member (json_node_get_object (json_parser_get_root (rv_parser)), "Region"));
+  g_assert_cmpint (json_object_get_int_member (rv, "seats"), ==, 47);
+  g_assert_cmpint (json_object_get_int_member (rv, "lists"), ==,
+                   json_array_get_length (json_object_get_array_member (
+                       json_node_get_object (json_parser_get_root (rv_parser)), "Kandidatlister")));
+  g_assert_cmpint (json_object_get_int_member (rv, "eligible"), ==, (gint64)eligible);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "election", "show", pkg, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "contest RV (Region Østdanmark): 47 seats"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* --rv-kandidatdata needs --rv-seats. */
+  g_assert_cmpint (run (&out, &err, "election", "import", "--kandidatdata", kd, "--rv-kandidatdata", rv_kd, "--key",
+                        key, "--out", pkg, NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "--rv-seats"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A KV file given as the RV's. */
+  {
+    g_autofree char *other = g_build_filename (dir, "kv-as-rv.vkp", NULL);
+
+    g_assert_cmpint (run (&out, &err, "election", "import", "--kandidatdata", kd, "--rv-kandidatdata", kd, "--rv-seats",
+                          "47", "--key", key, "--out", other, NULL),
+                     !=, 0);
+    g_assert_nonnull (strstr (err, "not a regionsrådsvalg"));
+    g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* The RV files of the municipality without one area's: refused, naming it. */
+  partial_dir = g_build_filename (dir, "rv-partial", NULL);
+  g_assert_cmpint (g_mkdir (partial_dir, 0700), ==, 0);
+  {
+    g_autoptr (GDir) d = g_dir_open (rv_areas, 0, NULL);
+    g_autofree char *other = g_build_filename (dir, "partial.vkp", NULL);
+    g_autofree char *code_prefix = g_strdup_printf ("%" G_GINT64_FORMAT "-", code);
+    const char *entry;
+    guint64 unused;
+
+    while ((entry = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *from = g_build_filename (rv_areas, entry, NULL);
+        g_autofree char *to = g_build_filename (partial_dir, entry, NULL);
+        g_autofree char *data = NULL;
+        gsize len;
+
+        if (g_str_has_prefix (entry, code_prefix) && first_name == NULL)
+          {
+            first_name = g_strdup (entry); /* left out */
+            continue;
+          }
+        g_assert_true (g_file_get_contents (from, &data, &len, NULL));
+        g_assert_true (g_file_set_contents (to, data, (gssize)len, NULL));
+      }
+    g_assert_nonnull (first_name);
+    g_assert_cmpuint (rv_files_of (partial_dir, code, &unused, NULL), ==, n_files - 1);
+    g_assert_cmpint (run (&out, &err, "election", "import", "--kandidatdata", kd, "--areas", areas, "--rv-kandidatdata",
+                          rv_kd, "--rv-seats", "47", "--rv-areas", partial_dir, "--key", key, "--out", other, NULL),
+                     !=, 0);
+    g_assert_nonnull (strstr (err, "no RV file for afstemningsområde"));
+    g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 test_cli_journal (void)
 {
@@ -390,6 +560,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/keys", test_cli_keys);
   g_test_add_func ("/cli/election", test_cli_election);
   g_test_add_func ("/cli/import-errors", test_cli_import_errors);
+  g_test_add_func ("/cli/election-joint", test_cli_election_joint);
   g_test_add_func ("/cli/journal", test_cli_journal);
   return g_test_run ();
 }
