@@ -132,6 +132,7 @@ sign_municipality (const char *kandidatdata, GPtrArray *files, const char *code,
   g_autoptr (VkPackage) package = NULL;
   g_autofree char *pkg_path = NULL, *device_id = NULL;
   const VkDevice *dev;
+  const VkElection *contest;
   guint64 now = (guint64)(g_get_real_time () / 1000);
   VkKeypair *key = election_key != NULL ? election_key : vk_keypair_generate ();
 
@@ -162,7 +163,11 @@ sign_municipality (const char *kandidatdata, GPtrArray *files, const char *code,
   g_assert_no_error (error);
   dev = vk_package_lookup_device (package, device_id);
   g_assert_nonnull (dev);
-  g_assert_true (vk_contest_result_write (out, e, vk_package_get_election_id (package),
+  /* Signed from the package's own contest, as the count server does. */
+  contest = vk_election_get_contest (vk_package_get_election (package), vk_election_contest_id (e));
+  g_assert_nonnull (contest);
+  g_assert_cmpstr (contest->region_dagi_id, ==, e->region_dagi_id);
+  g_assert_true (vk_contest_result_write (out, contest, vk_package_get_election_id (package),
                                           ((VkAreaResult *)g_ptr_array_index (results, 0))->kind, results, server,
                                           dev->enrolment, &error));
   g_assert_no_error (error);
@@ -569,6 +574,92 @@ test_official (void)
   lots_json = vk_lots_to_json (lots);
   fx.lots_file = g_build_filename (fx.dir, "lots.json", NULL);
   g_assert_true (g_file_set_contents (fx.lots_file, lots_json, -1, &error));
+}
+
+/* Læsø's joint KV + RV package (KV primary, RV a contest of its own),
+ * as a municipality holds it: its RV contest's signed result in place
+ * of the RV-only one gives the same official allocation. */
+static void
+test_joint_package (void)
+{
+  g_autofree char *kv_k = NULL, *kv_fin = NULL, *rv_fin = NULL, *out = NULL, *pkg_path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) event = NULL;
+  g_autoptr (VkElection) region = NULL;
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (VkKeypair) server = vk_keypair_generate ();
+  g_autoptr (GHashTable) by_code = NULL;
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (VkRegionTally) t = NULL;
+  g_autoptr (VkLots) lots = NULL;
+  g_autofree char *json = NULL;
+  VkElection *rv;
+  const VkElection *contest;
+  const VkDevice *dev;
+  GPtrArray *files;
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+
+  if (!setup ())
+    return;
+  kv_k = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  kv_fin = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  rv_fin = rv_path ("Region_Nordjylland", "fintaelling", NULL);
+  event = vk_election_import_kandidatdata (kv_k, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (event, kv_fin, &error));
+  event->seats = 9;
+  rv = vk_election_import_kandidatdata (fx.kandidatdata, &error);
+  g_assert_no_error (error);
+  by_code = files_by_code (rv_fin);
+  files = g_hash_table_lookup (by_code, "825");
+  for (guint i = 0; i < files->len; i++)
+    {
+      VkAreaResult *r = vk_area_result_import (rv, g_ptr_array_index (files, i), &error);
+      g_assert_no_error (error);
+      /* The same area as KV's (matched by DAGI id), with RV's own eligible voters. */
+      for (guint k = 0; k < event->areas->len; k++)
+        {
+          const VkArea *a = g_ptr_array_index (event->areas, k);
+          if (strcmp (a->dagi_id, r->dagi_id) == 0)
+            vk_election_add_area (rv, a->number, a->name, a->dagi_id, (guint)r->eligible);
+        }
+      g_ptr_array_add (results, r);
+    }
+  g_assert_cmpuint (rv->areas->len, ==, files->len);
+  rv->seats = fx.n_seats;
+  g_assert_true (vk_election_add_contest (event, rv, &error));
+  pkg_path = g_build_filename (fx.dir, "laesoe-joint.vkp", NULL);
+  package = vk_package_create (pkg_path, event, NULL, g_hash_table_lookup (fx.keys, "825"), &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_package_enroll (package, g_hash_table_lookup (fx.keys, "825"), "server", "server",
+                                    VK_PACKAGE_NO_AREA, vk_keypair_get_public_key (server), now - 3600000,
+                                    now + 86400000, &error));
+  dev = vk_package_lookup_device (package, "server");
+  contest = vk_election_get_contest (vk_package_get_election (package), "RV");
+  g_assert_nonnull (contest);
+  g_assert_cmpstr (contest->municipality_code, ==, "825");
+  out = g_build_filename (fx.dir, "laesoe-joint-rv.vkr", NULL);
+  g_assert_true (vk_contest_result_write (out, contest, vk_package_get_election_id (package), VK_RESULT_FINTAELLING,
+                                          results, server, dev->enrolment, &error));
+  g_assert_no_error (error);
+
+  if (fx.lots_file == NULL)
+    test_official (); /* the draws */
+  lots = vk_lots_load (fx.lots_file, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < fx.munis->len; i++)
+    {
+      Muni *m = g_ptr_array_index (fx.munis, i);
+      g_ptr_array_add (paths, strcmp (m->code, "825") == 0 ? out : m->path);
+    }
+  region = load_region ();
+  t = vk_region_tally (region, fx.n_seats, fx.trusted, (const char *const *)paths->pdata, paths->len, lots, NULL,
+                       &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (t->seats->open_ties->len, ==, 0);
+  json = vk_seat_allocation_to_json (t->seats);
+  compare_with_official (json);
 }
 
 /* The signed file carries the counts exactly: each area read back equals
@@ -1143,6 +1234,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/region/official", test_official);
   g_test_add_func ("/region/roundtrip", test_roundtrip);
+  g_test_add_func ("/region/joint-package", test_joint_package);
   g_test_add_func ("/region/cli", test_cli);
   g_test_add_func ("/region/trust-file", test_trust_file);
   g_test_add_func ("/region/write-refused", test_write_refused);
