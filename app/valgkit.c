@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cmd-mandates.h"
+#include "cmd-region.h"
 #include "vk-cli.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
@@ -32,6 +33,7 @@ static const Command commands[] = {
   { "enroll", vk_cmd_enroll, "enrol a device in an election package" },
   { "journal", vk_cmd_journal, "verify or show journals" },
   { "mandates", vk_cmd_mandates, "compute the seat allocation from valg.dk result files" },
+  { "region", vk_cmd_region, "the regional council's seats from the municipalities' signed results" },
   { "demo", vk_cmd_demo, "run a whole election end to end (PRØVEVALG)" },
   { "print", vk_cmd_print, "print result sheets and the discrepancy report from the count database" },
   { "audit", vk_cmd_audit, "re-verify every signature and recompute every number" },

@@ -110,6 +110,9 @@ vk_printout_municipality_name (const VkElection *election)
 {
   const char *m = election->municipality != NULL ? election->municipality : "";
 
+  /* The region's own result (valgkit region) has no municipality. */
+  if (*m == '\0' && election->region != NULL)
+    return g_strdup (election->region);
   if (*m == '\0' || g_str_has_suffix (m, "Kommune") || g_str_has_suffix (m, "kommune"))
     return g_strdup (m);
   return g_strdup_printf ("%s Kommune", m);

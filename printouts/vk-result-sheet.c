@@ -828,7 +828,7 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
   g_autofree char *title = NULL, *municipality = NULL, *election = NULL, *area_line = NULL, *printed = NULL;
   g_autofree char *digest_hex = NULL, *footer = NULL, *key_hex = NULL, *qr_note = NULL;
   const VkAreaResult *cmp;
-  gboolean municipal;
+  gboolean municipal, regional;
 
   g_return_val_if_fail (options != NULL && options->info.election != NULL, FALSE);
   g_return_val_if_fail (options->info.election_id != NULL && options->key != NULL, FALSE);
@@ -836,6 +836,9 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
 
   e = options->info.election;
   municipal = result->area_number == 0;
+  /* The region's total (valgkit region, docs/region.md): no municipality. */
+  regional
+      = municipal && (e->municipality == NULL || *e->municipality == '\0') && e->region != NULL && *e->region != '\0';
   if (seats != NULL && !municipal)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "A seat allocation belongs on the municipality's sheet only");
@@ -862,7 +865,7 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
   municipality = vk_printout_municipality_name (e);
   election = vk_printout_election_title (e);
   if (municipal)
-    area_line = g_strdup_printf ("%s – hele kommunen", municipality);
+    area_line = g_strdup_printf (regional ? "%s – hele regionen" : "%s – hele kommunen", municipality);
   else
     area_line = g_strdup_printf ("%s – afstemningsområde %u: %s", municipality, result->area_number, result->area_name);
   printed = vk_printout_printed_line (&options->info);
@@ -886,9 +889,9 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
   vk_pdf_heading (pdf, "Signeret resumé");
   key_hex = vk_hex_encode (vk_keypair_get_key_id (options->key), VK_KEY_ID_BYTES);
   qr_note = g_strdup_printf ("QR-koden indeholder tallene ovenfor i kort form med SHA-256 af resultatdata, signeret af "
-                             "optællingsserverens nøgle (nøgle-id %s). Den kan kontrolleres med valgkit audit; "
+                             "%s nøgle (nøgle-id %s). Den kan kontrolleres med valgkit audit; "
                              "formatet er beskrevet i docs/result-sheet-format.md.",
-                             key_hex);
+                             regional ? "regionens" : "optællingsserverens", key_hex);
   vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 8.5, qr_note);
   vk_pdf_space (pdf, 4);
   if (!vk_pdf_qr_codes (pdf, texts, "Signeret resumé", error))
@@ -896,7 +899,9 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
 
   /* The signature block is kept whole, with its heading. */
   vk_pdf_need (pdf, 48 + 2 * 52);
-  vk_pdf_heading (pdf, municipal ? "Valgbestyrelsens underskrifter" : "Valgstyrernes underskrifter");
+  vk_pdf_heading (pdf, regional    ? "Regionsvalgbestyrelsens underskrifter"
+                       : municipal ? "Valgbestyrelsens underskrifter"
+                                   : "Valgstyrernes underskrifter");
   {
     const char *names[] = { "", "", "", "" };
     vk_pdf_signatures (pdf, names, 4);
