@@ -535,8 +535,8 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
         VkBallotAccount rv_ballots = { TRUE, rv->cast + area->eligible / 4 + 20, area->eligible / 4, 20 };
         const char *const by[2] = { "Tilforordnet Jensen", "Tilforordnet Madsen" };
 
-        if (!vk_demo_rv_count (first, VK_RESULT_FORELOEBIG, rv_area, rv, &rv_ballots, marked, signers, 2, by,
-                               sim_tick, error))
+        if (!vk_demo_rv_count (first, VK_RESULT_FORELOEBIG, rv_area, rv, &rv_ballots, marked, signers, 2, by, sim_tick,
+                               error))
           return FALSE;
       }
   }
@@ -945,9 +945,14 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         g_autofree char *rv_dir = g_build_filename (d->out, "rv", NULL);
         gint n = vk_count_export_valgdk (count, "RV", VK_RESULT_FINTAELLING, rv_dir, error);
 
-        if (n < 0)
+        g_autofree char *vkr = g_build_filename (rv_dir, "resultat.vkr", NULL);
+
+        if (n < 0
+            || !vk_count_write_contest_result (count, "RV", VK_RESULT_FINTAELLING, server_dev->key, 0, vkr, error))
           return FALSE;
-        printf ("      Regionsrådsvalg: %d area results in valg.dk's shape in %s/\n", n, rv_dir);
+        printf ("      Regionsrådsvalg: %d area results in valg.dk's shape in %s/, and the municipality's signed RV "
+                "result for the region: %s\n",
+                n, rv_dir, vkr);
       }
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
@@ -1036,8 +1041,7 @@ vk_cmd_demo (int argc, char **argv)
     { "lots", 0, 0, G_OPTION_ARG_FILENAME, &lots, "Lot draws for the seat allocation", "LOTS.json" },
     { "rv", 0, 0, G_OPTION_ARG_FILENAME, &rv,
       "The joint regionsrådsvalg: the region's valg.dk files (kandidat-data.json, foreloebig/, fintaelling/)", "DIR" },
-    { "rv-seats", 0, 0, G_OPTION_ARG_INT, &rv_seats, "The region's number of seats (default: the region's own)",
-      "N" },
+    { "rv-seats", 0, 0, G_OPTION_ARG_INT, &rv_seats, "The region's number of seats (default: the region's own)", "N" },
     { NULL },
   };
 
