@@ -5,6 +5,7 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 DATA ?= ../shared/data/kv2025
+RV_DATA ?= ../shared/data/rv2025
 DEMO_OUT ?= demo-out
 
 DEB_PACKAGES = build-essential meson ninja-build pkg-config gettext \
@@ -40,7 +41,11 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	@if [ -d "$(DATA)/Aarhus" ]; then \
-	  ./$(BUILD)/app/valgkit demo --data "$(DATA)/Aarhus" --out "$(DEMO_OUT)"; \
+	  if [ -d "$(RV_DATA)/Region_Midtjylland" ]; then \
+	    ./$(BUILD)/app/valgkit demo --data "$(DATA)/Aarhus" --rv "$(RV_DATA)/Region_Midtjylland" --out "$(DEMO_OUT)"; \
+	  else \
+	    ./$(BUILD)/app/valgkit demo --data "$(DATA)/Aarhus" --out "$(DEMO_OUT)"; \
+	  fi; \
 	else \
 	  ./$(BUILD)/app/valgkit demo --out "$(DEMO_OUT)"; \
 	fi

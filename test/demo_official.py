@@ -68,6 +68,8 @@ def compare_rv(code, region, got_dir):
             official[a["AfstemningsområdeNummer"]] = numbers(a)
     got = {}
     for n in os.listdir(got_dir):
+        if not n.endswith(".json"):
+            continue
         with open(os.path.join(got_dir, n), encoding="utf-8") as f:
             a = json.load(f)
         got[a["AfstemningsområdeNummer"]] = numbers(a)
