@@ -79,11 +79,17 @@ update_contest_states (VkCountPage *self)
       g_autoptr (VkTally) t = vk_tally_dup_station_tally (self->station, id, self->kind, self->area, NULL);
       VkTallyState state = t != NULL ? vk_tally_get_state (t) : VK_TALLY_EMPTY;
 
-      gtk_label_set_text (state_label, vk_count_state_text (state));
       if (state == VK_TALLY_SIGNED)
-        gtk_widget_add_css_class (GTK_WIDGET (state_label), "vk-ok");
+        {
+          g_autofree char *text = g_strdup_printf ("✓ %s", vk_count_state_text (state));
+          gtk_label_set_text (state_label, text);
+          gtk_widget_add_css_class (GTK_WIDGET (state_label), "success");
+        }
       else
-        gtk_widget_remove_css_class (GTK_WIDGET (state_label), "vk-ok");
+        {
+          gtk_label_set_text (state_label, vk_count_state_text (state));
+          gtk_widget_remove_css_class (GTK_WIDGET (state_label), "success");
+        }
     }
 }
 

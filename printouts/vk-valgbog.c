@@ -191,7 +191,7 @@ contest_name (const VkValgbogContest *c)
 }
 
 /* One contest's part: ballots, reconciliation, counts, the signed QR and
- * the sign-off.  joint: headed by the contest's name, on a page of its own. */
+ * the sign-off.  joint: headed by the contest's name, the second and later on a page of their own. */
 static void
 write_journal (VkPdf *pdf, const VkValgbog *self, const char *head_hex)
 {
@@ -204,8 +204,8 @@ write_journal (VkPdf *pdf, const VkValgbog *self, const char *head_hex)
 }
 
 static gboolean
-write_contest (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c, gboolean joint, const char *head_hex,
-               GError **error)
+write_contest (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c, gboolean joint, gboolean new_page,
+               const char *head_hex, GError **error)
 {
   g_autoptr (VkResultSummary) summary = NULL;
   g_autoptr (GPtrArray) texts = NULL;
@@ -219,7 +219,10 @@ write_contest (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c, gbo
   if (joint)
     {
       g_autofree char *head = g_strdup_printf ("%s – foreløbig optælling", name);
-      vk_pdf_new_page (pdf);
+      if (new_page)
+        vk_pdf_new_page (pdf);
+      else
+        vk_pdf_space (pdf, 10);
       vk_pdf_paragraph (pdf, VK_PDF_BOLD, 15, head);
       vk_pdf_space (pdf, 2);
     }
@@ -309,9 +312,12 @@ vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
         {
           VkValgbogContest c = section (self, i);
           g_autofree char *n = contest_name (&c);
+          g_autofree char *lower = g_utf8_strdown (n, -1);
           if (i > 0)
             g_string_append (sb, i + 1 == self->n_contests ? " og " : ", ");
-          g_string_append (sb, n);
+          /* "kommunalvalg (kv)" → "kommunalvalg (KV)" */
+          g_string_append_len (sb, lower, strlen (lower) - strlen (vk_election_contest_id (c.contest)) - 1);
+          g_string_append_printf (sb, "%s)", vk_election_contest_id (c.contest));
         }
       g_string_append (sb, ": ét afsnit pr. valg");
       contests = g_string_free (sb, FALSE);
@@ -369,7 +375,7 @@ vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
   for (guint i = 0; i < n_sections (self); i++)
     {
       VkValgbogContest c = section (self, i);
-      if (!write_contest (pdf, self, &c, joint, head_hex, error))
+      if (!write_contest (pdf, self, &c, joint, i > 0, head_hex, error))
         return FALSE;
     }
 
