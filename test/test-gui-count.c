@@ -903,6 +903,7 @@ make_joint_fixture (void)
   vk_keypair_free (vk_test_gui_enroll (&jfx, "laesoe-bord1", "valgbord", area->number, 0, G_MAXINT64));
   vk_keypair_free (vk_test_gui_enroll (&jfx, "vs-anne", "valgstyrer", VK_PACKAGE_NO_AREA, 0, G_MAXINT64));
   vk_keypair_free (vk_test_gui_enroll (&jfx, "vs-bo", "valgstyrer", VK_PACKAGE_NO_AREA, 0, G_MAXINT64));
+  vk_keypair_free (vk_test_gui_enroll (&jfx, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA, 0, G_MAXINT64));
   g_clear_pointer (&jfx.package, vk_package_free);
   return TRUE;
 }
@@ -1029,6 +1030,21 @@ test_joint (void)
     g_assert_false (gtk_widget_get_visible (pchild (page, "valgbog_section")));
     g_assert_true (gtk_widget_get_visible (pchild (page, "valgbog_pending_label")));
     g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "valgbog_pending_label")), "RV"));
+    {
+      /* The valgbog waits for RV; KV's record is complete. */
+      g_autoptr (GError) error = NULL;
+      g_autofree char *pdf = vk_valgbog_write_station (station, jfx.dir, &error);
+      g_autoptr (VkTallyRecord) record = NULL;
+
+      g_assert_null (pdf);
+      g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_SIGNED);
+      g_clear_error (&error);
+      record = vk_tally_dup_record (station, "KV", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (record->contest, ==, "KV");
+      g_assert_cmpuint (record->counts->cast, ==, joint_kv_file->cast);
+      g_assert_cmpuint (record->signers->len, ==, 2);
+    }
 
     /* Through the switcher to RV: its own rows, an empty double entry. */
     g_signal_emit_by_name (rv_button, "clicked");
@@ -1043,6 +1059,18 @@ test_joint (void)
   count_contest (win, page, joint_rv_file, "RV", "count-joint.png");
   g_assert_cmpint (station_state (station, "KV", area), ==, VK_TALLY_SIGNED);
   g_assert_cmpint (station_state (station, "RV", area), ==, VK_TALLY_SIGNED);
+  {
+    /* RV's record holds RV's entries only: open, close, two rounds, its sign-off. */
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkTallyRecord) record = vk_tally_dup_record (station, "RV", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (record->contest, ==, "RV");
+    g_assert_cmpuint (record->counts->cast, ==, joint_rv_file->cast);
+    g_assert_cmpuint (record->events->len, ==, 5);
+    g_assert_cmpuint (record->entered->len, ==, 2);
+    g_assert_cmpstr (record->explanation, ==, "Prøvevalg: kun én vælger blev afkrydset i testen.");
+  }
 
   /* Back to KV: still signed, its numbers shown. */
   g_signal_emit_by_name (kv_button, "clicked");
@@ -1081,6 +1109,69 @@ test_joint (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A fintælling table of the joint event: the switcher chooses RV, whose
+ * rows, double entry and doubtful ballots are RV's. */
+static void
+test_joint_fintaelling (void)
+{
+  VkStationWindow *win;
+  VkCountPage *page;
+  VkStation *station;
+  g_autoptr (VkEntry) entry = NULL;
+  g_autoptr (GPtrArray) kv_held = NULL;
+  g_autoptr (GPtrArray) rv_held = NULL;
+  g_autoptr (GError) error = NULL;
+  const VkElection *rv;
+  g_autofree char *rv_field = NULL;
+  guint area;
+
+  if (jfx.election == NULL)
+    {
+      g_test_skip ("no KV2025/RV2025 data of Læsø");
+      return;
+    }
+  area = joint_kv_file->area_number;
+  rv = vk_election_get_contest (jfx.election, "RV");
+  rv_field = g_strdup_printf (
+      "candidates.%s",
+      ((VkCandidate *)g_ptr_array_index (((VkList *)g_ptr_array_index (rv->lists, 0))->candidates, 0))->id);
+  win = vk_test_gui_new_window (1376, 778);
+  {
+    g_autofree char *db = g_build_filename (jfx.dir, "fintaelling-1.db", NULL);
+    g_autofree char *key = vk_test_gui_key_path (jfx.dir, "fintaelling-1");
+    vk_test_gui_open_device (win, jfx.pkg_path, "fintaelling-1", key, db);
+  }
+  station = vk_station_window_get_station (win);
+  page = VK_COUNT_PAGE (vk_station_window_get_count_page (win));
+  gtk_stack_set_visible_child_name (wchild (win, "work_stack"), "count");
+  g_assert_true (gtk_widget_get_visible (pchild (page, "contest_box")));
+  g_assert_null (vk_count_page_get_field (page, rv_field));
+  g_signal_emit_by_name (vk_count_page_get_contest_button (page, "RV"), "clicked");
+  spin (20);
+  g_assert_cmpstr (vk_count_page_get_contest (page), ==, "RV");
+  /* RV's candidates (personal votes) are the rows now. */
+  g_assert_nonnull (vk_count_page_get_field (page, rv_field));
+
+  gtk_editable_set_text (GTK_EDITABLE (pchild (page, "doubt_count_entry")), "1");
+  gtk_editable_set_text (GTK_EDITABLE (pchild (page, "doubt_note_entry")), "Krydset står uden for feltet");
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_doubtful_box (page)), "doubtful.set-aside", NULL);
+  entry = last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "ballot.doubtful");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "contest", NULL), ==, "RV");
+  rv_held = vk_tally_dup_doubtful (station, "RV", area, &error);
+  g_assert_no_error (error);
+  kv_held = vk_tally_dup_doubtful (station, "KV", area, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rv_held->len, ==, 1);
+  g_assert_cmpuint (kv_held->len, ==, 0);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (pchild (page, "doubt_list"), 0));
+  /* Back to KV: its doubtful ballots (none). */
+  g_signal_emit_by_name (vk_count_page_get_contest_button (page, "KV"), "clicked");
+  spin (20);
+  g_assert_null (gtk_list_box_get_row_at_index (pchild (page, "doubt_list"), 0));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1093,6 +1184,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/count/foreloebig", test_foreloebig);
   g_test_add_func ("/gui/count/fintaelling", test_fintaelling);
   g_test_add_func ("/gui/count/joint", test_joint);
+  g_test_add_func ("/gui/count/joint-fintaelling", test_joint_fintaelling);
   status = g_test_run ();
   vk_test_gui_election_clear (&fx);
   vk_test_gui_election_clear (&jfx);
