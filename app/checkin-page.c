@@ -446,7 +446,15 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
     }
   name = g_strdup (v->name);
   now = vk_ui_format_time ((guint64)(g_get_real_time () / 1000), "%H:%M");
-  text = g_strdup_printf (_ ("Ballot handed out to %s (number %u) at %s."), name, v->loebenummer, now);
+  if (vk_election_get_n_contests (vk_station_get_election (self->station)) > 1)
+    {
+      /* A joint event (KV + RV): every voter gets every contest's ballot. */
+      g_autofree char *contests = vk_election_dup_contests_label (vk_station_get_election (self->station));
+      text = g_strdup_printf (_ ("Hand out ballots (%s) to %s (number %u), checked in at %s."), contests, name,
+                              v->loebenummer, now);
+    }
+  else
+    text = g_strdup_printf (_ ("Ballot handed out to %s (number %u) at %s."), name, v->loebenummer, now);
   clear_voter (self);
   vk_ui_clear_list (self->results);
   gtk_label_set_text (self->search_info, "");
@@ -552,6 +560,14 @@ vk_checkin_page_set_session (VkCheckinPage *self, VkStationSession *session)
 
   self->session = session;
   self->station = vk_station_session_get_station (session);
+  if (vk_election_get_n_contests (vk_station_get_election (self->station)) > 1)
+    {
+      g_autofree char *contests = vk_election_dup_contests_label (vk_station_get_election (self->station));
+      g_autofree char *label = g_strdup_printf (_ ("Hand out ballots (%s)"), contests);
+      gtk_button_set_label (self->checkin_button, label);
+    }
+  else
+    gtk_button_set_label (self->checkin_button, _ ("Hand out ballot"));
   clear_voter (self);
   vk_checkin_page_refresh_counts (self);
 }

@@ -17,7 +17,7 @@
 static const VkElection *
 election (VkCountForm *self)
 {
-  return vk_station_get_election (self->station);
+  return vk_count_form_contest (self);
 }
 
 static void

@@ -42,6 +42,7 @@ struct _VkCountForm
 
   /* State. */
   VkStation *station; /* borrowed */
+  char *contest;      /* the contest's id; NULL: the primary */
   VkResultKind kind;
   guint area;
   guint64 eligible;
@@ -62,6 +63,9 @@ struct _VkCountForm
   char *foreloebig_device;
   gint64 last_keystroke_us;
 };
+
+/* The contest counted (a VkElection of the station's event). */
+const VkElection *vk_count_form_contest (VkCountForm *self);
 
 /* Shows the checks, the reconciliation and the comparison with the
  * foreløbig count of the form as typed (count-form-checks.c). */

@@ -35,10 +35,17 @@ row_free (Row *row)
   g_free (row);
 }
 
+/* The contest counted (the event's primary when none is chosen). */
+const VkElection *
+vk_count_form_contest (VkCountForm *self)
+{
+  return vk_election_get_contest (vk_station_get_election (self->station), self->contest);
+}
+
 static const VkElection *
 election (VkCountForm *self)
 {
-  return vk_station_get_election (self->station);
+  return vk_count_form_contest (self);
 }
 
 /* Building the rows. */
@@ -325,7 +332,7 @@ refresh_state (VkCountForm *self, gboolean reload)
 
   if (self->station == NULL || self->model == NULL)
     return;
-  tally = vk_tally_dup_station_tally (self->station, NULL, self->kind, self->area, &error);
+  tally = vk_tally_dup_station_tally (self->station, self->contest, self->kind, self->area, &error);
   if (tally == NULL)
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
@@ -410,7 +417,7 @@ load_foreloebig (VkCountForm *self)
   g_clear_pointer (&self->foreloebig_device, g_free);
   if (self->kind != VK_RESULT_FINTAELLING)
     return;
-  self->foreloebig = vk_tally_dup_signed_result (self->station, NULL, VK_RESULT_FORELOEBIG, self->area,
+  self->foreloebig = vk_tally_dup_signed_result (self->station, self->contest, VK_RESULT_FORELOEBIG, self->area,
                                                  &self->foreloebig_device, &error);
   if (error != NULL)
     g_warning ("foreløbig count of area %u: %s", self->area, error->message);
@@ -569,6 +576,7 @@ vk_count_form_finalize (GObject *object)
   g_clear_pointer (&self->foreloebig, vk_area_result_free);
   g_free (self->foreloebig_device);
   g_free (self->messages_key);
+  g_free (self->contest);
   G_OBJECT_CLASS (vk_count_form_parent_class)->finalize (object);
 }
 
@@ -638,6 +646,27 @@ vk_count_form_set_station (VkCountForm *self, VkStation *station, VkResultKind k
   self->kind = kind;
   g_clear_pointer (&self->model, vk_tally_form_free);
   build_rows (self);
+}
+
+void
+vk_count_form_set_contest (VkCountForm *self, const char *contest)
+{
+  g_return_if_fail (VK_IS_COUNT_FORM (self));
+  g_return_if_fail (self->station != NULL);
+  g_return_if_fail (vk_election_get_contest (vk_station_get_election (self->station), contest) != NULL);
+
+  g_free (self->contest);
+  self->contest = g_strdup (contest);
+  g_clear_pointer (&self->model, vk_tally_form_free);
+  g_clear_pointer (&self->messages_key, g_free);
+  build_rows (self);
+}
+
+const char *
+vk_count_form_get_contest (VkCountForm *self)
+{
+  g_return_val_if_fail (VK_IS_COUNT_FORM (self), NULL);
+  return self->contest;
 }
 
 void

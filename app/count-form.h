@@ -31,6 +31,10 @@ VkCountForm *vk_count_form_new (void) G_GNUC_WARN_UNUSED_RESULT;
 /* The station (borrowed, must outlive the form) and the count it takes:
  * builds the rows. */
 void vk_count_form_set_station (VkCountForm *self, VkStation *station, VkResultKind kind);
+/* The contest counted in an event with several ("KV", "RV"; NULL: the
+ * primary): builds its rows (its lists); set the area after it. */
+void vk_count_form_set_contest (VkCountForm *self, const char *contest);
+const char *vk_count_form_get_contest (VkCountForm *self);
 /* The area counted: an empty model, the area's state from the journal. */
 void vk_count_form_set_area (VkCountForm *self, guint area);
 /* The marked voters the reconciliation shows (check-ins + accepted

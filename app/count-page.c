@@ -18,6 +18,8 @@ struct _VkCountPage
   GtkButton *close_button;
   GtkBox *area_box;
   GtkDropDown *area_dropdown;
+  GtkBox *contest_box;
+  GtkBox *contest_buttons_box;
   VkCountForm *form;
   VkDoubtfulBox *doubtful_box;
   VkSignoffBox *signoff_box;
@@ -26,8 +28,10 @@ struct _VkCountPage
   VkStation *station; /* borrowed */
   VkResultKind kind;
   guint area;
-  GPtrArray *areas;  /* guint area numbers of the dropdown, as pointers */
-  gboolean building; /* filling the area dropdown */
+  GPtrArray *areas;           /* guint area numbers of the dropdown, as pointers */
+  gboolean building;          /* filling the area dropdown or the contest switcher */
+  const char *contest;        /* the contest shown (static: vk_election_contest_id()) */
+  GPtrArray *contest_buttons; /* GtkToggleButton* of the switcher (borrowed), in contest order */
 };
 
 G_DEFINE_FINAL_TYPE (VkCountPage, vk_count_page, GTK_TYPE_BOX)
@@ -58,6 +62,37 @@ update_marked (VkCountPage *self)
   vk_signoff_box_set_marked (self->signoff_box, (gint64)c.checked_in + c.brevstemmer_accepted);
 }
 
+/* The switcher shows each contest's state of the area chosen. */
+static void
+update_contest_states (VkCountPage *self)
+{
+  const VkElection *e;
+
+  if (self->contest_buttons == NULL || self->contest_buttons->len == 0)
+    return;
+  e = vk_station_get_election (self->station);
+  for (guint i = 0; i < self->contest_buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (self->contest_buttons, i);
+      GtkLabel *state_label = g_object_get_data (G_OBJECT (button), "vk-state-label");
+      const char *id = vk_election_contest_id (vk_election_get_contest_nth (e, i));
+      g_autoptr (VkTally) t = vk_tally_dup_station_tally (self->station, id, self->kind, self->area, NULL);
+      VkTallyState state = t != NULL ? vk_tally_get_state (t) : VK_TALLY_EMPTY;
+
+      if (state == VK_TALLY_SIGNED)
+        {
+          g_autofree char *text = g_strdup_printf ("✓ %s", vk_count_state_text (state));
+          gtk_label_set_text (state_label, text);
+          gtk_widget_add_css_class (GTK_WIDGET (state_label), "success");
+        }
+      else
+        {
+          gtk_label_set_text (state_label, vk_count_state_text (state));
+          gtk_widget_remove_css_class (GTK_WIDGET (state_label), "success");
+        }
+    }
+}
+
 static void
 select_area (VkCountPage *self, guint area)
 {
@@ -66,6 +101,81 @@ select_area (VkCountPage *self, guint area)
   if (self->kind == VK_RESULT_FINTAELLING)
     vk_doubtful_box_set_area (self->doubtful_box, area);
   vk_count_form_set_area (self->form, area);
+  update_contest_states (self);
+}
+
+/* Another contest of the event: its rows, double entry, sign-off and
+ * doubtful ballots, for the same area. */
+static void
+select_contest (VkCountPage *self, const char *contest)
+{
+  self->contest = contest;
+  vk_count_form_set_contest (self->form, contest);
+  vk_signoff_box_set_contest (self->signoff_box, contest);
+  vk_doubtful_box_set_contest (self->doubtful_box, contest);
+  if (self->contest_buttons != NULL)
+    for (guint i = 0; i < self->contest_buttons->len; i++)
+      {
+        GtkToggleButton *b = g_ptr_array_index (self->contest_buttons, i);
+        self->building = TRUE;
+        gtk_toggle_button_set_active (b, g_strcmp0 (g_object_get_data (G_OBJECT (b), "vk-contest"), contest) == 0);
+        self->building = FALSE;
+      }
+}
+
+static void
+contest_toggled_cb (GtkToggleButton *button, VkCountPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "vk-contest");
+
+  if (self->building || !gtk_toggle_button_get_active (button) || g_strcmp0 (id, self->contest) == 0)
+    return;
+  select_contest (self, id);
+  select_area (self, self->area);
+}
+
+/* The switcher of an event with several contests (KV + RV): one toggle
+ * button each, with the contest's state of the area. */
+static void
+build_contest_switcher (VkCountPage *self)
+{
+  const VkElection *e = vk_station_get_election (self->station);
+  guint n = vk_election_get_n_contests (e);
+  GtkToggleButton *group = NULL;
+
+  vk_ui_remove_children (GTK_WIDGET (self->contest_buttons_box));
+  g_clear_pointer (&self->contest_buttons, g_ptr_array_unref);
+  self->contest_buttons = g_ptr_array_new ();
+  self->contest = vk_election_contest_id (e);
+  gtk_widget_set_visible (GTK_WIDGET (self->contest_box), n > 1);
+  if (n < 2)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      const VkElection *c = vk_election_get_contest_nth (e, i);
+      g_autofree char *title = vk_count_contest_title (c);
+      GtkWidget *button = gtk_toggle_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GtkWidget *name = gtk_label_new (title);
+      GtkWidget *state = gtk_label_new (NULL);
+
+      gtk_widget_add_css_class (name, "heading");
+      gtk_widget_add_css_class (state, "caption");
+      gtk_box_append (GTK_BOX (box), name);
+      gtk_box_append (GTK_BOX (box), state);
+      gtk_button_set_child (GTK_BUTTON (button), box);
+      gtk_widget_add_css_class (button, "vk-contest-button");
+      g_object_set_data (G_OBJECT (button), "vk-contest", (gpointer)vk_election_contest_id (c));
+      g_object_set_data (G_OBJECT (button), "vk-state-label", state);
+      if (group != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), i == 0);
+      g_signal_connect (button, "toggled", G_CALLBACK (contest_toggled_cb), self);
+      gtk_box_append (self->contest_buttons_box, button);
+      g_ptr_array_add (self->contest_buttons, button);
+    }
 }
 
 /* Signal callbacks. */
@@ -85,6 +195,7 @@ static void
 form_state_changed_cb (VkCountForm *form, VkCountPage *self)
 {
   vk_signoff_box_set_state (self->signoff_box, vk_count_form_get_state (form));
+  update_contest_states (self);
 }
 
 static void
@@ -152,6 +263,7 @@ vk_count_page_finalize (GObject *object)
   VkCountPage *self = VK_COUNT_PAGE (object);
 
   g_clear_pointer (&self->areas, g_ptr_array_unref);
+  g_clear_pointer (&self->contest_buttons, g_ptr_array_unref);
   G_OBJECT_CLASS (vk_count_page_parent_class)->finalize (object);
 }
 
@@ -176,6 +288,8 @@ vk_count_page_class_init (VkCountPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VkCountPage, close_button);
   gtk_widget_class_bind_template_child (widget_class, VkCountPage, area_box);
   gtk_widget_class_bind_template_child (widget_class, VkCountPage, area_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VkCountPage, contest_box);
+  gtk_widget_class_bind_template_child (widget_class, VkCountPage, contest_buttons_box);
   gtk_widget_class_bind_template_child (widget_class, VkCountPage, form);
   gtk_widget_class_bind_template_child (widget_class, VkCountPage, doubtful_box);
   gtk_widget_class_bind_template_child (widget_class, VkCountPage, signoff_box);
@@ -218,6 +332,11 @@ vk_count_page_set_station (VkCountPage *self, VkStation *station, const char *db
   vk_count_form_set_station (self->form, station, self->kind);
   vk_signoff_box_set_station (self->signoff_box, station, db_path, self->kind);
   vk_doubtful_box_set_station (self->doubtful_box, station);
+  build_contest_switcher (self);
+  {
+    const VkElection *e = vk_station_get_election (station);
+    select_contest (self, vk_election_get_n_contests (e) > 1 ? vk_election_contest_id (e) : NULL);
+  }
   update_marked (self);
   if (fin)
     {
@@ -296,6 +415,43 @@ vk_count_page_get_doubtful_box (VkCountPage *self)
 {
   g_return_val_if_fail (VK_IS_COUNT_PAGE (self), NULL);
   return self->doubtful_box;
+}
+
+void
+vk_count_page_set_contest (VkCountPage *self, const char *contest)
+{
+  g_return_if_fail (VK_IS_COUNT_PAGE (self));
+  g_return_if_fail (self->station != NULL);
+
+  for (guint i = 0; self->contest_buttons != NULL && i < self->contest_buttons->len; i++)
+    {
+      GtkToggleButton *b = g_ptr_array_index (self->contest_buttons, i);
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (b), "vk-contest"), contest) == 0)
+        {
+          gtk_toggle_button_set_active (b, TRUE);
+          return;
+        }
+    }
+}
+
+const char *
+vk_count_page_get_contest (VkCountPage *self)
+{
+  g_return_val_if_fail (VK_IS_COUNT_PAGE (self), NULL);
+  return self->contest;
+}
+
+GtkWidget *
+vk_count_page_get_contest_button (VkCountPage *self, const char *contest)
+{
+  g_return_val_if_fail (VK_IS_COUNT_PAGE (self), NULL);
+  for (guint i = 0; self->contest_buttons != NULL && i < self->contest_buttons->len; i++)
+    {
+      GtkWidget *b = g_ptr_array_index (self->contest_buttons, i);
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (b), "vk-contest"), contest) == 0)
+        return b;
+    }
+  return NULL;
 }
 
 GtkEditable *

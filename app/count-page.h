@@ -44,6 +44,17 @@ void vk_count_page_sync_done (VkCountPage *self);
 /* Journals arrived (sync, USB): shows what changed. */
 void vk_count_page_refresh (VkCountPage *self);
 
+/* An event with several contests (KV + RV) has a switcher above the
+ * form: each contest has its own double entry, sign-off and doubtful
+ * ballots, and the switcher shows each one's state.  Chooses the contest
+ * ("KV", "RV") as its button does. */
+void vk_count_page_set_contest (VkCountPage *self, const char *contest);
+/* The contest shown ("KV", "RV"). */
+const char *vk_count_page_get_contest (VkCountPage *self);
+/* The switcher's button of a contest (a GtkToggleButton), or NULL in an
+ * event with one contest. */
+GtkWidget *vk_count_page_get_contest_button (VkCountPage *self, const char *contest);
+
 /* The parts the page hosts. */
 VkCountForm *vk_count_page_get_form (VkCountPage *self);
 VkSignoffBox *vk_count_page_get_signoff_box (VkCountPage *self);

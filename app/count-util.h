@@ -12,6 +12,8 @@
 #include <gtk/gtk.h>
 
 #include "vk-election.h"
+#include "vk-station.h"
+#include "vk-tally.h"
 #include "vk-ui-util.h"
 
 G_BEGIN_DECLS
@@ -25,5 +27,12 @@ char *vk_ui_format_time (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED
 gboolean vk_count_parse_count (const char *text, guint64 *ret);
 /* "A  Socialdemokratiet", or the name alone. */
 char *vk_count_list_title (const VkList *list) G_GNUC_WARN_UNUSED_RESULT;
+/* "Municipal election (KV)": a contest's name on screen. */
+char *vk_count_contest_title (const VkElection *contest) G_GNUC_WARN_UNUSED_RESULT;
+/* A double entry state in a few words ("Signed off"). */
+const char *vk_count_state_text (VkTallyState state);
+/* The contests of the event whose count of (kind, area) this station has
+ * not signed off, joined ("RV", "KV + RV"), or NULL when every one is. */
+char *vk_count_dup_unsigned_contests (VkStation *station, VkResultKind kind, guint area) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -22,7 +22,8 @@ struct _VkDoubtfulBox
   GtkLabel *doubt_label;
 
   /* State. */
-  VkStation *station; /* borrowed */
+  VkStation *station;  /* borrowed */
+  const char *contest; /* the contest's id (static: vk_election_contest_id()); NULL: the primary */
   guint area;
 };
 
@@ -65,7 +66,8 @@ decide_response_cb (AdwMessageDialog *dialog, const char *response, VkDoubtfulBo
       gtk_label_set_text (self->doubt_label, _ ("Type how many of the ballots the decision is for."));
       return;
     }
-  if (vk_tally_decide_doubtful (self->station, NULL, self->area, *ref, c->to, c->id, c->code, count, &error) == 0)
+  if (vk_tally_decide_doubtful (self->station, self->contest, self->area, *ref, c->to, c->id, c->code, count, &error)
+      == 0)
     {
       g_autofree char *text = vk_ui_error_dup_text (error);
       gtk_label_set_text (self->doubt_label, text);
@@ -96,7 +98,7 @@ set_aside_action (GtkWidget *widget, const char *action_name, GVariant *param)
       gtk_label_set_text (self->doubt_label, _ ("Write why the ballots are doubtful."));
       return;
     }
-  if (vk_tally_set_aside_doubtful (self->station, NULL, self->area, count, note, &error) == 0)
+  if (vk_tally_set_aside_doubtful (self->station, self->contest, self->area, count, note, &error) == 0)
     {
       g_autofree char *text = vk_ui_error_dup_text (error);
       gtk_label_set_text (self->doubt_label, text);
@@ -122,7 +124,7 @@ decide_action (GtkWidget *widget, const char *action_name, GVariant *param)
 
   if (self->station == NULL)
     return;
-  e = vk_station_get_election (self->station);
+  e = vk_election_get_contest (vk_station_get_election (self->station), self->contest);
   choices = g_ptr_array_new_with_free_func ((GDestroyNotify)choice_free);
   ref = g_new (guint64, 1);
   *ref = g_variant_get_uint64 (param);
@@ -245,6 +247,18 @@ vk_doubtful_box_set_station (VkDoubtfulBox *self, VkStation *station)
 }
 
 void
+vk_doubtful_box_set_contest (VkDoubtfulBox *self, const char *contest)
+{
+  const VkElection *c;
+
+  g_return_if_fail (VK_IS_DOUBTFUL_BOX (self));
+  g_return_if_fail (self->station != NULL);
+  c = vk_election_get_contest (vk_station_get_election (self->station), contest);
+  g_return_if_fail (c != NULL);
+  self->contest = contest != NULL ? vk_election_contest_id (c) : NULL;
+}
+
+void
 vk_doubtful_box_set_area (VkDoubtfulBox *self, guint area)
 {
   g_return_if_fail (VK_IS_DOUBTFUL_BOX (self));
@@ -267,7 +281,7 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
   vk_ui_remove_children (GTK_WIDGET (self->doubt_list));
   if (self->station == NULL)
     return;
-  held = vk_tally_dup_doubtful (self->station, NULL, self->area, &error);
+  held = vk_tally_dup_doubtful (self->station, self->contest, self->area, &error);
   if (held == NULL)
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
@@ -312,7 +326,8 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
   g_string_append_printf (text, _ ("Undecided: %llu. Decided: %llu."), (unsigned long long)undecided,
                           (unsigned long long)decided);
   if (decided > 0)
-    result = vk_tally_dup_signed_result (self->station, NULL, VK_RESULT_FINTAELLING, self->area, &device, NULL);
+    result
+        = vk_tally_dup_signed_result (self->station, self->contest, VK_RESULT_FINTAELLING, self->area, &device, NULL);
   if (result != NULL && g_strcmp0 (device, vk_station_get_device (self->station)->device_id) == 0)
     {
       vk_tally_add_decided_doubtful (result, held);

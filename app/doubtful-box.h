@@ -24,6 +24,9 @@ VkDoubtfulBox *vk_doubtful_box_new (void) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The station (borrowed, must outlive the box). */
 void vk_doubtful_box_set_station (VkDoubtfulBox *self, VkStation *station);
+/* The contest whose doubtful ballots are shown and decided ("KV", "RV";
+ * NULL: the primary); set the area after it. */
+void vk_doubtful_box_set_contest (VkDoubtfulBox *self, const char *contest);
 /* The area whose doubtful ballots are shown. */
 void vk_doubtful_box_set_area (VkDoubtfulBox *self, guint area);
 /* Journals changed: shows the doubtful ballots again. */

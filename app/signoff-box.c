@@ -33,6 +33,7 @@ struct _VkSignoffBox
   GtkBox *valgbog_section;
   GtkButton *open_valgbog_button;
   GtkLabel *valgbog_label;
+  GtkLabel *valgbog_pending_label;
 
   /* State. */
   VkStation *station; /* borrowed */
@@ -40,6 +41,7 @@ struct _VkSignoffBox
   VkSyncRunner *runner; /* borrowed */
   char *server;
   VkResultKind kind;
+  const char *contest; /* the contest's id (static: vk_election_contest_id()); NULL: the primary */
   guint area;
   gint64 marked;
   GPtrArray *signers;  /* Signer* */
@@ -270,9 +272,10 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
       g_ptr_array_add (name_list, s->name);
     }
   g_ptr_array_add (name_list, NULL);
-  a = vk_election_lookup_area (vk_station_get_election (self->station), self->area);
-  seq = vk_tally_sign_off (self->station, NULL, self->kind, self->area, signers, self->signers->len, explanation,
-                           self->marked, a != NULL ? a->eligible : 0, &error);
+  a = vk_election_lookup_area (vk_election_get_contest (vk_station_get_election (self->station), self->contest),
+                               self->area);
+  seq = vk_tally_sign_off (self->station, self->contest, self->kind, self->area, signers, self->signers->len,
+                           explanation, self->marked, a != NULL ? a->eligible : 0, &error);
   if (seq == 0)
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
@@ -392,6 +395,7 @@ vk_signoff_box_class_init (VkSignoffBoxClass *klass)
   BIND (valgbog_section);
   BIND (open_valgbog_button);
   BIND (valgbog_label);
+  BIND (valgbog_pending_label);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "signoff.add-signer", NULL, add_signer_action);
@@ -445,6 +449,18 @@ vk_signoff_box_set_sync (VkSignoffBox *self, VkSyncRunner *runner, const char *s
 }
 
 void
+vk_signoff_box_set_contest (VkSignoffBox *self, const char *contest)
+{
+  const VkElection *c;
+
+  g_return_if_fail (VK_IS_SIGNOFF_BOX (self));
+  g_return_if_fail (self->station != NULL);
+  c = vk_election_get_contest (vk_station_get_election (self->station), contest);
+  g_return_if_fail (c != NULL);
+  self->contest = contest != NULL ? vk_election_contest_id (c) : NULL;
+}
+
+void
 vk_signoff_box_set_area (VkSignoffBox *self, guint area)
 {
   g_return_if_fail (VK_IS_SIGNOFF_BOX (self));
@@ -473,8 +489,24 @@ vk_signoff_box_set_state (VkSignoffBox *self, VkTallyState state)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "signoff.sign-off", signable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "signoff.add-signer", signable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->explanation_view), signable);
-  gtk_widget_set_visible (GTK_WIDGET (self->valgbog_section),
-                          self->kind == VK_RESULT_FORELOEBIG && state == VK_TALLY_SIGNED);
+  /* The valgbog covers every contest of the event: printed once all are signed off. */
+  {
+    g_autofree char *unsigned_ = NULL;
+    gboolean signed_here = self->kind == VK_RESULT_FORELOEBIG && state == VK_TALLY_SIGNED;
+
+    if (signed_here && self->station != NULL)
+      unsigned_ = vk_count_dup_unsigned_contests (self->station, self->kind, self->area);
+    gtk_widget_set_visible (GTK_WIDGET (self->valgbog_section), signed_here && unsigned_ == NULL);
+    if (unsigned_ != NULL)
+      {
+        g_autofree char *text = g_strdup_printf (_ ("The valgbog covers every election of the day. It is printed "
+                                                    "when every count is signed off (not yet: %s)."),
+                                                 unsigned_);
+        vk_ui_show_message (self->valgbog_pending_label, "vk-warning", text);
+      }
+    else
+      vk_ui_show_message (self->valgbog_pending_label, NULL, NULL);
+  }
 }
 
 void

@@ -30,6 +30,8 @@ VkSignoffBox *vk_signoff_box_new (void) G_GNUC_WARN_UNUSED_RESULT;
 void vk_signoff_box_set_station (VkSignoffBox *self, VkStation *station, const char *db_path, VkResultKind kind);
 /* The background sync (borrowed; may be NULL) and the count server's URL. */
 void vk_signoff_box_set_sync (VkSignoffBox *self, VkSyncRunner *runner, const char *server_url);
+/* The contest signed ("KV", "RV"; NULL: the primary); set the area after it. */
+void vk_signoff_box_set_contest (VkSignoffBox *self, const char *contest);
 /* The area signed; forgets the signers gathered. */
 void vk_signoff_box_set_area (VkSignoffBox *self, guint area);
 /* The marked voters (check-ins + accepted brevstemmer), -1 when unknown. */

@@ -45,7 +45,11 @@ update_header (VkStationWindow *self)
   e = vk_station_get_election (station);
   d = vk_station_get_device (station);
   date = vk_ui_format_birth_date (e->date);
-  title = g_strdup_printf ("%s %s · %s", vk_election_type_to_string (e->type), date, e->municipality);
+  {
+    /* "KV + RV 18-11-2025 · Læsø" in a joint event. */
+    g_autofree char *contests = vk_election_dup_contests_label (e);
+    title = g_strdup_printf ("%s %s · %s", contests, date, e->municipality);
+  }
   if (d->area != VK_PACKAGE_NO_AREA)
     area = g_strdup_printf (_ ("Area %u %s"), d->area, vk_ui_area_name (station, d->area));
   else

@@ -22,34 +22,86 @@ time_or_unknown (gint64 t)
 }
 
 static gboolean
-has_ballots (const VkValgbog *self)
+has_ballots (const VkValgbogContest *c)
 {
-  return self->ballots != NULL && self->ballots->present;
+  return c->ballots != NULL && c->ballots->present;
 }
 
-VkResultSummary *
-vk_valgbog_summary_new (const VkValgbog *self)
+static gboolean
+is_joint (const VkValgbog *self)
+{
+  return self->n_contests > 1;
+}
+
+/* Contest i: from contests[], or the single contest's fields. */
+static VkValgbogContest
+section (const VkValgbog *self, guint i)
+{
+  VkValgbogContest c = { 0 };
+
+  if (self->n_contests > 0)
+    {
+      c = self->contests[i];
+      if (c.contest == NULL)
+        c.contest = self->info.election;
+      return c;
+    }
+  c.contest = self->info.election;
+  c.result = self->result;
+  c.ballots = self->ballots;
+  c.explanation = self->explanation;
+  c.signoffs = self->signoffs;
+  c.n_signoffs = self->n_signoffs;
+  return c;
+}
+
+static guint
+n_sections (const VkValgbog *self)
+{
+  return MAX (self->n_contests, 1);
+}
+
+static VkResultSummary *
+summary_new (const VkValgbog *self, const VkValgbogContest *c)
 {
   VkResultSummary *s;
 
-  g_return_val_if_fail (self != NULL && self->result != NULL && self->info.election_id != NULL, NULL);
-
-  s = vk_result_summary_new (self->info.election_id, self->result, NULL, self->journal_head, self->info.test);
+  s = vk_result_summary_new (self->info.election_id, c->result, NULL, self->journal_head, self->info.test);
   g_free (s->domain);
   s->domain = g_strdup (VK_VALGBOG_DOMAIN);
+  if (is_joint (self))
+    vk_cbor_map_set_text (s->extra, "contest", vk_election_contest_id (c->contest));
   vk_cbor_map_set_text (s->extra, "device", self->device_id != NULL ? self->device_id : "");
   vk_cbor_map_set_uint (s->extra, "journal_seq", self->journal_seq);
   vk_cbor_map_set_uint (s->extra, "checkins", self->checkins);
   vk_cbor_map_set_uint (s->extra, "brevstemmer", self->brevstemmer);
   vk_cbor_map_set_uint (s->extra, "opened", (guint64)MAX (self->opened_at, 0));
   vk_cbor_map_set_uint (s->extra, "closed", (guint64)MAX (self->closed_at, 0));
-  if (has_ballots (self))
+  if (has_ballots (c))
     {
-      vk_cbor_map_set_uint (s->extra, "received", self->ballots->received);
-      vk_cbor_map_set_uint (s->extra, "unused", self->ballots->unused);
-      vk_cbor_map_set_uint (s->extra, "returned", self->ballots->returned);
+      vk_cbor_map_set_uint (s->extra, "received", c->ballots->received);
+      vk_cbor_map_set_uint (s->extra, "unused", c->ballots->unused);
+      vk_cbor_map_set_uint (s->extra, "returned", c->ballots->returned);
     }
   return s;
+}
+
+VkResultSummary *
+vk_valgbog_contest_summary_new (const VkValgbog *self, guint i)
+{
+  VkValgbogContest c;
+
+  g_return_val_if_fail (self != NULL && self->info.election_id != NULL, NULL);
+  g_return_val_if_fail (i < n_sections (self), NULL);
+  c = section (self, i);
+  g_return_val_if_fail (c.result != NULL, NULL);
+  return summary_new (self, &c);
+}
+
+VkResultSummary *
+vk_valgbog_summary_new (const VkValgbog *self)
+{
+  return vk_valgbog_contest_summary_new (self, 0);
 }
 
 VkResultSummary *
@@ -59,17 +111,17 @@ vk_valgbog_qr_decode (const char *const *texts, gsize n, const guint8 public_key
 }
 
 static void
-write_ballots (VkPdf *pdf, const VkValgbog *self)
+write_ballots (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c)
 {
   double w = vk_pdf_get_width (pdf);
   const VkPdfColumn cols[] = { { 0, w - 90, VK_PDF_LEFT }, { w - 90, 90, VK_PDF_RIGHT } };
-  const VkAreaResult *r = self->result;
+  const VkAreaResult *r = c->result;
   guint64 marked = self->checkins + self->brevstemmer;
   gint64 diff = (gint64)r->cast - (gint64)marked;
 
-  if (has_ballots (self))
+  if (has_ballots (c))
     {
-      const VkBallotAccount *b = self->ballots;
+      const VkBallotAccount *b = c->ballots;
       guint64 accounted = r->cast + b->unused + b->returned;
       g_autofree char *rec = fmt (b->received), *unused = fmt (b->unused), *ret = fmt (b->returned);
       g_autofree char *cast = fmt (r->cast), *acc = fmt (accounted);
@@ -111,13 +163,13 @@ write_ballots (VkPdf *pdf, const VkValgbog *self)
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
       vk_pdf_row (pdf, cols, 2, rows[i], i == 2 || i == 4 ? VK_PDF_BOLD : VK_PDF_REGULAR, 10, i % 2 == 1);
   }
-  if (diff != 0 || (self->explanation != NULL && *self->explanation != '\0'))
+  if (diff != 0 || (c->explanation != NULL && *c->explanation != '\0'))
     {
       const VkPdfColumn one[] = { { 0, w, VK_PDF_LEFT } };
       vk_pdf_space (pdf, 4);
-      if (self->explanation != NULL && *self->explanation != '\0')
+      if (c->explanation != NULL && *c->explanation != '\0')
         {
-          g_autofree char *text = g_strdup_printf ("Forklaring: %s", self->explanation);
+          g_autofree char *text = g_strdup_printf ("Forklaring: %s", c->explanation);
           const char *cells[] = { text };
           vk_pdf_row (pdf, one, 1, cells, VK_PDF_REGULAR, 10, TRUE);
         }
@@ -131,49 +183,151 @@ write_ballots (VkPdf *pdf, const VkValgbog *self)
     }
 }
 
+/* The name of a contest in its section's headings. */
+static char *
+contest_name (const VkValgbogContest *c)
+{
+  return g_strdup_printf ("%s (%s)", vk_election_type_name_da (c->contest->type), vk_election_contest_id (c->contest));
+}
+
+/* One contest's part: ballots, reconciliation, counts, the signed QR and
+ * the sign-off.  joint: headed by the contest's name, the second and later on a page of their own. */
+static void
+write_journal (VkPdf *pdf, const VkValgbog *self, const char *head_hex)
+{
+  g_autofree char *text
+      = g_strdup_printf ("Valgbogen er dannet af enhedens journal til og med post nr. %" G_GUINT64_FORMAT
+                         ". SHA-256 af den post (journalhovedet): %s",
+                         self->journal_seq, head_hex);
+  vk_pdf_heading (pdf, "Journal");
+  vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 9, text);
+}
+
+static gboolean
+write_contest (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c, gboolean joint, gboolean new_page,
+               const char *head_hex, GError **error)
+{
+  g_autoptr (VkResultSummary) summary = NULL;
+  g_autoptr (GPtrArray) texts = NULL;
+  g_autofree char *name = joint ? contest_name (c) : NULL;
+  g_autofree char *key_hex = NULL, *note = NULL, *qr_caption = NULL, *sign_heading = NULL;
+
+  summary = summary_new (self, c);
+  texts = vk_result_qr_encode (summary, self->key, error);
+  if (texts == NULL)
+    return FALSE;
+  if (joint)
+    {
+      g_autofree char *head = g_strdup_printf ("%s – foreløbig optælling", name);
+      if (new_page)
+        vk_pdf_new_page (pdf);
+      else
+        vk_pdf_space (pdf, 10);
+      vk_pdf_paragraph (pdf, VK_PDF_BOLD, 15, head);
+      vk_pdf_space (pdf, 2);
+    }
+  write_ballots (pdf, self, c);
+  vk_result_sheet_write_counts (pdf, c->result, NULL);
+  vk_result_sheet_write_lists (pdf, c->contest, c->result, NULL, NULL);
+  vk_result_sheet_write_invalid (pdf, c->result);
+  if (!joint)
+    write_journal (pdf, self, head_hex);
+
+  vk_pdf_need (pdf, 300);
+  qr_caption = joint ? g_strdup_printf ("Signeret resumé – %s", name) : g_strdup ("Signeret resumé");
+  vk_pdf_heading (pdf, qr_caption);
+  key_hex = vk_hex_encode (vk_keypair_get_key_id (self->key), VK_KEY_ID_BYTES);
+  note = g_strdup_printf ("QR-koden indeholder tallene i kort form med journalhovedet, signeret af enhedens nøgle "
+                          "(nøgle-id %s); formatet er beskrevet i docs/result-sheet-format.md.",
+                          key_hex);
+  vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 8.5, note);
+  vk_pdf_space (pdf, 4);
+  if (!vk_pdf_qr_codes (pdf, texts, qr_caption, error))
+    return FALSE;
+
+  /* Sign-off: the names journaled with the sign-off, each on a signature line. */
+  vk_pdf_need (pdf, 60 + ((MAX (c->n_signoffs, 2) + 1) / 2) * 52);
+  sign_heading
+      = joint ? g_strdup_printf ("Valgstyrernes underskrifter – %s", name) : g_strdup ("Valgstyrernes underskrifter");
+  vk_pdf_heading (pdf, sign_heading);
+  {
+    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < c->n_signoffs; i++)
+      {
+        g_autofree char *when = c->signoffs[i].time != 0 ? vk_printout_format_time (c->signoffs[i].time) : NULL;
+        g_ptr_array_add (names,
+                         g_strdup_printf ("%s\n%s%s%s", c->signoffs[i].name, when ? "Godkendt " : "", when ? when : "",
+                                          c->signoffs[i].with_key ? " med egen digital signatur" : ""));
+      }
+    while (names->len < 2)
+      g_ptr_array_add (names, g_strdup (""));
+    vk_pdf_signatures (pdf, (const char *const *)names->pdata, names->len);
+  }
+  return TRUE;
+}
+
 gboolean
 vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
 {
-  const VkAreaResult *r;
+  VkValgbogContest first;
   g_autoptr (VkPdf) pdf = NULL;
-  g_autoptr (VkResultSummary) summary = NULL;
-  g_autoptr (GPtrArray) texts = NULL;
   g_autofree char *title = NULL, *municipality = NULL, *election = NULL, *device = NULL, *printed = NULL;
-  g_autofree char *head_hex = NULL, *footer = NULL, *key_hex = NULL, *note = NULL;
+  g_autofree char *head_hex = NULL, *footer = NULL, *contests = NULL;
+  gboolean joint;
   double w;
 
   g_return_val_if_fail (self != NULL && self->info.election != NULL && self->info.election_id != NULL, FALSE);
-  g_return_val_if_fail (self->key != NULL && self->result != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (self->key != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (self->result != NULL || self->n_contests > 0, FALSE);
 
-  r = self->result;
-  if (r->area_number == 0)
+  joint = is_joint (self);
+  for (guint i = 0; i < n_sections (self); i++)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "A valgbog is for one polling area, not the municipality");
-      return FALSE;
+      VkValgbogContest c = section (self, i);
+      g_return_val_if_fail (c.result != NULL, FALSE);
+      if (c.result->area_number == 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "A valgbog is for one polling area, not the municipality");
+          return FALSE;
+        }
     }
+  first = section (self, 0);
   if (self->journal_head == NULL)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "A valgbog needs the journal head it was printed from");
       return FALSE;
     }
-  summary = vk_valgbog_summary_new (self);
-  texts = vk_result_qr_encode (summary, self->key, error);
-  if (texts == NULL)
-    return FALSE;
 
   pdf = vk_pdf_new (&self->info, "Valgbog", error);
   if (pdf == NULL)
     return FALSE;
   w = vk_pdf_get_width (pdf);
-  title = g_strdup_printf ("Valgbog – afstemningsområde %u", r->area_number);
+  title = g_strdup_printf ("Valgbog – afstemningsområde %u", first.result->area_number);
   municipality = vk_printout_municipality_name (self->info.election);
   election = vk_printout_election_title (self->info.election);
+  if (joint)
+    {
+      GString *sb = g_string_new ("Valgbogen dækker ");
+      for (guint i = 0; i < self->n_contests; i++)
+        {
+          VkValgbogContest c = section (self, i);
+          g_autofree char *n = contest_name (&c);
+          g_autofree char *lower = g_utf8_strdown (n, -1);
+          if (i > 0)
+            g_string_append (sb, i + 1 == self->n_contests ? " og " : ", ");
+          /* "kommunalvalg (kv)" → "kommunalvalg (KV)" */
+          g_string_append_len (sb, lower, strlen (lower) - strlen (vk_election_contest_id (c.contest)) - 1);
+          g_string_append_printf (sb, "%s)", vk_election_contest_id (c.contest));
+        }
+      g_string_append (sb, ": ét afsnit pr. valg");
+      contests = g_string_free (sb, FALSE);
+    }
   {
-    g_autofree char *area = g_strdup_printf ("%s – %s", municipality, r->area_name);
+    g_autofree char *area = g_strdup_printf ("%s – %s", municipality, first.result->area_name);
     device = g_strdup_printf ("Journal fra enhed %s", self->device_id != NULL ? self->device_id : "?");
     printed = vk_printout_printed_line (&self->info);
     {
-      const char *lines[] = { election, area, device, printed, NULL };
+      const char *lines[] = { election, area, device, printed, contests, NULL };
       vk_pdf_title (pdf, title, lines);
     }
   }
@@ -215,88 +369,138 @@ vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
         }
     }
 
-  write_ballots (pdf, self);
-  vk_result_sheet_write_counts (pdf, r, NULL);
-  vk_result_sheet_write_lists (pdf, self->info.election, r, NULL, NULL);
-  vk_result_sheet_write_invalid (pdf, r);
-
-  vk_pdf_heading (pdf, "Journal");
-  {
-    g_autofree char *text
-        = g_strdup_printf ("Valgbogen er dannet af enhedens journal til og med post nr. %" G_GUINT64_FORMAT
-                           ". SHA-256 af den post (journalhovedet): %s",
-                           self->journal_seq, head_hex);
-    vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 9, text);
-  }
-
-  vk_pdf_need (pdf, 300);
-  vk_pdf_heading (pdf, "Signeret resumé");
-  key_hex = vk_hex_encode (vk_keypair_get_key_id (self->key), VK_KEY_ID_BYTES);
-  note = g_strdup_printf ("QR-koden indeholder tallene i kort form med journalhovedet, signeret af enhedens nøgle "
-                          "(nøgle-id %s); formatet er beskrevet i docs/result-sheet-format.md.",
-                          key_hex);
-  vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 8.5, note);
-  vk_pdf_space (pdf, 4);
-  if (!vk_pdf_qr_codes (pdf, texts, "Signeret resumé", error))
-    return FALSE;
-
-  /* Sign-off: the names journaled with the sign-off, each on a signature line. */
-  vk_pdf_need (pdf, 60 + ((MAX (self->n_signoffs, 2) + 1) / 2) * 52);
-  vk_pdf_heading (pdf, "Valgstyrernes underskrifter");
-  {
-    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-    for (guint i = 0; i < self->n_signoffs; i++)
-      {
-        g_autofree char *when = self->signoffs[i].time != 0 ? vk_printout_format_time (self->signoffs[i].time) : NULL;
-        g_ptr_array_add (names, g_strdup_printf ("%s\n%s%s%s", self->signoffs[i].name, when ? "Godkendt " : "",
-                                                 when ? when : "",
-                                                 self->signoffs[i].with_key ? " med egen digital signatur" : ""));
-      }
-    while (names->len < 2)
-      g_ptr_array_add (names, g_strdup (""));
-    vk_pdf_signatures (pdf, (const char *const *)names->pdata, names->len);
-  }
+  /* A joint event's journal is the one device's, before the contests. */
+  if (joint)
+    write_journal (pdf, self, head_hex);
+  for (guint i = 0; i < n_sections (self); i++)
+    {
+      VkValgbogContest c = section (self, i);
+      if (!write_contest (pdf, self, &c, joint, i > 0, head_hex, error))
+        return FALSE;
+    }
 
   return vk_pdf_save (pdf, path, error);
 }
 
-/* The valgbog of a valgbord, assembled from its journal (vk_tally_dup_record()).
- * The valgbog is a Danish document whatever the screen's language: its
- * texts are not translated. */
+typedef struct
+{
+  const VkTallyEvent *event;
+  const char *contest; /* NULL: the event's own (opened, closed) */
+  guint order;
+} StationEvent;
+
+static gint
+station_event_cmp (gconstpointer a, gconstpointer b)
+{
+  const StationEvent *x = a, *y = b;
+
+  if (x->event->time_ms != y->event->time_ms)
+    return x->event->time_ms < y->event->time_ms ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+add_person (GArray *staff, const char *name, const char *role)
+{
+  VkValgbogPerson p = { name, role };
+
+  for (guint i = 0; i < staff->len; i++)
+    {
+      const VkValgbogPerson *q = &g_array_index (staff, VkValgbogPerson, i);
+      if (strcmp (q->name, name) == 0 && strcmp (q->role, role) == 0)
+        return;
+    }
+  g_array_append_val (staff, p);
+}
+
+/* The valgbog of a valgbord, assembled from its journal (vk_tally_dup_record()),
+ * one record per contest of the event.  The valgbog is a Danish document
+ * whatever the screen's language: its texts are not translated. */
 char *
 vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
 {
-  g_autoptr (VkTallyRecord) record = NULL;
+  const VkElection *election;
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_tally_record_free);
   g_autoptr (GArray) staff = g_array_new (FALSE, TRUE, sizeof (VkValgbogPerson));
   g_autoptr (GArray) events = g_array_new (FALSE, TRUE, sizeof (VkValgbogEvent));
-  g_autoptr (GArray) signoffs = g_array_new (FALSE, TRUE, sizeof (VkValgbogSignoff));
+  g_autoptr (GArray) sorted = g_array_new (FALSE, TRUE, sizeof (StationEvent));
+  g_autoptr (GArray) contests = g_array_new (FALSE, TRUE, sizeof (VkValgbogContest));
+  g_autoptr (GPtrArray) signoffs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *name = NULL;
   g_autofree char *path = NULL;
+  const VkTallyRecord *first;
+  guint n;
+  gboolean joint;
   VkValgbog b = { 0 };
 
   g_return_val_if_fail (station != NULL, NULL);
   g_return_val_if_fail (dir != NULL, NULL);
 
-  record = vk_tally_dup_record (station, error);
-  if (record == NULL)
-    return NULL;
-  for (guint i = 0; i < record->signers->len; i++)
+  election = vk_station_get_election (station);
+  n = vk_election_get_n_contests (election);
+  joint = n > 1;
+  for (guint i = 0; i < n; i++)
     {
-      VkValgbogPerson p = { g_ptr_array_index (record->signers, i), "Valgstyrer" };
-      VkValgbogSignoff s
-          = { g_ptr_array_index (record->signers, i), (gint64)(record->signed_ms / 1000), record->with_keys };
-      g_array_append_val (staff, p);
-      g_array_append_val (signoffs, s);
+      const VkElection *c = vk_election_get_contest_nth (election, i);
+      VkTallyRecord *record = vk_tally_dup_record (station, vk_election_contest_id (c), error);
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (records, record);
     }
-  for (guint i = 0; i < record->entered->len; i++)
+  first = g_ptr_array_index (records, 0);
+  for (guint i = 0; i < records->len; i++)
     {
-      VkValgbogPerson p = { g_ptr_array_index (record->entered, i), "Indtastning af optællingen" };
-      g_array_append_val (staff, p);
+      const VkTallyRecord *record = g_ptr_array_index (records, i);
+      GArray *so = g_array_new (FALSE, TRUE, sizeof (VkValgbogSignoff));
+      VkValgbogContest c = { 0 };
+
+      for (guint j = 0; j < record->signers->len; j++)
+        {
+          VkValgbogSignoff x
+              = { g_ptr_array_index (record->signers, j), (gint64)(record->signed_ms / 1000), record->with_keys };
+          add_person (staff, g_ptr_array_index (record->signers, j), "Valgstyrer");
+          g_array_append_val (so, x);
+        }
+      g_ptr_array_add (signoffs, so);
+      c.contest = vk_election_get_contest_nth (election, i);
+      c.result = record->counts;
+      c.ballots = &record->ballots;
+      c.explanation = record->explanation;
+      c.signoffs = (const VkValgbogSignoff *)so->data;
+      c.n_signoffs = so->len;
+      g_array_append_val (contests, c);
     }
-  for (guint i = 0; i < record->events->len; i++)
+  for (guint i = 0; i < records->len; i++)
     {
-      const VkTallyEvent *ev = g_ptr_array_index (record->events, i);
+      const VkTallyRecord *record = g_ptr_array_index (records, i);
+      for (guint j = 0; j < record->entered->len; j++)
+        add_person (staff, g_ptr_array_index (record->entered, j), "Indtastning af optællingen");
+    }
+  /* The event's opening and close once, each contest's entries and sign-off. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      const VkTallyRecord *record = g_ptr_array_index (records, i);
+      for (guint j = 0; j < record->events->len; j++)
+        {
+          const VkTallyEvent *ev = g_ptr_array_index (record->events, j);
+          StationEvent se = { ev, record->contest, sorted->len };
+          gboolean own = ev->kind == VK_TALLY_EVENT_OPENED || ev->kind == VK_TALLY_EVENT_POLL_CLOSED;
+
+          if (own && i > 0)
+            continue;
+          if (own || !joint)
+            se.contest = NULL;
+          g_array_append_val (sorted, se);
+        }
+    }
+  g_array_sort (sorted, station_event_cmp);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const StationEvent *se = &g_array_index (sorted, StationEvent, i);
+      const VkTallyEvent *ev = se->event;
+      g_autofree char *what = se->contest != NULL ? g_strdup_printf ("Foreløbig optælling %s", se->contest)
+                                                  : g_strdup ("Foreløbig optælling");
       VkValgbogEvent out = { (gint64)(ev->time_ms / 1000), NULL };
       char *t;
 
@@ -309,36 +513,41 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
             t = g_strdup ("Afstemningen lukket");
             break;
           case VK_TALLY_EVENT_ENTERED:
-            t = g_strdup_printf ("Foreløbig optælling, %u. indtastning (%s)", ev->round, ev->who ? ev->who : "");
+            t = g_strdup_printf ("%s, %u. indtastning (%s)", what, ev->round, ev->who ? ev->who : "");
             break;
           case VK_TALLY_EVENT_SIGNED:
           default:
-            t = g_strdup ("Foreløbig optælling underskrevet");
+            t = g_strdup_printf ("%s underskrevet", what);
             break;
         }
       g_ptr_array_add (texts, t);
       out.text = t;
       g_array_append_val (events, out);
     }
-  b.info.election = vk_station_get_election (station);
+  b.info.election = election;
   b.info.election_id = vk_package_get_election_id (vk_station_get_package (station));
   b.key = vk_station_get_key (station);
   b.device_id = vk_station_get_device (station)->device_id;
-  b.result = record->counts;
-  b.ballots = &record->ballots;
-  b.opened_at = (gint64)(record->opened_ms / 1000);
-  b.closed_at = (gint64)(record->closed_ms / 1000);
+  b.result = first->counts;
+  b.ballots = &first->ballots;
+  b.explanation = first->explanation;
+  b.signoffs = g_array_index (contests, VkValgbogContest, 0).signoffs;
+  b.n_signoffs = g_array_index (contests, VkValgbogContest, 0).n_signoffs;
+  if (joint)
+    {
+      b.contests = (const VkValgbogContest *)contests->data;
+      b.n_contests = contests->len;
+    }
+  b.opened_at = (gint64)(first->opened_ms / 1000);
+  b.closed_at = (gint64)(first->closed_ms / 1000);
   b.staff = (const VkValgbogPerson *)staff->data;
   b.n_staff = staff->len;
   b.events = (const VkValgbogEvent *)events->data;
   b.n_events = events->len;
-  b.checkins = record->checkins;
-  b.brevstemmer = record->brevstemmer;
-  b.explanation = record->explanation;
-  b.signoffs = (const VkValgbogSignoff *)signoffs->data;
-  b.n_signoffs = signoffs->len;
-  b.journal_seq = record->head_seq;
-  b.journal_head = record->head;
+  b.checkins = first->checkins;
+  b.brevstemmer = first->brevstemmer;
+  b.journal_seq = first->head_seq;
+  b.journal_head = first->head;
   name = g_strdup_printf ("valgbog-%s.pdf", b.device_id);
   path = g_build_filename (dir, name, NULL);
   if (!vk_valgbog_write (&b, path, error))

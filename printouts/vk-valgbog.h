@@ -46,6 +46,18 @@ typedef struct
   gboolean with_key; /* signed with their own key (vk_tally_sign_off) */
 } VkValgbogSignoff;
 
+/* One contest's section of the valgbog of a joint event (KV + RV): its
+ * count, ballots, explanation and sign-off. */
+typedef struct
+{
+  const VkElection *contest;      /* the contest (its lists and name) */
+  const VkAreaResult *result;     /* its foreløbig count */
+  const VkBallotAccount *ballots; /* may be NULL or not present */
+  const char *explanation;        /* may be NULL */
+  const VkValgbogSignoff *signoffs;
+  guint n_signoffs;
+} VkValgbogContest;
+
 typedef struct
 {
   VkPrintoutInfo info;
@@ -66,17 +78,28 @@ typedef struct
   guint n_signoffs;
   guint64 journal_seq;        /* the head entry's seq */
   const guint8 *journal_head; /* 32 bytes: SHA-256 of the head entry's payload */
+  /* A joint event: one section per contest, each with its own counts,
+   * explanation, sign-off and signed QR (whose extra map names the
+   * contest).  When set, result, ballots, explanation and signoffs above
+   * are not used; when not, they are the one contest (info.election). */
+  const VkValgbogContest *contests;
+  guint n_contests;
 } VkValgbog;
 
-/* The signed summary printed as the valgbog's QR. */
+/* The signed summary printed as the valgbog's QR (of its first contest). */
 VkResultSummary *vk_valgbog_summary_new (const VkValgbog *self) G_GNUC_WARN_UNUSED_RESULT;
+/* The same of contest i (0 ≤ i < n_contests, or 0 without contests); in
+ * a joint event the extra map holds "contest" ("KV", "RV"). */
+VkResultSummary *vk_valgbog_contest_summary_new (const VkValgbog *self, guint i) G_GNUC_WARN_UNUSED_RESULT;
 gboolean vk_valgbog_write (const VkValgbog *self, const char *path, GError **error);
 /* The valgbog of a valgbord's signed-off foreløbig count, assembled from
  * its journal (vk_tally_dup_record(): staff, events, counts, explanation,
- * sign-off, journal head) and written to dir/valgbog-<device>.pdf.
- * Returns the path written, or NULL with the record's error
- * (VK_TALLY_ERROR_WRONG_TABLE at another role, VK_TALLY_ERROR_NOT_SIGNED
- * before the sign-off) or the PDF's. */
+ * sign-off, journal head) and written to dir/valgbog-<device>.pdf.  In a
+ * joint event (KV + RV) it covers every contest, one section each, and is
+ * written once every contest of the area is signed off.  Returns the path
+ * written, or NULL with the record's error (VK_TALLY_ERROR_WRONG_TABLE at
+ * another role, VK_TALLY_ERROR_NOT_SIGNED before a contest's sign-off) or
+ * the PDF's. */
 char *vk_valgbog_write_station (VkStation *station, const char *dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Reassembles, verifies against the device's public key and decodes
  * the valgbog's QR texts; the extra map holds "device", "journal_seq",

@@ -802,6 +802,7 @@ vk_tally_record_free (VkTallyRecord *self)
   g_clear_pointer (&self->signers, g_ptr_array_unref);
   g_clear_pointer (&self->counts, vk_area_result_free);
   g_free (self->explanation);
+  g_free (self->contest);
   g_free (self);
 }
 
@@ -827,10 +828,12 @@ has_string (GPtrArray *a, const char *s)
 }
 
 VkTallyRecord *
-vk_tally_dup_record (VkStation *station, GError **error)
+vk_tally_dup_record (VkStation *station, const char *contest, GError **error)
 {
   g_autoptr (VkTallyRecord) r = NULL;
   g_autoptr (GPtrArray) entries = NULL;
+  const VkElection *c;
+  gboolean primary;
   const VkDevice *device;
   const char *kind = vk_result_kind_to_string (VK_RESULT_FORELOEBIG);
   const VkEntry *signoff = NULL;
@@ -846,12 +849,16 @@ vk_tally_dup_record (VkStation *station, GError **error)
                    device->device_id);
       return NULL;
     }
+  if ((c = station_contest (station, contest, error)) == NULL)
+    return NULL;
+  primary = c->event == c;
   journal = vk_station_get_journal (station);
   entries = vk_journal_dup_entries (journal, 0, error);
   if (entries == NULL)
     return NULL;
   r = g_new0 (VkTallyRecord, 1);
   r->area = device->area;
+  r->contest = g_strdup (vk_election_contest_id (c));
   r->events = g_ptr_array_new_with_free_func ((GDestroyNotify)tally_event_free);
   r->entered = g_ptr_array_new_with_free_func (g_free);
   r->signers = g_ptr_array_new_with_free_func (g_free);
@@ -859,6 +866,7 @@ vk_tally_dup_record (VkStation *station, GError **error)
     {
       const VkEntry *e = g_ptr_array_index (entries, i);
       const char *k = vk_cbor_map_get_text_field (e->body, "kind", NULL);
+      const char *ec = vk_cbor_map_get_text_field (e->body, "contest", NULL);
       guint64 area = 0;
 
       if (strcmp (e->type, "device.open") == 0)
@@ -873,7 +881,8 @@ vk_tally_dup_record (VkStation *station, GError **error)
           add_event (r, VK_TALLY_EVENT_POLL_CLOSED, e, 0, NULL);
         }
       else if ((strcmp (e->type, "tally") == 0 || strcmp (e->type, "tally.signoff") == 0) && g_strcmp0 (k, kind) == 0
-               && vk_cbor_map_get_uint_field (e->body, "area", &area, NULL) && area == device->area)
+               && vk_cbor_map_get_uint_field (e->body, "area", &area, NULL) && area == device->area
+               && (ec != NULL ? strcmp (ec, r->contest) == 0 : primary))
         {
           if (strcmp (e->type, "tally") == 0)
             {
@@ -895,15 +904,15 @@ vk_tally_dup_record (VkStation *station, GError **error)
   if (signoff == NULL)
     {
       g_set_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_SIGNED,
-                   "the foreløbig optælling of area %u is not signed off yet: the valgbog is printed after it",
-                   device->area);
+                   "the foreløbig optælling of %s in area %u is not signed off yet: the valgbog is printed after it",
+                   r->contest, device->area);
       return NULL;
     }
   {
     VkCbor *signers = vk_cbor_map_lookup_text (signoff->body, "signers");
     VkCbor *signatures = vk_cbor_map_lookup_text (signoff->body, "signatures");
     const char *explanation = vk_cbor_map_get_text_field (signoff->body, "explanation", NULL);
-    const VkArea *a = vk_election_lookup_area (vk_station_get_election (station), device->area);
+    const VkArea *a = vk_election_lookup_area (c, device->area);
 
     for (gsize i = 0; signers != NULL && i < vk_cbor_array_get_length (signers); i++)
       {
@@ -915,9 +924,8 @@ vk_tally_dup_record (VkStation *station, GError **error)
         = signatures != NULL && r->signers->len > 0 && vk_cbor_array_get_length (signatures) == r->signers->len;
     r->signed_ms = signoff->time_ms;
     r->explanation = g_strdup (explanation);
-    r->counts
-        = vk_counts_from_cbor (vk_cbor_map_lookup_text (signoff->body, "counts"), vk_station_get_election (station),
-                               VK_RESULT_FORELOEBIG, device->area, a != NULL ? a->name : NULL, &r->ballots, error);
+    r->counts = vk_counts_from_cbor (vk_cbor_map_lookup_text (signoff->body, "counts"), c, VK_RESULT_FORELOEBIG,
+                                     device->area, a != NULL ? a->name : NULL, &r->ballots, error);
     if (r->counts == NULL)
       return NULL;
     r->counts->eligible = a != NULL ? a->eligible : 0;

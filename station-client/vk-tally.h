@@ -260,6 +260,7 @@ typedef struct
 
 typedef struct
 {
+  char *contest; /* the contest's id ("KV", "RV") */
   guint area;
   guint64 opened_ms;    /* the first device.open */
   guint64 closed_ms;    /* poll.close, 0 if not closed */
@@ -278,10 +279,12 @@ typedef struct
 } VkTallyRecord;
 
 void vk_tally_record_free (VkTallyRecord *self);
-/* The record of the valgbord's signed-off foreløbig count
- * (VK_TALLY_ERROR_WRONG_TABLE at another role, VK_TALLY_ERROR_NOT_SIGNED
- * before the sign-off). */
-VkTallyRecord *vk_tally_dup_record (VkStation *station, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The record of the valgbord's signed-off foreløbig count of one contest
+ * (NULL: the primary): its entries, sign-off and counts; the opening and
+ * the poll's close are the event's, in every contest's record
+ * (VK_TALLY_ERROR_WRONG_TABLE at another role, _UNKNOWN_CONTEST,
+ * VK_TALLY_ERROR_NOT_SIGNED before that contest's sign-off). */
+VkTallyRecord *vk_tally_dup_record (VkStation *station, const char *contest, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkTally, vk_tally_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkDoubtful, vk_doubtful_free)

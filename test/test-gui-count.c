@@ -233,11 +233,12 @@ add_signer (VkCountPage *page, const char *name, const char *device, const char 
 
 /* The journaled counts equal the valg.dk file, field by field. */
 static void
-assert_counts_equal_file (const VkEntry *signoff, const VkAreaResult *file, VkResultKind kind)
+assert_contest_counts_equal_file (const VkEntry *signoff, const VkElection *contest, const VkAreaResult *file,
+                                  VkResultKind kind)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (VkAreaResult) got = vk_counts_from_cbor (vk_cbor_map_lookup_text (signoff->body, "counts"), fx.election,
-                                                      kind, file->area_number, NULL, NULL, &error);
+  g_autoptr (VkAreaResult) got = vk_counts_from_cbor (vk_cbor_map_lookup_text (signoff->body, "counts"), contest, kind,
+                                                      file->area_number, NULL, NULL, &error);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -276,6 +277,12 @@ assert_counts_equal_file (const VkEntry *signoff, const VkAreaResult *file, VkRe
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_assert_cmpuint (vk_area_result_get_candidate_votes (got, key), ==, *(guint64 *)value);
     }
+}
+
+static void
+assert_counts_equal_file (const VkEntry *signoff, const VkAreaResult *file, VkResultKind kind)
+{
+  assert_contest_counts_equal_file (signoff, fx.election, file, kind);
 }
 
 static VkAreaResult *
@@ -849,6 +856,322 @@ test_fintaelling (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The joint event of 18 November 2025 on Læsø: the kommunalvalg (KV)
+ * and Region Nordjylland's regionsrådsvalg (RV), from the official files. */
+static Fixture jfx;
+static VkAreaResult *joint_kv_file;
+static VkAreaResult *joint_rv_file;
+
+static gboolean
+make_joint_fixture (void)
+{
+  g_autofree char *kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *areas = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *kv_file = vk_test_data_path ("Læsø", "foreloebig", "Læsø.json", NULL);
+  g_autofree char *data = kd != NULL ? g_path_get_dirname (vk_test_data_dir ()) : NULL;
+  g_autofree char *rv_dir = data != NULL ? g_build_filename (data, "rv2025", "Region_Nordjylland", NULL) : NULL;
+  g_autofree char *rv_kd = rv_dir != NULL ? g_build_filename (rv_dir, "kandidat-data.json", NULL) : NULL;
+  g_autofree char *rv_file = rv_dir != NULL ? g_build_filename (rv_dir, "foreloebig", "825-015-Læsø.json", NULL) : NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkElection) election = NULL;
+  g_autoptr (VkVoterList) voters = NULL;
+  VkElection *rv;
+  const VkArea *area;
+
+  if (kd == NULL || areas == NULL || kv_file == NULL || rv_kd == NULL || !g_file_test (rv_kd, G_FILE_TEST_EXISTS)
+      || !g_file_test (rv_file, G_FILE_TEST_EXISTS))
+    return FALSE;
+  election = vk_election_import_kandidatdata (kd, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (election, areas, &error));
+  rv = vk_election_import_kandidatdata (rv_kd, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rv->type, ==, VK_ELECTION_RV);
+  rv->seats = 25; /* Region Nordjylland since the 2027 reform (shared/docs/danish-elections.md) */
+  vk_election_copy_areas (rv, election);
+  g_assert_true (vk_election_add_contest (election, rv, &error));
+  g_assert_no_error (error);
+  joint_kv_file = vk_area_result_import (election, kv_file, &error);
+  g_assert_no_error (error);
+  joint_rv_file = vk_area_result_import (rv, rv_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (joint_kv_file->area_number, ==, joint_rv_file->area_number);
+  area = vk_election_lookup_area (election, joint_kv_file->area_number);
+  g_assert_nonnull (area);
+  voters = vk_voters_generate_for_election (election, 20, 7);
+  vk_test_gui_election_create (&jfx, g_steal_pointer (&election), g_steal_pointer (&voters));
+  vk_keypair_free (vk_test_gui_enroll (&jfx, "laesoe-bord1", "valgbord", area->number, 0, G_MAXINT64));
+  vk_keypair_free (vk_test_gui_enroll (&jfx, "vs-anne", "valgstyrer", VK_PACKAGE_NO_AREA, 0, G_MAXINT64));
+  vk_keypair_free (vk_test_gui_enroll (&jfx, "vs-bo", "valgstyrer", VK_PACKAGE_NO_AREA, 0, G_MAXINT64));
+  vk_keypair_free (vk_test_gui_enroll (&jfx, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA, 0, G_MAXINT64));
+  g_clear_pointer (&jfx.package, vk_package_free);
+  return TRUE;
+}
+
+static void
+add_joint_signer (VkCountPage *page, const char *name, const char *device)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *key = vk_test_gui_key_path (jfx.dir, device);
+
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.add-signer", NULL);
+  dialog = wait_dialog ();
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-name"), name);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-key"), key);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"), PASS);
+  respond (dialog, "add");
+}
+
+static VkTallyState
+station_state (VkStation *station, const char *contest, guint area)
+{
+  g_autoptr (VkTally) t = vk_tally_new_from_fold (
+      vk_station_get_fold (station), vk_station_get_device (station)->device_id, contest, VK_RESULT_FORELOEBIG, area);
+  return vk_tally_get_state (t);
+}
+
+/* One contest's foreløbig count through the page: two entries, two
+ * valgstyrere, the explanation (one voter checked in, hundreds of ballots). */
+static void
+count_contest (VkStationWindow *win, VkCountPage *page, const VkAreaResult *file, const char *contest, const char *shot)
+{
+  g_autoptr (VkEntry) entry = NULL;
+
+  type_count (page, file, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (pchild (page, "by_entry")), "Tilforordnet Ea");
+  if (shot != NULL)
+    screenshot (win, shot);
+  save_round (page, "Tilforordnet Ea");
+  entry = last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "tally");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "contest", NULL), ==, contest);
+  g_clear_pointer (&entry, vk_entry_free);
+  type_count (page, file, NULL);
+  save_round (page, "Tilforordnet Ib");
+  g_assert_true (gtk_widget_has_css_class (pchild (page, "state_label"), "vk-ok"));
+  add_joint_signer (page, "Anne Valgstyrer", "vs-anne");
+  add_joint_signer (page, "Bo Valgstyrer", "vs-bo");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (pchild (page, "explanation_view")),
+                            "Prøvevalg: kun én vælger blev afkrydset i testen.", -1);
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
+  spin (30);
+  g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-ok"));
+  entry = last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "tally.signoff");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "contest", NULL), ==, contest);
+  assert_contest_counts_equal_file (entry, vk_election_get_contest (jfx.election, contest), file, VK_RESULT_FORELOEBIG);
+}
+
+/* The joint KV + RV night at Læsø's valgbord: the check-in hands out both
+ * ballots; the count page has a switcher, each contest its own double
+ * entry and sign-off; the valgbog covers both once both are signed. */
+static void
+test_joint (void)
+{
+  VkStationWindow *win;
+  VkCountPage *page;
+  VkStation *station;
+  GtkWidget *kv_button, *rv_button;
+  guint area;
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+
+  if (jfx.election == NULL)
+    {
+      g_test_skip ("no KV2025/RV2025 data of Læsø");
+      return;
+    }
+  area = joint_kv_file->area_number;
+  win = vk_test_gui_new_window (1376, 778); /* a 1366×768 screenshot */
+  {
+    g_autofree char *db = g_build_filename (jfx.dir, "laesoe-bord1.db", NULL);
+    g_autofree char *key = vk_test_gui_key_path (jfx.dir, "laesoe-bord1");
+    vk_test_gui_open_device (win, jfx.pkg_path, "laesoe-bord1", key, db);
+  }
+  station = vk_station_window_get_station (win);
+  page = VK_COUNT_PAGE (vk_station_window_get_count_page (win));
+
+  /* Check-in: the confirmation names both contests' ballots. */
+  {
+    g_autofree char *label = g_strdup_printf (_ ("Hand out ballots (%s)"), "KV + RV");
+    g_assert_cmpstr (gtk_button_get_label (wchild (win, "checkin_button")), ==, label);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (wchild (win, "search_entry")), "1");
+  g_signal_emit_by_name (wchild (win, "search_entry"), "activate");
+  gtk_widget_activate_action (wchild (win, "checkin_view"), "checkin.check-in", NULL);
+  WAIT_FOR (vk_station_is_checked_in (station, 1));
+  g_assert_true (gtk_widget_has_css_class (wchild (win, "message_label"), "vk-ok"));
+  g_assert_nonnull (strstr (gtk_label_get_text (wchild (win, "message_label")), "(KV + RV)"));
+  screenshot (win, "checkin-joint.png");
+
+  /* The count page: the switcher, KV first. */
+  gtk_stack_set_visible_child_name (wchild (win, "work_stack"), "count");
+  gtk_widget_activate_action (GTK_WIDGET (page), "count.close-poll", NULL);
+  respond (wait_dialog (), "close");
+  g_assert_true (gtk_widget_get_visible (pchild (page, "contest_box")));
+  kv_button = vk_count_page_get_contest_button (page, "KV");
+  rv_button = vk_count_page_get_contest_button (page, "RV");
+  g_assert_nonnull (kv_button);
+  g_assert_nonnull (rv_button);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kv_button)));
+  g_assert_cmpstr (vk_count_page_get_contest (page), ==, "KV");
+  /* KV's lists, not RV's. */
+  {
+    const VkList *kv_list = g_ptr_array_index (jfx.election->lists, 0);
+    const VkList *rv_list = g_ptr_array_index (vk_election_get_contest (jfx.election, "RV")->lists, 0);
+    g_autofree char *kv_field = g_strdup_printf ("lists.%s", kv_list->id);
+    g_autofree char *rv_field = g_strdup_printf ("lists.%s", rv_list->id);
+    g_assert_nonnull (vk_count_page_get_field (page, kv_field));
+    g_assert_null (vk_count_page_get_field (page, rv_field));
+
+    count_contest (win, page, joint_kv_file, "KV", NULL);
+    /* KV signed; RV untouched, and the valgbog waits for it. */
+    g_assert_cmpint (station_state (station, "KV", area), ==, VK_TALLY_SIGNED);
+    g_assert_cmpint (station_state (station, "RV", area), ==, VK_TALLY_EMPTY);
+    g_assert_false (gtk_widget_get_visible (pchild (page, "valgbog_section")));
+    g_assert_true (gtk_widget_get_visible (pchild (page, "valgbog_pending_label")));
+    g_assert_nonnull (strstr (gtk_label_get_text (pchild (page, "valgbog_pending_label")), "RV"));
+    {
+      /* The valgbog waits for RV; KV's record is complete. */
+      g_autoptr (GError) error = NULL;
+      g_autofree char *pdf = vk_valgbog_write_station (station, jfx.dir, &error);
+      g_autoptr (VkTallyRecord) record = NULL;
+
+      g_assert_null (pdf);
+      g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_SIGNED);
+      g_clear_error (&error);
+      record = vk_tally_dup_record (station, "KV", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (record->contest, ==, "KV");
+      g_assert_cmpuint (record->counts->cast, ==, joint_kv_file->cast);
+      g_assert_cmpuint (record->signers->len, ==, 2);
+    }
+
+    /* Through the switcher to RV: its own rows, an empty double entry. */
+    g_signal_emit_by_name (rv_button, "clicked");
+    spin (20);
+    g_assert_cmpstr (vk_count_page_get_contest (page), ==, "RV");
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kv_button)));
+    g_assert_nonnull (vk_count_page_get_field (page, rv_field));
+    g_assert_null (vk_count_page_get_field (page, kv_field));
+    g_assert_cmpint (vk_count_form_get_state (vk_count_page_get_form (page)), ==, VK_TALLY_EMPTY);
+    g_assert_cmpstr (gtk_editable_get_text (vk_count_page_get_field (page, "cast")), ==, "");
+  }
+  count_contest (win, page, joint_rv_file, "RV", "count-joint.png");
+  g_assert_cmpint (station_state (station, "KV", area), ==, VK_TALLY_SIGNED);
+  g_assert_cmpint (station_state (station, "RV", area), ==, VK_TALLY_SIGNED);
+  {
+    /* RV's record holds RV's entries only: open, close, two rounds, its sign-off. */
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkTallyRecord) record = vk_tally_dup_record (station, "RV", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (record->contest, ==, "RV");
+    g_assert_cmpuint (record->counts->cast, ==, joint_rv_file->cast);
+    g_assert_cmpuint (record->events->len, ==, 5);
+    g_assert_cmpuint (record->entered->len, ==, 2);
+    g_assert_cmpstr (record->explanation, ==, "Prøvevalg: kun én vælger blev afkrydset i testen.");
+  }
+
+  /* Back to KV: still signed, its numbers shown. */
+  g_signal_emit_by_name (kv_button, "clicked");
+  spin (20);
+  g_assert_cmpint (vk_count_form_get_state (vk_count_page_get_form (page)), ==, VK_TALLY_SIGNED);
+  {
+    g_autofree char *cast = g_strdup_printf ("%" G_GUINT64_FORMAT, joint_kv_file->cast);
+    g_assert_cmpstr (gtk_editable_get_text (vk_count_page_get_field (page, "cast")), ==, cast);
+  }
+
+  /* The valgbog: both contests, each with its counts and signers. */
+  g_assert_true (gtk_widget_get_visible (pchild (page, "valgbog_section")));
+  g_assert_false (gtk_widget_get_visible (pchild (page, "valgbog_pending_label")));
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.print-valgbog", NULL);
+  g_assert_nonnull (vk_count_page_get_valgbog_path (page));
+  if (pdftotext != NULL)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *kv_cast = danish (joint_kv_file->cast), *rv_cast = danish (joint_rv_file->cast);
+      const char *argv[] = { pdftotext, "-layout", vk_count_page_get_valgbog_path (page), "-", NULL };
+      const char *kv_at, *rv_at;
+
+      g_assert_cmpint (vk_test_spawn (argv, &out, NULL), ==, 0);
+      kv_at = strstr (out, "Kommunalvalg (KV) – foreløbig optælling");
+      rv_at = strstr (out, "Regionsrådsvalg (RV) – foreløbig optælling");
+      g_assert_nonnull (kv_at);
+      g_assert_nonnull (rv_at);
+      g_assert_true (kv_at < rv_at);
+      /* Each section has its own votes cast (the official files'). */
+      g_assert_true (has_line_with (kv_at, "Afgivne stemmer", kv_cast));
+      g_assert_true (has_line_with (rv_at, "Afgivne stemmer", rv_cast));
+      g_assert_nonnull (strstr (out, "Foreløbig optælling KV underskrevet"));
+      g_assert_nonnull (strstr (out, "Foreløbig optælling RV underskrevet"));
+      g_assert_nonnull (strstr (rv_at, "Valgstyrernes underskrifter – Regionsrådsvalg (RV)"));
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* A fintælling table of the joint event: the switcher chooses RV, whose
+ * rows, double entry and doubtful ballots are RV's. */
+static void
+test_joint_fintaelling (void)
+{
+  VkStationWindow *win;
+  VkCountPage *page;
+  VkStation *station;
+  g_autoptr (VkEntry) entry = NULL;
+  g_autoptr (GPtrArray) kv_held = NULL;
+  g_autoptr (GPtrArray) rv_held = NULL;
+  g_autoptr (GError) error = NULL;
+  const VkElection *rv;
+  g_autofree char *rv_field = NULL;
+  guint area;
+
+  if (jfx.election == NULL)
+    {
+      g_test_skip ("no KV2025/RV2025 data of Læsø");
+      return;
+    }
+  area = joint_kv_file->area_number;
+  rv = vk_election_get_contest (jfx.election, "RV");
+  rv_field = g_strdup_printf (
+      "candidates.%s",
+      ((VkCandidate *)g_ptr_array_index (((VkList *)g_ptr_array_index (rv->lists, 0))->candidates, 0))->id);
+  win = vk_test_gui_new_window (1376, 778);
+  {
+    g_autofree char *db = g_build_filename (jfx.dir, "fintaelling-1.db", NULL);
+    g_autofree char *key = vk_test_gui_key_path (jfx.dir, "fintaelling-1");
+    vk_test_gui_open_device (win, jfx.pkg_path, "fintaelling-1", key, db);
+  }
+  station = vk_station_window_get_station (win);
+  page = VK_COUNT_PAGE (vk_station_window_get_count_page (win));
+  gtk_stack_set_visible_child_name (wchild (win, "work_stack"), "count");
+  g_assert_true (gtk_widget_get_visible (pchild (page, "contest_box")));
+  g_assert_null (vk_count_page_get_field (page, rv_field));
+  g_signal_emit_by_name (vk_count_page_get_contest_button (page, "RV"), "clicked");
+  spin (20);
+  g_assert_cmpstr (vk_count_page_get_contest (page), ==, "RV");
+  /* RV's candidates (personal votes) are the rows now. */
+  g_assert_nonnull (vk_count_page_get_field (page, rv_field));
+
+  gtk_editable_set_text (GTK_EDITABLE (pchild (page, "doubt_count_entry")), "1");
+  gtk_editable_set_text (GTK_EDITABLE (pchild (page, "doubt_note_entry")), "Krydset står uden for feltet");
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_doubtful_box (page)), "doubtful.set-aside", NULL);
+  entry = last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "ballot.doubtful");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "contest", NULL), ==, "RV");
+  rv_held = vk_tally_dup_doubtful (station, "RV", area, &error);
+  g_assert_no_error (error);
+  kv_held = vk_tally_dup_doubtful (station, "KV", area, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rv_held->len, ==, 1);
+  g_assert_cmpuint (kv_held->len, ==, 0);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (pchild (page, "doubt_list"), 0));
+  /* Back to KV: its doubtful ballots (none). */
+  g_signal_emit_by_name (vk_count_page_get_contest_button (page, "KV"), "clicked");
+  spin (20);
+  g_assert_null (gtk_list_box_get_row_at_index (pchild (page, "doubt_list"), 0));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -857,9 +1180,15 @@ main (int argc, char **argv)
   if (!vk_test_gui_init (&argc, &argv, "/gui/count/skip"))
     return g_test_run ();
   (void)make_fixture ();
+  (void)make_joint_fixture ();
   g_test_add_func ("/gui/count/foreloebig", test_foreloebig);
   g_test_add_func ("/gui/count/fintaelling", test_fintaelling);
+  g_test_add_func ("/gui/count/joint", test_joint);
+  g_test_add_func ("/gui/count/joint-fintaelling", test_joint_fintaelling);
   status = g_test_run ();
   vk_test_gui_election_clear (&fx);
+  vk_test_gui_election_clear (&jfx);
+  g_clear_pointer (&joint_kv_file, vk_area_result_free);
+  g_clear_pointer (&joint_rv_file, vk_area_result_free);
   return status;
 }

@@ -263,6 +263,9 @@ test_checkin (void)
   }
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
   g_assert_nonnull (strstr (gtk_label_get_text (message), v7->name));
+  /* One contest: one ballot, worded as ever (a joint event's is in test-gui-count). */
+  g_assert_null (strstr (gtk_label_get_text (message), "+"));
+  g_assert_cmpstr (gtk_button_get_label (child (win, "checkin_button")), ==, _ ("Hand out ballot"));
   g_assert_true (focus_in (win, "search_entry"));
 
   /* Again: blocked with a large message, the button disabled. */

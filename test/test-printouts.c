@@ -769,6 +769,107 @@ test_valgbog (void)
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
 }
 
+/* The valgbog of a joint event (Læsø's KV and Region Nordjylland's RV of
+ * 18 November 2025, the official foreløbig files): one section per
+ * contest, each with its counts, explanation, signers and a signed QR
+ * that names the contest. */
+static void
+test_valgbog_joint (void)
+{
+  Fixture *f = get_fixture ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *areas = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *kv_path = vk_test_data_path ("Læsø", "foreloebig", "Læsø.json", NULL);
+  g_autofree char *data = NULL, *rv_kd = NULL, *rv_path = NULL, *path = NULL, *text = NULL;
+  g_autoptr (VkElection) event = NULL;
+  g_autoptr (VkAreaResult) kv = NULL;
+  g_autoptr (VkAreaResult) rv = NULL;
+  g_autoptr (VkKeypair) device_key = vk_keypair_generate ();
+  g_autoptr (VkResultSummary) s0 = NULL;
+  g_autoptr (VkResultSummary) s1 = NULL;
+  VkElection *rv_contest;
+  const VkValgbogSignoff kv_signoffs[]
+      = { { "Anne Valgstyrer", 1763493000, TRUE }, { "Bo Valgstyrer", 1763493060, TRUE } };
+  const VkValgbogSignoff rv_signoffs[]
+      = { { "Anne Valgstyrer", 1763496000, TRUE }, { "Carl Valgstyrer", 1763496060, TRUE } };
+  VkValgbogContest contests[2] = { 0 };
+  VkValgbog b = { 0 };
+  guint8 head[32] = { 7 };
+  const char *kv_at, *rv_at;
+
+  if (f == NULL || kd == NULL || areas == NULL || kv_path == NULL)
+    return;
+  data = g_path_get_dirname (vk_test_data_dir ());
+  rv_kd = g_build_filename (data, "rv2025", "Region_Nordjylland", "kandidat-data.json", NULL);
+  rv_path = g_build_filename (data, "rv2025", "Region_Nordjylland", "foreloebig", "825-015-Læsø.json", NULL);
+  if (!g_file_test (rv_kd, G_FILE_TEST_EXISTS) || !g_file_test (rv_path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("RV2025 data of Region Nordjylland missing");
+      return;
+    }
+  event = vk_election_import_kandidatdata (kd, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_election_import_areas_dir (event, areas, &error));
+  rv_contest = vk_election_import_kandidatdata (rv_kd, &error);
+  g_assert_no_error (error);
+  vk_election_copy_areas (rv_contest, event);
+  g_assert_true (vk_election_add_contest (event, rv_contest, &error));
+  kv = vk_area_result_import (event, kv_path, &error);
+  g_assert_no_error (error);
+  rv = vk_area_result_import (rv_contest, rv_path, &error);
+  g_assert_no_error (error);
+
+  contests[0] = (VkValgbogContest){ event, kv, NULL, "KV: én vælger afkrydset i prøven", kv_signoffs, 2 };
+  contests[1] = (VkValgbogContest){ rv_contest, rv, NULL, "RV: én vælger afkrydset i prøven", rv_signoffs, 2 };
+  b.info = (VkPrintoutInfo){ event, f->election_id, FALSE, 1763497000 };
+  b.key = device_key;
+  b.device_id = "laesoe-bord1";
+  b.opened_at = 1763445600;
+  b.closed_at = 1763485200;
+  b.checkins = 1;
+  b.journal_seq = 12;
+  b.journal_head = head;
+  b.contests = contests;
+  b.n_contests = 2;
+  path = sheet_path ("valgbog-joint.pdf");
+  g_assert_true (vk_valgbog_write (&b, path, &error));
+  g_assert_no_error (error);
+
+  /* Each contest's signed summary names it and carries its own count. */
+  s0 = vk_valgbog_contest_summary_new (&b, 0);
+  s1 = vk_valgbog_contest_summary_new (&b, 1);
+  g_assert_cmpstr (vk_cbor_map_get_text_field (s0->extra, "contest", NULL), ==, "KV");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (s1->extra, "contest", NULL), ==, "RV");
+  assert_summary_matches (s0, kv, NULL, f->election_id, FALSE);
+  assert_summary_matches (s1, rv, NULL, f->election_id, FALSE);
+
+  text = pdf_text (path);
+  if (text == NULL)
+    return;
+  g_assert_nonnull (strstr (text, "kommunalvalg (KV) og regionsrådsvalg (RV)"));
+  kv_at = strstr (text, "Kommunalvalg (KV) – foreløbig optælling");
+  rv_at = strstr (text, "Regionsrådsvalg (RV) – foreløbig optælling");
+  g_assert_nonnull (kv_at);
+  g_assert_nonnull (rv_at);
+  g_assert_true (kv_at < rv_at);
+  /* The KV section (up to the RV one) has KV's numbers and signers, the RV section RV's. */
+  {
+    g_autofree char *kv_text = g_strndup (kv_at, rv_at - kv_at);
+    assert_has_number_line (kv_text, "Afgivne stemmer", kv->cast);
+    assert_has_number_line (rv_at, "Afgivne stemmer", rv->cast);
+    g_assert_nonnull (strstr (kv_text, "KV: én vælger"));
+    g_assert_null (strstr (kv_text, "Carl Valgstyrer"));
+    g_assert_nonnull (strstr (rv_at, "RV: én vælger"));
+    g_assert_nonnull (strstr (rv_at, "Carl Valgstyrer"));
+    for (guint i = 0; i < rv->lists->len; i++)
+      {
+        const VkListResult *l = g_ptr_array_index (rv->lists, i);
+        assert_has_number_line (rv_at, vk_election_lookup_list (rv_contest, l->list_id)->name, l->votes);
+      }
+  }
+}
+
 static VkFinding *
 make_finding (guint rule, VkSeverity severity, guint area, const char *message, ...)
 {
@@ -901,6 +1002,7 @@ main (int argc, char **argv)
   g_test_add_func ("/printouts/result-sheet/foreloebig", test_foreloebig_sheets);
   g_test_add_func ("/printouts/result-sheet/errors", test_sheet_errors);
   g_test_add_func ("/printouts/valgbog", test_valgbog);
+  g_test_add_func ("/printouts/valgbog-joint", test_valgbog_joint);
   g_test_add_func ("/printouts/discrepancy-report", test_discrepancy_report);
   return g_test_run ();
 }

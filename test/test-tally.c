@@ -875,7 +875,7 @@ test_tally_synced_and_record (void)
     g_assert_cmpuint (vk_station_check_in (bord, lnr, VK_CHECKIN_SEARCH, FALSE, &error), >, 0);
 
   /* Not signed yet: no record, and a fintælling table has no valgbog. */
-  record = vk_tally_dup_record (bord, &error);
+  record = vk_tally_dup_record (bord, NULL, &error);
   g_assert_null (record);
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NOT_SIGNED);
   g_clear_error (&error);
@@ -899,7 +899,7 @@ test_tally_synced_and_record (void)
                     >, 0);
   g_assert_no_error (error);
 
-  record = vk_tally_dup_record (bord, &error);
+  record = vk_tally_dup_record (bord, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (record->area, ==, 31);
   g_assert_cmpuint (record->opened_ms, >, 0);
@@ -927,7 +927,7 @@ test_tally_synced_and_record (void)
 
   /* At the fintælling table: nothing held, then the valgbord's USB. */
   fin = open_station (&s, "fintaelling-1", "fin.db", key);
-  g_assert_null (vk_tally_dup_record (fin, &error));
+  g_assert_null (vk_tally_dup_record (fin, NULL, &error));
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_WRONG_TABLE);
   g_clear_error (&error);
   signed_counts = vk_tally_dup_signed_counts (fin, NULL, VK_RESULT_FORELOEBIG, 31, NULL, &error);
