@@ -551,6 +551,150 @@ test_cli_journal (void)
   fixture_clear (&f);
 }
 
+/* The pages of a PDF as pdftotext reads them (-layout), split at the form
+ * feeds pdftotext puts between pages; NULL (test skipped) without it. */
+static GStrv
+pdf_pages (const char *pdf)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto (GStrv) pages = NULL;
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  if (tool == NULL)
+    {
+      g_test_skip ("pdftotext is not installed");
+      return NULL;
+    }
+  {
+    const char *argv[] = { tool, "-layout", "-enc", "UTF-8", pdf, "-", NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 0);
+  }
+  pages = g_strsplit (out, "\f", -1);
+  for (guint i = 0; pages[i] != NULL; i++)
+    if (*g_strstrip (pages[i]) != '\0')
+      g_strv_builder_add (b, pages[i]);
+  return g_strv_builder_end (b);
+}
+
+static guint
+count_of (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* The number in the last column of the line that starts with label. */
+static guint64
+row_number (const char *text, const char *label)
+{
+  const char *line = strstr (text, label);
+  g_autofree char *copy = NULL;
+  g_autofree char *digits = NULL;
+  GString *d = g_string_new (NULL);
+  const char *end;
+
+  g_assert_nonnull (line);
+  end = strchr (line, '\n');
+  copy = g_strndup (line + strlen (label), end != NULL ? (gsize)(end - line) - strlen (label) : strlen (line));
+  for (const char *p = copy; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (d, *p);
+  digits = g_string_free (d, FALSE);
+  g_assert_cmpstr (digits, !=, "");
+  return g_ascii_strtoull (digits, NULL, 10);
+}
+
+/* `valgkit demo` prints every area's afstemningsbog at its first table:
+ * PRØVEVALG on every page, the opening once, the undone check-ins with
+ * their reasons, the brevstemmer by outcome, personal assistance, both
+ * entries and the correction, and signature lines with name and date.
+ * The books' numbers add up to what the demo says it did. */
+static void
+test_cli_demo_afstemningsbog (void)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *out_dir = g_build_filename (dir, "demo", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  guint64 accepted = 0, rejected = 0, undone = 0, n_books = 0;
+  guint64 want_accepted, want_rejected, want_undone;
+  gboolean corrected = FALSE;
+  const char *line;
+
+  if (tool == NULL)
+    {
+      g_test_skip ("pdftotext is not installed");
+      return;
+    }
+  g_assert_cmpint (run (&out, &err, "demo", "--out", out_dir, NULL), ==, 0);
+  /* "[6/8] Election day: N check-ins (U undone: …), A brevstemmer accepted, R rejected; …" */
+  line = strstr (out, "[6/8]");
+  g_assert_nonnull (line);
+  g_assert_cmpint (sscanf (strstr (line, "("), "(%" G_GUINT64_FORMAT " undone", &want_undone), ==, 1);
+  g_assert_cmpint (sscanf (strstr (line, "), ") + 3, "%" G_GUINT64_FORMAT " brevstemmer accepted, %" G_GUINT64_FORMAT,
+                           &want_accepted, &want_rejected),
+                   ==, 2);
+  g_assert_nonnull (strstr (out, "afstemningsbog-*.pdf"));
+
+  for (guint area = 1;; area++)
+    {
+      g_autofree char *name = g_strdup_printf ("afstemningsbog-%u.pdf", area);
+      g_autofree char *pdf = g_build_filename (out_dir, "pdf", name, NULL);
+      g_autofree char *title = g_strdup_printf ("Afstemningsbog – afstemningsområde %u", area);
+      g_auto (GStrv) pages = NULL;
+      g_autofree char *text = NULL;
+
+      if (!g_file_test (pdf, G_FILE_TEST_EXISTS))
+        break;
+      n_books++;
+      pages = pdf_pages (pdf);
+      g_assert_nonnull (pages);
+      g_assert_cmpuint (g_strv_length (pages), >=, 2);
+      for (guint i = 0; pages[i] != NULL; i++)
+        g_assert_nonnull (strstr (pages[i], "PRØVEVALG"));
+      text = g_strjoinv ("\n", pages);
+      g_assert_nonnull (strstr (text, title));
+      /* Opened once; no reference to the project's docs. */
+      g_assert_cmpuint (count_of (text, "Valgbordet åbnet"), ==, 1);
+      g_assert_null (strstr (text, "docs/"));
+      g_assert_nonnull (strstr (text, "Afstemningen åbnet"));
+      g_assert_nonnull (strstr (text, "Personlig bistand ydet"));
+      g_assert_nonnull (strstr (text, "Valgstyrer Hansen"));
+      /* Undone check-ins, each with the valgstyrer's reason. */
+      g_assert_nonnull (strstr (text, "Fortrudte afkrydsninger"));
+      g_assert_nonnull (strstr (text, "Forkert vælger valgt ved navnesøgning"));
+      undone += count_of (text, "Forkert vælger valgt ved navnesøgning")
+                + count_of (text, "Vælgeren var allerede afkrydset ved et");
+      /* Brevstemmer by outcome: received = accepted + rejected + undecided. */
+      {
+        guint64 rec = row_number (text, "Brevstemmer modtaget til afstemningsområdet");
+        guint64 acc = row_number (text, "Godkendt (vælgeren afkrydset i valglisten)");
+        guint64 rej = row_number (text, "Ikke godkendt");
+        guint64 und = row_number (text, "Ikke afgjort");
+        g_assert_cmpuint (rec, ==, acc + rej + und);
+        g_assert_cmpuint (und, ==, 0);
+        accepted += acc;
+        rejected += rej;
+      }
+      /* Both entries, each once, and a correction where there was one. */
+      g_assert_cmpuint (count_of (text, "Foreløbig optælling, 1. indtastning (Tilforordnet Jensen)"), ==, 1);
+      g_assert_cmpuint (count_of (text, "Foreløbig optælling, 2. indtastning (Tilforordnet Madsen)"), ==, 1);
+      corrected = corrected || strstr (text, "Foreløbig optælling, rettelse af 2. indtastning") != NULL;
+      /* Signature lines with name and date fields. */
+      g_assert_nonnull (strstr (text, "Valgstyrernes underskrifter"));
+      g_assert_cmpuint (count_of (text, "Dato:"), >=, 2);
+    }
+  g_assert_cmpuint (n_books, ==, 4);
+  g_assert_true (corrected);
+  g_assert_cmpuint (accepted, ==, want_accepted);
+  g_assert_cmpuint (rejected, ==, want_rejected);
+  g_assert_cmpuint (undone, ==, want_undone);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -562,5 +706,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/import-errors", test_cli_import_errors);
   g_test_add_func ("/cli/election-joint", test_cli_election_joint);
   g_test_add_func ("/cli/journal", test_cli_journal);
+  g_test_add_func ("/cli/demo-afstemningsbog", test_cli_demo_afstemningsbog);
   return g_test_run ();
 }
