@@ -336,9 +336,11 @@ write_contest (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c, gbo
     for (guint i = 0; i < c->n_signoffs; i++)
       {
         g_autofree char *when = c->signoffs[i].time != 0 ? vk_printout_format_time (c->signoffs[i].time) : NULL;
-        g_ptr_array_add (names,
-                         g_strdup_printf ("%s\n%s%s%s", c->signoffs[i].name, when ? "Godkendt " : "", when ? when : "",
-                                          c->signoffs[i].with_key ? " med egen digital signatur" : ""));
+        g_ptr_array_add (names, g_strdup_printf ("%s\n%s%s", c->signoffs[i].name,
+                                                 when == NULL              ? ""
+                                                 : c->signoffs[i].with_key ? "Godkendt med egen nøgle "
+                                                                           : "Godkendt ",
+                                                 when != NULL ? when : ""));
         g_ptr_array_add (seen, (gpointer)c->signoffs[i].name);
       }
     for (guint i = 0; i < self->n_staff; i++)
