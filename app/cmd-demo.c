@@ -67,6 +67,9 @@
 /* The simulated wall clock every journal of this process uses. */
 static guint64 sim_now_ms;
 
+/* The singular or the plural after a number ("1 area", "2 areas"). */
+#define PL(n, one, many) ((n) == 1 ? (one) : (many))
+
 static guint64
 sim_tick (guint64 minutes)
 {
@@ -635,8 +638,10 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       d->fintaelling = vk_results_import_dir (d->election, fin, error);
       if (d->fintaelling == NULL)
         return FALSE;
-      printf ("[1/8] Imported %s from %s: %u lists, %u areas, %u seats\n", d->election->municipality, data,
-              d->election->lists->len, d->election->areas->len, d->election->seats);
+      printf ("[1/8] Imported %s from %s: %u %s, %u %s, %u %s\n", d->election->municipality, data,
+              d->election->lists->len, PL (d->election->lists->len, "list", "lists"), d->election->areas->len,
+              PL (d->election->areas->len, "area", "areas"), d->election->seats,
+              PL (d->election->seats, "seat", "seats"));
       if (d->rv_dir != NULL)
         {
           const VkElection *rv;
@@ -653,8 +658,10 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     {
       d->election = vk_fake_election_new (DEMO_SEED);
       vk_fake_results_new (d->election, DEMO_SEED, &d->foreloebig, &d->fintaelling);
-      printf ("[1/8] Made the synthetic municipality %s: %u lists, %u areas, %u seats\n", d->election->municipality,
-              d->election->lists->len, d->election->areas->len, d->election->seats);
+      printf ("[1/8] Made the synthetic municipality %s: %u %s, %u %s, %u %s\n", d->election->municipality,
+              d->election->lists->len, PL (d->election->lists->len, "list", "lists"), d->election->areas->len,
+              PL (d->election->areas->len, "area", "areas"), d->election->seats,
+              PL (d->election->seats, "seat", "seats"));
     }
   n_areas = d->election->areas->len;
   g_array_set_size (d->marked, n_areas);
@@ -944,8 +951,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         if (!push (d, g_hash_table_lookup (d->by_id, id), error))
           return FALSE;
       }
-    printf ("[7/8] Fintælling: %u areas entered twice (one typo caught by the double entry), signed off and pushed\n",
-            n_areas);
+    printf ("[7/8] Fintælling: %u %s entered twice (one typo caught by the double entry), signed off and pushed\n",
+            n_areas, PL (n_areas, "area", "areas"));
   }
   vk_journal_set_default_clock (NULL, NULL);
   stop_server (d);
@@ -1018,8 +1025,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
-    printf ("Discrepancies: %u blocking, %u warnings, %u for information (see the report)\n", blocking, warnings,
-            infos);
+    printf ("Discrepancies: %u blocking, %u %s, %u for information (see the report)\n", blocking, warnings,
+            PL (warnings, "warning", "warnings"), infos);
     for (guint i = 0, shown = 0; i < findings->len && shown < 6; i++)
       {
         const VkFinding *f = g_ptr_array_index (findings, i);
@@ -1031,14 +1038,15 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         shown++;
       }
 
-    printf ("\nMandatfordeling, %s (%u mandater):\n", d->election->municipality, seats->n_seats);
+    printf ("\nMandatfordeling, %s (%u %s):\n", d->election->municipality, seats->n_seats,
+            PL (seats->n_seats, "mandat", "mandater"));
     for (guint i = 0; i < seats->lists->len; i++)
       {
         const VkListOutcome *o = g_ptr_array_index (seats->lists, i);
         if (o->seats == 0)
           continue;
-        printf ("  %-2s %-44s %8" G_GUINT64_FORMAT " stemmer  %2u mandater\n", o->list->letter, o->list->name, o->votes,
-                o->seats);
+        printf ("  %-2s %-44s %8" G_GUINT64_FORMAT " %-7s  %2u %s\n", o->list->letter, o->list->name, o->votes,
+                PL (o->votes, "stemme", "stemmer"), o->seats, PL (o->seats, "mandat", "mandater"));
       }
     printf ("Valgt (i mandatrækkefølge):\n");
     for (guint i = 0; i < seats->seats->len; i++)

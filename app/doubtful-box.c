@@ -293,7 +293,7 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
     {
       const VkDoubtful *d = g_ptr_array_index (held, i);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-      g_autofree char *when = vk_ui_format_time (d->time_ms, "%H:%M");
+      g_autofree char *when = vk_ui_format_clock (d->time_ms);
       g_autofree char *line
           = g_strdup_printf (_ ("%llu set aside at %s: %s\n%llu of them decided"), (unsigned long long)d->count, when,
                              d->note, (unsigned long long)d->decided);

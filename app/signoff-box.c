@@ -108,7 +108,7 @@ show_receipt (VkSignoffBox *self)
   if (receipt == NULL || receipt->seq < self->signoff_seq)
     return;
   head = vk_hex_encode (receipt->head, 8);
-  when = vk_ui_format_time (receipt->received_ms, "%H:%M:%S");
+  when = vk_ui_format_clock (receipt->received_ms);
   text = g_strdup_printf (
       _ ("The count server has signed a receipt for this table's journal up to entry %llu (head %s…) at %s: the "
          "count has arrived."),

@@ -61,6 +61,18 @@ vk_ui_format_time (guint64 time_ms, const char *format)
 }
 
 char *
+vk_ui_format_clock (guint64 time_ms)
+{
+  return vk_ui_format_time (time_ms, "%H.%M");
+}
+
+char *
+vk_ui_format_date_clock (guint64 time_ms)
+{
+  return vk_ui_format_time (time_ms, "%d-%m-%Y kl. %H.%M");
+}
+
+char *
 vk_ui_format_birth_date (const char *iso)
 {
   if (iso == NULL || strlen (iso) != 10)

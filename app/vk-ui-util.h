@@ -21,6 +21,11 @@ void vk_ui_show_message (GtkLabel *label, const char *css_class, const char *tex
 /* A journal time (ms since 1970) in Danish local time, with a
  * g_date_time_format() format. */
 char *vk_ui_format_time (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED_RESULT;
+/* A time of day as Danish official texts write it, "04.13" (used after
+ * "kl."), and a date with it, "18-11-2025 kl. 04.13", in Danish time: the
+ * one way the app shows times. */
+char *vk_ui_format_clock (guint64 time_ms) G_GNUC_WARN_UNUSED_RESULT;
+char *vk_ui_format_date_clock (guint64 time_ms) G_GNUC_WARN_UNUSED_RESULT;
 /* YYYY-MM-DD → DD-MM-YYYY, as Danes write it. */
 char *vk_ui_format_birth_date (const char *iso) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -890,7 +890,7 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
   key_hex = vk_hex_encode (vk_keypair_get_key_id (options->key), VK_KEY_ID_BYTES);
   qr_note = g_strdup_printf ("QR-koden indeholder tallene ovenfor i kort form med SHA-256 af resultatdata, signeret af "
                              "%s nøgle (nøgle-id %s). Den kan kontrolleres med valgkit audit.",
-                             regional ? "regionens" : "optællingsserverens", key_hex);
+                             regional ? "regionens" : "tælleserverens", key_hex);
   vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 8.5, qr_note);
   vk_pdf_space (pdf, 4);
   if (!vk_pdf_qr_codes (pdf, texts, "Signeret resumé", error))
