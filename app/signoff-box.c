@@ -32,6 +32,7 @@ struct _VkSignoffBox
   GtkLabel *receipt_label;
   GtkBox *valgbog_section;
   GtkButton *open_valgbog_button;
+  GtkButton *open_folder_button;
   GtkLabel *valgbog_label;
   GtkLabel *valgbog_pending_label;
 
@@ -309,6 +310,8 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
   g_signal_emit (self, signals[SIGNAL_SIGNED_OFF], 0, seq);
 }
 
+/* The afstemningsbog is written into the printout folder (its path shown
+ * on the page), then printed through GTK's print dialog (Print …). */
 static void
 print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -320,7 +323,7 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
 
   if (self->station == NULL)
     return;
-  dir = self->db_path != NULL ? g_path_get_dirname (self->db_path) : g_strdup (g_get_user_data_dir ());
+  dir = vk_ui_printout_dir ();
   path = vk_valgbog_write_station (self->station, dir, &error);
   if (path == NULL)
     {
@@ -335,19 +338,26 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
   text = g_strdup_printf (_ ("The valgbog was written to %s. Print it, and the valgstyrere sign it."), path);
   gtk_label_set_text (self->valgbog_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->open_valgbog_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->open_folder_button), TRUE);
 }
 
 static void
 open_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   VkSignoffBox *self = VK_SIGNOFF_BOX (widget);
-  g_autofree char *uri = NULL;
 
   if (self->valgbog_path == NULL)
     return;
-  uri = g_filename_to_uri (self->valgbog_path, NULL, NULL);
-  if (uri != NULL)
-    g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+  vk_ui_print_pdf (widget, self->valgbog_path, _ ("Afstemningsbog"), self->valgbog_label);
+}
+
+static void
+open_folder_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  VkSignoffBox *self = VK_SIGNOFF_BOX (widget);
+
+  if (self->valgbog_path != NULL)
+    vk_ui_open_folder (widget, self->valgbog_path);
 }
 
 /* GObject. */
@@ -394,6 +404,7 @@ vk_signoff_box_class_init (VkSignoffBoxClass *klass)
   BIND (receipt_label);
   BIND (valgbog_section);
   BIND (open_valgbog_button);
+  BIND (open_folder_button);
   BIND (valgbog_label);
   BIND (valgbog_pending_label);
 #undef BIND
@@ -402,6 +413,7 @@ vk_signoff_box_class_init (VkSignoffBoxClass *klass)
   gtk_widget_class_install_action (widget_class, "signoff.sign-off", NULL, sign_off_action);
   gtk_widget_class_install_action (widget_class, "signoff.print-valgbog", NULL, print_valgbog_action);
   gtk_widget_class_install_action (widget_class, "signoff.open-valgbog", NULL, open_valgbog_action);
+  gtk_widget_class_install_action (widget_class, "signoff.open-folder", NULL, open_folder_action);
 }
 
 static void

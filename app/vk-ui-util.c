@@ -4,7 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#ifdef VK_HAVE_UNIX_PRINT
+#include <gtk/gtkunixprint.h>
+#endif
 
 #include "vk-entry-schema.h"
 #include "vk-tally.h"
@@ -418,4 +422,187 @@ vk_ui_error_dup_text (const GError *error)
   /* Any other message may quote a file name or an id from a stick or
    * the network: control characters escaped. */
   return text != NULL ? g_strdup (text) : vk_text_escape_controls (error->message);
+}
+
+/* Printing. */
+
+char *
+vk_ui_printout_dir (void)
+{
+  const char *env = g_getenv ("VALGKIT_PRINT_DIR");
+  const char *docs = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  char *dir;
+
+  if (env != NULL && *env != '\0')
+    dir = g_strdup (env);
+  else if (docs != NULL && g_strcmp0 (docs, g_get_home_dir ()) != 0)
+    dir = g_build_filename (docs, "valgkit", NULL);
+  else
+    dir = g_build_filename (g_get_home_dir (), "valgkit", NULL);
+  (void)g_mkdir_with_parents (dir, 0700);
+  return dir;
+}
+
+void
+vk_ui_open_folder (GtkWidget *widget, const char *path)
+{
+  g_autofree char *dir = NULL, *uri = NULL;
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget) && path != NULL);
+
+  dir = g_file_test (path, G_FILE_TEST_IS_DIR) ? g_strdup (path) : g_path_get_dirname (path);
+  uri = g_filename_to_uri (dir, NULL, NULL);
+  root = gtk_widget_get_root (widget);
+  if (uri != NULL)
+    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+typedef struct
+{
+  char *path;
+  char *title;
+  GtkWidget *widget;
+  GtkLabel *status; /* weak */
+  GObject *job;     /* the GtkPrintJob while it is sent */
+} PrintRequest;
+
+static void
+print_request_free (PrintRequest *r)
+{
+  if (r->status != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (r->status), (gpointer *)&r->status);
+  g_clear_object (&r->widget);
+  g_clear_object (&r->job);
+  g_free (r->path);
+  g_free (r->title);
+  g_free (r);
+}
+
+static void
+print_status (PrintRequest *r, const char *css_class, const char *text)
+{
+  if (r->status != NULL)
+    vk_ui_show_message (r->status, css_class, text);
+}
+
+static void
+print_viewer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PrintRequest *r = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    {
+      g_autofree char *text
+          = g_strdup_printf (_ ("No PDF viewer could open it (%s). The PDF is saved as %s: print it from another "
+                                "computer or copy it to USB."),
+                             error->message, r->path);
+      print_status (r, "vk-warning", text);
+    }
+  print_request_free (r);
+}
+
+/* Without a printer that takes PDF: the default viewer prints it. */
+static void
+print_in_viewer (PrintRequest *r, const char *why)
+{
+  g_autofree char *uri = g_filename_to_uri (r->path, NULL, NULL);
+  g_autofree char *text
+      = g_strdup_printf (_ ("%s The PDF %s opens in the PDF viewer: print it from there."), why, r->path);
+  GtkRoot *root = gtk_widget_get_root (r->widget);
+
+  print_status (r, "vk-warning", text);
+  if (uri == NULL || !GTK_IS_WINDOW (root))
+    {
+      print_request_free (r);
+      return;
+    }
+  gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, print_viewer_cb, r);
+}
+
+#ifdef VK_HAVE_UNIX_PRINT
+static void
+print_job_done_cb (GtkPrintJob *job, gpointer user_data, const GError *error)
+{
+  PrintRequest *r = user_data;
+  g_autofree char *text = NULL;
+
+  if (error != NULL)
+    {
+      text = g_strdup_printf (_ ("The printer refused the job (%s). The PDF is saved as %s."), error->message, r->path);
+      print_status (r, "vk-blocked", text);
+      return;
+    }
+  text = g_strdup_printf (_ ("Sent to the printer %s. The PDF is saved as %s."),
+                          gtk_printer_get_name (gtk_print_job_get_printer (job)), r->path);
+  print_status (r, "vk-ok", text);
+}
+
+static void
+print_dialog_response_cb (GtkDialog *dialog, int response, gpointer user_data)
+{
+  PrintRequest *r = user_data;
+  GtkPrintUnixDialog *d = GTK_PRINT_UNIX_DIALOG (dialog);
+  GtkPrinter *printer = response == GTK_RESPONSE_OK ? gtk_print_unix_dialog_get_selected_printer (d) : NULL;
+
+  if (response != GTK_RESPONSE_OK)
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Not printed. The PDF is saved as %s."), r->path);
+      print_status (r, NULL, text);
+      print_request_free (r);
+    }
+  else if (printer == NULL || !gtk_printer_accepts_pdf (printer))
+    print_in_viewer (r, _ ("This printer does not take PDF."));
+  else
+    {
+      g_autoptr (GtkPrintSettings) settings = gtk_print_unix_dialog_get_settings (d);
+      g_autoptr (GtkPrintJob) job
+          = gtk_print_job_new (r->title, printer, settings, gtk_print_unix_dialog_get_page_setup (d));
+      g_autoptr (GError) error = NULL;
+
+      if (!gtk_print_job_set_source_file (job, r->path, &error))
+        {
+          g_autofree char *text
+              = g_strdup_printf (_ ("Cannot print %s: %s. The PDF is saved there."), r->path, error->message);
+          print_status (r, "vk-blocked", text);
+          print_request_free (r);
+        }
+      else
+        {
+          r->job = G_OBJECT (g_object_ref (job));
+          gtk_print_job_send (job, print_job_done_cb, r, (GDestroyNotify)print_request_free);
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+#endif
+
+void
+vk_ui_print_pdf (GtkWidget *widget, const char *path, const char *title, GtkLabel *status)
+{
+  PrintRequest *r;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget) && path != NULL);
+
+  r = g_new0 (PrintRequest, 1);
+  r->path = g_strdup (path);
+  r->title = g_strdup (title != NULL ? title : "valgkit");
+  r->widget = g_object_ref (widget);
+  r->status = status;
+  if (status != NULL)
+    g_object_add_weak_pointer (G_OBJECT (status), (gpointer *)&r->status);
+#ifdef VK_HAVE_UNIX_PRINT
+  {
+    GtkRoot *root = gtk_widget_get_root (widget);
+    GtkWidget *dialog = gtk_print_unix_dialog_new (_ ("Print"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+
+    gtk_print_unix_dialog_set_embed_page_setup (GTK_PRINT_UNIX_DIALOG (dialog), FALSE);
+    gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+    g_signal_connect (dialog, "response", G_CALLBACK (print_dialog_response_cb), r);
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
+#else
+  print_in_viewer (r, _ ("This build cannot print directly."));
+#endif
 }

@@ -63,4 +63,21 @@ GtkWidget *vk_ui_make_row (const char *title, const char *subtitle, const char *
  * (parameter type "s") activated on widget. */
 void vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserAction mode, const char *action);
 
+/* Printing.  Every printout is a PDF written into a folder the user can
+ * see (vk_ui_printout_dir()), its path shown on the page, then printed
+ * through GTK's print dialog. */
+/* The folder printouts are written to, created if missing:
+ * $VALGKIT_PRINT_DIR, else "valgkit" in the user's Documents folder, else
+ * in the home folder. */
+char *vk_ui_printout_dir (void) G_GNUC_WARN_UNUSED_RESULT;
+/* Shows the folder that holds path in the file manager. */
+void vk_ui_open_folder (GtkWidget *widget, const char *path);
+/* Opens GTK's print dialog for the PDF at path (title: the print job's
+ * name).  A printer that takes PDF gets the file as it is; otherwise the
+ * PDF opens in the default viewer to be printed from there.  Every
+ * outcome is written to status (may be NULL) and names the PDF's path, so
+ * that nothing the page said (a kuvert id) is lost when no printer or
+ * viewer exists. */
+void vk_ui_print_pdf (GtkWidget *widget, const char *path, const char *title, GtkLabel *status);
+
 G_END_DECLS

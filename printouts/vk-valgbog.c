@@ -695,7 +695,7 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
   g_return_val_if_fail (station != NULL, NULL);
   g_return_val_if_fail (dir != NULL, NULL);
 
-  name = g_strdup_printf ("valgbog-%s.pdf", vk_station_get_device (station)->device_id);
+  name = g_strdup_printf ("afstemningsbog-%s.pdf", vk_station_get_device (station)->device_id);
   path = g_build_filename (dir, name, NULL);
   if (!vk_valgbog_write_station_to (station, path, FALSE, error))
     return NULL;

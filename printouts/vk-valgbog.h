@@ -119,7 +119,7 @@ VkResultSummary *vk_valgbog_contest_summary_new (const VkValgbog *self, guint i)
 gboolean vk_valgbog_write (const VkValgbog *self, const char *path, GError **error);
 /* The valgbog of a valgbord's signed-off foreløbig count, assembled from
  * its journal (vk_tally_dup_record(): staff, events, counts, explanation,
- * sign-off, journal head) and written to dir/valgbog-<device>.pdf.  In a
+ * sign-off, journal head) and written to dir/afstemningsbog-<device>.pdf.  In a
  * joint event (KV + RV) it covers every contest, one section each, and is
  * written once every contest of the area is signed off.  Returns the path
  * written, or NULL with the record's error (VK_TALLY_ERROR_WRONG_TABLE at

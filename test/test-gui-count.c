@@ -26,7 +26,9 @@
 #include "vk-tally-form.h"
 #include "vk-fake.h"
 #include "vk-test-gui.h"
+#include "vk-ui-util.h"
 #include "vk-valgbog.h"
+#include <gtk/gtkunixprint.h>
 
 #define PASS VK_TEST_GUI_PASS
 
@@ -622,6 +624,35 @@ test_foreloebig (void)
   g_assert_nonnull (
       strstr (gtk_label_get_text (pchild (page, "valgbog_label")), vk_count_page_get_valgbog_path (page)));
   check_valgbog (vk_count_page_get_valgbog_path (page), file, station);
+  /* Written where the user can see it, the path on the page with Print … and Open folder. */
+  {
+    g_autofree char *dir = vk_ui_printout_dir ();
+    g_autofree char *parent = g_path_get_dirname (vk_count_page_get_valgbog_path (page));
+    g_assert_cmpstr (parent, ==, dir);
+    /* not the app's data folder (hidden in ~/.local/share) */
+    g_assert_false (g_str_has_prefix (vk_count_page_get_valgbog_path (page), g_get_user_data_dir ()));
+  }
+  g_assert_true (gtk_widget_get_visible (pchild (page, "open_valgbog_button")));
+  g_assert_true (gtk_widget_get_visible (pchild (page, "open_folder_button")));
+  /* Print … opens GTK's print dialog; cancelled, the page still names the PDF. */
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.open-valgbog", NULL);
+  spin (10);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+        if (GTK_IS_PRINT_UNIX_DIALOG (w))
+          dialog = GTK_WIDGET (w);
+      }
+    g_assert_nonnull (dialog);
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+    spin (5);
+  }
+  g_assert_nonnull (
+      strstr (gtk_label_get_text (pchild (page, "valgbog_label")), vk_count_page_get_valgbog_path (page)));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
