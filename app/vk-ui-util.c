@@ -465,6 +465,7 @@ typedef struct
   GtkWidget *widget;
   GtkLabel *status; /* weak */
   GObject *job;     /* the GtkPrintJob while it is sent */
+  char *prefix;     /* the first line status said when printing began (a kuvert id) */
 } PrintRequest;
 
 static void
@@ -474,16 +475,22 @@ print_request_free (PrintRequest *r)
     g_object_remove_weak_pointer (G_OBJECT (r->status), (gpointer *)&r->status);
   g_clear_object (&r->widget);
   g_clear_object (&r->job);
+  g_free (r->prefix);
   g_free (r->path);
   g_free (r->title);
   g_free (r);
 }
 
+/* The outcome under what the page said before (which may hold a kuvert id). */
 static void
 print_status (PrintRequest *r, const char *css_class, const char *text)
 {
-  if (r->status != NULL)
-    vk_ui_show_message (r->status, css_class, text);
+  g_autofree char *full = NULL;
+
+  if (r->status == NULL)
+    return;
+  full = r->prefix != NULL && *r->prefix != '\0' ? g_strdup_printf ("%s\n%s", r->prefix, text) : g_strdup (text);
+  vk_ui_show_message (r->status, css_class, full);
 }
 
 static void
@@ -591,7 +598,13 @@ vk_ui_print_pdf (GtkWidget *widget, const char *path, const char *title, GtkLabe
   r->widget = g_object_ref (widget);
   r->status = status;
   if (status != NULL)
-    g_object_add_weak_pointer (G_OBJECT (status), (gpointer *)&r->status);
+    {
+      const char *now = gtk_label_get_text (status);
+      const char *nl = now != NULL ? strchr (now, '\n') : NULL;
+
+      r->prefix = nl != NULL ? g_strndup (now, (gsize)(nl - now)) : g_strdup (now);
+      g_object_add_weak_pointer (G_OBJECT (status), (gpointer *)&r->status);
+    }
 #ifdef VK_HAVE_UNIX_PRINT
   {
     GtkRoot *root = gtk_widget_get_root (widget);
