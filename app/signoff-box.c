@@ -222,16 +222,15 @@ add_signer_action (GtkWidget *widget, const char *action_name, GVariant *param)
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Add valgstyrer"),
                                    _ ("Each valgstyrer signs with their own key, unlocked with their own passphrase. "
                                       "The signature is kept in the journal and anyone can check it."));
-  gtk_entry_set_placeholder_text (GTK_ENTRY (name), _ ("Name"));
-  gtk_entry_set_placeholder_text (GTK_ENTRY (key), _ ("Key file (.key)"));
   gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (pass), TRUE);
-  g_object_set (pass, "placeholder-text", _ ("Passphrase"), NULL);
   gtk_widget_set_hexpand (key, TRUE);
-  gtk_box_append (GTK_BOX (key_box), key);
+  gtk_box_append (GTK_BOX (key_box), vk_ui_labelled_field (_ ("Key _file (.key)"), key));
+  gtk_widget_set_valign (choose, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (key_box), choose);
-  gtk_box_append (GTK_BOX (box), name);
+  gtk_widget_set_hexpand (gtk_widget_get_parent (key), TRUE);
+  gtk_box_append (GTK_BOX (box), vk_ui_labelled_field (_ ("Valgstyrer's _name"), name));
   gtk_box_append (GTK_BOX (box), key_box);
-  gtk_box_append (GTK_BOX (box), pass);
+  gtk_box_append (GTK_BOX (box), vk_ui_labelled_field (_ ("_Passphrase of the key"), pass));
   g_signal_connect (choose, "clicked", G_CALLBACK (choose_key_clicked_cb), key);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("Cancel"), "add", _ ("Add"), NULL);

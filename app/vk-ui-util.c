@@ -424,6 +424,24 @@ vk_ui_error_dup_text (const GError *error)
   return text != NULL ? g_strdup (text) : vk_text_escape_controls (error->message);
 }
 
+GtkWidget *
+vk_ui_labelled_field (const char *mnemonic_label, GtkWidget *field)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic_label);
+
+  g_return_val_if_fail (GTK_IS_WIDGET (field), NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), field);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  if (GTK_IS_ENTRY (field) || GTK_IS_PASSWORD_ENTRY (field))
+    g_object_set (field, "activates-default", TRUE, NULL);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), field);
+  return box;
+}
+
 /* Printing. */
 
 char *

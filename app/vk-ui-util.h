@@ -63,6 +63,12 @@ GtkWidget *vk_ui_make_row (const char *title, const char *subtitle, const char *
  * (parameter type "s") activated on widget. */
 void vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserAction mode, const char *action);
 
+/* A form field with a visible label above it (not a placeholder only):
+ * the label's mnemonic focuses the field, and the field is labelled by it
+ * for screen readers.  An entry in it activates the dialog's default
+ * response on Enter.  Returns the box holding both. */
+GtkWidget *vk_ui_labelled_field (const char *mnemonic_label, GtkWidget *field);
+
 /* Printing.  Every printout is a PDF written into a folder the user can
  * see (vk_ui_printout_dir()), its path shown on the page, then printed
  * through GTK's print dialog. */

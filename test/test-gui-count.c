@@ -217,6 +217,12 @@ save_round (VkCountPage *page, const char *by)
   gtk_editable_set_text (GTK_EDITABLE (pchild (page, "by_entry")), by);
   gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_form (page)), "form.save", NULL);
   spin (30);
+  /* The focus stays in the form. */
+  {
+    GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (page)));
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (vk_count_page_get_form (page))));
+  }
 }
 
 static void
@@ -230,6 +236,21 @@ add_signer (VkCountPage *page, const char *name, const char *device, const char 
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-name"), name);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-key"), key);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"), passphrase);
+  /* Each field has a visible label (its mnemonic widget), not a placeholder only. */
+  for (const char *const *f = (const char *const[]){ "vk-name", "vk-key", "vk-passphrase", NULL }; *f != NULL; f++)
+    {
+      GList *labels = gtk_widget_list_mnemonic_labels (g_object_get_data (G_OBJECT (dialog), *f));
+      g_assert_cmpuint (g_list_length (labels), ==, 1);
+      g_assert_cmpstr (gtk_label_get_text (labels->data), !=, "");
+      g_list_free (labels);
+    }
+  /* Enter in a field activates the default response ("activates-default"). */
+  for (const char *const *f = (const char *const[]){ "vk-name", "vk-key", "vk-passphrase", NULL }; *f != NULL; f++)
+    {
+      gboolean activates = FALSE;
+      g_object_get (g_object_get_data (G_OBJECT (dialog), *f), "activates-default", &activates, NULL);
+      g_assert_true (activates);
+    }
   respond (dialog, "add");
 }
 
