@@ -518,6 +518,21 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
     }
   d->n_checkins += checked;
 
+  /* 19:46, first area: the first table's laptop is restarted (the
+   * afstemningsbog names the restart, and the opening stays one). */
+  if (index == 0)
+    {
+      g_autofree char *id = g_strdup_printf ("omr%02u-bord1", area->number);
+
+      sim_now_ms = d->election_day_ms + 19 * HOUR_MS + 46 * MINUTE_MS;
+      vk_station_close (g_ptr_array_steal_index (stations, 0));
+      first = open_station (d, g_hash_table_lookup (d->by_id, id), error);
+      if (first == NULL)
+        return FALSE;
+      g_ptr_array_insert (stations, 0, first);
+      vk_station_set_valgstyrer (first, TRUE);
+    }
+
   /* 19:50: the first table checks in the wrong voter found by a name
    * search; the valgstyrer undoes it with a reason (in the afstemningsbog). */
   {

@@ -622,7 +622,7 @@ test_cli_demo_afstemningsbog (void)
   g_autofree char *tool = g_find_program_in_path ("pdftotext");
   guint64 accepted = 0, rejected = 0, undone = 0, n_books = 0;
   guint64 want_accepted, want_rejected, want_undone;
-  gboolean corrected = FALSE;
+  gboolean corrected = FALSE, restarted = FALSE;
   const char *line;
 
   if (tool == NULL)
@@ -684,12 +684,14 @@ test_cli_demo_afstemningsbog (void)
       g_assert_cmpuint (count_of (text, "Foreløbig optælling, 1. indtastning (Tilforordnet Jensen)"), ==, 1);
       g_assert_cmpuint (count_of (text, "Foreløbig optælling, 2. indtastning (Tilforordnet Madsen)"), ==, 1);
       corrected = corrected || strstr (text, "Foreløbig optælling, rettelse af 2. indtastning") != NULL;
+      restarted = restarted || strstr (text, "Valgbordets program startet igen") != NULL;
       /* Signature lines with name and date fields. */
       g_assert_nonnull (strstr (text, "Valgstyrernes underskrifter"));
       g_assert_cmpuint (count_of (text, "Dato:"), >=, 2);
     }
   g_assert_cmpuint (n_books, ==, 4);
   g_assert_true (corrected);
+  g_assert_true (restarted);
   g_assert_cmpuint (accepted, ==, want_accepted);
   g_assert_cmpuint (rejected, ==, want_rejected);
   g_assert_cmpuint (undone, ==, want_undone);
