@@ -880,9 +880,10 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         }
       progress (d, "election day", a + 1, n_areas);
     }
-  printf ("[6/8] Election day: %u check-ins (%u undone: %u conflicts between tables, %u wrong voters), %u "
+  printf ("[6/8] Election day: %u check-ins (%u undone: %u %s between tables, %u wrong %s), %u "
           "brevstemmer accepted, %u rejected; every area counted twice, signed off and pushed; %u %s in %s/pdf/\n",
-          d->n_checkins, d->n_undos, d->n_conflicts, d->n_undos - d->n_conflicts, d->n_brev_accepted,
+          d->n_checkins, d->n_undos, d->n_conflicts, PL (d->n_conflicts, "conflict", "conflicts"),
+          d->n_undos - d->n_conflicts, PL (d->n_undos - d->n_conflicts, "voter", "voters"), d->n_brev_accepted,
           d->n_brev_rejected, d->n_valgboeger, d->n_valgboeger == 1 ? "afstemningsbog" : "afstemningsbøger", d->out);
 
   /* 7. The fintælling, the next day. */

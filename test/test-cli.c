@@ -697,6 +697,34 @@ test_cli_demo_afstemningsbog (void)
   g_assert_cmpuint (undone, ==, want_undone);
 }
 
+/* A tie that needs a lot draw is described in Danish (Læsø 2025: two
+ * candidates of list C with 11 personal votes each). */
+static void
+test_cli_mandates_tie_danish (void)
+{
+  g_autofree char *kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *fin = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *official = vk_test_data_path ("Læsø", "mandatfordeling.json", NULL);
+  g_autofree char *seats = NULL, *out = NULL, *err = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  if (official == NULL || !g_file_get_contents (official, &json, NULL, NULL))
+    {
+      g_test_skip ("no Læsø data");
+      return;
+    }
+  root = parse_json (json);
+  seats = g_strdup_printf (
+      "%u", json_array_get_length (json_object_get_array_member (json_node_get_object (root), "PersonligeMandater")));
+  g_assert_cmpint (run (&out, &err, "mandates", "--kandidatdata", kd, "--resultater", fin, "--seats", seats, NULL), ==,
+                   3);
+  g_assert_nonnull (strstr (err, "Lodtrækning nødvendig (liste C, mandat nr. "));
+  g_assert_nonnull (strstr (err, " på listen: 11 personlige stemmer hver: "));
+  g_assert_null (strstr (err, "seat"));
+  g_assert_null (strstr (err, "personal votes"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -708,6 +736,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/import-errors", test_cli_import_errors);
   g_test_add_func ("/cli/election-joint", test_cli_election_joint);
   g_test_add_func ("/cli/journal", test_cli_journal);
+  g_test_add_func ("/cli/mandates-tie-danish", test_cli_mandates_tie_danish);
   g_test_add_func ("/cli/demo-afstemningsbog", test_cli_demo_afstemningsbog);
   return g_test_run ();
 }
