@@ -10,6 +10,7 @@
 #include "count-util.h"
 #include "signoff-box.h"
 #include "vk-error.h"
+#include "vk-text.h"
 #include "vk-valgbog.h"
 
 /* A valgstyrer who will sign, with the key unlocked in the dialog. */
@@ -151,9 +152,19 @@ add_signer_response_cb (AdwMessageDialog *dialog, const char *response, VkSignof
   gtk_editable_set_text (pass_entry, "");
   if (key == NULL)
     {
-      g_autofree char *text = g_error_matches (error, VK_ERROR, VK_ERROR_PASSPHRASE)
-                                  ? g_strdup_printf (_ ("Wrong passphrase for %s's key."), name)
-                                  : g_strdup_printf (_ ("Cannot read the key: %s"), error->message);
+      const char *file = gtk_editable_get_text (key_entry);
+      g_autofree char *shown = vk_text_escape_controls (*file != '\0' ? file : "?");
+      g_autofree char *text = NULL;
+
+      /* In words of its own: the key library's messages are English. */
+      if (g_error_matches (error, VK_ERROR, VK_ERROR_PASSPHRASE))
+        text = g_strdup_printf (_ ("Wrong passphrase for %s's key."), name);
+      else if (g_error_matches (error, VK_ERROR, VK_ERROR_NOT_FOUND))
+        text = g_strdup_printf (_ ("The key file %s does not exist: choose the valgstyrer's .key file."), shown);
+      else if (g_error_matches (error, VK_ERROR, VK_ERROR_IO))
+        text = g_strdup_printf (_ ("The key file %s cannot be read."), shown);
+      else
+        text = g_strdup_printf (_ ("The file %s is not a valgkit key."), shown);
       vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       return;
     }

@@ -161,6 +161,8 @@ test_label_pdf (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "Den erstatter ikke følgebrevet"));
   g_assert_nonnull (strstr (text, "scanne QR-koden"));
   g_assert_null (strstr (text, "Underskrift"));
+  /* The synthetic Prøvekommune is a test election: PRØVEVALG on the slip. */
+  g_assert_nonnull (strstr (text, "PRØVEVALG"));
   g_assert_null (strstr (text, "bekræfter"));
   g_assert_nonnull (strstr (text, v->name));
   g_assert_nonnull (strstr (text, born));
