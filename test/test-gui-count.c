@@ -625,6 +625,11 @@ test_foreloebig (void)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (pchild (page, "explanation_view")),
                             "Prøvevalg: kun tre vælgere blev afkrydset i testen.", -1);
   screenshot (win, "count-signoff.png");
+  /* Singular and plural by ngettext: "3 afkrydsninger + 0 brevstemmer". */
+  {
+    const char *recon = gtk_label_get_text (pchild (page, "recon_label"));
+    g_assert_nonnull (strstr (recon, " afkrydsninger + 0 brevstemmer = "));
+  }
   gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   spin (30);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-ok"));
