@@ -251,10 +251,11 @@ write_brevstemmer (VkPdf *pdf, const VkValgbog *self)
       if (self->brev_rejected_by_reason[code] == 0)
         continue;
       n = fmt (self->brev_rejected_by_reason[code]);
-      label = g_strdup_printf ("    heraf: %s", brev_reason_name (code));
+      label = g_strdup_printf ("heraf: %s", brev_reason_name (code));
       {
+        const VkPdfColumn indented[] = { { 16, w - 106, VK_PDF_LEFT }, { w - 90, 90, VK_PDF_RIGHT } };
         const char *cells[] = { label, n };
-        vk_pdf_row (pdf, cols, 2, cells, VK_PDF_REGULAR, 9, shade++ % 2 == 1);
+        vk_pdf_row (pdf, indented, 2, cells, VK_PDF_REGULAR, 9, shade++ % 2 == 1);
       }
     }
   {
