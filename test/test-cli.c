@@ -725,6 +725,128 @@ test_cli_mandates_tie_danish (void)
   g_assert_null (strstr (err, "personal votes"));
 }
 
+/* The joint KV + RV demo (Læsø with Region Nordjylland, the official
+ * files): the area's afstemningsbog has a section per contest, each with
+ * its entries, sign-off and signature lines, PRØVEVALG on every page.
+ * Læsø needs a lot draw; its winner is the one the official result
+ * elected (mandatfordeling.json). */
+static void
+test_cli_demo_joint_afstemningsbog (void)
+{
+  g_autofree char *data = vk_test_data_path ("Læsø", NULL);
+  g_autofree char *rv = vk_test_data_path ("..", "rv2025", "Region_Nordjylland", NULL);
+  g_autofree char *kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *fin = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *official = vk_test_data_path ("Læsø", "mandatfordeling.json", NULL);
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *out_dir = g_build_filename (dir, "joint", NULL);
+  g_autofree char *lots = g_build_filename (dir, "lots.json", NULL);
+  g_autofree char *pdf_dir = NULL, *found = NULL, *json = NULL, *seats = NULL, *out = NULL, *err = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GString) draws = NULL;
+  g_auto (GStrv) pages = NULL;
+  JsonArray *elected;
+  const char *tied, *end;
+
+  if (official == NULL || rv == NULL || !g_file_test (rv, G_FILE_TEST_IS_DIR)
+      || !g_file_get_contents (official, &json, NULL, NULL))
+    {
+      g_test_skip ("no Læsø or Region Nordjylland data");
+      return;
+    }
+  root = parse_json (json);
+  elected = json_object_get_array_member (json_node_get_object (root), "PersonligeMandater");
+  seats = g_strdup_printf ("%u", json_array_get_length (elected));
+  /* The lot draws: valgkit mandates names each tie in turn; the official result says who won it. */
+  draws = g_string_new ("{\"draws\":[");
+  for (guint round = 0;; round++)
+    {
+      g_autofree char *lots_text = g_strdup_printf ("%s]}", draws->str);
+      g_autoptr (JsonNode) tmpl = NULL;
+      JsonObject *draw;
+      JsonArray *ids;
+      int status;
+
+      g_assert_true (g_file_set_contents (lots, lots_text, -1, NULL));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      status = run (&out, &err, "mandates", "--kandidatdata", kd, "--resultater", fin, "--seats", seats, "--lots", lots,
+                    NULL);
+      if (status == 0)
+        break;
+      g_assert_cmpint (status, ==, 3);
+      g_assert_cmpuint (round, <, 10);
+      tied = strstr (err, "{\"draws\":");
+      g_assert_nonnull (tied);
+      end = strchr (tied, '\n');
+      {
+        g_autofree char *line = g_strndup (tied, end != NULL ? (gsize)(end - tied) : strlen (tied));
+        tmpl = parse_json (line);
+      }
+      draw = json_array_get_object_element (json_object_get_array_member (json_node_get_object (tmpl), "draws"), 0);
+      ids = json_object_get_array_member (draw, "tied");
+      {
+        const char *winner = NULL;
+        g_autoptr (GString) one = g_string_new ("{\"tied\":[");
+        for (guint k = 0; k < json_array_get_length (ids); k++)
+          {
+            const char *id = json_array_get_string_element (ids, k);
+            g_string_append_printf (one, "%s\"%s\"", k > 0 ? "," : "", id);
+            for (guint i = 0; i < json_array_get_length (elected) && winner == NULL; i++)
+              if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (elected, i), "KandidatId"),
+                             id)
+                  == 0)
+                winner = id;
+          }
+        /* A tie among substitutes only: the first in ballot order. */
+        if (winner == NULL)
+          winner = json_array_get_string_element (ids, 0);
+        g_string_append_printf (one, "],\"winner\":\"%s\"}", winner);
+        g_string_append_printf (draws, "%s%s", round > 0 ? "," : "", one->str);
+      }
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "demo", "--data", data, "--rv", rv, "--lots", lots, "--out", out_dir, NULL), ==, 0);
+  pdf_dir = g_build_filename (out_dir, "pdf", NULL);
+  {
+    g_autoptr (GDir) d = g_dir_open (pdf_dir, 0, NULL);
+    const char *name;
+    g_assert_nonnull (d);
+    while ((name = g_dir_read_name (d)) != NULL)
+      if (g_str_has_prefix (name, "afstemningsbog-"))
+        {
+          g_assert_null (found); /* Læsø has one area */
+          found = g_build_filename (pdf_dir, name, NULL);
+        }
+  }
+  g_assert_nonnull (found);
+  pages = pdf_pages (found);
+  if (pages == NULL)
+    return;
+  for (guint i = 0; pages[i] != NULL; i++)
+    g_assert_nonnull (strstr (pages[i], "PRØVEVALG"));
+  text = g_strjoinv ("\n", pages);
+  g_assert_cmpuint (count_of (text, "Valgbordet åbnet"), ==, 1);
+  g_assert_nonnull (strstr (text, "Kommunalvalg (KV) – foreløbig optælling"));
+  g_assert_nonnull (strstr (text, "Regionsrådsvalg (RV) – foreløbig optælling"));
+  for (const char *const *c = (const char *const[]){ "KV", "RV", NULL }; *c != NULL; c++)
+    {
+      g_autofree char *first = g_strdup_printf ("Foreløbig optælling %s, 1. indtastning", *c);
+      g_autofree char *second = g_strdup_printf ("Foreløbig optælling %s, 2. indtastning", *c);
+      g_autofree char *signed_ = g_strdup_printf ("Foreløbig optælling %s underskrevet", *c);
+      g_assert_cmpuint (count_of (text, first), ==, 1);
+      g_assert_cmpuint (count_of (text, second), ==, 1);
+      g_assert_cmpuint (count_of (text, signed_), ==, 1);
+    }
+  g_assert_nonnull (strstr (text, "Valgstyrernes underskrifter – Kommunalvalg (KV)"));
+  g_assert_nonnull (strstr (text, "Valgstyrernes underskrifter – Regionsrådsvalg (RV)"));
+  g_assert_nonnull (strstr (text, "Fortrudte afkrydsninger"));
+  g_assert_nonnull (strstr (text, "Brevstemmer modtaget til afstemningsområdet"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -738,5 +860,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/journal", test_cli_journal);
   g_test_add_func ("/cli/mandates-tie-danish", test_cli_mandates_tie_danish);
   g_test_add_func ("/cli/demo-afstemningsbog", test_cli_demo_afstemningsbog);
+  g_test_add_func ("/cli/demo-joint-afstemningsbog", test_cli_demo_joint_afstemningsbog);
   return g_test_run ();
 }
