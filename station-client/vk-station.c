@@ -242,6 +242,19 @@ vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **err
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  /* The rulebook's entry schema before the irreversible step: an entry
+   * the count server would refuse (a list of another contest, an area of
+   * another table, a field of the wrong type) is never journaled. */
+  {
+    VkEntry probe = { 0 };
+
+    probe.device_id = (char *)self->device->device_id;
+    probe.seq = vk_journal_get_head_seq (self->journal) + 1;
+    probe.type = (char *)type;
+    probe.body = body;
+    if (!vk_entry_schema_check (self->device, vk_package_get_election (self->package), &probe, error))
+      return NULL;
+  }
   entry = vk_journal_append (self->journal, self->key, type, body, error);
   if (entry == NULL || !apply_entry (self, entry, error))
     return NULL;
