@@ -10,6 +10,7 @@
 
 #include "vk-cose.h"
 #include "vk-error.h"
+#include "vk-http-sig.h"
 #include "vk-net.h"
 #include "vk-sync-private.h"
 
@@ -51,6 +52,8 @@ http_send (VkSync *self, SoupSession *session, const char *method, const char *u
     g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, content_type, body);
+  if (self->key != NULL && !vk_http_sig_sign_message (msg, self->key, self->device_id, body, 0, NULL, error))
+    return NULL;
   answer = soup_session_send_and_read (session, msg, cancellable, &local_error);
   if (answer == NULL)
     {

@@ -101,6 +101,13 @@ vk_sync_set_pinned_certificate (VkSync *self, const char *sha256_hex)
 }
 
 void
+vk_sync_set_key (VkSync *self, const VkKeypair *key)
+{
+  g_return_if_fail (self != NULL);
+  self->key = key;
+}
+
+void
 vk_sync_set_timeout (VkSync *self, guint seconds)
 {
   g_return_if_fail (self != NULL);
