@@ -108,8 +108,7 @@ get_json (VkTestServer *s, const char *path, guint expected_status)
   g_autoptr (GBytes) answer = NULL;
   g_autoptr (VkKeypair) reader = vk_test_key (0x51); /* the count server's own key: it reads everything */
 
-  g_assert_cmpuint (vk_test_http_signed ("GET", url, NULL, NULL, reader, "taelleserver", &answer), ==,
-                    expected_status);
+  g_assert_cmpuint (vk_test_http_signed ("GET", url, NULL, NULL, reader, "taelleserver", &answer), ==, expected_status);
   return parse_json (answer);
 }
 

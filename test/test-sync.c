@@ -529,8 +529,9 @@ test_sync_server_bad_input (void)
             len -= 5;
           body = g_bytes_new_take (copy, len);
         }
-      status = cases[i].sign ? vk_test_http_signed (cases[i].method, url, cases[i].type, body, f.key_a, "bord-a", &answer)
-                             : vk_test_http (cases[i].method, url, cases[i].type, body, &answer);
+      status = cases[i].sign
+                   ? vk_test_http_signed (cases[i].method, url, cases[i].type, body, f.key_a, "bord-a", &answer)
+                   : vk_test_http (cases[i].method, url, cases[i].type, body, &answer);
       text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
       g_test_message ("%s %s → %u %s", cases[i].method, cases[i].path, status, text);
       g_assert_cmpuint (status, ==, cases[i].status);

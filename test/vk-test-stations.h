@@ -178,8 +178,8 @@ vk_test_http_thread (gpointer user_data)
     soup_message_set_request_body_from_bytes (msg, h->content_type, h->body);
   if (h->key != NULL)
     {
-      g_assert_true (vk_http_sig_sign_message (msg, h->key, h->device, h->signed_body != NULL ? h->signed_body : h->body,
-                                               h->created, h->nonce, &error));
+      g_assert_true (vk_http_sig_sign_message (
+          msg, h->key, h->device, h->signed_body != NULL ? h->signed_body : h->body, h->created, h->nonce, &error));
       g_assert_no_error (error);
     }
   h->answer = soup_session_send_and_read (session, msg, NULL, &error);
@@ -234,8 +234,8 @@ vk_test_http_request (VkTestHttp *h, GBytes **ret_answer)
 
 /* A request signed by device with key. */
 static G_GNUC_UNUSED guint
-vk_test_http_signed (const char *method, const char *url, const char *content_type, GBytes *body,
-                     const VkKeypair *key, const char *device, GBytes **ret_answer)
+vk_test_http_signed (const char *method, const char *url, const char *content_type, GBytes *body, const VkKeypair *key,
+                     const char *device, GBytes **ret_answer)
 {
   VkTestHttp h = { method, url, content_type, body, 0, NULL, NULL, FALSE, key, device, 0, NULL, NULL };
 
