@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "vk-count.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-http-reach.h"
 #include "vk-http-sig.h"
@@ -536,6 +537,53 @@ test_peer_reach (void)
   fixture_clear (&fx);
 }
 
+/* A revisor's key only reads: an entry it signs is refused by the schema
+ * and by the count server. */
+static void
+test_revisor_writes_nothing (void)
+{
+  Fixture fx;
+  VkTestElection *f = &fx.f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_db = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr (VkJournal) journal = NULL;
+  g_autoptr (VkCbor) body = vk_cbor_new_map ();
+  g_autoptr (VkEntry) entry = NULL;
+  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *url = NULL;
+  const VkDevice *revisor;
+
+  fixture_setup (&fx);
+  revisor = vk_package_lookup_device (f->package, "revisor-1");
+  g_assert_nonnull (revisor);
+  g_assert_cmpint (revisor->role_id, ==, VK_ROLE_REVISOR);
+  db = vk_test_election_path (f, "revisor.db");
+  journal = vk_journal_open (db, vk_package_get_election_id (f->package), "revisor-1", &error);
+  g_assert_no_error (error);
+  vk_cbor_map_set_text (body, "role", "revisor");
+  vk_cbor_map_set_text (body, "software", "test");
+  vk_cbor_map_insert_text (body, "area", vk_cbor_new_null ());
+  entry = vk_journal_append (journal, fx.key_revisor, "device.open", body, &error);
+  g_assert_no_error (error);
+  g_assert_false (vk_entry_schema_check (revisor, vk_package_get_election (f->package), entry, &error));
+  g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE);
+  g_clear_error (&error);
+
+  count_db = vk_test_election_path (f, "count.db");
+  vk_test_server_start (&server, f, count_db);
+  g_ptr_array_add (entries, entry);
+  bytes = vk_journal_serialize (entries);
+  url = g_strconcat (server.url, "/v1/journals", NULL);
+  g_assert_cmpuint (vk_test_http_signed ("POST", url, "application/cbor-seq", bytes, fx.key_revisor, "revisor-1", NULL),
+                    >=, 400);
+  g_assert_cmpuint (journal_len (server.url, "revisor-1", fx.key_revisor, "revisor-1"), ==, 0);
+  vk_test_server_stop (&server, FALSE);
+  fixture_clear (&fx);
+}
+
 /* 5. The reach table itself. */
 static void
 test_reach_table (void)
@@ -635,5 +683,6 @@ main (int argc, char **argv)
   g_test_add_func ("/http-auth/publication", test_count_server_publication);
   g_test_add_func ("/http-auth/independent-clients", test_independent_clients);
   g_test_add_func ("/http-auth/peer-reach", test_peer_reach);
+  g_test_add_func ("/http-auth/revisor-writes-nothing", test_revisor_writes_nothing);
   return g_test_run ();
 }
