@@ -14,18 +14,9 @@
 
 #include "vk-cli.h"
 #include "vk-error.h"
+#include "vk-http-pin.h"
 #include "vk-http-sig.h"
-#include "vk-net.h"
 #include "vk-text.h"
-
-static gboolean
-accept_certificate_cb (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors, gpointer user_data)
-{
-  const char *pin = user_data;
-  g_autofree char *fingerprint = vk_net_certificate_fingerprint (certificate);
-
-  return fingerprint != NULL && g_ascii_strcasecmp (fingerprint, pin) == 0;
-}
 
 int
 vk_cmd_http_get (int argc, char **argv)
@@ -41,6 +32,7 @@ vk_cmd_http_get (int argc, char **argv)
   g_autoptr (SoupSession) session = NULL;
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GBytes) answer = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   guint status;
   GOptionEntry options[] = {
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The enrolled device's key (none: an unsigned request)",
@@ -80,9 +72,19 @@ vk_cmd_http_get (int argc, char **argv)
         return vk_cli_fail ("http-get", error);
     }
   if (pin != NULL)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), pin);
+    vk_http_pin_attach (msg, pin, cancellable);
   session = soup_session_new_with_options ("timeout", (guint)timeout, "user-agent", "valgkit/" PACKAGE_VERSION, NULL);
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  answer = soup_session_send_and_read (session, msg, cancellable, &error);
+  if (pin != NULL)
+    {
+      g_autoptr (GError) pin_error = NULL;
+
+      if (!vk_http_pin_check (msg, pin, &pin_error))
+        {
+          fprintf (stderr, "valgkit http-get: GET %s: %s\n", argv[1], pin_error->message);
+          return VK_EXIT_FAILED;
+        }
+    }
   if (answer == NULL)
     {
       g_prefix_error (&error, "GET %s: ", argv[1]);

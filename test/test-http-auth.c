@@ -17,6 +17,7 @@
 #include "vk-http-reach.h"
 #include "vk-http-sig.h"
 #include "vk-journal.h"
+#include "vk-net.h"
 #include "vk-station.h"
 #include "vk-sync.h"
 #include "vk-test-stations.h"
@@ -584,6 +585,118 @@ test_revisor_writes_nothing (void)
   fixture_clear (&fx);
 }
 
+static void
+run_openssl (const char *const *argv)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc = vk_test_spawn (argv, &out, &err);
+
+  if (rc != 0)
+    g_error ("%s %s: %s", argv[0], argv[1], err);
+}
+
+/* The pinned certificate is required always: a certificate a trusted CA
+ * issued for the same address, but not the pinned one, is refused before
+ * anything is sent (before, the pin counted only when the CA check
+ * failed). */
+static void
+test_pin_always (void)
+{
+  Fixture fx;
+  VkTestElection *f = &fx.f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *count_db = NULL;
+  g_autofree char *ca = NULL, *ca_key = NULL, *cert = NULL, *key = NULL, *csr = NULL, *ext = NULL, *serial = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *right = NULL;
+  g_autoptr (GTlsDatabase) trust = NULL;
+  g_autoptr (GTlsCertificate) c = NULL;
+  g_autoptr (VkSync) sync = NULL;
+  VkSyncStats stats = { 0 };
+  const char *wrong = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make test certificates");
+      return;
+    }
+  fixture_setup (&fx);
+  ca = vk_test_election_path (f, "ca.pem");
+  ca_key = vk_test_election_path (f, "ca-key.pem");
+  cert = vk_test_election_path (f, "server.pem");
+  key = vk_test_election_path (f, "server-key.pem");
+  csr = vk_test_election_path (f, "server.csr");
+  ext = vk_test_election_path (f, "server.ext");
+  serial = vk_test_election_path (f, "ca.srl");
+  g_assert_true (g_file_set_contents (ext,
+                                      "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                                      "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+                                      -1, &error));
+  {
+    const char *mk_ca[]
+        = { openssl, "req",  "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            ca_key,  "-out", ca,      "-days",   "2",  "-subj",    "/CN=valgkit test CA",          NULL };
+    const char *mk_csr[] = { openssl,         "req",     "-newkey", "ec",   "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                             "-nodes",        "-keyout", key,       "-out", csr,        "-subj",
+                             "/CN=127.0.0.1", NULL };
+    const char *sign[]
+        = { openssl,           "x509", "-req", "-in",   csr, "-CA",      ca,  "-CAkey", ca_key, "-CAserial", serial,
+            "-CAcreateserial", "-out", cert,   "-days", "2", "-extfile", ext, NULL };
+    run_openssl (mk_ca);
+    run_openssl (mk_csr);
+    run_openssl (sign);
+  }
+  trust = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  c = g_tls_certificate_new_from_file (cert, &error);
+  g_assert_no_error (error);
+  right = vk_net_certificate_fingerprint (c);
+
+  count_db = vk_test_election_path (f, "count.db");
+  {
+    const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+    g_assert_true (vk_test_server_try_start (&server, f, count_db, "127.0.0.1:0", extra, &err));
+  }
+  g_assert_true (g_str_has_prefix (server.url, "https://127.0.0.1:"));
+  sync = vk_sync_new (f->package, fx.db_a, "bord-a", &error);
+  g_assert_no_error (error);
+  vk_sync_set_key (sync, f->key_a);
+  vk_sync_set_tls_database (sync, trust);
+
+  /* A wrong pin: refused although the CA vouches for the certificate. */
+  vk_sync_set_pinned_certificate (sync, wrong);
+  g_assert_false (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_test_message ("wrong pin: %s", error->message);
+  g_assert_error (error, VK_ERROR, VK_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "not the pinned one"));
+  g_clear_error (&error);
+  g_assert_cmpuint (stats.pushed, ==, 0);
+  vk_sync_set_pinned_certificate (sync, right);
+  {
+    g_autofree char *url = g_strconcat (server.url, "/v1/journals/bord-a", NULL);
+    g_autofree char *out = NULL;
+    const char *argv[] = { vk_test_valgkit (), "http-get", "--pin", wrong, url, NULL };
+    g_autofree char *stdout_text = NULL;
+    g_autofree char *stderr_text = NULL;
+
+    /* valgkit http-get refuses a wrong pin the same way. */
+    g_assert_cmpint (vk_test_spawn (argv, &stdout_text, &stderr_text), ==, 1);
+    g_assert_nonnull (strstr (stderr_text, "not the pinned one"));
+  }
+  /* The right pin, and no pin (the CA vouches): both push. */
+  g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, >, 0);
+  vk_sync_set_pinned_certificate (sync, NULL);
+  g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+  g_assert_no_error (error);
+  vk_test_server_stop (&server, FALSE);
+  fixture_clear (&fx);
+}
+
 /* 5. The reach table itself. */
 static void
 test_reach_table (void)
@@ -684,5 +797,6 @@ main (int argc, char **argv)
   g_test_add_func ("/http-auth/independent-clients", test_independent_clients);
   g_test_add_func ("/http-auth/peer-reach", test_peer_reach);
   g_test_add_func ("/http-auth/revisor-writes-nothing", test_revisor_writes_nothing);
+  g_test_add_func ("/http-auth/pin-always", test_pin_always);
   return g_test_run ();
 }
