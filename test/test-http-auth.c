@@ -327,6 +327,7 @@ test_independent_clients (void)
   g_autofree char *count_db = NULL;
   g_autofree char *key_path = NULL;
   g_autofree char *revisor_path = NULL;
+  g_autofree char *x_path = NULL;
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "http_sig_client.py", NULL);
   g_autoptr (GError) error = NULL;
   const char *python = g_getenv ("PYTHON3") != NULL ? g_getenv ("PYTHON3") : "python3";
@@ -335,6 +336,9 @@ test_independent_clients (void)
   count_db = vk_test_election_path (f, "count.db");
   key_path = vk_test_election_path (f, "bord-a.key");
   revisor_path = vk_test_election_path (f, "revisor-1.key");
+  x_path = vk_test_election_path (f, "bord-x.key");
+  g_assert_true (
+      vk_keypair_save (f->key_x, x_path, VK_TEST_PASSPHRASE, VK_KDF_INTERACTIVE, "valgbord", "bord-x", &error));
   g_assert_true (
       vk_keypair_save (f->key_a, key_path, VK_TEST_PASSPHRASE, VK_KDF_INTERACTIVE, "valgbord", "bord-a", &error));
   g_assert_true (vk_keypair_save (fx.key_revisor, revisor_path, VK_TEST_PASSPHRASE, VK_KDF_INTERACTIVE, "revisor",
@@ -400,6 +404,25 @@ test_independent_clients (void)
     g_assert_cmpint (vk_test_spawn (anon, &out2, &err2), ==, 1);
     g_assert_nonnull (strstr (err2, "HTTP 401"));
     g_assert_nonnull (strstr (out2, "unauthenticated"));
+  }
+  /* valgkit push --key signs its requests; a key that is not the
+   * device's is refused before anything is sent. */
+  {
+    const char *ok_argv[] = { vk_test_valgkit (), "push",     "--election", f->pkg_path, "--db", fx.db_x,
+                              "--server",         server.url, "--key",      x_path,      NULL };
+    const char *bad_argv[] = { vk_test_valgkit (), "push",     "--election", f->pkg_path, "--db", fx.db_x,
+                               "--server",         server.url, "--key",      key_path,    NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *out2 = NULL;
+    g_autofree char *err2 = NULL;
+
+    g_assert_cmpint (vk_test_spawn (bad_argv, &out2, &err2), ==, 2);
+    g_assert_nonnull (strstr (err2, "not the key enrolled for device bord-x"));
+    g_assert_cmpint (vk_test_spawn (ok_argv, &out, &err), ==, 0);
+    g_test_message ("push: %s %s", out, err);
+    g_assert_nonnull (strstr (out, "receipt bord-x"));
+    g_assert_cmpuint (journal_len (server.url, "bord-x", fx.key_revisor, "revisor-1"), >=, 1);
   }
   vk_test_server_stop (&server, FALSE);
   fixture_clear (&fx);
