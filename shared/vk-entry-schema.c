@@ -463,6 +463,15 @@ vk_entry_schema_check (const VkDevice *device, const VkElection *election, const
   g_return_val_if_fail (device != NULL, FALSE);
   g_return_val_if_fail (entry != NULL, FALSE);
 
+  /* A revisor's key only reads (docs/api.md): nothing it signs is a
+   * journal entry. */
+  if (device->role_id == VK_ROLE_REVISOR)
+    {
+      g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE,
+                   "entry %" G_GUINT64_FORMAT " of device %s (%s): a revisor writes no journal", entry->seq,
+                   entry->device_id, entry->type);
+      return FALSE;
+    }
   if (!check_entry_body (device, election, entry, &local))
     {
       g_set_error (error, VK_ENTRY_ERROR, local->code, "entry %" G_GUINT64_FORMAT " of device %s (%s): %s", entry->seq,

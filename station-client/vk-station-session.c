@@ -164,6 +164,7 @@ vk_station_session_start_sync (VkStationSession *self, const char *const *peers,
   self->server = g_strdup (server);
   self->runner = vk_sync_runner_new (self->package, self->db_path, vk_station_get_device (self->station)->device_id,
                                      interval_ms > 0 ? interval_ms : 2000);
+  vk_sync_runner_set_key (self->runner, self->key);
   for (guint i = 0; self->peers != NULL && self->peers[i] != NULL; i++)
     vk_sync_runner_add_peer (self->runner, self->peers[i]);
   if (self->server != NULL)

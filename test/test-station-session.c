@@ -70,6 +70,7 @@ push_thread (gpointer data)
   g_autoptr (VkSync) sync = vk_sync_new (p->f->package, db, "bord-b", &error);
 
   g_assert_no_error (error);
+  vk_sync_set_key (sync, p->f->key_b); /* the peer server wants signed reads */
   p->ok = vk_sync_with_peer (sync, p->url, NULL, &p->stats, &error);
   g_assert_no_error (error);
   g_atomic_int_set (&p->done, TRUE);
