@@ -907,6 +907,230 @@ test_brevstemme_law (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* A simulated clock for one journal (vk_journal_set_clock()). */
+static guint64
+sim_clock (gpointer data)
+{
+  return *(guint64 *)data;
+}
+
+static gboolean
+body_flag (const VkEntry *e, const char *key)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (e->body, key);
+  gboolean b = FALSE;
+
+  return v != NULL && vk_cbor_get_bool (v, &b) && b;
+}
+
+static const char *
+body_text_of (const VkEntry *e, const char *key)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (e->body, key);
+  return v != NULL ? vk_cbor_get_text (v, NULL) : NULL;
+}
+
+/* Check-in and poll close on a day that is not election day: refused
+ * until a valgstyrer confirms, the confirmation journaled, and only for
+ * that day. */
+static void
+test_guard_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkStation) bord = open_station (f, "bord-1", f->bord1);
+  g_autoptr (VkEntry) entry = NULL;
+  guint64 now = election_day_ms (1, 10);
+  guint64 head;
+
+  vk_journal_set_clock (vk_station_get_journal (bord), sim_clock, &now);
+  /* Off (the default for tools and replays): any day goes. */
+  g_assert_false (vk_station_get_guards (bord));
+  g_assert_cmpuint (vk_station_check_in (bord, 9, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+
+  vk_station_set_guards (bord, TRUE);
+  g_assert_false (vk_station_is_election_day (bord));
+  head = vk_journal_get_head_seq (vk_station_get_journal (bord));
+  g_assert_cmpuint (vk_station_check_in (bord, 10, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (bord)), ==, head);
+  /* Only a valgstyrer confirms, by name. */
+  g_assert_false (vk_station_confirm_date (bord, "Karen Dahl", &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_false (vk_station_confirm_date (bord, "  ", &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON);
+  g_clear_error (&error);
+  g_assert_true (vk_station_confirm_date (bord, "Karen Dahl", &error));
+  g_assert_cmpstr (vk_station_get_date_confirmation (bord), ==, "Karen Dahl");
+  g_assert_cmpuint (vk_station_check_in (bord, 10, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+  entry = last_entry (bord);
+  g_assert_true (body_flag (entry, "wrong_date"));
+  g_assert_cmpstr (body_text_of (entry, "confirmed_by"), ==, "Karen Dahl");
+  /* The entry passes the shared schema (what the count server checks). */
+  g_assert_true (vk_entry_schema_check (vk_station_get_device (bord), vk_station_get_election (bord), entry, &error));
+  g_assert_no_error (error);
+
+  /* Election day: no confirmation needed, none written. */
+  now = election_day_ms (0, 10);
+  g_assert_true (vk_station_is_election_day (bord));
+  g_assert_cmpuint (vk_station_check_in (bord, 11, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_false (body_flag (entry, "wrong_date"));
+  g_assert_null (vk_cbor_map_lookup_text (entry->body, "confirmed_by"));
+
+  /* The day after: yesterday's confirmation no longer holds. */
+  now = election_day_ms (0, 10) + 24 * 3600 * 1000ull;
+  g_assert_null (vk_station_get_date_confirmation (bord));
+  g_assert_cmpuint (vk_station_close_poll (bord, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+  g_clear_error (&error);
+  g_assert_true (vk_station_confirm_date (bord, "Ole Vinther", &error));
+  g_assert_cmpuint (vk_station_close_poll (bord, &error), >, 0);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_cmpstr (entry->type, ==, "poll.close");
+  g_assert_cmpstr (body_text_of (entry, "confirmed_by"), ==, "Ole Vinther");
+  g_assert_true (body_flag (entry, "wrong_date"));
+}
+
+/* Brevstemmer at reception: after the deadline refused, before the
+ * period confirmed; twice in minutes noticed; a cancel with a reason;
+ * the table's view, D06 and the guards of the close. */
+static void
+test_guard_brevstemme (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkStation) brev = open_station (f, "borgerservice", f->brev);
+  g_autoptr (VkStation) bord = open_station (f, "bord-1", f->bord1);
+  g_autoptr (VkEntry) entry = NULL;
+  const char *receivers[] = { "Mia Lund", NULL };
+  const char *styrere[] = { "Karen Dahl", "Ole Vinther", NULL };
+  VkBrevstemmeInput in = { f->area1, 20, NULL, "borgerservice", receivers, 0 };
+  g_autofree char *wrong = NULL, *right = NULL, *dup = NULL, *early = NULL;
+  g_autoptr (VkBrevstemme) b = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+  guint64 head, first_ms, last_ms;
+  VkStationCounts counts;
+
+  vk_station_set_guards (brev, TRUE);
+  vk_station_set_guards (bord, TRUE);
+  vk_station_get_brevstemme_window (brev, &first_ms, &last_ms);
+
+  /* After the deadline: refused, nothing journaled. */
+  head = vk_journal_get_head_seq (vk_station_get_journal (brev));
+  in.cast_ms = last_ms + 1;
+  g_assert_null (vk_station_receive_brevstemme (brev, &in, NULL, &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_TOO_LATE);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (brev)), ==, head);
+  /* Before the period: a valgstyrer's confirmation, journaled. */
+  in.cast_ms = first_ms - 1;
+  g_assert_null (vk_station_receive_brevstemme (brev, &in, NULL, &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_OUTSIDE_WINDOW);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (brev, TRUE);
+  g_assert_true (vk_station_confirm_date (brev, "Per Holm", &error));
+  in.loebenummer = 21;
+  early = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+  entry = last_entry (brev);
+  g_assert_true (body_flag (entry, "outside_window"));
+  g_assert_cmpstr (body_text_of (entry, "confirmed_by"), ==, "Per Holm");
+  g_assert_true (vk_entry_schema_check (vk_station_get_device (brev), vk_station_get_election (brev), entry, &error));
+
+  /* In the period: the wrong voter (20) chosen, then the right one (22),
+   * and the same voter twice minutes apart is noticed. */
+  in.cast_ms = first_ms + 3600 * 1000;
+  in.loebenummer = 20;
+  wrong = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_count_recent_brevstemmer (brev, f->area1, 20, 10 * 60 * 1000), ==, 1);
+  dup = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_count_recent_brevstemmer (brev, f->area1, 20, 10 * 60 * 1000), ==, 2);
+  in.loebenummer = 22;
+  right = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Cancel: a reason is needed, then once; only by the team that received it. */
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, dup, " ", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, dup, "Registreret to gange", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, wrong, "Forkert vælger valgt", &error), >, 0);
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, wrong, "igen", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (brev);
+  g_assert_cmpstr (entry->type, ==, "brevstemme.cancel");
+  g_assert_cmpstr (body_text_of (entry, "reason"), ==, "Forkert vælger valgt");
+  g_assert_cmpuint (vk_station_count_recent_brevstemmer (brev, f->area1, 20, 10 * 60 * 1000), ==, 0);
+
+  /* The table: the cancels arrive with the journal. */
+  sync_into (bord, brev);
+  b = vk_station_dup_brevstemme (bord, wrong);
+  g_assert_true (b->cancelled);
+  g_assert_cmpstr (b->cancel_reason, ==, "Forkert vælger valgt");
+  g_assert_cmpuint (vk_station_cancel_brevstemme (bord, right, "x", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_decide_brevstemme (bord, wrong, FALSE, 1, styrere, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANCELLED);
+  g_clear_error (&error);
+  vk_station_get_counts (bord, &counts);
+  g_assert_cmpuint (counts.brevstemmer_received, ==, 2); /* 21 (early) and 22 */
+  g_assert_cmpuint (vk_fold_count_voter_brevstemmer (vk_station_get_fold (bord), f->area1, 20), ==, 0);
+  g_assert_cmpuint (vk_station_count_undecided (bord, f->area1), ==, 2);
+  /* D06: voter 20's two envelopes are both cancelled: no finding. */
+  findings = vk_rules_run (vk_station_get_fold (bord), NULL);
+  for (guint i = 0; i < findings->len; i++)
+    g_assert_cmpuint (((VkFinding *)g_ptr_array_index (findings, i))->rule, !=, 6);
+
+  /* A voter with an undecided brevstemme at the table: a valgstyrer confirms. */
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_true (vk_station_confirm_date (bord, "Karen Dahl", &error)); /* today is not 2029-11-20 */
+  vk_station_set_valgstyrer (bord, FALSE);
+  g_assert_true (vk_station_has_undecided_brevstemme (bord, f->area1, 22));
+  g_assert_cmpuint (vk_station_check_in (bord, 22, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_check_in_full (bord, 22, VK_CHECKIN_SCAN, FALSE, TRUE, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_cmpuint (vk_station_check_in_full (bord, 22, VK_CHECKIN_SCAN, FALSE, TRUE, &error), >, 0);
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_true (body_flag (entry, "brevstemme_pending"));
+
+  /* Closing with brevstemmer undecided: refused, or explained by a valgstyrer. */
+  g_assert_cmpuint (vk_station_close_poll (bord, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_decide_brevstemme (bord, right, FALSE, 5, styrere, &error), >, 0);
+  g_assert_cmpuint (vk_station_count_undecided (bord, f->area1), ==, 1);
+  vk_station_set_valgstyrer (bord, FALSE);
+  g_assert_cmpuint (vk_station_close_poll_explained (bord, "Konvolutten er ikke kommet", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_cmpuint (vk_station_close_poll_explained (bord, "Konvolutten er ikke kommet", &error), >, 0);
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_cmpstr (body_text_of (entry, "explanation"), ==, "Konvolutten er ikke kommet");
+  g_assert_true (vk_entry_schema_check (vk_station_get_device (bord), vk_station_get_election (bord), entry, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -923,6 +1147,8 @@ main (int argc, char **argv)
   ADD ("refresh", test_refresh);
   ADD ("brevstemme-flow", test_brevstemme_flow);
   ADD ("brevstemme-law", test_brevstemme_law);
+  ADD ("guard-date", test_guard_date);
+  ADD ("guard-brevstemme", test_guard_brevstemme);
 #undef ADD
   return g_test_run ();
 }
