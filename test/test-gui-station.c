@@ -441,6 +441,7 @@ test_scan_loop (void)
   /* A name search that finds nobody: selected too. */
   type_and_enter (win, "search_entry", "Qxzzyv");
   g_assert_cmpstr (gtk_label_get_text (info), ==, "Ingen vælgere fundet.");
+  spin (100); /* a person types after the field is selected */
   g_assert_true (focus_in (win, "search_entry"));
   VK_TEST_WAIT_FOR_MS (search_text_selected (win), 2000);
 
@@ -635,7 +636,7 @@ replace_oe (const char *text, const char *with)
 static void
 test_search_as_you_type (void)
 {
-  VkStationWindow *win = new_window ();
+  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
   GtkLabel *info;
   GtkLabel *message;
   GtkListBox *list;
@@ -677,6 +678,7 @@ test_search_as_you_type (void)
 
   type_and_enter (win, "search_entry", "Qxzzyv");
   g_assert_cmpstr (gtk_label_get_text (info), ==, "Ingen vælgere fundet.");
+  spin (100); /* a person types after the field is selected */
   /* Typing: the old outcome goes at once, the search follows the pause. */
   gtk_editable_set_text (GTK_EDITABLE (child (win, "search_entry")), as_o);
   g_assert_cmpstr (gtk_label_get_text (info), ==, "");
@@ -758,7 +760,7 @@ test_search_as_you_type (void)
 static void
 test_guards (void)
 {
-  VkStationWindow *hjem = new_window ();
+  VkStationWindow *hjem = vk_test_gui_new_window (1366, 768);
   VkStationWindow *bord = NULL;
   VkStation *hs, *bs;
   GtkLabel *message;
@@ -834,7 +836,7 @@ test_guards (void)
   g_assert_cmpuint (vk_fold_count_voter_brevstemmer (vk_station_get_fold (hs), fx.area, 40), ==, 1);
 
   /* The table: the brevstemme arrives undecided. */
-  bord = new_window ();
+  bord = vk_test_gui_new_window (1366, 768);
   open_device (bord, "bord-1", "bord-guard.db", FALSE);
   bs = vk_station_window_get_station (bord);
   vk_station_set_guards (bs, TRUE);
@@ -867,6 +869,7 @@ test_guards (void)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
   g_assert_nonnull (strstr (gtk_label_get_text (message), "IKKE VALGDAG"));
   g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+  screenshot (bord, "station-wrong-date.png");
   g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (bs)), ==, head);
   gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), TRUE);
   spin (20);
@@ -876,7 +879,7 @@ test_guards (void)
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "confirm"));
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Karen Dahl");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "confirm"));
-  vk_test_gui_screenshot (dialog, "station-wrong-date.png", 150);
+  vk_test_gui_screenshot (dialog, "station-wrong-date-dialog.png", 150);
   adw_message_dialog_response (dialog, "confirm");
   spin (20);
   gtk_window_destroy (GTK_WINDOW (dialog));
