@@ -17,6 +17,7 @@
 #include "vk-rules.h"
 #include "vk-station.h"
 #include "vk-sync.h"
+#include "vk-test-journals.h"
 #include "vk-test-util.h"
 #include "vk-valgkort.h"
 
@@ -1131,6 +1132,87 @@ test_guard_brevstemme (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* D06, D13 and D17 with a cancelled brevstemme (the count server's
+ * rules over journals written raw, J6): area 1 voter 6's envelope is
+ * cancelled and never decided, voter 7 has a second envelope that is
+ * cancelled, voter 8's was cast after the deadline and cancelled.  With
+ * the cancels nothing is reported; without them D06, D13 and D17 are. */
+static guint
+count_rule (GPtrArray *findings, guint rule)
+{
+  guint n = 0;
+  for (guint i = 0; i < findings->len; i++)
+    n += ((VkFinding *)g_ptr_array_index (findings, i))->rule == rule;
+  return n;
+}
+
+static GPtrArray *
+rules_with_cancel (gboolean cancel)
+{
+  g_autoptr (VkTestElection) te = vk_test_election_new (20);
+  g_autoptr (VkFold) fold = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *ids[] = { "brev-1", "bord-1" };
+  guint64 t = te->t0 - 10 * 24 * 3600 * 1000ull;
+  char *env5 = NULL, *env6 = NULL, *env7a = NULL, *env7b = NULL, *env8 = NULL;
+
+  vk_test_add_device (te, "brev-1", "brevstemmested", VK_PACKAGE_NO_AREA);
+  vk_test_add_device (te, "bord-1", "valgbord", 1);
+  vk_test_open (te, "brev-1", t);
+  vk_test_brev (te, "brev-1", t, 1, 5, t, &env5);
+  vk_test_brev (te, "brev-1", t, 1, 6, t, &env6);
+  vk_test_brev (te, "brev-1", t, 1, 7, t, &env7a);
+  vk_test_brev (te, "brev-1", t + 60000, 1, 7, t + 60000, &env7b);
+  vk_test_brev (te, "brev-1", t, 1, 8, te->t0 - 3600000, &env8);
+  if (cancel)
+    {
+      const char *envs[] = { env6, env7b, env8 };
+      const guint lnrs[] = { 6, 7, 8 };
+      for (guint i = 0; i < G_N_ELEMENTS (envs); i++)
+        {
+          VkCbor *b = vk_cbor_new_map ();
+          vk_cbor_map_set_text (b, "envelope", envs[i]);
+          vk_cbor_map_set_uint (b, "area", 1);
+          vk_cbor_map_set_uint (b, "loebenummer", lnrs[i]);
+          vk_cbor_map_set_text (b, "reason", "Forkert vælger valgt");
+          vk_test_append (te, "brev-1", t + 120000, "brevstemme.cancel", b);
+        }
+    }
+  vk_test_open (te, "bord-1", te->t0 - 4 * 3600000);
+  vk_test_decision (te, "bord-1", te->t0 - 3 * 3600000, env5, 1, 5, TRUE);
+  vk_test_decision (te, "bord-1", te->t0 - 3 * 3600000, env7a, 1, 7, TRUE);
+  vk_test_close (te, "bord-1", te->t0 + 8 * 3600000, 1);
+  vk_test_signoff (te, "bord-1", te->t0 + 9 * 3600000, "foreloebig", 1, vk_test_counts (te, 2, 0), NULL, 2, TRUE);
+
+  fold = vk_fold_new (te->package, &error);
+  g_assert_no_error (error);
+  for (guint d = 0; d < G_N_ELEMENTS (ids); d++)
+    {
+      g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_test_journal (te, ids[d]), 0, &error);
+      for (guint i = 0; i < entries->len; i++)
+        {
+          g_assert_true (vk_fold_add (fold, g_ptr_array_index (entries, i), &error));
+          g_assert_no_error (error);
+        }
+    }
+  g_free (env5), g_free (env6), g_free (env7a), g_free (env7b), g_free (env8);
+  return vk_rules_run (fold, NULL);
+}
+
+static void
+test_rules_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) with = rules_with_cancel (TRUE);
+  g_autoptr (GPtrArray) without = rules_with_cancel (FALSE);
+
+  g_assert_cmpuint (count_rule (without, 6), ==, 1);
+  g_assert_cmpuint (count_rule (without, 13), ==, 1);
+  g_assert_cmpuint (count_rule (without, 17), ==, 3); /* 6, 7b, 8 */
+  g_assert_cmpuint (count_rule (with, 6), ==, 0);
+  g_assert_cmpuint (count_rule (with, 13), ==, 0);
+  g_assert_cmpuint (count_rule (with, 17), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1149,6 +1231,7 @@ main (int argc, char **argv)
   ADD ("brevstemme-law", test_brevstemme_law);
   ADD ("guard-date", test_guard_date);
   ADD ("guard-brevstemme", test_guard_brevstemme);
+  ADD ("rules-cancel", test_rules_cancel);
 #undef ADD
   return g_test_run ();
 }
