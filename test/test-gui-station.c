@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "brevstemme-page.h"
+#include "count-page.h"
 #include "guard-dialog.h"
 #include "vk-error.h"
 #include "vk-tally.h"
@@ -921,6 +922,42 @@ test_guards (void)
     gboolean pending = FALSE;
     g_assert_true (vk_cbor_get_bool (vk_cbor_map_lookup_text (entry->body, "brevstemme_pending"), &pending));
     g_assert_true (pending);
+  }
+
+  /* "Luk afstemningen" is refused while voter 40's brevstemme is undecided. */
+  {
+    GtkWidget *page = vk_station_window_get_count_page (bord);
+    GtkWidget *close_button = GTK_WIDGET (gtk_widget_get_template_child (page, VK_TYPE_COUNT_PAGE, "close_button"));
+    AdwStatusPage *status = ADW_STATUS_PAGE (gtk_widget_get_ancestor (close_button, ADW_TYPE_STATUS_PAGE));
+    const char *styrere[] = { "Karen Dahl", "Ole Vinther", NULL };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) list = vk_station_dup_brevstemmer (bs, fx.area);
+    const char *pending = NULL;
+
+    for (guint i = 0; i < list->len; i++)
+      {
+        const VkBrevstemme *b = g_ptr_array_index (list, i);
+        if (!b->cancelled && !b->decided)
+          pending = b->envelope;
+      }
+    g_assert_nonnull (pending);
+    gtk_widget_activate_action (page, "count.close-poll", NULL);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+    adw_message_dialog_response (dialog, "close");
+    spin (20);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    dialog = NULL;
+    g_assert_false (vk_station_is_poll_closed (bs));
+    g_assert_nonnull (strstr (adw_status_page_get_description (status), "uafgjorte brevstemmer"));
+    /* Decided (rejected: the voter voted in person), the poll closes. */
+    g_assert_cmpuint (vk_station_decide_brevstemme (bs, pending, FALSE, 5, styrere, &error), >, 0);
+    g_assert_no_error (error);
+    gtk_widget_activate_action (page, "count.close-poll", NULL);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+    adw_message_dialog_response (dialog, "close");
+    spin (20);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_true (vk_station_is_poll_closed (bs));
   }
   gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), FALSE);
   gtk_window_destroy (GTK_WINDOW (hjem));
