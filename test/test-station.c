@@ -924,6 +924,15 @@ body_flag (const VkEntry *e, const char *key)
   return v != NULL && vk_cbor_get_bool (v, &b) && b;
 }
 
+static gboolean
+body_flag_map (const VkCbor *body, const char *key)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (body, key);
+  gboolean b = FALSE;
+
+  return v != NULL && vk_cbor_get_bool (v, &b) && b;
+}
+
 static const char *
 body_text_of (const VkEntry *e, const char *key)
 {
@@ -997,6 +1006,34 @@ test_guard_date (Fixture *f, gconstpointer data)
   g_assert_cmpstr (entry->type, ==, "poll.close");
   g_assert_cmpstr (body_text_of (entry, "confirmed_by"), ==, "Ole Vinther");
   g_assert_true (body_flag (entry, "wrong_date"));
+
+  /* Sign-off (vk_tally_sign_off() asks the same guard): the foreløbig
+   * count may end the day after election day, not two days after; the
+   * fintælling within D10's week. */
+  {
+    g_autoptr (VkCbor) body = vk_cbor_new_map ();
+    g_autoptr (VkStation) other = open_station (f, "bord-2", f->bord2);
+
+    vk_journal_set_clock (vk_station_get_journal (other), sim_clock, &now);
+    vk_station_set_guards (other, TRUE);
+    now = election_day_ms (0, 10) + 24 * 3600 * 1000ull + 3600 * 1000ull; /* the next day, 11:00 */
+    g_assert_true (vk_station_check_signoff (other, TRUE, f->area1, body, &error));
+    g_assert_no_error (error);
+    g_assert_null (vk_cbor_map_lookup_text (body, "wrong_date"));
+    now = election_day_ms (0, 10) + 2 * 24 * 3600 * 1000ull;
+    g_assert_false (vk_station_check_signoff (other, TRUE, f->area1, body, &error));
+    g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+    g_clear_error (&error);
+    g_assert_true (vk_station_check_signoff (other, FALSE, f->area1, body, &error));
+    now = election_day_ms (0, 10) + 8 * 24 * 3600 * 1000ull;
+    g_assert_false (vk_station_check_signoff (other, FALSE, f->area1, body, &error));
+    g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+    g_clear_error (&error);
+    vk_station_set_valgstyrer (other, TRUE);
+    g_assert_true (vk_station_confirm_date (other, "Karen Dahl", &error));
+    g_assert_true (vk_station_check_signoff (other, FALSE, f->area1, body, &error));
+    g_assert_true (body_flag_map (body, "wrong_date"));
+  }
 }
 
 /* Brevstemmer at reception: after the deadline refused, before the
