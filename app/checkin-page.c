@@ -769,6 +769,16 @@ vk_checkin_page_set_session (VkCheckinPage *self, VkStationSession *session)
     gtk_button_set_label (self->checkin_button, _ ("Hand out ballot"));
   clear_voter (self);
   vk_checkin_page_refresh_counts (self);
+  /* Said before the first voter: today is not election day. */
+  if (vk_station_get_guards (self->station) && !vk_station_is_election_day (self->station))
+    {
+      g_autofree char *day = vk_ui_format_birth_date (vk_station_get_election (self->station)->date);
+      g_autofree char *text = g_strdup_printf (
+          _ ("Today is not election day (%s): check the computer's clock. Check-ins need a valgstyrer's "
+             "confirmation, which is recorded."),
+          day);
+      vk_ui_show_message (self->message_label, "vk-warning", text);
+    }
 }
 
 void

@@ -838,9 +838,15 @@ test_guards (void)
 
   /* The table: the brevstemme arrives undecided. */
   bord = vk_test_gui_new_window (1366, 768);
+  /* As in the app (station-app.c): the guards on from the start, and the
+   * first screen says that today is not election day. */
+  vk_station_set_guards_default (TRUE);
   open_device (bord, "bord-1", "bord-guard.db", FALSE);
+  vk_station_set_guards_default (FALSE);
   bs = vk_station_window_get_station (bord);
-  vk_station_set_guards (bs, TRUE);
+  g_assert_true (vk_station_get_guards (bs));
+  g_assert_true (gtk_widget_has_css_class (child (bord, "message_label"), "vk-warning"));
+  g_assert_nonnull (strstr (gtk_label_get_text (child (bord, "message_label")), "I dag er ikke valgdag (20-11-2029)"));
   {
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (hs), 0, &error);
