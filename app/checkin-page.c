@@ -414,9 +414,9 @@ search_changed_cb (GtkEditable *entry, VkCheckinPage *self)
   g_autofree char *q = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
 
   g_clear_handle_id (&self->search_timeout, g_source_remove);
-  gtk_label_set_text (self->search_info, "");
-  if (self->station == NULL)
+  if (self->station == NULL || self->shown == NULL)
     return;
+  gtk_label_set_text (self->search_info, "");
   if (*q == '\0')
     {
       g_ptr_array_set_size (self->shown, 0);
