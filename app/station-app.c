@@ -65,6 +65,8 @@ main (int argc, char **argv)
   };
 
   vk_station_init_i18n ();
+  /* At a real table the guards run (vk-station.h: dates, brevstemmer). */
+  vk_station_set_guards_default (TRUE);
   app = adw_application_new ("dk.valgkit.Station", G_APPLICATION_NON_UNIQUE);
   g_application_add_main_option_entries (G_APPLICATION (app), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (app), _ ("- the polling station app"));

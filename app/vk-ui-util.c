@@ -312,6 +312,22 @@ station_error_text (VkStationError code)
         return _ ("This brevstemme cannot be accepted: the law says it must be rejected.");
       case VK_STATION_ERROR_BAD_REJECTION_REASON:
         return _ ("Choose the reason for the rejection (1–7).");
+      case VK_STATION_ERROR_WRONG_DATE:
+        return _ ("Today is not election day: a valgstyrer must confirm before this is recorded.");
+      case VK_STATION_ERROR_OUTSIDE_WINDOW:
+        return _ ("The brevstemme period has not begun: a valgstyrer must confirm before the brevstemme is "
+                  "received.");
+      case VK_STATION_ERROR_TOO_LATE:
+        return _ ("TOO LATE: the brevstemme period has ended. A brevstemme cast now cannot count and is not "
+                  "received.");
+      case VK_STATION_ERROR_UNDECIDED_BREVSTEMMER:
+        return _ ("Brevstemmer of this area are still undecided: decide each of them first (two valgstyrere).");
+      case VK_STATION_ERROR_CANCELLED:
+        return _ ("This brevstemme has been cancelled by the team that received it.");
+      case VK_STATION_ERROR_NOT_CANCELLABLE:
+        return _ ("This brevstemme cannot be cancelled here: it is decided, or another team received it.");
+      case VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME:
+        return _ ("The voter has a brevstemme that is not decided yet: a valgstyrer must confirm.");
       default:
         return NULL;
     }
