@@ -22,6 +22,7 @@ struct _VkKeyDialog
   GtkPasswordEntry *key_passphrase;
   GtkPasswordEntry *key_passphrase_again;
   GtkLabel *key_result;
+  GtkScrolledWindow *key_result_scroll;
   GtkButton *key_create;
   GtkButton *key_close;
 
@@ -43,12 +44,14 @@ G_DEFINE_FINAL_TYPE (VkKeyDialog, vk_key_dialog, GTK_TYPE_WINDOW)
 static const VkDeviceRole key_roles[]
     = { VK_ROLE_VALGBORD, VK_ROLE_BREVSTEMMESTED, VK_ROLE_HJEMMEBESOEG, VK_ROLE_FINTAELLING };
 
+/* The shortest passphrase a new key takes, in characters. */
+#define MIN_PASSPHRASE_CHARS 12
+
 static void
 show_error (VkKeyDialog *self, const char *text)
 {
   gtk_label_set_text (self->key_result, text);
   gtk_widget_add_css_class (GTK_WIDGET (self->key_result), "vk-blocked");
-  gtk_widget_set_visible (GTK_WIDGET (self->key_result), TRUE);
 }
 
 static void
@@ -64,10 +67,32 @@ create_clicked_cb (GtkButton *button, VkKeyDialog *self)
   const char *role = vk_device_role_to_string (role_id);
   guint area = area_i < self->areas->len ? g_array_index (self->areas, guint, area_i) : VK_PACKAGE_NO_AREA;
 
+  const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->key_passphrase));
+
   gtk_widget_remove_css_class (GTK_WIDGET (self->key_result), "vk-blocked");
+  gtk_label_set_text (self->key_result, "");
+  if (*device_id == '\0')
+    {
+      show_error (self, _ ("Type the device id, e.g. bord-1."));
+      return;
+    }
   if (vk_device_role_needs_area (role_id) && area == VK_PACKAGE_NO_AREA)
     {
       show_error (self, _ ("A polling table needs an area."));
+      return;
+    }
+  if (g_utf8_strlen (passphrase, -1) < MIN_PASSPHRASE_CHARS)
+    {
+      g_autofree char *rule
+          = g_strdup_printf (_ ("The passphrase is too short: it needs at least %d characters."), MIN_PASSPHRASE_CHARS);
+      show_error (self, rule);
+      gtk_widget_grab_focus (GTK_WIDGET (self->key_passphrase));
+      return;
+    }
+  if (g_strcmp0 (passphrase, gtk_editable_get_text (GTK_EDITABLE (self->key_passphrase_again))) != 0)
+    {
+      show_error (self, _ ("The two passphrases differ: type the same passphrase twice."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->key_passphrase_again));
       return;
     }
   if (!vk_station_create_device_key (self->package_path, gtk_editable_get_text (GTK_EDITABLE (self->key_path)),
@@ -92,9 +117,8 @@ create_clicked_cb (GtkButton *button, VkKeyDialog *self)
                              "unlock the key with its passphrase."),
                           key_id, key_path, pub_path, command);
   gtk_label_set_text (self->key_result, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->key_result), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
-  gtk_button_set_label (self->key_close, _ ("Close"));
+  gtk_button_set_label (self->key_close, _ ("_Close"));
   g_signal_emit (self, signals[SIGNAL_CREATED], 0, key_path);
 }
 
@@ -142,6 +166,7 @@ vk_key_dialog_class_init (VkKeyDialogClass *klass)
   BIND (key_passphrase);
   BIND (key_passphrase_again);
   BIND (key_result);
+  BIND (key_result_scroll);
   BIND (key_create);
   BIND (key_close);
 #undef BIND
