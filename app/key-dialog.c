@@ -23,6 +23,7 @@ struct _VkKeyDialog
   GtkPasswordEntry *key_passphrase_again;
   GtkLabel *key_result;
   GtkScrolledWindow *key_result_scroll;
+  GtkLabel *key_hint;
   GtkButton *key_create;
   GtkButton *key_close;
 
@@ -167,6 +168,7 @@ vk_key_dialog_class_init (VkKeyDialogClass *klass)
   BIND (key_passphrase_again);
   BIND (key_result);
   BIND (key_result_scroll);
+  BIND (key_hint);
   BIND (key_create);
   BIND (key_close);
 #undef BIND

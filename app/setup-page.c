@@ -40,6 +40,7 @@ struct _VkSetupPage
   char *remembered_device; /* the device this computer was last, in remembered_election */
   char *remembered_election;
   gboolean confirmed_other; /* the operator was warned and opens another device anyway */
+  char *proposed_key;       /* the key path the page proposed, not typed */
   char *tls_cert;
   char *tls_key;
 };
@@ -53,6 +54,15 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VkSetupPage, vk_setup_page, ADW_TYPE_BIN)
+
+static void
+replace_str (char **ptr, const char *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*ptr);
+  *ptr = copy;
+}
 
 /* The page's message, below the buttons so that it never moves them. */
 static void
@@ -130,12 +140,21 @@ propose_key_path (VkSetupPage *self)
   const VkDevice *d = selected_device (self);
 
   if (d == NULL)
-    return;
+    {
+      /* No device: no key proposed for one. */
+      if (self->proposed_key != NULL
+          && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->key_entry)), self->proposed_key) == 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->key_entry), "");
+      return;
+    }
   dir = g_path_get_dirname (gtk_editable_get_text (GTK_EDITABLE (self->package_entry)));
   name = g_strconcat (d->device_id, ".key", NULL);
   path = g_build_filename (dir, "keys", name, NULL);
   if (g_file_test (path, G_FILE_TEST_EXISTS))
-    gtk_editable_set_text (GTK_EDITABLE (self->key_entry), path);
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->key_entry), path);
+      replace_str (&self->proposed_key, path);
+    }
 }
 
 static void
@@ -277,15 +296,6 @@ create_key_action (GtkWidget *widget, const char *action_name, GVariant *param)
   g_signal_connect (self->key_dialog, "created", G_CALLBACK (key_created_cb), self);
   g_signal_connect (self->key_dialog, "destroy", G_CALLBACK (key_dialog_destroy_cb), self);
   gtk_window_present (GTK_WINDOW (self->key_dialog));
-}
-
-static void
-replace_str (char **ptr, const char *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*ptr);
-  *ptr = copy;
 }
 
 /* The setup file: a small keyfile in the user's data folder (station-app.c). */
@@ -475,6 +485,7 @@ vk_setup_page_finalize (GObject *object)
   g_clear_pointer (&self->devices, g_ptr_array_unref);
   g_clear_pointer (&self->package, vk_package_free);
   g_free (self->setup_file);
+  g_free (self->proposed_key);
   g_free (self->remembered_device);
   g_free (self->remembered_election);
   g_free (self->tls_cert);

@@ -23,7 +23,7 @@ struct _VkStationWindow
   GtkStackSwitcher *work_switcher;
   GtkMenuButton *menu_button;
   GtkToggleButton *valgstyrer_button;
-  GtkFlowBox *status_bar;
+  GtkBox *status_bar;
   AdwToastOverlay *toast_overlay;
   GtkStack *stack;
   GtkStack *work_stack;

@@ -61,6 +61,20 @@ set_button_label (VkStationWindow *self)
     }
   else
     gtk_button_set_label (GTK_BUTTON (self->valgstyrer_button), _ ("_Valgstyrer…"));
+  /* A long name must not widen the header past a laptop's width. */
+  {
+    GtkWidget *label = gtk_button_get_child (GTK_BUTTON (self->valgstyrer_button));
+    if (GTK_IS_LABEL (label))
+      {
+        gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+        gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+      }
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->valgstyrer_button),
+                                 self->valgstyrer_name != NULL
+                                     ? gtk_button_get_label (GTK_BUTTON (self->valgstyrer_button))
+                                     : _ ("A valgstyrer unlocks their own key to take charge (may undo check-ins); it "
+                                          "ends after a while without use"));
+  }
 }
 
 /* The toggle follows the mode, never the click alone. */

@@ -84,15 +84,16 @@ status_item (VkStationWindow *self, const char *name)
 
   if (label == NULL)
     {
-      GtkWidget *child;
-
+      /* Connection states wrap onto a second line when the window is
+       * narrow, never cut short: only the election's label ellipsizes. */
       label = GTK_LABEL (gtk_label_new (NULL));
       gtk_widget_set_name (GTK_WIDGET (label), name);
       gtk_widget_add_css_class (GTK_WIDGET (label), "vk-status-item");
-      gtk_flow_box_append (self->status_bar, GTK_WIDGET (label));
-      child = gtk_widget_get_parent (GTK_WIDGET (label));
-      gtk_widget_set_focusable (child, FALSE);
-      gtk_widget_set_can_target (child, FALSE);
+      gtk_label_set_wrap (label, TRUE);
+      gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_natural_wrap_mode (label, GTK_NATURAL_WRAP_NONE);
+      gtk_label_set_xalign (label, 0);
+      gtk_box_append (self->status_bar, GTK_WIDGET (label));
       g_hash_table_insert (self->status_items, g_strdup (name), label);
     }
   return label;
@@ -174,6 +175,7 @@ update_status_bar (VkStationWindow *self)
       GtkLabel *test = status_item (self, "test");
       /* TRANSLATORS: the band of a test election, as on the printouts. */
       gtk_label_set_text (test, _ ("TEST ELECTION"));
+      gtk_label_set_wrap (test, FALSE);
       gtk_widget_add_css_class (GTK_WIDGET (test), "vk-test-band");
     }
   date = vk_ui_format_birth_date (e->date);
@@ -187,9 +189,11 @@ update_status_bar (VkStationWindow *self)
     GtkLabel *label = status_item (self, "election");
     gtk_label_set_text (label, election);
     /* The only item that may be cut short: never the connection. */
+    gtk_label_set_wrap (label, FALSE);
     gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
-    gtk_label_set_max_width_chars (label, 60);
-    gtk_label_set_width_chars (label, 20);
+    gtk_label_set_width_chars (label, 12);
+    gtk_widget_set_hexpand (GTK_WIDGET (label), TRUE);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), election);
   }
   peers = vk_station_session_get_peers (self->session);
   server = vk_station_session_get_server (self->session);
