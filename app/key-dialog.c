@@ -180,6 +180,14 @@ static void
 vk_key_dialog_init (VkKeyDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Escape closes, like a dialog. */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    gtk_shortcut_controller_add_shortcut (
+        GTK_SHORTCUT_CONTROLLER (shortcuts),
+        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0), gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
   self->areas = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 

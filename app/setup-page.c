@@ -27,6 +27,7 @@ struct _VkSetupPage
   GtkLabel *setup_error;
   GtkLabel *election_id_label;
   GtkLabel *resume_label;
+  GtkLabel *test_band;
   GtkButton *open_button;
   GtkProgressBar *open_progress;
 
@@ -172,6 +173,7 @@ open_package (VkSetupPage *self)
       g_autofree char *text = g_strdup_printf (_ ("Cannot open the election package: %s"), error->message);
       gtk_drop_down_set_model (self->device_dropdown, G_LIST_MODEL (model));
       gtk_label_set_text (self->election_id_label, _ ("Open the package to see its election id."));
+      gtk_widget_set_visible (GTK_WIDGET (self->test_band), FALSE);
       setup_error (self, text);
       return;
     }
@@ -179,6 +181,7 @@ open_package (VkSetupPage *self)
   {
     g_autofree char *id = vk_ui_format_election_id (vk_package_get_election_id (self->package));
     gtk_label_set_text (self->election_id_label, id);
+    gtk_widget_set_visible (GTK_WIDGET (self->test_band), vk_ui_package_is_test (self->package));
   }
   {
     /* Only the devices this app can be: not valgstyrer keys, not the count server. */
@@ -420,6 +423,13 @@ key_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_emit (self, signals[SIGNAL_OPENED], 0, session);
 }
 
+static gboolean
+is_url (const char *text)
+{
+  return (g_str_has_prefix (text, "http://") && text[7] != '\0')
+         || (g_str_has_prefix (text, "https://") && text[8] != '\0');
+}
+
 static void
 open_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -445,6 +455,23 @@ open_action (GtkWidget *widget, const char *action_name, GVariant *param)
       gtk_widget_grab_focus (GTK_WIDGET (self->device_dropdown));
       return;
     }
+  {
+    g_auto (GStrv) peers = vk_setup_page_dup_peers (self);
+    g_autofree char *server = vk_setup_page_dup_server (self);
+    const char *bad = NULL;
+
+    if (server != NULL && !is_url (server))
+      bad = server;
+    for (guint i = 0; bad == NULL && peers[i] != NULL; i++)
+      if (!is_url (peers[i]))
+        bad = peers[i];
+    if (bad != NULL)
+      {
+        g_autofree char *text = g_strdup_printf (_ ("The address \"%s\" must begin with http:// or https://."), bad);
+        setup_error (self, text);
+        return;
+      }
+  }
   if (differs_from_remembered (self, d) && !self->confirmed_other)
     {
       /* The warning shows; the next press (the button now says so) opens. */
@@ -519,6 +546,7 @@ vk_setup_page_class_init (VkSetupPageClass *klass)
   BIND (setup_error);
   BIND (election_id_label);
   BIND (resume_label);
+  BIND (test_band);
   BIND (open_button);
   BIND (open_progress);
 #undef BIND

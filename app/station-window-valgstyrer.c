@@ -407,6 +407,16 @@ open_prompt (VkStationWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (p->message), "vk-prompt-message");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (p->message));
   gtk_window_set_child (GTK_WINDOW (dialog), box);
+  /* Enter in any field unlocks; Escape closes. */
+  gtk_entry_set_activates_default (p->name, TRUE);
+  gtk_entry_set_activates_default (p->key_path, TRUE);
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    gtk_shortcut_controller_add_shortcut (
+        GTK_SHORTCUT_CONTROLLER (shortcuts),
+        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0), gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (dialog, shortcuts);
+  }
   gtk_window_set_default_widget (GTK_WINDOW (dialog), GTK_WIDGET (p->unlock));
 
   g_signal_connect (p->keys, "notify::selected", G_CALLBACK (key_chosen_cb), p);

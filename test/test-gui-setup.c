@@ -173,6 +173,9 @@ test_setup_page (void)
   election_id = vk_ui_format_election_id (vk_package_get_election_id (package));
   g_assert_cmpstr (gtk_label_get_text (child (win, "election_id_label")), ==, election_id);
   g_assert_cmpuint (strlen (election_id), ==, 64 + 7);
+  /* The fake municipality is a test election: said before the device opens. */
+  g_assert_true (gtk_widget_get_visible (child (win, "test_band")));
+  g_assert_cmpstr (gtk_label_get_text (child (win, "test_band")), ==, "PRØVEVALG");
   screenshot (win, "station-setup-page.png");
 
   /* Open without a device: said so, nothing opens. */
@@ -237,6 +240,15 @@ test_setup_remembered (void)
   g_assert_false (gtk_widget_get_visible (child (win, "resume_label")));
   fill_setup (win, "bord-1", "remember-bord-1.db");
   gtk_editable_set_text (GTK_EDITABLE (child (win, "server_entry")), "http://127.0.0.1:9");
+  /* An address without its scheme is refused on the page, naming it. */
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "peers_entry")), "http://127.0.0.1:9/bord-2, bord-3:8081");
+  press_open (win, PASS);
+  {
+    g_autofree char *bad
+        = g_strdup_printf (_ ("The address \"%s\" must begin with http:// or https://."), "bord-3:8081");
+    g_assert_cmpstr (gtk_label_get_text (child (win, "setup_error")), ==, bad);
+    g_assert_null (vk_station_window_get_station (win));
+  }
   gtk_editable_set_text (GTK_EDITABLE (child (win, "peers_entry")),
                          "http://127.0.0.1:9/bord-2, http://127.0.0.1:9/bord-3");
   press_open (win, PASS);
