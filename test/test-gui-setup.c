@@ -88,7 +88,8 @@ device_row (VkStationWindow *win, const char *device_id)
   return G_MAXUINT;
 }
 
-/* Where widget is in its window: it must not move when messages come. */
+/* Where widget is in its window: it must not move when messages come
+ * (within 2 px: centring may round differently). */
 static graphene_point_t
 position (gpointer widget)
 {
@@ -101,8 +102,8 @@ position (gpointer widget)
 static void
 assert_same_place (graphene_point_t a, graphene_point_t b)
 {
-  g_assert_cmpfloat_with_epsilon (a.x, b.x, 0.5);
-  g_assert_cmpfloat_with_epsilon (a.y, b.y, 0.5);
+  g_assert_cmpfloat_with_epsilon (a.x, b.x, 2);
+  g_assert_cmpfloat_with_epsilon (a.y, b.y, 2);
 }
 
 /* Fills the setup page for device and presses Open with passphrase. */
@@ -157,7 +158,12 @@ test_setup_page (void)
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (child (win, "peers_entry")), GTK_ACCESSIBLE_ROLE_TEXT_BOX);
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_ROLE_COMBO_BOX);
 
+  spin (100);
+  open_at = position (child (win, "open_button"));
   type_and_enter (win, "package_entry", fx.pkg_path);
+  spin (50);
+  /* The election id and the PRØVEVALG band arrive without moving the button. */
+  assert_same_place (open_at, position (child (win, "open_button")));
   /* Tables and the home-visit team, not the valgstyrere's keys nor the count server. */
   model = gtk_drop_down_get_model (dropdown);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
@@ -179,7 +185,6 @@ test_setup_page (void)
   screenshot (win, "station-setup-page.png");
 
   /* Open without a device: said so, nothing opens. */
-  open_at = position (child (win, "open_button"));
   gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_cmpstr (gtk_label_get_text (error_label), ==, _ ("Choose which device this is."));
