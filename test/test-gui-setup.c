@@ -598,6 +598,39 @@ test_key_dialog (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* How a package is known as a test election (vk_ui_package_is_test()):
+ * the package format has no mark, so the synthetic municipality and the
+ * demo's folder (the election key beside the package) are. */
+static void
+test_election_mark (void)
+{
+  VkTestGuiElection real = { 0 };
+  VkElection *election = vk_fake_election_new (SEED);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *election_key = NULL;
+
+  g_autoptr (VkPackage) fake = vk_package_open (fx.pkg_path, &error);
+
+  /* The synthetic Prøvekommune. */
+  g_assert_no_error (error);
+  g_assert_true (vk_ui_package_is_test (fake));
+  /* A real municipality's name: not a test election. */
+  g_free (election->municipality);
+  election->municipality = g_strdup ("Læsø");
+  vk_test_gui_election_create (&real, election, NULL);
+  g_assert_false (vk_ui_package_is_test (real.package));
+  /* The folder `valgkit demo` writes: the election key lies beside the package. */
+  keys = g_build_filename (real.dir, "keys", NULL);
+  election_key = g_build_filename (keys, "election.key", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
+  g_assert_true (
+      vk_keypair_save (real.election_key, election_key, PASS, VK_KDF_INTERACTIVE, "election", "election", &error));
+  g_assert_no_error (error);
+  g_assert_true (vk_ui_package_is_test (real.package));
+  vk_test_gui_election_clear (&real);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -612,6 +645,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/setup/status-connections", test_status_connections);
   g_test_add_func ("/gui/setup/valgstyrer", test_valgstyrer);
   g_test_add_func ("/gui/setup/key-dialog", test_key_dialog);
+  g_test_add_func ("/gui/setup/test-election-mark", test_election_mark);
   status = g_test_run ();
   g_clear_pointer (&server_key, vk_keypair_free);
   vk_test_gui_election_clear (&fx);
