@@ -147,6 +147,11 @@ enter_valgstyrer (VkStationWindow *self, const char *name, const char *device_id
 static gboolean
 activity_cb (GtkEventControllerLegacy *controller, GdkEvent *event, VkStationWindow *self)
 {
+  GtkWidget *window = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  /* This window, or one of its dialogs (transient for it). */
+  if (window != GTK_WIDGET (self) && gtk_window_get_transient_for (GTK_WINDOW (window)) != GTK_WINDOW (self))
+    return GDK_EVENT_PROPAGATE;
   switch (gdk_event_get_event_type (event))
     {
       case GDK_KEY_PRESS:
@@ -336,7 +341,7 @@ open_prompt (VkStationWindow *self)
   p = g_new0 (Prompt, 1);
   p->window = self;
   p->key_paths = g_ptr_array_new_with_free_func (g_free);
-  dialog = gtk_window_new ();
+  dialog = g_object_new (GTK_TYPE_WINDOW, "accessible-role", GTK_ACCESSIBLE_ROLE_DIALOG, NULL);
   self->valgstyrer_dialog = GTK_WINDOW (dialog);
   gtk_window_set_title (GTK_WINDOW (dialog), _ ("Valgstyrer"));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
@@ -441,15 +446,42 @@ valgstyrer_toggled_cb (GtkToggleButton *button, VkStationWindow *self)
   open_prompt (self);
 }
 
+static void
+watch_activity (VkStationWindow *self, GtkWidget *widget)
+{
+  GtkEventController *controller;
+  /* Per station window: several may watch the same dialog list. */
+  g_autofree char *key = g_strdup_printf ("vk-activity-%p", (void *)self);
+
+  if (g_object_get_data (G_OBJECT (widget), key) != NULL)
+    return;
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "event", G_CALLBACK (activity_cb), self, 0);
+  gtk_widget_add_controller (widget, controller);
+  g_object_set_data (G_OBJECT (widget), key, GINT_TO_POINTER (1));
+}
+
+/* A dialog of this window (the undo's reason, a file chooser) is use too:
+ * typing a reason must not end the mode. */
+static void
+toplevels_changed_cb (GListModel *toplevels, guint position, guint removed, guint added, VkStationWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+      /* Whose dialog it is may be set after it is listed: activity_cb checks. */
+      if (w != NULL && w != GTK_WINDOW (self))
+        watch_activity (self, GTK_WIDGET (w));
+    }
+}
+
 void
 vk_station_window_init_valgstyrer (VkStationWindow *self)
 {
-  GtkEventController *controller = gtk_event_controller_legacy_new ();
-
   self->valgstyrer_timeout_s = DEFAULT_TIMEOUT_S;
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect (controller, "event", G_CALLBACK (activity_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  watch_activity (self, GTK_WIDGET (self));
+  g_signal_connect_object (gtk_window_get_toplevels (), "items-changed", G_CALLBACK (toplevels_changed_cb), self, 0);
   g_signal_connect (self->valgstyrer_button, "toggled", G_CALLBACK (valgstyrer_toggled_cb), self);
 }
 

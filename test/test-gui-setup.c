@@ -339,6 +339,7 @@ test_status_alone (void)
 
   open_as (win, "bord-1", "alone.db");
   g_assert_true (gtk_widget_get_visible (child (win, "status_bar")));
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (child (win, "status_bar")), GTK_ACCESSIBLE_ROLE_STATUS);
   /* The fake municipality is a test election. */
   test = status (win, "test");
   g_assert_nonnull (test);
@@ -486,6 +487,7 @@ test_valgstyrer (void)
   g_assert_false (vk_test_gui_enter_valgstyrer (win, "Anne Andersen", anne, "forkert-forkert"));
   dialog = vk_test_gui_find_toplevel ("valgstyrer_dialog");
   g_assert_nonnull (dialog);
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (dialog), GTK_ACCESSIBLE_ROLE_DIALOG);
   message = GTK_LABEL (vk_test_gui_find_named (GTK_WIDGET (dialog), "valgstyrer_message"));
   wrong = g_strdup_printf (_ ("Wrong passphrase for %s's key."), "Anne Andersen");
   g_assert_cmpstr (gtk_label_get_text (message), ==, wrong);
