@@ -37,7 +37,7 @@ VkStation *vk_station_window_get_station (VkStationWindow *self);
 VkStationSession *vk_station_window_get_session (VkStationWindow *self);
 /* The "Create a new key…" dialog (name NULL) or one of its named
  * widgets (key_device_id, key_role, key_area, key_path, key_passphrase,
- * key_passphrase_again, key_hint (the passphrase rule), key_result, key_create, key_close); NULL while
+ * key_passphrase_again, key_hint (the passphrase rule), key_progress, key_result, key_create, key_close); NULL while
  * the dialog is closed.  For tests. */
 GtkWidget *vk_station_window_get_key_dialog (VkStationWindow *self, const char *name);
 /* The counting page (a VkCountPage, count-page.h) of a valgbord or a

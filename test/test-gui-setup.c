@@ -584,6 +584,11 @@ test_key_dialog (void)
   gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase")), "prøvevalg-xy");
   gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), "prøvevalg-xy");
   g_signal_emit_by_name (create, "clicked");
+  /* Made off the main thread, with progress. */
+  g_assert_true (vk_ui_busy_get (GTK_PROGRESS_BAR (vk_station_window_get_key_dialog (win, "key_progress"))));
+  g_assert_false (gtk_widget_get_sensitive (create));
+  WAIT_FOR (strstr (gtk_label_get_text (result), "valgkit enroll") != NULL);
+  g_assert_false (vk_ui_busy_get (GTK_PROGRESS_BAR (vk_station_window_get_key_dialog (win, "key_progress"))));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
   g_assert_true (g_file_test (new_key, G_FILE_TEST_IS_REGULAR));
   g_assert_nonnull (strstr (gtk_label_get_text (result), "valgkit enroll"));

@@ -646,6 +646,8 @@ test_create_key (void)
 
   gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), NEW_KEY_PASS);
   g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
+  /* The key is made in a worker thread. */
+  WAIT_FOR (strstr (gtk_label_get_text (result), "valgkit enroll") != NULL);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
   /* The dialog itself, with the key id and the enrol command. */
   screenshot (vk_station_window_get_key_dialog (win, NULL), "station-create-key.png");
