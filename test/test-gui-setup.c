@@ -526,8 +526,9 @@ test_valgstyrer (void)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, _ ("_Valgstyrer…"));
 
   /* Again, and pressing the button ends it at once. */
-  g_assert_true (vk_test_gui_enter_valgstyrer (win, "Anne Andersen", anne, PASS));
   vk_station_window_set_valgstyrer_timeout (win, 300);
+  g_assert_true (vk_test_gui_enter_valgstyrer (win, "Anne Andersen", anne, PASS));
+  g_assert_true (vk_station_get_valgstyrer (station));
   gtk_toggle_button_set_active (button, FALSE);
   g_assert_false (vk_station_get_valgstyrer (station));
   g_assert_null (vk_station_window_get_valgstyrer (win));
