@@ -737,7 +737,10 @@ test_search_as_you_type (void)
     /* Undo as valgstyrer: the row follows ("Afkrydset" gone). */
     type_and_enter (win, "search_entry", code5);
   }
-  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
   {
@@ -882,7 +885,10 @@ test_guards (void)
   g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
   screenshot (bord, "station-wrong-date.png");
   g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (bs)), ==, head);
-  gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (bord, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   type_and_enter (bord, "search_entry", "41");
   gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
@@ -917,7 +923,10 @@ test_guards (void)
   g_assert_false (gtk_widget_get_sensitive (child (bord, "checkin_button")));
   g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
   screenshot (bord, "station-brevstemme-waiting.png");
-  gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (bord, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   g_assert_true (gtk_widget_get_sensitive (child (bord, "checkin_button")));
   gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
