@@ -18,6 +18,8 @@ struct _VkBrevstemmePage
   /* Template widgets. */
   GtkEntry *envelope_entry;
   GtkListBox *envelope_list;
+  GtkLabel *status_counts;
+  GtkDropDown *status_filter;
   GtkLabel *env_message;
   GtkLabel *env_title;
   GtkLabel *env_details;
@@ -54,10 +56,23 @@ refresh_envelopes (VkBrevstemmePage *self, gboolean select_exact)
   g_autofree char *exact = g_strstrip (g_strdup (query));
   gboolean found_exact = FALSE;
 
+  guint filter = gtk_drop_down_get_selected (self->status_filter);
+  guint n[5] = { 0 }; /* waiting, accepted, rejected, cancelled, shown */
+
   vk_ui_clear_list (self->envelope_list);
   if (self->station == NULL)
     return;
   list = vk_station_dup_brevstemmer (self->station, vk_station_get_area (self->station));
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VkBrevstemme *b = g_ptr_array_index (list, i);
+      n[b->cancelled ? 3 : !b->decided ? 0 : b->accepted ? 1 : 2]++;
+    }
+  {
+    g_autofree char *counts
+        = g_strdup_printf (_ ("%u waiting · %u accepted · %u rejected · %u cancelled"), n[0], n[1], n[2], n[3]);
+    gtk_label_set_text (self->status_counts, counts);
+  }
   for (guint i = 0; i < list->len; i++)
     {
       const VkBrevstemme *b = g_ptr_array_index (list, i);
@@ -70,9 +85,16 @@ refresh_envelopes (VkBrevstemmePage *self, gboolean select_exact)
       const char *status;
       GtkWidget *row;
 
+      guint kind = b->cancelled ? 3 : !b->decided ? 0 : b->accepted ? 1 : 2;
+
       if (*fq != '\0' && strcmp (b->envelope, exact) != 0 && strstr (fname, fq) == NULL && strcmp (lnr, exact) != 0)
         continue;
-      status = !b->decided ? _ ("waiting") : b->accepted ? _ ("accepted") : _ ("rejected");
+      if (filter != 0 && filter != GTK_INVALID_LIST_POSITION && filter - 1 != kind)
+        continue;
+      status = b->cancelled  ? _ ("cancelled")
+               : !b->decided ? _ ("waiting")
+               : b->accepted ? _ ("accepted")
+                             : _ ("rejected");
       title = g_strdup_printf ("%s (%s %u)", v != NULL ? v->name : "?", _ ("number"), b->loebenummer);
       sub = g_strdup_printf (_ ("Envelope %s · cast %s · %s · %s"), b->envelope, cast, vk_ui_place_label (b->place),
                              status);
@@ -87,6 +109,12 @@ refresh_envelopes (VkBrevstemmePage *self, gboolean select_exact)
     }
   if (found_exact)
     select_envelope (self, exact);
+}
+
+static void
+filter_changed_cb (VkBrevstemmePage *self)
+{
+  refresh_envelopes (self, FALSE);
 }
 
 static void
@@ -125,6 +153,13 @@ select_envelope (VkBrevstemmePage *self, const char *envelope)
                              vk_ui_place_label (b->place), receivers);
   gtk_label_set_text (self->env_details, details);
 
+  if (b->cancelled)
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Cancelled by the team that received it: %s"),
+                                               b->cancel_reason != NULL ? b->cancel_reason : "");
+      vk_ui_show_message (self->env_assessment, "vk-warning", text);
+      return;
+    }
   if (b->decided)
     {
       g_autofree char *text = b->accepted ? g_strdup (_ ("Already decided: accepted."))
@@ -285,6 +320,8 @@ vk_brevstemme_page_class_init (VkBrevstemmePageClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, VkBrevstemmePage, name)
   BIND (envelope_entry);
   BIND (envelope_list);
+  BIND (status_counts);
+  BIND (status_filter);
   BIND (env_message);
   BIND (env_title);
   BIND (env_details);
@@ -306,6 +343,7 @@ vk_brevstemme_page_init (VkBrevstemmePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->envelope_entry, "activate", G_CALLBACK (envelope_activate_cb), self);
   g_signal_connect (self->envelope_list, "row-activated", G_CALLBACK (envelope_row_activated_cb), self);
+  g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "brevstemme.accept", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "brevstemme.reject", FALSE);
 }

@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "checkin-page.h"
+#include "guard-dialog.h"
 #include "vk-ui-util.h"
 
 #define RESULT_LIMIT 50
+/* Search as you type: after this pause in typing. */
+#define SEARCH_DELAY_MS 200
 
 struct _VkCheckinPage
 {
@@ -36,6 +39,10 @@ struct _VkCheckinPage
   gboolean confirm_birth_date;
   const VkVoter *selected; /* borrowed from the station's index */
   gboolean selected_by_scan;
+  gboolean pending_brevstemme; /* the selected voter has an undecided brevstemme */
+  gboolean confirm_brevstemme; /* the valgstyrer confirmed it for this check-in */
+  guint search_timeout;
+  GPtrArray *shown; /* const VkVoter*: the rows of the result list */
 };
 
 G_DEFINE_FINAL_TYPE (VkCheckinPage, vk_checkin_page, ADW_TYPE_BIN)
@@ -85,11 +92,51 @@ draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer u
   g_object_unref (layout);
 }
 
+/* A block: the big red message, and the bell (the operator of a scanner
+ * may not be looking). */
+static void
+show_blocked (VkCheckinPage *self, const char *text)
+{
+  vk_ui_show_message (self->message_label, "vk-blocked", text);
+  vk_guard_bell (GTK_WIDGET (self));
+}
+
+/* (Re)builds the result rows from self->shown: each row's badge is the
+ * voter's state now (after a check-in or an undo the row follows). */
+static void
+fill_rows (VkCheckinPage *self)
+{
+  guint area = vk_station_get_area (self->station);
+
+  vk_ui_clear_list (self->results);
+  for (guint i = 0; i < self->shown->len; i++)
+    {
+      const VkVoter *v = g_ptr_array_index (self->shown, i);
+      g_autofree char *born = vk_ui_format_birth_date (v->birth_date);
+      g_autofree char *sub = g_strdup_printf (_ ("Born %s · %s · number %u"), born, v->address, v->loebenummer);
+      g_autofree char *badge = NULL;
+      GtkWidget *row;
+
+      if (v->area != area)
+        badge = g_strdup_printf (_ ("Area %u"), v->area);
+      else if (vk_station_is_checked_in (self->station, v->loebenummer))
+        badge = g_strdup (_ ("Checked in"));
+      else if (vk_station_has_undecided_brevstemme (self->station, v->area, v->loebenummer))
+        badge = g_strdup (_ ("Brevstemme waiting"));
+      row = vk_ui_make_row (v->name, sub, badge, (gpointer)v);
+      gtk_list_box_append (self->results, row);
+      if (v == self->selected)
+        gtk_list_box_select_row (self->results, GTK_LIST_BOX_ROW (row));
+    }
+}
+
 static void
 clear_voter (VkCheckinPage *self)
 {
   self->selected = NULL;
   self->selected_by_scan = FALSE;
+  self->pending_brevstemme = FALSE;
+  self->confirm_brevstemme = FALSE;
   gtk_label_set_text (self->voter_name, _ ("No voter chosen"));
   gtk_label_set_text (self->voter_details, _ ("Scan a valgkort or search for the voter."));
   gtk_widget_set_visible (GTK_WIDGET (self->birth_box), FALSE);
@@ -130,7 +177,7 @@ select_search_text (VkCheckinPage *self, gboolean focus)
 /* Shows a voter and what may be done: the big message says why not.
  * TRUE when the focus moved on (to the birth date or the button). */
 static gboolean
-select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
+select_voter_full (VkCheckinPage *self, const VkVoter *v, gboolean scanned, gboolean ring)
 {
   g_autoptr (VkVoterStatus) st = NULL;
   g_autofree char *details = NULL;
@@ -152,6 +199,21 @@ select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
         if (vk_station_is_poll_closed (self->station))
           vk_ui_show_message (self->message_label, "vk-blocked",
                               _ ("The poll is closed: no more ballots can be handed out."));
+        else if (vk_station_has_undecided_brevstemme (self->station, v->area, v->loebenummer))
+          {
+            /* KRVL § 71: a voter who has sent a brevstemme may still vote
+             * in person, and the brevstemme is then rejected: the
+             * valgstyrer decides at the table. */
+            self->pending_brevstemme = TRUE;
+            vk_ui_show_message (
+                self->message_label, "vk-warning",
+                vk_station_get_valgstyrer (self->station)
+                    ? _ ("BREVSTEMME WAITING: the voter's brevstemme has not been decided. If the voter votes in "
+                         "person, the brevstemme must be rejected. Confirm as valgstyrer to hand out a ballot.")
+                    : _ ("BREVSTEMME WAITING: the voter's brevstemme has not been decided. Call the valgstyrer before "
+                         "handing out a ballot."));
+            can_check_in = vk_station_get_valgstyrer (self->station);
+          }
         else
           {
             vk_ui_show_message (self->message_label, NULL, NULL);
@@ -194,6 +256,8 @@ select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
         break;
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-in", can_check_in);
+  if (ring && (gtk_widget_has_css_class (GTK_WIDGET (self->message_label), "vk-blocked") || self->pending_brevstemme))
+    vk_guard_bell (GTK_WIDGET (self));
   if (!can_check_in)
     return FALSE;
   if (scanned && self->confirm_birth_date)
@@ -206,18 +270,51 @@ select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
   return TRUE;
 }
 
-/* Runs the search; TRUE when the focus moved on to a voter or a list. */
 static gboolean
-search_and_show (VkCheckinPage *self)
+select_voter (VkCheckinPage *self, const VkVoter *v, gboolean scanned)
+{
+  return select_voter_full (self, v, scanned, TRUE);
+}
+
+/* Which reading of six or eight digits was used (310299: a løbenummer,
+ * as 31-02-99 is no date; 010299: a birth date, and the number too). */
+static char *
+reading_text (const char *query, const VkSearchResult *r)
+{
+  g_autofree char *q = g_strstrip (g_strdup (query));
+  g_autofree char *date = NULL;
+
+  if (!r->ambiguous_digits || strlen (q) < 6)
+    return NULL;
+  date = strlen (q) == 8 ? g_strdup_printf ("%.2s-%.2s-%.4s", q, q + 2, q + 4)
+                         : g_strdup_printf ("%.2s-%.2s-%.2s", q, q + 2, q + 4);
+  if (r->kind == VK_SEARCH_LOEBENUMMER)
+    return g_strdup_printf (_ ("Searched as number %s: %s is not a date."), q, date);
+  if (strlen (q) == 6)
+    return g_strdup_printf (_ ("Searched as birth date %s and as number %s."), date, q);
+  return g_strdup_printf (_ ("Searched as birth date %s."), date);
+}
+
+/* Runs the search; TRUE when the focus moved on to a voter or a list.
+ * typing: search as you type: the list and the count follow the text,
+ * nothing is chosen and the focus stays in the field. */
+static gboolean
+search_and_show (VkCheckinPage *self, gboolean typing)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (VkSearchResult) r = NULL;
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  guint area;
 
   if (self->station == NULL)
     return FALSE;
-  area = vk_station_get_area (self->station);
+  /* A valgkort code is read whole, at the scanner's Enter. */
+  if (typing)
+    {
+      g_autofree char *t = g_strchug (g_strdup (query));
+      if (g_ascii_strncasecmp (t, "vk", 2) == 0)
+        return FALSE;
+    }
+  g_ptr_array_set_size (self->shown, 0);
   vk_ui_clear_list (self->results);
   clear_voter (self);
   vk_ui_show_message (self->message_label, NULL, NULL);
@@ -227,43 +324,46 @@ search_and_show (VkCheckinPage *self)
       g_autofree char *why = vk_ui_search_error_dup_text (query);
 
       gtk_label_set_text (self->search_info, "");
+      if (typing)
+        return FALSE; /* half a date: say nothing until Enter */
       vk_ui_show_message (self->message_label, "vk-warning", why);
+      vk_guard_bell (GTK_WIDGET (self));
       return FALSE;
     }
   for (guint i = 0; i < r->voters->len; i++)
-    {
-      const VkVoter *v = g_ptr_array_index (r->voters, i);
-      g_autofree char *born = vk_ui_format_birth_date (v->birth_date);
-      g_autofree char *sub = g_strdup_printf (_ ("Born %s · %s · number %u"), born, v->address, v->loebenummer);
-      g_autofree char *badge = NULL;
+    g_ptr_array_add (self->shown, g_ptr_array_index (r->voters, i));
+  fill_rows (self);
+  {
+    g_autofree char *reading = reading_text (query, r);
+    g_autofree char *info = NULL;
 
-      if (v->area != area)
-        badge = g_strdup_printf (_ ("Area %u"), v->area);
-      else if (vk_station_is_checked_in (self->station, v->loebenummer))
-        badge = g_strdup (_ ("Checked in"));
-      gtk_list_box_append (self->results, vk_ui_make_row (v->name, sub, badge, (gpointer)v));
-    }
-  if (r->kind == VK_SEARCH_NONE)
-    gtk_label_set_text (self->search_info, "");
-  else if (r->voters->len == 0)
-    gtk_label_set_text (self->search_info, _ ("No voters found."));
-  else
-    {
-      g_autofree char *info
-          = r->more || r->total > r->voters->len
-                ? g_strdup_printf (_ ("Showing %u of more than %u voters: type more to narrow down."), r->voters->len,
-                                   r->total)
-                : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u voter found.", "%u voters found.", r->voters->len),
-                                   r->voters->len);
-      gtk_label_set_text (self->search_info, info);
-    }
+    if (r->kind == VK_SEARCH_NONE)
+      info = g_strdup ("");
+    else if (r->voters->len == 0)
+      info = g_strdup (_ ("No voters found."));
+    else if (r->more || r->total > r->voters->len)
+      info = g_strdup_printf (_ ("Showing %u of more than %u voters: type more to narrow down."), r->voters->len,
+                              r->total);
+    else
+      info = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u voter found.", "%u voters found.", r->voters->len),
+                              r->voters->len);
+    if (reading != NULL)
+      {
+        g_autofree char *both = g_strdup_printf ("%s %s", reading, info);
+        g_free (info);
+        info = g_steal_pointer (&both);
+      }
+    gtk_label_set_text (self->search_info, info);
+  }
+  if (typing)
+    return FALSE;
 
   if (r->kind == VK_SEARCH_VALGKORT && r->voters->len == 0)
     {
       g_autofree char *text
           = g_strdup_printf (_ ("This valgkort (area %u, number %u) is not on any valgliste of the municipality."),
                              r->card.area, r->card.loebenummer);
-      vk_ui_show_message (self->message_label, "vk-blocked", text);
+      show_blocked (self, text);
       return FALSE;
     }
   if (r->voters->len == 1)
@@ -288,8 +388,42 @@ search_and_show (VkCheckinPage *self)
 static void
 run_search (VkCheckinPage *self)
 {
-  gboolean moved = search_and_show (self);
+  gboolean moved;
+
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
+  moved = search_and_show (self, FALSE);
   select_search_text (self, !moved);
+}
+
+static gboolean
+search_timeout_cb (gpointer data)
+{
+  VkCheckinPage *self = data;
+
+  self->search_timeout = 0;
+  search_and_show (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Search as you type: the old outcome goes at once, the search runs
+ * after a short pause.  An emptied field (Escape, after a check-in)
+ * clears the list and keeps the message. */
+static void
+search_changed_cb (GtkEditable *entry, VkCheckinPage *self)
+{
+  g_autofree char *q = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
+  if (self->station == NULL || self->shown == NULL)
+    return;
+  gtk_label_set_text (self->search_info, "");
+  if (*q == '\0')
+    {
+      g_ptr_array_set_size (self->shown, 0);
+      vk_ui_clear_list (self->results);
+      return;
+    }
+  self->search_timeout = g_timeout_add (SEARCH_DELAY_MS, search_timeout_cb, self);
 }
 
 /* The typed birth date equals the voter's: DDMMYY, DDMMYYYY, with or without separators. */
@@ -380,7 +514,8 @@ undo_response_cb (AdwMessageDialog *dialog, const char *response, VkCheckinPage 
       vk_ui_show_message (self->message_label, "vk-blocked", why);
       return;
     }
-  select_voter (self, v, FALSE);
+  select_voter_full (self, v, FALSE, FALSE);
+  fill_rows (self); /* the row no longer says "Checked in" */
   {
     g_autofree char *text
         = g_strdup_printf (_ ("The check-in of %s was undone. The voter may now be checked in."), v->name);
@@ -391,10 +526,57 @@ undo_response_cb (AdwMessageDialog *dialog, const char *response, VkCheckinPage 
 
 /* Actions. */
 
+static void do_check_in (VkCheckinPage *self);
+
+static void
+date_confirmed_cb (GObject *owner)
+{
+  do_check_in (VK_CHECKIN_PAGE (owner));
+}
+
+static void
+brevstemme_response_cb (AdwMessageDialog *dialog, const char *response, VkCheckinPage *self)
+{
+  if (g_strcmp0 (response, "confirm") != 0 || self->selected == NULL)
+    return;
+  self->confirm_brevstemme = TRUE;
+  do_check_in (self);
+}
+
 static void
 check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   VkCheckinPage *self = VK_CHECKIN_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (self->selected == NULL || self->station == NULL)
+    return;
+  if (!self->pending_brevstemme || self->confirm_brevstemme)
+    {
+      do_check_in (self);
+      return;
+    }
+  /* A voter with an undecided brevstemme: the valgstyrer confirms. */
+  body = g_strdup_printf (_ ("%s (number %u) has a brevstemme that has not been decided. If a ballot is handed out, "
+                             "the brevstemme must be rejected (the voter has voted in person). The check-in records "
+                             "that you confirmed it."),
+                          self->selected->name, self->selected->loebenummer);
+  dialog
+      = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                    _ ("Hand out a ballot although a brevstemme is waiting?"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("Cancel"), "confirm", _ ("Confirm and hand out"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "confirm", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (brevstemme_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+do_check_in (VkCheckinPage *self)
+{
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *name = NULL;
@@ -412,9 +594,20 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
       gtk_widget_grab_focus (GTK_WIDGET (self->birth_entry));
       return;
     }
-  seq = vk_station_check_in (self->station, v->loebenummer,
-                             self->selected_by_scan ? VK_CHECKIN_SCAN : VK_CHECKIN_SEARCH,
-                             gtk_check_button_get_active (self->assisted_check), &error);
+  seq = vk_station_check_in_full (self->station, v->loebenummer,
+                                  self->selected_by_scan ? VK_CHECKIN_SCAN : VK_CHECKIN_SEARCH,
+                                  gtk_check_button_get_active (self->assisted_check), self->confirm_brevstemme, &error);
+  if (seq == 0 && g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE))
+    {
+      g_autofree char *day = vk_ui_format_birth_date (vk_station_get_election (self->station)->date);
+      g_autofree char *body
+          = g_strdup_printf (_ ("TODAY IS NOT ELECTION DAY (%s). A check-in on another day is recorded with the "
+                                "name of the valgstyrer who confirms it, and the count server reports it (D10)."),
+                             day);
+      vk_guard_confirm_date (GTK_WIDGET (self), self->station, self->message_label, body, date_confirmed_cb,
+                             G_OBJECT (self));
+      return;
+    }
   if (seq == 0)
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
@@ -427,7 +620,7 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
         {
           g_autoptr (VkVoterStatus) st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
 
-          select_voter (self, v, FALSE);
+          select_voter_full (self, v, FALSE, FALSE);
           if (st->checkins->len > 0)
             {
               const VkCheckinRef *first = g_ptr_array_index (st->checkins, 0);
@@ -439,7 +632,7 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
               why = g_steal_pointer (&both);
             }
         }
-      vk_ui_show_message (self->message_label, "vk-blocked", why);
+      show_blocked (self, why);
       /* Back to the field, its text selected: the next scan replaces it. */
       select_search_text (self, TRUE);
       return;
@@ -498,6 +691,10 @@ undo_action (GtkWidget *widget, const char *action_name, GVariant *param)
 static void
 vk_checkin_page_dispose (GObject *object)
 {
+  VkCheckinPage *self = VK_CHECKIN_PAGE (object);
+
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
+  g_clear_pointer (&self->shown, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), VK_TYPE_CHECKIN_PAGE);
   G_OBJECT_CLASS (vk_checkin_page_parent_class)->dispose (object);
 }
@@ -536,8 +733,10 @@ vk_checkin_page_init (VkCheckinPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->confirm_birth_date = TRUE;
+  self->shown = g_ptr_array_new ();
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
   g_signal_connect (self->search_entry, "activate", G_CALLBACK (search_activate_cb), self);
+  g_signal_connect (self->search_entry, "changed", G_CALLBACK (search_changed_cb), self);
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
 
@@ -570,6 +769,16 @@ vk_checkin_page_set_session (VkCheckinPage *self, VkStationSession *session)
     gtk_button_set_label (self->checkin_button, _ ("Hand out ballot"));
   clear_voter (self);
   vk_checkin_page_refresh_counts (self);
+  /* Said before the first voter: today is not election day. */
+  if (vk_station_get_guards (self->station) && !vk_station_is_election_day (self->station))
+    {
+      g_autofree char *day = vk_ui_format_birth_date (vk_station_get_election (self->station)->date);
+      g_autofree char *text = g_strdup_printf (
+          _ ("Today is not election day (%s): check the computer's clock. Check-ins need a valgstyrer's "
+             "confirmation, which is recorded."),
+          day);
+      vk_ui_show_message (self->message_label, "vk-warning", text);
+    }
 }
 
 void
@@ -588,7 +797,7 @@ vk_checkin_page_set_valgstyrer (VkCheckinPage *self, gboolean valgstyrer)
     return;
   vk_station_set_valgstyrer (self->station, valgstyrer);
   if (self->selected != NULL)
-    select_voter (self, self->selected, self->selected_by_scan);
+    select_voter_full (self, self->selected, self->selected_by_scan, FALSE);
 }
 
 void
@@ -625,7 +834,9 @@ vk_checkin_page_refresh (VkCheckinPage *self)
 
   vk_checkin_page_refresh_counts (self);
   if (self->selected != NULL)
-    select_voter (self, self->selected, FALSE);
+    select_voter_full (self, self->selected, FALSE, FALSE);
+  if (self->shown->len > 0)
+    fill_rows (self);
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "vk-cli.h"
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-json-private.h"
 #include "vk-keys.h"
 #include "vk-package.h"
@@ -36,12 +37,6 @@ vk_cli_load_key (const char *path, GError **error)
   return key;
 }
 
-static gint
-str_cmp (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
 /* A contest's own eligible voters per area, from a folder of its
  * official fintælling files (valg.dk valgresultater, one JSON per area:
  * for RV the whole region's, <kommunekode>-<n>-<name>.json).  Files of
@@ -53,14 +48,11 @@ str_cmp (gconstpointer a, gconstpointer b)
 static gboolean
 import_contest_eligible (VkElection *contest, const VkElection *event, const char *dir, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = NULL;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal); /* VkArea* -> file name */
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *display_dir = g_filename_display_name (dir);
   g_autofree guint *eligible = NULL;
-  const char *entry;
-  GDir *d;
 
   if (event->areas->len == 0 || *event->municipality_code == '\0')
     {
@@ -68,17 +60,9 @@ import_contest_eligible (VkElection *contest, const VkElection *event, const cha
                    display_dir);
       return FALSE;
     }
-  d = g_dir_open (dir, 0, &local_error);
-  if (d == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
-      return FALSE;
-    }
-  while ((entry = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (entry, ".json"))
-      g_ptr_array_add (names, g_strdup (entry));
-  g_dir_close (d);
-  g_ptr_array_sort (names, str_cmp);
+  names = vk_file_list_dir (dir, ".json", error);
+  if (names == NULL)
+    return FALSE;
 
   /* Checked in full before the contest is changed. */
   eligible = g_new0 (guint, contest->areas->len);
@@ -549,8 +533,8 @@ vk_cmd_enroll (int argc, char **argv)
   g_autoptr (VkKeypair) key = NULL;
   GOptionEntry options[] = {
     { "device-key", 0, 0, G_OPTION_ARG_FILENAME, &device_key, "The device's public key file", "F.pub" },
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role, "valgbord, brevstemmested, hjemmebesoeg, fintaelling or server",
-      "ROLE" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role,
+      "valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer or revisor", "ROLE" },
     { "area", 0, 0, G_OPTION_ARG_INT, &area, "Afstemningsområde number (required for valgbord)", "N" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device_id, "Device id (default: the one in the public key file)", "ID" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },

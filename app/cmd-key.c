@@ -45,7 +45,8 @@ key_new (int argc, char **argv)
   gboolean ok;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server or valgstyrer", "ROLE" },
+      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer or revisor",
+      "ROLE" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "Device id (for the election key: the municipality)", "ID" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Secret key file to write (the public key goes beside it as .pub)",
       "F.key" },
@@ -59,7 +60,7 @@ key_new (int argc, char **argv)
   if (!role_is_known (role) || device == NULL || *device == '\0' || out == NULL)
     {
       fprintf (stderr, "valgkit key new: --role (one of election, valgbord, brevstemmested, hjemmebesoeg, "
-                       "fintaelling, server), --device and --out are required\n");
+                       "fintaelling, optaelling, server, valgstyrer, revisor), --device and --out are required\n");
       return VK_EXIT_USAGE;
     }
   if (g_file_test (out, G_FILE_TEST_EXISTS))

@@ -10,6 +10,8 @@
 #include "vk-count-print.h"
 #include "vk-error.h"
 #include "vk-package.h"
+#include "vk-result-sheet.h"
+#include "vk-text.h"
 
 int
 vk_cmd_print (int argc, char **argv)
@@ -95,5 +97,111 @@ vk_cmd_print (int argc, char **argv)
         return VK_EXIT_TIE;
       }
   }
+  return VK_EXIT_OK;
+}
+
+/* `valgkit publish`: the valgbestyrelse's act that makes a result public.
+ * `print results` publishes the fintælling of every contest as it prints
+ * the sheets; this publishes one contest's result of one kind alone (the
+ * foreløbig on election night, or a fintælling without printing). */
+int
+vk_cmd_publish (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("- publish a result (journals result.published)");
+  g_autofree char *db = NULL;
+  g_autofree char *election = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *kind_name = NULL;
+  g_autofree char *contest_id = NULL;
+  g_autofree char *lots_path = NULL;
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkCount) count = NULL;
+  g_autoptr (VkLots) lots = NULL;
+  g_autoptr (VkResults) results = NULL;
+  g_autoptr (VkSeatAllocation) seats = NULL;
+  g_autoptr (VkTie) tie = NULL;
+  g_autoptr (VkEntry) entry = NULL;
+  const VkElection *contest;
+  VkResultKind kind;
+  guint8 digest[32];
+  g_autofree char *hex = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The count server's database", "COUNT.db" },
+    { "election", 0, 0, G_OPTION_ARG_FILENAME, &election, "The election package", "E.vkp" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The count server's key (signs the entry)", "SERVER.key" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name, "foreloebig or fintaelling", "KIND" },
+    { "contest", 0, 0, G_OPTION_ARG_STRING, &contest_id, "The contest (default: the primary; RV in a joint package)",
+      "ID" },
+    { "lots", 0, 0, G_OPTION_ARG_FILENAME, &lots_path, "Lot draws for the seat allocation", "LOTS.json" },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+                                    "Journals a signed result.published entry (the result's digest and every "
+                                    "journal's head) in the count server's journal; from then on GET /v1/results "
+                                    "and /v1/mandates of that contest and kind need no credentials (docs/api.md).\n"
+                                    "Run it on a stopped server's database.");
+  if (!vk_cli_parse (context, &argc, &argv, "publish"))
+    return VK_EXIT_USAGE;
+  if (argc != 1 || db == NULL || election == NULL || key_path == NULL || kind_name == NULL)
+    {
+      fprintf (stderr, "valgkit publish: --db, --election, --key and --kind are required\n");
+      return VK_EXIT_USAGE;
+    }
+  if (!vk_result_kind_from_string (kind_name, &kind))
+    {
+      fprintf (stderr, "valgkit publish: --kind must be foreloebig or fintaelling\n");
+      return VK_EXIT_USAGE;
+    }
+  package = vk_package_open (election, &error);
+  if (package == NULL)
+    return vk_cli_fail ("publish", error);
+  if (lots_path != NULL && (lots = vk_lots_load (lots_path, &error)) == NULL)
+    return vk_cli_fail ("publish", error);
+  key = vk_cli_load_key (key_path, &error);
+  if (key == NULL)
+    return vk_cli_fail ("publish", error);
+  count = vk_count_open (db, package, key, &error);
+  if (count == NULL)
+    return vk_cli_fail ("publish", error);
+  contest = vk_election_get_contest (vk_count_get_election (count), contest_id);
+  if (contest == NULL)
+    {
+      g_autofree char *shown = vk_text_escape_controls (contest_id);
+      fprintf (stderr, "valgkit publish: %s is not a contest of this election\n", shown);
+      return VK_EXIT_USAGE;
+    }
+  results = vk_count_results (count, vk_election_contest_id (contest), kind, &error);
+  if (results == NULL)
+    return vk_cli_fail ("publish", error);
+  if (results->areas == NULL || results->areas->len == 0 || results->total == NULL)
+    {
+      fprintf (stderr, "valgkit publish: no area has a signed-off %s count of %s yet\n", kind_name,
+               vk_election_contest_id (contest));
+      return VK_EXIT_FAILED;
+    }
+  /* The digest as `print results` takes it: with the seats where this
+   * municipality allocates them (not a regionsrådsvalg: the region does). */
+  if (contest->type != VK_ELECTION_RV)
+    {
+      seats = vk_count_mandates (count, vk_election_contest_id (contest), kind, lots, &tie, &error);
+      if (seats == NULL && tie != NULL)
+        {
+          fprintf (stderr, "valgkit publish: a lot draw is needed: %s (give --lots)\n", tie->description);
+          return VK_EXIT_TIE;
+        }
+      if (seats == NULL)
+        return vk_cli_fail ("publish", error);
+    }
+  vk_result_data_digest (results->total, seats, digest);
+  entry = vk_count_publish_result (count, vk_election_contest_id (contest), kind, digest, &error);
+  if (entry == NULL)
+    return vk_cli_fail ("publish", error);
+  hex = vk_hex_encode (digest, sizeof digest);
+  printf ("published %s %s: entry %" G_GUINT64_FORMAT " of %s, digest %s\n", vk_election_contest_id (contest),
+          vk_result_kind_to_string (kind), entry->seq, entry->device_id, hex);
   return VK_EXIT_OK;
 }

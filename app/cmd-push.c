@@ -9,11 +9,13 @@
  * receipt is verified against the package and kept in the database.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "vk-cli.h"
 #include "vk-error.h"
 #include "vk-package.h"
 #include "vk-sync.h"
+#include "vk-text.h"
 
 int
 vk_cmd_push (int argc, char **argv)
@@ -25,6 +27,8 @@ vk_cmd_push (int argc, char **argv)
   g_autofree char *server = NULL;
   g_autofree char *device = NULL;
   g_autofree char *pin = NULL;
+  g_autofree char *key_path = NULL;
+  g_autoptr (VkKeypair) key = NULL;
   int timeout = 30;
   g_autoptr (VkPackage) package = NULL;
   g_autoptr (VkSync) sync = NULL;
@@ -38,6 +42,8 @@ vk_cmd_push (int argc, char **argv)
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "The station's device id (default: the one the database names)",
       "ID" },
     { "pin", 0, 0, G_OPTION_ARG_STRING, &pin, "SHA-256 of the server's TLS certificate (hex)", "SHA256" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
+      "The station's device key: requests are signed with it (RFC 9421; each entry is signed anyway)", "KEY.key" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds to wait for each request (default 30)", "S" },
     { NULL },
   };
@@ -65,6 +71,21 @@ vk_cmd_push (int argc, char **argv)
   vk_sync_set_timeout (sync, (guint)timeout);
   if (pin != NULL)
     vk_sync_set_pinned_certificate (sync, pin);
+  if (key_path != NULL)
+    {
+      const VkDevice *enrolled = vk_package_lookup_device (package, device);
+
+      key = vk_cli_load_key (key_path, &error);
+      if (key == NULL)
+        return vk_cli_fail ("push", error);
+      if (enrolled == NULL || memcmp (enrolled->public_key, vk_keypair_get_public_key (key), VK_PUBLIC_KEY_BYTES) != 0)
+        {
+          g_autofree char *shown = vk_text_escape_controls (device);
+          fprintf (stderr, "valgkit push: %s is not the key enrolled for device %s\n", key_path, shown);
+          return VK_EXIT_USAGE;
+        }
+      vk_sync_set_key (sync, key);
+    }
 
   ok = vk_sync_push_to_server (sync, server, NULL, &stats, &error);
   receipts = vk_sync_dup_receipts (sync, server, NULL);

@@ -215,7 +215,9 @@ close_poll_response_cb (AdwMessageDialog *dialog, const char *response, VkCountP
     return;
   if (vk_tally_close_poll (self->station, &error) == 0)
     {
-      AdwStatusPage *status = ADW_STATUS_PAGE (gtk_widget_get_parent (GTK_WIDGET (self->close_button)));
+      /* The button sits in the status page's inner boxes: its ancestor. */
+      AdwStatusPage *status
+          = ADW_STATUS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (self->close_button), ADW_TYPE_STATUS_PAGE));
       g_autofree char *text = vk_ui_error_dup_text (error);
       adw_status_page_set_description (status, text);
       return;

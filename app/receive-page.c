@@ -7,12 +7,15 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "guard-dialog.h"
 #include "receive-page.h"
 #include "vk-label.h"
 #include "vk-ui-util.h"
 #include "vk-voter-index.h"
 
 #define RESULT_LIMIT 50
+/* Two brevstemmer of one voter within this time: registered twice? */
+#define TWICE_WINDOW_MS (15 * 60 * 1000)
 
 struct _VkReceivePage
 {
@@ -31,6 +34,7 @@ struct _VkReceivePage
   GtkEntry *receiver2_entry;
   GtkButton *receive_button;
   GtkButton *label_button;
+  GtkButton *cancel_button;
 
   /* State. */
   VkStationSession *session; /* borrowed */
@@ -145,6 +149,12 @@ hide_brev_message_cb (VkReceivePage *self)
 /* Actions. */
 
 static void
+confirmed_cb (GObject *owner)
+{
+  gtk_widget_activate_action (GTK_WIDGET (owner), "receive.record", NULL);
+}
+
+static void
 record_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   VkReceivePage *self = VK_RECEIVE_PAGE (widget);
@@ -166,25 +176,124 @@ record_action (GtkWidget *widget, const char *action_name, GVariant *param)
   in.place = vk_ui_place_key (place);
   in.receivers = receivers;
   envelope = vk_station_receive_brevstemme (self->station, &in, NULL, &error);
+  if (envelope == NULL && g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_OUTSIDE_WINDOW))
+    {
+      guint64 first_ms = 0;
+      g_autofree char *day = NULL;
+      g_autofree char *body = NULL;
+
+      vk_station_get_brevstemme_window (self->station, &first_ms, NULL);
+      day = vk_ui_format_time (first_ms, "%d-%m-%Y");
+      body = g_strdup_printf (_ ("THE BREVSTEMME PERIOD HAS NOT BEGUN: it begins on %s. A brevstemme received now is "
+                                 "recorded with the name of the valgstyrer who confirms it, and it is rejected at the "
+                                 "polling station unless the period is set otherwise."),
+                              day);
+      vk_guard_confirm_date (widget, self->station, self->brev_message, body, confirmed_cb, G_OBJECT (self));
+      return;
+    }
   if (envelope == NULL)
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
       vk_ui_show_message (self->brev_message, "vk-blocked", why);
+      vk_guard_bell (widget);
       return;
     }
   self->received_here++;
   g_free (self->last_envelope);
   self->last_envelope = g_strdup (envelope);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.print-label", TRUE);
-  text = g_strdup_printf (_ ("Brevstemme from %s recorded. Envelope id: %s — write it on the følgebrev."),
-                          self->brev_selected->name, envelope);
-  vk_ui_show_message (self->brev_message, "vk-ok", text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.cancel", TRUE);
+  if (vk_station_count_recent_brevstemmer (self->station, in.area, in.loebenummer, TWICE_WINDOW_MS) > 1)
+    {
+      /* The same voter minutes ago: a double registration? */
+      text = g_strdup_printf (_ ("Brevstemme from %s recorded (envelope %s). NOTE: a brevstemme from this voter was "
+                                 "recorded minutes ago. If the same envelope was recorded twice, cancel one."),
+                              self->brev_selected->name, envelope);
+      vk_ui_show_message (self->brev_message, "vk-warning", text);
+      vk_guard_bell (widget);
+    }
+  else
+    {
+      text = g_strdup_printf (_ ("Brevstemme from %s recorded. Envelope id: %s — write it on the følgebrev."),
+                              self->brev_selected->name, envelope);
+      vk_ui_show_message (self->brev_message, "vk-ok", text);
+    }
   gtk_editable_set_text (GTK_EDITABLE (self->cpr_entry), "");
   gtk_editable_set_text (GTK_EDITABLE (self->brev_search_entry), "");
   vk_ui_clear_list (self->brev_results);
   select_brev_voter (self, NULL);
   refresh_brev_count (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->brev_search_entry));
+}
+
+static void
+cancel_reason_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  adw_message_dialog_set_response_enabled (dialog, "cancel-brevstemme", *text != '\0');
+}
+
+static void
+cancel_response_cb (AdwMessageDialog *dialog, const char *response, VkReceivePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  const char *envelope = g_object_get_data (G_OBJECT (dialog), "vk-envelope");
+
+  if (g_strcmp0 (response, "cancel-brevstemme") != 0 || envelope == NULL)
+    return;
+  if (vk_station_cancel_brevstemme (self->station, envelope, gtk_editable_get_text (entry), &error) == 0)
+    {
+      g_autofree char *why = vk_ui_error_dup_text (error);
+      vk_ui_show_message (self->brev_message, "vk-blocked", why);
+      return;
+    }
+  text = g_strdup_printf (_ ("Brevstemme %s is cancelled. Record the envelope again for the right voter."), envelope);
+  vk_ui_show_message (self->brev_message, "vk-ok", text);
+  if (g_strcmp0 (envelope, self->last_envelope) == 0)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.cancel", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.print-label", FALSE);
+    }
+}
+
+/* Cancels the last brevstemme recorded here (a wrong voter chosen, the
+ * envelope recorded twice), with a reason: a `brevstemme.cancel`. */
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  VkReceivePage *self = VK_RECEIVE_PAGE (widget);
+  g_autoptr (VkBrevstemme) b = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  g_autofree char *body = NULL;
+  const VkVoter *v;
+
+  if (self->station == NULL || self->last_envelope == NULL
+      || (b = vk_station_dup_brevstemme (self->station, self->last_envelope)) == NULL)
+    return;
+  v = vk_voter_index_lookup (vk_station_get_index (self->station), b->area, b->loebenummer);
+  body = g_strdup_printf (_ ("Envelope %s, recorded for %s (area %u, number %u). The cancel is recorded in the "
+                             "journal with your reason; the valgstyrere will not decide it."),
+                          b->envelope, v != NULL ? v->name : "?", b->area, b->loebenummer);
+  dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _ ("Cancel this brevstemme?"), body));
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Reason (required)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Reason (required)"), -1);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("Keep it"), "cancel-brevstemme", _ ("Cancel brevstemme"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "cancel-brevstemme", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (dialog, "cancel-brevstemme", FALSE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "vk-envelope", g_strdup (b->envelope), g_free);
+  g_signal_connect (entry, "changed", G_CALLBACK (cancel_reason_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Writes the kuvertsedel of the last brevstemme recorded to the path
@@ -289,11 +398,13 @@ vk_receive_page_class_init (VkReceivePageClass *klass)
   BIND (receiver1_entry);
   BIND (receiver2_entry);
   BIND (receive_button);
+  BIND (cancel_button);
   BIND (label_button);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "receive.record", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "receive.print-label", "s", print_label_action);
+  gtk_widget_class_install_action (widget_class, "receive.cancel", NULL, cancel_action);
 }
 
 static void
@@ -307,6 +418,7 @@ vk_receive_page_init (VkReceivePage *self)
   g_signal_connect_swapped (self->cpr_entry, "changed", G_CALLBACK (hide_brev_message_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.record", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.print-label", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "receive.cancel", FALSE);
 }
 
 /* Public API. */

@@ -334,11 +334,17 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
   if (self->station == NULL)
     return;
   dir = vk_ui_printout_dir ();
-  path = vk_valgbog_write_station (self->station, dir, &error);
-  if (path == NULL)
+  {
+    g_autofree char *name = g_strdup_printf ("afstemningsbog-%s.pdf", vk_station_get_device (self->station)->device_id);
+    path = g_build_filename (dir, name, NULL);
+  }
+  /* A test package's afstemningsbog says PRØVEVALG on every page. */
+  if (!vk_valgbog_write_station_to (self->station, path, vk_ui_package_is_test (vk_station_get_package (self->station)),
+                                    &error))
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
 
+      g_clear_pointer (&path, g_free);
       text = g_strdup_printf (_ ("The valgbog could not be written: %s"), why);
       gtk_label_set_text (self->valgbog_label, text);
       return;

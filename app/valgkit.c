@@ -39,6 +39,8 @@ static const Command commands[] = {
   { "audit", vk_cmd_audit, "re-verify every signature and recompute every number" },
   { "serve", vk_cmd_serve, "run the count server (HTTP API, docs/api.md)" },
   { "push", vk_cmd_push, "push a station's journals to the count server" },
+  { "http-get", vk_cmd_http_get, "a GET of the count server's or a table's API, signed with a device key" },
+  { "publish", vk_cmd_publish, "publish a result (then GET /v1/results needs no credentials)" },
   { "import", vk_cmd_import, "ingest journal files into the count database" },
   { "discrepancies", vk_cmd_discrepancies, "run the discrepancy rules over the count database" },
 };

@@ -46,6 +46,8 @@ int vk_cmd_audit (int argc, char **argv);
 int vk_cmd_print (int argc, char **argv);
 int vk_cmd_serve (int argc, char **argv);
 int vk_cmd_push (int argc, char **argv);
+int vk_cmd_http_get (int argc, char **argv);
+int vk_cmd_publish (int argc, char **argv);
 int vk_cmd_import (int argc, char **argv);
 int vk_cmd_discrepancies (int argc, char **argv);
 

@@ -5,6 +5,7 @@
  */
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 #ifdef VK_HAVE_UNIX_PRINT
 #include <gtk/gtkunixprint.h>
@@ -328,6 +329,22 @@ station_error_text (VkStationError code)
         return _ ("This brevstemme cannot be accepted: the law says it must be rejected.");
       case VK_STATION_ERROR_BAD_REJECTION_REASON:
         return _ ("Choose the reason for the rejection (1–7).");
+      case VK_STATION_ERROR_WRONG_DATE:
+        return _ ("Today is not election day: a valgstyrer must confirm before this is recorded.");
+      case VK_STATION_ERROR_OUTSIDE_WINDOW:
+        return _ ("The brevstemme period has not begun: a valgstyrer must confirm before the brevstemme is "
+                  "received.");
+      case VK_STATION_ERROR_TOO_LATE:
+        return _ ("TOO LATE: the brevstemme period has ended. A brevstemme cast now cannot count and is not "
+                  "received.");
+      case VK_STATION_ERROR_UNDECIDED_BREVSTEMMER:
+        return _ ("Brevstemmer of this area are still undecided: decide each of them first (two valgstyrere).");
+      case VK_STATION_ERROR_CANCELLED:
+        return _ ("This brevstemme has been cancelled by the team that received it.");
+      case VK_STATION_ERROR_NOT_CANCELLABLE:
+        return _ ("This brevstemme cannot be cancelled here: it is decided, or another team received it.");
+      case VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME:
+        return _ ("The voter has a brevstemme that is not decided yet: a valgstyrer must confirm.");
       default:
         return NULL;
     }
@@ -422,6 +439,134 @@ vk_ui_error_dup_text (const GError *error)
   /* Any other message may quote a file name or an id from a stick or
    * the network: control characters escaped. */
   return text != NULL ? g_strdup (text) : vk_text_escape_controls (error->message);
+}
+
+char *
+vk_ui_format_election_id (const guint8 *election_id)
+{
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (election_id != NULL, NULL);
+
+  hex = vk_hex_encode (election_id, VK_ELECTION_ID_BYTES);
+  for (gsize i = 0; hex[i] != '\0'; i++)
+    {
+      if (i > 0 && i % 8 == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, hex[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+vk_ui_package_is_test (VkPackage *package)
+{
+  const VkElection *e;
+  g_autofree char *dir = NULL;
+  g_autofree char *election_key = NULL;
+
+  g_return_val_if_fail (package != NULL, FALSE);
+
+  e = vk_package_get_election (package);
+  if (e != NULL && g_strcmp0 (e->municipality, "Prøvekommune") == 0)
+    return TRUE;
+  dir = g_path_get_dirname (vk_package_get_path (package));
+  election_key = g_build_filename (dir, "keys", "election.key", NULL);
+  return g_file_test (election_key, G_FILE_TEST_IS_REGULAR);
+}
+
+typedef struct
+{
+  char *path;
+  char *passphrase;
+} LoadKey;
+
+static void
+load_key_free (LoadKey *data)
+{
+  g_free (data->path);
+  if (data->passphrase != NULL)
+    sodium_memzero (data->passphrase, strlen (data->passphrase));
+  g_free (data->passphrase);
+  g_free (data);
+}
+
+static void
+load_key_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LoadKey *data = task_data;
+  GError *error = NULL;
+  VkKeypair *key = vk_keypair_load (data->path, data->passphrase, &error);
+
+  if (key == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, key, (GDestroyNotify)vk_keypair_free);
+}
+
+void
+vk_ui_load_key_async (const char *path, const char *passphrase, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  LoadKey *data = g_new0 (LoadKey, 1);
+
+  data->path = g_strdup (path);
+  data->passphrase = g_strdup (passphrase);
+  g_task_set_task_data (task, data, (GDestroyNotify)load_key_free);
+  g_task_run_in_thread (task, load_key_thread);
+}
+
+VkKeypair *
+vk_ui_load_key_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+busy_pulse_cb (gpointer user_data)
+{
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+busy_source_remove (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+void
+vk_ui_busy_start (GtkProgressBar *bar)
+{
+  g_return_if_fail (GTK_IS_PROGRESS_BAR (bar));
+
+  if (vk_ui_busy_get (bar))
+    return;
+  gtk_progress_bar_set_pulse_step (bar, 0.12);
+  gtk_progress_bar_pulse (bar);
+  g_object_set_data_full (G_OBJECT (bar), "vk-busy", GUINT_TO_POINTER (g_timeout_add (100, busy_pulse_cb, bar)),
+                          busy_source_remove);
+  gtk_widget_set_opacity (GTK_WIDGET (bar), 1.0);
+}
+
+void
+vk_ui_busy_stop (GtkProgressBar *bar)
+{
+  g_return_if_fail (GTK_IS_PROGRESS_BAR (bar));
+  g_object_set_data (G_OBJECT (bar), "vk-busy", NULL);
+  gtk_progress_bar_set_fraction (bar, 0);
+  /* Its room stays: nothing moves when it comes and goes. */
+  gtk_widget_set_opacity (GTK_WIDGET (bar), 0.0);
+}
+
+gboolean
+vk_ui_busy_get (GtkProgressBar *bar)
+{
+  g_return_val_if_fail (GTK_IS_PROGRESS_BAR (bar), FALSE);
+  return g_object_get_data (G_OBJECT (bar), "vk-busy") != NULL;
 }
 
 GtkWidget *

@@ -63,6 +63,30 @@ GtkWidget *vk_ui_make_row (const char *title, const char *subtitle, const char *
  * (parameter type "s") activated on widget. */
 void vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserAction mode, const char *action);
 
+/* The election id as the guide asks to compare it: 64 hex digits in
+ * groups of 8 ("1a2b3c4d 5e6f…"). */
+char *vk_ui_format_election_id (const guint8 *election_id) G_GNUC_WARN_UNUSED_RESULT;
+
+/* TRUE when the package is a test election (PRØVEVALG).  The package
+ * format has no such mark yet, so this keys off what exists: the
+ * synthetic "Prøvekommune" (vk-fake-election.h), and the folder `valgkit
+ * demo` writes (the election's secret key keys/election.key lies beside
+ * the package, which is never so for a real package). */
+gboolean vk_ui_package_is_test (VkPackage *package);
+
+/* Unlocks a key file in a worker thread (Argon2id takes about a second),
+ * then calls callback on the thread-default main context; finish gives
+ * the key or NULL with the error (VK_ERROR_PASSPHRASE for a wrong one). */
+void vk_ui_load_key_async (const char *path, const char *passphrase, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+/* Work in progress shown on a progress bar that pulses while it lasts
+ * (visible only then; a GtkSpinner needs an SVG loader the machines may
+ * lack).  A label for it: "Unlocking the key…". */
+void vk_ui_busy_start (GtkProgressBar *bar);
+void vk_ui_busy_stop (GtkProgressBar *bar);
+gboolean vk_ui_busy_get (GtkProgressBar *bar);
+VkKeypair *vk_ui_load_key_finish (GAsyncResult *result, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* A form field with a visible label above it (not a placeholder only):
  * the label's mnemonic focuses the field, and the field is labelled by it
  * for screen readers.  An entry in it activates the dialog's default

@@ -12,7 +12,9 @@
 #include "vk-error.h"
 #include "vk-http-body.h"
 #include "vk-http-listen.h"
+#include "vk-http-reach.h"
 #include "vk-http-reply.h"
+#include "vk-http-sig.h"
 #include "vk-net.h"
 
 struct _VkCountHttp
@@ -27,6 +29,7 @@ struct _VkCountHttp
   VkBodyBudget *bodies; /* every body held, in a VkBodyBuffer or a Request */
   VkHttpLimits limits;
   GCancellable *alive; /* cancelled when freed */
+  VkHttpVerifier *verifier;
 };
 
 /* What a worker thread hands back to the main context. */
@@ -73,7 +76,8 @@ typedef struct
   char *device;
   guint64 after;
   VkResultKind kind;
-  char *contest; /* ?contest= (NULL: the primary) */
+  char *contest;          /* ?contest= (NULL: the primary) */
+  const VkDevice *reader; /* who signed the request (NULL: nobody); borrowed from the package */
 } Request;
 
 static void
@@ -280,6 +284,20 @@ run_discrepancies (Request *request)
   return reply_json_text (SOUP_STATUS_OK, g_string_free (out, FALSE));
 }
 
+/* Results and mandates: public once the valgbestyrelse has published
+ * that contest's result of that kind (`result.published`), before that
+ * only to the count server and a revisor. */
+static Reply *
+check_published (Request *request)
+{
+  gboolean published = vk_count_is_published (request->count, request->contest, request->kind);
+
+  if (vk_http_reach_allows (request->reader, VK_REACH_RESULTS, NULL, published))
+    return NULL;
+  return reply_error (SOUP_STATUS_FORBIDDEN, "not-published",
+                      "this result is not published yet: the valgbestyrelse publishes it (valgkit publish)");
+}
+
 static Reply *
 run_results (Request *request)
 {
@@ -355,10 +373,14 @@ request_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
         reply = run_discrepancies (request);
         break;
       case OP_RESULTS:
-        reply = run_results (request);
+        reply = check_published (request);
+        if (reply == NULL)
+          reply = run_results (request);
         break;
       case OP_MANDATES:
-        reply = run_mandates (request);
+        reply = check_published (request);
+        if (reply == NULL)
+          reply = run_mandates (request);
         break;
       default:
         g_assert_not_reached ();
@@ -482,8 +504,19 @@ handle_ingest (VkCountHttp *self, SoupServerMessage *msg, VkBodyBuffer *body)
   GBytes *bytes = vk_http_body_take_journal_batch (msg, &limits, body);
   Request *request;
 
+  const VkDevice *reader = NULL;
+  g_autofree char *reason = NULL;
+
   if (bytes == NULL)
     return;
+  /* Each entry is signed and verified: a batch needs no signature of its
+   * own, but one that is sent must hold. */
+  if (vk_http_verifier_check (self->verifier, msg, bytes, &reader, &reason) == VK_HTTP_SIG_INVALID)
+    {
+      g_bytes_unref (bytes);
+      vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", reason);
+      return;
+    }
   request = g_new0 (Request, 1);
   request->op = OP_INGEST;
   request->body = bytes;
@@ -493,12 +526,42 @@ handle_ingest (VkCountHttp *self, SoupServerMessage *msg, VkBodyBuffer *body)
   dispatch (self, msg, request);
 }
 
+/* The signature of a request without a body, and whether its signer
+ * (or the public) may read resource: FALSE after answering 401 or 403. */
+static gboolean
+authorize (VkCountHttp *self, SoupServerMessage *msg, VkReachResource resource, const VkDevice *target,
+           const VkDevice **ret_reader)
+{
+  g_autofree char *reason = NULL;
+  const VkDevice *reader = NULL;
+
+  if (vk_http_verifier_check (self->verifier, msg, NULL, &reader, &reason) == VK_HTTP_SIG_INVALID)
+    {
+      vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", reason);
+      return FALSE;
+    }
+  *ret_reader = reader;
+  if (resource == VK_REACH_RESULTS || vk_http_reach_allows (reader, resource, target, FALSE))
+    return TRUE; /* results: the worker knows whether they are published */
+  if (reader == NULL)
+    vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                        "this resource needs a request signed by an enrolled device");
+  else
+    {
+      g_autofree char *message
+          = g_strdup_printf ("device %s (%s) may not read this resource", reader->device_id, reader->role);
+      vk_http_sig_refuse (msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+    }
+  return FALSE;
+}
+
 static void
 handle_journal (VkCountHttp *self, SoupServerMessage *msg, const char *device_part, GHashTable *query)
 {
   g_autofree char *device = g_uri_unescape_string (device_part, NULL);
   const char *after = query != NULL ? g_hash_table_lookup (query, "after") : NULL;
   guint64 after_seq = 0;
+  const VkDevice *reader = NULL;
   Request *request;
 
   if (device == NULL || *device == '\0' || strchr (device, '/') != NULL || !g_utf8_validate (device, -1, NULL))
@@ -512,7 +575,11 @@ handle_journal (VkCountHttp *self, SoupServerMessage *msg, const char *device_pa
       send_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", message);
       return;
     }
+  if (!authorize (self, msg, VK_REACH_JOURNAL, vk_package_lookup_device (vk_count_get_package (self->count), device),
+                  &reader))
+    return;
   request = g_new0 (Request, 1);
+  request->reader = reader;
   request->op = OP_JOURNAL;
   request->device = g_steal_pointer (&device);
   request->after = after_seq;
@@ -581,6 +648,15 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
       request_free (request);
       goto bad_method;
     }
+  if (!authorize (self, msg,
+                  request->op == OP_STATUS          ? VK_REACH_STATUS
+                  : request->op == OP_DISCREPANCIES ? VK_REACH_DISCREPANCIES
+                                                    : VK_REACH_RESULTS,
+                  NULL, &request->reader))
+    {
+      request_free (request);
+      return;
+    }
   dispatch (self, msg, request);
   return;
 
@@ -605,6 +681,7 @@ vk_count_http_new (VkCount *count)
   self->max_in_flight = VK_COUNT_HTTP_MAX_IN_FLIGHT;
   self->bodies = vk_body_budget_new (VK_COUNT_HTTP_BODY_BUDGET);
   self->alive = g_cancellable_new ();
+  self->verifier = vk_http_verifier_new (vk_count_get_package (count));
   return self;
 }
 
@@ -621,6 +698,7 @@ vk_count_http_free (VkCountHttp *self)
       g_clear_object (&self->server);
     }
   g_clear_pointer (&self->bodies, vk_body_budget_unref);
+  g_clear_pointer (&self->verifier, vk_http_verifier_free);
   g_free (self->url);
   g_free (self->fingerprint);
   g_free (self);

@@ -940,6 +940,44 @@ vk_count_discrepancies (VkCount *self, const VkRulesConfig *config, GError **err
   return findings;
 }
 
+gboolean
+vk_count_is_published (VkCount *self, const char *contest, VkResultKind kind)
+{
+  g_autoptr (sqlite3_stmt) st = NULL;
+  const VkElection *c;
+  const char *want_kind = vk_result_kind_to_string (kind);
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  c = vk_election_get_contest (self->election, contest);
+  if (c == NULL || want_kind == NULL)
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  st = vk_db_prepare (self->db, "SELECT cose FROM entry WHERE type = 'result.published' ORDER BY device_id, seq", NULL);
+  if (st != NULL)
+    {
+      /* Only a count server's own entry publishes (also read-only, when
+       * no key says which server this is). */
+      while (!found && sqlite3_step (st) == SQLITE_ROW)
+        {
+          g_autoptr (VkEntry) e
+              = vk_entry_decode (sqlite3_column_blob (st, 0), (gsize)sqlite3_column_bytes (st, 0), NULL);
+          const VkDevice *d = e != NULL ? vk_package_lookup_device (self->package, e->device_id) : NULL;
+          const char *k
+              = d != NULL && d->role_id == VK_ROLE_SERVER ? vk_cbor_map_get_text_field (e->body, "kind", NULL) : NULL;
+          const char *ec = e != NULL ? vk_cbor_map_get_text_field (e->body, "contest", NULL) : NULL;
+
+          /* A single-contest package's entries name no contest: the primary. */
+          if (ec == NULL)
+            ec = vk_election_contest_id (self->election);
+          found = k != NULL && strcmp (k, want_kind) == 0 && strcmp (ec, vk_election_contest_id (c)) == 0;
+        }
+    }
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
 VkEntry *
 vk_count_publish_result (VkCount *self, const char *contest, VkResultKind kind, const guint8 digest[VK_HASH_BYTES],
                          GError **error)

@@ -188,6 +188,11 @@ VkFold *vk_count_get_fold (VkCount *self);
  * to its head.  Returns the entry. */
 VkEntry *vk_count_publish_result (VkCount *self, const char *contest, VkResultKind kind,
                                   const guint8 digest[VK_HASH_BYTES], GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* TRUE when the server's journal holds a `result.published` entry of
+ * contest (NULL: the primary) and kind: the valgbestyrelse has made that
+ * result public, and GET /v1/results and /v1/mandates of it need no
+ * credentials (docs/api.md). */
+gboolean vk_count_is_published (VkCount *self, const char *contest, VkResultKind kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCount, vk_count_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCountReceipt, vk_count_receipt_free)

@@ -9,6 +9,7 @@
 
 #include "vk-election.h"
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-json-private.h"
 
 static void
@@ -666,36 +667,19 @@ vk_election_import_kandidatdata (const char *path, GError **error)
   return g_steal_pointer (&self);
 }
 
-static gint
-str_cmp (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
 gboolean
 vk_election_import_areas_dir (VkElection *self, const char *dir, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = NULL;
   g_autoptr (GPtrArray) added = g_ptr_array_new ();
   g_autofree char *code = g_strdup (self->municipality_code);
-  GDir *d;
-  const char *entry;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
 
-  d = g_dir_open (dir, 0, &local_error);
-  if (d == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
-      return FALSE;
-    }
-  while ((entry = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (entry, ".json"))
-      g_ptr_array_add (names, g_strdup (entry));
-  g_dir_close (d);
-  g_ptr_array_sort (names, str_cmp);
+  names = vk_file_list_dir (dir, ".json", error);
+  if (names == NULL)
+    return FALSE;
   if (names->len == 0)
     {
       g_autofree char *display = g_filename_display_name (dir);

@@ -294,6 +294,37 @@ check_received (const VkCbor *b, guint64 *area, GError **error)
   return TRUE;
 }
 
+/* The optional fields of a guarded step (issue 13): "confirmed_by", the
+ * valgstyrer who confirmed it, and the flags of what was confirmed. */
+static gboolean
+check_confirmed (const VkCbor *b, GError **error)
+{
+  static const char *const flags[] = { "wrong_date", "outside_window", "brevstemme_pending", NULL };
+  gboolean any = FALSE;
+
+  for (guint i = 0; flags[i] != NULL; i++)
+    {
+      gboolean v = FALSE;
+      if (!field_bool (b, flags[i], TRUE, &v, error))
+        return FALSE;
+      any = any || (v && i < 2); /* the date flags name who confirmed */
+    }
+  if (vk_cbor_map_lookup_text (b, "confirmed_by") != NULL && !field_text (b, "confirmed_by", error))
+    return FALSE;
+  if (any && vk_cbor_map_lookup_text (b, "confirmed_by") == NULL)
+    return field_fail (error, "confirmed_by", "is missing: a guarded step needs the valgstyrer who confirmed it");
+  return TRUE;
+}
+
+static gboolean
+check_cancel (const VkCbor *b, guint64 *area, GError **error)
+{
+  guint64 u;
+
+  return field_text (b, "envelope", error) && field_uint32 (b, "area", area, error)
+         && field_uint32 (b, "loebenummer", &u, error) && field_text (b, "reason", error);
+}
+
 static gboolean
 check_decision (const VkCbor *b, guint64 *area, GError **error)
 {
@@ -424,22 +455,28 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
   if (strcmp (t, "device.open") == 0)
     return check_device_open (device, b, error);
   if (strcmp (t, "checkin") == 0)
-    return check_checkin (b, &area, error) && check_role (device, entry, roles_valgbord, error)
-           && check_area (device, election, entry, area, error);
+    return check_checkin (b, &area, error) && check_confirmed (b, error)
+           && check_role (device, entry, roles_valgbord, error) && check_area (device, election, entry, area, error);
   if (strcmp (t, "checkin.undo") == 0)
     return check_undo (b, &area, error) && check_role (device, entry, roles_valgbord, error)
            && check_area (device, election, entry, area, error);
   if (strcmp (t, "brevstemme.received") == 0)
-    return check_received (b, &area, error) && check_role (device, entry, roles_brev, error)
+    return check_received (b, &area, error) && check_confirmed (b, error)
+           && check_role (device, entry, roles_brev, error) && check_area (device, election, entry, area, error);
+  if (strcmp (t, "brevstemme.cancel") == 0)
+    return check_cancel (b, &area, error) && check_role (device, entry, roles_brev, error)
            && check_area (device, election, entry, area, error);
   if (strcmp (t, "brevstemme.decision") == 0)
     return check_decision (b, &area, error) && check_role (device, entry, roles_decision, error)
            && check_area (device, election, entry, area, error);
   if (strcmp (t, "poll.close") == 0)
-    return field_uint32 (b, "area", &area, error) && check_role (device, entry, roles_valgbord, error)
-           && check_area (device, election, entry, area, error);
+    return field_uint32 (b, "area", &area, error) && check_confirmed (b, error)
+           && (vk_cbor_map_lookup_text (b, "explanation") == NULL || field_text (b, "explanation", error))
+           && (vk_cbor_map_lookup_text (b, "undecided") == NULL || field_uint (b, "undecided", &u, error))
+           && check_role (device, entry, roles_valgbord, error) && check_area (device, election, entry, area, error);
   if (strcmp (t, "tally") == 0 || strcmp (t, "tally.signoff") == 0)
     return check_tally (election, b, strcmp (t, "tally.signoff") == 0, &kind, &area, error)
+           && check_confirmed (b, error)
            && check_role (device, entry, kind == VK_RESULT_FORELOEBIG ? roles_foreloebig : roles_fintaelling, error)
            && check_area (device, election, entry, area, error);
   if (strcmp (t, "ballot.doubtful") == 0 || strcmp (t, "ballot.decision") == 0)
@@ -463,6 +500,15 @@ vk_entry_schema_check (const VkDevice *device, const VkElection *election, const
   g_return_val_if_fail (device != NULL, FALSE);
   g_return_val_if_fail (entry != NULL, FALSE);
 
+  /* A revisor's key only reads (docs/api.md): nothing it signs is a
+   * journal entry. */
+  if (device->role_id == VK_ROLE_REVISOR)
+    {
+      g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE,
+                   "entry %" G_GUINT64_FORMAT " of device %s (%s): a revisor writes no journal", entry->seq,
+                   entry->device_id, entry->type);
+      return FALSE;
+    }
   if (!check_entry_body (device, election, entry, &local))
     {
       g_set_error (error, VK_ENTRY_ERROR, local->code, "entry %" G_GUINT64_FORMAT " of device %s (%s): %s", entry->seq,

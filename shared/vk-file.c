@@ -148,3 +148,32 @@ vk_file_read_untrusted (const char *path, gsize max_bytes, char **ret_contents, 
 {
   return vk_file_read_untrusted_full (path, max_bytes, ret_contents, ret_len, NULL, error);
 }
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *
+vk_file_list_dir (const char *dir, const char *suffix, GError **error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GDir) d = NULL;
+  const char *entry;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  d = g_dir_open (dir, 0, &local);
+  if (d == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local->message);
+      return NULL;
+    }
+  while ((entry = g_dir_read_name (d)) != NULL)
+    if (suffix == NULL || g_str_has_suffix (entry, suffix))
+      g_ptr_array_add (names, g_strdup (entry));
+  g_ptr_array_sort (names, compare_names);
+  return g_steal_pointer (&names);
+}

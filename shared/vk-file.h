@@ -48,4 +48,10 @@ gboolean vk_file_read_untrusted_full (const char *path, gsize max_bytes, char **
 gboolean vk_file_read_untrusted (const char *path, gsize max_bytes, char **ret_contents, gsize *ret_len,
                                  GError **error);
 
+/* The names (char*, not paths) of the regular-looking entries of dir
+ * that end in suffix (e.g. ".json"), sorted bytewise: the valg.dk result
+ * folders' one-file-per-area listing.  VK_ERROR_IO when dir cannot be
+ * opened.  An empty folder gives an empty array. */
+GPtrArray *vk_file_list_dir (const char *dir, const char *suffix, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -70,6 +70,9 @@ typedef struct
   guint64 cast_ms;
   char *place;
   GStrv receivers;
+  gboolean outside_window; /* received before the period, with a valgstyrer's confirmation */
+  gboolean cancelled;      /* a `brevstemme.cancel` of the receiving device withdrew it */
+  char *cancel_reason;
 } Brev;
 
 typedef struct

@@ -18,6 +18,7 @@ brev_clear (gpointer p)
 {
   g_free (((Brev *)p)->envelope);
   g_free (((Brev *)p)->place);
+  g_free (((Brev *)p)->cancel_reason);
   g_strfreev (((Brev *)p)->receivers);
 }
 
@@ -417,7 +418,14 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
                  g_strdup (body_text (entry, "envelope")),
                  body_uint (entry, "cast_ms"),
                  g_strdup (body_text (entry, "place")),
-                 body_strv (entry, "receivers") };
+                 body_strv (entry, "receivers"),
+                 FALSE,
+                 FALSE,
+                 NULL };
+      VkCbor *outside = vk_cbor_map_lookup_text (entry->body, "outside_window");
+
+      if (outside != NULL)
+        (void)vk_cbor_get_bool (outside, &b.outside_window);
 
       g_array_append_val (a->brev, b);
       if (!g_hash_table_contains (self->brev_by_env, b.envelope))
@@ -433,6 +441,31 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
           g_array_append_val (mine, index);
           g_hash_table_insert (self->brev_by_env, b.envelope, fold_ref_new (a->number, index));
         }
+    }
+  else if (strcmp (t, "brevstemme.cancel") == 0)
+    {
+      /* The device that received the envelope withdraws it (a wrong voter
+       * chosen, registered twice): it must be that device's, of this area
+       * and voter, and not cancelled before. */
+      const char *envelope = body_text (entry, "envelope");
+      const FoldRef *r = envelope != NULL ? g_hash_table_lookup (self->brev_by_env, envelope) : NULL;
+      Brev *b = r != NULL && r->area == a->number ? &g_array_index (a->brev, Brev, r->index) : NULL;
+
+      if (b == NULL || b->device != d->device_id || b->lnr != (guint)body_uint (entry, "loebenummer"))
+        {
+          g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD,
+                       "brevstemme.cancel names envelope %s, which is not a brevstemme this device received for "
+                       "this voter",
+                       envelope != NULL ? envelope : "?");
+          return FALSE;
+        }
+      if (b->cancelled)
+        {
+          g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD, "envelope %s is already cancelled", envelope);
+          return FALSE;
+        }
+      b->cancelled = TRUE;
+      b->cancel_reason = g_strdup (body_text (entry, "reason"));
     }
   else if (strcmp (t, "brevstemme.decision") == 0)
     {
@@ -744,7 +777,12 @@ vk_fold_count_voter_brevstemmer (VkFold *self, guint area, guint loebenummer)
   GArray *mine;
 
   mine = a != NULL ? g_hash_table_lookup (a->brev_of_voter, GUINT_TO_POINTER (loebenummer)) : NULL;
-  return mine != NULL ? mine->len : 0;
+  {
+    guint n = 0;
+    for (guint i = 0; mine != NULL && i < mine->len; i++)
+      n += !g_array_index (a->brev, Brev, g_array_index (mine, guint, i)).cancelled;
+    return n;
+  }
 }
 
 static void
@@ -798,6 +836,9 @@ brevstemme_fill (VkFold *self, const Brev *b, guint area, VkFoldBrevstemme *out)
   out->place = b->place;
   out->receivers = (const char *const *)b->receivers;
   out->cast_ms = b->cast_ms;
+  out->cancelled = b->cancelled;
+  out->cancel_reason = b->cancel_reason;
+  out->outside_window = b->outside_window;
   if (dr != NULL)
     {
       const Decision *d = &g_array_index (fold_area (self, dr->area)->decisions, Decision, dr->index);
@@ -1050,7 +1091,8 @@ vk_fold_get_area_summary (VkFold *self, guint area, const char *contest, VkFoldA
     if (!g_array_index (a->checkins, Checkin, i).undone)
       s.checkins++;
   s.undos = a->undos->len;
-  s.brevstemmer = a->brev->len;
+  for (guint i = 0; i < a->brev->len; i++)
+    s.brevstemmer += !g_array_index (a->brev, Brev, i).cancelled;
   accepted = vk_fold_area_accepted_voters (a);
   s.brevstemmer_accepted = g_hash_table_size (accepted);
   for (guint i = 0; i < a->decisions->len; i++)

@@ -61,7 +61,7 @@ gboolean vk_fold_lookup_standing (VkFold *self, const char *device_id, guint64 s
                                   guint *ret_loebenummer);
 /* The envelope whose decision accepted the voter's brevstemme (borrowed), or NULL. */
 const char *vk_fold_get_accepted_envelope (VkFold *self, guint area, guint loebenummer);
-/* Envelopes received for the voter. */
+/* Envelopes received for the voter, cancelled ones not counted. */
 guint vk_fold_count_voter_brevstemmer (VkFold *self, guint area, guint loebenummer);
 /* Calls func for every voter of area (0: every area) with a standing
  * check-in, with them in the order folded. */
@@ -86,6 +86,9 @@ typedef struct
   guint reason;
   const char *const *valgstyrere;
   const char *decided_by;
+  gboolean cancelled; /* withdrawn by a `brevstemme.cancel` of the receiving device */
+  const char *cancel_reason;
+  gboolean outside_window;
 } VkFoldBrevstemme;
 
 gboolean vk_fold_get_brevstemme (VkFold *self, const char *envelope, VkFoldBrevstemme *ret_brevstemme);
@@ -167,7 +170,7 @@ typedef struct
   guint area;
   guint64 checkins; /* check-ins not undone */
   guint64 undos;
-  guint64 brevstemmer;          /* brevstemme.received entries */
+  guint64 brevstemmer;          /* brevstemme.received entries, cancelled ones not counted */
   guint64 brevstemmer_accepted; /* distinct voters with an accepted brevstemme */
   guint64 brevstemmer_rejected;
   guint64 last_entry_ms;    /* latest entry time of a device of this area (0: none) */

@@ -611,6 +611,20 @@ vk_journal_set_clock (VkJournal *self, VkJournalClockFunc clock, gpointer user_d
   self->clock_data = user_data;
 }
 
+guint64
+vk_journal_now_ms (const VkJournal *self)
+{
+  gint64 now;
+
+  g_return_val_if_fail (self != NULL, 0);
+  if (self->clock != NULL)
+    return self->clock (self->clock_data);
+  if (default_clock != NULL)
+    return default_clock (default_clock_data);
+  now = g_get_real_time () / 1000;
+  return now > 0 ? (guint64)now : 0;
+}
+
 VkEntry *
 vk_journal_append (VkJournal *self, const VkKeypair *key, const char *type, VkCbor *body, GError **error)
 {

@@ -99,6 +99,9 @@ void vk_journal_set_clock (VkJournal *self, VkJournalClockFunc clock, gpointer u
  * before opening journals).  For replays only: the demo replays an
  * election day at its real date. */
 void vk_journal_set_default_clock (VkJournalClockFunc clock, gpointer user_data);
+/* What the journal's clock says now (its own, the default or the real
+ * one): the time the next entry would get, before monotonic clamping. */
+guint64 vk_journal_now_ms (const VkJournal *self);
 
 guint64 vk_journal_get_head_seq (const VkJournal *self);
 /* 32 zero bytes while the journal is empty. */

@@ -7,6 +7,7 @@
 
 #include "vk-counts.h"
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-json-private.h"
 #include "vk-results.h"
 
@@ -435,41 +436,24 @@ area_number_cmp (gconstpointer a, gconstpointer b)
   return (x->area_number > y->area_number) - (x->area_number < y->area_number);
 }
 
-static gint
-str_cmp (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
 VkResults *
 vk_results_import_dir (const VkElection *election, const char *dir, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = NULL;
   g_autoptr (VkResults) self = NULL;
   g_autofree char *display = NULL;
-  const char *entry;
-  GDir *d;
 
   g_return_val_if_fail (dir != NULL, NULL);
 
   display = g_filename_display_name (dir);
-  d = g_dir_open (dir, 0, &local_error);
-  if (d == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
-  while ((entry = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (entry, ".json"))
-      g_ptr_array_add (names, g_strdup (entry));
-  g_dir_close (d);
+  names = vk_file_list_dir (dir, ".json", error);
+  if (names == NULL)
+    return NULL;
   if (names->len == 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no .json result files", display);
       return NULL;
     }
-  g_ptr_array_sort (names, str_cmp);
 
   self = g_new0 (VkResults, 1);
   self->areas = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
@@ -541,37 +525,27 @@ region_area_cmp (gconstpointer a, gconstpointer b)
 VkResults *
 vk_results_import_region_dir (VkElection *election, const char *dir, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = NULL;
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify)region_area_free);
   g_autoptr (GHashTable) by_dagi = g_hash_table_new (g_str_hash, g_str_equal); /* borrowed → RegionArea* */
   g_autoptr (GHashTable) by_number = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (VkResults) self = NULL;
   g_autofree char *display = NULL;
-  const char *region, *entry;
-  GDir *d;
+  const char *region;
 
   g_return_val_if_fail (election != NULL, NULL);
   g_return_val_if_fail (dir != NULL, NULL);
 
   region = *election->region != '\0' ? election->region : "the region";
   display = g_filename_display_name (dir);
-  d = g_dir_open (dir, 0, &local_error);
-  if (d == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
-  while ((entry = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (entry, ".json"))
-      g_ptr_array_add (names, g_strdup (entry));
-  g_dir_close (d);
+  names = vk_file_list_dir (dir, ".json", error);
+  if (names == NULL)
+    return NULL;
   if (names->len == 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no .json result files", display);
       return NULL;
     }
-  g_ptr_array_sort (names, str_cmp);
 
   for (guint i = 0; i < names->len; i++)
     {

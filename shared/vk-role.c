@@ -17,6 +17,7 @@ static const char *const role_names[] = {
   [VK_ROLE_OPTAELLING] = "optaelling",
   [VK_ROLE_SERVER] = "server",
   [VK_ROLE_VALGSTYRER] = "valgstyrer",
+  [VK_ROLE_REVISOR] = "revisor",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (role_names) == VK_ROLE_LAST + 1);
@@ -50,4 +51,10 @@ gboolean
 vk_device_role_needs_area (VkDeviceRole role)
 {
   return role == VK_ROLE_VALGBORD;
+}
+
+gboolean
+vk_device_role_writes_journal (VkDeviceRole role)
+{
+  return role != VK_ROLE_INVALID && role != VK_ROLE_VALGSTYRER && role != VK_ROLE_REVISOR;
 }

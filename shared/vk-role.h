@@ -24,9 +24,10 @@ typedef enum
   VK_ROLE_OPTAELLING,     /* "optaelling": the valgbestyrelse's central count */
   VK_ROLE_SERVER,         /* "server": the count server */
   VK_ROLE_VALGSTYRER,     /* "valgstyrer": a valgstyrer's own signing key (no journal) */
+  VK_ROLE_REVISOR,        /* "revisor": reads everything over HTTP (no journal, no area) */
 } VkDeviceRole;
 
-#define VK_ROLE_LAST VK_ROLE_VALGSTYRER
+#define VK_ROLE_LAST VK_ROLE_REVISOR
 
 /* VK_ROLE_INVALID for NULL or an unknown name. */
 VkDeviceRole vk_device_role_from_string (const char *name);
@@ -39,5 +40,8 @@ gboolean vk_device_role_takes_brevstemmer (VkDeviceRole role);
  * (a valgbord): vk_package_enroll refuses them without one, and the
  * station app's key dialog asks for one. */
 gboolean vk_device_role_needs_area (VkDeviceRole role);
+/* FALSE for the roles that never write a journal entry (valgstyrer
+ * signs sign-offs inside a table's entries; revisor only reads). */
+gboolean vk_device_role_writes_journal (VkDeviceRole role);
 
 G_END_DECLS

@@ -272,8 +272,11 @@ rule_d06 (RuleCtx *c, FoldArea *a)
   for (guint i = 0; i < a->brev->len; i++)
     {
       const Brev *b = &g_array_index (a->brev, Brev, i);
-      GArray *idx = g_hash_table_lookup (by_voter, GUINT_TO_POINTER (b->lnr));
+      GArray *idx;
 
+      if (b->cancelled)
+        continue; /* withdrawn by the team that received it: not a second brevstemme */
+      idx = g_hash_table_lookup (by_voter, GUINT_TO_POINTER (b->lnr));
       if (idx == NULL)
         {
           idx = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -613,7 +616,7 @@ rule_d13 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
       gboolean counted = g_hash_table_contains (accepted, GUINT_TO_POINTER (b->lnr));
       VkFinding *f;
 
-      if (b->cast_ms < c->config->brevstemme_deadline_ms)
+      if (b->cast_ms < c->config->brevstemme_deadline_ms || b->cancelled)
         continue;
       f = vk_finding_add (c->findings, 13, counted ? VK_SEVERITY_BLOCKING : VK_SEVERITY_WARNING, a->number,
                           g_strdup_printf ("Område %u %s: brevstemme %s (vælger %u) er afgivet efter fristen%s.",
@@ -689,8 +692,8 @@ rule_d17 (RuleCtx *c, FoldArea *a)
       const Brev *b = &g_array_index (a->brev, Brev, i);
       VkFinding *f;
 
-      if (g_hash_table_contains (decided, b->envelope))
-        continue;
+      if (g_hash_table_contains (decided, b->envelope) || b->cancelled)
+        continue; /* a cancelled brevstemme needs no decision */
       f = vk_finding_add (c->findings, 17, VK_SEVERITY_WARNING, a->number,
                           g_strdup_printf ("Område %u %s: brevstemme %s (vælger %u) er modtaget, men der er ingen "
                                            "afgørelse om den.",

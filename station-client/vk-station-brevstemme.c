@@ -24,6 +24,7 @@ vk_brevstemme_free (VkBrevstemme *self)
   g_strfreev (self->receivers);
   g_strfreev (self->valgstyrere);
   g_free (self->decided_by);
+  g_free (self->cancel_reason);
   g_free (self);
 }
 
@@ -41,6 +42,9 @@ brevstemme_dup (const VkFoldBrevstemme *r)
   b->place = g_strdup (r->place);
   b->receivers = g_strdupv ((GStrv)r->receivers);
   b->cast_ms = r->cast_ms;
+  b->cancelled = r->cancelled;
+  b->cancel_reason = g_strdup (r->cancel_reason);
+  b->outside_window = r->outside_window;
   if (r->decided)
     {
       b->decided = TRUE;
@@ -129,6 +133,7 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
   g_autofree char *envelope = NULL;
   const VkVoter *voter;
   guint64 seq;
+  guint64 cast_ms;
   guint needed;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -168,6 +173,25 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
     }
 
   body = vk_cbor_new_map ();
+  cast_ms = input->cast_ms != 0 ? input->cast_ms : vk_station_clock_ms (self);
+  if (self->guards && cast_ms > self->brev_last_ms)
+    {
+      g_autofree char *day = vk_station_local_day (self, self->brev_last_ms);
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_TOO_LATE,
+                   "the brevstemme period ended on %s: a brevstemme cast later cannot count (D13)", day);
+      return NULL;
+    }
+  if (self->guards && cast_ms < self->brev_first_ms)
+    {
+      if (vk_station_get_date_confirmation (self) == NULL)
+        {
+          g_autofree char *day = vk_station_local_day (self, self->brev_first_ms);
+          g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_OUTSIDE_WINDOW,
+                       "the brevstemme period begins on %s: a valgstyrer must confirm", day);
+          return NULL;
+        }
+      vk_station_mark_confirmed (self, body, "outside_window");
+    }
   if (input->cpr != NULL && *input->cpr != '\0')
     {
       char digits[11];
@@ -206,7 +230,7 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
   for (guint i = 0; names[i] != NULL; i++)
     vk_cbor_array_append (receivers, vk_cbor_new_text (names[i], -1));
   vk_cbor_map_insert_text (body, "receivers", vk_cbor_ref (receivers));
-  vk_cbor_map_set_uint (body, "cast_ms", input->cast_ms != 0 ? input->cast_ms : vk_station_now_ms ());
+  vk_cbor_map_set_uint (body, "cast_ms", cast_ms);
   seq = vk_station_append_seq (self, "brevstemme.received", body, error);
   if (seq == 0)
     return NULL;
@@ -275,7 +299,8 @@ vk_station_assess_brevstemme (VkStation *self, const char *envelope, VkBrevstemm
         {
           const VkFoldBrevstemme *o = &g_array_index (same, VkFoldBrevstemme, i);
 
-          if (strcmp (o->envelope, r.envelope) == 0 || o->cast_ms <= r.cast_ms || !in_window (self, o->cast_ms))
+          if (strcmp (o->envelope, r.envelope) == 0 || o->cast_ms <= r.cast_ms || !in_window (self, o->cast_ms)
+              || o->cancelled)
             continue;
           if (o->decided && !o->accepted && o->reason != 7)
             continue;
@@ -315,6 +340,12 @@ vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean ac
     {
       g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNKNOWN_ENVELOPE, "envelope %s is not held here",
                    envelope);
+      return 0;
+    }
+  if (r.cancelled)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANCELLED,
+                   "envelope %s was cancelled by the team that received it", envelope);
       return 0;
     }
   if (r.decided)
@@ -357,4 +388,76 @@ vk_station_decide_brevstemme (VkStation *self, const char *envelope, gboolean ac
     vk_cbor_array_append (names_cbor, vk_cbor_new_text (names[i], -1));
   vk_cbor_map_insert_text (body, "valgstyrere", vk_cbor_ref (names_cbor));
   return vk_station_append_seq (self, "brevstemme.decision", body, error);
+}
+
+guint64
+vk_station_cancel_brevstemme (VkStation *self, const char *envelope, const char *reason, GError **error)
+{
+  g_autoptr (VkCbor) body = NULL;
+  g_autofree char *why = NULL;
+  VkFoldBrevstemme r;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (envelope != NULL, 0);
+
+  if (!vk_device_role_takes_brevstemmer (self->device->role_id))
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE, "device %s (%s) does not receive brevstemmer",
+                   self->device->device_id, self->device->role);
+      return 0;
+    }
+  if (!vk_fold_get_brevstemme (self->fold, envelope, &r))
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNKNOWN_ENVELOPE, "envelope %s is not held here",
+                   envelope);
+      return 0;
+    }
+  if (strcmp (r.device_id, self->device->device_id) != 0)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_CANCELLABLE,
+                   "envelope %s was received by %s: only that device can cancel it", envelope, r.device_id);
+      return 0;
+    }
+  if (r.cancelled)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANCELLED, "envelope %s is already cancelled", envelope);
+      return 0;
+    }
+  if (r.decided)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_CANCELLABLE,
+                   "envelope %s has been decided by the valgstyrere: it can no longer be cancelled", envelope);
+      return 0;
+    }
+  why = g_strstrip (g_strdup (reason != NULL ? reason : ""));
+  if (*why == '\0')
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON, "a cancel needs a reason");
+      return 0;
+    }
+  body = vk_cbor_new_map ();
+  vk_cbor_map_set_text (body, "envelope", envelope);
+  vk_cbor_map_set_uint (body, "area", r.area);
+  vk_cbor_map_set_uint (body, "loebenummer", r.loebenummer);
+  vk_cbor_map_set_text (body, "reason", why);
+  return vk_station_append_seq (self, "brevstemme.cancel", body, error);
+}
+
+guint
+vk_station_count_recent_brevstemmer (VkStation *self, guint area, guint loebenummer, guint64 window_ms)
+{
+  g_autoptr (GArray) mine = NULL;
+  guint64 now;
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  now = vk_station_clock_ms (self);
+  mine = vk_fold_dup_voter_brevstemmer (self->fold, area, loebenummer);
+  for (guint i = 0; i < mine->len; i++)
+    {
+      const VkFoldBrevstemme *b = &g_array_index (mine, VkFoldBrevstemme, i);
+      if (!b->cancelled && b->time_ms + window_ms >= now)
+        n++;
+    }
+  return n;
 }

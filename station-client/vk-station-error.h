@@ -42,6 +42,14 @@ typedef enum
   VK_STATION_ERROR_TOO_FEW_VALGSTYRERE,  /* a decision names fewer than two valgstyrere (KRVL § 71) */
   VK_STATION_ERROR_CANNOT_ACCEPT,        /* accepting while the law gives a rejection reason */
   VK_STATION_ERROR_BAD_REJECTION_REASON, /* a rejection without a reason 1–7 */
+  /* Added for the guards at the table (issue 13). */
+  VK_STATION_ERROR_WRONG_DATE,             /* check-in, poll close or sign-off off election day, unconfirmed */
+  VK_STATION_ERROR_OUTSIDE_WINDOW,         /* a brevstemme cast before the brevstemme period, unconfirmed */
+  VK_STATION_ERROR_TOO_LATE,               /* a brevstemme cast after the deadline: refused */
+  VK_STATION_ERROR_UNDECIDED_BREVSTEMMER,  /* poll close or sign-off while brevstemmer of the area are undecided */
+  VK_STATION_ERROR_CANCELLED,              /* the brevstemme was cancelled (a decision or a second cancel) */
+  VK_STATION_ERROR_NOT_CANCELLABLE,        /* a cancel of another device's, or a decided, brevstemme */
+  VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME, /* a check-in of a voter with an undecided brevstemme, unconfirmed */
 } VkStationError;
 
 G_END_DECLS

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,190 @@ vk_station_now_ms (void)
 {
   gint64 now = g_get_real_time () / 1000;
   return now > 0 ? (guint64)now : 0;
+}
+
+static gboolean guards_default = FALSE;
+
+void
+vk_station_set_guards_default (gboolean on)
+{
+  guards_default = !!on;
+}
+
+void
+vk_station_set_guards (VkStation *self, gboolean on)
+{
+  g_return_if_fail (self != NULL);
+  self->guards = !!on;
+}
+
+gboolean
+vk_station_get_guards (VkStation *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->guards;
+}
+
+guint64
+vk_station_clock_ms (VkStation *self)
+{
+  return vk_journal_now_ms (self->journal);
+}
+
+char *
+vk_station_local_day (VkStation *self, guint64 time_ms)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc ((gint64)(time_ms / 1000));
+  g_autoptr (GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, self->tz) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("?");
+}
+
+/* Days from the election's date to the Danish day of time_ms (0: election
+ * day); FALSE without a readable date. */
+static gboolean
+days_from_election (VkStation *self, guint64 time_ms, gint *ret_days)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc ((gint64)(time_ms / 1000));
+  g_autoptr (GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, self->tz) : NULL;
+  gint y = 0, m = 0, d = 0;
+  GDate day, election;
+
+  if (local == NULL || self->election->date == NULL || sscanf (self->election->date, "%d-%d-%d", &y, &m, &d) != 3
+      || !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+    return FALSE;
+  g_date_set_dmy (&election, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+  g_date_set_dmy (&day, (GDateDay)g_date_time_get_day_of_month (local), (GDateMonth)g_date_time_get_month (local),
+                  (GDateYear)g_date_time_get_year (local));
+  *ret_days = g_date_days_between (&election, &day);
+  return TRUE;
+}
+
+gboolean
+vk_station_is_election_day (VkStation *self)
+{
+  gint days = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  return !days_from_election (self, vk_station_clock_ms (self), &days) || days == 0;
+}
+
+gboolean
+vk_station_confirm_date (VkStation *self, const char *valgstyrer, GError **error)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!self->valgstyrer)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER,
+                   "only a valgstyrer can confirm working off the election date");
+      return FALSE;
+    }
+  name = g_strstrip (g_strdup (valgstyrer != NULL ? valgstyrer : ""));
+  if (*name == '\0')
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON, "the confirmation needs the valgstyrer's name");
+      return FALSE;
+    }
+  g_free (self->confirmed_by);
+  g_free (self->confirmed_day);
+  self->confirmed_by = g_steal_pointer (&name);
+  self->confirmed_day = vk_station_local_day (self, vk_station_clock_ms (self));
+  return TRUE;
+}
+
+const char *
+vk_station_get_date_confirmation (VkStation *self)
+{
+  g_autofree char *today = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  if (self->confirmed_by == NULL)
+    return NULL;
+  today = vk_station_local_day (self, vk_station_clock_ms (self));
+  return g_strcmp0 (today, self->confirmed_day) == 0 ? self->confirmed_by : NULL;
+}
+
+void
+vk_station_mark_confirmed (VkStation *self, VkCbor *body, const char *flag)
+{
+  vk_cbor_map_set_bool (body, flag, TRUE);
+  vk_cbor_map_set_text (body, "confirmed_by", vk_station_get_date_confirmation (self));
+}
+
+/* The date guard of a step allowed on days first … last after election
+ * day: TRUE when it may go on (marking body when a confirmation is used). */
+static gboolean
+check_date (VkStation *self, gint first, gint last, VkCbor *body, const char *what, GError **error)
+{
+  gint days = 0;
+
+  if (!self->guards || !days_from_election (self, vk_station_clock_ms (self), &days) || (days >= first && days <= last))
+    return TRUE;
+  if (vk_station_get_date_confirmation (self) == NULL)
+    {
+      g_autofree char *today = vk_station_local_day (self, vk_station_clock_ms (self));
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE,
+                   "%s on %s, but election day is %s: a valgstyrer must confirm", what, today, self->election->date);
+      return FALSE;
+    }
+  vk_station_mark_confirmed (self, body, "wrong_date");
+  return TRUE;
+}
+
+static void
+count_undecided_cb (const VkFoldBrevstemme *b, gpointer user_data)
+{
+  guint *n = user_data;
+
+  if (!b->decided && !b->cancelled)
+    (*n)++;
+}
+
+guint
+vk_station_count_undecided (VkStation *self, guint area)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  vk_fold_foreach_brevstemme (self->fold, area, count_undecided_cb, &n);
+  return n;
+}
+
+gboolean
+vk_station_has_undecided_brevstemme (VkStation *self, guint area, guint loebenummer)
+{
+  g_autoptr (GArray) mine = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  mine = vk_fold_dup_voter_brevstemmer (self->fold, area, loebenummer);
+  for (guint i = 0; i < mine->len; i++)
+    {
+      const VkFoldBrevstemme *b = &g_array_index (mine, VkFoldBrevstemme, i);
+      if (!b->decided && !b->cancelled)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+vk_station_check_signoff (VkStation *self, gboolean foreloebig, guint area, VkCbor *body, GError **error)
+{
+  guint undecided;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!self->guards)
+    return TRUE;
+  if (foreloebig && (undecided = vk_station_count_undecided (self, area)) > 0)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER,
+                   "%u brevstemmer of area %u are undecided: decide them before signing (D17)", undecided, area);
+      return FALSE;
+    }
+  /* The foreløbig count may run past midnight; the fintælling is D10's week. */
+  return check_date (self, 0, foreloebig ? 1 : 6, body, "a sign-off", error);
 }
 
 /* The fold: every entry held goes through the shared fold, which checks
@@ -96,6 +281,7 @@ vk_station_open_shared (VkPackage *package, VkVoterIndex *shared_index, const ch
   self = g_new0 (VkStation, 1);
   self->package = package;
   self->key = key;
+  self->guards = guards_default;
   self->tz = g_time_zone_new_identifier ("Europe/Copenhagen");
   if (self->tz == NULL)
     self->tz = g_time_zone_new_local ();
@@ -155,6 +341,8 @@ vk_station_close (VkStation *self)
   g_clear_pointer (&self->index, vk_voter_index_free);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->fold, vk_fold_free);
+  g_free (self->confirmed_by);
+  g_free (self->confirmed_day);
   g_free (self);
 }
 
@@ -242,6 +430,19 @@ vk_station_append (VkStation *self, const char *type, VkCbor *body, GError **err
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  /* The rulebook's entry schema before the irreversible step: an entry
+   * the count server would refuse (a list of another contest, an area of
+   * another table, a field of the wrong type) is never journaled. */
+  {
+    VkEntry probe = { 0 };
+
+    probe.device_id = (char *)self->device->device_id;
+    probe.seq = vk_journal_get_head_seq (self->journal) + 1;
+    probe.type = (char *)type;
+    probe.body = body;
+    if (!vk_entry_schema_check (self->device, vk_package_get_election (self->package), &probe, error))
+      return NULL;
+  }
   entry = vk_journal_append (self->journal, self->key, type, body, error);
   if (entry == NULL || !apply_entry (self, entry, error))
     return NULL;
@@ -261,7 +462,15 @@ vk_station_append_seq (VkStation *self, const char *type, VkCbor *body, GError *
 guint64
 vk_station_close_poll (VkStation *self, GError **error)
 {
+  return vk_station_close_poll_explained (self, NULL, error);
+}
+
+guint64
+vk_station_close_poll_explained (VkStation *self, const char *explanation, GError **error)
+{
   g_autoptr (VkCbor) body = vk_cbor_new_map ();
+  g_autofree char *why = g_strstrip (g_strdup (explanation != NULL ? explanation : ""));
+  guint undecided;
 
   g_return_val_if_fail (self != NULL, 0);
 
@@ -275,7 +484,28 @@ vk_station_close_poll (VkStation *self, GError **error)
       g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_ALREADY_CLOSED, "the poll is already closed");
       return 0;
     }
+  undecided = self->guards ? vk_station_count_undecided (self, self->device->area) : 0;
+  if (undecided > 0 && *why == '\0')
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER,
+                   "%u brevstemmer of area %u are undecided: decide them, or a valgstyrer explains why not (D17)",
+                   undecided, self->device->area);
+      return 0;
+    }
+  if (undecided > 0 && !self->valgstyrer)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER,
+                   "only a valgstyrer can close the poll with brevstemmer undecided");
+      return 0;
+    }
+  if (!check_date (self, 0, 0, body, "closing the poll", error))
+    return 0;
   vk_cbor_map_set_uint (body, "area", self->device->area);
+  if (undecided > 0)
+    {
+      vk_cbor_map_set_uint (body, "undecided", undecided);
+      vk_cbor_map_set_text (body, "explanation", why);
+    }
   return vk_station_append_seq (self, "poll.close", body, error);
 }
 
@@ -375,8 +605,16 @@ format_local_time (VkStation *self, guint64 time_ms)
 guint64
 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted, GError **error)
 {
+  return vk_station_check_in_full (self, loebenummer, method, assisted, FALSE, error);
+}
+
+guint64
+vk_station_check_in_full (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
+                          gboolean confirm_brevstemme, GError **error)
+{
   g_autoptr (VkCbor) body = NULL;
   g_autoptr (VkVoterStatus) status = NULL;
+  gboolean pending = FALSE;
 
   g_return_val_if_fail (self != NULL, 0);
 
@@ -419,11 +657,29 @@ vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method,
     }
 
   body = vk_cbor_new_map ();
+  pending = self->guards && vk_station_has_undecided_brevstemme (self, self->device->area, loebenummer);
+  if (pending && !confirm_brevstemme)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME,
+                   "voter %u in area %u has a brevstemme that is not decided yet: a valgstyrer must confirm",
+                   loebenummer, self->device->area);
+      return 0;
+    }
+  if (pending && !self->valgstyrer)
+    {
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER,
+                   "only a valgstyrer can let a voter with an undecided brevstemme vote in person");
+      return 0;
+    }
+  if (!check_date (self, 0, 0, body, "a check-in", error))
+    return 0;
   vk_cbor_map_set_uint (body, "area", self->device->area);
   vk_cbor_map_set_uint (body, "loebenummer", loebenummer);
   vk_cbor_map_set_text (body, "method", method == VK_CHECKIN_SCAN ? "scan" : "search");
   if (assisted)
     vk_cbor_map_set_bool (body, "assisted", TRUE);
+  if (pending)
+    vk_cbor_map_set_bool (body, "brevstemme_pending", TRUE);
   return vk_station_append_seq (self, "checkin", body, error);
 }
 
@@ -517,6 +773,8 @@ count_brevstemme_cb (const VkFoldBrevstemme *b, gpointer user_data)
 {
   CountCtx *c = user_data;
 
+  if (b->cancelled)
+    return;
   c->counts->brevstemmer_received++;
   if (b->decided && b->accepted)
     c->counts->brevstemmer_accepted++;

@@ -80,6 +80,10 @@ VkEntry *vk_station_append (VkStation *self, const char *type, VkCbor *body, GEr
  * table of the area that holds the entry).  VK_STATION_ERROR_WRONG_ROLE
  * when the device is not a valgbord, _ALREADY_CLOSED the second time. */
 guint64 vk_station_close_poll (VkStation *self, GError **error);
+/* The same with a valgstyrer's written explanation (valgstyrer mode)
+ * for closing while brevstemmer are undecided: journaled in the
+ * entry as "explanation" with "undecided": their number. */
+guint64 vk_station_close_poll_explained (VkStation *self, const char *explanation, GError **error);
 gboolean vk_station_is_poll_closed (VkStation *self);
 
 /* The session's operator is a valgstyrer (may undo check-ins).  The
@@ -87,6 +91,47 @@ gboolean vk_station_is_poll_closed (VkStation *self);
  * records who gave the reason. */
 void vk_station_set_valgstyrer (VkStation *self, gboolean valgstyrer);
 gboolean vk_station_get_valgstyrer (VkStation *self);
+
+/* Guards at the table (issue 13).  With the guards on, the station runs
+ * the count server's date rules (D10, D13, D17: shared/vk-rules.c) before
+ * the irreversible steps:
+ *   - a check-in, poll.close or foreløbig tally.signoff on a day that is
+ *     not election day (Danish time; a foreløbig sign-off may also be the
+ *     day after, a fintælling sign-off within D10's seven days) is refused
+ *     with VK_STATION_ERROR_WRONG_DATE until a valgstyrer confirms
+ *     (vk_station_confirm_date()); the entries then carry "wrong_date":
+ *     true and "confirmed_by": the valgstyrer's name;
+ *   - a brevstemme cast after the deadline of the brevstemme window is
+ *     refused (_TOO_LATE: it cannot count, KRVL; D13), one cast before the
+ *     window opens is _OUTSIDE_WINDOW until confirmed ("outside_window":
+ *     true, "confirmed_by");
+ *   - poll.close and a foreløbig sign-off are refused while brevstemmer
+ *     of the area are received and undecided (_UNDECIDED_BREVSTEMMER: D17
+ *     at the table), unless a valgstyrer writes an explanation
+ *     (vk_station_close_poll_explained());
+ *   - a check-in of a voter with a received, undecided brevstemme needs a
+ *     valgstyrer's confirmation (_UNCONFIRMED_BREVSTEMME,
+ *     vk_station_check_in_full()).
+ * The guards are off by default (tools, tests and the demo's replays
+ * work on any date); the station app turns them on
+ * (vk_station_set_guards_default()). */
+void vk_station_set_guards_default (gboolean on);
+void vk_station_set_guards (VkStation *self, gboolean on);
+gboolean vk_station_get_guards (VkStation *self);
+/* The journal clock's Danish day is the election's date (TRUE without a date). */
+gboolean vk_station_is_election_day (VkStation *self);
+/* A valgstyrer (valgstyrer mode, else _NOT_VALGSTYRER; a name, else
+ * _NO_REASON) confirms working off the date for the rest of the day:
+ * until the Danish day of the journal clock changes or the station is
+ * closed. */
+gboolean vk_station_confirm_date (VkStation *self, const char *valgstyrer, GError **error);
+/* The name of today's confirmation, or NULL. */
+const char *vk_station_get_date_confirmation (VkStation *self);
+/* Received brevstemmer of area (0: all) without a decision, cancelled ones not counted. */
+guint vk_station_count_undecided (VkStation *self, guint area);
+/* The guards of a sign-off (for vk_tally_sign_off()): refuses as above,
+ * and marks body when a confirmation was used. */
+gboolean vk_station_check_signoff (VkStation *self, gboolean foreloebig, guint area, VkCbor *body, GError **error);
 
 /* Search: vk_voter_index_search() with this device's area first. */
 VkSearchResult *vk_station_search (VkStation *self, const char *query, guint limit,
@@ -141,6 +186,15 @@ VkVoterStatus *vk_station_dup_voter_status (VkStation *self, guint area, guint l
  * valgbord.  Returns the entry's seq. */
 guint64 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
                              GError **error);
+/* The same; confirm_brevstemme: a valgstyrer (valgstyrer mode, else
+ * _NOT_VALGSTYRER) has seen that the voter has a received, undecided
+ * brevstemme and lets the voter vote in person (the entry carries
+ * "brevstemme_pending": true; the brevstemme is then rejected, reason
+ * 5).  Without it such a check-in is _UNCONFIRMED_BREVSTEMME (guards on). */
+guint64 vk_station_check_in_full (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
+                                  gboolean confirm_brevstemme, GError **error);
+/* An undecided, uncancelled brevstemme of the voter is held. */
+gboolean vk_station_has_undecided_brevstemme (VkStation *self, guint area, guint loebenummer);
 /* Withdraws a standing check-in of this device (a `checkin.undo`). */
 guint64 vk_station_undo_check_in (VkStation *self, guint64 checkin_seq, const char *reason, GError **error);
 /* The same for a check-in of any device held (another table's).
@@ -209,9 +263,24 @@ typedef struct
   guint reason; /* J6 rejection reason, 0 when accepted or undecided */
   GStrv valgstyrere;
   char *decided_by; /* device of the decision */
+  gboolean cancelled;
+  char *cancel_reason;
+  gboolean outside_window; /* received with a valgstyrer's confirmation before the period */
 } VkBrevstemme;
 
 void vk_brevstemme_free (VkBrevstemme *self);
+
+/* Cancels a brevstemme this device received for the wrong voter (or
+ * registered twice): journals a `brevstemme.cancel` with the reason.
+ * Roles brevstemmested and hjemmebesoeg (_WRONG_ROLE); the envelope must
+ * be this device's (_NOT_CANCELLABLE), undecided (_NOT_CANCELLABLE) and
+ * not cancelled (_CANCELLED); a reason is required (_NO_REASON).  A
+ * cancelled brevstemme needs no decision, is no second brevstemme of the
+ * voter (D06, D17) and cannot be decided. */
+guint64 vk_station_cancel_brevstemme (VkStation *self, const char *envelope, const char *reason, GError **error);
+/* Brevstemmer of the voter received by any device within window_ms
+ * before now, cancelled ones not counted (a notice: registered twice?). */
+guint vk_station_count_recent_brevstemmer (VkStation *self, guint area, guint loebenummer, guint64 window_ms);
 
 /* Brevstemmer held for an area (0: all), ordered by cast time. */
 GPtrArray *vk_station_dup_brevstemmer (VkStation *self, guint area) G_GNUC_WARN_UNUSED_RESULT;

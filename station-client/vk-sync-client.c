@@ -10,25 +10,26 @@
 
 #include "vk-cose.h"
 #include "vk-error.h"
+#include "vk-http-pin.h"
+#include "vk-http-sig.h"
 #include "vk-net.h"
 #include "vk-sync-private.h"
-
-static gboolean
-accept_certificate_cb (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors, gpointer user_data)
-{
-  VkSync *self = user_data;
-  g_autofree char *fingerprint = vk_net_certificate_fingerprint (certificate);
-
-  /* A pinned certificate is trusted for what it is, not for who signed
-   * it: the election package says which one the count server uses. */
-  return fingerprint != NULL && self->pin != NULL && strcmp (fingerprint, self->pin) == 0;
-}
 
 static SoupSession *
 sync_session_new (VkSync *self)
 {
-  return soup_session_new_with_options ("timeout", self->timeout_s, "idle-timeout", self->timeout_s, "user-agent",
-                                        "valgkit/" PACKAGE_VERSION, NULL);
+  SoupSession *session = soup_session_new_with_options ("timeout", self->timeout_s, "idle-timeout", self->timeout_s,
+                                                        "user-agent", "valgkit/" PACKAGE_VERSION, NULL);
+
+  if (self->tls_database != NULL)
+    soup_session_set_tls_database (session, self->tls_database);
+  return session;
+}
+
+static void
+cancel_cb (GCancellable *outer, gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
 /* Sends one request; returns the body and *ret_status, or NULL with error
@@ -39,6 +40,8 @@ http_send (VkSync *self, SoupSession *session, const char *method, const char *u
 {
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GCancellable) own = g_cancellable_new ();
+  gulong handler = 0;
   GBytes *answer;
 
   msg = soup_message_new (method, url);
@@ -47,11 +50,25 @@ http_send (VkSync *self, SoupSession *session, const char *method, const char *u
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "\"%s\" is not a valid URL", url);
       return NULL;
     }
+  /* A pinned certificate is trusted for what it is, not for who signed
+   * it, and no other is, whoever signed it (vk-http-pin.h). */
   if (self->pin != NULL)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
+    vk_http_pin_attach (msg, self->pin, own);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, content_type, body);
-  answer = soup_session_send_and_read (session, msg, cancellable, &local_error);
+  if (self->key != NULL && !vk_http_sig_sign_message (msg, self->key, self->device_id, body, 0, NULL, error))
+    return NULL;
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_cb), g_object_ref (own), g_object_unref);
+  answer = soup_session_send_and_read (session, msg, own, &local_error);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+  if (self->pin != NULL && !vk_http_pin_check (msg, self->pin, error))
+    {
+      g_prefix_error (error, "%s %s: ", method, url);
+      g_clear_pointer (&answer, g_bytes_unref);
+      return NULL;
+    }
   if (answer == NULL)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s %s: %s", method, url, local_error->message);

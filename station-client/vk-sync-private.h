@@ -20,7 +20,9 @@ struct _VkSync
   VkJournal *journal; /* our own connection */
   VkDb *db;           /* borrowed from journal */
   char *device_id;
-  char *pin; /* certificate SHA-256, hex */
+  char *pin;                  /* certificate SHA-256, hex */
+  const VkKeypair *key;       /* signs requests (borrowed); NULL: unsigned */
+  GTlsDatabase *tls_database; /* the CAs trusted; NULL: the system's */
   guint timeout_s;
 };
 

@@ -31,6 +31,7 @@ struct _VkSyncRunner
   VkPackage *package;
   char *db_path;
   char *device_id;
+  const VkKeypair *key; /* borrowed */
   guint interval_ms;
   GPtrArray *targets; /* Target* */
   GMainContext *context;
@@ -80,6 +81,7 @@ round_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
           g_task_return_boolean (task, TRUE);
           return;
         }
+      vk_sync_set_key (runner->sync, runner->key);
     }
   for (guint i = 0; i < round->urls->len; i++)
     {
@@ -250,6 +252,14 @@ runner_add_target (VkSyncRunner *self, const char *url, gboolean is_server)
   t->url = g_strdup (url);
   t->is_server = is_server;
   g_ptr_array_add (self->targets, t);
+}
+
+void
+vk_sync_runner_set_key (VkSyncRunner *self, const VkKeypair *key)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->sync == NULL);
+  self->key = key;
 }
 
 void

@@ -26,6 +26,9 @@ VkSyncRunner *vk_sync_runner_new (VkPackage *package, const char *db_path, const
 void vk_sync_runner_free (VkSyncRunner *self);
 void vk_sync_runner_add_peer (VkSyncRunner *self, const char *peer_url);
 void vk_sync_runner_set_server (VkSyncRunner *self, const char *server_url);
+/* The device's key (borrowed: it must outlive the runner): every
+ * request is signed with it (vk_sync_set_key()). */
+void vk_sync_runner_set_key (VkSyncRunner *self, const VkKeypair *key);
 void vk_sync_runner_set_round_func (VkSyncRunner *self, VkSyncRoundFunc func, gpointer user_data);
 /* Starts the timer on the thread-default main context. */
 void vk_sync_runner_start (VkSyncRunner *self);

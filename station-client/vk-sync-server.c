@@ -12,7 +12,9 @@
 #include "vk-error.h"
 #include "vk-http-body.h"
 #include "vk-http-listen.h"
+#include "vk-http-reach.h"
 #include "vk-http-reply.h"
+#include "vk-http-sig.h"
 #include "vk-net.h"
 #include "vk-sync-private.h"
 
@@ -39,6 +41,7 @@ struct _VkSyncServer
   /* Cancelled when the server is freed: answers that come back later are
    * dropped. */
   GCancellable *alive;
+  VkHttpVerifier *verifier;
 };
 
 static void
@@ -74,6 +77,7 @@ typedef struct
   GBytes *body;
   char *device;
   guint64 after;
+  const VkDevice *reader; /* who signed the request; borrowed from the package */
   /* The answer. */
   guint status;
   const char *content_type;
@@ -159,7 +163,13 @@ job_heads (Job *job, VkSync *sync)
   for (guint i = 0; i < heads->len; i++)
     {
       const VkJournalHead *h = g_ptr_array_index (heads, i);
-      g_autofree char *hex = vk_hex_encode (h->hash, VK_HASH_BYTES);
+      g_autofree char *hex = NULL;
+
+      /* Only the heads of the journals the reader may pull. */
+      if (!vk_http_reach_allows (job->reader, VK_REACH_JOURNAL, vk_package_lookup_device (sync->package, h->device_id),
+                                 FALSE))
+        continue;
+      hex = vk_hex_encode (h->hash, VK_HASH_BYTES);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "device");
@@ -341,12 +351,44 @@ dispatch (VkSyncServer *self, SoupServerMessage *msg, Job *job)
   g_task_run_in_thread (task, job_thread);
 }
 
+/* The signature of a request, and whether its signer may read resource:
+ * FALSE after answering 401 or 403. */
+static gboolean
+server_authorize (VkSyncServer *self, SoupServerMessage *msg, GBytes *body, VkReachResource resource,
+                  const char *target, const VkDevice **ret_reader)
+{
+  g_autofree char *reason = NULL;
+  const VkDevice *reader = NULL;
+
+  if (vk_http_verifier_check (self->verifier, msg, body, &reader, &reason) == VK_HTTP_SIG_INVALID)
+    {
+      vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", reason);
+      return FALSE;
+    }
+  *ret_reader = reader;
+  if (vk_http_reach_allows (reader, resource,
+                            target != NULL ? vk_package_lookup_device (self->core->sync->package, target) : NULL,
+                            FALSE))
+    return TRUE;
+  if (reader == NULL)
+    vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                        "this resource needs a request signed by an enrolled device");
+  else
+    {
+      g_autofree char *message
+          = g_strdup_printf ("device %s (%s) may not read this resource", reader->device_id, reader->role);
+      vk_http_sig_refuse (msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+    }
+  return FALSE;
+}
+
 static void
 server_journal (VkSyncServer *self, SoupServerMessage *msg, const char *device_part, GHashTable *query)
 {
   g_autofree char *device = g_uri_unescape_string (device_part, NULL);
   const char *after = query != NULL ? g_hash_table_lookup (query, "after") : NULL;
   guint64 after_seq = 0;
+  const VkDevice *reader = NULL;
   Job *job;
 
   if (device == NULL || *device == '\0' || strchr (device, '/') != NULL)
@@ -365,7 +407,10 @@ server_journal (VkSyncServer *self, SoupServerMessage *msg, const char *device_p
           return;
         }
     }
+  if (!server_authorize (self, msg, NULL, VK_REACH_JOURNAL, device, &reader))
+    return;
   job = g_new0 (Job, 1);
+  job->reader = reader;
   job->op = JOB_JOURNAL;
   job->device = g_steal_pointer (&device);
   job->after = after_seq;
@@ -387,10 +432,17 @@ server_post (VkSyncServer *self, SoupServerMessage *msg, VkBodyBuffer *body)
 {
   VkHttpBodyLimits limits = body_limits (self);
   GBytes *bytes = vk_http_body_take_journal_batch (msg, &limits, body);
+  const VkDevice *reader = NULL;
   Job *job;
 
   if (bytes == NULL)
     return;
+  /* Every entry is verified; a signature of the batch, when sent, must hold. */
+  if (!server_authorize (self, msg, bytes, VK_REACH_POST_JOURNAL, NULL, &reader))
+    {
+      g_bytes_unref (bytes);
+      return;
+    }
   job = g_new0 (Job, 1);
   job->op = JOB_POST;
   job->body = bytes;
@@ -417,8 +469,14 @@ server_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GH
 
   if (strcmp (path, "/v1/heads") == 0 && method == SOUP_METHOD_GET)
     {
-      Job *job = g_new0 (Job, 1);
+      const VkDevice *reader = NULL;
+      Job *job;
+
+      if (!server_authorize (self, msg, NULL, VK_REACH_HEADS, NULL, &reader))
+        return;
+      job = g_new0 (Job, 1);
       job->op = JOB_HEADS;
+      job->reader = reader;
       dispatch (self, msg, job);
     }
   else if (strcmp (path, "/v1/journals") == 0 && method == SOUP_METHOD_POST)
@@ -447,6 +505,7 @@ vk_sync_server_new (VkPackage *package, const char *db_path, const char *device_
   self->max_body = VK_SYNC_SERVER_MAX_BODY;
   self->max_in_flight = VK_SYNC_SERVER_MAX_IN_FLIGHT;
   self->bodies = vk_body_budget_new (VK_SYNC_SERVER_BODY_BUDGET);
+  self->verifier = vk_http_verifier_new (package);
   return g_steal_pointer (&self);
 }
 
@@ -466,6 +525,7 @@ vk_sync_server_free (VkSyncServer *self)
   g_clear_pointer (&self->core, core_unref);
   g_clear_object (&self->alive);
   g_clear_pointer (&self->bodies, vk_body_budget_unref);
+  g_clear_pointer (&self->verifier, vk_http_verifier_free);
   g_free (self->url);
   g_free (self);
 }

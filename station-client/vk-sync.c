@@ -82,6 +82,7 @@ vk_sync_free (VkSync *self)
   g_clear_pointer (&self->journal, vk_journal_close);
   g_free (self->device_id);
   g_free (self->pin);
+  g_clear_object (&self->tls_database);
   g_free (self);
 }
 
@@ -98,6 +99,20 @@ vk_sync_set_pinned_certificate (VkSync *self, const char *sha256_hex)
   g_return_if_fail (self != NULL);
   g_free (self->pin);
   self->pin = sha256_hex != NULL ? g_ascii_strdown (sha256_hex, -1) : NULL;
+}
+
+void
+vk_sync_set_tls_database (VkSync *self, GTlsDatabase *database)
+{
+  g_return_if_fail (self != NULL);
+  g_set_object (&self->tls_database, database);
+}
+
+void
+vk_sync_set_key (VkSync *self, const VkKeypair *key)
+{
+  g_return_if_fail (self != NULL);
+  self->key = key;
 }
 
 void

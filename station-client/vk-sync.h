@@ -73,8 +73,18 @@ VkJournal *vk_sync_get_journal (VkSync *self);
 
 /* Pins the count server's TLS certificate (SHA-256 of its DER, hex):
  * HTTPS connections are accepted when the certificate matches, whatever
- * signed it, and refused otherwise.  NULL: the system's CA store. */
+ * signed it, and refused otherwise, also when a trusted CA signed it
+ * (checked before the request is written, vk-http-pin.h).  NULL: the
+ * system's CA store. */
 void vk_sync_set_pinned_certificate (VkSync *self, const char *sha256_hex);
+/* The device's key (borrowed: it must outlive the VkSync): every request
+ * is then signed as device_id (RFC 9421, vk-http-sig.h), which the count
+ * server and the peer tables require for every read.  Without a key
+ * only pushes to the count server work (each entry is signed). */
+void vk_sync_set_key (VkSync *self, const VkKeypair *key);
+/* The CAs trusted for HTTPS instead of the system's (tests).  A pinned
+ * certificate is required whatever this trusts. */
+void vk_sync_set_tls_database (VkSync *self, GTlsDatabase *database);
 /* Per-request timeout in seconds (default 10). */
 void vk_sync_set_timeout (VkSync *self, guint seconds);
 

@@ -373,6 +373,12 @@ vk_tally_sign_off (VkStation *station, const char *contest, VkResultKind kind, g
 
   names_array = vk_cbor_new_array ();
   body = vk_cbor_new_map ();
+  /* The table's guards: brevstemmer decided, the date (vk-station.h). */
+  if (!vk_station_check_signoff (station, kind == VK_RESULT_FORELOEBIG, area, body, error))
+    {
+      vk_cbor_unref (names_array);
+      return 0;
+    }
   vk_cbor_map_insert_text (body, "signers", names_array);
   vk_counts_digest (agreed, digest);
   for (guint i = 0; i < n_signers; i++)

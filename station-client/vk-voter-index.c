@@ -65,7 +65,7 @@ fold_char (GString *out, gunichar c)
         return;
       case 0x00F8: /* ø */
       case 0x00F6: /* ö */
-        g_string_append (out, "oe");
+        g_string_append_c (out, 'o');
         return;
       case 0x00E5: /* å */
         g_string_append (out, "aa");
@@ -124,6 +124,15 @@ vk_voter_index_fold (const char *text)
       else
         pending_space = TRUE;
     }
+  /* "oe" is how ø is written without the letter: both are "o", so that
+   * "sorensen", "soerensen" and "Sørensen" are one word. */
+  {
+    gsize w = 0;
+    for (gsize r = 0; r < out->len; r++)
+      if (!(out->str[r] == 'e' && w > 0 && out->str[w - 1] == 'o'))
+        out->str[w++] = out->str[r];
+    g_string_truncate (out, w);
+  }
   return g_string_free (out, FALSE);
 }
 
@@ -832,12 +841,23 @@ vk_voter_index_search (const VkVoterIndex *self, const char *query, guint prefer
       return g_steal_pointer (&result);
     }
 
-  /* Digits alone: a DDMMYY birth date when it is one, else a løbenummer. */
+  /* Digits alone: a DDMMYY birth date when it is one, else a løbenummer;
+   * six or eight digits say which reading was used (ambiguous_digits). */
+  if (all_digits (q) && (strlen (q) == 6 || strlen (q) == 8))
+    result->ambiguous_digits = TRUE;
   if (all_digits (q) && (strlen (q) == 6 || strlen (q) == 8) && parse_date (q, keys, &n_keys) == DATE_OK)
     {
+      guint64 lnr = g_ascii_strtoull (q, NULL, 10);
+
       result->kind = VK_SEARCH_BIRTH_DATE;
       collector_init (&c, self, preferred_area, limit);
       search_dates (self, &c, keys, n_keys);
+      if (preferred_area != 0 && strlen (q) <= 7 && lnr > 0)
+        {
+          gint64 i = find_voter (self, preferred_area, (guint)lnr);
+          if (i >= 0)
+            collector_add (&c, (guint32)i);
+        }
       collector_finish (&c, result, TRUE);
       return g_steal_pointer (&result);
     }

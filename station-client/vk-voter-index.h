@@ -11,10 +11,13 @@
  * unique name and address words with posting lists (CSR arrays) for
  * prefix search, and voters sorted by birth date.
  *
- * Names and addresses are compared *folded*: lower case, accents
- * removed, and the Danish letters transliterated the official way
- * (æ → ae, ø → oe, å → aa; also ä, ö, ü → ae, oe, ue), so "søren",
- * "SØREN" and "soeren" all find Søren, and "aase" finds Åse.  Every
+ * Names and addresses are compared *folded* (vk_voter_index_fold(), one
+ * function for the index and the query): lower case, accents removed,
+ * æ and ä → ae, å → aa, ü → ue, and ø, ö and the spelling "oe" → o, so
+ * that each Danish letter and its spellings without it meet both ways:
+ * "søren", "SØREN", "soeren" and "soren" all find Søren (and "Soerensen"
+ * finds Sørensen), "aase" finds Åse and "Åse" finds Aase, "aeroe" finds
+ * Ærø.  Every
  * word of the query must be the prefix of some word of the name, in any
  * order ("sør mette" finds Mette Sørensen).
  *
@@ -24,6 +27,7 @@
  *   - six digits that are a real DDMMYY date, or a date with separators
  *     (DD-MM-YYYY, DD.MM.YYYY, DD/MM/YYYY, YYYY-MM-DD) or eight digits
  *     DDMMYYYY                                          → VK_SEARCH_BIRTH_DATE
+ *     (six digits: the løbenummer's voter of the preferred area too)
  *   - 1 to 7 digits otherwise                          → VK_SEARCH_LOEBENUMMER
  *   - words (optionally with one date among them)      → VK_SEARCH_NAME, and when
  *     no name matches, VK_SEARCH_ADDRESS
@@ -57,6 +61,13 @@ typedef struct
   guint total;       /* matches seen; more than voters->len when the limit cut the list */
   gboolean more;     /* the scan stopped early: total is a lower bound */
   VkValgkort card;   /* the parsed code, for VK_SEARCH_VALGKORT */
+  /* Six or eight digits alone, which read two ways: as a DDMMYY(YY)
+   * birth date and as a løbenummer.  kind says which reading was used:
+   * VK_SEARCH_BIRTH_DATE when the digits are a real date (and the voter
+   * with that løbenummer in the preferred area, if any and if the digits
+   * fit a løbenummer, is among the voters too); VK_SEARCH_LOEBENUMMER
+   * when they are not a real date (31-02-99).  The app says which. */
+  gboolean ambiguous_digits;
 } VkSearchResult;
 
 void vk_search_result_free (VkSearchResult *self);

@@ -13,7 +13,6 @@ key, and refuses it with one byte changed.
 
 import copy
 import hashlib
-import io
 import os
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ import cbor2
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "interop"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from key_decrypt import open_key  # noqa: E402
+from audit_tamper import split  # noqa: E402
 from demo_official import lots_for  # noqa: E402
 
 VALGKIT = os.environ["VALGKIT"]
@@ -44,16 +44,6 @@ def check(name, ok, detail=""):
         failures += 1
         for line in detail.splitlines()[-30:]:
             print("#", line)
-
-
-def split(data):
-    stream = io.BytesIO(data)
-    items = []
-    while stream.tell() < len(data):
-        start = stream.tell()
-        cbor2.CBORDecoder(stream).decode()
-        items.append(data[start:stream.tell()])
-    return items
 
 
 def failed_checks(out):

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "vk-cose.h"
 #include "vk-count.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-station.h"
 #include "vk-tally.h"
@@ -1226,6 +1228,205 @@ test_station_tally (Fixture *f, gconstpointer data)
     }
 }
 
+/* The joint KV + RV event: one check-in per voter, two counts per area.
+ * Each contest is entered, signed off, ingested and computed on its own;
+ * a sign-off of KV leaves the RV count missing (D09 naming RV); a contest
+ * the package does not have is refused at the table and by the schema. */
+static void
+test_joint (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkTestElection) te = vk_test_election_new_joint (40);
+  g_autofree char *station_db = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr (VkStation) bord = NULL;
+  g_autoptr (VkCount) count = NULL;
+  const VkElection *rv = vk_election_get_contest (te->election, "RV");
+  g_autoptr (VkCbor) kv_counts = NULL;
+  g_autoptr (VkCbor) rv_counts = NULL;
+  g_autoptr (VkAreaResult) kv = NULL;
+  g_autoptr (VkAreaResult) rvr = NULL;
+  VkSigner signers[] = { { "Anne", NULL }, { "Bo", NULL } };
+  gboolean rv_missing = FALSE, kv_missing = FALSE;
+
+  g_assert_nonnull (rv);
+  g_assert_cmpuint (vk_election_get_n_contests (vk_package_get_election (te->package)), ==, 2);
+  vk_test_add_device (te, "bord-1", "valgbord", 1);
+  vk_test_add_device (te, "server-1", "server", VK_PACKAGE_NO_AREA);
+  station_db = g_build_filename (te->dir, "station-bord-1.db", NULL);
+  bord = vk_station_open (te->package, station_db, "bord-1", vk_test_get_key (te, "bord-1"), &error);
+  g_assert_no_error (error);
+  vk_test_borrow_journal (te, "bord-1", vk_station_get_journal (bord));
+  for (guint lnr = 1; lnr <= 19; lnr++)
+    {
+      vk_station_check_in (bord, lnr, VK_CHECKIN_SCAN, FALSE, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (vk_tally_close_poll (bord, &error), >, 0);
+  g_assert_no_error (error);
+
+  kv_counts = vk_test_counts (te, 19, 0);
+  kv = vk_rules_counts_to_result (te->election, VK_RESULT_FORELOEBIG, 1, kv_counts, &error);
+  g_assert_no_error (error);
+  /* One voter handed in only the KV ballot: 18 RV ballots. */
+  rv_counts = vk_test_counts_for (rv, 18, 0);
+  rvr = vk_rules_counts_to_result (rv, VK_RESULT_FORELOEBIG, 1, rv_counts, &error);
+  g_assert_no_error (error);
+
+  /* A contest the package does not have. */
+  g_assert_cmpuint (vk_tally_enter (bord, "EP", VK_RESULT_FORELOEBIG, 1, 1, "Anne", kv, NULL, &error), ==, 0);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_UNKNOWN_CONTEST);
+  g_clear_error (&error);
+  /* RV counts entered as KV: the RV lists are not the KV contest's. */
+  g_assert_cmpuint (vk_tally_enter (bord, "KV", VK_RESULT_FORELOEBIG, 1, 1, "Anne", rvr, NULL, &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  for (guint round = 1; round <= 2; round++)
+    {
+      g_assert_cmpuint (
+          vk_tally_enter (bord, "KV", VK_RESULT_FORELOEBIG, 1, round, round == 1 ? "Anne" : "Bo", kv, NULL, &error), >,
+          0);
+      g_assert_no_error (error);
+      g_assert_cmpuint (
+          vk_tally_enter (bord, "RV", VK_RESULT_FORELOEBIG, 1, round, round == 1 ? "Anne" : "Bo", rvr, NULL, &error), >,
+          0);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (vk_tally_sign_off (bord, "KV", VK_RESULT_FORELOEBIG, 1, signers, 2, NULL, 19, 40, &error), >, 0);
+  g_assert_no_error (error);
+  /* The KV sign-off did not sign off RV. */
+  {
+    g_autoptr (VkTally) t = vk_tally_dup_station_tally (bord, "RV", VK_RESULT_FORELOEBIG, 1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (vk_tally_get_state (t), ==, VK_TALLY_AGREED);
+  }
+  /* RV: 18 ballots against 19 marked voters needs the explanation. */
+  g_assert_cmpuint (vk_tally_sign_off (bord, "RV", VK_RESULT_FORELOEBIG, 1, signers, 2, NULL, 19, 40, &error), ==, 0);
+  g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NO_EXPLANATION);
+  g_clear_error (&error);
+
+  db = g_build_filename (te->dir, "count.db", NULL);
+  count = vk_count_open (db, te->package, vk_test_get_key (te, "server-1"), &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (GBytes) batch = vk_test_batch (te, "bord-1", 1, 0);
+    g_autoptr (VkCountReceipt) r = NULL;
+    gboolean ok
+        = vk_count_ingest (count, g_bytes_get_data (batch, NULL), g_bytes_get_size (batch), "bord-1", &r, &error);
+    g_assert_no_error (error);
+    g_assert_true (ok);
+  }
+  {
+    g_autoptr (VkResults) k = vk_count_results (count, "KV", VK_RESULT_FORELOEBIG, &error);
+    g_autoptr (VkResults) p = vk_count_results (count, NULL, VK_RESULT_FORELOEBIG, &error);
+    g_autoptr (VkResults) r = vk_count_results (count, "RV", VK_RESULT_FORELOEBIG, &error);
+    g_autoptr (GPtrArray) findings = vk_count_discrepancies (count, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (k->areas->len, ==, 1);
+    g_assert_cmpuint (p->areas->len, ==, 1);
+    g_assert_cmpuint (k->total->cast, ==, 19);
+    g_assert_cmpuint (r->areas->len, ==, 0);
+    for (guint i = 0; i < findings->len; i++)
+      {
+        const VkFinding *fd = findings->pdata[i];
+        if (fd->rule == 9 && fd->area == 1 && fd->severity == VK_SEVERITY_BLOCKING)
+          {
+            rv_missing |= g_strcmp0 (fd->contest, "RV") == 0 && strstr (fd->message_da, "(RV)") != NULL;
+            kv_missing |= g_strcmp0 (fd->contest, "KV") == 0;
+          }
+      }
+    g_assert_true (rv_missing);
+    g_assert_false (kv_missing);
+  }
+
+  g_assert_cmpuint (vk_tally_sign_off (bord, "RV", VK_RESULT_FORELOEBIG, 1, signers, 2,
+                                       "En vælger afleverede kun kommunalvalgets stemmeseddel.", 19, 40, &error),
+                    >, 0);
+  g_assert_no_error (error);
+  {
+    guint64 head = vk_journal_get_head_seq (vk_station_get_journal (bord));
+    g_autoptr (GBytes) batch = vk_test_batch (te, "bord-1", head, head);
+    g_autoptr (VkCountReceipt) r = NULL;
+    g_autoptr (VkResults) res = NULL;
+    g_autoptr (JsonNode) status = NULL;
+    g_autoptr (GError) bad = NULL;
+    g_autoptr (GPtrArray) findings = NULL;
+    g_autoptr (VkSeatAllocation) seats = NULL;
+    JsonObject *a0;
+
+    g_assert_true (
+        vk_count_ingest (count, g_bytes_get_data (batch, NULL), g_bytes_get_size (batch), "bord-1", &r, &error));
+    g_assert_no_error (error);
+    res = vk_count_results (count, "RV", VK_RESULT_FORELOEBIG, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (res->areas->len, ==, 1);
+    g_assert_cmpuint (res->total->cast, ==, 18);
+    for (guint i = 0; i < rv->lists->len; i++)
+      {
+        const VkList *l = g_ptr_array_index (rv->lists, i);
+        g_assert_cmpuint (vk_area_result_get_list_votes (res->total, l->id), ==,
+                          vk_area_result_get_list_votes (rvr, l->id));
+      }
+    /* The area's eligible voters for RV are the contest's own. */
+    g_assert_cmpuint (res->areas->len, ==, 1);
+    status = vk_count_status (count);
+    a0 = json_array_get_object_element (json_object_get_array_member (json_node_get_object (status), "areas"), 0);
+    g_assert_cmpstr (
+        json_object_get_string_member (
+            json_object_get_object_member (json_object_get_object_member (a0, "contests"), "RV"), "foreloebig"),
+        ==, "signed");
+    g_assert_cmpstr (json_object_get_string_member (a0, "foreloebig"), ==, "signed");
+    /* D07 for RV with its explanation is a warning naming RV, not blocking. */
+    findings = vk_count_discrepancies (count, NULL, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < findings->len; i++)
+      {
+        const VkFinding *fd = findings->pdata[i];
+        if (fd->rule == 7 && fd->area == 1)
+          {
+            g_assert_cmpstr (fd->contest, ==, "RV");
+            g_assert_cmpint (fd->severity, ==, VK_SEVERITY_WARNING);
+          }
+        if (fd->area == 1)
+          g_assert_true (fd->rule != 12 && fd->rule != 18 && fd->rule != 19 && fd->rule != 20);
+      }
+    /* The KV council is allocated (19 votes for 15 seats end in a lot
+     * draw, which is the allocation running on the KV contest's lists). */
+    seats = vk_count_mandates (count, "KV", VK_RESULT_FORELOEBIG, NULL, NULL, &error);
+    if (seats == NULL)
+      {
+        g_assert_error (error, VK_ERROR, VK_ERROR_TIE);
+        g_assert_nonnull (strstr (error->message, "Valgforbund 1"));
+        g_clear_error (&error);
+      }
+    else
+      g_assert_cmpuint (seats->n_seats, ==, te->election->seats);
+    g_assert_null (vk_count_results (count, "EP", VK_RESULT_FORELOEBIG, &bad));
+    g_assert_error (bad, VK_ERROR, VK_ERROR_NOT_FOUND);
+  }
+  /* The schema refuses a count of a contest the package does not have. */
+  {
+    g_autoptr (VkCbor) body = vk_cbor_new_map ();
+    VkEntry e = { 0 };
+
+    vk_cbor_map_set_text (body, "contest", "FV");
+    vk_cbor_map_set_text (body, "kind", "foreloebig");
+    vk_cbor_map_set_uint (body, "area", 1);
+    vk_cbor_map_set_uint (body, "round", 1);
+    vk_cbor_map_set_text (body, "by", "Anne");
+    vk_cbor_map_insert_text (body, "counts", vk_test_counts (te, 19, 0));
+    e.device_id = (char *)"bord-1";
+    e.seq = 99;
+    e.type = (char *)"tally";
+    e.body = body;
+    g_assert_false (vk_entry_schema_check (vk_package_lookup_device (te->package, "bord-1"), te->election, &e, &error));
+    g_assert_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_FIELD);
+    g_assert_nonnull (strstr (error->message, "FV"));
+  }
+}
+
 static char *
 export_journal (Fixture *f, const char *id, guint64 from, guint64 to)
 {
@@ -1494,5 +1695,6 @@ main (int argc, char **argv)
   ADD ("station-tally", test_station_tally);
 #undef ADD
   g_test_add_func ("/count/throughput", test_throughput);
+  g_test_add_func ("/count/joint", test_joint);
   return g_test_run ();
 }

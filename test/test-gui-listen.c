@@ -75,6 +75,8 @@ push_thread (gpointer data)
   if (package != NULL)
     sync = vk_sync_new (package, p->db, "bord-2", &p->error);
   if (sync != NULL)
+    vk_sync_set_key (sync, bord2_key); /* the peer server wants signed reads */
+  if (sync != NULL)
     p->ok = vk_sync_with_peer (sync, p->url, NULL, &p->stats, &p->error);
   g_atomic_int_set (&p->done, 1);
   return NULL;

@@ -17,6 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "brevstemme-page.h"
+#include "count-page.h"
+#include "guard-dialog.h"
 #include "vk-error.h"
 #include "vk-tally.h"
 #include "vk-test-gui.h"
@@ -32,12 +35,13 @@ static void
 make_fixture (void)
 {
   guint64 now = (guint64)(g_get_real_time () / 1000);
-  const char *devices[][2] = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" } };
+  const char *devices[][2]
+      = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" }, { "valgstyrer-1", "valgstyrer" } };
 
   vk_test_gui_election_create_fake (&fx, SEED, 150);
   for (gsize i = 0; i < G_N_ELEMENTS (devices); i++)
     vk_keypair_free (vk_test_gui_enroll (&fx, devices[i][0], devices[i][1],
-                                         strcmp (devices[i][1], "valgbord") == 0 ? fx.area : VK_PACKAGE_NO_AREA,
+                                         strcmp (devices[i][1], "hjemmebesoeg") != 0 ? fx.area : VK_PACKAGE_NO_AREA,
                                          now - 3600000, now + 30 * 24 * 3600000ull));
   g_clear_pointer (&fx.package, vk_package_free);
 }
@@ -288,7 +292,10 @@ test_checkin (void)
 
   /* Undo as valgstyrer, with a reason, through the dialog. */
   type_and_enter (win, "search_entry", code);
-  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   g_assert_true (gtk_widget_get_visible (child (win, "undo_button")));
   gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
@@ -439,6 +446,7 @@ test_scan_loop (void)
   /* A name search that finds nobody: selected too. */
   type_and_enter (win, "search_entry", "Qxzzyv");
   g_assert_cmpstr (gtk_label_get_text (info), ==, "Ingen vælgere fundet.");
+  spin (100); /* a person types after the field is selected */
   g_assert_true (focus_in (win, "search_entry"));
   VK_TEST_WAIT_FOR_MS (search_text_selected (win), 2000);
 
@@ -580,8 +588,406 @@ test_brevstemme (void)
   gtk_window_destroy (GTK_WINDOW (bord));
 }
 
+/* Some label under widget says text (a result row's badge). */
+static gboolean
+widget_has_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (widget_has_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The result row of voter v, or NULL. */
+static GtkListBoxRow *
+row_of (VkStationWindow *win, const VkVoter *v)
+{
+  GtkListBox *list = child (win, "results");
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      const VkVoter *r = g_object_get_data (G_OBJECT (row), "vk-data");
+      if (r != NULL && r->area == v->area && r->loebenummer == v->loebenummer)
+        return row;
+    }
+  return NULL;
+}
+
+static guint
+n_rows (GtkListBox *list)
+{
+  guint n = 0;
+  while (gtk_list_box_get_row_at_index (list, (int)n) != NULL)
+    n++;
+  return n;
+}
+
+/* Replaces every ø in text by with. */
+static char *
+replace_oe (const char *text, const char *with)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "ø", -1);
+  return g_strjoinv (with, parts);
+}
+
+/* Search as you type (issue 13): the old "Ingen vælgere fundet" goes at
+ * once, the list follows the text after a pause, nothing is chosen and
+ * the focus stays; ø is found as o and as oe; six digits say which
+ * reading was used; a block rings the bell, and the scanner's next code
+ * after it is read whole; an undo refreshes the voter's row. */
+static void
+test_search_as_you_type (void)
+{
+  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  GtkLabel *info;
+  GtkLabel *message;
+  GtkListBox *list;
+  const VkVoter *with_oe = NULL;
+  g_autofree char *word = NULL;
+  g_autofree char *as_o = NULL;
+  g_autofree char *as_oe = NULL;
+  guint expected = 0, bells;
+
+  open_device (win, "bord-1", "bord-type.db", FALSE);
+  info = child (win, "search_info");
+  message = child (win, "message_label");
+  list = child (win, "results");
+
+  /* A surname with ø in this list (Sørensen, Jørgensen, …), typed without it. */
+  for (guint i = 0; i < vk_voter_list_get_length (fx.voters) && with_oe == NULL; i++)
+    {
+      const VkVoter *v = vk_voter_list_get (fx.voters, i);
+      g_auto (GStrv) words = g_strsplit (v->name, " ", -1);
+      for (guint w = 0; words[w] != NULL && with_oe == NULL; w++)
+        if (strstr (words[w], "ø") != NULL)
+          {
+            with_oe = v;
+            word = g_utf8_strdown (words[w], -1);
+          }
+    }
+  g_assert_nonnull (with_oe);
+  for (guint i = 0; i < vk_voter_list_get_length (fx.voters); i++)
+    {
+      g_autofree char *lower = g_utf8_strdown (vk_voter_list_get (fx.voters, i)->name, -1);
+      g_auto (GStrv) words = g_strsplit (lower, " ", -1);
+      gboolean match = FALSE;
+      for (guint w = 0; words[w] != NULL; w++)
+        match = match || g_str_has_prefix (words[w], word);
+      expected += match;
+    }
+  as_o = replace_oe (word, "o");
+  as_oe = replace_oe (word, "oe");
+
+  type_and_enter (win, "search_entry", "Qxzzyv");
+  g_assert_cmpstr (gtk_label_get_text (info), ==, "Ingen vælgere fundet.");
+  spin (100); /* a person types after the field is selected */
+  /* Typing: the old outcome goes at once, the search follows the pause. */
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "search_entry")), as_o);
+  g_assert_cmpstr (gtk_label_get_text (info), ==, "");
+  WAIT_FOR (row_of (win, with_oe) != NULL);
+  g_assert_cmpuint (n_rows (list), ==, MIN (expected, 50));
+  g_assert_nonnull (strstr (gtk_label_get_text (info), "fundet"));
+  g_assert_true (focus_in (win, "search_entry"));
+  g_assert_cmpstr (gtk_label_get_text (child (win, "voter_name")), ==, _ ("No voter chosen"));
+  screenshot (win, "station-search-as-you-type.png");
+  /* The same with "oe" for ø. */
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "search_entry")), as_oe);
+  spin (400);
+  g_assert_nonnull (row_of (win, with_oe));
+  g_assert_cmpuint (n_rows (list), ==, MIN (expected, 50));
+
+  /* Six digits that are no date: said to be a løbenummer. */
+  type_and_enter (win, "search_entry", "310299");
+  g_assert_nonnull (strstr (gtk_label_get_text (info), "Søgt som løbenummer 310299"));
+  g_assert_nonnull (strstr (gtk_label_get_text (info), "31-02-99"));
+  /* Six digits that are a date: the birth date and the number. */
+  {
+    g_autofree char *born = ddmmyy (voter (fx.area, 5));
+    g_autofree char *date = g_strdup_printf ("%.2s-%.2s-%.2s", born, born + 2, born + 4);
+    type_and_enter (win, "search_entry", born);
+    g_assert_nonnull (strstr (gtk_label_get_text (info), "Søgt som fødselsdato"));
+    g_assert_nonnull (strstr (gtk_label_get_text (info), date));
+  }
+
+  /* Check voter 5 in, then find the row: "Afkrydset"; a scan of the card
+   * is a block and rings the bell; the scanner's next code is read whole. */
+  type_and_enter (win, "search_entry", "5");
+  gtk_widget_activate (child (win, "checkin_button"));
+  WAIT_FOR (vk_station_is_checked_in (vk_station_window_get_station (win), 5));
+  {
+    g_autofree char *code5 = vk_valgkort_format (999, fx.area, 5);
+    g_autofree char *code6 = vk_valgkort_format (999, fx.area, 6);
+
+    bells = vk_guard_get_bell_count ();
+    type_and_enter (win, "search_entry", code5);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+    g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+    g_assert_true (widget_has_label (GTK_WIDGET (row_of (win, voter (fx.area, 5))), "Afkrydset"));
+    VK_TEST_WAIT_FOR_MS (search_text_selected (win), 2000);
+    /* The scanner types the next code over the selection and presses Enter. */
+    type_and_enter (win, "search_entry", code6);
+    g_assert_cmpstr (gtk_label_get_text (child (win, "voter_name")), ==, voter (fx.area, 6)->name);
+    g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+    /* An unreadable code rings too. */
+    type_and_enter (win, "search_entry", "VK1-999-1");
+    g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 2);
+    /* Undo as valgstyrer: the row follows ("Afkrydset" gone). */
+    type_and_enter (win, "search_entry", code5);
+  }
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+  }
+  spin (20);
+  gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
+  {
+    AdwMessageDialog *dialog = NULL;
+
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Forkert vælger");
+    adw_message_dialog_response (dialog, "undo");
+    spin (20);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  g_assert_false (vk_station_is_checked_in (vk_station_window_get_station (win), 5));
+  g_assert_nonnull (row_of (win, voter (fx.area, 5)));
+  g_assert_false (widget_has_label (GTK_WIDGET (row_of (win, voter (fx.area, 5))), "Afkrydset"));
+  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), FALSE);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The guards at the table (issue 13), with the guards on as in the app:
+ * today is not the fake election's day (2029-11-20), so a check-in needs
+ * a valgstyrer's confirmation, journaled; a voter with an undecided
+ * brevstemme is a warning the valgstyrer confirms; at reception a
+ * brevstemme after the deadline is refused (not green), one recorded
+ * twice is noticed, and a wrong one is cancelled with a reason. */
+static void
+test_guards (void)
+{
+  VkStationWindow *hjem = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *bord = NULL;
+  VkStation *hs, *bs;
+  GtkLabel *message;
+  g_autoptr (VkEntry) entry = NULL;
+  g_autofree char *query = NULL;
+  guint64 now = (guint64)(g_get_real_time () / 1000), head, bells;
+  const VkVoter *v = voter (fx.area, 40);
+  AdwMessageDialog *dialog = NULL;
+
+  /* Reception: a brevstemme team whose period has ended. */
+  open_device (hjem, "hjem-1", "hjem-guard.db", FALSE);
+  hs = vk_station_window_get_station (hjem);
+  vk_station_set_guards (hs, TRUE);
+  vk_station_set_brevstemme_window (hs, now - 30 * 24 * 3600000ull, now - 24 * 3600000ull);
+  message = child (hjem, "brev_message");
+  query = g_strdup_printf ("%s", v->name);
+  type_and_enter (hjem, "brev_search_entry", query);
+  {
+    GtkListBox *list = child (hjem, "brev_results");
+    GtkListBoxRow *row = NULL;
+    for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, (int)i)) != NULL; i++)
+      if (g_object_get_data (G_OBJECT (row), "vk-data")
+          == vk_voter_index_lookup (vk_station_get_index (hs), fx.area, 40))
+        break;
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (list, "row-activated", row);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver1_entry")), "Anne Holm");
+  gtk_editable_set_text (GTK_EDITABLE (child (hjem, "receiver2_entry")), "Bo Berg");
+  head = vk_journal_get_head_seq (vk_station_get_journal (hs));
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
+  spin (20);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "FOR SENT"));
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (hs)), ==, head);
+  screenshot (hjem, "station-brevstemme-too-late.png");
+
+  /* In the period: recorded; recorded again minutes later: noticed. */
+  vk_station_set_brevstemme_window (hs, now - 24 * 3600000ull, now + 24 * 3600000ull);
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
+  spin (20);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+  type_and_enter (hjem, "brev_search_entry", query);
+  {
+    GtkListBox *list = child (hjem, "brev_results");
+    GtkListBoxRow *row = NULL;
+    for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, (int)i)) != NULL; i++)
+      if (g_object_get_data (G_OBJECT (row), "vk-data")
+          == vk_voter_index_lookup (vk_station_get_index (hs), fx.area, 40))
+        break;
+    g_signal_emit_by_name (list, "row-activated", row);
+  }
+  bells = vk_guard_get_bell_count ();
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.record", NULL);
+  spin (20);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-warning"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "for få minutter siden"));
+  g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+  /* Cancel the second, with a reason. */
+  g_assert_true (gtk_widget_get_sensitive (child (hjem, "cancel_button")));
+  gtk_widget_activate_action (child (hjem, "receive_view"), "receive.cancel", NULL);
+  WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Registreret to gange");
+  adw_message_dialog_response (dialog, "cancel-brevstemme");
+  spin (20);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = NULL;
+  entry = last_entry (hjem);
+  g_assert_cmpstr (entry->type, ==, "brevstemme.cancel");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "reason", NULL), ==, "Registreret to gange");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-ok"));
+  g_assert_cmpuint (vk_fold_count_voter_brevstemmer (vk_station_get_fold (hs), fx.area, 40), ==, 1);
+
+  /* The table: the brevstemme arrives undecided. */
+  bord = vk_test_gui_new_window (1366, 768);
+  /* As in the app (station-app.c): the guards on from the start, and the
+   * first screen says that today is not election day. */
+  vk_station_set_guards_default (TRUE);
+  open_device (bord, "bord-1", "bord-guard.db", FALSE);
+  vk_station_set_guards_default (FALSE);
+  bs = vk_station_window_get_station (bord);
+  g_assert_true (vk_station_get_guards (bs));
+  g_assert_true (gtk_widget_has_css_class (child (bord, "message_label"), "vk-warning"));
+  g_assert_nonnull (strstr (gtk_label_get_text (child (bord, "message_label")), "I dag er ikke valgdag (20-11-2029)"));
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (hs), 0, &error);
+    g_assert_true (vk_station_ingest (bs, entries, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* The list counts by status and filters (the cancelled one shown as such). */
+  gtk_stack_set_visible_child_name (child (bord, "work_stack"), "decide");
+  vk_brevstemme_page_refresh (child (bord, "brevstemme_view"));
+  g_assert_nonnull (strstr (gtk_label_get_text (child (bord, "status_counts")), "1 afventer"));
+  g_assert_nonnull (strstr (gtk_label_get_text (child (bord, "status_counts")), "1 annulleret"));
+  gtk_drop_down_set_selected (child (bord, "status_filter"), 4); /* cancelled */
+  g_assert_cmpuint (n_rows (child (bord, "envelope_list")), ==, 1);
+  gtk_drop_down_set_selected (child (bord, "status_filter"), 2); /* accepted */
+  g_assert_cmpuint (n_rows (child (bord, "envelope_list")), ==, 0);
+  gtk_drop_down_set_selected (child (bord, "status_filter"), 0);
+  g_assert_cmpuint (n_rows (child (bord, "envelope_list")), ==, 2);
+  gtk_stack_set_visible_child_name (child (bord, "work_stack"), "checkin");
+  message = child (bord, "message_label");
+
+  /* Wrong date: a check-in of voter 41 is refused until a valgstyrer confirms. */
+  head = vk_journal_get_head_seq (vk_station_get_journal (bs));
+  bells = vk_guard_get_bell_count ();
+  type_and_enter (bord, "search_entry", "41");
+  gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
+  spin (20);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-blocked"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "IKKE VALGDAG"));
+  g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+  screenshot (bord, "station-wrong-date.png");
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (bs)), ==, head);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (bord, "Vera Valgstyrer", vs_key, PASS));
+  }
+  spin (20);
+  type_and_enter (bord, "search_entry", "41");
+  gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
+  WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "confirm"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Karen Dahl");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "confirm"));
+  vk_test_gui_screenshot (dialog, "station-wrong-date-dialog.png", 150);
+  adw_message_dialog_response (dialog, "confirm");
+  spin (20);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = NULL;
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_cmpstr (entry->type, ==, "checkin");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "confirmed_by", NULL), ==, "Karen Dahl");
+  {
+    gboolean wrong = FALSE;
+    g_assert_true (vk_cbor_get_bool (vk_cbor_map_lookup_text (entry->body, "wrong_date"), &wrong));
+    g_assert_true (wrong);
+  }
+
+  /* Voter 40 has an undecided brevstemme: a warning; outside valgstyrer
+   * mode no ballot, in it a confirmation, journaled. */
+  gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), FALSE);
+  spin (20);
+  bells = vk_guard_get_bell_count ();
+  type_and_enter (bord, "search_entry", "40");
+  g_assert_cmpstr (gtk_label_get_text (child (bord, "voter_name")), ==, v->name);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (message), "vk-warning"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "BREVSTEMME VENTER"));
+  g_assert_false (gtk_widget_get_sensitive (child (bord, "checkin_button")));
+  g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+  screenshot (bord, "station-brevstemme-waiting.png");
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (bord, "Vera Valgstyrer", vs_key, PASS));
+  }
+  spin (20);
+  g_assert_true (gtk_widget_get_sensitive (child (bord, "checkin_button")));
+  gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
+  WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+  adw_message_dialog_response (dialog, "confirm");
+  spin (20);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (vk_station_is_checked_in (bs, 40));
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  {
+    gboolean pending = FALSE;
+    g_assert_true (vk_cbor_get_bool (vk_cbor_map_lookup_text (entry->body, "brevstemme_pending"), &pending));
+    g_assert_true (pending);
+  }
+
+  /* "Luk afstemningen" is refused while voter 40's brevstemme is undecided. */
+  {
+    GtkWidget *page = vk_station_window_get_count_page (bord);
+    GtkWidget *close_button = GTK_WIDGET (gtk_widget_get_template_child (page, VK_TYPE_COUNT_PAGE, "close_button"));
+    AdwStatusPage *status = ADW_STATUS_PAGE (gtk_widget_get_ancestor (close_button, ADW_TYPE_STATUS_PAGE));
+    const char *styrere[] = { "Karen Dahl", "Ole Vinther", NULL };
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) list = vk_station_dup_brevstemmer (bs, fx.area);
+    const char *pending = NULL;
+
+    for (guint i = 0; i < list->len; i++)
+      {
+        const VkBrevstemme *b = g_ptr_array_index (list, i);
+        if (!b->cancelled && !b->decided)
+          pending = b->envelope;
+      }
+    g_assert_nonnull (pending);
+    gtk_widget_activate_action (page, "count.close-poll", NULL);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+    adw_message_dialog_response (dialog, "close");
+    spin (20);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    dialog = NULL;
+    g_assert_false (vk_station_is_poll_closed (bs));
+    g_assert_nonnull (strstr (adw_status_page_get_description (status), "uafgjorte brevstemmer"));
+    /* Decided (rejected: the voter voted in person), the poll closes. */
+    g_assert_cmpuint (vk_station_decide_brevstemme (bs, pending, FALSE, 5, styrere, &error), >, 0);
+    g_assert_no_error (error);
+    gtk_widget_activate_action (page, "count.close-poll", NULL);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+    adw_message_dialog_response (dialog, "close");
+    spin (20);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_true (vk_station_is_poll_closed (bs));
+  }
+  gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), FALSE);
+  gtk_window_destroy (GTK_WINDOW (hjem));
+  gtk_window_destroy (GTK_WINDOW (bord));
+}
+
 /* First start: create the device key in the dialog, have it enrolled,
  * then open the device with it. */
+/* "Create a new key" wants at least 12 characters (key-dialog.c). */
+#define NEW_KEY_PASS "prøvevalg-bord-9"
+
 static void
 test_create_key (void)
 {
@@ -630,22 +1036,24 @@ test_create_key (void)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_area")), area_index);
 
   /* Two different passphrases: refused, nothing written. */
-  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase")), PASS);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase")), NEW_KEY_PASS);
   gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), "andet");
   g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (result)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
   g_assert_false (g_file_test (key_path, G_FILE_TEST_EXISTS));
 
-  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), PASS);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), NEW_KEY_PASS);
   g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
+  /* The key is made in a worker thread. */
+  WAIT_FOR (strstr (gtk_label_get_text (result), "valgkit enroll") != NULL);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
   /* The dialog itself, with the key id and the enrol command. */
   screenshot (vk_station_window_get_key_dialog (win, NULL), "station-create-key.png");
   g_assert_cmpint (g_stat (key_path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_test (pub_path, G_FILE_TEST_IS_REGULAR));
-  key = vk_keypair_load (key_path, PASS, &error);
+  key = vk_keypair_load (key_path, NEW_KEY_PASS, &error);
   g_assert_no_error (error);
   key_id = vk_hex_encode (vk_keypair_get_key_id (key), VK_KEY_ID_BYTES);
   g_assert_nonnull (strstr (gtk_label_get_text (result), key_id));
@@ -675,7 +1083,7 @@ test_create_key (void)
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (child (win, "device_dropdown"))), ==, 1);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "key_entry"))), ==, key_path);
   gtk_editable_set_text (GTK_EDITABLE (child (win, "db_entry")), db);
-  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), NEW_KEY_PASS);
   gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   WAIT_FOR (vk_station_window_get_station (win) != NULL);
   g_assert_cmpstr (vk_station_get_device (vk_station_window_get_station (win))->device_id, ==, "bord-9");
@@ -715,6 +1123,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/station/checkin", test_checkin);
   g_test_add_func ("/gui/station/scan-loop", test_scan_loop);
   g_test_add_func ("/gui/station/brevstemme", test_brevstemme);
+  g_test_add_func ("/gui/station/search-as-you-type", test_search_as_you_type);
+  g_test_add_func ("/gui/station/guards", test_guards);
   g_test_add_func ("/gui/station/create-key", test_create_key);
   g_test_add_func ("/gui/station/default-db", test_default_db);
   status = g_test_run ();

@@ -93,7 +93,9 @@ get_journal (VkTestServer *s, const char *device, guint64 after)
   g_autoptr (GError) error = NULL;
   GPtrArray *entries;
 
-  g_assert_cmpuint (vk_test_http ("GET", url, NULL, NULL, &answer), ==, 200);
+  g_autoptr (VkKeypair) reader = vk_test_key (0x51); /* the count server's own key: it reads everything */
+
+  g_assert_cmpuint (vk_test_http_signed ("GET", url, NULL, NULL, reader, "taelleserver", &answer), ==, 200);
   entries = vk_journal_parse (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), url, &error);
   g_assert_no_error (error);
   return entries;
@@ -104,8 +106,9 @@ get_json (VkTestServer *s, const char *path, guint expected_status)
 {
   g_autofree char *url = url_for (s, path);
   g_autoptr (GBytes) answer = NULL;
+  g_autoptr (VkKeypair) reader = vk_test_key (0x51); /* the count server's own key: it reads everything */
 
-  g_assert_cmpuint (vk_test_http ("GET", url, NULL, NULL, &answer), ==, expected_status);
+  g_assert_cmpuint (vk_test_http_signed ("GET", url, NULL, NULL, reader, "taelleserver", &answer), ==, expected_status);
   return parse_json (answer);
 }
 

@@ -17,6 +17,7 @@
 #include "vk-rules.h"
 #include "vk-station.h"
 #include "vk-sync.h"
+#include "vk-test-journals.h"
 #include "vk-test-util.h"
 #include "vk-valgkort.h"
 
@@ -907,6 +908,348 @@ test_brevstemme_law (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* A simulated clock for one journal (vk_journal_set_clock()). */
+static guint64
+sim_clock (gpointer data)
+{
+  return *(guint64 *)data;
+}
+
+static gboolean
+body_flag (const VkEntry *e, const char *key)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (e->body, key);
+  gboolean b = FALSE;
+
+  return v != NULL && vk_cbor_get_bool (v, &b) && b;
+}
+
+static gboolean
+body_flag_map (const VkCbor *body, const char *key)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (body, key);
+  gboolean b = FALSE;
+
+  return v != NULL && vk_cbor_get_bool (v, &b) && b;
+}
+
+static const char *
+body_text_of (const VkEntry *e, const char *key)
+{
+  VkCbor *v = vk_cbor_map_lookup_text (e->body, key);
+  return v != NULL ? vk_cbor_get_text (v, NULL) : NULL;
+}
+
+/* Check-in and poll close on a day that is not election day: refused
+ * until a valgstyrer confirms, the confirmation journaled, and only for
+ * that day. */
+static void
+test_guard_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkStation) bord = open_station (f, "bord-1", f->bord1);
+  g_autoptr (VkEntry) entry = NULL;
+  guint64 now = election_day_ms (1, 10);
+  guint64 head;
+
+  vk_journal_set_clock (vk_station_get_journal (bord), sim_clock, &now);
+  /* Off (the default for tools and replays): any day goes. */
+  g_assert_false (vk_station_get_guards (bord));
+  g_assert_cmpuint (vk_station_check_in (bord, 9, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+
+  vk_station_set_guards (bord, TRUE);
+  g_assert_false (vk_station_is_election_day (bord));
+  head = vk_journal_get_head_seq (vk_station_get_journal (bord));
+  g_assert_cmpuint (vk_station_check_in (bord, 10, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (bord)), ==, head);
+  /* Only a valgstyrer confirms, by name. */
+  g_assert_false (vk_station_confirm_date (bord, "Karen Dahl", &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_false (vk_station_confirm_date (bord, "  ", &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON);
+  g_clear_error (&error);
+  g_assert_true (vk_station_confirm_date (bord, "Karen Dahl", &error));
+  g_assert_cmpstr (vk_station_get_date_confirmation (bord), ==, "Karen Dahl");
+  g_assert_cmpuint (vk_station_check_in (bord, 10, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+  entry = last_entry (bord);
+  g_assert_true (body_flag (entry, "wrong_date"));
+  g_assert_cmpstr (body_text_of (entry, "confirmed_by"), ==, "Karen Dahl");
+  /* The entry passes the shared schema (what the count server checks). */
+  g_assert_true (vk_entry_schema_check (vk_station_get_device (bord), vk_station_get_election (bord), entry, &error));
+  g_assert_no_error (error);
+
+  /* Election day: no confirmation needed, none written. */
+  now = election_day_ms (0, 10);
+  g_assert_true (vk_station_is_election_day (bord));
+  g_assert_cmpuint (vk_station_check_in (bord, 11, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_false (body_flag (entry, "wrong_date"));
+  g_assert_null (vk_cbor_map_lookup_text (entry->body, "confirmed_by"));
+
+  /* The day after: yesterday's confirmation no longer holds. */
+  now = election_day_ms (0, 10) + 24 * 3600 * 1000ull;
+  g_assert_null (vk_station_get_date_confirmation (bord));
+  g_assert_cmpuint (vk_station_close_poll (bord, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+  g_clear_error (&error);
+  g_assert_true (vk_station_confirm_date (bord, "Ole Vinther", &error));
+  g_assert_cmpuint (vk_station_close_poll (bord, &error), >, 0);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_cmpstr (entry->type, ==, "poll.close");
+  g_assert_cmpstr (body_text_of (entry, "confirmed_by"), ==, "Ole Vinther");
+  g_assert_true (body_flag (entry, "wrong_date"));
+
+  /* Sign-off (vk_tally_sign_off() asks the same guard): the foreløbig
+   * count may end the day after election day, not two days after; the
+   * fintælling within D10's week. */
+  {
+    g_autoptr (VkCbor) body = vk_cbor_new_map ();
+    g_autoptr (VkStation) other = open_station (f, "bord-2", f->bord2);
+
+    vk_journal_set_clock (vk_station_get_journal (other), sim_clock, &now);
+    vk_station_set_guards (other, TRUE);
+    now = election_day_ms (0, 10) + 24 * 3600 * 1000ull + 3600 * 1000ull; /* the next day, 11:00 */
+    g_assert_true (vk_station_check_signoff (other, TRUE, f->area1, body, &error));
+    g_assert_no_error (error);
+    g_assert_null (vk_cbor_map_lookup_text (body, "wrong_date"));
+    now = election_day_ms (0, 10) + 2 * 24 * 3600 * 1000ull;
+    g_assert_false (vk_station_check_signoff (other, TRUE, f->area1, body, &error));
+    g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+    g_clear_error (&error);
+    g_assert_true (vk_station_check_signoff (other, FALSE, f->area1, body, &error));
+    now = election_day_ms (0, 10) + 8 * 24 * 3600 * 1000ull;
+    g_assert_false (vk_station_check_signoff (other, FALSE, f->area1, body, &error));
+    g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE);
+    g_clear_error (&error);
+    vk_station_set_valgstyrer (other, TRUE);
+    g_assert_true (vk_station_confirm_date (other, "Karen Dahl", &error));
+    g_assert_true (vk_station_check_signoff (other, FALSE, f->area1, body, &error));
+    g_assert_true (body_flag_map (body, "wrong_date"));
+  }
+}
+
+/* Brevstemmer at reception: after the deadline refused, before the
+ * period confirmed; twice in minutes noticed; a cancel with a reason;
+ * the table's view, D06 and the guards of the close. */
+static void
+test_guard_brevstemme (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkStation) brev = open_station (f, "borgerservice", f->brev);
+  g_autoptr (VkStation) bord = open_station (f, "bord-1", f->bord1);
+  g_autoptr (VkEntry) entry = NULL;
+  const char *receivers[] = { "Mia Lund", NULL };
+  const char *styrere[] = { "Karen Dahl", "Ole Vinther", NULL };
+  VkBrevstemmeInput in = { f->area1, 20, NULL, "borgerservice", receivers, 0 };
+  g_autofree char *wrong = NULL, *right = NULL, *dup = NULL, *early = NULL;
+  g_autoptr (VkBrevstemme) b = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
+  guint64 head, first_ms, last_ms;
+  VkStationCounts counts;
+
+  vk_station_set_guards (brev, TRUE);
+  vk_station_set_guards (bord, TRUE);
+  vk_station_get_brevstemme_window (brev, &first_ms, &last_ms);
+
+  /* After the deadline: refused, nothing journaled. */
+  head = vk_journal_get_head_seq (vk_station_get_journal (brev));
+  in.cast_ms = last_ms + 1;
+  g_assert_null (vk_station_receive_brevstemme (brev, &in, NULL, &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_TOO_LATE);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (brev)), ==, head);
+  /* Before the period: a valgstyrer's confirmation, journaled. */
+  in.cast_ms = first_ms - 1;
+  g_assert_null (vk_station_receive_brevstemme (brev, &in, NULL, &error));
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_OUTSIDE_WINDOW);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (brev, TRUE);
+  g_assert_true (vk_station_confirm_date (brev, "Per Holm", &error));
+  in.loebenummer = 21;
+  early = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+  entry = last_entry (brev);
+  g_assert_true (body_flag (entry, "outside_window"));
+  g_assert_cmpstr (body_text_of (entry, "confirmed_by"), ==, "Per Holm");
+  g_assert_true (vk_entry_schema_check (vk_station_get_device (brev), vk_station_get_election (brev), entry, &error));
+
+  /* In the period: the wrong voter (20) chosen, then the right one (22),
+   * and the same voter twice minutes apart is noticed. */
+  in.cast_ms = first_ms + 3600 * 1000;
+  in.loebenummer = 20;
+  wrong = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_count_recent_brevstemmer (brev, f->area1, 20, 10 * 60 * 1000), ==, 1);
+  dup = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_count_recent_brevstemmer (brev, f->area1, 20, 10 * 60 * 1000), ==, 2);
+  in.loebenummer = 22;
+  right = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Cancel: a reason is needed, then once; only by the team that received it. */
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, dup, " ", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NO_REASON);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, dup, "Registreret to gange", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, wrong, "Forkert vælger valgt", &error), >, 0);
+  g_assert_cmpuint (vk_station_cancel_brevstemme (brev, wrong, "igen", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (brev);
+  g_assert_cmpstr (entry->type, ==, "brevstemme.cancel");
+  g_assert_cmpstr (body_text_of (entry, "reason"), ==, "Forkert vælger valgt");
+  g_assert_cmpuint (vk_station_count_recent_brevstemmer (brev, f->area1, 20, 10 * 60 * 1000), ==, 0);
+
+  /* The table: the cancels arrive with the journal. */
+  sync_into (bord, brev);
+  b = vk_station_dup_brevstemme (bord, wrong);
+  g_assert_true (b->cancelled);
+  g_assert_cmpstr (b->cancel_reason, ==, "Forkert vælger valgt");
+  g_assert_cmpuint (vk_station_cancel_brevstemme (bord, right, "x", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_ROLE);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_decide_brevstemme (bord, wrong, FALSE, 1, styrere, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_CANCELLED);
+  g_clear_error (&error);
+  vk_station_get_counts (bord, &counts);
+  g_assert_cmpuint (counts.brevstemmer_received, ==, 2); /* 21 (early) and 22 */
+  g_assert_cmpuint (vk_fold_count_voter_brevstemmer (vk_station_get_fold (bord), f->area1, 20), ==, 0);
+  g_assert_cmpuint (vk_station_count_undecided (bord, f->area1), ==, 2);
+  /* D06: voter 20's two envelopes are both cancelled: no finding. */
+  findings = vk_rules_run (vk_station_get_fold (bord), NULL);
+  for (guint i = 0; i < findings->len; i++)
+    g_assert_cmpuint (((VkFinding *)g_ptr_array_index (findings, i))->rule, !=, 6);
+
+  /* A voter with an undecided brevstemme at the table: a valgstyrer confirms. */
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_true (vk_station_confirm_date (bord, "Karen Dahl", &error)); /* today is not 2029-11-20 */
+  vk_station_set_valgstyrer (bord, FALSE);
+  g_assert_true (vk_station_has_undecided_brevstemme (bord, f->area1, 22));
+  g_assert_cmpuint (vk_station_check_in (bord, 22, VK_CHECKIN_SCAN, FALSE, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_check_in_full (bord, 22, VK_CHECKIN_SCAN, FALSE, TRUE, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_cmpuint (vk_station_check_in_full (bord, 22, VK_CHECKIN_SCAN, FALSE, TRUE, &error), >, 0);
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_true (body_flag (entry, "brevstemme_pending"));
+
+  /* Closing with brevstemmer undecided: refused, or explained by a valgstyrer. */
+  g_assert_cmpuint (vk_station_close_poll (bord, &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER);
+  g_clear_error (&error);
+  g_assert_cmpuint (vk_station_decide_brevstemme (bord, right, FALSE, 5, styrere, &error), >, 0);
+  g_assert_cmpuint (vk_station_count_undecided (bord, f->area1), ==, 1);
+  vk_station_set_valgstyrer (bord, FALSE);
+  g_assert_cmpuint (vk_station_close_poll_explained (bord, "Konvolutten er ikke kommet", &error), ==, 0);
+  g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_VALGSTYRER);
+  g_clear_error (&error);
+  vk_station_set_valgstyrer (bord, TRUE);
+  g_assert_cmpuint (vk_station_close_poll_explained (bord, "Konvolutten er ikke kommet", &error), >, 0);
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, vk_entry_free);
+  entry = last_entry (bord);
+  g_assert_cmpstr (body_text_of (entry, "explanation"), ==, "Konvolutten er ikke kommet");
+  g_assert_true (vk_entry_schema_check (vk_station_get_device (bord), vk_station_get_election (bord), entry, &error));
+  g_assert_no_error (error);
+}
+
+/* D06, D13 and D17 with a cancelled brevstemme (the count server's
+ * rules over journals written raw, J6): area 1 voter 6's envelope is
+ * cancelled and never decided, voter 7 has a second envelope that is
+ * cancelled, voter 8's was cast after the deadline and cancelled.  With
+ * the cancels nothing is reported; without them D06, D13 and D17 are. */
+static guint
+count_rule (GPtrArray *findings, guint rule)
+{
+  guint n = 0;
+  for (guint i = 0; i < findings->len; i++)
+    n += ((VkFinding *)g_ptr_array_index (findings, i))->rule == rule;
+  return n;
+}
+
+static GPtrArray *
+rules_with_cancel (gboolean cancel)
+{
+  g_autoptr (VkTestElection) te = vk_test_election_new (20);
+  g_autoptr (VkFold) fold = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *ids[] = { "brev-1", "bord-1" };
+  guint64 t = te->t0 - 10 * 24 * 3600 * 1000ull;
+  char *env5 = NULL, *env6 = NULL, *env7a = NULL, *env7b = NULL, *env8 = NULL;
+
+  vk_test_add_device (te, "brev-1", "brevstemmested", VK_PACKAGE_NO_AREA);
+  vk_test_add_device (te, "bord-1", "valgbord", 1);
+  vk_test_open (te, "brev-1", t);
+  vk_test_brev (te, "brev-1", t, 1, 5, t, &env5);
+  vk_test_brev (te, "brev-1", t, 1, 6, t, &env6);
+  vk_test_brev (te, "brev-1", t, 1, 7, t, &env7a);
+  vk_test_brev (te, "brev-1", t + 60000, 1, 7, t + 60000, &env7b);
+  vk_test_brev (te, "brev-1", t, 1, 8, te->t0 - 3600000, &env8);
+  if (cancel)
+    {
+      const char *envs[] = { env6, env7b, env8 };
+      const guint lnrs[] = { 6, 7, 8 };
+      for (guint i = 0; i < G_N_ELEMENTS (envs); i++)
+        {
+          VkCbor *b = vk_cbor_new_map ();
+          vk_cbor_map_set_text (b, "envelope", envs[i]);
+          vk_cbor_map_set_uint (b, "area", 1);
+          vk_cbor_map_set_uint (b, "loebenummer", lnrs[i]);
+          vk_cbor_map_set_text (b, "reason", "Forkert vælger valgt");
+          vk_test_append (te, "brev-1", t + 120000, "brevstemme.cancel", b);
+        }
+    }
+  vk_test_open (te, "bord-1", te->t0 - 4 * 3600000);
+  vk_test_decision (te, "bord-1", te->t0 - 3 * 3600000, env5, 1, 5, TRUE);
+  vk_test_decision (te, "bord-1", te->t0 - 3 * 3600000, env7a, 1, 7, TRUE);
+  vk_test_close (te, "bord-1", te->t0 + 8 * 3600000, 1);
+  vk_test_signoff (te, "bord-1", te->t0 + 9 * 3600000, "foreloebig", 1, vk_test_counts (te, 2, 0), NULL, 2, TRUE);
+
+  fold = vk_fold_new (te->package, &error);
+  g_assert_no_error (error);
+  for (guint d = 0; d < G_N_ELEMENTS (ids); d++)
+    {
+      g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_test_journal (te, ids[d]), 0, &error);
+      for (guint i = 0; i < entries->len; i++)
+        {
+          g_assert_true (vk_fold_add (fold, g_ptr_array_index (entries, i), &error));
+          g_assert_no_error (error);
+        }
+    }
+  g_free (env5), g_free (env6), g_free (env7a), g_free (env7b), g_free (env8);
+  return vk_rules_run (fold, NULL);
+}
+
+static void
+test_rules_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) with = rules_with_cancel (TRUE);
+  g_autoptr (GPtrArray) without = rules_with_cancel (FALSE);
+
+  g_assert_cmpuint (count_rule (without, 6), ==, 1);
+  g_assert_cmpuint (count_rule (without, 13), ==, 1);
+  g_assert_cmpuint (count_rule (without, 17), ==, 3); /* 6, 7b, 8 */
+  g_assert_cmpuint (count_rule (with, 6), ==, 0);
+  g_assert_cmpuint (count_rule (with, 13), ==, 0);
+  g_assert_cmpuint (count_rule (with, 17), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -923,6 +1266,9 @@ main (int argc, char **argv)
   ADD ("refresh", test_refresh);
   ADD ("brevstemme-flow", test_brevstemme_flow);
   ADD ("brevstemme-law", test_brevstemme_law);
+  ADD ("guard-date", test_guard_date);
+  ADD ("guard-brevstemme", test_guard_brevstemme);
+  ADD ("rules-cancel", test_rules_cancel);
 #undef ADD
   return g_test_run ();
 }

@@ -373,7 +373,9 @@ server_d04 (VkTestServer *server, guint area, const char *dev_a, guint64 seq_a, 
   g_autoptr (GError) error = NULL;
   JsonArray *findings;
 
-  if (vk_test_http ("GET", url, NULL, NULL, &body) != 200)
+  g_autoptr (VkKeypair) reader = vk_test_key (0x51); /* the count server's key (vk-test-stations.h) */
+
+  if (vk_test_http_signed ("GET", url, NULL, NULL, reader, "taelleserver", &body) != 200)
     return FALSE;
   g_free (*ret_text);
   *ret_text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));

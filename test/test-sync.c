@@ -52,6 +52,8 @@ static void
 table_start_sync (Table *t, VkTestElection *f, const char *device, Table *peer)
 {
   t->runner = vk_sync_runner_new (f->package, t->db_path, device, SYNC_INTERVAL_MS);
+  /* Every read of a peer is signed with the table's key. */
+  vk_sync_runner_set_key (t->runner, g_str_equal (device, "bord-a") ? f->key_a : f->key_b);
   vk_sync_runner_add_peer (t->runner, vk_sync_server_get_url (peer->server));
   vk_sync_runner_start (t->runner);
 }
@@ -188,6 +190,7 @@ typedef struct
 {
   VkTestServer *server;
   char *last;
+  const VkKeypair *key; /* reads the discrepancies (role server) */
 } D04Cond;
 
 static gboolean
@@ -198,7 +201,7 @@ server_has_d04_cond (gpointer user_data)
   g_autoptr (GBytes) answer = NULL;
 
   g_usleep (50000);
-  if (vk_test_http ("GET", url, NULL, NULL, &answer) != 200)
+  if (vk_test_http_signed ("GET", url, NULL, NULL, c->key, "taelleserver", &answer) != 200)
     return FALSE;
   g_free (c->last);
   c->last = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
@@ -217,7 +220,7 @@ test_sync_tables (void)
   HoldsCond cond;
   BothCond both = { &a, &b };
   VkTestServer server;
-  D04Cond d04 = { &server, NULL };
+  D04Cond d04 = { &server, NULL, NULL };
   g_autofree char *count_db = NULL;
   g_autoptr (GPtrArray) findings = NULL;
   const VkFinding *finding;
@@ -225,6 +228,7 @@ test_sync_tables (void)
   guint64 seq, seq_a, seq_b;
 
   vk_test_election_setup (&f);
+  d04.key = f.key_server;
   count_db = vk_test_election_path (&f, "count.db");
   vk_test_server_start (&server, &f, count_db);
   table_open (&a, &f, "bord-a", f.key_a);
@@ -477,14 +481,18 @@ test_sync_server_bad_input (void)
     gboolean truncate;
     guint status;
     const char *code;
+    gboolean sign; /* signed by bord-a (a valgbord of the same area) */
   } cases[] = {
-    { "POST", "/v1/journals", "application/json", FALSE, FALSE, 415, "unsupported-media-type" },
-    { "POST", "/v1/journals", "application/cbor-seq", TRUE, FALSE, 400, "bad-signature" },
-    { "POST", "/v1/journals", "application/cbor-seq", FALSE, TRUE, 400, NULL },
-    { "GET", "/v1/journals/nobody", NULL, FALSE, FALSE, 404, "not-found" },
-    { "GET", "/v1/journals/bord-a?after=x", NULL, FALSE, FALSE, 400, "bad-request" },
-    { "DELETE", "/v1/heads", NULL, FALSE, FALSE, 405, "method-not-allowed" },
-    { "GET", "/v2/anything", NULL, FALSE, FALSE, 404, "not-found" },
+    { "POST", "/v1/journals", "application/json", FALSE, FALSE, 415, "unsupported-media-type", FALSE },
+    { "POST", "/v1/journals", "application/cbor-seq", TRUE, FALSE, 400, "bad-signature", FALSE },
+    { "POST", "/v1/journals", "application/cbor-seq", FALSE, TRUE, 400, NULL, FALSE },
+    /* A table reads only journals of its reach: an unknown device is none. */
+    { "GET", "/v1/journals/nobody", NULL, FALSE, FALSE, 403, "forbidden", TRUE },
+    { "GET", "/v1/journals/bord-a", NULL, FALSE, FALSE, 401, "unauthenticated", FALSE },
+    { "GET", "/v1/heads", NULL, FALSE, FALSE, 401, "unauthenticated", FALSE },
+    { "GET", "/v1/journals/bord-a?after=x", NULL, FALSE, FALSE, 400, "bad-request", TRUE },
+    { "DELETE", "/v1/heads", NULL, FALSE, FALSE, 405, "method-not-allowed", FALSE },
+    { "GET", "/v2/anything", NULL, FALSE, FALSE, 404, "not-found", FALSE },
   };
 
   vk_test_election_setup (&f);
@@ -521,7 +529,9 @@ test_sync_server_bad_input (void)
             len -= 5;
           body = g_bytes_new_take (copy, len);
         }
-      status = vk_test_http (cases[i].method, url, cases[i].type, body, &answer);
+      status = cases[i].sign
+                   ? vk_test_http_signed (cases[i].method, url, cases[i].type, body, f.key_a, "bord-a", &answer)
+                   : vk_test_http (cases[i].method, url, cases[i].type, body, &answer);
       text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
       g_test_message ("%s %s → %u %s", cases[i].method, cases[i].path, status, text);
       g_assert_cmpuint (status, ==, cases[i].status);

@@ -35,10 +35,11 @@ static void
 test_fold (void)
 {
   static const char *const cases[][2] = {
-    { "Søren", "soeren" },    { "ÆRØ", "aeroe" },
-    { "Åse", "aase" },        { "Müller-Jørgensen", "mueller joergensen" },
-    { "José", "jose" },       { "  Østergade 14, 2. th. ", "oestergade 14 2 th" },
-    { "O'Brien", "o brien" }, { "", "" },
+    { "Søren", "soren" },        { "ÆRØ", "aero" },
+    { "Åse", "aase" },           { "Müller-Jørgensen", "mueller jorgensen" },
+    { "José", "jose" },          { "  Østergade 14, 2. th. ", "ostergade 14 2 th" },
+    { "Soerensen", "sorensen" }, { "sorensen", "sorensen" },
+    { "O'Brien", "o brien" },    { "", "" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -148,6 +149,27 @@ test_search_names (void)
     g_assert_no_error (error);
     g_assert_cmpuint (r->voters->len, ==, 1);
     g_assert_cmpstr (((VkVoter *)g_ptr_array_index (r->voters, 0))->name, ==, "Søren Ærø Åberg");
+  }
+  /* ø/o/oe, æ/ae, å/aa meet both ways, in any case. */
+  {
+    static const char *const queries[] = { "soren aab", "SOREN ÅB", "soeren aaberg", "Søren aero", "soren aerø" };
+    for (gsize i = 0; i < G_N_ELEMENTS (queries); i++)
+      {
+        g_autoptr (VkSearchResult) r = vk_voter_index_search (index, queries[i], 0, 5, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (r->voters->len, ==, 1);
+        g_assert_cmpstr (((VkVoter *)g_ptr_array_index (r->voters, 0))->name, ==, "Søren Ærø Åberg");
+      }
+  }
+  {
+    g_autoptr (VkSearchResult) r = vk_voter_index_search (index, "aase muller jorgensen", 0, 5, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->voters->len, ==, 0); /* ü is ue, not u */
+    g_clear_pointer (&r, vk_search_result_free);
+    r = vk_voter_index_search (index, "aase mueller jorgensen", 0, 5, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->voters->len, ==, 1);
+    g_assert_cmpstr (((VkVoter *)g_ptr_array_index (r->voters, 0))->name, ==, "Åse Müller-Jørgensen");
   }
   /* Nothing matches: no voters, and the address fallback finds none either. */
   {
@@ -308,12 +330,65 @@ test_search_bad (void)
     g_assert_cmpint (r->kind, ==, VK_SEARCH_NONE);
     g_assert_cmpuint (r->voters->len, ==, 0);
   }
-  /* Six digits that are no date: a løbenummer. */
+  /* Six digits that are no date: a løbenummer, and the result says the
+   * digits could have been read as a date. */
   {
     g_autoptr (GError) error = NULL;
     g_autoptr (VkSearchResult) r = vk_voter_index_search (index, "100000", 1, 10, &error);
     g_assert_no_error (error);
     g_assert_cmpint (r->kind, ==, VK_SEARCH_LOEBENUMMER);
+    g_assert_true (r->ambiguous_digits);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkSearchResult) r = vk_voter_index_search (index, "310299", 1, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (r->kind, ==, VK_SEARCH_LOEBENUMMER);
+    g_assert_true (r->ambiguous_digits);
+  }
+  /* Six digits that are a date: the birth date, and the løbenummer's
+   * voter of the preferred area too (001400: number 1400 of area 1, and
+   * nobody is born on 00-14-00). */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkSearchResult) r = vk_voter_index_search (index, "5001", 1, 10, &error);
+    g_autoptr (VkSearchResult) both = NULL;
+    const VkVoter *by_number = vk_voter_index_lookup (index, 1, 1201);
+    g_autofree char *born = g_strdup_printf ("%.2s%.2s%.2s", by_number->birth_date + 8, by_number->birth_date + 5,
+                                             by_number->birth_date + 2);
+    gboolean found_number = FALSE, found_date = FALSE;
+
+    g_assert_no_error (error);
+    g_assert_false (r->ambiguous_digits);
+    /* The voter with løbenummer 010203-like digits: take a real voter's
+     * birth date as the digits and check both readings are present when
+     * its number matches too. */
+    both = vk_voter_index_search (index, born, 1, LIMIT, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (both->kind, ==, VK_SEARCH_BIRTH_DATE);
+    g_assert_true (both->ambiguous_digits);
+    for (guint i = 0; i < both->voters->len; i++)
+      {
+        const VkVoter *v = g_ptr_array_index (both->voters, i);
+        found_date = found_date || v == by_number;
+        if (v->area == 1 && v->loebenummer == (guint)g_ascii_strtoull (born, NULL, 10))
+          found_number = TRUE;
+      }
+    g_assert_true (found_date);
+    g_assert_true (found_number
+                   == (vk_voter_index_lookup (index, 1, (guint)g_ascii_strtoull (born, NULL, 10)) != NULL));
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkSearchResult) r = vk_voter_index_search (index, "010101", 1, LIMIT, &error);
+    const VkVoter *n = vk_voter_index_lookup (index, 1, 10101);
+    gboolean found = FALSE;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (r->kind, ==, VK_SEARCH_BIRTH_DATE);
+    for (guint i = 0; i < r->voters->len; i++)
+      found = found || g_ptr_array_index (r->voters, i) == n;
+    g_assert_true (n == NULL || found);
   }
 }
 

@@ -46,10 +46,10 @@ vk_test_key_for (const char *name)
   return vk_keypair_new_from_seed (seed);
 }
 
-/* The fake election (4 areas, 6 lists, 15 seats) with voters_per_area
- * voters in each area, signed; no devices yet. */
+/* A package of election (taken over) with voters_per_area voters in each
+ * area, signed; no devices yet. */
 static G_GNUC_UNUSED VkTestElection *
-vk_test_election_new (guint voters_per_area)
+vk_test_election_new_for (VkElection *election, guint voters_per_area)
 {
   VkTestElection *te = g_new0 (VkTestElection, 1);
   g_autoptr (VkVoterList) voters = NULL;
@@ -59,7 +59,7 @@ vk_test_election_new (guint voters_per_area)
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Copenhagen");
 
   te->dir = vk_test_tmpdir ();
-  te->election = vk_fake_election_new (1);
+  te->election = election;
   voters = vk_voters_generate_for_election (te->election, voters_per_area, 5);
   te->election_key = vk_test_key_for ("election");
   path = g_build_filename (te->dir, "election.vkp", NULL);
@@ -71,6 +71,20 @@ vk_test_election_new (guint voters_per_area)
   noon = g_date_time_new (tz != NULL ? tz : g_time_zone_new_utc (), 2029, 11, 20, 12, 0, 0);
   te->t0 = (guint64)g_date_time_to_unix (noon) * 1000;
   return te;
+}
+
+/* The fake election (4 areas, 6 lists, 15 seats): vk_fake_election_new. */
+static G_GNUC_UNUSED VkTestElection *
+vk_test_election_new (guint voters_per_area)
+{
+  return vk_test_election_new_for (vk_fake_election_new (1), voters_per_area);
+}
+
+/* The same municipality's joint KV + RV event (vk_fake_election_new_joint). */
+static G_GNUC_UNUSED VkTestElection *
+vk_test_election_new_joint (guint voters_per_area)
+{
+  return vk_test_election_new_for (vk_fake_election_new_joint (1), voters_per_area);
 }
 
 static G_GNUC_UNUSED void
@@ -275,18 +289,18 @@ vk_test_close (VkTestElection *te, const char *id, guint64 t, guint area)
  * first list gets extra_first more), 1 blank, 1 other invalid (reason 8).
  * cast must be at least 2 + number of lists. */
 static G_GNUC_UNUSED VkCbor *
-vk_test_counts (VkTestElection *te, guint64 cast, gint64 extra_first)
+vk_test_counts_for (const VkElection *contest, guint64 cast, gint64 extra_first)
 {
   VkCbor *c = vk_cbor_new_map ();
   VkCbor *lists = vk_cbor_new_map ();
   VkCbor *inv = vk_cbor_new_map ();
-  guint n = te->election->lists->len;
+  guint n = contest->lists->len;
   guint64 valid = cast - 2;
   guint64 left = valid;
 
   for (guint i = 0; i < n; i++)
     {
-      const VkList *l = g_ptr_array_index (te->election->lists, i);
+      const VkList *l = g_ptr_array_index (contest->lists, i);
       guint64 v = i + 1 == n ? left : valid / n;
 
       left -= v;
@@ -300,6 +314,13 @@ vk_test_counts (VkTestElection *te, guint64 cast, gint64 extra_first)
   vk_cbor_map_insert_text (c, "invalid", inv);
   vk_cbor_map_insert_text (c, "lists", lists);
   return c;
+}
+
+/* vk_test_counts_for() on the primary contest. */
+static G_GNUC_UNUSED VkCbor *
+vk_test_counts (VkTestElection *te, guint64 cast, gint64 extra_first)
+{
+  return vk_test_counts_for (te->election, cast, extra_first);
 }
 
 /* Two tally rounds with the same counts and a sign-off by n_signers;

@@ -14,6 +14,7 @@
 
 #include "vk-fake-election.h"
 #include "vk-fake.h"
+#include "vk-http-sig.h"
 #include "vk-package.h"
 #include "vk-test-util.h"
 
@@ -152,6 +153,12 @@ typedef struct
   GBytes *answer;
   char *error;
   gboolean done;
+  /* Signing (RFC 9421, vk-http-sig.h): key NULL for an unsigned request. */
+  const VkKeypair *key;
+  const char *device;
+  gint64 created;      /* 0: now */
+  const char *nonce;   /* NULL: random */
+  GBytes *signed_body; /* the body the signature covers (NULL: body) */
 } VkTestHttp;
 
 static gpointer
@@ -169,6 +176,12 @@ vk_test_http_thread (gpointer user_data)
   g_assert_nonnull (msg);
   if (h->body != NULL)
     soup_message_set_request_body_from_bytes (msg, h->content_type, h->body);
+  if (h->key != NULL)
+    {
+      g_assert_true (vk_http_sig_sign_message (
+          msg, h->key, h->device, h->signed_body != NULL ? h->signed_body : h->body, h->created, h->nonce, &error));
+      g_assert_no_error (error);
+    }
   h->answer = soup_session_send_and_read (session, msg, NULL, &error);
   h->status = soup_message_get_status (msg);
   if (error != NULL)
@@ -201,6 +214,32 @@ vk_test_http (const char *method, const char *url, const char *content_type, GBy
     *ret_answer = g_steal_pointer (&h.answer);
   g_clear_pointer (&h.answer, g_bytes_unref);
   return h.status;
+}
+
+/* A request as h says (signed when h->key is set); returns the status. */
+static G_GNUC_UNUSED guint
+vk_test_http_request (VkTestHttp *h, GBytes **ret_answer)
+{
+  GThread *thread = g_thread_new ("vk-test-http", vk_test_http_thread, h);
+
+  g_assert_true (vk_test_spin_until (vk_test_http_done, h, 30000));
+  g_thread_join (thread);
+  if (h->error != NULL)
+    g_error ("%s %s: %s", h->method, h->url, h->error);
+  if (ret_answer != NULL)
+    *ret_answer = g_steal_pointer (&h->answer);
+  g_clear_pointer (&h->answer, g_bytes_unref);
+  return h->status;
+}
+
+/* A request signed by device with key. */
+static G_GNUC_UNUSED guint
+vk_test_http_signed (const char *method, const char *url, const char *content_type, GBytes *body, const VkKeypair *key,
+                     const char *device, GBytes **ret_answer)
+{
+  VkTestHttp h = { method, url, content_type, body, 0, NULL, NULL, FALSE, key, device, 0, NULL, NULL };
+
+  return vk_test_http_request (&h, ret_answer);
 }
 
 /* A real `valgkit serve` process on 127.0.0.1, port 0. */

@@ -1,0 +1,35 @@
+/* guard-dialog.h: a valgstyrer's confirmation of a guarded step.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The station refuses a check-in, a poll close or a sign-off on a day
+ * that is not election day, and a brevstemme cast before its period,
+ * until a valgstyrer confirms (vk_station_confirm_date(), vk-station.h).
+ * This asks for that confirmation: outside valgstyrer mode it says who
+ * must confirm; in valgstyrer mode a dialog takes the valgstyrer's name.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vk-station.h"
+
+G_BEGIN_DECLS
+
+typedef void (*VkGuardDoneFunc) (GObject *owner);
+
+/* Asks for the date confirmation.  Without valgstyrer mode, shows the
+ * refusal in message ("vk-blocked") and returns NULL.  Otherwise presents
+ * a dialog (responses "cancel", "confirm"; the name entry is its extra
+ * child) and, when confirmed, calls done (owner) after the station holds
+ * the confirmation.  The dialog is returned (borrowed). */
+AdwMessageDialog *vk_guard_confirm_date (GtkWidget *parent, VkStation *station, GtkLabel *message, const char *body,
+                                         VkGuardDoneFunc done, GObject *owner);
+
+/* Rings the system bell for a block at the table, and counts it (for the
+ * GUI tests: a scanner's operator hears what the screen says). */
+void vk_guard_bell (GtkWidget *widget);
+guint vk_guard_get_bell_count (void);
+
+G_END_DECLS

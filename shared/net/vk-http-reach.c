@@ -1,0 +1,70 @@
+/* vk-http-reach.c
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "vk-http-reach.h"
+
+/* The roles that read every journal, head and (for server and revisor)
+ * everything else. */
+static gboolean
+reads_every_journal (VkDeviceRole role)
+{
+  return role == VK_ROLE_SERVER || role == VK_ROLE_REVISOR || role == VK_ROLE_FINTAELLING || role == VK_ROLE_OPTAELLING;
+}
+
+static gboolean
+reads_journal (const VkDevice *reader, const VkDevice *target)
+{
+  if (reads_every_journal (reader->role_id))
+    return TRUE;
+  if (target == NULL)
+    return FALSE;
+  if (strcmp (reader->device_id, target->device_id) == 0)
+    return reader->role_id != VK_ROLE_VALGSTYRER;
+  switch (reader->role_id)
+    {
+      case VK_ROLE_VALGBORD:
+        /* What a table's sync needs: the tables of its own area and the
+         * brevstemme teams (whose brevstemmer it must know of). */
+        return (target->area == reader->area && target->area != VK_PACKAGE_NO_AREA
+                && target->role_id == VK_ROLE_VALGBORD)
+               || vk_device_role_takes_brevstemmer (target->role_id);
+      case VK_ROLE_BREVSTEMMESTED:
+      case VK_ROLE_HJEMMEBESOEG:
+      case VK_ROLE_VALGSTYRER:
+      case VK_ROLE_INVALID:
+      case VK_ROLE_FINTAELLING:
+      case VK_ROLE_OPTAELLING:
+      case VK_ROLE_SERVER:
+      case VK_ROLE_REVISOR:
+      default:
+        return FALSE;
+    }
+}
+
+gboolean
+vk_http_reach_allows (const VkDevice *reader, VkReachResource resource, const VkDevice *target, gboolean published)
+{
+  VkDeviceRole role = reader != NULL ? reader->role_id : VK_ROLE_INVALID;
+
+  switch (resource)
+    {
+      case VK_REACH_STATUS:
+      case VK_REACH_POST_JOURNAL:
+        return TRUE;
+      case VK_REACH_RESULTS:
+        return published || role == VK_ROLE_SERVER || role == VK_ROLE_REVISOR;
+      case VK_REACH_DISCREPANCIES:
+        return role == VK_ROLE_SERVER || role == VK_ROLE_REVISOR;
+      case VK_REACH_HEADS:
+        /* The list itself; each head in it is filtered as a journal. */
+        return reader != NULL && role != VK_ROLE_VALGSTYRER;
+      case VK_REACH_JOURNAL:
+        return reader != NULL && reads_journal (reader, target);
+      default:
+        return FALSE;
+    }
+}
