@@ -321,8 +321,9 @@ print_label_action (GtkWidget *widget, const char *action_name, GVariant *param)
   election = vk_station_get_election (self->station);
   v = vk_voter_index_lookup (vk_station_get_index (self->station), b->area, b->loebenummer);
   area = vk_election_lookup_area (election, b->area);
-  label.info
-      = (VkPrintoutInfo){ election, vk_package_get_election_id (vk_station_get_package (self->station)), FALSE, 0 };
+  /* A test package's kuvertsedel says PRØVEVALG. */
+  label.info = (VkPrintoutInfo){ election, vk_package_get_election_id (vk_station_get_package (self->station)),
+                                 vk_ui_package_is_test (vk_station_get_package (self->station)), 0 };
   label.key = vk_station_get_key (self->station);
   label.device_id = b->device_id;
   label.envelope = b->envelope;
