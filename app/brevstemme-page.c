@@ -81,7 +81,7 @@ refresh_envelopes (VkBrevstemmePage *self, gboolean select_exact)
       g_autofree char *lnr = g_strdup_printf ("%u", b->loebenummer);
       g_autofree char *title = NULL;
       g_autofree char *sub = NULL;
-      g_autofree char *cast = vk_ui_format_time (b->cast_ms, "%d-%m-%Y %H:%M");
+      g_autofree char *cast = vk_ui_format_date_clock (b->cast_ms);
       const char *status;
       GtkWidget *row;
 
@@ -143,7 +143,7 @@ select_envelope (VkBrevstemmePage *self, const char *envelope)
     }
   self->envelope_selected = g_strdup (envelope);
   v = vk_voter_index_lookup (vk_station_get_index (self->station), b->area, b->loebenummer);
-  cast = vk_ui_format_time (b->cast_ms, "%d-%m-%Y %H:%M");
+  cast = vk_ui_format_date_clock (b->cast_ms);
   born = vk_ui_format_birth_date (v != NULL ? v->birth_date : NULL);
   receivers = g_strjoinv (", ", b->receivers);
   title = g_strdup_printf (_ ("Brevstemme %s"), b->envelope);

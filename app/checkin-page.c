@@ -223,7 +223,7 @@ select_voter_full (VkCheckinPage *self, const VkVoter *v, gboolean scanned, gboo
       case VK_VOTER_CHECKED_IN:
         {
           const VkCheckinRef *first = g_ptr_array_index (st->checkins, 0);
-          g_autofree char *when = vk_ui_format_time (first->time_ms, "%H:%M");
+          g_autofree char *when = vk_ui_format_clock (first->time_ms);
           g_autofree char *text = NULL;
 
           if (st->checkins->len > 1)
@@ -624,7 +624,7 @@ do_check_in (VkCheckinPage *self)
           if (st->checkins->len > 0)
             {
               const VkCheckinRef *first = g_ptr_array_index (st->checkins, 0);
-              g_autofree char *when = vk_ui_format_time (first->time_ms, "%H:%M");
+              g_autofree char *when = vk_ui_format_clock (first->time_ms);
               g_autofree char *where = g_strdup_printf (_ ("Checked in at %s at %s."), first->device_id, when);
               g_autofree char *both = g_strdup_printf ("%s %s", why, where);
 
@@ -638,7 +638,7 @@ do_check_in (VkCheckinPage *self)
       return;
     }
   name = g_strdup (v->name);
-  now = vk_ui_format_time ((guint64)(g_get_real_time () / 1000), "%H:%M");
+  now = vk_ui_format_clock ((guint64)(g_get_real_time () / 1000));
   if (vk_election_get_n_contests (vk_station_get_election (self->station)) > 1)
     {
       /* A joint event (KV + RV): every voter gets every contest's ballot. */

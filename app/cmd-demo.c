@@ -67,6 +67,9 @@
 /* The simulated wall clock every journal of this process uses. */
 static guint64 sim_now_ms;
 
+/* The singular or the plural after a number ("1 area", "2 areas"). */
+#define PL(n, one, many) ((n) == 1 ? (one) : (many))
+
 static guint64
 sim_tick (guint64 minutes)
 {
@@ -121,7 +124,7 @@ typedef struct
   gboolean tty;
   VkFakeRng rng;
   /* what happened, for the summary and the valgbøger */
-  guint n_checkins, n_undos, n_conflicts, n_brev, n_brev_accepted, n_brev_rejected;
+  guint n_checkins, n_undos, n_conflicts, n_brev, n_brev_accepted, n_brev_rejected, n_valgboeger;
   VkVoterIndex *index; /* one voter index, shared by every station opened */
   GArray *marked;      /* per area index: marked voters (check-ins + accepted brevstemmer) */
 } Demo;
@@ -359,6 +362,33 @@ valgstyrer_id (guint area, guint k)
 
 /* One area's election day: brevstemmer decided, voters checked in,
  * poll closed, foreløbig count entered twice and signed off. */
+/* The area's afstemningsbog, printed at its first table once every
+ * contest is signed off, after the other tables' journals have come in
+ * (as the tables' sync brings them): OUT/pdf/afstemningsbog-<area>.pdf. */
+static gboolean
+print_afstemningsbog (Demo *d, const VkArea *area, GPtrArray *stations, GError **error)
+{
+  VkStation *first = g_ptr_array_index (stations, 0);
+  g_autofree char *name = g_strdup_printf ("afstemningsbog-%u.pdf", area->number);
+  g_autofree char *path = g_build_filename (d->out, "pdf", name, NULL);
+
+  for (guint t = 1; t < stations->len; t++)
+    {
+      VkStation *s = g_ptr_array_index (stations, t);
+      g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (s), 0, error);
+
+      if (entries == NULL || !vk_station_ingest (first, entries, NULL, error))
+        return FALSE;
+    }
+  if (!vk_valgbog_write_station_to (first, path, TRUE, error))
+    {
+      g_prefix_error (error, "afstemningsbog %s: ", path);
+      return FALSE;
+    }
+  d->n_valgboeger++;
+  return TRUE;
+}
+
 static gboolean
 run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GError **error)
 {
@@ -454,7 +484,8 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       VkStation *s = g_ptr_array_index (stations, checked % n_tables);
       g_autoptr (GError) local = NULL;
 
-      sim_now_ms = day_start + HOUR_MS + (guint64)checked * 13 * HOUR_MS / (checkins_wanted + 1);
+      /* 08:00–19:45 */
+      sim_now_ms = day_start + HOUR_MS + (guint64)checked * (12 * HOUR_MS - 15 * MINUTE_MS) / (checkins_wanted + 1);
       if (vk_station_check_in (s, lnr, vk_fake_rng_range (&d->rng, 6) == 0 ? VK_CHECKIN_SEARCH : VK_CHECKIN_SCAN,
                                vk_fake_rng_range (&d->rng, 150) == 0, &local)
           == 0)
@@ -487,6 +518,39 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
     }
   d->n_checkins += checked;
 
+  /* 19:46, first area: the first table's laptop is restarted (the
+   * afstemningsbog names the restart, and the opening stays one). */
+  if (index == 0)
+    {
+      g_autofree char *id = g_strdup_printf ("omr%02u-bord1", area->number);
+
+      sim_now_ms = d->election_day_ms + 19 * HOUR_MS + 46 * MINUTE_MS;
+      vk_station_close (g_ptr_array_steal_index (stations, 0));
+      first = open_station (d, g_hash_table_lookup (d->by_id, id), error);
+      if (first == NULL)
+        return FALSE;
+      g_ptr_array_insert (stations, 0, first);
+      vk_station_set_valgstyrer (first, TRUE);
+    }
+
+  /* 19:50: the first table checks in the wrong voter found by a name
+   * search; the valgstyrer undoes it with a reason (in the afstemningsbog). */
+  {
+    guint i = n_brev_voters + checked + (guint)extra;
+    guint64 seq;
+
+    while (i < area->eligible && vk_station_is_checked_in (first, voters[i]))
+      i++;
+    sim_now_ms = d->election_day_ms + 19 * HOUR_MS + 50 * MINUTE_MS;
+    if (i < area->eligible && (seq = vk_station_check_in (first, voters[i], VK_CHECKIN_SEARCH, FALSE, NULL)) != 0)
+      {
+        sim_now_ms += 2 * MINUTE_MS;
+        if (vk_station_undo_check_in (first, seq, "Forkert vælger valgt ved navnesøgning (navnefælle)", error) == 0)
+          return FALSE;
+        d->n_undos++;
+      }
+  }
+
   /* 20:00: the poll closes at every table. */
   sim_now_ms = d->election_day_ms + 20 * HOUR_MS;
   for (guint t = 0; t < n_tables; t++)
@@ -515,6 +579,21 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
         == 0)
       return FALSE;
     sim_now_ms += 40 * MINUTE_MS;
+    if (index == 0)
+      {
+        /* The first area's second entry has a typo: the double entry finds it, Madsen corrects it. */
+        g_autoptr (VkCbor) counts = vk_counts_to_cbor (fore, NULL);
+        g_autoptr (VkAreaResult) typo
+            = vk_counts_from_cbor (counts, d->election, VK_RESULT_FORELOEBIG, area->number, area->name, NULL, error);
+        if (typo == NULL)
+          return FALSE;
+        typo->blank_in_person += 10;
+        if (vk_tally_enter (first, NULL, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", typo, &ballots,
+                            error)
+            == 0)
+          return FALSE;
+        sim_now_ms += 3 * MINUTE_MS;
+      }
     if (vk_tally_enter (first, NULL, VK_RESULT_FORELOEBIG, area->number, 2, "Tilforordnet Madsen", fore, &ballots,
                         error)
         == 0)
@@ -540,7 +619,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
           return FALSE;
       }
   }
-  return TRUE;
+  return print_afstemningsbog (d, area, stations, error);
 }
 
 static gboolean
@@ -574,8 +653,10 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       d->fintaelling = vk_results_import_dir (d->election, fin, error);
       if (d->fintaelling == NULL)
         return FALSE;
-      printf ("[1/8] Imported %s from %s: %u lists, %u areas, %u seats\n", d->election->municipality, data,
-              d->election->lists->len, d->election->areas->len, d->election->seats);
+      printf ("[1/8] Imported %s from %s: %u %s, %u %s, %u %s\n", d->election->municipality, data,
+              d->election->lists->len, PL (d->election->lists->len, "list", "lists"), d->election->areas->len,
+              PL (d->election->areas->len, "area", "areas"), d->election->seats,
+              PL (d->election->seats, "seat", "seats"));
       if (d->rv_dir != NULL)
         {
           const VkElection *rv;
@@ -592,8 +673,10 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     {
       d->election = vk_fake_election_new (DEMO_SEED);
       vk_fake_results_new (d->election, DEMO_SEED, &d->foreloebig, &d->fintaelling);
-      printf ("[1/8] Made the synthetic municipality %s: %u lists, %u areas, %u seats\n", d->election->municipality,
-              d->election->lists->len, d->election->areas->len, d->election->seats);
+      printf ("[1/8] Made the synthetic municipality %s: %u %s, %u %s, %u %s\n", d->election->municipality,
+              d->election->lists->len, PL (d->election->lists->len, "list", "lists"), d->election->areas->len,
+              PL (d->election->areas->len, "area", "areas"), d->election->seats,
+              PL (d->election->seats, "seat", "seats"));
     }
   n_areas = d->election->areas->len;
   g_array_set_size (d->marked, n_areas);
@@ -797,9 +880,11 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         }
       progress (d, "election day", a + 1, n_areas);
     }
-  printf ("[6/8] Election day: %u check-ins (%u conflicts found and undone), %u brevstemmer accepted, %u "
-          "rejected; every area counted twice, signed off and pushed\n",
-          d->n_checkins, d->n_conflicts, d->n_brev_accepted, d->n_brev_rejected);
+  printf ("[6/8] Election day: %u check-ins (%u undone: %u %s between tables, %u wrong %s), %u "
+          "brevstemmer accepted, %u rejected; every area counted twice, signed off and pushed; %u %s in %s/pdf/\n",
+          d->n_checkins, d->n_undos, d->n_conflicts, PL (d->n_conflicts, "conflict", "conflicts"),
+          d->n_undos - d->n_conflicts, PL (d->n_undos - d->n_conflicts, "voter", "voters"), d->n_brev_accepted,
+          d->n_brev_rejected, d->n_valgboeger, d->n_valgboeger == 1 ? "afstemningsbog" : "afstemningsbøger", d->out);
 
   /* 7. The fintælling, the next day. */
   {
@@ -882,8 +967,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         if (!push (d, g_hash_table_lookup (d->by_id, id), error))
           return FALSE;
       }
-    printf ("[7/8] Fintælling: %u areas entered twice (one typo caught by the double entry), signed off and pushed\n",
-            n_areas);
+    printf ("[7/8] Fintælling: %u %s entered twice (one typo caught by the double entry), signed off and pushed\n",
+            n_areas, PL (n_areas, "area", "areas"));
   }
   vk_journal_set_default_clock (NULL, NULL);
   stop_server (d);
@@ -956,8 +1041,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
-    printf ("Discrepancies: %u blocking, %u warnings, %u for information (see the report)\n", blocking, warnings,
-            infos);
+    printf ("Discrepancies: %u blocking, %u %s, %u for information (see the report)\n", blocking, warnings,
+            PL (warnings, "warning", "warnings"), infos);
     for (guint i = 0, shown = 0; i < findings->len && shown < 6; i++)
       {
         const VkFinding *f = g_ptr_array_index (findings, i);
@@ -969,14 +1054,15 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         shown++;
       }
 
-    printf ("\nMandatfordeling, %s (%u mandater):\n", d->election->municipality, seats->n_seats);
+    printf ("\nMandatfordeling, %s (%u %s):\n", d->election->municipality, seats->n_seats,
+            PL (seats->n_seats, "mandat", "mandater"));
     for (guint i = 0; i < seats->lists->len; i++)
       {
         const VkListOutcome *o = g_ptr_array_index (seats->lists, i);
         if (o->seats == 0)
           continue;
-        printf ("  %-2s %-44s %8" G_GUINT64_FORMAT " stemmer  %2u mandater\n", o->list->letter, o->list->name, o->votes,
-                o->seats);
+        printf ("  %-2s %-44s %8" G_GUINT64_FORMAT " %-7s  %2u %s\n", o->list->letter, o->list->name, o->votes,
+                PL (o->votes, "stemme", "stemmer"), o->seats, PL (o->seats, "mandat", "mandater"));
       }
     printf ("Valgt (i mandatrækkefølge):\n");
     for (guint i = 0; i < seats->seats->len; i++)
@@ -1011,8 +1097,9 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     printf ("  %s/keys/\t\t\tencrypted keys (passphrase: %s)\n", d->out,
             g_getenv ("VALGKIT_PASSPHRASE") != NULL ? "$VALGKIT_PASSPHRASE" : DEMO_PASSPHRASE);
     printf ("Open the PDFs:\n  %s\n  %s/resultat-foreloebig-kommune.pdf\n  %s/uoverensstemmelser.pdf\n"
-            "  %s/resultat-fintaelling-omr*.pdf (one per area)\n",
-            sheet, pdf_dir, pdf_dir, pdf_dir);
+            "  %s/resultat-fintaelling-omr*.pdf (one per area)\n"
+            "  %s/afstemningsbog-*.pdf (one per area, printed at its first table)\n",
+            sheet, pdf_dir, pdf_dir, pdf_dir, pdf_dir);
     if (!vk_audit_all_ok (checks))
       {
         g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE, "the audit failed");

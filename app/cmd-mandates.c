@@ -75,10 +75,45 @@ describe_id (const VkElection *e, const char *id)
   return g_strdup (id);
 }
 
+char *
+vk_cmd_tie_description_da (const VkTie *tie)
+{
+  /* vk-seats.c words its descriptions in English ("seat 5 of the council:
+   * equal quotients for …", "list C, seat 5 of the list: 11 personal votes
+   * each: …"); the Danish output says the same in Danish. */
+  static const char *const words[][2] = {
+    { " of the council: equal quotients for", " i kommunalbestyrelsen: lige store kvotienter for" },
+    { ": equal quotients for", ": lige store kvotienter for" },
+    { " of the list: ", " på listen: " },
+    { " personal votes each:", " personlige stemmer hver:" },
+    { ", seat ", ", mandat nr. " },
+    { ", substitute ", ", stedfortræder nr. " },
+  };
+  g_autoptr (GString) s = g_string_new (tie->description != NULL ? tie->description : "");
+  g_autofree char *escaped = NULL;
+
+  if (g_str_has_prefix (s->str, "seat "))
+    {
+      const char *of;
+      g_string_erase (s, 0, 5);
+      g_string_prepend (s, "mandat nr. ");
+      /* "mandat nr. 3 of listeforbund C: …" */
+      of = strstr (s->str, " of ");
+      if (of != NULL && !g_str_has_prefix (of, " of the council"))
+        g_string_replace (s, " of ", " i ", 1);
+    }
+  else if (g_str_has_prefix (s->str, "list "))
+    g_string_insert_c (s, 4, 'e');
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    g_string_replace (s, words[i][0], words[i][1], 1);
+  escaped = vk_text_escape_controls (s->str);
+  return g_steal_pointer (&escaped);
+}
+
 static void
 print_tie (const VkElection *e, const VkTie *tie)
 {
-  g_autofree char *description = vk_text_escape_controls (tie->description);
+  g_autofree char *description = vk_cmd_tie_description_da (tie);
 
   fprintf (stderr, "Lodtrækning nødvendig (%s).\nStemmelige:\n", description);
   for (guint i = 0; i < tie->tied->len; i++)
@@ -292,7 +327,7 @@ vk_cmd_mandates (int argc, char **argv)
   for (guint i = 0; i < alloc->open_ties->len; i++)
     {
       const VkTie *t = g_ptr_array_index (alloc->open_ties, i);
-      g_autofree char *description = vk_text_escape_controls (t->description);
+      g_autofree char *description = vk_cmd_tie_description_da (t);
       fprintf (stderr,
                "Bemærk: stedfortrædernes rækkefølge afgøres ved lodtrækning (%s); foreløbig i stemmeseddelorden.\n",
                description);

@@ -149,10 +149,14 @@ update_reconciliation (VkCountForm *self)
   vk_tally_form_reconcile (self->model, self->marked, &r);
   if (r.marked >= 0)
     {
+      g_autofree char *checkins = g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE, "%u check-in", "%u check-ins", self->checked_in), self->checked_in);
+      g_autofree char *brev = g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE, "%u brevstemme", "%u brevstemmer", self->brev_accepted), self->brev_accepted);
+
       line = g_markup_printf_escaped (_ ("Ballots in the urn (votes cast): <b>%llu</b>\n"
-                                         "Marked voters: %u checked in + %u brevstemmer = <b>%lld</b>\n"),
-                                      (unsigned long long)r.cast, self->checked_in, self->brev_accepted,
-                                      (long long)r.marked);
+                                         "Marked voters: %s + %s = <b>%lld</b>\n"),
+                                      (unsigned long long)r.cast, checkins, brev, (long long)r.marked);
       g_string_append (text, line);
       g_clear_pointer (&line, g_free);
       if (r.matches_marked)

@@ -461,6 +461,17 @@ by_activate_cb (GtkEntry *entry, VkCountForm *self)
 
 /* Actions. */
 
+/* After saving, or not: the focus stays in the form, on the name of the
+ * next entry when one is due, else on the form's first control. */
+static void
+keep_focus (VkCountForm *self)
+{
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->by_entry)) && gtk_widget_is_visible (GTK_WIDGET (self->by_entry))
+      && gtk_widget_grab_focus (GTK_WIDGET (self->by_entry)))
+    return;
+  (void)gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 save_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -510,6 +521,7 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *param)
           text = g_strdup_printf (_ ("Not saved: %s"), why);
         }
       vk_ui_show_message (self->state_label, "vk-blocked", text);
+      keep_focus (self);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->by_entry), "");
@@ -517,6 +529,8 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *param)
   self->shown_state = (VkTallyState)-1;
   refresh_state (self, TRUE);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroll), 0);
+  /* refresh_state() may have rebuilt the focused row. */
+  keep_focus (self);
 }
 
 static void

@@ -177,11 +177,10 @@ decide_action (GtkWidget *widget, const char *action_name, GVariant *param)
   dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (model)), g_steal_pointer (&expression));
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
   count = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (count), _ ("Number of ballots"));
   gtk_entry_set_input_purpose (GTK_ENTRY (count), GTK_INPUT_PURPOSE_DIGITS);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_box_append (GTK_BOX (box), dropdown);
-  gtk_box_append (GTK_BOX (box), count);
+  gtk_box_append (GTK_BOX (box), vk_ui_labelled_field (_ ("_Decision"), dropdown));
+  gtk_box_append (GTK_BOX (box), vk_ui_labelled_field (_ ("_Number of ballots"), count));
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Decide doubtful ballots"),
                                    _ ("The valgbestyrelse's decision: the ballots count for a list or a candidate, or "
                                       "are invalid for a reason. It is kept in the journal and added to the area's "
@@ -189,6 +188,7 @@ decide_action (GtkWidget *widget, const char *action_name, GVariant *param)
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("Cancel"), "decide", _ ("Decide"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "decide", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "decide");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "vk-choice", dropdown);
   g_object_set_data (G_OBJECT (dialog), "vk-count", count);
@@ -293,7 +293,7 @@ vk_doubtful_box_refresh (VkDoubtfulBox *self)
     {
       const VkDoubtful *d = g_ptr_array_index (held, i);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-      g_autofree char *when = vk_ui_format_time (d->time_ms, "%H:%M");
+      g_autofree char *when = vk_ui_format_clock (d->time_ms);
       g_autofree char *line
           = g_strdup_printf (_ ("%llu set aside at %s: %s\n%llu of them decided"), (unsigned long long)d->count, when,
                              d->note, (unsigned long long)d->decided);

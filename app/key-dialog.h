@@ -25,8 +25,8 @@ G_DECLARE_FINAL_TYPE (VkKeyDialog, vk_key_dialog, VK, KEY_DIALOG, GtkWindow)
 VkKeyDialog *vk_key_dialog_new (GtkWindow *parent, const char *package_path,
                                 const VkElection *election) G_GNUC_WARN_UNUSED_RESULT;
 /* One of the dialog's widgets by its id (key_device_id, key_role,
- * key_area, key_path, key_passphrase, key_passphrase_again, key_result,
- * key_create, key_close).  For tests. */
+ * key_area, key_path, key_passphrase, key_passphrase_again, key_hint (the
+ * passphrase rule), key_progress, key_result, key_create, key_close).  For tests. */
 GtkWidget *vk_key_dialog_get_widget (VkKeyDialog *self, const char *name);
 
 G_END_DECLS

@@ -146,19 +146,6 @@ hide_brev_message_cb (VkReceivePage *self)
     vk_ui_show_message (self->brev_message, NULL, NULL);
 }
 
-static void
-label_shown_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (VkReceivePage) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_ ("Open the følgebrev and print it: %s"), error->message);
-      vk_ui_show_message (self->brev_message, "vk-warning", text);
-    }
-}
-
 /* Actions. */
 
 static void
@@ -309,9 +296,9 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Writes the slip of the last brevstemme recorded to the path given, or
- * (empty path) beside the device database in foelgebreve/ and opens it
- * for printing. */
+/* Writes the kuvertsedel of the last brevstemme recorded to the path
+ * given, or (empty path) into kuvertsedler/ of the printout folder and
+ * opens GTK's print dialog (vk_ui_print_pdf()). */
 static void
 print_label_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -334,8 +321,9 @@ print_label_action (GtkWidget *widget, const char *action_name, GVariant *param)
   election = vk_station_get_election (self->station);
   v = vk_voter_index_lookup (vk_station_get_index (self->station), b->area, b->loebenummer);
   area = vk_election_lookup_area (election, b->area);
-  label.info
-      = (VkPrintoutInfo){ election, vk_package_get_election_id (vk_station_get_package (self->station)), FALSE, 0 };
+  /* A test package's kuvertsedel says PRØVEVALG. */
+  label.info = (VkPrintoutInfo){ election, vk_package_get_election_id (vk_station_get_package (self->station)),
+                                 vk_ui_package_is_test (vk_station_get_package (self->station)), 0 };
   label.key = vk_station_get_key (self->station);
   label.device_id = b->device_id;
   label.envelope = b->envelope;
@@ -352,8 +340,8 @@ print_label_action (GtkWidget *widget, const char *action_name, GVariant *param)
     path = g_strdup (target);
   else
     {
-      g_autofree char *base = g_path_get_dirname (vk_station_session_get_db_path (self->session));
-      g_autofree char *dir = g_build_filename (base, "foelgebreve", NULL);
+      g_autofree char *base = vk_ui_printout_dir ();
+      g_autofree char *dir = g_build_filename (base, "kuvertsedler", NULL);
       g_autofree char *name = g_strdelimit (g_strconcat (b->envelope, ".pdf", NULL), "/", '-');
 
       (void)g_mkdir_with_parents (dir, 0700);
@@ -368,13 +356,7 @@ print_label_action (GtkWidget *widget, const char *action_name, GVariant *param)
   text = g_strdup_printf (_ ("Følgebrev for envelope %s saved as %s."), b->envelope, path);
   vk_ui_show_message (self->brev_message, "vk-ok", text);
   if (*target == '\0')
-    {
-      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-      GtkRoot *root = gtk_widget_get_root (widget);
-
-      if (uri != NULL && GTK_IS_WINDOW (root))
-        gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, label_shown_cb, g_object_ref (self));
-    }
+    vk_ui_print_pdf (widget, path, b->envelope, self->brev_message);
 }
 
 /* GObject. */

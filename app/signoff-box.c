@@ -10,6 +10,7 @@
 #include "count-util.h"
 #include "signoff-box.h"
 #include "vk-error.h"
+#include "vk-text.h"
 #include "vk-valgbog.h"
 
 /* A valgstyrer who will sign, with the key unlocked in the dialog. */
@@ -32,6 +33,7 @@ struct _VkSignoffBox
   GtkLabel *receipt_label;
   GtkBox *valgbog_section;
   GtkButton *open_valgbog_button;
+  GtkButton *open_folder_button;
   GtkLabel *valgbog_label;
   GtkLabel *valgbog_pending_label;
 
@@ -108,7 +110,7 @@ show_receipt (VkSignoffBox *self)
   if (receipt == NULL || receipt->seq < self->signoff_seq)
     return;
   head = vk_hex_encode (receipt->head, 8);
-  when = vk_ui_format_time (receipt->received_ms, "%H:%M:%S");
+  when = vk_ui_format_clock (receipt->received_ms);
   text = g_strdup_printf (
       _ ("The count server has signed a receipt for this table's journal up to entry %llu (head %s…) at %s: the "
          "count has arrived."),
@@ -150,9 +152,19 @@ add_signer_response_cb (AdwMessageDialog *dialog, const char *response, VkSignof
   gtk_editable_set_text (pass_entry, "");
   if (key == NULL)
     {
-      g_autofree char *text = g_error_matches (error, VK_ERROR, VK_ERROR_PASSPHRASE)
-                                  ? g_strdup_printf (_ ("Wrong passphrase for %s's key."), name)
-                                  : g_strdup_printf (_ ("Cannot read the key: %s"), error->message);
+      const char *file = gtk_editable_get_text (key_entry);
+      g_autofree char *shown = vk_text_escape_controls (*file != '\0' ? file : "?");
+      g_autofree char *text = NULL;
+
+      /* In words of its own: the key library's messages are English. */
+      if (g_error_matches (error, VK_ERROR, VK_ERROR_PASSPHRASE))
+        text = g_strdup_printf (_ ("Wrong passphrase for %s's key."), name);
+      else if (g_error_matches (error, VK_ERROR, VK_ERROR_NOT_FOUND))
+        text = g_strdup_printf (_ ("The key file %s does not exist: choose the valgstyrer's .key file."), shown);
+      else if (g_error_matches (error, VK_ERROR, VK_ERROR_IO))
+        text = g_strdup_printf (_ ("The key file %s cannot be read."), shown);
+      else
+        text = g_strdup_printf (_ ("The file %s is not a valgkit key."), shown);
       vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       return;
     }
@@ -221,16 +233,15 @@ add_signer_action (GtkWidget *widget, const char *action_name, GVariant *param)
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Add valgstyrer"),
                                    _ ("Each valgstyrer signs with their own key, unlocked with their own passphrase. "
                                       "The signature is kept in the journal and anyone can check it."));
-  gtk_entry_set_placeholder_text (GTK_ENTRY (name), _ ("Name"));
-  gtk_entry_set_placeholder_text (GTK_ENTRY (key), _ ("Key file (.key)"));
   gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (pass), TRUE);
-  g_object_set (pass, "placeholder-text", _ ("Passphrase"), NULL);
   gtk_widget_set_hexpand (key, TRUE);
-  gtk_box_append (GTK_BOX (key_box), key);
+  gtk_box_append (GTK_BOX (key_box), vk_ui_labelled_field (_ ("Key _file (.key)"), key));
+  gtk_widget_set_valign (choose, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (key_box), choose);
-  gtk_box_append (GTK_BOX (box), name);
+  gtk_widget_set_hexpand (gtk_widget_get_parent (key), TRUE);
+  gtk_box_append (GTK_BOX (box), vk_ui_labelled_field (_ ("Valgstyrer's _name"), name));
   gtk_box_append (GTK_BOX (box), key_box);
-  gtk_box_append (GTK_BOX (box), pass);
+  gtk_box_append (GTK_BOX (box), vk_ui_labelled_field (_ ("_Passphrase of the key"), pass));
   g_signal_connect (choose, "clicked", G_CALLBACK (choose_key_clicked_cb), key);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("Cancel"), "add", _ ("Add"), NULL);
@@ -309,6 +320,8 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
   g_signal_emit (self, signals[SIGNAL_SIGNED_OFF], 0, seq);
 }
 
+/* The afstemningsbog is written into the printout folder (its path shown
+ * on the page), then printed through GTK's print dialog (Print …). */
 static void
 print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -320,12 +333,18 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
 
   if (self->station == NULL)
     return;
-  dir = self->db_path != NULL ? g_path_get_dirname (self->db_path) : g_strdup (g_get_user_data_dir ());
-  path = vk_valgbog_write_station (self->station, dir, &error);
-  if (path == NULL)
+  dir = vk_ui_printout_dir ();
+  {
+    g_autofree char *name = g_strdup_printf ("afstemningsbog-%s.pdf", vk_station_get_device (self->station)->device_id);
+    path = g_build_filename (dir, name, NULL);
+  }
+  /* A test package's afstemningsbog says PRØVEVALG on every page. */
+  if (!vk_valgbog_write_station_to (self->station, path, vk_ui_package_is_test (vk_station_get_package (self->station)),
+                                    &error))
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
 
+      g_clear_pointer (&path, g_free);
       text = g_strdup_printf (_ ("The valgbog could not be written: %s"), why);
       gtk_label_set_text (self->valgbog_label, text);
       return;
@@ -335,19 +354,26 @@ print_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *para
   text = g_strdup_printf (_ ("The valgbog was written to %s. Print it, and the valgstyrere sign it."), path);
   gtk_label_set_text (self->valgbog_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->open_valgbog_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->open_folder_button), TRUE);
 }
 
 static void
 open_valgbog_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   VkSignoffBox *self = VK_SIGNOFF_BOX (widget);
-  g_autofree char *uri = NULL;
 
   if (self->valgbog_path == NULL)
     return;
-  uri = g_filename_to_uri (self->valgbog_path, NULL, NULL);
-  if (uri != NULL)
-    g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+  vk_ui_print_pdf (widget, self->valgbog_path, _ ("Afstemningsbog"), self->valgbog_label);
+}
+
+static void
+open_folder_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  VkSignoffBox *self = VK_SIGNOFF_BOX (widget);
+
+  if (self->valgbog_path != NULL)
+    vk_ui_open_folder (widget, self->valgbog_path);
 }
 
 /* GObject. */
@@ -394,6 +420,7 @@ vk_signoff_box_class_init (VkSignoffBoxClass *klass)
   BIND (receipt_label);
   BIND (valgbog_section);
   BIND (open_valgbog_button);
+  BIND (open_folder_button);
   BIND (valgbog_label);
   BIND (valgbog_pending_label);
 #undef BIND
@@ -402,6 +429,7 @@ vk_signoff_box_class_init (VkSignoffBoxClass *klass)
   gtk_widget_class_install_action (widget_class, "signoff.sign-off", NULL, sign_off_action);
   gtk_widget_class_install_action (widget_class, "signoff.print-valgbog", NULL, print_valgbog_action);
   gtk_widget_class_install_action (widget_class, "signoff.open-valgbog", NULL, open_valgbog_action);
+  gtk_widget_class_install_action (widget_class, "signoff.open-folder", NULL, open_folder_action);
 }
 
 static void

@@ -5,12 +5,16 @@
  *
  *   valgkit-station [--package FILE.vkp] [--device ID] [--key FILE.key] [--db FILE.db]
  *                   [--peer URL]… [--server URL] [--listen HOST:PORT]
- *                   [--tls-cert FILE.pem --tls-key FILE.pem]
+ *                   [--tls-cert FILE.pem --tls-key FILE.pem] [--valgstyrer-timeout SECONDS]
+ *                   [--forget-setup]
  *
  * The options only fill in the setup page; the passphrase is always
- * typed.  The app is Danish by default (docs/station-app.md).
+ * typed.  The setup is remembered in $XDG_DATA_HOME/valgkit/station-setup.ini
+ * and filled in at the next start (the options win).  The app is Danish
+ * by default (docs/station-app.md).
  */
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "station-window.h"
 
@@ -25,6 +29,8 @@ typedef struct
   char *listen;
   char *tls_cert;
   char *tls_key;
+  int valgstyrer_timeout;
+  gboolean forget_setup;
 } Options;
 
 static void
@@ -35,6 +41,13 @@ activate_cb (GtkApplication *app, Options *options)
   if (window == NULL)
     {
       VkStationWindow *w = vk_station_window_new (app);
+      g_autofree char *setup = vk_station_window_default_setup_file ();
+
+      if (options->forget_setup)
+        (void)g_remove (setup);
+      vk_station_window_set_setup_file (w, setup);
+      if (options->valgstyrer_timeout > 0)
+        vk_station_window_set_valgstyrer_timeout (w, (guint)options->valgstyrer_timeout);
       vk_station_window_set_sync_targets (w, (const char *const *)options->peers, options->server);
       vk_station_window_set_listen (w, options->listen, options->tls_cert, options->tls_key);
       vk_station_window_prefill (w, options->package, options->device, options->key, options->db);
@@ -61,6 +74,10 @@ main (int argc, char **argv)
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_cert, N_ ("TLS certificate for --listen off loopback"),
       "FILE.pem" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_key, N_ ("TLS private key for --tls-cert"), "FILE.pem" },
+    { "valgstyrer-timeout", 0, 0, G_OPTION_ARG_INT, &options.valgstyrer_timeout,
+      N_ ("Valgstyrer mode ends after this many seconds without use (default 300)"), "SECONDS" },
+    { "forget-setup", 0, 0, G_OPTION_ARG_NONE, &options.forget_setup,
+      N_ ("Forget the setup remembered on this computer"), NULL },
     { NULL },
   };
 

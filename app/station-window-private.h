@@ -23,6 +23,8 @@ struct _VkStationWindow
   GtkStackSwitcher *work_switcher;
   GtkMenuButton *menu_button;
   GtkToggleButton *valgstyrer_button;
+  GtkBox *status_bar;
+  AdwToastOverlay *toast_overlay;
   GtkStack *stack;
   GtkStack *work_stack;
   GtkStackPage *checkin_page;
@@ -43,6 +45,18 @@ struct _VkStationWindow
   char *listen;   /* HOST:PORT for other tables, or NULL */
   char *tls_cert; /* PEM files for a listen address off loopback */
   char *tls_key;
+
+  /* The status bar's items by name ("test", "election", "server",
+   * "peer0"…, "listen", "alone"): GtkLabel*, borrowed. */
+  GHashTable *status_items;
+
+  /* Valgstyrer mode (station-window-valgstyrer.c). */
+  char *valgstyrer_name;      /* who is in charge, or NULL */
+  char *valgstyrer_device;    /* the id of the key they unlocked */
+  guint valgstyrer_timeout_s; /* inactivity that ends the mode */
+  gint64 last_activity_us;    /* monotonic */
+  guint valgstyrer_timer;
+  GtkWindow *valgstyrer_dialog; /* while open */
 };
 
 /* The open device's station, or NULL. */
@@ -52,5 +66,13 @@ void vk_station_window_refresh_all (VkStationWindow *self);
 /* station-window-journals.c: win.import-journals, win.export-usb,
  * win.choose-import, win.choose-export. */
 void vk_station_window_class_add_journal_actions (GtkWidgetClass *widget_class);
+
+/* station-window-valgstyrer.c: the valgstyrer button, its prompt and
+ * the inactivity timeout. */
+void vk_station_window_init_valgstyrer (VkStationWindow *self);
+void vk_station_window_dispose_valgstyrer (VkStationWindow *self);
+void vk_station_window_leave_valgstyrer (VkStationWindow *self, const char *toast);
+/* A short notice over the page, that moves nothing. */
+void vk_station_window_toast (VkStationWindow *self, const char *text);
 
 G_END_DECLS

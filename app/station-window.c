@@ -54,8 +54,15 @@ update_header (VkStationWindow *self)
     area = g_strdup_printf (_ ("Area %u %s"), d->area, vk_ui_area_name (station, d->area));
   else
     area = g_strdup (_ ("All areas"));
-  subtitle = g_strdup_printf ("%s · %s · %s · %s", area, vk_ui_role_label (d->role), d->device_id,
-                              self->connection_state != NULL ? self->connection_state : _ ("Offline"));
+  /* The connection has its own place, the status bar: the header names
+   * the device, and a listener that could not start. */
+  subtitle = g_strdup_printf ("%s · %s · %s", area, vk_ui_role_label (d->role), d->device_id);
+  if (self->connection_state != NULL)
+    {
+      char *with_state = g_strdup_printf ("%s · %s", subtitle, self->connection_state);
+      g_free (subtitle);
+      subtitle = with_state;
+    }
   if ((url = vk_station_session_get_listen_url (self->session)) != NULL)
     {
       char *with_url = g_strdup_printf (_ ("%s · listening on %s"), subtitle, url);
@@ -64,6 +71,154 @@ update_header (VkStationWindow *self)
     }
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+/* The status bar. */
+
+static const char *const status_kinds[] = { "vk-conn-ok", "vk-conn-error", "vk-conn-waiting", "vk-conn-none" };
+
+static GtkLabel *
+status_item (VkStationWindow *self, const char *name)
+{
+  GtkLabel *label = g_hash_table_lookup (self->status_items, name);
+
+  if (label == NULL)
+    {
+      /* Connection states wrap onto a second line when the window is
+       * narrow, never cut short: only the election's label ellipsizes. */
+      label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_set_name (GTK_WIDGET (label), name);
+      gtk_widget_add_css_class (GTK_WIDGET (label), "vk-status-item");
+      gtk_label_set_wrap (label, TRUE);
+      gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_natural_wrap_mode (label, GTK_NATURAL_WRAP_NONE);
+      gtk_label_set_xalign (label, 0);
+      gtk_box_append (self->status_bar, GTK_WIDGET (label));
+      g_hash_table_insert (self->status_items, g_strdup (name), label);
+    }
+  return label;
+}
+
+static void
+set_status (VkStationWindow *self, const char *name, const char *kind, const char *text)
+{
+  GtkLabel *label = status_item (self, name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_kinds); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), status_kinds[i]);
+  if (kind != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (label), kind);
+  gtk_label_set_text (label, text);
+}
+
+/* "Count server: connected, last sync kl. 14.02" and the like. */
+static void
+set_target_status (VkStationWindow *self, const char *name, const char *who, const char *url)
+{
+  gint64 last_ok = 0;
+  const char *error = NULL;
+  VkSessionTargetState state = vk_station_session_get_target_state (self->session, url, &last_ok, &error);
+  g_autofree char *when = last_ok > 0 ? vk_ui_format_time ((guint64)(last_ok / 1000), "%H.%M") : NULL;
+  g_autofree char *text = NULL;
+
+  switch (state)
+    {
+      case VK_SESSION_TARGET_OK:
+        /* TRANSLATORS: "Tælleserver: forbundet, sidst synkroniseret kl. 14.02" */
+        text = g_strdup_printf (_ ("%s: connected, last sync at %s"), who, when);
+        set_status (self, name, "vk-conn-ok", text);
+        break;
+      case VK_SESSION_TARGET_FAILING:
+        text = when != NULL ? g_strdup_printf (_ ("%s: not connected, last sync at %s (retrying)"), who, when)
+                            : g_strdup_printf (_ ("%s: not connected (retrying)"), who);
+        set_status (self, name, "vk-conn-error", text);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (status_item (self, name)), error);
+        break;
+      case VK_SESSION_TARGET_WAITING:
+      default:
+        text = g_strdup_printf (_ ("%s: connecting…"), who);
+        set_status (self, name, "vk-conn-waiting", text);
+        break;
+    }
+}
+
+/* A peer's name in the status bar: its host and port. */
+static char *
+peer_label (const char *url)
+{
+  const char *start = strstr (url, "://");
+  const char *end;
+
+  start = start != NULL ? start + 3 : url;
+  end = strchr (start, '/');
+  return end != NULL ? g_strndup (start, (gsize)(end - start)) : g_strdup (start);
+}
+
+static void
+update_status_bar (VkStationWindow *self)
+{
+  VkStation *station = vk_station_window_get_open_station (self);
+  const char *const *peers;
+  const char *server;
+  const VkElection *e;
+  const VkDevice *d;
+  g_autofree char *date = NULL;
+  g_autofree char *contests = NULL;
+  g_autofree char *election = NULL;
+
+  if (station == NULL)
+    return;
+  e = vk_station_get_election (station);
+  d = vk_station_get_device (station);
+  if (vk_ui_package_is_test (vk_station_session_get_package (self->session)))
+    {
+      GtkLabel *test = status_item (self, "test");
+      /* TRANSLATORS: the band of a test election, as on the printouts. */
+      gtk_label_set_text (test, _ ("TEST ELECTION"));
+      gtk_label_set_wrap (test, FALSE);
+      gtk_widget_add_css_class (GTK_WIDGET (test), "vk-test-band");
+    }
+  date = vk_ui_format_birth_date (e->date);
+  contests = vk_election_dup_contests_label (e);
+  if (d->area != VK_PACKAGE_NO_AREA)
+    election = g_strdup_printf (_ ("%s %s · %s · area %u %s"), contests, date, e->municipality, d->area,
+                                vk_ui_area_name (station, d->area));
+  else
+    election = g_strdup_printf (_ ("%s %s · %s · all areas"), contests, date, e->municipality);
+  {
+    GtkLabel *label = status_item (self, "election");
+    gtk_label_set_text (label, election);
+    /* The only item that may be cut short: never the connection. */
+    gtk_label_set_wrap (label, FALSE);
+    gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+    gtk_label_set_width_chars (label, 12);
+    gtk_widget_set_hexpand (GTK_WIDGET (label), TRUE);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), election);
+  }
+  peers = vk_station_session_get_peers (self->session);
+  server = vk_station_session_get_server (self->session);
+  if (server != NULL)
+    set_target_status (self, "server", _ ("Count server"), server);
+  for (guint i = 0; peers != NULL && peers[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("peer%u", i);
+      g_autofree char *host = peer_label (peers[i]);
+      g_autofree char *who = g_strdup_printf (_ ("Table %s"), host);
+      set_target_status (self, name, who, peers[i]);
+    }
+  if (server == NULL && (peers == NULL || peers[0] == NULL))
+    set_status (self, "alone", "vk-conn-none", _ ("No count server or other tables set up: this table works alone"));
+  else if (server == NULL)
+    set_status (self, "alone", "vk-conn-none", _ ("No count server set up"));
+  {
+    const char *url = vk_station_session_get_listen_url (self->session);
+    if (url != NULL)
+      {
+        g_autofree char *text = g_strdup_printf (_ ("Other tables reach this one at %s"), url);
+        set_status (self, "listen", "vk-conn-none", text);
+      }
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
 }
 
 void
@@ -126,7 +281,7 @@ session_changed_cb (VkStationSession *session, guint added, VkStationWindow *sel
 static void
 session_sync_done_cb (VkStationSession *session, gboolean online, VkStationWindow *self)
 {
-  vk_station_window_set_connection_state (self, online ? _ ("Online") : _ ("Offline"));
+  update_status_bar (self);
   if (self->count_page != NULL)
     vk_count_page_sync_done (self->count_page);
 }
@@ -139,6 +294,17 @@ setup_opened_cb (VkSetupPage *page, VkStationSession *session, VkStationWindow *
   if (self->session != NULL)
     return;
   self->session = g_object_ref (session);
+  /* What the setup page says now: the operator may have changed it. */
+  g_strfreev (self->peers);
+  self->peers = vk_setup_page_dup_peers (page);
+  g_free (self->server);
+  self->server = vk_setup_page_dup_server (page);
+  g_free (self->listen);
+  self->listen = vk_setup_page_dup_listen (page);
+  g_free (self->tls_cert);
+  self->tls_cert = g_strdup (vk_setup_page_get_tls_cert (page));
+  g_free (self->tls_key);
+  self->tls_key = g_strdup (vk_setup_page_get_tls_key (page));
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, 0);
   g_signal_connect_object (session, "sync-done", G_CALLBACK (session_sync_done_cb), self, 0);
   configure_for_role (self);
@@ -151,14 +317,9 @@ setup_opened_cb (VkSetupPage *page, VkStationSession *session, VkStationWindow *
     }
   else
     update_header (self);
+  update_status_bar (self);
   if (self->count_page != NULL)
     vk_count_page_set_sync (self->count_page, vk_station_session_get_runner (session), self->server);
-}
-
-static void
-valgstyrer_toggled_cb (GtkToggleButton *button, VkStationWindow *self)
-{
-  vk_checkin_page_set_valgstyrer (self->checkin_view, gtk_toggle_button_get_active (button));
 }
 
 static void
@@ -191,6 +352,7 @@ vk_station_window_dispose (GObject *object)
 
   /* Stop the runner and the listener before the pages go: they call
    * back.  The station itself stays until finalize, as the pages borrow it. */
+  vk_station_window_dispose_valgstyrer (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -212,6 +374,9 @@ vk_station_window_finalize (GObject *object)
   g_free (self->listen);
   g_free (self->tls_cert);
   g_free (self->tls_key);
+  g_hash_table_unref (self->status_items);
+  g_free (self->valgstyrer_name);
+  g_free (self->valgstyrer_device);
   G_OBJECT_CLASS (vk_station_window_parent_class)->finalize (object);
 }
 
@@ -235,6 +400,8 @@ vk_station_window_class_init (VkStationWindowClass *klass)
   BIND (work_switcher);
   BIND (menu_button);
   BIND (valgstyrer_button);
+  BIND (status_bar);
+  BIND (toast_overlay);
   BIND (stack);
   BIND (work_stack);
   BIND (checkin_page);
@@ -257,6 +424,7 @@ vk_station_window_init (VkStationWindow *self)
   static gsize css_loaded;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->status_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (g_once_init_enter (&css_loaded))
     {
@@ -269,7 +437,7 @@ vk_station_window_init (VkStationWindow *self)
     }
 
   g_signal_connect (self->setup_view, "opened", G_CALLBACK (setup_opened_cb), self);
-  g_signal_connect (self->valgstyrer_button, "toggled", G_CALLBACK (valgstyrer_toggled_cb), self);
+  vk_station_window_init_valgstyrer (self);
   g_signal_connect (self->brevstemme_view, "decided", G_CALLBACK (brevstemme_decided_cb), self);
   gtk_stack_set_visible_child_name (self->stack, "setup");
 }
@@ -344,22 +512,15 @@ void
 vk_station_window_set_sync_targets (VkStationWindow *self, const char *const *peers, const char *server)
 {
   g_return_if_fail (VK_IS_STATION_WINDOW (self));
-  g_strfreev (self->peers);
-  self->peers = g_strdupv ((char **)peers);
-  g_free (self->server);
-  self->server = g_strdup (server);
+  vk_setup_page_set_sync (self->setup_view, peers, server, NULL);
 }
 
 void
 vk_station_window_set_listen (VkStationWindow *self, const char *host_port, const char *tls_cert, const char *tls_key)
 {
   g_return_if_fail (VK_IS_STATION_WINDOW (self));
-  g_free (self->listen);
-  self->listen = g_strdup (host_port);
-  g_free (self->tls_cert);
-  self->tls_cert = g_strdup (tls_cert);
-  g_free (self->tls_key);
-  self->tls_key = g_strdup (tls_key);
+  vk_setup_page_set_sync (self->setup_view, NULL, NULL, host_port);
+  vk_setup_page_set_tls (self->setup_view, tls_cert, tls_key);
 }
 
 const char *
@@ -367,4 +528,34 @@ vk_station_window_get_listen_url (VkStationWindow *self)
 {
   g_return_val_if_fail (VK_IS_STATION_WINDOW (self), NULL);
   return self->session != NULL ? vk_station_session_get_listen_url (self->session) : NULL;
+}
+
+gboolean
+vk_station_window_set_setup_file (VkStationWindow *self, const char *path)
+{
+  g_return_val_if_fail (VK_IS_STATION_WINDOW (self), FALSE);
+  return vk_setup_page_set_setup_file (self->setup_view, path);
+}
+
+char *
+vk_station_window_default_setup_file (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "valgkit", "station-setup.ini", NULL);
+}
+
+GtkLabel *
+vk_station_window_get_status_item (VkStationWindow *self, const char *name)
+{
+  g_return_val_if_fail (VK_IS_STATION_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->status_items, name);
+}
+
+void
+vk_station_window_toast (VkStationWindow *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -37,7 +37,7 @@ VkStation *vk_station_window_get_station (VkStationWindow *self);
 VkStationSession *vk_station_window_get_session (VkStationWindow *self);
 /* The "Create a new key…" dialog (name NULL) or one of its named
  * widgets (key_device_id, key_role, key_area, key_path, key_passphrase,
- * key_passphrase_again, key_result, key_create, key_close); NULL while
+ * key_passphrase_again, key_hint (the passphrase rule), key_progress, key_result, key_create, key_close); NULL while
  * the dialog is closed.  For tests. */
 GtkWidget *vk_station_window_get_key_dialog (VkStationWindow *self, const char *name);
 /* The counting page (a VkCountPage, count-page.h) of a valgbord or a
@@ -45,8 +45,8 @@ GtkWidget *vk_station_window_get_key_dialog (VkStationWindow *self, const char *
 GtkWidget *vk_station_window_get_count_page (VkStationWindow *self);
 /* Ask for the birth date after a scan (default TRUE). */
 void vk_station_window_set_confirm_birth_date (VkStationWindow *self, gboolean confirm);
-/* The connection state shown in the header ("Online", "Offline"…); the
- * window sets it after each sync round of its session. */
+/* A state shown in the header after the device (a listener that did
+ * not start); the connections have the status bar. */
 void vk_station_window_set_connection_state (VkStationWindow *self, const char *state);
 /* Sync targets (vk-sync.h): the other tables' URLs and the count
  * server's; set before the device is opened.  When any is given, the
@@ -59,6 +59,24 @@ void vk_station_window_set_sync_targets (VkStationWindow *self, const char *cons
  * Entries they push are folded in at once.  Set before the device is opened. */
 void vk_station_window_set_listen (VkStationWindow *self, const char *host_port, const char *tls_cert,
                                    const char *tls_key);
+/* Remembers the setup at path (a keyfile; NULL: not remembered) and,
+ * when it holds one, fills the setup page from it: after a crash or a
+ * restart only the passphrase is typed.  TRUE when a setup was read.
+ * Call before the command line's prefill, which wins. */
+gboolean vk_station_window_set_setup_file (VkStationWindow *self, const char *path);
+/* $XDG_DATA_HOME/valgkit/station-setup.ini */
+char *vk_station_window_default_setup_file (void) G_GNUC_WARN_UNUSED_RESULT;
+/* Valgstyrer mode ends after this many seconds without a key press or a
+ * click (default 300). */
+void vk_station_window_set_valgstyrer_timeout (VkStationWindow *self, guint seconds);
+/* The valgstyrer in charge (the name typed when their key was unlocked),
+ * or NULL outside valgstyrer mode. */
+const char *vk_station_window_get_valgstyrer (VkStationWindow *self);
+/* An item of the status bar, or NULL: "test" (PRØVEVALG), "election",
+ * "server", "peer0", "peer1"…, "listen", "alone" (no server or no
+ * targets).  Its CSS class tells the state: vk-conn-ok, vk-conn-error,
+ * vk-conn-waiting, vk-conn-none.  For tests. */
+GtkLabel *vk_station_window_get_status_item (VkStationWindow *self, const char *name);
 /* The URL the window listens on ("http://127.0.0.1:41234"), or NULL. */
 const char *vk_station_window_get_listen_url (VkStationWindow *self);
 

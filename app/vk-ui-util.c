@@ -4,7 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
+#ifdef VK_HAVE_UNIX_PRINT
+#include <gtk/gtkunixprint.h>
+#endif
 
 #include "vk-entry-schema.h"
 #include "vk-tally.h"
@@ -58,6 +63,18 @@ vk_ui_format_time (guint64 time_ms, const char *format)
   g_autoptr (GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, danish_time_zone ()) : NULL;
 
   return local != NULL ? g_date_time_format (local, format) : g_strdup ("?");
+}
+
+char *
+vk_ui_format_clock (guint64 time_ms)
+{
+  return vk_ui_format_time (time_ms, "%H.%M");
+}
+
+char *
+vk_ui_format_date_clock (guint64 time_ms)
+{
+  return vk_ui_format_time (time_ms, "%d-%m-%Y kl. %H.%M");
 }
 
 char *
@@ -422,4 +439,346 @@ vk_ui_error_dup_text (const GError *error)
   /* Any other message may quote a file name or an id from a stick or
    * the network: control characters escaped. */
   return text != NULL ? g_strdup (text) : vk_text_escape_controls (error->message);
+}
+
+char *
+vk_ui_format_election_id (const guint8 *election_id)
+{
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (election_id != NULL, NULL);
+
+  hex = vk_hex_encode (election_id, VK_ELECTION_ID_BYTES);
+  for (gsize i = 0; hex[i] != '\0'; i++)
+    {
+      if (i > 0 && i % 8 == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, hex[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+vk_ui_package_is_test (VkPackage *package)
+{
+  const VkElection *e;
+  g_autofree char *dir = NULL;
+  g_autofree char *election_key = NULL;
+
+  g_return_val_if_fail (package != NULL, FALSE);
+
+  e = vk_package_get_election (package);
+  if (e != NULL && g_strcmp0 (e->municipality, "Prøvekommune") == 0)
+    return TRUE;
+  dir = g_path_get_dirname (vk_package_get_path (package));
+  election_key = g_build_filename (dir, "keys", "election.key", NULL);
+  return g_file_test (election_key, G_FILE_TEST_IS_REGULAR);
+}
+
+typedef struct
+{
+  char *path;
+  char *passphrase;
+} LoadKey;
+
+static void
+load_key_free (LoadKey *data)
+{
+  g_free (data->path);
+  if (data->passphrase != NULL)
+    sodium_memzero (data->passphrase, strlen (data->passphrase));
+  g_free (data->passphrase);
+  g_free (data);
+}
+
+static void
+load_key_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LoadKey *data = task_data;
+  GError *error = NULL;
+  VkKeypair *key = vk_keypair_load (data->path, data->passphrase, &error);
+
+  if (key == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, key, (GDestroyNotify)vk_keypair_free);
+}
+
+void
+vk_ui_load_key_async (const char *path, const char *passphrase, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  LoadKey *data = g_new0 (LoadKey, 1);
+
+  data->path = g_strdup (path);
+  data->passphrase = g_strdup (passphrase);
+  g_task_set_task_data (task, data, (GDestroyNotify)load_key_free);
+  g_task_run_in_thread (task, load_key_thread);
+}
+
+VkKeypair *
+vk_ui_load_key_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+busy_pulse_cb (gpointer user_data)
+{
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+busy_source_remove (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+void
+vk_ui_busy_start (GtkProgressBar *bar)
+{
+  g_return_if_fail (GTK_IS_PROGRESS_BAR (bar));
+
+  if (vk_ui_busy_get (bar))
+    return;
+  gtk_progress_bar_set_pulse_step (bar, 0.12);
+  gtk_progress_bar_pulse (bar);
+  g_object_set_data_full (G_OBJECT (bar), "vk-busy", GUINT_TO_POINTER (g_timeout_add (100, busy_pulse_cb, bar)),
+                          busy_source_remove);
+  gtk_widget_set_opacity (GTK_WIDGET (bar), 1.0);
+}
+
+void
+vk_ui_busy_stop (GtkProgressBar *bar)
+{
+  g_return_if_fail (GTK_IS_PROGRESS_BAR (bar));
+  g_object_set_data (G_OBJECT (bar), "vk-busy", NULL);
+  gtk_progress_bar_set_fraction (bar, 0);
+  /* Its room stays: nothing moves when it comes and goes. */
+  gtk_widget_set_opacity (GTK_WIDGET (bar), 0.0);
+}
+
+gboolean
+vk_ui_busy_get (GtkProgressBar *bar)
+{
+  g_return_val_if_fail (GTK_IS_PROGRESS_BAR (bar), FALSE);
+  return g_object_get_data (G_OBJECT (bar), "vk-busy") != NULL;
+}
+
+GtkWidget *
+vk_ui_labelled_field (const char *mnemonic_label, GtkWidget *field)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic_label);
+
+  g_return_val_if_fail (GTK_IS_WIDGET (field), NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), field);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  if (GTK_IS_ENTRY (field) || GTK_IS_PASSWORD_ENTRY (field))
+    g_object_set (field, "activates-default", TRUE, NULL);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), field);
+  return box;
+}
+
+/* Printing. */
+
+char *
+vk_ui_printout_dir (void)
+{
+  const char *env = g_getenv ("VALGKIT_PRINT_DIR");
+  const char *docs = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  char *dir;
+
+  if (env != NULL && *env != '\0')
+    dir = g_strdup (env);
+  else if (docs != NULL && g_strcmp0 (docs, g_get_home_dir ()) != 0)
+    dir = g_build_filename (docs, "valgkit", NULL);
+  else
+    dir = g_build_filename (g_get_home_dir (), "valgkit", NULL);
+  (void)g_mkdir_with_parents (dir, 0700);
+  return dir;
+}
+
+void
+vk_ui_open_folder (GtkWidget *widget, const char *path)
+{
+  g_autofree char *dir = NULL, *uri = NULL;
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget) && path != NULL);
+
+  dir = g_file_test (path, G_FILE_TEST_IS_DIR) ? g_strdup (path) : g_path_get_dirname (path);
+  uri = g_filename_to_uri (dir, NULL, NULL);
+  root = gtk_widget_get_root (widget);
+  if (uri != NULL)
+    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+typedef struct
+{
+  char *path;
+  char *title;
+  GtkWidget *widget;
+  GtkLabel *status; /* weak */
+  GObject *job;     /* the GtkPrintJob while it is sent */
+  char *prefix;     /* the first line status said when printing began (a kuvert id) */
+} PrintRequest;
+
+static void
+print_request_free (PrintRequest *r)
+{
+  if (r->status != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (r->status), (gpointer *)&r->status);
+  g_clear_object (&r->widget);
+  g_clear_object (&r->job);
+  g_free (r->prefix);
+  g_free (r->path);
+  g_free (r->title);
+  g_free (r);
+}
+
+/* The outcome under what the page said before (which may hold a kuvert id). */
+static void
+print_status (PrintRequest *r, const char *css_class, const char *text)
+{
+  g_autofree char *full = NULL;
+
+  if (r->status == NULL)
+    return;
+  full = r->prefix != NULL && *r->prefix != '\0' ? g_strdup_printf ("%s\n%s", r->prefix, text) : g_strdup (text);
+  vk_ui_show_message (r->status, css_class, full);
+}
+
+static void
+print_viewer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PrintRequest *r = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    {
+      g_autofree char *text
+          = g_strdup_printf (_ ("No PDF viewer could open it (%s). The PDF is saved as %s: print it from another "
+                                "computer or copy it to USB."),
+                             error->message, r->path);
+      print_status (r, "vk-warning", text);
+    }
+  print_request_free (r);
+}
+
+/* Without a printer that takes PDF: the default viewer prints it. */
+static void
+print_in_viewer (PrintRequest *r, const char *why)
+{
+  g_autofree char *uri = g_filename_to_uri (r->path, NULL, NULL);
+  g_autofree char *text
+      = g_strdup_printf (_ ("%s The PDF %s opens in the PDF viewer: print it from there."), why, r->path);
+  GtkRoot *root = gtk_widget_get_root (r->widget);
+
+  print_status (r, "vk-warning", text);
+  if (uri == NULL || !GTK_IS_WINDOW (root))
+    {
+      print_request_free (r);
+      return;
+    }
+  gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, print_viewer_cb, r);
+}
+
+#ifdef VK_HAVE_UNIX_PRINT
+static void
+print_job_done_cb (GtkPrintJob *job, gpointer user_data, const GError *error)
+{
+  PrintRequest *r = user_data;
+  g_autofree char *text = NULL;
+
+  if (error != NULL)
+    {
+      text = g_strdup_printf (_ ("The printer refused the job (%s). The PDF is saved as %s."), error->message, r->path);
+      print_status (r, "vk-blocked", text);
+      return;
+    }
+  text = g_strdup_printf (_ ("Sent to the printer %s. The PDF is saved as %s."),
+                          gtk_printer_get_name (gtk_print_job_get_printer (job)), r->path);
+  print_status (r, "vk-ok", text);
+}
+
+static void
+print_dialog_response_cb (GtkDialog *dialog, int response, gpointer user_data)
+{
+  PrintRequest *r = user_data;
+  GtkPrintUnixDialog *d = GTK_PRINT_UNIX_DIALOG (dialog);
+  GtkPrinter *printer = response == GTK_RESPONSE_OK ? gtk_print_unix_dialog_get_selected_printer (d) : NULL;
+
+  if (response != GTK_RESPONSE_OK)
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Not printed. The PDF is saved as %s."), r->path);
+      print_status (r, NULL, text);
+      print_request_free (r);
+    }
+  else if (printer == NULL || !gtk_printer_accepts_pdf (printer))
+    print_in_viewer (r, _ ("This printer does not take PDF."));
+  else
+    {
+      g_autoptr (GtkPrintSettings) settings = gtk_print_unix_dialog_get_settings (d);
+      g_autoptr (GtkPrintJob) job
+          = gtk_print_job_new (r->title, printer, settings, gtk_print_unix_dialog_get_page_setup (d));
+      g_autoptr (GError) error = NULL;
+
+      if (!gtk_print_job_set_source_file (job, r->path, &error))
+        {
+          g_autofree char *text
+              = g_strdup_printf (_ ("Cannot print %s: %s. The PDF is saved there."), r->path, error->message);
+          print_status (r, "vk-blocked", text);
+          print_request_free (r);
+        }
+      else
+        {
+          r->job = G_OBJECT (g_object_ref (job));
+          gtk_print_job_send (job, print_job_done_cb, r, (GDestroyNotify)print_request_free);
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+#endif
+
+void
+vk_ui_print_pdf (GtkWidget *widget, const char *path, const char *title, GtkLabel *status)
+{
+  PrintRequest *r;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget) && path != NULL);
+
+  r = g_new0 (PrintRequest, 1);
+  r->path = g_strdup (path);
+  r->title = g_strdup (title != NULL ? title : "valgkit");
+  r->widget = g_object_ref (widget);
+  r->status = status;
+  if (status != NULL)
+    {
+      const char *now = gtk_label_get_text (status);
+      const char *nl = now != NULL ? strchr (now, '\n') : NULL;
+
+      r->prefix = nl != NULL ? g_strndup (now, (gsize)(nl - now)) : g_strdup (now);
+      g_object_add_weak_pointer (G_OBJECT (status), (gpointer *)&r->status);
+    }
+#ifdef VK_HAVE_UNIX_PRINT
+  {
+    GtkRoot *root = gtk_widget_get_root (widget);
+    GtkWidget *dialog = gtk_print_unix_dialog_new (_ ("Print"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+
+    gtk_print_unix_dialog_set_embed_page_setup (GTK_PRINT_UNIX_DIALOG (dialog), FALSE);
+    gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+    g_signal_connect (dialog, "response", G_CALLBACK (print_dialog_response_cb), r);
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
+#else
+  print_in_viewer (r, _ ("This build cannot print directly."));
+#endif
 }

@@ -21,6 +21,11 @@ void vk_ui_show_message (GtkLabel *label, const char *css_class, const char *tex
 /* A journal time (ms since 1970) in Danish local time, with a
  * g_date_time_format() format. */
 char *vk_ui_format_time (guint64 time_ms, const char *format) G_GNUC_WARN_UNUSED_RESULT;
+/* A time of day as Danish official texts write it, "04.13" (used after
+ * "kl."), and a date with it, "18-11-2025 kl. 04.13", in Danish time: the
+ * one way the app shows times. */
+char *vk_ui_format_clock (guint64 time_ms) G_GNUC_WARN_UNUSED_RESULT;
+char *vk_ui_format_date_clock (guint64 time_ms) G_GNUC_WARN_UNUSED_RESULT;
 /* YYYY-MM-DD → DD-MM-YYYY, as Danes write it. */
 char *vk_ui_format_birth_date (const char *iso) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -57,5 +62,52 @@ GtkWidget *vk_ui_make_row (const char *title, const char *subtitle, const char *
 /* Asks for a file or folder; the path chosen is passed to the action
  * (parameter type "s") activated on widget. */
 void vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserAction mode, const char *action);
+
+/* The election id as the guide asks to compare it: 64 hex digits in
+ * groups of 8 ("1a2b3c4d 5e6f…"). */
+char *vk_ui_format_election_id (const guint8 *election_id) G_GNUC_WARN_UNUSED_RESULT;
+
+/* TRUE when the package is a test election (PRØVEVALG).  The package
+ * format has no such mark yet, so this keys off what exists: the
+ * synthetic "Prøvekommune" (vk-fake-election.h), and the folder `valgkit
+ * demo` writes (the election's secret key keys/election.key lies beside
+ * the package, which is never so for a real package). */
+gboolean vk_ui_package_is_test (VkPackage *package);
+
+/* Unlocks a key file in a worker thread (Argon2id takes about a second),
+ * then calls callback on the thread-default main context; finish gives
+ * the key or NULL with the error (VK_ERROR_PASSPHRASE for a wrong one). */
+void vk_ui_load_key_async (const char *path, const char *passphrase, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+/* Work in progress shown on a progress bar that pulses while it lasts
+ * (visible only then; a GtkSpinner needs an SVG loader the machines may
+ * lack).  A label for it: "Unlocking the key…". */
+void vk_ui_busy_start (GtkProgressBar *bar);
+void vk_ui_busy_stop (GtkProgressBar *bar);
+gboolean vk_ui_busy_get (GtkProgressBar *bar);
+VkKeypair *vk_ui_load_key_finish (GAsyncResult *result, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A form field with a visible label above it (not a placeholder only):
+ * the label's mnemonic focuses the field, and the field is labelled by it
+ * for screen readers.  An entry in it activates the dialog's default
+ * response on Enter.  Returns the box holding both. */
+GtkWidget *vk_ui_labelled_field (const char *mnemonic_label, GtkWidget *field);
+
+/* Printing.  Every printout is a PDF written into a folder the user can
+ * see (vk_ui_printout_dir()), its path shown on the page, then printed
+ * through GTK's print dialog. */
+/* The folder printouts are written to, created if missing:
+ * $VALGKIT_PRINT_DIR, else "valgkit" in the user's Documents folder, else
+ * in the home folder. */
+char *vk_ui_printout_dir (void) G_GNUC_WARN_UNUSED_RESULT;
+/* Shows the folder that holds path in the file manager. */
+void vk_ui_open_folder (GtkWidget *widget, const char *path);
+/* Opens GTK's print dialog for the PDF at path (title: the print job's
+ * name).  A printer that takes PDF gets the file as it is; otherwise the
+ * PDF opens in the default viewer to be printed from there.  Every
+ * outcome is written to status (may be NULL) and names the PDF's path, so
+ * that nothing the page said (a kuvert id) is lost when no printer or
+ * viewer exists. */
+void vk_ui_print_pdf (GtkWidget *widget, const char *path, const char *title, GtkLabel *status);
 
 G_END_DECLS

@@ -106,7 +106,7 @@ vk_label_write (const VkLabel *self, const char *path, GError **error)
     return FALSE;
   g_ptr_array_add (texts, g_strdup (qr));
 
-  pdf = vk_pdf_new (&self->info, "Følgebrev", error);
+  pdf = vk_pdf_new (&self->info, "Kuvertsedel", error);
   if (pdf == NULL)
     return FALSE;
   w = vk_pdf_get_width (pdf);
@@ -115,13 +115,20 @@ vk_label_write (const VkLabel *self, const char *path, GError **error)
   printed = vk_printout_printed_line (&self->info);
   {
     const char *lines[] = { election, municipality, printed, NULL };
-    vk_pdf_title (pdf, "Følgebrev – brevstemme", lines);
+    vk_pdf_title (pdf, "Kuvertsedel til brevstemme (ikke et følgebrev)", lines);
   }
-  footer = g_strdup_printf ("Følgebrev for kuvert %s, modtaget af enhed %s", self->envelope, self->device_id);
+  footer = g_strdup_printf ("Kuvertsedel for kuvert %s, modtaget af enhed %s", self->envelope, self->device_id);
   vk_pdf_set_footer (pdf, footer);
+  vk_pdf_heading (pdf, "Hvad sedlen er til");
+  vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 10,
+                    "Kuvertsedlen lægges i yderkuverten sammen med det officielle følgebrev og "
+                    "stemmeseddelkuverten. Den erstatter ikke følgebrevet: vælgerens erklæring og "
+                    "stemmemodtagernes attestation skrives kun på det officielle følgebrev. Sedlen bærer "
+                    "kuvertens id, så valgstyrerne på afstemningsstedet kan scanne QR-koden og finde "
+                    "brevstemmen i valgkit, når de afgør den.");
 
-  /* The voter: what the official følgebrev asks for.  Blank lines when
-   * the caller has no name, for the voter to fill in by hand. */
+  /* The voter, so that the valgstyrere can match the slip with the
+   * følgebrev (blank when the caller has no name). */
   born = danish_date (self->voter_birth_date);
   area = self->area_name != NULL && *self->area_name != '\0' ? g_strdup_printf ("%u %s", self->area, self->area_name)
                                                              : g_strdup_printf ("%u", self->area);
@@ -166,16 +173,6 @@ vk_label_write (const VkLabel *self, const char *path, GError **error)
   caption = g_strdup_printf ("Kuvert %s", self->envelope);
   if (!vk_pdf_qr_codes (pdf, texts, caption, error))
     return FALSE;
-  vk_pdf_heading (pdf, "Underskrifter");
-  vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 9.5, "Stemmemodtagerne bekræfter afgivelsen med deres underskrift.");
-  {
-    g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_add (names, g_strdup_printf ("Vælgeren\n%s", self->voter_name != NULL ? self->voter_name : ""));
-    for (guint i = 0; self->receivers != NULL && self->receivers[i] != NULL; i++)
-      g_ptr_array_add (names, g_strdup_printf ("Stemmemodtager\n%s", self->receivers[i]));
-    vk_pdf_signatures (pdf, (const char *const *)names->pdata, names->len);
-  }
-
   return vk_pdf_save (pdf, path, error);
 }
 

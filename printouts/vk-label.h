@@ -1,15 +1,17 @@
-/* vk-label.h: the følgebrev slip printed for a received brevstemme.
+/* vk-label.h: the kuvertsedel (envelope label) printed for a received brevstemme.
  *
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * When a brevstemmested or a home-visit team records a brevstemme
- * (vk_station_receive_brevstemme()), it prints a følgebrev slip that goes
- * into the outer envelope with the voter's inner envelope.  The slip is
- * one A4 page: the voter (name, address and birth date, as on the
- * official følgebrev, which the voter signs anyway), the area and
- * løbenummer, the place, the time, the stemmemodtagere, signature lines
- * and a QR code.
+ * (vk_station_receive_brevstemme()), it prints a kuvertsedel that goes
+ * into the outer envelope with the official følgebrev and the voter's
+ * inner envelope.  It is not a følgebrev and carries no declaration or
+ * signature: the voter's declaration and the receivers' attestation are
+ * on the official følgebrev only.  The slip is one A4 page: what it is
+ * for, the voter (name, address and birth date, to match it with the
+ * følgebrev), the area and løbenummer, the place, the time, the
+ * stemmemodtagere and a QR code.
  *
  * The QR code carries no name and no CPR number: it is a "VK1" signed
  * QR text (vk-signed-qr.h, one part) whose payload is the deterministic
@@ -67,7 +69,7 @@ void vk_label_data_free (VkLabelData *self);
 
 /* The QR text (one "VK1:1/1:" part) of the label. */
 char *vk_label_qr_encode (const VkLabel *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Writes the følgebrev slip as a one-page A4 PDF. */
+/* Writes the kuvertsedel as a one-page A4 PDF. */
 gboolean vk_label_write (const VkLabel *self, const char *path, GError **error);
 
 /* TRUE when text looks like a signed QR text (the scanner typed a label

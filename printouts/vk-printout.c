@@ -105,6 +105,17 @@ vk_printout_election_title (const VkElection *election)
   return g_strdup (vk_election_type_name_da (election->type));
 }
 
+gboolean
+vk_printout_election_is_test (const VkElection *election)
+{
+  const VkElection *event;
+
+  if (election == NULL)
+    return FALSE;
+  event = election->event != NULL ? election->event : election;
+  return g_strcmp0 (event->municipality_code, "999") == 0;
+}
+
 char *
 vk_printout_municipality_name (const VkElection *election)
 {
@@ -334,7 +345,7 @@ vk_pdf_new (const VkPrintoutInfo *info, const char *title, GError **error)
       }
 
   self->pages = g_ptr_array_new ();
-  self->test = info->test;
+  self->test = info->test || vk_printout_election_is_test (info->election);
   self->title = g_strdup (title);
   election_title = vk_printout_election_title (info->election);
   municipality = vk_printout_municipality_name (info->election);
@@ -572,29 +583,34 @@ vk_pdf_signatures (VkPdf *self, const char *const *names, guint n)
 
   for (guint i = 0; i < n; i += 2)
     {
-      vk_pdf_need (self, 64);
-      self->y -= 40;
+      vk_pdf_need (self, VK_PDF_SIGNATURE_ROW_HEIGHT);
+      self->y -= 38;
       for (guint k = 0; k < 2 && i + k < n; k++)
         {
           double x = MARGIN_LEFT + k * (col + 30);
+          double date_x = x + col * 0.64;
           g_auto (GStrv) lines = g_strsplit (names[i + k], "\n", 2);
+          const char *name = lines[0] != NULL ? lines[0] : "";
+
+          /* The signature, then the name in print and the date, each on a line of its own. */
           hline (self->page, x, x + col, self->y, 0.6, 0.1);
-          if (lines[0] == NULL || *lines[0] == '\0')
+          HPDF_Page_SetGrayFill (self->page, 0.35);
+          draw_text (self, self->page, VK_PDF_REGULAR, 7.5, x, self->y - 9, "Underskrift");
+          draw_text (self, self->page, VK_PDF_REGULAR, 7.5, x, self->y - 24, "Navn:");
+          draw_text (self, self->page, VK_PDF_REGULAR, 7.5, date_x, self->y - 24, "Dato:");
+          HPDF_Page_SetGrayFill (self->page, 0);
+          hline (self->page, x + 24, date_x - 8, self->y - 26, 0.3, 0.5);
+          hline (self->page, date_x + 22, x + col, self->y - 26, 0.3, 0.5);
+          if (*name != '\0')
+            draw_text (self, self->page, VK_PDF_REGULAR, 9.5, x + 27, self->y - 24, name);
+          if (lines[0] != NULL && lines[1] != NULL && *lines[1] != '\0')
             {
               HPDF_Page_SetGrayFill (self->page, 0.35);
-              draw_text (self, self->page, VK_PDF_REGULAR, 8, x, self->y - 10, "Underskrift");
-              HPDF_Page_SetGrayFill (self->page, 0);
-              continue;
-            }
-          draw_text (self, self->page, VK_PDF_REGULAR, 9.5, x, self->y - 11, lines[0]);
-          if (lines[1] != NULL)
-            {
-              HPDF_Page_SetGrayFill (self->page, 0.35);
-              draw_text (self, self->page, VK_PDF_REGULAR, 7.5, x, self->y - 21, lines[1]);
+              draw_text (self, self->page, VK_PDF_REGULAR, 7.5, x, self->y - 36, lines[1]);
               HPDF_Page_SetGrayFill (self->page, 0);
             }
         }
-      self->y -= 24;
+      self->y -= 40;
     }
 }
 

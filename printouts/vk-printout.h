@@ -40,6 +40,10 @@ typedef struct
 
 /* "Kommunalvalg 18. november 2025". */
 char *vk_printout_election_title (const VkElection *election) G_GNUC_WARN_UNUSED_RESULT;
+/* TRUE for an election that is test data by construction: the synthetic
+ * Prøvekommune (kommunekode 999, vk_fake_election_new()).  Every page
+ * of such an election's printouts says PRØVEVALG whatever info.test says. */
+gboolean vk_printout_election_is_test (const VkElection *election);
 /* "Aarhus Kommune". */
 char *vk_printout_municipality_name (const VkElection *election) G_GNUC_WARN_UNUSED_RESULT;
 /* The official name of an invalid-ballot reason code (1–13, 21–32); a
@@ -109,8 +113,11 @@ void vk_pdf_row (VkPdf *self, const VkPdfColumn *columns, guint n_columns, const
 void vk_pdf_rule (VkPdf *self);
 /* Label/value pairs in two columns (label left, value right-aligned at value_x). */
 void vk_pdf_key_value (VkPdf *self, const char *label, const char *value, double value_x, VkPdfFont font);
-/* Signature lines, two to a row, each with a name under it ("" for an
- * empty line; "name\ndetail" adds a small second line). */
+/* Signature lines, two to a row, each with a "Navn:" field (the name
+ * printed, or blank for "" to fill in by hand) and a "Dato:" field to
+ * fill in; "name\ndetail" adds a small line under them.  A row is
+ * VK_PDF_SIGNATURE_ROW_HEIGHT points high. */
+#define VK_PDF_SIGNATURE_ROW_HEIGHT 78.0
 void vk_pdf_signatures (VkPdf *self, const char *const *names, guint n);
 /* QR codes of the texts, side by side as they fit, each with a caption. */
 gboolean vk_pdf_qr_codes (VkPdf *self, GPtrArray *texts, const char *caption, GError **error);

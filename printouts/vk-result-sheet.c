@@ -889,16 +889,15 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
   vk_pdf_heading (pdf, "Signeret resumé");
   key_hex = vk_hex_encode (vk_keypair_get_key_id (options->key), VK_KEY_ID_BYTES);
   qr_note = g_strdup_printf ("QR-koden indeholder tallene ovenfor i kort form med SHA-256 af resultatdata, signeret af "
-                             "%s nøgle (nøgle-id %s). Den kan kontrolleres med valgkit audit; "
-                             "formatet er beskrevet i docs/result-sheet-format.md.",
-                             regional ? "regionens" : "optællingsserverens", key_hex);
+                             "%s nøgle (nøgle-id %s). Den kan kontrolleres med valgkit audit.",
+                             regional ? "regionens" : "tælleserverens", key_hex);
   vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 8.5, qr_note);
   vk_pdf_space (pdf, 4);
   if (!vk_pdf_qr_codes (pdf, texts, "Signeret resumé", error))
     return FALSE;
 
   /* The signature block is kept whole, with its heading. */
-  vk_pdf_need (pdf, 48 + 2 * 52);
+  vk_pdf_need (pdf, 48 + 2 * VK_PDF_SIGNATURE_ROW_HEIGHT);
   vk_pdf_heading (pdf, regional    ? "Regionsvalgbestyrelsens underskrifter"
                        : municipal ? "Valgbestyrelsens underskrifter"
                                    : "Valgstyrernes underskrifter");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vk-error.h"
+#include "vk-text.h"
 #include "vk-result-sheet-private.h"
 #include "vk-valgbog.h"
 
@@ -183,6 +184,89 @@ write_ballots (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c)
     }
 }
 
+/* The valgstyrernes reasons for not accepting a brevstemme (KRVL § 71), by J6 reason code. */
+static const char *
+brev_reason_name (guint code)
+{
+  static const char *const names[] = {
+    "ukendt grund",
+    "vælgeren står ikke på valglisten",
+    "vælgeren er fraflyttet eller død",
+    "mere end ét følgebrev eller én stemmeseddelkonvolut",
+    "ikke-officielt materiale",
+    "fremgangsmåden er ikke fulgt",
+    "afgivet uden for fristerne",
+    "en senere brevstemme fra samme vælger gælder i stedet",
+  };
+  return code < G_N_ELEMENTS (names) ? names[code] : names[0];
+}
+
+static void
+write_undos (VkPdf *pdf, const VkValgbog *self)
+{
+  double w = vk_pdf_get_width (pdf);
+  const VkPdfColumn cols[]
+      = { { 0, 135, VK_PDF_LEFT }, { 135, 45, VK_PDF_RIGHT }, { 192, 85, VK_PDF_LEFT }, { 285, w - 285, VK_PDF_LEFT } };
+  const char *head[] = { "Tidspunkt", "Løbenr.", "Bord", "Valgstyrerens begrundelse" };
+
+  vk_pdf_heading (pdf, "Fortrudte afkrydsninger");
+  if (self->n_undos == 0)
+    {
+      vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 9.5, "Ingen afkrydsninger er fortrudt.");
+      return;
+    }
+  vk_pdf_row (pdf, cols, 4, head, VK_PDF_BOLD, 8.5, FALSE);
+  for (guint i = 0; i < self->n_undos; i++)
+    {
+      const VkValgbogUndo *u = &self->undos[i];
+      g_autofree char *t = time_or_unknown (u->time);
+      g_autofree char *lnr = g_strdup_printf ("%u", u->loebenummer);
+      g_autofree char *reason = vk_text_escape_controls (u->reason != NULL ? u->reason : "");
+      g_autofree char *table = vk_text_escape_controls (u->table != NULL ? u->table : "");
+      const char *cells[] = { t, lnr, table, reason };
+      vk_pdf_row (pdf, cols, 4, cells, VK_PDF_REGULAR, 9, i % 2 == 1);
+    }
+}
+
+static void
+write_brevstemmer (VkPdf *pdf, const VkValgbog *self)
+{
+  double w = vk_pdf_get_width (pdf);
+  const VkPdfColumn cols[] = { { 0, w - 90, VK_PDF_LEFT }, { w - 90, 90, VK_PDF_RIGHT } };
+  g_autofree char *rec = fmt (self->brev_received), *acc = fmt (self->brev_accepted);
+  g_autofree char *rej = fmt (self->brev_rejected), *und = fmt (self->brev_undecided);
+  const char *rows[][2] = { { "Brevstemmer modtaget til afstemningsområdet", rec },
+                            { "Godkendt (vælgeren afkrydset i valglisten)", acc },
+                            { "Ikke godkendt", rej } };
+  guint shade = 0;
+
+  vk_pdf_heading (pdf, "Brevstemmer");
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    vk_pdf_row (pdf, cols, 2, rows[i], VK_PDF_REGULAR, 10, shade++ % 2 == 1);
+  for (guint r = 1; r <= G_N_ELEMENTS (self->brev_rejected_by_reason); r++)
+    {
+      guint code = r % G_N_ELEMENTS (self->brev_rejected_by_reason); /* 1–7, then unknown */
+      g_autofree char *n = NULL, *label = NULL;
+
+      if (self->brev_rejected_by_reason[code] == 0)
+        continue;
+      n = fmt (self->brev_rejected_by_reason[code]);
+      label = g_strdup_printf ("heraf: %s", brev_reason_name (code));
+      {
+        const VkPdfColumn indented[] = { { 16, w - 106, VK_PDF_LEFT }, { w - 90, 90, VK_PDF_RIGHT } };
+        const char *cells[] = { label, n };
+        vk_pdf_row (pdf, indented, 2, cells, VK_PDF_REGULAR, 9, shade++ % 2 == 1);
+      }
+    }
+  {
+    const char *cells[] = { "Ikke afgjort", und };
+    if (self->brev_undecided > 0)
+      vk_pdf_set_text_color (pdf, 0.72, 0.05, 0.1);
+    vk_pdf_row (pdf, cols, 2, cells, self->brev_undecided > 0 ? VK_PDF_BOLD : VK_PDF_REGULAR, 10, shade++ % 2 == 1);
+    vk_pdf_set_text_color (pdf, 0, 0, 0);
+  }
+}
+
 /* The name of a contest in its section's headings. */
 static char *
 contest_name (const VkValgbogContest *c)
@@ -196,7 +280,7 @@ static void
 write_journal (VkPdf *pdf, const VkValgbog *self, const char *head_hex)
 {
   g_autofree char *text
-      = g_strdup_printf ("Valgbogen er dannet af enhedens journal til og med post nr. %" G_GUINT64_FORMAT
+      = g_strdup_printf ("Afstemningsbogen er dannet af enhedens journal til og med post nr. %" G_GUINT64_FORMAT
                          ". SHA-256 af den post (journalhovedet): %s",
                          self->journal_seq, head_hex);
   vk_pdf_heading (pdf, "Journal");
@@ -238,29 +322,48 @@ write_contest (VkPdf *pdf, const VkValgbog *self, const VkValgbogContest *c, gbo
   vk_pdf_heading (pdf, qr_caption);
   key_hex = vk_hex_encode (vk_keypair_get_key_id (self->key), VK_KEY_ID_BYTES);
   note = g_strdup_printf ("QR-koden indeholder tallene i kort form med journalhovedet, signeret af enhedens nøgle "
-                          "(nøgle-id %s); formatet er beskrevet i docs/result-sheet-format.md.",
+                          "(nøgle-id %s). Den kan kontrolleres med valgkit audit.",
                           key_hex);
   vk_pdf_paragraph (pdf, VK_PDF_REGULAR, 8.5, note);
   vk_pdf_space (pdf, 4);
   if (!vk_pdf_qr_codes (pdf, texts, qr_caption, error))
     return FALSE;
 
-  /* Sign-off: the names journaled with the sign-off, each on a signature line. */
-  vk_pdf_need (pdf, 60 + ((MAX (c->n_signoffs, 2) + 1) / 2) * 52);
-  sign_heading
-      = joint ? g_strdup_printf ("Valgstyrernes underskrifter – %s", name) : g_strdup ("Valgstyrernes underskrifter");
-  vk_pdf_heading (pdf, sign_heading);
+  /* Sign-off: the names journaled with the sign-off, then every other
+   * valgstyrer present, each on a signature line with name and date. */
   {
     g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) seen = g_ptr_array_new ();
     for (guint i = 0; i < c->n_signoffs; i++)
       {
         g_autofree char *when = c->signoffs[i].time != 0 ? vk_printout_format_time (c->signoffs[i].time) : NULL;
-        g_ptr_array_add (names,
-                         g_strdup_printf ("%s\n%s%s%s", c->signoffs[i].name, when ? "Godkendt " : "", when ? when : "",
-                                          c->signoffs[i].with_key ? " med egen digital signatur" : ""));
+        g_ptr_array_add (names, g_strdup_printf ("%s\n%s%s", c->signoffs[i].name,
+                                                 when == NULL              ? ""
+                                                 : c->signoffs[i].with_key ? "Godkendt med egen nøgle "
+                                                                           : "Godkendt ",
+                                                 when != NULL ? when : ""));
+        g_ptr_array_add (seen, (gpointer)c->signoffs[i].name);
+      }
+    for (guint i = 0; i < self->n_staff; i++)
+      {
+        const VkValgbogPerson *p = &self->staff[i];
+        gboolean dup = FALSE;
+
+        if (p->role == NULL || !g_str_has_prefix (p->role, "Valgstyrer"))
+          continue;
+        for (guint k = 0; k < seen->len && !dup; k++)
+          dup = g_strcmp0 (g_ptr_array_index (seen, k), p->name) == 0;
+        if (dup)
+          continue;
+        g_ptr_array_add (seen, (gpointer)p->name);
+        g_ptr_array_add (names, g_strdup (p->name));
       }
     while (names->len < 2)
       g_ptr_array_add (names, g_strdup (""));
+    vk_pdf_need (pdf, 40 + ((names->len + 1) / 2) * VK_PDF_SIGNATURE_ROW_HEIGHT);
+    sign_heading
+        = joint ? g_strdup_printf ("Valgstyrernes underskrifter – %s", name) : g_strdup ("Valgstyrernes underskrifter");
+    vk_pdf_heading (pdf, sign_heading);
     vk_pdf_signatures (pdf, (const char *const *)names->pdata, names->len);
   }
   return TRUE;
@@ -298,16 +401,16 @@ vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
       return FALSE;
     }
 
-  pdf = vk_pdf_new (&self->info, "Valgbog", error);
+  pdf = vk_pdf_new (&self->info, "Afstemningsbog", error);
   if (pdf == NULL)
     return FALSE;
   w = vk_pdf_get_width (pdf);
-  title = g_strdup_printf ("Valgbog – afstemningsområde %u", first.result->area_number);
+  title = g_strdup_printf ("Afstemningsbog – afstemningsområde %u", first.result->area_number);
   municipality = vk_printout_municipality_name (self->info.election);
   election = vk_printout_election_title (self->info.election);
   if (joint)
     {
-      GString *sb = g_string_new ("Valgbogen dækker ");
+      GString *sb = g_string_new ("Afstemningsbogen dækker ");
       for (guint i = 0; i < self->n_contests; i++)
         {
           VkValgbogContest c = section (self, i);
@@ -342,6 +445,13 @@ vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
     const char *a[] = { "Afstemningen åbnet", opened }, *b[] = { "Afstemningen lukket", closed };
     vk_pdf_row (pdf, cols, 2, a, VK_PDF_REGULAR, 10, FALSE);
     vk_pdf_row (pdf, cols, 2, b, VK_PDF_REGULAR, 10, TRUE);
+    if (self->journal_record)
+      {
+        g_autofree char *n = fmt (self->assisted);
+        g_autofree char *v = g_strdup_printf ("%s %s", n, self->assisted == 1 ? "vælger" : "vælgere");
+        const char *x[] = { "Personlig bistand ydet", v };
+        vk_pdf_row (pdf, cols, 2, x, VK_PDF_REGULAR, 10, FALSE);
+      }
   }
 
   if (self->n_staff > 0)
@@ -355,6 +465,12 @@ vk_valgbog_write (const VkValgbog *self, const char *path, GError **error)
           const char *cells[] = { self->staff[i].name, self->staff[i].role ? self->staff[i].role : "" };
           vk_pdf_row (pdf, cols, 2, cells, VK_PDF_REGULAR, 9.5, i % 2 == 1);
         }
+    }
+
+  if (self->journal_record)
+    {
+      write_undos (pdf, self);
+      write_brevstemmer (pdf, self);
     }
 
   if (self->n_events > 0)
@@ -416,8 +532,8 @@ add_person (GArray *staff, const char *name, const char *role)
 /* The valgbog of a valgbord, assembled from its journal (vk_tally_dup_record()),
  * one record per contest of the event.  The valgbog is a Danish document
  * whatever the screen's language: its texts are not translated. */
-char *
-vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
+gboolean
+vk_valgbog_write_station_to (VkStation *station, const char *path, gboolean test, GError **error)
 {
   const VkElection *election;
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_tally_record_free);
@@ -425,17 +541,16 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
   g_autoptr (GArray) events = g_array_new (FALSE, TRUE, sizeof (VkValgbogEvent));
   g_autoptr (GArray) sorted = g_array_new (FALSE, TRUE, sizeof (StationEvent));
   g_autoptr (GArray) contests = g_array_new (FALSE, TRUE, sizeof (VkValgbogContest));
+  g_autoptr (GArray) undos = g_array_new (FALSE, TRUE, sizeof (VkValgbogUndo));
   g_autoptr (GPtrArray) signoffs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
   const VkTallyRecord *first;
   guint n;
   gboolean joint;
   VkValgbog b = { 0 };
 
-  g_return_val_if_fail (station != NULL, NULL);
-  g_return_val_if_fail (dir != NULL, NULL);
+  g_return_val_if_fail (station != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
 
   election = vk_station_get_election (station);
   n = vk_election_get_n_contests (election);
@@ -445,7 +560,7 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
       const VkElection *c = vk_election_get_contest_nth (election, i);
       VkTallyRecord *record = vk_tally_dup_record (station, vk_election_contest_id (c), error);
       if (record == NULL)
-        return NULL;
+        return FALSE;
       g_ptr_array_add (records, record);
     }
   first = g_ptr_array_index (records, 0);
@@ -471,6 +586,8 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
       c.n_signoffs = so->len;
       g_array_append_val (contests, c);
     }
+  for (guint j = 0; j < first->brev_valgstyrere->len; j++)
+    add_person (staff, g_ptr_array_index (first->brev_valgstyrere, j), "Valgstyrer");
   for (guint i = 0; i < records->len; i++)
     {
       const VkTallyRecord *record = g_ptr_array_index (records, i);
@@ -507,13 +624,15 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
       switch (ev->kind)
         {
           case VK_TALLY_EVENT_OPENED:
-            t = g_strdup ("Valgbordet åbnet");
+            t = g_strdup (ev->restarted ? "Valgbordets program startet igen (genstart eller ny oplåsning)"
+                                        : "Valgbordet åbnet");
             break;
           case VK_TALLY_EVENT_POLL_CLOSED:
             t = g_strdup ("Afstemningen lukket");
             break;
           case VK_TALLY_EVENT_ENTERED:
-            t = g_strdup_printf ("%s, %u. indtastning (%s)", what, ev->round, ev->who ? ev->who : "");
+            t = g_strdup_printf ("%s, %s%u. indtastning (%s)", what, ev->again ? "rettelse af " : "", ev->round,
+                                 ev->who ? ev->who : "");
             break;
           case VK_TALLY_EVENT_SIGNED:
           default:
@@ -525,6 +644,7 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
       g_array_append_val (events, out);
     }
   b.info.election = election;
+  b.info.test = test || vk_printout_election_is_test (election);
   b.info.election_id = vk_package_get_election_id (vk_station_get_package (station));
   b.key = vk_station_get_key (station);
   b.device_id = vk_station_get_device (station)->device_id;
@@ -546,11 +666,39 @@ vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
   b.n_events = events->len;
   b.checkins = first->checkins;
   b.brevstemmer = first->brevstemmer;
+  b.journal_record = TRUE;
+  b.assisted = first->assisted;
+  for (guint i = 0; i < first->undos->len; i++)
+    {
+      const VkTallyUndo *u = g_ptr_array_index (first->undos, i);
+      VkValgbogUndo x = { (gint64)(u->time_ms / 1000), u->device_id, u->loebenummer, u->reason };
+      g_array_append_val (undos, x);
+    }
+  b.undos = (const VkValgbogUndo *)undos->data;
+  b.n_undos = undos->len;
+  b.brev_received = first->brev_received;
+  b.brev_accepted = first->brev_accepted;
+  b.brev_rejected = first->brev_rejected;
+  b.brev_undecided = first->brev_undecided;
+  for (guint i = 0; i < G_N_ELEMENTS (b.brev_rejected_by_reason); i++)
+    b.brev_rejected_by_reason[i] = first->brev_rejected_by_reason[i];
   b.journal_seq = first->head_seq;
   b.journal_head = first->head;
-  name = g_strdup_printf ("valgbog-%s.pdf", b.device_id);
+  return vk_valgbog_write (&b, path, error);
+}
+
+char *
+vk_valgbog_write_station (VkStation *station, const char *dir, GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (station != NULL, NULL);
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  name = g_strdup_printf ("afstemningsbog-%s.pdf", vk_station_get_device (station)->device_id);
   path = g_build_filename (dir, name, NULL);
-  if (!vk_valgbog_write (&b, path, error))
+  if (!vk_valgbog_write_station_to (station, path, FALSE, error))
     return NULL;
   return g_steal_pointer (&path);
 }

@@ -18,6 +18,8 @@ struct _VkStationSession
   VkSyncRunner *runner;
   VkSyncServer *listener;
   gboolean online;
+  GHashTable *last_ok;   /* url → gint64* (real time, µs) of its last good round */
+  GHashTable *attempted; /* url → itself: a round tried it */
 };
 
 enum
@@ -45,6 +47,27 @@ refresh (VkStationSession *self, const char *why)
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0, added);
 }
 
+/* Which targets answered this round, and when. */
+static void
+record_targets (VkStationSession *self, VkSyncRunner *runner)
+{
+  gint64 now = g_get_real_time ();
+  g_autoptr (GPtrArray) urls = g_ptr_array_new ();
+
+  for (guint i = 0; self->peers != NULL && self->peers[i] != NULL; i++)
+    g_ptr_array_add (urls, self->peers[i]);
+  if (self->server != NULL)
+    g_ptr_array_add (urls, self->server);
+  for (guint i = 0; i < urls->len; i++)
+    {
+      const char *url = g_ptr_array_index (urls, i);
+
+      g_hash_table_add (self->attempted, g_strdup (url));
+      if (vk_sync_runner_get_last_error (runner, url) == NULL)
+        g_hash_table_insert (self->last_ok, g_strdup (url), g_memdup2 (&now, sizeof now));
+    }
+}
+
 static void
 sync_round_cb (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_data)
 {
@@ -52,6 +75,7 @@ sync_round_cb (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_dat
   gboolean online = TRUE;
 
   refresh (self, "a sync round");
+  record_targets (self, runner);
   for (guint i = 0; self->peers != NULL && self->peers[i] != NULL && online; i++)
     online = vk_sync_runner_get_last_error (runner, self->peers[i]) == NULL;
   if (online && self->server != NULL)
@@ -91,6 +115,8 @@ vk_station_session_finalize (GObject *object)
   g_free (self->db_path);
   g_strfreev (self->peers);
   g_free (self->server);
+  g_hash_table_unref (self->last_ok);
+  g_hash_table_unref (self->attempted);
   G_OBJECT_CLASS (vk_station_session_parent_class)->finalize (object);
 }
 
@@ -111,6 +137,8 @@ vk_station_session_class_init (VkStationSessionClass *klass)
 static void
 vk_station_session_init (VkStationSession *self)
 {
+  self->last_ok = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->attempted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 VkStationSession *
@@ -232,4 +260,32 @@ vk_station_session_get_listen_url (VkStationSession *self)
 {
   g_return_val_if_fail (VK_IS_STATION_SESSION (self), NULL);
   return self->listener != NULL ? vk_sync_server_get_url (self->listener) : NULL;
+}
+
+const char *const *
+vk_station_session_get_peers (VkStationSession *self)
+{
+  g_return_val_if_fail (VK_IS_STATION_SESSION (self), NULL);
+  return (const char *const *)self->peers;
+}
+
+VkSessionTargetState
+vk_station_session_get_target_state (VkStationSession *self, const char *url, gint64 *ret_last_ok_us,
+                                     const char **ret_error)
+{
+  const gint64 *last_ok;
+  const char *error;
+
+  g_return_val_if_fail (VK_IS_STATION_SESSION (self), VK_SESSION_TARGET_WAITING);
+  g_return_val_if_fail (url != NULL, VK_SESSION_TARGET_WAITING);
+
+  last_ok = g_hash_table_lookup (self->last_ok, url);
+  error = self->runner != NULL ? vk_sync_runner_get_last_error (self->runner, url) : NULL;
+  if (ret_last_ok_us != NULL)
+    *ret_last_ok_us = last_ok != NULL ? *last_ok : 0;
+  if (ret_error != NULL)
+    *ret_error = error;
+  if (!g_hash_table_contains (self->attempted, url))
+    return VK_SESSION_TARGET_WAITING;
+  return error == NULL ? VK_SESSION_TARGET_OK : VK_SESSION_TARGET_FAILING;
 }

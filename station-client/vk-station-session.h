@@ -59,6 +59,23 @@ void vk_station_session_kick (VkStationSession *self);
 /* TRUE when the last round reached every target; FALSE before the first. */
 gboolean vk_station_session_get_online (VkStationSession *self);
 
+/* The other tables' URLs given to start_sync (borrowed), or NULL. */
+const char *const *vk_station_session_get_peers (VkStationSession *self);
+
+typedef enum
+{
+  VK_SESSION_TARGET_WAITING, /* no round has tried it yet */
+  VK_SESSION_TARGET_OK,      /* its last attempt worked */
+  VK_SESSION_TARGET_FAILING, /* its last attempt failed (retried with backoff) */
+} VkSessionTargetState;
+
+/* How a sync target (a peer's or the server's URL) fares: its state, the
+ * real time (µs) of its last good round or 0 (ret_last_ok_us), and its
+ * last error (ret_error, owned by the runner until the next round, NULL
+ * when it worked); each may be NULL. */
+VkSessionTargetState vk_station_session_get_target_state (VkStationSession *self, const char *url,
+                                                          gint64 *ret_last_ok_us, const char **ret_error);
+
 /* Serves the device's database to the other tables on host_port
  * (vk_sync_server_listen(): plain HTTP on loopback only, TLS elsewhere).
  * Entries they push are folded in at once ("changed"). */

@@ -806,6 +806,8 @@ vk_tally_record_free (VkTallyRecord *self)
   g_clear_pointer (&self->events, g_ptr_array_unref);
   g_clear_pointer (&self->entered, g_ptr_array_unref);
   g_clear_pointer (&self->signers, g_ptr_array_unref);
+  g_clear_pointer (&self->undos, g_ptr_array_unref);
+  g_clear_pointer (&self->brev_valgstyrere, g_ptr_array_unref);
   g_clear_pointer (&self->counts, vk_area_result_free);
   g_free (self->explanation);
   g_free (self->contest);
@@ -813,6 +815,24 @@ vk_tally_record_free (VkTallyRecord *self)
 }
 
 static void
+tally_undo_free (VkTallyUndo *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->device_id);
+  g_free (self->reason);
+  g_free (self);
+}
+
+static gint
+undo_cmp (gconstpointer a, gconstpointer b)
+{
+  const VkTallyUndo *x = *(VkTallyUndo *const *)a, *y = *(VkTallyUndo *const *)b;
+
+  return x->time_ms < y->time_ms ? -1 : x->time_ms > y->time_ms;
+}
+
+static VkTallyEvent *
 add_event (VkTallyRecord *r, VkTallyEventKind kind, const VkEntry *e, guint round, const char *who)
 {
   VkTallyEvent *ev = g_new0 (VkTallyEvent, 1);
@@ -822,6 +842,7 @@ add_event (VkTallyRecord *r, VkTallyEventKind kind, const VkEntry *e, guint roun
   ev->round = round;
   ev->who = g_strdup (who);
   g_ptr_array_add (r->events, ev);
+  return ev;
 }
 
 static gboolean
@@ -831,6 +852,71 @@ has_string (GPtrArray *a, const char *s)
     if (g_strcmp0 (g_ptr_array_index (a, i), s) == 0)
       return TRUE;
   return FALSE;
+}
+
+/* The area's undone check-ins, at any table held. */
+static gboolean
+record_undos (VkTallyRecord *r, VkJournal *journal, guint area, GError **error)
+{
+  g_autoptr (GPtrArray) heads = vk_journal_dup_heads (journal, error);
+
+  if (heads == NULL)
+    return FALSE;
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const VkJournalHead *head = g_ptr_array_index (heads, i);
+      g_autoptr (GPtrArray) entries = vk_journal_dup_device_entries (journal, head->device_id, 0, error);
+
+      if (entries == NULL)
+        return FALSE;
+      for (guint j = 0; j < entries->len; j++)
+        {
+          const VkEntry *e = g_ptr_array_index (entries, j);
+          guint64 a = 0, lnr = 0;
+          VkTallyUndo *u;
+
+          if (strcmp (e->type, "checkin.undo") != 0 || !vk_cbor_map_get_uint_field (e->body, "area", &a, NULL)
+              || a != area)
+            continue;
+          (void)vk_cbor_map_get_uint_field (e->body, "loebenummer", &lnr, NULL);
+          u = g_new0 (VkTallyUndo, 1);
+          u->time_ms = e->time_ms;
+          u->device_id = g_strdup (head->device_id);
+          u->loebenummer = (guint)lnr;
+          u->reason = g_strdup (vk_cbor_map_get_text_field (e->body, "reason", NULL));
+          g_ptr_array_add (r->undos, u);
+        }
+    }
+  g_ptr_array_sort (r->undos, undo_cmp);
+  return TRUE;
+}
+
+/* The area's brevstemmer held, by outcome, and who decided them. */
+static gboolean
+record_brevstemmer (VkTallyRecord *r, VkStation *station, guint area, GError **error)
+{
+  g_autoptr (GPtrArray) brev = vk_station_dup_brevstemmer (station, area);
+
+  (void)error;
+  for (guint i = 0; brev != NULL && i < brev->len; i++)
+    {
+      const VkBrevstemme *b = g_ptr_array_index (brev, i);
+
+      r->brev_received++;
+      if (!b->decided)
+        r->brev_undecided++;
+      else if (b->accepted)
+        r->brev_accepted++;
+      else
+        {
+          r->brev_rejected++;
+          r->brev_rejected_by_reason[b->reason < G_N_ELEMENTS (r->brev_rejected_by_reason) ? b->reason : 0]++;
+        }
+      for (guint k = 0; b->decided && b->valgstyrere != NULL && b->valgstyrere[k] != NULL; k++)
+        if (!has_string (r->brev_valgstyrere, b->valgstyrere[k]))
+          g_ptr_array_add (r->brev_valgstyrere, g_strdup (b->valgstyrere[k]));
+    }
+  return TRUE;
 }
 
 VkTallyRecord *
@@ -843,6 +929,7 @@ vk_tally_dup_record (VkStation *station, const char *contest, GError **error)
   const VkDevice *device;
   const char *kind = vk_result_kind_to_string (VK_RESULT_FORELOEBIG);
   const VkEntry *signoff = NULL;
+  guint32 rounds_seen = 0;
   VkStationCounts counts;
   VkJournal *journal;
 
@@ -868,6 +955,8 @@ vk_tally_dup_record (VkStation *station, const char *contest, GError **error)
   r->events = g_ptr_array_new_with_free_func ((GDestroyNotify)tally_event_free);
   r->entered = g_ptr_array_new_with_free_func (g_free);
   r->signers = g_ptr_array_new_with_free_func (g_free);
+  r->undos = g_ptr_array_new_with_free_func ((GDestroyNotify)tally_undo_free);
+  r->brev_valgstyrere = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < entries->len; i++)
     {
       const VkEntry *e = g_ptr_array_index (entries, i);
@@ -877,9 +966,11 @@ vk_tally_dup_record (VkStation *station, const char *contest, GError **error)
 
       if (strcmp (e->type, "device.open") == 0)
         {
+          VkTallyEvent *ev = add_event (r, VK_TALLY_EVENT_OPENED, e, 0, NULL);
+
+          ev->restarted = r->opened_ms != 0;
           if (r->opened_ms == 0)
             r->opened_ms = e->time_ms;
-          add_event (r, VK_TALLY_EVENT_OPENED, e, 0, NULL);
         }
       else if (strcmp (e->type, "poll.close") == 0)
         {
@@ -896,7 +987,10 @@ vk_tally_dup_record (VkStation *station, const char *contest, GError **error)
               const char *by = vk_cbor_map_get_text_field (e->body, "by", NULL);
 
               (void)vk_cbor_map_get_uint_field (e->body, "round", &round, NULL);
-              add_event (r, VK_TALLY_EVENT_ENTERED, e, (guint)round, by);
+              add_event (r, VK_TALLY_EVENT_ENTERED, e, (guint)round, by)->again
+                  = round < 32 && (rounds_seen & (1u << round)) != 0;
+              if (round < 32)
+                rounds_seen |= 1u << round;
               if (by != NULL && !has_string (r->entered, by))
                 g_ptr_array_add (r->entered, g_strdup (by));
             }
@@ -944,6 +1038,9 @@ vk_tally_dup_record (VkStation *station, const char *contest, GError **error)
   vk_station_get_counts (station, &counts);
   r->checkins = counts.checked_in;
   r->brevstemmer = counts.brevstemmer_accepted;
+  r->assisted = counts.assisted;
+  if (!record_undos (r, journal, device->area, error) || !record_brevstemmer (r, station, device->area, error))
+    return NULL;
   r->head_seq = vk_journal_get_head_seq (journal);
   memcpy (r->head, vk_journal_get_head_hash (journal), 32);
   return g_steal_pointer (&r);

@@ -255,8 +255,19 @@ typedef struct
   VkTallyEventKind kind;
   guint64 time_ms;
   guint round;
-  char *who; /* ENTERED: who entered; else NULL */
+  char *who;          /* ENTERED: who entered; else NULL */
+  gboolean again;     /* ENTERED: the round was entered before (a correction) */
+  gboolean restarted; /* OPENED: not the first device.open (a restart or unlock) */
 } VkTallyEvent;
+
+/* An undone check-in of the area (a `checkin.undo` of any table held). */
+typedef struct
+{
+  guint64 time_ms;
+  char *device_id; /* the table that undid it */
+  guint loebenummer;
+  char *reason;
+} VkTallyUndo;
 
 typedef struct
 {
@@ -274,7 +285,16 @@ typedef struct
   char *explanation; /* NULL when none */
   guint checkins;    /* standing check-ins of the area (any table held) */
   guint brevstemmer; /* accepted brevstemmer */
-  guint64 head_seq;  /* this journal's head when read */
+  guint assisted;    /* standing check-ins with personlig bistand */
+  GPtrArray *undos;  /* VkTallyUndo*, oldest first */
+  /* The area's brevstemmer held: received, decided either way, and not yet decided. */
+  guint brev_received;
+  guint brev_accepted;
+  guint brev_rejected;
+  guint brev_undecided;
+  guint brev_rejected_by_reason[8]; /* by J6 reason 1–7 ([0]: unknown) */
+  GPtrArray *brev_valgstyrere;      /* char*: the valgstyrere who decided brevstemmer */
+  guint64 head_seq;                 /* this journal's head when read */
   guint8 head[32];
 } VkTallyRecord;
 

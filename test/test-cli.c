@@ -741,6 +741,302 @@ test_cli_tls_pin (void)
   fixture_clear (&f);
 }
 
+/* The pages of a PDF as pdftotext reads them (-layout), split at the form
+ * feeds pdftotext puts between pages; NULL (test skipped) without it. */
+static GStrv
+pdf_pages (const char *pdf)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto (GStrv) pages = NULL;
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  if (tool == NULL)
+    {
+      g_test_skip ("pdftotext is not installed");
+      return NULL;
+    }
+  {
+    const char *argv[] = { tool, "-layout", "-enc", "UTF-8", pdf, "-", NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 0);
+  }
+  pages = g_strsplit (out, "\f", -1);
+  for (guint i = 0; pages[i] != NULL; i++)
+    if (*g_strstrip (pages[i]) != '\0')
+      g_strv_builder_add (b, pages[i]);
+  return g_strv_builder_end (b);
+}
+
+static guint
+count_of (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* The number in the last column of the line that starts with label. */
+static guint64
+row_number (const char *text, const char *label)
+{
+  const char *line = strstr (text, label);
+  g_autofree char *copy = NULL;
+  g_autofree char *digits = NULL;
+  GString *d = g_string_new (NULL);
+  const char *end;
+
+  g_assert_nonnull (line);
+  end = strchr (line, '\n');
+  copy = g_strndup (line + strlen (label), end != NULL ? (gsize)(end - line) - strlen (label) : strlen (line));
+  for (const char *p = copy; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (d, *p);
+  digits = g_string_free (d, FALSE);
+  g_assert_cmpstr (digits, !=, "");
+  return g_ascii_strtoull (digits, NULL, 10);
+}
+
+/* `valgkit demo` prints every area's afstemningsbog at its first table:
+ * PRØVEVALG on every page, the opening once, the undone check-ins with
+ * their reasons, the brevstemmer by outcome, personal assistance, both
+ * entries and the correction, and signature lines with name and date.
+ * The books' numbers add up to what the demo says it did. */
+static void
+test_cli_demo_afstemningsbog (void)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *out_dir = g_build_filename (dir, "demo", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  guint64 accepted = 0, rejected = 0, undone = 0, n_books = 0;
+  guint64 want_accepted, want_rejected, want_undone;
+  gboolean corrected = FALSE, restarted = FALSE;
+  const char *line;
+
+  if (tool == NULL)
+    {
+      g_test_skip ("pdftotext is not installed");
+      return;
+    }
+  g_assert_cmpint (run (&out, &err, "demo", "--out", out_dir, NULL), ==, 0);
+  /* "[6/8] Election day: N check-ins (U undone: …), A brevstemmer accepted, R rejected; …" */
+  line = strstr (out, "[6/8]");
+  g_assert_nonnull (line);
+  g_assert_cmpint (sscanf (strstr (line, "("), "(%" G_GUINT64_FORMAT " undone", &want_undone), ==, 1);
+  g_assert_cmpint (sscanf (strstr (line, "), ") + 3, "%" G_GUINT64_FORMAT " brevstemmer accepted, %" G_GUINT64_FORMAT,
+                           &want_accepted, &want_rejected),
+                   ==, 2);
+  g_assert_nonnull (strstr (out, "afstemningsbog-*.pdf"));
+
+  for (guint area = 1;; area++)
+    {
+      g_autofree char *name = g_strdup_printf ("afstemningsbog-%u.pdf", area);
+      g_autofree char *pdf = g_build_filename (out_dir, "pdf", name, NULL);
+      g_autofree char *title = g_strdup_printf ("Afstemningsbog – afstemningsområde %u", area);
+      g_auto (GStrv) pages = NULL;
+      g_autofree char *text = NULL;
+
+      if (!g_file_test (pdf, G_FILE_TEST_EXISTS))
+        break;
+      n_books++;
+      pages = pdf_pages (pdf);
+      g_assert_nonnull (pages);
+      g_assert_cmpuint (g_strv_length (pages), >=, 2);
+      for (guint i = 0; pages[i] != NULL; i++)
+        g_assert_nonnull (strstr (pages[i], "PRØVEVALG"));
+      text = g_strjoinv ("\n", pages);
+      g_assert_nonnull (strstr (text, title));
+      /* Opened once; no reference to the project's docs. */
+      g_assert_cmpuint (count_of (text, "Valgbordet åbnet"), ==, 1);
+      g_assert_null (strstr (text, "docs/"));
+      g_assert_nonnull (strstr (text, "Afstemningen åbnet"));
+      g_assert_nonnull (strstr (text, "Personlig bistand ydet"));
+      g_assert_nonnull (strstr (text, "Valgstyrer Hansen"));
+      /* Undone check-ins, each with the valgstyrer's reason. */
+      g_assert_nonnull (strstr (text, "Fortrudte afkrydsninger"));
+      g_assert_nonnull (strstr (text, "Forkert vælger valgt ved navnesøgning"));
+      undone += count_of (text, "Forkert vælger valgt ved navnesøgning")
+                + count_of (text, "Vælgeren var allerede afkrydset ved et");
+      /* Brevstemmer by outcome: received = accepted + rejected + undecided. */
+      {
+        guint64 rec = row_number (text, "Brevstemmer modtaget til afstemningsområdet");
+        guint64 acc = row_number (text, "Godkendt (vælgeren afkrydset i valglisten)");
+        guint64 rej = row_number (text, "Ikke godkendt");
+        guint64 und = row_number (text, "Ikke afgjort");
+        g_assert_cmpuint (rec, ==, acc + rej + und);
+        g_assert_cmpuint (und, ==, 0);
+        accepted += acc;
+        rejected += rej;
+      }
+      /* Both entries, each once, and a correction where there was one. */
+      g_assert_cmpuint (count_of (text, "Foreløbig optælling, 1. indtastning (Tilforordnet Jensen)"), ==, 1);
+      g_assert_cmpuint (count_of (text, "Foreløbig optælling, 2. indtastning (Tilforordnet Madsen)"), ==, 1);
+      corrected = corrected || strstr (text, "Foreløbig optælling, rettelse af 2. indtastning") != NULL;
+      restarted = restarted || strstr (text, "Valgbordets program startet igen") != NULL;
+      /* Signature lines with name and date fields. */
+      g_assert_nonnull (strstr (text, "Valgstyrernes underskrifter"));
+      g_assert_cmpuint (count_of (text, "Dato:"), >=, 2);
+    }
+  g_assert_cmpuint (n_books, ==, 4);
+  g_assert_true (corrected);
+  g_assert_true (restarted);
+  g_assert_cmpuint (accepted, ==, want_accepted);
+  g_assert_cmpuint (rejected, ==, want_rejected);
+  g_assert_cmpuint (undone, ==, want_undone);
+}
+
+/* A tie that needs a lot draw is described in Danish (Læsø 2025: two
+ * candidates of list C with 11 personal votes each). */
+static void
+test_cli_mandates_tie_danish (void)
+{
+  g_autofree char *kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *fin = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *official = vk_test_data_path ("Læsø", "mandatfordeling.json", NULL);
+  g_autofree char *seats = NULL, *out = NULL, *err = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  if (official == NULL || !g_file_get_contents (official, &json, NULL, NULL))
+    {
+      g_test_skip ("no Læsø data");
+      return;
+    }
+  root = parse_json (json);
+  seats = g_strdup_printf (
+      "%u", json_array_get_length (json_object_get_array_member (json_node_get_object (root), "PersonligeMandater")));
+  g_assert_cmpint (run (&out, &err, "mandates", "--kandidatdata", kd, "--resultater", fin, "--seats", seats, NULL), ==,
+                   3);
+  g_assert_nonnull (strstr (err, "Lodtrækning nødvendig (liste C, mandat nr. "));
+  g_assert_nonnull (strstr (err, " på listen: 11 personlige stemmer hver: "));
+  g_assert_null (strstr (err, "seat"));
+  g_assert_null (strstr (err, "personal votes"));
+}
+
+/* The joint KV + RV demo (Læsø with Region Nordjylland, the official
+ * files): the area's afstemningsbog has a section per contest, each with
+ * its entries, sign-off and signature lines, PRØVEVALG on every page.
+ * Læsø needs a lot draw; its winner is the one the official result
+ * elected (mandatfordeling.json). */
+static void
+test_cli_demo_joint_afstemningsbog (void)
+{
+  g_autofree char *data = vk_test_data_path ("Læsø", NULL);
+  g_autofree char *rv = vk_test_data_path ("..", "rv2025", "Region_Nordjylland", NULL);
+  g_autofree char *kd = vk_test_data_path ("Læsø", "kandidat-data.json", NULL);
+  g_autofree char *fin = vk_test_data_path ("Læsø", "fintaelling", NULL);
+  g_autofree char *official = vk_test_data_path ("Læsø", "mandatfordeling.json", NULL);
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *out_dir = g_build_filename (dir, "joint", NULL);
+  g_autofree char *lots = g_build_filename (dir, "lots.json", NULL);
+  g_autofree char *pdf_dir = NULL, *found = NULL, *json = NULL, *seats = NULL, *out = NULL, *err = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GString) draws = NULL;
+  g_auto (GStrv) pages = NULL;
+  JsonArray *elected;
+  const char *tied, *end;
+
+  if (official == NULL || rv == NULL || !g_file_test (rv, G_FILE_TEST_IS_DIR)
+      || !g_file_get_contents (official, &json, NULL, NULL))
+    {
+      g_test_skip ("no Læsø or Region Nordjylland data");
+      return;
+    }
+  root = parse_json (json);
+  elected = json_object_get_array_member (json_node_get_object (root), "PersonligeMandater");
+  seats = g_strdup_printf ("%u", json_array_get_length (elected));
+  /* The lot draws: valgkit mandates names each tie in turn; the official result says who won it. */
+  draws = g_string_new ("{\"draws\":[");
+  for (guint round = 0;; round++)
+    {
+      g_autofree char *lots_text = g_strdup_printf ("%s]}", draws->str);
+      g_autoptr (JsonNode) tmpl = NULL;
+      JsonObject *draw;
+      JsonArray *ids;
+      int status;
+
+      g_assert_true (g_file_set_contents (lots, lots_text, -1, NULL));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      status = run (&out, &err, "mandates", "--kandidatdata", kd, "--resultater", fin, "--seats", seats, "--lots", lots,
+                    NULL);
+      if (status == 0)
+        break;
+      g_assert_cmpint (status, ==, 3);
+      g_assert_cmpuint (round, <, 10);
+      tied = strstr (err, "{\"draws\":");
+      g_assert_nonnull (tied);
+      end = strchr (tied, '\n');
+      {
+        g_autofree char *line = g_strndup (tied, end != NULL ? (gsize)(end - tied) : strlen (tied));
+        tmpl = parse_json (line);
+      }
+      draw = json_array_get_object_element (json_object_get_array_member (json_node_get_object (tmpl), "draws"), 0);
+      ids = json_object_get_array_member (draw, "tied");
+      {
+        const char *winner = NULL;
+        g_autoptr (GString) one = g_string_new ("{\"tied\":[");
+        for (guint k = 0; k < json_array_get_length (ids); k++)
+          {
+            const char *id = json_array_get_string_element (ids, k);
+            g_string_append_printf (one, "%s\"%s\"", k > 0 ? "," : "", id);
+            for (guint i = 0; i < json_array_get_length (elected) && winner == NULL; i++)
+              if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (elected, i), "KandidatId"),
+                             id)
+                  == 0)
+                winner = id;
+          }
+        /* A tie among substitutes only: the first in ballot order. */
+        if (winner == NULL)
+          winner = json_array_get_string_element (ids, 0);
+        g_string_append_printf (one, "],\"winner\":\"%s\"}", winner);
+        g_string_append_printf (draws, "%s%s", round > 0 ? "," : "", one->str);
+      }
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "demo", "--data", data, "--rv", rv, "--lots", lots, "--out", out_dir, NULL), ==, 0);
+  pdf_dir = g_build_filename (out_dir, "pdf", NULL);
+  {
+    g_autoptr (GDir) d = g_dir_open (pdf_dir, 0, NULL);
+    const char *name;
+    g_assert_nonnull (d);
+    while ((name = g_dir_read_name (d)) != NULL)
+      if (g_str_has_prefix (name, "afstemningsbog-"))
+        {
+          g_assert_null (found); /* Læsø has one area */
+          found = g_build_filename (pdf_dir, name, NULL);
+        }
+  }
+  g_assert_nonnull (found);
+  pages = pdf_pages (found);
+  if (pages == NULL)
+    return;
+  for (guint i = 0; pages[i] != NULL; i++)
+    g_assert_nonnull (strstr (pages[i], "PRØVEVALG"));
+  text = g_strjoinv ("\n", pages);
+  g_assert_cmpuint (count_of (text, "Valgbordet åbnet"), ==, 1);
+  g_assert_nonnull (strstr (text, "Kommunalvalg (KV) – foreløbig optælling"));
+  g_assert_nonnull (strstr (text, "Regionsrådsvalg (RV) – foreløbig optælling"));
+  for (const char *const *c = (const char *const[]){ "KV", "RV", NULL }; *c != NULL; c++)
+    {
+      g_autofree char *first = g_strdup_printf ("Foreløbig optælling %s, 1. indtastning", *c);
+      g_autofree char *second = g_strdup_printf ("Foreløbig optælling %s, 2. indtastning", *c);
+      g_autofree char *signed_ = g_strdup_printf ("Foreløbig optælling %s underskrevet", *c);
+      g_assert_cmpuint (count_of (text, first), ==, 1);
+      g_assert_cmpuint (count_of (text, second), ==, 1);
+      g_assert_cmpuint (count_of (text, signed_), ==, 1);
+    }
+  g_assert_nonnull (strstr (text, "Valgstyrernes underskrifter – Kommunalvalg (KV)"));
+  g_assert_nonnull (strstr (text, "Valgstyrernes underskrifter – Regionsrådsvalg (RV)"));
+  g_assert_nonnull (strstr (text, "Fortrudte afkrydsninger"));
+  g_assert_nonnull (strstr (text, "Brevstemmer modtaget til afstemningsområdet"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -752,6 +1048,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/import-errors", test_cli_import_errors);
   g_test_add_func ("/cli/election-joint", test_cli_election_joint);
   g_test_add_func ("/cli/journal", test_cli_journal);
+  g_test_add_func ("/cli/mandates-tie-danish", test_cli_mandates_tie_danish);
+  g_test_add_func ("/cli/demo-afstemningsbog", test_cli_demo_afstemningsbog);
+  g_test_add_func ("/cli/demo-joint-afstemningsbog", test_cli_demo_joint_afstemningsbog);
   g_test_add_func ("/cli/tls-pin", test_cli_tls_pin);
   return g_test_run ();
 }

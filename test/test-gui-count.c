@@ -26,7 +26,9 @@
 #include "vk-tally-form.h"
 #include "vk-fake.h"
 #include "vk-test-gui.h"
+#include "vk-ui-util.h"
 #include "vk-valgbog.h"
+#include <gtk/gtkunixprint.h>
 
 #define PASS VK_TEST_GUI_PASS
 
@@ -215,6 +217,12 @@ save_round (VkCountPage *page, const char *by)
   gtk_editable_set_text (GTK_EDITABLE (pchild (page, "by_entry")), by);
   gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_form (page)), "form.save", NULL);
   spin (30);
+  /* The focus stays in the form. */
+  {
+    GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (page)));
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (vk_count_page_get_form (page))));
+  }
 }
 
 static void
@@ -228,6 +236,21 @@ add_signer (VkCountPage *page, const char *name, const char *device, const char 
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-name"), name);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-key"), key);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"), passphrase);
+  /* Each field has a visible label (its mnemonic widget), not a placeholder only. */
+  for (const char *const *f = (const char *const[]){ "vk-name", "vk-key", "vk-passphrase", NULL }; *f != NULL; f++)
+    {
+      GList *labels = gtk_widget_list_mnemonic_labels (g_object_get_data (G_OBJECT (dialog), *f));
+      g_assert_cmpuint (g_list_length (labels), ==, 1);
+      g_assert_cmpstr (gtk_label_get_text (labels->data), !=, "");
+      g_list_free (labels);
+    }
+  /* Enter in a field activates the default response ("activates-default"). */
+  for (const char *const *f = (const char *const[]){ "vk-name", "vk-key", "vk-passphrase", NULL }; *f != NULL; f++)
+    {
+      gboolean activates = FALSE;
+      g_object_get (g_object_get_data (G_OBJECT (dialog), *f), "activates-default", &activates, NULL);
+      g_assert_true (activates);
+    }
   respond (dialog, "add");
 }
 
@@ -602,6 +625,11 @@ test_foreloebig (void)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (pchild (page, "explanation_view")),
                             "Prøvevalg: kun tre vælgere blev afkrydset i testen.", -1);
   screenshot (win, "count-signoff.png");
+  /* Singular and plural by ngettext: "3 afkrydsninger + 0 brevstemmer". */
+  {
+    const char *recon = gtk_label_get_text (pchild (page, "recon_label"));
+    g_assert_nonnull (strstr (recon, " afkrydsninger + 0 brevstemmer = "));
+  }
   gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.sign-off", NULL);
   spin (30);
   g_assert_true (gtk_widget_has_css_class (pchild (page, "signoff_message"), "vk-ok"));
@@ -622,6 +650,35 @@ test_foreloebig (void)
   g_assert_nonnull (
       strstr (gtk_label_get_text (pchild (page, "valgbog_label")), vk_count_page_get_valgbog_path (page)));
   check_valgbog (vk_count_page_get_valgbog_path (page), file, station);
+  /* Written where the user can see it, the path on the page with Print … and Open folder. */
+  {
+    g_autofree char *dir = vk_ui_printout_dir ();
+    g_autofree char *parent = g_path_get_dirname (vk_count_page_get_valgbog_path (page));
+    g_assert_cmpstr (parent, ==, dir);
+    /* not the app's data folder (hidden in ~/.local/share) */
+    g_assert_false (g_str_has_prefix (vk_count_page_get_valgbog_path (page), g_get_user_data_dir ()));
+  }
+  g_assert_true (gtk_widget_get_visible (pchild (page, "open_valgbog_button")));
+  g_assert_true (gtk_widget_get_visible (pchild (page, "open_folder_button")));
+  /* Print … opens GTK's print dialog; cancelled, the page still names the PDF. */
+  gtk_widget_activate_action (GTK_WIDGET (vk_count_page_get_signoff_box (page)), "signoff.open-valgbog", NULL);
+  spin (10);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+        if (GTK_IS_PRINT_UNIX_DIALOG (w))
+          dialog = GTK_WIDGET (w);
+      }
+    g_assert_nonnull (dialog);
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+    spin (5);
+  }
+  g_assert_nonnull (
+      strstr (gtk_label_get_text (pchild (page, "valgbog_label")), vk_count_page_get_valgbog_path (page)));
   gtk_window_destroy (GTK_WINDOW (win));
 }
 

@@ -35,12 +35,13 @@ static void
 make_fixture (void)
 {
   guint64 now = (guint64)(g_get_real_time () / 1000);
-  const char *devices[][2] = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" } };
+  const char *devices[][2]
+      = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" }, { "valgstyrer-1", "valgstyrer" } };
 
   vk_test_gui_election_create_fake (&fx, SEED, 150);
   for (gsize i = 0; i < G_N_ELEMENTS (devices); i++)
     vk_keypair_free (vk_test_gui_enroll (&fx, devices[i][0], devices[i][1],
-                                         strcmp (devices[i][1], "valgbord") == 0 ? fx.area : VK_PACKAGE_NO_AREA,
+                                         strcmp (devices[i][1], "hjemmebesoeg") != 0 ? fx.area : VK_PACKAGE_NO_AREA,
                                          now - 3600000, now + 30 * 24 * 3600000ull));
   g_clear_pointer (&fx.package, vk_package_free);
 }
@@ -291,7 +292,10 @@ test_checkin (void)
 
   /* Undo as valgstyrer, with a reason, through the dialog. */
   type_and_enter (win, "search_entry", code);
-  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   g_assert_true (gtk_widget_get_visible (child (win, "undo_button")));
   gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
@@ -733,7 +737,10 @@ test_search_as_you_type (void)
     /* Undo as valgstyrer: the row follows ("Afkrydset" gone). */
     type_and_enter (win, "search_entry", code5);
   }
-  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
   {
@@ -878,7 +885,10 @@ test_guards (void)
   g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
   screenshot (bord, "station-wrong-date.png");
   g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (bs)), ==, head);
-  gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (bord, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   type_and_enter (bord, "search_entry", "41");
   gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
@@ -913,7 +923,10 @@ test_guards (void)
   g_assert_false (gtk_widget_get_sensitive (child (bord, "checkin_button")));
   g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
   screenshot (bord, "station-brevstemme-waiting.png");
-  gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), TRUE);
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+    g_assert_true (vk_test_gui_enter_valgstyrer (bord, "Vera Valgstyrer", vs_key, PASS));
+  }
   spin (20);
   g_assert_true (gtk_widget_get_sensitive (child (bord, "checkin_button")));
   gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
@@ -972,6 +985,9 @@ test_guards (void)
 
 /* First start: create the device key in the dialog, have it enrolled,
  * then open the device with it. */
+/* "Create a new key" wants at least 12 characters (key-dialog.c). */
+#define NEW_KEY_PASS "prøvevalg-bord-9"
+
 static void
 test_create_key (void)
 {
@@ -1020,22 +1036,24 @@ test_create_key (void)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_area")), area_index);
 
   /* Two different passphrases: refused, nothing written. */
-  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase")), PASS);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase")), NEW_KEY_PASS);
   gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), "andet");
   g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (result)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
   g_assert_false (g_file_test (key_path, G_FILE_TEST_EXISTS));
 
-  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), PASS);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), NEW_KEY_PASS);
   g_signal_emit_by_name (vk_station_window_get_key_dialog (win, "key_create"), "clicked");
+  /* The key is made in a worker thread. */
+  WAIT_FOR (strstr (gtk_label_get_text (result), "valgkit enroll") != NULL);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "vk-blocked"));
   /* The dialog itself, with the key id and the enrol command. */
   screenshot (vk_station_window_get_key_dialog (win, NULL), "station-create-key.png");
   g_assert_cmpint (g_stat (key_path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_test (pub_path, G_FILE_TEST_IS_REGULAR));
-  key = vk_keypair_load (key_path, PASS, &error);
+  key = vk_keypair_load (key_path, NEW_KEY_PASS, &error);
   g_assert_no_error (error);
   key_id = vk_hex_encode (vk_keypair_get_key_id (key), VK_KEY_ID_BYTES);
   g_assert_nonnull (strstr (gtk_label_get_text (result), key_id));
@@ -1065,7 +1083,7 @@ test_create_key (void)
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (child (win, "device_dropdown"))), ==, 1);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (win, "key_entry"))), ==, key_path);
   gtk_editable_set_text (GTK_EDITABLE (child (win, "db_entry")), db);
-  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), PASS);
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "passphrase_entry")), NEW_KEY_PASS);
   gtk_widget_activate_action (child (win, "setup_view"), "setup.open", NULL);
   WAIT_FOR (vk_station_window_get_station (win) != NULL);
   g_assert_cmpstr (vk_station_get_device (vk_station_window_get_station (win))->device_id, ==, "bord-9");

@@ -152,10 +152,18 @@ test_label_pdf (Fixture *f, gconstpointer data)
     g_autofree char *err = NULL;
     g_assert_cmpint (vk_test_spawn (argv, &text, &err), ==, 0);
   }
-  /* The human-readable part: the voter as on the official følgebrev, the
-   * place, the stemmemodtagere, the envelope id; never the CPR number. */
+  /* The human-readable part: a kuvertsedel that says it is not the
+   * følgebrev and what it is for, with no declaration or signature lines;
+   * the voter, the place, the stemmemodtagere, the envelope id; never the
+   * CPR number. */
   born = g_strdup_printf ("%.2s-%.2s-%.4s", v->birth_date + 8, v->birth_date + 5, v->birth_date);
-  g_assert_nonnull (strstr (text, "Følgebrev"));
+  g_assert_nonnull (strstr (text, "Kuvertsedel til brevstemme (ikke et følgebrev)"));
+  g_assert_nonnull (strstr (text, "Den erstatter ikke følgebrevet"));
+  g_assert_nonnull (strstr (text, "scanne QR-koden"));
+  g_assert_null (strstr (text, "Underskrift"));
+  /* The synthetic Prøvekommune is a test election: PRØVEVALG on the slip. */
+  g_assert_nonnull (strstr (text, "PRØVEVALG"));
+  g_assert_null (strstr (text, "bekræfter"));
   g_assert_nonnull (strstr (text, v->name));
   g_assert_nonnull (strstr (text, born));
   g_assert_nonnull (strstr (text, b->envelope));
@@ -196,7 +204,7 @@ test_label_pdf (Fixture *f, gconstpointer data)
     }
 
   /* One page: the slip goes into the envelope whole. */
-  g_assert_null (strstr (text, "\f") != NULL ? strstr (strstr (text, "\f") + 1, "Følgebrev") : NULL);
+  g_assert_null (strstr (text, "\f") != NULL ? strstr (strstr (text, "\f") + 1, "Kuvertsedel") : NULL);
 
   /* It verifies against the package and says what the engine recorded. */
   got = vk_label_decode (f->package, qr, &error);

@@ -211,6 +211,34 @@ assert_has_number_line (const char *text, const char *label, guint64 n)
     g_error ("no line with \"%s\" and %s in:\n%s", label, num, text);
 }
 
+/* Every page of text (pdftotext puts a form feed between pages) holds needle. */
+static void
+assert_every_page_has (const char *text, const char *needle)
+{
+  g_auto (GStrv) pages = g_strsplit (text, "\f", -1);
+  guint n = 0;
+
+  for (guint i = 0; pages[i] != NULL; i++)
+    {
+      if (*g_strstrip (pages[i]) == '\0')
+        continue;
+      n++;
+      if (strstr (pages[i], needle) == NULL)
+        g_error ("page %u has no \"%s\":\n%s", n, needle, pages[i]);
+    }
+  g_assert_cmpuint (n, >=, 1);
+}
+
+static guint
+count_of (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
 static const VkAreaResult *
 area_of (const VkResults *r, guint number)
 {
@@ -420,7 +448,11 @@ test_area_sheet (void)
   text = pdf_text (path);
   if (text == NULL)
     return;
-  g_assert_nonnull (strstr (text, "PRØVEVALG"));
+  assert_every_page_has (text, "PRØVEVALG");
+  /* The valgstyrere's signature lines, each with name and date fields; no reference to our docs. */
+  g_assert_cmpuint (count_of (text, "Navn:"), ==, 4);
+  g_assert_cmpuint (count_of (text, "Dato:"), ==, 4);
+  g_assert_null (strstr (text, "docs/"));
   g_assert_nonnull (strstr (text, fin->area_name));
   assert_has_number_line (text, "Afgivne stemmer", fin->cast);
   assert_has_number_line (text, "Afgivne stemmer", fore->cast);
@@ -656,7 +688,10 @@ test_valgbog (void)
   const char *explanation = "To vælgere forlod lokalet med stemmesedlen uden at stemme (noteret kl. 14.10 og 17.45).";
   const VkValgbogPerson staff[] = { { "Søren Ørsted Æbelø", "Valgstyrer (formand)" },
                                     { "Jürgen Müller", "Valgstyrer" },
-                                    { "Åse Bødker", "Tilforordnet vælger" } };
+                                    { "Åse Bødker", "Tilforordnet vælger" },
+                                    { "Mette Fjord", "Valgstyrer" } };
+  const VkValgbogUndo undos[] = { { 1763460000, "aarhus-3-bord-2", 1412, "Navnefælle afkrydset ved en fejl" },
+                                  { 1763470000, "aarhus-3-bord-1", 77, "Dobbelt scannet\x1b[2J valgkort" } };
   const VkValgbogEvent events[] = { { 1763445600, "Stemmekasserne vist tomme og forseglet" },
                                     { 1763485200, "Afstemningen lukket" },
                                     { 1763492400, "Foreløbig optælling afsluttet" } };
@@ -691,6 +726,16 @@ test_valgbog (void)
   b.n_signoffs = G_N_ELEMENTS (signoffs);
   b.journal_seq = 2817;
   b.journal_head = head;
+  b.journal_record = TRUE;
+  b.assisted = 4;
+  b.undos = undos;
+  b.n_undos = G_N_ELEMENTS (undos);
+  b.brev_received = 145;
+  b.brev_accepted = 137;
+  b.brev_rejected = 6;
+  b.brev_undecided = 2;
+  b.brev_rejected_by_reason[2] = 1;
+  b.brev_rejected_by_reason[6] = 5;
   path = sheet_path ("valgbog.pdf");
   g_assert_true (vk_valgbog_write (&b, path, &error));
   g_assert_no_error (error);
@@ -708,6 +753,27 @@ test_valgbog (void)
   assert_has_number_line (text, "Forskel", 2);
   g_assert_nonnull (strstr (text, "To vælgere forlod lokalet"));
   g_assert_nonnull (strstr (text, "Stemmekasserne vist tomme"));
+  /* What the journal adds: personal assistance, undone check-ins with
+   * their reasons (escaped), the brevstemmer by outcome and reason. */
+  g_assert_true (has_line_with (text, "Personlig bistand ydet", "4 vælgere"));
+  g_assert_nonnull (strstr (text, "Fortrudte afkrydsninger"));
+  g_assert_true (has_line_with (text, "1412", "Navnefælle afkrydset ved en fejl"));
+  g_assert_true (has_line_with (text, "aarhus-3-bord-2", "Navnefælle"));
+  g_assert_nonnull (strstr (text, "Dobbelt scannet\\x1B[2J valgkort"));
+  assert_has_number_line (text, "Brevstemmer modtaget", 145);
+  assert_has_number_line (text, "Godkendt (vælgeren afkrydset", 137);
+  assert_has_number_line (text, "Ikke godkendt", 6);
+  assert_has_number_line (text, "fraflyttet eller død", 1);
+  assert_has_number_line (text, "uden for fristerne", 5);
+  assert_has_number_line (text, "Ikke afgjort", 2);
+  /* A signature line with name and date for every valgstyrer present, the
+   * two who signed and the one who did not; no reference to our docs. */
+  g_assert_true (has_line_with (text, "Navn:", "Søren Ørsted Æbelø"));
+  g_assert_true (has_line_with (text, "Navn:", "Jürgen Müller"));
+  g_assert_true (has_line_with (text, "Navn:", "Mette Fjord"));
+  g_assert_cmpuint (count_of (text, "Dato:"), ==, 3);
+  g_assert_null (strstr (text, "docs/"));
+  g_assert_null (strstr (text, "PRØVEVALG"));
   head_hex = vk_hex_encode (head, 32);
   g_assert_nonnull (strstr (text, head_hex));
   for (guint i = 0; i < r->lists->len; i++)
@@ -756,7 +822,7 @@ test_valgbog (void)
     g_assert_no_error (error);
     text2 = pdf_text (path2);
     g_assert_nonnull (strstr (text2, "Forklaring mangler"));
-    g_assert_nonnull (strstr (text2, "PRØVEVALG"));
+    assert_every_page_has (text2, "PRØVEVALG");
   }
   /* The municipality's total has no valgbog; a journal head is required. */
   b.result = f->foreloebig->total;

@@ -185,7 +185,9 @@ test_sync (void)
   session = open_session (&f, &seen);
   g_assert_false (vk_station_session_get_online (session));
   peers[0] = vk_sync_server_get_url (b_server);
+  g_assert_cmpint (vk_station_session_get_target_state (session, peers[0], NULL, NULL), ==, VK_SESSION_TARGET_WAITING);
   vk_station_session_start_sync (session, peers, NULL, 100);
+  g_assert_true (g_strv_equal (vk_station_session_get_peers (session), peers));
   g_assert_nonnull (vk_station_session_get_runner (session));
   g_assert_null (vk_station_session_get_server (session));
   g_assert_true (vk_test_spin_until (changed_cond, &seen, 10000));
@@ -193,14 +195,36 @@ test_sync (void)
   g_assert_true (seen.online);
   g_assert_true (vk_station_session_get_online (session));
   g_assert_true (vk_station_is_checked_in (vk_station_session_get_station (session), f.voters[1]));
+  /* The status bar's view of the peer: it answered, just now. */
+  {
+    gint64 last_ok = 0;
+    const char *target_error = "unset";
+    g_assert_cmpint (vk_station_session_get_target_state (session, peers[0], &last_ok, &target_error), ==,
+                     VK_SESSION_TARGET_OK);
+    g_assert_null (target_error);
+    g_assert_cmpint (last_ok, <=, g_get_real_time ());
+    g_assert_cmpint (last_ok, >, g_get_real_time () - 60 * G_USEC_PER_SEC);
+  }
 
   /* The peer goes away: the next round is offline. */
-  g_clear_pointer (&b_server, vk_sync_server_free);
-  seen.rounds = 0;
-  vk_station_session_kick (session);
-  g_assert_true (vk_test_spin_until (round_cond, &seen, 10000));
-  g_assert_false (seen.online);
-  g_assert_false (vk_station_session_get_online (session));
+  {
+    gint64 first_ok = 0, last_ok = 0;
+    const char *target_error = NULL;
+    g_autofree char *url = g_strdup (peers[0]);
+
+    (void)vk_station_session_get_target_state (session, url, &first_ok, NULL);
+    g_clear_pointer (&b_server, vk_sync_server_free);
+    seen.rounds = 0;
+    vk_station_session_kick (session);
+    g_assert_true (vk_test_spin_until (round_cond, &seen, 10000));
+    g_assert_false (seen.online);
+    g_assert_false (vk_station_session_get_online (session));
+    /* Failing, with its error, and the time of the last good round kept. */
+    g_assert_cmpint (vk_station_session_get_target_state (session, url, &last_ok, &target_error), ==,
+                     VK_SESSION_TARGET_FAILING);
+    g_assert_nonnull (target_error);
+    g_assert_cmpint (last_ok, ==, first_ok);
+  }
 
   /* A partition: the runner stops, and may start again. */
   vk_station_session_stop_sync (session);

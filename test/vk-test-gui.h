@@ -263,6 +263,65 @@ vk_test_gui_screenshot (gpointer widget, const char *name, guint settle_ms)
   gsk_render_node_unref (node);
 }
 
+/* The mapped toplevel window whose widget name is name, or NULL. */
+static G_GNUC_UNUSED GtkWindow *
+vk_test_gui_find_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (w)), name) == 0 && gtk_widget_get_mapped (GTK_WIDGET (w)))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+/* The widget named name (gtk_widget_set_name) in root, or NULL. */
+static G_GNUC_UNUSED GtkWidget *
+vk_test_gui_find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = vk_test_gui_find_named (c, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Takes charge as valgstyrer through the window's "Valgstyrer…" prompt:
+ * name typed, the key file key_path, passphrase typed and Enter pressed;
+ * waits for the prompt's outcome.  TRUE when valgstyrer mode is on. */
+static G_GNUC_UNUSED gboolean
+vk_test_gui_enter_valgstyrer (VkStationWindow *win, const char *name, const char *key_path, const char *passphrase)
+{
+  GtkWindow *dialog = NULL;
+  GtkWidget *pass;
+  GtkWidget *message;
+  GtkWidget *unlock;
+
+  gtk_toggle_button_set_active (vk_test_gui_child (win, "valgstyrer_button"), TRUE);
+  VK_TEST_WAIT_FOR ((dialog = vk_test_gui_find_toplevel ("valgstyrer_dialog")) != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (vk_test_gui_find_named (GTK_WIDGET (dialog), "valgstyrer_name")), name);
+  if (key_path != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (vk_test_gui_find_named (GTK_WIDGET (dialog), "valgstyrer_key_path")),
+                           key_path);
+  pass = vk_test_gui_find_named (GTK_WIDGET (dialog), "valgstyrer_passphrase");
+  message = vk_test_gui_find_named (GTK_WIDGET (dialog), "valgstyrer_message");
+  unlock = vk_test_gui_find_named (GTK_WIDGET (dialog), "valgstyrer_unlock");
+  gtk_label_set_text (GTK_LABEL (message), "");
+  gtk_editable_set_text (GTK_EDITABLE (pass), passphrase);
+  g_signal_emit_by_name (pass, "activate");
+  VK_TEST_WAIT_FOR (vk_station_window_get_valgstyrer (win) != NULL
+                    || (vk_test_gui_find_toplevel ("valgstyrer_dialog") != NULL && gtk_widget_get_sensitive (unlock)
+                        && *gtk_label_get_text (GTK_LABEL (message)) != '\0'));
+  return vk_station_window_get_valgstyrer (win) != NULL;
+}
+
 /* The message dialog on screen, or NULL. */
 static G_GNUC_UNUSED AdwMessageDialog *
 vk_test_gui_find_dialog (void)
