@@ -292,6 +292,7 @@ election_show (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("E.vkp - describe a package (it is verified first)");
   g_autoptr (VkPackage) package = NULL;
   g_autoptr (VkElection) election = NULL;
+  g_autoptr (GPtrArray) devices = NULL;
   g_autofree char *id_hex = NULL;
   g_autofree char *key_hex = NULL;
   gboolean as_json = FALSE;
@@ -315,6 +316,7 @@ election_show (int argc, char **argv)
   election = vk_package_dup_election (package, &error);
   if (election == NULL)
     return vk_cli_fail ("election show", error);
+  devices = vk_package_list_devices (package);
   id_hex = vk_hex_encode (vk_package_get_election_id (package), VK_ELECTION_ID_BYTES);
   key_hex = vk_hex_encode (vk_package_get_election_public_key (package), VK_PUBLIC_KEY_BYTES);
   for (guint i = 0; i < election->lists->len; i++)
@@ -374,6 +376,25 @@ election_show (int argc, char **argv)
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
+      /* The count server's certificate pins (docs/package-format.md §5). */
+      json_builder_set_member_name (b, "tls_pins");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < devices->len; i++)
+        {
+          const VkDevice *d = g_ptr_array_index (devices, i);
+          g_autofree char *tls = NULL;
+
+          if (!d->has_tls)
+            continue;
+          tls = vk_hex_encode (d->tls_sha256, VK_TLS_PIN_BYTES);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "device");
+          json_builder_add_string_value (b, d->device_id);
+          json_builder_set_member_name (b, "tls_sha256");
+          json_builder_add_string_value (b, tls);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       json_builder_end_object (b);
       vk_cli_print_json (b);
       return VK_EXIT_OK;
@@ -401,6 +422,19 @@ election_show (int argc, char **argv)
               vk_election_contest_id (c), *region != '\0' ? " (" : "", region, *region != '\0' ? ")" : "", c->seats,
               c->lists->len, count_candidates (c), c->valgforbund->len, count_eligible (c));
     }
+  /* The certificate every client requires of the count server. */
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const VkDevice *d = g_ptr_array_index (devices, i);
+      g_autofree char *tls = NULL;
+      g_autofree char *shown = NULL;
+
+      if (!d->has_tls)
+        continue;
+      tls = vk_hex_encode (d->tls_sha256, VK_TLS_PIN_BYTES);
+      shown = vk_text_escape_controls (d->device_id);
+      printf ("count server %s: TLS certificate SHA-256 %s\n", shown, tls);
+    }
   return VK_EXIT_OK;
 }
 
@@ -414,7 +448,8 @@ election_devices (int argc, char **argv)
   gboolean as_json = FALSE;
   GOptionEntry options[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json,
-      "Print JSON: device, role, area, public_key (hex), key_id, valid_from, valid_to", NULL },
+      "Print JSON: device, role, area, public_key (hex), key_id, valid_from, valid_to, tls_sha256 (hex or null)",
+      NULL },
     { NULL },
   };
 
@@ -460,6 +495,14 @@ election_devices (int argc, char **argv)
           json_builder_add_int_value (b, (gint64)d->valid_from);
           json_builder_set_member_name (b, "valid_to");
           json_builder_add_int_value (b, (gint64)d->valid_to);
+          json_builder_set_member_name (b, "tls_sha256");
+          if (d->has_tls)
+            {
+              g_autofree char *tls = vk_hex_encode (d->tls_sha256, VK_TLS_PIN_BYTES);
+              json_builder_add_string_value (b, tls);
+            }
+          else
+            json_builder_add_null_value (b);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -472,7 +515,12 @@ election_devices (int argc, char **argv)
       const VkDevice *d = g_ptr_array_index (devices, i);
       g_autofree char *kid = vk_hex_encode (d->key_id, VK_KEY_ID_BYTES);
       g_autofree char *area = d->area == VK_PACKAGE_NO_AREA ? g_strdup ("-") : g_strdup_printf ("%u", d->area);
-      printf ("%-28s %-15s area %-4s key %s\n", d->device_id, d->role, area, kid);
+      g_autofree char *tls = d->has_tls ? vk_hex_encode (d->tls_sha256, VK_TLS_PIN_BYTES) : NULL;
+      g_autofree char *shown_id = vk_text_escape_controls (d->device_id);
+      g_autofree char *shown_role = vk_text_escape_controls (d->role);
+
+      printf ("%-28s %-15s area %-4s key %s%s%s\n", shown_id, shown_role, area, kid, tls != NULL ? " tls " : "",
+              tls != NULL ? tls : "");
     }
   return VK_EXIT_OK;
 }
@@ -493,6 +541,33 @@ vk_cmd_election (int argc, char **argv)
            "       valgkit election show E.vkp [--json]\n"
            "       valgkit election devices E.vkp [--json]\n");
   return argc >= 2 && strcmp (argv[1], "--help") == 0 ? VK_EXIT_OK : VK_EXIT_USAGE;
+}
+
+/* The SHA-256 of the DER of the (first) certificate in a PEM file: what
+ * `valgkit serve` prints and what clients compare (vk-http-pin.h). */
+static gboolean
+certificate_file_sha256 (const char *path, guint8 ret_sha256[VK_TLS_PIN_BYTES], GError **error)
+{
+  g_autofree char *pem = NULL;
+  g_autofree char *name = vk_text_escape_controls (path);
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (GByteArray) der = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gsize len = 0;
+
+  if (!vk_file_read_untrusted (path, 1024 * 1024, &pem, &len, error))
+    return FALSE;
+  certificate = g_tls_certificate_new_from_pem (pem, (gssize)len, &local_error);
+  if (certificate != NULL)
+    g_object_get (certificate, "certificate", &der, NULL);
+  if (der == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: not a PEM certificate%s%s", name,
+                   local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+      return FALSE;
+    }
+  vk_sha256 (der->data, der->len, ret_sha256);
+  return TRUE;
 }
 
 /* An ISO 8601 date-time or date (local time) → ms since the epoch. */
@@ -526,6 +601,8 @@ vk_cmd_enroll (int argc, char **argv)
   g_autofree char *valid_to_s = NULL;
   g_autofree char *file_role = NULL;
   g_autofree char *file_device = NULL;
+  g_autofree char *tls_cert = NULL;
+  guint8 tls_sha256[VK_TLS_PIN_BYTES];
   int area = 0;
   guint64 valid_from = 0, valid_to = G_MAXINT64;
   guint8 pk[VK_PUBLIC_KEY_BYTES];
@@ -540,6 +617,8 @@ vk_cmd_enroll (int argc, char **argv)
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },
     { "valid-from", 0, 0, G_OPTION_ARG_STRING, &valid_from_s, "Start of validity (ISO 8601; default: always)", "TIME" },
     { "valid-to", 0, 0, G_OPTION_ARG_STRING, &valid_to_s, "End of validity (ISO 8601; default: never)", "TIME" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      "Role server: the TLS certificate it serves (PEM); every client then requires exactly this one", "CERT.pem" },
     { NULL },
   };
 
@@ -557,7 +636,14 @@ vk_cmd_enroll (int argc, char **argv)
       fprintf (stderr, "valgkit enroll: --valid-from/--valid-to take an ISO 8601 date or date-time\n");
       return VK_EXIT_USAGE;
     }
+  if (tls_cert != NULL && strcmp (role, "server") != 0)
+    {
+      fprintf (stderr, "valgkit enroll: --tls-cert is for a device of role server\n");
+      return VK_EXIT_USAGE;
+    }
   if (!vk_public_key_load (device_key, pk, &file_role, &file_device, &error))
+    return vk_cli_fail ("enroll", error);
+  if (tls_cert != NULL && !certificate_file_sha256 (tls_cert, tls_sha256, &error))
     return vk_cli_fail ("enroll", error);
   if (device_id == NULL)
     device_id = g_strdup (file_device);
@@ -568,11 +654,23 @@ vk_cmd_enroll (int argc, char **argv)
   key = vk_cli_load_key (key_path, &error);
   if (key == NULL)
     return vk_cli_fail ("enroll", error);
-  if (!vk_package_enroll (package, key, device_id, role, (guint)area, pk, valid_from, valid_to, &error))
+  if (!vk_package_enroll_with_tls (package, key, device_id, role, (guint)area, pk, tls_cert != NULL ? tls_sha256 : NULL,
+                                   valid_from, valid_to, &error))
     return vk_cli_fail ("enroll", error);
-  if (area > 0)
-    printf ("Enrolled %s as %s, area %d, in %s\n", device_id, role, area, argv[1]);
-  else
-    printf ("Enrolled %s as %s in %s\n", device_id, role, argv[1]);
+  {
+    g_autofree char *shown_id = vk_text_escape_controls (device_id);
+    g_autofree char *shown_role = vk_text_escape_controls (role);
+    g_autofree char *shown_file = vk_text_escape_controls (argv[1]);
+
+    if (area > 0)
+      printf ("Enrolled %s as %s, area %d, in %s\n", shown_id, shown_role, area, shown_file);
+    else
+      printf ("Enrolled %s as %s in %s\n", shown_id, shown_role, shown_file);
+  }
+  if (tls_cert != NULL)
+    {
+      g_autofree char *hex = vk_hex_encode (tls_sha256, VK_TLS_PIN_BYTES);
+      printf ("TLS certificate SHA-256 %s (required by every client)\n", hex);
+    }
   return VK_EXIT_OK;
 }

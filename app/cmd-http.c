@@ -16,6 +16,7 @@
 #include "vk-error.h"
 #include "vk-http-pin.h"
 #include "vk-http-sig.h"
+#include "vk-package.h"
 #include "vk-text.h"
 
 int
@@ -27,6 +28,7 @@ vk_cmd_http_get (int argc, char **argv)
   g_autofree char *device = NULL;
   g_autofree char *pin = NULL;
   g_autofree char *role = NULL;
+  g_autofree char *election_path = NULL;
   int timeout = 30;
   g_autoptr (VkKeypair) key = NULL;
   g_autoptr (SoupSession) session = NULL;
@@ -39,6 +41,8 @@ vk_cmd_http_get (int argc, char **argv)
       "KEY.key" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "The device id (default: the one the key file names)", "ID" },
     { "pin", 0, 0, G_OPTION_ARG_STRING, &pin, "SHA-256 of the server's TLS certificate (hex)", "SHA256" },
+    { "election", 0, 0, G_OPTION_ARG_FILENAME, &election_path,
+      "The election package: the certificate it pins for the count server is required", "E.vkp" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds to wait (default 30)", "S" },
     { NULL },
   };
@@ -47,7 +51,9 @@ vk_cmd_http_get (int argc, char **argv)
   g_option_context_set_description (context,
                                     "Prints the answer's body on stdout and the HTTP status on stderr; exits 0 "
                                     "for a 2xx answer, 1 otherwise.  Example:\n"
-                                    "  valgkit http-get --key revisor.key http://127.0.0.1:8080/v1/discrepancies");
+                                    "  valgkit http-get --key revisor.key http://127.0.0.1:8080/v1/discrepancies\n"
+                                    "With --election, the certificate the package pins for the count server is "
+                                    "required (--pin may only repeat it).");
   if (!vk_cli_parse (context, &argc, &argv, "http-get"))
     return VK_EXIT_USAGE;
   if (argc != 2 || timeout < 1 || (device != NULL && key_path == NULL))
@@ -70,6 +76,18 @@ vk_cmd_http_get (int argc, char **argv)
         return vk_cli_fail ("http-get", error);
       if (!vk_http_sig_sign_message (msg, key, device, NULL, 0, NULL, &error))
         return vk_cli_fail ("http-get", error);
+    }
+  if (election_path != NULL)
+    {
+      g_autoptr (VkPackage) package = vk_package_open (election_path, &error);
+      g_autofree char *required = NULL;
+
+      if (package == NULL)
+        return vk_cli_fail ("http-get", error);
+      if (!vk_package_resolve_server_pin (package, pin, (guint64)(g_get_real_time () / 1000), &required, &error))
+        return vk_cli_fail ("http-get", error);
+      g_free (pin);
+      pin = g_steal_pointer (&required);
     }
   if (pin != NULL)
     vk_http_pin_attach (msg, pin, cancellable);

@@ -41,7 +41,8 @@ vk_cmd_push (int argc, char **argv)
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, "The count server's URL", "URL" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "The station's device id (default: the one the database names)",
       "ID" },
-    { "pin", 0, 0, G_OPTION_ARG_STRING, &pin, "SHA-256 of the server's TLS certificate (hex)", "SHA256" },
+    { "pin", 0, 0, G_OPTION_ARG_STRING, &pin,
+      "SHA-256 of the server's TLS certificate (hex; default: the one the package pins)", "SHA256" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
       "The station's device key: requests are signed with it (RFC 9421; each entry is signed anyway)", "KEY.key" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds to wait for each request (default 30)", "S" },
@@ -69,8 +70,16 @@ vk_cmd_push (int argc, char **argv)
   if (sync == NULL)
     return vk_cli_fail ("push", error);
   vk_sync_set_timeout (sync, (guint)timeout);
-  if (pin != NULL)
-    vk_sync_set_pinned_certificate (sync, pin);
+  /* The certificate the package pins for the count server is required;
+   * --pin may only repeat it (or name one when the package pins several). */
+  {
+    g_autofree char *required = NULL;
+
+    if (!vk_package_resolve_server_pin (package, pin, (guint64)(g_get_real_time () / 1000), &required, &error))
+      return vk_cli_fail ("push", error);
+    if (required != NULL)
+      vk_sync_set_pinned_certificate (sync, required);
+  }
   if (key_path != NULL)
     {
       const VkDevice *enrolled = vk_package_lookup_device (package, device);

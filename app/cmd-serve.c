@@ -17,12 +17,50 @@
 #include "vk-count.h"
 #include "vk-error.h"
 #include "vk-package.h"
+#include "vk-text.h"
 
 static gboolean
 quit_cb (gpointer user_data)
 {
   g_main_loop_quit (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* A server whose enrolment pins its TLS certificate serves that one and
+ * no other (every client would refuse it): checked before the first
+ * request.  fingerprint is NULL for plain HTTP (loopback only). */
+static gboolean
+check_certificate_pin (VkPackage *package, const char *device_id, const char *fingerprint, GError **error)
+{
+  const VkDevice *self = vk_package_lookup_device (package, device_id);
+  g_autofree char *pinned = NULL;
+  g_autofree char *shown = vk_text_escape_controls (device_id);
+  g_autoptr (GError) local_error = NULL;
+
+  if (fingerprint == NULL)
+    return TRUE;
+  if (self != NULL && self->has_tls)
+    {
+      pinned = vk_hex_encode (self->tls_sha256, VK_TLS_PIN_BYTES);
+      if (g_ascii_strcasecmp (pinned, fingerprint) != 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_KEY,
+                       "the TLS certificate (SHA-256 %s) is not the one the enrolment of %s pins (SHA-256 %s); every "
+                       "client would refuse it: give --tls-cert the enrolled certificate, or enrol the new one",
+                       fingerprint, shown, pinned);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  /* No pin of its own: warn when the clients will require another. */
+  if (!vk_package_resolve_server_pin (package, NULL, (guint64)(g_get_real_time () / 1000), &pinned, &local_error))
+    fprintf (stderr, "valgkit serve: warning: %s\n", local_error->message);
+  else if (pinned != NULL && g_ascii_strcasecmp (pinned, fingerprint) != 0)
+    fprintf (stderr,
+             "valgkit serve: warning: the package pins another certificate for the count server (SHA-256 %s); "
+             "clients will refuse this one\n",
+             pinned);
+  return TRUE;
 }
 
 int
@@ -115,6 +153,9 @@ vk_cmd_serve (int argc, char **argv)
   };
   vk_count_http_set_connection_limits (http, &limits);
   if (!vk_count_http_listen (http, listen, tls_cert, tls_key, &error))
+    return vk_cli_fail ("serve", error);
+  if (!check_certificate_pin (package, vk_count_get_device_id (count), vk_count_http_get_tls_fingerprint (http),
+                              &error))
     return vk_cli_fail ("serve", error);
 
   printf ("listening on %s\n", vk_count_http_get_url (http));

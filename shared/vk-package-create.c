@@ -106,7 +106,9 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  public_key BLOB NOT NULL CHECK (length (public_key) = 32),\n"
                              "  valid_from INTEGER NOT NULL CHECK (valid_from >= 0),\n"
                              "  valid_to INTEGER NOT NULL CHECK (valid_to >= valid_from),\n"
-                             "  enrolment BLOB NOT NULL\n"
+                             "  enrolment BLOB NOT NULL,\n"
+                             "  tls_sha256 BLOB CHECK (tls_sha256 IS NULL\n"
+                             "                         OR (length (tls_sha256) = 32 AND role = 'server'))\n"
                              ") STRICT;\n";
 
 /* ---- Creating ---------------------------------------------------------- */

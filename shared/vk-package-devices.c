@@ -13,6 +13,7 @@
 #include "vk-cose.h"
 #include "vk-error.h"
 #include "vk-package-private.h"
+#include "vk-text.h"
 
 /* ---- Devices ----------------------------------------------------------- */
 
@@ -97,6 +98,17 @@ verify_enrolment (VkPackage *self, const VkDevice *d, GError **error)
                   break;
                 }
             }
+          /* A field the statement has and the columns do not ("tls"). */
+          for (gsize i = 0; want != NULL && strcmp (field, "election") == 0 && i < vk_cbor_map_get_length (got); i++)
+            {
+              const char *key = vk_cbor_get_text (vk_cbor_map_get_key (got, i), NULL);
+              if (key != NULL && vk_cbor_map_lookup_text (want, key) == NULL)
+                {
+                  g_free (field);
+                  field = g_strdup (key);
+                  break;
+                }
+            }
         }
       g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE,
                    "%s: device %s: the stored %s differs from the signed enrolment", self->path, d->device_id, field);
@@ -109,7 +121,8 @@ gboolean
 vk_package_load_devices (VkPackage *self, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = vk_db_prepare (
-      self->db, "SELECT device_id, role, area, public_key, valid_from, valid_to, enrolment FROM device", error);
+      self->db, "SELECT device_id, role, area, public_key, valid_from, valid_to, enrolment, tls_sha256 FROM device",
+      error);
   int rc;
 
   if (stmt == NULL)
@@ -139,8 +152,29 @@ vk_package_load_devices (VkPackage *self, GError **error)
           g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE, "%s: device %s: bad area", self->path, d->device_id);
           return FALSE;
         }
+      /* The certificate pin: NULL, or 32 bytes of a server's row. */
+      if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
+        {
+          if (sqlite3_column_type (stmt, 7) != SQLITE_BLOB || sqlite3_column_bytes (stmt, 7) != VK_TLS_PIN_BYTES)
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE, "%s: device %s: tls_sha256 is not 32 bytes", self->path,
+                           d->device_id);
+              return FALSE;
+            }
+          d->has_tls = TRUE;
+          memcpy (d->tls_sha256, sqlite3_column_blob (stmt, 7), VK_TLS_PIN_BYTES);
+        }
       if (!verify_enrolment (self, d, error))
         return FALSE;
+      /* Even when the election key signed it: only the count server
+       * serves TLS to the stations. */
+      if (d->has_tls && d->role_id != VK_ROLE_SERVER)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE,
+                       "%s: device %s: a %s has a TLS certificate pin (only a server may)", self->path, d->device_id,
+                       d->role);
+          return FALSE;
+        }
       g_hash_table_replace (self->devices, d->device_id, d);
       d = NULL;
     }
@@ -154,6 +188,15 @@ vk_package_load_devices (VkPackage *self, GError **error)
 gboolean
 vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *device_id, const char *role, guint area,
                    const guint8 public_key[VK_PUBLIC_KEY_BYTES], guint64 valid_from, guint64 valid_to, GError **error)
+{
+  return vk_package_enroll_with_tls (self, election_key, device_id, role, area, public_key, NULL, valid_from, valid_to,
+                                     error);
+}
+
+gboolean
+vk_package_enroll_with_tls (VkPackage *self, const VkKeypair *election_key, const char *device_id, const char *role,
+                            guint area, const guint8 public_key[VK_PUBLIC_KEY_BYTES], const guint8 *tls_sha256,
+                            guint64 valid_from, guint64 valid_to, GError **error)
 {
   g_autoptr (VkDevice) d = NULL;
   g_autoptr (GBytes) payload = NULL;
@@ -186,6 +229,13 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: device %s: a valgbord needs an afstemningsområde",
                    self->path, device_id);
+      return FALSE;
+    }
+  if (tls_sha256 != NULL && vk_device_role_from_string (role) != VK_ROLE_SERVER)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "%s: device %s: only a server may pin a TLS certificate (the role is %s)", self->path, device_id,
+                   role);
       return FALSE;
     }
   if (valid_from > valid_to || valid_to > G_MAXINT64)
@@ -222,6 +272,11 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
   vk_key_id_from_public_key (d->public_key, d->key_id);
   d->valid_from = valid_from;
   d->valid_to = valid_to;
+  if (tls_sha256 != NULL)
+    {
+      d->has_tls = TRUE;
+      memcpy (d->tls_sha256, tls_sha256, VK_TLS_PIN_BYTES);
+    }
   payload = vk_package_enrolment_payload (self->election_id, d);
   d->enrolment
       = vk_cose_sign1_create (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), election_key, error);
@@ -240,8 +295,8 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
   if (!vk_db_begin_immediate (wdb, error))
     return FALSE;
   st = vk_db_prepare (wdb,
-                      "INSERT INTO device (device_id, role, area, public_key, valid_from, valid_to, enrolment) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      "INSERT INTO device (device_id, role, area, public_key, valid_from, valid_to, enrolment, "
+                      "tls_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       error);
   if (st == NULL)
     {
@@ -258,6 +313,10 @@ vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *d
   sqlite3_bind_int64 (st, 5, (gint64)valid_from);
   sqlite3_bind_int64 (st, 6, (gint64)valid_to);
   sqlite3_bind_blob (st, 7, g_bytes_get_data (d->enrolment, NULL), (int)g_bytes_get_size (d->enrolment), SQLITE_STATIC);
+  if (d->has_tls)
+    sqlite3_bind_blob (st, 8, d->tls_sha256, VK_TLS_PIN_BYTES, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, 8);
   if (!vk_db_step_done (wdb, st, error) || !vk_db_commit (wdb, error))
     {
       g_clear_pointer (&st, sqlite3_finalize);
@@ -328,4 +387,103 @@ vk_package_lookup_device_by_key_id (VkPackage *self, const guint8 key_id[VK_KEY_
     if (memcmp (((VkDevice *)value)->key_id, key_id, VK_KEY_ID_BYTES) == 0)
       return value;
   return NULL;
+}
+
+/* ---- The count server's certificate pin ------------------------------- */
+
+static gboolean
+pin_is_hex (const char *pin)
+{
+  if (strlen (pin) != 2 * VK_TLS_PIN_BYTES)
+    return FALSE;
+  for (const char *p = pin; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+vk_package_resolve_server_pin (VkPackage *self, const char *given, guint64 now_ms, char **ret_pin, GError **error)
+{
+  g_autoptr (GPtrArray) devices = NULL;
+  g_autoptr (GPtrArray) pins = g_ptr_array_new_with_free_func (g_free);      /* distinct, hex */
+  g_autoptr (GPtrArray) pinned_by = g_ptr_array_new_with_free_func (g_free); /* device ids, per pin */
+  g_autofree char *wanted = NULL;
+  gboolean any_valid = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (ret_pin != NULL, FALSE);
+
+  *ret_pin = NULL;
+  if (given != NULL)
+    {
+      if (!pin_is_hex (given))
+        {
+          g_autofree char *shown = vk_text_escape_controls (given);
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "the pin \"%s\" is not a SHA-256 fingerprint (64 hex digits, as `valgkit serve` prints it)",
+                       shown);
+          return FALSE;
+        }
+      wanted = g_ascii_strdown (given, -1);
+    }
+
+  /* The server devices valid now; all of them when none is. */
+  devices = vk_package_list_devices (self);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const VkDevice *d = g_ptr_array_index (devices, i);
+      any_valid |= d->role_id == VK_ROLE_SERVER && vk_device_is_valid_at (d, now_ms);
+    }
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const VkDevice *d = g_ptr_array_index (devices, i);
+      g_autofree char *hex = NULL;
+      guint j;
+
+      if (d->role_id != VK_ROLE_SERVER || !d->has_tls || (any_valid && !vk_device_is_valid_at (d, now_ms)))
+        continue;
+      hex = vk_hex_encode (d->tls_sha256, VK_TLS_PIN_BYTES);
+      for (j = 0; j < pins->len && strcmp (g_ptr_array_index (pins, j), hex) != 0; j++)
+        ;
+      if (j == pins->len)
+        {
+          g_ptr_array_add (pins, g_steal_pointer (&hex));
+          g_ptr_array_add (pinned_by, g_strdup (d->device_id));
+        }
+    }
+
+  if (pins->len == 0)
+    {
+      *ret_pin = g_steal_pointer (&wanted);
+      return TRUE;
+    }
+  for (guint j = 0; j < pins->len; j++)
+    if (wanted == NULL ? pins->len == 1 : strcmp (wanted, g_ptr_array_index (pins, j)) == 0)
+      {
+        *ret_pin = g_strdup (g_ptr_array_index (pins, j));
+        return TRUE;
+      }
+  if (wanted != NULL && pins->len == 1)
+    {
+      g_autofree char *shown = vk_text_escape_controls (g_ptr_array_index (pinned_by, 0));
+      g_set_error (error, VK_ERROR, VK_ERROR_KEY,
+                   "%s: the pin given (%s) is not the certificate the package pins for the count server (device %s: "
+                   "%s)",
+                   self->path, wanted, shown, (const char *)g_ptr_array_index (pins, 0));
+      return FALSE;
+    }
+  {
+    g_autoptr (GString) list = g_string_new (NULL);
+
+    for (guint j = 0; j < pins->len; j++)
+      {
+        g_autofree char *shown = vk_text_escape_controls (g_ptr_array_index (pinned_by, j));
+        g_string_append_printf (list, "%s%s %s", j > 0 ? ", " : "", shown, (const char *)g_ptr_array_index (pins, j));
+      }
+    g_set_error (error, VK_ERROR, VK_ERROR_KEY, "%s: the package pins %u certificates for the count server (%s); %s",
+                 self->path, pins->len, list->str,
+                 wanted != NULL ? "the pin given is none of them" : "give the one to require (--pin)");
+  }
+  return FALSE;
 }

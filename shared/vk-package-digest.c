@@ -303,6 +303,8 @@ vk_package_enrolment_payload (const guint8 election_id[VK_ELECTION_ID_BYTES], co
   else
     vk_cbor_map_set_uint (map, "area", d->area);
   vk_cbor_map_set_bytes (map, "key", d->public_key, VK_PUBLIC_KEY_BYTES);
+  if (d->has_tls)
+    vk_cbor_map_set_bytes (map, "tls", d->tls_sha256, VK_TLS_PIN_BYTES);
   vk_cbor_map_set_uint (map, "valid_from", d->valid_from);
   vk_cbor_map_set_uint (map, "valid_to", d->valid_to);
   return vk_cbor_encode (map);

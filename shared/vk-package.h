@@ -43,6 +43,8 @@ G_BEGIN_DECLS
 #define VK_ELECTION_ID_BYTES 32
 /* vk_package_enroll() area for a device that serves no single area. */
 #define VK_PACKAGE_NO_AREA 0u
+/* A pinned TLS certificate: SHA-256 of its DER (vk_net_certificate_fingerprint()). */
+#define VK_TLS_PIN_BYTES 32
 
 typedef struct _VkPackage VkPackage;
 
@@ -58,6 +60,11 @@ typedef struct
   guint64 valid_from; /* ms since the Unix epoch, inclusive */
   guint64 valid_to;   /* ms since the Unix epoch, inclusive */
   GBytes *enrolment;  /* the COSE_Sign1 by the election key */
+  /* Role server only: the SHA-256 of the DER of the TLS certificate the
+   * count server serves (docs/package-format.md §5, "tls"); every client
+   * requires exactly that certificate (vk_package_resolve_server_pin()). */
+  gboolean has_tls;
+  guint8 tls_sha256[VK_TLS_PIN_BYTES];
 } VkDevice;
 
 void vk_device_free (VkDevice *self);
@@ -114,12 +121,33 @@ gint64 vk_package_count_voters (VkPackage *self, guint area, GError **error);
 gboolean vk_package_enroll (VkPackage *self, const VkKeypair *election_key, const char *device_id, const char *role,
                             guint area, const guint8 public_key[VK_PUBLIC_KEY_BYTES], guint64 valid_from,
                             guint64 valid_to, GError **error);
+/* The same, and for a device of role server, tls_sha256 (may be NULL):
+ * the SHA-256 of the DER of the TLS certificate it serves, which every
+ * client then requires (VK_ERROR_INVALID for another role).  A new
+ * certificate is a new enrolment (a device id is enrolled once). */
+gboolean vk_package_enroll_with_tls (VkPackage *self, const VkKeypair *election_key, const char *device_id,
+                                     const char *role, guint area, const guint8 public_key[VK_PUBLIC_KEY_BYTES],
+                                     const guint8 *tls_sha256, guint64 valid_from, guint64 valid_to, GError **error);
 /* VkDevice*, ordered by device id; free with g_ptr_array_unref(). */
 GPtrArray *vk_package_list_devices (VkPackage *self) G_GNUC_WARN_UNUSED_RESULT;
 /* Borrowed: valid as long as the package is open.  NULL when absent. */
 const VkDevice *vk_package_lookup_device (VkPackage *self, const char *device_id);
 /* The device whose key has this key id, or NULL. */
 const VkDevice *vk_package_lookup_device_by_key_id (VkPackage *self, const guint8 key_id[VK_KEY_ID_BYTES]);
+
+/* The count server's certificate pin a client must require (hex SHA-256
+ * of the certificate's DER, lowercase), from the package and given (a
+ * pin from the command line, hex, or NULL).  The package's pins are the
+ * `tls` of its server devices valid at now_ms (of all its server devices
+ * when none is valid then).  *ret_pin is set to NULL (and TRUE
+ * returned) when neither the package nor given pins anything; to given
+ * when the package pins nothing; to the package's pin when it has one
+ * and given is NULL or the same.  FALSE with VK_ERROR_KEY when given
+ * differs from the package's pin (naming the device), or when the
+ * package pins several certificates and given names none of them;
+ * VK_ERROR_INVALID when given is not 64 hex digits. */
+gboolean vk_package_resolve_server_pin (VkPackage *self, const char *given, guint64 now_ms, char **ret_pin,
+                                        GError **error);
 
 /* The canonical digest of a package file's content tables (no signature
  * check): what vk_package_open() compares with the signed election id.

@@ -32,6 +32,8 @@ struct _VkSyncRunner
   char *db_path;
   char *device_id;
   const VkKeypair *key; /* borrowed */
+  char *pin;            /* a pin given (hex), or NULL: the package's */
+  GTlsDatabase *tls_database;
   guint interval_ms;
   GPtrArray *targets; /* Target* */
   GMainContext *context;
@@ -82,6 +84,8 @@ round_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
           return;
         }
       vk_sync_set_key (runner->sync, runner->key);
+      if (runner->tls_database != NULL)
+        vk_sync_set_tls_database (runner->sync, runner->tls_database);
     }
   for (guint i = 0; i < round->urls->len; i++)
     {
@@ -91,9 +95,23 @@ round_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       gboolean ok;
 
       if (g_array_index (round->is_server, gboolean, i))
-        ok = vk_sync_push_to_server (runner->sync, url, cancellable, &stats, &error);
+        {
+          /* The count server's certificate, as the package pins it (for
+           * the server valid now), is required; the peers' are not the
+           * count server's. */
+          g_autofree char *pin = NULL;
+
+          ok = vk_package_resolve_server_pin (runner->package, runner->pin, (guint64)(g_get_real_time () / 1000), &pin,
+                                              &error);
+          vk_sync_set_pinned_certificate (runner->sync, pin);
+          if (ok)
+            ok = vk_sync_push_to_server (runner->sync, url, cancellable, &stats, &error);
+        }
       else
-        ok = vk_sync_with_peer (runner->sync, url, cancellable, &stats, &error);
+        {
+          vk_sync_set_pinned_certificate (runner->sync, NULL);
+          ok = vk_sync_with_peer (runner->sync, url, cancellable, &stats, &error);
+        }
       round->stats.pulled += stats.pulled;
       round->stats.pushed += stats.pushed;
       round->stats.receipts += stats.receipts;
@@ -239,6 +257,8 @@ vk_sync_runner_free (VkSyncRunner *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_ptr_array_unref (self->targets);
+  g_free (self->pin);
+  g_clear_object (&self->tls_database);
   g_free (self->db_path);
   g_free (self->device_id);
   g_free (self);
@@ -260,6 +280,23 @@ vk_sync_runner_set_key (VkSyncRunner *self, const VkKeypair *key)
   g_return_if_fail (self != NULL);
   g_return_if_fail (self->sync == NULL);
   self->key = key;
+}
+
+void
+vk_sync_runner_set_pinned_certificate (VkSyncRunner *self, const char *sha256_hex)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->timer == NULL && !self->in_round);
+  g_free (self->pin);
+  self->pin = g_strdup (sha256_hex);
+}
+
+void
+vk_sync_runner_set_tls_database (VkSyncRunner *self, GTlsDatabase *database)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->sync == NULL);
+  g_set_object (&self->tls_database, database);
 }
 
 void

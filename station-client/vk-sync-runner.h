@@ -29,6 +29,17 @@ void vk_sync_runner_set_server (VkSyncRunner *self, const char *server_url);
 /* The device's key (borrowed: it must outlive the runner): every
  * request is signed with it (vk_sync_set_key()). */
 void vk_sync_runner_set_key (VkSyncRunner *self, const VkKeypair *key);
+/* The count server's TLS certificate: the one the package pins for the
+ * server valid at each round (vk_package_resolve_server_pin()) is
+ * required of the server, not of the peers.  sha256_hex (hex, may be
+ * NULL) is a pin given by the operator: it must be the package's, or
+ * name one when the package pins several; a mismatch is the server's
+ * error for the round (vk_sync_runner_get_last_error()) and nothing is
+ * sent.  Before vk_sync_runner_start(). */
+void vk_sync_runner_set_pinned_certificate (VkSyncRunner *self, const char *sha256_hex);
+/* The CAs trusted for HTTPS instead of the system's (tests); before the
+ * first round. */
+void vk_sync_runner_set_tls_database (VkSyncRunner *self, GTlsDatabase *database);
 void vk_sync_runner_set_round_func (VkSyncRunner *self, VkSyncRoundFunc func, gpointer user_data);
 /* Starts the timer on the thread-default main context. */
 void vk_sync_runner_start (VkSyncRunner *self);

@@ -551,6 +551,196 @@ test_cli_journal (void)
   fixture_clear (&f);
 }
 
+/* A self-signed certificate for 127.0.0.1 made with openssl: NAME.pem and
+ * NAME-key.pem in dir; returns its SHA-256 (hex). */
+static char *
+make_certificate (const char *openssl, const char *dir, const char *name, char **ret_cert, char **ret_key)
+{
+  g_autofree char *cert_name = g_strconcat (name, ".pem", NULL);
+  g_autofree char *key_name = g_strconcat (name, "-key.pem", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+
+  *ret_cert = g_build_filename (dir, cert_name, NULL);
+  *ret_key = g_build_filename (dir, key_name, NULL);
+  {
+    const char *argv[] = { openssl,
+                           "req",
+                           "-x509",
+                           "-newkey",
+                           "ec",
+                           "-pkeyopt",
+                           "ec_paramgen_curve:prime256v1",
+                           "-nodes",
+                           "-keyout",
+                           *ret_key,
+                           "-out",
+                           *ret_cert,
+                           "-days",
+                           "2",
+                           "-subj",
+                           "/CN=127.0.0.1",
+                           "-addext",
+                           "subjectAltName=IP:127.0.0.1",
+                           NULL };
+    if (vk_test_spawn (argv, &out, &err) != 0)
+      g_error ("openssl: %s", err);
+  }
+  /* The DER from openssl itself, not from GLib's TLS backend (which this
+   * process does not load; see vk_tls_tests in meson.build). */
+  {
+    g_autofree char *der_path = g_strconcat (*ret_cert, ".der", NULL);
+    const char *argv[] = { openssl, "x509", "-in", *ret_cert, "-outform", "DER", "-out", der_path, NULL };
+    g_autofree char *der = NULL;
+    gsize len = 0;
+    guint8 digest[32];
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    if (vk_test_spawn (argv, &out, &err) != 0)
+      g_error ("openssl: %s", err);
+    g_assert_true (g_file_get_contents (der_path, &der, &len, &error));
+    vk_sha256 ((const guint8 *)der, len, digest);
+    return vk_hex_encode (digest, sizeof digest);
+  }
+}
+
+/* enroll --tls-cert pins the count server's certificate (package-format.md
+ * §5 "tls"); devices and show print it; serve refuses another one. */
+static void
+test_cli_tls_pin (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *timeout = g_find_program_in_path ("timeout");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *cert_a = NULL, *key_a = NULL, *cert_b = NULL, *key_b = NULL, *pin_a = NULL, *pin_b = NULL;
+  g_autofree char *server_key = NULL, *server_pub = NULL, *junk = NULL, *count_db = NULL;
+  g_autoptr (JsonNode) devices = NULL;
+  g_autoptr (JsonNode) show = NULL;
+  JsonArray *a;
+  gboolean found = FALSE;
+  g_autofree char *asan_options = g_strdup (g_getenv ("ASAN_OPTIONS"));
+
+  if (openssl == NULL || timeout == NULL)
+    {
+      g_test_skip ("openssl and timeout are needed");
+      return;
+    }
+  if (!fixture_setup (&f))
+    return;
+  /* enroll --tls-cert and serve --tls-cert load GnuTLS: they run without
+   * LeakSanitizer's leak check, whose tracer crashes at the exit of such a
+   * process (test/meson.build, vk_tls_tests). */
+  g_setenv ("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", TRUE);
+  pin_a = make_certificate (openssl, f.dir, "server-a", &cert_a, &key_a);
+  pin_b = make_certificate (openssl, f.dir, "server-b", &cert_b, &key_b);
+  server_key = g_build_filename (f.dir, "server.key", NULL);
+  server_pub = g_build_filename (f.dir, "server.pub", NULL);
+  junk = g_build_filename (f.dir, "junk.pem", NULL);
+  count_db = g_build_filename (f.dir, "count.db", NULL);
+  g_assert_true (g_file_set_contents (junk, "-----BEGIN CERTIFICATE-----\nnot base64\n", -1, NULL));
+  g_assert_cmpint (
+      run (&out, &err, "key", "new", "--role", "server", "--device", "taelleserver", "--out", server_key, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Only for a server; only a certificate. */
+  g_assert_cmpint (run (&out, &err, "enroll", f.package, "--device-key", f.device_pub, "--device", "bord-2", "--role",
+                        "valgbord", "--area", "9", "--tls-cert", cert_a, "--key", f.election_key, NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "--tls-cert is for a device of role server"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "enroll", f.package, "--device-key", server_pub, "--role", "server", "--tls-cert",
+                        junk, "--key", f.election_key, NULL),
+                   !=, 0);
+  g_assert_nonnull (strstr (err, "junk.pem: not a PEM certificate"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "enroll", f.package, "--device-key", server_pub, "--role", "server", "--tls-cert",
+                        cert_a, "--key", f.election_key, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "Enrolled taelleserver as server"));
+  g_assert_nonnull (strstr (out, pin_a));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* devices and show print the pin. */
+  g_assert_cmpint (run (&out, &err, "election", "devices", f.package, "--json", NULL), ==, 0);
+  devices = parse_json (out);
+  a = json_node_get_array (devices);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      if (g_str_equal (json_object_get_string_member (o, "device"), "taelleserver"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "tls_sha256"), ==, pin_a);
+          found = TRUE;
+        }
+      else
+        g_assert_true (json_object_get_null_member (o, "tls_sha256"));
+    }
+  g_assert_true (found);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "election", "devices", f.package, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, pin_a));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "election", "show", f.package, NULL), ==, 0);
+  {
+    g_autofree char *line = g_strconcat ("count server taelleserver: TLS certificate SHA-256 ", pin_a, NULL);
+    g_assert_nonnull (strstr (out, line));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&out, &err, "election", "show", f.package, "--json", NULL), ==, 0);
+  show = parse_json (out);
+  {
+    JsonArray *pins = json_object_get_array_member (json_node_get_object (show), "tls_pins");
+    g_assert_cmpuint (json_array_get_length (pins), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (pins, 0), "tls_sha256"), ==, pin_a);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* serve refuses certificate B at start (within the time limit)... */
+  {
+    const char *argv[]
+        = { timeout, "30",       vk_test_valgkit (), "serve",       "--election", f.package, "--db",      count_db,
+            "--key", server_key, "--listen",         "127.0.0.1:0", "--tls-cert", cert_b,    "--tls-key", key_b,
+            NULL };
+    int status = vk_test_spawn (argv, &out, &err);
+
+    g_test_message ("serve B: %d %s", status, err);
+    g_assert_cmpint (status, !=, 0);
+    g_assert_cmpint (status, !=, 124);
+    g_assert_null (strstr (out, "listening on"));
+    g_assert_nonnull (strstr (err, "is not the one the enrolment of taelleserver pins"));
+    g_assert_nonnull (strstr (err, pin_b));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* ...and serves A until stopped. */
+  {
+    const char *argv[]
+        = { timeout, "3",        vk_test_valgkit (), "serve",       "--election", f.package, "--db",      count_db,
+            "--key", server_key, "--listen",         "127.0.0.1:0", "--tls-cert", cert_a,    "--tls-key", key_a,
+            NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 124);
+    g_assert_nonnull (strstr (out, "listening on https://127.0.0.1:"));
+    g_assert_nonnull (strstr (out, pin_a));
+  }
+  if (asan_options != NULL)
+    g_setenv ("ASAN_OPTIONS", asan_options, TRUE);
+  else
+    g_unsetenv ("ASAN_OPTIONS");
+  fixture_clear (&f);
+}
+
 /* The pages of a PDF as pdftotext reads them (-layout), split at the form
  * feeds pdftotext puts between pages; NULL (test skipped) without it. */
 static GStrv
@@ -861,5 +1051,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/mandates-tie-danish", test_cli_mandates_tie_danish);
   g_test_add_func ("/cli/demo-afstemningsbog", test_cli_demo_afstemningsbog);
   g_test_add_func ("/cli/demo-joint-afstemningsbog", test_cli_demo_joint_afstemningsbog);
+  g_test_add_func ("/cli/tls-pin", test_cli_tls_pin);
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "vk-journal.h"
 #include "vk-net.h"
 #include "vk-station.h"
+#include "vk-sync-runner.h"
 #include "vk-sync.h"
 #include "vk-test-stations.h"
 
@@ -619,6 +620,64 @@ run_openssl (const char *const *argv)
     g_error ("%s %s: %s", argv[0], argv[1], err);
 }
 
+/* A test CA made with openssl: ca.pem, ca-key.pem in the election's
+ * folder. */
+static void
+make_ca (VkTestElection *f, const char *openssl, char **ret_ca, char **ret_ca_key)
+{
+  *ret_ca = vk_test_election_path (f, "ca.pem");
+  *ret_ca_key = vk_test_election_path (f, "ca-key.pem");
+  {
+    const char *mk_ca[] = {
+      openssl,     "req",  "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+      *ret_ca_key, "-out", *ret_ca, "-days",   "2",  "-subj",    "/CN=valgkit test CA",          NULL
+    };
+    run_openssl (mk_ca);
+  }
+}
+
+/* A server certificate for 127.0.0.1 signed by the CA: NAME.pem and
+ * NAME-key.pem. */
+static void
+make_server_certificate (VkTestElection *f, const char *openssl, const char *ca, const char *ca_key, const char *name,
+                         char **ret_cert, char **ret_key)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cert_name = g_strconcat (name, ".pem", NULL);
+  g_autofree char *key_name = g_strconcat (name, "-key.pem", NULL);
+  g_autofree char *csr_name = g_strconcat (name, ".csr", NULL);
+  g_autofree char *csr = vk_test_election_path (f, csr_name);
+  g_autofree char *ext = vk_test_election_path (f, "server.ext");
+  g_autofree char *serial = vk_test_election_path (f, "ca.srl");
+
+  *ret_cert = vk_test_election_path (f, cert_name);
+  *ret_key = vk_test_election_path (f, key_name);
+  g_assert_true (g_file_set_contents (ext,
+                                      "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                                      "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+                                      -1, &error));
+  {
+    const char *mk_csr[] = { openssl,         "req",     "-newkey", "ec",   "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                             "-nodes",        "-keyout", *ret_key,  "-out", csr,        "-subj",
+                             "/CN=127.0.0.1", NULL };
+    const char *sign[]
+        = { openssl,           "x509", "-req",    "-in",   csr, "-CA",      ca,  "-CAkey", ca_key, "-CAserial", serial,
+            "-CAcreateserial", "-out", *ret_cert, "-days", "2", "-extfile", ext, NULL };
+    run_openssl (mk_csr);
+    run_openssl (sign);
+  }
+}
+
+static char *
+certificate_fingerprint (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) c = g_tls_certificate_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return vk_net_certificate_fingerprint (c);
+}
+
 /* The pinned certificate is required always: a certificate a trusted CA
  * issued for the same address, but not the pinned one, is refused before
  * anything is sent (before, the pin counted only when the CA check
@@ -632,11 +691,10 @@ test_pin_always (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *openssl = g_find_program_in_path ("openssl");
   g_autofree char *count_db = NULL;
-  g_autofree char *ca = NULL, *ca_key = NULL, *cert = NULL, *key = NULL, *csr = NULL, *ext = NULL, *serial = NULL;
+  g_autofree char *ca = NULL, *ca_key = NULL, *cert = NULL, *key = NULL;
   g_autofree char *err = NULL;
   g_autofree char *right = NULL;
   g_autoptr (GTlsDatabase) trust = NULL;
-  g_autoptr (GTlsCertificate) c = NULL;
   g_autoptr (VkSync) sync = NULL;
   VkSyncStats stats = { 0 };
   const char *wrong = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -647,36 +705,11 @@ test_pin_always (void)
       return;
     }
   fixture_setup (&fx);
-  ca = vk_test_election_path (f, "ca.pem");
-  ca_key = vk_test_election_path (f, "ca-key.pem");
-  cert = vk_test_election_path (f, "server.pem");
-  key = vk_test_election_path (f, "server-key.pem");
-  csr = vk_test_election_path (f, "server.csr");
-  ext = vk_test_election_path (f, "server.ext");
-  serial = vk_test_election_path (f, "ca.srl");
-  g_assert_true (g_file_set_contents (ext,
-                                      "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
-                                      "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
-                                      -1, &error));
-  {
-    const char *mk_ca[]
-        = { openssl, "req",  "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-            ca_key,  "-out", ca,      "-days",   "2",  "-subj",    "/CN=valgkit test CA",          NULL };
-    const char *mk_csr[] = { openssl,         "req",     "-newkey", "ec",   "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                             "-nodes",        "-keyout", key,       "-out", csr,        "-subj",
-                             "/CN=127.0.0.1", NULL };
-    const char *sign[]
-        = { openssl,           "x509", "-req", "-in",   csr, "-CA",      ca,  "-CAkey", ca_key, "-CAserial", serial,
-            "-CAcreateserial", "-out", cert,   "-days", "2", "-extfile", ext, NULL };
-    run_openssl (mk_ca);
-    run_openssl (mk_csr);
-    run_openssl (sign);
-  }
+  make_ca (f, openssl, &ca, &ca_key);
+  make_server_certificate (f, openssl, ca, ca_key, "server", &cert, &key);
   trust = g_tls_file_database_new (ca, &error);
   g_assert_no_error (error);
-  c = g_tls_certificate_new_from_file (cert, &error);
-  g_assert_no_error (error);
-  right = vk_net_certificate_fingerprint (c);
+  right = certificate_fingerprint (cert);
 
   count_db = vk_test_election_path (f, "count.db");
   {
@@ -717,6 +750,195 @@ test_pin_always (void)
   g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
   g_assert_no_error (error);
   vk_test_server_stop (&server, FALSE);
+  fixture_clear (&fx);
+}
+
+typedef struct
+{
+  guint pushed;
+} RunnerTally;
+
+static void
+runner_round_cb (VkSyncRunner *runner, const VkSyncStats *stats, gpointer user_data)
+{
+  ((RunnerTally *)user_data)->pushed += stats->pushed;
+}
+
+static gboolean
+runner_ran (gpointer user_data)
+{
+  return vk_sync_runner_get_rounds (user_data) > 0;
+}
+
+/* One round of a station's sync runner against url; returns the
+ * server's error (NULL when it worked) and the entries pushed. */
+static char *
+runner_round (Fixture *fx, const char *db, const char *device, const VkKeypair *key, const char *url,
+              GTlsDatabase *trust, guint *ret_pushed)
+{
+  g_autoptr (VkSyncRunner) runner = vk_sync_runner_new (fx->f.package, db, device, 60000);
+  RunnerTally tally = { 0 };
+  char *error;
+
+  vk_sync_runner_set_key (runner, key);
+  if (trust != NULL)
+    vk_sync_runner_set_tls_database (runner, trust);
+  vk_sync_runner_set_server (runner, url);
+  vk_sync_runner_set_round_func (runner, runner_round_cb, &tally);
+  vk_sync_runner_start (runner);
+  g_assert_true (vk_test_spin_until (runner_ran, runner, 30000));
+  error = g_strdup (vk_sync_runner_get_last_error (runner, url));
+  *ret_pushed = tally.pushed;
+  return error;
+}
+
+/* The count server's certificate pinned in the package (issue 12,
+ * item 6; docs/package-format.md §5 "tls"): a station whose package pins
+ * certificate A refuses a server presenting B, although a CA the station
+ * trusts signed B; with A it pushes, whoever signed A.  `valgkit push`
+ * and `valgkit http-get --election` take the pin from the package, and
+ * `valgkit serve` refuses to serve a certificate its enrolment does not
+ * pin. */
+static void
+test_pin_in_package (void)
+{
+  Fixture fx;
+  VkTestElection *f = &fx.f;
+  VkTestServer server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *ca = NULL, *ca_key = NULL, *cert_a = NULL, *key_a = NULL, *cert_b = NULL, *key_b = NULL;
+  g_autofree char *pin_a = NULL, *pin_b = NULL, *count_db = NULL, *count_db2 = NULL, *err = NULL;
+  g_autofree char *server2_key_path = NULL, *first_key_path = NULL, *x_key_path = NULL, *runner_error = NULL;
+  g_autoptr (GTlsDatabase) trust = NULL;
+  g_autoptr (VkKeypair) election_key = vk_test_key (0xe1);
+  g_autoptr (VkKeypair) key_server2 = vk_test_key (0x52);
+  guint8 pin_a_bytes[VK_TLS_PIN_BYTES];
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+  guint pushed = 0;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make test certificates");
+      return;
+    }
+  fixture_setup (&fx);
+  make_ca (f, openssl, &ca, &ca_key);
+  make_server_certificate (f, openssl, ca, ca_key, "server-a", &cert_a, &key_a);
+  make_server_certificate (f, openssl, ca, ca_key, "server-b", &cert_b, &key_b);
+  trust = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  pin_a = certificate_fingerprint (cert_a);
+  pin_b = certificate_fingerprint (cert_b);
+  g_assert_cmpstr (pin_a, !=, pin_b);
+
+  /* The count server taelleserver-2 is enrolled with certificate A's pin. */
+  g_assert_true (vk_hex_decode (pin_a, pin_a_bytes, sizeof pin_a_bytes));
+  g_assert_true (vk_package_enroll_with_tls (f->package, election_key, "taelleserver-2", "server", VK_PACKAGE_NO_AREA,
+                                             vk_keypair_get_public_key (key_server2), pin_a_bytes, now - 3600 * 1000ull,
+                                             now + 24 * 3600 * 1000ull, &error));
+  g_assert_no_error (error);
+  vk_package_free (f->package);
+  f->package = vk_package_open (f->pkg_path, &error);
+  g_assert_no_error (error);
+  server2_key_path = vk_test_election_path (f, "taelleserver-2.key");
+  g_assert_true (vk_keypair_save (key_server2, server2_key_path, VK_TEST_PASSPHRASE, VK_KDF_INTERACTIVE, "server",
+                                  "taelleserver-2", &error));
+  x_key_path = vk_test_election_path (f, "bord-x.key");
+  g_assert_true (
+      vk_keypair_save (f->key_x, x_key_path, VK_TEST_PASSPHRASE, VK_KDF_INTERACTIVE, "valgbord", "bord-x", &error));
+  g_assert_no_error (error);
+  g_setenv ("VALGKIT_PASSPHRASE", VK_TEST_PASSPHRASE, TRUE);
+
+  /* A server presenting B (as taelleserver, whose enrolment pins nothing:
+   * it starts, with a warning).  The CA the station trusts signed B. */
+  count_db = vk_test_election_path (f, "count.db");
+  {
+    const char *extra[] = { "--tls-cert", cert_b, "--tls-key", key_b, NULL };
+    g_assert_true (vk_test_server_try_start (&server, f, count_db, "127.0.0.1:0", extra, &err));
+  }
+  {
+    g_autofree char *serve_err = vk_test_server_dup_stderr (&server);
+    g_assert_nonnull (strstr (serve_err, "warning: the package pins another certificate for the count server"));
+  }
+  /* The station's runner refuses it, and sends nothing. */
+  runner_error = runner_round (&fx, fx.db_a, "bord-a", f->key_a, server.url, trust, &pushed);
+  g_test_message ("runner against B: %s", runner_error);
+  g_assert_nonnull (runner_error);
+  g_assert_nonnull (strstr (runner_error, "not the pinned one"));
+  g_assert_nonnull (strstr (runner_error, pin_a));
+  g_assert_cmpuint (pushed, ==, 0);
+  g_clear_pointer (&runner_error, g_free);
+  /* Control: without the pin the CA vouches for B (the refusal was the pin). */
+  {
+    g_autoptr (VkSync) sync = vk_sync_new (f->package, fx.db_x, "bord-x", &error);
+    VkSyncStats stats = { 0 };
+    g_assert_no_error (error);
+    vk_sync_set_key (sync, f->key_x);
+    vk_sync_set_tls_database (sync, trust);
+    g_assert_true (vk_sync_push_to_server (sync, server.url, NULL, &stats, &error));
+    g_assert_no_error (error);
+  }
+  /* valgkit push: the package's pin, without --pin; --pin B is refused
+   * before anything is sent. */
+  {
+    const char *argv[]
+        = { vk_test_valgkit (), "push", "--election", f->pkg_path, "--db", fx.db_a, "--server", server.url, NULL };
+    const char *with_b[] = { vk_test_valgkit (), "push",     "--election", f->pkg_path, "--db", fx.db_a,
+                             "--server",         server.url, "--pin",      pin_b,       NULL };
+    g_autofree char *out = NULL, *out_err = NULL, *out2 = NULL, *err2 = NULL;
+
+    g_assert_cmpint (vk_test_spawn (argv, &out, &out_err), !=, 0);
+    g_test_message ("push against B: %s", out_err);
+    g_assert_nonnull (strstr (out_err, "not the pinned one"));
+    g_assert_cmpint (vk_test_spawn (with_b, &out2, &err2), !=, 0);
+    g_assert_nonnull (strstr (err2, "not the certificate the package pins for the count server"));
+    g_assert_nonnull (strstr (err2, "taelleserver-2"));
+  }
+  vk_test_server_stop (&server, FALSE);
+
+  /* taelleserver-2 refuses to serve B: its enrolment pins A. */
+  first_key_path = g_steal_pointer (&f->server_key_path);
+  f->server_key_path = g_strdup (server2_key_path);
+  count_db2 = vk_test_election_path (f, "count-2.db");
+  {
+    const char *extra[] = { "--tls-cert", cert_b, "--tls-key", key_b, NULL };
+    g_clear_pointer (&err, g_free);
+    g_assert_false (vk_test_server_try_start (&server, f, count_db2, "127.0.0.1:0", extra, &err));
+    g_test_message ("serve B as taelleserver-2: %s", err);
+    g_assert_nonnull (strstr (err, "is not the one the enrolment of taelleserver-2 pins"));
+    g_assert_nonnull (strstr (err, pin_b));
+  }
+  /* ...and serves A.  The runner pushes with no trusted CA at all: the
+   * package's pin is what it trusts. */
+  {
+    const char *extra[] = { "--tls-cert", cert_a, "--tls-key", key_a, NULL };
+    g_clear_pointer (&err, g_free);
+    g_assert_true (vk_test_server_try_start (&server, f, count_db2, "127.0.0.1:0", extra, &err));
+  }
+  runner_error = runner_round (&fx, fx.db_a, "bord-a", f->key_a, server.url, NULL, &pushed);
+  g_assert_null (runner_error);
+  g_assert_cmpuint (pushed, >, 0);
+  /* valgkit push (system CAs only) and http-get --election: the pin. */
+  {
+    g_autofree char *url = g_strconcat (server.url, "/v1/journals/bord-x", NULL);
+    const char *push_argv[]
+        = { vk_test_valgkit (), "push", "--election", f->pkg_path, "--db", fx.db_x, "--server", server.url, NULL };
+    const char *get_argv[]
+        = { vk_test_valgkit (), "http-get", "--election", f->pkg_path, "--key", x_key_path, url, NULL };
+    const char *unpinned[] = { vk_test_valgkit (), "http-get", "--key", x_key_path, url, NULL };
+    g_autofree char *out = NULL, *out_err = NULL, *out2 = NULL, *err2 = NULL, *out3 = NULL, *err3 = NULL;
+
+    g_assert_cmpint (vk_test_spawn (push_argv, &out, &out_err), ==, 0);
+    g_assert_cmpint (vk_test_spawn (get_argv, &out2, &err2), ==, 0);
+    g_assert_nonnull (strstr (err2, "HTTP 200"));
+    /* Without the package the system's CAs decide: A is not theirs. */
+    g_assert_cmpint (vk_test_spawn (unpinned, &out3, &err3), !=, 0);
+    g_assert_null (strstr (err3, "HTTP 200"));
+  }
+  vk_test_server_stop (&server, FALSE);
+  g_free (f->server_key_path);
+  f->server_key_path = g_steal_pointer (&first_key_path);
   fixture_clear (&fx);
 }
 
@@ -821,5 +1043,6 @@ main (int argc, char **argv)
   g_test_add_func ("/http-auth/peer-reach", test_peer_reach);
   g_test_add_func ("/http-auth/revisor-writes-nothing", test_revisor_writes_nothing);
   g_test_add_func ("/http-auth/pin-always", test_pin_always);
+  g_test_add_func ("/http-auth/pin-in-package", test_pin_in_package);
   return g_test_run ();
 }

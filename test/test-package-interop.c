@@ -53,8 +53,11 @@ expected_output (VkPackage *pkg, const VkElection *election)
       g_autofree char *key_hex = vk_hex_encode (d->public_key, 32);
       g_autofree char *area = d->area == VK_PACKAGE_NO_AREA ? g_strdup ("-") : g_strdup_printf ("%u", d->area);
 
-      g_string_append_printf (expected, "device %s %s %s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
-                              d->device_id, d->role, area, key_hex, d->valid_from, d->valid_to);
+      g_autofree char *tls_hex = d->has_tls ? vk_hex_encode (d->tls_sha256, VK_TLS_PIN_BYTES) : NULL;
+
+      g_string_append_printf (expected, "device %s %s %s %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "%s%s\n",
+                              d->device_id, d->role, area, key_hex, d->valid_from, d->valid_to,
+                              tls_hex != NULL ? " tls " : "", tls_hex != NULL ? tls_hex : "");
     }
   return g_string_free (g_steal_pointer (&expected), FALSE);
 }
@@ -92,9 +95,13 @@ test_package_interop (void)
       g_autofree char *id = g_strdup_printf ("enhed-%u-æøå", i);
       guint area = i == 3 ? VK_PACKAGE_NO_AREA : ((VkArea *)g_ptr_array_index (election->areas, i))->number;
 
-      g_assert_true (vk_package_enroll (pkg, key, id, i == 3 ? "server" : "valgbord", area,
-                                        vk_keypair_get_public_key (dev), 1000 * i, G_GUINT64_CONSTANT (1) << 40,
-                                        &error));
+      guint8 pin[VK_TLS_PIN_BYTES];
+
+      /* The server pins its TLS certificate (§5 "tls"). */
+      vk_sha256 ((const guint8 *)id, strlen (id), pin);
+      g_assert_true (vk_package_enroll_with_tls (pkg, key, id, i == 3 ? "server" : "valgbord", area,
+                                                 vk_keypair_get_public_key (dev), i == 3 ? pin : NULL, 1000 * i,
+                                                 G_GUINT64_CONSTANT (1) << 40, &error));
       g_assert_no_error (error);
     }
 
@@ -108,7 +115,20 @@ test_package_interop (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  /* The independent verifier also rejects a changed voter. */
+  /* The independent verifier rejects a changed certificate pin... */
+  g_assert_nonnull (strstr (expected, " tls "));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db, "UPDATE device SET tls_sha256 = zeroblob (32) WHERE role = 'server'", NULL, NULL, NULL), ==,
+      SQLITE_OK);
+  sqlite3_close (db);
+  status = run_verifier (path, &out, &err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "columns differ from the signed enrolment"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* ...and a changed voter. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "UPDATE voter SET address = 'Skovvej 2' WHERE loebenummer = 5", NULL, NULL, NULL),
                    ==, SQLITE_OK);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "vk-cbor.h"
+#include "vk-cose.h"
 #include "vk-error.h"
 #include "vk-fake.h"
 #include "vk-package.h"
@@ -475,6 +477,207 @@ test_package_tamper (void)
     }
 }
 
+/* The count server's certificate pin (docs/package-format.md §5 "tls"):
+ * enrolled with a server, signed, read back; the column tampered with
+ * or put on another role is refused; the pin a client requires. */
+static void
+test_package_tls_pin (void)
+{
+  g_auto (Fixture) f;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkPackage) pkg = NULL;
+  g_autoptr (VkKeypair) bord = key_from_seed (1);
+  g_autoptr (VkKeypair) srv = key_from_seed (3);
+  g_autoptr (VkKeypair) srv2 = key_from_seed (4);
+  g_autoptr (VkKeypair) srv3 = key_from_seed (5);
+  g_autoptr (VkCoseSign1) cose = NULL;
+  g_autoptr (VkCbor) statement = NULL;
+  g_autofree char *pin_hex = NULL, *pin2_hex = NULL, *resolved = NULL;
+  const char *const order[] = { "key", "tls", "area", "role", "device", "election", "valid_to", "valid_from" };
+  const char *cert = "a certificate's DER, as far as the package is concerned";
+  guint8 pin[VK_TLS_PIN_BYTES], pin2[VK_TLS_PIN_BYTES];
+  const VkDevice *d;
+  guint area;
+
+  if (!fixture_setup (&f))
+    return;
+  vk_sha256 ((const guint8 *)cert, strlen (cert), pin);
+  vk_sha256 (pin, sizeof pin, pin2);
+  pin_hex = vk_hex_encode (pin, sizeof pin);
+  pin2_hex = vk_hex_encode (pin2, sizeof pin2);
+  area = ((VkArea *)g_ptr_array_index (f.election->areas, 0))->number;
+  pkg = create_package (&f);
+
+  /* No server pins anything: no pin, or the one given. */
+  g_assert_true (vk_package_resolve_server_pin (pkg, NULL, T0, &resolved, &error));
+  g_assert_no_error (error);
+  g_assert_null (resolved);
+  g_assert_true (vk_package_resolve_server_pin (pkg, "ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789",
+                                                T0, &resolved, &error));
+  g_assert_cmpstr (resolved, ==, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+  g_clear_pointer (&resolved, g_free);
+  g_assert_false (vk_package_resolve_server_pin (pkg, "abc", T0, &resolved, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (vk_package_enroll (pkg, f.key, "valgbord-1", "valgbord", area, vk_keypair_get_public_key (bord), T0,
+                                    T0 + HOUR_MS, &error));
+  g_assert_true (vk_package_enroll_with_tls (pkg, f.key, "count-server", "server", VK_PACKAGE_NO_AREA,
+                                             vk_keypair_get_public_key (srv), pin, T0, T0 + 24 * HOUR_MS, &error));
+  g_assert_no_error (error);
+  /* Only a server pins a certificate. */
+  g_assert_false (vk_package_enroll_with_tls (pkg, f.key, "valgbord-2", "valgbord", area,
+                                              vk_keypair_get_public_key (bord), pin, T0, T0 + HOUR_MS, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "only a server may pin a TLS certificate"));
+  g_clear_error (&error);
+  g_assert_null (vk_package_lookup_device (pkg, "valgbord-2"));
+  g_clear_pointer (&pkg, vk_package_free);
+
+  /* Round trip: the pin is read back from the signed statement, whose
+   * keys are in the order of docs/package-format.md §5. */
+  pkg = vk_package_open (f.path, &error);
+  g_assert_no_error (error);
+  d = vk_package_lookup_device (pkg, "count-server");
+  g_assert_true (d->has_tls);
+  g_assert_cmpmem (d->tls_sha256, VK_TLS_PIN_BYTES, pin, VK_TLS_PIN_BYTES);
+  g_assert_false (vk_package_lookup_device (pkg, "valgbord-1")->has_tls);
+  cose = vk_cose_sign1_decode (g_bytes_get_data (d->enrolment, NULL), g_bytes_get_size (d->enrolment), &error);
+  g_assert_no_error (error);
+  statement = vk_cbor_decode (g_bytes_get_data (cose->payload, NULL), g_bytes_get_size (cose->payload), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_cbor_map_get_length (statement), ==, G_N_ELEMENTS (order));
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    g_assert_cmpstr (vk_cbor_get_text (vk_cbor_map_get_key (statement, i), NULL), ==, order[i]);
+  {
+    gsize len = 0;
+    const guint8 *tls = vk_cbor_map_get_bytes_field (statement, "tls", &len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (tls, len, pin, sizeof pin);
+  }
+  {
+    g_autoptr (GPtrArray) devices = vk_package_list_devices (pkg);
+    g_assert_true (((VkDevice *)g_ptr_array_index (devices, 0))->has_tls); /* count-server: copies keep it */
+  }
+
+  /* The pin a client requires. */
+  g_assert_true (vk_package_resolve_server_pin (pkg, NULL, T0, &resolved, &error));
+  g_assert_cmpstr (resolved, ==, pin_hex);
+  g_clear_pointer (&resolved, g_free);
+  {
+    g_autofree char *upper = g_ascii_strup (pin_hex, -1);
+    g_assert_true (vk_package_resolve_server_pin (pkg, upper, T0, &resolved, &error));
+    g_assert_cmpstr (resolved, ==, pin_hex);
+    g_clear_pointer (&resolved, g_free);
+  }
+  g_assert_false (vk_package_resolve_server_pin (pkg, pin2_hex, T0, &resolved, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_nonnull (strstr (error->message, "device count-server"));
+  g_assert_null (resolved);
+  g_clear_error (&error);
+  /* Outside every server's window the pins of all servers count. */
+  g_assert_true (vk_package_resolve_server_pin (pkg, NULL, T0 + 100 * HOUR_MS, &resolved, &error));
+  g_assert_cmpstr (resolved, ==, pin_hex);
+  g_clear_pointer (&resolved, g_free);
+
+  /* A new certificate is a new enrolment: the day after, count-server-2
+   * with the new pin; at the overlap both count, and one must be named. */
+  g_assert_true (vk_package_enroll_with_tls (pkg, f.key, "count-server-2", "server", VK_PACKAGE_NO_AREA,
+                                             vk_keypair_get_public_key (srv2), pin2, T0 + 24 * HOUR_MS,
+                                             T0 + 48 * HOUR_MS, &error));
+  g_assert_no_error (error);
+  g_assert_true (vk_package_resolve_server_pin (pkg, NULL, T0 + 30 * HOUR_MS, &resolved, &error));
+  g_assert_cmpstr (resolved, ==, pin2_hex);
+  g_clear_pointer (&resolved, g_free);
+  g_assert_true (vk_package_resolve_server_pin (pkg, NULL, T0 + HOUR_MS, &resolved, &error));
+  g_assert_cmpstr (resolved, ==, pin_hex);
+  g_clear_pointer (&resolved, g_free);
+  g_assert_false (vk_package_resolve_server_pin (pkg, NULL, T0 + 24 * HOUR_MS, &resolved, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_KEY);
+  g_assert_nonnull (strstr (error->message, "pins 2 certificates"));
+  g_clear_error (&error);
+  g_assert_true (vk_package_resolve_server_pin (pkg, pin2_hex, T0 + 24 * HOUR_MS, &resolved, &error));
+  g_assert_cmpstr (resolved, ==, pin2_hex);
+  g_clear_pointer (&resolved, g_free);
+  /* A server without a pin, valid then, adds none. */
+  g_assert_true (vk_package_enroll (pkg, f.key, "count-server-3", "server", VK_PACKAGE_NO_AREA,
+                                    vk_keypair_get_public_key (srv3), T0, T0 + 48 * HOUR_MS, &error));
+  g_assert_true (vk_package_resolve_server_pin (pkg, NULL, T0 + 30 * HOUR_MS, &resolved, &error));
+  g_assert_cmpstr (resolved, ==, pin2_hex);
+  g_clear_pointer (&resolved, g_free);
+  g_clear_pointer (&pkg, vk_package_free);
+
+  /* The column tampered with: the device is named. */
+  {
+    struct
+    {
+      const char *name;
+      const char *sql;
+      const char *what;
+    } cases[] = {
+      { "other-pin", "UPDATE device SET tls_sha256 = zeroblob (32) WHERE device_id = 'count-server'",
+        "device count-server: the stored tls differs" },
+      { "no-pin", "UPDATE device SET tls_sha256 = NULL WHERE device_id = 'count-server'",
+        "device count-server: the stored tls differs" },
+      { "added-pin", "UPDATE device SET tls_sha256 = zeroblob (32) WHERE device_id = 'count-server-3'",
+        "device count-server-3: the stored tls differs" },
+      { "short-pin",
+        "PRAGMA ignore_check_constraints = ON; "
+        "UPDATE device SET tls_sha256 = zeroblob (31) WHERE device_id = 'count-server'",
+        "device count-server: tls_sha256 is not 32 bytes" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *name = g_strconcat ("tls-", cases[i].name, ".vkp", NULL);
+        g_autofree char *copy = copy_package (f.path, name);
+
+        tamper (copy, cases[i].sql);
+        g_test_message ("tamper %s", cases[i].name);
+        assert_open_fails (copy, VK_ERROR_SIGNATURE, cases[i].what);
+      }
+  }
+
+  /* A valgbord with a pin, even one the election key signed, is refused. */
+  {
+    g_autofree char *copy = copy_package (f.path, "tls-valgbord.vkp");
+    g_autoptr (VkCbor) map = vk_cbor_new_map ();
+    g_autoptr (GBytes) payload = NULL;
+    g_autoptr (GBytes) signed_statement = NULL;
+    g_autofree char *cose_hex = NULL, *sql = NULL;
+    g_autoptr (VkPackage) orig = vk_package_open (f.path, &error);
+
+    g_assert_no_error (error);
+    vk_cbor_map_set_bytes (map, "election", vk_package_get_election_id (orig), VK_ELECTION_ID_BYTES);
+    vk_cbor_map_set_text (map, "device", "valgbord-1");
+    vk_cbor_map_set_text (map, "role", "valgbord");
+    vk_cbor_map_set_uint (map, "area", area);
+    vk_cbor_map_set_bytes (map, "key", vk_keypair_get_public_key (bord), VK_PUBLIC_KEY_BYTES);
+    vk_cbor_map_set_bytes (map, "tls", pin, sizeof pin);
+    vk_cbor_map_set_uint (map, "valid_from", T0);
+    vk_cbor_map_set_uint (map, "valid_to", T0 + HOUR_MS);
+    payload = vk_cbor_encode (map);
+    signed_statement
+        = vk_cose_sign1_create (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), f.key, &error);
+    g_assert_no_error (error);
+    cose_hex = vk_hex_encode (g_bytes_get_data (signed_statement, NULL), g_bytes_get_size (signed_statement));
+    sql = g_strdup_printf ("PRAGMA ignore_check_constraints = ON; "
+                           "UPDATE device SET enrolment = x'%s', tls_sha256 = x'%s' WHERE device_id = 'valgbord-1'",
+                           cose_hex, pin_hex);
+    tamper (copy, sql);
+    assert_open_fails (copy, VK_ERROR_SIGNATURE, "device valgbord-1: a valgbord has a TLS certificate pin");
+    /* The schema refuses it too, to a plain sqlite3. */
+    {
+      sqlite3 *db = NULL;
+      g_autofree char *plain
+          = g_strdup_printf ("UPDATE device SET tls_sha256 = x'%s' WHERE device_id = 'valgbord-1'", pin_hex);
+      g_autofree char *copy2 = copy_package (f.path, "tls-valgbord-2.vkp");
+      g_assert_cmpint (sqlite3_open (copy2, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, plain, NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+      sqlite3_close (db);
+    }
+  }
+}
+
 static void
 test_package_refuse (void)
 {
@@ -902,6 +1105,7 @@ main (int argc, char **argv)
   g_test_add_func ("/package/enroll", test_package_enroll);
   g_test_add_func ("/package/tamper", test_package_tamper);
   g_test_add_func ("/package/refuse", test_package_refuse);
+  g_test_add_func ("/package/tls-pin", test_package_tls_pin);
   g_test_add_func ("/package/minimal", test_package_minimal);
   g_test_add_func ("/package/joint", test_package_joint);
   g_test_add_func ("/package/joint-tamper", test_package_joint_tamper);

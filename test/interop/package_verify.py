@@ -10,7 +10,7 @@
 # and prints:
 #   election_id <hex>
 #   contest <id> <type> <seats> <lists> <areas> <eligible total>   (the primary first)
-#   device <id> <role> <area or -> <public key hex> <valid_from> <valid_to>
+#   device <id> <role> <area or -> <public key hex> <valid_from> <valid_to> [tls <SHA-256 hex>]
 # Exit status 0 when the package verifies, 1 with the reason on stderr.
 import hashlib
 import sqlite3
@@ -137,14 +137,22 @@ def main():
         print("contest", cid, ctype, seats, n_lists, n_areas, eligible)
 
     for row in db.execute(
-            "SELECT device_id, role, area, public_key, valid_from, valid_to, enrolment FROM device ORDER BY device_id"):
-        device_id, role, area, key, valid_from, valid_to, enrolment = row
-        statement = cbor2.loads(cose_sign1_verify(enrolment, election_key))
+            "SELECT device_id, role, area, public_key, valid_from, valid_to, enrolment, tls_sha256 FROM device "
+            "ORDER BY device_id"):
+        device_id, role, area, key, valid_from, valid_to, enrolment, tls = row
+        payload = cose_sign1_verify(enrolment, election_key)
+        statement = cbor2.loads(payload)
         expected = {"election": election_id, "device": device_id, "role": role, "area": area, "key": key,
                     "valid_from": valid_from, "valid_to": valid_to}
-        if statement != expected:
+        # §5: "tls" (the count server's certificate pin) only when the column is not NULL.
+        if tls is not None:
+            if len(tls) != 32 or role != "server":
+                fail(f"device {device_id}: only a server may pin a TLS certificate, of 32 bytes")
+            expected["tls"] = tls
+        if statement != expected or payload != cbor2.dumps(expected, canonical=True):
             fail(f"device {device_id}: columns differ from the signed enrolment")
-        print("device", device_id, role, "-" if area is None else area, key.hex(), valid_from, valid_to)
+        print("device", device_id, role, "-" if area is None else area, key.hex(), valid_from, valid_to,
+              *(["tls", tls.hex()] if tls is not None else []))
 
 
 main()
