@@ -714,6 +714,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
                                 d->election->municipality, error))
       return FALSE;
   }
+  /* Everything the demo makes is a test election (PRØVEVALG), signed so. */
+  d->election->test = TRUE;
   d->package = vk_package_create (pkg_path, d->election, voters, d->election_key, error);
   if (d->package == NULL)
     return FALSE;

@@ -174,6 +174,7 @@ election_import (int argc, char **argv)
   g_autofree char *contests = NULL;
   int seats = 0;
   int rv_seats = -1;
+  gboolean test = FALSE;
   g_autoptr (VkElection) election = NULL;
   g_autoptr (VkVoterList) voters = NULL;
   g_autoptr (VkKeypair) key = NULL;
@@ -190,6 +191,8 @@ election_import (int argc, char **argv)
       "Folder of the region's RV valgresultater files: each area's own eligible voters for the RV", "DIR" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "The package to write", "E.vkp" },
+    { "test", 0, 0, G_OPTION_ARG_NONE, &test,
+      "A test election (PRØVEVALG on every screen and printout; signed into the package)", NULL },
     { NULL },
   };
 
@@ -224,6 +227,7 @@ election_import (int argc, char **argv)
     return vk_cli_fail ("election import", error);
   if (seats > 0)
     election->seats = (guint)seats;
+  election->test = test;
   if (rv_kandidatdata != NULL && !add_rv_contest (election, rv_kandidatdata, (guint)rv_seats, rv_areas, &error))
     return vk_cli_fail ("election import", error);
   if (voters_path != NULL)
@@ -339,6 +343,8 @@ election_show (int argc, char **argv)
       json_builder_add_string_value (b, election->municipality);
       json_builder_set_member_name (b, "seats");
       json_builder_add_int_value (b, election->seats);
+      json_builder_set_member_name (b, "test");
+      json_builder_add_boolean_value (b, election->test);
       json_builder_set_member_name (b, "lists");
       json_builder_add_int_value (b, election->lists->len);
       json_builder_set_member_name (b, "candidates");
@@ -406,7 +412,8 @@ election_show (int argc, char **argv)
     g_autofree char *file = vk_text_escape_controls (argv[1]);
     g_autofree char *label = vk_election_dup_contests_label (election);
 
-    printf ("%s (%s) %s, %s\n", municipality, label, date, file);
+    printf ("%s%s (%s) %s, %s\n", election->test ? "PRØVEVALG (a test election): " : "", municipality, label, date,
+            file);
   }
   printf ("election id: %s\nelection key: %s\n", id_hex, key_hex);
   printf ("%u seats, %u lists, %u candidates, %u valgforbund, %u areas, %" G_GINT64_FORMAT " voters\n", election->seats,

@@ -67,11 +67,9 @@ void vk_ui_choose_file (GtkWidget *widget, const char *title, GtkFileChooserActi
  * groups of 8 ("1a2b3c4d 5e6f…"). */
 char *vk_ui_format_election_id (const guint8 *election_id) G_GNUC_WARN_UNUSED_RESULT;
 
-/* TRUE when the package is a test election (PRØVEVALG).  The package
- * format has no such mark yet, so this keys off what exists: the
- * synthetic "Prøvekommune" (vk-fake-election.h), and the folder `valgkit
- * demo` writes (the election's secret key keys/election.key lies beside
- * the package, which is never so for a real package). */
+/* TRUE when the package is a test election (PRØVEVALG): the election's
+ * signed `test` flag (docs/package-format.md; `valgkit election import
+ * --test`, every `valgkit demo` and the synthetic Prøvekommune). */
 gboolean vk_ui_package_is_test (VkPackage *package);
 
 /* Unlocks a key file in a worker thread (Argon2id takes about a second),

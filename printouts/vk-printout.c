@@ -113,7 +113,7 @@ vk_printout_election_is_test (const VkElection *election)
   if (election == NULL)
     return FALSE;
   event = election->event != NULL ? election->event : election;
-  return g_strcmp0 (event->municipality_code, "999") == 0;
+  return event->test;
 }
 
 char *

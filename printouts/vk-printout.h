@@ -40,9 +40,10 @@ typedef struct
 
 /* "Kommunalvalg 18. november 2025". */
 char *vk_printout_election_title (const VkElection *election) G_GNUC_WARN_UNUSED_RESULT;
-/* TRUE for an election that is test data by construction: the synthetic
- * Prøvekommune (kommunekode 999, vk_fake_election_new()).  Every page
- * of such an election's printouts says PRØVEVALG whatever info.test says. */
+/* TRUE for a test election: the event's signed `test` flag (set by
+ * `valgkit election import --test`, every demo and the synthetic
+ * Prøvekommune).  Every page of its printouts says PRØVEVALG whatever
+ * info.test says. */
 gboolean vk_printout_election_is_test (const VkElection *election);
 /* "Aarhus Kommune". */
 char *vk_printout_municipality_name (const VkElection *election) G_GNUC_WARN_UNUSED_RESULT;

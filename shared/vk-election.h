@@ -101,6 +101,9 @@ struct _VkElection
   VkElection *event;    /* the primary contest (self for the primary) */
   char *region;         /* RV: the region's name ("Region Nordjylland"); "" otherwise */
   char *region_dagi_id; /* RV: RegionDagiId; "" otherwise */
+  /* A test election (PRØVEVALG): signed into the package, shown on every
+   * screen and printed page; the event's (contests[0]) flag counts. */
+  gboolean test;
 };
 
 VkElection *vk_election_new (void) G_GNUC_WARN_UNUSED_RESULT;

@@ -61,6 +61,7 @@ vk_fake_election_new (guint32 seed)
   g_free (self->municipality_dagi_id);
   self->municipality_dagi_id = g_strdup ("");
   self->seats = 15;
+  self->test = TRUE; /* the synthetic Prøvekommune is always PRØVEVALG */
 
   for (guint i = 0; i < G_N_ELEMENTS (fake_lists); i++)
     {

@@ -39,7 +39,8 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  municipality_dagi_id TEXT NOT NULL,\n"
                              "  seats INTEGER NOT NULL CHECK (seats >= 0),\n"
                              "  region TEXT NOT NULL,\n"
-                             "  region_dagi_id TEXT NOT NULL\n"
+                             "  region_dagi_id TEXT NOT NULL,\n"
+                             "  test INTEGER NOT NULL CHECK (test IN (0, 1))\n"
                              ") STRICT;\n"
                              "CREATE TABLE contest (\n"
                              "  id TEXT PRIMARY KEY CHECK (id = type),\n"
@@ -281,7 +282,7 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
 
   st = vk_db_prepare (db,
                       "INSERT INTO election (id, type, date, municipality, municipality_code, municipality_dagi_id, "
-                      "seats, region, region_dagi_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      "seats, region, region_dagi_id, test) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       error);
   if (st == NULL)
     return FALSE;
@@ -293,6 +294,7 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
   sqlite3_bind_int64 (st, 6, e->seats);
   sqlite3_bind_text (st, 7, e->region != NULL ? e->region : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 8, e->region_dagi_id != NULL ? e->region_dagi_id : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 9, e->test ? 1 : 0);
   if (!bind_step (db, st, error))
     return FALSE;
   g_clear_pointer (&st, sqlite3_finalize);

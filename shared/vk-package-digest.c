@@ -84,9 +84,9 @@ static const struct
   const char *sub_columns;
 } sections[VK_PACKAGE_N_SECTIONS] = {
   { "SELECT count(*) FROM election",
-    "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, region_dagi_id "
+    "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, region_dagi_id, test "
     "FROM election",
-    "tttttutt", NULL, NULL },
+    "tttttuttu", NULL, NULL },
   { "SELECT count(*) FROM list", "SELECT id, position, letter, name, form, contest FROM list ORDER BY id", "tutttt",
     NULL, NULL },
   { "SELECT count(*) FROM candidate",

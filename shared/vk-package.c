@@ -476,7 +476,7 @@ vk_package_dup_election (VkPackage *self, GError **error)
 
   st = vk_db_prepare (db,
                       "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, "
-                      "region_dagi_id FROM election",
+                      "region_dagi_id, test FROM election",
                       error);
   if (st == NULL)
     return NULL;
@@ -499,6 +499,7 @@ vk_package_dup_election (VkPackage *self, GError **error)
   e->region = column_dup (st, 6);
   g_free (e->region_dagi_id);
   e->region_dagi_id = column_dup (st, 7);
+  e->test = sqlite3_column_int64 (st, 8) != 0;
   g_clear_pointer (&st, sqlite3_finalize);
 
   if (!read_lists (db, e, error))

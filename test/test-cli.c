@@ -207,6 +207,7 @@ test_cli_election (void)
   g_assert_cmpstr (json_object_get_string_member (o, "municipality"), ==, "Aarhus");
   g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "KV");
   g_assert_cmpint (json_object_get_int_member (o, "seats"), ==, 31);
+  g_assert_false (json_object_get_boolean_member (o, "test"));
   g_assert_cmpint (json_object_get_int_member (o, "areas"), ==, 49);
   g_assert_cmpint (json_object_get_int_member (o, "voters"), ==, 49 * 30);
   g_clear_pointer (&out, g_free);
@@ -375,7 +376,7 @@ test_cli_election_joint (void)
 
   g_assert_cmpint (run (&out, &err, "election", "import", "--kandidatdata", kd, "--areas", areas, "--seats", "21",
                         "--rv-kandidatdata", rv_kd, "--rv-seats", "47", "--rv-areas", rv_areas, "--key", key, "--out",
-                        pkg, NULL),
+                        pkg, "--test", NULL),
                    ==, 0);
   g_assert_nonnull (strstr (out, "KV + RV Albertslund"));
   g_clear_pointer (&out, g_free);
@@ -385,6 +386,8 @@ test_cli_election_joint (void)
   show = parse_json (out);
   contests = json_object_get_array_member (json_node_get_object (show), "contests");
   g_assert_cmpuint (json_array_get_length (contests), ==, 2);
+  /* --test: a test election, signed into the package. */
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (show), "test"));
   kv = json_array_get_object_element (contests, 0);
   rv = json_array_get_object_element (contests, 1);
   g_assert_cmpstr (json_object_get_string_member (kv, "id"), ==, "KV");

@@ -15,6 +15,7 @@
  * a new key" refuses a short passphrase and keeps its buttons in place.
  * Screenshots at 1366×768.
  */
+#include <sqlite3.h>
 #include <string.h>
 
 #include "vk-count-http.h"
@@ -606,36 +607,40 @@ test_key_dialog (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-/* How a package is known as a test election (vk_ui_package_is_test()):
- * the package format has no mark, so the synthetic municipality and the
- * demo's folder (the election key beside the package) are. */
+/* A package is a test election by its signed `test` flag
+ * (vk_ui_package_is_test()): the synthetic Prøvekommune is one; the same
+ * election with the flag off is not (whatever lies beside the package),
+ * and a package whose flag was flipped after signing does not open. */
 static void
 test_election_mark (void)
 {
   VkTestGuiElection real = { 0 };
   VkElection *election = vk_fake_election_new (SEED);
   g_autoptr (GError) error = NULL;
-  g_autofree char *keys = NULL;
-  g_autofree char *election_key = NULL;
-
   g_autoptr (VkPackage) fake = vk_package_open (fx.pkg_path, &error);
 
-  /* The synthetic Prøvekommune. */
   g_assert_no_error (error);
   g_assert_true (vk_ui_package_is_test (fake));
-  /* A real municipality's name: not a test election. */
+  election->test = FALSE;
   g_free (election->municipality);
   election->municipality = g_strdup ("Læsø");
   vk_test_gui_election_create (&real, election, NULL);
   g_assert_false (vk_ui_package_is_test (real.package));
-  /* The folder `valgkit demo` writes: the election key lies beside the package. */
-  keys = g_build_filename (real.dir, "keys", NULL);
-  election_key = g_build_filename (keys, "election.key", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (keys, 0700), ==, 0);
-  g_assert_true (
-      vk_keypair_save (real.election_key, election_key, PASS, VK_KDF_INTERACTIVE, "election", "election", &error));
-  g_assert_no_error (error);
-  g_assert_true (vk_ui_package_is_test (real.package));
+  {
+    g_autofree char *path = g_strdup (vk_package_get_path (real.package));
+    g_autoptr (VkPackage) flipped = NULL;
+    sqlite3 *db = NULL;
+
+    g_clear_pointer (&real.package, vk_package_free);
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE election SET test = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    flipped = vk_package_open (path, &error);
+    g_assert_null (flipped);
+    g_assert_error (error, VK_ERROR, VK_ERROR_SIGNATURE);
+    g_assert_nonnull (strstr (error->message, "election"));
+    g_clear_error (&error);
+  }
   vk_test_gui_election_clear (&real);
 }
 

@@ -26,7 +26,7 @@ SCHEMA_VERSION = 2
 # The sections of §3.1 in the order of §3.3.
 SECTIONS = [
     ("election", "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, "
-     "region_dagi_id FROM election"),
+     "region_dagi_id, test FROM election"),
     ("lists", "SELECT id, position, letter, name, form, contest FROM list ORDER BY id"),
     ("candidates",
      "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id"),
