@@ -279,6 +279,9 @@ test_checkin (void)
   g_assert_false (gtk_widget_get_sensitive (child (win, "checkin_button")));
   g_assert_false (gtk_widget_get_visible (child (win, "undo_button")));
   screenshot (win, "station-blocked.png");
+  /* The search field has an accessible label (not the placeholder only). */
+  gtk_test_accessible_assert_property (child (win, "search_entry"), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       _ ("Scan the valgkort, or search: name, birth date, address, number"));
 
   /* Another area's voter: blocked, with the area named. */
   {
