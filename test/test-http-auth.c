@@ -22,6 +22,7 @@
 #include "vk-sync-runner.h"
 #include "vk-sync.h"
 #include "vk-test-stations.h"
+#include "vk-text.h"
 
 /* The test election of vk-test-stations.h plus the roles it lacks. */
 typedef struct
@@ -116,7 +117,12 @@ get (const char *base, const char *path, const VkKeypair *key, const char *devic
                              : vk_test_http ("GET", url, NULL, NULL, &answer);
 
   text = text_of (answer);
-  g_test_message ("GET %s as %s → %u %.200s", path, device != NULL ? device : "(unsigned)", status, text);
+  {
+    /* A journal answer is binary CBOR: escaped, so the TAP stream stays text. */
+    g_autofree char *shown = vk_text_escape_controls (text);
+    g_test_message ("GET %s as %s → %u %.200s", path, device != NULL ? device : "(unsigned)", status,
+                    g_utf8_validate (shown, -1, NULL) ? shown : "(binary)");
+  }
   if (code != NULL)
     {
       g_autofree char *quoted = g_strdup_printf ("\"code\" : \"%s\"", code);
