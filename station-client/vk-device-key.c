@@ -77,9 +77,11 @@ vk_station_create_device_key (const char *package_path, const char *key_path, co
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "role \"%s\" is not a device role", role != NULL ? role : "");
       return FALSE;
     }
-  if (passphrase == NULL || *passphrase == '\0')
+  if (passphrase == NULL || !g_utf8_validate (passphrase, -1, NULL)
+      || g_utf8_strlen (passphrase, -1) < VK_DEVICE_KEY_MIN_PASSPHRASE_CHARS)
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "passphrase: must not be empty");
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "passphrase: at least %d characters",
+                   VK_DEVICE_KEY_MIN_PASSPHRASE_CHARS);
       return FALSE;
     }
   if (passphrase_again == NULL || strcmp (passphrase, passphrase_again) != 0)

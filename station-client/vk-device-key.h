@@ -27,11 +27,16 @@ char *vk_station_public_key_path (const char *key_path) G_GNUC_WARN_UNUSED_RESUL
 char *vk_station_enroll_command (const char *package_path, const char *pub_path, const char *role,
                                  guint area) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A new device key's passphrase has at least this many characters
+ * (UTF-8 characters, not bytes): the key file's Argon2id slows guessing,
+ * it does not make a short passphrase safe. */
+#define VK_DEVICE_KEY_MIN_PASSPHRASE_CHARS 12
+
 /* Validates and creates a device key.  key_path NULL or "" means
  * vk_station_default_key_path().  VK_ERROR_INVALID (message naming the
  * field) for an empty or unsafe device id (letters, digits, '.', '_',
- * '-' only, not starting with '.'), an unknown role, an empty passphrase
- * or two passphrases that differ; VK_ERROR_IO if the key file already
+ * '-' only, not starting with '.'), an unknown role, a passphrase shorter
+ * than VK_DEVICE_KEY_MIN_PASSPHRASE_CHARS or two passphrases that differ; VK_ERROR_IO if the key file already
  * exists (an existing key is never overwritten) or cannot be written.
  * Creates the key's folder (0700) when missing.  On success the
  * keypair, the .key path and the .pub path are returned. */

@@ -12,7 +12,7 @@
 #include "vk-package.h"
 #include "vk-test-util.h"
 
-#define PASS "prøvevalg"
+#define PASS "prøvevalg-1234"
 
 static void
 test_paths (void)
@@ -98,11 +98,17 @@ test_invalid (void)
   {
     const char *id, *role, *p1, *p2, *field;
   } cases[] = {
-    { "", "valgbord", PASS, PASS, "device id" },        { "../evil", "valgbord", PASS, PASS, "device id" },
-    { ".hidden", "valgbord", PASS, PASS, "device id" }, { "bord 1", "valgbord", PASS, PASS, "device id" },
-    { "bord-1", "kaffe", PASS, PASS, "role" },          { "bord-1", NULL, PASS, PASS, "role" },
-    { "bord-1", "valgbord", "", "", "passphrase" },     { "bord-1", "valgbord", PASS, "prøvevalG", "passphrase" },
+    { "", "valgbord", PASS, PASS, "device id" },
+    { "../evil", "valgbord", PASS, PASS, "device id" },
+    { ".hidden", "valgbord", PASS, PASS, "device id" },
+    { "bord 1", "valgbord", PASS, PASS, "device id" },
+    { "bord-1", "kaffe", PASS, PASS, "role" },
+    { "bord-1", NULL, PASS, PASS, "role" },
+    { "bord-1", "valgbord", "", "", "passphrase" },
+    { "bord-1", "valgbord", PASS, "prøvevalG", "passphrase" },
     { "bord-1", "valgbord", PASS, NULL, "passphrase" },
+    /* 11 characters (ø counts as one): one short of the rule. */
+    { "bord-1", "valgbord", "prøvevalg-1", "prøvevalg-1", "passphrase" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
