@@ -41,7 +41,7 @@ struct _VkReceivePage
   VkStation *station;        /* borrowed from the session */
   const VkVoter *brev_selected;
   guint received_here;
-  char *last_envelope; /* received in this session: "Print følgebrev" */
+  char *last_envelope; /* received in this session: "Print envelope label" */
 };
 
 G_DEFINE_FINAL_TYPE (VkReceivePage, vk_receive_page, ADW_TYPE_BIN)
@@ -349,11 +349,11 @@ print_label_action (GtkWidget *widget, const char *action_name, GVariant *param)
     }
   if (!vk_label_write (&label, path, &error))
     {
-      text = g_strdup_printf (_ ("Cannot print the følgebrev: %s"), error->message);
+      text = g_strdup_printf (_ ("Cannot print the envelope label: %s"), error->message);
       vk_ui_show_message (self->brev_message, "vk-blocked", text);
       return;
     }
-  text = g_strdup_printf (_ ("Følgebrev for envelope %s saved as %s."), b->envelope, path);
+  text = g_strdup_printf (_ ("Envelope label for envelope %s saved as %s."), b->envelope, path);
   vk_ui_show_message (self->brev_message, "vk-ok", text);
   if (*target == '\0')
     vk_ui_print_pdf (widget, path, b->envelope, self->brev_message);

@@ -6,7 +6,7 @@
  * Find the voter by name + birth date, CPR number or valgkort; the CPR
  * number (hidden field, checked against the birth date); the place; the
  * stemmemodtagere; "Record brevstemme" (action receive.record) shows the
- * envelope id, and "Print følgebrev" (receive.print-label, a path; the
+ * envelope id, and "Print envelope label" (receive.print-label, a path; the
  * empty path means foelgebreve/ beside the device database) writes the
  * slip with its signed QR (printouts/vk-label.h).
  */
