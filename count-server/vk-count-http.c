@@ -532,27 +532,7 @@ static gboolean
 authorize (VkCountHttp *self, SoupServerMessage *msg, VkReachResource resource, const VkDevice *target,
            const VkDevice **ret_reader)
 {
-  g_autofree char *reason = NULL;
-  const VkDevice *reader = NULL;
-
-  if (vk_http_verifier_check (self->verifier, msg, NULL, &reader, &reason) == VK_HTTP_SIG_INVALID)
-    {
-      vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", reason);
-      return FALSE;
-    }
-  *ret_reader = reader;
-  if (resource == VK_REACH_RESULTS || vk_http_reach_allows (reader, resource, target, FALSE))
-    return TRUE; /* results: the worker knows whether they are published */
-  if (reader == NULL)
-    vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
-                        "this resource needs a request signed by an enrolled device");
-  else
-    {
-      g_autofree char *message
-          = g_strdup_printf ("device %s (%s) may not read this resource", reader->device_id, reader->role);
-      vk_http_sig_refuse (msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
-    }
-  return FALSE;
+  return vk_http_authorize (self->verifier, msg, NULL, resource, target, ret_reader);
 }
 
 static void

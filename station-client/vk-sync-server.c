@@ -357,29 +357,9 @@ static gboolean
 server_authorize (VkSyncServer *self, SoupServerMessage *msg, GBytes *body, VkReachResource resource,
                   const char *target, const VkDevice **ret_reader)
 {
-  g_autofree char *reason = NULL;
-  const VkDevice *reader = NULL;
-
-  if (vk_http_verifier_check (self->verifier, msg, body, &reader, &reason) == VK_HTTP_SIG_INVALID)
-    {
-      vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", reason);
-      return FALSE;
-    }
-  *ret_reader = reader;
-  if (vk_http_reach_allows (reader, resource,
+  return vk_http_authorize (self->verifier, msg, body, resource,
                             target != NULL ? vk_package_lookup_device (self->core->sync->package, target) : NULL,
-                            FALSE))
-    return TRUE;
-  if (reader == NULL)
-    vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
-                        "this resource needs a request signed by an enrolled device");
-  else
-    {
-      g_autofree char *message
-          = g_strdup_printf ("device %s (%s) may not read this resource", reader->device_id, reader->role);
-      vk_http_sig_refuse (msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
-    }
-  return FALSE;
+                            ret_reader);
 }
 
 static void

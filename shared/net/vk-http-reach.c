@@ -68,3 +68,30 @@ vk_http_reach_allows (const VkDevice *reader, VkReachResource resource, const Vk
         return FALSE;
     }
 }
+
+gboolean
+vk_http_authorize (VkHttpVerifier *verifier, SoupServerMessage *msg, GBytes *body, VkReachResource resource,
+                   const VkDevice *target, const VkDevice **ret_reader)
+{
+  g_autofree char *reason = NULL;
+  g_autofree char *message = NULL;
+  const VkDevice *reader = NULL;
+
+  if (vk_http_verifier_check (verifier, msg, body, &reader, &reason) == VK_HTTP_SIG_INVALID)
+    {
+      vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", reason);
+      return FALSE;
+    }
+  *ret_reader = reader;
+  if (resource == VK_REACH_RESULTS || vk_http_reach_allows (reader, resource, target, FALSE))
+    return TRUE;
+  if (reader == NULL)
+    {
+      vk_http_sig_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                          "this resource needs a request signed by an enrolled device");
+      return FALSE;
+    }
+  message = g_strdup_printf ("device %s (%s) may not read this resource", reader->device_id, reader->role);
+  vk_http_sig_refuse (msg, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+  return FALSE;
+}

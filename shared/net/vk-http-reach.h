@@ -19,6 +19,7 @@
  */
 #pragma once
 
+#include "vk-http-sig.h"
 #include "vk-package.h"
 
 G_BEGIN_DECLS
@@ -40,5 +41,14 @@ typedef enum
  * result has been published. */
 gboolean vk_http_reach_allows (const VkDevice *reader, VkReachResource resource, const VkDevice *target,
                                gboolean published);
+
+/* Both servers' gate for a request: msg's signature (vk_http_verifier_check()
+ * with body, NULL for none), then vk_http_reach_allows (reader, resource,
+ * target, FALSE).  VK_REACH_RESULTS passes any reader (the caller decides
+ * once it knows whether the result is published).  FALSE after answering
+ * 401 (no or bad signature) or 403 (a device outside its reach);
+ * *ret_reader is the signer (NULL: unsigned). */
+gboolean vk_http_authorize (VkHttpVerifier *verifier, SoupServerMessage *msg, GBytes *body, VkReachResource resource,
+                            const VkDevice *target, const VkDevice **ret_reader);
 
 G_END_DECLS
