@@ -18,6 +18,7 @@
 
 #include "cmd-demo-rv.h"
 #include "vk-error.h"
+#include "vk-file.h"
 
 guint
 vk_demo_rv_seats_for_region (const char *region)
@@ -47,29 +48,23 @@ static GPtrArray *
 import_municipality (const VkElection *contest, const char *dir, gboolean required, GError **error)
 {
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
-  g_autoptr (GError) local = NULL;
+  g_autoptr (GPtrArray) names = NULL;
   g_autofree char *prefix = g_strdup_printf ("%s-", contest->municipality_code);
-  g_autoptr (GDir) d = g_dir_open (dir, 0, &local);
-  const char *name;
 
-  if (d == NULL)
-    {
-      if (!required && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_ptr_array_set_size (out, contest->areas->len);
-          return g_steal_pointer (&out);
-        }
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s", local->message);
-      return NULL;
-    }
   g_ptr_array_set_size (out, contest->areas->len);
-  while ((name = g_dir_read_name (d)) != NULL)
+  if (!required && !g_file_test (dir, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&out);
+  names = vk_file_list_dir (dir, ".json", error);
+  if (names == NULL)
+    return NULL;
+  for (guint k = 0; k < names->len; k++)
     {
+      const char *name = g_ptr_array_index (names, k);
       g_autofree char *path = NULL;
       VkAreaResult *r;
       guint i;
 
-      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".json"))
+      if (!g_str_has_prefix (name, prefix))
         continue;
       path = g_build_filename (dir, name, NULL);
       r = vk_area_result_import (contest, path, error);
