@@ -677,7 +677,7 @@ vk_tally_decide_doubtful (VkStation *station, const char *contest, guint area, g
 
   g_return_val_if_fail (station != NULL, 0);
 
-  if (!check_fintaelling_area (station, area, error))
+  if ((election = station_contest (station, contest, error)) == NULL || !check_fintaelling_area (station, area, error))
     return 0;
   held = vk_tally_dup_doubtful (station, contest, area, error);
   if (held == NULL)
@@ -699,13 +699,10 @@ vk_tally_decide_doubtful (VkStation *station, const char *contest, guint area, g
     g_autoptr (VkCbor) probe = vk_cbor_new_map ();
     g_autoptr (GError) local = NULL;
     VkDoubtfulHeld h = { doubtful->area, doubtful->count, doubtful->decided,
-                         (guint)MAX (vk_election_contest_index (vk_station_get_election (station), contest), 0) };
+                         (guint)vk_election_contest_index (election, vk_election_contest_id (election)) };
     VkEntry e = { 0 };
 
-    if (vk_election_get_n_contests (vk_station_get_election (station)) > 1)
-      vk_cbor_map_set_text (
-          probe, "contest",
-          vk_election_contest_id (vk_election_get_contest (vk_station_get_election (station), contest)));
+    body_set_contest (probe, election);
     vk_cbor_map_set_uint (probe, "area", area);
     vk_cbor_map_set_uint (probe, "ref", ref);
     vk_cbor_map_set_uint (probe, "count", count);
@@ -719,7 +716,6 @@ vk_tally_decide_doubtful (VkStation *station, const char *contest, guint area, g
         return 0;
       }
   }
-  election = vk_election_get_contest (vk_station_get_election (station), contest);
   decision = vk_cbor_new_map ();
   body = vk_cbor_new_map ();
   body_set_contest (body, election);
