@@ -791,6 +791,9 @@ test_fintaelling (void)
         gint64 us;
 
         gtk_editable_set_text (e, typed); /* a keystroke */
+        /* A keystroke updates the form in place: the field typed into is
+         * still the form's widget (nothing rebuilt). */
+        g_assert_true (vk_count_page_get_field (page, f) == e);
         us = vk_count_page_get_last_keystroke_us (page);
         total_us += us;
         max_us = MAX (max_us, us);
@@ -804,7 +807,8 @@ test_fintaelling (void)
   printf ("# fintælling form, Aarhus (%u lists, %u candidates on the longest list): %u keystrokes, "
           "%.1f µs per keystroke on average, %" G_GINT64_FORMAT " µs at most\n",
           fx.election->lists->len, biggest->candidates->len, keystrokes, (double)total_us / keystrokes, max_us);
-  g_assert_cmpint (max_us, <, 100000); /* a tenth of a second at the very most, even under sanitizers */
+  /* The time is reported, not asserted: timing belongs in bench/ (a
+   * loaded CI machine under ASan once took 182 ms for one keystroke). */
 
   /* All typed: no check fails; each list's computed total shows. */
   {
