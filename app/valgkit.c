@@ -12,6 +12,7 @@
 
 #include "cmd-mandates.h"
 #include "cmd-region.h"
+#include "cmd-folketingsvalg.h"
 #include "vk-cli.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
@@ -43,6 +44,9 @@ static const Command commands[] = {
   { "publish", vk_cmd_publish, "publish a result (then GET /v1/results needs no credentials)" },
   { "import", vk_cmd_import, "ingest journal files into the count database" },
   { "discrepancies", vk_cmd_discrepancies, "run the discrepancy rules over the count database" },
+  { "folketingsvalg", vk_cmd_folketingsvalg, "the national allocation of a folketingsvalg (DST XML or valg.dk files)" },
+  { "folkeafstemning", vk_cmd_folkeafstemning, "the outcome of a folkeafstemning (Grundloven § 42 or § 88)" },
+  { "europaparlamentsvalg", vk_cmd_europaparlamentsvalg, "the 15 seats of a Europa-Parlamentsvalg (EPVL § 32)" },
 };
 
 static void

@@ -1,0 +1,127 @@
+/* cmd-folketingsvalg.c: `valgkit folketingsvalg`, the national allocation of a folketingsvalg.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Thin: the readers are shared/vk-dst.c (DST's XML) and
+ * shared/vk-fv-valgdk.c (valg.dk's FV-Valgresultater), the rules
+ * shared/vk-fv.c.  Nothing is written unless the allocation is complete.
+ * docs/folketingsvalg.md.
+ */
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "cmd-folketingsvalg.h"
+#include "vk-cli.h"
+#include "vk-dst.h"
+#include "vk-error.h"
+#include "vk-fv-valgdk.h"
+#include "vk-fv.h"
+#include "vk-seats.h"
+#include "vk-text.h"
+
+static gboolean
+write_out (const char *path, const char *data, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (!g_file_set_contents_full (path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
+                                 &local))
+    {
+      g_autofree char *file = vk_text_escape_controls (path);
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot write: %s", file, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Prints the error; a missing lot draw is exit status 3. */
+static int
+fail (const char *cmd, const GError *error)
+{
+  if (g_error_matches (error, VK_ERROR, VK_ERROR_TIE))
+    {
+      g_autofree char *m = vk_text_escape_controls (error->message);
+      fprintf (stderr, "valgkit %s: Lodtrækning nødvendig: %s\nAngiv udfaldet med --lots LOTS.json.\n", cmd, m);
+      return VK_EXIT_TIE;
+    }
+  return vk_cli_fail (cmd, error);
+}
+
+int
+vk_cmd_folketingsvalg (int argc, char **argv)
+{
+  g_autofree char *results = NULL, *table_path = NULL, *lots_path = NULL, *out_path = NULL;
+  const GOptionEntry entries[] = {
+    { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results,
+      "Danmarks Statistik's fintælling folder (fintal.xml …) or a folder of valg.dk FV-Valgresultater files", "DIR" },
+    { "table", 't', 0, G_OPTION_ARG_FILENAME, &table_path,
+      "The kreds- and tillægsmandater per landsdel and storkreds (kredsmandater.json)", "FILE" },
+    { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path, "Outcomes of lot draws (as valgkit mandates)", "LOTS.json" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the allocation (JSON) here", "FILE" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- the national allocation of a folketingsvalg");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkFvTable) table = NULL;
+  g_autoptr (VkFvVotes) votes = NULL;
+  g_autoptr (VkLots) lots = NULL;
+  g_autoptr (VkFvAllocation) alloc = NULL;
+  g_autofree char *json = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (
+      ctx, "Kredsmandater per storkreds (d'Hondt), the qualification and the 175 seats per party (largest\n"
+           "remainder, § 77 stk. 4 included), the tillægsmandater per landsdel (1, 3, 5 …) and storkreds\n"
+           "(1, 4, 7 …): folketingsvalgloven §§ 76–79.  Exit status: 0 done, 2 bad usage or malformed\n"
+           "input, 3 a lot draw is needed (see --lots).  docs/folketingsvalg.md.");
+  if (!vk_cli_parse (ctx, &argc, &argv, "folketingsvalg"))
+    return VK_EXIT_USAGE;
+  if (results == NULL || table_path == NULL || out_path == NULL || argc > 1)
+    {
+      fprintf (stderr, "valgkit folketingsvalg: --results, --table and --out are required (see --help)\n");
+      return VK_EXIT_USAGE;
+    }
+  table = vk_fv_table_load (table_path, &error);
+  if (table == NULL)
+    return fail ("folketingsvalg", error);
+  if (lots_path != NULL)
+    {
+      lots = vk_lots_load (lots_path, &error);
+      if (lots == NULL)
+        return fail ("folketingsvalg", error);
+    }
+  if (vk_dst_is_folder (results))
+    votes = vk_dst_read_fv (results, &error);
+  else
+    votes = vk_fv_valgdk_read (results, table, &error);
+  if (votes == NULL)
+    return fail ("folketingsvalg", error);
+  alloc = vk_fv_allocate (table, votes, lots, &error);
+  if (alloc == NULL)
+    return fail ("folketingsvalg", error);
+  json = vk_fv_allocation_to_json (alloc);
+  if (!write_out (out_path, json, &error))
+    return fail ("folketingsvalg", error);
+
+  printf ("%s\n", votes->source);
+  printf ("%s %10s %6s %6s %6s\n", "Parti", "Stemmer", "Kreds", "Tillæg", "I alt");
+  for (guint p = 0; p < alloc->n_parties; p++)
+    {
+      g_autofree char *letter = vk_text_escape_controls (g_ptr_array_index (votes->letters, p));
+      g_autofree char *padded = vk_cli_pad (letter, 5);
+      printf ("%s %10" G_GUINT64_FORMAT " %6u %6u %6u%s\n", padded, alloc->party_votes[p], alloc->kreds[p],
+              alloc->tillaeg[p], alloc->kreds[p] + alloc->tillaeg[p],
+              alloc->kept[p]        ? "  (§ 77 stk. 4)"
+              : alloc->qualified[p] ? ""
+                                    : "  (ikke kvalificeret)");
+    }
+  for (guint i = 0; i < alloc->independents->len; i++)
+    {
+      const VkFvElectedIndependent *e = g_ptr_array_index (alloc->independents, i);
+      g_autofree char *name = vk_text_escape_controls (e->name);
+      printf ("Uden for partier: %s, 1 kredsmandat\n", name);
+    }
+  return VK_EXIT_OK;
+}
