@@ -455,7 +455,7 @@ vk_fv_allocate (const VkFvTable *table, const VkFvVotes *votes, const VkLots *lo
   g_autofree const VkFvStorkredsVotes **sv = NULL;
   g_autofree guint64 *ld_votes = NULL, *ld_valid = NULL;
   g_autofree guint *ld_kreds = NULL;
-  guint np, nk, nl, n_seats = VK_FV_KREDSMANDATER + VK_FV_TILLAEGSMANDATER;
+  guint np, nk, nl, n_seats = 0;
 
   g_return_val_if_fail (table != NULL && votes != NULL, NULL);
 
@@ -513,6 +513,17 @@ vk_fv_allocate (const VkFvTable *table, const VkFvVotes *votes, const VkLots *lo
         return NULL;
       for (guint p = 0; p < np; p++)
         ld_kreds[l * np + p] += a->sk_kreds[k * np + p];
+    }
+  /* The table's seats: 135 + 40 for a table read by vk_fv_table_load(). */
+  for (guint l = 0; l < nl; l++)
+    {
+      const VkFvLandsdel *ld = g_ptr_array_index (table->landsdele, l);
+      n_seats += ld->kreds + ld->tillaeg;
+    }
+  if (a->valid >= G_GUINT64_CONSTANT (1) << 40)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: implausibly many votes", votes->source);
+      return NULL;
     }
   /* § 77 stk. 2: the seats for the parties are 175 less those taken by
    * independent candidates (a party with a kredsmandat always qualifies,
