@@ -350,6 +350,171 @@ test_dst_bad (void)
   expect_dst_error (dir, "fintal.xml:120", "1972214 is listed in opstillingskreds 21 here and in opstillingskreds 20");
 }
 
+/* ---- valg.dk FV-Valgresultater --------------------------------------------- */
+
+/* valg.dk's storkreds name from DST's: "Københavns Storkreds" → "København". */
+static char *
+valgdk_storkreds_name (const char *dst)
+{
+  g_autofree char *s = g_strdup (dst);
+  gsize n;
+
+  if (g_str_has_suffix (s, " Storkreds"))
+    s[strlen (s) - strlen (" Storkreds")] = '\0';
+  n = strlen (s);
+  if (n > 0 && s[n - 1] == 's')
+    s[n - 1] = '\0';
+  return g_steal_pointer (&s);
+}
+
+/* Writes one FV-Valgresultater file per DST area file into out. */
+static void
+write_valgdk_areas (const char *dst, const char *out)
+{
+  g_autofree char *index_path = g_build_filename (dst, "fintal.xml", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkXmlNode) index = vk_xml_parse_file (index_path, &error);
+  g_autoptr (GHashTable) sk_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr (GHashTable) kreds_sk = g_hash_table_new (g_str_hash, g_str_equal);
+  VkXmlNode *group;
+
+  g_assert_no_error (error);
+  group = vk_xml_node_child (index, "Storkredse");
+  for (guint i = 0; i < group->children->len; i++)
+    {
+      VkXmlNode *n = g_ptr_array_index (group->children, i);
+      g_hash_table_insert (sk_name, (gpointer)vk_xml_node_get_attr (n, "storkreds_id"),
+                           valgdk_storkreds_name (g_strstrip (n->text->str)));
+    }
+  group = vk_xml_node_child (index, "Opstillingskredse");
+  for (guint i = 0; i < group->children->len; i++)
+    {
+      VkXmlNode *n = g_ptr_array_index (group->children, i);
+      g_hash_table_insert (kreds_sk, (gpointer)vk_xml_node_get_attr (n, "opstillingskreds_id"),
+                           (gpointer)vk_xml_node_get_attr (n, "storkreds_id"));
+    }
+  group = vk_xml_node_child (index, "Afstemningsomraader");
+  for (guint i = 0; i < group->children->len; i++)
+    {
+      VkXmlNode *n = g_ptr_array_index (group->children, i);
+      const char *id = vk_xml_node_get_attr (n, "afstemningsomraade_id");
+      const char *kreds = vk_xml_node_get_attr (n, "opstillingskreds_id");
+      g_autofree char *in = g_strdup_printf ("%s/fintal_%s.xml", dst, id);
+      g_autofree char *path = g_strdup_printf ("%s/valgresultater-Folketingsvalg-%s.json", out, id);
+      g_autoptr (VkXmlNode) r = vk_xml_parse_file (in, &error);
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autoptr (JsonNode) root = NULL;
+      VkXmlNode *stemmer, *personer;
+
+      g_assert_no_error (error);
+      stemmer = vk_xml_node_child (r, "Stemmer");
+      personer = vk_xml_node_child (r, "Personer");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "Valgart");
+      json_builder_add_string_value (b, "Folketingsvalg");
+      json_builder_set_member_name (b, "Resultatart");
+      json_builder_add_string_value (b, "Fintælling");
+      json_builder_set_member_name (b, "Storkreds");
+      json_builder_add_string_value (b, g_hash_table_lookup (sk_name, g_hash_table_lookup (kreds_sk, kreds)));
+      json_builder_set_member_name (b, "OpstillingskredsDagiId");
+      json_builder_add_int_value (b, g_ascii_strtoll (kreds, NULL, 10));
+      json_builder_set_member_name (b, "AfstemningsområdeDagiId");
+      json_builder_add_int_value (b, g_ascii_strtoll (id, NULL, 10));
+      json_builder_set_member_name (b, "GyldigeStemmer");
+      json_builder_add_int_value (b,
+                                  g_ascii_strtoll (vk_xml_node_child_text (stemmer, "IAltGyldigeStemmer"), NULL, 10));
+      json_builder_set_member_name (b, "IndenforParti");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < stemmer->children->len; k++)
+        {
+          VkXmlNode *p = g_ptr_array_index (stemmer->children, k);
+          if (strcmp (p->name, "Parti") != 0 || vk_xml_node_get_attr (p, "Bogstav") == NULL)
+            continue;
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "Bogstavbetegnelse");
+          json_builder_add_string_value (b, vk_xml_node_get_attr (p, "Bogstav"));
+          json_builder_set_member_name (b, "PartiNavn");
+          json_builder_add_string_value (b, vk_xml_node_get_attr (p, "Navn"));
+          json_builder_set_member_name (b, "Stemmer");
+          json_builder_add_int_value (b, g_ascii_strtoll (vk_xml_node_get_attr (p, "StemmerAntal"), NULL, 10));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "UdenforParti");
+      json_builder_begin_array (b);
+      for (guint k = 0; personer != NULL && k < personer->children->len; k++)
+        {
+          VkXmlNode *p = g_ptr_array_index (personer->children, k);
+          if (vk_xml_node_get_attr (p, "Bogstav") != NULL)
+            continue;
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "Id");
+          json_builder_add_string_value (b, vk_xml_node_get_attr (p, "Id"));
+          json_builder_set_member_name (b, "Stemmeseddelnavn");
+          json_builder_add_string_value (b, vk_xml_node_get_attr (p, "navn"));
+          json_builder_set_member_name (b, "Stemmer");
+          json_builder_add_int_value (b, g_ascii_strtoll (vk_xml_node_get_attr (p, "PersonligeStemmer"), NULL, 10));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      json_generator_set_root (gen, root);
+      json_generator_to_file (gen, path, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_valgdk_2022 (void)
+{
+  g_autofree char *dir = unpack ("fv2022", "ft22.tar.xz");
+  g_autoptr (VkFvTable) table = table_2020 ();
+  g_autofree char *out = NULL, *copy = NULL, *orig = NULL;
+  g_autoptr (VkFvVotes) votes = NULL;
+  g_autoptr (VkFvAllocation) a = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (dir == NULL || table == NULL)
+    return;
+  out = vk_test_tmpdir ();
+  write_valgdk_areas (dir, out);
+  votes = vk_fv_valgdk_read (out, table, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (votes->n_areas, ==, 1347);
+  a = vk_fv_allocate (table, votes, NULL, &error);
+  g_assert_no_error (error);
+  check_2022 (a);
+  g_clear_pointer (&a, vk_fv_allocation_free);
+  g_clear_pointer (&votes, vk_fv_votes_free);
+
+  /* An area in two kredse: the same area again, in another kreds. */
+  orig = g_build_filename (out, "valgresultater-Folketingsvalg-1972214.json", NULL);
+  copy = g_build_filename (out, "valgresultater-Folketingsvalg-x.json", NULL);
+  {
+    g_autofree char *text = NULL;
+    g_assert_true (g_file_get_contents (orig, &text, NULL, NULL));
+    g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+    replace_in_file (copy, "\"OpstillingskredsDagiId\":20", "\"OpstillingskredsDagiId\":21");
+  }
+  votes = vk_fv_valgdk_read (out, table, &error);
+  g_assert_null (votes);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "valgresultater-Folketingsvalg-x.json"));
+  g_assert_nonnull (strstr (error->message, "an area in two kredse"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_unlink (copy), ==, 0);
+
+  /* A file of another election. */
+  replace_in_file (orig, "\"Folketingsvalg\"", "\"Kommunalvalg\"");
+  votes = vk_fv_valgdk_read (out, table, &error);
+  g_assert_null (votes);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "valgresultater-Folketingsvalg-1972214.json: Valgart"));
+  g_assert_nonnull (strstr (error->message, "another election"));
+}
+
 /* ---- the seat table ------------------------------------------------------- */
 
 static void
@@ -697,6 +862,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fv/dst-2022", test_dst_2022);
   g_test_add_func ("/fv/cli-2022", test_cli_2022);
   g_test_add_func ("/fv/dst-bad", test_dst_bad);
+  g_test_add_func ("/fv/valgdk-2022", test_valgdk_2022);
   g_test_add_func ("/fv/table-bad", test_table_bad);
   g_test_add_func ("/fv/worked-example", test_worked_example);
   g_test_add_func ("/fv/independent", test_independent);
