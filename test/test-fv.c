@@ -855,6 +855,70 @@ test_two_landsdele (void)
     g_assert_cmpuint (a->kreds[p] + a->tillaeg[p], ==, total[p]);
 }
 
+/* The XML reader on hostile input: nesting, a second root, truncation,
+ * entities GMarkup does not know, a byte order mark. */
+static void
+test_xml_hostile (void)
+{
+  g_autoptr (GString) deep = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  VkXmlNode *n;
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append (deep, "<a>");
+  n = vk_xml_parse_data ("deep.xml", deep->str, deep->len, &error);
+  g_assert_null (n);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "deep.xml:1: malformed XML"));
+  g_assert_nonnull (strstr (error->message, "nested too deeply"));
+  g_clear_error (&error);
+
+  n = vk_xml_parse_data ("two.xml", "<a/>\n<b/>", 9, &error);
+  g_assert_null (n);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "two.xml:2:"));
+  g_clear_error (&error);
+
+  n = vk_xml_parse_data ("cut.xml", "<Data><ValgNavn>Folk", 20, &error);
+  g_assert_null (n);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  n = vk_xml_parse_data ("ent.xml", "<a>&xxe;</a>", 12, &error);
+  g_assert_null (n);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  n = vk_xml_parse_data ("bom.xml", "\xEF\xBB\xBF<a x=\"1\">t</a>", 17, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (n->name, ==, "a");
+  g_assert_cmpstr (vk_xml_node_get_attr (n, "x"), ==, "1");
+  vk_xml_node_free (n);
+}
+
+/* The command line: a bad table is exit status 2 and names the file. */
+static void
+test_cli_bad (void)
+{
+  g_autofree char *tmp = vk_test_tmpdir ();
+  g_autofree char *table = g_build_filename (tmp, "kredsmandater.json", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out.json", NULL);
+  g_autofree char *so = NULL, *se = NULL;
+
+  g_assert_true (g_file_set_contents (table,
+                                      "{\"Landsdele\":[{\"Navn\":\"L\",\"Kredsmandater\":1,\"Tillægsmandater\":0,"
+                                      "\"Storkredse\":[{\"Navn\":\"S\",\"Kredsmandater\":1}]}]}",
+                                      -1, NULL));
+  {
+    const char *argv[]
+        = { vk_test_valgkit (), "folketingsvalg", "--results", tmp, "--table", table, "--out", out, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &so, &se), ==, 2);
+  }
+  g_assert_nonnull (strstr (se, "kredsmandater.json"));
+  g_assert_nonnull (strstr (se, "135 and 40"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -864,6 +928,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fv/dst-bad", test_dst_bad);
   g_test_add_func ("/fv/valgdk-2022", test_valgdk_2022);
   g_test_add_func ("/fv/table-bad", test_table_bad);
+  g_test_add_func ("/fv/xml-hostile", test_xml_hostile);
+  g_test_add_func ("/fv/cli-bad", test_cli_bad);
   g_test_add_func ("/fv/worked-example", test_worked_example);
   g_test_add_func ("/fv/independent", test_independent);
   g_test_add_func ("/fv/lots", test_lots);
