@@ -431,28 +431,39 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
   return TRUE;
 }
 
-/* Adds b into a (same parties, same independents by name). */
+/* Adds b into a (parties by letter, independents by name). */
+static void
+count_add (GPtrArray *into, const Count *cb, gboolean by_letter)
+{
+  Count *ca = NULL;
+
+  for (guint k = 0; ca == NULL && k < into->len; k++)
+    {
+      Count *c = g_ptr_array_index (into, k);
+      if (strcmp (by_letter ? c->letter : c->name, by_letter ? cb->letter : cb->name) == 0)
+        ca = c;
+    }
+  if (ca == NULL)
+    {
+      ca = g_new0 (Count, 1);
+      ca->letter = g_strdup (cb->letter);
+      ca->name = g_strdup (cb->name);
+      g_ptr_array_add (into, ca);
+    }
+  ca->votes += cb->votes;
+}
+
 static void
 result_add (Result *a, const Result *b)
 {
   for (guint i = 0; i < b->parties->len; i++)
-    {
-      const Count *cb = g_ptr_array_index (b->parties, i);
-      Count *ca = NULL;
-      for (guint k = 0; ca == NULL && k < a->parties->len; k++)
-        if (strcmp (((Count *)g_ptr_array_index (a->parties, k))->letter, cb->letter) == 0)
-          ca = g_ptr_array_index (a->parties, k);
-      if (ca == NULL)
-        {
-          ca = g_new0 (Count, 1);
-          ca->letter = g_strdup (cb->letter);
-          ca->name = g_strdup (cb->name);
-          g_ptr_array_add (a->parties, ca);
-        }
-      ca->votes += cb->votes;
-    }
+    count_add (a->parties, g_ptr_array_index (b->parties, i), TRUE);
+  for (guint i = 0; i < b->independents->len; i++)
+    count_add (a->independents, g_ptr_array_index (b->independents, i), FALSE);
   a->outside += b->outside;
   a->valid += b->valid;
+  a->blank += b->blank;
+  a->invalid += b->invalid;
   a->cast += b->cast;
   a->eligible += b->eligible;
 }
@@ -493,7 +504,8 @@ check_sum (const Index *x, const Entry *e, const Result *whole, const Result *su
 }
 
 /* Reads every opstillingskreds (and checks it against its areas where
- * they are all present); calls add for each kreds. */
+ * they are all present; without a kreds file, its areas' sum is used if
+ * they are all there); calls add for each kreds. */
 typedef gboolean (*AddFunc) (const Entry *kreds, const Entry *storkreds, const Result *r, gpointer data,
                              GError **error);
 
@@ -511,9 +523,12 @@ read_kredse (const Index *x, AddFunc add, gpointer data, GError **error)
       guint n_areas = 0;
       Result *sks;
 
+      g_autofree char *kp = g_build_filename (x->dir, k->file, NULL);
+      gboolean has_file = g_file_test (kp, G_FILE_TEST_EXISTS);
+
       result_init (&r);
       result_init (&asum);
-      if (!read_result (x, k, "OpstKreds", &r, error))
+      if (has_file && !read_result (x, k, "OpstKreds", &r, error))
         ok = FALSE;
       for (guint a = 0; ok && a < x->areas->len; a++)
         {
@@ -536,7 +551,18 @@ read_kredse (const Index *x, AddFunc add, gpointer data, GError **error)
             result_add (&asum, &ar);
           result_clear (&ar);
         }
-      if (ok && complete && n_areas)
+      if (ok && !has_file)
+        {
+          /* No kreds file: the sum of its areas, when they are all there. */
+          Result tmp = r;
+          if (!complete || n_areas == 0)
+            ok = fail (error, x->display, k->line,
+                       "opstillingskreds %s (\"%s\"): neither its result file %s nor all its areas' files are here",
+                       k->id, k->name, k->file);
+          r = asum;
+          asum = tmp;
+        }
+      else if (ok && complete && n_areas)
         ok = check_sum (x, k, &r, &asum, "areas", error);
       if (ok)
         ok = add (k, sk, &r, data, error);

@@ -13,8 +13,8 @@
  *  - every area is listed once, in one opstillingskreds, and every
  *    opstillingskreds is in a storkreds of a landsdel of the index;
  *  - where an opstillingskreds's area files are all present, they add up
- *    to the kreds file, and a storkreds file, when present, equals the sum
- *    of its kredse.
+ *    to the kreds file (a missing kreds file is replaced by that sum), and
+ *    a storkreds file, when present, equals the sum of its kredse.
  * Errors are VK_ERROR_INVALID (or VK_ERROR_IO) and name the file and line.
  */
 #pragma once

@@ -344,6 +344,28 @@ test_dst_bad (void)
     g_assert_true (g_file_set_contents (area, text, -1, NULL));
   }
 
+  /* Without a kreds file its areas are summed; without one of them too,
+   * the kreds cannot be read. */
+  {
+    g_autoptr (VkFvTable) table = table_2020 ();
+    g_autoptr (VkFvVotes) votes = NULL;
+    g_autoptr (VkFvAllocation) a = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_cmpint (g_unlink (kreds), ==, 0);
+    votes = vk_dst_read_fv (dir, &error);
+    g_assert_no_error (error);
+    a = vk_fv_allocate (table, votes, NULL, &error);
+    g_assert_no_error (error);
+    check_2022 (a);
+    g_assert_true (g_file_get_contents (area, &text, NULL, NULL));
+    g_assert_cmpint (g_unlink (area), ==, 0);
+    expect_dst_error (dir, "fintal.xml:", "opstillingskreds 20 (\"1. Østerbro\"): neither its result file");
+    g_assert_true (g_file_set_contents (area, text, -1, NULL));
+    g_assert_true (g_file_set_contents (kreds, orig, (gssize)len, NULL));
+  }
+
   /* An area listed in two kredse. */
   replace_in_file (index, "afstemningsomraade_id=\"1972215\" opstillingskreds_id=\"20\"",
                    "afstemningsomraade_id=\"1972214\" opstillingskreds_id=\"21\"");
