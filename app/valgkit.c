@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cmd-mandates.h"
+#include "cmd-paper.h"
 #include "cmd-region.h"
 #include "vk-cli.h"
 #include "vk-entry-schema.h"
@@ -43,6 +44,8 @@ static const Command commands[] = {
   { "publish", vk_cmd_publish, "publish a result (then GET /v1/results needs no credentials)" },
   { "import", vk_cmd_import, "ingest journal files into the count database" },
   { "discrepancies", vk_cmd_discrepancies, "run the discrepancy rules over the count database" },
+  { "valgkort", vk_cmd_valgkort, "print a valgkort for every voter (two A5 cards per A4 page)" },
+  { "valgliste", vk_cmd_valgliste, "print an area's valgliste on paper, blank or marked from journals" },
 };
 
 static void
