@@ -46,6 +46,7 @@ static const Command commands[] = {
   { "discrepancies", vk_cmd_discrepancies, "run the discrepancy rules over the count database" },
   { "valgkort", vk_cmd_valgkort, "print a valgkort for every voter (two A5 cards per A4 page)" },
   { "valgliste", vk_cmd_valgliste, "print an area's valgliste on paper, blank or marked from journals" },
+  { "paper-checkins", vk_cmd_paper_checkins, "journal the løbenumre marked on a paper valgliste" },
 };
 
 static void

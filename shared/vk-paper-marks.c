@@ -5,7 +5,10 @@
  */
 #include <string.h>
 
+#include "vk-cbor.h"
 #include "vk-error.h"
+#include "vk-journal.h"
+#include "vk-package.h"
 #include "vk-paper-marks.h"
 #include "vk-text.h"
 #include "vk-valgkort.h"
@@ -248,4 +251,75 @@ vk_paper_marks_parse (const char *name, const char *data, gsize len, GError **er
       g_ptr_array_add (marks, m);
     }
   return g_steal_pointer (&marks);
+}
+
+gboolean
+vk_paper_marks_journal (VkPackage *package, guint area, GPtrArray *marks, const char *name, const char *table,
+                        VkJournal *journal, const VkKeypair *key, guint *ret_added, guint *ret_skipped, GError **error)
+{
+  g_autofree char *shown = vk_text_escape_controls (name != NULL ? name : "(input)");
+  g_autoptr (VkVoterList) voters = NULL;
+  g_autoptr (GPtrArray) held = NULL;
+  g_autoptr (GHashTable) done = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint added = 0, skipped = 0;
+
+  g_return_val_if_fail (package != NULL && marks != NULL && journal != NULL && key != NULL, FALSE);
+
+  voters = vk_package_dup_voters (package, area, error);
+  if (voters == NULL)
+    return FALSE;
+  /* Everything is checked before the first entry is written. */
+  for (guint i = 0; i < marks->len; i++)
+    {
+      const VkPaperMark *m = g_ptr_array_index (marks, i);
+      if (vk_voter_list_lookup (voters, area, m->loebenummer) == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s:%u: løbenummer %u is not on the valgliste of area %u",
+                       shown, m->line, m->loebenummer, area);
+          return FALSE;
+        }
+    }
+  held = vk_journal_dup_entries (journal, 0, error);
+  if (held == NULL)
+    return FALSE;
+  for (guint i = 0; i < held->len; i++)
+    {
+      const VkEntry *e = g_ptr_array_index (held, i);
+      VkCbor *a = NULL, *l = NULL;
+      if (strcmp (e->type, "checkin.paper") != 0 || (a = vk_cbor_map_lookup_text (e->body, "area")) == NULL
+          || vk_cbor_get_uint (a) != area || (l = vk_cbor_map_lookup_text (e->body, "loebenummer")) == NULL)
+        continue;
+      g_hash_table_add (done, GUINT_TO_POINTER ((guint)vk_cbor_get_uint (l)));
+    }
+  for (guint i = 0; i < marks->len; i++)
+    {
+      const VkPaperMark *m = g_ptr_array_index (marks, i);
+      g_autoptr (VkCbor) body = NULL;
+      g_autoptr (VkEntry) entry = NULL;
+      g_autofree char *source = NULL;
+      const char *t = m->table != NULL ? m->table : table;
+
+      if (g_hash_table_contains (done, GUINT_TO_POINTER (m->loebenummer)))
+        {
+          skipped++;
+          continue;
+        }
+      body = vk_cbor_new_map ();
+      source = g_strdup_printf ("%s:%u", shown, m->line);
+      vk_cbor_map_set_uint (body, "area", area);
+      vk_cbor_map_set_uint (body, "loebenummer", m->loebenummer);
+      vk_cbor_map_set_text (body, "source", source);
+      if (t != NULL && *t != '\0')
+        vk_cbor_map_set_text (body, "table", t);
+      entry = vk_journal_append (journal, key, "checkin.paper", body, error);
+      if (entry == NULL)
+        return FALSE;
+      g_hash_table_add (done, GUINT_TO_POINTER (m->loebenummer));
+      added++;
+    }
+  if (ret_added != NULL)
+    *ret_added = added;
+  if (ret_skipped != NULL)
+    *ret_skipped = skipped;
+  return TRUE;
 }

@@ -20,6 +20,10 @@
 
 #include <glib.h>
 
+#include "vk-journal.h"
+#include "vk-keys.h"
+#include "vk-package.h"
+
 G_BEGIN_DECLS
 
 #define VK_CSV_MAX_LINE 4096
@@ -52,6 +56,19 @@ typedef struct
  * g_ptr_array_unref()). */
 GPtrArray *vk_paper_marks_parse (const char *name, const char *data, gsize len,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Journals marks (from vk_paper_marks_parse() of the file name) as
+ * `checkin.paper` entries of journal (the device's own, signed with key;
+ * the device must be enrolled as a valgbord of area).  Every løbenummer
+ * must be on the area's valgliste in package, or nothing is journaled
+ * (VK_ERROR_INVALID "NAME:LINE: ..."). A løbenummer this journal already
+ * holds as `checkin.paper` of the area is skipped (typing the same file
+ * in twice journals nothing new).  Each entry's "source" is "NAME:LINE";
+ * "table" is the mark's bord column, else table (may be NULL).
+ * ret_added / ret_skipped (optional) count the two. */
+gboolean vk_paper_marks_journal (VkPackage *package, guint area, GPtrArray *marks, const char *name, const char *table,
+                                 VkJournal *journal, const VkKeypair *key, guint *ret_added, guint *ret_skipped,
+                                 GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCsvReader, vk_csv_reader_free)
 
