@@ -15,5 +15,7 @@ int vk_cmd_valgkort (int argc, char **argv);
 int vk_cmd_valgliste (int argc, char **argv);
 /* `valgkit paper-checkins`: paper marks typed in, journaled (cmd-paper.c). */
 int vk_cmd_paper_checkins (int argc, char **argv);
+/* `valgkit home-visits`: the register of home-visit requests and the visit plan (cmd-home-visit.c). */
+int vk_cmd_home_visits (int argc, char **argv);
 
 G_END_DECLS

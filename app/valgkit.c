@@ -47,6 +47,7 @@ static const Command commands[] = {
   { "valgkort", vk_cmd_valgkort, "print a valgkort for every voter (two A5 cards per A4 page)" },
   { "valgliste", vk_cmd_valgliste, "print an area's valgliste on paper, blank or marked from journals" },
   { "paper-checkins", vk_cmd_paper_checkins, "journal the løbenumre marked on a paper valgliste" },
+  { "home-visits", vk_cmd_home_visits, "check home-visit requests (deadline, duplicates) and print the visit plan" },
 };
 
 static void

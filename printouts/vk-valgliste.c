@@ -332,13 +332,11 @@ brevstemme_cb (const VkFoldBrevstemme *b, gpointer user_data)
     g_hash_table_insert (ctx->marks, GUINT_TO_POINTER (b->loebenummer), g_strdup ("brev"));
 }
 
-GHashTable *
-vk_valgliste_marks_from_journals (VkPackage *package, guint area, const char *dir, guint64 at_ms, GError **error)
+VkFold *
+vk_valgliste_fold_journals (VkPackage *package, const char *dir, guint64 at_ms, GError **error)
 {
   g_autoptr (GPtrArray) names = vk_file_list_dir (dir, ".vkj", error);
   g_autoptr (VkFold) fold = NULL;
-  g_autoptr (GHashTable) marks = NULL;
-  MarkCtx ctx;
 
   if (names == NULL)
     return NULL;
@@ -369,6 +367,18 @@ vk_valgliste_marks_from_journals (VkPackage *package, guint area, const char *di
           vk_fold_add_entry (fold, e);
         }
     }
+  return g_steal_pointer (&fold);
+}
+
+GHashTable *
+vk_valgliste_marks_from_journals (VkPackage *package, guint area, const char *dir, guint64 at_ms, GError **error)
+{
+  g_autoptr (VkFold) fold = vk_valgliste_fold_journals (package, dir, at_ms, error);
+  g_autoptr (GHashTable) marks = NULL;
+  MarkCtx ctx;
+
+  if (fold == NULL)
+    return NULL;
   marks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   ctx.marks = marks;
   vk_fold_foreach_standing (fold, area, standing_cb, &ctx);

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "vk-election.h"
+#include "vk-fold.h"
 #include "vk-package.h"
 #include "vk-voters.h"
 
@@ -53,6 +54,12 @@ gboolean vk_valgliste_write (const VkValgliste *self, GPtrArray *voters, const c
  * error naming the file).  Entries after at_ms are not folded. */
 GHashTable *vk_valgliste_marks_from_journals (VkPackage *package, guint area, const char *dir, guint64 at_ms,
                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The fold of the journal files (*.vkj) in dir, each verified against
+ * package (an error names the file), entries after at_ms left out
+ * (G_MAXUINT64: all). */
+VkFold *vk_valgliste_fold_journals (VkPackage *package, const char *dir, guint64 at_ms,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* "HH:MM" on the election day, Danish time, as ms since the epoch. */
 gboolean vk_valgliste_parse_at (const VkElection *election, const char *hhmm, guint64 *ret_ms, GError **error);
