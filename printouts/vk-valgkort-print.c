@@ -14,6 +14,7 @@
 #include "vk-printout.h"
 #include "vk-valgkort-print.h"
 #include "vk-valgkort.h"
+#include "vk-valgliste.h"
 
 /* An A5 card is half an A4 sheet, landscape. */
 #define CARD_W VK_PAPER_A4_WIDTH
@@ -451,4 +452,41 @@ out:
   g_free (card.day);
   g_free (card.brevstemme);
   return ok;
+}
+
+gboolean
+vk_paper_print_area (VkPackage *package, guint area, const char *dir, GError **error)
+{
+  const VkElection *election = vk_package_get_election (package);
+  g_autoptr (VkVoterList) list = NULL;
+  g_autoptr (GPtrArray) cards = NULL, rows = NULL;
+  g_autofree char *kort_name = NULL, *kort_path = NULL, *liste_name = NULL, *liste_path = NULL;
+  VkValgkortPrint print = { 0 };
+  VkValgliste liste = { 0 };
+
+  if (area == 0 && election->areas->len > 0)
+    area = ((const VkArea *)g_ptr_array_index (election->areas, 0))->number;
+  if (vk_election_lookup_area (election, area) == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "Area %u is not an area of the election", area);
+      return FALSE;
+    }
+  list = vk_package_dup_voters (package, area, error);
+  if (list == NULL)
+    return FALSE;
+  cards = g_ptr_array_sized_new (vk_voter_list_get_length (list));
+  for (guint i = 0; i < vk_voter_list_get_length (list); i++)
+    g_ptr_array_add (cards, (gpointer)vk_voter_list_get (list, i));
+  vk_valgkort_sort_for_mailing (cards);
+  kort_name = g_strdup_printf ("valgkort-omraade-%02u.pdf", area);
+  kort_path = g_build_filename (dir, kort_name, NULL);
+  print.election = election;
+  if (!vk_valgkort_print_write (&print, cards, kort_path, error))
+    return FALSE;
+  rows = vk_valgliste_select (list, area, 0, 0);
+  liste_name = g_strdup_printf ("valgliste-omraade-%02u.pdf", area);
+  liste_path = g_build_filename (dir, liste_name, NULL);
+  liste.election = election;
+  liste.area = area;
+  return vk_valgliste_write (&liste, rows, liste_path, error);
 }

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "vk-election.h"
+#include "vk-package.h"
 #include "vk-voters.h"
 
 G_BEGIN_DECLS
@@ -64,6 +65,11 @@ gboolean vk_valgkort_print_write (const VkValgkortPrint *self, GPtrArray *voters
 
 /* The text of the election day line: "tirsdag den 18. november 2025". */
 char *vk_valgkort_print_day (const VkElection *election) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The paper of one area, for the demo: DIR/valgkort-omraade-NN.pdf (every
+ * voter's valgkort, in mailing order) and DIR/valgliste-omraade-NN.pdf
+ * (the blank valgliste).  area 0: the election's first area. */
+gboolean vk_paper_print_area (VkPackage *package, guint area, const char *dir, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkPollingPlace, vk_polling_place_free)
 

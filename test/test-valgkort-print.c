@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "vk-error.h"
 #include "vk-test-journals.h"
 #include "vk-valgkort-print.h"
 #include "vk-valgkort.h"
@@ -414,6 +415,27 @@ test_valgliste (void)
   vk_test_election_free (te);
 }
 
+/* The demo's one call: both PDFs of the first area. */
+static void
+test_print_area (void)
+{
+  VkTestElection *te = vk_test_election_new (7);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kort = g_build_filename (te->dir, "valgkort-omraade-01.pdf", NULL);
+  g_autofree char *liste = g_build_filename (te->dir, "valgliste-omraade-01.pdf", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (vk_paper_print_area (te->package, 0, te->dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (liste, G_FILE_TEST_IS_REGULAR));
+  text = pdf_text (kort);
+  if (text != NULL)
+    g_assert_cmpuint (count_of (text, "Nr. på valglisten"), ==, 7);
+  g_assert_false (vk_paper_print_area (te->package, 77, te->dir, &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  vk_test_election_free (te);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -424,5 +446,6 @@ main (int argc, char **argv)
   g_test_add_func ("/valgkort-print/places-csv", test_places_csv);
   g_test_add_func ("/valgkort-print/cards", test_valgkort_cards);
   g_test_add_func ("/valgliste/blank-and-marked", test_valgliste);
+  g_test_add_func ("/valgkort-print/print-area", test_print_area);
   return g_test_run ();
 }
