@@ -141,21 +141,32 @@ vk_cmd_valgkort (int argc, char **argv)
       fprintf (stderr, "valgkit valgkort: cannot create the folder %s\n", out);
       return VK_EXIT_USAGE;
     }
-  /* One file per area: the sorted cards of an area are contiguous. */
+  /* One file per area (the sorted cards of an area are contiguous); an
+   * area with more cards than a file holds gets parts. */
   for (guint i = 0; i < voters->len;)
     {
-      guint a = ((const VkVoter *)g_ptr_array_index (voters, i))->area, j = i;
-      g_autoptr (GPtrArray) part = g_ptr_array_new ();
-      g_autofree char *name = g_strdup_printf ("valgkort-omraade-%02u.pdf", a);
-      g_autofree char *path = g_build_filename (out, name, NULL);
+      guint a = ((const VkVoter *)g_ptr_array_index (voters, i))->area, end = i, n_parts;
 
-      while (j < voters->len && ((const VkVoter *)g_ptr_array_index (voters, j))->area == a)
-        g_ptr_array_add (part, g_ptr_array_index (voters, j++));
-      if (!vk_valgkort_print_write (&print, part, path, &error))
-        return vk_cli_fail ("valgkort", error);
-      progress.offset += part->len;
-      printf ("%s\n", path);
-      i = j;
+      while (end < voters->len && ((const VkVoter *)g_ptr_array_index (voters, end))->area == a)
+        end++;
+      n_parts = (end - i + VK_VALGKORT_MAX_CARDS_PER_FILE - 1) / VK_VALGKORT_MAX_CARDS_PER_FILE;
+      for (guint k = 0; k < n_parts; k++)
+        {
+          g_autoptr (GPtrArray) part = g_ptr_array_new ();
+          g_autofree char *name = n_parts == 1 ? g_strdup_printf ("valgkort-omraade-%02u.pdf", a)
+                                               : g_strdup_printf ("valgkort-omraade-%02u-del-%u.pdf", a, k + 1);
+          g_autofree char *path = g_build_filename (out, name, NULL);
+          guint from = i + k * VK_VALGKORT_MAX_CARDS_PER_FILE;
+          guint to = MIN (end, from + VK_VALGKORT_MAX_CARDS_PER_FILE);
+
+          for (guint j = from; j < to; j++)
+            g_ptr_array_add (part, g_ptr_array_index (voters, j));
+          if (!vk_valgkort_print_write (&print, part, path, &error))
+            return vk_cli_fail ("valgkort", error);
+          progress.offset += part->len;
+          printf ("%s\n", path);
+        }
+      i = end;
     }
   return VK_EXIT_OK;
 }

@@ -403,6 +403,13 @@ vk_valgkort_print_write (const VkValgkortPrint *self, GPtrArray *voters, const c
                    self->election->municipality_code != NULL ? self->election->municipality_code : "");
       return FALSE;
     }
+  if (voters->len > VK_VALGKORT_MAX_CARDS_PER_FILE)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "%u valgkort are more than one file holds (%u): write one file per area (a folder as --out)",
+                   voters->len, VK_VALGKORT_MAX_CARDS_PER_FILE);
+      return FALSE;
+    }
   paper = vk_paper_new (error);
   if (paper == NULL)
     return FALSE;

@@ -433,6 +433,21 @@ test_print_area (void)
     g_assert_cmpuint (count_of (text, "Nr. på valglisten"), ==, 7);
   g_assert_false (vk_paper_print_area (te->package, 77, te->dir, &error));
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* More cards than a file holds are refused before any is drawn. */
+  {
+    g_autoptr (VkVoterList) list = vk_package_dup_voters (te->package, 1, &error);
+    g_autoptr (GPtrArray) many = g_ptr_array_new ();
+    g_autofree char *path = g_build_filename (te->dir, "too-many.pdf", NULL);
+    VkValgkortPrint print = { .election = te->election };
+
+    for (guint i = 0; i <= VK_VALGKORT_MAX_CARDS_PER_FILE; i++)
+      g_ptr_array_add (many, (gpointer)vk_voter_list_get (list, 0));
+    g_assert_false (vk_valgkort_print_write (&print, many, path, &error));
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
   vk_test_election_free (te);
 }
 
