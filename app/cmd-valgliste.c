@@ -8,6 +8,7 @@
 
 #include "cmd-paper.h"
 #include "vk-cli.h"
+#include "vk-count.h"
 #include "vk-error.h"
 #include "vk-package.h"
 #include "vk-valgliste.h"
@@ -17,7 +18,7 @@ vk_cmd_valgliste (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GOptionContext) context = g_option_context_new ("- print an area's valgliste (the paper fallback)");
-  g_autofree char *election = NULL, *out = NULL, *journals = NULL, *at = NULL;
+  g_autofree char *election = NULL, *out = NULL, *journals = NULL, *at = NULL, *db = NULL;
   gint area = 0, table = 0, tables = 0;
   gboolean test = FALSE;
   g_autoptr (VkPackage) package = NULL;
@@ -33,6 +34,9 @@ vk_cmd_valgliste (int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "The PDF", "FILE.pdf" },
     { "journals", 0, 0, G_OPTION_ARG_FILENAME, &journals,
       "A marked list: the journals (*.vkj, e.g. a station's USB export) to mark from", "DIR" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      "A marked list from the count server's database (a copy, or a stopped server's) instead of --journals",
+      "COUNT.db" },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, "A marked list: check-ins up to this time on election day", "HH:MM" },
     { "test", 0, 0, G_OPTION_ARG_NONE, &test, "PRØVEVALG on every page (always so for a test package)", NULL },
     { NULL },
@@ -51,9 +55,9 @@ vk_cmd_valgliste (int argc, char **argv)
       fprintf (stderr, "valgkit valgliste: --table T needs --tables N with 1 <= T <= N\n");
       return VK_EXIT_USAGE;
     }
-  if ((journals == NULL) != (at == NULL))
+  if ((journals != NULL && db != NULL) || ((journals != NULL || db != NULL) != (at != NULL)))
     {
-      fprintf (stderr, "valgkit valgliste: a marked list needs both --journals and --at\n");
+      fprintf (stderr, "valgkit valgliste: a marked list needs --at and one of --journals or --db\n");
       return VK_EXIT_USAGE;
     }
   package = vk_package_open (election, &error);
@@ -71,6 +75,32 @@ vk_cmd_valgliste (int argc, char **argv)
           || (marks = vk_valgliste_marks_from_journals (package, (guint)area, journals, print.marked_at_ms, &error))
                  == NULL)
         return vk_cli_fail ("valgliste", error);
+      print.marks = marks;
+    }
+  else if (db != NULL)
+    {
+      /* What the count server holds was verified when it was ingested. */
+      g_autoptr (VkCount) count = NULL;
+      g_autoptr (GPtrArray) heads = NULL;
+      g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+      g_autoptr (VkFold) fold = NULL;
+
+      if (!vk_valgliste_parse_at (print.election, at, &print.marked_at_ms, &error)
+          || (count = vk_count_open_read_only (db, package, &error)) == NULL)
+        return vk_cli_fail ("valgliste", error);
+      heads = vk_count_dup_heads (count);
+      for (guint i = 0; i < heads->len; i++)
+        {
+          const VkCountHead *h = g_ptr_array_index (heads, i);
+          GPtrArray *device_entries = vk_count_dup_entries (count, h->device_id, 0, &error);
+          if (device_entries == NULL)
+            return vk_cli_fail ("valgliste", error);
+          g_ptr_array_add (held, device_entries);
+        }
+      fold = vk_valgliste_fold_entries (package, held, print.marked_at_ms, &error);
+      if (fold == NULL)
+        return vk_cli_fail ("valgliste", error);
+      marks = vk_valgliste_marks_from_fold (fold, (guint)area);
       print.marks = marks;
     }
   list = vk_package_dup_voters (package, (guint)area, &error);

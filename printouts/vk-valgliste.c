@@ -333,15 +333,36 @@ brevstemme_cb (const VkFoldBrevstemme *b, gpointer user_data)
 }
 
 VkFold *
+vk_valgliste_fold_entries (VkPackage *package, GPtrArray *journals, guint64 at_ms, GError **error)
+{
+  g_autoptr (VkFold) fold = vk_fold_new (package, error);
+
+  if (fold == NULL)
+    return NULL;
+  for (guint i = 0; i < journals->len; i++)
+    {
+      GPtrArray *entries = g_ptr_array_index (journals, i);
+
+      /* Entries of a device are in time order (monotonic): what came
+       * after at_ms is left out, the rest folded as the station did. */
+      for (guint j = 0; j < entries->len; j++)
+        {
+          const VkEntry *e = g_ptr_array_index (entries, j);
+          if (e->time_ms > at_ms)
+            break;
+          vk_fold_add_entry (fold, e);
+        }
+    }
+  return g_steal_pointer (&fold);
+}
+
+VkFold *
 vk_valgliste_fold_journals (VkPackage *package, const char *dir, guint64 at_ms, GError **error)
 {
   g_autoptr (GPtrArray) names = vk_file_list_dir (dir, ".vkj", error);
-  g_autoptr (VkFold) fold = NULL;
+  g_autoptr (GPtrArray) journals = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
 
   if (names == NULL)
-    return NULL;
-  fold = vk_fold_new (package, error);
-  if (fold == NULL)
     return NULL;
   for (guint i = 0; i < names->len; i++)
     {
@@ -357,31 +378,28 @@ vk_valgliste_fold_journals (VkPackage *package, const char *dir, guint64 at_ms, 
           g_prefix_error (error, "%s: ", shown);
           return NULL;
         }
-      /* Entries of a device are in time order (monotonic): what came
-       * after at_ms is left out, the rest folded as the station did. */
-      for (guint j = 0; j < entries->len; j++)
-        {
-          const VkEntry *e = g_ptr_array_index (entries, j);
-          if (e->time_ms > at_ms)
-            break;
-          vk_fold_add_entry (fold, e);
-        }
+      g_ptr_array_add (journals, g_steal_pointer (&entries));
     }
-  return g_steal_pointer (&fold);
+  return vk_valgliste_fold_entries (package, journals, at_ms, error);
+}
+
+GHashTable *
+vk_valgliste_marks_from_fold (VkFold *fold, guint area)
+{
+  GHashTable *marks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  MarkCtx ctx = { marks };
+
+  vk_fold_foreach_standing (fold, area, standing_cb, &ctx);
+  vk_fold_foreach_brevstemme (fold, area, brevstemme_cb, &ctx);
+  return marks;
 }
 
 GHashTable *
 vk_valgliste_marks_from_journals (VkPackage *package, guint area, const char *dir, guint64 at_ms, GError **error)
 {
   g_autoptr (VkFold) fold = vk_valgliste_fold_journals (package, dir, at_ms, error);
-  g_autoptr (GHashTable) marks = NULL;
-  MarkCtx ctx;
 
   if (fold == NULL)
     return NULL;
-  marks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  ctx.marks = marks;
-  vk_fold_foreach_standing (fold, area, standing_cb, &ctx);
-  vk_fold_foreach_brevstemme (fold, area, brevstemme_cb, &ctx);
-  return g_steal_pointer (&marks);
+  return vk_valgliste_marks_from_fold (fold, area);
 }

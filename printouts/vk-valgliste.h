@@ -55,6 +55,14 @@ gboolean vk_valgliste_write (const VkValgliste *self, GPtrArray *voters, const c
 GHashTable *vk_valgliste_marks_from_journals (VkPackage *package, guint area, const char *dir, guint64 at_ms,
                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The fold of journals (a GPtrArray of GPtrArray of VkEntry, each a
+ * device's entries in seq order, already verified), entries after at_ms
+ * left out. */
+VkFold *vk_valgliste_fold_entries (VkPackage *package, GPtrArray *journals, guint64 at_ms,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The marks of area in fold (see vk_valgliste_marks_from_journals()). */
+GHashTable *vk_valgliste_marks_from_fold (VkFold *fold, guint area) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The fold of the journal files (*.vkj) in dir, each verified against
  * package (an error names the file), entries after at_ms left out
  * (G_MAXUINT64: all). */

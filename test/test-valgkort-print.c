@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "vk-count.h"
 #include "vk-error.h"
 #include "vk-test-journals.h"
 #include "vk-valgkort-print.h"
@@ -385,6 +386,45 @@ test_valgliste (void)
   }
   g_assert_true (g_regex_match_simple ("Afkrydsede vælgere\\s+6", text, 0, 0));
   g_assert_true (g_regex_match_simple ("Ikke afkrydsede vælgere\\s+39", text, 0, 0));
+
+  /* The same list from the count server's database. */
+  {
+    g_autofree char *db = g_build_filename (te->dir, "count.db", NULL);
+    g_autofree char *bp = g_build_filename (jdir, "brev-1.vkj", NULL);
+    g_autofree char *from_db = g_build_filename (dir, "valgliste-3-marked-db.pdf", NULL);
+    g_autofree char *text2 = NULL;
+    VkKeypair *server_key = vk_test_add_device (te, "server", "server", 0);
+    VkCount *count = vk_count_open (db, te->package, server_key, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (vk_count_ingest_file (count, jpath, NULL, &error));
+    g_assert_true (vk_count_ingest_file (count, bp, NULL, &error));
+    g_assert_no_error (error);
+    vk_count_close (count);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    {
+      const char *argv[] = { vk_test_valgkit (),
+                             "valgliste",
+                             "--election",
+                             pkg,
+                             "--area",
+                             "3",
+                             "--db",
+                             db,
+                             "--at",
+                             "12:00",
+                             "--out",
+                             from_db,
+                             NULL };
+      int status = vk_test_spawn (argv, &out, &err);
+      if (status != 0)
+        g_error ("valgkit valgliste --db: %d: %s", status, err);
+    }
+    text2 = pdf_text (from_db);
+    g_assert_true (g_regex_match_simple ("Afkrydsede vælgere\\s+6", text2, 0, 0));
+    g_assert_true (g_regex_match_simple ("Ikke afkrydsede vælgere\\s+39", text2, 0, 0));
+  }
 
   /* A tampered journal is refused, naming the file. */
   {
