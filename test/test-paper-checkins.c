@@ -78,6 +78,41 @@ test_parse (void)
   }
 }
 
+/* Hostile input: random bytes and mutations of a good file are read or
+ * refused with the file and line, never anything else. */
+static void
+test_parse_garbage (void)
+{
+  const char *good = "loebenummer;bord\n12;1\n\"7\";\"2\"\n3;\n";
+  GRand *rand = g_rand_new_with_seed (15);
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) marks = NULL;
+      gsize len = round % 2 == 0 ? strlen (good) : (gsize)g_rand_int_range (rand, 0, 200);
+      g_autofree guint8 *data = g_malloc (len + 1);
+
+      if (round % 2 == 0)
+        {
+          memcpy (data, good, len);
+          for (guint k = 0; k < 3; k++)
+            data[g_rand_int_range (rand, 0, (gint32)len)] = (guint8)g_rand_int_range (rand, 0, 256);
+        }
+      else
+        for (gsize k = 0; k < len; k++)
+          data[k] = (guint8)g_rand_int_range (rand, 0, 256);
+      marks = vk_paper_marks_parse ("marks.csv", (const char *)data, len, &error);
+      if (marks == NULL)
+        {
+          g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+          g_assert_true (g_str_has_prefix (error->message, "marks.csv:"));
+          g_assert_true (g_utf8_validate (error->message, -1, NULL));
+        }
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_schema (void)
 {
@@ -257,6 +292,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_assert_true (vk_crypto_init (NULL));
   g_test_add_func ("/paper-checkins/parse", test_parse);
+  g_test_add_func ("/paper-checkins/parse-garbage", test_parse_garbage);
   g_test_add_func ("/paper-checkins/schema", test_schema);
   g_test_add_func ("/paper-checkins/cli-fold-rules", test_cli_fold_rules);
   return g_test_run ();

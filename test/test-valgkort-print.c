@@ -215,6 +215,40 @@ test_valgkort_cards (void)
     g_assert_nonnull (strstr (err, "45/45 (100 %)"));
   }
 
+  /* Every area: one file each; one file for all of them. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *all_dir = g_build_filename (te->dir, "alle", NULL);
+    const char *argv[] = { vk_test_valgkit (), "valgkort", "--election", pkg, "--out", all_dir, "-q", NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 0);
+    g_assert_cmpstr (err, ==, "");
+    for (guint a = 1; a <= 4; a++)
+      {
+        g_autofree char *name = g_strdup_printf ("valgkort-omraade-%02u.pdf", a);
+        g_autofree char *path = g_build_filename (all_dir, name, NULL);
+        g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+        g_assert_nonnull (strstr (out, name));
+      }
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    g_autofree char *one = g_build_filename (te->dir, "alle.pdf", NULL);
+    g_autofree char *one_text = NULL;
+    const char *argv[] = { vk_test_valgkit (), "valgkort", "--election", pkg, "--out", one, NULL };
+    g_assert_cmpint (vk_test_spawn (argv, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (err, "180/180 (100 %)"));
+    one_text = pdf_text (one);
+    if (one_text != NULL)
+      {
+        const char *p1 = strstr (one_text, "VK1-999-01-"), *p4 = strstr (one_text, "VK1-999-04-");
+        g_assert_cmpuint (count_of (one_text, "Nr. på valglisten"), ==, 4 * n);
+        /* Sorted for mailing: area 1's cards before area 4's. */
+        g_assert_true (p1 != NULL && p4 != NULL && p1 < p4);
+      }
+  }
+
   text = pdf_text (pdf);
   if (text == NULL)
     return;
