@@ -286,7 +286,9 @@ vk_valgliste_parse_at (const VkElection *election, const char *hhmm, guint64 *re
       y = d;
       d = t;
     }
-  dt = g_date_time_new (tz != NULL ? tz : g_time_zone_new_utc (), y, m, d, hh, mm, 0);
+  if (tz == NULL)
+    tz = g_time_zone_new_utc ();
+  dt = g_date_time_new (tz, y, m, d, hh, mm, 0);
   if (dt == NULL)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "The election date %s is not a date", election->date);
