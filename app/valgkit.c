@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cmd-mandates.h"
+#include "cmd-paper.h"
 #include "cmd-region.h"
 #include "cmd-folketingsvalg.h"
 #include "vk-cli.h"
@@ -47,6 +48,10 @@ static const Command commands[] = {
   { "folketingsvalg", vk_cmd_folketingsvalg, "the national allocation of a folketingsvalg (DST XML or valg.dk files)" },
   { "folkeafstemning", vk_cmd_folkeafstemning, "the outcome of a folkeafstemning (Grundloven § 42 or § 88)" },
   { "europaparlamentsvalg", vk_cmd_europaparlamentsvalg, "the 15 seats of a Europa-Parlamentsvalg (EPVL § 32)" },
+  { "valgkort", vk_cmd_valgkort, "print a valgkort for every voter (two A5 cards per A4 page)" },
+  { "valgliste", vk_cmd_valgliste, "print an area's valgliste on paper, blank or marked from journals" },
+  { "paper-checkins", vk_cmd_paper_checkins, "journal the løbenumre marked on a paper valgliste" },
+  { "home-visits", vk_cmd_home_visits, "check home-visit requests (deadline, duplicates) and print the visit plan" },
 };
 
 static void

@@ -264,6 +264,25 @@ check_checkin (const VkCbor *b, guint64 *area, GError **error)
   return TRUE;
 }
 
+/* `checkin.paper` (issue 15): a løbenummer marked on a printed valgliste,
+ * typed in afterwards (`valgkit paper-checkins`).  "source" says where
+ * it was read from (the file and line, or the paper list); "table" (the
+ * paper list's table) is optional. */
+static gboolean
+check_checkin_paper (const VkCbor *b, guint64 *area, GError **error)
+{
+  guint64 u;
+
+  if (!field_uint32 (b, "area", area, error) || !field_uint32 (b, "loebenummer", &u, error)
+      || !field_text (b, "source", error))
+    return FALSE;
+  if (u == 0)
+    return field_fail (error, "loebenummer", "is 0");
+  if (vk_cbor_map_lookup_text (b, "table") != NULL && !field_text (b, "table", error))
+    return FALSE;
+  return TRUE;
+}
+
 static gboolean
 check_undo (const VkCbor *b, guint64 *area, GError **error)
 {
@@ -457,6 +476,9 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
   if (strcmp (t, "checkin") == 0)
     return check_checkin (b, &area, error) && check_confirmed (b, error)
            && check_role (device, entry, roles_valgbord, error) && check_area (device, election, entry, area, error);
+  if (strcmp (t, "checkin.paper") == 0)
+    return check_checkin_paper (b, &area, error) && check_role (device, entry, roles_valgbord, error)
+           && check_area (device, election, entry, area, error);
   if (strcmp (t, "checkin.undo") == 0)
     return check_undo (b, &area, error) && check_role (device, entry, roles_valgbord, error)
            && check_area (device, election, entry, area, error);

@@ -34,6 +34,7 @@ static const VkRuleInfo rule_infos[VK_RULES_COUNT] = {
   { 19, "D19", "Underskrevet optælling uden to ens indtastninger", "Signed count without two matching entries", "" },
   { 20, "D20", "Underskrevet optælling ændret efter underskrift", "Signed count changed after signing", "KRVL § 76" },
   { 21, "D21", "Uverificerede leveringer afvist", "Unverified deliveries refused", "" },
+  { 22, "D22", "Vælger afkrydset både på papir og ved en computer", "Voter marked both on paper and on a laptop", "" },
 };
 
 const VkRuleInfo *

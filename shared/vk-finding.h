@@ -1,4 +1,4 @@
-/* vk-finding.h: the rule catalogue (D01–D21), severities and findings.
+/* vk-finding.h: the rule catalogue (D01–D22), severities and findings.
  *
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,7 +28,7 @@ typedef struct
   const char *legal_basis; /* e.g. "KRVL § 71 stk. 3", or "" */
 } VkRuleInfo;
 
-#define VK_RULES_COUNT 21
+#define VK_RULES_COUNT 22
 /* NULL for an unknown number. */
 const VkRuleInfo *vk_rules_get_info (guint number);
 

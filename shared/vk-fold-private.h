@@ -37,6 +37,7 @@ typedef struct
   gboolean undone;
   gboolean assisted;
   gboolean search; /* method "search", else "scan" */
+  gboolean paper;  /* a `checkin.paper`: marked on a printed valgliste, typed in afterwards */
 } Checkin;
 
 /* What became of a `checkin.undo`, decided when both it and the entry it

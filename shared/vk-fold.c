@@ -381,6 +381,20 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
       g_array_append_val (a->checkins, c);
       g_array_append_val (standing_of (a, c.lnr, TRUE), index);
     }
+  else if (strcmp (t, "checkin.paper") == 0)
+    {
+      /* A voter marked on paper stands like any check-in: the station
+       * shows it, the reconciliation counts it (D07), and D22 reports a
+       * voter marked both on paper and on a laptop. */
+      Checkin c
+          = { d->device_id, entry->seq, entry->time_ms, (guint)body_uint (entry, "loebenummer"), FALSE, FALSE, FALSE };
+      guint index = a->checkins->len;
+
+      c.paper = TRUE;
+      rec->index = index;
+      g_array_append_val (a->checkins, c);
+      g_array_append_val (standing_of (a, c.lnr, TRUE), index);
+    }
   else if (strcmp (t, "checkin.undo") == 0)
     {
       Undo u = { d->device_id,
@@ -695,6 +709,7 @@ checkin_to_public (const Checkin *c, VkFoldCheckin *out)
   out->time_ms = c->time_ms;
   out->assisted = c->assisted;
   out->search = c->search;
+  out->paper = c->paper;
 }
 
 static GArray *

@@ -50,6 +50,7 @@ typedef struct
   guint64 time_ms;
   gboolean assisted;
   gboolean search; /* found by search, not by scanning the valgkort */
+  gboolean paper;  /* a `checkin.paper`: marked on a printed valgliste (J6) */
 } VkFoldCheckin;
 
 /* The voter's standing check-ins in the order folded (VkFoldCheckin), a

@@ -1,4 +1,4 @@
-/* vk-rules.c: the configuration and the discrepancy rules D01–D21.
+/* vk-rules.c: the configuration and the discrepancy rules D01–D22.
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -189,6 +189,8 @@ rule_d02 (RuleCtx *c)
     }
 }
 
+/* D04 looks at two marks of the same kind (two laptop check-ins, or
+ * two paper marks); a voter marked on paper and on a laptop is D22. */
 static void
 rule_d04 (RuleCtx *c, FoldArea *a)
 {
@@ -199,17 +201,19 @@ rule_d04 (RuleCtx *c, FoldArea *a)
     {
       const Checkin *ci = &g_array_index (a->checkins, Checkin, i);
       gpointer prev;
+      /* Laptop and paper marks are keyed apart (paper in the top bit). */
+      gpointer key = GUINT_TO_POINTER (ci->lnr | (ci->paper ? 0x80000000u : 0));
 
       if (ci->undone)
         continue;
-      if (!g_hash_table_lookup_extended (first, GUINT_TO_POINTER (ci->lnr), NULL, &prev))
+      if (!g_hash_table_lookup_extended (first, key, NULL, &prev))
         {
-          g_hash_table_insert (first, GUINT_TO_POINTER (ci->lnr), GUINT_TO_POINTER (i));
+          g_hash_table_insert (first, key, GUINT_TO_POINTER (i));
           continue;
         }
-      if (g_hash_table_contains (reported, GUINT_TO_POINTER (ci->lnr)))
+      if (g_hash_table_contains (reported, key))
         continue;
-      g_hash_table_add (reported, GUINT_TO_POINTER (ci->lnr));
+      g_hash_table_add (reported, key);
       {
         VkFinding *f
             = vk_finding_add (c->findings, 4, VK_SEVERITY_BLOCKING, a->number,
@@ -220,10 +224,51 @@ rule_d04 (RuleCtx *c, FoldArea *a)
         for (guint j = 0; j < a->checkins->len; j++)
           {
             const Checkin *cj = &g_array_index (a->checkins, Checkin, j);
-            if (!cj->undone && cj->lnr == ci->lnr)
+            if (!cj->undone && cj->lnr == ci->lnr && cj->paper == ci->paper)
               vk_finding_add_evidence (f, cj->device, cj->seq);
           }
       }
+    }
+}
+
+/* D22 (issue 15): a voter marked on a printed valgliste (`checkin.paper`)
+ * and checked in on a laptop.  Either the paper list was used for a
+ * voter who had already voted at another table, or a mark was typed in
+ * wrongly: both need the valgstyrere's eyes before the count is signed. */
+static void
+rule_d22 (RuleCtx *c, FoldArea *a)
+{
+  g_autoptr (GHashTable) laptop = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) reported = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < a->checkins->len; i++)
+    {
+      const Checkin *ci = &g_array_index (a->checkins, Checkin, i);
+      if (!ci->undone && !ci->paper)
+        g_hash_table_add (laptop, GUINT_TO_POINTER (ci->lnr));
+    }
+  for (guint i = 0; i < a->checkins->len; i++)
+    {
+      const Checkin *ci = &g_array_index (a->checkins, Checkin, i);
+      VkFinding *f;
+
+      if (ci->undone || !ci->paper || !g_hash_table_contains (laptop, GUINT_TO_POINTER (ci->lnr))
+          || g_hash_table_contains (reported, GUINT_TO_POINTER (ci->lnr)))
+        continue;
+      g_hash_table_add (reported, GUINT_TO_POINTER (ci->lnr));
+      f = vk_finding_add (c->findings, 22, VK_SEVERITY_BLOCKING, a->number,
+                          g_strdup_printf ("Område %u %s: vælger %u er afkrydset både på papirvalglisten og ved en "
+                                           "computer.",
+                                           a->number, area_label (a), ci->lnr),
+                          g_strdup_printf ("Area %u %s: voter %u is marked both on the paper valgliste and on a "
+                                           "laptop.",
+                                           a->number, area_label (a), ci->lnr));
+      for (guint j = 0; j < a->checkins->len; j++)
+        {
+          const Checkin *cj = &g_array_index (a->checkins, Checkin, j);
+          if (!cj->undone && cj->lnr == ci->lnr)
+            vk_finding_add_evidence (f, cj->device, cj->seq);
+        }
     }
 }
 
@@ -664,7 +709,8 @@ rule_d16 (RuleCtx *c, FoldArea *a)
           const Checkin *ci = &g_array_index (a->checkins, Checkin, j);
           VkFinding *f;
 
-          if (ci->device != cl->device || ci->seq < cl->seq)
+          /* Paper marks are typed in after the close by design. */
+          if (ci->device != cl->device || ci->seq < cl->seq || ci->paper)
             continue;
           f = vk_finding_add (
               c->findings, 16, VK_SEVERITY_WARNING, a->number,
@@ -830,6 +876,7 @@ vk_rules_run (VkFold *fold, const VkRulesConfig *config)
       vk_fold_area_resolve (fold, a, findings); /* D14 */
       accepted = vk_fold_area_accepted_voters (a);
       rule_d04 (&c, a);
+      rule_d22 (&c, a);
       rule_d05 (&c, a, accepted);
       rule_d06 (&c, a);
       rule_d09 (&c, a);
