@@ -36,6 +36,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,8 +128,45 @@ typedef struct
   guint n_checkins, n_undos, n_conflicts, n_brev, n_brev_accepted, n_brev_rejected, n_valgboeger;
   VkVoterIndex *index; /* one voter index, shared by every station opened */
   GArray *marked;      /* per area index: marked voters (check-ins + accepted brevstemmer) */
+  /* where the time goes (docs/performance.md): wall and CPU per phase */
+  gint64 phase_wall_us, phase_cpu_us;
+  GString *phase_times;
+  gint64 push_us, book_us, checkin_us; /* of which: pushes, afstemningsbøger, check-ins */
 } Demo;
 
+/* This process's CPU time (every thread), in microseconds. */
+static gint64
+cpu_us (void)
+{
+  struct rusage ru;
+
+  if (getrusage (RUSAGE_SELF, &ru) != 0)
+    return 0;
+  return (gint64)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * G_USEC_PER_SEC + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+/* Ends a phase: notes its wall and CPU time for the summary, and flushes
+ * what it printed (so a pipe sees each phase when it ends). */
+static void
+phase_done (Demo *d, const char *name)
+{
+  gint64 wall = g_get_monotonic_time (), cpu = cpu_us ();
+
+  if (d->phase_times == NULL)
+    d->phase_times = g_string_new (NULL);
+  else if (d->phase_wall_us != 0)
+    g_string_append_printf (d->phase_times, "%s%s %.1f s (CPU %.1f s)", d->phase_times->len > 0 ? ", " : "", name,
+                            (wall - d->phase_wall_us) / 1e6, (cpu - d->phase_cpu_us) / 1e6);
+  d->phase_wall_us = wall;
+  d->phase_cpu_us = cpu;
+  fflush (stdout);
+}
+
+/* Every station of the replay writes in batched durability
+ * (vk_station_set_batched_durability()): its entries are committed one by
+ * one as at a table, and made durable by sync_stations() before they are
+ * pushed or printed, so nothing leaves a device that a power loss could
+ * take back, at one fsync per push instead of one per check-in. */
 static VkStation *
 open_station (Demo *d, DemoDevice *dev, GError **error)
 {
@@ -136,7 +174,18 @@ open_station (Demo *d, DemoDevice *dev, GError **error)
 
   if (s != NULL && d->index == NULL)
     d->index = vk_voter_index_ref (vk_station_get_voter_index (s));
+  if (s != NULL && !vk_station_set_batched_durability (s, TRUE, error))
+    g_clear_pointer (&s, vk_station_close);
   return s;
+}
+
+static gboolean
+sync_stations (GPtrArray *stations, GError **error)
+{
+  for (guint i = 0; i < stations->len; i++)
+    if (!vk_station_sync (g_ptr_array_index (stations, i), error))
+      return FALSE;
+  return TRUE;
 }
 
 static void
@@ -258,14 +307,14 @@ add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gb
 static gboolean
 push (Demo *d, DemoDevice *dev, GError **error)
 {
+  gint64 start = g_get_monotonic_time ();
   g_autoptr (VkSync) sync = vk_sync_new (d->package, dev->db_path, dev->device_id, error);
+  gboolean ok = sync != NULL && vk_sync_push_to_server (sync, d->server_url, NULL, NULL, error);
 
-  if (sync == NULL || !vk_sync_push_to_server (sync, d->server_url, NULL, NULL, error))
-    {
-      g_prefix_error (error, "push of %s: ", dev->device_id);
-      return FALSE;
-    }
-  return TRUE;
+  d->push_us += g_get_monotonic_time () - start;
+  if (!ok)
+    g_prefix_error (error, "push of %s: ", dev->device_id);
+  return ok;
 }
 
 static gboolean
@@ -371,6 +420,7 @@ print_afstemningsbog (Demo *d, const VkArea *area, GPtrArray *stations, GError *
   VkStation *first = g_ptr_array_index (stations, 0);
   g_autofree char *name = g_strdup_printf ("afstemningsbog-%u.pdf", area->number);
   g_autofree char *path = g_build_filename (d->out, "pdf", name, NULL);
+  gint64 start;
 
   for (guint t = 1; t < stations->len; t++)
     {
@@ -380,11 +430,15 @@ print_afstemningsbog (Demo *d, const VkArea *area, GPtrArray *stations, GError *
       if (entries == NULL || !vk_station_ingest (first, entries, NULL, error))
         return FALSE;
     }
+  if (!sync_stations (stations, error))
+    return FALSE;
+  start = g_get_monotonic_time ();
   if (!vk_valgbog_write_station_to (first, path, TRUE, error))
     {
       g_prefix_error (error, "afstemningsbog %s: ", path);
       return FALSE;
     }
+  d->book_us += g_get_monotonic_time () - start;
   d->n_valgboeger++;
   return TRUE;
 }
@@ -478,6 +532,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
    * more than ballots, explained in the valgbog. */
   if (index % 7 == 2)
     extra = 1;
+  d->checkin_us -= g_get_monotonic_time ();
   for (guint i = n_brev_voters; checked < checkins_wanted + extra && i < area->eligible; i++)
     {
       guint lnr = voters[i];
@@ -516,6 +571,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
             }
         }
     }
+  d->checkin_us += g_get_monotonic_time ();
   d->n_checkins += checked;
 
   /* 19:46, first area: the first table's laptop is restarted (the
@@ -525,6 +581,8 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       g_autofree char *id = g_strdup_printf ("omr%02u-bord1", area->number);
 
       sim_now_ms = d->election_day_ms + 19 * HOUR_MS + 46 * MINUTE_MS;
+      if (!vk_station_sync (first, error))
+        return FALSE;
       vk_station_close (g_ptr_array_steal_index (stations, 0));
       first = open_station (d, g_hash_table_lookup (d->by_id, id), error);
       if (first == NULL)
@@ -636,6 +694,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   guint n_areas;
   int y = 0, m = 0, dd = 0;
 
+  phase_done (d, NULL);
+
   /* 1. The election and the published counts to replay. */
   if (data != NULL)
     {
@@ -678,6 +738,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
               PL (d->election->areas->len, "area", "areas"), d->election->seats,
               PL (d->election->seats, "seat", "seats"));
     }
+  phase_done (d, "import");
   n_areas = d->election->areas->len;
   g_array_set_size (d->marked, n_areas);
   if (n_areas == 0 || d->foreloebig->areas->len != n_areas || d->fintaelling->areas->len != n_areas
@@ -722,6 +783,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   id_hex = vk_hex_encode (vk_package_get_election_id (d->package), VK_ELECTION_ID_BYTES);
   printf ("[2/8] Signed the election package with %u synthetic voters (fake names)\n      election id %s\n",
           vk_voter_list_get_length (voters), id_hex);
+  phase_done (d, "package");
 
   /* 3. Devices. */
   {
@@ -766,12 +828,14 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         total++;
     printf ("[3/8] Enrolled %u devices and %u valgstyrere (keys encrypted in %s/keys)\n", total,
             d->devices->len - total, d->out);
+    phase_done (d, "devices");
   }
 
   /* 4. The count server. */
   if (!start_server (d, error))
     return FALSE;
   printf ("[4/8] Started valgkit serve: %s\n", d->server_url);
+  phase_done (d, "serve");
 
   /* 5. Brevstemmer in the three weeks before: 6 % of the votes cast. */
   vk_journal_set_default_clock (sim_clock, NULL);
@@ -857,11 +921,14 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         d->n_brev++;
         g_array_index (area_brev, guint, a)++;
       }
+    if (!sync_stations (teams, error))
+      return FALSE;
     g_ptr_array_set_size (teams, 0);
     for (guint i = 0; i < team_devs->len; i++)
       if (!push (d, g_ptr_array_index (team_devs, i), error))
         return FALSE;
     printf ("[5/8] %u brevstemmer taken at Borgerservice and on home visits, pushed to the count server\n", d->n_brev);
+    phase_done (d, "brevstemmer");
   }
 
   /* 6. Election day, area by area. */
@@ -887,6 +954,9 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           d->n_checkins, d->n_undos, d->n_conflicts, PL (d->n_conflicts, "conflict", "conflicts"),
           d->n_undos - d->n_conflicts, PL (d->n_undos - d->n_conflicts, "voter", "voters"), d->n_brev_accepted,
           d->n_brev_rejected, d->n_valgboeger, d->n_valgboeger == 1 ? "afstemningsbog" : "afstemningsbøger", d->out);
+  phase_done (d, "election day");
+  g_string_append_printf (d->phase_times, " [check-ins %.1f s, afstemningsbøger %.1f s, pushes so far %.1f s]",
+                          d->checkin_us / 1e6, d->book_us / 1e6, d->push_us / 1e6);
 
   /* 7. The fintælling, the next day. */
   {
@@ -962,6 +1032,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           }
         progress (d, "fintælling", a + 1, n_areas);
       }
+    if (!sync_stations (tables, error))
+      return FALSE;
     g_ptr_array_set_size (tables, 0);
     for (guint k = 1; k <= 4; k++)
       {
@@ -971,6 +1043,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
     printf ("[7/8] Fintælling: %u %s entered twice (one typo caught by the double entry), signed off and pushed\n",
             n_areas, PL (n_areas, "area", "areas"));
+    phase_done (d, "fintælling");
   }
   vk_journal_set_default_clock (NULL, NULL);
   stop_server (d);
@@ -1043,6 +1116,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
+    phase_done (d, "results");
     printf ("Discrepancies: %u blocking, %u %s, %u for information (see the report)\n", blocking, warnings,
             PL (warnings, "warning", "warnings"), infos);
     for (guint i = 0, shown = 0; i < findings->len && shown < 6; i++)
@@ -1080,6 +1154,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     {
       VkAuditOptions aopts = { pkg_path, journals, (const char *const *)qr->pdata, qr->len, lots };
       checks = vk_audit_run (&aopts);
+      phase_done (d, "audit");
     }
     printf ("\nAudit (valgkit audit --election %s --journals %s --sheet %s):\n", pkg_path, journals, sheet);
     for (guint i = 0; i < checks->len; i++)
@@ -1092,7 +1167,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           printf ("      %s\n", c->detail);
       }
 
-    printf ("\nWrote (in %.0f s):\n", (g_get_monotonic_time () - t0) / 1e6);
+    printf ("\nWrote (in %.0f s: %s):\n", (g_get_monotonic_time () - t0) / 1e6, d->phase_times->str);
     printf ("  %s\t\tthe signed election package\n", pkg_path);
     printf ("  %s/*.vkj\tevery journal (stations and count server)\n", journals);
     printf ("  %s\tvalg.dk shape\n", mandates_path);
@@ -1174,6 +1249,8 @@ vk_cmd_demo (int argc, char **argv)
 
   g_hash_table_unref (d.by_id);
   g_array_unref (d.marked);
+  if (d.phase_times != NULL)
+    g_string_free (d.phase_times, TRUE);
   g_ptr_array_unref (d.devices);
   g_clear_pointer (&d.index, vk_voter_index_free);
   g_clear_pointer (&d.package, vk_package_free);
