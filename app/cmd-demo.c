@@ -132,6 +132,10 @@ typedef struct
   gint64 phase_wall_us, phase_cpu_us;
   GString *phase_times;
   gint64 push_us, book_us, checkin_us; /* of which: pushes, afstemningsbøger, check-ins */
+  /* the devices' key files, encrypted (Argon2id) by worker threads while the election runs */
+  GThreadPool *key_pool;
+  GMutex key_lock;
+  GError *key_error; /* the first failure */
 } Demo;
 
 /* This process's CPU time (every thread), in microseconds. */
@@ -272,8 +276,86 @@ prepare_out (const char *out, GError **error)
   return TRUE;
 }
 
+/* Waits for every key file queued; FALSE with the first failure. */
+static gboolean
+keys_saved (Demo *d, GError **error)
+{
+  if (d->key_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&d->key_pool), FALSE, TRUE);
+  if (d->key_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&d->key_error), "key file: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One key file to encrypt and write (a key_pool job). */
+typedef struct
+{
+  const VkKeypair *key; /* borrowed: the device's or the election's, alive until keys_saved() */
+  const char *role;
+  char *label; /* device id, or the municipality for the election key */
+  char *key_path, *pub_path;
+  VkKdfStrength strength;
+} KeyJob;
+
+static void
+save_key (gpointer data, gpointer user_data)
+{
+  KeyJob *job = data;
+  Demo *d = user_data;
+  g_autoptr (GError) local = NULL;
+
+  if (!vk_keypair_save (job->key, job->key_path, d->passphrase, job->strength, job->role, job->label, &local)
+      || !vk_public_key_save (vk_keypair_get_public_key (job->key), job->pub_path, job->role, job->label, &local))
+    {
+      g_mutex_lock (&d->key_lock);
+      if (d->key_error == NULL)
+        d->key_error = g_steal_pointer (&local);
+      g_mutex_unlock (&d->key_lock);
+    }
+  g_free (job->label);
+  g_free (job->key_path);
+  g_free (job->pub_path);
+  g_free (job);
+}
+
+/* Writes OUT/keys/NAME.key (encrypted with the passphrase) and NAME.pub:
+ * now (wait: the count server's, which `valgkit serve` reads), or queued
+ * for the key pool, which encrypts them on the cores the replay leaves
+ * idle (Argon2id takes 0.1–2 s a key); keys_saved() waits for them. */
+static gboolean
+save_key_file (Demo *d, const VkKeypair *key, const char *name, const char *role, const char *label,
+               VkKdfStrength strength, gboolean wait, GError **error)
+{
+  KeyJob *job = g_new0 (KeyJob, 1);
+
+  job->key = key;
+  job->role = role;
+  job->label = g_strdup (label);
+  job->key_path = g_strdup_printf ("%s/keys/%s.key", d->out, name);
+  job->pub_path = g_strdup_printf ("%s/keys/%s.pub", d->out, name);
+  job->strength = strength;
+  if (wait)
+    {
+      gboolean ok = vk_keypair_save (key, job->key_path, d->passphrase, strength, role, label, error)
+                    && vk_public_key_save (vk_keypair_get_public_key (key), job->pub_path, role, label, error);
+      g_free (job->label);
+      g_free (job->key_path);
+      g_free (job->pub_path);
+      g_free (job);
+      return ok;
+    }
+  if (d->key_pool == NULL)
+    d->key_pool = g_thread_pool_new (save_key, d, (gint)MAX (1u, g_get_num_processors ()), FALSE, NULL);
+  g_thread_pool_push (d->key_pool, job, NULL);
+  return TRUE;
+}
+
+/* save: the device's key file too (save_key_file()). */
 static DemoDevice *
-add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gboolean save_key, GError **error)
+add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gboolean save, GError **error)
 {
   DemoDevice *dev = g_new0 (DemoDevice, 1);
   const char *role = vk_device_role_to_string (role_id);
@@ -285,14 +367,9 @@ add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gb
   dev->db_path = g_strdup_printf ("%s/devices/%s.db", d->out, device_id);
   g_ptr_array_add (d->devices, dev);
   g_hash_table_insert (d->by_id, dev->device_id, dev);
-  if (save_key)
-    {
-      g_autofree char *key_path = g_strdup_printf ("%s/keys/%s.key", d->out, device_id);
-      g_autofree char *pub_path = g_strdup_printf ("%s/keys/%s.pub", d->out, device_id);
-      if (!vk_keypair_save (dev->key, key_path, d->passphrase, VK_KDF_INTERACTIVE, role, device_id, error)
-          || !vk_public_key_save (vk_keypair_get_public_key (dev->key), pub_path, role, device_id, error))
-        return NULL;
-    }
+  if (save
+      && !save_key_file (d, dev->key, device_id, role, device_id, VK_KDF_INTERACTIVE, role_id == VK_ROLE_SERVER, error))
+    return NULL;
   /* Enrolled for the election period: three months before to a month
    * after, and (a replay of a past or future election) from yesterday
    * until a week from now, when the count server really runs. */
@@ -766,13 +843,9 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     return FALSE;
   voters = vk_voters_generate_for_election (d->election, 0, DEMO_SEED);
   {
-    g_autofree char *key_path = g_build_filename (d->out, "keys", "election.key", NULL);
-    g_autofree char *pub_path = g_build_filename (d->out, "keys", "election.pub", NULL);
     d->election_key = vk_keypair_generate ();
-    if (!vk_keypair_save (d->election_key, key_path, d->passphrase, VK_KDF_MODERATE, "election",
-                          d->election->municipality, error)
-        || !vk_public_key_save (vk_keypair_get_public_key (d->election_key), pub_path, "election",
-                                d->election->municipality, error))
+    if (!save_key_file (d, d->election_key, "election", "election", d->election->municipality, VK_KDF_MODERATE, FALSE,
+                        error))
       return FALSE;
   }
   /* Everything the demo makes is a test election (PRØVEVALG), signed so. */
@@ -1047,6 +1120,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   }
   vk_journal_set_default_clock (NULL, NULL);
   stop_server (d);
+  if (!keys_saved (d, error))
+    return FALSE;
 
   /* 8. Results, seats, printouts, audit. */
   {
@@ -1064,6 +1139,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     const char *sheet;
     VkRulesConfig config;
     guint blocking = 0, warnings = 0, infos = 0;
+    gint64 qr_us;
 
     if (count == NULL)
       return FALSE;
@@ -1148,13 +1224,16 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
 
     /* The audit, as an auditor would run it on what was written. */
+    qr_us = g_get_monotonic_time ();
     qr = vk_audit_read_sheet_qr (sheet, error);
+    qr_us = g_get_monotonic_time () - qr_us;
     if (qr == NULL)
       return FALSE;
     {
       VkAuditOptions aopts = { pkg_path, journals, (const char *const *)qr->pdata, qr->len, lots };
       checks = vk_audit_run (&aopts);
       phase_done (d, "audit");
+      g_string_append_printf (d->phase_times, " [reading the sheet's QR code %.1f s]", qr_us / 1e6);
     }
     printf ("\nAudit (valgkit audit --election %s --journals %s --sheet %s):\n", pkg_path, journals, sheet);
     for (guint i = 0; i < checks->len; i++)
@@ -1240,12 +1319,15 @@ vk_cmd_demo (int argc, char **argv)
   d.tty = isatty (STDOUT_FILENO);
   d.server_out = -1;
   d.marked = g_array_new (FALSE, TRUE, sizeof (guint64));
+  g_mutex_init (&d.key_lock);
   vk_fake_rng_init (&d.rng, DEMO_SEED);
 
   printf ("valgkit demo — PRØVEVALG (test data, not a real election)\n\n");
   ok = demo_run (&d, data, lots, &error);
   vk_journal_set_default_clock (NULL, NULL);
   stop_server (&d);
+  (void)keys_saved (&d, NULL); /* the workers use d.devices */
+  g_mutex_clear (&d.key_lock);
 
   g_hash_table_unref (d.by_id);
   g_array_unref (d.marked);
