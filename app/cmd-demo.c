@@ -65,8 +65,10 @@
 #define HOUR_MS (60 * MINUTE_MS)
 #define DAY_MS (24 * HOUR_MS)
 
-/* The simulated wall clock every journal of this process uses. */
-static guint64 sim_now_ms;
+/* The simulated wall clock every journal of this process uses: one per
+ * thread, as each area's election day runs in a worker thread of its own
+ * (areas are independent until their tables push). */
+static _Thread_local guint64 sim_now_ms;
 
 /* The singular or the plural after a number ("1 area", "2 areas"). */
 #define PL(n, one, many) ((n) == 1 ? (one) : (many))
@@ -136,7 +138,21 @@ typedef struct
   GThreadPool *key_pool;
   GMutex key_lock;
   GError *key_error; /* the first failure */
+  /* election day: one area per job of a thread pool */
+  GMutex lock;            /* the counters and timings above, day_error, days_done, stdout */
+  GPtrArray *area_voters; /* per area index: the voters' løbenumre in the order they come */
+  GArray *area_brev;      /* per area index: how many of them voted by brevstemme */
+  GError *day_error;      /* the first area that failed */
+  guint days_done;
 } Demo;
+
+/* What one area's election day did, added to the Demo's totals when it ends. */
+typedef struct
+{
+  VkFakeRng rng; /* the area's own, so that the replay does not depend on the threads' order */
+  guint n_checkins, n_undos, n_conflicts, n_brev_accepted, n_brev_rejected, n_valgboeger;
+  gint64 checkin_us, book_us;
+} AreaDay;
 
 /* This process's CPU time (every thread), in microseconds. */
 static gint64
@@ -388,7 +404,9 @@ push (Demo *d, DemoDevice *dev, GError **error)
   g_autoptr (VkSync) sync = vk_sync_new (d->package, dev->db_path, dev->device_id, error);
   gboolean ok = sync != NULL && vk_sync_push_to_server (sync, d->server_url, NULL, NULL, error);
 
+  g_mutex_lock (&d->lock);
   d->push_us += g_get_monotonic_time () - start;
+  g_mutex_unlock (&d->lock);
   if (!ok)
     g_prefix_error (error, "push of %s: ", dev->device_id);
   return ok;
@@ -492,7 +510,7 @@ valgstyrer_id (guint area, guint k)
  * contest is signed off, after the other tables' journals have come in
  * (as the tables' sync brings them): OUT/pdf/afstemningsbog-<area>.pdf. */
 static gboolean
-print_afstemningsbog (Demo *d, const VkArea *area, GPtrArray *stations, GError **error)
+print_afstemningsbog (Demo *d, AreaDay *ad, const VkArea *area, GPtrArray *stations, GError **error)
 {
   VkStation *first = g_ptr_array_index (stations, 0);
   g_autofree char *name = g_strdup_printf ("afstemningsbog-%u.pdf", area->number);
@@ -515,13 +533,13 @@ print_afstemningsbog (Demo *d, const VkArea *area, GPtrArray *stations, GError *
       g_prefix_error (error, "afstemningsbog %s: ", path);
       return FALSE;
     }
-  d->book_us += g_get_monotonic_time () - start;
-  d->n_valgboeger++;
+  ad->book_us += g_get_monotonic_time () - start;
+  ad->n_valgboeger++;
   return TRUE;
 }
 
 static gboolean
-run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GError **error)
+run_area_day (Demo *d, AreaDay *ad, guint index, const guint *voters, guint n_brev_voters, GError **error)
 {
   const VkArea *area = g_ptr_array_index (d->election->areas, index);
   const VkAreaResult *fore = g_ptr_array_index (d->foreloebig->areas, index);
@@ -599,9 +617,9 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       if (accept)
         accepted++;
       else
-        d->n_brev_rejected++;
+        ad->n_brev_rejected++;
     }
-  d->n_brev_accepted += accepted;
+  ad->n_brev_accepted += accepted;
 
   /* 08:00–20:00: voters, in the order they come, at whichever table is free. */
   checkins_wanted = fore->cast > accepted ? (guint)(fore->cast - accepted) : 0;
@@ -609,7 +627,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
    * more than ballots, explained in the valgbog. */
   if (index % 7 == 2)
     extra = 1;
-  d->checkin_us -= g_get_monotonic_time ();
+  ad->checkin_us -= g_get_monotonic_time ();
   for (guint i = n_brev_voters; checked < checkins_wanted + extra && i < area->eligible; i++)
     {
       guint lnr = voters[i];
@@ -618,8 +636,8 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
 
       /* 08:00–19:45 */
       sim_now_ms = day_start + HOUR_MS + (guint64)checked * (12 * HOUR_MS - 15 * MINUTE_MS) / (checkins_wanted + 1);
-      if (vk_station_check_in (s, lnr, vk_fake_rng_range (&d->rng, 6) == 0 ? VK_CHECKIN_SEARCH : VK_CHECKIN_SCAN,
-                               vk_fake_rng_range (&d->rng, 150) == 0, &local)
+      if (vk_station_check_in (s, lnr, vk_fake_rng_range (&ad->rng, 6) == 0 ? VK_CHECKIN_SEARCH : VK_CHECKIN_SCAN,
+                               vk_fake_rng_range (&ad->rng, 150) == 0, &local)
           == 0)
         {
           /* A voter with an accepted brevstemme is turned away: the next one comes. */
@@ -639,17 +657,17 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
           guint64 seq;
           if (other != s && (seq = vk_station_check_in (other, lnr, VK_CHECKIN_SCAN, FALSE, NULL)) != 0)
             {
-              d->n_conflicts++;
+              ad->n_conflicts++;
               vk_station_set_valgstyrer (other, TRUE);
               if (vk_station_undo_check_in (other, seq, "Vælgeren var allerede afkrydset ved et andet bord", error)
                   == 0)
                 return FALSE;
-              d->n_undos++;
+              ad->n_undos++;
             }
         }
     }
-  d->checkin_us += g_get_monotonic_time ();
-  d->n_checkins += checked;
+  ad->checkin_us += g_get_monotonic_time ();
+  ad->n_checkins += checked;
 
   /* 19:46, first area: the first table's laptop is restarted (the
    * afstemningsbog names the restart, and the opening stays one). */
@@ -682,7 +700,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
         sim_now_ms += 2 * MINUTE_MS;
         if (vk_station_undo_check_in (first, seq, "Forkert vælger valgt ved navnesøgning (navnefælle)", error) == 0)
           return FALSE;
-        d->n_undos++;
+        ad->n_undos++;
       }
   }
 
@@ -754,7 +772,51 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
           return FALSE;
       }
   }
-  return print_afstemningsbog (d, area, stations, error);
+  return print_afstemningsbog (d, ad, area, stations, error);
+}
+
+/* One area's election day and its tables' pushes (a job of the area
+ * pool; data: the area index + 1). */
+static void
+area_job (gpointer data, gpointer user_data)
+{
+  Demo *d = user_data;
+  guint a = GPOINTER_TO_UINT (data) - 1;
+  const VkArea *area = g_ptr_array_index (d->election->areas, a);
+  AreaDay ad = { 0 };
+  g_autoptr (GError) local = NULL;
+  gboolean ok, skip;
+
+  g_mutex_lock (&d->lock);
+  skip = d->day_error != NULL;
+  g_mutex_unlock (&d->lock);
+  if (skip)
+    return;
+  vk_fake_rng_init (&ad.rng, DEMO_SEED + 1 + a);
+  ok = run_area_day (d, &ad, a, g_ptr_array_index (d->area_voters, a), g_array_index (d->area_brev, guint, a), &local);
+  for (guint t = 1; ok && t <= tables_for (area); t++)
+    {
+      g_autofree char *id = g_strdup_printf ("omr%02u-bord%u", area->number, t);
+      ok = push (d, g_hash_table_lookup (d->by_id, id), &local);
+    }
+  g_mutex_lock (&d->lock);
+  d->n_checkins += ad.n_checkins;
+  d->n_undos += ad.n_undos;
+  d->n_conflicts += ad.n_conflicts;
+  d->n_brev_accepted += ad.n_brev_accepted;
+  d->n_brev_rejected += ad.n_brev_rejected;
+  d->n_valgboeger += ad.n_valgboeger;
+  d->checkin_us += ad.checkin_us;
+  d->book_us += ad.book_us;
+  if (!ok && d->day_error == NULL)
+    {
+      g_prefix_error (&local, "area %u: ", area->number);
+      d->day_error = g_steal_pointer (&local);
+    }
+  d->days_done++;
+  if (ok)
+    progress (d, "election day", d->days_done, d->election->areas->len);
+  g_mutex_unlock (&d->lock);
 }
 
 static gboolean
@@ -1004,24 +1066,27 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     phase_done (d, "brevstemmer");
   }
 
-  /* 6. Election day, area by area. */
-  for (guint a = 0; a < n_areas; a++)
-    {
-      const VkArea *area = g_ptr_array_index (d->election->areas, a);
+  /* 6. Election day: the areas side by side, one per worker thread (their
+   * tables, journals and pushes are their own; the package, the voter index
+   * and the count server are shared, and each thread runs its own clock). */
+  {
+    GThreadPool *pool;
+    guint n_threads = MAX (1u, MIN (g_get_num_processors (), n_areas));
 
-      if (!run_area_day (d, a, g_ptr_array_index (area_voters, a), g_array_index (area_brev, guint, a), error))
-        {
-          g_prefix_error (error, "area %u: ", area->number);
-          return FALSE;
-        }
-      for (guint t = 1; t <= tables_for (area); t++)
-        {
-          g_autofree char *id = g_strdup_printf ("omr%02u-bord%u", area->number, t);
-          if (!push (d, g_hash_table_lookup (d->by_id, id), error))
-            return FALSE;
-        }
-      progress (d, "election day", a + 1, n_areas);
-    }
+    d->area_voters = area_voters;
+    d->area_brev = area_brev;
+    pool = g_thread_pool_new (area_job, d, (gint)n_threads, TRUE, error);
+    if (pool == NULL)
+      return FALSE;
+    for (guint a = 0; a < n_areas; a++)
+      g_thread_pool_push (pool, GUINT_TO_POINTER (a + 1), NULL);
+    g_thread_pool_free (pool, FALSE, TRUE);
+    if (d->day_error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&d->day_error));
+        return FALSE;
+      }
+  }
   printf ("[6/8] Election day: %u check-ins (%u undone: %u %s between tables, %u wrong %s), %u "
           "brevstemmer accepted, %u rejected; every area counted twice, signed off and pushed; %u %s in %s/pdf/\n",
           d->n_checkins, d->n_undos, d->n_conflicts, PL (d->n_conflicts, "conflict", "conflicts"),
@@ -1320,6 +1385,7 @@ vk_cmd_demo (int argc, char **argv)
   d.server_out = -1;
   d.marked = g_array_new (FALSE, TRUE, sizeof (guint64));
   g_mutex_init (&d.key_lock);
+  g_mutex_init (&d.lock);
   vk_fake_rng_init (&d.rng, DEMO_SEED);
 
   printf ("valgkit demo — PRØVEVALG (test data, not a real election)\n\n");
@@ -1328,6 +1394,7 @@ vk_cmd_demo (int argc, char **argv)
   stop_server (&d);
   (void)keys_saved (&d, NULL); /* the workers use d.devices */
   g_mutex_clear (&d.key_lock);
+  g_mutex_clear (&d.lock);
 
   g_hash_table_unref (d.by_id);
   g_array_unref (d.marked);
