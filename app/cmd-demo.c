@@ -36,11 +36,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd-demo-rv.h"
+#include "cmd-demo-util.h"
 #include "vk-audit.h"
 #include "vk-cli.h"
 #include "vk-count-export.h"
@@ -121,23 +121,16 @@ typedef struct
   GPtrArray *devices;      /* DemoDevice* */
   GHashTable *by_id;       /* device id → DemoDevice* (borrowed) */
   guint64 election_day_ms; /* 00:00 local on election day */
-  char *server_url;
-  GPid server_pid;
-  int server_out;
+  VkDemoServer server;
   gboolean tty;
   VkFakeRng rng;
   /* what happened, for the summary and the valgbøger */
   guint n_checkins, n_undos, n_conflicts, n_brev, n_brev_accepted, n_brev_rejected, n_valgboeger;
-  VkVoterIndex *index; /* one voter index, shared by every station opened */
-  GArray *marked;      /* per area index: marked voters (check-ins + accepted brevstemmer) */
-  /* where the time goes (docs/performance.md): wall and CPU per phase */
-  gint64 phase_wall_us, phase_cpu_us;
-  GString *phase_times;
+  VkVoterIndex *index;                 /* one voter index, shared by every station opened */
+  GArray *marked;                      /* per area index: marked voters (check-ins + accepted brevstemmer) */
+  VkDemoPhases phases;                 /* where the time goes (docs/performance.md) */
   gint64 push_us, book_us, checkin_us; /* of which: pushes, afstemningsbøger, check-ins */
-  /* the devices' key files, encrypted (Argon2id) by worker threads while the election runs */
-  GThreadPool *key_pool;
-  GMutex key_lock;
-  GError *key_error; /* the first failure */
+  VkDemoKeys keys;                     /* the key files, written in the background */
   /* election day: one area per job of a thread pool */
   GMutex lock;            /* the counters and timings above, day_error, days_done, stdout */
   GPtrArray *area_voters; /* per area index: the voters' løbenumre in the order they come */
@@ -153,34 +146,6 @@ typedef struct
   guint n_checkins, n_undos, n_conflicts, n_brev_accepted, n_brev_rejected, n_valgboeger;
   gint64 checkin_us, book_us;
 } AreaDay;
-
-/* This process's CPU time (every thread), in microseconds. */
-static gint64
-cpu_us (void)
-{
-  struct rusage ru;
-
-  if (getrusage (RUSAGE_SELF, &ru) != 0)
-    return 0;
-  return (gint64)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * G_USEC_PER_SEC + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
-}
-
-/* Ends a phase: notes its wall and CPU time for the summary, and flushes
- * what it printed (so a pipe sees each phase when it ends). */
-static void
-phase_done (Demo *d, const char *name)
-{
-  gint64 wall = g_get_monotonic_time (), cpu = cpu_us ();
-
-  if (d->phase_times == NULL)
-    d->phase_times = g_string_new (NULL);
-  else if (d->phase_wall_us != 0)
-    g_string_append_printf (d->phase_times, "%s%s %.1f s (CPU %.1f s)", d->phase_times->len > 0 ? ", " : "", name,
-                            (wall - d->phase_wall_us) / 1e6, (cpu - d->phase_cpu_us) / 1e6);
-  d->phase_wall_us = wall;
-  d->phase_cpu_us = cpu;
-  fflush (stdout);
-}
 
 /* Every station of the replay writes in batched durability
  * (vk_station_set_batched_durability()): its entries are committed one by
@@ -224,152 +189,7 @@ progress (Demo *d, const char *what, guint i, guint n)
   fflush (stdout);
 }
 
-/* The council size is not in kandidat-data.json; the official
- * mandatfordeling.json beside it has one ListeMandater row per seat. */
-static guint
-council_size_from (const char *data_dir)
-{
-  g_autofree char *path = g_build_filename (data_dir, "mandatfordeling.json", NULL);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  JsonObject *obj;
-
-  if (!json_parser_load_from_file (parser, path, NULL))
-    return 0;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return 0;
-  obj = json_node_get_object (root);
-  if (!json_object_has_member (obj, "ListeMandater")
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "ListeMandater")))
-    return 0;
-  return json_array_get_length (json_object_get_array_member (obj, "ListeMandater"));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        (void)g_unlink (child);
-    }
-  (void)g_rmdir (path);
-}
-
-/* A rerun starts from scratch: remove what an earlier run wrote, and
- * only that. */
-static gboolean
-prepare_out (const char *out, GError **error)
-{
-  static const char *const subdirs[] = { "keys", "devices", "journals", "pdf" };
-  static const char *const files[]
-      = { "election.vkp", "count.db", "count.db-wal", "count.db-shm", "mandatfordeling.json", "server.log" };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *p = g_build_filename (out, files[i], NULL);
-      (void)g_unlink (p);
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++)
-    {
-      g_autofree char *p = g_build_filename (out, subdirs[i], NULL);
-      remove_tree (p);
-      if (g_mkdir_with_parents (p, 0700) != 0)
-        {
-          g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create %s: %s", p, g_strerror (errno));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Waits for every key file queued; FALSE with the first failure. */
-static gboolean
-keys_saved (Demo *d, GError **error)
-{
-  if (d->key_pool != NULL)
-    g_thread_pool_free (g_steal_pointer (&d->key_pool), FALSE, TRUE);
-  if (d->key_error != NULL)
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&d->key_error), "key file: ");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* One key file to encrypt and write (a key_pool job). */
-typedef struct
-{
-  const VkKeypair *key; /* borrowed: the device's or the election's, alive until keys_saved() */
-  const char *role;
-  char *label; /* device id, or the municipality for the election key */
-  char *key_path, *pub_path;
-  VkKdfStrength strength;
-} KeyJob;
-
-static void
-save_key (gpointer data, gpointer user_data)
-{
-  KeyJob *job = data;
-  Demo *d = user_data;
-  g_autoptr (GError) local = NULL;
-
-  if (!vk_keypair_save (job->key, job->key_path, d->passphrase, job->strength, job->role, job->label, &local)
-      || !vk_public_key_save (vk_keypair_get_public_key (job->key), job->pub_path, job->role, job->label, &local))
-    {
-      g_mutex_lock (&d->key_lock);
-      if (d->key_error == NULL)
-        d->key_error = g_steal_pointer (&local);
-      g_mutex_unlock (&d->key_lock);
-    }
-  g_free (job->label);
-  g_free (job->key_path);
-  g_free (job->pub_path);
-  g_free (job);
-}
-
-/* Writes OUT/keys/NAME.key (encrypted with the passphrase) and NAME.pub:
- * now (wait: the count server's, which `valgkit serve` reads), or queued
- * for the key pool, which encrypts them on the cores the replay leaves
- * idle (Argon2id takes 0.1–2 s a key); keys_saved() waits for them. */
-static gboolean
-save_key_file (Demo *d, const VkKeypair *key, const char *name, const char *role, const char *label,
-               VkKdfStrength strength, gboolean wait, GError **error)
-{
-  KeyJob *job = g_new0 (KeyJob, 1);
-
-  job->key = key;
-  job->role = role;
-  job->label = g_strdup (label);
-  job->key_path = g_strdup_printf ("%s/keys/%s.key", d->out, name);
-  job->pub_path = g_strdup_printf ("%s/keys/%s.pub", d->out, name);
-  job->strength = strength;
-  if (wait)
-    {
-      gboolean ok = vk_keypair_save (key, job->key_path, d->passphrase, strength, role, label, error)
-                    && vk_public_key_save (vk_keypair_get_public_key (key), job->pub_path, role, label, error);
-      g_free (job->label);
-      g_free (job->key_path);
-      g_free (job->pub_path);
-      g_free (job);
-      return ok;
-    }
-  if (d->key_pool == NULL)
-    d->key_pool = g_thread_pool_new (save_key, d, (gint)MAX (1u, g_get_num_processors ()), FALSE, NULL);
-  g_thread_pool_push (d->key_pool, job, NULL);
-  return TRUE;
-}
-
-/* save: the device's key file too (save_key_file()). */
+/* save: the device's key file too (vk_demo_keys_save()). */
 static DemoDevice *
 add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gboolean save, GError **error)
 {
@@ -384,7 +204,8 @@ add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gb
   g_ptr_array_add (d->devices, dev);
   g_hash_table_insert (d->by_id, dev->device_id, dev);
   if (save
-      && !save_key_file (d, dev->key, device_id, role, device_id, VK_KDF_INTERACTIVE, role_id == VK_ROLE_SERVER, error))
+      && !vk_demo_keys_save (&d->keys, dev->key, device_id, role, device_id, VK_KDF_INTERACTIVE,
+                             role_id == VK_ROLE_SERVER, error))
     return NULL;
   /* Enrolled for the election period: three months before to a month
    * after, and (a replay of a past or future election) from yesterday
@@ -402,7 +223,7 @@ push (Demo *d, DemoDevice *dev, GError **error)
 {
   gint64 start = g_get_monotonic_time ();
   g_autoptr (VkSync) sync = vk_sync_new (d->package, dev->db_path, dev->device_id, error);
-  gboolean ok = sync != NULL && vk_sync_push_to_server (sync, d->server_url, NULL, NULL, error);
+  gboolean ok = sync != NULL && vk_sync_push_to_server (sync, d->server.url, NULL, NULL, error);
 
   g_mutex_lock (&d->lock);
   d->push_us += g_get_monotonic_time () - start;
@@ -410,68 +231,6 @@ push (Demo *d, DemoDevice *dev, GError **error)
   if (!ok)
     g_prefix_error (error, "push of %s: ", dev->device_id);
   return ok;
-}
-
-static gboolean
-start_server (Demo *d, GError **error)
-{
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *pkg = g_build_filename (d->out, "election.vkp", NULL);
-  g_autofree char *db = g_build_filename (d->out, "count.db", NULL);
-  g_autofree char *key = g_strdup_printf ("%s/keys/taelleserver.key", d->out);
-  const char *argv[] = { self, "serve", "--election", pkg, "--db", db, "--key", key, "--listen", "127.0.0.1:0", NULL };
-  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "VALGKIT_PASSPHRASE", d->passphrase, TRUE);
-  int out_fd = -1;
-  g_autoptr (GString) line = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  char c;
-
-  /* The server's stdout stays open (its reader is this process) until it stops. */
-  if (!g_spawn_async_with_pipes (NULL, (char **)argv, env, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                 NULL, &d->server_pid, NULL, &out_fd, NULL, error))
-    return FALSE;
-  d->server_out = out_fd;
-  /* "listening on http://127.0.0.1:PORT" */
-  while (g_get_monotonic_time () < deadline)
-    {
-      ssize_t n = read (out_fd, &c, 1);
-      if (n <= 0)
-        break;
-      if (c == '\n')
-        {
-          const char *url = strstr (line->str, "http://");
-          if (url != NULL)
-            {
-              d->server_url = g_strdup (url);
-              break;
-            }
-          g_string_truncate (line, 0);
-        }
-      else
-        g_string_append_c (line, c);
-    }
-  if (d->server_url == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "valgkit serve did not start");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-stop_server (Demo *d)
-{
-  int status;
-
-  if (d->server_pid <= 0)
-    return;
-  kill (d->server_pid, SIGTERM);
-  waitpid (d->server_pid, &status, 0);
-  g_spawn_close_pid (d->server_pid);
-  d->server_pid = 0;
-  if (d->server_out >= 0)
-    close (d->server_out);
-  d->server_out = -1;
 }
 
 static guint
@@ -833,7 +592,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   guint n_areas;
   int y = 0, m = 0, dd = 0;
 
-  phase_done (d, NULL);
+  vk_demo_phase_done (&d->phases, NULL);
 
   /* 1. The election and the published counts to replay. */
   if (data != NULL)
@@ -845,7 +604,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       d->election = vk_election_import_kandidatdata (kd, error);
       if (d->election == NULL || !vk_election_import_areas_dir (d->election, fin, error))
         return FALSE;
-      d->election->seats = council_size_from (data);
+      d->election->seats = vk_demo_council_size_from (data);
       d->foreloebig = vk_results_import_dir (d->election, fore, error);
       if (d->foreloebig == NULL)
         return FALSE;
@@ -877,7 +636,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
               PL (d->election->areas->len, "area", "areas"), d->election->seats,
               PL (d->election->seats, "seat", "seats"));
     }
-  phase_done (d, "import");
+  vk_demo_phase_done (&d->phases, "import");
   n_areas = d->election->areas->len;
   g_array_set_size (d->marked, n_areas);
   if (n_areas == 0 || d->foreloebig->areas->len != n_areas || d->fintaelling->areas->len != n_areas
@@ -901,13 +660,13 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     return FALSE;
 
   /* 2. Voters, the election key and the signed package. */
-  if (!prepare_out (d->out, error))
+  if (!vk_demo_prepare_out (d->out, error))
     return FALSE;
   voters = vk_voters_generate_for_election (d->election, 0, DEMO_SEED);
   {
     d->election_key = vk_keypair_generate ();
-    if (!save_key_file (d, d->election_key, "election", "election", d->election->municipality, VK_KDF_MODERATE, FALSE,
-                        error))
+    if (!vk_demo_keys_save (&d->keys, d->election_key, "election", "election", d->election->municipality,
+                            VK_KDF_MODERATE, FALSE, error))
       return FALSE;
   }
   /* Everything the demo makes is a test election (PRØVEVALG), signed so. */
@@ -918,7 +677,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   id_hex = vk_hex_encode (vk_package_get_election_id (d->package), VK_ELECTION_ID_BYTES);
   printf ("[2/8] Signed the election package with %u synthetic voters (fake names)\n      election id %s\n",
           vk_voter_list_get_length (voters), id_hex);
-  phase_done (d, "package");
+  vk_demo_phase_done (&d->phases, "package");
 
   /* 3. Devices. */
   {
@@ -963,14 +722,14 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         total++;
     printf ("[3/8] Enrolled %u devices and %u valgstyrere (keys encrypted in %s/keys)\n", total,
             d->devices->len - total, d->out);
-    phase_done (d, "devices");
+    vk_demo_phase_done (&d->phases, "devices");
   }
 
   /* 4. The count server. */
-  if (!start_server (d, error))
+  if (!vk_demo_server_start (&d->server, d->out, d->passphrase, error))
     return FALSE;
-  printf ("[4/8] Started valgkit serve: %s\n", d->server_url);
-  phase_done (d, "serve");
+  printf ("[4/8] Started valgkit serve: %s\n", d->server.url);
+  vk_demo_phase_done (&d->phases, "serve");
 
   /* 5. Brevstemmer in the three weeks before: 6 % of the votes cast. */
   vk_journal_set_default_clock (sim_clock, NULL);
@@ -1063,7 +822,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       if (!push (d, g_ptr_array_index (team_devs, i), error))
         return FALSE;
     printf ("[5/8] %u brevstemmer taken at Borgerservice and on home visits, pushed to the count server\n", d->n_brev);
-    phase_done (d, "brevstemmer");
+    vk_demo_phase_done (&d->phases, "brevstemmer");
   }
 
   /* 6. Election day: the areas side by side, one per worker thread (their
@@ -1094,8 +853,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           d->n_checkins, d->n_undos, d->n_conflicts, PL (d->n_conflicts, "conflict", "conflicts"),
           d->n_undos - d->n_conflicts, PL (d->n_undos - d->n_conflicts, "voter", "voters"), d->n_brev_accepted,
           d->n_brev_rejected, d->n_valgboeger, d->n_valgboeger == 1 ? "afstemningsbog" : "afstemningsbøger", d->out);
-  phase_done (d, "election day");
-  g_string_append_printf (d->phase_times, " [check-ins %.1f s, afstemningsbøger %.1f s, pushes so far %.1f s]",
+  vk_demo_phase_done (&d->phases, "election day");
+  g_string_append_printf (d->phases.summary, " [check-ins %.1f s, afstemningsbøger %.1f s, pushes so far %.1f s]",
                           d->checkin_us / 1e6, d->book_us / 1e6, d->push_us / 1e6);
 
   /* 7. The fintælling, the next day. */
@@ -1183,11 +942,11 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
     printf ("[7/8] Fintælling: %u %s entered twice (one typo caught by the double entry), signed off and pushed\n",
             n_areas, PL (n_areas, "area", "areas"));
-    phase_done (d, "fintælling");
+    vk_demo_phase_done (&d->phases, "fintælling");
   }
   vk_journal_set_default_clock (NULL, NULL);
-  stop_server (d);
-  if (!keys_saved (d, error))
+  vk_demo_server_stop (&d->server);
+  if (!vk_demo_keys_wait (&d->keys, error))
     return FALSE;
 
   /* 8. Results, seats, printouts, audit. */
@@ -1259,7 +1018,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
-    phase_done (d, "results");
+    vk_demo_phase_done (&d->phases, "results");
     printf ("Discrepancies: %u blocking, %u %s, %u for information (see the report)\n", blocking, warnings,
             PL (warnings, "warning", "warnings"), infos);
     for (guint i = 0, shown = 0; i < findings->len && shown < 6; i++)
@@ -1299,8 +1058,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     {
       VkAuditOptions aopts = { pkg_path, journals, (const char *const *)qr->pdata, qr->len, lots };
       checks = vk_audit_run (&aopts);
-      phase_done (d, "audit");
-      g_string_append_printf (d->phase_times, " [reading the sheet's QR code %.1f s]", qr_us / 1e6);
+      vk_demo_phase_done (&d->phases, "audit");
+      g_string_append_printf (d->phases.summary, " [reading the sheet's QR code %.1f s]", qr_us / 1e6);
     }
     printf ("\nAudit (valgkit audit --election %s --journals %s --sheet %s):\n", pkg_path, journals, sheet);
     for (guint i = 0; i < checks->len; i++)
@@ -1313,7 +1072,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           printf ("      %s\n", c->detail);
       }
 
-    printf ("\nWrote (in %.0f s: %s):\n", (g_get_monotonic_time () - t0) / 1e6, d->phase_times->str);
+    printf ("\nWrote (in %.0f s: %s):\n", (g_get_monotonic_time () - t0) / 1e6, d->phases.summary->str);
     printf ("  %s\t\tthe signed election package\n", pkg_path);
     printf ("  %s/*.vkj\tevery journal (stations and count server)\n", journals);
     printf ("  %s\tvalg.dk shape\n", mandates_path);
@@ -1384,24 +1143,22 @@ vk_cmd_demo (int argc, char **argv)
   d.devices = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_device_free);
   d.by_id = g_hash_table_new (g_str_hash, g_str_equal);
   d.tty = isatty (STDOUT_FILENO);
-  d.server_out = -1;
+  d.server.out = -1;
   d.marked = g_array_new (FALSE, TRUE, sizeof (guint64));
-  g_mutex_init (&d.key_lock);
+  vk_demo_keys_init (&d.keys, out, d.passphrase);
   g_mutex_init (&d.lock);
   vk_fake_rng_init (&d.rng, DEMO_SEED);
 
   printf ("valgkit demo — PRØVEVALG (test data, not a real election)\n\n");
   ok = demo_run (&d, data, lots, &error);
   vk_journal_set_default_clock (NULL, NULL);
-  stop_server (&d);
-  (void)keys_saved (&d, NULL); /* the workers use d.devices */
-  g_mutex_clear (&d.key_lock);
+  vk_demo_server_stop (&d.server);
+  vk_demo_keys_clear (&d.keys); /* its workers use d.devices */
+  vk_demo_phases_clear (&d.phases);
   g_mutex_clear (&d.lock);
 
   g_hash_table_unref (d.by_id);
   g_array_unref (d.marked);
-  if (d.phase_times != NULL)
-    g_string_free (d.phase_times, TRUE);
   g_ptr_array_unref (d.devices);
   g_clear_pointer (&d.index, vk_voter_index_free);
   g_clear_pointer (&d.package, vk_package_free);
@@ -1411,7 +1168,7 @@ vk_cmd_demo (int argc, char **argv)
   g_clear_pointer (&d.fintaelling, vk_results_free);
   g_clear_pointer (&d.rv_foreloebig, vk_results_free);
   g_clear_pointer (&d.rv_fintaelling, vk_results_free);
-  g_free (d.server_url);
+  g_free (d.server.url);
   if (!ok)
     return vk_cli_fail ("demo", error);
   return VK_EXIT_OK;
