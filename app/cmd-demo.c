@@ -828,11 +828,11 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   /* 6. Election day: the areas side by side, one per worker thread (their
    * tables, journals and pushes are their own; the package, the voter index
    * and the count server are shared, and each thread runs its own clock).
-   * Twice as many threads as cores: a thread whose tables wait on the count
-   * server's answer to a push leaves its core to another area. */
+   * As many threads as cores: twice as many was measured no faster and
+   * took more CPU (docs/performance.md). */
   {
     GThreadPool *pool;
-    guint n_threads = MAX (1u, MIN (2 * g_get_num_processors (), n_areas));
+    guint n_threads = MAX (1u, MIN (g_get_num_processors (), n_areas));
 
     d->area_voters = area_voters;
     d->area_brev = area_brev;
