@@ -17,7 +17,7 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config gettext \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confold
 
-.PHONY: all deps build demo test test-asan bench format clean
+.PHONY: all deps build demo test test-full test-asan bench format clean
 
 all: build
 
@@ -54,6 +54,11 @@ demo: build
 test: build
 	./test/run-suite $(BUILD)
 	$(MAKE) --no-print-directory test-asan
+
+# The nightly size: the same suite with Aarhus added to the official-result
+# replays (VK_DEMO_ALL=1; test/demo_official.py), no sanitizer run.
+test-full: build
+	VK_DEMO_ALL=1 ./test/run-suite $(BUILD)
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug

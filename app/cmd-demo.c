@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "cmd-demo-rv.h"
+#include "cmd-demo-util.h"
 #include "vk-audit.h"
 #include "vk-cli.h"
 #include "vk-count-export.h"
@@ -64,8 +65,10 @@
 #define HOUR_MS (60 * MINUTE_MS)
 #define DAY_MS (24 * HOUR_MS)
 
-/* The simulated wall clock every journal of this process uses. */
-static guint64 sim_now_ms;
+/* The simulated wall clock every journal of this process uses: one per
+ * thread, as each area's election day runs in a worker thread of its own
+ * (areas are independent until their tables push). */
+static _Thread_local guint64 sim_now_ms;
 
 /* The singular or the plural after a number ("1 area", "2 areas"). */
 #define PL(n, one, many) ((n) == 1 ? (one) : (many))
@@ -118,17 +121,37 @@ typedef struct
   GPtrArray *devices;      /* DemoDevice* */
   GHashTable *by_id;       /* device id → DemoDevice* (borrowed) */
   guint64 election_day_ms; /* 00:00 local on election day */
-  char *server_url;
-  GPid server_pid;
-  int server_out;
+  VkDemoServer server;
   gboolean tty;
   VkFakeRng rng;
   /* what happened, for the summary and the valgbøger */
   guint n_checkins, n_undos, n_conflicts, n_brev, n_brev_accepted, n_brev_rejected, n_valgboeger;
-  VkVoterIndex *index; /* one voter index, shared by every station opened */
-  GArray *marked;      /* per area index: marked voters (check-ins + accepted brevstemmer) */
+  VkVoterIndex *index;                 /* one voter index, shared by every station opened */
+  GArray *marked;                      /* per area index: marked voters (check-ins + accepted brevstemmer) */
+  VkDemoPhases phases;                 /* where the time goes (docs/performance.md) */
+  gint64 push_us, book_us, checkin_us; /* of which: pushes, afstemningsbøger, check-ins */
+  VkDemoKeys keys;                     /* the key files, written in the background */
+  /* election day: one area per job of a thread pool */
+  GMutex lock;            /* the counters and timings above, day_error, days_done, stdout */
+  GPtrArray *area_voters; /* per area index: the voters' løbenumre in the order they come */
+  GArray *area_brev;      /* per area index: how many of them voted by brevstemme */
+  GError *day_error;      /* the first area that failed */
+  guint days_done;
 } Demo;
 
+/* What one area's election day did, added to the Demo's totals when it ends. */
+typedef struct
+{
+  VkFakeRng rng; /* the area's own, so that the replay does not depend on the threads' order */
+  guint n_checkins, n_undos, n_conflicts, n_brev_accepted, n_brev_rejected, n_valgboeger;
+  gint64 checkin_us, book_us;
+} AreaDay;
+
+/* Every station of the replay writes in batched durability
+ * (vk_station_set_batched_durability()): its entries are committed one by
+ * one as at a table, and made durable by sync_stations() before they are
+ * pushed or printed, so nothing leaves a device that a power loss could
+ * take back, at one fsync per push instead of one per check-in. */
 static VkStation *
 open_station (Demo *d, DemoDevice *dev, GError **error)
 {
@@ -136,7 +159,18 @@ open_station (Demo *d, DemoDevice *dev, GError **error)
 
   if (s != NULL && d->index == NULL)
     d->index = vk_voter_index_ref (vk_station_get_voter_index (s));
+  if (s != NULL && !vk_station_set_batched_durability (s, TRUE, error))
+    g_clear_pointer (&s, vk_station_close);
   return s;
+}
+
+static gboolean
+sync_stations (GPtrArray *stations, GError **error)
+{
+  for (guint i = 0; i < stations->len; i++)
+    if (!vk_station_sync (g_ptr_array_index (stations, i), error))
+      return FALSE;
+  return TRUE;
 }
 
 static void
@@ -155,76 +189,9 @@ progress (Demo *d, const char *what, guint i, guint n)
   fflush (stdout);
 }
 
-/* The council size is not in kandidat-data.json; the official
- * mandatfordeling.json beside it has one ListeMandater row per seat. */
-static guint
-council_size_from (const char *data_dir)
-{
-  g_autofree char *path = g_build_filename (data_dir, "mandatfordeling.json", NULL);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  JsonObject *obj;
-
-  if (!json_parser_load_from_file (parser, path, NULL))
-    return 0;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return 0;
-  obj = json_node_get_object (root);
-  if (!json_object_has_member (obj, "ListeMandater")
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "ListeMandater")))
-    return 0;
-  return json_array_get_length (json_object_get_array_member (obj, "ListeMandater"));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        (void)g_unlink (child);
-    }
-  (void)g_rmdir (path);
-}
-
-/* A rerun starts from scratch: remove what an earlier run wrote, and
- * only that. */
-static gboolean
-prepare_out (const char *out, GError **error)
-{
-  static const char *const subdirs[] = { "keys", "devices", "journals", "pdf" };
-  static const char *const files[]
-      = { "election.vkp", "count.db", "count.db-wal", "count.db-shm", "mandatfordeling.json", "server.log" };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *p = g_build_filename (out, files[i], NULL);
-      (void)g_unlink (p);
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++)
-    {
-      g_autofree char *p = g_build_filename (out, subdirs[i], NULL);
-      remove_tree (p);
-      if (g_mkdir_with_parents (p, 0700) != 0)
-        {
-          g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create %s: %s", p, g_strerror (errno));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
+/* save: the device's key file too (vk_demo_keys_save()). */
 static DemoDevice *
-add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gboolean save_key, GError **error)
+add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gboolean save, GError **error)
 {
   DemoDevice *dev = g_new0 (DemoDevice, 1);
   const char *role = vk_device_role_to_string (role_id);
@@ -236,14 +203,10 @@ add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gb
   dev->db_path = g_strdup_printf ("%s/devices/%s.db", d->out, device_id);
   g_ptr_array_add (d->devices, dev);
   g_hash_table_insert (d->by_id, dev->device_id, dev);
-  if (save_key)
-    {
-      g_autofree char *key_path = g_strdup_printf ("%s/keys/%s.key", d->out, device_id);
-      g_autofree char *pub_path = g_strdup_printf ("%s/keys/%s.pub", d->out, device_id);
-      if (!vk_keypair_save (dev->key, key_path, d->passphrase, VK_KDF_INTERACTIVE, role, device_id, error)
-          || !vk_public_key_save (vk_keypair_get_public_key (dev->key), pub_path, role, device_id, error))
-        return NULL;
-    }
+  if (save
+      && !vk_demo_keys_save (&d->keys, dev->key, device_id, role, device_id, VK_KDF_INTERACTIVE,
+                             role_id == VK_ROLE_SERVER, error))
+    return NULL;
   /* Enrolled for the election period: three months before to a month
    * after, and (a replay of a past or future election) from yesterday
    * until a week from now, when the count server really runs. */
@@ -258,76 +221,16 @@ add_device (Demo *d, const char *device_id, VkDeviceRole role_id, guint area, gb
 static gboolean
 push (Demo *d, DemoDevice *dev, GError **error)
 {
+  gint64 start = g_get_monotonic_time ();
   g_autoptr (VkSync) sync = vk_sync_new (d->package, dev->db_path, dev->device_id, error);
+  gboolean ok = sync != NULL && vk_sync_push_to_server (sync, d->server.url, NULL, NULL, error);
 
-  if (sync == NULL || !vk_sync_push_to_server (sync, d->server_url, NULL, NULL, error))
-    {
-      g_prefix_error (error, "push of %s: ", dev->device_id);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-start_server (Demo *d, GError **error)
-{
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *pkg = g_build_filename (d->out, "election.vkp", NULL);
-  g_autofree char *db = g_build_filename (d->out, "count.db", NULL);
-  g_autofree char *key = g_strdup_printf ("%s/keys/taelleserver.key", d->out);
-  const char *argv[] = { self, "serve", "--election", pkg, "--db", db, "--key", key, "--listen", "127.0.0.1:0", NULL };
-  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "VALGKIT_PASSPHRASE", d->passphrase, TRUE);
-  int out_fd = -1;
-  g_autoptr (GString) line = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  char c;
-
-  /* The server's stdout stays open (its reader is this process) until it stops. */
-  if (!g_spawn_async_with_pipes (NULL, (char **)argv, env, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                 NULL, &d->server_pid, NULL, &out_fd, NULL, error))
-    return FALSE;
-  d->server_out = out_fd;
-  /* "listening on http://127.0.0.1:PORT" */
-  while (g_get_monotonic_time () < deadline)
-    {
-      ssize_t n = read (out_fd, &c, 1);
-      if (n <= 0)
-        break;
-      if (c == '\n')
-        {
-          const char *url = strstr (line->str, "http://");
-          if (url != NULL)
-            {
-              d->server_url = g_strdup (url);
-              break;
-            }
-          g_string_truncate (line, 0);
-        }
-      else
-        g_string_append_c (line, c);
-    }
-  if (d->server_url == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "valgkit serve did not start");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-stop_server (Demo *d)
-{
-  int status;
-
-  if (d->server_pid <= 0)
-    return;
-  kill (d->server_pid, SIGTERM);
-  waitpid (d->server_pid, &status, 0);
-  g_spawn_close_pid (d->server_pid);
-  d->server_pid = 0;
-  if (d->server_out >= 0)
-    close (d->server_out);
-  d->server_out = -1;
+  g_mutex_lock (&d->lock);
+  d->push_us += g_get_monotonic_time () - start;
+  g_mutex_unlock (&d->lock);
+  if (!ok)
+    g_prefix_error (error, "push of %s: ", dev->device_id);
+  return ok;
 }
 
 static guint
@@ -366,11 +269,12 @@ valgstyrer_id (guint area, guint k)
  * contest is signed off, after the other tables' journals have come in
  * (as the tables' sync brings them): OUT/pdf/afstemningsbog-<area>.pdf. */
 static gboolean
-print_afstemningsbog (Demo *d, const VkArea *area, GPtrArray *stations, GError **error)
+print_afstemningsbog (Demo *d, AreaDay *ad, const VkArea *area, GPtrArray *stations, GError **error)
 {
   VkStation *first = g_ptr_array_index (stations, 0);
   g_autofree char *name = g_strdup_printf ("afstemningsbog-%u.pdf", area->number);
   g_autofree char *path = g_build_filename (d->out, "pdf", name, NULL);
+  gint64 start;
 
   for (guint t = 1; t < stations->len; t++)
     {
@@ -380,17 +284,21 @@ print_afstemningsbog (Demo *d, const VkArea *area, GPtrArray *stations, GError *
       if (entries == NULL || !vk_station_ingest (first, entries, NULL, error))
         return FALSE;
     }
+  if (!sync_stations (stations, error))
+    return FALSE;
+  start = g_get_monotonic_time ();
   if (!vk_valgbog_write_station_to (first, path, TRUE, error))
     {
       g_prefix_error (error, "afstemningsbog %s: ", path);
       return FALSE;
     }
-  d->n_valgboeger++;
+  ad->book_us += g_get_monotonic_time () - start;
+  ad->n_valgboeger++;
   return TRUE;
 }
 
 static gboolean
-run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GError **error)
+run_area_day (Demo *d, AreaDay *ad, guint index, const guint *voters, guint n_brev_voters, GError **error)
 {
   const VkArea *area = g_ptr_array_index (d->election->areas, index);
   const VkAreaResult *fore = g_ptr_array_index (d->foreloebig->areas, index);
@@ -468,9 +376,9 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       if (accept)
         accepted++;
       else
-        d->n_brev_rejected++;
+        ad->n_brev_rejected++;
     }
-  d->n_brev_accepted += accepted;
+  ad->n_brev_accepted += accepted;
 
   /* 08:00–20:00: voters, in the order they come, at whichever table is free. */
   checkins_wanted = fore->cast > accepted ? (guint)(fore->cast - accepted) : 0;
@@ -478,6 +386,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
    * more than ballots, explained in the valgbog. */
   if (index % 7 == 2)
     extra = 1;
+  ad->checkin_us -= g_get_monotonic_time ();
   for (guint i = n_brev_voters; checked < checkins_wanted + extra && i < area->eligible; i++)
     {
       guint lnr = voters[i];
@@ -486,8 +395,8 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
 
       /* 08:00–19:45 */
       sim_now_ms = day_start + HOUR_MS + (guint64)checked * (12 * HOUR_MS - 15 * MINUTE_MS) / (checkins_wanted + 1);
-      if (vk_station_check_in (s, lnr, vk_fake_rng_range (&d->rng, 6) == 0 ? VK_CHECKIN_SEARCH : VK_CHECKIN_SCAN,
-                               vk_fake_rng_range (&d->rng, 150) == 0, &local)
+      if (vk_station_check_in (s, lnr, vk_fake_rng_range (&ad->rng, 6) == 0 ? VK_CHECKIN_SEARCH : VK_CHECKIN_SCAN,
+                               vk_fake_rng_range (&ad->rng, 150) == 0, &local)
           == 0)
         {
           /* A voter with an accepted brevstemme is turned away: the next one comes. */
@@ -507,16 +416,17 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
           guint64 seq;
           if (other != s && (seq = vk_station_check_in (other, lnr, VK_CHECKIN_SCAN, FALSE, NULL)) != 0)
             {
-              d->n_conflicts++;
+              ad->n_conflicts++;
               vk_station_set_valgstyrer (other, TRUE);
               if (vk_station_undo_check_in (other, seq, "Vælgeren var allerede afkrydset ved et andet bord", error)
                   == 0)
                 return FALSE;
-              d->n_undos++;
+              ad->n_undos++;
             }
         }
     }
-  d->n_checkins += checked;
+  ad->checkin_us += g_get_monotonic_time ();
+  ad->n_checkins += checked;
 
   /* 19:46, first area: the first table's laptop is restarted (the
    * afstemningsbog names the restart, and the opening stays one). */
@@ -525,6 +435,8 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
       g_autofree char *id = g_strdup_printf ("omr%02u-bord1", area->number);
 
       sim_now_ms = d->election_day_ms + 19 * HOUR_MS + 46 * MINUTE_MS;
+      if (!vk_station_sync (first, error))
+        return FALSE;
       vk_station_close (g_ptr_array_steal_index (stations, 0));
       first = open_station (d, g_hash_table_lookup (d->by_id, id), error);
       if (first == NULL)
@@ -547,7 +459,7 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
         sim_now_ms += 2 * MINUTE_MS;
         if (vk_station_undo_check_in (first, seq, "Forkert vælger valgt ved navnesøgning (navnefælle)", error) == 0)
           return FALSE;
-        d->n_undos++;
+        ad->n_undos++;
       }
   }
 
@@ -619,7 +531,51 @@ run_area_day (Demo *d, guint index, const guint *voters, guint n_brev_voters, GE
           return FALSE;
       }
   }
-  return print_afstemningsbog (d, area, stations, error);
+  return print_afstemningsbog (d, ad, area, stations, error);
+}
+
+/* One area's election day and its tables' pushes (a job of the area
+ * pool; data: the area index + 1). */
+static void
+area_job (gpointer data, gpointer user_data)
+{
+  Demo *d = user_data;
+  guint a = GPOINTER_TO_UINT (data) - 1;
+  const VkArea *area = g_ptr_array_index (d->election->areas, a);
+  AreaDay ad = { 0 };
+  g_autoptr (GError) local = NULL;
+  gboolean ok, skip;
+
+  g_mutex_lock (&d->lock);
+  skip = d->day_error != NULL;
+  g_mutex_unlock (&d->lock);
+  if (skip)
+    return;
+  vk_fake_rng_init (&ad.rng, DEMO_SEED + 1 + a);
+  ok = run_area_day (d, &ad, a, g_ptr_array_index (d->area_voters, a), g_array_index (d->area_brev, guint, a), &local);
+  for (guint t = 1; ok && t <= tables_for (area); t++)
+    {
+      g_autofree char *id = g_strdup_printf ("omr%02u-bord%u", area->number, t);
+      ok = push (d, g_hash_table_lookup (d->by_id, id), &local);
+    }
+  g_mutex_lock (&d->lock);
+  d->n_checkins += ad.n_checkins;
+  d->n_undos += ad.n_undos;
+  d->n_conflicts += ad.n_conflicts;
+  d->n_brev_accepted += ad.n_brev_accepted;
+  d->n_brev_rejected += ad.n_brev_rejected;
+  d->n_valgboeger += ad.n_valgboeger;
+  d->checkin_us += ad.checkin_us;
+  d->book_us += ad.book_us;
+  if (!ok && d->day_error == NULL)
+    {
+      g_prefix_error (&local, "area %u: ", area->number);
+      d->day_error = g_steal_pointer (&local);
+    }
+  d->days_done++;
+  if (ok)
+    progress (d, "election day", d->days_done, d->election->areas->len);
+  g_mutex_unlock (&d->lock);
 }
 
 static gboolean
@@ -636,6 +592,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   guint n_areas;
   int y = 0, m = 0, dd = 0;
 
+  vk_demo_phase_done (&d->phases, NULL);
+
   /* 1. The election and the published counts to replay. */
   if (data != NULL)
     {
@@ -646,7 +604,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       d->election = vk_election_import_kandidatdata (kd, error);
       if (d->election == NULL || !vk_election_import_areas_dir (d->election, fin, error))
         return FALSE;
-      d->election->seats = council_size_from (data);
+      d->election->seats = vk_demo_council_size_from (data);
       d->foreloebig = vk_results_import_dir (d->election, fore, error);
       if (d->foreloebig == NULL)
         return FALSE;
@@ -678,6 +636,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
               PL (d->election->areas->len, "area", "areas"), d->election->seats,
               PL (d->election->seats, "seat", "seats"));
     }
+  vk_demo_phase_done (&d->phases, "import");
   n_areas = d->election->areas->len;
   g_array_set_size (d->marked, n_areas);
   if (n_areas == 0 || d->foreloebig->areas->len != n_areas || d->fintaelling->areas->len != n_areas
@@ -701,17 +660,13 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     return FALSE;
 
   /* 2. Voters, the election key and the signed package. */
-  if (!prepare_out (d->out, error))
+  if (!vk_demo_prepare_out (d->out, error))
     return FALSE;
   voters = vk_voters_generate_for_election (d->election, 0, DEMO_SEED);
   {
-    g_autofree char *key_path = g_build_filename (d->out, "keys", "election.key", NULL);
-    g_autofree char *pub_path = g_build_filename (d->out, "keys", "election.pub", NULL);
     d->election_key = vk_keypair_generate ();
-    if (!vk_keypair_save (d->election_key, key_path, d->passphrase, VK_KDF_MODERATE, "election",
-                          d->election->municipality, error)
-        || !vk_public_key_save (vk_keypair_get_public_key (d->election_key), pub_path, "election",
-                                d->election->municipality, error))
+    if (!vk_demo_keys_save (&d->keys, d->election_key, "election", "election", d->election->municipality,
+                            VK_KDF_MODERATE, FALSE, error))
       return FALSE;
   }
   /* Everything the demo makes is a test election (PRØVEVALG), signed so. */
@@ -722,6 +677,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
   id_hex = vk_hex_encode (vk_package_get_election_id (d->package), VK_ELECTION_ID_BYTES);
   printf ("[2/8] Signed the election package with %u synthetic voters (fake names)\n      election id %s\n",
           vk_voter_list_get_length (voters), id_hex);
+  vk_demo_phase_done (&d->phases, "package");
 
   /* 3. Devices. */
   {
@@ -766,12 +722,14 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         total++;
     printf ("[3/8] Enrolled %u devices and %u valgstyrere (keys encrypted in %s/keys)\n", total,
             d->devices->len - total, d->out);
+    vk_demo_phase_done (&d->phases, "devices");
   }
 
   /* 4. The count server. */
-  if (!start_server (d, error))
+  if (!vk_demo_server_start (&d->server, d->out, d->passphrase, error))
     return FALSE;
-  printf ("[4/8] Started valgkit serve: %s\n", d->server_url);
+  printf ("[4/8] Started valgkit serve: %s\n", d->server.url);
+  vk_demo_phase_done (&d->phases, "serve");
 
   /* 5. Brevstemmer in the three weeks before: 6 % of the votes cast. */
   vk_journal_set_default_clock (sim_clock, NULL);
@@ -857,36 +815,47 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         d->n_brev++;
         g_array_index (area_brev, guint, a)++;
       }
+    if (!sync_stations (teams, error))
+      return FALSE;
     g_ptr_array_set_size (teams, 0);
     for (guint i = 0; i < team_devs->len; i++)
       if (!push (d, g_ptr_array_index (team_devs, i), error))
         return FALSE;
     printf ("[5/8] %u brevstemmer taken at Borgerservice and on home visits, pushed to the count server\n", d->n_brev);
+    vk_demo_phase_done (&d->phases, "brevstemmer");
   }
 
-  /* 6. Election day, area by area. */
-  for (guint a = 0; a < n_areas; a++)
-    {
-      const VkArea *area = g_ptr_array_index (d->election->areas, a);
+  /* 6. Election day: the areas side by side, one per worker thread (their
+   * tables, journals and pushes are their own; the package, the voter index
+   * and the count server are shared, and each thread runs its own clock).
+   * As many threads as cores: twice as many was measured no faster and
+   * took more CPU (docs/performance.md). */
+  {
+    GThreadPool *pool;
+    guint n_threads = MAX (1u, MIN (g_get_num_processors (), n_areas));
 
-      if (!run_area_day (d, a, g_ptr_array_index (area_voters, a), g_array_index (area_brev, guint, a), error))
-        {
-          g_prefix_error (error, "area %u: ", area->number);
-          return FALSE;
-        }
-      for (guint t = 1; t <= tables_for (area); t++)
-        {
-          g_autofree char *id = g_strdup_printf ("omr%02u-bord%u", area->number, t);
-          if (!push (d, g_hash_table_lookup (d->by_id, id), error))
-            return FALSE;
-        }
-      progress (d, "election day", a + 1, n_areas);
-    }
+    d->area_voters = area_voters;
+    d->area_brev = area_brev;
+    pool = g_thread_pool_new (area_job, d, (gint)n_threads, TRUE, error);
+    if (pool == NULL)
+      return FALSE;
+    for (guint a = 0; a < n_areas; a++)
+      g_thread_pool_push (pool, GUINT_TO_POINTER (a + 1), NULL);
+    g_thread_pool_free (pool, FALSE, TRUE);
+    if (d->day_error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&d->day_error));
+        return FALSE;
+      }
+  }
   printf ("[6/8] Election day: %u check-ins (%u undone: %u %s between tables, %u wrong %s), %u "
           "brevstemmer accepted, %u rejected; every area counted twice, signed off and pushed; %u %s in %s/pdf/\n",
           d->n_checkins, d->n_undos, d->n_conflicts, PL (d->n_conflicts, "conflict", "conflicts"),
           d->n_undos - d->n_conflicts, PL (d->n_undos - d->n_conflicts, "voter", "voters"), d->n_brev_accepted,
           d->n_brev_rejected, d->n_valgboeger, d->n_valgboeger == 1 ? "afstemningsbog" : "afstemningsbøger", d->out);
+  vk_demo_phase_done (&d->phases, "election day");
+  g_string_append_printf (d->phases.summary, " [check-ins %.1f s, afstemningsbøger %.1f s, pushes so far %.1f s]",
+                          d->checkin_us / 1e6, d->book_us / 1e6, d->push_us / 1e6);
 
   /* 7. The fintælling, the next day. */
   {
@@ -962,6 +931,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           }
         progress (d, "fintælling", a + 1, n_areas);
       }
+    if (!sync_stations (tables, error))
+      return FALSE;
     g_ptr_array_set_size (tables, 0);
     for (guint k = 1; k <= 4; k++)
       {
@@ -971,9 +942,12 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
     printf ("[7/8] Fintælling: %u %s entered twice (one typo caught by the double entry), signed off and pushed\n",
             n_areas, PL (n_areas, "area", "areas"));
+    vk_demo_phase_done (&d->phases, "fintælling");
   }
   vk_journal_set_default_clock (NULL, NULL);
-  stop_server (d);
+  vk_demo_server_stop (&d->server);
+  if (!vk_demo_keys_wait (&d->keys, error))
+    return FALSE;
 
   /* 8. Results, seats, printouts, audit. */
   {
@@ -991,6 +965,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     const char *sheet;
     VkRulesConfig config;
     guint blocking = 0, warnings = 0, infos = 0;
+    gint64 qr_us;
 
     if (count == NULL)
       return FALSE;
@@ -1043,6 +1018,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
 
     printf ("[8/8] Results computed by the count engine, published in its journal and printed\n\n");
+    vk_demo_phase_done (&d->phases, "results");
     printf ("Discrepancies: %u blocking, %u %s, %u for information (see the report)\n", blocking, warnings,
             PL (warnings, "warning", "warnings"), infos);
     for (guint i = 0, shown = 0; i < findings->len && shown < 6; i++)
@@ -1074,12 +1050,16 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
 
     /* The audit, as an auditor would run it on what was written. */
+    qr_us = g_get_monotonic_time ();
     qr = vk_audit_read_sheet_qr (sheet, error);
+    qr_us = g_get_monotonic_time () - qr_us;
     if (qr == NULL)
       return FALSE;
     {
       VkAuditOptions aopts = { pkg_path, journals, (const char *const *)qr->pdata, qr->len, lots };
       checks = vk_audit_run (&aopts);
+      vk_demo_phase_done (&d->phases, "audit");
+      g_string_append_printf (d->phases.summary, " [reading the sheet's QR code %.1f s]", qr_us / 1e6);
     }
     printf ("\nAudit (valgkit audit --election %s --journals %s --sheet %s):\n", pkg_path, journals, sheet);
     for (guint i = 0; i < checks->len; i++)
@@ -1092,7 +1072,7 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
           printf ("      %s\n", c->detail);
       }
 
-    printf ("\nWrote (in %.0f s):\n", (g_get_monotonic_time () - t0) / 1e6);
+    printf ("\nWrote (in %.0f s: %s):\n", (g_get_monotonic_time () - t0) / 1e6, d->phases.summary->str);
     printf ("  %s\t\tthe signed election package\n", pkg_path);
     printf ("  %s/*.vkj\tevery journal (stations and count server)\n", journals);
     printf ("  %s\tvalg.dk shape\n", mandates_path);
@@ -1163,14 +1143,19 @@ vk_cmd_demo (int argc, char **argv)
   d.devices = g_ptr_array_new_with_free_func ((GDestroyNotify)demo_device_free);
   d.by_id = g_hash_table_new (g_str_hash, g_str_equal);
   d.tty = isatty (STDOUT_FILENO);
-  d.server_out = -1;
+  d.server.out = -1;
   d.marked = g_array_new (FALSE, TRUE, sizeof (guint64));
+  vk_demo_keys_init (&d.keys, out, d.passphrase);
+  g_mutex_init (&d.lock);
   vk_fake_rng_init (&d.rng, DEMO_SEED);
 
   printf ("valgkit demo — PRØVEVALG (test data, not a real election)\n\n");
   ok = demo_run (&d, data, lots, &error);
   vk_journal_set_default_clock (NULL, NULL);
-  stop_server (&d);
+  vk_demo_server_stop (&d.server);
+  vk_demo_keys_clear (&d.keys); /* its workers use d.devices */
+  vk_demo_phases_clear (&d.phases);
+  g_mutex_clear (&d.lock);
 
   g_hash_table_unref (d.by_id);
   g_array_unref (d.marked);
@@ -1183,7 +1168,7 @@ vk_cmd_demo (int argc, char **argv)
   g_clear_pointer (&d.fintaelling, vk_results_free);
   g_clear_pointer (&d.rv_foreloebig, vk_results_free);
   g_clear_pointer (&d.rv_fintaelling, vk_results_free);
-  g_free (d.server_url);
+  g_free (d.server.url);
   if (!ok)
     return vk_cli_fail ("demo", error);
   return VK_EXIT_OK;

@@ -21,6 +21,7 @@ struct _VkStation
   VkVoterIndex *index;
   GTimeZone *tz; /* Danish time: hours in the chart, brevstemme deadlines */
   gboolean valgstyrer;
+  gboolean batched; /* vk_station_set_batched_durability() */
   guint64 brev_first_ms;
   guint64 brev_last_ms;
   /* The guards of issue 13 (vk_station_set_guards()). */

@@ -337,6 +337,10 @@ vk_station_close (VkStation *self)
 {
   if (self == NULL)
     return;
+  /* Batched: the callers sync (and see errors) before entries leave the
+   * device; this is the last chance for the rest. */
+  if (self->batched && self->journal != NULL)
+    (void)vk_station_sync (self, NULL);
   g_clear_pointer (&self->journal, vk_journal_close);
   g_clear_pointer (&self->index, vk_voter_index_free);
   g_clear_pointer (&self->tz, g_time_zone_unref);

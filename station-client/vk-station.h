@@ -63,6 +63,21 @@ VkVoterIndex *vk_station_get_voter_index (VkStation *self);
 void vk_station_close (VkStation *self);
 
 VkJournal *vk_station_get_journal (VkStation *self);
+
+/* Batched durability (vk-station-durable.c), for a replay that writes
+ * many entries with nobody waiting on each (`valgkit demo`).  Off, the
+ * default and what the station app uses: every entry is durable (fsynced)
+ * when the call that wrote it returns.  On: every entry is still committed
+ * atomically and in order when its call returns, but made durable only by
+ * vk_station_sync(); a power loss may lose the entries since the last
+ * sync, never reorder or damage them.  The caller must sync before any of
+ * them leaves the device (a push, an export).  Turning it off syncs. */
+gboolean vk_station_set_batched_durability (VkStation *self, gboolean batched, GError **error);
+gboolean vk_station_get_batched_durability (VkStation *self);
+/* Makes every entry of the station's journal durable (a full WAL
+ * checkpoint, fsynced).  FALSE with error (nothing is then known durable
+ * beyond the last successful sync) if the checkpoint could not finish. */
+gboolean vk_station_sync (VkStation *self, GError **error);
 const VkDevice *vk_station_get_device (VkStation *self);
 const VkElection *vk_station_get_election (VkStation *self);
 const VkVoterIndex *vk_station_get_index (VkStation *self);

@@ -4,7 +4,8 @@ and, run as the joint KV + RV night (--rv, with the municipality's region from
 $VK_DATA_DIR/../rv2025), every one of its official RV area results.
 
 For each municipality folder in $VK_DATA_DIR (Aarhus only with VK_DEMO_ALL=1: it takes
-minutes; VK_DEMO_ONLY=Læsø,Albertslund picks some, as the sanitizer run does), runs `valgkit demo --data DIR --out TMP` and compares TMP/mandatfordeling.json
+minutes; VK_DEMO_ONLY=Læsø,Albertslund picks some, as the sanitizer run does; VK_DEMO_SHARD=K/N
+runs the K-th of N shards, balanced by number of areas, so that meson runs the shards side by side), runs `valgkit demo --data DIR --out TMP` and compares TMP/mandatfordeling.json
 with the official mandatfordeling.json as sets of (Nummer, KandidatlisteId) and
 (Nummer, KandidatId). Lot draws (Læsø) are taken as input the way a valgbestyrelse would
 record them: the tie valgkit reports, with the winner the official result names.
@@ -125,6 +126,33 @@ def lots_for(d, official, seats, tmp):
     raise RuntimeError("too many ties")
 
 
+def eligible(d):
+    """The municipality's eligible voters (the sum over its fintælling files)."""
+    fin = os.path.join(d, "fintaelling")
+    total = 0
+    for n in os.listdir(fin):
+        with open(os.path.join(fin, n), encoding="utf-8") as f:
+            total += int(json.load(f).get("AntalStemmeberettigedeVælgere") or 0)
+    return total
+
+
+def shard(names, spec):
+    """The municipalities of shard K of N ("K/N"): by eligible voters (the demo's time goes with
+    the check-ins), largest first, each to the lightest shard."""
+    k, n = (int(x) for x in spec.split("/"))
+    if not 1 <= k <= n:
+        raise ValueError("VK_DEMO_SHARD must be K/N with 1 <= K <= N, not %r" % spec)
+    load = [0] * n
+    mine = []
+    sizes = {name: eligible(os.path.join(DATA, name)) for name in names}
+    for name in sorted(names, key=lambda x: (-sizes[x], x)):
+        i = min(range(n), key=lambda j: (load[j], j))
+        load[i] += sizes[name]
+        if i == k - 1:
+            mine.append(name)
+    return sorted(mine)
+
+
 def main():
     if not os.path.isdir(DATA):
         print("1..0 # SKIP KV2025 data not present")
@@ -135,6 +163,11 @@ def main():
     if os.environ.get("VK_DEMO_ONLY"):
         only = os.environ["VK_DEMO_ONLY"].split(",")
         names = [n for n in names if n in only]
+    if os.environ.get("VK_DEMO_SHARD"):
+        names = shard(names, os.environ["VK_DEMO_SHARD"])
+        if not names:
+            print("1..0 # SKIP no municipality in shard %s" % os.environ["VK_DEMO_SHARD"])
+            return 0
     n = failures = 0
     for name in names:
         d = os.path.join(DATA, name)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vk-cpr.h"
+#include "vk-db.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
 #include "vk-fake-election.h"
@@ -1250,6 +1251,99 @@ test_rules_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_rule (with, 17), ==, 0);
 }
 
+/* PRAGMA synchronous of the station's journal connection (2: FULL, 1: NORMAL). */
+static gint64
+journal_synchronous (VkStation *s)
+{
+  sqlite3 *db = vk_db_get_handle (vk_journal_get_db (vk_station_get_journal (s)));
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA synchronous", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The entries a copy of the journal's database file holds without its
+ * WAL: what is in the main file, synced by a checkpoint. */
+static guint
+entries_in_main_file (Fixture *f, const char *device_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strconcat (device_id, ".db", NULL);
+  g_autofree char *db = g_build_filename (f->dir, name, NULL);
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  guint n;
+
+  g_assert_true (g_file_get_contents (db, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize)len, &error));
+  {
+    g_autoptr (VkJournal) j = vk_journal_open (copy, vk_package_get_election_id (f->package), device_id, &error);
+    g_autoptr (GPtrArray) entries = NULL;
+    g_assert_no_error (error);
+    entries = vk_journal_dup_entries (j, 0, &error);
+    g_assert_no_error (error);
+    n = entries->len;
+  }
+  (void)g_unlink (copy);
+  {
+    g_autofree char *wal = g_strconcat (copy, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (copy, "-shm", NULL);
+    (void)g_unlink (wal);
+    (void)g_unlink (shm);
+  }
+  return n;
+}
+
+/* Batched durability (the demo's replay): one fsync per vk_station_sync()
+ * instead of one per entry; after the sync every entry is in the synced
+ * main database file; off again, each entry is durable on return. */
+static void
+test_batched_durability (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkStation) s = open_station (f, "bord-1", f->bord1);
+
+  /* The default, and the station app's: every commit fsynced. */
+  g_assert_false (vk_station_get_batched_durability (s));
+  g_assert_cmpint (journal_synchronous (s), ==, 2);
+  g_assert_true (vk_station_set_batched_durability (s, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (vk_station_get_batched_durability (s));
+  g_assert_cmpint (journal_synchronous (s), ==, 1);
+  g_assert_true (vk_station_sync (s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries_in_main_file (f, "bord-1"), ==, 1); /* device.open */
+
+  /* Committed and read back at once, in the main file only after the sync. */
+  for (guint l = 1; l <= 20; l++)
+    g_assert_cmpuint (vk_station_check_in (s, l, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_true (vk_station_is_checked_in (s, 20));
+  g_assert_cmpuint (entries_in_main_file (f, "bord-1"), ==, 1);
+  g_assert_true (vk_station_sync (s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries_in_main_file (f, "bord-1"), ==, 21);
+  /* Nothing new: a sync is a no-op that succeeds. */
+  g_assert_true (vk_station_sync (s, &error));
+
+  /* Off again: the batch is synced first, then one fsync per entry. */
+  g_assert_cmpuint (vk_station_check_in (s, 21, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+  g_assert_true (vk_station_set_batched_durability (s, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries_in_main_file (f, "bord-1"), ==, 22);
+  g_assert_cmpint (journal_synchronous (s), ==, 2);
+  g_assert_false (vk_station_get_batched_durability (s));
+
+  /* A reopened station starts in the default. */
+  g_clear_pointer (&s, vk_station_close);
+  s = open_station (f, "bord-1", f->bord1);
+  g_assert_false (vk_station_get_batched_durability (s));
+  g_assert_cmpint (journal_synchronous (s), ==, 2);
+  g_assert_true (vk_station_is_checked_in (s, 21));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1269,6 +1363,7 @@ main (int argc, char **argv)
   ADD ("guard-date", test_guard_date);
   ADD ("guard-brevstemme", test_guard_brevstemme);
   ADD ("rules-cancel", test_rules_cancel);
+  ADD ("batched-durability", test_batched_durability);
 #undef ADD
   return g_test_run ();
 }
