@@ -331,7 +331,7 @@ count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *so
    * stored and served, so each must be the device's), chain inside the
    * batch, key id, enrolment window.  Nothing is stored before this. */
   if (!vk_journal_verify (c->entries, vk_package_get_election_id (self->package), vk_package_device_lookup,
-                          self->package, VK_VERIFY_PARTIAL, NULL, &c->refusal))
+                          self->package, VK_VERIFY_PARTIAL | VK_VERIFY_PARALLEL, NULL, &c->refusal))
     {
       c->kind = refusal_kind_for (c->refusal);
       c->attributable = signed_by_device (c->device, c->entries);
