@@ -871,8 +871,9 @@ vk_journal_verify_signatures (GPtrArray *entries, guint from, guint to, const gu
   for (guint i = 0; i < n_helpers; i++)
     {
       g_atomic_int_inc (&job->ref);
-      if (!g_thread_pool_push (sig_pool (), job, NULL))
-        sig_job_unref (job);
+      /* Queued even when no new thread could be started (then an
+       * existing one takes it later, as a no-op), so never unref here. */
+      (void)g_thread_pool_push (sig_pool (), job, NULL);
     }
   sig_job_work (job);
   g_mutex_lock (&job->lock);
