@@ -375,8 +375,11 @@ audit_worker (gpointer data)
 
       if (entries == NULL)
         g_error ("%s", error->message);
+      /* As valgkit audit does (vk-audit.c): one journal per core while
+       * there are enough, the last ones' signatures on every core. */
       if (!vk_journal_verify (entries, vk_package_get_election_id (au->package), vk_package_device_lookup, au->package,
-                              VK_VERIFY_DEFAULT | VK_VERIFY_PARALLEL, &report, &error))
+                              au->paths->len - i <= n_threads ? VK_VERIFY_PARALLEL : VK_VERIFY_DEFAULT, &report,
+                              &error))
         g_error ("%s: %s", path, error->message);
       g_async_queue_push (au->done, entries);
     }

@@ -80,12 +80,13 @@ compare_paths (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
-/* What a worker found in one file: parsed, then verified (every
- * signature, on every core: VK_VERIFY_PARALLEL). */
+/* The files, shared by one worker per core: each is parsed, then every
+ * signature verified (vk_journal_verify()). */
 typedef struct
 {
   GPtrArray *files; /* JournalFile* */
   VkPackage *package;
+  guint n_threads;
   gint next;
 } ReadJob;
 
@@ -106,8 +107,12 @@ read_worker (gpointer data)
           f->error = g_strdup (local_error->message);
           continue;
         }
-      f->verified = vk_journal_verify (f->entries, vk_package_get_election_id (job->package), vk_package_device_lookup,
-                                       job->package, VK_VERIFY_DEFAULT | VK_VERIFY_PARALLEL, &f->report, &local_error);
+      /* While there are files for every worker, each verifies its own
+       * on one core; the last ones share their signatures with the
+       * cores that would otherwise be idle. */
+      f->verified = vk_journal_verify (
+          f->entries, vk_package_get_election_id (job->package), vk_package_device_lookup, job->package,
+          job->files->len - i <= job->n_threads ? VK_VERIFY_PARALLEL : VK_VERIFY_DEFAULT, &f->report, &local_error);
       if (!f->verified)
         f->verify_error = g_strdup (local_error->message);
     }
@@ -115,8 +120,8 @@ read_worker (gpointer data)
 }
 
 /* Every *.vkj of dir, in name order, each parsed and verified: files on
- * every core, and each file's signatures on every core too (so that one
- * large journal does not leave the other cores idle). */
+ * every core, and the last files' signatures on every core too (so that
+ * one large journal at the end does not leave the other cores idle). */
 static GPtrArray *
 read_journals (const char *dir, VkPackage *package, GError **error)
 {
@@ -145,6 +150,7 @@ read_journals (const char *dir, VkPackage *package, GError **error)
   job.files = files;
   job.package = package;
   n_threads = MIN (MAX (g_get_num_processors (), 1), MAX (files->len, 1));
+  job.n_threads = n_threads;
   threads = g_new0 (GThread *, n_threads);
   for (guint i = 1; i < n_threads; i++)
     threads[i] = g_thread_new ("vk-audit-read", read_worker, &job);
