@@ -25,7 +25,9 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "vk-cbor.h"
 #include "vk-cose.h"
@@ -63,6 +65,97 @@ vk_bench_result (const char *bench, const char *name, double value, const char *
   printf ("RESULT bench=%s name=%s value=%.10g unit=%s limit=%s cmp=%s label=\"%s\"\n", bench, name, value, unit, lim,
           limit < 0 ? "-" : cmp, label);
   fflush (stdout);
+}
+
+/* The raw Ed25519 verify rate of this machine, now: libsodium's
+ * crypto_sign_verify_detached on a 200-byte message (about a check-in
+ * entry's payload) on every core at once (one thread per core) for
+ * seconds, in verifies per second over all of them.  The physical limit
+ * of anything that verifies every signature: a benchmark measures it in
+ * the same run as what it compares with it (bench-crypto does the same
+ * for its reference figure). */
+typedef struct
+{
+  const guint8 *pk, *msg, *sig;
+  double seconds;
+  guint64 done;
+  double cpu; /* this thread's CPU time, s */
+} VkBenchVerifyJob;
+
+/* The calling thread's CPU time, in seconds. */
+static G_GNUC_UNUSED double
+vk_bench_thread_cpu (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* This process's CPU time (user + system, every thread), in seconds. */
+static G_GNUC_UNUSED double
+vk_bench_process_cpu (void)
+{
+  struct rusage ru;
+
+  if (getrusage (RUSAGE_SELF, &ru) != 0)
+    return 0;
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static G_GNUC_UNUSED gpointer
+vk_bench_verify_thread (gpointer data)
+{
+  VkBenchVerifyJob *job = data;
+  double end = vk_bench_now () + job->seconds, cpu0 = vk_bench_thread_cpu ();
+
+  do
+    {
+      for (guint i = 0; i < 64; i++)
+        if (crypto_sign_verify_detached (job->sig, job->msg, 200, job->pk) != 0)
+          g_error ("Ed25519 verify failed");
+      job->done += 64;
+    }
+  while (vk_bench_now () < end);
+  job->cpu = vk_bench_thread_cpu () - cpu0;
+  return NULL;
+}
+
+/* ret_cpu_per_op (optional): the CPU time one verify takes, in seconds:
+ * unlike the rate, it hardly depends on what else the machine runs, so
+ * that a benchmark can also say which share of its own CPU time went to
+ * verifying. */
+static G_GNUC_UNUSED double
+vk_bench_verify_rate_all_cores (double seconds, double *ret_cpu_per_op)
+{
+  guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], msg[200], sig[crypto_sign_BYTES];
+  guint n = MAX (g_get_num_processors (), 1);
+  g_autofree VkBenchVerifyJob *jobs = g_new0 (VkBenchVerifyJob, n);
+  g_autofree GThread **threads = g_new0 (GThread *, n);
+  guint64 total = 0;
+  double start, t, cpu = 0;
+
+  if (sodium_init () < 0)
+    g_error ("libsodium did not initialise");
+  memset (msg, 'x', sizeof msg);
+  crypto_sign_keypair (pk, sk);
+  crypto_sign_detached (sig, NULL, msg, sizeof msg, sk);
+  start = vk_bench_now ();
+  for (guint i = 0; i < n; i++)
+    {
+      jobs[i] = (VkBenchVerifyJob){ pk, msg, sig, seconds, 0 };
+      threads[i] = g_thread_new ("vk-bench-verify", vk_bench_verify_thread, &jobs[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_thread_join (threads[i]);
+      total += jobs[i].done;
+      cpu += jobs[i].cpu;
+    }
+  t = vk_bench_now () - start;
+  if (ret_cpu_per_op != NULL)
+    *ret_cpu_per_op = cpu / (double)MAX (total, 1);
+  return total / t;
 }
 
 /* A deterministic key per name (SHA-256 of the name as the seed). */

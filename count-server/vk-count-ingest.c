@@ -119,7 +119,7 @@ static VkCountReceipt *
 make_receipt (VkCount *self, const char *device_id, guint64 stored, GError **error)
 {
   g_autoptr (VkCountReceipt) r = g_new0 (VkCountReceipt, 1);
-  g_autoptr (sqlite3_stmt) st = NULL;
+  sqlite3_stmt *st;
   Head *h = vk_count_head (self, device_id);
 
   r->device_id = g_strdup (device_id);
@@ -127,12 +127,7 @@ make_receipt (VkCount *self, const char *device_id, guint64 stored, GError **err
   memcpy (r->head, h->seq > 0 ? h->hash : vk_count_zero_hash, VK_HASH_BYTES);
   r->stored = stored;
   r->held = h->pending;
-  st = vk_db_prepare (self->db,
-                      "SELECT r.server_seq, e.cose FROM receipt r JOIN entry e ON e.device_id = ?2 AND e.seq = "
-                      "r.server_seq WHERE r.device_id = ?1",
-                      error);
-  if (st == NULL)
-    return NULL;
+  st = self->st_receipt_get;
   sqlite3_bind_text (st, 1, device_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, self->device->device_id, -1, SQLITE_STATIC);
   if (sqlite3_step (st) == SQLITE_ROW)
@@ -140,6 +135,8 @@ make_receipt (VkCount *self, const char *device_id, guint64 stored, GError **err
       r->server_seq = (guint64)sqlite3_column_int64 (st, 0);
       r->cose = g_bytes_new (sqlite3_column_blob (st, 1), (gsize)sqlite3_column_bytes (st, 1));
     }
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
   return g_steal_pointer (&r);
 }
 
@@ -331,7 +328,7 @@ count_ingest_check (VkCount *self, const guint8 *data, gsize len, const char *so
    * stored and served, so each must be the device's), chain inside the
    * batch, key id, enrolment window.  Nothing is stored before this. */
   if (!vk_journal_verify (c->entries, vk_package_get_election_id (self->package), vk_package_device_lookup,
-                          self->package, VK_VERIFY_PARTIAL, NULL, &c->refusal))
+                          self->package, VK_VERIFY_PARTIAL | VK_VERIFY_PARALLEL, NULL, &c->refusal))
     {
       c->kind = refusal_kind_for (c->refusal);
       c->attributable = signed_by_device (c->device, c->entries);
@@ -505,7 +502,8 @@ count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountRecei
   if (nh.seq != h->seq)
     {
       g_autoptr (VkCbor) body = vk_cbor_new_map ();
-      g_autoptr (sqlite3_stmt) st = NULL;
+      sqlite3_stmt *st = self->st_receipt_put;
+      gboolean put;
 
       vk_cbor_map_set_text (body, "device", dev);
       vk_cbor_map_set_uint (body, "seq", nh.seq);
@@ -513,15 +511,13 @@ count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountRecei
       receipt_entry = vk_count_server_append (self, "receipt", body, error);
       if (receipt_entry == NULL)
         goto fail;
-      st = vk_db_prepare (
-          self->db, "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)", error);
-      if (st == NULL)
-        goto fail;
       sqlite3_bind_text (st, 1, dev, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (st, 2, (sqlite3_int64)nh.seq);
       sqlite3_bind_blob (st, 3, nh.hash, VK_HASH_BYTES, SQLITE_STATIC);
       sqlite3_bind_int64 (st, 4, (sqlite3_int64)receipt_entry->seq);
-      if (!vk_db_step_done (self->db, st, error))
+      put = vk_db_step_done (self->db, st, error);
+      sqlite3_clear_bindings (st);
+      if (!put)
         goto fail;
     }
   /* With synchronous=FULL the commit returns after the WAL is fsynced:

@@ -33,6 +33,9 @@ struct _VkCount
   sqlite3_stmt *st_insert_pending;
   sqlite3_stmt *st_entry_hash;
   sqlite3_stmt *st_pending_hash;
+  /* Every acknowledged batch: prepared once (vk_count_open). */
+  sqlite3_stmt *st_receipt_get;
+  sqlite3_stmt *st_receipt_put;
   /* The unverified log (D21): refused batches no enrolled key vouches
    * for, counted per source in a table of at most
    * VK_COUNT_UNVERIFIED_SOURCES rows (the rest share one row). */

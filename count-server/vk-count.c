@@ -390,7 +390,17 @@ count_prepare (VkCount *self, GError **error)
     return FALSE;
   self->st_pending_hash
       = vk_db_prepare (self->db, "SELECT hash, cose FROM pending WHERE device_id = ?1 AND seq = ?2", error);
-  return self->st_pending_hash != NULL;
+  if (self->st_pending_hash == NULL)
+    return FALSE;
+  self->st_receipt_get = vk_db_prepare (self->db,
+                                        "SELECT r.server_seq, e.cose FROM receipt r JOIN entry e ON e.device_id = ?2 "
+                                        "AND e.seq = r.server_seq WHERE r.device_id = ?1",
+                                        error);
+  if (self->st_receipt_get == NULL)
+    return FALSE;
+  self->st_receipt_put = vk_db_prepare (
+      self->db, "INSERT OR REPLACE INTO receipt (device_id, seq, head, server_seq) VALUES (?1, ?2, ?3, ?4)", error);
+  return self->st_receipt_put != NULL;
 }
 
 gboolean
@@ -578,6 +588,8 @@ vk_count_close (VkCount *self)
   g_clear_pointer (&self->st_insert_pending, sqlite3_finalize);
   g_clear_pointer (&self->st_entry_hash, sqlite3_finalize);
   g_clear_pointer (&self->st_pending_hash, sqlite3_finalize);
+  g_clear_pointer (&self->st_receipt_get, sqlite3_finalize);
+  g_clear_pointer (&self->st_receipt_put, sqlite3_finalize);
   g_clear_pointer (&self->db, vk_db_close);
   g_clear_pointer (&self->fold, vk_fold_free);
   g_clear_pointer (&self->election, vk_election_free);

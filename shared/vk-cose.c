@@ -231,6 +231,56 @@ vk_cose_sign1_verify (const VkCoseSign1 *self, const guint8 public_key[VK_PUBLIC
   return TRUE;
 }
 
+gboolean
+vk_cose_verify_payload (const guint8 *payload, gsize payload_len, const guint8 signature[VK_SIGNATURE_BYTES],
+                        const guint8 public_key[VK_PUBLIC_KEY_BYTES])
+{
+  /* ["Signature1", h'A10127', h'', payload] in deterministic CBOR: the
+   * array and the first three items are fixed (17 bytes), then the
+   * payload's byte-string head (1 to 9 bytes) and the payload. */
+  static const guint8 head[]
+      = { 0x84, 0x6a, 'S', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', '1', 0x43, 0xa1, 0x01, 0x27, 0x40 };
+  guint8 stack[1024];
+  g_autofree guint8 *heap = NULL;
+  guint8 *buf = stack;
+  gsize n = sizeof head;
+
+  g_return_val_if_fail (payload != NULL || payload_len == 0, FALSE);
+  if (payload_len > G_MAXSIZE - sizeof head - 9)
+    return FALSE;
+  if (sizeof head + 9 + payload_len > sizeof stack)
+    buf = heap = g_malloc (sizeof head + 9 + payload_len);
+  memcpy (buf, head, sizeof head);
+  if (payload_len < 24)
+    buf[n++] = (guint8)(0x40 | payload_len);
+  else if (payload_len <= 0xff)
+    {
+      buf[n++] = 0x58;
+      buf[n++] = (guint8)payload_len;
+    }
+  else if (payload_len <= 0xffff)
+    {
+      buf[n++] = 0x59;
+      buf[n++] = (guint8)(payload_len >> 8);
+      buf[n++] = (guint8)payload_len;
+    }
+  else if ((guint64)payload_len <= 0xffffffffu)
+    {
+      buf[n++] = 0x5a;
+      for (int s = 24; s >= 0; s -= 8)
+        buf[n++] = (guint8)((guint64)payload_len >> s);
+    }
+  else
+    {
+      buf[n++] = 0x5b;
+      for (int s = 56; s >= 0; s -= 8)
+        buf[n++] = (guint8)((guint64)payload_len >> s);
+    }
+  if (payload_len > 0)
+    memcpy (buf + n, payload, payload_len);
+  return vk_ed25519_verify (public_key, buf, n + payload_len, signature);
+}
+
 void
 vk_cose_sign1_free (VkCoseSign1 *self)
 {

@@ -44,6 +44,14 @@ VkCoseSign1 *vk_cose_sign1_decode_prefix (const guint8 *data, gsize len, gsize *
 gboolean vk_cose_sign1_verify (const VkCoseSign1 *self, const guint8 public_key[VK_PUBLIC_KEY_BYTES], GError **error);
 void vk_cose_sign1_free (VkCoseSign1 *self);
 
+/* Verifies signature (by public_key) over the Sig_structure of payload,
+ * without decoding anything: the Sig_structure's bytes are written
+ * directly (the same bytes as vk_cose_sig_structure()).  For callers that
+ * hold a decoded entry already (the journal's batch verification); the
+ * key id is the caller's to compare.  TRUE when it verifies. */
+gboolean vk_cose_verify_payload (const guint8 *payload, gsize payload_len, const guint8 signature[VK_SIGNATURE_BYTES],
+                                 const guint8 public_key[VK_PUBLIC_KEY_BYTES]);
+
 /* The Sig_structure bytes that are signed (exposed for tests and docs). */
 GBytes *vk_cose_sig_structure (const guint8 *payload, gsize payload_len) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -177,6 +177,10 @@ typedef enum
    * serves entries must never use it (docs/threat-model.md). */
   VK_VERIFY_FAST = 1 << 0,
   VK_VERIFY_PARTIAL = 1 << 1, /* the entries may start after seq 1 (a pushed batch) */
+  /* Every signature (none skipped), verified on every core at once
+   * (vk_journal_verify_signatures()); the result and the first failure
+   * reported are the same as without it. */
+  VK_VERIFY_PARALLEL = 1 << 2,
 } VkVerifyFlags;
 
 /* The first problem found: entry seq (0 when the problem is not one
@@ -198,6 +202,22 @@ typedef struct
 gboolean vk_journal_verify (GPtrArray *entries, const guint8 election_id[VK_ELECTION_ID_BYTES],
                             VkDeviceLookupFunc lookup, gpointer user_data, VkVerifyFlags flags,
                             VkVerifyReport *ret_report, GError **error);
+
+/* Batch verification: the signature of every entry (entries[from] up to
+ * but not including entries[to]) checked against public_key, on every
+ * core at once: the calling thread and a process-wide pool of one thread
+ * per core share the work in chunks.  Nothing is skipped: each entry's
+ * key id must be public_key's and its signature must verify over its
+ * payload (vk_cose_verify_payload(), no re-decoding).  ret_ok (optional)
+ * gets one byte per entry of the range, 1 when it verified.  TRUE when
+ * every one verified. */
+gboolean vk_journal_verify_signatures (GPtrArray *entries, guint from, guint to,
+                                       const guint8 public_key[VK_PUBLIC_KEY_BYTES], guint8 *ret_ok);
+/* Entry signatures this process has found valid so far (every path:
+ * vk_entry_verify_signature(), vk_journal_verify(),
+ * vk_journal_verify_signatures()): benchmarks compare it with the
+ * entries they pushed.  Never reset. */
+guint64 vk_journal_signatures_verified (void);
 
 /* Fork evidence: two entries of the same device and seq with different
  * payloads.  Looks through the given entries (from any number of

@@ -306,12 +306,50 @@ test_cose_sequence (void)
   g_assert_error (error, VK_ERROR, VK_ERROR_TRUNCATED);
 }
 
+/* vk_cose_verify_payload writes the Sig_structure itself: it must accept
+ * exactly what vk_cose_sign1_verify accepts, for every length of payload
+ * head (0, 1, 2, 3 bytes of length). */
+static void
+test_cose_verify_payload (void)
+{
+  static const gsize sizes[] = { 0, 1, 23, 24, 255, 256, 1000, 65535, 65536 };
+  g_autoptr (VkKeypair) key = vk_keypair_new_from_seed ((const guint8 *)"cose-verify-payload-seed-32bytes");
+  g_autoptr (VkKeypair) other = vk_keypair_new_from_seed ((const guint8 *)"cose-verify-payload-other-32byte");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree guint8 *payload = g_malloc (MAX (sizes[i], 1));
+      g_autoptr (GBytes) item = NULL;
+      g_autoptr (VkCoseSign1) cose = NULL;
+      guint8 sig[VK_SIGNATURE_BYTES];
+
+      for (gsize k = 0; k < sizes[i]; k++)
+        payload[k] = (guint8)(k * 7 + i);
+      item = vk_cose_sign1_create (payload, sizes[i], key, &error);
+      g_assert_no_error (error);
+      cose = vk_cose_sign1_decode (g_bytes_get_data (item, NULL), g_bytes_get_size (item), &error);
+      g_assert_no_error (error);
+      g_assert_true (vk_cose_verify_payload (payload, sizes[i], cose->signature, vk_keypair_get_public_key (key)));
+      g_assert_false (vk_cose_verify_payload (payload, sizes[i], cose->signature, vk_keypair_get_public_key (other)));
+      memcpy (sig, cose->signature, sizeof sig);
+      sig[i % sizeof sig] ^= 1;
+      g_assert_false (vk_cose_verify_payload (payload, sizes[i], sig, vk_keypair_get_public_key (key)));
+      if (sizes[i] > 0)
+        {
+          payload[sizes[i] - 1] ^= 0x80;
+          g_assert_false (vk_cose_verify_payload (payload, sizes[i], cose->signature, vk_keypair_get_public_key (key)));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cose/roundtrip", test_cose_roundtrip);
   g_test_add_func ("/cose/sig-structure", test_cose_sig_structure);
+  g_test_add_func ("/cose/verify-payload", test_cose_verify_payload);
   g_test_add_func ("/cose/interop-vector", test_cose_interop_vector);
   g_test_add_func ("/cose/bit-flips", test_cose_bit_flips);
   g_test_add_func ("/cose/wrong-key", test_cose_wrong_key);

@@ -493,6 +493,74 @@ test_journal_fast_mode (void)
   }
 }
 
+/* VK_VERIFY_PARALLEL (every signature on every core) decides exactly as
+ * the one-thread check, and reports the same first failure: a zeroed
+ * signature at the start, in the middle and at the end of a journal
+ * larger than one chunk. */
+static void
+test_journal_parallel_verify (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = make_entries (150, NULL);
+  g_autoptr (VkKeypair) key = vk_keypair_new_from_seed (seed_a);
+  guint64 before = vk_journal_signatures_verified ();
+  const guint bad[] = { 0, 37, 149 };
+  VkVerifyReport report;
+
+  g_assert_true (verify (entries, VK_VERIFY_PARALLEL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_journal_signatures_verified () - before, ==, 150);
+
+  for (guint b = 0; b < G_N_ELEMENTS (bad); b++)
+    {
+      g_autoptr (GPtrArray) copy = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_entry_free);
+      g_autoptr (GError) e1 = NULL;
+      g_autoptr (GError) e2 = NULL;
+      g_autofree guint8 *ok = g_malloc (entries->len);
+      Enrolment en = { "bord-1", vk_keypair_get_public_key (key), 0, 0 };
+      guint64 seq1, seq2;
+
+      for (guint i = 0; i < entries->len; i++)
+        {
+          const VkEntry *e = g_ptr_array_index (entries, i);
+          gsize n = g_bytes_get_size (e->cose);
+          g_autofree guint8 *raw = g_memdup2 (g_bytes_get_data (e->cose, NULL), n);
+
+          if (i == bad[b])
+            memset (raw + n - VK_SIGNATURE_BYTES, 0, VK_SIGNATURE_BYTES);
+          g_ptr_array_add (copy, vk_entry_decode (raw, n, &error));
+          g_assert_no_error (error);
+        }
+      g_assert_false (vk_journal_verify_signatures (copy, 0, copy->len, vk_keypair_get_public_key (key), ok));
+      for (guint i = 0; i < copy->len; i++)
+        g_assert_cmpuint (ok[i], ==, i == bad[b] ? 0 : 1);
+      /* A range that leaves the bad entry out verifies. */
+      if (bad[b] > 0)
+        g_assert_true (vk_journal_verify_signatures (copy, 0, bad[b], vk_keypair_get_public_key (key), NULL));
+
+      g_assert_false (vk_journal_verify (copy, election_id, lookup_cb, &en, VK_VERIFY_DEFAULT, &report, &e1));
+      seq1 = report.failed_seq;
+      g_assert_false (
+          vk_journal_verify (copy, election_id, lookup_cb, &en, VK_VERIFY_DEFAULT | VK_VERIFY_PARALLEL, &report, &e2));
+      seq2 = report.failed_seq;
+      g_assert_error (e1, VK_ERROR, VK_ERROR_SIGNATURE);
+      g_assert_error (e2, VK_ERROR, VK_ERROR_SIGNATURE);
+      g_assert_cmpstr (e1->message, ==, e2->message);
+      g_assert_cmpuint (seq1, ==, bad[b] + 1);
+      g_assert_cmpuint (seq2, ==, seq1);
+    }
+
+  /* Another device's key: nothing verifies. */
+  {
+    g_autoptr (VkKeypair) other = vk_keypair_new_from_seed (seed_b);
+    g_autofree guint8 *ok = g_malloc (entries->len);
+
+    g_assert_false (vk_journal_verify_signatures (entries, 0, entries->len, vk_keypair_get_public_key (other), ok));
+    for (guint i = 0; i < entries->len; i++)
+      g_assert_cmpuint (ok[i], ==, 0);
+  }
+}
+
 /* Two journals of the same device that agree up to seq 2 and differ at
  * seq 3: fork evidence. */
 static void
@@ -744,6 +812,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/time-backwards", test_journal_time_backwards);
   g_test_add_func ("/journal/fast-mode", test_journal_fast_mode);
   g_test_add_func ("/journal/fork", test_journal_fork);
+  g_test_add_func ("/journal/parallel-verify", test_journal_parallel_verify);
   g_test_add_func ("/journal/crash", test_journal_crash);
   return g_test_run ();
 }
