@@ -12,6 +12,7 @@
 
 #include "cmd-mandates.h"
 #include "cmd-region.h"
+#include "cmd-report.h"
 #include "vk-cli.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
@@ -43,6 +44,7 @@ static const Command commands[] = {
   { "publish", vk_cmd_publish, "publish a result (then GET /v1/results needs no credentials)" },
   { "import", vk_cmd_import, "ingest journal files into the count database" },
   { "discrepancies", vk_cmd_discrepancies, "run the discrepancy rules over the count database" },
+  { "report", vk_cmd_report, "write the files valg.dk collects (turnout, results, mandatfordeling)" },
 };
 
 static void
