@@ -518,6 +518,15 @@ report_results (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
     g_autoptr (VkSeatAllocation) seats = vk_count_mandates (self, cid, kind, o->lots, &tie, &local);
     g_autofree char *json = NULL, *stem = NULL;
 
+    /* The lot draws are the final allocation's: they need not match the
+     * ties of election night's count, whose allocation is provisional. */
+    if (seats == NULL && kind == VK_RESULT_FORELOEBIG && o->lots != NULL
+        && g_error_matches (local, VK_ERROR, VK_ERROR_INVALID))
+      {
+        g_clear_error (&local);
+        g_clear_pointer (&tie, vk_tie_free);
+        seats = vk_count_mandates (self, cid, kind, NULL, &tie, &local);
+      }
     if (seats == NULL)
       {
         if (!g_error_matches (local, VK_ERROR, VK_ERROR_TIE))
