@@ -22,6 +22,7 @@
 #include "vk-count-export.h"
 #include "vk-count.h"
 #include "vk-error.h"
+#include "vk-journal.h"
 #include "vk-keys.h"
 #include "vk-package.h"
 #include "vk-results.h"
@@ -594,6 +595,102 @@ test_signed_refused (void)
   g_assert_error (error, VK_TALLY_ERROR, VK_TALLY_ERROR_SIGNED);
 }
 
+/* A table whose journal the server holds only up to 10:30, with no push
+ * since: its area's turnout is marked as not delivered (naming the
+ * table) at any later instant the server cannot vouch for, and the other
+ * areas are not. */
+static void
+test_not_delivered (void)
+{
+  const char *out = demo_out ("Albertslund", NULL);
+  const char *pass = g_getenv ("VALGKIT_PASSPHRASE") != NULL ? g_getenv ("VALGKIT_PASSPHRASE") : "prøvevalg";
+  g_autoptr (GError) error = NULL;
+  g_autofree char *vkp = NULL, *keyfile = NULL, *jdir = NULL, *db = NULL;
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (VkKeypair) key = NULL;
+  g_autoptr (VkCount) count = NULL;
+  g_autoptr (GDir) d = NULL;
+  g_autoptr (GPtrArray) later = NULL;
+  const char *name;
+  gint64 cut;
+  guint64 partial_checkins = 0;
+
+  if (out == NULL)
+    return;
+  vkp = g_build_filename (out, "election.vkp", NULL);
+  keyfile = g_build_filename (out, "keys", "taelleserver.key", NULL);
+  jdir = g_build_filename (out, "journals", NULL);
+  db = g_build_filename (vk_test_tmpdir (), "count.db", NULL);
+  package = vk_package_open (vkp, &error);
+  g_assert_no_error (error);
+  key = vk_keypair_load (keyfile, pass, &error);
+  g_assert_no_error (error);
+  count = vk_count_open (db, package, key, &error);
+  g_assert_no_error (error);
+  cut = vk_valgdk_local_time_ms (vk_count_get_election (count)->date, 10 * 60 + 30);
+  d = g_dir_open (jdir, 0, NULL);
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (jdir, name, NULL);
+
+      if (!g_str_has_suffix (name, ".vkj") || g_str_has_prefix (name, "taelleserver"))
+        continue;
+      if (strcmp (name, "omr01-bord1.vkj") == 0)
+        {
+          g_autoptr (GPtrArray) entries = vk_journal_read_file (path, &error);
+          g_autoptr (GBytes) bytes = NULL;
+          guint keep = 0;
+
+          g_assert_no_error (error);
+          while (keep < entries->len && ((VkEntry *)g_ptr_array_index (entries, keep))->time_ms < (guint64)cut)
+            {
+              if (strcmp (((VkEntry *)g_ptr_array_index (entries, keep))->type, "checkin") == 0)
+                partial_checkins++;
+              keep++;
+            }
+          g_assert_cmpuint (keep, <, entries->len);
+          g_ptr_array_set_size (entries, keep);
+          bytes = vk_journal_serialize (entries);
+          g_assert_true (
+              vk_count_ingest (count, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), name, NULL, &error));
+        }
+      else
+        g_assert_true (vk_count_ingest_file (count, path, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (partial_checkins, >, 0);
+
+  /* The push came after 11:00 of election day (it came today), and a push
+   * carries the whole journal as of then: 11:00 is complete everywhere. */
+  {
+    g_autoptr (GPtrArray) at11
+        = vk_count_turnout (count, NULL, vk_valgdk_local_time_ms (vk_count_get_election (count)->date, 660), &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < at11->len; i++)
+      g_assert_true (((VkCountTurnout *)g_ptr_array_index (at11, i))->complete);
+  }
+  /* An hour from now nothing vouches for omr01-bord1 (no entry, push or
+   * poll.close since 10:30); every other table closed its poll. */
+  later = vk_count_turnout (count, NULL, g_get_real_time () / 1000 + 3600 * 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (later->len, ==, 5);
+  for (guint i = 0; i < later->len; i++)
+    {
+      const VkCountTurnout *t = g_ptr_array_index (later, i);
+      if (t->area == 1)
+        {
+          g_assert_false (t->complete);
+          g_assert_cmpstr (t->missing, ==, "omr01-bord1");
+        }
+      else
+        {
+          g_assert_true (t->complete);
+          g_assert_null (t->missing);
+        }
+    }
+}
+
 /* The joint night: both contests delivered, each fintælling equal to the
  * official files (RV: Læsø's areas of Region Nordjylland's files). */
 static void
@@ -798,6 +895,7 @@ main (int argc, char **argv)
   g_test_add_func ("/valgdk-report/turnout-1100", test_turnout);
   g_test_add_func ("/valgdk-report/versions", test_report_versions);
   g_test_add_func ("/valgdk-report/signed-refused", test_signed_refused);
+  g_test_add_func ("/valgdk-report/not-delivered", test_not_delivered);
   g_test_add_func ("/valgdk-report/joint-laesoe", test_joint_laesoe);
   return g_test_run ();
 }
