@@ -724,6 +724,82 @@ test_joint_laesoe (void)
   validate (valgdk);
 }
 
+/* A regionsrådsvalg's mandatfordeling (the region's allocation, from the
+ * official files of Region Nordjylland's 11 municipalities) validates
+ * against the schema, has the official seats and rests on every area. */
+static void
+test_rv_mandates (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kd = shared_data ("rv2025/Region_Nordjylland/kandidat-data.json");
+  g_autofree char *fin = shared_data ("rv2025/Region_Nordjylland/fintaelling");
+  g_autofree char *official = shared_data ("rv2025/Region_Nordjylland/mandatfordeling.json");
+  g_autofree char *dir = NULL, *cdir = NULL, *json = NULL, *path = NULL, *a = NULL, *b = NULL;
+  g_autoptr (VkElection) e = NULL;
+  g_autoptr (VkResults) r = NULL;
+  g_autoptr (VkSeatAllocation) seats = NULL;
+  g_autoptr (VkTie) tie = NULL;
+  g_autoptr (JsonNode) off = NULL, ours = NULL;
+  g_autoptr (GArray) refs = g_array_new (FALSE, TRUE, sizeof (VkValgdkCountRef));
+  JsonArray *based_ours, *based_off;
+  g_autoptr (GHashTable) dagi = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (kd == NULL || fin == NULL || official == NULL)
+    return;
+  e = vk_election_import_kandidatdata (kd, &error);
+  g_assert_no_error (error);
+  r = vk_results_import_region_dir (e, fin, &error);
+  g_assert_no_error (error);
+  off = load_json (official);
+  seats = vk_seats_allocate (
+      e, json_array_get_length (json_object_get_array_member (json_node_get_object (off), "PersonligeMandater")),
+      r->total, NULL, &tie, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < e->areas->len; i++)
+    {
+      VkValgdkCountRef ref = { g_ptr_array_index (e->areas, i), VK_RESULT_FINTAELLING, 1763542800000 };
+      g_array_append_val (refs, ref);
+    }
+  json = vk_valgdk_mandates_to_json (seats, (const VkValgdkCountRef *)(void *)refs->data, refs->len, &error);
+  g_assert_no_error (error);
+  dir = vk_test_tmpdir ();
+  cdir = g_build_filename (dir, "RV", NULL);
+  g_assert_true (vk_valgdk_write_version (cdir, "mandatfordeling-fintaelling", json, NULL, NULL, &path, &error));
+  g_assert_no_error (error);
+  ours = load_json (path);
+  a = seat_key (json_node_get_object (ours));
+  b = seat_key (json_node_get_object (off));
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (ours), "Region"), ==, "Region Nordjylland");
+  based_ours = json_object_get_array_member (json_node_get_object (ours), "BaseretPåOptællinger");
+  based_off = json_object_get_array_member (json_node_get_object (off), "BaseretPåOptællinger");
+  g_assert_cmpuint (json_array_get_length (based_ours), ==, json_array_get_length (based_off));
+  for (guint i = 0; i < json_array_get_length (based_off); i++)
+    g_hash_table_add (dagi, g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             json_object_get_int_member (json_array_get_object_element (based_off, i),
+                                                                         "AfstemningsområdeDagiId")));
+  for (guint i = 0; i < json_array_get_length (based_ours); i++)
+    {
+      g_autofree char *id = g_strdup_printf (
+          "%" G_GINT64_FORMAT,
+          json_object_get_int_member (json_array_get_object_element (based_ours, i), "AfstemningsområdeDagiId"));
+      g_assert_true (g_hash_table_contains (dagi, id));
+    }
+  validate (dir);
+
+  /* An area without a DAGI id cannot be named: refused. */
+  {
+    VkArea bare = { 0 };
+    VkValgdkCountRef ref = { &bare, VK_RESULT_FINTAELLING, 1763542800000 };
+    g_autofree char *none = NULL;
+    bare.name = (char *)"Uden DAGI";
+    bare.dagi_id = (char *)"";
+    none = vk_valgdk_mandates_to_json (seats, &ref, 1, &error);
+    g_assert_null (none);
+    g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  }
+}
+
 /* Versions: the same content is not written again, whatever its time of
  * writing; other content is the next version and the first is kept. */
 static void
@@ -891,6 +967,7 @@ main (int argc, char **argv)
   g_test_add_func ("/valgdk-report/write-version", test_write_version);
   g_test_add_func ("/valgdk-report/previous", test_previous);
   g_test_add_func ("/valgdk-report/turnout-json", test_turnout_json);
+  g_test_add_func ("/valgdk-report/rv-mandates", test_rv_mandates);
   g_test_add_func ("/valgdk-report/albertslund", test_albertslund);
   g_test_add_func ("/valgdk-report/turnout-1100", test_turnout);
   g_test_add_func ("/valgdk-report/versions", test_report_versions);
