@@ -158,124 +158,123 @@ vk_valgdk_report_free (VkValgdkReport *self)
   g_free (self);
 }
 
-/* Every journal held, read once for all the instants of a report. */
+/* What a report needs of every journal held, read one device at a time
+ * (a large municipality's journals need not fit in memory at once): a
+ * fold of the entries before each instant, and per device when it last
+ * wrote, closed its poll and was last pushed. */
 typedef struct
 {
-  GPtrArray *devices; /* char* device id, parallel to entries */
-  GPtrArray *entries; /* GPtrArray* of VkEntry*, in seq order */
-  GHashTable *pushed; /* device id → guint64* latest receipt time (the server's journal) */
+  guint64 last_ms;   /* its latest entry held */
+  guint64 closed_ms; /* its poll.close, 0 when none */
+  guint64 pushed_ms; /* the server's latest receipt of it, 0 when none */
+} DeviceInfo;
+
+typedef struct
+{
+  GHashTable *info; /* device id → DeviceInfo* */
+  GArray *instants; /* guint64 ms, parallel to folds */
+  GPtrArray *folds; /* VkFold*: every entry before the instant */
 } Journals;
 
 static void
 journals_clear (Journals *j)
 {
-  g_clear_pointer (&j->devices, g_ptr_array_unref);
-  g_clear_pointer (&j->entries, g_ptr_array_unref);
-  g_clear_pointer (&j->pushed, g_hash_table_unref);
+  g_clear_pointer (&j->info, g_hash_table_unref);
+  g_clear_pointer (&j->instants, g_array_unref);
+  g_clear_pointer (&j->folds, g_ptr_array_unref);
+}
+
+static DeviceInfo *
+device_info (Journals *j, const char *device)
+{
+  DeviceInfo *d = g_hash_table_lookup (j->info, device);
+
+  if (d == NULL)
+    {
+      d = g_new0 (DeviceInfo, 1);
+      g_hash_table_insert (j->info, g_strdup (device), d);
+    }
+  return d;
 }
 
 static gboolean
-journals_load (VkCount *self, Journals *j, GError **error)
+journals_load (VkCount *self, Journals *j, const guint64 *instants, guint n_instants, GError **error)
 {
   g_autoptr (GPtrArray) heads = vk_count_dup_heads (self);
   const char *server = vk_count_get_device_id (self);
 
-  j->devices = g_ptr_array_new_with_free_func (g_free);
-  j->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
-  j->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  j->info = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  j->instants = g_array_new (FALSE, FALSE, sizeof (guint64));
+  j->folds = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_fold_free);
+  for (guint k = 0; k < n_instants; k++)
+    {
+      VkFold *fold = vk_fold_new (vk_count_get_package (self), error);
+      if (fold == NULL)
+        return FALSE;
+      g_array_append_val (j->instants, instants[k]);
+      g_ptr_array_add (j->folds, fold);
+    }
   for (guint i = 0; i < heads->len; i++)
     {
       const VkCountHead *h = g_ptr_array_index (heads, i);
-      GPtrArray *entries;
+      g_autoptr (GPtrArray) entries = NULL;
+      DeviceInfo *info;
 
       if (h->seq == 0)
         continue;
       entries = vk_count_dup_entries (self, h->device_id, 0, error);
       if (entries == NULL)
         return FALSE;
-      g_ptr_array_add (j->devices, g_strdup (h->device_id));
-      g_ptr_array_add (j->entries, entries);
-      if (g_strcmp0 (h->device_id, server) != 0)
-        continue;
-      /* The server's receipts: when each device's journal last arrived. */
-      for (guint k = 0; k < entries->len; k++)
+      info = device_info (j, h->device_id);
+      for (guint n = 0; n < entries->len; n++)
         {
-          const VkEntry *e = g_ptr_array_index (entries, k);
-          VkCbor *dev;
-          guint64 *t;
+          const VkEntry *e = g_ptr_array_index (entries, n);
 
-          if (strcmp (e->type, "receipt") != 0 || e->body == NULL)
-            continue;
-          dev = vk_cbor_map_lookup_text (e->body, "device");
-          if (dev == NULL || vk_cbor_get_type (dev) != VK_CBOR_TEXT)
-            continue;
-          t = g_hash_table_lookup (j->pushed, vk_cbor_get_text (dev, NULL));
-          if (t == NULL)
+          info->last_ms = MAX (info->last_ms, e->time_ms);
+          if (info->closed_ms == 0 && strcmp (e->type, "poll.close") == 0)
+            info->closed_ms = e->time_ms;
+          /* Times rise along each journal (the chain refuses a decrease),
+           * so what was journalled before an instant is a prefix. */
+          for (guint k = 0; k < j->folds->len; k++)
+            if (e->time_ms < g_array_index (j->instants, guint64, k))
+              vk_fold_add_entry (g_ptr_array_index (j->folds, k), e);
+          /* The server's receipts: when each device's journal last arrived. */
+          if (g_strcmp0 (h->device_id, server) == 0 && strcmp (e->type, "receipt") == 0 && e->body != NULL)
             {
-              t = g_new0 (guint64, 1);
-              g_hash_table_insert (j->pushed, g_strdup (vk_cbor_get_text (dev, NULL)), t);
+              VkCbor *dev = vk_cbor_map_lookup_text (e->body, "device");
+              if (dev != NULL && vk_cbor_get_type (dev) == VK_CBOR_TEXT)
+                {
+                  DeviceInfo *pushed = device_info (j, vk_cbor_get_text (dev, NULL));
+                  pushed->pushed_ms = MAX (pushed->pushed_ms, e->time_ms);
+                }
             }
-          *t = MAX (*t, e->time_ms);
         }
     }
   return TRUE;
 }
 
-/* Whether the server knew device's journal up to at_ms. */
+/* Whether the server knew device's journal up to at_ms: it holds an entry
+ * of it at or after at_ms, a push of it made at or after at_ms (a push
+ * carries the whole journal as of then), or its poll.close before at_ms
+ * (a closed poll takes no more check-ins). */
 static gboolean
 delivered_past (const Journals *j, const char *device, guint64 at_ms)
 {
-  const guint64 *pushed = g_hash_table_lookup (j->pushed, device);
+  const DeviceInfo *d = g_hash_table_lookup (j->info, device);
 
-  if (pushed != NULL && *pushed >= at_ms)
-    return TRUE;
-  for (guint i = 0; i < j->devices->len; i++)
-    {
-      GPtrArray *entries;
-      const VkEntry *last;
-
-      if (strcmp (g_ptr_array_index (j->devices, i), device) != 0)
-        continue;
-      entries = g_ptr_array_index (j->entries, i);
-      last = g_ptr_array_index (entries, entries->len - 1);
-      if (last->time_ms >= at_ms)
-        return TRUE;
-      /* A closed poll takes no more check-ins. */
-      for (guint k = entries->len; k-- > 0;)
-        {
-          const VkEntry *e = g_ptr_array_index (entries, k);
-          if (strcmp (e->type, "poll.close") == 0)
-            return TRUE;
-        }
-      return FALSE;
-    }
-  return FALSE;
+  return d != NULL && (d->pushed_ms >= at_ms || d->last_ms >= at_ms || (d->closed_ms != 0 && d->closed_ms < at_ms));
 }
 
+/* The turnout of contest's areas at j's instant k. */
 static GPtrArray *
-turnout_at (VkCount *self, const Journals *j, const VkElection *c, const char *contest, guint64 at_ms, GError **error)
+turnout_at (VkCount *self, const Journals *j, guint k, const VkElection *c, const char *contest)
 {
   VkPackage *package = vk_count_get_package (self);
-  g_autoptr (VkFold) fold = vk_fold_new (package, error);
-  g_autoptr (GPtrArray) devices = NULL;
+  VkFold *fold = g_ptr_array_index (j->folds, k);
+  guint64 at_ms = g_array_index (j->instants, guint64, k);
+  g_autoptr (GPtrArray) devices = vk_package_list_devices (package);
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_count_turnout_free);
 
-  if (fold == NULL)
-    return NULL;
-  /* Times rise along each journal (the chain refuses a decrease), so
-   * what was journalled before at_ms is a prefix of each. */
-  for (guint i = 0; i < j->entries->len; i++)
-    {
-      GPtrArray *entries = g_ptr_array_index (j->entries, i);
-      for (guint k = 0; k < entries->len; k++)
-        {
-          const VkEntry *e = g_ptr_array_index (entries, k);
-          if (e->time_ms >= at_ms)
-            break;
-          vk_fold_add_entry (fold, e);
-        }
-    }
-  devices = vk_package_list_devices (package);
   for (guint a = 0; a < c->areas->len; a++)
     {
       const VkArea *area = g_ptr_array_index (c->areas, a);
@@ -313,6 +312,7 @@ vk_count_turnout (VkCount *self, const char *contest, gint64 at_ms, GError **err
   Journals j = { 0 };
   const VkElection *c;
   GPtrArray *out = NULL;
+  guint64 at = (guint64)at_ms;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (at_ms >= 0, NULL);
@@ -323,8 +323,8 @@ vk_count_turnout (VkCount *self, const char *contest, gint64 at_ms, GError **err
       g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the election has no %s contest", contest);
       return NULL;
     }
-  if (journals_load (self, &j, error))
-    out = turnout_at (self, &j, c, vk_election_contest_id (c), (guint64)at_ms, error);
+  if (journals_load (self, &j, &at, 1, error))
+    out = turnout_at (self, &j, 0, c, vk_election_contest_id (c));
   journals_clear (&j);
   return out;
 }
@@ -368,37 +368,18 @@ area_stem (const VkElection *c, const VkArea *a, GError **error)
 }
 
 static gboolean
-report_turnout (VkCount *self, VkValgdkReport *r, const Journals *j, const VkElection *c, const char *cdir,
-                GArray *times, guint64 at_ms, GError **error)
+report_turnout (VkCount *self, VkValgdkReport *r, const Journals *j, GArray *due, const VkElection *c, const char *cdir,
+                GError **error)
 {
   g_autofree char *tdir = g_build_filename (cdir, "valgdeltagelse", NULL);
   g_autoptr (GPtrArray) per_time = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
   g_autoptr (JsonBuilder) status = json_builder_new ();
-  g_autoptr (GArray) due = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *status_json = NULL;
-  guint n_missing = 0;
 
-  for (guint i = 0; i < times->len; i++)
-    {
-      guint minute = g_array_index (times, guint, i);
-      gint64 t = vk_valgdk_local_time_ms (c->date, minute);
-      GPtrArray *areas;
-
-      if (t < 0)
-        {
-          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the election's date \"%s\" is not YYYY-MM-DD", c->date);
-          return FALSE;
-        }
-      if ((guint64)t > at_ms)
-        break;
-      areas = turnout_at (self, j, c, vk_election_contest_id (c), (guint64)t, error);
-      if (areas == NULL)
-        return FALSE;
-      g_ptr_array_add (per_time, areas);
-      g_array_append_val (due, minute);
-    }
   if (due->len == 0)
     return TRUE;
+  for (guint i = 0; i < due->len; i++)
+    g_ptr_array_add (per_time, turnout_at (self, j, i, c, vk_election_contest_id (c)));
 
   json_builder_begin_object (status);
   json_builder_set_member_name (status, "Valgart");
@@ -421,7 +402,6 @@ report_turnout (VkCount *self, VkValgdkReport *r, const Journals *j, const VkEle
           const VkCountTurnout *t = g_ptr_array_index (areas, a);
           if (t->complete)
             continue;
-          n_missing++;
           json_builder_begin_object (status);
           json_builder_set_member_name (status, "AfstemningsområdeNummer");
           json_builder_add_int_value (status, t->area);
@@ -464,7 +444,6 @@ report_turnout (VkCount *self, VkValgdkReport *r, const Journals *j, const VkEle
     json_generator_set_root (gen, root);
     status_json = json_generator_to_data (gen, NULL);
   }
-  (void)n_missing;
   return deliver (r, tdir, "status", status_json, error);
 }
 
@@ -553,6 +532,8 @@ vk_count_report_valgdk (VkCount *self, const char *dir, const VkValgdkReportOpti
   g_autoptr (GArray) default_times = NULL;
   const VkElection *e;
   GArray *times = o->times;
+  g_autoptr (GArray) due = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) instants = g_array_new (FALSE, FALSE, sizeof (guint64));
   Journals j = { 0 };
   guint64 at_ms = o->at_ms > 0 ? (guint64)o->at_ms : (guint64)(g_get_real_time () / 1000);
   gboolean ok = TRUE;
@@ -566,18 +547,35 @@ vk_count_report_valgdk (VkCount *self, const char *dir, const VkValgdkReportOpti
       default_times = vk_valgdk_parse_times (VK_VALGDK_TURNOUT_TIMES_DEFAULT, NULL);
       times = default_times;
     }
-  if (!journals_load (self, &j, error))
+  e = vk_count_get_election (self);
+  /* The announced times that have passed (the contests of an event share
+   * its date). */
+  for (guint i = 0; i < times->len; i++)
+    {
+      guint minute = g_array_index (times, guint, i);
+      gint64 t = vk_valgdk_local_time_ms (e->date, minute);
+
+      if (t < 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the election's date \"%s\" is not YYYY-MM-DD", e->date);
+          return NULL;
+        }
+      if ((guint64)t > at_ms)
+        break;
+      g_array_append_val (due, minute);
+      g_array_append_val (instants, t);
+    }
+  if (!journals_load (self, &j, (const guint64 *)(void *)instants->data, instants->len, error))
     {
       journals_clear (&j);
       return NULL;
     }
-  e = vk_count_get_election (self);
   for (guint i = 0; ok && i < vk_election_get_n_contests (e); i++)
     {
       const VkElection *c = vk_election_get_contest_nth (e, i);
       g_autofree char *cdir = g_build_filename (dir, vk_election_contest_id (c), NULL);
 
-      ok = report_turnout (self, r, &j, c, cdir, times, at_ms, error);
+      ok = report_turnout (self, r, &j, due, c, cdir, error);
       if (ok && c->type != VK_ELECTION_KV && c->type != VK_ELECTION_RV)
         {
           report_log (r, "%s: valgkit writes result files for KV and RV only", vk_election_contest_id (c));
