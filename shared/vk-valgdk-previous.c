@@ -99,7 +99,13 @@ load_file (VkValgdkPrevious *self, const char *path, GError **error)
               return bad (error, path, "Kandidatlister", "an item is not an object");
             }
           l = json_node_get_object (ln);
-          letter = json_object_get_string_member_with_default (l, "Bogstavbetegnelse", NULL);
+          {
+            JsonNode *ln_letter = json_object_get_member (l, "Bogstavbetegnelse");
+            letter = ln_letter != NULL && JSON_NODE_HOLDS_VALUE (ln_letter)
+                             && json_node_get_value_type (ln_letter) == G_TYPE_STRING
+                         ? json_node_get_string (ln_letter)
+                         : NULL;
+          }
           if (!get_int (l, path, "Stemmer", &votes, error))
             {
               area_free (a);

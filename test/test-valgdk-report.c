@@ -919,6 +919,24 @@ test_previous (void)
     g_assert_null (none);
     g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
     g_assert_nonnull (strstr (error->message, "x.json"));
+    g_clear_error (&error);
+  }
+  /* A list whose letter is not text is not matched, and nothing breaks. */
+  {
+    g_autofree char *dir = vk_test_tmpdir ();
+    g_autofree char *odd = g_build_filename (dir, "y.json", NULL);
+    g_autoptr (VkValgdkPrevious) one = NULL;
+    g_assert_true (g_file_set_contents (
+        odd,
+        "{\"AfstemningsområdeDagiId\": 7, \"AfgivneStemmer\": 1, \"GyldigeStemmer\": 1, "
+        "\"UgyldigeStemmerUdoverBlanke\": 0, \"BlankeUgyldigeFremmødteStemmer\": 0, \"BlankeUgyldigeBrevstemmer\": 0, "
+        "\"AntalStemmeberettigedeVælgere\": 2, \"Kandidatlister\": [{\"Bogstavbetegnelse\": {\"x\": 1}, \"Stemmer\": "
+        "1}]}",
+        -1, NULL));
+    one = vk_valgdk_previous_load (dir, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (vk_valgdk_previous_lookup (one, "7"));
+    g_assert_cmpuint (g_hash_table_size (vk_valgdk_previous_lookup (one, "7")->letters), ==, 0);
   }
 }
 
