@@ -69,18 +69,21 @@ vk_cmd_report (int argc, char **argv)
   if (at != NULL)
     {
       const VkElection *e = vk_package_get_election (package);
+      g_autofree char *date = NULL;
       guint minute = 0;
 
-      if (!vk_valgdk_parse_time (at, &minute))
-        {
-          g_autofree char *shown = vk_text_escape_controls (at);
-          fprintf (stderr, "valgkit report: --at %s is not HH:MM\n", shown);
-          return VK_EXIT_USAGE;
-        }
-      options.at_ms = vk_valgdk_local_time_ms (e->date, minute);
+      /* "HH:MM" on election day, or "YYYY-MM-DD HH:MM" (the fintælling
+       * is the day after). */
+      if (strlen (at) == 16 && at[10] == ' ' && vk_valgdk_parse_time (at + 11, &minute))
+        date = g_strndup (at, 10);
+      else if (vk_valgdk_parse_time (at, &minute))
+        date = g_strdup (e->date);
+      options.at_ms = date != NULL ? vk_valgdk_local_time_ms (date, minute) : -1;
       if (options.at_ms <= 0)
         {
-          fprintf (stderr, "valgkit report: the election has no date\n");
+          g_autofree char *shown = vk_text_escape_controls (at);
+          fprintf (stderr, "valgkit report: --at %s is not HH:MM or YYYY-MM-DD HH:MM (or the election has no date)\n",
+                   shown);
           return VK_EXIT_USAGE;
         }
     }

@@ -548,6 +548,25 @@ test_report_versions (void)
       run (&o, &e, "report", "--db", db, "--election", vkp, "--out", fresh, "--turnout-times", "17:00,11:00", NULL), ==,
       2);
   g_assert_nonnull (strstr (e, "not after"));
+  g_clear_pointer (&o, g_free);
+  g_clear_pointer (&e, g_free);
+  g_assert_cmpint (run (&o, &e, "report", "--db", db, "--election", vkp, "--out", fresh, "--at", "25:00", NULL), ==, 2);
+  g_assert_nonnull (strstr (e, "--at 25:00"));
+  g_clear_pointer (&o, g_free);
+  g_clear_pointer (&e, g_free);
+  g_assert_cmpint (run (&o, &e, "report", "--db", db, "--out", fresh, NULL), ==, 2);
+
+  /* The day after, at noon: the fintælling is due too (signed off in
+   * the morning), as a first version beside the turnout's second. */
+  g_clear_pointer (&o, g_free);
+  g_clear_pointer (&e, g_free);
+  g_assert_cmpint (
+      run (&o, &e, "report", "--db", db, "--election", vkp, "--out", fresh, "--at", "2025-11-19 12:00", NULL), ==, 0);
+  {
+    g_autofree char *fin = g_build_filename (kvdir, "fintaelling", NULL);
+    g_assert_cmpuint (vk_valgdk_latest_version (fin, "165-001", NULL), ==, 1);
+    g_assert_cmpuint (vk_valgdk_latest_version (kvdir, "mandatfordeling-fintaelling", NULL), ==, 1);
+  }
 }
 
 /* A count changed after its sign-off is refused at the table (the demo's
