@@ -13,7 +13,10 @@
  * version and leaves the old one as it was; a count changed after its
  * sign-off is refused at the table and so never reaches valg.dk.
  */
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -710,6 +713,141 @@ test_not_delivered (void)
     }
 }
 
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (from, &data, &len, NULL))
+    return; /* -wal and -shm may be absent */
+  g_assert_true (g_file_set_contents (to, data, (gssize)len, NULL));
+}
+
+/* The count server serves the delivery folder at /v1/valgdk to valg.dk's
+ * collector (an enrolled key of role collector), and to no table and no
+ * unsigned request; the collector reads no journal. */
+static void
+test_collector (void)
+{
+  const char *out = demo_out ("Albertslund", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL, *pkg = NULL, *db = NULL, *ckey = NULL, *cpub = NULL, *url = NULL, *o = NULL, *e = NULL;
+  g_autofree char *valgdk = NULL, *ekey = NULL, *skey = NULL, *tkey = NULL, *file = NULL, *want = NULL;
+  g_autoptr (GString) line = g_string_new (NULL);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  GPid pid;
+  int out_fd = -1, status = 0;
+  char c;
+
+  if (out == NULL)
+    return;
+  dir = vk_test_tmpdir ();
+  pkg = g_build_filename (dir, "election.vkp", NULL);
+  db = g_build_filename (dir, "count.db", NULL);
+  {
+    g_autofree char *from = g_build_filename (out, "election.vkp", NULL);
+    copy_file (from, pkg);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (out, "/count.db", suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (db, suffixes[i], NULL);
+      copy_file (from, to);
+    }
+  ckey = g_build_filename (dir, "indsamler.key", NULL);
+  cpub = g_build_filename (dir, "indsamler.pub", NULL);
+  ekey = g_build_filename (out, "keys", "election.key", NULL);
+  skey = g_build_filename (out, "keys", "taelleserver.key", NULL);
+  tkey = g_build_filename (out, "keys", "omr01-bord1.key", NULL);
+  valgdk = g_build_filename (out, "valgdk", NULL);
+  g_assert_cmpint (
+      run (&o, &e, "key", "new", "--role", "collector", "--device", "valgdk-indsamler", "--out", ckey, NULL), ==, 0);
+  g_clear_pointer (&o, g_free);
+  g_clear_pointer (&e, g_free);
+  if (run (&o, &e, "enroll", pkg, "--device-key", cpub, "--role", "collector", "--key", ekey, NULL) != 0)
+    g_error ("enroll: %s%s", o, e);
+  g_clear_pointer (&o, g_free);
+  g_clear_pointer (&e, g_free);
+
+  {
+    const char *argv[] = { vk_test_valgkit (), "serve",       "--election", pkg,    "--db", db, "--key", skey,
+                           "--listen",         "127.0.0.1:0", "--valgdk",   valgdk, NULL };
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    g_assert_true (g_spawn_async_with_pipes (NULL, (char **)argv, NULL,
+                                             G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid,
+                                             NULL, &out_fd, NULL, &error));
+    g_assert_no_error (error);
+    while (g_get_monotonic_time () < deadline && read (out_fd, &c, 1) == 1)
+      {
+        if (c != '\n')
+          {
+            g_string_append_c (line, c);
+            continue;
+          }
+        if (strstr (line->str, "http://") != NULL)
+          {
+            url = g_strdup (strstr (line->str, "http://"));
+            break;
+          }
+        g_string_truncate (line, 0);
+      }
+    g_assert_nonnull (url);
+  }
+
+  {
+    g_autofree char *list = g_strconcat (url, "/v1/valgdk", NULL);
+    g_autofree char *one = g_strconcat (url, "/v1/valgdk/KV/fintaelling/165-001.v1.json", NULL);
+    g_autofree char *partial = g_strconcat (url, "/v1/valgdk/KV/fintaelling/165-001.v1.json.partial", NULL);
+    g_autofree char *journal = g_strconcat (url, "/v1/journals/omr01-bord1", NULL);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonArray *files;
+    gboolean found = FALSE;
+
+    g_assert_cmpint (run (&o, &e, "http-get", "--key", ckey, list, NULL), ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, o, -1, NULL));
+    files = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "files");
+    g_assert_cmpuint (json_array_get_length (files), ==, 18);
+    for (guint i = 0; i < json_array_get_length (files); i++)
+      found = found || g_str_equal (json_array_get_string_element (files, i), "KV/fintaelling/165-001.v1.json");
+    g_assert_true (found);
+    g_clear_pointer (&o, g_free);
+    g_clear_pointer (&e, g_free);
+
+    g_assert_cmpint (run (&o, &e, "http-get", "--key", ckey, one, NULL), ==, 0);
+    file = g_build_filename (valgdk, "KV", "fintaelling", "165-001.v1.json", NULL);
+    g_assert_true (g_file_get_contents (file, &want, NULL, NULL));
+    g_assert_cmpstr (o, ==, want);
+    g_clear_pointer (&o, g_free);
+    g_clear_pointer (&e, g_free);
+
+    /* Not a file valgkit delivers: not found. */
+    g_assert_cmpint (run (&o, &e, "http-get", "--key", ckey, partial, NULL), ==, 1);
+    g_assert_nonnull (strstr (e, "404"));
+    g_clear_pointer (&o, g_free);
+    g_clear_pointer (&e, g_free);
+    /* No signature, a table's key: refused. */
+    g_assert_cmpint (run (&o, &e, "http-get", one, NULL), ==, 1);
+    g_assert_null (strstr (o, "Kandidatlister"));
+    g_clear_pointer (&o, g_free);
+    g_clear_pointer (&e, g_free);
+    g_assert_cmpint (run (&o, &e, "http-get", "--key", tkey, one, NULL), ==, 1);
+    g_assert_nonnull (strstr (e, "403"));
+    g_clear_pointer (&o, g_free);
+    g_clear_pointer (&e, g_free);
+    /* The collector reads no journal (who voted is personal data). */
+    g_assert_cmpint (run (&o, &e, "http-get", "--key", ckey, journal, NULL), ==, 1);
+    g_assert_nonnull (strstr (e, "403"));
+    g_clear_pointer (&o, g_free);
+    g_clear_pointer (&e, g_free);
+  }
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (out_fd);
+}
+
 /* The joint night: both contests delivered, each fintælling equal to the
  * official files (RV: Læsø's areas of Region Nordjylland's files). */
 static void
@@ -1001,6 +1139,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* The demo's passphrase, for the keys the tests make beside its own. */
+  if (g_getenv ("VALGKIT_PASSPHRASE") == NULL)
+    g_setenv ("VALGKIT_PASSPHRASE", "prøvevalg", TRUE);
   g_test_add_func ("/valgdk-report/write-version", test_write_version);
   g_test_add_func ("/valgdk-report/previous", test_previous);
   g_test_add_func ("/valgdk-report/turnout-json", test_turnout_json);
@@ -1010,6 +1151,7 @@ main (int argc, char **argv)
   g_test_add_func ("/valgdk-report/versions", test_report_versions);
   g_test_add_func ("/valgdk-report/signed-refused", test_signed_refused);
   g_test_add_func ("/valgdk-report/not-delivered", test_not_delivered);
+  g_test_add_func ("/valgdk-report/collector", test_collector);
   g_test_add_func ("/valgdk-report/joint-laesoe", test_joint_laesoe);
   return g_test_run ();
 }
