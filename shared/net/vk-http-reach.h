@@ -16,7 +16,7 @@
  *   GET /v1/journals/{device}    -       own area's,     own         all          all     all      -
  *                                        brevstemme teams', own
  *   POST /v1/journals            anyone: every entry is signed and verified (a signature, when sent, must hold)
- *   GET /v1/valgdk[/…]           only server, revisor and collector (valg.dk's collector reads nothing else)
+ *   GET /v1/valgdk[/…]           only server, revisor and collector (collector: also status and published results)
  */
 #pragma once
 
