@@ -64,6 +64,14 @@ load_json (const char *path)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* A name in a new temporary folder (removed at exit). */
+static char *
+tmp_path (const char *name)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  return g_build_filename (dir, name, NULL);
+}
+
 /* ../shared/data/<sub>, or NULL (test skipped). */
 static char *
 shared_data (const char *sub)
@@ -126,7 +134,7 @@ demo_out (const char *name, const char *region)
     return dir;
   if (data == NULL)
     return NULL;
-  dir = g_build_filename (vk_test_tmpdir (), "out", NULL);
+  dir = tmp_path ("out");
   if (region == NULL)
     g_assert_cmpint (run (&out, &err, "demo", "--data", data, "--out", dir, NULL), ==, 0);
   else
@@ -510,7 +518,7 @@ test_report_versions (void)
 {
   const char *out = demo_out ("Albertslund", NULL);
   g_autofree char *db = NULL, *vkp = NULL, *valgdk = NULL, *fresh = NULL, *o = NULL, *e = NULL;
-  g_autofree char *v1 = NULL, *v2 = NULL, *kvdir = NULL;
+  g_autofree char *v1 = NULL, *v2 = NULL, *kvdir = NULL, *fore_dir = NULL, *turnout_dir = NULL;
   g_autoptr (GBytes) v1_before = NULL, v1_after = NULL;
 
   if (out == NULL)
@@ -523,18 +531,20 @@ test_report_versions (void)
   g_clear_pointer (&o, g_free);
   g_clear_pointer (&e, g_free);
 
-  fresh = g_build_filename (vk_test_tmpdir (), "delivery", NULL);
+  fresh = tmp_path ("delivery");
   g_assert_cmpint (run (&o, &e, "report", "--db", db, "--election", vkp, "--out", fresh, "--at", "11:00", NULL), ==, 0);
   g_assert_nonnull (strstr (o, "6 files written, 0 unchanged"));
   kvdir = g_build_filename (fresh, "KV", NULL);
-  g_assert_false (g_file_test (g_build_filename (kvdir, "foreloebig", NULL), G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (vk_valgdk_latest_version (g_build_filename (kvdir, "valgdeltagelse", NULL), "165-001", &v1), ==, 1);
+  fore_dir = g_build_filename (kvdir, "foreloebig", NULL);
+  turnout_dir = g_build_filename (kvdir, "valgdeltagelse", NULL);
+  g_assert_false (g_file_test (fore_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (vk_valgdk_latest_version (turnout_dir, "165-001", &v1), ==, 1);
   v1_before = vk_test_read_file (v1);
   g_clear_pointer (&o, g_free);
   g_clear_pointer (&e, g_free);
 
   g_assert_cmpint (run (&o, &e, "report", "--db", db, "--election", vkp, "--out", fresh, "--at", "17:00", NULL), ==, 0);
-  g_assert_cmpuint (vk_valgdk_latest_version (g_build_filename (kvdir, "valgdeltagelse", NULL), "165-001", &v2), ==, 2);
+  g_assert_cmpuint (vk_valgdk_latest_version (turnout_dir, "165-001", &v2), ==, 2);
   v1_after = vk_test_read_file (v1);
   g_assert_true (g_bytes_equal (v1_before, v1_after));
   {
@@ -642,7 +652,7 @@ test_not_delivered (void)
   vkp = g_build_filename (out, "election.vkp", NULL);
   keyfile = g_build_filename (out, "keys", "taelleserver.key", NULL);
   jdir = g_build_filename (out, "journals", NULL);
-  db = g_build_filename (vk_test_tmpdir (), "count.db", NULL);
+  db = tmp_path ("count.db");
   package = vk_package_open (vkp, &error);
   g_assert_no_error (error);
   key = vk_keypair_load (keyfile, pass, &error);
@@ -962,7 +972,7 @@ test_rv_mandates (void)
 static void
 test_write_version (void)
 {
-  g_autofree char *dir = g_build_filename (vk_test_tmpdir (), "v", NULL);
+  g_autofree char *dir = tmp_path ("v");
   g_autoptr (GError) error = NULL;
   g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL, *text = NULL, *partial = NULL;
   gboolean written = FALSE;
