@@ -1002,6 +1002,8 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
     if (vk_count_export_journals (count, journals, error) < 0)
       return FALSE;
+    if (vk_count_write_valgdk_delivery (count, d->out, lots, error) < 0)
+      return FALSE;
     if (d->rv_fintaelling != NULL)
       {
         g_autofree char *rv_dir = g_build_filename (d->out, "rv", NULL);

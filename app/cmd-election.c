@@ -618,7 +618,8 @@ vk_cmd_enroll (int argc, char **argv)
   GOptionEntry options[] = {
     { "device-key", 0, 0, G_OPTION_ARG_FILENAME, &device_key, "The device's public key file", "F.pub" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-      "valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer or revisor", "ROLE" },
+      "valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer, revisor or collector",
+      "ROLE" },
     { "area", 0, 0, G_OPTION_ARG_INT, &area, "Afstemningsområde number (required for valgbord)", "N" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device_id, "Device id (default: the one in the public key file)", "ID" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },

@@ -45,7 +45,8 @@ key_new (int argc, char **argv)
   gboolean ok;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer or revisor",
+      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer, revisor or "
+      "collector",
       "ROLE" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "Device id (for the election key: the municipality)", "ID" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Secret key file to write (the public key goes beside it as .pub)",

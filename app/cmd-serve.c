@@ -74,6 +74,7 @@ vk_cmd_serve (int argc, char **argv)
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *valgdk_dir = NULL;
   int max_body_mib = (int)(VK_COUNT_HTTP_MAX_BODY / (1024 * 1024));
   gint64 max_body_memory = (gint64)VK_COUNT_HTTP_BODY_BUDGET;
   int max_requests = (int)VK_COUNT_HTTP_MAX_IN_FLIGHT;
@@ -97,6 +98,8 @@ vk_cmd_serve (int argc, char **argv)
       "HOST:PORT" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM); required off loopback", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
+    { "valgdk", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_dir,
+      "Serve this valg.dk delivery folder (valgkit report --out) to the collector role at /v1/valgdk", "DIR" },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_mib, "Largest request body in MiB (default 64)", "MIB" },
     { "max-body-memory", 0, 0, G_OPTION_ARG_INT64, &max_body_memory,
       "Most bytes of request bodies held at once, at least --max-body (default 192 MiB)", "BYTES" },
@@ -152,6 +155,7 @@ vk_cmd_serve (int argc, char **argv)
     .idle_timeout_ms = (guint)(idle_timeout * 1000),
   };
   vk_count_http_set_connection_limits (http, &limits);
+  vk_count_http_set_valgdk_dir (http, valgdk_dir);
   if (!vk_count_http_listen (http, listen, tls_cert, tls_key, &error))
     return vk_cli_fail ("serve", error);
   if (!check_certificate_pin (package, vk_count_get_device_id (count), vk_count_http_get_tls_fingerprint (http),

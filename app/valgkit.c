@@ -14,6 +14,7 @@
 #include "cmd-paper.h"
 #include "cmd-region.h"
 #include "cmd-folketingsvalg.h"
+#include "cmd-report.h"
 #include "vk-cli.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
@@ -52,6 +53,7 @@ static const Command commands[] = {
   { "valgliste", vk_cmd_valgliste, "print an area's valgliste on paper, blank or marked from journals" },
   { "paper-checkins", vk_cmd_paper_checkins, "journal the løbenumre marked on a paper valgliste" },
   { "home-visits", vk_cmd_home_visits, "check home-visit requests (deadline, duplicates) and print the visit plan" },
+  { "report", vk_cmd_report, "write the files valg.dk collects (turnout, results, mandatfordeling)" },
 };
 
 static void

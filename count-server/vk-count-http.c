@@ -10,6 +10,7 @@
 #include "vk-body-budget.h"
 #include "vk-count-http.h"
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-http-body.h"
 #include "vk-http-listen.h"
 #include "vk-http-reach.h"
@@ -30,6 +31,7 @@ struct _VkCountHttp
   VkHttpLimits limits;
   GCancellable *alive; /* cancelled when freed */
   VkHttpVerifier *verifier;
+  char *valgdk_dir; /* the valg.dk delivery folder served at /v1/valgdk, or NULL */
 };
 
 /* What a worker thread hands back to the main context. */
@@ -566,6 +568,121 @@ handle_journal (VkCountHttp *self, SoupServerMessage *msg, const char *device_pa
   dispatch (self, msg, request);
 }
 
+/* A path inside the delivery folder as valgkit writes it: at most three
+ * parts, each a plain name ([A-Za-z0-9] then [A-Za-z0-9._-]), ending in
+ * ".json".  Nothing else is looked up: no "..", no hidden file, no
+ * ".partial". */
+static gboolean
+valgdk_path_ok (const char *rel)
+{
+  g_auto (GStrv) parts = NULL;
+  guint n;
+
+  if (*rel == '\0' || strlen (rel) > 200 || !g_str_has_suffix (rel, ".json"))
+    return FALSE;
+  parts = g_strsplit (rel, "/", -1);
+  n = g_strv_length (parts);
+  if (n > 3)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *p = parts[i];
+      if (!g_ascii_isalnum (p[0]))
+        return FALSE;
+      for (const char *c = p; *c != '\0'; c++)
+        if (!g_ascii_isalnum (*c) && *c != '.' && *c != '_' && *c != '-')
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* The folder's listing: {"files": ["KV/fintaelling/165-001.v1.json", …]}. */
+static void
+valgdk_list (GPtrArray *out, const char *dir, const char *rel, guint depth)
+{
+  g_autoptr (GDir) d = depth < 3 ? g_dir_open (dir, 0, NULL) : NULL;
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL && out->len < 100000)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *sub = rel != NULL ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        valgdk_list (out, path, sub, depth + 1);
+      else if (valgdk_path_ok (sub))
+        g_ptr_array_add (out, g_steal_pointer (&sub));
+    }
+}
+
+static int
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* GET /v1/valgdk and /v1/valgdk/<path>: the valg.dk delivery folder, for
+ * the collector (and the server and a revisor) only, published or not:
+ * what is in it is what valg.dk is to receive (docs/api.md). */
+static void
+handle_valgdk (VkCountHttp *self, SoupServerMessage *msg, const char *rel)
+{
+  const VkDevice *reader = NULL;
+
+  if (!authorize (self, msg, VK_REACH_VALGDK, NULL, &reader))
+    return;
+  if (self->valgdk_dir == NULL)
+    {
+      send_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                  "this server has no valg.dk delivery folder (serve --valgdk)");
+      return;
+    }
+  if (rel == NULL)
+    {
+      g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      g_autoptr (Reply) reply = NULL;
+
+      valgdk_list (files, self->valgdk_dir, NULL, 0);
+      g_ptr_array_sort (files, cmp_names);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "files");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < files->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (files, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      reply = reply_json_node (SOUP_STATUS_OK, root);
+      send_reply (msg, reply);
+      return;
+    }
+  if (!valgdk_path_ok (rel))
+    {
+      send_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "no such file in the delivery folder");
+      return;
+    }
+  {
+    g_autofree char *path = g_build_filename (self->valgdk_dir, rel, NULL);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+
+    /* Regular files only (no symlink), bounded. */
+    if (!vk_file_read_untrusted (path, VK_FILE_MAX_JSON_BYTES, &data, &len, NULL))
+      {
+        send_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "no such file in the delivery folder");
+        return;
+      }
+    soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, data, len);
+  }
+}
+
 static void
 handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -589,6 +706,14 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
       if (!is_get)
         goto bad_method;
       handle_journal (self, msg, path + strlen ("/v1/journals/"), query);
+      return;
+    }
+
+  if (strcmp (path, "/v1/valgdk") == 0 || g_str_has_prefix (path, "/v1/valgdk/"))
+    {
+      if (!is_get)
+        goto bad_method;
+      handle_valgdk (self, msg, path[strlen ("/v1/valgdk")] == '/' ? path + strlen ("/v1/valgdk/") : NULL);
       return;
     }
 
@@ -681,7 +806,16 @@ vk_count_http_free (VkCountHttp *self)
   g_clear_pointer (&self->verifier, vk_http_verifier_free);
   g_free (self->url);
   g_free (self->fingerprint);
+  g_free (self->valgdk_dir);
   g_free (self);
+}
+
+void
+vk_count_http_set_valgdk_dir (VkCountHttp *self, const char *dir)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->valgdk_dir);
+  self->valgdk_dir = g_strdup (dir);
 }
 
 void

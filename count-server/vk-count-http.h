@@ -73,6 +73,11 @@ guint vk_count_http_get_in_flight (VkCountHttp *self);
 /* Open connections, and those refused or timed out so far. */
 void vk_count_http_get_counters (VkCountHttp *self, VkHttpCounters *ret_counters);
 
+/* Serves dir, the valg.dk delivery folder (vk_count_report_valgdk()), at
+ * GET /v1/valgdk (the list of files) and /v1/valgdk/<path> (a file) to
+ * the roles collector, revisor and server only.  NULL: none (404). */
+void vk_count_http_set_valgdk_dir (VkCountHttp *self, const char *dir);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCountHttp, vk_count_http_free)
 
 G_END_DECLS

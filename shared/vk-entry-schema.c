@@ -524,11 +524,11 @@ vk_entry_schema_check (const VkDevice *device, const VkElection *election, const
 
   /* A revisor's key only reads (docs/api.md): nothing it signs is a
    * journal entry. */
-  if (device->role_id == VK_ROLE_REVISOR)
+  if (device->role_id == VK_ROLE_REVISOR || device->role_id == VK_ROLE_COLLECTOR)
     {
       g_set_error (error, VK_ENTRY_ERROR, VK_ENTRY_ERROR_ROLE,
-                   "entry %" G_GUINT64_FORMAT " of device %s (%s): a revisor writes no journal", entry->seq,
-                   entry->device_id, entry->type);
+                   "entry %" G_GUINT64_FORMAT " of device %s (%s): a %s writes no journal", entry->seq,
+                   entry->device_id, entry->type, device->role);
       return FALSE;
     }
   if (!check_entry_body (device, election, entry, &local))

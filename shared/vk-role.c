@@ -18,6 +18,7 @@ static const char *const role_names[] = {
   [VK_ROLE_SERVER] = "server",
   [VK_ROLE_VALGSTYRER] = "valgstyrer",
   [VK_ROLE_REVISOR] = "revisor",
+  [VK_ROLE_COLLECTOR] = "collector",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (role_names) == VK_ROLE_LAST + 1);
@@ -56,5 +57,5 @@ vk_device_role_needs_area (VkDeviceRole role)
 gboolean
 vk_device_role_writes_journal (VkDeviceRole role)
 {
-  return role != VK_ROLE_INVALID && role != VK_ROLE_VALGSTYRER && role != VK_ROLE_REVISOR;
+  return role != VK_ROLE_INVALID && role != VK_ROLE_VALGSTYRER && role != VK_ROLE_REVISOR && role != VK_ROLE_COLLECTOR;
 }

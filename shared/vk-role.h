@@ -25,9 +25,10 @@ typedef enum
   VK_ROLE_SERVER,         /* "server": the count server */
   VK_ROLE_VALGSTYRER,     /* "valgstyrer": a valgstyrer's own signing key (no journal) */
   VK_ROLE_REVISOR,        /* "revisor": reads everything over HTTP (no journal, no area) */
+  VK_ROLE_COLLECTOR,      /* "collector": valg.dk's collector, reads the delivery folder only (no journal, no area) */
 } VkDeviceRole;
 
-#define VK_ROLE_LAST VK_ROLE_REVISOR
+#define VK_ROLE_LAST VK_ROLE_COLLECTOR
 
 /* VK_ROLE_INVALID for NULL or an unknown name. */
 VkDeviceRole vk_device_role_from_string (const char *name);

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "vk-error.h"
+#include "vk-file.h"
 #include "vk-text.h"
 #include "vk-valgdk-export.h"
+#include "vk-valgdk-previous.h"
 
 /* valg.dk's invalid-vote reasons (UgyldigeFremmødteStemmerÅrsager 1–13,
  * UgyldigeBrevstemmerÅrsager 21–32): Navn and Paragraf as every official
@@ -210,8 +212,20 @@ check_result_ids (const VkElection *contest, const VkArea *area, const VkAreaRes
   return TRUE;
 }
 
+/* A difference from the previous election, or null when it is not known. */
+static void
+add_difference (JsonBuilder *b, const char *member, gboolean known, gint64 now, gint64 before)
+{
+  json_builder_set_member_name (b, member);
+  if (known)
+    json_builder_add_int_value (b, now - before);
+  else
+    json_builder_add_null_value (b);
+}
+
 static gboolean
-add_lists (JsonBuilder *b, const VkElection *contest, const VkArea *area, const VkAreaResult *result, GError **error)
+add_lists (JsonBuilder *b, const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+           const VkValgdkPreviousArea *prev, GError **error)
 {
   json_builder_set_member_name (b, "Kandidatlister");
   json_builder_begin_array (b);
@@ -241,8 +255,13 @@ add_lists (JsonBuilder *b, const VkElection *contest, const VkArea *area, const 
         }
       else
         add_null (b, "Listestemmer");
-      /* Not known to valgkit: the previous election's result. */
-      add_null (b, "StemmerDifferenceFraForrigeValg");
+      /* The previous election's list of the same letter, when given. */
+      {
+        const gint64 *before
+            = prev != NULL && *list->letter != '\0' ? g_hash_table_lookup (prev->letters, list->letter) : NULL;
+        add_difference (b, "StemmerDifferenceFraForrigeValg", before != NULL, (gint64)l->votes,
+                        before != NULL ? *before : 0);
+      }
       json_builder_set_member_name (b, "Kandidater");
       if (!result->has_candidate_votes)
         json_builder_add_null_value (b);
@@ -292,6 +311,14 @@ char *
 vk_valgdk_area_result_to_json (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
                                gint64 approved_ms, GError **error)
 {
+  return vk_valgdk_area_result_to_json_full (contest, area, result, approved_ms, NULL, error);
+}
+
+char *
+vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+                                    gint64 approved_ms, const VkValgdkPrevious *previous, GError **error)
+{
+  const VkValgdkPreviousArea *prev = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = NULL;
   g_autoptr (JsonNode) root = NULL;
@@ -344,6 +371,7 @@ vk_valgdk_area_result_to_json (const VkElection *contest, const VkArea *area, co
     }
   if (!check_result_ids (contest, area, result, error))
     return NULL;
+  prev = vk_valgdk_previous_lookup (previous, dagi_text);
   /* The count's own eligible voters (the count server takes them from the
    * voter list), else the area's from the election definition. */
   eligible = result->eligible > 0 ? result->eligible : area->eligible;
@@ -354,7 +382,7 @@ vk_valgdk_area_result_to_json (const VkElection *contest, const VkArea *area, co
 
   /* The members in the official files' order. */
   json_builder_begin_object (b);
-  if (!add_lists (b, contest, area, result, error))
+  if (!add_lists (b, contest, area, result, prev, error))
     return NULL;
   if (approved != NULL)
     add_string (b, "GodkendelsesDatoUTC", approved);
@@ -388,13 +416,20 @@ vk_valgdk_area_result_to_json (const VkElection *contest, const VkArea *area, co
       || !add_count (b, area, "BlankeUgyldigeFremmødteStemmer", result->blank_in_person, error)
       || !add_count (b, area, "BlankeUgyldigeBrevstemmer", result->blank_postal, error))
     return NULL;
-  /* Not known to valgkit: the differences from the previous election
-   * (which the schema allows to be null). */
-  add_null (b, "AfgivneStemmerDifferenceFraForrigeValg");
-  add_null (b, "GyldigeStemmerDifferenceFraForrigeValg");
-  add_null (b, "UgyldigeStemmerDifferenceFraForrigeValg");
-  add_null (b, "BlankeStemmerDifferenceFraForrigeValg");
-  add_null (b, "AntalStemmeberettigedeVælgereDifferenceFraForrigeValg");
+  /* The differences from the previous election: from its files when
+   * given (the area matched on its DAGI id), else null, which the schema
+   * allows.  "Ugyldige" is the invalid votes other than blank, as
+   * UgyldigeStemmerUdoverBlanke; "Blanke" both kinds of blank votes. */
+  add_difference (b, "AfgivneStemmerDifferenceFraForrigeValg", prev != NULL, (gint64)result->cast,
+                  prev != NULL ? prev->cast : 0);
+  add_difference (b, "GyldigeStemmerDifferenceFraForrigeValg", prev != NULL, (gint64)result->valid,
+                  prev != NULL ? prev->valid : 0);
+  add_difference (b, "UgyldigeStemmerDifferenceFraForrigeValg", prev != NULL, (gint64)result->other_invalid,
+                  prev != NULL ? prev->other_invalid : 0);
+  add_difference (b, "BlankeStemmerDifferenceFraForrigeValg", prev != NULL,
+                  (gint64)(result->blank_in_person + result->blank_postal), prev != NULL ? prev->blank : 0);
+  add_difference (b, "AntalStemmeberettigedeVælgereDifferenceFraForrigeValg", prev != NULL, (gint64)eligible,
+                  prev != NULL ? prev->eligible : 0);
   if (!add_count (b, area, "AntalStemmeberettigedeVælgere", eligible, error))
     return NULL;
   json_builder_end_object (b);
@@ -421,24 +456,16 @@ write_all (int fd, const char *data, gsize len)
   return TRUE;
 }
 
-gboolean
-vk_valgdk_write_area_result (const char *dir, const VkElection *contest, const VkArea *area, const VkAreaResult *result,
-                             gint64 approved_ms, char **ret_path, GError **error)
+/* Writes data to path atomically: to a ".partial" file beside it first,
+ * fsynced, then moved into place (and the folder fsynced), so that a
+ * reader sees no file or the whole file.  With no_replace the move is a
+ * link() that fails when path exists: a version once written is never
+ * replaced. */
+static gboolean
+write_atomic (const char *dir, const char *path, const char *data, gboolean no_replace, GError **error)
 {
-  g_autofree char *json = NULL, *name = NULL, *path = NULL, *tmp = NULL;
+  g_autofree char *tmp = g_strconcat (path, ".partial", NULL);
   int fd, dfd, saved;
-
-  g_return_val_if_fail (dir != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  json = vk_valgdk_area_result_to_json (contest, area, result, approved_ms, error);
-  if (json == NULL)
-    return FALSE;
-  name = vk_valgdk_area_file_name (contest, area, error);
-  if (name == NULL)
-    return FALSE;
-  path = g_build_filename (dir, name, NULL);
-  tmp = g_strconcat (path, ".partial", NULL);
 
   /* O_NOFOLLOW: a link planted at the .partial name is refused, not
    * followed; O_TRUNC: a .partial left by a crash is overwritten. */
@@ -449,7 +476,7 @@ vk_valgdk_write_area_result (const char *dir, const VkElection *contest, const V
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot create: %s", tmp, g_strerror (saved));
       return FALSE;
     }
-  if (!write_all (fd, json, strlen (json)) || fsync (fd) != 0)
+  if (!write_all (fd, data, strlen (data)) || fsync (fd) != 0)
     {
       saved = errno;
       (void)close (fd);
@@ -464,7 +491,18 @@ vk_valgdk_write_area_result (const char *dir, const VkElection *contest, const V
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot write: %s", tmp, g_strerror (saved));
       return FALSE;
     }
-  if (g_rename (tmp, path) != 0)
+  if (no_replace)
+    {
+      if (link (tmp, path) != 0)
+        {
+          saved = errno;
+          (void)g_unlink (tmp);
+          g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot put into place: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      (void)g_unlink (tmp);
+    }
+  else if (g_rename (tmp, path) != 0)
     {
       saved = errno;
       (void)g_unlink (tmp);
@@ -478,6 +516,138 @@ vk_valgdk_write_area_result (const char *dir, const VkElection *contest, const V
       (void)fsync (dfd);
       (void)close (dfd);
     }
+  return TRUE;
+}
+
+gboolean
+vk_valgdk_write_area_result (const char *dir, const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+                             gint64 approved_ms, char **ret_path, GError **error)
+{
+  g_autofree char *json = NULL, *name = NULL, *path = NULL;
+
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  json = vk_valgdk_area_result_to_json (contest, area, result, approved_ms, error);
+  if (json == NULL)
+    return FALSE;
+  name = vk_valgdk_area_file_name (contest, area, error);
+  if (name == NULL)
+    return FALSE;
+  path = g_build_filename (dir, name, NULL);
+  if (!write_atomic (dir, path, json, FALSE, error))
+    return FALSE;
+  if (ret_path != NULL)
+    *ret_path = g_steal_pointer (&path);
+  return TRUE;
+}
+
+/* The content of a valg.dk file that a new version must change: all of
+ * it but the time of writing.  NULL when text is not a JSON object. */
+static char *
+content_key (const char *text, gssize len)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) gen = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  json_object_remove_member (json_node_get_object (root), "FrigivelsesTidspunktUTC");
+  gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/* N of "<stem>.v<N>.json", or 0. */
+static guint
+version_of (const char *name, const char *stem)
+{
+  gsize n = strlen (stem);
+  guint64 v = 0;
+  g_autofree char *digits = NULL;
+
+  if (strncmp (name, stem, n) != 0 || strncmp (name + n, ".v", 2) != 0 || !g_str_has_suffix (name, ".json"))
+    return 0;
+  digits = g_strndup (name + n + 2, strlen (name) - n - 2 - strlen (".json"));
+  if (*digits == '\0' || strspn (digits, "0123456789") != strlen (digits)
+      || !g_ascii_string_to_unsigned (digits, 10, 1, 999999, &v, NULL))
+    return 0;
+  return (guint)v;
+}
+
+guint
+vk_valgdk_latest_version (const char *dir, const char *stem, char **ret_path)
+{
+  g_autoptr (GPtrArray) names = vk_file_list_dir (dir, ".json", NULL);
+  guint best = 0;
+
+  if (names == NULL)
+    return 0;
+  for (guint i = 0; i < names->len; i++)
+    best = MAX (best, version_of (g_ptr_array_index (names, i), stem));
+  if (best > 0 && ret_path != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.v%u.json", stem, best);
+      *ret_path = g_build_filename (dir, name, NULL);
+    }
+  return best;
+}
+
+gboolean
+vk_valgdk_write_version (const char *dir, const char *stem, const char *json, guint *ret_version, gboolean *ret_written,
+                         char **ret_path, GError **error)
+{
+  g_autofree char *latest = NULL, *name = NULL, *path = NULL, *key = NULL;
+  guint version;
+
+  g_return_val_if_fail (dir != NULL && stem != NULL && json != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  version = vk_valgdk_latest_version (dir, stem, &latest);
+  key = content_key (json, -1);
+  if (key == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: not a JSON object", stem);
+      return FALSE;
+    }
+  if (version > 0)
+    {
+      g_autofree char *old = NULL, *old_key = NULL;
+      gsize len = 0;
+
+      /* Our own earlier file; still read as untrusted (the folder is
+       * served, and may have been tampered with). */
+      if (vk_file_read_untrusted (latest, VK_FILE_MAX_JSON_BYTES, &old, &len, NULL))
+        old_key = content_key (old, (gssize)len);
+      if (old_key != NULL && strcmp (old_key, key) == 0)
+        {
+          if (ret_version != NULL)
+            *ret_version = version;
+          if (ret_written != NULL)
+            *ret_written = FALSE;
+          if (ret_path != NULL)
+            *ret_path = g_steal_pointer (&latest);
+          return TRUE;
+        }
+    }
+  name = g_strdup_printf ("%s.v%u.json", stem, version + 1);
+  path = g_build_filename (dir, name, NULL);
+  if (!write_atomic (dir, path, json, TRUE, error))
+    return FALSE;
+  if (ret_version != NULL)
+    *ret_version = version + 1;
+  if (ret_written != NULL)
+    *ret_written = TRUE;
   if (ret_path != NULL)
     *ret_path = g_steal_pointer (&path);
   return TRUE;

@@ -20,6 +20,7 @@
 
 #include "vk-election.h"
 #include "vk-results.h"
+#include "vk-valgdk-previous.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,13 @@ char *vk_valgdk_area_file_name (const VkElection *contest, const VkArea *area,
 char *vk_valgdk_area_result_to_json (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
                                      gint64 approved_ms, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The same, with the "…DifferenceFraForrigeValg" members computed from
+ * previous (the previous election's files, vk-valgdk-previous.h; NULL or
+ * an area or list it does not have: null). */
+char *vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+                                          gint64 approved_ms, const VkValgdkPrevious *previous,
+                                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Writes that JSON to dir/vk_valgdk_area_file_name() atomically: to a
  * ".partial" file first, fsynced, then renamed over any earlier file (and
  * the folder fsynced), so that a reader of dir sees the old file or the
@@ -51,5 +59,19 @@ char *vk_valgdk_area_result_to_json (const VkElection *contest, const VkArea *ar
  * ret_path is not NULL, *ret_path is the file's path. */
 gboolean vk_valgdk_write_area_result (const char *dir, const VkElection *contest, const VkArea *area,
                                       const VkAreaResult *result, gint64 approved_ms, char **ret_path, GError **error);
+
+/* The delivery folder's versions.  A file that valg.dk collects is never
+ * edited: each version is its own file, dir/<stem>.v<N>.json (N from 1),
+ * and a corrected count is version N + 1.  vk_valgdk_write_version()
+ * writes json as the next version (atomically, and refusing to replace a
+ * file that is there), unless the latest version already says the same
+ * (every member but FrigivelsesTidspunktUTC): then nothing is written and
+ * *ret_written is FALSE.  *ret_version and *ret_path name the version now
+ * latest.  dir is created when missing. */
+gboolean vk_valgdk_write_version (const char *dir, const char *stem, const char *json, guint *ret_version,
+                                  gboolean *ret_written, char **ret_path, GError **error);
+/* The highest N of dir/<stem>.v<N>.json, 0 when none; *ret_path (may be
+ * NULL) its path. */
+guint vk_valgdk_latest_version (const char *dir, const char *stem, char **ret_path);
 
 G_END_DECLS

@@ -40,6 +40,7 @@ reads_journal (const VkDevice *reader, const VkDevice *target)
       case VK_ROLE_OPTAELLING:
       case VK_ROLE_SERVER:
       case VK_ROLE_REVISOR:
+      case VK_ROLE_COLLECTOR:
       default:
         return FALSE;
     }
@@ -61,9 +62,11 @@ vk_http_reach_allows (const VkDevice *reader, VkReachResource resource, const Vk
         return role == VK_ROLE_SERVER || role == VK_ROLE_REVISOR;
       case VK_REACH_HEADS:
         /* The list itself; each head in it is filtered as a journal. */
-        return reader != NULL && role != VK_ROLE_VALGSTYRER;
+        return reader != NULL && role != VK_ROLE_VALGSTYRER && role != VK_ROLE_COLLECTOR;
       case VK_REACH_JOURNAL:
         return reader != NULL && reads_journal (reader, target);
+      case VK_REACH_VALGDK:
+        return role == VK_ROLE_SERVER || role == VK_ROLE_REVISOR || role == VK_ROLE_COLLECTOR;
       default:
         return FALSE;
     }

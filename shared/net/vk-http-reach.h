@@ -16,6 +16,7 @@
  *   GET /v1/journals/{device}    -       own area's,     own         all          all     all      -
  *                                        brevstemme teams', own
  *   POST /v1/journals            anyone: every entry is signed and verified (a signature, when sent, must hold)
+ *   GET /v1/valgdk[/…]           only server, revisor and collector (collector: also status and published results)
  */
 #pragma once
 
@@ -32,6 +33,7 @@ typedef enum
   VK_REACH_HEADS,
   VK_REACH_JOURNAL, /* one device's journal (target) */
   VK_REACH_POST_JOURNAL,
+  VK_REACH_VALGDK, /* the valg.dk delivery folder (docs/api.md, "Reporting to valg.dk") */
 } VkReachResource;
 
 /* TRUE when reader (NULL: an unsigned request) may read resource.
