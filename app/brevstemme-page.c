@@ -381,3 +381,11 @@ vk_brevstemme_page_focus_search (VkBrevstemmePage *self)
   g_return_if_fail (VK_IS_BREVSTEMME_PAGE (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->envelope_entry));
 }
+
+void
+vk_brevstemme_page_show_waiting (VkBrevstemmePage *self)
+{
+  g_return_if_fail (VK_IS_BREVSTEMME_PAGE (self));
+  gtk_drop_down_set_selected (self->status_filter, 1); /* Waiting (the .ui's order); refreshes the list */
+  gtk_widget_grab_focus (GTK_WIDGET (self->envelope_entry));
+}

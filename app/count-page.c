@@ -8,6 +8,8 @@
 
 #include "count-page.h"
 #include "count-util.h"
+#include "guard-dialog.h"
+#include "vk-station-error.h"
 
 struct _VkCountPage
 {
@@ -206,6 +208,44 @@ signed_off_cb (VkSignoffBox *box, guint64 seq, VkCountPage *self)
     vk_doubtful_box_refresh (self->doubtful_box);
 }
 
+/* The poll closed (here or after a valgstyrer's explanation). */
+static void
+poll_closed (VkCountPage *self)
+{
+  gtk_stack_set_visible_child_name (self->page_stack, "form");
+  update_marked (self);
+  g_signal_emit (self, signals[SIGNAL_POLL_CLOSED], 0);
+  vk_count_form_refresh (self->form, TRUE);
+}
+
+static void
+show_close_refusal (VkCountPage *self, const GError *error)
+{
+  /* The button sits in the status page's inner boxes: its ancestor. */
+  AdwStatusPage *status
+      = ADW_STATUS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (self->close_button), ADW_TYPE_STATUS_PAGE));
+  g_autofree char *text = vk_ui_error_dup_text (error);
+
+  adw_status_page_set_description (status, text);
+}
+
+/* A valgstyrer wrote why the poll closes with brevstemmer undecided. */
+static void
+close_explained (GObject *owner, const char *explanation)
+{
+  VkCountPage *self = VK_COUNT_PAGE (owner);
+  g_autoptr (GError) error = NULL;
+
+  if (self->station == NULL || vk_station_is_poll_closed (self->station))
+    return;
+  if (vk_station_close_poll_explained (self->station, explanation, &error) == 0)
+    {
+      show_close_refusal (self, error);
+      return;
+    }
+  poll_closed (self);
+}
+
 static void
 close_poll_response_cb (AdwMessageDialog *dialog, const char *response, VkCountPage *self)
 {
@@ -215,17 +255,13 @@ close_poll_response_cb (AdwMessageDialog *dialog, const char *response, VkCountP
     return;
   if (vk_tally_close_poll (self->station, &error) == 0)
     {
-      /* The button sits in the status page's inner boxes: its ancestor. */
-      AdwStatusPage *status
-          = ADW_STATUS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (self->close_button), ADW_TYPE_STATUS_PAGE));
-      g_autofree char *text = vk_ui_error_dup_text (error);
-      adw_status_page_set_description (status, text);
+      show_close_refusal (self, error);
+      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER))
+        vk_guard_undecided (GTK_WIDGET (self), self->station, vk_station_get_device (self->station)->area,
+                            _ ("Brevstemmer are not decided"), close_explained, G_OBJECT (self));
       return;
     }
-  gtk_stack_set_visible_child_name (self->page_stack, "form");
-  update_marked (self);
-  g_signal_emit (self, signals[SIGNAL_POLL_CLOSED], 0);
-  vk_count_form_refresh (self->form, TRUE);
+  poll_closed (self);
 }
 
 /* Actions. */
@@ -244,7 +280,8 @@ close_poll_action (GtkWidget *widget, const char *action_name, GVariant *param)
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("Cancel"), "close", _ ("Close the poll"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  /* Enter confirms (the dialog is the confirmation); Escape cancels. */
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (close_poll_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -9,7 +9,9 @@
 
 #include "count-util.h"
 #include "signoff-box.h"
+#include "guard-dialog.h"
 #include "vk-error.h"
+#include "vk-station-error.h"
 #include "vk-text.h"
 #include "vk-valgbog.h"
 
@@ -134,6 +136,9 @@ add_signer_response_cb (AdwMessageDialog *dialog, const char *response, VkSignof
   const VkDevice *d;
   Signer *s;
 
+  /* The dialog closes after this: GTK 4.8 warns when it is disposed
+   * with the focus in its password entry (Enter pressed there). */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
   if (g_strcmp0 (response, "add") != 0)
     return;
   name = g_strstrip (g_strdup (gtk_editable_get_text (name_entry)));
@@ -295,6 +300,11 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
       vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       if (g_error_matches (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NO_EXPLANATION))
         gtk_widget_grab_focus (GTK_WIDGET (self->explanation_view));
+      /* The engine signs no foreløbig count while brevstemmer are
+       * undecided (D17 at the table): say how many, and go to them. */
+      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER))
+        vk_guard_undecided (GTK_WIDGET (self), self->station, self->area, _ ("Brevstemmer are not decided"), NULL,
+                            G_OBJECT (self));
       return;
     }
   names = g_strjoinv (", ", (char **)name_list->pdata);

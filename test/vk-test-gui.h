@@ -337,4 +337,31 @@ vk_test_gui_find_dialog (void)
   return NULL;
 }
 
+/* Presses Enter in window w, as the key does: the focused entry takes it
+ * (and, with activates-default, hands it on to the window's default
+ * widget), a focused button is clicked, else the window activates its
+ * default widget (GtkWindow's Return binding, "activate-default").  GTK
+ * 4.8 cannot synthesize a key event; this is the path the key takes. */
+static G_GNUC_UNUSED void
+vk_test_gui_press_enter (gpointer window)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+  if (focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_BUTTON (focus)))
+    g_signal_emit_by_name (focus, "activate");
+  else
+    g_signal_emit_by_name (window, "activate-default");
+  vk_test_gui_spin (30);
+}
+
+/* The default widget of dialog is its response button labelled label
+ * (AdwMessageDialog has no getter for its buttons). */
+static G_GNUC_UNUSED gboolean
+vk_test_gui_default_is (gpointer dialog, const char *label)
+{
+  GtkWidget *w = gtk_window_get_default_widget (GTK_WINDOW (dialog));
+
+  return w != NULL && GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0;
+}
+
 G_END_DECLS

@@ -1,0 +1,288 @@
+/* test-gui-window.c: the station window's keyboard and its width.
+ *
+ * Copyright 2026 The valgkit authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under Xvfb (test/gui-run.sh).  Enter confirms every confirmation
+ * of the window: the valgstyrer prompt, the undo of a check-in, closing
+ * the poll, adding a valgstyrer who signs, creating a device key (the
+ * guards' dialogs are pressed with Enter in test-gui-station's
+ * /gui/station/guards).  The window's minimum width is at most 800 px on
+ * every page of every role (valgbord, brevstemme team, fintælling, the
+ * setup page), measured with gtk_widget_measure().
+ */
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "count-page.h"
+#include "vk-rules.h"
+#include "vk-tally.h"
+#include "vk-test-journals.h"
+#include "vk-test-gui.h"
+
+#define PASS VK_TEST_GUI_PASS
+#define SEED 1313
+#define MAX_MIN_WIDTH 800
+
+static VkTestGuiElection fx;
+
+#define WAIT_FOR(cond) VK_TEST_WAIT_FOR (cond)
+#define spin(ms) vk_test_gui_spin (ms)
+#define child(win, name) vk_test_gui_child (win, name)
+#define press_enter(w) vk_test_gui_press_enter (w)
+
+static void
+make_fixture (void)
+{
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+  guint64 from = now - 3600000, to = now + 30 * 24 * 3600000ull;
+
+  vk_test_gui_election_create_fake (&fx, SEED, 60);
+  vk_keypair_free (vk_test_gui_enroll (&fx, "bord-1", "valgbord", fx.area, from, to));
+  vk_keypair_free (vk_test_gui_enroll (&fx, "hjem-1", "hjemmebesoeg", VK_PACKAGE_NO_AREA, from, to));
+  vk_keypair_free (vk_test_gui_enroll (&fx, "fin-1", "fintaelling", VK_PACKAGE_NO_AREA, from, to));
+  vk_keypair_free (vk_test_gui_enroll (&fx, "vs-1", "valgstyrer", fx.area, from, to));
+  g_clear_pointer (&fx.package, vk_package_free);
+}
+
+static VkStationWindow *
+open_window (const char *device, int width, int height)
+{
+  VkStationWindow *win = vk_test_gui_new_window (width, height);
+  g_autofree char *key = vk_test_gui_key_path (fx.dir, device);
+  g_autofree char *db_name = g_strconcat (device, ".db", NULL);
+  g_autofree char *db = g_build_filename (fx.dir, db_name, NULL);
+
+  vk_test_gui_open_device (win, fx.pkg_path, device, key, db);
+  return win;
+}
+
+static AdwMessageDialog *
+wait_dialog (void)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+  /* Presented: the focus is where the dialog put it. */
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  spin (30);
+  return dialog;
+}
+
+/* Enter in the dialog confirms, and the dialog goes away. */
+static void
+enter_and_close (AdwMessageDialog *dialog)
+{
+  press_enter (dialog);
+  /* The dialog closes itself after its response. */
+  WAIT_FOR (vk_test_gui_find_dialog () == NULL);
+}
+
+static void
+choose_voter (VkStationWindow *win, guint loebenummer)
+{
+  g_autofree char *typed = g_strdup_printf ("%u", loebenummer);
+
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "search_entry")), typed);
+  g_signal_emit_by_name (child (win, "search_entry"), "activate");
+  spin (30);
+}
+
+static void
+test_enter_confirms (void)
+{
+  VkStationWindow *win = open_window ("bord-1", 1366, 768);
+  VkStation *station = vk_station_window_get_station (win);
+  g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "vs-1");
+  GtkWidget *page = vk_station_window_get_count_page (win);
+  VkSignoffBox *signoff = vk_count_page_get_signoff_box (VK_COUNT_PAGE (page));
+  AdwMessageDialog *dialog;
+  GtkWindow *prompt = NULL;
+
+  choose_voter (win, 1);
+  gtk_widget_activate_action (child (win, "checkin_view"), "checkin.check-in", NULL);
+  WAIT_FOR (vk_station_is_checked_in (station, 1));
+
+  /* The valgstyrer prompt: Enter in the name field unlocks the key. */
+  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), TRUE);
+  WAIT_FOR ((prompt = vk_test_gui_find_toplevel ("valgstyrer_dialog")) != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (vk_test_gui_find_named (GTK_WIDGET (prompt), "valgstyrer_name")), "Vera");
+  gtk_editable_set_text (GTK_EDITABLE (vk_test_gui_find_named (GTK_WIDGET (prompt), "valgstyrer_key_path")), vs_key);
+  gtk_editable_set_text (GTK_EDITABLE (vk_test_gui_find_named (GTK_WIDGET (prompt), "valgstyrer_passphrase")), PASS);
+  gtk_widget_grab_focus (vk_test_gui_find_named (GTK_WIDGET (prompt), "valgstyrer_name"));
+  g_assert_true (gtk_window_get_default_widget (prompt)
+                 == vk_test_gui_find_named (GTK_WIDGET (prompt), "valgstyrer_unlock"));
+  press_enter (prompt);
+  WAIT_FOR (vk_station_window_get_valgstyrer (win) != NULL);
+  g_assert_cmpstr (vk_station_window_get_valgstyrer (win), ==, "Vera");
+
+  /* Undo the check-in: the reason typed, Enter. */
+  choose_voter (win, 1);
+  gtk_widget_activate_action (child (win, "checkin_view"), "checkin.undo", NULL);
+  dialog = wait_dialog ();
+  g_assert_true (vk_test_gui_default_is (dialog, _ ("Undo check-in")));
+  /* Enter without a reason does nothing. */
+  press_enter (dialog);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_true (vk_station_is_checked_in (station, 1));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Forkert vælger");
+  enter_and_close (dialog);
+  g_assert_false (vk_station_is_checked_in (station, 1));
+
+  /* Close the poll: the confirmation, Enter. */
+  gtk_stack_set_visible_child_name (child (win, "work_stack"), "count");
+  gtk_widget_activate_action (page, "count.close-poll", NULL);
+  dialog = wait_dialog ();
+  g_assert_true (vk_test_gui_default_is (dialog, _ ("Close the poll")));
+  enter_and_close (dialog);
+  g_assert_true (vk_station_is_poll_closed (station));
+
+  /* Both entries of the count made (the engine's, as two tilforordnede
+   * would through the form), then add a valgstyrer who signs: name, key,
+   * passphrase, Enter. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkCbor) counts = vk_test_counts_for (fx.election, 2 + fx.election->lists->len, 0);
+    g_autoptr (VkAreaResult) result
+        = vk_rules_counts_to_result (fx.election, VK_RESULT_FORELOEBIG, fx.area, counts, &error);
+    VkBallotAccount ballots = { 0 };
+
+    g_assert_no_error (error);
+    for (guint round = 1; round <= 2; round++)
+      g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, fx.area, round, round == 1 ? "Ib" : "Ulla",
+                                        result, &ballots, &error),
+                        >, 0);
+    vk_count_page_refresh (VK_COUNT_PAGE (page));
+    spin (30);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (signoff), "signoff.add-signer", NULL);
+  dialog = wait_dialog ();
+  g_assert_true (vk_test_gui_default_is (dialog, _ ("Add")));
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-name"), "Vera Valgstyrer");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-key"), vs_key);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"), PASS);
+  gtk_widget_grab_focus (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"));
+  enter_and_close (dialog);
+  {
+    GtkListBox *signers = (GtkListBox *)gtk_widget_get_template_child (GTK_WIDGET (signoff), VK_TYPE_SIGNOFF_BOX, "signers_list");
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (signers, 0);
+    g_assert_nonnull (row);
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (row))), "Vera Valgstyrer"));
+  }
+
+  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), FALSE);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* "Create a new key": Enter in the second passphrase creates it. */
+#define NEW_KEY_PASS "prøvevalg-bord-13"
+
+static void
+test_enter_key_dialog (void)
+{
+  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  g_autofree char *key_path = g_build_filename (fx.dir, "keys", "bord-13.key", NULL);
+  GtkWidget *dialog;
+  GtkLabel *result;
+
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "package_entry")), fx.pkg_path);
+  g_signal_emit_by_name (child (win, "package_entry"), "activate");
+  spin (30);
+  gtk_widget_activate_action (child (win, "setup_view"), "setup.create-key", NULL);
+  WAIT_FOR ((dialog = vk_station_window_get_key_dialog (win, NULL)) != NULL && gtk_widget_get_mapped (dialog));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (dialog)) == vk_station_window_get_key_dialog (win, "key_create"));
+  result = GTK_LABEL (vk_station_window_get_key_dialog (win, "key_result"));
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_device_id")), "bord-13");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_role")), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_area")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_path")), key_path);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase")), NEW_KEY_PASS);
+  gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_passphrase_again")), NEW_KEY_PASS);
+  gtk_widget_grab_focus (vk_station_window_get_key_dialog (win, "key_passphrase_again"));
+  press_enter (dialog);
+  WAIT_FOR (strstr (gtk_label_get_text (result), "valgkit enroll") != NULL);
+  g_assert_true (g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The window's minimum width with what is on screen now. */
+static void
+assert_min_width (VkStationWindow *win, const char *what)
+{
+  int min = 0, nat = 0;
+
+  spin (50);
+  gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_test_message ("minimum width, %s: %d px", what, min);
+  if (min > MAX_MIN_WIDTH)
+    g_error ("%s: the window needs %d px, more than %d", what, min, MAX_MIN_WIDTH);
+}
+
+/* Every page of the work stack that this role shows. */
+static void
+assert_pages (VkStationWindow *win, const char *role)
+{
+  GtkStack *stack = child (win, "work_stack");
+  GtkSelectionModel *pages = gtk_stack_get_pages (stack);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      GtkStackPage *p = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      g_autofree char *what = NULL;
+
+      if (gtk_stack_page_get_visible (p))
+        {
+          gtk_stack_set_visible_child (stack, gtk_stack_page_get_child (p));
+          what = g_strdup_printf ("%s, page %s", role, gtk_stack_page_get_name (p));
+          assert_min_width (win, what);
+        }
+      g_object_unref (p);
+    }
+  g_object_unref (pages);
+}
+
+static void
+test_min_width (void)
+{
+  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  const char *devices[][2] = { { "bord-1", "valgbord" }, { "hjem-1", "hjemmebesoeg" }, { "fin-1", "fintaelling" } };
+
+  assert_min_width (win, "setup page");
+  gtk_editable_set_text (GTK_EDITABLE (child (win, "package_entry")), fx.pkg_path);
+  g_signal_emit_by_name (child (win, "package_entry"), "activate");
+  assert_min_width (win, "setup page with the package read");
+  gtk_window_destroy (GTK_WINDOW (win));
+
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    {
+      VkStationWindow *w = open_window (devices[i][0], 1366, 768);
+
+      assert_pages (w, devices[i][1]);
+      /* With a long message shown on the check-in page. */
+      if (i == 0)
+        {
+          gtk_stack_set_visible_child_name (child (w, "work_stack"), "checkin");
+          choose_voter (w, 9999);
+          assert_min_width (w, "valgbord, a failed search");
+        }
+      gtk_window_destroy (GTK_WINDOW (w));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!vk_test_gui_init (&argc, &argv, "/gui/window/skipped"))
+    return g_test_run ();
+  make_fixture ();
+  g_test_add_func ("/gui/window/enter-confirms", test_enter_confirms);
+  g_test_add_func ("/gui/window/enter-key-dialog", test_enter_key_dialog);
+  g_test_add_func ("/gui/window/min-width", test_min_width);
+  {
+    int rc = g_test_run ();
+    vk_test_gui_election_clear (&fx);
+    return rc;
+  }
+}
