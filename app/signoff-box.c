@@ -446,6 +446,7 @@ static void
 vk_signoff_box_init (VkSignoffBox *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  vk_ui_wrap_button_labels (GTK_WIDGET (self));
   self->signers = g_ptr_array_new_with_free_func ((GDestroyNotify)signer_free);
   self->marked = -1;
   g_signal_connect (gtk_text_view_get_buffer (self->explanation_view), "changed", G_CALLBACK (explanation_changed_cb),

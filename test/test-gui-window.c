@@ -13,6 +13,7 @@
  */
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "count-page.h"
@@ -207,6 +208,21 @@ test_enter_key_dialog (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static void
+dump_widths (GtkWidget *w, int depth)
+{
+  int min = 0, nat = 0;
+
+  if (!gtk_widget_get_visible (w) || depth > 40)
+    return;
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  if (min >= (g_getenv ("VK_DUMP_MIN") != NULL ? atoi (g_getenv ("VK_DUMP_MIN")) : 300))
+    g_test_message ("%*s%s %s %s: %d", depth, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w),
+                    GTK_IS_LABEL (w) ? gtk_label_get_text (GTK_LABEL (w)) : "", min);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    dump_widths (c, depth + 1);
+}
+
 /* The window's minimum width with what is on screen now. */
 static void
 assert_min_width (VkStationWindow *win, const char *what)
@@ -216,6 +232,8 @@ assert_min_width (VkStationWindow *win, const char *what)
   spin (50);
   gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
   g_test_message ("minimum width, %s: %d px", what, min);
+  if (min > MAX_MIN_WIDTH || g_getenv ("VK_DUMP_WIDTHS") != NULL)
+    dump_widths (GTK_WIDGET (win), 0);
   if (min > MAX_MIN_WIDTH)
     g_error ("%s: the window needs %d px, more than %d", what, min, MAX_MIN_WIDTH);
 }
