@@ -254,7 +254,8 @@ envelope_activate_cb (GtkEntry *entry, VkBrevstemmePage *self)
 
       if (label == NULL)
         {
-          g_autofree char *msg = g_strdup_printf (_ ("This envelope label's QR code cannot be trusted: %s"), error->message);
+          g_autofree char *msg
+              = g_strdup_printf (_ ("This envelope label's QR code cannot be trusted: %s"), error->message);
           gtk_editable_set_text (GTK_EDITABLE (entry), "");
           refresh_envelopes (self, FALSE);
           select_envelope (self, NULL);

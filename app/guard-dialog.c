@@ -180,8 +180,8 @@ undecided_response_cb (AdwMessageDialog *dialog, const char *response, Undecided
 }
 
 AdwMessageDialog *
-vk_guard_undecided (GtkWidget *parent, VkStation *station, guint area, const char *heading,
-                    VkGuardExplainFunc explain, GObject *owner)
+vk_guard_undecided (GtkWidget *parent, VkStation *station, guint area, const char *heading, VkGuardExplainFunc explain,
+                    GObject *owner)
 {
   GtkRoot *root = gtk_widget_get_root (parent);
   guint n = vk_station_count_undecided (station, area);

@@ -166,7 +166,8 @@ test_enter_confirms (void)
   gtk_widget_grab_focus (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"));
   enter_and_close (dialog);
   {
-    GtkListBox *signers = (GtkListBox *)gtk_widget_get_template_child (GTK_WIDGET (signoff), VK_TYPE_SIGNOFF_BOX, "signers_list");
+    GtkListBox *signers
+        = (GtkListBox *)gtk_widget_get_template_child (GTK_WIDGET (signoff), VK_TYPE_SIGNOFF_BOX, "signers_list");
     GtkListBoxRow *row = gtk_list_box_get_row_at_index (signers, 0);
     g_assert_nonnull (row);
     g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (row))), "Vera Valgstyrer"));
@@ -192,7 +193,8 @@ test_enter_key_dialog (void)
   spin (30);
   gtk_widget_activate_action (child (win, "setup_view"), "setup.create-key", NULL);
   WAIT_FOR ((dialog = vk_station_window_get_key_dialog (win, NULL)) != NULL && gtk_widget_get_mapped (dialog));
-  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (dialog)) == vk_station_window_get_key_dialog (win, "key_create"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (dialog))
+                 == vk_station_window_get_key_dialog (win, "key_create"));
   result = GTK_LABEL (vk_station_window_get_key_dialog (win, "key_result"));
   gtk_editable_set_text (GTK_EDITABLE (vk_station_window_get_key_dialog (win, "key_device_id")), "bord-13");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (vk_station_window_get_key_dialog (win, "key_role")), 0);
