@@ -291,6 +291,70 @@ test_min_width (void)
     }
 }
 
+/* Presses keyval with mods on widget through its shortcut controllers,
+ * as GTK does with a key event (the class's bindings included); FALSE
+ * when no shortcut has that trigger. */
+static gboolean
+press_shortcut (GtkWidget *widget, guint keyval, GdkModifierType mods)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (widget);
+  gboolean done = FALSE;
+
+  for (guint i = 0; !done && i < g_list_model_get_n_items (controllers); i++)
+    {
+      GObject *c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_SHORTCUT_CONTROLLER (c))
+        for (guint k = 0; !done && k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+          {
+            GtkShortcut *s = g_list_model_get_item (G_LIST_MODEL (c), k);
+            GtkShortcutTrigger *t = gtk_shortcut_get_trigger (s);
+
+            if (GTK_IS_KEYVAL_TRIGGER (t) && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (t)) == keyval
+                && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (t)) == mods)
+              done = gtk_shortcut_action_activate (gtk_shortcut_get_action (s), 0, widget,
+                                                   gtk_shortcut_get_arguments (s));
+            g_object_unref (s);
+          }
+      g_object_unref (c);
+    }
+  g_object_unref (controllers);
+  return done;
+}
+
+/* The tabs: a mnemonic each (Alt and its letter), and Alt+1, Alt+2 … in order. */
+static void
+test_tab_keys (void)
+{
+  VkStationWindow *win = open_window ("bord-1", 1366, 768);
+  GtkStack *stack = child (win, "work_stack");
+  GListModel *pages = G_LIST_MODEL (gtk_stack_get_pages (stack));
+  const char *order[] = { "checkin", "decide", "count" };
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      GtkStackPage *p = g_list_model_get_item (pages, i);
+      if (gtk_stack_page_get_visible (p))
+        {
+          g_assert_true (gtk_stack_page_get_use_underline (p));
+          g_assert_nonnull (strchr (gtk_stack_page_get_title (p), '_'));
+          g_assert_cmpstr (gtk_stack_page_get_name (p), ==, order[n++]);
+        }
+      g_object_unref (p);
+    }
+  g_object_unref (pages);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (order));
+  for (int k = (int)n - 1; k >= 0; k--)
+    {
+      g_assert_true (press_shortcut (GTK_WIDGET (win), GDK_KEY_1 + k, GDK_ALT_MASK));
+      g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, order[k]);
+    }
+  /* No fourth tab at a valgbord. */
+  g_assert_false (press_shortcut (GTK_WIDGET (win), GDK_KEY_4, GDK_ALT_MASK));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +364,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/window/enter-confirms", test_enter_confirms);
   g_test_add_func ("/gui/window/enter-key-dialog", test_enter_key_dialog);
   g_test_add_func ("/gui/window/min-width", test_min_width);
+  g_test_add_func ("/gui/window/tab-keys", test_tab_keys);
   {
     int rc = g_test_run ();
     vk_test_gui_election_clear (&fx);
