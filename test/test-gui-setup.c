@@ -558,6 +558,8 @@ test_key_dialog (void)
   result = GTK_LABEL (vk_station_window_get_key_dialog (win, "key_result"));
   create = vk_station_window_get_key_dialog (win, "key_create");
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (create), GTK_ACCESSIBLE_ROLE_BUTTON);
+  /* Laid out (under load the first allocation may come late). */
+  WAIT_FOR (gtk_widget_get_width (create) > 0 && position (create).x > 0);
   create_at = position (create);
   /* The rule is on the dialog before anyone types. */
   g_assert_true (gtk_widget_get_visible (vk_station_window_get_key_dialog (win, "key_hint")));

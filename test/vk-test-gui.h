@@ -244,12 +244,20 @@ vk_test_gui_screenshot (gpointer widget, const char *name, guint settle_ms)
   int width, height;
 
   vk_test_gui_spin (settle_ms);
-  width = gtk_widget_get_width (w);
-  height = gtk_widget_get_height (w);
   paintable = gtk_widget_paintable_new (w);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* Right after a resize the widget may not have drawn yet (under load):
+   * an empty snapshot is retried for up to 5 s. */
+  for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;;)
+    {
+      width = gtk_widget_get_width (w);
+      height = gtk_widget_get_height (w);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || g_get_monotonic_time () > deadline)
+        break;
+      vk_test_gui_spin (50);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
