@@ -85,7 +85,7 @@ enter_dialog (AdwMessageDialog *dialog)
     g_object_remove_weak_pointer (G_OBJECT (gone), &gone);
 }
 #define last_entry(win) vk_test_gui_last_entry (win)
-#define new_window() vk_test_gui_new_window (1280, 800)
+#define new_window() vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT)
 
 /* Drives the setup page: package, device, key, passphrase, Open. */
 static void
@@ -658,7 +658,7 @@ replace_oe (const char *text, const char *with)
 static void
 test_search_as_you_type (void)
 {
-  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   GtkLabel *info;
   GtkLabel *message;
   GtkListBox *list;
@@ -785,7 +785,7 @@ test_search_as_you_type (void)
 static void
 test_guards (void)
 {
-  VkStationWindow *hjem = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *hjem = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   VkStationWindow *bord = NULL;
   VkStation *hs, *bs;
   GtkLabel *message;
@@ -861,7 +861,7 @@ test_guards (void)
   g_assert_cmpuint (vk_fold_count_voter_brevstemmer (vk_station_get_fold (hs), fx.area, 40), ==, 1);
 
   /* The table: the brevstemme arrives undecided. */
-  bord = vk_test_gui_new_window (1366, 768);
+  bord = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   /* As in the app (station-app.c): the guards on from the start, and the
    * first screen says that today is not election day. */
   vk_station_set_guards_default (TRUE);

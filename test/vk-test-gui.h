@@ -26,6 +26,11 @@ G_BEGIN_DECLS
 
 #define VK_TEST_GUI_PASS "prøvevalg"
 
+/* The window size whose screenshot is 1366×768, a laptop's screen (the
+ * window's client-side shadow takes 5 px on each side). */
+#define VK_TEST_GUI_SHOT_WIDTH 1376
+#define VK_TEST_GUI_SHOT_HEIGHT 778
+
 /* Spins the main loop until cond holds, for at most ms milliseconds. */
 #define VK_TEST_WAIT_FOR_MS(cond, ms)                                                                                  \
   G_STMT_START                                                                                                         \
