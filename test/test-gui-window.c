@@ -48,6 +48,17 @@ make_fixture (void)
 }
 
 static VkStationWindow *
+open_window_db (const char *device, const char *db_name, int width, int height)
+{
+  VkStationWindow *win = vk_test_gui_new_window (width, height);
+  g_autofree char *key = vk_test_gui_key_path (fx.dir, device);
+  g_autofree char *db = g_build_filename (fx.dir, db_name, NULL);
+
+  vk_test_gui_open_device (win, fx.pkg_path, device, key, db);
+  return win;
+}
+
+static VkStationWindow *
 open_window (const char *device, int width, int height)
 {
   VkStationWindow *win = vk_test_gui_new_window (width, height);
@@ -79,6 +90,8 @@ enter_and_close (AdwMessageDialog *dialog)
   /* The dialog closes itself after its response. */
   WAIT_FOR (vk_test_gui_find_dialog () == NULL);
 }
+
+static void enter_count_twice (VkStation *station, GtkWidget *page);
 
 static void
 choose_voter (VkStationWindow *win, guint loebenummer)
@@ -142,21 +155,7 @@ test_enter_confirms (void)
   /* Both entries of the count made (the engine's, as two tilforordnede
    * would through the form), then add a valgstyrer who signs: name, key,
    * passphrase, Enter. */
-  {
-    g_autoptr (GError) error = NULL;
-    g_autoptr (VkCbor) counts = vk_test_counts_for (fx.election, 2 + fx.election->lists->len, 0);
-    g_autoptr (VkAreaResult) result
-        = vk_rules_counts_to_result (fx.election, VK_RESULT_FORELOEBIG, fx.area, counts, &error);
-    VkBallotAccount ballots = { 0 };
-
-    g_assert_no_error (error);
-    for (guint round = 1; round <= 2; round++)
-      g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, fx.area, round, round == 1 ? "Ib" : "Ulla",
-                                        result, &ballots, &error),
-                        >, 0);
-    vk_count_page_refresh (VK_COUNT_PAGE (page));
-    spin (30);
-  }
+  enter_count_twice (station, page);
   gtk_widget_activate_action (GTK_WIDGET (signoff), "signoff.add-signer", NULL);
   dialog = wait_dialog ();
   g_assert_true (vk_test_gui_default_is (dialog, _ ("Add")));
@@ -174,6 +173,113 @@ test_enter_confirms (void)
   }
 
   gtk_toggle_button_set_active (child (win, "valgstyrer_button"), FALSE);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Both entries of the foreløbig count of fx.area made with the engine
+ * (as two tilforordnede would through the form). */
+static void
+enter_count_twice (VkStation *station, GtkWidget *page)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkCbor) counts = vk_test_counts_for (fx.election, 2 + fx.election->lists->len, 0);
+  g_autoptr (VkAreaResult) result
+      = vk_rules_counts_to_result (fx.election, VK_RESULT_FORELOEBIG, fx.area, counts, &error);
+  VkBallotAccount ballots = { 0 };
+
+  g_assert_no_error (error);
+  for (guint round = 1; round <= 2; round++)
+    g_assert_cmpuint (vk_tally_enter (station, NULL, VK_RESULT_FORELOEBIG, fx.area, round, round == 1 ? "Ib" : "Ulla",
+                                      result, &ballots, &error),
+                      >, 0);
+  vk_count_page_refresh (VK_COUNT_PAGE (page));
+  spin (30);
+}
+
+/* Adds a valgstyrer who signs through the dialog (name, vs-1's key, Enter). */
+static void
+add_signer (VkSignoffBox *signoff, const char *name)
+{
+  g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "vs-1");
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (signoff), "signoff.add-signer", NULL);
+  dialog = wait_dialog ();
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-name"), name);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-key"), vs_key);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"), PASS);
+  gtk_widget_grab_focus (g_object_get_data (G_OBJECT (dialog), "vk-passphrase"));
+  enter_and_close (dialog);
+}
+
+/* A foreløbig sign-off while a brevstemme of the area is undecided: the
+ * engine refuses (the guards), and the dialog gives the number and leads
+ * to the waiting brevstemme; it offers no explanation (the engine signs
+ * no count with one undecided), and nothing is journaled. */
+static void
+test_signoff_undecided (void)
+{
+  VkStationWindow *win
+      = open_window_db ("bord-1", "bord-1-signoff.db", VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
+  VkStation *station = vk_station_window_get_station (win);
+  GtkWidget *page = vk_station_window_get_count_page (win);
+  VkSignoffBox *signoff = vk_count_page_get_signoff_box (VK_COUNT_PAGE (page));
+  GtkTextView *why
+      = (GtkTextView *)gtk_widget_get_template_child (GTK_WIDGET (signoff), VK_TYPE_SIGNOFF_BOX, "explanation_view");
+  g_autoptr (GError) error = NULL;
+  AdwMessageDialog *dialog;
+  guint64 head;
+
+  /* A brevstemme of voter 3, received on a home visit, arrives undecided. */
+  {
+    g_autoptr (VkPackage) package = vk_package_open (fx.pkg_path, &error);
+    g_autofree char *hjem_key_path = vk_test_gui_key_path (fx.dir, "hjem-1");
+    g_autoptr (VkKeypair) hjem_key = vk_keypair_load (hjem_key_path, PASS, &error);
+    g_autofree char *hjem_db = g_build_filename (fx.dir, "hjem-1-signoff.db", NULL);
+    g_autoptr (VkStation) hjem = NULL;
+    const char *receivers[] = { "Anne Holm", "Bo Berg", NULL };
+    VkBrevstemmeInput in = { fx.area, 3, NULL, "hjem", receivers, 0 };
+    g_autofree char *envelope = NULL;
+    g_autoptr (GPtrArray) entries = NULL;
+
+    g_assert_no_error (error);
+    hjem = vk_station_open (package, hjem_db, "hjem-1", hjem_key, &error);
+    g_assert_no_error (error);
+    envelope = vk_station_receive_brevstemme (hjem, &in, NULL, &error);
+    g_assert_no_error (error);
+    entries = vk_journal_dup_entries (vk_station_get_journal (hjem), 0, &error);
+    g_assert_true (vk_station_ingest (station, entries, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (vk_station_count_undecided (station, fx.area), ==, 1);
+
+  /* The poll closed (guards off: the tables' rule is tested in gui-station),
+   * the count entered twice and agreed, two valgstyrere added. */
+  g_assert_cmpuint (vk_tally_close_poll (station, &error), >, 0);
+  g_assert_no_error (error);
+  vk_count_page_refresh (VK_COUNT_PAGE (page));
+  gtk_stack_set_visible_child_name (child (win, "work_stack"), "count");
+  enter_count_twice (station, page);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (why), "Prøve: ingen vælgere afkrydset", -1);
+  add_signer (signoff, "Vera Valgstyrer");
+  add_signer (signoff, "Villy Valgstyrer");
+
+  /* At a real table the guards are on. */
+  vk_station_set_guards (station, TRUE);
+  head = vk_journal_get_head_seq (vk_station_get_journal (station));
+  gtk_widget_activate_action (GTK_WIDGET (signoff), "signoff.sign-off", NULL);
+  dialog = wait_dialog ();
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (dialog)), ==, "undecided_dialog");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 brevstemme "));
+  g_assert_null (vk_test_gui_find_named (GTK_WIDGET (dialog), "undecided_explanation"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "explain"));
+  g_assert_true (vk_test_gui_default_is (dialog, _ ("Decide brevstemmer")));
+  g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (station)), ==, head);
+  /* Enter: the brevstemme page, the waiting one shown. */
+  enter_and_close (dialog);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (win, "work_stack")), ==, "decide");
+  g_assert_cmpuint (gtk_drop_down_get_selected (child (win, "status_filter")), ==, 1);
+  vk_station_set_guards (station, FALSE);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -365,6 +471,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/window/enter-key-dialog", test_enter_key_dialog);
   g_test_add_func ("/gui/window/min-width", test_min_width);
   g_test_add_func ("/gui/window/tab-keys", test_tab_keys);
+  g_test_add_func ("/gui/window/signoff-undecided", test_signoff_undecided);
   {
     int rc = g_test_run ();
     vk_test_gui_election_clear (&fx);
