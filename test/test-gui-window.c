@@ -12,6 +12,7 @@
  * setup page), measured with gtk_widget_measure().
  */
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,6 +462,64 @@ test_tab_keys (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static double
+luminance (guint rgb)
+{
+  double c[3] = { ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0 };
+
+  for (int i = 0; i < 3; i++)
+    c[i] = c[i] <= 0.03928 ? c[i] / 12.92 : pow ((c[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+static guint
+css_rgb (const char *text)
+{
+  return g_strcmp0 (text, "white") == 0 ? 0xffffff : (guint)g_ascii_strtoull (text + 1, NULL, 16);
+}
+
+/* Every rule of the app's style sheet (as the app loads it, from its
+ * resources) that sets an opaque background and a text colour has a
+ * contrast of at least 4.5:1 (WCAG AA for small text): the white on
+ * green and on red messages, the status bar, the PRØVEVALG band. */
+static void
+test_contrast (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) css = g_resources_lookup_data ("/dk/valgkit/Station/station-style.css", 0, &error);
+  g_autoptr (GRegex) rule = g_regex_new ("([^{}]+)\\{([^}]*)\\}", 0, 0, NULL);
+  g_autoptr (GRegex) bg = g_regex_new ("(?:^|[;\\s])background-color:\\s*(#[0-9a-fA-F]{6})\\s*;", 0, 0, NULL);
+  g_autoptr (GRegex) fg = g_regex_new ("(?:^|[;\\s])color:\\s*(white|#[0-9a-fA-F]{6})\\s*;", 0, 0, NULL);
+  g_autoptr (GMatchInfo) m = NULL;
+  g_autofree char *text = NULL;
+  guint pairs = 0;
+
+  g_assert_no_error (error);
+  text = g_strndup (g_bytes_get_data (css, NULL), g_bytes_get_size (css));
+  for (g_regex_match (rule, text, 0, &m); g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree char *selector = g_strstrip (g_match_info_fetch (m, 1));
+      g_autofree char *body = g_match_info_fetch (m, 2);
+      g_autoptr (GMatchInfo) mb = NULL;
+      g_autoptr (GMatchInfo) mf = NULL;
+
+      if (g_regex_match (bg, body, 0, &mb) && g_regex_match (fg, body, 0, &mf))
+        {
+          g_autofree char *b = g_match_info_fetch (mb, 1);
+          g_autofree char *f = g_match_info_fetch (mf, 1);
+          double l1 = luminance (css_rgb (b)), l2 = luminance (css_rgb (f));
+          double ratio = (MAX (l1, l2) + 0.05) / (MIN (l1, l2) + 0.05);
+
+          g_test_message ("%s: %s on %s, %.1f:1", selector, f, b, ratio);
+          if (ratio < 4.5)
+            g_error ("%s: %s on %s has a contrast of %.2f:1, below 4.5:1", selector, f, b, ratio);
+          pairs++;
+        }
+    }
+  /* vk-blocked, vk-ok, vk-warning, the band, the three connection states … */
+  g_assert_cmpuint (pairs, >=, 7);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -472,6 +531,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/window/min-width", test_min_width);
   g_test_add_func ("/gui/window/tab-keys", test_tab_keys);
   g_test_add_func ("/gui/window/signoff-undecided", test_signoff_undecided);
+  g_test_add_func ("/gui/window/contrast", test_contrast);
   {
     int rc = g_test_run ();
     vk_test_gui_election_clear (&fx);
