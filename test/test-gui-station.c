@@ -983,6 +983,15 @@ test_guards (void)
     g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (dialog)), ==, "undecided_dialog");
     g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 brevstemme "));
     explanation = vk_test_gui_find_named (GTK_WIDGET (dialog), "undecided_explanation");
+    /* A text box with a visible label of its own (its mnemonic widget). */
+    gtk_test_accessible_assert_role (GTK_ACCESSIBLE (explanation), GTK_ACCESSIBLE_ROLE_TEXT_BOX);
+    {
+      GList *labels = gtk_widget_list_mnemonic_labels (explanation);
+      g_assert_cmpuint (g_list_length (labels), ==, 1);
+      gtk_test_accessible_assert_relation (GTK_ACCESSIBLE (explanation), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                           labels->data, NULL);
+      g_list_free (labels);
+    }
     g_assert_false (gtk_widget_get_sensitive (explanation));
     g_assert_false (adw_message_dialog_get_response_enabled (dialog, "explain"));
     g_assert_true (vk_test_gui_default_is (dialog, _ ("Decide brevstemmer")));
