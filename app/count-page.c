@@ -34,6 +34,7 @@ struct _VkCountPage
   gboolean building;          /* filling the area dropdown or the contest switcher */
   const char *contest;        /* the contest shown (static: vk_election_contest_id()) */
   GPtrArray *contest_buttons; /* GtkToggleButton* of the switcher (borrowed), in contest order */
+  char *explanation;          /* a valgstyrer's, while the date is confirmed for a close */
 };
 
 G_DEFINE_FINAL_TYPE (VkCountPage, vk_count_page, GTK_TYPE_BOX)
@@ -229,39 +230,66 @@ show_close_refusal (VkCountPage *self, const GError *error)
   adw_status_page_set_description (status, text);
 }
 
+static void try_close (VkCountPage *self);
+
+/* A valgstyrer confirmed working off election day: the close again. */
+static void
+date_confirmed_cb (GObject *owner)
+{
+  try_close (VK_COUNT_PAGE (owner));
+}
+
 /* A valgstyrer wrote why the poll closes with brevstemmer undecided. */
 static void
 close_explained (GObject *owner, const char *explanation)
 {
   VkCountPage *self = VK_COUNT_PAGE (owner);
+
+  g_free (self->explanation);
+  self->explanation = g_strdup (explanation);
+  try_close (self);
+}
+
+/* Closes the poll (with the explanation written, if any).  The refusals
+ * a valgstyrer can answer get their dialog: not election day (the date
+ * confirmation), brevstemmer undecided (decide them, or explain). */
+static void
+try_close (VkCountPage *self)
+{
   g_autoptr (GError) error = NULL;
 
   if (self->station == NULL || vk_station_is_poll_closed (self->station))
     return;
-  if (vk_station_close_poll_explained (self->station, explanation, &error) == 0)
+  if (vk_station_close_poll_explained (self->station, self->explanation, &error) > 0)
     {
-      show_close_refusal (self, error);
+      g_clear_pointer (&self->explanation, g_free);
+      poll_closed (self);
       return;
     }
-  poll_closed (self);
+  show_close_refusal (self, error);
+  if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE))
+    {
+      g_autofree char *day = vk_ui_format_birth_date (vk_station_get_election (self->station)->date);
+      g_autofree char *body = g_strdup_printf (
+          _ ("TODAY IS NOT ELECTION DAY (%s). Closing the poll on another day is recorded with the name of the "
+             "valgstyrer who confirms it, and the count server reports it (D10)."),
+          day);
+      vk_guard_confirm_date (GTK_WIDGET (self), self->station, NULL, body, date_confirmed_cb, G_OBJECT (self));
+      return;
+    }
+  g_clear_pointer (&self->explanation, g_free);
+  if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER))
+    vk_guard_undecided (GTK_WIDGET (self), self->station, vk_station_get_device (self->station)->area,
+                        _ ("Brevstemmer are not decided"), close_explained, G_OBJECT (self));
 }
 
 static void
 close_poll_response_cb (AdwMessageDialog *dialog, const char *response, VkCountPage *self)
 {
-  g_autoptr (GError) error = NULL;
-
   if (g_strcmp0 (response, "close") != 0)
     return;
-  if (vk_tally_close_poll (self->station, &error) == 0)
-    {
-      show_close_refusal (self, error);
-      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER))
-        vk_guard_undecided (GTK_WIDGET (self), self->station, vk_station_get_device (self->station)->area,
-                            _ ("Brevstemmer are not decided"), close_explained, G_OBJECT (self));
-      return;
-    }
-  poll_closed (self);
+  g_clear_pointer (&self->explanation, g_free);
+  try_close (self);
 }
 
 /* Actions. */
@@ -303,6 +331,7 @@ vk_count_page_finalize (GObject *object)
 
   g_clear_pointer (&self->areas, g_ptr_array_unref);
   g_clear_pointer (&self->contest_buttons, g_ptr_array_unref);
+  g_free (self->explanation);
   G_OBJECT_CLASS (vk_count_page_parent_class)->finalize (object);
 }
 

@@ -64,7 +64,8 @@ confirm_response_cb (AdwMessageDialog *dialog, const char *response, Confirm *c)
   if (!vk_station_confirm_date (c->station, gtk_editable_get_text (entry), &error))
     {
       g_autofree char *why = vk_ui_error_dup_text (error);
-      vk_ui_show_message (c->message, "vk-blocked", why);
+      if (c->message != NULL)
+        vk_ui_show_message (c->message, "vk-blocked", why);
       return;
     }
   c->done (owner);
@@ -84,7 +85,8 @@ vk_guard_confirm_date (GtkWidget *parent, VkStation *station, GtkLabel *message,
       g_autofree char *text
           = g_strdup_printf ("%s %s", body, _ ("Call the valgstyrer: in valgstyrer mode the valgstyrer confirms."));
       vk_guard_bell (parent);
-      vk_ui_show_message (message, "vk-blocked", text);
+      if (message != NULL)
+        vk_ui_show_message (message, "vk-blocked", text);
       return NULL;
     }
   dialog = ADW_MESSAGE_DIALOG (

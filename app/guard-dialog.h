@@ -20,7 +20,8 @@ G_BEGIN_DECLS
 typedef void (*VkGuardDoneFunc) (GObject *owner);
 
 /* Asks for the date confirmation.  Without valgstyrer mode, shows the
- * refusal in message ("vk-blocked") and returns NULL.  Otherwise presents
+ * refusal in message ("vk-blocked"; message may be NULL when the caller
+ * shows the refusal itself) and returns NULL.  Otherwise presents
  * a dialog (responses "cancel", "confirm"; the name entry is its extra
  * child) and, when confirmed, calls done (owner) after the station holds
  * the confirmation.  The dialog is returned (borrowed). */

@@ -260,6 +260,14 @@ add_signer_action (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param);
+
+static void
+date_confirmed_cb (GObject *owner)
+{
+  sign_off_action (GTK_WIDGET (owner), "signoff.sign-off", NULL);
+}
+
 static void
 sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -300,6 +308,17 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
       vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       if (g_error_matches (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NO_EXPLANATION))
         gtk_widget_grab_focus (GTK_WIDGET (self->explanation_view));
+      /* Not election day: a valgstyrer confirms, then the sign-off again. */
+      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE))
+        {
+          g_autofree char *day = vk_ui_format_birth_date (vk_station_get_election (self->station)->date);
+          g_autofree char *body = g_strdup_printf (
+              _ ("TODAY IS NOT ELECTION DAY (%s). A sign-off on another day is recorded with the name of the "
+                 "valgstyrer who confirms it, and the count server reports it (D10)."),
+              day);
+          vk_guard_confirm_date (GTK_WIDGET (self), self->station, self->signoff_message, body, date_confirmed_cb,
+                                 G_OBJECT (self));
+        }
       /* The engine signs no foreløbig count while brevstemmer are
        * undecided (D17 at the table): say how many, and go to them. */
       if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER))

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "count-page.h"
+#include "guard-dialog.h"
 #include "vk-rules.h"
 #include "vk-tally.h"
 #include "vk-test-journals.h"
@@ -87,9 +88,14 @@ wait_dialog (void)
 static void
 enter_and_close (AdwMessageDialog *dialog)
 {
+  gpointer gone = dialog;
+
+  /* The dialog closes itself after its response (another may follow). */
+  g_object_add_weak_pointer (G_OBJECT (dialog), &gone);
   press_enter (dialog);
-  /* The dialog closes itself after its response. */
-  WAIT_FOR (vk_test_gui_find_dialog () == NULL);
+  WAIT_FOR (gone == NULL || !gtk_widget_get_mapped (GTK_WIDGET (gone)));
+  if (gone != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (gone), &gone);
 }
 
 static void enter_count_twice (VkStation *station, GtkWidget *page);
@@ -228,8 +234,11 @@ test_signoff_undecided (void)
   GtkTextView *why
       = (GtkTextView *)gtk_widget_get_template_child (GTK_WIDGET (signoff), VK_TYPE_SIGNOFF_BOX, "explanation_view");
   g_autoptr (GError) error = NULL;
+  g_autofree char *envelope = NULL;
+  g_autoptr (VkEntry) entry = NULL;
   AdwMessageDialog *dialog;
   guint64 head;
+  guint bells;
 
   /* A brevstemme of voter 3, received on a home visit, arrives undecided. */
   {
@@ -240,7 +249,6 @@ test_signoff_undecided (void)
     g_autoptr (VkStation) hjem = NULL;
     const char *receivers[] = { "Anne Holm", "Bo Berg", NULL };
     VkBrevstemmeInput in = { fx.area, 3, NULL, "hjem", receivers, 0 };
-    g_autofree char *envelope = NULL;
     g_autoptr (GPtrArray) entries = NULL;
 
     g_assert_no_error (error);
@@ -280,6 +288,90 @@ test_signoff_undecided (void)
   enter_and_close (dialog);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child (win, "work_stack")), ==, "decide");
   g_assert_cmpuint (gtk_drop_down_get_selected (child (win, "status_filter")), ==, 1);
+
+  /* Decided (rejected: the voter voted in person), the sign-off meets the
+   * date: today is not election day.  Outside valgstyrer mode it is
+   * refused with the bell; in it a valgstyrer confirms with their name
+   * (Enter) and the count is signed, the confirmation journaled. */
+  {
+    g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "vs-1");
+    const char *styrere[] = { "Vera Valgstyrer", "Villy Valgstyrer", NULL };
+
+    g_assert_false (vk_station_is_election_day (station));
+    g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+    g_assert_cmpuint (vk_station_decide_brevstemme (station, envelope, FALSE, 5, styrere, &error), >, 0);
+    g_assert_no_error (error);
+    gtk_toggle_button_set_active (child (win, "valgstyrer_button"), FALSE);
+    g_assert_null (vk_station_window_get_valgstyrer (win));
+    vk_count_page_refresh (VK_COUNT_PAGE (page));
+    head = vk_journal_get_head_seq (vk_station_get_journal (station));
+    gtk_stack_set_visible_child_name (child (win, "work_stack"), "count");
+    bells = vk_guard_get_bell_count ();
+    gtk_widget_activate_action (GTK_WIDGET (signoff), "signoff.sign-off", NULL);
+    spin (50);
+    g_assert_null (vk_test_gui_find_dialog ());
+    g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+    g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (station)), ==, head);
+    g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+    gtk_widget_activate_action (GTK_WIDGET (signoff), "signoff.sign-off", NULL);
+    dialog = wait_dialog ();
+    g_assert_true (vk_test_gui_default_is (dialog, _ ("Confirm and record")));
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Vera Valgstyrer");
+    gtk_widget_grab_focus (adw_message_dialog_get_extra_child (dialog));
+    enter_and_close (dialog);
+    g_assert_cmpuint (vk_journal_get_head_seq (vk_station_get_journal (station)), ==, head + 1);
+    entry = vk_test_gui_last_entry (win);
+    g_assert_cmpstr (entry->type, ==, "tally.signoff");
+    g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "confirmed_by", NULL), ==, "Vera Valgstyrer");
+  }
+  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), FALSE);
+  vk_station_set_guards (station, FALSE);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Closing the poll on a day that is not election day (the guards on):
+ * outside valgstyrer mode refused with the bell and the reason on the
+ * page; in valgstyrer mode the date confirmation (a name, Enter) and the
+ * close, journaled with the confirmation. */
+static void
+test_close_wrong_date (void)
+{
+  VkStationWindow *win = open_window_db ("bord-1", "bord-1-date.db", VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
+  VkStation *station = vk_station_window_get_station (win);
+  GtkWidget *page = vk_station_window_get_count_page (win);
+  GtkWidget *close_button = GTK_WIDGET (gtk_widget_get_template_child (page, VK_TYPE_COUNT_PAGE, "close_button"));
+  AdwStatusPage *status = ADW_STATUS_PAGE (gtk_widget_get_ancestor (close_button, ADW_TYPE_STATUS_PAGE));
+  g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "vs-1");
+  g_autoptr (VkEntry) entry = NULL;
+  AdwMessageDialog *dialog;
+  guint bells;
+
+  vk_station_set_guards (station, TRUE);
+  g_assert_false (vk_station_is_election_day (station));
+  gtk_stack_set_visible_child_name (child (win, "work_stack"), "count");
+  bells = vk_guard_get_bell_count ();
+  gtk_widget_activate_action (page, "count.close-poll", NULL);
+  enter_and_close (wait_dialog ());
+  g_assert_false (vk_station_is_poll_closed (station));
+  g_assert_null (vk_test_gui_find_dialog ());
+  g_assert_cmpuint (vk_guard_get_bell_count (), ==, bells + 1);
+  g_assert_cmpstr (adw_status_page_get_description (status), ==,
+                   _ ("Today is not election day: a valgstyrer must confirm before this is recorded."));
+
+  g_assert_true (vk_test_gui_enter_valgstyrer (win, "Vera Valgstyrer", vs_key, PASS));
+  gtk_widget_activate_action (page, "count.close-poll", NULL);
+  enter_and_close (wait_dialog ());
+  dialog = wait_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "IKKE VALGDAG"));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "confirm"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Vera Valgstyrer");
+  gtk_widget_grab_focus (adw_message_dialog_get_extra_child (dialog));
+  enter_and_close (dialog);
+  g_assert_true (vk_station_is_poll_closed (station));
+  entry = vk_test_gui_last_entry (win);
+  g_assert_cmpstr (entry->type, ==, "poll.close");
+  g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "confirmed_by", NULL), ==, "Vera Valgstyrer");
+  gtk_toggle_button_set_active (child (win, "valgstyrer_button"), FALSE);
   vk_station_set_guards (station, FALSE);
   gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -532,6 +624,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/window/tab-keys", test_tab_keys);
   g_test_add_func ("/gui/window/signoff-undecided", test_signoff_undecided);
   g_test_add_func ("/gui/window/contrast", test_contrast);
+  g_test_add_func ("/gui/window/close-wrong-date", test_close_wrong_date);
   {
     int rc = g_test_run ();
     vk_test_gui_election_clear (&fx);
