@@ -254,7 +254,8 @@ envelope_activate_cb (GtkEntry *entry, VkBrevstemmePage *self)
 
       if (label == NULL)
         {
-          g_autofree char *msg = g_strdup_printf (_ ("This envelope label's QR code cannot be trusted: %s"), error->message);
+          g_autofree char *msg
+              = g_strdup_printf (_ ("This envelope label's QR code cannot be trusted: %s"), error->message);
           gtk_editable_set_text (GTK_EDITABLE (entry), "");
           refresh_envelopes (self, FALSE);
           select_envelope (self, NULL);
@@ -379,5 +380,13 @@ void
 vk_brevstemme_page_focus_search (VkBrevstemmePage *self)
 {
   g_return_if_fail (VK_IS_BREVSTEMME_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->envelope_entry));
+}
+
+void
+vk_brevstemme_page_show_waiting (VkBrevstemmePage *self)
+{
+  g_return_if_fail (VK_IS_BREVSTEMME_PAGE (self));
+  gtk_drop_down_set_selected (self->status_filter, 1); /* Waiting (the .ui's order); refreshes the list */
   gtk_widget_grab_focus (GTK_WIDGET (self->envelope_entry));
 }

@@ -27,5 +27,7 @@ void vk_brevstemme_page_refresh (VkBrevstemmePage *self);
 /* The page's big message (borrowed). */
 GtkLabel *vk_brevstemme_page_get_message_label (VkBrevstemmePage *self);
 void vk_brevstemme_page_focus_search (VkBrevstemmePage *self);
+/* Shows the waiting brevstemmer only (the status filter) and focuses the search. */
+void vk_brevstemme_page_show_waiting (VkBrevstemmePage *self);
 
 G_END_DECLS

@@ -568,7 +568,8 @@ check_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
                                                     _ ("Hand out a ballot although a brevstemme is waiting?"), body));
   adw_message_dialog_add_responses (dialog, "cancel", _ ("Cancel"), "confirm", _ ("Confirm and hand out"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "confirm", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
+  /* Enter confirms (the valgstyrer asked for it); Escape cancels. */
+  adw_message_dialog_set_default_response (dialog, "confirm");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (brevstemme_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -675,11 +676,14 @@ undo_action (GtkWidget *widget, const char *action_name, GVariant *param)
       adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _ ("Undo check-in?"), body));
   entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Reason (required)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Reason (required)"), -1);
+  /* Enter in the reason undoes (once a reason is written); Escape cancels. */
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   adw_message_dialog_set_extra_child (dialog, entry);
   adw_message_dialog_add_responses (dialog, "cancel", _ ("Cancel"), "undo", _ ("Undo check-in"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "undo", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_enabled (dialog, "undo", FALSE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_default_response (dialog, "undo");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect (entry, "changed", G_CALLBACK (undo_reason_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (undo_response_cb), self, 0);

@@ -698,7 +698,10 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
         for (guint k = 1; k <= 2; k++)
           {
             g_autofree char *id = valgstyrer_id (area->number, k);
-            if (add_device (d, id, VK_ROLE_VALGSTYRER, area->number, FALSE, error) == NULL)
+            /* The first area's valgstyrere keep their keys (keys/ beside the
+             * package), so that valgkit-station's valgstyrer mode can be
+             * tried at that area's tables. */
+            if (add_device (d, id, VK_ROLE_VALGSTYRER, area->number, a == 0, error) == NULL)
               return FALSE;
           }
         progress (d, "enrolling devices", a + 1, n_areas);
@@ -1080,6 +1083,14 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     printf ("  %s\tvalg.dk shape\n", mandates_path);
     printf ("  %s/keys/\t\t\tencrypted keys (passphrase: %s)\n", d->out,
             g_getenv ("VALGKIT_PASSPHRASE") != NULL ? "$VALGKIT_PASSPHRASE" : DEMO_PASSPHRASE);
+    {
+      const VkArea *first = g_ptr_array_index (d->election->areas, 0);
+      g_autofree char *vs = valgstyrer_id (first->number, 1);
+      printf ("  %s/keys/%s.key\tvalgstyrer key for valgkit-station's valgstyrer mode at omr%02u-bord1 "
+              "(Valgstyrer…, passphrase: %s)\n",
+              d->out, vs, first->number,
+              g_getenv ("VALGKIT_PASSPHRASE") != NULL ? "$VALGKIT_PASSPHRASE" : DEMO_PASSPHRASE);
+    }
     printf ("Open the PDFs:\n  %s\n  %s/resultat-foreloebig-kommune.pdf\n  %s/uoverensstemmelser.pdf\n"
             "  %s/resultat-fintaelling-omr*.pdf (one per area)\n"
             "  %s/afstemningsbog-*.pdf (one per area, printed at its first table)\n",

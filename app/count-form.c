@@ -633,6 +633,7 @@ static void
 vk_count_form_init (VkCountForm *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  vk_ui_wrap_button_labels (GTK_WIDGET (self->side_box));
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)row_free);
   self->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   self->marked_rows = g_hash_table_new (NULL, NULL);

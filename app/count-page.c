@@ -8,6 +8,8 @@
 
 #include "count-page.h"
 #include "count-util.h"
+#include "guard-dialog.h"
+#include "vk-station-error.h"
 
 struct _VkCountPage
 {
@@ -32,6 +34,7 @@ struct _VkCountPage
   gboolean building;          /* filling the area dropdown or the contest switcher */
   const char *contest;        /* the contest shown (static: vk_election_contest_id()) */
   GPtrArray *contest_buttons; /* GtkToggleButton* of the switcher (borrowed), in contest order */
+  char *explanation;          /* a valgstyrer's, while the date is confirmed for a close */
 };
 
 G_DEFINE_FINAL_TYPE (VkCountPage, vk_count_page, GTK_TYPE_BOX)
@@ -206,26 +209,87 @@ signed_off_cb (VkSignoffBox *box, guint64 seq, VkCountPage *self)
     vk_doubtful_box_refresh (self->doubtful_box);
 }
 
+/* The poll closed (here or after a valgstyrer's explanation). */
 static void
-close_poll_response_cb (AdwMessageDialog *dialog, const char *response, VkCountPage *self)
+poll_closed (VkCountPage *self)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (g_strcmp0 (response, "close") != 0)
-    return;
-  if (vk_tally_close_poll (self->station, &error) == 0)
-    {
-      /* The button sits in the status page's inner boxes: its ancestor. */
-      AdwStatusPage *status
-          = ADW_STATUS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (self->close_button), ADW_TYPE_STATUS_PAGE));
-      g_autofree char *text = vk_ui_error_dup_text (error);
-      adw_status_page_set_description (status, text);
-      return;
-    }
   gtk_stack_set_visible_child_name (self->page_stack, "form");
   update_marked (self);
   g_signal_emit (self, signals[SIGNAL_POLL_CLOSED], 0);
   vk_count_form_refresh (self->form, TRUE);
+}
+
+static void
+show_close_refusal (VkCountPage *self, const GError *error)
+{
+  /* The button sits in the status page's inner boxes: its ancestor. */
+  AdwStatusPage *status
+      = ADW_STATUS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (self->close_button), ADW_TYPE_STATUS_PAGE));
+  g_autofree char *text = vk_ui_error_dup_text (error);
+
+  adw_status_page_set_description (status, text);
+}
+
+static void try_close (VkCountPage *self);
+
+/* A valgstyrer confirmed working off election day: the close again. */
+static void
+date_confirmed_cb (GObject *owner)
+{
+  try_close (VK_COUNT_PAGE (owner));
+}
+
+/* A valgstyrer wrote why the poll closes with brevstemmer undecided. */
+static void
+close_explained (GObject *owner, const char *explanation)
+{
+  VkCountPage *self = VK_COUNT_PAGE (owner);
+
+  g_free (self->explanation);
+  self->explanation = g_strdup (explanation);
+  try_close (self);
+}
+
+/* Closes the poll (with the explanation written, if any).  The refusals
+ * a valgstyrer can answer get their dialog: not election day (the date
+ * confirmation), brevstemmer undecided (decide them, or explain). */
+static void
+try_close (VkCountPage *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->station == NULL || vk_station_is_poll_closed (self->station))
+    return;
+  if (vk_station_close_poll_explained (self->station, self->explanation, &error) > 0)
+    {
+      g_clear_pointer (&self->explanation, g_free);
+      poll_closed (self);
+      return;
+    }
+  show_close_refusal (self, error);
+  if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE))
+    {
+      g_autofree char *day = vk_ui_format_birth_date (vk_station_get_election (self->station)->date);
+      g_autofree char *body = g_strdup_printf (
+          _ ("TODAY IS NOT ELECTION DAY (%s). Closing the poll on another day is recorded with the name of the "
+             "valgstyrer who confirms it, and the count server reports it (D10)."),
+          day);
+      vk_guard_confirm_date (GTK_WIDGET (self), self->station, NULL, body, date_confirmed_cb, G_OBJECT (self));
+      return;
+    }
+  g_clear_pointer (&self->explanation, g_free);
+  if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER))
+    vk_guard_undecided (GTK_WIDGET (self), self->station, vk_station_get_device (self->station)->area,
+                        _ ("Brevstemmer are not decided"), close_explained, G_OBJECT (self));
+}
+
+static void
+close_poll_response_cb (AdwMessageDialog *dialog, const char *response, VkCountPage *self)
+{
+  if (g_strcmp0 (response, "close") != 0)
+    return;
+  g_clear_pointer (&self->explanation, g_free);
+  try_close (self);
 }
 
 /* Actions. */
@@ -244,7 +308,8 @@ close_poll_action (GtkWidget *widget, const char *action_name, GVariant *param)
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("Cancel"), "close", _ ("Close the poll"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  /* Enter confirms (the dialog is the confirmation); Escape cancels. */
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (close_poll_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -266,6 +331,7 @@ vk_count_page_finalize (GObject *object)
 
   g_clear_pointer (&self->areas, g_ptr_array_unref);
   g_clear_pointer (&self->contest_buttons, g_ptr_array_unref);
+  g_free (self->explanation);
   G_OBJECT_CLASS (vk_count_page_parent_class)->finalize (object);
 }
 

@@ -283,12 +283,14 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *param)
   entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Reason (required)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Reason (required)"), -1);
+  /* Enter in the reason cancels the brevstemme (once a reason is written); Escape keeps it. */
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   adw_message_dialog_set_extra_child (dialog, entry);
   adw_message_dialog_add_responses (dialog, "cancel", _ ("Keep it"), "cancel-brevstemme", _ ("Cancel brevstemme"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "cancel-brevstemme", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_enabled (dialog, "cancel-brevstemme", FALSE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_default_response (dialog, "cancel-brevstemme");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "vk-envelope", g_strdup (b->envelope), g_free);
   g_signal_connect (entry, "changed", G_CALLBACK (cancel_reason_changed_cb), dialog);

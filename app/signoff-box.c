@@ -9,7 +9,9 @@
 
 #include "count-util.h"
 #include "signoff-box.h"
+#include "guard-dialog.h"
 #include "vk-error.h"
+#include "vk-station-error.h"
 #include "vk-text.h"
 #include "vk-valgbog.h"
 
@@ -134,6 +136,9 @@ add_signer_response_cb (AdwMessageDialog *dialog, const char *response, VkSignof
   const VkDevice *d;
   Signer *s;
 
+  /* The dialog closes after this: GTK 4.8 warns when it is disposed
+   * with the focus in its password entry (Enter pressed there). */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
   if (g_strcmp0 (response, "add") != 0)
     return;
   name = g_strstrip (g_strdup (gtk_editable_get_text (name_entry)));
@@ -255,6 +260,14 @@ add_signer_action (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param);
+
+static void
+date_confirmed_cb (GObject *owner)
+{
+  sign_off_action (GTK_WIDGET (owner), "signoff.sign-off", NULL);
+}
+
 static void
 sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -295,6 +308,22 @@ sign_off_action (GtkWidget *widget, const char *action_name, GVariant *param)
       vk_ui_show_message (self->signoff_message, "vk-blocked", text);
       if (g_error_matches (error, VK_TALLY_ERROR, VK_TALLY_ERROR_NO_EXPLANATION))
         gtk_widget_grab_focus (GTK_WIDGET (self->explanation_view));
+      /* Not election day: a valgstyrer confirms, then the sign-off again. */
+      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_WRONG_DATE))
+        {
+          g_autofree char *day = vk_ui_format_birth_date (vk_station_get_election (self->station)->date);
+          g_autofree char *body = g_strdup_printf (
+              _ ("TODAY IS NOT ELECTION DAY (%s). A sign-off on another day is recorded with the name of the "
+                 "valgstyrer who confirms it, and the count server reports it (D10)."),
+              day);
+          vk_guard_confirm_date (GTK_WIDGET (self), self->station, self->signoff_message, body, date_confirmed_cb,
+                                 G_OBJECT (self));
+        }
+      /* The engine signs no foreløbig count while brevstemmer are
+       * undecided (D17 at the table): say how many, and go to them. */
+      if (g_error_matches (error, VK_STATION_ERROR, VK_STATION_ERROR_UNDECIDED_BREVSTEMMER))
+        vk_guard_undecided (GTK_WIDGET (self), self->station, self->area, _ ("Brevstemmer are not decided"), NULL,
+                            G_OBJECT (self));
       return;
     }
   names = g_strjoinv (", ", (char **)name_list->pdata);
@@ -436,6 +465,7 @@ static void
 vk_signoff_box_init (VkSignoffBox *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  vk_ui_wrap_button_labels (GTK_WIDGET (self));
   self->signers = g_ptr_array_new_with_free_func ((GDestroyNotify)signer_free);
   self->marked = -1;
   g_signal_connect (gtk_text_view_get_buffer (self->explanation_view), "changed", G_CALLBACK (explanation_changed_cb),

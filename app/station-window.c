@@ -242,7 +242,8 @@ configure_for_role (VkStationWindow *self)
   if ((table || fin) && self->count_page == NULL)
     {
       self->count_page = vk_count_page_new ();
-      gtk_stack_add_titled (self->work_stack, GTK_WIDGET (self->count_page), "count", _ ("Count"));
+      gtk_stack_page_set_use_underline (
+          gtk_stack_add_titled (self->work_stack, GTK_WIDGET (self->count_page), "count", _ ("C_ount")), TRUE);
       g_signal_connect_object (self->count_page, "poll-closed", G_CALLBACK (vk_checkin_page_poll_closed),
                                self->checkin_view, G_CONNECT_SWAPPED);
     }
@@ -343,6 +344,34 @@ focus_search_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
   return TRUE;
 }
 
+/* Alt+1, Alt+2 …: the n-th tab this role shows (the tabs' own mnemonics
+ * are Alt and a letter: _Afkrydsning, _Brevstemmer …). */
+static gboolean
+show_tab_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  VkStationWindow *self = VK_STATION_WINDOW (widget);
+  GListModel *pages;
+  int n = g_variant_get_int32 (args);
+  gboolean shown = FALSE;
+
+  if (self->session == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "work") != 0)
+    return FALSE;
+  pages = G_LIST_MODEL (gtk_stack_get_pages (self->work_stack));
+  for (guint i = 0; !shown && i < g_list_model_get_n_items (pages); i++)
+    {
+      GtkStackPage *page = g_list_model_get_item (pages, i);
+
+      if (gtk_stack_page_get_visible (page) && n-- == 0)
+        {
+          gtk_stack_set_visible_child (self->work_stack, gtk_stack_page_get_child (page));
+          shown = TRUE;
+        }
+      g_object_unref (page);
+    }
+  g_object_unref (pages);
+  return shown;
+}
+
 /* GObject. */
 
 static void
@@ -416,6 +445,8 @@ vk_station_window_class_init (VkStationWindowClass *klass)
   vk_station_window_class_add_journal_actions (widget_class);
   /* Ctrl+F goes back to the search field from anywhere. */
   gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, focus_search_cb, NULL);
+  for (int i = 0; i < 4; i++)
+    gtk_widget_class_add_binding (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, show_tab_cb, "i", i);
 }
 
 static void

@@ -563,6 +563,22 @@ vk_ui_busy_get (GtkProgressBar *bar)
   return g_object_get_data (G_OBJECT (bar), "vk-busy") != NULL;
 }
 
+void
+vk_ui_wrap_button_labels (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (GTK_IS_BUTTON (root) && GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (root))))
+    {
+      GtkLabel *label = GTK_LABEL (gtk_button_get_child (GTK_BUTTON (root)));
+      gtk_label_set_wrap (label, TRUE);
+      gtk_label_set_justify (label, GTK_JUSTIFY_CENTER);
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    vk_ui_wrap_button_labels (c);
+}
+
 GtkWidget *
 vk_ui_labelled_field (const char *mnemonic_label, GtkWidget *field)
 {

@@ -89,6 +89,10 @@ VkKeypair *vk_ui_load_key_finish (GAsyncResult *result, GError **error) G_GNUC_W
  * the label's mnemonic focuses the field, and the field is labelled by it
  * for screen readers.  An entry in it activates the dialog's default
  * response on Enter.  Returns the box holding both. */
+/* Every button under root whose child is its label wraps that label
+ * (centred): a row of buttons then shrinks with a narrow window (the
+ * window fits 800 px) instead of holding it wide. */
+void vk_ui_wrap_button_labels (GtkWidget *root);
 GtkWidget *vk_ui_labelled_field (const char *mnemonic_label, GtkWidget *field);
 
 /* Printing.  Every printout is a PDF written into a folder the user can

@@ -832,6 +832,28 @@ test_cli_demo_afstemningsbog (void)
                            &want_accepted, &want_rejected),
                    ==, 2);
   g_assert_nonnull (strstr (out, "afstemningsbog-*.pdf"));
+  /* The first area's valgstyrer key is kept beside the package (where
+   * valgkit-station's valgstyrer mode looks: keys/ID.key), named in the
+   * summary, unlocks with the demo's passphrase and is enrolled as a
+   * valgstyrer of area 1: valgstyrer mode can be tried on the demo. */
+  {
+    g_autofree char *vs_path = g_build_filename (out_dir, "keys", "omr01-valgstyrer1.key", NULL);
+    g_autofree char *pkg_path = g_build_filename (out_dir, "election.vkp", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VkKeypair) key = NULL;
+    g_autoptr (VkPackage) package = NULL;
+    const VkDevice *dev;
+
+    g_assert_nonnull (strstr (out, vs_path));
+    key = vk_keypair_load (vs_path, PASS, &error);
+    g_assert_no_error (error);
+    package = vk_package_open (pkg_path, &error);
+    g_assert_no_error (error);
+    dev = vk_package_lookup_device_by_key_id (package, vk_keypair_get_key_id (key));
+    g_assert_nonnull (dev);
+    g_assert_cmpint (dev->role_id, ==, VK_ROLE_VALGSTYRER);
+    g_assert_cmpuint (dev->area, ==, 1);
+  }
 
   for (guint area = 1;; area++)
     {

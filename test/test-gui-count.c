@@ -103,7 +103,7 @@ pchild (VkCountPage *page, const char *name)
 static VkStationWindow *
 open_window (const char *device)
 {
-  VkStationWindow *win = vk_test_gui_new_window (1480, 920);
+  VkStationWindow *win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   g_autofree char *db_name = g_strconcat (device, ".db", NULL);
   g_autofree char *db = g_build_filename (fx.dir, db_name, NULL);
   g_autofree char *key = key_path (device);
@@ -1042,7 +1042,7 @@ test_joint (void)
       return;
     }
   area = joint_kv_file->area_number;
-  win = vk_test_gui_new_window (1376, 778); /* a 1366×768 screenshot */
+  win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT); /* a 1366×768 screenshot */
   {
     g_autofree char *db = g_build_filename (jfx.dir, "laesoe-bord1.db", NULL);
     g_autofree char *key = vk_test_gui_key_path (jfx.dir, "laesoe-bord1");
@@ -1196,7 +1196,7 @@ test_joint_fintaelling (void)
   rv_field = g_strdup_printf (
       "candidates.%s",
       ((VkCandidate *)g_ptr_array_index (((VkList *)g_ptr_array_index (rv->lists, 0))->candidates, 0))->id);
-  win = vk_test_gui_new_window (1376, 778);
+  win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   {
     g_autofree char *db = g_build_filename (jfx.dir, "fintaelling-1.db", NULL);
     g_autofree char *key = vk_test_gui_key_path (jfx.dir, "fintaelling-1");

@@ -142,7 +142,7 @@ open_as (VkStationWindow *win, const char *device, const char *db_name)
 static void
 test_setup_page (void)
 {
-  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   GtkDropDown *dropdown = child (win, "device_dropdown");
   GtkLabel *error_label = child (win, "setup_error");
   GtkProgressBar *progress = child (win, "open_progress");
@@ -241,7 +241,7 @@ test_setup_remembered (void)
   g_assert_false (g_file_test (setup, G_FILE_TEST_EXISTS));
 
   /* First start: nothing remembered; the sync targets typed on the page. */
-  win = vk_test_gui_new_window (1366, 768);
+  win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   g_assert_false (vk_station_window_set_setup_file (win, setup));
   g_assert_false (gtk_widget_get_visible (child (win, "resume_label")));
   fill_setup (win, "bord-1", "remember-bord-1.db");
@@ -268,7 +268,7 @@ test_setup_remembered (void)
   g_assert_cmpstr (g_key_file_get_string (kf, "setup", "device", NULL), ==, "bord-1");
 
   /* After a crash or a restart: everything filled in but the passphrase. */
-  win = vk_test_gui_new_window (1366, 768);
+  win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   g_assert_true (vk_station_window_set_setup_file (win, setup));
   g_assert_true (gtk_widget_get_visible (child (win, "resume_label")));
   g_assert_nonnull (strstr (gtk_label_get_text (child (win, "resume_label")), "bord-1"));
@@ -290,7 +290,7 @@ test_setup_remembered (void)
 
   /* The same computer opened as another table of the election: a warning,
    * and only a second press opens. */
-  win = vk_test_gui_new_window (1366, 768);
+  win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   g_assert_true (vk_station_window_set_setup_file (win, setup));
   message = child (win, "setup_error");
   gtk_drop_down_set_selected (child (win, "device_dropdown"), device_row (win, "bord-2"));
@@ -334,7 +334,7 @@ status_is (VkStationWindow *win, const char *name, const char *css_class)
 static void
 test_status_alone (void)
 {
-  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   GtkLabel *test, *alone, *election;
   g_autofree char *area = NULL;
 
@@ -398,7 +398,7 @@ test_status_connections (void)
   peers[0] = vk_sync_server_get_url (peer);
 
   /* The server does not answer; the peer does. */
-  win = vk_test_gui_new_window (1366, 768);
+  win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   vk_station_window_set_sync_targets (win, peers, dead);
   open_as (win, "bord-1", "connections.db");
   g_assert_true (status_is (win, "server", "vk-conn-waiting") || status_is (win, "server", "vk-conn-error"));
@@ -447,7 +447,7 @@ test_status_connections (void)
   http = vk_count_http_new (count);
   g_assert_true (vk_count_http_listen (http, "127.0.0.1:0", NULL, NULL, &error));
   g_assert_no_error (error);
-  win = vk_test_gui_new_window (1366, 768);
+  win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   vk_station_window_set_sync_targets (win, NULL, vk_count_http_get_url (http));
   open_as (win, "bord-1", "connections-2.db");
   WAIT_FOR (status_is (win, "server", "vk-conn-ok"));
@@ -466,7 +466,7 @@ test_status_connections (void)
 static void
 test_valgstyrer (void)
 {
-  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   GtkToggleButton *button;
   VkStation *station;
   g_autofree char *anne = key_path ("vs-anne");
@@ -541,7 +541,7 @@ test_valgstyrer (void)
 static void
 test_key_dialog (void)
 {
-  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   g_autofree char *dir = g_build_filename (fx.dir, "keydialog", NULL);
   g_autofree char *new_key = g_build_filename (dir, "bord-7.key", NULL);
   g_autofree char *rule = NULL;
@@ -558,6 +558,8 @@ test_key_dialog (void)
   result = GTK_LABEL (vk_station_window_get_key_dialog (win, "key_result"));
   create = vk_station_window_get_key_dialog (win, "key_create");
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (create), GTK_ACCESSIBLE_ROLE_BUTTON);
+  /* Laid out (under load the first allocation may come late). */
+  WAIT_FOR (gtk_widget_get_width (create) > 0 && position (create).x > 0);
   create_at = position (create);
   /* The rule is on the dialog before anyone types. */
   g_assert_true (gtk_widget_get_visible (vk_station_window_get_key_dialog (win, "key_hint")));

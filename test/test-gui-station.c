@@ -70,8 +70,22 @@ type_and_enter (VkStationWindow *win, const char *entry, const char *text)
 }
 
 #define screenshot(win, name) vk_test_gui_screenshot (win, name, 150)
+
+/* Enter in the dialog on screen (vk_test_gui_press_enter): it confirms,
+ * and the dialog closes itself. */
+static void
+enter_dialog (AdwMessageDialog *dialog)
+{
+  gpointer gone = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &gone);
+  vk_test_gui_press_enter (dialog);
+  VK_TEST_WAIT_FOR (gone == NULL || !gtk_widget_get_mapped (GTK_WIDGET (gone)));
+  if (gone != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (gone), &gone);
+}
 #define last_entry(win) vk_test_gui_last_entry (win)
-#define new_window() vk_test_gui_new_window (1280, 800)
+#define new_window() vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT)
 
 /* Drives the setup page: package, device, key, passphrase, Open. */
 static void
@@ -644,7 +658,7 @@ replace_oe (const char *text, const char *with)
 static void
 test_search_as_you_type (void)
 {
-  VkStationWindow *win = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *win = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   GtkLabel *info;
   GtkLabel *message;
   GtkListBox *list;
@@ -771,7 +785,7 @@ test_search_as_you_type (void)
 static void
 test_guards (void)
 {
-  VkStationWindow *hjem = vk_test_gui_new_window (1366, 768);
+  VkStationWindow *hjem = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   VkStationWindow *bord = NULL;
   VkStation *hs, *bs;
   GtkLabel *message;
@@ -836,9 +850,9 @@ test_guards (void)
   gtk_widget_activate_action (child (hjem, "receive_view"), "receive.cancel", NULL);
   WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Registreret to gange");
-  adw_message_dialog_response (dialog, "cancel-brevstemme");
-  spin (20);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* Enter cancels it, once the reason is written. */
+  g_assert_true (vk_test_gui_default_is (dialog, _ ("Cancel brevstemme")));
+  enter_dialog (dialog);
   dialog = NULL;
   entry = last_entry (hjem);
   g_assert_cmpstr (entry->type, ==, "brevstemme.cancel");
@@ -847,7 +861,7 @@ test_guards (void)
   g_assert_cmpuint (vk_fold_count_voter_brevstemmer (vk_station_get_fold (hs), fx.area, 40), ==, 1);
 
   /* The table: the brevstemme arrives undecided. */
-  bord = vk_test_gui_new_window (1366, 768);
+  bord = vk_test_gui_new_window (VK_TEST_GUI_SHOT_WIDTH, VK_TEST_GUI_SHOT_HEIGHT);
   /* As in the app (station-app.c): the guards on from the start, and the
    * first screen says that today is not election day. */
   vk_station_set_guards_default (TRUE);
@@ -900,9 +914,8 @@ test_guards (void)
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Karen Dahl");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "confirm"));
   vk_test_gui_screenshot (dialog, "station-wrong-date-dialog.png", 150);
-  adw_message_dialog_response (dialog, "confirm");
-  spin (20);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (vk_test_gui_default_is (dialog, _ ("Confirm and record")));
+  enter_dialog (dialog);
   dialog = NULL;
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (bord);
@@ -934,9 +947,8 @@ test_guards (void)
   g_assert_true (gtk_widget_get_sensitive (child (bord, "checkin_button")));
   gtk_widget_activate_action (child (bord, "checkin_view"), "checkin.check-in", NULL);
   WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
-  adw_message_dialog_response (dialog, "confirm");
-  spin (20);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (vk_test_gui_default_is (dialog, _ ("Confirm and hand out")));
+  enter_dialog (dialog);
   g_assert_true (vk_station_is_checked_in (bs, 40));
   g_clear_pointer (&entry, vk_entry_free);
   entry = last_entry (bord);
@@ -946,40 +958,76 @@ test_guards (void)
     g_assert_true (pending);
   }
 
-  /* "Luk afstemningen" is refused while voter 40's brevstemme is undecided. */
+  /* "Luk afstemningen" is refused while voter 40's brevstemme is
+   * undecided: a dialog gives the number and goes to the brevstemmer, or
+   * a valgstyrer writes why the poll closes anyway (journaled). */
   {
     GtkWidget *page = vk_station_window_get_count_page (bord);
     GtkWidget *close_button = GTK_WIDGET (gtk_widget_get_template_child (page, VK_TYPE_COUNT_PAGE, "close_button"));
     AdwStatusPage *status = ADW_STATUS_PAGE (gtk_widget_get_ancestor (close_button, ADW_TYPE_STATUS_PAGE));
-    const char *styrere[] = { "Karen Dahl", "Ole Vinther", NULL };
-    g_autoptr (GError) error = NULL;
-    g_autoptr (GPtrArray) list = vk_station_dup_brevstemmer (bs, fx.area);
-    const char *pending = NULL;
+    GtkWidget *explanation;
+    const char *why = "Kuverten lå i den forkerte kasse; den afgøres i morgen af valgbestyrelsen";
 
-    for (guint i = 0; i < list->len; i++)
-      {
-        const VkBrevstemme *b = g_ptr_array_index (list, i);
-        if (!b->cancelled && !b->decided)
-          pending = b->envelope;
-      }
-    g_assert_nonnull (pending);
+    g_assert_cmpuint (vk_station_count_undecided (bs, fx.area), ==, 1);
+    /* Outside valgstyrer mode: no explanation, only the way to the brevstemmer. */
+    gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), FALSE);
+    spin (20);
+    gtk_stack_set_visible_child_name (child (bord, "work_stack"), "count");
     gtk_widget_activate_action (page, "count.close-poll", NULL);
     WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
-    adw_message_dialog_response (dialog, "close");
-    spin (20);
-    gtk_window_destroy (GTK_WINDOW (dialog));
-    dialog = NULL;
+    g_assert_true (vk_test_gui_default_is (dialog, _ ("Close the poll")));
+    enter_dialog (dialog);
     g_assert_false (vk_station_is_poll_closed (bs));
     g_assert_nonnull (strstr (adw_status_page_get_description (status), "uafgjorte brevstemmer"));
-    /* Decided (rejected: the voter voted in person), the poll closes. */
-    g_assert_cmpuint (vk_station_decide_brevstemme (bs, pending, FALSE, 5, styrere, &error), >, 0);
-    g_assert_no_error (error);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+    g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (dialog)), ==, "undecided_dialog");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 brevstemme "));
+    explanation = vk_test_gui_find_named (GTK_WIDGET (dialog), "undecided_explanation");
+    /* A text box with a visible label of its own (its mnemonic widget). */
+    gtk_test_accessible_assert_role (GTK_ACCESSIBLE (explanation), GTK_ACCESSIBLE_ROLE_TEXT_BOX);
+    {
+      GList *labels = gtk_widget_list_mnemonic_labels (explanation);
+      g_assert_cmpuint (g_list_length (labels), ==, 1);
+      gtk_test_accessible_assert_relation (GTK_ACCESSIBLE (explanation), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                           labels->data, NULL);
+      g_list_free (labels);
+    }
+    g_assert_false (gtk_widget_get_sensitive (explanation));
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "explain"));
+    g_assert_true (vk_test_gui_default_is (dialog, _ ("Decide brevstemmer")));
+    /* Enter: the brevstemme page, showing the waiting one. */
+    enter_dialog (dialog);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (child (bord, "work_stack")), ==, "decide");
+    g_assert_cmpuint (gtk_drop_down_get_selected (child (bord, "status_filter")), ==, 1);
+    g_assert_cmpuint (n_rows (child (bord, "envelope_list")), ==, 1);
+
+    /* In valgstyrer mode: the explanation is required, then Enter closes. */
+    {
+      g_autofree char *vs_key = vk_test_gui_key_path (fx.dir, "valgstyrer-1");
+      g_assert_true (vk_test_gui_enter_valgstyrer (bord, "Vera Valgstyrer", vs_key, PASS));
+    }
+    spin (20);
+    gtk_stack_set_visible_child_name (child (bord, "work_stack"), "count");
     gtk_widget_activate_action (page, "count.close-poll", NULL);
     WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
-    adw_message_dialog_response (dialog, "close");
-    spin (20);
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    enter_dialog (dialog);
+    WAIT_FOR ((dialog = vk_test_gui_find_dialog ()) != NULL);
+    explanation = vk_test_gui_find_named (GTK_WIDGET (dialog), "undecided_explanation");
+    g_assert_true (gtk_widget_get_sensitive (explanation));
+    gtk_editable_set_text (GTK_EDITABLE (explanation), "   ");
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "explain"));
+    gtk_editable_set_text (GTK_EDITABLE (explanation), why);
+    g_assert_true (adw_message_dialog_get_response_enabled (dialog, "explain"));
+    g_assert_true (vk_test_gui_default_is (dialog, _ ("Close with explanation")));
+    vk_test_gui_screenshot (dialog, "station-undecided-dialog.png", 150);
+    gtk_widget_grab_focus (explanation);
+    enter_dialog (dialog);
     g_assert_true (vk_station_is_poll_closed (bs));
+    g_clear_pointer (&entry, vk_entry_free);
+    entry = last_entry (bord);
+    g_assert_cmpstr (entry->type, ==, "poll.close");
+    g_assert_cmpstr (vk_cbor_map_get_text_field (entry->body, "explanation", NULL), ==, why);
+    g_assert_cmpuint (vk_cbor_get_uint (vk_cbor_map_lookup_text (entry->body, "undecided")), ==, 1);
   }
   gtk_toggle_button_set_active (child (bord, "valgstyrer_button"), FALSE);
   gtk_window_destroy (GTK_WINDOW (hjem));

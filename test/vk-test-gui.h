@@ -26,6 +26,11 @@ G_BEGIN_DECLS
 
 #define VK_TEST_GUI_PASS "prøvevalg"
 
+/* The window size whose screenshot is 1366×768, a laptop's screen (the
+ * window's client-side shadow takes 5 px on each side). */
+#define VK_TEST_GUI_SHOT_WIDTH 1376
+#define VK_TEST_GUI_SHOT_HEIGHT 778
+
 /* Spins the main loop until cond holds, for at most ms milliseconds. */
 #define VK_TEST_WAIT_FOR_MS(cond, ms)                                                                                  \
   G_STMT_START                                                                                                         \
@@ -244,12 +249,20 @@ vk_test_gui_screenshot (gpointer widget, const char *name, guint settle_ms)
   int width, height;
 
   vk_test_gui_spin (settle_ms);
-  width = gtk_widget_get_width (w);
-  height = gtk_widget_get_height (w);
   paintable = gtk_widget_paintable_new (w);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* Right after a resize the widget may not have drawn yet (under load):
+   * an empty snapshot is retried for up to 5 s. */
+  for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;;)
+    {
+      width = gtk_widget_get_width (w);
+      height = gtk_widget_get_height (w);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || g_get_monotonic_time () > deadline)
+        break;
+      vk_test_gui_spin (50);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -335,6 +348,33 @@ vk_test_gui_find_dialog (void)
         return ADW_MESSAGE_DIALOG (w);
     }
   return NULL;
+}
+
+/* Presses Enter in window w, as the key does: the focused entry takes it
+ * (and, with activates-default, hands it on to the window's default
+ * widget), a focused button is clicked, else the window activates its
+ * default widget (GtkWindow's Return binding, "activate-default").  GTK
+ * 4.8 cannot synthesize a key event; this is the path the key takes. */
+static G_GNUC_UNUSED void
+vk_test_gui_press_enter (gpointer window)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+  if (focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_BUTTON (focus)))
+    g_signal_emit_by_name (focus, "activate");
+  else
+    g_signal_emit_by_name (window, "activate-default");
+  vk_test_gui_spin (30);
+}
+
+/* The default widget of dialog is its response button labelled label
+ * (AdwMessageDialog has no getter for its buttons). */
+static G_GNUC_UNUSED gboolean
+vk_test_gui_default_is (gpointer dialog, const char *label)
+{
+  GtkWidget *w = gtk_window_get_default_widget (GTK_WINDOW (dialog));
+
+  return w != NULL && GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0;
 }
 
 G_END_DECLS
