@@ -58,6 +58,7 @@
 #include "vk-tally.h"
 #include "vk-text.h"
 #include "vk-valgbog.h"
+#include "vk-valgkort-print.h"
 
 #define DEMO_PASSPHRASE "prøvevalg"
 #define DEMO_SEED 20251118
@@ -985,6 +986,9 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
       }
     seats = printed->seats;
     sheet = printed->municipality_sheet;
+    /* The paper before the day: the first area's valgkort and valgliste. */
+    if (!vk_paper_print_area (d->package, 0, pdf_dir, error))
+      return FALSE;
     {
       g_autofree char *json = vk_seat_allocation_to_json (seats);
       if (!g_file_set_contents (mandates_path, json, -1, error))
