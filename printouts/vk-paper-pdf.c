@@ -7,90 +7,25 @@
 
 #include "vk-error.h"
 #include "vk-paper-pdf.h"
+#include "vk-pdf-doc.h"
 #include "vk-qr.h"
 
-#define DEFAULT_FONT_DIR "/usr/share/fonts/truetype/dejavu"
-#define FONT_REGULAR "DejaVuSans.ttf"
-#define FONT_BOLD "DejaVuSans-Bold.ttf"
 #define QR_QUIET 4
 
 struct _VkPaper
 {
-  HPDF_Doc doc;
-  HPDF_Font regular;
-  HPDF_Font bold;
+  VkPdfDoc d; /* the document, its fonts and its first libharu error */
   HPDF_Page page;
   guint n_pages;
-  /* The first libharu error (it reports through a callback and carries on). */
-  HPDF_STATUS error_no;
-  HPDF_STATUS detail_no;
 };
-
-static void
-hpdf_error_cb (HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
-{
-  VkPaper *self = user_data;
-
-  if (self->error_no == 0)
-    {
-      self->error_no = error_no;
-      self->detail_no = detail_no;
-    }
-}
-
-static gboolean
-check_hpdf (VkPaper *self, const char *what, GError **error)
-{
-  if (self->error_no == 0)
-    return TRUE;
-  g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "PDF library error 0x%04X (detail %u) while %s", (guint)self->error_no,
-               (guint)self->detail_no, what);
-  return FALSE;
-}
 
 VkPaper *
 vk_paper_new (GError **error)
 {
   g_autoptr (VkPaper) self = g_new0 (VkPaper, 1);
-  const char *dir = g_getenv ("VALGKIT_FONT_DIR");
-  g_autofree char *regular_path = NULL, *bold_path = NULL;
-  const char *regular_name, *bold_name;
 
-  if (dir == NULL || *dir == '\0')
-    dir = DEFAULT_FONT_DIR;
-  regular_path = g_build_filename (dir, FONT_REGULAR, NULL);
-  bold_path = g_build_filename (dir, FONT_BOLD, NULL);
-  for (const char *const *p = (const char *const[]){ regular_path, bold_path, NULL }; *p != NULL; p++)
-    if (!g_file_test (*p, G_FILE_TEST_IS_REGULAR))
-      {
-        g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
-                     "Font %s not found: the printouts need DejaVu Sans for the Danish letters "
-                     "(install fonts-dejavu-core or set VALGKIT_FONT_DIR)",
-                     *p);
-        return NULL;
-      }
-  self->doc = HPDF_New (hpdf_error_cb, self);
-  if (self->doc == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "Cannot create a PDF document (out of memory?)");
-      return NULL;
-    }
-  HPDF_SetCompressionMode (self->doc, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings (self->doc);
-  HPDF_SetCurrentEncoder (self->doc, "UTF-8");
-  regular_name = HPDF_LoadTTFontFromFile (self->doc, regular_path, HPDF_TRUE);
-  bold_name = HPDF_LoadTTFontFromFile (self->doc, bold_path, HPDF_TRUE);
-  if (regular_name == NULL || bold_name == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "Cannot load the TrueType font %s",
-                   regular_name == NULL ? regular_path : bold_path);
-      return NULL;
-    }
-  self->regular = HPDF_GetFont (self->doc, regular_name, "UTF-8");
-  self->bold = HPDF_GetFont (self->doc, bold_name, "UTF-8");
-  if (!check_hpdf (self, "loading the fonts", error))
+  if (!vk_pdf_doc_open (&self->d, error))
     return NULL;
-  HPDF_SetInfoAttr (self->doc, HPDF_INFO_CREATOR, "valgkit " PACKAGE_VERSION);
   return g_steal_pointer (&self);
 }
 
@@ -99,15 +34,14 @@ vk_paper_free (VkPaper *self)
 {
   if (self == NULL)
     return;
-  if (self->doc != NULL)
-    HPDF_Free (self->doc);
+  vk_pdf_doc_close (&self->d);
   g_free (self);
 }
 
 void
 vk_paper_add_page (VkPaper *self)
 {
-  self->page = HPDF_AddPage (self->doc);
+  self->page = HPDF_AddPage (self->d.doc);
   HPDF_Page_SetSize (self->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
   self->n_pages++;
 }
@@ -121,7 +55,7 @@ vk_paper_get_n_pages (VkPaper *self)
 static HPDF_Font
 font_of (VkPaper *self, gboolean bold)
 {
-  return bold ? self->bold : self->regular;
+  return bold ? self->d.bold : self->d.regular;
 }
 
 double
@@ -272,19 +206,11 @@ vk_paper_qr (VkPaper *self, const char *text, double x, double y_top, double sid
                              (HPDF_REAL)((c - start) * module), (HPDF_REAL)module);
       }
   HPDF_Page_Fill (self->page);
-  return check_hpdf (self, "drawing a QR code", error);
+  return vk_pdf_doc_check (&self->d, "drawing a QR code", error);
 }
 
 gboolean
 vk_paper_save (VkPaper *self, const char *path, GError **error)
 {
-  if (!check_hpdf (self, "laying out the pages", error))
-    return FALSE;
-  if (HPDF_SaveToFile (self->doc, path) != HPDF_OK)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "Cannot write the PDF %s (libharu error 0x%04X)", path,
-                   (guint)self->error_no);
-      return FALSE;
-    }
-  return TRUE;
+  return vk_pdf_doc_save (&self->d, path, error);
 }

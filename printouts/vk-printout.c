@@ -9,6 +9,7 @@
 #include <hpdf.h>
 
 #include "vk-error.h"
+#include "vk-pdf-doc.h"
 #include "vk-printout.h"
 #include "vk-qr.h"
 
@@ -21,10 +22,6 @@
 #define MARGIN_BOTTOM 64.0 /* above the footer */
 #define QR_MODULE 2.0      /* points per QR module: 4 pixels at 150 dpi */
 #define QR_QUIET 4         /* quiet zone in modules (ISO/IEC 18004) */
-
-#define DEFAULT_FONT_DIR "/usr/share/fonts/truetype/dejavu"
-#define FONT_REGULAR "DejaVuSans.ttf"
-#define FONT_BOLD "DejaVuSans-Bold.ttf"
 
 /* ---- Danish texts ------------------------------------------------------ */
 
@@ -172,9 +169,7 @@ vk_printout_format_number (guint64 n)
 
 struct _VkPdf
 {
-  HPDF_Doc doc;
-  HPDF_Font regular;
-  HPDF_Font bold;
+  VkPdfDoc d; /* the document, its fonts and its first libharu error */
   HPDF_Page page;
   GPtrArray *pages; /* HPDF_Page, borrowed from doc */
   double y;         /* the cursor: the top of the next block */
@@ -183,39 +178,12 @@ struct _VkPdf
   char *footer;
   gboolean test;
   double color[3]; /* the text colour of rows */
-  /* The first libharu error; libharu reports through a callback and
-   * carries on, so it is kept here and turned into a GError at the
-   * next check. */
-  HPDF_STATUS error_no;
-  HPDF_STATUS detail_no;
 };
-
-static void
-hpdf_error_cb (HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
-{
-  VkPdf *self = user_data;
-
-  if (self->error_no == 0)
-    {
-      self->error_no = error_no;
-      self->detail_no = detail_no;
-    }
-}
-
-static gboolean
-check_hpdf (VkPdf *self, const char *what, GError **error)
-{
-  if (self->error_no == 0)
-    return TRUE;
-  g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "PDF library error 0x%04X (detail %u) while %s", (guint)self->error_no,
-               (guint)self->detail_no, what);
-  return FALSE;
-}
 
 static HPDF_Font
 font_of (VkPdf *self, VkPdfFont font)
 {
-  return font == VK_PDF_BOLD ? self->bold : self->regular;
+  return font == VK_PDF_BOLD ? self->d.bold : self->d.regular;
 }
 
 static double
@@ -283,7 +251,7 @@ vk_pdf_get_width (VkPdf *self)
 void
 vk_pdf_new_page (VkPdf *self)
 {
-  HPDF_Page page = HPDF_AddPage (self->doc);
+  HPDF_Page page = HPDF_AddPage (self->d.doc);
   double right = PAGE_WIDTH - MARGIN_RIGHT;
   double top = PAGE_HEIGHT - 30;
 
@@ -324,54 +292,18 @@ VkPdf *
 vk_pdf_new (const VkPrintoutInfo *info, const char *title, GError **error)
 {
   g_autoptr (VkPdf) self = g_new0 (VkPdf, 1);
-  const char *dir = g_getenv ("VALGKIT_FONT_DIR");
-  g_autofree char *regular_path = NULL, *bold_path = NULL, *election_title = NULL, *municipality = NULL;
-  const char *regular_name, *bold_name;
+  g_autofree char *election_title = NULL, *municipality = NULL;
 
   g_return_val_if_fail (info != NULL && info->election != NULL, NULL);
 
-  if (dir == NULL || *dir == '\0')
-    dir = DEFAULT_FONT_DIR;
-  regular_path = g_build_filename (dir, FONT_REGULAR, NULL);
-  bold_path = g_build_filename (dir, FONT_BOLD, NULL);
-  for (const char *const *p = (const char *const[]){ regular_path, bold_path, NULL }; *p != NULL; p++)
-    if (!g_file_test (*p, G_FILE_TEST_IS_REGULAR))
-      {
-        g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
-                     "Font %s not found: the printouts need DejaVu Sans for the Danish letters "
-                     "(install fonts-dejavu-core or set VALGKIT_FONT_DIR)",
-                     *p);
-        return NULL;
-      }
-
   self->pages = g_ptr_array_new ();
+  if (!vk_pdf_doc_open (&self->d, error))
+    return NULL;
   self->test = info->test || vk_printout_election_is_test (info->election);
   self->title = g_strdup (title);
   election_title = vk_printout_election_title (info->election);
   municipality = vk_printout_municipality_name (info->election);
   self->header_left = g_strdup_printf ("%s · %s", municipality, election_title);
-  self->doc = HPDF_New (hpdf_error_cb, self);
-  if (self->doc == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_FAILED, "Cannot create a PDF document (out of memory?)");
-      return NULL;
-    }
-  HPDF_SetCompressionMode (self->doc, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings (self->doc);
-  HPDF_SetCurrentEncoder (self->doc, "UTF-8");
-  regular_name = HPDF_LoadTTFontFromFile (self->doc, regular_path, HPDF_TRUE);
-  bold_name = HPDF_LoadTTFontFromFile (self->doc, bold_path, HPDF_TRUE);
-  if (regular_name == NULL || bold_name == NULL)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "Cannot load the TrueType font %s",
-                   regular_name == NULL ? regular_path : bold_path);
-      return NULL;
-    }
-  self->regular = HPDF_GetFont (self->doc, regular_name, "UTF-8");
-  self->bold = HPDF_GetFont (self->doc, bold_name, "UTF-8");
-  if (!check_hpdf (self, "loading the fonts", error))
-    return NULL;
-  HPDF_SetInfoAttr (self->doc, HPDF_INFO_CREATOR, "valgkit " PACKAGE_VERSION);
   vk_pdf_new_page (self);
   return g_steal_pointer (&self);
 }
@@ -381,8 +313,7 @@ vk_pdf_free (VkPdf *self)
 {
   if (self == NULL)
     return;
-  if (self->doc != NULL)
-    HPDF_Free (self->doc);
+  vk_pdf_doc_close (&self->d);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_free (self->header_left);
   g_free (self->title);
@@ -676,7 +607,7 @@ vk_pdf_qr_codes (VkPdf *self, GPtrArray *texts, const char *caption, GError **er
       x += side + 8;
     }
   self->y = row_top - row_height;
-  return check_hpdf (self, "drawing a QR code", error);
+  return vk_pdf_doc_check (&self->d, "drawing a QR code", error);
 }
 
 gboolean
@@ -703,15 +634,7 @@ vk_pdf_save (VkPdf *self, const char *path, GError **error)
         }
       HPDF_Page_SetGrayFill (page, 0);
     }
-  if (!check_hpdf (self, "laying out the pages", error))
-    return FALSE;
-  if (HPDF_SaveToFile (self->doc, path) != HPDF_OK)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_IO, "Cannot write the PDF %s (libharu error 0x%04X)", path,
-                   (guint)self->error_no);
-      return FALSE;
-    }
-  return TRUE;
+  return vk_pdf_doc_save (&self->d, path, error);
 }
 
 char *
