@@ -9,6 +9,7 @@
 #include "vk-error.h"
 #include "vk-file.h"
 #include "vk-text.h"
+#include "vk-json-private.h"
 #include "vk-valgdk-previous.h"
 
 #define MAX_FILES 10000
@@ -52,23 +53,15 @@ get_int (JsonObject *o, const char *path, const char *member, gint64 *ret, GErro
 static gboolean
 load_file (VkValgdkPrevious *self, const char *path, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonParser) parser = NULL;
   VkValgdkPreviousArea *a;
-  JsonNode *root, *lists;
+  JsonNode *lists;
   JsonObject *o;
   gint64 blank_in_person = 0, blank_postal = 0;
 
-  if (!vk_file_read_untrusted (path, VK_FILE_MAX_JSON_BYTES, &text, &len, error))
+  o = vk_json_load_object (path, &parser, error);
+  if (o == NULL)
     return FALSE;
-  if (!json_parser_load_from_data (parser, text, (gssize)len, &local))
-    return bad (error, path, "JSON", local->message);
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return bad (error, path, "JSON", "not an object");
-  o = json_node_get_object (root);
   a = g_new0 (VkValgdkPreviousArea, 1);
   a->letters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (!get_int (o, path, "AfstemningsområdeDagiId", &a->dagi_id, error)
