@@ -134,40 +134,6 @@ tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
-static char *
-find_valgkit (const char *argv0)
-{
-  const char *env = g_getenv ("VALGKIT");
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = g_path_get_dirname (self != NULL ? self : argv0);
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  return g_build_filename (dir, "..", "app", "valgkit", NULL);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      (void)g_unlink (p);
-    }
-  (void)g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -179,7 +145,7 @@ main (int argc, char **argv)
   g_autofree char *key_path = g_build_filename (dir, "server.key", NULL);
   g_autofree char *err_path = g_build_filename (dir, "serve.err", NULL);
   g_autofree char *pkg_path = g_build_filename (dir, "election.vkp", NULL);
-  g_autofree char *valgkit = find_valgkit (argv[0]);
+  g_autofree char *valgkit = vk_bench_find_valgkit (argv[0]);
   g_autoptr (VkBenchElection) be = NULL;
   g_autoptr (VkKeypair) server_key = vk_bench_key_for ("server-1");
   g_autoptr (GError) error = NULL;
@@ -273,7 +239,7 @@ main (int argc, char **argv)
       g_free (tables[i].device_id);
       vk_keypair_free (tables[i].key);
     }
-  g_array_sort (lat, compare_double);
+  g_array_sort (lat, vk_bench_compare_double);
   if (lat->len == 0)
     g_error ("no push was answered");
   p50 = g_array_index (lat, double, lat->len / 2);
@@ -300,6 +266,6 @@ main (int argc, char **argv)
   vk_bench_result (BENCH, "push_receipt_max", max, "ms", -1, "-", "push → receipt, slowest");
   vk_bench_result (BENCH, "pushes", lat->len, "pushes", pushes, "min",
                    "pushes answered with a receipt (every one sent)");
-  remove_tree (dir);
+  vk_bench_remove_tree (dir);
   return day.failed == 0 ? 0 : 1;
 }

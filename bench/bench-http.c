@@ -299,32 +299,6 @@ ed25519_verify_rate (void)
   return n / t;
 }
 
-static char *
-find_valgkit (const char *argv0)
-{
-  const char *env = g_getenv ("VALGKIT");
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = g_path_get_dirname (self != NULL ? self : argv0);
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  return g_build_filename (dir, "..", "app", "valgkit", NULL);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      (void)g_unlink (p);
-    }
-  (void)g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -338,7 +312,7 @@ main (int argc, char **argv)
   g_autofree char *key_path = g_build_filename (dir, "server.key", NULL);
   g_autofree char *err_path = g_build_filename (dir, "serve.err", NULL);
   g_autofree char *pkg_path = g_build_filename (dir, "election.vkp", NULL);
-  g_autofree char *valgkit = find_valgkit (argv[0]);
+  g_autofree char *valgkit = vk_bench_find_valgkit (argv[0]);
   g_autoptr (VkBenchElection) be = NULL;
   g_autoptr (VkKeypair) election_key = vk_bench_key_for ("election");
   g_autoptr (VkKeypair) server_key = vk_bench_key_for ("server-1");
@@ -601,6 +575,6 @@ main (int argc, char **argv)
       g_free (devices[i].device_id);
       g_clear_pointer (&devices[i].batches, g_ptr_array_unref);
     }
-  remove_tree (dir);
+  vk_bench_remove_tree (dir);
   return 0;
 }

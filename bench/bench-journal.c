@@ -36,14 +36,6 @@ lookup (const char *device_id, VkDeviceInfo *ret_info, gpointer user_data)
   return TRUE;
 }
 
-static gint
-compare_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -85,7 +77,7 @@ main (int argc, char **argv)
       }
     while ((t = vk_bench_now () - start) < seconds);
     rate = n / t;
-    g_array_sort (lat, compare_double);
+    g_array_sort (lat, vk_bench_compare_double);
     {
       const double *v = (const double *)lat->data;
       double p50 = v[lat->len / 2], p99 = v[MIN (lat->len - 1, (guint)(lat->len * 0.99))];

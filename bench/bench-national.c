@@ -525,23 +525,6 @@ static const struct
   { "audit", phase_audit, "audit: verify every signature + rules + results" },
 };
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (path, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        (void)g_unlink (p);
-    }
-  (void)g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -650,7 +633,7 @@ main (int argc, char **argv)
                        "all phases at scale 1, EXTRAPOLATED linearly (not measured)");
     }
   if (!opt_keep && made_dir)
-    remove_tree (opt_dir);
+    vk_bench_remove_tree (opt_dir);
   else if (opt_keep)
     printf ("%s: kept %s\n", BENCH, opt_dir);
   return 0;

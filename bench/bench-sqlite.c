@@ -38,14 +38,6 @@ insert_rows (VkDb *db, sqlite3_stmt *st, guint64 *seq, guint n, const guint8 *bl
   return TRUE;
 }
 
-static gint
-compare_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -87,7 +79,7 @@ main (int argc, char **argv)
     }
   while ((t = vk_bench_now () - start) < seconds);
   rate = seq / t;
-  g_array_sort (lat, compare_double);
+  g_array_sort (lat, vk_bench_compare_double);
   {
     const double *v = (const double *)lat->data;
     guint n = lat->len;

@@ -37,6 +37,46 @@
 #include "vk-keys.h"
 #include "vk-package.h"
 
+/* For g_array_sort and qsort over doubles (latencies). */
+static G_GNUC_UNUSED int
+vk_bench_compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The valgkit binary beside this benchmark in the build tree, or $VALGKIT. */
+static G_GNUC_UNUSED char *
+vk_bench_find_valgkit (const char *argv0)
+{
+  const char *env = g_getenv ("VALGKIT");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = g_path_get_dirname (self != NULL ? self : argv0);
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (dir, "..", "app", "valgkit", NULL);
+}
+
+/* Removes a benchmark's temporary folder and everything in it. */
+static G_GNUC_UNUSED void
+vk_bench_remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (path, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        vk_bench_remove_tree (p);
+      else
+        (void)g_unlink (p);
+    }
+  (void)g_rmdir (path);
+}
+
 static G_GNUC_UNUSED double
 vk_bench_now (void)
 {
