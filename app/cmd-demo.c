@@ -1097,8 +1097,10 @@ demo_run (Demo *d, const char *data, const char *lots_path, GError **error)
     }
     printf ("Open the PDFs:\n  %s\n  %s/resultat-foreloebig-kommune.pdf\n  %s/uoverensstemmelser.pdf\n"
             "  %s/resultat-fintaelling-omr*.pdf (one per area)\n"
-            "  %s/afstemningsbog-*.pdf (one per area, printed at its first table)\n",
-            sheet, pdf_dir, pdf_dir, pdf_dir, pdf_dir);
+            "  %s/afstemningsbog-*.pdf (one per area, printed at its first table)\n"
+            "  %s/valgkort-omraade-*.pdf, %s/valgliste-omraade-*.pdf (the first area, before the day)\n"
+            "The valg.dk delivery (turnout, area results, mandatfordeling): %s/valgdk/\n",
+            sheet, pdf_dir, pdf_dir, pdf_dir, pdf_dir, pdf_dir, pdf_dir, d->out);
     if (!vk_audit_all_ok (checks))
       {
         g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE, "the audit failed");
