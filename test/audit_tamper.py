@@ -81,7 +81,7 @@ def main():
         pages = sorted(f for f in os.listdir(tmp) if f.startswith("sheet"))
         qr = []
         for p in pages:
-            z = subprocess.run(["zbarimg", "--raw", "-q", os.path.join(tmp, p)], capture_output=True, text=True)
+            z = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", os.path.join(tmp, p)], capture_output=True, text=True)
             qr += [t for t in z.stdout.splitlines() if t.strip()]
         check("the sheet has a QR code", len(qr) >= 1)
         r = audit(pkg, journals, qr=qr)

@@ -413,7 +413,8 @@ check_valgbog (const char *pdf, const VkAreaResult *file, VkStation *station)
     png = g_strdup (g_ptr_array_index (pages, 0));
     for (guint i = 0; i < pages->len; i++)
       {
-        const char *argv[] = { zbarimg, "--raw", "-q", g_ptr_array_index (pages, i), NULL };
+        const char *argv[]
+            = { zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", g_ptr_array_index (pages, i), NULL };
         g_autofree char *out = NULL, *e3 = NULL;
         int status = vk_test_spawn (argv, &out, &e3);
 

@@ -158,7 +158,7 @@ pdf_qr_texts (const char *pdf)
   while ((name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *png = g_build_filename (dir, name, NULL);
-      const char *argv[] = { zbar, "--raw", "-q", png, NULL };
+      const char *argv[] = { zbar, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png, NULL };
       g_autofree char *out = NULL, *err = NULL;
       g_auto (GStrv) lines = NULL;
       int status = vk_test_spawn (argv, &out, &err);

@@ -99,7 +99,7 @@ pdf_codes (const char *pdf, const char *keep_png)
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *png = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
-      const char *argv[] = { zbar, "--raw", "-q", png, NULL };
+      const char *argv[] = { zbar, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png, NULL };
       g_autofree char *out = NULL, *err = NULL;
       g_auto (GStrv) lines = NULL;
       int status = vk_test_spawn (argv, &out, &err);
