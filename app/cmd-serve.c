@@ -7,6 +7,10 @@
  * device key and serves the HTTP API (docs/api.md) until SIGINT or
  * SIGTERM.  The first line on stdout is "listening on URL", flushed, so
  * that scripts and tests that asked for port 0 learn the port.
+ *
+ * With --valgdk DIR the server also writes the valg.dk delivery into DIR
+ * as each file becomes due (vk-valgdk-delivery.h) and serves it to the
+ * collector role.
  */
 #include <glib-unix.h>
 #include <signal.h>
@@ -18,12 +22,58 @@
 #include "vk-error.h"
 #include "vk-package.h"
 #include "vk-text.h"
+#include "vk-valgdk-delivery.h"
+#include "vk-valgdk-turnout.h"
 
 static gboolean
 quit_cb (gpointer user_data)
 {
   g_main_loop_quit (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* The delivery's log lines go to stdout after the "listening on" line
+ * (which must come first); the first run's lines wait until then. */
+typedef struct
+{
+  GMutex lock;
+  GPtrArray *held; /* char*, until ready */
+  gboolean ready;
+} DeliveryLog;
+
+static void
+delivery_log_cb (const char *line, gpointer user_data)
+{
+  DeliveryLog *log = user_data;
+  g_autofree char *shown = vk_text_escape_controls (line);
+
+  g_mutex_lock (&log->lock);
+  if (!log->ready)
+    g_ptr_array_add (log->held, g_steal_pointer (&shown));
+  else
+    {
+      printf ("%s\n", shown);
+      fflush (stdout);
+    }
+  g_mutex_unlock (&log->lock);
+}
+
+static void
+delivery_log_ready (DeliveryLog *log)
+{
+  g_mutex_lock (&log->lock);
+  for (guint i = 0; i < log->held->len; i++)
+    printf ("%s\n", (const char *)g_ptr_array_index (log->held, i));
+  fflush (stdout);
+  g_ptr_array_set_size (log->held, 0);
+  log->ready = TRUE;
+  g_mutex_unlock (&log->lock);
+}
+
+static void
+stored_cb (const char *device_id, gpointer user_data)
+{
+  vk_valgdk_delivery_poke (user_data);
 }
 
 /* A server whose enrolment pins its TLS certificate serves that one and
@@ -75,6 +125,10 @@ vk_cmd_serve (int argc, char **argv)
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *valgdk_dir = NULL;
+  g_autofree char *times_text = NULL, *clock_text = NULL, *previous_dir = NULL, *lots_path = NULL;
+  g_autoptr (GArray) times = NULL;
+  g_autoptr (VkValgdkDelivery) delivery = NULL;
+  DeliveryLog delivery_log = { 0 };
   int max_body_mib = (int)(VK_COUNT_HTTP_MAX_BODY / (1024 * 1024));
   gint64 max_body_memory = (gint64)VK_COUNT_HTTP_BODY_BUDGET;
   int max_requests = (int)VK_COUNT_HTTP_MAX_IN_FLIGHT;
@@ -99,7 +153,18 @@ vk_cmd_serve (int argc, char **argv)
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM); required off loopback", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
     { "valgdk", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_dir,
-      "Serve this valg.dk delivery folder (valgkit report --out) to the collector role at /v1/valgdk", "DIR" },
+      "Write the valg.dk delivery into this folder as each file becomes due, and serve it to the collector role at "
+      "/v1/valgdk",
+      "DIR" },
+    { "turnout-times", 0, 0, G_OPTION_ARG_STRING, &times_text,
+      "With --valgdk: the announced turnout times (default " VK_VALGDK_TURNOUT_TIMES_DEFAULT ")", "HH:MM,…" },
+    { "valgdk-previous", 0, 0, G_OPTION_ARG_FILENAME, &previous_dir,
+      "With --valgdk: the previous election's valg.dk result files, for the differences", "DIR" },
+    { "valgdk-lots", 0, 0, G_OPTION_ARG_FILENAME, &lots_path, "With --valgdk: lot draws for the seat allocation",
+      "LOTS.json" },
+    { "valgdk-clock", 0, 0, G_OPTION_ARG_STRING, &clock_text,
+      "With --valgdk: the delivery's clock starts at this Danish time (rehearsals and tests; default: the real clock)",
+      "[YYYY-MM-DD ]HH:MM[:SS]" },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body_mib, "Largest request body in MiB (default 64)", "MIB" },
     { "max-body-memory", 0, 0, G_OPTION_ARG_INT64, &max_body_memory,
       "Most bytes of request bodies held at once, at least --max-body (default 192 MiB)", "BYTES" },
@@ -133,6 +198,14 @@ vk_cmd_serve (int argc, char **argv)
     }
   if (listen == NULL)
     listen = g_strdup ("127.0.0.1:8080");
+  if (valgdk_dir == NULL && (times_text != NULL || clock_text != NULL || previous_dir != NULL || lots_path != NULL))
+    {
+      fprintf (stderr, "valgkit serve: --turnout-times, --valgdk-previous, --valgdk-lots and --valgdk-clock need "
+                       "--valgdk\n");
+      return VK_EXIT_USAGE;
+    }
+  if (times_text != NULL && (times = vk_valgdk_parse_times (times_text, &error)) == NULL)
+    return vk_cli_fail ("serve", error);
 
   package = vk_package_open (election_path, &error);
   if (package == NULL)
@@ -144,7 +217,39 @@ vk_cmd_serve (int argc, char **argv)
   if (count == NULL)
     return vk_cli_fail ("serve", error);
 
+  if (valgdk_dir != NULL)
+    {
+      VkValgdkDeliveryOptions o = { 0 };
+
+      o.times = times;
+      o.previous_dir = previous_dir;
+      o.lots_path = lots_path;
+      if (clock_text != NULL)
+        {
+          gint64 start = vk_valgdk_parse_clock (clock_text, vk_package_get_election (package)->date);
+          if (start < 0)
+            {
+              g_autofree char *shown = vk_text_escape_controls (clock_text);
+              fprintf (stderr, "valgkit serve: --valgdk-clock %s is not HH:MM[:SS] or YYYY-MM-DD HH:MM[:SS]\n", shown);
+              return VK_EXIT_USAGE;
+            }
+          o.clock_offset_ms = start - g_get_real_time () / 1000;
+        }
+      delivery = vk_valgdk_delivery_new (election_path, db_path, valgdk_dir, &o, &error);
+      if (delivery == NULL)
+        return vk_cli_fail ("serve", error);
+      g_mutex_init (&delivery_log.lock);
+      delivery_log.held = g_ptr_array_new_with_free_func (g_free);
+      vk_valgdk_delivery_set_log_func (delivery, delivery_log_cb, &delivery_log);
+      /* Catch up before serving: a restart finds nothing changed and
+       * writes nothing. */
+      if (!vk_valgdk_delivery_start (delivery, &error))
+        return vk_cli_fail ("serve", error);
+    }
+
   http = vk_count_http_new (count);
+  if (delivery != NULL)
+    vk_count_http_set_stored_func (http, stored_cb, delivery);
   vk_count_http_set_limits (http, (gsize)max_body_mib * 1024 * 1024, (guint)max_requests);
   vk_count_http_set_body_budget (http, (gsize)max_body_memory);
   limits = (VkHttpLimits){
@@ -166,6 +271,12 @@ vk_cmd_serve (int argc, char **argv)
   printf ("server device %s, database %s\n", vk_count_get_device_id (count), db_path);
   if (vk_count_http_get_tls_fingerprint (http) != NULL)
     printf ("TLS certificate SHA-256 %s\n", vk_count_http_get_tls_fingerprint (http));
+  if (delivery != NULL)
+    {
+      printf ("valg.dk delivery in %s, turnout at %s\n", valgdk_dir,
+              times_text != NULL ? times_text : VK_VALGDK_TURNOUT_TIMES_DEFAULT);
+      delivery_log_ready (&delivery_log);
+    }
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -178,6 +289,13 @@ vk_cmd_serve (int argc, char **argv)
   /* Every acknowledged batch was committed before its receipt was sent;
    * closing only releases the files. */
   g_clear_pointer (&http, vk_count_http_free);
+  /* A run in progress finishes (its files are whole either way). */
+  g_clear_pointer (&delivery, vk_valgdk_delivery_free);
+  if (delivery_log.held != NULL)
+    {
+      g_ptr_array_unref (delivery_log.held);
+      g_mutex_clear (&delivery_log.lock);
+    }
   g_clear_pointer (&count, vk_count_close);
   /* Every entry's signature is verified before it is stored (benchmarks
    * compare this with the entries they pushed). */

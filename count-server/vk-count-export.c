@@ -466,7 +466,7 @@ report_results (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
       g_autofree char *json = NULL, *stem = NULL;
       VkValgdkCountRef ref = { 0 };
 
-      if (a == NULL || approved == 0 || approved > at_ms)
+      if (a == NULL || approved == 0 || (approved > at_ms && !o->every_signoff))
         continue;
       stem = area_stem (c, a, error);
       if (stem == NULL)

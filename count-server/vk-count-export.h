@@ -65,6 +65,8 @@ typedef struct
   gint64 at_ms;                     /* report as of this instant; 0: now */
   const VkValgdkPrevious *previous; /* the previous election's area results, or NULL */
   const VkLots *lots;               /* lot draws for the seat allocation, or NULL */
+  gboolean every_signoff;           /* write every count signed off, whatever at_ms says (the count server: a
+                                     * sign-off is due when it arrives, even from a table whose clock runs ahead) */
 } VkValgdkReportOptions;
 
 typedef struct

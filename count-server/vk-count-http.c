@@ -31,7 +31,9 @@ struct _VkCountHttp
   VkHttpLimits limits;
   GCancellable *alive; /* cancelled when freed */
   VkHttpVerifier *verifier;
-  char *valgdk_dir; /* the valg.dk delivery folder served at /v1/valgdk, or NULL */
+  char *valgdk_dir;              /* the valg.dk delivery folder served at /v1/valgdk, or NULL */
+  VkCountStoredFunc stored_func; /* called on a worker thread after a batch stored entries */
+  gpointer stored_data;
 };
 
 /* What a worker thread hands back to the main context. */
@@ -78,8 +80,10 @@ typedef struct
   char *device;
   guint64 after;
   VkResultKind kind;
-  char *contest;          /* ?contest= (NULL: the primary) */
-  const VkDevice *reader; /* who signed the request (NULL: nobody); borrowed from the package */
+  char *contest;                 /* ?contest= (NULL: the primary) */
+  const VkDevice *reader;        /* who signed the request (NULL: nobody); borrowed from the package */
+  VkCountStoredFunc stored_func; /* copied at dispatch: the worker never reads VkCountHttp */
+  gpointer stored_data;
 } Request;
 
 static void
@@ -219,6 +223,10 @@ run_ingest (Request *request)
   g_clear_pointer (&request->body, g_bytes_unref);
   if (!ok)
     return reply_from_error (error);
+  /* The batch is committed: whoever watches for new entries (the valg.dk
+   * delivery) is told now, and must return at once. */
+  if (receipt->stored > 0 && request->stored_func != NULL)
+    request->stored_func (receipt->device_id, request->stored_data);
 
   head_hex = vk_hex_encode (receipt->head, VK_HASH_BYTES);
   json_builder_begin_object (builder);
@@ -427,6 +435,8 @@ dispatch (VkCountHttp *self, SoupServerMessage *msg, Request *request)
   request->count = self->count;
   request->http = self;
   request->alive = g_object_ref (self->alive);
+  request->stored_func = self->stored_func;
+  request->stored_data = self->stored_data;
   self->in_flight++;
   g_task_set_task_data (task, request, (GDestroyNotify)request_free);
   soup_server_message_pause (msg);
@@ -816,6 +826,14 @@ vk_count_http_set_valgdk_dir (VkCountHttp *self, const char *dir)
   g_return_if_fail (self != NULL);
   g_free (self->valgdk_dir);
   self->valgdk_dir = g_strdup (dir);
+}
+
+void
+vk_count_http_set_stored_func (VkCountHttp *self, VkCountStoredFunc func, gpointer user_data)
+{
+  g_return_if_fail (self != NULL);
+  self->stored_func = func;
+  self->stored_data = user_data;
 }
 
 void

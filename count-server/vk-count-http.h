@@ -78,6 +78,13 @@ void vk_count_http_get_counters (VkCountHttp *self, VkHttpCounters *ret_counters
  * the roles collector, revisor and server only.  NULL: none (404). */
 void vk_count_http_set_valgdk_dir (VkCountHttp *self, const char *dir);
 
+/* Called on a request's worker thread after an accepted batch stored new
+ * entries (committed: synchronous=FULL), before the answer is sent; it
+ * must return at once (the valg.dk delivery only sets a flag:
+ * vk_valgdk_delivery_poke()).  device_id is the batch's device. */
+typedef void (*VkCountStoredFunc) (const char *device_id, gpointer user_data);
+void vk_count_http_set_stored_func (VkCountHttp *self, VkCountStoredFunc func, gpointer user_data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkCountHttp, vk_count_http_free)
 
 G_END_DECLS
