@@ -22,6 +22,40 @@
 #include "vk-result-sheet.h"
 #include "vk-seats.h"
 #include "vk-text.h"
+#include "vk-valgdk-mandates.h"
+
+/* The allocation in valg.dk's Mandatfordeling shape (the schema's
+ * FrigivelsesTidspunktUTC and BaseretPåOptællinger included): it rests
+ * on every area of every municipality's signed result, each approved
+ * when its municipality's result was signed (the region holds no
+ * table's sign-off time). */
+static char *
+mandates_json (const VkRegionTally *tally, GError **error)
+{
+  g_autoptr (GArray) refs = g_array_new (FALSE, TRUE, sizeof (VkValgdkCountRef));
+  guint n = 0, k = 0;
+  g_autofree VkArea *areas = NULL;
+
+  for (guint i = 0; i < tally->results->len; i++)
+    n += ((VkContestResult *)g_ptr_array_index (tally->results, i))->areas->len;
+  areas = g_new0 (VkArea, MAX (n, 1));
+  for (guint i = 0; i < tally->results->len; i++)
+    {
+      const VkContestResult *r = g_ptr_array_index (tally->results, i);
+      for (guint a = 0; a < r->areas->len; a++, k++)
+        {
+          const VkAreaResult *ar = g_ptr_array_index (r->areas, a);
+          VkValgdkCountRef ref = { &areas[k], ar->kind, (gint64)r->time_ms };
+
+          /* Borrowed: the tally outlives the JSON's making. */
+          areas[k].number = ar->area_number;
+          areas[k].name = ar->area_name;
+          areas[k].dagi_id = ar->dagi_id;
+          g_array_append_val (refs, ref);
+        }
+    }
+  return vk_valgdk_mandates_to_json (tally->seats, (const VkValgdkCountRef *)(void *)refs->data, refs->len, error);
+}
 
 static void
 print_tie (const VkTie *tie)
@@ -150,7 +184,9 @@ vk_cmd_region (int argc, char **argv)
       return vk_cli_fail ("region", error);
     }
 
-  json = vk_seat_allocation_to_json (tally->seats);
+  json = mandates_json (tally, &error);
+  if (json == NULL)
+    return vk_cli_fail ("region", error);
   if (sheet_path != NULL)
     {
       VkResultSheetOptions opts = { { region, tally->tally_id, test, 0 }, key, NULL, NULL };

@@ -722,6 +722,62 @@ test_roundtrip (void)
     }
 }
 
+/* `valgkit region --out` writes valg.dk's Mandatfordeling: it validates
+ * against the official schema (python3-jsonschema; skipped without it or
+ * the schemas) and rests on exactly the official file's areas. */
+static void
+check_valgdk_schema (const char *json)
+{
+  g_autoptr (JsonParser) mp = json_parser_new ();
+  g_autoptr (JsonParser) op = json_parser_new ();
+  JsonObject *mine = load_object (mp, json, NULL);
+  JsonObject *off = load_object (op, NULL, fx.official);
+  JsonArray *based_mine = json_object_get_array_member (mine, "BaseretPåOptællinger");
+  JsonArray *based_off = json_object_get_array_member (off, "BaseretPåOptællinger");
+  g_autoptr (GHashTable) official_areas = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, NULL);
+  const char *kv = vk_test_data_dir ();
+  g_autofree char *schemas = kv != NULL ? g_build_filename (kv, "..", "valgdk-schemas", NULL) : NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "valgdk-validate.py", NULL);
+  g_autofree char *dir = NULL, *rv = NULL, *path = NULL, *so = NULL, *se = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (based_mine);
+  g_assert_true (json_object_has_member (mine, "FrigivelsesTidspunktUTC"));
+  g_assert_cmpuint (json_array_get_length (based_mine), ==, json_array_get_length (based_off));
+  for (guint i = 0; i < json_array_get_length (based_off); i++)
+    g_hash_table_add (official_areas, GINT_TO_POINTER ((gint)json_object_get_int_member (
+                                          json_array_get_object_element (based_off, i), "AfstemningsområdeDagiId")));
+  for (guint i = 0; i < json_array_get_length (based_mine); i++)
+    {
+      JsonObject *b = json_array_get_object_element (based_mine, i);
+      g_assert_true (g_hash_table_contains (
+          official_areas, GINT_TO_POINTER ((gint)json_object_get_int_member (b, "AfstemningsområdeDagiId"))));
+      g_assert_cmpstr (json_object_get_string_member (b, "Resultatart"), ==, "Fintælling");
+    }
+
+  if (schemas == NULL || !g_file_test (schemas, G_FILE_TEST_IS_DIR))
+    return;
+  dir = vk_test_tmpdir ();
+  rv = g_build_filename (dir, "RV", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (rv, 0700), ==, 0);
+  path = g_build_filename (rv, "mandatfordeling-fintaelling.v1.json", NULL);
+  g_assert_true (g_file_set_contents (path, json, -1, &error));
+  {
+    const char *python = g_getenv ("PYTHON3") != NULL ? g_getenv ("PYTHON3") : "python3";
+    const char *argv[] = { python, script, schemas, dir, NULL };
+    status = vk_test_spawn (argv, &so, &se);
+  }
+  if (status == 77)
+    {
+      g_test_message ("python3-jsonschema is not installed: region --out not validated");
+      return;
+    }
+  if (status != 0)
+    g_error ("region --out fails valg.dk's Mandatfordeling schema (%d):\n%s%s", status, so, se);
+  g_assert_nonnull (strstr (so, "Mandatfordeling=1 valid"));
+}
+
 static void
 test_cli (void)
 {
@@ -773,6 +829,7 @@ test_cli (void)
   g_assert_true (strstr (so, "Region Nordjylland: 11 kommuner, 163 afstemningsområder") != NULL);
   g_assert_true (g_file_get_contents (out, &json, NULL, &error));
   compare_with_official (json);
+  check_valgdk_schema (json);
   {
     g_autofree char *pdf = NULL;
     gsize len = 0;
