@@ -285,6 +285,15 @@ vk_cmd_serve (int argc, char **argv)
   g_main_loop_run (loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  /* Requests still on a worker thread may poke the delivery: let them
+   * finish (a bounded wait) before it goes. */
+  if (delivery != NULL)
+    {
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (vk_count_http_get_in_flight (http) > 0 && g_get_monotonic_time () < deadline)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
+    }
 
   /* Every acknowledged batch was committed before its receipt was sent;
    * closing only releases the files. */
