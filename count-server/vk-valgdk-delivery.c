@@ -48,10 +48,8 @@ struct _VkValgdkDelivery
   GMutex lock;
   GCond cond;
   GThread *thread;
-  gboolean dirty;   /* a run was asked for */
-  gboolean running; /* a run is in progress */
+  gboolean dirty; /* a run was asked for */
   gboolean quit;
-  guint runs;
 };
 
 static void
@@ -104,11 +102,25 @@ run_once (VkValgdkDelivery *self, GError **error)
   return TRUE;
 }
 
+/* A failed run is logged; the next push or announced time tries again. */
+static void
+run_and_log (VkValgdkDelivery *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!run_once (self, &error))
+    {
+      g_autofree char *line = g_strdup_printf ("valg.dk delivery failed: %s", error->message);
+      log_line (self, line);
+    }
+}
+
 static gpointer
 worker (gpointer user_data)
 {
   VkValgdkDelivery *self = user_data;
   gint64 last_start = 0;
+  gboolean pending;
 
   g_mutex_lock (&self->lock);
   for (;;)
@@ -127,23 +139,17 @@ worker (gpointer user_data)
       if (self->quit)
         break;
       self->dirty = FALSE;
-      self->running = TRUE;
       last_start = g_get_monotonic_time ();
       g_mutex_unlock (&self->lock);
-      {
-        g_autoptr (GError) error = NULL;
-        if (!run_once (self, &error))
-          {
-            g_autofree char *line = g_strdup_printf ("valg.dk delivery failed: %s", error->message);
-            log_line (self, line);
-          }
-      }
+      run_and_log (self);
       g_mutex_lock (&self->lock);
-      self->running = FALSE;
-      self->runs++;
-      g_cond_broadcast (&self->cond);
     }
+  pending = self->dirty;
+  self->dirty = FALSE;
   g_mutex_unlock (&self->lock);
+  /* A stop right after a push still delivers what that push made due. */
+  if (pending)
+    run_and_log (self);
   return NULL;
 }
 
@@ -156,35 +162,6 @@ vk_valgdk_delivery_poke (VkValgdkDelivery *self)
   self->dirty = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-}
-
-gboolean
-vk_valgdk_delivery_wait_idle (VkValgdkDelivery *self, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-  gboolean idle;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  g_mutex_lock (&self->lock);
-  while ((self->dirty || self->running) && self->thread != NULL
-         && g_cond_wait_until (&self->cond, &self->lock, deadline))
-    ;
-  idle = !self->dirty && !self->running;
-  g_mutex_unlock (&self->lock);
-  return idle;
-}
-
-guint
-vk_valgdk_delivery_get_runs (VkValgdkDelivery *self)
-{
-  guint runs;
-
-  g_return_val_if_fail (self != NULL, 0);
-  g_mutex_lock (&self->lock);
-  runs = self->runs;
-  g_mutex_unlock (&self->lock);
-  return runs;
 }
 
 /* The first announced time after after_ms, or 0. */
@@ -246,7 +223,6 @@ vk_valgdk_delivery_start (VkValgdkDelivery *self, GError **error)
 
   if (!run_once (self, error))
     return FALSE;
-  self->runs = 1;
   self->thread = g_thread_new ("valgdk-delivery", worker, self);
   self->next_due_ms = next_time (self, vk_valgdk_delivery_now_ms (self));
   arm_timer (self);

@@ -59,13 +59,8 @@ void vk_valgdk_delivery_set_log_func (VkValgdkDelivery *self, VkValgdkDeliveryLo
 gboolean vk_valgdk_delivery_start (VkValgdkDelivery *self, GError **error);
 /* Asks for a run soon (any thread; returns at once). */
 void vk_valgdk_delivery_poke (VkValgdkDelivery *self);
-/* Waits until no run is pending or running, at most timeout_ms; TRUE
- * when idle (for tests and a clean stop). */
-gboolean vk_valgdk_delivery_wait_idle (VkValgdkDelivery *self, guint timeout_ms);
 /* The delivery's clock: ms since the Unix epoch. */
 gint64 vk_valgdk_delivery_now_ms (VkValgdkDelivery *self);
-/* Runs completed so far (the first one included). */
-guint vk_valgdk_delivery_get_runs (VkValgdkDelivery *self);
 /* Stops the timer and the worker (after the run in progress, if any). */
 void vk_valgdk_delivery_free (VkValgdkDelivery *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkValgdkDelivery, vk_valgdk_delivery_free)
