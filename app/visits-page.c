@@ -46,6 +46,8 @@ today (VkVisitsPage *self)
   return vk_ui_format_time (vk_journal_now_ms (vk_station_get_journal (self->station)), "%Y-%m-%d");
 }
 
+/* A label of at least chars characters' width (wrapping below it),
+ * natural width up to twice that: the list fits a laptop's 800 px. */
 static GtkWidget *
 cell (const char *text, int chars, const char *css_class, gboolean expand)
 {
@@ -55,7 +57,7 @@ cell (const char *text, int chars, const char *css_class, gboolean expand)
   gtk_label_set_yalign (GTK_LABEL (l), 0);
   gtk_label_set_wrap (GTK_LABEL (l), TRUE);
   gtk_label_set_width_chars (GTK_LABEL (l), chars);
-  gtk_label_set_max_width_chars (GTK_LABEL (l), chars);
+  gtk_label_set_max_width_chars (GTK_LABEL (l), 2 * chars);
   gtk_widget_set_hexpand (l, expand);
   if (css_class != NULL)
     gtk_widget_add_css_class (l, css_class);
@@ -67,6 +69,12 @@ column_cell (VkVisitsPage *self, guint column, const char *text, int chars, cons
 {
   GtkWidget *l = cell (text, chars, css_class, FALSE);
 
+  /* Columns keep one line: shortened with "…" only when the window is
+   * too narrow for them, the whole text in the tooltip. */
+  gtk_label_set_wrap (GTK_LABEL (l), FALSE);
+  gtk_label_set_ellipsize (GTK_LABEL (l), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (l), -1);
+  gtk_widget_set_tooltip_text (l, text);
   gtk_size_group_add_widget (self->columns[column], l);
   return l;
 }
@@ -92,17 +100,17 @@ make_visit_row (VkVisitsPage *self, const VkHomeRequest *r)
   gtk_widget_set_margin_bottom (box, 10);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
-  gtk_box_append (GTK_BOX (box), column_cell (self, 0, r->visit_time != NULL ? r->visit_time : "—", 7, "title-3"));
+  gtk_box_append (GTK_BOX (box), column_cell (self, 0, r->visit_time != NULL ? r->visit_time : "—", 5, "title-3"));
   gtk_box_append (GTK_BOX (voter_box),
-                  cell (v != NULL ? v->name : _ ("Not on the valgliste"), 28, "vk-row-title", TRUE));
-  gtk_box_append (GTK_BOX (voter_box), cell (address, 28, "dim-label", TRUE));
+                  cell (v != NULL ? v->name : _ ("Not on the valgliste"), 16, "vk-row-title", TRUE));
+  gtk_box_append (GTK_BOX (voter_box), cell (address, 16, "dim-label", TRUE));
   if (r->finding_da != NULL)
-    gtk_box_append (GTK_BOX (voter_box), cell (r->finding_da, 28, "warning", TRUE));
+    gtk_box_append (GTK_BOX (voter_box), cell (r->finding_da, 16, "warning", TRUE));
   gtk_widget_set_hexpand (voter_box, TRUE);
   gtk_box_append (GTK_BOX (box), voter_box);
-  gtk_box_append (GTK_BOX (box), column_cell (self, 1, vk_ui_place_label (r->place), 10, NULL));
-  gtk_box_append (GTK_BOX (box), column_cell (self, 2, receivers, 22, NULL));
-  gtk_box_append (GTK_BOX (box), column_cell (self, 3, r->outcome != NULL ? r->outcome : _ ("Not yet visited"), 14,
+  gtk_box_append (GTK_BOX (box), column_cell (self, 1, vk_ui_place_label (r->place), 8, NULL));
+  gtk_box_append (GTK_BOX (box), column_cell (self, 2, receivers, 12, NULL));
+  gtk_box_append (GTK_BOX (box), column_cell (self, 3, r->outcome != NULL ? r->outcome : _ ("Not yet visited"), 9,
                                               r->outcome != NULL ? "vk-row-title" : "dim-label"));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;

@@ -166,6 +166,14 @@ test_visits (void)
   g_assert_nonnull (strstr (labels->str, v4->address));
   g_assert_nonnull (strstr (labels->str, "Bo Berg og Anna Holm"));
   g_assert_nonnull (strstr (labels->str, "Ikke besøgt endnu"));
+  /* The list fits a laptop's 800 px, as every page does (test-gui-window). */
+  {
+    int min = 0;
+    vk_test_gui_spin (50);
+    gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+    g_test_message ("minimum width with the day's visits: %d px", min);
+    g_assert_cmpint (min, <=, 800);
+  }
   vk_test_gui_screenshot (win, "station-hjemmebesoeg.png", 300);
   gtk_window_destroy (GTK_WINDOW (win));
   vk_test_gui_spin (100);
