@@ -10,8 +10,6 @@
 #include "vk-home-register.h"
 #include "vk-text.h"
 
-#define MAX_REGISTER_JOURNAL_BYTES (256 * 1024 * 1024)
-
 static const struct
 {
   VkHomeFlags flag;

@@ -352,6 +352,30 @@ test_tamper (Fixture *f, gconstpointer data)
   g_assert_cmpuint (refused, ==, tried);
 }
 
+/* The fold (the station's, the count server's and the audit's) takes
+ * the register's entries through the schema and changes no area's state:
+ * the voters of the register stay un-voted. */
+static void
+test_fold (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (VkFold) fold = NULL;
+
+  g_assert_cmpint (journal_file (f, f->csv, &out), ==, 1);
+  entries = read_verified (f);
+  fold = vk_fold_new (f->te->package, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_assert_true (vk_fold_add (fold, g_ptr_array_index (entries, i), &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (vk_fold_count_standing (fold, 1, 3), ==, 0);
+  g_assert_cmpuint (vk_fold_count_voter_brevstemmer (fold, 1, 4), ==, 0);
+}
+
 /* Only a valgsekretariat writes the register: a table's entry of the
  * type is refused by the schema, and the command refuses its key. */
 static void
@@ -403,6 +427,7 @@ main (int argc, char **argv)
   g_test_add ("/home-register/plan-from-journal", Fixture, NULL, fixture_set_up, test_plan_from_journal,
               fixture_tear_down);
   g_test_add ("/home-register/tamper", Fixture, NULL, fixture_set_up, test_tamper, fixture_tear_down);
+  g_test_add ("/home-register/fold", Fixture, NULL, fixture_set_up, test_fold, fixture_tear_down);
   g_test_add ("/home-register/role", Fixture, NULL, fixture_set_up, test_role, fixture_tear_down);
   return g_test_run ();
 }
