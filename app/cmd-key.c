@@ -45,8 +45,8 @@ key_new (int argc, char **argv)
   gboolean ok;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer, revisor or "
-      "collector",
+      "election, valgbord, brevstemmested, hjemmebesoeg, fintaelling, optaelling, server, valgstyrer, revisor, "
+      "collector or valgsekretariat",
       "ROLE" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "Device id (for the election key: the municipality)", "ID" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Secret key file to write (the public key goes beside it as .pub)",

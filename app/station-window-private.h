@@ -10,6 +10,7 @@
 #include "count-page.h"
 #include "receive-page.h"
 #include "setup-page.h"
+#include "visits-page.h"
 #include "station-window.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ struct _VkStationWindow
   VkReceivePage *receive_view;
   /* counting (built in code: it exists for valgbord and fintælling only) */
   VkCountPage *count_page;
+  VkVisitsPage *visits_page; /* hjemmebesøg only */
 
   /* State. */
   VkStationSession *session; /* once the setup page opened the device */

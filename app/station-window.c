@@ -228,6 +228,8 @@ vk_station_window_refresh_all (VkStationWindow *self)
     vk_count_page_refresh (self->count_page);
   vk_brevstemme_page_refresh (self->brevstemme_view);
   vk_checkin_page_refresh (self->checkin_view);
+  if (self->visits_page != NULL)
+    vk_visits_page_refresh (self->visits_page);
 }
 
 static void
@@ -238,6 +240,7 @@ configure_for_role (VkStationWindow *self)
   gboolean table = d->role_id == VK_ROLE_VALGBORD;
   gboolean brev = d->role_id == VK_ROLE_BREVSTEMMESTED || d->role_id == VK_ROLE_HJEMMEBESOEG;
   gboolean fin = d->role_id == VK_ROLE_FINTAELLING;
+  gboolean visits = d->role_id == VK_ROLE_HJEMMEBESOEG;
 
   if ((table || fin) && self->count_page == NULL)
     {
@@ -249,10 +252,19 @@ configure_for_role (VkStationWindow *self)
     }
   if (self->count_page != NULL)
     vk_count_page_set_station (self->count_page, station, vk_station_session_get_db_path (self->session));
+  if (visits && self->visits_page == NULL)
+    {
+      self->visits_page = vk_visits_page_new ();
+      gtk_stack_page_set_use_underline (
+          gtk_stack_add_titled (self->work_stack, GTK_WIDGET (self->visits_page), "visits", _ ("Today's _visits")),
+          TRUE);
+    }
+  if (self->visits_page != NULL)
+    vk_visits_page_set_session (self->visits_page, self->session);
   gtk_stack_page_set_visible (self->checkin_page, !brev && !fin);
   gtk_stack_page_set_visible (self->decide_page, table);
   gtk_stack_page_set_visible (self->receive_page, brev);
-  gtk_widget_set_visible (GTK_WIDGET (self->work_switcher), table);
+  gtk_widget_set_visible (GTK_WIDGET (self->work_switcher), table || visits);
   gtk_widget_set_visible (GTK_WIDGET (self->valgstyrer_button), table);
   gtk_widget_set_visible (GTK_WIDGET (self->menu_button), TRUE);
   gtk_stack_set_visible_child_name (self->work_stack, brev ? "receive" : fin ? "count" : "checkin");

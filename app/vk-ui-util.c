@@ -102,6 +102,9 @@ vk_ui_role_label (const char *role)
       case VK_ROLE_OPTAELLING:
       case VK_ROLE_SERVER:
       case VK_ROLE_VALGSTYRER:
+      case VK_ROLE_REVISOR:
+      case VK_ROLE_COLLECTOR:
+      case VK_ROLE_VALGSEKRETARIAT:
       default:
         return role;
     }

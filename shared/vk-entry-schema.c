@@ -178,6 +178,7 @@ static const guint roles_decision = ROLE_BIT (VK_ROLE_VALGBORD) | ROLE_BIT (VK_R
 static const guint roles_foreloebig = ROLE_BIT (VK_ROLE_VALGBORD) | ROLE_BIT (VK_ROLE_OPTAELLING);
 static const guint roles_fintaelling = ROLE_BIT (VK_ROLE_FINTAELLING) | ROLE_BIT (VK_ROLE_OPTAELLING);
 static const guint roles_server = ROLE_BIT (VK_ROLE_SERVER);
+static const guint roles_sekretariat = ROLE_BIT (VK_ROLE_VALGSEKRETARIAT);
 
 static gboolean
 check_role (const VkDevice *device, const VkEntry *entry, guint roles, GError **error)
@@ -280,6 +281,81 @@ check_checkin_paper (const VkCbor *b, guint64 *area, GError **error)
     return field_fail (error, "loebenummer", "is 0");
   if (vk_cbor_map_lookup_text (b, "table") != NULL && !field_text (b, "table", error))
     return FALSE;
+  return TRUE;
+}
+
+/* A text array whose items are names of set (the home-visit rules). */
+static gboolean
+field_names (const VkCbor *b, const char *key, const char *const *set, GError **error)
+{
+  VkCbor *v;
+
+  if (!field_text_array (b, key, 0, error))
+    return FALSE;
+  v = vk_cbor_map_lookup_text (b, key);
+  for (gsize i = 0; i < vk_cbor_array_get_length (v); i++)
+    if (!is_one_of (vk_cbor_get_text (vk_cbor_array_get (v, i), NULL), set))
+      return field_fail (error, key, "names a rule that is not one of docs/journal-format.md");
+  return TRUE;
+}
+
+static gboolean
+field_optional_text (const VkCbor *b, const char *key, GError **error)
+{
+  return vk_cbor_map_lookup_text (b, key) == NULL || field_text (b, key, error);
+}
+
+/* `homevisit.request` (issue 15): a request to vote at home or in an
+ * institution, journaled by the valgsekretariat whether or not it is
+ * refused: "refused" names the rules that refused it (empty when
+ * accepted), "flags" what was flagged.  The area is not checked against
+ * the election: a request for a voter not on any valgliste is journaled
+ * as refused (not_on_list). */
+static gboolean
+check_homevisit_request (const VkCbor *b, GError **error)
+{
+  static const char *const channels[] = { "telefon", "brev", "digital", NULL };
+  static const char *const hv_places[] = { "hjem", "plejehjem", NULL };
+  static const char *const refused[] = { "late", "not_on_list", NULL };
+  static const char *const flags[] = { "duplicate", "already_voted", NULL };
+  const char *channel, *place;
+  guint64 u, area;
+
+  if (!field_uint32 (b, "area", &area, error) || !field_uint32 (b, "loebenummer", &u, error)
+      || !field_uint (b, "requested_ms", &u, error) || !field_text (b, "source", error)
+      || !field_names (b, "refused", refused, error) || !field_names (b, "flags", flags, error))
+    return FALSE;
+  if (vk_cbor_map_lookup_text (b, "duplicate_of") != NULL && !field_uint (b, "duplicate_of", &u, error))
+    return FALSE;
+  if ((channel = field_text_value (b, "channel", error)) == NULL
+      || (place = field_text_value (b, "place", error)) == NULL)
+    return FALSE;
+  if (!is_one_of (channel, channels))
+    return field_fail (error, "channel", "is not telefon, brev or digital");
+  if (!is_one_of (place, hv_places))
+    return field_fail (error, "place", "is not hjem or plejehjem");
+  return TRUE;
+}
+
+/* `homevisit.visit` (issue 15): the visit planned for a request (entry
+ * "request" of the same journal) and its outcome; the latest for a
+ * request replaces the earlier. */
+static gboolean
+check_homevisit_visit (const VkCbor *b, guint64 *area, GError **error)
+{
+  static const char *const flags[] = { "bad_visit", NULL };
+  VkCbor *r;
+  guint64 u;
+
+  if (!field_uint (b, "request", &u, error) || !field_uint32 (b, "area", area, error)
+      || !field_uint32 (b, "loebenummer", &u, error) || !field_text_array (b, "receivers", 0, error)
+      || !field_names (b, "flags", flags, error) || !field_optional_text (b, "date", error)
+      || !field_optional_text (b, "time", error) || !field_optional_text (b, "device", error)
+      || !field_optional_text (b, "outcome", error))
+    return FALSE;
+  r = vk_cbor_map_lookup_text (b, "receivers");
+  if (vk_cbor_array_get_length (r) > 2)
+    return field_fail (error, "receivers", "names more than two stemmemodtagere");
   return TRUE;
 }
 
@@ -504,6 +580,11 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
   if (strcmp (t, "ballot.doubtful") == 0 || strcmp (t, "ballot.decision") == 0)
     return check_doubtful (election, b, strcmp (t, "ballot.doubtful") == 0, &area, error)
            && check_role (device, entry, roles_fintaelling, error) && check_area (device, election, entry, area, error);
+  if (strcmp (t, "homevisit.request") == 0)
+    return check_homevisit_request (b, error) && check_role (device, entry, roles_sekretariat, error);
+  if (strcmp (t, "homevisit.visit") == 0)
+    return check_homevisit_visit (b, &area, error) && check_role (device, entry, roles_sekretariat, error)
+           && check_area (device, election, entry, area, error);
   if (strcmp (t, "receipt") == 0)
     return field_text (b, "device", error) && field_uint (b, "seq", &u, error)
            && field_bytes (b, "head", VK_HASH_BYTES, error) && check_role (device, entry, roles_server, error);

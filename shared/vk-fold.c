@@ -639,6 +639,10 @@ vk_fold_add (VkFold *self, const VkEntry *entry, GError **error)
 
   t = rec->type;
   area = (guint)body_uint (entry, "area");
+  /* The home-visit register (the valgsekretariat's journal) is not a
+   * vote: it changes no area's state. */
+  if (g_str_has_prefix (t, "homevisit."))
+    return TRUE;
   if (strcmp (t, "receipt") == 0)
     {
       Receipt r = { d->device_id, entry->seq, entry->time_ms, g_intern_string (body_text (entry, "device")),

@@ -25,6 +25,7 @@ vk_home_request_free (VkHomeRequest *self)
   g_free (self->receivers[0]);
   g_free (self->receivers[1]);
   g_free (self->outcome);
+  g_free (self->device);
   g_free (self->finding_da);
   g_free (self);
 }
@@ -102,7 +103,7 @@ vk_home_requests_parse (const char *name, const char *data, gsize len, GError **
   g_autoptr (GPtrArray) header = NULL;
   g_autofree char *shown = vk_text_escape_controls (name != NULL ? name : "(input)");
   g_autoptr (GTimeZone) tz = danish_tz ();
-  gint c_area, c_lnr, c_when, c_channel, c_place, c_date, c_time, c_r1, c_r2, c_outcome;
+  gint c_area, c_lnr, c_when, c_channel, c_place, c_date, c_time, c_r1, c_r2, c_outcome, c_device;
 
   header = vk_csv_reader_next (reader, error);
   if (header == NULL)
@@ -121,6 +122,7 @@ vk_home_requests_parse (const char *name, const char *data, gsize len, GError **
   c_r1 = column (header, "modtager1");
   c_r2 = column (header, "modtager2");
   c_outcome = column (header, "udfald");
+  c_device = column (header, "enhed");
   if (c_area < 0 || c_lnr < 0 || c_when < 0 || c_channel < 0 || c_place < 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
@@ -190,6 +192,7 @@ vk_home_requests_parse (const char *name, const char *data, gsize len, GError **
       r->receivers[0] = g_strdup (field (row, c_r1));
       r->receivers[1] = g_strdup (field (row, c_r2));
       r->outcome = g_strdup (field (row, c_outcome));
+      r->device = g_strdup (field (row, c_device));
       g_ptr_array_add (requests, g_steal_pointer (&r));
       continue;
 
@@ -283,6 +286,12 @@ vk_home_visits_check (VkPackage *package, GPtrArray *requests, guint64 deadline_
               if (ms < open_ms || ms > last_ms)
                 add_finding (r, VK_HOME_BAD_VISIT, "besøgsdagen ligger uden for brevstemmeperioden");
             }
+        }
+      if (r->device != NULL)
+        {
+          const VkDevice *d = vk_package_lookup_device (package, r->device);
+          if (d == NULL || d->role_id != VK_ROLE_HJEMMEBESOEG)
+            add_finding (r, VK_HOME_BAD_VISIT, "enheden er ikke tilmeldt som hjemmebesøg");
         }
       if (r->flags & VK_HOME_REFUSED)
         refused++;

@@ -13,9 +13,9 @@
  *
  * Here: the request model, the register read from a CSV file (the
  * columns of docs/valgkort.md, "Home visits"), and the checks that refuse
- * or flag a request.  *Not built yet:* keeping the register as the
- * valgsekretariat's own signed journal, and the hjemmebesøg role's view
- * of the day's visits in the station app.
+ * or flag a request.  The register kept as the valgsekretariat's own
+ * signed journal, and the day's visits of one hjemmebesøg device, are in
+ * vk-home-register.h.
  */
 #pragma once
 
@@ -51,6 +51,7 @@ typedef struct
   char *visit_time;     /* HH:MM, may be NULL */
   char *receivers[2];   /* the two brevstemmemodtagere, NULL when not named */
   char *outcome;        /* free text (afgivet, ikke hjemme, aflyst), may be NULL */
+  char *device;         /* the hjemmebesøg device (station app) that makes the visit, may be NULL */
   guint flags;          /* VkHomeFlags, set by vk_home_visits_check() */
   char *finding_da;     /* what the checks found, Danish, NULL when nothing */
 } VkHomeRequest;
@@ -68,7 +69,7 @@ gboolean vk_home_request_deadline_for_election (const VkElection *election, guin
 /* The register CSV (vk-paper-marks.h's reader): a header naming at least
  * afstemningsomraade, loebenummer, modtaget (YYYY-MM-DD HH:MM, Danish
  * time), kanal and sted; optionally besoeg_dato, besoeg_tid, modtager1,
- * modtager2, udfald.  A malformed row is VK_ERROR_INVALID "NAME:LINE:
+ * modtager2, udfald and enhed (the device id of the hjemmebesøg team).  A malformed row is VK_ERROR_INVALID "NAME:LINE:
  * what" and nothing is returned.  VkHomeRequest* in file order. */
 GPtrArray *vk_home_requests_parse (const char *name, const char *data, gsize len,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -78,7 +79,8 @@ GPtrArray *vk_home_requests_parse (const char *name, const char *data, gsize len
  * another request for the voter came first in the file, when fold (may
  * be NULL) holds a brevstemme (not cancelled) or a standing check-in of
  * the voter, or when a planned visit lacks two distinct receivers or is
- * outside the brevstemme window.  Returns the number of requests refused. */
+ * outside the brevstemme window, or names a device (enhed) that is not
+ * enrolled as hjemmebesoeg.  Returns the number of requests refused. */
 guint vk_home_visits_check (VkPackage *package, GPtrArray *requests, guint64 deadline_ms, VkFold *fold);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkHomeRequest, vk_home_request_free)

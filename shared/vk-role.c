@@ -19,6 +19,7 @@ static const char *const role_names[] = {
   [VK_ROLE_VALGSTYRER] = "valgstyrer",
   [VK_ROLE_REVISOR] = "revisor",
   [VK_ROLE_COLLECTOR] = "collector",
+  [VK_ROLE_VALGSEKRETARIAT] = "valgsekretariat",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (role_names) == VK_ROLE_LAST + 1);

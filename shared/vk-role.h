@@ -16,19 +16,20 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  VK_ROLE_INVALID = 0,    /* not a role: an unknown wire name */
-  VK_ROLE_VALGBORD,       /* "valgbord": a table at a polling station (one area) */
-  VK_ROLE_BREVSTEMMESTED, /* "brevstemmested": brevstemmer at Borgerservice, hospitals, … */
-  VK_ROLE_HJEMMEBESOEG,   /* "hjemmebesoeg": brevstemmer in voters' homes and care homes */
-  VK_ROLE_FINTAELLING,    /* "fintaelling": a fintælling table */
-  VK_ROLE_OPTAELLING,     /* "optaelling": the valgbestyrelse's central count */
-  VK_ROLE_SERVER,         /* "server": the count server */
-  VK_ROLE_VALGSTYRER,     /* "valgstyrer": a valgstyrer's own signing key (no journal) */
-  VK_ROLE_REVISOR,        /* "revisor": reads everything over HTTP (no journal, no area) */
-  VK_ROLE_COLLECTOR,      /* "collector": valg.dk's collector, reads the delivery folder only (no journal, no area) */
+  VK_ROLE_INVALID = 0,     /* not a role: an unknown wire name */
+  VK_ROLE_VALGBORD,        /* "valgbord": a table at a polling station (one area) */
+  VK_ROLE_BREVSTEMMESTED,  /* "brevstemmested": brevstemmer at Borgerservice, hospitals, … */
+  VK_ROLE_HJEMMEBESOEG,    /* "hjemmebesoeg": brevstemmer in voters' homes and care homes */
+  VK_ROLE_FINTAELLING,     /* "fintaelling": a fintælling table */
+  VK_ROLE_OPTAELLING,      /* "optaelling": the valgbestyrelse's central count */
+  VK_ROLE_SERVER,          /* "server": the count server */
+  VK_ROLE_VALGSTYRER,      /* "valgstyrer": a valgstyrer's own signing key (no journal) */
+  VK_ROLE_REVISOR,         /* "revisor": reads everything over HTTP (no journal, no area) */
+  VK_ROLE_COLLECTOR,       /* "collector": valg.dk's collector, reads the delivery folder only (no journal, no area) */
+  VK_ROLE_VALGSEKRETARIAT, /* "valgsekretariat": the municipality's own journal (the home-visit register; no area) */
 } VkDeviceRole;
 
-#define VK_ROLE_LAST VK_ROLE_COLLECTOR
+#define VK_ROLE_LAST VK_ROLE_VALGSEKRETARIAT
 
 /* VK_ROLE_INVALID for NULL or an unknown name. */
 VkDeviceRole vk_device_role_from_string (const char *name);

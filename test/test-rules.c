@@ -839,7 +839,8 @@ static void
 test_roles (void)
 {
   static const char *const names[] = {
-    "valgbord", "brevstemmested", "hjemmebesoeg", "fintaelling", "optaelling", "server", "valgstyrer",
+    "valgbord",   "brevstemmested", "hjemmebesoeg", "fintaelling",
+    "optaelling", "server",         "valgstyrer",   "valgsekretariat",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -860,6 +861,10 @@ test_roles (void)
   g_assert_true (vk_device_role_needs_area (VK_ROLE_VALGBORD));
   g_assert_false (vk_device_role_needs_area (VK_ROLE_BREVSTEMMESTED));
   g_assert_false (vk_device_role_needs_area (VK_ROLE_FINTAELLING));
+  /* The home-visit register's writer: a journal, no area, no brevstemmer. */
+  g_assert_true (vk_device_role_writes_journal (VK_ROLE_VALGSEKRETARIAT));
+  g_assert_false (vk_device_role_needs_area (VK_ROLE_VALGSEKRETARIAT));
+  g_assert_false (vk_device_role_takes_brevstemmer (VK_ROLE_VALGSEKRETARIAT));
 }
 
 /* A ballot.decision: the schema refuses one naming a list or candidate

@@ -41,6 +41,7 @@ reads_journal (const VkDevice *reader, const VkDevice *target)
       case VK_ROLE_SERVER:
       case VK_ROLE_REVISOR:
       case VK_ROLE_COLLECTOR:
+      case VK_ROLE_VALGSEKRETARIAT:
       default:
         return FALSE;
     }
