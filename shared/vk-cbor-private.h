@@ -15,9 +15,15 @@
 
 G_BEGIN_DECLS
 
+/* A map entry keeps its key's deterministic encoding (what the entries
+ * are sorted by and what lookups compare) in one plain allocation: a
+ * decoded map has one entry per field of every journal entry, so a
+ * GBytes (two allocations and a reference count) per key was measurable
+ * on the count server's ingest. */
 typedef struct
 {
-  GBytes *encoded_key;
+  guint8 *encoded_key;
+  gsize encoded_len;
   VkCbor *key;
   VkCbor *value;
 } MapEntry;
@@ -32,7 +38,7 @@ struct _VkCbor
     double real;
     struct
     {
-      guint8 *data; /* always followed by a NUL byte */
+      guint8 *data; /* always followed by a NUL byte; stored right after the struct */
       gsize len;
     } str;
     GPtrArray *items;
