@@ -14,6 +14,7 @@
 #include "vk-db.h"
 #include "vk-error.h"
 #include "vk-file.h"
+#include "vk-journal-private.h"
 #include "vk-journal.h"
 #include "vk-text.h"
 
@@ -101,6 +102,13 @@ entry_parse_payload (VkEntry *self, guint64 *budget, GError **error)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
       return FALSE;
+    }
+  /* Every well-formed entry: only its body becomes a CBOR tree. */
+  if (vk_journal_payload_read_fixed (self, bytes, size, &entry_budget))
+    {
+      *budget -= MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS) - entry_budget;
+      vk_sha256 (bytes, size, self->hash);
+      return TRUE;
     }
   payload = vk_cbor_decode_budget (bytes, size, &entry_budget, error);
   *budget -= MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS) - entry_budget;
