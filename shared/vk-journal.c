@@ -50,6 +50,7 @@ struct _VkJournal
   guint64 head_time_ms;
   VkJournalClockFunc clock;
   gpointer clock_data;
+  sqlite3_stmt *st_append; /* prepared on the first append, kept until close */
 };
 
 static const guint8 zero_hash[VK_HASH_BYTES] = { 0 };
@@ -526,6 +527,7 @@ vk_journal_close (VkJournal *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->st_append, sqlite3_finalize);
   g_clear_pointer (&self->db, vk_db_close);
   g_free (self->path);
   g_free (self->device_id);
@@ -555,7 +557,8 @@ vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, co
   g_autoptr (GBytes) payload = NULL;
   g_autoptr (GBytes) cose = NULL;
   g_autoptr (VkEntry) entry = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
   guint64 seq;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -582,22 +585,30 @@ vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, co
 
   if (!vk_db_begin_immediate (self->db, error))
     return NULL;
-  stmt = vk_db_prepare (
-      self->db, "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  /* Prepared once per journal: a station appends every entry here. */
+  if (self->st_append == NULL)
+    self->st_append = vk_db_prepare (
+        self->db, "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        error);
+  stmt = self->st_append;
   if (stmt == NULL)
     {
       vk_db_rollback (self->db);
       return NULL;
     }
-  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)seq);
-  sqlite3_bind_blob (stmt, 3, entry->hash, VK_HASH_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 3, entry->hash, VK_HASH_BYTES, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, (sqlite3_int64)time_ms);
-  sqlite3_bind_text (stmt, 5, type, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (cose, NULL), (int)g_bytes_get_size (cose), SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  sqlite3_bind_text (stmt, 5, type, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (cose, NULL), (int)g_bytes_get_size (cose), SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    vk_db_set_error (self->db, error, "appending an entry");
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
     {
-      vk_db_set_error (self->db, error, "appending an entry");
       vk_db_rollback (self->db);
       return NULL;
     }
