@@ -264,7 +264,8 @@ vk_cbor_map_entry_clear (gpointer p)
 {
   MapEntry *entry = p;
 
-  g_clear_pointer (&entry->encoded_key, g_free);
+  g_clear_pointer (&entry->owned_key, g_free);
+  entry->encoded_key = NULL;
   g_clear_pointer (&entry->key, vk_cbor_unref);
   g_clear_pointer (&entry->value, vk_cbor_unref);
 }
@@ -327,21 +328,41 @@ vk_cbor_new_nint (guint64 n)
   return self;
 }
 
+/* Room for the longest head (1 + 8 bytes) between a string value and
+ * its bytes. */
+#define STRING_HEAD_ROOM 9
+
 VkCbor *
 vk_cbor_new_string (VkCborType type, const guint8 *data, gsize len)
 {
-  /* One allocation: the string (and its NUL) right after the value. */
-  VkCbor *self = g_malloc (sizeof (VkCbor) + len + 1);
+  /* One allocation: the value, then its CBOR head right-aligned in
+   * STRING_HEAD_ROOM bytes, then the string and a NUL, so that the
+   * string's encoding is contiguous (map keys compare it). */
+  VkCbor *self = g_malloc (sizeof (VkCbor) + STRING_HEAD_ROOM + len + 1);
+  guint8 head[STRING_HEAD_ROOM];
+  gsize n = head_to_buffer (head, type == VK_CBOR_BYTES ? MAJOR_BYTES : MAJOR_TEXT, len);
 
   memset (self, 0, sizeof (VkCbor));
   g_atomic_ref_count_init (&self->ref_count);
   self->type = type;
-  self->v.str.data = (guint8 *)(self + 1);
+  self->v.str.data = (guint8 *)(self + 1) + STRING_HEAD_ROOM;
+  memcpy (self->v.str.data - n, head, n);
   if (len > 0)
     memcpy (self->v.str.data, data, len);
   self->v.str.data[len] = 0;
   self->v.str.len = len;
   return self;
+}
+
+const guint8 *
+vk_cbor_string_encoding (const VkCbor *self, gsize *ret_len)
+{
+  gsize len = self->v.str.len;
+  gsize n = len < 24 ? 1 : len <= 0xff ? 2 : len <= 0xffff ? 3 : len <= 0xffffffffu ? 5 : 9;
+
+  g_assert (self->type == VK_CBOR_TEXT || self->type == VK_CBOR_BYTES);
+  *ret_len = n + len;
+  return self->v.str.data - n;
 }
 
 VkCbor *
@@ -487,31 +508,33 @@ vk_cbor_array_append (VkCbor *self, VkCbor *item)
 void
 vk_cbor_map_insert (VkCbor *self, VkCbor *key, VkCbor *value)
 {
-  GByteArray *encoded;
+  MapEntry entry = { NULL, 0, NULL, key, value };
   guint index;
 
   g_return_if_fail (self != NULL && self->type == VK_CBOR_MAP);
   g_return_if_fail (key != NULL && value != NULL);
 
-  encoded = g_byte_array_new ();
-  vk_cbor_encode_append (key, encoded);
-  if (map_find (self, encoded->data, encoded->len, &index))
-    {
-      MapEntry *entry = &g_array_index (self->v.entries, MapEntry, index);
-
-      g_byte_array_unref (encoded);
-      vk_cbor_unref (key);
-      vk_cbor_unref (entry->value);
-      entry->value = value;
-    }
+  if (key->type == VK_CBOR_TEXT || key->type == VK_CBOR_BYTES)
+    entry.encoded_key = vk_cbor_string_encoding (key, &entry.encoded_len);
   else
     {
-      MapEntry entry = { NULL, encoded->len, key, value };
+      GByteArray *encoded = g_byte_array_new ();
 
-      entry.encoded_key = g_byte_array_free (encoded, FALSE);
-
-      g_array_insert_val (self->v.entries, index, entry);
+      vk_cbor_encode_append (key, encoded);
+      entry.encoded_len = encoded->len;
+      entry.encoded_key = entry.owned_key = g_byte_array_free (encoded, FALSE);
     }
+  if (map_find (self, entry.encoded_key, entry.encoded_len, &index))
+    {
+      MapEntry *held = &g_array_index (self->v.entries, MapEntry, index);
+
+      g_free (entry.owned_key);
+      vk_cbor_unref (key);
+      vk_cbor_unref (held->value);
+      held->value = value;
+    }
+  else
+    g_array_insert_val (self->v.entries, index, entry);
 }
 
 void
@@ -859,8 +882,12 @@ vk_cbor_encode_append (const VkCbor *self, GByteArray *out)
         break;
       case VK_CBOR_BYTES:
       case VK_CBOR_TEXT:
-        vk_cbor_write_head (out, self->type == VK_CBOR_BYTES ? MAJOR_BYTES : MAJOR_TEXT, self->v.str.len);
-        g_byte_array_append (out, self->v.str.data, (guint)self->v.str.len);
+        {
+          gsize n;
+          const guint8 *encoding = vk_cbor_string_encoding (self, &n);
+
+          g_byte_array_append (out, encoding, (guint)n);
+        }
         break;
       case VK_CBOR_ARRAY:
         vk_cbor_write_head (out, MAJOR_ARRAY, self->v.items->len);
