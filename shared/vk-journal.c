@@ -72,128 +72,6 @@ vk_entry_free (VkEntry *self)
   g_free (self);
 }
 
-static gboolean
-get_fixed_bytes (VkCbor *item, guint8 *ret, gsize len)
-{
-  const guint8 *data;
-  gsize n = 0;
-
-  if (vk_cbor_get_type (item) != VK_CBOR_BYTES)
-    return FALSE;
-  data = vk_cbor_get_bytes (item, &n);
-  if (n != len)
-    return FALSE;
-  memcpy (ret, data, len);
-  return TRUE;
-}
-
-/* Parses the payload array into self; the caller prefixes errors. */
-static gboolean
-entry_parse_payload (VkEntry *self, guint64 *budget, GError **error)
-{
-  g_autoptr (VkCbor) payload = NULL;
-  const guint8 *bytes = g_bytes_get_data (self->payload, NULL);
-  gsize size = g_bytes_get_size (self->payload);
-  guint64 entry_budget = MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS);
-  gsize n;
-  VkCbor *item;
-
-  /* The shape before decoding deeper: an array of 8 (one byte, 0x88). */
-  if (size < 1 || bytes[0] != 0x88)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
-      return FALSE;
-    }
-  /* Every well-formed entry: only its body becomes a CBOR tree. */
-  if (vk_journal_payload_read_fixed (self, bytes, size, &entry_budget))
-    {
-      *budget -= MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS) - entry_budget;
-      vk_sha256 (bytes, size, self->hash);
-      return TRUE;
-    }
-  payload = vk_cbor_decode_budget (bytes, size, &entry_budget, error);
-  *budget -= MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS) - entry_budget;
-  if (payload == NULL)
-    {
-      g_prefix_error (error, "payload: ");
-      return FALSE;
-    }
-  if (vk_cbor_get_type (payload) != VK_CBOR_ARRAY || vk_cbor_array_get_length (payload) != 8)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
-      return FALSE;
-    }
-  item = vk_cbor_array_get (payload, 0);
-  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) != VK_JOURNAL_VERSION)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "unknown journal format version (expected %d)",
-                   VK_JOURNAL_VERSION);
-      return FALSE;
-    }
-  if (!get_fixed_bytes (vk_cbor_array_get (payload, 1), self->election_id, VK_ELECTION_ID_BYTES))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "election id is not a 32-byte string");
-      return FALSE;
-    }
-  item = vk_cbor_array_get (payload, 2);
-  if (vk_cbor_get_type (item) != VK_CBOR_TEXT || (vk_cbor_get_text (item, &n), n == 0)
-      || strlen (vk_cbor_get_text (item, NULL)) != n)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is not a non-empty text string");
-      return FALSE;
-    }
-  if (n > VK_JOURNAL_MAX_DEVICE_ID_BYTES)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is %" G_GSIZE_FORMAT " bytes, more than %d", n,
-                   VK_JOURNAL_MAX_DEVICE_ID_BYTES);
-      return FALSE;
-    }
-  self->device_id = g_strdup (vk_cbor_get_text (item, NULL));
-  item = vk_cbor_array_get (payload, 3);
-  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) == 0
-      || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "seq is not a positive integer");
-      return FALSE;
-    }
-  self->seq = vk_cbor_get_uint (item);
-  if (!get_fixed_bytes (vk_cbor_array_get (payload, 4), self->prev, VK_HASH_BYTES))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "prev is not a 32-byte string");
-      return FALSE;
-    }
-  item = vk_cbor_array_get (payload, 5);
-  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "time is not an unsigned integer");
-      return FALSE;
-    }
-  self->time_ms = vk_cbor_get_uint (item);
-  item = vk_cbor_array_get (payload, 6);
-  if (vk_cbor_get_type (item) != VK_CBOR_TEXT || (vk_cbor_get_text (item, &n), n == 0)
-      || strlen (vk_cbor_get_text (item, NULL)) != n)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "type is not a non-empty text string");
-      return FALSE;
-    }
-  self->type = g_strdup (vk_cbor_get_text (item, NULL));
-  item = vk_cbor_array_get (payload, 7);
-  if (vk_cbor_get_type (item) != VK_CBOR_MAP)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "body is not a map");
-      return FALSE;
-    }
-  for (gsize i = 0; i < vk_cbor_map_get_length (item); i++)
-    if (vk_cbor_get_type (vk_cbor_map_get_key (item, i)) != VK_CBOR_TEXT)
-      {
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "body has a key that is not a text string");
-        return FALSE;
-      }
-  self->body = vk_cbor_ref (item);
-  vk_sha256 (g_bytes_get_data (self->payload, NULL), g_bytes_get_size (self->payload), self->hash);
-  return TRUE;
-}
-
 /* Before anything is decoded or copied: an entry whose payload byte
  * string claims more than VK_JOURNAL_MAX_PAYLOAD_BYTES is refused from
  * its head (a COSE_Sign1 of valgkit starts with 17 fixed-shape bytes:
@@ -239,7 +117,7 @@ entry_new_from_cose (VkCoseSign1 *cose, guint64 *budget, GError **error)
   self->payload = g_bytes_ref (cose->payload);
   self->cose = g_bytes_ref (cose->encoded);
   memcpy (self->key_id, cose->key_id, VK_KEY_ID_BYTES);
-  if (!entry_parse_payload (self, budget, error))
+  if (!vk_journal_payload_parse (self, budget, error))
     return NULL;
   return g_steal_pointer (&self);
 }
