@@ -525,10 +525,13 @@ count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountRecei
   if (!vk_db_commit (self->db, error))
     goto fail;
 
-  /* Committed: bring the memory up to date. */
+  /* Committed: bring the memory up to date.  The batch's entries passed
+   * vk_entry_schema_check_entries() against this package before the lock
+   * (count_ingest_check(), or the batch would have been refused above);
+   * entries moved from `pending` are decoded anew and checked again. */
   if (!to_pending)
     for (guint i = new_from; i < entries->len; i++)
-      vk_fold_add_entry (self->fold, g_ptr_array_index (entries, i));
+      vk_fold_add_schema_checked (self->fold, g_ptr_array_index (entries, i));
   for (guint i = 0; i < moved->len; i++)
     vk_fold_add_entry (self->fold, g_ptr_array_index (moved, i));
   for (guint i = 0; i < pending_forks->len; i++)

@@ -302,7 +302,7 @@ decode_item (Reader *r, guint depth, GError **error)
       for (guint64 i = 0; i < arg; i++)
         {
           gsize key_start = r->pos;
-          MapEntry entry = { NULL, NULL, NULL };
+          MapEntry entry = { NULL, 0, NULL, NULL, NULL };
           int c;
 
           entry.key = decode_item (r, depth + 1, error);
@@ -323,7 +323,12 @@ decode_item (Reader *r, guint depth, GError **error)
             }
           prev_key = r->data + key_start;
           prev_len = r->pos - key_start;
-          entry.encoded_key = g_bytes_new (prev_key, prev_len);
+          /* Deterministic, so a string key's own encoding is these bytes. */
+          if (entry.key->type == VK_CBOR_TEXT || entry.key->type == VK_CBOR_BYTES)
+            entry.encoded_key = vk_cbor_string_encoding (entry.key, &entry.encoded_len);
+          else
+            entry.encoded_key = entry.owned_key = g_memdup2 (prev_key, prev_len);
+          entry.encoded_len = prev_len;
           entry.value = decode_item (r, depth + 1, error);
           if (entry.value == NULL)
             {

@@ -15,9 +15,18 @@
 
 G_BEGIN_DECLS
 
+/* A map entry keeps its key's deterministic encoding (what the entries
+ * are sorted by and what lookups compare) in one plain allocation: a
+ * decoded map has one entry per field of every journal entry, so a
+ * GBytes (two allocations and a reference count) per key was measurable
+ * on the count server's ingest.  A text or byte string key (every key of
+ * a journal entry's body) needs no allocation of its own: a string value
+ * keeps its head right before its bytes (vk_cbor_string_encoding()). */
 typedef struct
 {
-  GBytes *encoded_key;
+  const guint8 *encoded_key; /* owned_key, or inside a string key's allocation */
+  gsize encoded_len;
+  guint8 *owned_key; /* NULL when the key is a text or byte string */
   VkCbor *key;
   VkCbor *value;
 } MapEntry;
@@ -32,7 +41,7 @@ struct _VkCbor
     double real;
     struct
     {
-      guint8 *data; /* always followed by a NUL byte */
+      guint8 *data; /* always followed by a NUL byte; in the value's allocation, its CBOR head right before it */
       gsize len;
     } str;
     GPtrArray *items;
@@ -70,5 +79,8 @@ G_GNUC_INTERNAL int vk_cbor_compare_bytes (const guint8 *a, gsize alen, const gu
 G_GNUC_INTERNAL VkCbor *vk_cbor_alloc (VkCborType type);
 G_GNUC_INTERNAL void vk_cbor_map_entry_clear (gpointer p);
 G_GNUC_INTERNAL VkCbor *vk_cbor_new_string (VkCborType type, const guint8 *data, gsize len);
+/* A text or byte string's deterministic encoding (head and bytes, in the
+ * value's own allocation). */
+G_GNUC_INTERNAL const guint8 *vk_cbor_string_encoding (const VkCbor *self, gsize *ret_len);
 
 G_END_DECLS

@@ -64,42 +64,35 @@ vk_cbor_utf8_check (const guint8 *s, gsize len)
   return len;
 }
 
-void
-vk_cbor_write_head (GByteArray *out, guint major, guint64 arg)
+/* Writes the shortest head of major type `major` with argument `arg`
+ * into out (room for 9 bytes); returns its length.  Map lookups encode
+ * their key with it on the stack, without a GByteArray: they are on the
+ * hot path of every journal entry's schema check and fold. */
+static gsize
+head_to_buffer (guint8 *out, guint major, guint64 arg)
 {
-  guint8 buf[9];
+  guint8 ib = (guint8)(major << 5);
   gsize n;
 
   if (arg < 24)
     {
-      buf[0] = (guint8)(major << 5 | arg);
-      n = 1;
+      out[0] = ib | (guint8)arg;
+      return 1;
     }
-  else if (arg <= 0xff)
-    {
-      buf[0] = (guint8)(major << 5 | 24);
-      buf[1] = (guint8)arg;
-      n = 2;
-    }
-  else if (arg <= 0xffff)
-    {
-      buf[0] = (guint8)(major << 5 | 25);
-      n = 3;
-    }
-  else if (arg <= 0xffffffff)
-    {
-      buf[0] = (guint8)(major << 5 | 26);
-      n = 5;
-    }
-  else
-    {
-      buf[0] = (guint8)(major << 5 | 27);
-      n = 9;
-    }
-  if (n > 2)
-    for (gsize i = 1; i < n; i++)
-      buf[i] = (guint8)(arg >> (8 * (n - 1 - i)));
-  g_byte_array_append (out, buf, (guint)n);
+  /* ai 24, 25, 26, 27: 1, 2, 4 or 8 bytes follow. */
+  n = arg <= 0xff ? 1 : arg <= 0xffff ? 2 : arg <= 0xffffffffu ? 4 : 8;
+  out[0] = ib | (guint8)(24 + (n == 1 ? 0 : n == 2 ? 1 : n == 4 ? 2 : 3));
+  for (gsize i = 0; i < n; i++)
+    out[1 + i] = (guint8)(arg >> (8 * (n - 1 - i)));
+  return 1 + n;
+}
+
+void
+vk_cbor_write_head (GByteArray *out, guint major, guint64 arg)
+{
+  guint8 buf[9];
+
+  g_byte_array_append (out, buf, (guint)head_to_buffer (buf, major, arg));
 }
 
 static guint64
@@ -271,7 +264,8 @@ vk_cbor_map_entry_clear (gpointer p)
 {
   MapEntry *entry = p;
 
-  g_clear_pointer (&entry->encoded_key, g_bytes_unref);
+  g_clear_pointer (&entry->owned_key, g_free);
+  entry->encoded_key = NULL;
   g_clear_pointer (&entry->key, vk_cbor_unref);
   g_clear_pointer (&entry->value, vk_cbor_unref);
 }
@@ -288,9 +282,7 @@ map_find (const VkCbor *self, const guint8 *key, gsize key_len, guint *ret_index
     {
       guint mid = lo + (hi - lo) / 2;
       const MapEntry *entry = &g_array_index (self->v.entries, MapEntry, mid);
-      gsize len;
-      const guint8 *data = g_bytes_get_data (entry->encoded_key, &len);
-      int c = vk_cbor_compare_bytes (data, len, key, key_len);
+      int c = vk_cbor_compare_bytes (entry->encoded_key, entry->encoded_len, key, key_len);
 
       if (c == 0)
         {
@@ -336,17 +328,41 @@ vk_cbor_new_nint (guint64 n)
   return self;
 }
 
+/* Room for the longest head (1 + 8 bytes) between a string value and
+ * its bytes. */
+#define STRING_HEAD_ROOM 9
+
 VkCbor *
 vk_cbor_new_string (VkCborType type, const guint8 *data, gsize len)
 {
-  VkCbor *self = vk_cbor_alloc (type);
+  /* One allocation: the value, then its CBOR head right-aligned in
+   * STRING_HEAD_ROOM bytes, then the string and a NUL, so that the
+   * string's encoding is contiguous (map keys compare it). */
+  VkCbor *self = g_malloc (sizeof (VkCbor) + STRING_HEAD_ROOM + len + 1);
+  guint8 head[STRING_HEAD_ROOM];
+  gsize n = head_to_buffer (head, type == VK_CBOR_BYTES ? MAJOR_BYTES : MAJOR_TEXT, len);
 
-  self->v.str.data = g_malloc (len + 1);
+  memset (self, 0, sizeof (VkCbor));
+  g_atomic_ref_count_init (&self->ref_count);
+  self->type = type;
+  self->v.str.data = (guint8 *)(self + 1) + STRING_HEAD_ROOM;
+  memcpy (self->v.str.data - n, head, n);
   if (len > 0)
     memcpy (self->v.str.data, data, len);
   self->v.str.data[len] = 0;
   self->v.str.len = len;
   return self;
+}
+
+const guint8 *
+vk_cbor_string_encoding (const VkCbor *self, gsize *ret_len)
+{
+  gsize len = self->v.str.len;
+  gsize n = len < 24 ? 1 : len <= 0xff ? 2 : len <= 0xffff ? 3 : len <= 0xffffffffu ? 5 : 9;
+
+  g_assert (self->type == VK_CBOR_TEXT || self->type == VK_CBOR_BYTES);
+  *ret_len = n + len;
+  return self->v.str.data - n;
 }
 
 VkCbor *
@@ -456,7 +472,7 @@ vk_cbor_unref (VkCbor *self)
     {
       case VK_CBOR_BYTES:
       case VK_CBOR_TEXT:
-        g_free (self->v.str.data);
+        /* The string lives in the value's own allocation. */
         break;
       case VK_CBOR_ARRAY:
         g_ptr_array_unref (self->v.items);
@@ -492,31 +508,33 @@ vk_cbor_array_append (VkCbor *self, VkCbor *item)
 void
 vk_cbor_map_insert (VkCbor *self, VkCbor *key, VkCbor *value)
 {
-  GBytes *encoded;
-  gsize len;
-  const guint8 *data;
+  MapEntry entry = { NULL, 0, NULL, key, value };
   guint index;
 
   g_return_if_fail (self != NULL && self->type == VK_CBOR_MAP);
   g_return_if_fail (key != NULL && value != NULL);
 
-  encoded = vk_cbor_encode (key);
-  data = g_bytes_get_data (encoded, &len);
-  if (map_find (self, data, len, &index))
-    {
-      MapEntry *entry = &g_array_index (self->v.entries, MapEntry, index);
-
-      g_bytes_unref (encoded);
-      vk_cbor_unref (key);
-      vk_cbor_unref (entry->value);
-      entry->value = value;
-    }
+  if (key->type == VK_CBOR_TEXT || key->type == VK_CBOR_BYTES)
+    entry.encoded_key = vk_cbor_string_encoding (key, &entry.encoded_len);
   else
     {
-      MapEntry entry = { encoded, key, value };
+      GByteArray *encoded = g_byte_array_new ();
 
-      g_array_insert_val (self->v.entries, index, entry);
+      vk_cbor_encode_append (key, encoded);
+      entry.encoded_len = encoded->len;
+      entry.encoded_key = entry.owned_key = g_byte_array_free (encoded, FALSE);
     }
+  if (map_find (self, entry.encoded_key, entry.encoded_len, &index))
+    {
+      MapEntry *held = &g_array_index (self->v.entries, MapEntry, index);
+
+      g_free (entry.owned_key);
+      vk_cbor_unref (key);
+      vk_cbor_unref (held->value);
+      held->value = value;
+    }
+  else
+    g_array_insert_val (self->v.entries, index, entry);
 }
 
 void
@@ -660,11 +678,11 @@ vk_cbor_map_get_value (const VkCbor *self, gsize index)
 }
 
 static VkCbor *
-map_lookup_encoded (const VkCbor *self, GByteArray *key)
+map_lookup_encoded (const VkCbor *self, const guint8 *key, gsize key_len)
 {
   guint index;
 
-  if (!map_find (self, key->data, key->len, &index))
+  if (!map_find (self, key, key_len, &index))
     return NULL;
   return g_array_index (self->v.entries, MapEntry, index).value;
 }
@@ -672,30 +690,35 @@ map_lookup_encoded (const VkCbor *self, GByteArray *key)
 VkCbor *
 vk_cbor_map_lookup_text (const VkCbor *self, const char *key)
 {
-  g_autoptr (GByteArray) encoded = g_byte_array_new ();
-  gsize len;
+  guint8 stack[64];
+  g_autofree guint8 *heap = NULL;
+  guint8 *buf = stack;
+  gsize len, head;
 
   g_return_val_if_fail (self != NULL && self->type == VK_CBOR_MAP, NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
   len = strlen (key);
-  vk_cbor_write_head (encoded, MAJOR_TEXT, len);
-  g_byte_array_append (encoded, (const guint8 *)key, (guint)len);
-  return map_lookup_encoded (self, encoded);
+  if (len + 9 > sizeof stack)
+    buf = heap = g_malloc (len + 9);
+  head = head_to_buffer (buf, MAJOR_TEXT, len);
+  memcpy (buf + head, key, len);
+  return map_lookup_encoded (self, buf, head + len);
 }
 
 VkCbor *
 vk_cbor_map_lookup_int (const VkCbor *self, gint64 key)
 {
-  g_autoptr (GByteArray) encoded = g_byte_array_new ();
+  guint8 buf[9];
+  gsize n;
 
   g_return_val_if_fail (self != NULL && self->type == VK_CBOR_MAP, NULL);
 
   if (key < 0)
-    vk_cbor_write_head (encoded, MAJOR_NINT, (guint64)(-1 - key));
+    n = head_to_buffer (buf, MAJOR_NINT, (guint64)(-1 - key));
   else
-    vk_cbor_write_head (encoded, MAJOR_UINT, (guint64)key);
-  return map_lookup_encoded (self, encoded);
+    n = head_to_buffer (buf, MAJOR_UINT, (guint64)key);
+  return map_lookup_encoded (self, buf, n);
 }
 
 guint64
@@ -859,8 +882,12 @@ vk_cbor_encode_append (const VkCbor *self, GByteArray *out)
         break;
       case VK_CBOR_BYTES:
       case VK_CBOR_TEXT:
-        vk_cbor_write_head (out, self->type == VK_CBOR_BYTES ? MAJOR_BYTES : MAJOR_TEXT, self->v.str.len);
-        g_byte_array_append (out, self->v.str.data, (guint)self->v.str.len);
+        {
+          gsize n;
+          const guint8 *encoding = vk_cbor_string_encoding (self, &n);
+
+          g_byte_array_append (out, encoding, (guint)n);
+        }
         break;
       case VK_CBOR_ARRAY:
         vk_cbor_write_head (out, MAJOR_ARRAY, self->v.items->len);
@@ -872,10 +899,8 @@ vk_cbor_encode_append (const VkCbor *self, GByteArray *out)
         for (guint i = 0; i < self->v.entries->len; i++)
           {
             const MapEntry *entry = &g_array_index (self->v.entries, MapEntry, i);
-            gsize len;
-            const guint8 *data = g_bytes_get_data (entry->encoded_key, &len);
 
-            g_byte_array_append (out, data, (guint)len);
+            g_byte_array_append (out, entry->encoded_key, (guint)entry->encoded_len);
             vk_cbor_encode_append (entry->value, out);
           }
         break;

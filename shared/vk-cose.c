@@ -135,6 +135,61 @@ check_shape (const VkCbor *item, VkCoseSign1 *out, GError **error)
   return TRUE;
 }
 
+/* The one shape every valgkit COSE_Sign1 has, read without building a
+ * CBOR tree: tag 18, an array of 4, the protected header h'A10127'
+ * ({1: -8}), the unprotected {4: h'<8-byte key id>'}, the payload byte
+ * string (its head in the shortest form) and the 64-byte signature.
+ * These are exactly the bytes the decoder and check_shape() accept for
+ * such an item (the bytes inside the strings are opaque to both), so the
+ * result is the same; the payload is a slice of the encoded item, not a
+ * copy.  NULL for anything else: the general path decodes it and says
+ * what is wrong. */
+static VkCoseSign1 *
+decode_fixed_shape (const guint8 *data, gsize len, gsize *ret_consumed)
+{
+  static const guint8 shape[] = { 0xd2, 0x84, 0x43, 0xa1, 0x01, 0x27, 0xa1, 0x04, 0x48 };
+  const gsize kid_at = sizeof shape, head_at = kid_at + VK_KEY_ID_BYTES;
+  VkCoseSign1 *self;
+  guint64 n = 0;
+  gsize k = 0, payload_at, sig_at;
+  guint ai;
+
+  G_STATIC_ASSERT (VK_KEY_ID_BYTES == 8);
+  if (len < head_at + 1 || memcmp (data, shape, sizeof shape) != 0 || (data[head_at] >> 5) != 2)
+    return NULL;
+  ai = data[head_at] & 0x1f;
+  if (ai < 24)
+    n = ai;
+  else if (ai <= 27)
+    {
+      static const guint64 minimum[] = { 24, 0x100, 0x10000, 0x100000000 };
+
+      k = (gsize)1 << (ai - 24);
+      if (len - head_at - 1 < k)
+        return NULL;
+      for (gsize i = 0; i < k; i++)
+        n = (n << 8) | data[head_at + 1 + i];
+      if (n < minimum[ai - 24])
+        return NULL;
+    }
+  else
+    return NULL;
+  payload_at = head_at + 1 + k;
+  if (n > len - payload_at || len - payload_at - n < 2 + VK_SIGNATURE_BYTES)
+    return NULL;
+  sig_at = payload_at + (gsize)n;
+  if (data[sig_at] != 0x58 || data[sig_at + 1] != VK_SIGNATURE_BYTES)
+    return NULL;
+
+  self = g_new0 (VkCoseSign1, 1);
+  memcpy (self->key_id, data + kid_at, VK_KEY_ID_BYTES);
+  memcpy (self->signature, data + sig_at + 2, VK_SIGNATURE_BYTES);
+  self->encoded = g_bytes_new (data, sig_at + 2 + VK_SIGNATURE_BYTES);
+  self->payload = g_bytes_new_from_bytes (self->encoded, payload_at, (gsize)n);
+  *ret_consumed = sig_at + 2 + VK_SIGNATURE_BYTES;
+  return self;
+}
+
 VkCoseSign1 *
 vk_cose_sign1_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed, GError **error)
 {
@@ -159,6 +214,12 @@ vk_cose_sign1_decode_prefix (const guint8 *data, gsize len, gsize *ret_consumed,
     {
       invalid (error, "tag 18 does not hold an array of 4 items");
       return NULL;
+    }
+  if (data != NULL && (self = decode_fixed_shape (data, len, &consumed)) != NULL)
+    {
+      if (ret_consumed != NULL)
+        *ret_consumed = consumed;
+      return g_steal_pointer (&self);
     }
   /* CBOR-level errors keep their codes (VK_ERROR_TRUNCATED tells a
    * reader that a journal file ends mid-entry). */

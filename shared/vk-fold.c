@@ -585,8 +585,10 @@ fold_record_bad (VkFold *self, FoldDevice *d, guint64 seq, const GError *error, 
     *ret_error = g_error_copy (error);
 }
 
-gboolean
-vk_fold_add (VkFold *self, const VkEntry *entry, GError **error)
+/* schema_checked: vk_entry_schema_check() accepted the entry against
+ * this fold's package already (vk_fold_add_schema_checked()). */
+static gboolean
+fold_add (VkFold *self, const VkEntry *entry, gboolean schema_checked, GError **error)
 {
   g_autoptr (GError) local = NULL;
   FoldDevice *d;
@@ -630,7 +632,7 @@ vk_fold_add (VkFold *self, const VkEntry *entry, GError **error)
       fold_resolve_pending (self, d->device_id, entry->seq);
       return FALSE;
     }
-  if (!vk_entry_schema_check (d->device, self->election, entry, &local))
+  if (!schema_checked && !vk_entry_schema_check (d->device, self->election, entry, &local))
     {
       fold_record_bad (self, d, entry->seq, local, error);
       fold_resolve_pending (self, d->device_id, entry->seq);
@@ -673,11 +675,25 @@ vk_fold_add (VkFold *self, const VkEntry *entry, GError **error)
   return TRUE;
 }
 
+gboolean
+vk_fold_add (VkFold *self, const VkEntry *entry, GError **error)
+{
+  g_return_val_if_fail (self != NULL && entry != NULL, FALSE);
+  return fold_add (self, entry, FALSE, error);
+}
+
 void
 vk_fold_add_entry (VkFold *self, const VkEntry *entry)
 {
   g_return_if_fail (self != NULL && entry != NULL);
-  (void)vk_fold_add (self, entry, NULL);
+  (void)fold_add (self, entry, FALSE, NULL);
+}
+
+void
+vk_fold_add_schema_checked (VkFold *self, const VkEntry *entry)
+{
+  g_return_if_fail (self != NULL && entry != NULL);
+  (void)fold_add (self, entry, TRUE, NULL);
 }
 
 const VkElection *

@@ -30,6 +30,13 @@ void vk_fold_free (VkFold *self);
  * (VK_ENTRY_ERROR, or VK_ERROR_FORK) so a caller can stop on it. */
 gboolean vk_fold_add (VkFold *self, const VkEntry *entry, GError **error);
 void vk_fold_add_entry (VkFold *self, const VkEntry *entry);
+/* The same for an entry that vk_entry_schema_check() (or
+ * vk_entry_schema_check_entries()) has accepted already, with the device
+ * and election of the package this fold was made for: the check is a
+ * function of those three alone, so the count server, which checks a
+ * batch before its lock, does not run it a second time under the lock.
+ * Everything else (forks, the decision check, the fold) is the same. */
+void vk_fold_add_schema_checked (VkFold *self, const VkEntry *entry);
 /* The election the fold was made for (borrowed). */
 const VkElection *vk_fold_get_election (VkFold *self);
 /* The highest seq of device_id folded (0: none). */

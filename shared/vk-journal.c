@@ -14,6 +14,7 @@
 #include "vk-db.h"
 #include "vk-error.h"
 #include "vk-file.h"
+#include "vk-journal-private.h"
 #include "vk-journal.h"
 #include "vk-text.h"
 
@@ -49,6 +50,7 @@ struct _VkJournal
   guint64 head_time_ms;
   VkJournalClockFunc clock;
   gpointer clock_data;
+  sqlite3_stmt *st_append; /* prepared on the first append, kept until close */
 };
 
 static const guint8 zero_hash[VK_HASH_BYTES] = { 0 };
@@ -68,121 +70,6 @@ vk_entry_free (VkEntry *self)
   g_clear_pointer (&self->payload, g_bytes_unref);
   g_clear_pointer (&self->cose, g_bytes_unref);
   g_free (self);
-}
-
-static gboolean
-get_fixed_bytes (VkCbor *item, guint8 *ret, gsize len)
-{
-  const guint8 *data;
-  gsize n = 0;
-
-  if (vk_cbor_get_type (item) != VK_CBOR_BYTES)
-    return FALSE;
-  data = vk_cbor_get_bytes (item, &n);
-  if (n != len)
-    return FALSE;
-  memcpy (ret, data, len);
-  return TRUE;
-}
-
-/* Parses the payload array into self; the caller prefixes errors. */
-static gboolean
-entry_parse_payload (VkEntry *self, guint64 *budget, GError **error)
-{
-  g_autoptr (VkCbor) payload = NULL;
-  const guint8 *bytes = g_bytes_get_data (self->payload, NULL);
-  gsize size = g_bytes_get_size (self->payload);
-  guint64 entry_budget = MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS);
-  gsize n;
-  VkCbor *item;
-
-  /* The shape before decoding deeper: an array of 8 (one byte, 0x88). */
-  if (size < 1 || bytes[0] != 0x88)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
-      return FALSE;
-    }
-  payload = vk_cbor_decode_budget (bytes, size, &entry_budget, error);
-  *budget -= MIN (*budget, (guint64)VK_JOURNAL_MAX_ENTRY_ITEMS) - entry_budget;
-  if (payload == NULL)
-    {
-      g_prefix_error (error, "payload: ");
-      return FALSE;
-    }
-  if (vk_cbor_get_type (payload) != VK_CBOR_ARRAY || vk_cbor_array_get_length (payload) != 8)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "payload is not an array of 8 items");
-      return FALSE;
-    }
-  item = vk_cbor_array_get (payload, 0);
-  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) != VK_JOURNAL_VERSION)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "unknown journal format version (expected %d)",
-                   VK_JOURNAL_VERSION);
-      return FALSE;
-    }
-  if (!get_fixed_bytes (vk_cbor_array_get (payload, 1), self->election_id, VK_ELECTION_ID_BYTES))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "election id is not a 32-byte string");
-      return FALSE;
-    }
-  item = vk_cbor_array_get (payload, 2);
-  if (vk_cbor_get_type (item) != VK_CBOR_TEXT || (vk_cbor_get_text (item, &n), n == 0)
-      || strlen (vk_cbor_get_text (item, NULL)) != n)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is not a non-empty text string");
-      return FALSE;
-    }
-  if (n > VK_JOURNAL_MAX_DEVICE_ID_BYTES)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "device id is %" G_GSIZE_FORMAT " bytes, more than %d", n,
-                   VK_JOURNAL_MAX_DEVICE_ID_BYTES);
-      return FALSE;
-    }
-  self->device_id = g_strdup (vk_cbor_get_text (item, NULL));
-  item = vk_cbor_array_get (payload, 3);
-  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) == 0
-      || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "seq is not a positive integer");
-      return FALSE;
-    }
-  self->seq = vk_cbor_get_uint (item);
-  if (!get_fixed_bytes (vk_cbor_array_get (payload, 4), self->prev, VK_HASH_BYTES))
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "prev is not a 32-byte string");
-      return FALSE;
-    }
-  item = vk_cbor_array_get (payload, 5);
-  if (vk_cbor_get_type (item) != VK_CBOR_UINT || vk_cbor_get_uint (item) > (guint64)G_MAXINT64)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "time is not an unsigned integer");
-      return FALSE;
-    }
-  self->time_ms = vk_cbor_get_uint (item);
-  item = vk_cbor_array_get (payload, 6);
-  if (vk_cbor_get_type (item) != VK_CBOR_TEXT || (vk_cbor_get_text (item, &n), n == 0)
-      || strlen (vk_cbor_get_text (item, NULL)) != n)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "type is not a non-empty text string");
-      return FALSE;
-    }
-  self->type = g_strdup (vk_cbor_get_text (item, NULL));
-  item = vk_cbor_array_get (payload, 7);
-  if (vk_cbor_get_type (item) != VK_CBOR_MAP)
-    {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "body is not a map");
-      return FALSE;
-    }
-  for (gsize i = 0; i < vk_cbor_map_get_length (item); i++)
-    if (vk_cbor_get_type (vk_cbor_map_get_key (item, i)) != VK_CBOR_TEXT)
-      {
-        g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "body has a key that is not a text string");
-        return FALSE;
-      }
-  self->body = vk_cbor_ref (item);
-  vk_sha256 (g_bytes_get_data (self->payload, NULL), g_bytes_get_size (self->payload), self->hash);
-  return TRUE;
 }
 
 /* Before anything is decoded or copied: an entry whose payload byte
@@ -230,7 +117,7 @@ entry_new_from_cose (VkCoseSign1 *cose, guint64 *budget, GError **error)
   self->payload = g_bytes_ref (cose->payload);
   self->cose = g_bytes_ref (cose->encoded);
   memcpy (self->key_id, cose->key_id, VK_KEY_ID_BYTES);
-  if (!entry_parse_payload (self, budget, error))
+  if (!vk_journal_payload_parse (self, budget, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -518,6 +405,7 @@ vk_journal_close (VkJournal *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->st_append, sqlite3_finalize);
   g_clear_pointer (&self->db, vk_db_close);
   g_free (self->path);
   g_free (self->device_id);
@@ -547,7 +435,8 @@ vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, co
   g_autoptr (GBytes) payload = NULL;
   g_autoptr (GBytes) cose = NULL;
   g_autoptr (VkEntry) entry = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
   guint64 seq;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -574,22 +463,30 @@ vk_journal_append_at (VkJournal *self, const VkKeypair *key, guint64 time_ms, co
 
   if (!vk_db_begin_immediate (self->db, error))
     return NULL;
-  stmt = vk_db_prepare (
-      self->db, "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  /* Prepared once per journal: a station appends every entry here. */
+  if (self->st_append == NULL)
+    self->st_append = vk_db_prepare (
+        self->db, "INSERT INTO entry (device_id, seq, hash, time_ms, type, cose) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        error);
+  stmt = self->st_append;
   if (stmt == NULL)
     {
       vk_db_rollback (self->db);
       return NULL;
     }
-  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)seq);
-  sqlite3_bind_blob (stmt, 3, entry->hash, VK_HASH_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 3, entry->hash, VK_HASH_BYTES, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, (sqlite3_int64)time_ms);
-  sqlite3_bind_text (stmt, 5, type, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (cose, NULL), (int)g_bytes_get_size (cose), SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  sqlite3_bind_text (stmt, 5, type, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (cose, NULL), (int)g_bytes_get_size (cose), SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    vk_db_set_error (self->db, error, "appending an entry");
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
     {
-      vk_db_set_error (self->db, error, "appending an entry");
       vk_db_rollback (self->db);
       return NULL;
     }

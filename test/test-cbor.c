@@ -923,6 +923,47 @@ test_cbor_write_head (void)
   }
 }
 
+/* Text keys whose heads take 1, 2 and 3 bytes (a string keeps its head
+ * beside its bytes, and map entries compare that): sorted by their
+ * encoding (shorter first), found again, and the same after a decode. */
+static void
+test_cbor_long_keys (void)
+{
+  g_autofree char *k30 = g_strnfill (30, 'a');
+  g_autofree char *k300 = g_strnfill (300, 'b');
+  g_autoptr (VkCbor) map = vk_cbor_new_map ();
+  g_autoptr (VkCbor) again = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) bytes2 = NULL;
+  g_autoptr (GError) error = NULL;
+  const guint8 *p;
+  gsize len;
+
+  vk_cbor_map_set_uint (map, k300, 3);
+  vk_cbor_map_set_uint (map, k30, 2);
+  vk_cbor_map_set_uint (map, "c", 1);
+  vk_cbor_map_insert (map, vk_cbor_new_uint (7), vk_cbor_new_uint (4));
+  bytes = vk_cbor_encode (map);
+  p = g_bytes_get_data (bytes, &len);
+  /* {7: 4, "c": 1, "a"*30: 2, "b"*300: 3} */
+  g_assert_cmpuint (len, ==, 1 + 2 + 3 + (2 + 30 + 1) + (3 + 300 + 1));
+  g_assert_cmpmem (p, 6, "\xa4\x07\x04\x61\x63\x01", 6);
+  g_assert_cmpmem (p + 6, 2, "\x78\x1e", 2);
+  g_assert_cmpmem (p + 6 + 33, 3, "\x79\x01\x2c", 3);
+  again = vk_cbor_decode (p, len, &error);
+  g_assert_no_error (error);
+  bytes2 = vk_cbor_encode (again);
+  g_assert_true (g_bytes_equal (bytes, bytes2));
+  g_assert_cmpuint (vk_cbor_get_uint (vk_cbor_map_lookup_text (again, k300)), ==, 3);
+  g_assert_cmpuint (vk_cbor_get_uint (vk_cbor_map_lookup_text (again, k30)), ==, 2);
+  g_assert_cmpuint (vk_cbor_get_uint (vk_cbor_map_lookup_text (again, "c")), ==, 1);
+  g_assert_cmpuint (vk_cbor_get_uint (vk_cbor_map_lookup_int (again, 7)), ==, 4);
+  g_assert_null (vk_cbor_map_lookup_text (again, "a"));
+  vk_cbor_map_set_uint (again, k30, 5);
+  g_assert_cmpuint (vk_cbor_map_get_length (again), ==, 4);
+  g_assert_cmpuint (vk_cbor_get_uint (vk_cbor_map_lookup_text (again, k30)), ==, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -943,5 +984,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cbor/write-head", test_cbor_write_head);
   g_test_add_func ("/cbor/amplification", test_cbor_amplification);
   g_test_add_func ("/cbor/text-escape", test_text_escape);
+  g_test_add_func ("/cbor/long-keys", test_cbor_long_keys);
   return g_test_run ();
 }

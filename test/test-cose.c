@@ -269,6 +269,73 @@ test_cose_shapes (void)
     }
 }
 
+/* Payloads whose byte-string heads take each form (1, 2, 3 and 5 bytes)
+ * decode, without a CBOR tree (decode_fixed_shape()), to the payload,
+ * key id and signature that were signed; every prefix is refused as
+ * truncated; the same item with the payload's head in a longer form than
+ * needed is refused as not deterministic, as the decoder refuses it. */
+static void
+test_cose_payload_heads (void)
+{
+  static const gsize sizes[] = { 0, 1, 23, 24, 255, 256, 65535, 65536, 70000 };
+  g_autoptr (VkKeypair) key = vk_keypair_generate ();
+
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autofree guint8 *payload = g_malloc (sizes[s] + 1);
+      g_autoptr (GBytes) cose = NULL;
+      g_autoptr (VkCoseSign1) decoded = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GByteArray) longer = g_byte_array_new ();
+      const guint8 *data;
+      gsize len, consumed = 0, head = sizes[s] < 24 ? 1 : sizes[s] <= 0xff ? 2 : sizes[s] <= 0xffff ? 3 : 5;
+      guint8 h[9];
+
+      for (gsize i = 0; i < sizes[s]; i++)
+        payload[i] = (guint8)(i * 7 + s);
+      cose = vk_cose_sign1_create (payload, sizes[s], key, &error);
+      g_assert_no_error (error);
+      data = g_bytes_get_data (cose, &len);
+
+      decoded = vk_cose_sign1_decode_prefix (data, len, &consumed, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (consumed, ==, len);
+      g_assert_cmpmem (g_bytes_get_data (decoded->payload, NULL), g_bytes_get_size (decoded->payload), payload,
+                       sizes[s]);
+      g_assert_cmpmem (decoded->key_id, VK_KEY_ID_BYTES, vk_keypair_get_key_id (key), VK_KEY_ID_BYTES);
+      g_assert_cmpmem (g_bytes_get_data (decoded->encoded, NULL), g_bytes_get_size (decoded->encoded), data, len);
+      g_assert_true (vk_cose_sign1_verify (decoded, vk_keypair_get_public_key (key), &error));
+      g_assert_no_error (error);
+
+      for (gsize cut = 0; cut < len; cut += (cut < 64 || len - cut < 80) ? 1 : 997)
+        {
+          g_autoptr (GError) e2 = NULL;
+          g_autoptr (VkCoseSign1) d2 = vk_cose_sign1_decode_prefix (data, cut, NULL, &e2);
+
+          g_assert_null (d2);
+          g_assert_error (e2, VK_ERROR, VK_ERROR_TRUNCATED);
+        }
+
+      /* The payload's head one form longer (the 17 bytes before it are
+       * fixed); a 5-byte head has no longer form that fits here. */
+      if (head == 5)
+        continue;
+      h[0] = (guint8)(0x40 | (head == 1 ? 24 : head == 2 ? 25 : 26));
+      for (gsize i = 0, k = head == 1 ? 1 : head == 2 ? 2 : 4; i < k; i++)
+        h[1 + i] = (guint8)(sizes[s] >> (8 * (k - 1 - i)));
+      g_byte_array_append (longer, data, 17);
+      g_byte_array_append (longer, h, head == 1 ? 2 : head == 2 ? 3 : 5);
+      g_byte_array_append (longer, data + 17 + head, (guint)(len - 17 - head));
+      {
+        g_autoptr (GError) e3 = NULL;
+        g_autoptr (VkCoseSign1) d3 = vk_cose_sign1_decode (longer->data, longer->len, &e3);
+
+        g_assert_null (d3);
+        g_assert_error (e3, VK_ERROR, VK_ERROR_NOT_DETERMINISTIC);
+      }
+    }
+}
+
 static void
 test_cose_sequence (void)
 {
@@ -355,5 +422,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cose/wrong-key", test_cose_wrong_key);
   g_test_add_func ("/cose/shapes", test_cose_shapes);
   g_test_add_func ("/cose/sequence", test_cose_sequence);
+  g_test_add_func ("/cose/payload-heads", test_cose_payload_heads);
   return g_test_run ();
 }

@@ -795,6 +795,130 @@ test_journal_read_untrusted (void)
   }
 }
 
+/* A payload [1, eid, "bord-1", seq, prev, time, "checkin", body] as
+ * bytes, each head in the form given (0: shortest). */
+static GByteArray *
+payload_with (guint64 seq, guint seq_extra, const char *device, gsize device_len, guint64 time_ms, gboolean trailing)
+{
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr (VkCbor) body = vk_cbor_new_map ();
+  g_autoptr (GBytes) enc = NULL;
+  guint8 b[32];
+  guint8 h[9];
+
+  vk_cbor_map_set_uint (body, "area", 1);
+  vk_cbor_map_set_uint (body, "loebenummer", 5);
+  enc = vk_cbor_encode (body);
+  g_byte_array_append (out, (const guint8 *)"\x88\x01\x58\x20", 4);
+  memset (b, 0xe1, sizeof b);
+  g_byte_array_append (out, b, 32);
+  h[0] = (guint8)(0x60 | device_len);
+  g_byte_array_append (out, h, 1);
+  g_byte_array_append (out, (const guint8 *)device, (guint)device_len);
+  if (seq_extra == 1)
+    {
+      /* one form longer than needed */
+      h[0] = 0x18, h[1] = (guint8)seq;
+      g_byte_array_append (out, h, 2);
+    }
+  else if (seq < 24)
+    {
+      h[0] = (guint8)seq;
+      g_byte_array_append (out, h, 1);
+    }
+  else
+    {
+      h[0] = 0x1b;
+      for (guint i = 0; i < 8; i++)
+        h[1 + i] = (guint8)(seq >> (56 - 8 * i));
+      g_byte_array_append (out, h, 9);
+    }
+  g_byte_array_append (out, (const guint8 *)"\x58\x20", 2);
+  memset (b, 0x5a, sizeof b);
+  g_byte_array_append (out, b, 32);
+  h[0] = 0x1a;
+  for (guint i = 0; i < 4; i++)
+    h[1 + i] = (guint8)(time_ms >> (24 - 8 * i));
+  g_byte_array_append (out, h, 5);
+  g_byte_array_append (out,
+                       (const guint8 *)"\x67"
+                                       "checkin",
+                       8);
+  g_byte_array_append (out, g_bytes_get_data (enc, NULL), (guint)g_bytes_get_size (enc));
+  if (trailing)
+    g_byte_array_append (out, (const guint8 *)"\x00", 1);
+  return out;
+}
+
+/* The payload read in place (vk-journal-payload.c) gives what was
+ * written; whatever it declines, the decoder still refuses with its own
+ * error: heads longer than needed, NUL bytes or invalid UTF-8 in a text,
+ * a seq beyond int64, trailing bytes. */
+static void
+test_journal_payload_fixed (void)
+{
+  g_autoptr (VkKeypair) key = vk_keypair_generate ();
+  struct
+  {
+    guint64 seq;
+    guint seq_extra;
+    const char *device;
+    gsize device_len;
+    gboolean trailing;
+    int code; /* -1: accepted */
+  } cases[] = {
+    { 5, 0, "bord-1", 6, FALSE, -1 },
+    { G_GUINT64_CONSTANT (1) << 40, 0, "bord-1", 6, FALSE, -1 },
+    { 5, 1, "bord-1", 6, FALSE, VK_ERROR_NOT_DETERMINISTIC },
+    { 5, 0,
+      "bord\0"
+      "1",
+      6, FALSE, VK_ERROR_INVALID },
+    { 5, 0,
+      "bord\xff"
+      "1",
+      6, FALSE, VK_ERROR_INVALID },
+    { 5, 0, "", 0, FALSE, VK_ERROR_INVALID },
+    { G_GUINT64_CONSTANT (1) << 63, 0, "bord-1", 6, FALSE, VK_ERROR_INVALID },
+    { 0, 0, "bord-1", 6, FALSE, VK_ERROR_INVALID },
+    { 5, 0, "bord-1", 6, TRUE, VK_ERROR_INVALID },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GByteArray) payload = payload_with (cases[i].seq, cases[i].seq_extra, cases[i].device,
+                                                     cases[i].device_len, 1700000000, cases[i].trailing);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) cose = vk_cose_sign1_create (payload->data, payload->len, key, &error);
+      g_autoptr (VkEntry) e = NULL;
+      guint8 hash[32];
+
+      g_assert_no_error (error);
+      e = vk_entry_decode (g_bytes_get_data (cose, NULL), g_bytes_get_size (cose), &error);
+      if (cases[i].code >= 0)
+        {
+          if (e != NULL)
+            g_error ("case %" G_GSIZE_FORMAT " was accepted", i);
+          g_assert_error (error, VK_ERROR, cases[i].code);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_nonnull (e);
+      g_assert_cmpstr (e->device_id, ==, "bord-1");
+      g_assert_cmpuint (e->seq, ==, cases[i].seq);
+      g_assert_cmpuint (e->time_ms, ==, 1700000000);
+      g_assert_cmpstr (e->type, ==, "checkin");
+      g_assert_cmpuint (e->election_id[0], ==, 0xe1);
+      g_assert_cmpuint (e->prev[31], ==, 0x5a);
+      g_assert_cmpuint (vk_cbor_get_uint (vk_cbor_map_lookup_text (e->body, "loebenummer")), ==, 5);
+      g_assert_cmpmem (g_bytes_get_data (e->payload, NULL), g_bytes_get_size (e->payload), payload->data, payload->len);
+      vk_sha256 (payload->data, payload->len, hash);
+      g_assert_cmpmem (e->hash, 32, hash, 32);
+      g_assert_true (vk_entry_verify_signature (e, vk_keypair_get_public_key (key), &error));
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -807,6 +931,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/file-roundtrip", test_journal_file_roundtrip);
   g_test_add_func ("/journal/read-untrusted", test_journal_read_untrusted);
   g_test_add_func ("/journal/tamper-every-bit", test_journal_tamper_every_bit);
+  g_test_add_func ("/journal/payload-fixed", test_journal_payload_fixed);
   g_test_add_func ("/journal/truncate", test_journal_truncate);
   g_test_add_func ("/journal/verify-failures", test_journal_verify_failures);
   g_test_add_func ("/journal/time-backwards", test_journal_time_backwards);
