@@ -22,6 +22,8 @@ int
 vk_cmd_folkeafstemning (int argc, char **argv)
 {
   g_autofree char *results = NULL, *rule_text = NULL, *out_path = NULL;
+  g_autofree char *valgdk_out = NULL, *kommune = NULL, *kommune_navn = NULL;
+  g_auto (GStrv) kredse = NULL;
   const GOptionEntry entries[] = {
     { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results,
       "Danmarks Statistik's fintælling folder (fintal.xml …) or a folder of valg.dk FA-Valgresultater files", "DIR" },
@@ -30,6 +32,12 @@ vk_cmd_folkeafstemning (int argc, char **argv)
       "when a majority and ≥ 40 % of the eligible vote Ja)",
       "42|88" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the result (JSON) here", "FILE" },
+    { "valgdk-out", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_out,
+      "Instead: write one municipality's areas of DST's folder as valg.dk FA-Valgresultater files here", "DIR" },
+    { "kommune", 0, 0, G_OPTION_ARG_STRING, &kommune, "With --valgdk-out: the Kommunekode", "KODE" },
+    { "kommune-navn", 0, 0, G_OPTION_ARG_STRING, &kommune_navn, "With --valgdk-out: the municipality's name", "NAVN" },
+    { "opstillingskreds", 0, 0, G_OPTION_ARG_STRING_ARRAY, &kredse,
+      "With --valgdk-out: an opstillingskreds of the municipality, as fintal.xml names it (repeat)", "NAVN" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- the outcome of a folkeafstemning");
@@ -46,6 +54,13 @@ vk_cmd_folkeafstemning (int argc, char **argv)
                                          "malformed input.  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "folkeafstemning"))
     return VK_EXIT_USAGE;
+  if (valgdk_out != NULL)
+    {
+      if (argc > 1)
+        return VK_EXIT_USAGE;
+      return vk_cmd_dst_valgdk_out ("folkeafstemning", VK_DST_FOLKEAFSTEMNING, results, valgdk_out, kommune,
+                                    kommune_navn, (const char *const *)kredse);
+    }
   if (results == NULL || rule_text == NULL || out_path == NULL || argc > 1)
     {
       fprintf (stderr, "valgkit folkeafstemning: --results, --rule and --out are required (see --help)\n");

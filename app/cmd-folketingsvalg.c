@@ -11,9 +11,11 @@
 #include <stdio.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "cmd-folketingsvalg.h"
 #include "vk-cli.h"
+#include "vk-dst-valgdk.h"
 #include "vk-dst.h"
 #include "vk-error.h"
 #include "vk-fv-valgdk.h"
@@ -50,9 +52,50 @@ fail (const char *cmd, const GError *error)
 }
 
 int
+vk_cmd_dst_valgdk_out (const char *cmd, VkDstKind kind, const char *results, const char *out_dir, const char *kommune,
+                       const char *kommune_navn, const char *const *kredse)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkDstMunicipality) m = NULL;
+  guint written = 0;
+
+  if (results == NULL || kommune == NULL || kommune_navn == NULL || kredse == NULL || kredse[0] == NULL)
+    {
+      fprintf (stderr,
+               "valgkit %s: --valgdk-out needs --results (DST's folder), --kommune, --kommune-navn and "
+               "--opstillingskreds (see --help)\n",
+               cmd);
+      return VK_EXIT_USAGE;
+    }
+  if (!vk_dst_is_folder (results))
+    {
+      fprintf (stderr, "valgkit %s: --valgdk-out reads Danmarks Statistik's folder (fintal.xml …)\n", cmd);
+      return VK_EXIT_USAGE;
+    }
+  m = vk_dst_read_municipality (results, kind, kommune, kommune_navn, kredse, &error);
+  if (m == NULL || g_mkdir_with_parents (out_dir, 0755) != 0
+      || !vk_dst_municipality_write_valgdk (m, out_dir, &written, &error))
+    {
+      if (error == NULL)
+        {
+          g_autofree char *d = vk_text_escape_controls (out_dir);
+          g_set_error (&error, VK_ERROR, VK_ERROR_IO, "%s: cannot create the folder", d);
+        }
+      return vk_cli_fail (cmd, error);
+    }
+  {
+    g_autofree char *d = vk_text_escape_controls (out_dir);
+    printf ("%u afstemningsområder, %u filer skrevet i %s\n", m->results->len, written, d);
+  }
+  return VK_EXIT_OK;
+}
+
+int
 vk_cmd_folketingsvalg (int argc, char **argv)
 {
   g_autofree char *results = NULL, *table_path = NULL, *lots_path = NULL, *out_path = NULL;
+  g_autofree char *valgdk_out = NULL, *kommune = NULL, *kommune_navn = NULL;
+  g_auto (GStrv) kredse = NULL;
   const GOptionEntry entries[] = {
     { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results,
       "Danmarks Statistik's fintælling folder (fintal.xml …) or a folder of valg.dk FV-Valgresultater files", "DIR" },
@@ -60,6 +103,12 @@ vk_cmd_folketingsvalg (int argc, char **argv)
       "The kreds- and tillægsmandater per landsdel and storkreds (kredsmandater.json)", "FILE" },
     { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path, "Outcomes of lot draws (as valgkit mandates)", "LOTS.json" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the allocation (JSON) here", "FILE" },
+    { "valgdk-out", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_out,
+      "Instead: write one municipality's areas of DST's folder as valg.dk FV-Valgresultater files here", "DIR" },
+    { "kommune", 0, 0, G_OPTION_ARG_STRING, &kommune, "With --valgdk-out: the Kommunekode", "KODE" },
+    { "kommune-navn", 0, 0, G_OPTION_ARG_STRING, &kommune_navn, "With --valgdk-out: the municipality's name", "NAVN" },
+    { "opstillingskreds", 0, 0, G_OPTION_ARG_STRING_ARRAY, &kredse,
+      "With --valgdk-out: an opstillingskreds of the municipality, as fintal.xml names it (repeat)", "NAVN" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- the national allocation of a folketingsvalg");
@@ -78,6 +127,13 @@ vk_cmd_folketingsvalg (int argc, char **argv)
            "input, 3 a lot draw is needed (see --lots).  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "folketingsvalg"))
     return VK_EXIT_USAGE;
+  if (valgdk_out != NULL)
+    {
+      if (argc > 1)
+        return VK_EXIT_USAGE;
+      return vk_cmd_dst_valgdk_out ("folketingsvalg", VK_DST_FOLKETINGSVALG, results, valgdk_out, kommune, kommune_navn,
+                                    (const char *const *)kredse);
+    }
   if (results == NULL || table_path == NULL || out_path == NULL || argc > 1)
     {
       fprintf (stderr, "valgkit folketingsvalg: --results, --table and --out are required (see --help)\n");
