@@ -246,28 +246,22 @@ area_result_cmp (gconstpointer a, gconstpointer b)
   return x->area_number < y->area_number ? -1 : x->area_number > y->area_number;
 }
 
-GBytes *
-vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32], VkResultKind kind,
-                          GPtrArray *area_results, const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms,
-                          GError **error)
+/* The envelope every signed municipality result shares: the header
+ * members (format, election, contest, kind, date, time, municipality,
+ * region) into payload, after checking that the enrolment is a count
+ * server's of this election for server_key. */
+static gboolean
+fill_header (VkCbor *payload, const char *format, const VkElection *contest, const guint8 election_id[32],
+             VkResultKind kind, const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms, GError **error)
 {
-  g_autoptr (VkCbor) payload = vk_cbor_new_map ();
   g_autoptr (VkCbor) muni = vk_cbor_new_map ();
   g_autoptr (VkCbor) region = vk_cbor_new_map ();
-  g_autoptr (VkCbor) areas = vk_cbor_new_array ();
-  g_autoptr (GPtrArray) sorted = NULL;
   g_autoptr (VkCoseSign1) enrol = NULL;
   g_autoptr (VkCbor) enrol_map = NULL;
-  g_autoptr (GBytes) encoded = NULL;
-  g_autoptr (GBytes) signed_result = NULL;
   g_autoptr (GError) local = NULL;
-  GByteArray *out;
   Enrolment en;
   const guint8 *data;
   gsize len;
-
-  g_return_val_if_fail (contest != NULL && election_id != NULL && area_results != NULL, NULL);
-  g_return_val_if_fail (server_key != NULL && enrolment != NULL, NULL);
 
   /* The enrolment must be the one the region will check this file against. */
   data = g_bytes_get_data (enrolment, &len);
@@ -281,41 +275,41 @@ vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the server's enrolment is not an enrolment statement: %s",
                    local->message);
-      return NULL;
+      return FALSE;
     }
   if (strcmp (en.role, vk_device_role_to_string (VK_ROLE_SERVER)) != 0)
     {
       g_autofree char *role = vk_text_escape_controls (en.role);
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is a %s's, not a count server's", en.device,
                    role);
-      return NULL;
+      return FALSE;
     }
   if (memcmp (en.election, election_id, 32) != 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is of another election", en.device);
-      return NULL;
+      return FALSE;
     }
   if (memcmp (en.key, vk_keypair_get_public_key (server_key), VK_PUBLIC_KEY_BYTES) != 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is for another key than the signing key",
                    en.device);
-      return NULL;
+      return FALSE;
     }
 
   /* The region matches files by kommunekode and RegionDagiId. */
   if (contest->municipality_code == NULL || *contest->municipality_code == '\0')
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the election has no kommunekode");
-      return NULL;
+      return FALSE;
     }
   if (contest->type == VK_ELECTION_RV && (contest->region_dagi_id == NULL || *contest->region_dagi_id == '\0'))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the RV contest has no region (RegionDagiId)");
-      return NULL;
+      return FALSE;
     }
   if (time_ms == 0)
     time_ms = (guint64)(g_get_real_time () / 1000);
-  vk_cbor_map_set_text (payload, "format", VK_CONTEST_RESULT_FORMAT);
+  vk_cbor_map_set_text (payload, "format", format);
   vk_cbor_map_set_bytes (payload, "election", election_id, 32);
   vk_cbor_map_set_text (payload, "contest", vk_election_contest_id (contest));
   vk_cbor_map_set_text (payload, "kind", vk_result_kind_to_string (kind));
@@ -328,7 +322,46 @@ vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32
   vk_cbor_map_set_text (region, "name", or_empty (contest->region));
   vk_cbor_map_set_text (region, "dagi_id", or_empty (contest->region_dagi_id));
   vk_cbor_map_insert_text (payload, "region", g_steal_pointer (&region));
+  return TRUE;
+}
 
+/* The payload signed by the server key, then the enrolment. */
+static GBytes *
+sign_envelope (const VkCbor *payload, const VkKeypair *server_key, GBytes *enrolment, GError **error)
+{
+  g_autoptr (GBytes) encoded = vk_cbor_encode (payload);
+  g_autoptr (GBytes) signed_result = NULL;
+  GByteArray *out;
+  const guint8 *data;
+  gsize len;
+
+  data = g_bytes_get_data (encoded, &len);
+  signed_result = vk_cose_sign1_create (data, len, server_key, error);
+  if (signed_result == NULL)
+    return NULL;
+  out = g_byte_array_new ();
+  data = g_bytes_get_data (signed_result, &len);
+  g_byte_array_append (out, data, (guint)len);
+  data = g_bytes_get_data (enrolment, &len);
+  g_byte_array_append (out, data, (guint)len);
+  return g_byte_array_free_to_bytes (out);
+}
+
+GBytes *
+vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32], VkResultKind kind,
+                          GPtrArray *area_results, const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms,
+                          GError **error)
+{
+  g_autoptr (VkCbor) payload = vk_cbor_new_map ();
+  g_autoptr (VkCbor) areas = vk_cbor_new_array ();
+  g_autoptr (GPtrArray) sorted = NULL;
+
+  g_return_val_if_fail (contest != NULL && election_id != NULL && area_results != NULL, NULL);
+  g_return_val_if_fail (server_key != NULL && enrolment != NULL, NULL);
+
+  if (!fill_header (payload, VK_CONTEST_RESULT_FORMAT, contest, election_id, kind, server_key, enrolment, time_ms,
+                    error))
+    return NULL;
   /* Borrowed pointers (g_ptr_array_copy() would take the free function too). */
   sorted = g_ptr_array_sized_new (area_results->len);
   for (guint i = 0; i < area_results->len; i++)
@@ -368,17 +401,7 @@ vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32
     }
   vk_cbor_map_insert_text (payload, "areas", g_steal_pointer (&areas));
 
-  encoded = vk_cbor_encode (payload);
-  data = g_bytes_get_data (encoded, &len);
-  signed_result = vk_cose_sign1_create (data, len, server_key, error);
-  if (signed_result == NULL)
-    return NULL;
-  out = g_byte_array_new ();
-  data = g_bytes_get_data (signed_result, &len);
-  g_byte_array_append (out, data, (guint)len);
-  data = g_bytes_get_data (enrolment, &len);
-  g_byte_array_append (out, data, (guint)len);
-  return g_byte_array_free_to_bytes (out);
+  return sign_envelope (payload, server_key, enrolment, error);
 }
 
 gboolean
@@ -507,9 +530,13 @@ read_areas (const VkCbor *payload, VkContestResult *r, const VkElection *region,
   return TRUE;
 }
 
-VkContestResult *
-vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest,
-                        const VkElection *region, GError **error)
+/* Reads and verifies the envelope of a signed municipality result: the
+ * enrolment under a trusted election key, the payload under the enrolled
+ * server key, the format, the election, the time, the header members and
+ * the municipality against its key.  *ret_payload: the payload's map. */
+static VkContestResult *
+open_envelope (const char *path, GPtrArray *trusted_keys, const char *expected_format, const char *expected_contest,
+               VkCbor **ret_payload, GError **error)
 {
   g_autofree char *file = NULL;
   g_autofree char *contents = NULL;
@@ -526,8 +553,6 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
   const guint8 *p;
   gsize plen;
   guint8 kid[VK_KEY_ID_BYTES];
-
-  g_return_val_if_fail (path != NULL && trusted_keys != NULL && region != NULL, NULL);
 
   file = vk_text_escape_controls (path);
   if (!vk_file_read_untrusted (path, VK_CONTEST_RESULT_MAX_BYTES, &contents, &len, error))
@@ -606,10 +631,10 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
   format = dup_text (payload, "format", file, "", error);
   if (format == NULL)
     return NULL;
-  if (strcmp (format, VK_CONTEST_RESULT_FORMAT) != 0)
+  if (strcmp (format, expected_format) != 0)
     {
       g_autofree char *f = vk_text_escape_controls (format);
-      fail (error, VK_ERROR_INVALID, file, "format \"%s\", expected \"%s\"", f, VK_CONTEST_RESULT_FORMAT);
+      fail (error, VK_ERROR_INVALID, file, "format \"%s\", expected \"%s\"", f, expected_format);
       return NULL;
     }
   {
@@ -666,6 +691,24 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
       fail (error, VK_ERROR_INVALID, file, "a result of the %s contest, expected %s", c, expected_contest);
       return NULL;
     }
+  *ret_payload = g_steal_pointer (&payload);
+  return g_steal_pointer (&r);
+}
+
+VkContestResult *
+vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest,
+                        const VkElection *region, GError **error)
+{
+  g_autoptr (VkCbor) payload = NULL;
+  g_autoptr (VkContestResult) r = NULL;
+  g_autofree char *file = NULL;
+
+  g_return_val_if_fail (path != NULL && trusted_keys != NULL && region != NULL, NULL);
+
+  r = open_envelope (path, trusted_keys, VK_CONTEST_RESULT_FORMAT, expected_contest, &payload, error);
+  if (r == NULL)
+    return NULL;
+  file = vk_text_escape_controls (path);
   if (region->region_dagi_id != NULL && *region->region_dagi_id != '\0'
       && strcmp (region->region_dagi_id, r->region_dagi_id) != 0)
     {
