@@ -15,6 +15,7 @@
 
 #include "cmd-folketingsvalg.h"
 #include "vk-cli.h"
+#include "vk-contest-result.h"
 #include "vk-dst-valgdk.h"
 #include "vk-dst.h"
 #include "vk-error.h"
@@ -49,6 +50,33 @@ fail (const char *cmd, const GError *error)
       return VK_EXIT_TIE;
     }
   return vk_cli_fail (cmd, error);
+}
+
+/* Every signed file verified under the trusted keys, one per municipality. */
+static VkFvVotes *
+read_signed (const char *const *paths, const char *trust_path, const VkFvTable *table, GError **error)
+{
+  g_autoptr (GPtrArray) keys = vk_trusted_keys_load (trust_path, error);
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_contest_result_free);
+  g_autoptr (GHashTable) codes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (keys == NULL)
+    return NULL;
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      VkContestResult *r = vk_valgdk_result_read (paths[i], keys, "FV", error);
+      if (r == NULL)
+        return NULL;
+      g_ptr_array_add (results, r);
+      if (!g_hash_table_add (codes, r->municipality_code))
+        {
+          g_autofree char *file = vk_text_escape_controls (paths[i]);
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: kommune %s has already been given", file,
+                       r->municipality_code);
+          return NULL;
+        }
+    }
+  return vk_fv_valgdk_read_signed (results, table, error);
 }
 
 int
@@ -96,9 +124,15 @@ vk_cmd_folketingsvalg (int argc, char **argv)
   g_autofree char *results = NULL, *table_path = NULL, *lots_path = NULL, *out_path = NULL;
   g_autofree char *valgdk_out = NULL, *kommune = NULL, *kommune_navn = NULL;
   g_auto (GStrv) kredse = NULL;
+  g_auto (GStrv) signed_paths = NULL;
+  g_autofree char *trust_path = NULL;
   const GOptionEntry entries[] = {
     { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results,
       "Danmarks Statistik's fintælling folder (fintal.xml …) or a folder of valg.dk FV-Valgresultater files", "DIR" },
+    { "signed", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &signed_paths,
+      "Instead of --results: a municipality's signed valg.dk result (valgkit-valgdk-result-v1; repeat)", "FILE" },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
+      "With --signed: the municipalities' election public keys (as valgkit region --trust)", "TRUST" },
     { "table", 't', 0, G_OPTION_ARG_FILENAME, &table_path,
       "The kreds- and tillægsmandater per landsdel and storkreds (kredsmandater.json)", "FILE" },
     { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path, "Outcomes of lot draws (as valgkit mandates)", "LOTS.json" },
@@ -134,9 +168,11 @@ vk_cmd_folketingsvalg (int argc, char **argv)
       return vk_cmd_dst_valgdk_out ("folketingsvalg", VK_DST_FOLKETINGSVALG, results, valgdk_out, kommune, kommune_navn,
                                     (const char *const *)kredse);
     }
-  if (results == NULL || table_path == NULL || out_path == NULL || argc > 1)
+  if ((results == NULL) == (signed_paths == NULL) || (signed_paths != NULL && trust_path == NULL) || table_path == NULL
+      || out_path == NULL || argc > 1)
     {
-      fprintf (stderr, "valgkit folketingsvalg: --results, --table and --out are required (see --help)\n");
+      fprintf (stderr, "valgkit folketingsvalg: --results (or --signed with --trust), --table and --out are required "
+                       "(see --help)\n");
       return VK_EXIT_USAGE;
     }
   table = vk_fv_table_load (table_path, &error);
@@ -148,7 +184,9 @@ vk_cmd_folketingsvalg (int argc, char **argv)
       if (lots == NULL)
         return fail ("folketingsvalg", error);
     }
-  if (vk_dst_is_folder (results))
+  if (signed_paths != NULL)
+    votes = read_signed ((const char *const *)signed_paths, trust_path, table, &error);
+  else if (vk_dst_is_folder (results))
     votes = vk_dst_read_fv (results, &error);
   else
     votes = vk_fv_valgdk_read (results, table, &error);

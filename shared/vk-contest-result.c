@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "vk-cbor.h"
 #include "vk-contest-result.h"
@@ -189,6 +190,7 @@ vk_contest_result_free (VkContestResult *self)
   g_free (self->region_dagi_id);
   g_free (self->device_id);
   g_clear_pointer (&self->areas, g_ptr_array_unref);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -720,6 +722,225 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
     }
   if (!read_areas (payload, r, region, file, error))
     return NULL;
+  return g_steal_pointer (&r);
+}
+
+/* ---- signed valg.dk area files ------------------------------------------ */
+
+VkValgdkFile *
+vk_valgdk_file_new (const char *name, const char *json)
+{
+  VkValgdkFile *f = g_new0 (VkValgdkFile, 1);
+
+  f->name = g_strdup (name);
+  f->json = g_strdup (json);
+  return f;
+}
+
+void
+vk_valgdk_file_free (VkValgdkFile *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->json);
+  g_free (self);
+}
+
+/* A string member, or "" (any other type too: the input is untrusted). */
+static const char *
+string_member (JsonObject *o, const char *member)
+{
+  JsonNode *n = json_object_get_member (o, member);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (n);
+}
+
+/* One file against the header: a plain name, a JSON object of this
+ * contest, municipality and kind. */
+static gboolean
+check_valgdk_file (const char *name, const char *json, const char *valgart, const char *kommunekode, VkResultKind kind,
+                   GHashTable *seen, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *n = vk_text_escape_controls (name);
+  g_autoptr (GError) local = NULL;
+  JsonNode *root;
+  JsonObject *o;
+  const char *want = kind == VK_RESULT_FINTAELLING ? "Fintælling" : "ForeløbigOptælling";
+  g_autofree char *code = NULL;
+
+  if (*name == '\0' || *name == '.' || strchr (name, '/') != NULL || strchr (name, '\\') != NULL
+      || !g_str_has_suffix (name, ".json") || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: \"%s\" is not a plain *.json file name", n);
+      return FALSE;
+    }
+  if (g_hash_table_contains (seen, name))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s is given twice", n);
+      return FALSE;
+    }
+  g_hash_table_add (seen, (gpointer)name);
+  if (!json_parser_load_from_data (parser, json, -1, &local) || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s is not a JSON object%s%s", n, local ? ": " : "",
+                   local ? local->message : "");
+      return FALSE;
+    }
+  o = json_node_get_object (root);
+  if (g_strcmp0 (string_member (o, "Valgart"), valgart) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s: Valgart is not \"%s\"", n, valgart);
+      return FALSE;
+    }
+  if (g_strcmp0 (string_member (o, "Resultatart"), want) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s: Resultatart is not \"%s\"", n, want);
+      return FALSE;
+    }
+  if (json_object_has_member (o, "Kommunekode") && JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "Kommunekode"))
+      && json_node_get_value_type (json_object_get_member (o, "Kommunekode")) == G_TYPE_INT64)
+    code = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "Kommunekode"));
+  if (code == NULL || g_strcmp0 (code, kommunekode) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s: Kommunekode is not the result's municipality (%s)", n,
+                   kommunekode);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+valgart_of (const char *contest_id)
+{
+  VkElectionType type;
+
+  return vk_election_type_from_string (contest_id, &type) ? vk_election_type_name_da (type) : "";
+}
+
+GBytes *
+vk_valgdk_result_encode (const VkElection *contest, const guint8 election_id[32], VkResultKind kind, GPtrArray *files,
+                         const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms, GError **error)
+{
+  g_autoptr (VkCbor) payload = vk_cbor_new_map ();
+  g_autoptr (VkCbor) array = vk_cbor_new_array ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *code = NULL;
+
+  g_return_val_if_fail (contest != NULL && election_id != NULL && files != NULL, NULL);
+  g_return_val_if_fail (server_key != NULL && enrolment != NULL, NULL);
+
+  if (contest->type != VK_ELECTION_FV && contest->type != VK_ELECTION_FA && contest->type != VK_ELECTION_EP)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "a %s contest is signed as %s, not as valg.dk files",
+                   vk_election_contest_id (contest), VK_CONTEST_RESULT_FORMAT);
+      return NULL;
+    }
+  if (files->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "no files to sign");
+      return NULL;
+    }
+  if (!fill_header (payload, VK_VALGDK_RESULT_FORMAT, contest, election_id, kind, server_key, enrolment, time_ms,
+                    error))
+    return NULL;
+  /* "0400" and "400" are one municipality. */
+  code = g_strdup_printf ("%" G_GUINT64_FORMAT, g_ascii_strtoull (contest->municipality_code, NULL, 10));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const VkValgdkFile *f = g_ptr_array_index (files, i);
+      VkCbor *item;
+
+      if (!check_valgdk_file (f->name, f->json, vk_election_type_name_da (contest->type), code, kind, seen, error))
+        return NULL;
+      item = vk_cbor_new_map ();
+      vk_cbor_map_set_text (item, "name", f->name);
+      vk_cbor_map_set_text (item, "json", f->json);
+      vk_cbor_array_append (array, item);
+    }
+  vk_cbor_map_insert_text (payload, "files", g_steal_pointer (&array));
+  return sign_envelope (payload, server_key, enrolment, error);
+}
+
+gboolean
+vk_valgdk_result_write (const char *path, const VkElection *contest, const guint8 election_id[32], VkResultKind kind,
+                        GPtrArray *files, const VkKeypair *server_key, GBytes *enrolment, GError **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) local = NULL;
+  const char *data;
+  gsize len;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  bytes = vk_valgdk_result_encode (contest, election_id, kind, files, server_key, enrolment, 0, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  if (!g_file_set_contents_full (path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0644, &local))
+    {
+      g_autofree char *file = vk_text_escape_controls (path);
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot write: %s", file, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+VkContestResult *
+vk_valgdk_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest, GError **error)
+{
+  g_autoptr (VkCbor) payload = NULL;
+  g_autoptr (VkContestResult) r = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *file = NULL, *code = NULL;
+  VkCbor *files;
+
+  g_return_val_if_fail (path != NULL && trusted_keys != NULL, NULL);
+
+  r = open_envelope (path, trusted_keys, VK_VALGDK_RESULT_FORMAT, expected_contest, &payload, error);
+  if (r == NULL)
+    return NULL;
+  file = vk_text_escape_controls (path);
+  files = vk_cbor_map_lookup_text (payload, "files");
+  if (files == NULL || vk_cbor_get_type (files) != VK_CBOR_ARRAY || vk_cbor_array_get_length (files) == 0)
+    {
+      fail (error, VK_ERROR_INVALID, file, "the result has no files");
+      return NULL;
+    }
+  if (*valgart_of (r->contest_id) == '\0')
+    {
+      g_autofree char *c = vk_text_escape_controls (r->contest_id);
+      fail (error, VK_ERROR_INVALID, file, "contest \"%s\" is not a contest", c);
+      return NULL;
+    }
+  code = g_strdup_printf ("%" G_GUINT64_FORMAT, g_ascii_strtoull (r->municipality_code, NULL, 10));
+  r->files = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_valgdk_file_free);
+  for (gsize i = 0; i < vk_cbor_array_get_length (files); i++)
+    {
+      VkCbor *item = vk_cbor_array_get (files, i);
+      g_autoptr (GError) local = NULL;
+      const char *name, *json;
+      VkValgdkFile *f;
+
+      if (vk_cbor_get_type (item) != VK_CBOR_MAP || (name = vk_cbor_map_get_text_field (item, "name", &local)) == NULL
+          || (json = vk_cbor_map_get_text_field (item, "json", &local)) == NULL)
+        {
+          fail (error, VK_ERROR_INVALID, file, "files[%" G_GSIZE_FORMAT "]: %s", i,
+                local != NULL ? local->message : "not a map");
+          return NULL;
+        }
+      f = vk_valgdk_file_new (name, json);
+      g_ptr_array_add (r->files, f);
+      if (!check_valgdk_file (f->name, f->json, valgart_of (r->contest_id), code, r->kind, seen, &local))
+        {
+          fail (error, VK_ERROR_INVALID, file, "%s", local->message);
+          return NULL;
+        }
+    }
   return g_steal_pointer (&r);
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vk-contest-result.h"
 #include "vk-dst-valgdk.h"
 #include "vk-dst-xml.h"
 #include "vk-error.h"
@@ -391,12 +392,12 @@ vk_dst_read_municipality (const char *dir, VkDstKind kind, const char *kommuneko
   return g_steal_pointer (&m);
 }
 
-gboolean
-vk_dst_municipality_write_valgdk (const VkDstMunicipality *m, const char *dir, guint *ret_n_written, GError **error)
+GPtrArray *
+vk_dst_municipality_to_valgdk_files (const VkDstMunicipality *m, GError **error)
 {
-  guint n = 0;
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_valgdk_file_free);
 
-  g_return_val_if_fail (m != NULL && dir != NULL, FALSE);
+  g_return_val_if_fail (m != NULL, NULL);
   for (guint i = 0; i < m->results->len; i++)
     {
       const VkAreaResult *r = g_ptr_array_index (m->results, i);
@@ -404,17 +405,36 @@ vk_dst_municipality_write_valgdk (const VkDstMunicipality *m, const char *dir, g
       const VkArea *area = vk_election_lookup_area (m->contest, r->area_number);
       g_autofree char *storkreds = valgdk_storkreds (a->storkreds_name);
       VkValgdkPlace place = { storkreds, a->storkreds_number, without_number (a->kreds_name), a->kreds_id };
-      g_autofree char *json = NULL, *name = NULL, *stem = NULL;
-      gboolean written = FALSE;
+      g_autofree char *json = NULL, *name = NULL;
 
       json = vk_valgdk_contest_area_result_to_json (m->contest, area, &place, r, -1, NULL, error);
       if (json == NULL)
-        return FALSE;
+        return NULL;
       name = vk_valgdk_area_file_name (m->contest, area, error);
       if (name == NULL)
-        return FALSE;
-      stem = g_strndup (name, strlen (name) - strlen (".json"));
-      if (!vk_valgdk_write_version (dir, stem, json, NULL, &written, NULL, error))
+        return NULL;
+      g_ptr_array_add (files, vk_valgdk_file_new (name, json));
+    }
+  return g_steal_pointer (&files);
+}
+
+gboolean
+vk_dst_municipality_write_valgdk (const VkDstMunicipality *m, const char *dir, guint *ret_n_written, GError **error)
+{
+  g_autoptr (GPtrArray) files = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (m != NULL && dir != NULL, FALSE);
+  files = vk_dst_municipality_to_valgdk_files (m, error);
+  if (files == NULL)
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
+    {
+      const VkValgdkFile *f = g_ptr_array_index (files, i);
+      g_autofree char *stem = g_strndup (f->name, strlen (f->name) - strlen (".json"));
+      gboolean written = FALSE;
+
+      if (!vk_valgdk_write_version (dir, stem, f->json, NULL, &written, NULL, error))
         return FALSE;
       n += written ? 1 : 0;
     }

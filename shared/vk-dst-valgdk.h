@@ -44,6 +44,10 @@ VkDstMunicipality *vk_dst_read_municipality (const char *dir, VkDstKind kind, co
                                              const char *kommune, const char *const *kredse,
                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Every area of m as a valg.dk file (VkValgdkFile*: "<kode>-<nnn>.json"
+ * and its JSON), e.g. to sign with vk_valgdk_result_write(). */
+GPtrArray *vk_dst_municipality_to_valgdk_files (const VkDstMunicipality *m, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Writes every area of m as dir/<kommunekode>-<nnn>.v<N>.json
  * (vk_valgdk_write_version(): atomic, a new version only when the content
  * changed).  *ret_n_written (may be NULL): the files written. */

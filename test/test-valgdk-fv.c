@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "vk-contest-result.h"
 #include "vk-dst-valgdk.h"
 #include "vk-dst-xml.h"
 #include "vk-dst.h"
@@ -24,6 +25,8 @@
 #include "vk-fa.h"
 #include "vk-fv-valgdk.h"
 #include "vk-fv.h"
+#include "vk-keys.h"
+#include "vk-package.h"
 #include "vk-seats.h"
 #include "vk-test-util.h"
 #include "vk-valgdk-fv.h"
@@ -476,6 +479,166 @@ test_cli_bad_dst (void)
   }
 }
 
+/* ---- signed municipality results ------------------------------------------ */
+
+/* A package of m's contest with an enrolled count server that signs m's
+ * valg.dk files to path; the election key's line is added to trust. */
+static void
+sign_municipality (const VkDstMunicipality *m, const char *path, GString *trust)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkKeypair) key = vk_keypair_generate ();
+  g_autoptr (VkKeypair) server = vk_keypair_generate ();
+  g_autoptr (VkPackage) package = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autofree char *pkg = g_strdup_printf ("%s.vkp", path);
+  g_autofree char *hex = vk_hex_encode (vk_keypair_get_public_key (key), VK_PUBLIC_KEY_BYTES);
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+  const VkDevice *dev;
+
+  package = vk_package_create (pkg, m->contest, NULL, key, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_package_enroll (package, key, "server", "server", VK_PACKAGE_NO_AREA,
+                                    vk_keypair_get_public_key (server), now - 3600000, now + 86400000, &error));
+  dev = vk_package_lookup_device (package, "server");
+  files = vk_dst_municipality_to_valgdk_files (m, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_valgdk_result_write (path, m->contest, vk_package_get_election_id (package), VK_RESULT_FINTAELLING,
+                                         files, server, dev->enrolment, &error));
+  g_assert_no_error (error);
+  g_string_append_printf (trust, "%s %s %s\n", m->contest->municipality_code, hex, m->contest->municipality);
+}
+
+/* The national allocation from the municipalities' signed results equals
+ * DST's; an altered file or one municipality twice is refused. */
+static void
+test_signed_fv2022 (void)
+{
+  g_autofree char *dir = unpack ("fv2022", "ft22.tar.xz");
+  g_autofree char *table_path = shared_data ("fv2022", "kredsmandater.json");
+  g_autofree char *tmp = NULL, *trust_path = NULL, *dst_json = NULL, *out = NULL, *d1 = NULL, *d2 = NULL;
+  g_autofree char *so = NULL, *se = NULL;
+  g_autoptr (GString) trust = g_string_new ("# kommunekode key name\n");
+  g_autoptr (GPtrArray) areas = NULL;
+  g_autoptr (GPtrArray) storkredse = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  if (dir == NULL || table_path == NULL)
+    return;
+  tmp = vk_test_tmpdir ();
+  areas = vk_dst_list_areas (dir, VK_DST_FOLKETINGSVALG, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < areas->len; i++)
+    {
+      VkDstArea *a = g_ptr_array_index (areas, i);
+      if (!g_ptr_array_find_with_equal_func (storkredse, a->storkreds_name, g_str_equal, NULL))
+        g_ptr_array_add (storkredse, g_strdup (a->storkreds_name));
+    }
+  g_assert_cmpuint (storkredse->len, ==, 10);
+  g_ptr_array_add (argv, g_strdup (vk_test_valgkit ()));
+  g_ptr_array_add (argv, g_strdup ("folketingsvalg"));
+  /* One signed result per storkreds, each from a "municipality" of its
+   * kredse (Bornholm is one; DST does not say which municipality the
+   * other areas are in) with an election key of its own. */
+  for (guint s = 0; s < storkredse->len; s++)
+    {
+      g_autoptr (GPtrArray) kredse = g_ptr_array_new ();
+      g_autoptr (VkDstMunicipality) m = NULL;
+      g_autofree char *code = g_strdup_printf ("%u", s == 3 ? 400 : 901 + s);
+      g_autofree char *path = g_strdup_printf ("%s/%s.vkv", tmp, code);
+
+      for (guint i = 0; i < areas->len; i++)
+        {
+          VkDstArea *a = g_ptr_array_index (areas, i);
+          if (strcmp (a->storkreds_name, g_ptr_array_index (storkredse, s)) == 0
+              && !g_ptr_array_find_with_equal_func (kredse, a->kreds_name, g_str_equal, NULL))
+            g_ptr_array_add (kredse, a->kreds_name);
+        }
+      g_ptr_array_add (kredse, NULL);
+      m = vk_dst_read_municipality (dir, VK_DST_FOLKETINGSVALG, code, g_ptr_array_index (storkredse, s),
+                                    (const char *const *)kredse->pdata, &error);
+      g_assert_no_error (error);
+      sign_municipality (m, path, trust);
+      g_ptr_array_add (argv, g_strdup ("--signed"));
+      g_ptr_array_add (argv, g_steal_pointer (&path));
+    }
+  trust_path = g_build_filename (tmp, "trust.txt", NULL);
+  g_assert_true (g_file_set_contents (trust_path, trust->str, -1, NULL));
+  dst_json = g_build_filename (tmp, "dst.json", NULL);
+  out = g_build_filename (tmp, "signed.json", NULL);
+  {
+    const char *a[]
+        = { vk_test_valgkit (), "folketingsvalg", "--results", dir, "--table", table_path, "--out", dst_json, NULL };
+    g_assert_cmpint (vk_test_spawn (a, NULL, NULL), ==, 0);
+  }
+  g_ptr_array_add (argv, g_strdup ("--trust"));
+  g_ptr_array_add (argv, g_strdup (trust_path));
+  g_ptr_array_add (argv, g_strdup ("--table"));
+  g_ptr_array_add (argv, g_strdup (table_path));
+  g_ptr_array_add (argv, g_strdup ("--out"));
+  g_ptr_array_add (argv, g_strdup (out));
+  g_ptr_array_add (argv, NULL);
+  g_assert_cmpint (vk_test_spawn ((const char *const *)argv->pdata, &so, &se), ==, 0);
+  g_assert_nonnull (strstr (so, "10 signed municipality results"));
+  d1 = allocation_digest (dst_json);
+  d2 = allocation_digest (out);
+  g_assert_cmpstr (d1, ==, d2);
+
+  /* One byte of Bornholm's votes altered: the signature fails, by file. */
+  {
+    g_autofree char *path = g_strdup_printf ("%s/400.vkv", tmp);
+    g_autofree char *orig = NULL;
+    gsize len = 0;
+    char *hit;
+
+    g_assert_true (g_file_get_contents (path, &orig, &len, NULL));
+    {
+      g_autofree char *data = g_memdup2 (orig, len);
+      const char *needle = "\"GyldigeStemmer\":";
+      hit = NULL;
+      /* Binary CBOR: not a C string. */
+      for (gsize i = 0; hit == NULL && i + strlen (needle) < len; i++)
+        if (memcmp (data + i, needle, strlen (needle)) == 0)
+          hit = data + i;
+      if (hit == NULL)
+        g_error ("no GyldigeStemmer in %s", path);
+      else
+        hit[strlen (needle)] ^= 1;
+      g_assert_true (g_file_set_contents (path, data, (gssize)len, NULL));
+    }
+    g_free (se);
+    se = NULL;
+    g_assert_cmpint (vk_test_spawn ((const char *const *)argv->pdata, NULL, &se), !=, 0);
+    g_assert_nonnull (strstr (se, "400.vkv"));
+    g_assert_nonnull (strstr (se, "does not verify"));
+    g_assert_true (g_file_set_contents (path, orig, (gssize)len, NULL));
+  }
+  /* The same municipality twice. */
+  {
+    g_autofree char *path = g_strdup_printf ("%s/400.vkv", tmp);
+    const char *a[] = { vk_test_valgkit (), "folketingsvalg", "--signed", path,    "--signed", path, "--trust",
+                        trust_path,         "--table",        table_path, "--out", out,        NULL };
+    g_free (se);
+    se = NULL;
+    g_assert_cmpint (vk_test_spawn (a, NULL, &se), ==, 2);
+    g_assert_nonnull (strstr (se, "kommune 400 has already been given"));
+  }
+  /* A trust file without Bornholm's key (another municipality's only). */
+  {
+    g_autofree char *path = g_strdup_printf ("%s/400.vkv", tmp);
+    g_autofree char *empty = g_build_filename (tmp, "empty-trust.txt", NULL);
+    const char *a[] = { vk_test_valgkit (), "folketingsvalg", "--signed", path, "--trust", empty,
+                        "--table",          table_path,       "--out",    out,  NULL };
+    const char *line = strstr (trust->str, "\n901 ") + 1;
+    g_assert_true (g_file_set_contents (empty, line, strchr (line, '\n') + 1 - line, NULL));
+    g_free (se);
+    se = NULL;
+    g_assert_cmpint (vk_test_spawn (a, NULL, &se), !=, 0);
+    g_assert_nonnull (strstr (se, "unknown election key"));
+  }
+}
+
 /* ---- FA2015 --------------------------------------------------------------- */
 
 static void
@@ -823,6 +986,7 @@ main (int argc, char **argv)
   g_test_add_func ("/valgdk-fv/fv2022", test_fv2022);
   g_test_add_func ("/valgdk-fv/fv-export-bad", test_fv_export_bad);
   g_test_add_func ("/valgdk-fv/cli-bad-dst", test_cli_bad_dst);
+  g_test_add_func ("/valgdk-fv/signed-fv2022", test_signed_fv2022);
   g_test_add_func ("/valgdk-fv/fa2015", test_fa2015);
   g_test_add_func ("/valgdk-fv/ep-synthetic", test_ep_synthetic);
   g_test_add_func ("/valgdk-fv/fv-foreloebig-and-bad", test_fv_foreloebig_and_bad);
