@@ -52,9 +52,8 @@ fail (const char *cmd, const GError *error)
   return vk_cli_fail (cmd, error);
 }
 
-/* Every signed file verified under the trusted keys, one per municipality. */
-static VkFvVotes *
-read_signed (const char *const *paths, const char *trust_path, const VkFvTable *table, GError **error)
+GPtrArray *
+vk_cmd_read_signed (const char *const *paths, const char *trust_path, const char *contest, GError **error)
 {
   g_autoptr (GPtrArray) keys = vk_trusted_keys_load (trust_path, error);
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_contest_result_free);
@@ -64,7 +63,7 @@ read_signed (const char *const *paths, const char *trust_path, const VkFvTable *
     return NULL;
   for (guint i = 0; paths[i] != NULL; i++)
     {
-      VkContestResult *r = vk_valgdk_result_read (paths[i], keys, "FV", error);
+      VkContestResult *r = vk_valgdk_result_read (paths[i], keys, contest, error);
       if (r == NULL)
         return NULL;
       g_ptr_array_add (results, r);
@@ -76,7 +75,16 @@ read_signed (const char *const *paths, const char *trust_path, const VkFvTable *
           return NULL;
         }
     }
-  return vk_fv_valgdk_read_signed (results, table, error);
+  return g_steal_pointer (&results);
+}
+
+/* Every signed file verified under the trusted keys, one per municipality. */
+static VkFvVotes *
+read_signed (const char *const *paths, const char *trust_path, const VkFvTable *table, GError **error)
+{
+  g_autoptr (GPtrArray) results = vk_cmd_read_signed (paths, trust_path, "FV", error);
+
+  return results != NULL ? vk_fv_valgdk_read_signed (results, table, error) : NULL;
 }
 
 int

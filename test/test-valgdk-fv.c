@@ -700,6 +700,49 @@ test_fa2015 (void)
   g_assert_cmpint (json_object_get_int_member (o, "Nej"), ==, (gint64)nej);
   g_assert_cmpint (json_object_get_int_member (o, "Stemmeberettigede"), ==, (gint64)eligible);
 
+  /* The same through signed municipality results: Bornholm and, as a
+   * second municipality, the kreds 1. Østerbro. */
+  {
+    g_autoptr (GString) trust = g_string_new ("");
+    g_autofree char *trust_path = g_build_filename (tmp, "trust.txt", NULL);
+    g_autofree char *s1 = g_build_filename (tmp, "400.vkv", NULL), *s2 = g_build_filename (tmp, "901.vkv", NULL);
+    g_autofree char *res2 = g_build_filename (tmp, "fa-signed.json", NULL);
+    g_autofree char *oid = dst_kreds_id (dir, "1. Østerbro");
+    g_autofree char *ofile = g_strdup_printf ("fintal_%s.xml", oid);
+    g_autoptr (JsonParser) p2 = json_parser_new ();
+    const char *osterbro[] = { "Østerbro", NULL };
+    guint64 e = 0;
+    g_autoptr (GHashTable) v = dst_file_votes (dir, ofile, &e);
+    JsonObject *o2;
+
+    {
+      g_autoptr (VkDstMunicipality) m
+          = vk_dst_read_municipality (dir, VK_DST_FOLKEAFSTEMNING, "400", "Bornholm", bornholm, &error);
+      g_assert_no_error (error);
+      sign_municipality (m, s1, trust);
+    }
+    {
+      g_autoptr (VkDstMunicipality) m
+          = vk_dst_read_municipality (dir, VK_DST_FOLKEAFSTEMNING, "901", "Østerbro", osterbro, &error);
+      g_assert_no_error (error);
+      sign_municipality (m, s2, trust);
+    }
+    g_assert_true (g_file_set_contents (trust_path, trust->str, -1, NULL));
+    {
+      const char *argv[] = { vk_test_valgkit (), "folkeafstemning", "--signed", s1,      "--signed", s2,  "--trust",
+                             trust_path,         "--rule",          "42",       "--out", res2,       NULL };
+      g_assert_cmpint (vk_test_spawn (argv, NULL, NULL), ==, 0);
+    }
+    json_parser_load_from_file (p2, res2, &error);
+    g_assert_no_error (error);
+    o2 = json_node_get_object (json_parser_get_root (p2));
+    g_assert_cmpint (json_object_get_int_member (o2, "Ja"), ==,
+                     (gint64)(ja + *(guint64 *)g_hash_table_lookup (v, "JA")));
+    g_assert_cmpint (json_object_get_int_member (o2, "Nej"), ==,
+                     (gint64)(nej + *(guint64 *)g_hash_table_lookup (v, "NEJ")));
+    g_assert_cmpint (json_object_get_int_member (o2, "Stemmeberettigede"), ==, (gint64)(eligible + e));
+  }
+
   /* Helsingør's DST folder lacks area files: refused by name. */
   {
     g_autofree char *out2 = g_build_filename (tmp, "helsingor", NULL);
