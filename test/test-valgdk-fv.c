@@ -481,32 +481,39 @@ test_cli_bad_dst (void)
 
 /* ---- signed municipality results ------------------------------------------ */
 
-/* A package of m's contest with an enrolled count server that signs m's
- * valg.dk files to path; the election key's line is added to trust. */
+/* A package of contest with an enrolled count server that signs files
+ * (VkValgdkFile*) to path; the election key's line is added to trust. */
 static void
-sign_municipality (const VkDstMunicipality *m, const char *path, GString *trust)
+sign_files (const VkElection *contest, GPtrArray *files, const char *path, GString *trust)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (VkKeypair) key = vk_keypair_generate ();
   g_autoptr (VkKeypair) server = vk_keypair_generate ();
   g_autoptr (VkPackage) package = NULL;
-  g_autoptr (GPtrArray) files = NULL;
   g_autofree char *pkg = g_strdup_printf ("%s.vkp", path);
   g_autofree char *hex = vk_hex_encode (vk_keypair_get_public_key (key), VK_PUBLIC_KEY_BYTES);
   guint64 now = (guint64)(g_get_real_time () / 1000);
   const VkDevice *dev;
 
-  package = vk_package_create (pkg, m->contest, NULL, key, &error);
+  package = vk_package_create (pkg, contest, NULL, key, &error);
   g_assert_no_error (error);
   g_assert_true (vk_package_enroll (package, key, "server", "server", VK_PACKAGE_NO_AREA,
                                     vk_keypair_get_public_key (server), now - 3600000, now + 86400000, &error));
   dev = vk_package_lookup_device (package, "server");
-  files = vk_dst_municipality_to_valgdk_files (m, &error);
-  g_assert_no_error (error);
-  g_assert_true (vk_valgdk_result_write (path, m->contest, vk_package_get_election_id (package), VK_RESULT_FINTAELLING,
+  g_assert_true (vk_valgdk_result_write (path, contest, vk_package_get_election_id (package), VK_RESULT_FINTAELLING,
                                          files, server, dev->enrolment, &error));
   g_assert_no_error (error);
-  g_string_append_printf (trust, "%s %s %s\n", m->contest->municipality_code, hex, m->contest->municipality);
+  g_string_append_printf (trust, "%s %s %s\n", contest->municipality_code, hex, contest->municipality);
+}
+
+static void
+sign_municipality (const VkDstMunicipality *m, const char *path, GString *trust)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) files = vk_dst_municipality_to_valgdk_files (m, &error);
+
+  g_assert_no_error (error);
+  sign_files (m->contest, files, path, trust);
 }
 
 /* The national allocation from the municipalities' signed results equals
@@ -895,6 +902,48 @@ test_ep_synthetic (void)
       g_assert_no_error (error);
     }
   validate ("EV-Valgresultater", res, 3);
+  /* The same three files signed by Læsø's count server. */
+  {
+    g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_valgdk_file_free);
+    g_autoptr (GString) trust = g_string_new ("");
+    g_autofree char *trust_path = g_build_filename (tmp, "trust.txt", NULL);
+    g_autofree char *signed_path = g_build_filename (tmp, "825.vkv", NULL);
+    g_autofree char *so2 = NULL;
+
+    for (guint n = 1; n <= 3; n++)
+      {
+        g_autofree char *path = g_strdup_printf ("%s/825-%03u.v1.json", res, n);
+        g_autofree char *name = g_strdup_printf ("825-%03u.json", n);
+        g_autofree char *json = NULL;
+        g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
+        g_ptr_array_add (files, vk_valgdk_file_new (name, json));
+      }
+    sign_files (e, files, signed_path, trust);
+    g_assert_true (g_file_set_contents (trust_path, trust->str, -1, NULL));
+    {
+      const char *argv[] = { vk_test_valgkit (),
+                             "europaparlamentsvalg",
+                             "--kandidatdata",
+                             kd,
+                             "--signed",
+                             signed_path,
+                             "--trust",
+                             trust_path,
+                             "--out",
+                             mand,
+                             NULL };
+      g_assert_cmpint (vk_test_spawn (argv, &so2, NULL), ==, 0);
+    }
+    g_assert_nonnull (strstr (so2, "3 afstemningsområder, 15 mandater"));
+    /* Seat for seat what the unsigned folder gives. */
+    {
+      g_autofree char *so3 = NULL;
+      const char *argv[]
+          = { vk_test_valgkit (), "europaparlamentsvalg", "--kandidatdata", kd, "--results", res, "--out", mand, NULL };
+      g_assert_cmpint (vk_test_spawn (argv, &so3, NULL), ==, 0);
+      g_assert_cmpstr (so2, ==, so3);
+    }
+  }
 
   /* Read back: the nationwide total is the example's, and so are the seats. */
   total = vk_ep_import_results_dir (e, res, &n_areas, &error);
