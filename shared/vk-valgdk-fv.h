@@ -8,8 +8,9 @@
  * the shape of its "FV-Valgresultater" schema, of a
  * Europa-Parlamentsvalg in "EV-Valgresultater" and of a folkeafstemning
  * in "FA-Valgresultater" (../shared/data/valgdk-schemas/).  valg.dk
- * defines no per-opstillingskreds or per-municipality result file: the
- * national result system sums the area files.  These functions are pure:
+ * has no per-municipality result file (the national result system sums
+ * the area files); its per-opstillingskreds "Partistemmefordeling" is not
+ * written here (docs/folketingsvalg.md).  These functions are pure:
  * a contest, its area, the area's folketingsvalg geography and one
  * VkAreaResult in, the JSON out (UTF-8, compact); the members every kind
  * shares (Kommune, the invalid votes by valg.dk's reason codes,
