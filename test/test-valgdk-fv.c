@@ -621,6 +621,75 @@ test_signed_fv2022 (void)
     g_assert_nonnull (strstr (se, "does not verify"));
     g_assert_true (g_file_set_contents (path, orig, (gssize)len, NULL));
   }
+  /* The writer refuses files that are not this municipality's valg.dk
+   * files of this contest and kind (and the reader runs the same check). */
+  {
+    g_autoptr (VkDstMunicipality) m = NULL;
+    g_autoptr (GPtrArray) files = NULL;
+    g_autoptr (VkKeypair) key = vk_keypair_generate ();
+    g_autoptr (VkKeypair) server = vk_keypair_generate ();
+    g_autoptr (VkPackage) package = NULL;
+    g_autofree char *pkg = g_build_filename (tmp, "refuse.vkp", NULL);
+    g_autofree char *bad = g_build_filename (tmp, "refuse.vkv", NULL);
+    guint64 now = (guint64)(g_get_real_time () / 1000);
+    VkValgdkFile *f0;
+    const VkDevice *dev;
+    static const struct
+    {
+      const char *from, *to, *name, *message;
+    } cases[] = {
+      { NULL, NULL, "../400-001.json", "not a plain *.json file name" },
+      { "\"Kommunekode\":400", "\"Kommunekode\":401", NULL, "Kommunekode is not the result's municipality (400)" },
+      { "\"Valgart\":\"Folketingsvalg\"", "\"Valgart\":\"Kommunalvalg\"", NULL, "Valgart is not \"Folketingsvalg\"" },
+      { "\"Resultatart\":\"Fintælling\"", "\"Resultatart\":\"ForeløbigOptælling\"", NULL,
+        "Resultatart is not \"Fintælling\"" },
+    };
+
+    m = vk_dst_read_municipality (dir, VK_DST_FOLKETINGSVALG, "400", "Bornholm", bornholm, &error);
+    g_assert_no_error (error);
+    files = vk_dst_municipality_to_valgdk_files (m, &error);
+    g_assert_no_error (error);
+    package = vk_package_create (pkg, m->contest, NULL, key, &error);
+    g_assert_no_error (error);
+    g_assert_true (vk_package_enroll (package, key, "server", "server", VK_PACKAGE_NO_AREA,
+                                      vk_keypair_get_public_key (server), now - 3600000, now + 86400000, &error));
+    dev = vk_package_lookup_device (package, "server");
+    f0 = g_ptr_array_index (files, 0);
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+      {
+        g_autofree char *name = g_strdup (f0->name), *json = g_strdup (f0->json);
+        if (cases[c].name != NULL)
+          {
+            g_free (f0->name);
+            f0->name = g_strdup (cases[c].name);
+          }
+        else
+          {
+            GString *t = g_string_new (f0->json);
+            g_assert_cmpuint (g_string_replace (t, cases[c].from, cases[c].to, 1), ==, 1);
+            g_free (f0->json);
+            f0->json = g_string_free (t, FALSE);
+          }
+        g_assert_false (vk_valgdk_result_write (bad, m->contest, vk_package_get_election_id (package),
+                                                VK_RESULT_FINTAELLING, files, server, dev->enrolment, &error));
+        g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+        if (strstr (error->message, cases[c].message) == NULL)
+          g_error ("case %u: %s", c, error->message);
+        g_clear_error (&error);
+        g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+        g_free (f0->name);
+        f0->name = g_steal_pointer (&name);
+        g_free (f0->json);
+        f0->json = g_steal_pointer (&json);
+      }
+    /* The same file twice. */
+    g_ptr_array_add (files, vk_valgdk_file_new (f0->name, f0->json));
+    g_assert_false (vk_valgdk_result_write (bad, m->contest, vk_package_get_election_id (package),
+                                            VK_RESULT_FINTAELLING, files, server, dev->enrolment, &error));
+    g_assert_nonnull (strstr (error->message, "is given twice"));
+    g_clear_error (&error);
+  }
+
   /* The same municipality twice. */
   {
     g_autofree char *path = g_strdup_printf ("%s/400.vkv", tmp);
