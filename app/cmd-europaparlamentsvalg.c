@@ -23,11 +23,17 @@ int
 vk_cmd_europaparlamentsvalg (int argc, char **argv)
 {
   g_autofree char *kandidatdata = NULL, *results = NULL, *lots_path = NULL, *out_path = NULL;
+  g_autofree char *trust_path = NULL;
+  g_auto (GStrv) signed_paths = NULL;
   const GOptionEntry entries[] = {
     { "kandidatdata", 'k', 0, G_OPTION_ARG_FILENAME, &kandidatdata, "valg.dk's EV-Kandidatdata (lists, valgforbund)",
       "FILE" },
     { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results, "A folder of valg.dk EV-Valgresultater files (one per area)",
       "DIR" },
+    { "signed", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &signed_paths,
+      "Instead of --results: a municipality's signed valg.dk result (valgkit-valgdk-result-v1; repeat)", "FILE" },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
+      "With --signed: the municipalities' election public keys (as valgkit region --trust)", "TRUST" },
     { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path, "Outcomes of lot draws (as valgkit mandates)", "LOTS.json" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the mandatfordeling JSON here", "FILE" },
     { NULL },
@@ -51,9 +57,11 @@ vk_cmd_europaparlamentsvalg (int argc, char **argv)
                                     "malformed input, 3 a lot draw is needed (see --lots).  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "europaparlamentsvalg"))
     return VK_EXIT_USAGE;
-  if (kandidatdata == NULL || results == NULL || out_path == NULL || argc > 1)
+  if (kandidatdata == NULL || (results == NULL) == (signed_paths == NULL)
+      || (signed_paths != NULL && trust_path == NULL) || out_path == NULL || argc > 1)
     {
-      fprintf (stderr, "valgkit europaparlamentsvalg: --kandidatdata, --results and --out are required (see --help)\n");
+      fprintf (stderr, "valgkit europaparlamentsvalg: --kandidatdata, --results (or --signed with --trust) and --out "
+                       "are required (see --help)\n");
       return VK_EXIT_USAGE;
     }
   e = vk_ep_import_kandidatdata (kandidatdata, &error);
@@ -65,7 +73,14 @@ vk_cmd_europaparlamentsvalg (int argc, char **argv)
       if (lots == NULL)
         return vk_cli_fail ("europaparlamentsvalg", error);
     }
-  total = vk_ep_import_results_dir (e, results, &n_areas, &error);
+  if (signed_paths != NULL)
+    {
+      g_autoptr (GPtrArray) signed_results
+          = vk_cmd_read_signed ((const char *const *)signed_paths, trust_path, "EP", &error);
+      total = signed_results != NULL ? vk_ep_import_results_signed (e, signed_results, &n_areas, &error) : NULL;
+    }
+  else
+    total = vk_ep_import_results_dir (e, results, &n_areas, &error);
   if (total == NULL)
     return vk_cli_fail ("europaparlamentsvalg", error);
   alloc = vk_seats_allocate (e, VK_EP_SEATS, total, lots, &tie, &error);

@@ -22,6 +22,10 @@ int
 vk_cmd_folkeafstemning (int argc, char **argv)
 {
   g_autofree char *results = NULL, *rule_text = NULL, *out_path = NULL;
+  g_autofree char *valgdk_out = NULL, *kommune = NULL, *kommune_navn = NULL;
+  g_auto (GStrv) kredse = NULL;
+  g_auto (GStrv) signed_paths = NULL;
+  g_autofree char *trust_path = NULL;
   const GOptionEntry entries[] = {
     { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results,
       "Danmarks Statistik's fintælling folder (fintal.xml …) or a folder of valg.dk FA-Valgresultater files", "DIR" },
@@ -30,6 +34,16 @@ vk_cmd_folkeafstemning (int argc, char **argv)
       "when a majority and ≥ 40 % of the eligible vote Ja)",
       "42|88" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the result (JSON) here", "FILE" },
+    { "signed", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &signed_paths,
+      "Instead of --results: a municipality's signed valg.dk result (valgkit-valgdk-result-v1; repeat)", "FILE" },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
+      "With --signed: the municipalities' election public keys (as valgkit region --trust)", "TRUST" },
+    { "valgdk-out", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_out,
+      "Instead: write one municipality's areas of DST's folder as valg.dk FA-Valgresultater files here", "DIR" },
+    { "kommune", 0, 0, G_OPTION_ARG_STRING, &kommune, "With --valgdk-out: the Kommunekode", "KODE" },
+    { "kommune-navn", 0, 0, G_OPTION_ARG_STRING, &kommune_navn, "With --valgdk-out: the municipality's name", "NAVN" },
+    { "opstillingskreds", 0, 0, G_OPTION_ARG_STRING_ARRAY, &kredse,
+      "With --valgdk-out: an opstillingskreds of the municipality, as fintal.xml names it (repeat)", "NAVN" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- the outcome of a folkeafstemning");
@@ -46,9 +60,18 @@ vk_cmd_folkeafstemning (int argc, char **argv)
                                          "malformed input.  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "folkeafstemning"))
     return VK_EXIT_USAGE;
-  if (results == NULL || rule_text == NULL || out_path == NULL || argc > 1)
+  if (valgdk_out != NULL)
     {
-      fprintf (stderr, "valgkit folkeafstemning: --results, --rule and --out are required (see --help)\n");
+      if (argc > 1)
+        return VK_EXIT_USAGE;
+      return vk_cmd_dst_valgdk_out ("folkeafstemning", VK_DST_FOLKEAFSTEMNING, results, valgdk_out, kommune,
+                                    kommune_navn, (const char *const *)kredse);
+    }
+  if ((results == NULL) == (signed_paths == NULL) || (signed_paths != NULL && trust_path == NULL) || rule_text == NULL
+      || out_path == NULL || argc > 1)
+    {
+      fprintf (stderr, "valgkit folkeafstemning: --results (or --signed with --trust), --rule and --out are required "
+                       "(see --help)\n");
       return VK_EXIT_USAGE;
     }
   if (g_strcmp0 (rule_text, "42") == 0)
@@ -60,7 +83,13 @@ vk_cmd_folkeafstemning (int argc, char **argv)
       fprintf (stderr, "valgkit folkeafstemning: --rule must be 42 or 88\n");
       return VK_EXIT_USAGE;
     }
-  if (vk_dst_is_folder (results))
+  if (signed_paths != NULL)
+    {
+      g_autoptr (GPtrArray) signed_results
+          = vk_cmd_read_signed ((const char *const *)signed_paths, trust_path, "FA", &error);
+      ok = signed_results != NULL && vk_fa_valgdk_read_signed (signed_results, &t, &error);
+    }
+  else if (vk_dst_is_folder (results))
     ok = vk_dst_read_fa (results, &t, &error);
   else
     ok = vk_fa_valgdk_read (results, &t, &error);

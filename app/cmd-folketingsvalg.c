@@ -11,9 +11,12 @@
 #include <stdio.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "cmd-folketingsvalg.h"
 #include "vk-cli.h"
+#include "vk-contest-result.h"
+#include "vk-dst-valgdk.h"
 #include "vk-dst.h"
 #include "vk-error.h"
 #include "vk-fv-valgdk.h"
@@ -49,17 +52,105 @@ fail (const char *cmd, const GError *error)
   return vk_cli_fail (cmd, error);
 }
 
+GPtrArray *
+vk_cmd_read_signed (const char *const *paths, const char *trust_path, const char *contest, GError **error)
+{
+  g_autoptr (GPtrArray) keys = vk_trusted_keys_load (trust_path, error);
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_contest_result_free);
+  g_autoptr (GHashTable) codes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (keys == NULL)
+    return NULL;
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      VkContestResult *r = vk_valgdk_result_read (paths[i], keys, contest, error);
+      if (r == NULL)
+        return NULL;
+      g_ptr_array_add (results, r);
+      if (!g_hash_table_add (codes, r->municipality_code))
+        {
+          g_autofree char *file = vk_text_escape_controls (paths[i]);
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: kommune %s has already been given", file,
+                       r->municipality_code);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&results);
+}
+
+/* Every signed file verified under the trusted keys, one per municipality. */
+static VkFvVotes *
+read_signed (const char *const *paths, const char *trust_path, const VkFvTable *table, GError **error)
+{
+  g_autoptr (GPtrArray) results = vk_cmd_read_signed (paths, trust_path, "FV", error);
+
+  return results != NULL ? vk_fv_valgdk_read_signed (results, table, error) : NULL;
+}
+
+int
+vk_cmd_dst_valgdk_out (const char *cmd, VkDstKind kind, const char *results, const char *out_dir, const char *kommune,
+                       const char *kommune_navn, const char *const *kredse)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkDstMunicipality) m = NULL;
+  guint written = 0;
+
+  if (results == NULL || kommune == NULL || kommune_navn == NULL || kredse == NULL || kredse[0] == NULL)
+    {
+      fprintf (stderr,
+               "valgkit %s: --valgdk-out needs --results (DST's folder), --kommune, --kommune-navn and "
+               "--opstillingskreds (see --help)\n",
+               cmd);
+      return VK_EXIT_USAGE;
+    }
+  if (!vk_dst_is_folder (results))
+    {
+      fprintf (stderr, "valgkit %s: --valgdk-out reads Danmarks Statistik's folder (fintal.xml …)\n", cmd);
+      return VK_EXIT_USAGE;
+    }
+  m = vk_dst_read_municipality (results, kind, kommune, kommune_navn, kredse, &error);
+  if (m == NULL || g_mkdir_with_parents (out_dir, 0755) != 0
+      || !vk_dst_municipality_write_valgdk (m, out_dir, &written, &error))
+    {
+      if (error == NULL)
+        {
+          g_autofree char *d = vk_text_escape_controls (out_dir);
+          g_set_error (&error, VK_ERROR, VK_ERROR_IO, "%s: cannot create the folder", d);
+        }
+      return vk_cli_fail (cmd, error);
+    }
+  {
+    g_autofree char *d = vk_text_escape_controls (out_dir);
+    printf ("%u afstemningsområder, %u filer skrevet i %s\n", m->results->len, written, d);
+  }
+  return VK_EXIT_OK;
+}
+
 int
 vk_cmd_folketingsvalg (int argc, char **argv)
 {
   g_autofree char *results = NULL, *table_path = NULL, *lots_path = NULL, *out_path = NULL;
+  g_autofree char *valgdk_out = NULL, *kommune = NULL, *kommune_navn = NULL;
+  g_auto (GStrv) kredse = NULL;
+  g_auto (GStrv) signed_paths = NULL;
+  g_autofree char *trust_path = NULL;
   const GOptionEntry entries[] = {
     { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results,
       "Danmarks Statistik's fintælling folder (fintal.xml …) or a folder of valg.dk FV-Valgresultater files", "DIR" },
+    { "signed", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &signed_paths,
+      "Instead of --results: a municipality's signed valg.dk result (valgkit-valgdk-result-v1; repeat)", "FILE" },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
+      "With --signed: the municipalities' election public keys (as valgkit region --trust)", "TRUST" },
     { "table", 't', 0, G_OPTION_ARG_FILENAME, &table_path,
       "The kreds- and tillægsmandater per landsdel and storkreds (kredsmandater.json)", "FILE" },
     { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path, "Outcomes of lot draws (as valgkit mandates)", "LOTS.json" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the allocation (JSON) here", "FILE" },
+    { "valgdk-out", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_out,
+      "Instead: write one municipality's areas of DST's folder as valg.dk FV-Valgresultater files here", "DIR" },
+    { "kommune", 0, 0, G_OPTION_ARG_STRING, &kommune, "With --valgdk-out: the Kommunekode", "KODE" },
+    { "kommune-navn", 0, 0, G_OPTION_ARG_STRING, &kommune_navn, "With --valgdk-out: the municipality's name", "NAVN" },
+    { "opstillingskreds", 0, 0, G_OPTION_ARG_STRING_ARRAY, &kredse,
+      "With --valgdk-out: an opstillingskreds of the municipality, as fintal.xml names it (repeat)", "NAVN" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- the national allocation of a folketingsvalg");
@@ -78,9 +169,18 @@ vk_cmd_folketingsvalg (int argc, char **argv)
            "input, 3 a lot draw is needed (see --lots).  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "folketingsvalg"))
     return VK_EXIT_USAGE;
-  if (results == NULL || table_path == NULL || out_path == NULL || argc > 1)
+  if (valgdk_out != NULL)
     {
-      fprintf (stderr, "valgkit folketingsvalg: --results, --table and --out are required (see --help)\n");
+      if (argc > 1)
+        return VK_EXIT_USAGE;
+      return vk_cmd_dst_valgdk_out ("folketingsvalg", VK_DST_FOLKETINGSVALG, results, valgdk_out, kommune, kommune_navn,
+                                    (const char *const *)kredse);
+    }
+  if ((results == NULL) == (signed_paths == NULL) || (signed_paths != NULL && trust_path == NULL) || table_path == NULL
+      || out_path == NULL || argc > 1)
+    {
+      fprintf (stderr, "valgkit folketingsvalg: --results (or --signed with --trust), --table and --out are required "
+                       "(see --help)\n");
       return VK_EXIT_USAGE;
     }
   table = vk_fv_table_load (table_path, &error);
@@ -92,7 +192,9 @@ vk_cmd_folketingsvalg (int argc, char **argv)
       if (lots == NULL)
         return fail ("folketingsvalg", error);
     }
-  if (vk_dst_is_folder (results))
+  if (signed_paths != NULL)
+    votes = read_signed ((const char *const *)signed_paths, trust_path, table, &error);
+  else if (vk_dst_is_folder (results))
     votes = vk_dst_read_fv (results, &error);
   else
     votes = vk_fv_valgdk_read (results, table, &error);

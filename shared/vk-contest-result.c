@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "vk-cbor.h"
 #include "vk-contest-result.h"
@@ -189,6 +190,7 @@ vk_contest_result_free (VkContestResult *self)
   g_free (self->region_dagi_id);
   g_free (self->device_id);
   g_clear_pointer (&self->areas, g_ptr_array_unref);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -246,28 +248,22 @@ area_result_cmp (gconstpointer a, gconstpointer b)
   return x->area_number < y->area_number ? -1 : x->area_number > y->area_number;
 }
 
-GBytes *
-vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32], VkResultKind kind,
-                          GPtrArray *area_results, const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms,
-                          GError **error)
+/* The envelope every signed municipality result shares: the header
+ * members (format, election, contest, kind, date, time, municipality,
+ * region) into payload, after checking that the enrolment is a count
+ * server's of this election for server_key. */
+static gboolean
+fill_header (VkCbor *payload, const char *format, const VkElection *contest, const guint8 election_id[32],
+             VkResultKind kind, const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms, GError **error)
 {
-  g_autoptr (VkCbor) payload = vk_cbor_new_map ();
   g_autoptr (VkCbor) muni = vk_cbor_new_map ();
   g_autoptr (VkCbor) region = vk_cbor_new_map ();
-  g_autoptr (VkCbor) areas = vk_cbor_new_array ();
-  g_autoptr (GPtrArray) sorted = NULL;
   g_autoptr (VkCoseSign1) enrol = NULL;
   g_autoptr (VkCbor) enrol_map = NULL;
-  g_autoptr (GBytes) encoded = NULL;
-  g_autoptr (GBytes) signed_result = NULL;
   g_autoptr (GError) local = NULL;
-  GByteArray *out;
   Enrolment en;
   const guint8 *data;
   gsize len;
-
-  g_return_val_if_fail (contest != NULL && election_id != NULL && area_results != NULL, NULL);
-  g_return_val_if_fail (server_key != NULL && enrolment != NULL, NULL);
 
   /* The enrolment must be the one the region will check this file against. */
   data = g_bytes_get_data (enrolment, &len);
@@ -281,41 +277,41 @@ vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the server's enrolment is not an enrolment statement: %s",
                    local->message);
-      return NULL;
+      return FALSE;
     }
   if (strcmp (en.role, vk_device_role_to_string (VK_ROLE_SERVER)) != 0)
     {
       g_autofree char *role = vk_text_escape_controls (en.role);
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is a %s's, not a count server's", en.device,
                    role);
-      return NULL;
+      return FALSE;
     }
   if (memcmp (en.election, election_id, 32) != 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is of another election", en.device);
-      return NULL;
+      return FALSE;
     }
   if (memcmp (en.key, vk_keypair_get_public_key (server_key), VK_PUBLIC_KEY_BYTES) != 0)
     {
       g_set_error (error, VK_ERROR, VK_ERROR_KEY, "the enrolment of %s is for another key than the signing key",
                    en.device);
-      return NULL;
+      return FALSE;
     }
 
   /* The region matches files by kommunekode and RegionDagiId. */
   if (contest->municipality_code == NULL || *contest->municipality_code == '\0')
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the election has no kommunekode");
-      return NULL;
+      return FALSE;
     }
   if (contest->type == VK_ELECTION_RV && (contest->region_dagi_id == NULL || *contest->region_dagi_id == '\0'))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "the RV contest has no region (RegionDagiId)");
-      return NULL;
+      return FALSE;
     }
   if (time_ms == 0)
     time_ms = (guint64)(g_get_real_time () / 1000);
-  vk_cbor_map_set_text (payload, "format", VK_CONTEST_RESULT_FORMAT);
+  vk_cbor_map_set_text (payload, "format", format);
   vk_cbor_map_set_bytes (payload, "election", election_id, 32);
   vk_cbor_map_set_text (payload, "contest", vk_election_contest_id (contest));
   vk_cbor_map_set_text (payload, "kind", vk_result_kind_to_string (kind));
@@ -328,7 +324,46 @@ vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32
   vk_cbor_map_set_text (region, "name", or_empty (contest->region));
   vk_cbor_map_set_text (region, "dagi_id", or_empty (contest->region_dagi_id));
   vk_cbor_map_insert_text (payload, "region", g_steal_pointer (&region));
+  return TRUE;
+}
 
+/* The payload signed by the server key, then the enrolment. */
+static GBytes *
+sign_envelope (const VkCbor *payload, const VkKeypair *server_key, GBytes *enrolment, GError **error)
+{
+  g_autoptr (GBytes) encoded = vk_cbor_encode (payload);
+  g_autoptr (GBytes) signed_result = NULL;
+  GByteArray *out;
+  const guint8 *data;
+  gsize len;
+
+  data = g_bytes_get_data (encoded, &len);
+  signed_result = vk_cose_sign1_create (data, len, server_key, error);
+  if (signed_result == NULL)
+    return NULL;
+  out = g_byte_array_new ();
+  data = g_bytes_get_data (signed_result, &len);
+  g_byte_array_append (out, data, (guint)len);
+  data = g_bytes_get_data (enrolment, &len);
+  g_byte_array_append (out, data, (guint)len);
+  return g_byte_array_free_to_bytes (out);
+}
+
+GBytes *
+vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32], VkResultKind kind,
+                          GPtrArray *area_results, const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms,
+                          GError **error)
+{
+  g_autoptr (VkCbor) payload = vk_cbor_new_map ();
+  g_autoptr (VkCbor) areas = vk_cbor_new_array ();
+  g_autoptr (GPtrArray) sorted = NULL;
+
+  g_return_val_if_fail (contest != NULL && election_id != NULL && area_results != NULL, NULL);
+  g_return_val_if_fail (server_key != NULL && enrolment != NULL, NULL);
+
+  if (!fill_header (payload, VK_CONTEST_RESULT_FORMAT, contest, election_id, kind, server_key, enrolment, time_ms,
+                    error))
+    return NULL;
   /* Borrowed pointers (g_ptr_array_copy() would take the free function too). */
   sorted = g_ptr_array_sized_new (area_results->len);
   for (guint i = 0; i < area_results->len; i++)
@@ -368,17 +403,7 @@ vk_contest_result_encode (const VkElection *contest, const guint8 election_id[32
     }
   vk_cbor_map_insert_text (payload, "areas", g_steal_pointer (&areas));
 
-  encoded = vk_cbor_encode (payload);
-  data = g_bytes_get_data (encoded, &len);
-  signed_result = vk_cose_sign1_create (data, len, server_key, error);
-  if (signed_result == NULL)
-    return NULL;
-  out = g_byte_array_new ();
-  data = g_bytes_get_data (signed_result, &len);
-  g_byte_array_append (out, data, (guint)len);
-  data = g_bytes_get_data (enrolment, &len);
-  g_byte_array_append (out, data, (guint)len);
-  return g_byte_array_free_to_bytes (out);
+  return sign_envelope (payload, server_key, enrolment, error);
 }
 
 gboolean
@@ -507,9 +532,13 @@ read_areas (const VkCbor *payload, VkContestResult *r, const VkElection *region,
   return TRUE;
 }
 
-VkContestResult *
-vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest,
-                        const VkElection *region, GError **error)
+/* Reads and verifies the envelope of a signed municipality result: the
+ * enrolment under a trusted election key, the payload under the enrolled
+ * server key, the format, the election, the time, the header members and
+ * the municipality against its key.  *ret_payload: the payload's map. */
+static VkContestResult *
+open_envelope (const char *path, GPtrArray *trusted_keys, const char *expected_format, const char *expected_contest,
+               VkCbor **ret_payload, GError **error)
 {
   g_autofree char *file = NULL;
   g_autofree char *contents = NULL;
@@ -526,8 +555,6 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
   const guint8 *p;
   gsize plen;
   guint8 kid[VK_KEY_ID_BYTES];
-
-  g_return_val_if_fail (path != NULL && trusted_keys != NULL && region != NULL, NULL);
 
   file = vk_text_escape_controls (path);
   if (!vk_file_read_untrusted (path, VK_CONTEST_RESULT_MAX_BYTES, &contents, &len, error))
@@ -606,10 +633,10 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
   format = dup_text (payload, "format", file, "", error);
   if (format == NULL)
     return NULL;
-  if (strcmp (format, VK_CONTEST_RESULT_FORMAT) != 0)
+  if (strcmp (format, expected_format) != 0)
     {
       g_autofree char *f = vk_text_escape_controls (format);
-      fail (error, VK_ERROR_INVALID, file, "format \"%s\", expected \"%s\"", f, VK_CONTEST_RESULT_FORMAT);
+      fail (error, VK_ERROR_INVALID, file, "format \"%s\", expected \"%s\"", f, expected_format);
       return NULL;
     }
   {
@@ -666,6 +693,24 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
       fail (error, VK_ERROR_INVALID, file, "a result of the %s contest, expected %s", c, expected_contest);
       return NULL;
     }
+  *ret_payload = g_steal_pointer (&payload);
+  return g_steal_pointer (&r);
+}
+
+VkContestResult *
+vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest,
+                        const VkElection *region, GError **error)
+{
+  g_autoptr (VkCbor) payload = NULL;
+  g_autoptr (VkContestResult) r = NULL;
+  g_autofree char *file = NULL;
+
+  g_return_val_if_fail (path != NULL && trusted_keys != NULL && region != NULL, NULL);
+
+  r = open_envelope (path, trusted_keys, VK_CONTEST_RESULT_FORMAT, expected_contest, &payload, error);
+  if (r == NULL)
+    return NULL;
+  file = vk_text_escape_controls (path);
   if (region->region_dagi_id != NULL && *region->region_dagi_id != '\0'
       && strcmp (region->region_dagi_id, r->region_dagi_id) != 0)
     {
@@ -677,6 +722,225 @@ vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *e
     }
   if (!read_areas (payload, r, region, file, error))
     return NULL;
+  return g_steal_pointer (&r);
+}
+
+/* ---- signed valg.dk area files ------------------------------------------ */
+
+VkValgdkFile *
+vk_valgdk_file_new (const char *name, const char *json)
+{
+  VkValgdkFile *f = g_new0 (VkValgdkFile, 1);
+
+  f->name = g_strdup (name);
+  f->json = g_strdup (json);
+  return f;
+}
+
+void
+vk_valgdk_file_free (VkValgdkFile *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->json);
+  g_free (self);
+}
+
+/* A string member, or "" (any other type too: the input is untrusted). */
+static const char *
+string_member (JsonObject *o, const char *member)
+{
+  JsonNode *n = json_object_get_member (o, member);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (n);
+}
+
+/* One file against the header: a plain name, a JSON object of this
+ * contest, municipality and kind. */
+static gboolean
+check_valgdk_file (const char *name, const char *json, const char *valgart, const char *kommunekode, VkResultKind kind,
+                   GHashTable *seen, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *n = vk_text_escape_controls (name);
+  g_autoptr (GError) local = NULL;
+  JsonNode *root;
+  JsonObject *o;
+  const char *want = kind == VK_RESULT_FINTAELLING ? "Fintælling" : "ForeløbigOptælling";
+  g_autofree char *code = NULL;
+
+  if (*name == '\0' || *name == '.' || strchr (name, '/') != NULL || strchr (name, '\\') != NULL
+      || !g_str_has_suffix (name, ".json") || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: \"%s\" is not a plain *.json file name", n);
+      return FALSE;
+    }
+  if (g_hash_table_contains (seen, name))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s is given twice", n);
+      return FALSE;
+    }
+  g_hash_table_add (seen, (gpointer)name);
+  if (!json_parser_load_from_data (parser, json, -1, &local) || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s is not a JSON object%s%s", n, local ? ": " : "",
+                   local ? local->message : "");
+      return FALSE;
+    }
+  o = json_node_get_object (root);
+  if (g_strcmp0 (string_member (o, "Valgart"), valgart) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s: Valgart is not \"%s\"", n, valgart);
+      return FALSE;
+    }
+  if (g_strcmp0 (string_member (o, "Resultatart"), want) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s: Resultatart is not \"%s\"", n, want);
+      return FALSE;
+    }
+  if (json_object_has_member (o, "Kommunekode") && JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "Kommunekode"))
+      && json_node_get_value_type (json_object_get_member (o, "Kommunekode")) == G_TYPE_INT64)
+    code = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "Kommunekode"));
+  if (code == NULL || g_strcmp0 (code, kommunekode) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "files: %s: Kommunekode is not the result's municipality (%s)", n,
+                   kommunekode);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+valgart_of (const char *contest_id)
+{
+  VkElectionType type;
+
+  return vk_election_type_from_string (contest_id, &type) ? vk_election_type_name_da (type) : "";
+}
+
+GBytes *
+vk_valgdk_result_encode (const VkElection *contest, const guint8 election_id[32], VkResultKind kind, GPtrArray *files,
+                         const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms, GError **error)
+{
+  g_autoptr (VkCbor) payload = vk_cbor_new_map ();
+  g_autoptr (VkCbor) array = vk_cbor_new_array ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *code = NULL;
+
+  g_return_val_if_fail (contest != NULL && election_id != NULL && files != NULL, NULL);
+  g_return_val_if_fail (server_key != NULL && enrolment != NULL, NULL);
+
+  if (contest->type != VK_ELECTION_FV && contest->type != VK_ELECTION_FA && contest->type != VK_ELECTION_EP)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "a %s contest is signed as %s, not as valg.dk files",
+                   vk_election_contest_id (contest), VK_CONTEST_RESULT_FORMAT);
+      return NULL;
+    }
+  if (files->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "no files to sign");
+      return NULL;
+    }
+  if (!fill_header (payload, VK_VALGDK_RESULT_FORMAT, contest, election_id, kind, server_key, enrolment, time_ms,
+                    error))
+    return NULL;
+  /* "0400" and "400" are one municipality. */
+  code = g_strdup_printf ("%" G_GUINT64_FORMAT, g_ascii_strtoull (contest->municipality_code, NULL, 10));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const VkValgdkFile *f = g_ptr_array_index (files, i);
+      VkCbor *item;
+
+      if (!check_valgdk_file (f->name, f->json, vk_election_type_name_da (contest->type), code, kind, seen, error))
+        return NULL;
+      item = vk_cbor_new_map ();
+      vk_cbor_map_set_text (item, "name", f->name);
+      vk_cbor_map_set_text (item, "json", f->json);
+      vk_cbor_array_append (array, item);
+    }
+  vk_cbor_map_insert_text (payload, "files", g_steal_pointer (&array));
+  return sign_envelope (payload, server_key, enrolment, error);
+}
+
+gboolean
+vk_valgdk_result_write (const char *path, const VkElection *contest, const guint8 election_id[32], VkResultKind kind,
+                        GPtrArray *files, const VkKeypair *server_key, GBytes *enrolment, GError **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) local = NULL;
+  const char *data;
+  gsize len;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  bytes = vk_valgdk_result_encode (contest, election_id, kind, files, server_key, enrolment, 0, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  if (!g_file_set_contents_full (path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0644, &local))
+    {
+      g_autofree char *file = vk_text_escape_controls (path);
+      g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot write: %s", file, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+VkContestResult *
+vk_valgdk_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest, GError **error)
+{
+  g_autoptr (VkCbor) payload = NULL;
+  g_autoptr (VkContestResult) r = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *file = NULL, *code = NULL;
+  VkCbor *files;
+
+  g_return_val_if_fail (path != NULL && trusted_keys != NULL, NULL);
+
+  r = open_envelope (path, trusted_keys, VK_VALGDK_RESULT_FORMAT, expected_contest, &payload, error);
+  if (r == NULL)
+    return NULL;
+  file = vk_text_escape_controls (path);
+  files = vk_cbor_map_lookup_text (payload, "files");
+  if (files == NULL || vk_cbor_get_type (files) != VK_CBOR_ARRAY || vk_cbor_array_get_length (files) == 0)
+    {
+      fail (error, VK_ERROR_INVALID, file, "the result has no files");
+      return NULL;
+    }
+  if (*valgart_of (r->contest_id) == '\0')
+    {
+      g_autofree char *c = vk_text_escape_controls (r->contest_id);
+      fail (error, VK_ERROR_INVALID, file, "contest \"%s\" is not a contest", c);
+      return NULL;
+    }
+  code = g_strdup_printf ("%" G_GUINT64_FORMAT, g_ascii_strtoull (r->municipality_code, NULL, 10));
+  r->files = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_valgdk_file_free);
+  for (gsize i = 0; i < vk_cbor_array_get_length (files); i++)
+    {
+      VkCbor *item = vk_cbor_array_get (files, i);
+      g_autoptr (GError) local = NULL;
+      const char *name, *json;
+      VkValgdkFile *f;
+
+      if (vk_cbor_get_type (item) != VK_CBOR_MAP || (name = vk_cbor_map_get_text_field (item, "name", &local)) == NULL
+          || (json = vk_cbor_map_get_text_field (item, "json", &local)) == NULL)
+        {
+          fail (error, VK_ERROR_INVALID, file, "files[%" G_GSIZE_FORMAT "]: %s", i,
+                local != NULL ? local->message : "not a map");
+          return NULL;
+        }
+      f = vk_valgdk_file_new (name, json);
+      g_ptr_array_add (r->files, f);
+      if (!check_valgdk_file (f->name, f->json, valgart_of (r->contest_id), code, r->kind, seen, &local))
+        {
+          fail (error, VK_ERROR_INVALID, file, "%s", local->message);
+          return NULL;
+        }
+    }
   return g_steal_pointer (&r);
 }
 

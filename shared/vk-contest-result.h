@@ -76,6 +76,7 @@ typedef struct
   GPtrArray *areas;       /* VkAreaResult*, by area number (eligible and dagi_id set) */
   char *device_id;        /* the server's, from its enrolment */
   guint8 file_digest[32]; /* SHA-256 of the whole file */
+  GPtrArray *files;       /* VkValgdkFile*: valgkit-valgdk-result-v1 only, else NULL */
 } VkContestResult;
 
 void vk_contest_result_free (VkContestResult *self);
@@ -106,6 +107,46 @@ GBytes *vk_contest_result_encode (const VkElection *contest, const guint8 electi
  * VK_ERROR_INVALID / VK_ERROR_TRUNCATED.  Every message names the file. */
 VkContestResult *vk_contest_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest,
                                          const VkElection *region, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- a municipality's signed valg.dk area files (FV, FA, EP) ----------- */
+
+/* The same envelope (the server's signature, its enrolment, the header),
+ * with "format": VK_VALGDK_RESULT_FORMAT and, instead of "areas",
+ * "files": [{"name": tstr, "json": tstr}], each file the municipality's
+ * valg.dk Valgresultater of one area (vk-valgdk-fv.h) exactly as it is
+ * delivered.  The national level verifies the file and reads the JSON as
+ * it reads valg.dk's own files (vk_fv_valgdk_read_signed()).  docs/region.md
+ * and docs/folketingsvalg.md. */
+#define VK_VALGDK_RESULT_FORMAT "valgkit-valgdk-result-v1"
+
+typedef struct
+{
+  char *name; /* "400-001.json": a plain file name */
+  char *json; /* the file's UTF-8 JSON */
+} VkValgdkFile;
+
+VkValgdkFile *vk_valgdk_file_new (const char *name, const char *json) G_GNUC_WARN_UNUSED_RESULT;
+void vk_valgdk_file_free (VkValgdkFile *self);
+
+/* Signs files (VkValgdkFile*, at least one) as contest's (FV, FA or EP)
+ * result of kind.  Refused (VK_ERROR_INVALID): a name that is not a plain
+ * *.json name or given twice, a file that is not a JSON object whose
+ * Valgart is the contest's, whose Kommunekode is the contest's and whose
+ * Resultatart is kind's; the enrolment as vk_contest_result_encode(). */
+GBytes *vk_valgdk_result_encode (const VkElection *contest, const guint8 election_id[32], VkResultKind kind,
+                                 GPtrArray *files, const VkKeypair *server_key, GBytes *enrolment, guint64 time_ms,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Writes that atomically to path. */
+gboolean vk_valgdk_result_write (const char *path, const VkElection *contest, const guint8 election_id[32],
+                                 VkResultKind kind, GPtrArray *files, const VkKeypair *server_key, GBytes *enrolment,
+                                 GError **error);
+/* Reads and verifies one, as vk_contest_result_read() (the same errors;
+ * expected_contest "FV", "FA" or "EP", NULL: any), and checks every file
+ * as the writer does: r->files holds them, r->areas is empty. */
+VkContestResult *vk_valgdk_result_read (const char *path, GPtrArray *trusted_keys, const char *expected_contest,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkValgdkFile, vk_valgdk_file_free)
 
 /* ---- the regional tally ------------------------------------------------ */
 

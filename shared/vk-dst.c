@@ -718,3 +718,52 @@ vk_dst_read_fa (const char *dir, VkFaTotals *ret, GError **error)
   *ret = t;
   return TRUE;
 }
+
+/* ---- the areas, for the valg.dk export (vk-dst-valgdk.c) ----------------- */
+
+void
+vk_dst_area_free (VkDstArea *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->id);
+  g_free (self->name);
+  g_free (self->path);
+  g_free (self->kreds_id);
+  g_free (self->kreds_name);
+  g_free (self->storkreds_name);
+  g_free (self);
+}
+
+GPtrArray *
+vk_dst_list_areas (const char *dir, VkDstKind kind, char **ret_valgnavn, GError **error)
+{
+  g_autoptr (Index) x = NULL;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_dst_area_free);
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  x = read_index (dir, kind, error);
+  if (x == NULL)
+    return NULL;
+  for (guint i = 0; i < x->areas->len; i++)
+    {
+      const Entry *ae = g_ptr_array_index (x->areas, i);
+      const Entry *k = g_hash_table_lookup (x->kreds_by_id, ae->parent);
+      const Entry *sk = g_hash_table_lookup (x->storkreds_by_id, k->parent);
+      VkDstArea *a = g_new0 (VkDstArea, 1);
+
+      a->id = g_strdup (ae->id);
+      a->name = g_strdup (ae->name);
+      a->path = g_build_filename (x->dir, ae->file, NULL);
+      a->kreds_id = g_strdup (k->id);
+      a->kreds_name = g_strdup (k->name);
+      a->storkreds_name = g_strdup (sk->name);
+      for (guint s = 0; s < x->storkredse->len; s++)
+        if (g_ptr_array_index (x->storkredse, s) == sk)
+          a->storkreds_number = s + 1;
+      g_ptr_array_add (out, a);
+    }
+  if (ret_valgnavn != NULL)
+    *ret_valgnavn = g_strdup (x->valgnavn);
+  return g_steal_pointer (&out);
+}

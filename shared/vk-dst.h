@@ -46,4 +46,24 @@ VkFvVotes *vk_dst_read_fv (const char *dir, GError **error) G_GNUC_WARN_UNUSED_R
 /* A folkeafstemning (one question: the answers JA and NEJ). */
 gboolean vk_dst_read_fa (const char *dir, VkFaTotals *ret, GError **error);
 
+/* An afstemningsområde of the index, with its kreds and storkreds. */
+typedef struct
+{
+  char *id;   /* afstemningsomraade_id */
+  char *name; /* "1. Østerbro" */
+  char *path; /* its result file (which may be missing) */
+  char *kreds_id;
+  char *kreds_name;       /* "1. Rønne" */
+  char *storkreds_name;   /* "Bornholms Storkreds" */
+  guint storkreds_number; /* its place in fintal.xml, from 1 (valg.dk's Storkredsnummer) */
+} VkDstArea;
+
+void vk_dst_area_free (VkDstArea *self);
+/* Every area of the index (VkDstArea*, in its order), checked as the
+ * readers check it; *ret_valgnavn (may be NULL) the election's name. */
+GPtrArray *vk_dst_list_areas (const char *dir, VkDstKind kind, char **ret_valgnavn,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkDstArea, vk_dst_area_free)
+
 G_END_DECLS

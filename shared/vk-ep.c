@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "vk-contest-result.h"
 #include "vk-ep.h"
 #include "vk-error.h"
 #include "vk-file.h"
@@ -156,12 +157,10 @@ get_count (JsonObject *o, const char *file, const char *path, const char *member
 }
 
 static gboolean
-read_area (const VkElection *e, const char *path, const char *file, VkAreaResult *total, GHashTable *areas, char **kind,
+read_area (const VkElection *e, JsonObject *root, const char *file, VkAreaResult *total, GHashTable *areas, char **kind,
            GError **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
   g_autofree char *resultatart = NULL, *area = NULL;
-  JsonObject *root = vk_json_load_object (path, &parser, error);
   JsonArray *lists;
   guint64 valid = 0, cast = 0, eligible = 0, bf = 0, bb = 0, other = 0, sum = 0;
   const char *prev;
@@ -274,7 +273,9 @@ vk_ep_import_results_dir (const VkElection *election, const char *dir, guint *re
     {
       g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
       g_autofree char *file = vk_text_escape_controls (path);
-      if (!read_area (election, path, file, total, areas, &kind, error))
+      g_autoptr (JsonParser) parser = NULL;
+      JsonObject *root = vk_json_load_object (path, &parser, error);
+      if (root == NULL || !read_area (election, root, file, total, areas, &kind, error))
         {
           vk_area_result_free (total);
           return NULL;
@@ -284,4 +285,55 @@ vk_ep_import_results_dir (const VkElection *election, const char *dir, guint *re
   if (ret_n_areas != NULL)
     *ret_n_areas = names->len;
   return total;
+}
+
+VkAreaResult *
+vk_ep_import_results_signed (const VkElection *election, GPtrArray *results, guint *ret_n_areas, GError **error)
+{
+  g_autoptr (GHashTable) areas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (VkAreaResult) total = NULL;
+  g_autofree char *kind = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (election != NULL && results != NULL, NULL);
+  if (results->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "no signed municipality results");
+      return NULL;
+    }
+  total = vk_area_result_new (VK_RESULT_FINTAELLING, 0, "Hele landet");
+  for (guint i = 0; i < results->len; i++)
+    {
+      const VkContestResult *r = g_ptr_array_index (results, i);
+      g_autofree char *code = vk_text_escape_controls (r->municipality_code);
+
+      if (g_strcmp0 (r->contest_id, "EP") != 0 || r->files == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "kommune %s: not a signed Europa-Parlamentsvalg result",
+                       code);
+          return NULL;
+        }
+      for (guint k = 0; k < r->files->len; k++)
+        {
+          const VkValgdkFile *f = g_ptr_array_index (r->files, k);
+          g_autoptr (JsonParser) parser = json_parser_new ();
+          g_autofree char *name = vk_text_escape_controls (f->name);
+          g_autofree char *file = g_strdup_printf ("kommune %s: %s", code, name);
+          JsonNode *root;
+
+          if (!json_parser_load_from_data (parser, f->json, -1, NULL) || (root = json_parser_get_root (parser)) == NULL
+              || !JSON_NODE_HOLDS_OBJECT (root))
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: not a JSON object", file);
+              return NULL;
+            }
+          if (!read_area (election, json_node_get_object (root), file, total, areas, &kind, error))
+            return NULL;
+          n++;
+        }
+    }
+  total->kind = strcmp (kind, "Fintælling") == 0 ? VK_RESULT_FINTAELLING : VK_RESULT_FORELOEBIG;
+  if (ret_n_areas != NULL)
+    *ret_n_areas = n;
+  return g_steal_pointer (&total);
 }

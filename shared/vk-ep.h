@@ -39,4 +39,9 @@ VkElection *vk_ep_import_kandidatdata (const char *path, GError **error) G_GNUC_
 VkAreaResult *vk_ep_import_results_dir (const VkElection *election, const char *dir, guint *ret_n_areas,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The same from the municipalities' signed results (VkContestResult*,
+ * each read and verified by vk_valgdk_result_read() with contest "EP"). */
+VkAreaResult *vk_ep_import_results_signed (const VkElection *election, GPtrArray *results, guint *ret_n_areas,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -42,6 +42,10 @@ gboolean vk_fa_adopted (VkFaRule rule, guint64 ja, guint64 nej, guint64 eligible
  * folder mixing foreløbig and fintælling, an area given twice. */
 gboolean vk_fa_valgdk_read (const char *dir, VkFaTotals *ret, GError **error);
 
+/* The same from the municipalities' signed results (VkContestResult*,
+ * each read and verified by vk_valgdk_result_read() with contest "FA"). */
+gboolean vk_fa_valgdk_read_signed (GPtrArray *results, VkFaTotals *ret, GError **error);
+
 /* {"Ja","Nej","Stemmeberettigede","Resultat":"vedtaget"|"forkastet", …}. */
 char *vk_fa_to_json (const VkFaTotals *totals, VkFaRule rule) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "vk-contest-result.h"
 #include "vk-error.h"
 #include "vk-file.h"
 #include "vk-fv-valgdk.h"
@@ -66,12 +67,10 @@ get_id (JsonObject *o, const char *file, const char *member, char **ret, GError 
 }
 
 static gboolean
-read_area (const char *path, const char *file, const VkFvTable *table, VkFvVotes *votes, GHashTable *areas,
+read_area (JsonObject *root, const char *file, const VkFvTable *table, VkFvVotes *votes, GHashTable *areas,
            GHashTable *kredse, char **kind, GError **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
   g_autofree char *valgart = NULL, *resultatart = NULL, *storkreds = NULL, *area = NULL, *kreds = NULL;
-  JsonObject *root = vk_json_load_object (path, &parser, error);
   JsonArray *inden, *uden;
   VkFvStorkredsVotes *sv;
   Seen *prev;
@@ -210,12 +209,67 @@ vk_fv_valgdk_read (const char *dir, const VkFvTable *table, GError **error)
     {
       g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
       g_autofree char *file = vk_text_escape_controls (path);
-      if (!read_area (path, file, table, votes, areas, kredse, &kind, error))
+      g_autoptr (JsonParser) parser = NULL;
+      JsonObject *root = vk_json_load_object (path, &parser, error);
+      if (root == NULL || !read_area (root, file, table, votes, areas, kredse, &kind, error))
         return NULL;
     }
   g_free (votes->source);
   votes->source
       = g_strdup_printf ("%s (valg.dk FV-Valgresultater, %u afstemningsområder, %s)", display, names->len, kind);
   votes->n_areas = names->len;
+  return g_steal_pointer (&votes);
+}
+
+VkFvVotes *
+vk_fv_valgdk_read_signed (GPtrArray *results, const VkFvTable *table, GError **error)
+{
+  g_autoptr (GHashTable) areas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)seen_free);
+  g_autoptr (GHashTable) kredse = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)seen_free);
+  g_autoptr (VkFvVotes) votes = NULL;
+  g_autofree char *kind = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (results != NULL && table != NULL, NULL);
+  if (results->len == 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "no signed municipality results");
+      return NULL;
+    }
+  votes = vk_fv_votes_new (NULL);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const VkContestResult *r = g_ptr_array_index (results, i);
+      g_autofree char *code = vk_text_escape_controls (r->municipality_code);
+
+      if (g_strcmp0 (r->contest_id, "FV") != 0 || r->files == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "kommune %s: not a signed folketingsvalg result", code);
+          return NULL;
+        }
+      for (guint k = 0; k < r->files->len; k++)
+        {
+          const VkValgdkFile *f = g_ptr_array_index (r->files, k);
+          g_autoptr (JsonParser) parser = json_parser_new ();
+          g_autofree char *name = vk_text_escape_controls (f->name);
+          /* Messages name the municipality's signed file and the area file in it. */
+          g_autofree char *file = g_strdup_printf ("kommune %s: %s", code, name);
+          g_autoptr (GError) local = NULL;
+          JsonNode *root;
+
+          if (!json_parser_load_from_data (parser, f->json, -1, &local)
+              || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: not a JSON object", file);
+              return NULL;
+            }
+          if (!read_area (json_node_get_object (root), file, table, votes, areas, kredse, &kind, error))
+            return NULL;
+          n++;
+        }
+    }
+  votes->source = g_strdup_printf (
+      "%u signed municipality results (valg.dk FV-Valgresultater, %u afstemningsområder, %s)", results->len, n, kind);
+  votes->n_areas = n;
   return g_steal_pointer (&votes);
 }

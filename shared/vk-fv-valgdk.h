@@ -24,4 +24,12 @@ VkFvVotes *vk_fv_valgdk_read (const char *dir, const VkFvTable *table, GError **
 /* The table's storkreds for valg.dk's name ("Fyn" → "Fyns Storkreds"); -1 without. */
 gint vk_fv_valgdk_find_storkreds (const VkFvTable *table, const char *name);
 
+/* The same from the municipalities' signed results (VkContestResult*, each
+ * read and verified by vk_valgdk_result_read() with contest "FV"): every
+ * area file they hold, with the same checks (an area in two
+ * municipalities' results is an area given twice).  Messages name the
+ * municipality and the file. */
+VkFvVotes *vk_fv_valgdk_read_signed (GPtrArray *results, const VkFvTable *table,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

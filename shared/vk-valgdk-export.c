@@ -14,6 +14,7 @@
 #include "vk-error.h"
 #include "vk-file.h"
 #include "vk-text.h"
+#include "vk-valgdk-export-private.h"
 #include "vk-valgdk-export.h"
 #include "vk-valgdk-previous.h"
 
@@ -314,88 +315,72 @@ vk_valgdk_area_result_to_json (const VkElection *contest, const VkArea *area, co
   return vk_valgdk_area_result_to_json_full (contest, area, result, approved_ms, NULL, error);
 }
 
-char *
-vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
-                                    gint64 approved_ms, const VkValgdkPrevious *previous, GError **error)
+/* The checks every area file needs, and the members every shape has
+ * (Valgdag … AntalStemmeberettigedeVælgere), in the official files' order.
+ * place gives the folketingsvalg geography (NULL: null, as in every KV
+ * and RV file).  *ret_prev (may be NULL) is the previous election's area. */
+gboolean
+vk_valgdk_add_area_members (JsonBuilder *b, const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+                            const VkValgdkPlace *place, const VkValgdkPrevious *previous,
+                            const VkValgdkPreviousArea **ret_prev, GError **error)
 {
   const VkValgdkPreviousArea *prev = NULL;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *date = NULL, *approved = NULL, *released = NULL, *kommune = NULL;
+  g_autofree char *date = NULL, *released = NULL, *kommune = NULL;
   const char *dagi_text;
-  gint64 kcode = 0, dagi = 0;
+  gint64 kcode = 0, dagi = 0, okdagi = 0;
   guint64 eligible;
 
-  g_return_val_if_fail (contest != NULL, NULL);
-  g_return_val_if_fail (area != NULL, NULL);
-  g_return_val_if_fail (result != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (contest->type != VK_ELECTION_KV && contest->type != VK_ELECTION_RV)
-    {
-      fail (error, area, "Valgart", "a %s contest has no KVRV-Valgresultater file", vk_election_contest_id (contest));
-      return NULL;
-    }
   if (!parse_int32 (contest->municipality_code, &kcode))
-    {
-      fail (error, area, "Kommunekode", "the election has no municipality code (\"%s\")",
-            contest->municipality_code != NULL ? contest->municipality_code : "");
-      return NULL;
-    }
+    return fail (error, area, "Kommunekode", "the election has no municipality code (\"%s\")",
+                 contest->municipality_code != NULL ? contest->municipality_code : "");
   date = valgdag (contest->date);
   if (date == NULL)
-    {
-      fail (error, area, "Valgdag", "the election's date \"%s\" is not YYYY-MM-DD",
-            contest->date != NULL ? contest->date : "");
-      return NULL;
-    }
+    return fail (error, area, "Valgdag", "the election's date \"%s\" is not YYYY-MM-DD",
+                 contest->date != NULL ? contest->date : "");
   if (result->area_number != area->number)
-    {
-      fail (error, area, "AfstemningsområdeNummer", "the result is of area %u", result->area_number);
-      return NULL;
-    }
+    return fail (error, area, "AfstemningsområdeNummer", "the result is of area %u", result->area_number);
   /* The area's DAGI id, else the one the result was imported with. */
   dagi_text = area->dagi_id != NULL && *area->dagi_id != '\0' ? area->dagi_id : result->dagi_id;
   if (!parse_int32 (dagi_text, &dagi))
-    {
-      fail (error, area, "AfstemningsområdeDagiId", "the area has no DAGI id (\"%s\"), which valg.dk requires",
-            dagi_text != NULL ? dagi_text : "");
-      return NULL;
-    }
+    return fail (error, area, "AfstemningsområdeDagiId", "the area has no DAGI id (\"%s\"), which valg.dk requires",
+                 dagi_text != NULL ? dagi_text : "");
   if (result->dagi_id != NULL && *result->dagi_id != '\0' && strcmp (result->dagi_id, dagi_text) != 0)
-    {
-      fail (error, area, "AfstemningsområdeDagiId", "the result is of DAGI id %s, the area is %s", result->dagi_id,
-            dagi_text);
-      return NULL;
-    }
-  if (!check_result_ids (contest, area, result, error))
-    return NULL;
+    return fail (error, area, "AfstemningsområdeDagiId", "the result is of DAGI id %s, the area is %s", result->dagi_id,
+                 dagi_text);
+  if (place != NULL && place->opstillingskreds_dagi_id != NULL && *place->opstillingskreds_dagi_id != '\0'
+      && !parse_int32 (place->opstillingskreds_dagi_id, &okdagi))
+    return fail (error, area, "OpstillingskredsDagiId", "\"%s\" is not a DAGI id", place->opstillingskreds_dagi_id);
+  if (place != NULL && place->storkreds_number > G_MAXINT32)
+    return fail (error, area, "Storkredsnummer", "%u is more than valg.dk's int32 allows", place->storkreds_number);
   prev = vk_valgdk_previous_lookup (previous, dagi_text);
   /* The count's own eligible voters (the count server takes them from the
    * voter list), else the area's from the election definition. */
   eligible = result->eligible > 0 ? result->eligible : area->eligible;
-  if (approved_ms >= 0)
-    approved = format_utc_ms (approved_ms);
   released = format_utc_ms (g_get_real_time () / 1000);
   kommune = kommune_name (contest->municipality != NULL ? contest->municipality : "", result->kind);
 
-  /* The members in the official files' order. */
-  json_builder_begin_object (b);
-  if (!add_lists (b, contest, area, result, prev, error))
-    return NULL;
-  if (approved != NULL)
-    add_string (b, "GodkendelsesDatoUTC", approved);
-  else
-    add_null (b, "GodkendelsesDatoUTC");
   add_string (b, "Valgdag", date);
   add_string (b, "Valgart", vk_election_type_name_da (contest->type));
   add_string (b, "FrigivelsesTidspunktUTC", released);
   /* Folketingsvalg geography: null in every KV and RV file. */
-  add_null (b, "Storkreds");
-  add_null (b, "Storkredsnummer");
-  add_null (b, "Opstillingskreds");
-  add_null (b, "OpstillingskredsDagiId");
+  if (place != NULL && place->storkreds != NULL)
+    add_string (b, "Storkreds", place->storkreds);
+  else
+    add_null (b, "Storkreds");
+  json_builder_set_member_name (b, "Storkredsnummer");
+  if (place != NULL && place->storkreds_number > 0)
+    json_builder_add_int_value (b, place->storkreds_number);
+  else
+    json_builder_add_null_value (b);
+  if (place != NULL && place->opstillingskreds != NULL)
+    add_string (b, "Opstillingskreds", place->opstillingskreds);
+  else
+    add_null (b, "Opstillingskreds");
+  json_builder_set_member_name (b, "OpstillingskredsDagiId");
+  if (place != NULL && place->opstillingskreds_dagi_id != NULL && *place->opstillingskreds_dagi_id != '\0')
+    json_builder_add_int_value (b, okdagi);
+  else
+    json_builder_add_null_value (b);
   add_string (b, "Kommune", kommune);
   json_builder_set_member_name (b, "Kommunekode");
   json_builder_add_int_value (b, kcode);
@@ -408,14 +393,14 @@ vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *are
                     G_N_ELEMENTS (reasons_in_person), result->blank_in_person, error)
       || !add_reasons (b, area, result, "UgyldigeBrevstemmerÅrsager", reasons_postal, G_N_ELEMENTS (reasons_postal),
                        result->blank_postal, error))
-    return NULL;
+    return FALSE;
   add_string (b, "Resultatart", result->kind == VK_RESULT_FINTAELLING ? "Fintælling" : "ForeløbigOptælling");
   if (!add_count (b, area, "AfgivneStemmer", result->cast, error)
       || !add_count (b, area, "GyldigeStemmer", result->valid, error)
       || !add_count (b, area, "UgyldigeStemmerUdoverBlanke", result->other_invalid, error)
       || !add_count (b, area, "BlankeUgyldigeFremmødteStemmer", result->blank_in_person, error)
       || !add_count (b, area, "BlankeUgyldigeBrevstemmer", result->blank_postal, error))
-    return NULL;
+    return FALSE;
   /* The differences from the previous election: from its files when
    * given (the area matched on its DAGI id), else null, which the schema
    * allows.  "Ugyldige" is the invalid votes other than blank, as
@@ -431,13 +416,78 @@ vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *are
   add_difference (b, "AntalStemmeberettigedeVælgereDifferenceFraForrigeValg", prev != NULL, (gint64)eligible,
                   prev != NULL ? prev->eligible : 0);
   if (!add_count (b, area, "AntalStemmeberettigedeVælgere", eligible, error))
-    return NULL;
-  json_builder_end_object (b);
+    return FALSE;
+  if (ret_prev != NULL)
+    *ret_prev = prev;
+  return TRUE;
+}
 
-  root = json_builder_get_root (b);
-  gen = json_generator_new ();
+gboolean
+vk_valgdk_export_fail (GError **error, const VkArea *area, const char *field, const char *what)
+{
+  return fail (error, area, field, "%s", what);
+}
+
+char *
+vk_valgdk_builder_to_data (JsonBuilder *b)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+
   json_generator_set_root (gen, root);
   return json_generator_to_data (gen, NULL);
+}
+
+char *
+vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+                                    gint64 approved_ms, const VkValgdkPrevious *previous, GError **error)
+{
+  const VkValgdkPreviousArea *prev = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonBuilder) tail = json_builder_new ();
+  g_autofree char *approved = NULL;
+
+  g_return_val_if_fail (contest != NULL, NULL);
+  g_return_val_if_fail (area != NULL, NULL);
+  g_return_val_if_fail (result != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (contest->type != VK_ELECTION_KV && contest->type != VK_ELECTION_RV)
+    {
+      fail (error, area, "Valgart", "a %s contest has no KVRV-Valgresultater file", vk_election_contest_id (contest));
+      return NULL;
+    }
+  /* The common members first, into a builder of their own: their checks
+   * come before the lists', as they always have. */
+  json_builder_begin_object (tail);
+  if (!vk_valgdk_add_area_members (tail, contest, area, result, NULL, previous, &prev, error))
+    return NULL;
+  json_builder_end_object (tail);
+  if (!check_result_ids (contest, area, result, error))
+    return NULL;
+  if (approved_ms >= 0)
+    approved = format_utc_ms (approved_ms);
+
+  /* The members in the official files' order. */
+  json_builder_begin_object (b);
+  if (!add_lists (b, contest, area, result, prev, error))
+    return NULL;
+  if (approved != NULL)
+    add_string (b, "GodkendelsesDatoUTC", approved);
+  else
+    add_null (b, "GodkendelsesDatoUTC");
+  {
+    g_autoptr (JsonNode) t = json_builder_get_root (tail);
+    JsonObject *o = json_node_get_object (t);
+    g_autoptr (GList) members = json_object_get_members (o);
+    for (GList *l = members; l != NULL; l = l->next)
+      {
+        json_builder_set_member_name (b, l->data);
+        json_builder_add_value (b, json_node_copy (json_object_get_member (o, l->data)));
+      }
+  }
+  json_builder_end_object (b);
+  return vk_valgdk_builder_to_data (b);
 }
 
 static gboolean

@@ -24,6 +24,18 @@
 
 G_BEGIN_DECLS
 
+/* The folketingsvalg geography of an area, which valg.dk writes in every
+ * FV-, EV- and FA-Valgresultater file (null in KV and RV files): the
+ * storkreds (its name and number, 1–10) and the opstillingskreds (its
+ * name and DAGI id, as decimal text).  NULL members and 0 are null. */
+typedef struct
+{
+  const char *storkreds;
+  guint storkreds_number;
+  const char *opstillingskreds;
+  const char *opstillingskreds_dagi_id;
+} VkValgdkPlace;
+
 /* The file name of an area's result: "<Kommunekode>-<area number, 3
  * digits>.json", e.g. "825-015.json" (the prefix of the official files'
  * names in ../shared/data/rv2025).  One folder holds one contest's one
