@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vk-election.h"
+#include "vk-voters.h"
 #include "vk-error.h"
 #include "vk-file.h"
 #include "vk-json-private.h"
@@ -197,6 +198,89 @@ vk_election_dup_contests_label (const VkElection *self)
       if (i > 0)
         g_string_append (s, " + ");
       g_string_append (s, vk_election_contest_id (g_ptr_array_index (self->event->contests, i)));
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Whether the event has a contest of type t. */
+static gboolean
+event_has_type (const VkElection *event, VkElectionType t)
+{
+  for (guint i = 0; i < event->contests->len; i++)
+    if (((const VkElection *)g_ptr_array_index (event->contests, i))->type == t)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+vk_election_canonical_voter_contests (const VkElection *self, const char *voter_contests)
+{
+  g_autofree char *normalized = NULL;
+  g_auto (GStrv) tokens = NULL;
+  GString *out;
+  guint kept = 0, n_types = 0;
+
+  g_return_val_if_fail (self != NULL && voter_contests != NULL, NULL);
+  normalized = vk_voter_normalize_contests (voter_contests);
+  if (normalized == NULL)
+    return NULL;
+  if (*normalized == '\0' || strcmp (normalized, "-") == 0)
+    return g_steal_pointer (&normalized);
+  for (guint t = VK_ELECTION_KV; t <= VK_ELECTION_FA; t++)
+    if (event_has_type (self->event, (VkElectionType)t))
+      n_types++;
+  out = g_string_new (NULL);
+  tokens = g_strsplit (normalized, ";", -1);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      VkElectionType t;
+
+      if (!vk_election_type_from_string (tokens[i], &t) || !event_has_type (self->event, t))
+        continue; /* a contest of another event (the register names them all) */
+      if (kept++ > 0)
+        g_string_append_c (out, ';');
+      g_string_append (out, tokens[i]);
+    }
+  if (kept == n_types)
+    g_string_truncate (out, 0);
+  else if (kept == 0)
+    g_string_assign (out, "-");
+  return g_string_free (out, FALSE);
+}
+
+GPtrArray *
+vk_election_voter_contests (const VkElection *self, const char *voter_contests)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  g_autofree char *canonical = NULL;
+  g_auto (GStrv) tokens = NULL;
+
+  g_return_val_if_fail (self != NULL, out);
+  canonical = vk_election_canonical_voter_contests (self, voter_contests != NULL ? voter_contests : "");
+  if (canonical == NULL || strcmp (canonical, "-") == 0)
+    return out;
+  tokens = g_strsplit (canonical, ";", -1);
+  for (guint i = 0; i < self->event->contests->len; i++)
+    {
+      VkElection *c = g_ptr_array_index (self->event->contests, i);
+
+      if (*canonical == '\0' || g_strv_contains ((const char *const *)tokens, vk_election_type_to_string (c->type)))
+        g_ptr_array_add (out, c);
+    }
+  return out;
+}
+
+char *
+vk_election_dup_voter_contests_label (const VkElection *self, const char *voter_contests)
+{
+  g_autoptr (GPtrArray) contests = vk_election_voter_contests (self, voter_contests);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < contests->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, " + ");
+      g_string_append (s, vk_election_contest_id (g_ptr_array_index (contests, i)));
     }
   return g_string_free (s, FALSE);
 }

@@ -145,6 +145,22 @@ VkElection *vk_election_get_contest (const VkElection *self, const char *id);
 gint vk_election_contest_index (const VkElection *self, const char *id);
 /* "KV + RV": the event's contest ids joined, for labels. */
 char *vk_election_dup_contests_label (const VkElection *self) G_GNUC_WARN_UNUSED_RESULT;
+/* ---- per-voter eligibility (docs/package-format.md, "Voter eligibility") --- */
+
+/* A voter's contests (VkVoter.contests: "" every contest, "-" none, or
+ * types "FV;FA") as a package of this event stores them: only the event's
+ * contest types, "" when that is every type of the event, "-" when none.
+ * NULL when voter_contests is not a valid value. */
+char *vk_election_canonical_voter_contests (const VkElection *self,
+                                            const char *voter_contests) G_GNUC_WARN_UNUSED_RESULT;
+/* The event's contests (borrowed VkElection*, in event order) whose
+ * ballots a voter with these contests receives; empty for none.  Every
+ * contest of a type the voter has (all folkeafstemning questions for
+ * "FA"). */
+GPtrArray *vk_election_voter_contests (const VkElection *self, const char *voter_contests) G_GNUC_WARN_UNUSED_RESULT;
+/* Those contests' ids joined, "FV + FA"; "" for none. */
+char *vk_election_dup_voter_contests_label (const VkElection *self,
+                                            const char *voter_contests) G_GNUC_WARN_UNUSED_RESULT;
 /* A copy of the event's areas for a contest (same numbers, names, DAGI
  * ids and eligible voters), added to contest (which must have none). */
 void vk_election_copy_areas (VkElection *contest, const VkElection *from);

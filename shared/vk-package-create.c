@@ -14,11 +14,11 @@
 #include "vk-error.h"
 #include "vk-package-private.h"
 
-/* The schema of format 2 (VK_PACKAGE_SCHEMA_VERSION).  Every table is
+/* The schema of format 3 (VK_PACKAGE_SCHEMA_VERSION).  Every table is
  * STRICT; CHECK constraints keep the values inside what the canonical
  * digest can encode (unsigned integers), so a package that opens always
  * has a well-defined digest.  A package is written once and never
- * upgraded: a format 1 file is refused (vk-package.c), not migrated. */
+ * upgraded: a format 1 or 2 file is refused (vk-package.c), not migrated. */
 static const char schema[] = "CREATE TABLE package (\n"
                              "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
                              "  format TEXT NOT NULL,\n"
@@ -98,6 +98,7 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  name TEXT NOT NULL,\n"
                              "  address TEXT NOT NULL,\n"
                              "  birth_date TEXT NOT NULL,\n"
+                             "  contests TEXT NOT NULL,\n"
                              "  PRIMARY KEY (area, loebenummer)\n"
                              ") STRICT, WITHOUT ROWID;\n"
                              "CREATE TABLE device (\n"
@@ -334,8 +335,14 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
 
   if (voters != NULL)
     {
-      g_autoptr (sqlite3_stmt) vo = vk_db_prepare (
-          db, "INSERT INTO voter (area, loebenummer, name, address, birth_date) VALUES (?, ?, ?, ?, ?)", error);
+      g_autoptr (sqlite3_stmt) vo
+          = vk_db_prepare (db,
+                           "INSERT INTO voter (area, loebenummer, name, address, birth_date, contests) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           error);
+      /* A voter's contests as stored: only the event's (a few distinct
+       * values, each computed once). */
+      g_autoptr (GHashTable) canonical = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
       if (vo == NULL)
         return FALSE;
@@ -355,6 +362,25 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
           sqlite3_bind_text (vo, 3, v->name, -1, SQLITE_STATIC);
           sqlite3_bind_text (vo, 4, v->address, -1, SQLITE_STATIC);
           sqlite3_bind_text (vo, 5, v->birth_date, -1, SQLITE_STATIC);
+          {
+            const char *in = v->contests != NULL ? v->contests : "";
+            const char *c = g_hash_table_lookup (canonical, in);
+
+            if (c == NULL)
+              {
+                char *dup = vk_election_canonical_voter_contests (e, in);
+
+                if (dup == NULL)
+                  {
+                    g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: voter %u in area %u: bad contests \"%s\"",
+                                 vk_db_get_path (db), v->loebenummer, v->area, in);
+                    return FALSE;
+                  }
+                g_hash_table_insert (canonical, (gpointer)in, dup);
+                c = dup;
+              }
+            sqlite3_bind_text (vo, 6, c, -1, SQLITE_STATIC);
+          }
           if (!bind_step (db, vo, error))
             return FALSE;
         }

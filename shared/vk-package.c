@@ -210,6 +210,35 @@ recover_journal (const char *path, GError **error)
   return db != NULL;
 }
 
+/* Every voter's contests (format 3) are in their stored form for this
+ * event: "", "-", or some of the event's contest types
+ * (vk_election_canonical_voter_contests()). */
+static gboolean
+check_voter_contests (VkDb *db, const VkElection *e, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = vk_db_prepare (db, "SELECT DISTINCT contests FROM voter", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *stored = (const char *)sqlite3_column_text (st, 0);
+      g_autofree char *canonical = vk_election_canonical_voter_contests (e, stored != NULL ? stored : "");
+
+      if (canonical == NULL || g_strcmp0 (canonical, stored) != 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "%s: voter contests \"%s\" are not contests of the event (%s)", vk_db_get_path (db),
+                       stored != NULL ? stored : "", canonical != NULL ? canonical : "?");
+          return FALSE;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (db, error, "cannot read the voters' contests");
+  return TRUE;
+}
+
 VkPackage *
 vk_package_open (const char *path, GError **error)
 {
@@ -238,7 +267,7 @@ vk_package_open (const char *path, GError **error)
       || !vk_package_load_devices (self, error))
     return NULL;
   self->election = vk_package_dup_election (self, error);
-  if (self->election == NULL)
+  if (self->election == NULL || !check_voter_contests (self->db, self->election, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -530,10 +559,11 @@ vk_package_dup_voters (VkPackage *self, guint area, GError **error)
    * would scan every voter to read one area. */
   if (area == 0)
     st = vk_db_prepare (
-        self->db, "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer", error);
+        self->db, "SELECT area, loebenummer, name, address, birth_date, contests FROM voter ORDER BY area, loebenummer",
+        error);
   else
     st = vk_db_prepare (self->db,
-                        "SELECT area, loebenummer, name, address, birth_date FROM voter WHERE area = ?1 "
+                        "SELECT area, loebenummer, name, address, birth_date, contests FROM voter WHERE area = ?1 "
                         "ORDER BY area, loebenummer",
                         error);
   if (st == NULL)
@@ -541,9 +571,10 @@ vk_package_dup_voters (VkPackage *self, guint area, GError **error)
   if (area != 0)
     sqlite3_bind_int64 (st, 1, area);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!vk_voter_list_add (list, (guint)sqlite3_column_int64 (st, 0), (guint)sqlite3_column_int64 (st, 1),
-                            (const char *)sqlite3_column_text (st, 2), (const char *)sqlite3_column_text (st, 3),
-                            (const char *)sqlite3_column_text (st, 4), error))
+    if (!vk_voter_list_add_full (list, (guint)sqlite3_column_int64 (st, 0), (guint)sqlite3_column_int64 (st, 1),
+                                 (const char *)sqlite3_column_text (st, 2), (const char *)sqlite3_column_text (st, 3),
+                                 (const char *)sqlite3_column_text (st, 4), (const char *)sqlite3_column_text (st, 5),
+                                 error))
       return NULL;
   if (rc != SQLITE_DONE)
     {
@@ -562,8 +593,8 @@ vk_package_lookup_voter (VkPackage *self, guint area, guint loebenummer, GError 
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  st = vk_db_prepare (self->db, "SELECT name, address, birth_date FROM voter WHERE area = ? AND loebenummer = ?",
-                      error);
+  st = vk_db_prepare (
+      self->db, "SELECT name, address, birth_date, contests FROM voter WHERE area = ? AND loebenummer = ?", error);
   if (st == NULL)
     return NULL;
   sqlite3_bind_int64 (st, 1, area);
@@ -585,6 +616,7 @@ vk_package_lookup_voter (VkPackage *self, guint area, guint loebenummer, GError 
   v->name = column_dup (st, 0);
   v->address = column_dup (st, 1);
   v->birth_date = column_dup (st, 2);
+  v->contests = column_dup (st, 3);
   return v;
 }
 

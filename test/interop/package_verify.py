@@ -20,8 +20,8 @@ import cbor2
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-FORMAT = "valgkit-package-v2"
-SCHEMA_VERSION = 2
+FORMAT = "valgkit-package-v3"
+SCHEMA_VERSION = 3
 
 # The sections of §3.1 in the order of §3.3.
 SECTIONS = [
@@ -32,7 +32,7 @@ SECTIONS = [
      "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id"),
     ("valgforbund", "SELECT id, name, contest FROM valgforbund ORDER BY id"),
     ("areas", "SELECT number, name, dagi_id, eligible FROM area ORDER BY number"),
-    ("voters", "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer"),
+    ("voters", "SELECT area, loebenummer, name, address, birth_date, contests FROM voter ORDER BY area, loebenummer"),
     ("contests", "SELECT id, position, type, region, region_dagi_id, seats FROM contest ORDER BY position"),
 ]
 
