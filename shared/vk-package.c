@@ -329,6 +329,7 @@ read_lists (VkDb *db, VkElection *e, GError **error)
   g_autoptr (sqlite3_stmt) st = NULL;
   g_autoptr (sqlite3_stmt) cs = NULL;
   g_autoptr (sqlite3_stmt) ms = NULL;
+  g_autoptr (sqlite3_stmt) ks = NULL;
   int rc;
 
   st = vk_db_prepare (db, "SELECT id, letter, name, position, form FROM list WHERE contest = ? ORDER BY position, id",
@@ -337,7 +338,8 @@ read_lists (VkDb *db, VkElection *e, GError **error)
                       "SELECT id, name, ballot_name, position, occupation, residence FROM candidate "
                       "WHERE list_id = ? ORDER BY position, id",
                       error);
-  if (st == NULL || cs == NULL)
+  ks = vk_db_prepare (db, "SELECT kreds, position FROM candidate_kreds WHERE candidate_id = ? ORDER BY kreds", error);
+  if (st == NULL || cs == NULL || ks == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, contest, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
@@ -358,6 +360,11 @@ read_lists (VkDb *db, VkElection *e, GError **error)
           c->occupation = column_dup (cs, 4);
           g_free (c->residence);
           c->residence = column_dup (cs, 5);
+          sqlite3_bind_text (ks, 1, c->id, -1, SQLITE_STATIC);
+          while (sqlite3_step (ks) == SQLITE_ROW)
+            vk_election_candidate_add_kreds (c, (const char *)sqlite3_column_text (ks, 0),
+                                             (guint)sqlite3_column_int64 (ks, 1));
+          sqlite3_reset (ks);
         }
       sqlite3_reset (cs);
       if (rc != SQLITE_DONE)
@@ -431,7 +438,8 @@ read_contests (VkDb *db, VkElection *e, GError **error)
   g_autoptr (sqlite3_stmt) as = NULL;
   int rc;
 
-  st = vk_db_prepare (db, "SELECT id, type, region, region_dagi_id, seats FROM contest ORDER BY position", error);
+  st = vk_db_prepare (db, "SELECT id, type, region, region_dagi_id, seats, title FROM contest ORDER BY position",
+                      error);
   as = vk_db_prepare (db, "SELECT area, eligible FROM area_contest WHERE contest = ? ORDER BY area", error);
   if (st == NULL || as == NULL)
     return FALSE;
@@ -452,6 +460,10 @@ read_contests (VkDb *db, VkElection *e, GError **error)
       g_free (c->region_dagi_id);
       c->region_dagi_id = column_dup (st, 3);
       c->seats = (guint)sqlite3_column_int64 (st, 4);
+      g_free (c->title);
+      c->title = column_dup (st, 5);
+      if (g_strcmp0 (id, vk_election_type_to_string (c->type)) != 0)
+        c->contest_id = g_strdup (id);
       if (!read_lists (db, c, error))
         return FALSE;
       vk_election_copy_areas (c, e);
@@ -505,7 +517,7 @@ vk_package_dup_election (VkPackage *self, GError **error)
 
   st = vk_db_prepare (db,
                       "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, "
-                      "region_dagi_id, test FROM election",
+                      "region_dagi_id, test, title FROM election",
                       error);
   if (st == NULL)
     return NULL;
@@ -529,17 +541,25 @@ vk_package_dup_election (VkPackage *self, GError **error)
   g_free (e->region_dagi_id);
   e->region_dagi_id = column_dup (st, 7);
   e->test = sqlite3_column_int64 (st, 8) != 0;
+  g_free (e->title);
+  e->title = column_dup (st, 9);
   g_clear_pointer (&st, sqlite3_finalize);
 
   if (!read_lists (db, e, error))
     return NULL;
 
-  st = vk_db_prepare (db, "SELECT number, name, dagi_id, eligible FROM area ORDER BY number", error);
+  st = vk_db_prepare (db, "SELECT number, name, dagi_id, eligible, kreds, kreds_name FROM area ORDER BY number", error);
   if (st == NULL)
     return NULL;
   while (sqlite3_step (st) == SQLITE_ROW)
-    vk_election_add_area (e, (guint)sqlite3_column_int64 (st, 0), (const char *)sqlite3_column_text (st, 1),
-                          (const char *)sqlite3_column_text (st, 2), (guint)sqlite3_column_int64 (st, 3));
+    {
+      VkArea *a
+          = vk_election_add_area (e, (guint)sqlite3_column_int64 (st, 0), (const char *)sqlite3_column_text (st, 1),
+                                  (const char *)sqlite3_column_text (st, 2), (guint)sqlite3_column_int64 (st, 3));
+
+      vk_election_area_set_kreds (a, (const char *)sqlite3_column_text (st, 4),
+                                  (const char *)sqlite3_column_text (st, 5));
+    }
 
   if (!read_contests (db, e, error))
     return NULL;

@@ -5,9 +5,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 
+#include "vk-election-import.h"
 #include "vk-error.h"
 #include "vk-fake.h"
 #include "vk-package.h"
@@ -272,11 +274,412 @@ test_package_eligibility (void)
   }
 }
 
+/* ---- FV, FA and EP in the package --------------------------------------- */
+
+static char *
+fv2026_path (const char *name)
+{
+  const char *kv = vk_test_data_dir ();
+  char *path;
+
+  if (kv == NULL)
+    return NULL;
+  path = g_build_filename (kv, "..", "fv2026", name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("FV2026 data missing");
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+/* The municipality's areas and kredse, straight from the geografi file. */
+static guint
+count_geo_areas (const char *geografi, guint kommune, GHashTable *ret_kreds_by_dagi)
+{
+  g_autoptr (GDir) d = g_dir_open (geografi, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "Afstemningsomraade-"))
+      {
+        g_autofree char *path = g_build_filename (geografi, name, NULL);
+        g_autoptr (JsonParser) parser = json_parser_new ();
+        JsonArray *arr;
+
+        g_assert_true (json_parser_load_from_file (parser, path, NULL));
+        arr = json_node_get_array (json_parser_get_root (parser));
+        for (guint i = 0; i < json_array_get_length (arr); i++)
+          {
+            JsonObject *o = json_array_get_object_element (arr, i);
+
+            if ((guint)json_object_get_int_member (o, "Kommunekode") != kommune)
+              continue;
+            n++;
+            g_hash_table_insert (ret_kreds_by_dagi, g_strdup (json_object_get_string_member (o, "Dagi_id")),
+                                 g_strdup (json_object_get_string_member (o, "Opstillingskreds_Dagi_id")));
+          }
+      }
+  return n;
+}
+
+/* København (101) from FV2026's files: every area with its opstillingskreds,
+ * the parties as lettered lists, the independents nominated in its kredse
+ * as lists of one, each candidate on the ballots of their kredse only. */
+static void
+test_fv_import (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *geografi = fv2026_path ("geografi");
+  g_autofree char *kd = fv2026_path ("kandidat-data");
+  g_autofree char *kbh = NULL;
+  g_autoptr (GHashTable) kreds_by_dagi = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (VkElection) geo = vk_election_new ();
+  g_autoptr (VkElection) fv = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *outside;
+  guint n_lettered = 0, n_independent = 0, n_expected_independent = 0;
+
+  if (geografi == NULL || kd == NULL)
+    return;
+  kbh = g_build_filename (kd, "kandidat-data-Folketingsvalg-1-København-150320261120.json", NULL);
+  g_assert_true (vk_election_import_geografi (geo, geografi, "101", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (geo->municipality, ==, "København");
+  g_assert_cmpuint (geo->areas->len, ==, count_geo_areas (geografi, 101, kreds_by_dagi));
+  for (guint i = 0; i < geo->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (geo->areas, i);
+
+      g_assert_cmpstr (a->kreds, ==, g_hash_table_lookup (kreds_by_dagi, a->dagi_id));
+      g_assert_cmpstr (a->kreds_name, !=, "");
+    }
+
+  /* The folder: the other storkredse's files are skipped. */
+  fv = vk_election_import_fv_kandidatdata (geo, kd, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fv->type, ==, VK_ELECTION_FV);
+  g_assert_cmpstr (fv->date, ==, "2026-03-24");
+  g_assert_cmpuint (fv->seats, ==, VK_FV_SEATS);
+  g_assert_cmpuint (fv->areas->len, ==, geo->areas->len);
+
+  /* The independents of the file nominated (OpstilletIKreds) in a kreds of København. */
+  g_assert_true (json_parser_load_from_file (parser, kbh, NULL));
+  outside = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "UdenforParti");
+  for (guint i = 0; i < json_array_get_length (outside); i++)
+    {
+      JsonObject *c = json_array_get_object_element (outside, i);
+      JsonArray *entries = json_object_get_array_member (c, "Opstillingskredse");
+      g_autofree char *list_id = g_strconcat ("udenfor-", json_object_get_string_member (c, "Id"), NULL);
+      const VkList *l = vk_election_lookup_list (fv, list_id);
+      const VkCandidate *cand;
+
+      n_expected_independent++;
+      g_assert_nonnull (l);
+      g_assert_cmpstr (l->letter, ==, "");
+      g_assert_cmpuint (l->candidates->len, ==, 1);
+      cand = g_ptr_array_index (l->candidates, 0);
+      /* On the ballot of exactly the areas of the kreds where nominated. */
+      for (guint k = 0; k < json_array_get_length (entries); k++)
+        {
+          JsonObject *e = json_array_get_object_element (entries, k);
+          const char *kreds = json_object_get_string_member (e, "OpstillingskredsDagiId");
+          gboolean nominated = json_object_get_boolean_member (e, "OpstilletIKreds");
+
+          for (guint a = 0; a < fv->areas->len; a++)
+            {
+              const VkArea *area = g_ptr_array_index (fv->areas, a);
+              g_autoptr (GPtrArray) ballot = NULL;
+
+              if (strcmp (area->kreds, kreds) != 0)
+                continue;
+              ballot = vk_election_dup_ballot_candidates (fv, l, area->number);
+              g_assert_cmpuint (ballot->len, ==, nominated ? 1 : 0);
+              if (nominated)
+                g_assert_true (g_ptr_array_index (ballot, 0) == cand);
+            }
+        }
+    }
+  for (guint i = 0; i < fv->lists->len; i++)
+    {
+      const VkList *l = g_ptr_array_index (fv->lists, i);
+
+      if (*l->letter != '\0')
+        n_lettered++;
+      else
+        n_independent++;
+      /* Ballot order: parties first, then the independents. */
+      if (i > 0)
+        g_assert_cmpuint (((VkList *)g_ptr_array_index (fv->lists, i - 1))->position, <, l->position);
+      if (i > 0 && *l->letter != '\0')
+        g_assert_cmpstr (((VkList *)g_ptr_array_index (fv->lists, i - 1))->letter, !=, "");
+    }
+  g_assert_cmpuint (n_independent, ==, n_expected_independent);
+  g_assert_cmpuint (n_lettered, ==,
+                    json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (json_parser_get_root (parser)), "IndenforParti")));
+
+  /* A party's ballot in one area follows KandidatsPlacering of that kreds. */
+  {
+    const VkList *a_list = g_ptr_array_index (fv->lists, 0);
+    const VkArea *area = g_ptr_array_index (fv->areas, 0);
+    g_autoptr (GPtrArray) ballot = vk_election_dup_ballot_candidates (fv, a_list, area->number);
+
+    g_assert_cmpuint (ballot->len, >, 0);
+    for (guint i = 1; i < ballot->len; i++)
+      g_assert_cmpuint (vk_candidate_lookup_kreds (g_ptr_array_index (ballot, i - 1), area->kreds)->position, <=,
+                        vk_candidate_lookup_kreds (g_ptr_array_index (ballot, i), area->kreds)->position);
+  }
+
+  /* Another municipality's storkreds file alone has no candidate in København's kredse. */
+  {
+    g_autofree char *bornholm
+        = g_build_filename (kd, "kandidat-data-Folketingsvalg-4-Bornholm-150320261120.json", NULL);
+    g_autoptr (VkElection) none = vk_election_import_fv_kandidatdata (geo, bornholm, &error);
+
+    g_assert_null (none);
+    g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "no candidate stands in opstillingskreds"));
+    g_clear_error (&error);
+  }
+  /* An unknown kommunekode. */
+  {
+    g_autoptr (VkElection) bad = vk_election_new ();
+
+    g_assert_false (vk_election_import_geografi (bad, geografi, "9999", &error));
+    g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+}
+
+/* FV + two folkeafstemning questions for Bornholm, through a package:
+ * kredse, the candidates' places per kreds, contest ids and titles
+ * survive, and are signed. */
+static void
+test_fv_fa_package (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *geografi = fv2026_path ("geografi");
+  g_autofree char *kd = fv2026_path ("kandidat-data");
+  g_autoptr (VkElection) geo = vk_election_new ();
+  g_autoptr (VkElection) fv = NULL;
+  g_autoptr (VkVoterList) voters = vk_voter_list_new ();
+  g_autoptr (VkKeypair) key = key_from_seed (0x52);
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "fv.vkp", NULL);
+  g_autoptr (VkPackage) pkg = NULL;
+  const VkElection *back;
+  VkElection *fa2;
+
+  if (geografi == NULL || kd == NULL)
+    return;
+  g_assert_true (vk_election_import_geografi (geo, geografi, "400", &error));
+  g_assert_no_error (error);
+  /* Christiansø, valg.dk's Nummer 0, follows the others. */
+  g_assert_cmpstr (((VkArea *)g_ptr_array_index (geo->areas, geo->areas->len - 1))->name, ==, "Christiansø");
+  fv = vk_election_import_fv_kandidatdata (geo, kd, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vk_election_add_fa_question (fv, "Første spørgsmål", &error));
+  fa2 = vk_election_add_fa_question (fv, "Andet spørgsmål", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vk_election_contest_id (fa2), ==, "FA2");
+  g_assert_null (vk_election_add_fa_question (fv, "  ", &error));
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    g_autofree char *label = vk_election_dup_contests_label (fv);
+    g_autofree char *fa_only = vk_election_dup_voter_contests_label (fv, "FA");
+
+    g_assert_cmpstr (label, ==, "FV + FA + FA2");
+    g_assert_cmpstr (fa_only, ==, "FA + FA2");
+  }
+  for (guint i = 0; i < fv->areas->len; i++)
+    {
+      guint area = ((VkArea *)g_ptr_array_index (fv->areas, i))->number;
+
+      g_assert_true (vk_voter_list_add_full (voters, area, 1, "Dansk Vælger", "Vej 1", "1950-01-01", "", &error));
+      g_assert_true (vk_voter_list_add_full (voters, area, 2, "EU-borger", "Vej 2", "1950-01-01", "EP", &error));
+      g_assert_true (vk_voter_list_add_full (voters, area, 3, "Kun FA", "Vej 3", "1950-01-01", "FA", &error));
+      g_assert_no_error (error);
+    }
+  vk_election_count_eligible (fv, voters);
+  g_assert_cmpuint (((VkArea *)g_ptr_array_index (fv->areas, 0))->eligible, ==, 1);
+  g_assert_cmpuint (((VkArea *)g_ptr_array_index (fa2->areas, 0))->eligible, ==, 2);
+
+  pkg = vk_package_create (path, fv, voters, key, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&pkg, vk_package_free);
+  pkg = vk_package_open (path, &error);
+  g_assert_no_error (error);
+  back = vk_package_get_election (pkg);
+  g_assert_cmpuint (vk_election_get_n_contests (back), ==, 3);
+  g_assert_cmpstr (vk_election_get_contest (back, "FA2")->title, ==, "Andet spørgsmål");
+  g_assert_cmpstr (vk_election_get_contest (back, "FA")->title, ==, "Første spørgsmål");
+  g_assert_nonnull (vk_election_lookup_list (vk_election_get_contest (back, "FA2"), "FA2-nej"));
+  for (guint i = 0; i < fv->areas->len; i++)
+    {
+      const VkArea *a = g_ptr_array_index (fv->areas, i);
+      const VkArea *b = vk_election_lookup_area (back, a->number);
+
+      g_assert_cmpstr (a->kreds, ==, b->kreds);
+      g_assert_cmpstr (a->kreds_name, ==, b->kreds_name);
+      for (guint l = 0; l < fv->lists->len; l++)
+        {
+          const VkList *la = g_ptr_array_index (fv->lists, l);
+          g_autoptr (GPtrArray) x = vk_election_dup_ballot_candidates (fv, la, a->number);
+          g_autoptr (GPtrArray) y
+              = vk_election_dup_ballot_candidates (back, vk_election_lookup_list (back, la->id), a->number);
+
+          g_assert_cmpuint (x->len, ==, y->len);
+          for (guint c = 0; c < x->len; c++)
+            g_assert_cmpstr (((VkCandidate *)g_ptr_array_index (x, c))->id, ==,
+                             ((VkCandidate *)g_ptr_array_index (y, c))->id);
+        }
+    }
+  {
+    g_autoptr (VkVoter) v = vk_package_lookup_voter (pkg, 1, 3, &error);
+    g_autofree char *label = vk_election_dup_voter_contests_label (back, v->contests);
+
+    g_assert_cmpstr (v->contests, ==, "FA");
+    g_assert_cmpstr (label, ==, "FA + FA2");
+  }
+  g_clear_pointer (&pkg, vk_package_free);
+
+  /* A candidate's place in a kreds and a question's title are signed. */
+  {
+    g_autofree char *copy = copy_file (path, "kreds.vkp");
+    g_autoptr (VkPackage) bad = NULL;
+
+    tamper (copy, "UPDATE candidate_kreds SET position = position + 1 WHERE (candidate_id, kreds) IN "
+                  "(SELECT candidate_id, kreds FROM candidate_kreds LIMIT 1)");
+    bad = vk_package_open (copy, &error);
+    g_assert_null (bad);
+    g_assert_error (error, VK_ERROR, VK_ERROR_SIGNATURE);
+    g_assert_nonnull (strstr (error->message, "candidates"));
+    g_clear_error (&error);
+  }
+  {
+    g_autofree char *copy = copy_file (path, "title.vkp");
+    g_autoptr (VkPackage) bad = NULL;
+
+    tamper (copy, "UPDATE contest SET title = 'Noget andet' WHERE id = 'FA2'");
+    bad = vk_package_open (copy, &error);
+    g_assert_null (bad);
+    g_assert_error (error, VK_ERROR, VK_ERROR_SIGNATURE);
+    g_clear_error (&error);
+  }
+}
+
+/* EP + FA (the 2014 case) from a synthetic EV-Kandidatdata in valg.dk's
+ * schema, with the CLI: an EU citizen ("EP") gets the EP ballot only. */
+static void
+test_ep_fa_cli (void)
+{
+  static const char ev[]
+      = "{\"Valgdag\":\"25-05-2014\",\"Valgart\":\"Europa-Parlamentsvalg\","
+        "\"FrigivelsesTidspunktUTC\":\"01-05-2014 10:00:00\",\"OpdateringsTidspunktUTC\":\"01-05-2014 10:00:00\","
+        "\"Valgforbund\":[{\"ValgforbundId\":\"vf-1\",\"Kandidatlister\":[\"ep-a\",\"ep-b\"]}],"
+        "\"Kandidatlister\":["
+        "{\"KandidatlisteId\":\"ep-a\",\"Stemmeseddelsplacering\":1,\"Bogstavbetegnelse\":\"A\",\"Navn\":\"Parti A\","
+        "\"Opstillingsform\":\"Partiliste\",\"Kandidater\":[{\"Id\":\"ep-a-1\",\"Navn\":\"Anna A\","
+        "\"Stemmeseddelnavn\":\"Anna A\",\"Stilling\":\"Jurist\",\"Stemmeseddelsplacering\":1}]},"
+        "{\"KandidatlisteId\":\"ep-b\",\"Stemmeseddelsplacering\":2,\"Bogstavbetegnelse\":\"B\",\"Navn\":\"Parti B\","
+        "\"Opstillingsform\":\"Sideordnet\",\"Kandidater\":[{\"Id\":\"ep-b-1\",\"Navn\":\"Bo B\","
+        "\"Stemmeseddelnavn\":\"Bo B\",\"Stilling\":null,\"Stemmeseddelsplacering\":1}]}]}";
+  g_autofree char *geografi = fv2026_path ("geografi");
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *ev_path = g_build_filename (dir, "ev.json", NULL);
+  g_autofree char *csv = g_build_filename (dir, "v.csv", NULL);
+  g_autofree char *key = g_build_filename (dir, "e.key", NULL);
+  g_autofree char *out = g_build_filename (dir, "ep.vkp", NULL);
+  g_autofree char *std_out = NULL, *std_err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkPackage) pkg = NULL;
+  const VkElection *e;
+
+  if (geografi == NULL)
+    return;
+  g_assert_true (g_file_set_contents (ev_path, ev, -1, NULL));
+  g_assert_true (g_file_set_contents (csv,
+                                      "afstemningsomraade,loebenummer,navn,adresse,foedselsdato,valg\n"
+                                      "1,1,Dansk Vælger,Vej 1,1950-01-01,\n"
+                                      "1,2,EU-borger,Vej 2,1960-01-01,KV;RV;EP\n",
+                                      -1, NULL));
+  g_setenv ("VALGKIT_PASSPHRASE", "eligibility-test-passphrase", TRUE);
+  {
+    const char *argv[]
+        = { vk_test_valgkit (), "key", "new", "--role", "election", "--device", "Bornholm", "--out", key, NULL };
+
+    g_assert_cmpint (vk_test_spawn (argv, &std_out, &std_err), ==, 0);
+    g_clear_pointer (&std_out, g_free);
+    g_clear_pointer (&std_err, g_free);
+  }
+  {
+    const char *argv[] = { vk_test_valgkit (),
+                           "election",
+                           "import",
+                           "--ep-kandidatdata",
+                           ev_path,
+                           "--geografi",
+                           geografi,
+                           "--kommune",
+                           "400",
+                           "--fa",
+                           "Patentdomstolen",
+                           "--voters",
+                           csv,
+                           "--key",
+                           key,
+                           "--out",
+                           out,
+                           NULL };
+
+    g_assert_cmpint (vk_test_spawn (argv, &std_out, &std_err), ==, 0);
+    g_assert_nonnull (strstr (std_out, "EP + FA Bornholm"));
+    g_clear_pointer (&std_out, g_free);
+    g_clear_pointer (&std_err, g_free);
+  }
+  pkg = vk_package_open (out, &error);
+  g_assert_no_error (error);
+  e = vk_package_get_election (pkg);
+  g_assert_cmpint (e->type, ==, VK_ELECTION_EP);
+  g_assert_cmpuint (e->seats, ==, VK_EP_SEATS);
+  g_assert_cmpstr (e->municipality, ==, "Bornholm");
+  g_assert_cmpuint (e->valgforbund->len, ==, 1);
+  g_assert_cmpstr (vk_election_get_contest (e, "FA")->title, ==, "Patentdomstolen");
+  /* Eligible voters from the list: both get EP, only the Dane FA. */
+  g_assert_cmpuint (vk_election_lookup_area (e, 1)->eligible, ==, 2);
+  g_assert_cmpuint (vk_election_lookup_area (vk_election_get_contest (e, "FA"), 1)->eligible, ==, 1);
+  {
+    g_autoptr (VkVoter) v = vk_package_lookup_voter (pkg, 1, 2, &error);
+    g_autofree char *label = vk_election_dup_voter_contests_label (e, v->contests);
+
+    g_assert_cmpstr (label, ==, "EP");
+  }
+
+  /* KV options do not mix with an FV/EP/FA event. */
+  {
+    g_autofree char *out2 = g_build_filename (dir, "mixed.vkp", NULL);
+    const char *argv[]
+        = { vk_test_valgkit (), "election",   "import",  "--fa", "X",     "--geografi", geografi, "--kommune", "400",
+            "--date",           "2014-05-25", "--seats", "9",    "--key", key,          "--out",  out2,        NULL };
+
+    g_assert_cmpint (vk_test_spawn (argv, &std_out, &std_err), ==, 2);
+    g_assert_nonnull (strstr (std_err, "make an FV/EP/FA event"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/eligibility/csv-valg", test_csv_valg);
   g_test_add_func ("/eligibility/package", test_package_eligibility);
+  g_test_add_func ("/eligibility/fv-import", test_fv_import);
+  g_test_add_func ("/eligibility/fv-fa-package", test_fv_fa_package);
+  g_test_add_func ("/eligibility/ep-fa-cli", test_ep_fa_cli);
   return g_test_run ();
 }
