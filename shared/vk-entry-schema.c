@@ -261,6 +261,20 @@ check_checkin (const VkCbor *b, guint64 *area, GError **error)
                    method);
       return FALSE;
     }
+  /* Optional: the contests whose ballots were handed out (per-voter
+   * eligibility), when not every contest's: a non-empty array of ids. */
+  {
+    VkCbor *c = vk_cbor_map_lookup_text (b, "contests");
+
+    if (c != NULL)
+      {
+        if (vk_cbor_get_type (c) != VK_CBOR_ARRAY || vk_cbor_array_get_length (c) == 0)
+          return field_fail (error, "contests", "is not a non-empty array of contest ids");
+        for (gsize i = 0; i < vk_cbor_array_get_length (c); i++)
+          if (vk_cbor_get_type (vk_cbor_array_get (c, i)) != VK_CBOR_TEXT)
+            return field_fail (error, "contests", "is not a non-empty array of contest ids");
+      }
+  }
   return TRUE;
 }
 

@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include "vk-election-import.h"
+#include "vk-entry-schema.h"
 #include "vk-error.h"
+#include "vk-station-error.h"
+#include "vk-station.h"
+#include "vk-tally.h"
 #include "vk-fake.h"
 #include "vk-package.h"
 #include "vk-test-util.h"
@@ -672,6 +676,188 @@ test_ep_fa_cli (void)
   }
 }
 
+/* ---- at the table: check-in with eligibility, counts, sign-off ---------- */
+
+/* A counts map of a contest: n_lists votes on each list in turn (the
+ * first lists get the rest), one blank, one invalid (reason 8). */
+static VkCbor *
+counts_for (const VkElection *contest, guint64 cast)
+{
+  VkCbor *c = vk_cbor_new_map ();
+  VkCbor *lists = vk_cbor_new_map ();
+  VkCbor *inv = vk_cbor_new_map ();
+  guint64 valid = cast - 2;
+
+  for (guint i = 0; i < contest->lists->len; i++)
+    {
+      const VkList *l = g_ptr_array_index (contest->lists, i);
+
+      vk_cbor_map_set_uint (lists, l->id, valid / contest->lists->len + (i < valid % contest->lists->len ? 1 : 0));
+    }
+  vk_cbor_map_set_uint (inv, "8", 1);
+  vk_cbor_map_set_uint (c, "cast", cast);
+  vk_cbor_map_set_uint (c, "valid", valid);
+  vk_cbor_map_set_uint (c, "blank_fremmoedte", 1);
+  vk_cbor_map_set_uint (c, "blank_brev", 0);
+  vk_cbor_map_insert_text (c, "invalid", inv);
+  vk_cbor_map_insert_text (c, "lists", lists);
+  return c;
+}
+
+/* The station's last entry is a checkin whose "contests" names only
+ * expected (NULL: no "contests", every contest's ballot). */
+static void
+assert_last_checkin (VkStation *station, const char *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = vk_journal_dup_entries (vk_station_get_journal (station), 0, &error);
+  const VkEntry *e;
+  const VkCbor *ids;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 0);
+  e = g_ptr_array_index (entries, entries->len - 1);
+  g_assert_cmpstr (e->type, ==, "checkin");
+  ids = vk_cbor_map_lookup_text (e->body, "contests");
+  if (expected == NULL)
+    {
+      g_assert_null (ids);
+      return;
+    }
+  g_assert_nonnull (ids);
+  g_assert_cmpuint (vk_cbor_array_get_length (ids), ==, 1);
+  g_assert_cmpstr (vk_cbor_get_text (vk_cbor_array_get (ids, 0), NULL), ==, expected);
+}
+
+/* Bornholm's FV + FA: the table hands out exactly the ballots each voter
+ * may receive, refuses a voter who may receive none, and each contest is
+ * counted, entered twice and signed off against its own marked voters. */
+static void
+test_station_fv_fa (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *geografi = fv2026_path ("geografi");
+  g_autofree char *kd = fv2026_path ("kandidat-data");
+  g_autoptr (VkElection) geo = vk_election_new ();
+  g_autoptr (VkElection) fv = NULL;
+  g_autoptr (VkVoterList) voters = vk_voter_list_new ();
+  g_autoptr (VkKeypair) key = key_from_seed (0x53);
+  g_autoptr (VkKeypair) bord_key = key_from_seed (0x54);
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "fvfa.vkp", NULL);
+  g_autofree char *db = g_build_filename (dir, "bord.db", NULL);
+  g_autoptr (VkPackage) pkg = NULL;
+  g_autoptr (VkStation) bord = NULL;
+  /* Voters 1–12 get both ballots, 13–15 FV only, 16–17 FA only (as the
+   * register may say), 18–19 none (EU citizens: KV;RV;EP). */
+  const char *contests_of[20] = { NULL };
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+  VkSigner signers[] = { { "Anne", NULL }, { "Bo", NULL } };
+  const VkElection *event, *fa;
+
+  if (geografi == NULL || kd == NULL)
+    return;
+  g_assert_true (vk_election_import_geografi (geo, geografi, "400", &error));
+  fv = vk_election_import_fv_kandidatdata (geo, kd, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vk_election_add_fa_question (fv, "Skal Danmark deltage i forsvarssamarbejdet?", &error));
+  for (guint i = 1; i <= 19; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Vælger %u", i);
+
+      contests_of[i] = i <= 12 ? "" : i <= 15 ? "FV" : i <= 17 ? "FA" : "KV;RV;EP";
+      g_assert_true (vk_voter_list_add_full (voters, 1, i, name, "Vej 1", "1960-02-03", contests_of[i], &error));
+    }
+  vk_election_count_eligible (fv, voters);
+  pkg = vk_package_create (path, fv, voters, key, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_package_enroll (pkg, key, "bord-1", "valgbord", 1, vk_keypair_get_public_key (bord_key),
+                                    now - 3600000, now + 86400000, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&pkg, vk_package_free);
+  pkg = vk_package_open (path, &error);
+  g_assert_no_error (error);
+  event = vk_package_get_election (pkg);
+  fa = vk_election_get_contest (event, "FA");
+  bord = vk_station_open (pkg, db, "bord-1", bord_key, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 1; i <= 19; i++)
+    {
+      g_autoptr (VkVoterStatus) st = vk_station_dup_voter_status (bord, 1, i);
+      g_autofree char *label = vk_voter_status_dup_contests_label (st);
+      const char *expected = i <= 12 ? "FV + FA" : i <= 15 ? "FV" : i <= 17 ? "FA" : "";
+      guint64 seq;
+
+      g_assert_cmpint (st->state, ==, VK_VOTER_FREE);
+      g_assert_cmpstr (label, ==, expected);
+      seq = vk_station_check_in (bord, i, VK_CHECKIN_SCAN, FALSE, &error);
+      if (i >= 18)
+        {
+          g_assert_cmpuint (seq, ==, 0);
+          g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ELIGIBLE);
+          g_assert_nonnull (strstr (error->message, "(FV + FA)"));
+          g_clear_error (&error);
+          g_assert_false (vk_station_is_checked_in (bord, i));
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (seq, >, 0);
+      assert_last_checkin (bord, i <= 12 ? NULL : i <= 15 ? "FV" : "FA");
+    }
+  g_assert_cmpuint (vk_station_get_checked_in_count (bord), ==, 17);
+  g_assert_cmpuint (vk_station_count_checked_in_for (bord, "FV"), ==, 15);
+  g_assert_cmpuint (vk_station_count_checked_in_for (bord, "FA"), ==, 14);
+  g_assert_cmpuint (vk_station_count_checked_in_for (bord, "EP"), ==, 0);
+  g_assert_cmpuint (vk_tally_close_poll (bord, &error), >, 0);
+  g_assert_no_error (error);
+
+  /* FV foreløbig: the parties (and independents) only; FA: Ja, Nej. */
+  {
+    g_autoptr (VkCbor) fv_counts = counts_for (event, 15);
+    g_autoptr (VkCbor) fa_counts = counts_for (fa, 14);
+    g_autoptr (VkAreaResult) fvr = vk_rules_counts_to_result (event, VK_RESULT_FORELOEBIG, 1, fv_counts, &error);
+    g_autoptr (VkAreaResult) far = NULL;
+
+    g_assert_no_error (error);
+    far = vk_rules_counts_to_result (fa, VK_RESULT_FORELOEBIG, 1, fa_counts, &error);
+    g_assert_no_error (error);
+    for (guint round = 1; round <= 2; round++)
+      {
+        const char *by = round == 1 ? "Anne" : "Bo";
+
+        g_assert_cmpuint (vk_tally_enter (bord, "FV", VK_RESULT_FORELOEBIG, 1, round, by, fvr, NULL, &error), >, 0);
+        g_assert_no_error (error);
+        g_assert_cmpuint (vk_tally_enter (bord, "FA", VK_RESULT_FORELOEBIG, 1, round, by, far, NULL, &error), >, 0);
+        g_assert_no_error (error);
+      }
+    /* FA counted as FV: its lists are not the FV contest's. */
+    g_assert_cmpuint (vk_tally_enter (bord, "FV", VK_RESULT_FORELOEBIG, 1, 1, "Anne", far, NULL, &error), ==, 0);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+  /* Each contest against its own marked voters: 15 FV ballots, 14 FA. */
+  g_assert_cmpuint (vk_tally_sign_off (bord, "FV", VK_RESULT_FORELOEBIG, 1, signers, 2, NULL,
+                                       vk_station_count_checked_in_for (bord, "FV"),
+                                       vk_election_lookup_area (event, 1)->eligible, &error),
+                    >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vk_tally_sign_off (bord, "FA", VK_RESULT_FORELOEBIG, 1, signers, 2, NULL,
+                                       vk_station_count_checked_in_for (bord, "FA"),
+                                       vk_election_lookup_area (fa, 1)->eligible, &error),
+                    >, 0);
+  g_assert_no_error (error);
+  {
+    g_autoptr (VkTally) t = vk_tally_dup_station_tally (bord, "FA", VK_RESULT_FORELOEBIG, 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (vk_tally_get_state (t), ==, VK_TALLY_SIGNED);
+  }
+  /* The eligible voters of the package are the list's: 15 FV, 14 FA. */
+  g_assert_cmpuint (vk_election_lookup_area (event, 1)->eligible, ==, 15);
+  g_assert_cmpuint (vk_election_lookup_area (fa, 1)->eligible, ==, 14);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -681,5 +867,6 @@ main (int argc, char **argv)
   g_test_add_func ("/eligibility/fv-import", test_fv_import);
   g_test_add_func ("/eligibility/fv-fa-package", test_fv_fa_package);
   g_test_add_func ("/eligibility/ep-fa-cli", test_ep_fa_cli);
+  g_test_add_func ("/eligibility/station-fv-fa", test_station_fv_fa);
   return g_test_run ();
 }
