@@ -38,7 +38,14 @@ typedef struct
   gboolean assisted;
   gboolean search; /* method "search", else "scan" */
   gboolean paper;  /* a `checkin.paper`: marked on a printed valgliste, typed in afterwards */
+  /* The contests whose ballots were handed out (the entry's "contests",
+   * per-voter eligibility): interned ids joined by ';' ("FV"); NULL for
+   * every contest of the event. */
+  const char *contests;
 } Checkin;
+
+/* Whether the check-in handed out the ballot of contest (an id). */
+G_GNUC_INTERNAL gboolean vk_fold_checkin_receives (const Checkin *c, const char *contest);
 
 /* What became of a `checkin.undo`, decided when both it and the entry it
  * names are folded (in whichever order they come). */

@@ -39,6 +39,31 @@ tally_clear (gpointer p)
   g_clear_pointer (&t->counts, vk_cbor_unref);
 }
 
+gboolean
+vk_fold_checkin_receives (const Checkin *c, const char *contest)
+{
+  const char *p;
+  gsize len;
+
+  if (c->contests == NULL)
+    return TRUE;
+  if (contest == NULL)
+    return FALSE;
+  len = strlen (contest);
+  for (p = c->contests; *p != '\0';)
+    {
+      const char *end = strchr (p, ';');
+      gsize n = end != NULL ? (gsize)(end - p) : strlen (p);
+
+      if (n == len && strncmp (p, contest, len) == 0)
+        return TRUE;
+      if (end == NULL)
+        break;
+      p = end + 1;
+    }
+  return FALSE;
+}
+
 static void
 doubt_clear (gpointer p)
 {
@@ -374,9 +399,26 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
       guint index = a->checkins->len;
 
       VkCbor *assisted = vk_cbor_map_lookup_text (entry->body, "assisted");
+      VkCbor *contests = vk_cbor_map_lookup_text (entry->body, "contests");
 
       if (assisted != NULL)
         (void)vk_cbor_get_bool (assisted, &c.assisted);
+      if (contests != NULL && vk_cbor_get_type (contests) == VK_CBOR_ARRAY)
+        {
+          g_autoptr (GString) ids = g_string_new (NULL);
+
+          for (gsize i = 0; i < vk_cbor_array_get_length (contests); i++)
+            {
+              VkCbor *id = vk_cbor_array_get (contests, i);
+
+              if (vk_cbor_get_type (id) != VK_CBOR_TEXT)
+                continue;
+              if (ids->len > 0)
+                g_string_append_c (ids, ';');
+              g_string_append (ids, vk_cbor_get_text (id, NULL));
+            }
+          c.contests = g_intern_string (ids->str);
+        }
       rec->index = index;
       g_array_append_val (a->checkins, c);
       g_array_append_val (standing_of (a, c.lnr, TRUE), index);

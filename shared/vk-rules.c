@@ -382,8 +382,11 @@ rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
 {
   guint64 marked = g_hash_table_size (accepted);
 
+  /* Per-voter eligibility: only the check-ins that handed out this
+   * contest's ballot (every check-in for KV + RV). */
   for (guint i = 0; i < a->checkins->len; i++)
-    if (!g_array_index (a->checkins, Checkin, i).undone)
+    if (!g_array_index (a->checkins, Checkin, i).undone
+        && vk_fold_checkin_receives (&g_array_index (a->checkins, Checkin, i), vk_election_contest_id (c->contest)))
       marked++;
   for (int k = VK_RESULT_FORELOEBIG; k <= VK_RESULT_FINTAELLING; k++)
     {

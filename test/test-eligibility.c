@@ -12,6 +12,8 @@
 #include "vk-election-import.h"
 #include "vk-entry-schema.h"
 #include "vk-error.h"
+#include "vk-finding.h"
+#include "vk-rules.h"
 #include "vk-station-error.h"
 #include "vk-station.h"
 #include "vk-tally.h"
@@ -852,6 +854,19 @@ test_station_fv_fa (void)
 
     g_assert_no_error (error);
     g_assert_cmpint (vk_tally_get_state (t), ==, VK_TALLY_SIGNED);
+  }
+  /* The count rules on the table's journal: D07 (ballots against marked
+   * voters) holds for each contest with its own marked voters. */
+  {
+    g_autoptr (GPtrArray) findings = vk_rules_run (vk_station_get_fold (bord), NULL);
+
+    for (guint i = 0; i < findings->len; i++)
+      {
+        const VkFinding *f = g_ptr_array_index (findings, i);
+
+        g_test_message ("D%02u %s: %s", f->rule, f->contest != NULL ? f->contest : "-", f->message_en);
+        g_assert_cmpuint (f->rule, !=, 7);
+      }
   }
   /* The eligible voters of the package are the list's: 15 FV, 14 FA. */
   g_assert_cmpuint (vk_election_lookup_area (event, 1)->eligible, ==, 15);
