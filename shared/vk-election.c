@@ -524,6 +524,18 @@ ballot_cmp (gconstpointer a, gconstpointer b, gpointer kreds)
   return x->position < y->position ? -1 : x->position > y->position;
 }
 
+gboolean
+vk_election_candidate_on_ballot (const VkElection *self, const VkCandidate *candidate, guint area_number)
+{
+  const VkArea *area;
+
+  g_return_val_if_fail (self != NULL && candidate != NULL, FALSE);
+  if (candidate->kredse == NULL || candidate->kredse->len == 0)
+    return TRUE;
+  area = vk_election_lookup_area (self, area_number);
+  return area != NULL && area->kreds != NULL && vk_candidate_lookup_kreds (candidate, area->kreds) != NULL;
+}
+
 GPtrArray *
 vk_election_dup_ballot_candidates (const VkElection *self, const VkList *list, guint area_number)
 {

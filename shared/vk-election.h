@@ -188,6 +188,9 @@ void vk_election_copy_areas (VkElection *contest, const VkElection *from);
 void vk_election_area_set_kreds (VkArea *area, const char *kreds, const char *kreds_name);
 void vk_election_candidate_add_kreds (VkCandidate *candidate, const char *kreds, guint position);
 const VkCandidateKreds *vk_candidate_lookup_kreds (const VkCandidate *candidate, const char *kreds);
+/* Whether a candidate is on the ballot of an area: always, except an FV
+ * candidate outside the area's opstillingskreds (or an unknown area). */
+gboolean vk_election_candidate_on_ballot (const VkElection *self, const VkCandidate *candidate, guint area_number);
 /* The candidates of list on the ballot of an area (borrowed, in ballot
  * order): for FV those standing in the area's opstillingskreds, ordered
  * by their place there; for the other contests every candidate. */

@@ -11,6 +11,7 @@
 
 #include "vk-election-import.h"
 #include "vk-entry-schema.h"
+#include "vk-counts.h"
 #include "vk-error.h"
 #include "vk-finding.h"
 #include "vk-rules.h"
@@ -440,6 +441,64 @@ test_fv_import (void)
                         vk_candidate_lookup_kreds (g_ptr_array_index (ballot, i), area->kreds)->position);
   }
 
+  /* Personal votes of an area's count: only for the candidates of its
+   * kreds (an independent nominated in another kreds is refused). */
+  {
+    const VkList *ind = NULL;
+    const VkArea *on = NULL, *off = NULL;
+
+    for (guint i = 0; i < fv->lists->len && ind == NULL; i++)
+      if (*((VkList *)g_ptr_array_index (fv->lists, i))->letter == '\0')
+        ind = g_ptr_array_index (fv->lists, i);
+    g_assert_nonnull (ind);
+    for (guint a = 0; a < fv->areas->len; a++)
+      {
+        const VkArea *area = g_ptr_array_index (fv->areas, a);
+        g_autoptr (GPtrArray) ballot = vk_election_dup_ballot_candidates (fv, ind, area->number);
+
+        if (ballot->len > 0 && on == NULL)
+          on = area;
+        else if (ballot->len == 0 && off == NULL)
+          off = area;
+      }
+    g_assert_nonnull (on);
+    g_assert_nonnull (off);
+    for (guint k = 0; k < 2; k++)
+      {
+        const VkArea *area = k == 0 ? on : off;
+        g_autoptr (VkCbor) c = vk_cbor_new_map ();
+        VkCbor *lists = vk_cbor_new_map ();
+        VkCbor *ls = vk_cbor_new_map ();
+        VkCbor *cands = vk_cbor_new_map ();
+        g_autoptr (VkAreaResult) r = NULL;
+
+        vk_cbor_map_set_uint (lists, ind->id, 1);
+        vk_cbor_map_set_uint (ls, ind->id, 0);
+        vk_cbor_map_set_uint (cands, ((VkCandidate *)g_ptr_array_index (ind->candidates, 0))->id, 1);
+        vk_cbor_map_set_uint (c, "cast", 1);
+        vk_cbor_map_set_uint (c, "valid", 1);
+        vk_cbor_map_set_uint (c, "blank_fremmoedte", 0);
+        vk_cbor_map_set_uint (c, "blank_brev", 0);
+        vk_cbor_map_insert_text (c, "invalid", vk_cbor_new_map ());
+        vk_cbor_map_insert_text (c, "lists", lists);
+        vk_cbor_map_insert_text (c, "listestemmer", ls);
+        vk_cbor_map_insert_text (c, "candidates", cands);
+        r = vk_counts_from_cbor (c, fv, VK_RESULT_FINTAELLING, area->number, area->name, NULL, &error);
+        if (k == 0)
+          {
+            g_assert_no_error (error);
+            g_assert_nonnull (r);
+          }
+        else
+          {
+            g_assert_null (r);
+            g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+            g_assert_nonnull (strstr (error->message, "does not stand in the opstillingskreds"));
+            g_clear_error (&error);
+          }
+      }
+  }
+
   /* Another municipality's storkreds file alone has no candidate in København's kredse. */
   {
     g_autofree char *bornholm
@@ -706,6 +765,37 @@ counts_for (const VkElection *contest, guint64 cast)
   return c;
 }
 
+/* An FV fintælling count of one area: counts_for()'s list totals, split
+ * into one personal vote for each of the first candidates on the area's
+ * ballot (the area's opstillingskreds's) and the rest as partistemmer. */
+static VkCbor *
+fv_fintaelling_counts (const VkElection *fv, guint area, guint64 cast, guint *ret_personal)
+{
+  VkCbor *c = counts_for (fv, cast);
+  VkCbor *lists = vk_cbor_map_lookup_text (c, "lists");
+  VkCbor *listestemmer = vk_cbor_new_map ();
+  VkCbor *candidates = vk_cbor_new_map ();
+
+  *ret_personal = 0;
+  for (guint i = 0; i < fv->lists->len; i++)
+    {
+      const VkList *l = g_ptr_array_index (fv->lists, i);
+      g_autoptr (GPtrArray) ballot = vk_election_dup_ballot_candidates (fv, l, area);
+      guint64 total = 0;
+      guint64 personal;
+
+      total = vk_cbor_get_uint (vk_cbor_map_lookup_text (lists, l->id));
+      personal = MIN (total, ballot->len);
+      for (guint k = 0; k < ballot->len; k++)
+        vk_cbor_map_set_uint (candidates, ((VkCandidate *)g_ptr_array_index (ballot, k))->id, k < personal ? 1 : 0);
+      vk_cbor_map_set_uint (listestemmer, l->id, total - personal);
+      *ret_personal += (guint)personal;
+    }
+  vk_cbor_map_insert_text (c, "listestemmer", listestemmer);
+  vk_cbor_map_insert_text (c, "candidates", candidates);
+  return c;
+}
+
 /* The station's last entry is a checkin whose "contests" names only
  * expected (NULL: no "contests", every contest's ballot). */
 static void
@@ -745,6 +835,9 @@ test_station_fv_fa (void)
   g_autoptr (VkVoterList) voters = vk_voter_list_new ();
   g_autoptr (VkKeypair) key = key_from_seed (0x53);
   g_autoptr (VkKeypair) bord_key = key_from_seed (0x54);
+  g_autoptr (VkKeypair) fint_key = key_from_seed (0x55);
+  g_autofree char *fint_db = NULL;
+  g_autoptr (VkStation) fint = NULL;
   g_autofree char *dir = vk_test_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "fvfa.vkp", NULL);
   g_autofree char *db = g_build_filename (dir, "bord.db", NULL);
@@ -775,6 +868,8 @@ test_station_fv_fa (void)
   g_assert_no_error (error);
   g_assert_true (vk_package_enroll (pkg, key, "bord-1", "valgbord", 1, vk_keypair_get_public_key (bord_key),
                                     now - 3600000, now + 86400000, &error));
+  g_assert_true (vk_package_enroll (pkg, key, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA,
+                                    vk_keypair_get_public_key (fint_key), now - 3600000, now + 86400000, &error));
   g_assert_no_error (error);
   g_clear_pointer (&pkg, vk_package_free);
   pkg = vk_package_open (path, &error);
@@ -867,6 +962,30 @@ test_station_fv_fa (void)
         g_test_message ("D%02u %s: %s", f->rule, f->contest != NULL ? f->contest : "-", f->message_en);
         g_assert_cmpuint (f->rule, !=, 7);
       }
+  }
+  /* The FV fintælling: party votes and personal votes of the area's
+   * kreds's candidates, double entry and sign-off at a fintælling table. */
+  {
+    guint personal = 0;
+    g_autoptr (VkCbor) counts = fv_fintaelling_counts (event, 1, 15, &personal);
+    g_autoptr (VkAreaResult) r = vk_rules_counts_to_result (event, VK_RESULT_FINTAELLING, 1, counts, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (personal, >, 0);
+    fint_db = g_build_filename (dir, "fint.db", NULL);
+    fint = vk_station_open (pkg, fint_db, "fintaelling-1", fint_key, &error);
+    g_assert_no_error (error);
+    for (guint round = 1; round <= 2; round++)
+      {
+        g_assert_cmpuint (
+            vk_tally_enter (fint, "FV", VK_RESULT_FINTAELLING, 1, round, round == 1 ? "Cai" : "Dea", r, NULL, &error),
+            >, 0);
+        g_assert_no_error (error);
+      }
+    g_assert_cmpuint (vk_tally_sign_off (fint, "FV", VK_RESULT_FINTAELLING, 1, signers, 2, NULL, -1,
+                                         vk_election_lookup_area (event, 1)->eligible, &error),
+                      >, 0);
+    g_assert_no_error (error);
   }
   /* The eligible voters of the package are the list's: 15 FV, 14 FA. */
   g_assert_cmpuint (vk_election_lookup_area (event, 1)->eligible, ==, 15);
