@@ -44,9 +44,6 @@ typedef struct
   const char *contests;
 } Checkin;
 
-/* Whether the check-in handed out the ballot of contest (an id). */
-G_GNUC_INTERNAL gboolean vk_fold_checkin_receives (const Checkin *c, const char *contest);
-
 /* What became of a `checkin.undo`, decided when both it and the entry it
  * names are folded (in whichever order they come). */
 typedef enum

@@ -39,31 +39,6 @@ tally_clear (gpointer p)
   g_clear_pointer (&t->counts, vk_cbor_unref);
 }
 
-gboolean
-vk_fold_checkin_receives (const Checkin *c, const char *contest)
-{
-  const char *p;
-  gsize len;
-
-  if (c->contests == NULL)
-    return TRUE;
-  if (contest == NULL)
-    return FALSE;
-  len = strlen (contest);
-  for (p = c->contests; *p != '\0';)
-    {
-      const char *end = strchr (p, ';');
-      gsize n = end != NULL ? (gsize)(end - p) : strlen (p);
-
-      if (n == len && strncmp (p, contest, len) == 0)
-        return TRUE;
-      if (end == NULL)
-        break;
-      p = end + 1;
-    }
-  return FALSE;
-}
-
 static void
 doubt_clear (gpointer p)
 {

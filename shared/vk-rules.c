@@ -377,6 +377,32 @@ kind_en (RuleCtx *c, VkResultKind kind)
   return c->kind_en[kind == VK_RESULT_FORELOEBIG ? 0 : 1];
 }
 
+/* Whether the check-in handed out the ballot of contest (an id). */
+static gboolean
+checkin_receives (const Checkin *c, const char *contest)
+{
+  const char *p;
+  gsize len;
+
+  if (c->contests == NULL)
+    return TRUE;
+  if (contest == NULL)
+    return FALSE;
+  len = strlen (contest);
+  for (p = c->contests; *p != '\0';)
+    {
+      const char *end = strchr (p, ';');
+      gsize n = end != NULL ? (gsize)(end - p) : strlen (p);
+
+      if (n == len && strncmp (p, contest, len) == 0)
+        return TRUE;
+      if (end == NULL)
+        break;
+      p = end + 1;
+    }
+  return FALSE;
+}
+
 static void
 rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
 {
@@ -386,7 +412,7 @@ rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
    * contest's ballot (every check-in for KV + RV). */
   for (guint i = 0; i < a->checkins->len; i++)
     if (!g_array_index (a->checkins, Checkin, i).undone
-        && vk_fold_checkin_receives (&g_array_index (a->checkins, Checkin, i), vk_election_contest_id (c->contest)))
+        && checkin_receives (&g_array_index (a->checkins, Checkin, i), vk_election_contest_id (c->contest)))
       marked++;
   for (int k = VK_RESULT_FORELOEBIG; k <= VK_RESULT_FINTAELLING; k++)
     {
