@@ -11,6 +11,7 @@
 
 #include "vk-election-import.h"
 #include "vk-entry-schema.h"
+#include "vk-count.h"
 #include "vk-counts.h"
 #include "vk-error.h"
 #include "vk-finding.h"
@@ -836,6 +837,7 @@ test_station_fv_fa (void)
   g_autoptr (VkKeypair) key = key_from_seed (0x53);
   g_autoptr (VkKeypair) bord_key = key_from_seed (0x54);
   g_autoptr (VkKeypair) fint_key = key_from_seed (0x55);
+  g_autoptr (VkKeypair) server_key = key_from_seed (0x56);
   g_autofree char *fint_db = NULL;
   g_autoptr (VkStation) fint = NULL;
   g_autofree char *dir = vk_test_tmpdir ();
@@ -870,6 +872,8 @@ test_station_fv_fa (void)
                                     now - 3600000, now + 86400000, &error));
   g_assert_true (vk_package_enroll (pkg, key, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA,
                                     vk_keypair_get_public_key (fint_key), now - 3600000, now + 86400000, &error));
+  g_assert_true (vk_package_enroll (pkg, key, "server-1", "server", VK_PACKAGE_NO_AREA,
+                                    vk_keypair_get_public_key (server_key), now - 3600000, now + 86400000, &error));
   g_assert_no_error (error);
   g_clear_pointer (&pkg, vk_package_free);
   pkg = vk_package_open (path, &error);
@@ -986,6 +990,32 @@ test_station_fv_fa (void)
                                          vk_election_lookup_area (event, 1)->eligible, &error),
                       >, 0);
     g_assert_no_error (error);
+  }
+  /* The count server: the table's journal ingested, each contest's
+   * foreløbig result its own, no D07 with each contest's marked voters. */
+  {
+    g_autofree char *count_db = g_build_filename (dir, "count.db", NULL);
+    g_autofree char *jfile = g_build_filename (dir, "bord-1.cbor", NULL);
+    g_autoptr (VkCount) count = vk_count_open (count_db, pkg, server_key, &error);
+    g_autoptr (VkCountReceipt) receipt = NULL;
+    g_autoptr (VkResults) fvres = NULL;
+    g_autoptr (VkResults) fares = NULL;
+    g_autoptr (GPtrArray) findings = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (vk_journal_export (vk_station_get_journal (bord), jfile, &error));
+    g_assert_true (vk_count_ingest_file (count, jfile, &receipt, &error));
+    g_assert_no_error (error);
+    fvres = vk_count_results (count, "FV", VK_RESULT_FORELOEBIG, &error);
+    g_assert_no_error (error);
+    fares = vk_count_results (count, "FA", VK_RESULT_FORELOEBIG, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (fvres->total->cast, ==, 15);
+    g_assert_cmpuint (fares->total->cast, ==, 14);
+    findings = vk_count_discrepancies (count, NULL, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < findings->len; i++)
+      g_assert_cmpuint (((VkFinding *)g_ptr_array_index (findings, i))->rule, !=, 7);
   }
   /* The eligible voters of the package are the list's: 15 FV, 14 FA. */
   g_assert_cmpuint (vk_election_lookup_area (event, 1)->eligible, ==, 15);
