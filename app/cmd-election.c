@@ -491,6 +491,8 @@ election_show (int argc, char **argv)
           json_builder_add_string_value (b, vk_election_contest_id (c));
           json_builder_set_member_name (b, "type");
           json_builder_add_string_value (b, vk_election_type_to_string (c->type));
+          json_builder_set_member_name (b, "title");
+          json_builder_add_string_value (b, c->title != NULL ? c->title : "");
           json_builder_set_member_name (b, "region");
           json_builder_add_string_value (b, c->region);
           json_builder_set_member_name (b, "region_dagi_id");
@@ -551,9 +553,14 @@ election_show (int argc, char **argv)
       const VkElection *c = vk_election_get_contest_nth (election, i);
       g_autofree char *region = vk_text_escape_controls (c->region);
 
+      g_autofree char *title = vk_text_escape_controls (c->title != NULL ? c->title : "");
+
       printf ("contest %s%s%s%s: %u seats, %u lists, %u candidates, %u valgforbund, %" G_GUINT64_FORMAT " eligible\n",
               vk_election_contest_id (c), *region != '\0' ? " (" : "", region, *region != '\0' ? ")" : "", c->seats,
               c->lists->len, count_candidates (c), c->valgforbund->len, count_eligible (c));
+      /* A folkeafstemning's question. */
+      if (*title != '\0')
+        printf ("  \"%s\"\n", title);
     }
   /* The certificate every client requires of the count server. */
   for (guint i = 0; i < devices->len; i++)

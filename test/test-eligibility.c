@@ -726,6 +726,18 @@ test_ep_fa_cli (void)
     g_assert_cmpstr (label, ==, "EP");
   }
 
+  /* election show names the question. */
+  {
+    const char *argv[] = { vk_test_valgkit (), "election", "show", "--json", out, NULL };
+
+    g_clear_pointer (&std_out, g_free);
+    g_clear_pointer (&std_err, g_free);
+    g_assert_cmpint (vk_test_spawn (argv, &std_out, &std_err), ==, 0);
+    g_assert_nonnull (strstr (std_out, "\"title\" : \"Patentdomstolen\""));
+    g_clear_pointer (&std_out, g_free);
+    g_clear_pointer (&std_err, g_free);
+  }
+
   /* KV options do not mix with an FV/EP/FA event. */
   {
     g_autofree char *out2 = g_build_filename (dir, "mixed.vkp", NULL);
