@@ -152,6 +152,21 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
                    "voter %u of area %u is on no valgliste of this election", input->loebenummer, input->area);
       return NULL;
     }
+  /* Per-voter eligibility: a voter who may receive none of the event's
+   * ballots cannot vote by letter either. */
+  {
+    g_autoptr (GPtrArray) contests = vk_election_voter_contests (vk_station_get_election (self), voter->contests);
+
+    if (contests->len == 0)
+      {
+        g_autofree char *all = vk_election_dup_contests_label (vk_station_get_election (self));
+
+        g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ELIGIBLE,
+                     "voter %u in area %u may not vote in any contest of this election (%s)", input->loebenummer,
+                     input->area, all);
+        return NULL;
+      }
+  }
   if (!vk_brevstemme_place_is_valid (input->place))
     {
       g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_PLACE,

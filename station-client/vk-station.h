@@ -272,7 +272,8 @@ typedef struct
 /* Journals a `brevstemme.received` (roles brevstemmested, hjemmebesoeg)
  * and returns the envelope id ("<device>/<seq>").  Refused with
  * VK_STATION_ERROR_WRONG_ROLE for another role, _NOT_ON_LIST for a voter
- * on no list of the package, _BAD_PLACE, _SAME_PERSON (a name given
+ * on no list of the package, _NOT_ELIGIBLE for a voter who may receive
+ * none of the event's ballots, _BAD_PLACE, _SAME_PERSON (a name given
  * twice), _TOO_FEW_RECEIVERS (two in hjem and plejehjem), _BAD_CPR or
  * _CPR_MISMATCH (a CPR number that does not match the voter). */
 char *vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, guint64 *ret_seq,

@@ -850,6 +850,7 @@ test_station_fv_fa (void)
   g_autoptr (VkKeypair) bord_key = key_from_seed (0x54);
   g_autoptr (VkKeypair) fint_key = key_from_seed (0x55);
   g_autoptr (VkKeypair) server_key = key_from_seed (0x56);
+  g_autoptr (VkKeypair) brev_key = key_from_seed (0x57);
   g_autofree char *fint_db = NULL;
   g_autoptr (VkStation) fint = NULL;
   g_autofree char *dir = vk_test_tmpdir ();
@@ -884,6 +885,8 @@ test_station_fv_fa (void)
                                     now - 3600000, now + 86400000, &error));
   g_assert_true (vk_package_enroll (pkg, key, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA,
                                     vk_keypair_get_public_key (fint_key), now - 3600000, now + 86400000, &error));
+  g_assert_true (vk_package_enroll (pkg, key, "brev-1", "brevstemmested", VK_PACKAGE_NO_AREA,
+                                    vk_keypair_get_public_key (brev_key), now - 3600000, now + 86400000, &error));
   g_assert_true (vk_package_enroll (pkg, key, "server-1", "server", VK_PACKAGE_NO_AREA,
                                     vk_keypair_get_public_key (server_key), now - 3600000, now + 86400000, &error));
   g_assert_no_error (error);
@@ -918,6 +921,23 @@ test_station_fv_fa (void)
       g_assert_cmpuint (seq, >, 0);
       assert_last_checkin (bord, i <= 12 ? NULL : i <= 15 ? "FV" : "FA");
     }
+  /* By letter: the same eligibility (voter 18 refused, 16 received). */
+  {
+    g_autofree char *brev_db = g_build_filename (dir, "brev.db", NULL);
+    g_autoptr (VkStation) brev = vk_station_open (pkg, brev_db, "brev-1", brev_key, &error);
+    static const char *const receivers[] = { "Eva Modtager", NULL };
+    VkBrevstemmeInput in = { 1, 18, NULL, "borgerservice", receivers, 0 };
+    g_autofree char *envelope = NULL;
+
+    g_assert_no_error (error);
+    g_assert_null (vk_station_receive_brevstemme (brev, &in, NULL, &error));
+    g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ELIGIBLE);
+    g_clear_error (&error);
+    in.loebenummer = 16;
+    envelope = vk_station_receive_brevstemme (brev, &in, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (envelope);
+  }
   g_assert_cmpuint (vk_station_get_checked_in_count (bord), ==, 17);
   g_assert_cmpuint (vk_station_count_checked_in_for (bord, "FV"), ==, 15);
   g_assert_cmpuint (vk_station_count_checked_in_for (bord, "FA"), ==, 14);
