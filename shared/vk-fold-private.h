@@ -78,6 +78,7 @@ typedef struct
   gboolean outside_window; /* received before the period, with a valgstyrer's confirmation */
   gboolean cancelled;      /* a `brevstemme.cancel` of the receiving device withdrew it */
   char *cancel_reason;
+  const char *contests; /* as Checkin.contests: the ballots in the envelope; NULL for every contest */
 } Brev;
 
 typedef struct

@@ -377,19 +377,20 @@ kind_en (RuleCtx *c, VkResultKind kind)
   return c->kind_en[kind == VK_RESULT_FORELOEBIG ? 0 : 1];
 }
 
-/* Whether the check-in handed out the ballot of contest (an id). */
+/* Whether contests (Checkin.contests, Brev.contests: ids joined by ';',
+ * NULL for every contest) has the ballot of contest (an id). */
 static gboolean
-checkin_receives (const Checkin *c, const char *contest)
+contests_have (const char *contests, const char *contest)
 {
   const char *p;
   gsize len;
 
-  if (c->contests == NULL)
+  if (contests == NULL)
     return TRUE;
   if (contest == NULL)
     return FALSE;
   len = strlen (contest);
-  for (p = c->contests; *p != '\0';)
+  for (p = contests; *p != '\0';)
     {
       const char *end = strchr (p, ';');
       gsize n = end != NULL ? (gsize)(end - p) : strlen (p);
@@ -406,13 +407,27 @@ checkin_receives (const Checkin *c, const char *contest)
 static void
 rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
 {
-  guint64 marked = g_hash_table_size (accepted);
+  const char *contest = vk_election_contest_id (c->contest);
+  guint64 marked = 0;
+  GHashTableIter it;
+  gpointer envelope;
 
-  /* Per-voter eligibility: only the check-ins that handed out this
-   * contest's ballot (every check-in for KV + RV). */
+  /* Per-voter eligibility: only the check-ins and accepted brevstemmer
+   * that had this contest's ballot (all of them for KV + RV). */
+  g_hash_table_iter_init (&it, a->accepted);
+  while (g_hash_table_iter_next (&it, NULL, &envelope))
+    {
+      const char *contests = NULL;
+
+      for (guint i = 0; i < a->brev->len; i++)
+        if (g_strcmp0 (g_array_index (a->brev, Brev, i).envelope, envelope) == 0)
+          contests = g_array_index (a->brev, Brev, i).contests;
+      if (contests_have (contests, contest))
+        marked++;
+    }
   for (guint i = 0; i < a->checkins->len; i++)
     if (!g_array_index (a->checkins, Checkin, i).undone
-        && checkin_receives (&g_array_index (a->checkins, Checkin, i), vk_election_contest_id (c->contest)))
+        && contests_have (g_array_index (a->checkins, Checkin, i).contests, contest))
       marked++;
   for (int k = VK_RESULT_FORELOEBIG; k <= VK_RESULT_FINTAELLING; k++)
     {

@@ -131,6 +131,7 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
   g_autoptr (VkCbor) receivers = NULL;
   g_auto (GStrv) names = NULL;
   g_autofree char *envelope = NULL;
+  g_autoptr (GPtrArray) contests = NULL;
   const VkVoter *voter;
   guint64 seq;
   guint64 cast_ms;
@@ -154,9 +155,8 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
     }
   /* Per-voter eligibility: a voter who may receive none of the event's
    * ballots cannot vote by letter either. */
+  contests = vk_election_voter_contests (vk_station_get_election (self), voter->contests);
   {
-    g_autoptr (GPtrArray) contests = vk_election_voter_contests (vk_station_get_election (self), voter->contests);
-
     if (contests->len == 0)
       {
         g_autofree char *all = vk_election_dup_contests_label (vk_station_get_election (self));
@@ -246,6 +246,15 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
     vk_cbor_array_append (receivers, vk_cbor_new_text (names[i], -1));
   vk_cbor_map_insert_text (body, "receivers", vk_cbor_ref (receivers));
   vk_cbor_map_set_uint (body, "cast_ms", cast_ms);
+  /* The ballots the voter was handed, when not every contest's. */
+  if (contests->len < vk_election_get_n_contests (vk_station_get_election (self)))
+    {
+      VkCbor *ids = vk_cbor_new_array ();
+
+      for (guint i = 0; i < contests->len; i++)
+        vk_cbor_array_append (ids, vk_cbor_new_text (vk_election_contest_id (g_ptr_array_index (contests, i)), -1));
+      vk_cbor_map_insert_text (body, "contests", ids);
+    }
   seq = vk_station_append_seq (self, "brevstemme.received", body, error);
   if (seq == 0)
     return NULL;

@@ -864,10 +864,10 @@ typedef struct
   guint n;
 } ContestCountCtx;
 
-static void
-count_contest_cb (guint area, guint loebenummer, const VkFoldCheckin *checkins, guint n, gpointer user_data)
+/* Whether the voter (area, lnr) receives the ballot of c->contest (cached per eligibility value). */
+static gboolean
+voter_receives (ContestCountCtx *c, guint area, guint loebenummer)
 {
-  ContestCountCtx *c = user_data;
   const VkVoter *v = vk_voter_index_lookup (c->self->index, area, loebenummer);
   const char *key = v != NULL && v->contests != NULL ? v->contests : "";
   gpointer cached = g_hash_table_lookup (c->receives, key);
@@ -882,8 +882,41 @@ count_contest_cb (guint area, guint loebenummer, const VkFoldCheckin *checkins, 
       cached = GINT_TO_POINTER (yes ? 2 : 1);
       g_hash_table_insert (c->receives, (gpointer)key, cached);
     }
-  if (GPOINTER_TO_INT (cached) == 2)
+  return GPOINTER_TO_INT (cached) == 2;
+}
+
+static void
+count_contest_cb (guint area, guint loebenummer, const VkFoldCheckin *checkins, guint n, gpointer user_data)
+{
+  ContestCountCtx *c = user_data;
+
+  if (voter_receives (c, area, loebenummer))
     c->n++;
+}
+
+static void
+count_brev_contest_cb (const VkFoldBrevstemme *b, gpointer user_data)
+{
+  ContestCountCtx *c = user_data;
+
+  if (!b->cancelled && b->decided && b->accepted && voter_receives (c, b->area, b->loebenummer))
+    c->n++;
+}
+
+guint
+vk_station_count_brevstemmer_for (VkStation *self, const char *contest)
+{
+  g_autoptr (GHashTable) receives = g_hash_table_new (g_str_hash, g_str_equal);
+  ContestCountCtx ctx = { self, NULL, receives, 0 };
+  const VkElection *c;
+
+  g_return_val_if_fail (self != NULL, 0);
+  c = vk_election_get_contest (vk_station_get_election (self), contest);
+  if (c == NULL)
+    return 0;
+  ctx.contest = vk_election_contest_id (c);
+  vk_fold_foreach_brevstemme (self->fold, self->device->area, count_brev_contest_cb, &ctx);
+  return ctx.n;
 }
 
 guint

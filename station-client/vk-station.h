@@ -236,6 +236,9 @@ gboolean vk_station_is_checked_in (VkStation *self, guint loebenummer);
  * contest's reconciliation under per-voter eligibility.  0 for a contest
  * the event does not have. */
 guint vk_station_count_checked_in_for (VkStation *self, const char *contest);
+/* The same for accepted brevstemmer of this area: those of voters who
+ * receive contest's ballot. */
+guint vk_station_count_brevstemmer_for (VkStation *self, const char *contest);
 
 typedef struct
 {

@@ -858,9 +858,12 @@ test_station_fv_fa (void)
   g_autofree char *db = g_build_filename (dir, "bord.db", NULL);
   g_autoptr (VkPackage) pkg = NULL;
   g_autoptr (VkStation) bord = NULL;
-  /* Voters 1–12 get both ballots, 13–15 FV only, 16–17 FA only (as the
-   * register may say), 18–19 none (EU citizens: KV;RV;EP). */
-  const char *contests_of[20] = { NULL };
+  /* Voters 1–12 get both ballots, 13–15 FV only, 16–17 and 20 FA only (as
+   * the register may say), 18–19 none (EU citizens: KV;RV;EP); 20 votes
+   * by letter. */
+  const char *contests_of[21] = { NULL };
+  g_autofree char *envelope = NULL;
+  g_autofree char *brev_file = NULL;
   guint64 now = (guint64)(g_get_real_time () / 1000);
   VkSigner signers[] = { { "Anne", NULL }, { "Bo", NULL } };
   const VkElection *event, *fa;
@@ -871,11 +874,11 @@ test_station_fv_fa (void)
   fv = vk_election_import_fv_kandidatdata (geo, kd, &error);
   g_assert_no_error (error);
   g_assert_nonnull (vk_election_add_fa_question (fv, "Skal Danmark deltage i forsvarssamarbejdet?", &error));
-  for (guint i = 1; i <= 19; i++)
+  for (guint i = 1; i <= 20; i++)
     {
       g_autofree char *name = g_strdup_printf ("Vælger %u", i);
 
-      contests_of[i] = i <= 12 ? "" : i <= 15 ? "FV" : i <= 17 ? "FA" : "KV;RV;EP";
+      contests_of[i] = i <= 12 ? "" : i <= 15 ? "FV" : i <= 17 || i == 20 ? "FA" : "KV;RV;EP";
       g_assert_true (vk_voter_list_add_full (voters, 1, i, name, "Vej 1", "1960-02-03", contests_of[i], &error));
     }
   vk_election_count_eligible (fv, voters);
@@ -921,23 +924,38 @@ test_station_fv_fa (void)
       g_assert_cmpuint (seq, >, 0);
       assert_last_checkin (bord, i <= 12 ? NULL : i <= 15 ? "FV" : "FA");
     }
-  /* By letter: the same eligibility (voter 18 refused, 16 received). */
+  /* By letter: the same eligibility (voter 18 refused); voter 20's
+   * envelope holds the FA ballot only, and the bord accepts it. */
   {
     g_autofree char *brev_db = g_build_filename (dir, "brev.db", NULL);
     g_autoptr (VkStation) brev = vk_station_open (pkg, brev_db, "brev-1", brev_key, &error);
     static const char *const receivers[] = { "Eva Modtager", NULL };
-    VkBrevstemmeInput in = { 1, 18, NULL, "borgerservice", receivers, 0 };
-    g_autofree char *envelope = NULL;
+    static const char *const valgstyrere[] = { "Anne", "Bo", NULL };
+    g_autoptr (GDateTime) cast = g_date_time_new_utc (2026, 3, 10, 10, 0, 0);
+    VkBrevstemmeInput in = { 1, 18, NULL, "borgerservice", receivers, (guint64)g_date_time_to_unix (cast) * 1000 };
+    g_autoptr (GPtrArray) entries = NULL;
+    const VkCbor *ids;
 
     g_assert_no_error (error);
     g_assert_null (vk_station_receive_brevstemme (brev, &in, NULL, &error));
     g_assert_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ELIGIBLE);
     g_clear_error (&error);
-    in.loebenummer = 16;
+    in.loebenummer = 20;
     envelope = vk_station_receive_brevstemme (brev, &in, NULL, &error);
     g_assert_no_error (error);
-    g_assert_nonnull (envelope);
+    entries = vk_journal_dup_entries (vk_station_get_journal (brev), 0, &error);
+    ids = vk_cbor_map_lookup_text (((VkEntry *)g_ptr_array_index (entries, entries->len - 1))->body, "contests");
+    g_assert_nonnull (ids);
+    g_assert_cmpstr (vk_cbor_get_text (vk_cbor_array_get (ids, 0), NULL), ==, "FA");
+    brev_file = g_build_filename (dir, "brev-1.cbor", NULL);
+    g_assert_true (vk_journal_export (vk_station_get_journal (brev), brev_file, &error));
+    g_assert_true (vk_station_ingest_file (bord, brev_file, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (vk_station_decide_brevstemme (bord, envelope, TRUE, 0, valgstyrere, &error), >, 0);
+    g_assert_no_error (error);
   }
+  g_assert_cmpuint (vk_station_count_brevstemmer_for (bord, "FV"), ==, 0);
+  g_assert_cmpuint (vk_station_count_brevstemmer_for (bord, "FA"), ==, 1);
   g_assert_cmpuint (vk_station_get_checked_in_count (bord), ==, 17);
   g_assert_cmpuint (vk_station_count_checked_in_for (bord, "FV"), ==, 15);
   g_assert_cmpuint (vk_station_count_checked_in_for (bord, "FA"), ==, 14);
@@ -948,7 +966,7 @@ test_station_fv_fa (void)
   /* FV foreløbig: the parties (and independents) only; FA: Ja, Nej. */
   {
     g_autoptr (VkCbor) fv_counts = counts_for (event, 15);
-    g_autoptr (VkCbor) fa_counts = counts_for (fa, 14);
+    g_autoptr (VkCbor) fa_counts = counts_for (fa, 15); /* 14 in person, 1 by letter */
     g_autoptr (VkAreaResult) fvr = vk_rules_counts_to_result (event, VK_RESULT_FORELOEBIG, 1, fv_counts, &error);
     g_autoptr (VkAreaResult) far = NULL;
 
@@ -975,10 +993,11 @@ test_station_fv_fa (void)
                                        vk_election_lookup_area (event, 1)->eligible, &error),
                     >, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (vk_tally_sign_off (bord, "FA", VK_RESULT_FORELOEBIG, 1, signers, 2, NULL,
-                                       vk_station_count_checked_in_for (bord, "FA"),
-                                       vk_election_lookup_area (fa, 1)->eligible, &error),
-                    >, 0);
+  g_assert_cmpuint (
+      vk_tally_sign_off (bord, "FA", VK_RESULT_FORELOEBIG, 1, signers, 2, NULL,
+                         vk_station_count_checked_in_for (bord, "FA") + vk_station_count_brevstemmer_for (bord, "FA"),
+                         vk_election_lookup_area (fa, 1)->eligible, &error),
+      >, 0);
   g_assert_no_error (error);
   {
     g_autoptr (VkTally) t = vk_tally_dup_station_tally (bord, "FA", VK_RESULT_FORELOEBIG, 1, &error);
@@ -1038,20 +1057,23 @@ test_station_fv_fa (void)
     g_assert_true (vk_journal_export (vk_station_get_journal (bord), jfile, &error));
     g_assert_true (vk_count_ingest_file (count, jfile, &receipt, &error));
     g_assert_no_error (error);
+    g_clear_pointer (&receipt, vk_count_receipt_free);
+    g_assert_true (vk_count_ingest_file (count, brev_file, &receipt, &error));
+    g_assert_no_error (error);
     fvres = vk_count_results (count, "FV", VK_RESULT_FORELOEBIG, &error);
     g_assert_no_error (error);
     fares = vk_count_results (count, "FA", VK_RESULT_FORELOEBIG, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (fvres->total->cast, ==, 15);
-    g_assert_cmpuint (fares->total->cast, ==, 14);
+    g_assert_cmpuint (fares->total->cast, ==, 15);
     findings = vk_count_discrepancies (count, NULL, &error);
     g_assert_no_error (error);
     for (guint i = 0; i < findings->len; i++)
       g_assert_cmpuint (((VkFinding *)g_ptr_array_index (findings, i))->rule, !=, 7);
   }
-  /* The eligible voters of the package are the list's: 15 FV, 14 FA. */
+  /* The eligible voters of the package are the list's: 15 FV, 15 FA. */
   g_assert_cmpuint (vk_election_lookup_area (event, 1)->eligible, ==, 15);
-  g_assert_cmpuint (vk_election_lookup_area (fa, 1)->eligible, ==, 14);
+  g_assert_cmpuint (vk_election_lookup_area (fa, 1)->eligible, ==, 15);
 }
 
 int
