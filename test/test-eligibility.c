@@ -1069,7 +1069,11 @@ test_station_fv_fa (void)
     findings = vk_count_discrepancies (count, NULL, &error);
     g_assert_no_error (error);
     for (guint i = 0; i < findings->len; i++)
-      g_assert_cmpuint (((VkFinding *)g_ptr_array_index (findings, i))->rule, !=, 7);
+      {
+        g_test_message ("server D%02u %s", ((VkFinding *)g_ptr_array_index (findings, i))->rule,
+                        ((VkFinding *)g_ptr_array_index (findings, i))->message_en);
+        g_assert_cmpuint (((VkFinding *)g_ptr_array_index (findings, i))->rule, !=, 7);
+      }
   }
   /* The eligible voters of the package are the list's: 15 FV, 15 FA. */
   g_assert_cmpuint (vk_election_lookup_area (event, 1)->eligible, ==, 15);
