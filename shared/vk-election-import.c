@@ -170,8 +170,8 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
       g_array_append_val (areas, a);
       if (!g_hash_table_contains (kredse, a.kreds))
         {
-          g_autofree char *what = g_strdup_printf ("afstemningsområde %u %s: unknown opstillingskreds", a.number,
-                                                   a.name);
+          g_autofree char *what
+              = g_strdup_printf ("afstemningsområde %u %s: unknown opstillingskreds", a.number, a.name);
           return vk_json_fail (error, afile, "", "Opstillingskreds_Dagi_id", what);
         }
     }
