@@ -130,9 +130,13 @@ fill_rows (VkCheckinPage *self)
     }
 }
 
+static void set_button_label (VkCheckinPage *self, const char *voter_contests);
+
 static void
 clear_voter (VkCheckinPage *self)
 {
+  if (self->station != NULL)
+    set_button_label (self, "");
   self->selected = NULL;
   self->selected_by_scan = FALSE;
   self->pending_brevstemme = FALSE;
@@ -176,6 +180,24 @@ select_search_text (VkCheckinPage *self, gboolean focus)
 
 /* Shows a voter and what may be done: the big message says why not.
  * TRUE when the focus moved on (to the birth date or the button). */
+/* The button names the ballots handed out: a voter's (voter_contests,
+ * per-voter eligibility), or "" for every contest of the event. */
+static void
+set_button_label (VkCheckinPage *self, const char *voter_contests)
+{
+  const VkElection *e = vk_station_get_election (self->station);
+  g_autofree char *contests = vk_election_dup_voter_contests_label (e, voter_contests);
+
+  if (vk_election_get_n_contests (e) > 1 && *contests != '\0')
+    {
+      g_autofree char *label = g_strdup_printf (_ ("Hand out ballots (%s)"), contests);
+
+      gtk_button_set_label (self->checkin_button, label);
+    }
+  else
+    gtk_button_set_label (self->checkin_button, _ ("Hand out ballot"));
+}
+
 static gboolean
 select_voter_full (VkCheckinPage *self, const VkVoter *v, gboolean scanned, gboolean ring)
 {
@@ -189,6 +211,7 @@ select_voter_full (VkCheckinPage *self, const VkVoter *v, gboolean scanned, gboo
   self->selected = v;
   self->selected_by_scan = scanned;
   st = vk_station_dup_voter_status (self->station, v->area, v->loebenummer);
+  set_button_label (self, v->contests);
   gtk_label_set_text (self->voter_name, v->name);
   details = vk_ui_voter_details (self->station, v);
   gtk_label_set_text (self->voter_details, details);
@@ -196,7 +219,17 @@ select_voter_full (VkCheckinPage *self, const VkVoter *v, gboolean scanned, gboo
   switch (st->state)
     {
       case VK_VOTER_FREE:
-        if (vk_station_is_poll_closed (self->station))
+        if (st->contests->len == 0)
+          {
+            /* Per-voter eligibility (the package): e.g. an EU citizen at
+             * a folketingsvalg. */
+            g_autofree char *all = vk_election_dup_contests_label (vk_station_get_election (self->station));
+            g_autofree char *text = g_strdup_printf (
+                _ ("NOT ELIGIBLE: the voter may not vote in this election (%s). Do not hand out a ballot."), all);
+
+            vk_ui_show_message (self->message_label, "vk-blocked", text);
+          }
+        else if (vk_station_is_poll_closed (self->station))
           vk_ui_show_message (self->message_label, "vk-blocked",
                               _ ("The poll is closed: no more ballots can be handed out."));
         else if (vk_station_has_undecided_brevstemme (self->station, v->area, v->loebenummer))
@@ -642,8 +675,10 @@ do_check_in (VkCheckinPage *self)
   now = vk_ui_format_clock ((guint64)(g_get_real_time () / 1000));
   if (vk_election_get_n_contests (vk_station_get_election (self->station)) > 1)
     {
-      /* A joint event (KV + RV): every voter gets every contest's ballot. */
-      g_autofree char *contests = vk_election_dup_contests_label (vk_station_get_election (self->station));
+      /* An event of several contests: the ballots of the contests this
+       * voter may receive (every contest's for KV + RV). */
+      g_autofree char *contests
+          = vk_election_dup_voter_contests_label (vk_station_get_election (self->station), v->contests);
       text = g_strdup_printf (_ ("Hand out ballots (%s) to %s (number %u), checked in at %s."), contests, name,
                               v->loebenummer, now);
     }
@@ -763,14 +798,7 @@ vk_checkin_page_set_session (VkCheckinPage *self, VkStationSession *session)
 
   self->session = session;
   self->station = vk_station_session_get_station (session);
-  if (vk_election_get_n_contests (vk_station_get_election (self->station)) > 1)
-    {
-      g_autofree char *contests = vk_election_dup_contests_label (vk_station_get_election (self->station));
-      g_autofree char *label = g_strdup_printf (_ ("Hand out ballots (%s)"), contests);
-      gtk_button_set_label (self->checkin_button, label);
-    }
-  else
-    gtk_button_set_label (self->checkin_button, _ ("Hand out ballot"));
+  set_button_label (self, "");
   clear_voter (self);
   vk_checkin_page_refresh_counts (self);
   /* Said before the first voter: today is not election day. */

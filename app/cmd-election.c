@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vk-cli.h"
+#include "vk-election-import.h"
 #include "vk-error.h"
 #include "vk-file.h"
 #include "vk-json-private.h"
@@ -158,6 +159,84 @@ add_rv_contest (VkElection *event, const char *kandidatdata, guint seats, const 
   return vk_election_add_contest (event, g_steal_pointer (&rv), error);
 }
 
+/* An event of folketingsvalg, europa-parlamentsvalg and/or
+ * folkeafstemning questions for one municipality: its areas (with their
+ * opstillingskredse) from valg.dk's Valggeografi, the FV ballots of its
+ * kredse, the EP lists, the questions.  The primary is the FV, else the
+ * EP, else the first question. */
+static VkElection *
+build_national_event (const char *geografi, const char *kommune, const char *fv_path, const char *ep_path,
+                      guint ep_seats, char **fa, const char *date, GError **error)
+{
+  g_autoptr (VkElection) geo = vk_election_new ();
+  g_autoptr (VkElection) event = NULL;
+
+  if (!vk_election_import_geografi (geo, geografi, kommune, error))
+    return NULL;
+  if (fv_path != NULL)
+    {
+      event = vk_election_import_fv_kandidatdata (geo, fv_path, error);
+      if (event == NULL)
+        return NULL;
+    }
+  if (ep_path != NULL)
+    {
+      g_autoptr (VkElection) ep = vk_election_import_kandidatdata (ep_path, error);
+      g_autofree char *file = g_filename_display_name (ep_path);
+
+      if (ep == NULL)
+        return NULL;
+      if (ep->type != VK_ELECTION_EP)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: a %s file, not EV-Kandidatdata", file,
+                       vk_election_type_name_da (ep->type));
+          return NULL;
+        }
+      if (event != NULL && strcmp (ep->date, event->date) != 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the europa-parlamentsvalg is on %s, the %s on %s", file,
+                       ep->date, vk_election_type_name_da (event->type), event->date);
+          return NULL;
+        }
+      ep->seats = ep_seats;
+      g_free (ep->municipality);
+      ep->municipality = g_strdup (geo->municipality);
+      g_free (ep->municipality_code);
+      ep->municipality_code = g_strdup (geo->municipality_code);
+      g_free (ep->municipality_dagi_id);
+      ep->municipality_dagi_id = g_strdup (geo->municipality_dagi_id);
+      vk_election_copy_areas (ep, geo);
+      if (event == NULL)
+        event = g_steal_pointer (&ep);
+      else if (!vk_election_add_contest (event, g_steal_pointer (&ep), error))
+        return NULL;
+    }
+  if (event == NULL)
+    {
+      /* Folkeafstemning only: the geography is the event. */
+      if (date == NULL || fa == NULL || fa[0] == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "a folkeafstemning alone needs --date YYYY-MM-DD and at least one --fa TITLE");
+          return NULL;
+        }
+      event = g_steal_pointer (&geo);
+      event->type = VK_ELECTION_FA;
+      g_free (event->date);
+      event->date = g_strdup (date);
+    }
+  else if (date != NULL && strcmp (date, event->date) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "--date %s: the %s is on %s", date,
+                   vk_election_type_name_da (event->type), event->date);
+      return NULL;
+    }
+  for (guint i = 0; fa != NULL && fa[i] != NULL; i++)
+    if (vk_election_add_fa_question (event, fa[i], error) == NULL)
+      return NULL;
+  return g_steal_pointer (&event);
+}
+
 static int
 election_import (int argc, char **argv)
 {
@@ -172,6 +251,14 @@ election_import (int argc, char **argv)
   g_autofree char *rv_kandidatdata = NULL;
   g_autofree char *rv_areas = NULL;
   g_autofree char *contests = NULL;
+  g_autofree char *geografi = NULL;
+  g_autofree char *kommune = NULL;
+  g_autofree char *fv_kandidatdata = NULL;
+  g_autofree char *ep_kandidatdata = NULL;
+  g_autofree char *date = NULL;
+  g_auto (GStrv) fa = NULL;
+  gboolean national;
+  int ep_seats = VK_EP_SEATS;
   int seats = 0;
   int rv_seats = -1;
   gboolean test = FALSE;
@@ -189,6 +276,17 @@ election_import (int argc, char **argv)
     { "rv-seats", 0, 0, G_OPTION_ARG_INT, &rv_seats, "The regional council's size (with --rv-kandidatdata)", "N" },
     { "rv-areas", 0, 0, G_OPTION_ARG_FILENAME, &rv_areas,
       "Folder of the region's RV valgresultater files: each area's own eligible voters for the RV", "DIR" },
+    { "geografi", 0, 0, G_OPTION_ARG_FILENAME, &geografi,
+      "FV/EP/FA: folder of valg.dk Valggeografi files (the areas and their opstillingskredse)", "DIR" },
+    { "kommune", 0, 0, G_OPTION_ARG_STRING, &kommune, "FV/EP/FA: the municipality's kommunekode (with --geografi)",
+      "KODE" },
+    { "fv-kandidatdata", 0, 0, G_OPTION_ARG_FILENAME, &fv_kandidatdata,
+      "A folketingsvalg: valg.dk FV-Kandidatdata (a storkreds's file, or a folder of them)", "PATH" },
+    { "ep-kandidatdata", 0, 0, G_OPTION_ARG_FILENAME, &ep_kandidatdata,
+      "An europa-parlamentsvalg: valg.dk EV-Kandidatdata", "EV.json" },
+    { "ep-seats", 0, 0, G_OPTION_ARG_INT, &ep_seats, "Danish seats in the European Parliament (default 15)", "N" },
+    { "fa", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fa, "A folkeafstemning question (Ja/Nej); repeat for several", "TITLE" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, "Election day YYYY-MM-DD (a folkeafstemning alone)", "DATE" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "The election key (secret, encrypted)", "ELECTION.key" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "The package to write", "E.vkp" },
     { "test", 0, 0, G_OPTION_ARG_NONE, &test,
@@ -199,9 +297,29 @@ election_import (int argc, char **argv)
   g_option_context_add_main_entries (context, options, NULL);
   if (!vk_cli_parse (context, &argc, &argv, "election import"))
     return VK_EXIT_USAGE;
-  if (kandidatdata == NULL || key_path == NULL || out == NULL || seats < 0)
+  national = fv_kandidatdata != NULL || ep_kandidatdata != NULL || fa != NULL || geografi != NULL;
+  if (national
+      && (kandidatdata != NULL || areas != NULL || seats != 0 || rv_kandidatdata != NULL || rv_seats >= 0
+          || rv_areas != NULL))
     {
-      fprintf (stderr, "valgkit election import: --kandidatdata, --key and --out are required\n");
+      fprintf (stderr, "valgkit election import: --fv-kandidatdata, --ep-kandidatdata, --fa and --geografi make an "
+                       "FV/EP/FA event; --kandidatdata, --areas, --seats and --rv-* a KV (+ RV) one\n");
+      return VK_EXIT_USAGE;
+    }
+  if (national && (geografi == NULL || kommune == NULL))
+    {
+      fprintf (stderr, "valgkit election import: an FV/EP/FA event needs --geografi DIR and --kommune KODE\n");
+      return VK_EXIT_USAGE;
+    }
+  if (national && ep_seats <= 0)
+    {
+      fprintf (stderr, "valgkit election import: --ep-seats must be at least 1\n");
+      return VK_EXIT_USAGE;
+    }
+  if ((!national && kandidatdata == NULL) || key_path == NULL || out == NULL || seats < 0)
+    {
+      fprintf (stderr, "valgkit election import: --kandidatdata (or --fv-kandidatdata, --ep-kandidatdata, --fa), "
+                       "--key and --out are required\n");
       return VK_EXIT_USAGE;
     }
   if (rv_kandidatdata == NULL && (rv_seats >= 0 || rv_areas != NULL))
@@ -220,7 +338,11 @@ election_import (int argc, char **argv)
       return VK_EXIT_USAGE;
     }
 
-  election = vk_election_import_kandidatdata (kandidatdata, &error);
+  if (national)
+    election
+        = build_national_event (geografi, kommune, fv_kandidatdata, ep_kandidatdata, (guint)ep_seats, fa, date, &error);
+  else
+    election = vk_election_import_kandidatdata (kandidatdata, &error);
   if (election == NULL)
     return vk_cli_fail ("election import", error);
   if (areas != NULL && !vk_election_import_areas_dir (election, areas, &error))
@@ -249,6 +371,10 @@ election_import (int argc, char **argv)
     }
   else
     voters = vk_voter_list_new ();
+  /* The geografi files carry no electorate: each contest's eligible
+   * voters are the voters on the list who receive its ballot. */
+  if (national)
+    vk_election_count_eligible (election, voters);
 
   key = vk_cli_load_key (key_path, &error);
   if (key == NULL)
@@ -365,6 +491,8 @@ election_show (int argc, char **argv)
           json_builder_add_string_value (b, vk_election_contest_id (c));
           json_builder_set_member_name (b, "type");
           json_builder_add_string_value (b, vk_election_type_to_string (c->type));
+          json_builder_set_member_name (b, "title");
+          json_builder_add_string_value (b, c->title != NULL ? c->title : "");
           json_builder_set_member_name (b, "region");
           json_builder_add_string_value (b, c->region);
           json_builder_set_member_name (b, "region_dagi_id");
@@ -425,9 +553,14 @@ election_show (int argc, char **argv)
       const VkElection *c = vk_election_get_contest_nth (election, i);
       g_autofree char *region = vk_text_escape_controls (c->region);
 
+      g_autofree char *title = vk_text_escape_controls (c->title != NULL ? c->title : "");
+
       printf ("contest %s%s%s%s: %u seats, %u lists, %u candidates, %u valgforbund, %" G_GUINT64_FORMAT " eligible\n",
               vk_election_contest_id (c), *region != '\0' ? " (" : "", region, *region != '\0' ? ")" : "", c->seats,
               c->lists->len, count_candidates (c), c->valgforbund->len, count_eligible (c));
+      /* A folkeafstemning's question. */
+      if (*title != '\0')
+        printf ("  \"%s\"\n", title);
     }
   /* The certificate every client requires of the count server. */
   for (guint i = 0; i < devices->len; i++)

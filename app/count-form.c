@@ -196,7 +196,12 @@ build_rows (VkCountForm *self)
       for (guint c = 0; c < l->candidates->len; c++)
         {
           const VkCandidate *cand = g_ptr_array_index (l->candidates, c);
-          g_autofree char *cf = g_strdup_printf ("candidates.%s", cand->id);
+          g_autofree char *cf = NULL;
+
+          /* FV: the area's opstillingskreds's candidates only. */
+          if (!vk_election_candidate_on_ballot (e, cand, self->area))
+            continue;
+          cf = g_strdup_printf ("candidates.%s", cand->id);
           add_row (self, cf, *cand->ballot_name != '\0' ? cand->ballot_name : cand->name, TRUE);
         }
     }
@@ -697,6 +702,9 @@ vk_count_form_set_area (VkCountForm *self, guint area)
   self->area = area;
   self->eligible = a != NULL ? a->eligible : 0;
   self->model = vk_tally_form_new (election (self), self->kind, area);
+  /* An FV ballot differs by opstillingskreds: the candidate rows follow the area. */
+  if (election (self)->type == VK_ELECTION_FV && self->kind == VK_RESULT_FINTAELLING)
+    build_rows (self);
   self->reenter = 0;
   self->shown_state = (VkTallyState)-1;
   load_foreloebig (self);

@@ -61,6 +61,13 @@ update_marked (VkCountPage *self)
       return;
     }
   vk_station_get_counts (self->station, &c);
+  /* Per-voter eligibility: a contest's marked voters are those handed its
+   * ballot (every check-in for KV + RV). */
+  if (vk_election_get_n_contests (vk_station_get_election (self->station)) > 1)
+    {
+      c.checked_in = vk_station_count_checked_in_for (self->station, self->contest);
+      c.brevstemmer_accepted = vk_station_count_brevstemmer_for (self->station, self->contest);
+    }
   vk_count_form_set_marked (self->form, TRUE, c.checked_in, c.brevstemmer_accepted);
   vk_signoff_box_set_marked (self->signoff_box, (gint64)c.checked_in + c.brevstemmer_accepted);
 }
@@ -116,6 +123,8 @@ select_contest (VkCountPage *self, const char *contest)
   vk_count_form_set_contest (self->form, contest);
   vk_signoff_box_set_contest (self->signoff_box, contest);
   vk_doubtful_box_set_contest (self->doubtful_box, contest);
+  if (self->station != NULL)
+    update_marked (self);
   if (self->contest_buttons != NULL)
     for (guint i = 0; i < self->contest_buttons->len; i++)
       {

@@ -348,6 +348,8 @@ station_error_text (VkStationError code)
         return _ ("This brevstemme cannot be cancelled here: it is decided, or another team received it.");
       case VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME:
         return _ ("The voter has a brevstemme that is not decided yet: a valgstyrer must confirm.");
+      case VK_STATION_ERROR_NOT_ELIGIBLE:
+        return _ ("NOT ELIGIBLE: the voter may not vote in any contest of this election. Do not hand out a ballot.");
       default:
         return NULL;
     }

@@ -207,6 +207,17 @@ vk_counts_from_cbor (const VkCbor *counts, const VkElection *election, VkResultK
                            "counts: candidates: \"%s\" is not a candidate of this election", id);
               return NULL;
             }
+          /* FV: personal votes only for the candidates of the area's
+           * opstillingskreds (an unknown area is not checked here). */
+          if (c != NULL && vk_cbor_get_uint (vk_cbor_map_get_value (candidates, i)) > 0
+              && vk_election_lookup_area (election, area_number) != NULL
+              && !vk_election_candidate_on_ballot (election, c, area_number))
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                           "counts: candidates: \"%s\" does not stand in the opstillingskreds of area %u", id,
+                           area_number);
+              return NULL;
+            }
           vk_area_result_add_candidate (result, c != NULL ? c->list->id : NULL, id,
                                         vk_cbor_get_uint (vk_cbor_map_get_value (candidates, i)));
         }

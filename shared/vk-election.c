@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vk-election.h"
+#include "vk-voters.h"
 #include "vk-error.h"
 #include "vk-file.h"
 #include "vk-json-private.h"
@@ -22,7 +23,17 @@ candidate_free (VkCandidate *c)
   g_free (c->ballot_name);
   g_free (c->occupation);
   g_free (c->residence);
+  g_clear_pointer (&c->kredse, g_ptr_array_unref);
   g_free (c);
+}
+
+static void
+candidate_kreds_free (VkCandidateKreds *k)
+{
+  if (k == NULL)
+    return;
+  g_free (k->kreds);
+  g_free (k);
 }
 
 static void
@@ -56,6 +67,8 @@ area_free (VkArea *a)
     return;
   g_free (a->name);
   g_free (a->dagi_id);
+  g_free (a->kreds);
+  g_free (a->kreds_name);
   g_free (a);
 }
 
@@ -76,6 +89,7 @@ vk_election_new (void)
   self->candidates_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->region = g_strdup ("");
   self->region_dagi_id = g_strdup ("");
+  self->title = g_strdup ("");
   self->event = self;
   self->contests = g_ptr_array_new ();
   g_ptr_array_add (self->contests, self);
@@ -96,6 +110,8 @@ vk_election_free (VkElection *self)
     }
   g_free (self->region);
   g_free (self->region_dagi_id);
+  g_free (self->contest_id);
+  g_free (self->title);
   /* The indexes borrow from the arrays, so they go first. */
   g_clear_pointer (&self->lists_by_id, g_hash_table_unref);
   g_clear_pointer (&self->candidates_by_id, g_hash_table_unref);
@@ -117,6 +133,8 @@ const char *
 vk_election_contest_id (const VkElection *contest)
 {
   g_return_val_if_fail (contest != NULL, "");
+  if (contest->contest_id != NULL && *contest->contest_id != '\0')
+    return contest->contest_id;
   return vk_election_type_to_string (contest->type);
 }
 
@@ -201,6 +219,89 @@ vk_election_dup_contests_label (const VkElection *self)
   return g_string_free (s, FALSE);
 }
 
+/* Whether the event has a contest of type t. */
+static gboolean
+event_has_type (const VkElection *event, VkElectionType t)
+{
+  for (guint i = 0; i < event->contests->len; i++)
+    if (((const VkElection *)g_ptr_array_index (event->contests, i))->type == t)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+vk_election_canonical_voter_contests (const VkElection *self, const char *voter_contests)
+{
+  g_autofree char *normalized = NULL;
+  g_auto (GStrv) tokens = NULL;
+  GString *out;
+  guint kept = 0, n_types = 0;
+
+  g_return_val_if_fail (self != NULL && voter_contests != NULL, NULL);
+  normalized = vk_voter_normalize_contests (voter_contests);
+  if (normalized == NULL)
+    return NULL;
+  if (*normalized == '\0' || strcmp (normalized, "-") == 0)
+    return g_steal_pointer (&normalized);
+  for (guint t = VK_ELECTION_KV; t <= VK_ELECTION_FA; t++)
+    if (event_has_type (self->event, (VkElectionType)t))
+      n_types++;
+  out = g_string_new (NULL);
+  tokens = g_strsplit (normalized, ";", -1);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      VkElectionType t;
+
+      if (!vk_election_type_from_string (tokens[i], &t) || !event_has_type (self->event, t))
+        continue; /* a contest of another event (the register names them all) */
+      if (kept++ > 0)
+        g_string_append_c (out, ';');
+      g_string_append (out, tokens[i]);
+    }
+  if (kept == n_types)
+    g_string_truncate (out, 0);
+  else if (kept == 0)
+    g_string_assign (out, "-");
+  return g_string_free (out, FALSE);
+}
+
+GPtrArray *
+vk_election_voter_contests (const VkElection *self, const char *voter_contests)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  g_autofree char *canonical = NULL;
+  g_auto (GStrv) tokens = NULL;
+
+  g_return_val_if_fail (self != NULL, out);
+  canonical = vk_election_canonical_voter_contests (self, voter_contests != NULL ? voter_contests : "");
+  if (canonical == NULL || strcmp (canonical, "-") == 0)
+    return out;
+  tokens = g_strsplit (canonical, ";", -1);
+  for (guint i = 0; i < self->event->contests->len; i++)
+    {
+      VkElection *c = g_ptr_array_index (self->event->contests, i);
+
+      if (*canonical == '\0' || g_strv_contains ((const char *const *)tokens, vk_election_type_to_string (c->type)))
+        g_ptr_array_add (out, c);
+    }
+  return out;
+}
+
+char *
+vk_election_dup_voter_contests_label (const VkElection *self, const char *voter_contests)
+{
+  g_autoptr (GPtrArray) contests = vk_election_voter_contests (self, voter_contests);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < contests->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, " + ");
+      g_string_append (s, vk_election_contest_id (g_ptr_array_index (contests, i)));
+    }
+  return g_string_free (s, FALSE);
+}
+
 void
 vk_election_copy_areas (VkElection *contest, const VkElection *from)
 {
@@ -209,7 +310,9 @@ vk_election_copy_areas (VkElection *contest, const VkElection *from)
   for (guint i = 0; i < from->areas->len; i++)
     {
       const VkArea *a = g_ptr_array_index (from->areas, i);
-      vk_election_add_area (contest, a->number, a->name, a->dagi_id, a->eligible);
+      VkArea *copy = vk_election_add_area (contest, a->number, a->name, a->dagi_id, a->eligible);
+
+      vk_election_area_set_kreds (copy, a->kreds, a->kreds_name);
     }
 }
 
@@ -358,10 +461,101 @@ vk_election_add_area (VkElection *self, guint number, const char *name, const ch
   a->name = g_strdup (name != NULL ? name : "");
   a->dagi_id = g_strdup (dagi_id != NULL ? dagi_id : "");
   a->eligible = eligible;
+  a->kreds = g_strdup ("");
+  a->kreds_name = g_strdup ("");
   g_ptr_array_add (self->areas, a);
   /* The header promises areas by number; the arrays are small. */
   g_ptr_array_sort (self->areas, area_cmp);
   return a;
+}
+
+void
+vk_election_area_set_kreds (VkArea *area, const char *kreds, const char *kreds_name)
+{
+  g_return_if_fail (area != NULL);
+  g_free (area->kreds);
+  area->kreds = g_strdup (kreds != NULL ? kreds : "");
+  g_free (area->kreds_name);
+  area->kreds_name = g_strdup (kreds_name != NULL ? kreds_name : "");
+}
+
+void
+vk_election_candidate_add_kreds (VkCandidate *candidate, const char *kreds, guint position)
+{
+  VkCandidateKreds *k;
+
+  g_return_if_fail (candidate != NULL && kreds != NULL);
+  if (candidate->kredse == NULL)
+    candidate->kredse = g_ptr_array_new_with_free_func ((GDestroyNotify)candidate_kreds_free);
+  k = g_new0 (VkCandidateKreds, 1);
+  k->kreds = g_strdup (kreds);
+  k->position = position;
+  g_ptr_array_add (candidate->kredse, k);
+}
+
+const VkCandidateKreds *
+vk_candidate_lookup_kreds (const VkCandidate *candidate, const char *kreds)
+{
+  g_return_val_if_fail (candidate != NULL, NULL);
+  if (candidate->kredse == NULL || kreds == NULL)
+    return NULL;
+  for (guint i = 0; i < candidate->kredse->len; i++)
+    {
+      const VkCandidateKreds *k = g_ptr_array_index (candidate->kredse, i);
+
+      if (strcmp (k->kreds, kreds) == 0)
+        return k;
+    }
+  return NULL;
+}
+
+static int
+ballot_cmp (gconstpointer a, gconstpointer b, gpointer kreds)
+{
+  const VkCandidate *x = *(const VkCandidate *const *)a;
+  const VkCandidate *y = *(const VkCandidate *const *)b;
+  const VkCandidateKreds *kx = vk_candidate_lookup_kreds (x, kreds);
+  const VkCandidateKreds *ky = vk_candidate_lookup_kreds (y, kreds);
+  guint px = kx != NULL ? kx->position : x->position;
+  guint py = ky != NULL ? ky->position : y->position;
+
+  if (px != py)
+    return px < py ? -1 : 1;
+  return x->position < y->position ? -1 : x->position > y->position;
+}
+
+gboolean
+vk_election_candidate_on_ballot (const VkElection *self, const VkCandidate *candidate, guint area_number)
+{
+  const VkArea *area;
+
+  g_return_val_if_fail (self != NULL && candidate != NULL, FALSE);
+  if (candidate->kredse == NULL || candidate->kredse->len == 0)
+    return TRUE;
+  area = vk_election_lookup_area (self, area_number);
+  return area != NULL && area->kreds != NULL && vk_candidate_lookup_kreds (candidate, area->kreds) != NULL;
+}
+
+GPtrArray *
+vk_election_dup_ballot_candidates (const VkElection *self, const VkList *list, guint area_number)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  const VkArea *area;
+  const char *kreds;
+
+  g_return_val_if_fail (self != NULL && list != NULL, out);
+  area = vk_election_lookup_area (self, area_number);
+  kreds = area != NULL && area->kreds != NULL ? area->kreds : "";
+  for (guint i = 0; i < list->candidates->len; i++)
+    {
+      VkCandidate *c = g_ptr_array_index (list->candidates, i);
+
+      /* A candidate without kredse (KV, RV, EP) is on every ballot. */
+      if (c->kredse == NULL || c->kredse->len == 0 || vk_candidate_lookup_kreds (c, kreds) != NULL)
+        g_ptr_array_add (out, c);
+    }
+  g_ptr_array_sort_with_data (out, ballot_cmp, (gpointer)kreds);
+  return out;
 }
 
 VkList *
@@ -546,6 +740,17 @@ candidate_position_cmp (gconstpointer a, gconstpointer b)
   return (x->position > y->position) - (x->position < y->position);
 }
 
+/* An europa-parlamentsvalg's EV-Kandidatdata (no Kommune, no Region). */
+static gboolean
+is_ev_kandidatdata (JsonObject *root)
+{
+  JsonNode *n = vk_json_member (root, "Valgart");
+  VkElectionType t;
+
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+         && parse_valgart (json_node_get_string (n), &t) && t == VK_ELECTION_EP;
+}
+
 VkElection *
 vk_election_import_kandidatdata (const char *path, GError **error)
 {
@@ -575,6 +780,12 @@ vk_election_import_kandidatdata (const char *path, GError **error)
       if (!vk_json_get_string (root, file, "", "Region", TRUE, &self->region, error)
           || !vk_json_get_id (root, file, "", "RegionDagiId", FALSE, &self->region_dagi_id, error))
         return NULL;
+      self->municipality = g_strdup ("");
+      self->municipality_dagi_id = g_strdup ("");
+    }
+  else if (!json_object_has_member (root, "Kommune") && is_ev_kandidatdata (root))
+    {
+      /* EV-Kandidatdata: the whole country is one area; no municipality. */
       self->municipality = g_strdup ("");
       self->municipality_dagi_id = g_strdup ("");
     }
@@ -639,7 +850,14 @@ vk_election_import_kandidatdata (const char *path, GError **error)
                 vk_json_fail (error, file, vpath, "ValgforbundId", "duplicate valgforbund id");
                 return NULL;
               }
-          ids = vk_json_get_array (vobj, file, vpath, "KandidatlisteId", error);
+          /* KVRV-Kandidatdata names the members "KandidatlisteId",
+           * EV-Kandidatdata "Kandidatlister". */
+          ids = vk_json_get_array (vobj, file, vpath,
+                                   !json_object_has_member (vobj, "KandidatlisteId")
+                                           && json_object_has_member (vobj, "Kandidatlister")
+                                       ? "Kandidatlister"
+                                       : "KandidatlisteId",
+                                   error);
           if (ids == NULL)
             return NULL;
           vf = vk_election_add_valgforbund (self, id, name);

@@ -33,6 +33,13 @@ typedef enum
 
 typedef struct _VkList VkList;
 
+/* A folketingsvalg candidate's place on one opstillingskreds's ballot. */
+typedef struct
+{
+  char *kreds;    /* OpstillingskredsDagiId */
+  guint position; /* KandidatsPlacering on that kreds's ballot: 1 = first */
+} VkCandidateKreds;
+
 typedef struct
 {
   char *id;          /* KandidatId */
@@ -42,6 +49,10 @@ typedef struct
   char *residence;   /* BopaelPaaStemmeseddel, may be "" */
   guint position;    /* Stemmeseddelsplacering: 1 = first on the list */
   VkList *list;      /* borrowed back pointer */
+  /* FV: the opstillingskredse whose ballots carry the candidate
+   * (VkCandidateKreds*); NULL (or empty) for every other contest, where a
+   * candidate is on every ballot. */
+  GPtrArray *kredse;
 } VkCandidate;
 
 struct _VkList
@@ -64,10 +75,12 @@ typedef struct
 
 typedef struct
 {
-  guint number;   /* AfstemningsområdeNummer within the municipality */
-  char *name;     /* Afstemningsområde */
-  char *dagi_id;  /* AfstemningsområdeDagiId, may be "" */
-  guint eligible; /* AntalStemmeberettigedeVælgere */
+  guint number;     /* AfstemningsområdeNummer within the municipality */
+  char *name;       /* Afstemningsområde */
+  char *dagi_id;    /* AfstemningsområdeDagiId, may be "" */
+  guint eligible;   /* AntalStemmeberettigedeVælgere */
+  char *kreds;      /* FV: the area's OpstillingskredsDagiId; "" when not known */
+  char *kreds_name; /* FV: the opstillingskreds's name; "" when not known */
 } VkArea;
 
 typedef struct _VkElection VkElection;
@@ -104,6 +117,12 @@ struct _VkElection
   /* A test election (PRØVEVALG): signed into the package, shown on every
    * screen and printed page; the event's (contests[0]) flag counts. */
   gboolean test;
+  /* The contest's id when it is not its type's string: a folkeafstemning
+   * of several questions has the contests "FA", "FA2", "FA3"… (NULL: the
+   * type's string). */
+  char *contest_id;
+  /* FA: the question (the title on the ballot); "" otherwise. */
+  char *title;
 };
 
 VkElection *vk_election_new (void) G_GNUC_WARN_UNUSED_RESULT;
@@ -127,7 +146,7 @@ VkArea *vk_election_add_area (VkElection *self, guint number, const char *name, 
 
 /* ---- contests ----------------------------------------------------------- */
 
-/* The contest's id: its type's string ("KV", "RV"). */
+/* The contest's id: its type's string ("KV", "RV"), or contest_id ("FA2"). */
 const char *vk_election_contest_id (const VkElection *contest);
 /* Adds contest to the event self (which must be a primary), taking
  * ownership; sets its event, date and municipality from self.  Refused
@@ -145,9 +164,38 @@ VkElection *vk_election_get_contest (const VkElection *self, const char *id);
 gint vk_election_contest_index (const VkElection *self, const char *id);
 /* "KV + RV": the event's contest ids joined, for labels. */
 char *vk_election_dup_contests_label (const VkElection *self) G_GNUC_WARN_UNUSED_RESULT;
+/* ---- per-voter eligibility (docs/package-format.md, "Voter eligibility") --- */
+
+/* A voter's contests (VkVoter.contests: "" every contest, "-" none, or
+ * types "FV;FA") as a package of this event stores them: only the event's
+ * contest types, "" when that is every type of the event, "-" when none.
+ * NULL when voter_contests is not a valid value. */
+char *vk_election_canonical_voter_contests (const VkElection *self,
+                                            const char *voter_contests) G_GNUC_WARN_UNUSED_RESULT;
+/* The event's contests (borrowed VkElection*, in event order) whose
+ * ballots a voter with these contests receives; empty for none.  Every
+ * contest of a type the voter has (all folkeafstemning questions for
+ * "FA"). */
+GPtrArray *vk_election_voter_contests (const VkElection *self, const char *voter_contests) G_GNUC_WARN_UNUSED_RESULT;
+/* Those contests' ids joined, "FV + FA"; "" for none. */
+char *vk_election_dup_voter_contests_label (const VkElection *self,
+                                            const char *voter_contests) G_GNUC_WARN_UNUSED_RESULT;
 /* A copy of the event's areas for a contest (same numbers, names, DAGI
  * ids and eligible voters), added to contest (which must have none). */
 void vk_election_copy_areas (VkElection *contest, const VkElection *from);
+
+/* FV opstillingskredse (docs/package-format.md, "FV, EP and FA"). */
+void vk_election_area_set_kreds (VkArea *area, const char *kreds, const char *kreds_name);
+void vk_election_candidate_add_kreds (VkCandidate *candidate, const char *kreds, guint position);
+const VkCandidateKreds *vk_candidate_lookup_kreds (const VkCandidate *candidate, const char *kreds);
+/* Whether a candidate is on the ballot of an area: always, except an FV
+ * candidate outside the area's opstillingskreds (or an unknown area). */
+gboolean vk_election_candidate_on_ballot (const VkElection *self, const VkCandidate *candidate, guint area_number);
+/* The candidates of list on the ballot of an area (borrowed, in ballot
+ * order): for FV those standing in the area's opstillingskreds, ordered
+ * by their place there; for the other contests every candidate. */
+GPtrArray *vk_election_dup_ballot_candidates (const VkElection *self, const VkList *list,
+                                              guint area_number) G_GNUC_WARN_UNUSED_RESULT;
 
 VkList *vk_election_lookup_list (const VkElection *self, const char *id);
 VkCandidate *vk_election_lookup_candidate (const VkElection *self, const char *id);

@@ -242,6 +242,24 @@ check_device_open (const VkDevice *device, const VkCbor *b, GError **error)
   return TRUE;
 }
 
+/* Optional in `checkin` and `brevstemme.received`: the contests whose
+ * ballots the voter receives (per-voter eligibility), when not every
+ * contest's: a non-empty array of ids. */
+static gboolean
+check_contests (const VkCbor *b, GError **error)
+{
+  VkCbor *c = vk_cbor_map_lookup_text (b, "contests");
+
+  if (c == NULL)
+    return TRUE;
+  if (vk_cbor_get_type (c) != VK_CBOR_ARRAY || vk_cbor_array_get_length (c) == 0)
+    return field_fail (error, "contests", "is not a non-empty array of contest ids");
+  for (gsize i = 0; i < vk_cbor_array_get_length (c); i++)
+    if (vk_cbor_get_type (vk_cbor_array_get (c, i)) != VK_CBOR_TEXT)
+      return field_fail (error, "contests", "is not a non-empty array of contest ids");
+  return TRUE;
+}
+
 static gboolean
 check_checkin (const VkCbor *b, guint64 *area, GError **error)
 {
@@ -262,7 +280,7 @@ check_checkin (const VkCbor *b, guint64 *area, GError **error)
                    method);
       return FALSE;
     }
-  return TRUE;
+  return check_contests (b, error);
 }
 
 /* `checkin.paper` (issue 15): a løbenummer marked on a printed valgliste,
@@ -559,7 +577,7 @@ check_entry_body (const VkDevice *device, const VkElection *election, const VkEn
     return check_undo (b, &area, error) && check_role (device, entry, roles_valgbord, error)
            && check_area (device, election, entry, area, error);
   if (strcmp (t, "brevstemme.received") == 0)
-    return check_received (b, &area, error) && check_confirmed (b, error)
+    return check_received (b, &area, error) && check_confirmed (b, error) && check_contests (b, error)
            && check_role (device, entry, roles_brev, error) && check_area (device, election, entry, area, error);
   if (strcmp (t, "brevstemme.cancel") == 0)
     return check_cancel (b, &area, error) && check_role (device, entry, roles_brev, error)

@@ -38,6 +38,10 @@ typedef struct
   gboolean assisted;
   gboolean search; /* method "search", else "scan" */
   gboolean paper;  /* a `checkin.paper`: marked on a printed valgliste, typed in afterwards */
+  /* The contests whose ballots were handed out (the entry's "contests",
+   * per-voter eligibility): interned ids joined by ';' ("FV"); NULL for
+   * every contest of the event. */
+  const char *contests;
 } Checkin;
 
 /* What became of a `checkin.undo`, decided when both it and the entry it
@@ -74,6 +78,7 @@ typedef struct
   gboolean outside_window; /* received before the period, with a valgstyrer's confirmation */
   gboolean cancelled;      /* a `brevstemme.cancel` of the receiving device withdrew it */
   char *cancel_reason;
+  const char *contests; /* as Checkin.contests: the ballots in the envelope; NULL for every contest */
 } Brev;
 
 typedef struct

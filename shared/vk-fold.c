@@ -39,6 +39,30 @@ tally_clear (gpointer p)
   g_clear_pointer (&t->counts, vk_cbor_unref);
 }
 
+/* An entry's "contests" (per-voter eligibility) as interned ids joined by
+ * ';', or NULL when absent (every contest). */
+static const char *
+body_contests (const VkEntry *entry)
+{
+  VkCbor *contests = vk_cbor_map_lookup_text (entry->body, "contests");
+  g_autoptr (GString) ids = NULL;
+
+  if (contests == NULL || vk_cbor_get_type (contests) != VK_CBOR_ARRAY)
+    return NULL;
+  ids = g_string_new (NULL);
+  for (gsize i = 0; i < vk_cbor_array_get_length (contests); i++)
+    {
+      VkCbor *id = vk_cbor_array_get (contests, i);
+
+      if (vk_cbor_get_type (id) != VK_CBOR_TEXT)
+        continue;
+      if (ids->len > 0)
+        g_string_append_c (ids, ';');
+      g_string_append (ids, vk_cbor_get_text (id, NULL));
+    }
+  return g_intern_string (ids->str);
+}
+
 static void
 doubt_clear (gpointer p)
 {
@@ -377,6 +401,7 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
 
       if (assisted != NULL)
         (void)vk_cbor_get_bool (assisted, &c.assisted);
+      c.contests = body_contests (entry);
       rec->index = index;
       g_array_append_val (a->checkins, c);
       g_array_append_val (standing_of (a, c.lnr, TRUE), index);
@@ -440,6 +465,7 @@ fold_apply (VkFold *self, FoldDevice *d, FoldRec *rec, FoldArea *a, const VkEntr
 
       if (outside != NULL)
         (void)vk_cbor_get_bool (outside, &b.outside_window);
+      b.contests = body_contests (entry);
 
       g_array_append_val (a->brev, b);
       if (!g_hash_table_contains (self->brev_by_env, b.envelope))

@@ -36,5 +36,7 @@ JsonObject *vk_json_array_get_obj (JsonArray *arr, guint i, const char *file, co
 /* Reads and parses a file whose top level must be an object.  Errors:
  * VK_ERROR_IO, VK_ERROR_TRUNCATED (empty, or cut short), VK_ERROR_INVALID. */
 JsonObject *vk_json_load_object (const char *path, JsonParser **ret_parser, GError **error);
+/* The same for a file whose top level is an array (valg.dk's geografi files). */
+JsonArray *vk_json_load_array (const char *path, JsonParser **ret_parser, GError **error);
 
 G_END_DECLS

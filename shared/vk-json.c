@@ -147,8 +147,26 @@ vk_json_is_cut_short (const char *text, gsize len)
   return in_string || (seen && depth > 0);
 }
 
+static JsonNode *load_root (const char *path, JsonParser **ret_parser, gboolean array, GError **error);
+
 JsonObject *
 vk_json_load_object (const char *path, JsonParser **ret_parser, GError **error)
+{
+  JsonNode *root = load_root (path, ret_parser, FALSE, error);
+
+  return root != NULL ? json_node_get_object (root) : NULL;
+}
+
+JsonArray *
+vk_json_load_array (const char *path, JsonParser **ret_parser, GError **error)
+{
+  JsonNode *root = load_root (path, ret_parser, TRUE, error);
+
+  return root != NULL ? json_node_get_array (root) : NULL;
+}
+
+static JsonNode *
+load_root (const char *path, JsonParser **ret_parser, gboolean array, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local_error = NULL;
@@ -180,13 +198,14 @@ vk_json_load_object (const char *path, JsonParser **ret_parser, GError **error)
       return NULL;
     }
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || (array ? !JSON_NODE_HOLDS_ARRAY (root) : !JSON_NODE_HOLDS_OBJECT (root)))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the top level is not a JSON object", display);
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the top level is not a JSON %s", display,
+                   array ? "array" : "object");
       return NULL;
     }
   *ret_parser = g_steal_pointer (&parser);
-  return json_node_get_object (root);
+  return root;
 }
 
 gboolean

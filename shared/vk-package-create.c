@@ -14,11 +14,11 @@
 #include "vk-error.h"
 #include "vk-package-private.h"
 
-/* The schema of format 2 (VK_PACKAGE_SCHEMA_VERSION).  Every table is
+/* The schema of format 3 (VK_PACKAGE_SCHEMA_VERSION).  Every table is
  * STRICT; CHECK constraints keep the values inside what the canonical
  * digest can encode (unsigned integers), so a package that opens always
  * has a well-defined digest.  A package is written once and never
- * upgraded: a format 1 file is refused (vk-package.c), not migrated. */
+ * upgraded: a format 1 or 2 file is refused (vk-package.c), not migrated. */
 static const char schema[] = "CREATE TABLE package (\n"
                              "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
                              "  format TEXT NOT NULL,\n"
@@ -40,15 +40,17 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  seats INTEGER NOT NULL CHECK (seats >= 0),\n"
                              "  region TEXT NOT NULL,\n"
                              "  region_dagi_id TEXT NOT NULL,\n"
-                             "  test INTEGER NOT NULL CHECK (test IN (0, 1))\n"
+                             "  test INTEGER NOT NULL CHECK (test IN (0, 1)),\n"
+                             "  title TEXT NOT NULL\n"
                              ") STRICT;\n"
                              "CREATE TABLE contest (\n"
-                             "  id TEXT PRIMARY KEY CHECK (id = type),\n"
+                             "  id TEXT PRIMARY KEY CHECK (substr (id, 1, 2) = type),\n"
                              "  position INTEGER NOT NULL UNIQUE CHECK (position >= 1),\n"
                              "  type TEXT NOT NULL CHECK (type IN ('KV', 'RV', 'FV', 'EP', 'FA')),\n"
                              "  region TEXT NOT NULL,\n"
                              "  region_dagi_id TEXT NOT NULL,\n"
-                             "  seats INTEGER NOT NULL CHECK (seats >= 0)\n"
+                             "  seats INTEGER NOT NULL CHECK (seats >= 0),\n"
+                             "  title TEXT NOT NULL\n"
                              ") STRICT;\n"
                              "CREATE TABLE list (\n"
                              "  id TEXT PRIMARY KEY,\n"
@@ -69,6 +71,12 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  residence TEXT NOT NULL\n"
                              ") STRICT;\n"
                              "CREATE INDEX candidate_by_list ON candidate (list_id, position);\n"
+                             "CREATE TABLE candidate_kreds (\n"
+                             "  candidate_id TEXT NOT NULL REFERENCES candidate (id),\n"
+                             "  kreds TEXT NOT NULL,\n"
+                             "  position INTEGER NOT NULL CHECK (position >= 0),\n"
+                             "  PRIMARY KEY (candidate_id, kreds)\n"
+                             ") STRICT, WITHOUT ROWID;\n"
                              "CREATE TABLE valgforbund (\n"
                              "  id TEXT PRIMARY KEY,\n"
                              "  name TEXT NOT NULL,\n"
@@ -84,7 +92,9 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  number INTEGER PRIMARY KEY CHECK (number >= 1),\n"
                              "  name TEXT NOT NULL,\n"
                              "  dagi_id TEXT NOT NULL,\n"
-                             "  eligible INTEGER NOT NULL CHECK (eligible >= 0)\n"
+                             "  eligible INTEGER NOT NULL CHECK (eligible >= 0),\n"
+                             "  kreds TEXT NOT NULL,\n"
+                             "  kreds_name TEXT NOT NULL\n"
                              ") STRICT;\n"
                              "CREATE TABLE area_contest (\n"
                              "  contest TEXT NOT NULL REFERENCES contest (id),\n"
@@ -98,6 +108,7 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  name TEXT NOT NULL,\n"
                              "  address TEXT NOT NULL,\n"
                              "  birth_date TEXT NOT NULL,\n"
+                             "  contests TEXT NOT NULL,\n"
                              "  PRIMARY KEY (area, loebenummer)\n"
                              ") STRICT, WITHOUT ROWID;\n"
                              "CREATE TABLE device (\n"
@@ -133,6 +144,7 @@ insert_lists (VkDb *db, const VkElection *e, GError **error)
   g_autoptr (sqlite3_stmt) ci = NULL;
   g_autoptr (sqlite3_stmt) vi = NULL;
   g_autoptr (sqlite3_stmt) mi = NULL;
+  g_autoptr (sqlite3_stmt) ki = NULL;
 
   li = vk_db_prepare (db, "INSERT INTO list (id, position, letter, name, form, contest) VALUES (?, ?, ?, ?, ?, ?)",
                       error);
@@ -143,6 +155,9 @@ insert_lists (VkDb *db, const VkElection *e, GError **error)
                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
                       error);
   if (ci == NULL)
+    return FALSE;
+  ki = vk_db_prepare (db, "INSERT INTO candidate_kreds (candidate_id, kreds, position) VALUES (?, ?, ?)", error);
+  if (ki == NULL)
     return FALSE;
   for (guint i = 0; i < e->lists->len; i++)
     {
@@ -174,6 +189,19 @@ insert_lists (VkDb *db, const VkElection *e, GError **error)
             {
               g_prefix_error (error, "%s candidate %s: ", contest, c->id);
               return FALSE;
+            }
+          for (guint k = 0; c->kredse != NULL && k < c->kredse->len; k++)
+            {
+              const VkCandidateKreds *ck = g_ptr_array_index (c->kredse, k);
+
+              sqlite3_bind_text (ki, 1, c->id, -1, SQLITE_STATIC);
+              sqlite3_bind_text (ki, 2, ck->kreds, -1, SQLITE_STATIC);
+              sqlite3_bind_int64 (ki, 3, ck->position);
+              if (!bind_step (db, ki, error))
+                {
+                  g_prefix_error (error, "%s candidate %s in kreds %s: ", contest, c->id, ck->kreds);
+                  return FALSE;
+                }
             }
         }
     }
@@ -233,8 +261,8 @@ insert_contest (VkDb *db, const VkElection *event, const VkElection *c, guint po
       return FALSE;
     }
   st = vk_db_prepare (db,
-                      "INSERT INTO contest (id, position, type, region, region_dagi_id, seats) "
-                      "VALUES (?, ?, ?, ?, ?, ?)",
+                      "INSERT INTO contest (id, position, type, region, region_dagi_id, seats, title) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
                       error);
   if (st == NULL)
     return FALSE;
@@ -244,6 +272,7 @@ insert_contest (VkDb *db, const VkElection *event, const VkElection *c, guint po
   sqlite3_bind_text (st, 4, c->region != NULL ? c->region : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 5, c->region_dagi_id != NULL ? c->region_dagi_id : "", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (st, 6, c->seats);
+  sqlite3_bind_text (st, 7, c->title != NULL ? c->title : "", -1, SQLITE_STATIC);
   if (!bind_step (db, st, error))
     {
       g_prefix_error (error, "contest %s: ", id);
@@ -282,7 +311,7 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
 
   st = vk_db_prepare (db,
                       "INSERT INTO election (id, type, date, municipality, municipality_code, municipality_dagi_id, "
-                      "seats, region, region_dagi_id, test) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      "seats, region, region_dagi_id, test, title) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       error);
   if (st == NULL)
     return FALSE;
@@ -295,6 +324,7 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
   sqlite3_bind_text (st, 7, e->region != NULL ? e->region : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 8, e->region_dagi_id != NULL ? e->region_dagi_id : "", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (st, 9, e->test ? 1 : 0);
+  sqlite3_bind_text (st, 10, e->title != NULL ? e->title : "", -1, SQLITE_STATIC);
   if (!bind_step (db, st, error))
     return FALSE;
   g_clear_pointer (&st, sqlite3_finalize);
@@ -303,8 +333,8 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
     return FALSE;
 
   {
-    g_autoptr (sqlite3_stmt) ai
-        = vk_db_prepare (db, "INSERT INTO area (number, name, dagi_id, eligible) VALUES (?, ?, ?, ?)", error);
+    g_autoptr (sqlite3_stmt) ai = vk_db_prepare (
+        db, "INSERT INTO area (number, name, dagi_id, eligible, kreds, kreds_name) VALUES (?, ?, ?, ?, ?, ?)", error);
 
     if (ai == NULL)
       return FALSE;
@@ -322,6 +352,8 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
         sqlite3_bind_text (ai, 2, a->name, -1, SQLITE_STATIC);
         sqlite3_bind_text (ai, 3, a->dagi_id, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (ai, 4, a->eligible);
+        sqlite3_bind_text (ai, 5, a->kreds != NULL ? a->kreds : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text (ai, 6, a->kreds_name != NULL ? a->kreds_name : "", -1, SQLITE_STATIC);
         if (!bind_step (db, ai, error))
           return FALSE;
       }
@@ -334,8 +366,14 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
 
   if (voters != NULL)
     {
-      g_autoptr (sqlite3_stmt) vo = vk_db_prepare (
-          db, "INSERT INTO voter (area, loebenummer, name, address, birth_date) VALUES (?, ?, ?, ?, ?)", error);
+      g_autoptr (sqlite3_stmt) vo
+          = vk_db_prepare (db,
+                           "INSERT INTO voter (area, loebenummer, name, address, birth_date, contests) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           error);
+      /* A voter's contests as stored: only the event's (a few distinct
+       * values, each computed once). */
+      g_autoptr (GHashTable) canonical = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
       if (vo == NULL)
         return FALSE;
@@ -355,6 +393,25 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
           sqlite3_bind_text (vo, 3, v->name, -1, SQLITE_STATIC);
           sqlite3_bind_text (vo, 4, v->address, -1, SQLITE_STATIC);
           sqlite3_bind_text (vo, 5, v->birth_date, -1, SQLITE_STATIC);
+          {
+            const char *in = v->contests != NULL ? v->contests : "";
+            const char *c = g_hash_table_lookup (canonical, in);
+
+            if (c == NULL)
+              {
+                char *dup = vk_election_canonical_voter_contests (e, in);
+
+                if (dup == NULL)
+                  {
+                    g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: voter %u in area %u: bad contests \"%s\"",
+                                 vk_db_get_path (db), v->loebenummer, v->area, in);
+                    return FALSE;
+                  }
+                g_hash_table_insert (canonical, (gpointer)in, dup);
+                c = dup;
+              }
+            sqlite3_bind_text (vo, 6, c, -1, SQLITE_STATIC);
+          }
           if (!bind_step (db, vo, error))
             return FALSE;
         }

@@ -84,22 +84,23 @@ static const struct
   const char *sub_columns;
 } sections[VK_PACKAGE_N_SECTIONS] = {
   { "SELECT count(*) FROM election",
-    "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, region_dagi_id, test "
-    "FROM election",
-    "tttttuttu", NULL, NULL },
+    "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, region_dagi_id, test, "
+    "title FROM election",
+    "tttttuttut", NULL, NULL },
   { "SELECT count(*) FROM list", "SELECT id, position, letter, name, form, contest FROM list ORDER BY id", "tutttt",
     NULL, NULL },
   { "SELECT count(*) FROM candidate",
-    "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id", "ttutttt",
-    NULL, NULL },
+    "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id", "ttuttttm",
+    "SELECT kreds, position FROM candidate_kreds WHERE candidate_id = ? ORDER BY kreds", "tu" },
   { "SELECT count(*) FROM valgforbund", "SELECT id, name, contest FROM valgforbund ORDER BY id", "ttmt",
     "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position", "t" },
-  { "SELECT count(*) FROM area", "SELECT number, name, dagi_id, eligible FROM area ORDER BY number", "uttu", NULL,
-    NULL },
+  { "SELECT count(*) FROM area", "SELECT number, name, dagi_id, eligible, kreds, kreds_name FROM area ORDER BY number",
+    "uttutt", NULL, NULL },
   { "SELECT count(*) FROM voter",
-    "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer", "uuttt", NULL, NULL },
+    "SELECT area, loebenummer, name, address, birth_date, contests FROM voter ORDER BY area, loebenummer", "uutttt",
+    NULL, NULL },
   { "SELECT count(*) FROM contest",
-    "SELECT id, position, type, region, region_dagi_id, seats FROM contest ORDER BY position", "tutttum",
+    "SELECT id, position, type, region, region_dagi_id, seats, title FROM contest ORDER BY position", "tutttutm",
     "SELECT area, eligible FROM area_contest WHERE contest = ? ORDER BY area", "uu" },
 };
 

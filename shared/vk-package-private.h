@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  * for that on a slow machine. */
 #define VK_PACKAGE_BUSY_TIMEOUT_MS 60000
 
-#define VK_PACKAGE_FORMAT "valgkit-package-v2"
+#define VK_PACKAGE_FORMAT "valgkit-package-v3"
 #define VK_PACKAGE_SIGNATURE_CONTEXT "valgkit-package"
 
 struct _VkPackage

@@ -210,6 +210,35 @@ recover_journal (const char *path, GError **error)
   return db != NULL;
 }
 
+/* Every voter's contests (format 3) are in their stored form for this
+ * event: "", "-", or some of the event's contest types
+ * (vk_election_canonical_voter_contests()). */
+static gboolean
+check_voter_contests (VkDb *db, const VkElection *e, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = vk_db_prepare (db, "SELECT DISTINCT contests FROM voter", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *stored = (const char *)sqlite3_column_text (st, 0);
+      g_autofree char *canonical = vk_election_canonical_voter_contests (e, stored != NULL ? stored : "");
+
+      if (canonical == NULL || g_strcmp0 (canonical, stored) != 0)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                       "%s: voter contests \"%s\" are not contests of the event (%s)", vk_db_get_path (db),
+                       stored != NULL ? stored : "", canonical != NULL ? canonical : "?");
+          return FALSE;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return vk_db_set_error (db, error, "cannot read the voters' contests");
+  return TRUE;
+}
+
 VkPackage *
 vk_package_open (const char *path, GError **error)
 {
@@ -238,7 +267,7 @@ vk_package_open (const char *path, GError **error)
       || !vk_package_load_devices (self, error))
     return NULL;
   self->election = vk_package_dup_election (self, error);
-  if (self->election == NULL)
+  if (self->election == NULL || !check_voter_contests (self->db, self->election, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -300,6 +329,7 @@ read_lists (VkDb *db, VkElection *e, GError **error)
   g_autoptr (sqlite3_stmt) st = NULL;
   g_autoptr (sqlite3_stmt) cs = NULL;
   g_autoptr (sqlite3_stmt) ms = NULL;
+  g_autoptr (sqlite3_stmt) ks = NULL;
   int rc;
 
   st = vk_db_prepare (db, "SELECT id, letter, name, position, form FROM list WHERE contest = ? ORDER BY position, id",
@@ -308,7 +338,8 @@ read_lists (VkDb *db, VkElection *e, GError **error)
                       "SELECT id, name, ballot_name, position, occupation, residence FROM candidate "
                       "WHERE list_id = ? ORDER BY position, id",
                       error);
-  if (st == NULL || cs == NULL)
+  ks = vk_db_prepare (db, "SELECT kreds, position FROM candidate_kreds WHERE candidate_id = ? ORDER BY kreds", error);
+  if (st == NULL || cs == NULL || ks == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, contest, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
@@ -329,6 +360,11 @@ read_lists (VkDb *db, VkElection *e, GError **error)
           c->occupation = column_dup (cs, 4);
           g_free (c->residence);
           c->residence = column_dup (cs, 5);
+          sqlite3_bind_text (ks, 1, c->id, -1, SQLITE_STATIC);
+          while (sqlite3_step (ks) == SQLITE_ROW)
+            vk_election_candidate_add_kreds (c, (const char *)sqlite3_column_text (ks, 0),
+                                             (guint)sqlite3_column_int64 (ks, 1));
+          sqlite3_reset (ks);
         }
       sqlite3_reset (cs);
       if (rc != SQLITE_DONE)
@@ -402,7 +438,8 @@ read_contests (VkDb *db, VkElection *e, GError **error)
   g_autoptr (sqlite3_stmt) as = NULL;
   int rc;
 
-  st = vk_db_prepare (db, "SELECT id, type, region, region_dagi_id, seats FROM contest ORDER BY position", error);
+  st = vk_db_prepare (db, "SELECT id, type, region, region_dagi_id, seats, title FROM contest ORDER BY position",
+                      error);
   as = vk_db_prepare (db, "SELECT area, eligible FROM area_contest WHERE contest = ? ORDER BY area", error);
   if (st == NULL || as == NULL)
     return FALSE;
@@ -423,6 +460,10 @@ read_contests (VkDb *db, VkElection *e, GError **error)
       g_free (c->region_dagi_id);
       c->region_dagi_id = column_dup (st, 3);
       c->seats = (guint)sqlite3_column_int64 (st, 4);
+      g_free (c->title);
+      c->title = column_dup (st, 5);
+      if (g_strcmp0 (id, vk_election_type_to_string (c->type)) != 0)
+        c->contest_id = g_strdup (id);
       if (!read_lists (db, c, error))
         return FALSE;
       vk_election_copy_areas (c, e);
@@ -476,7 +517,7 @@ vk_package_dup_election (VkPackage *self, GError **error)
 
   st = vk_db_prepare (db,
                       "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, "
-                      "region_dagi_id, test FROM election",
+                      "region_dagi_id, test, title FROM election",
                       error);
   if (st == NULL)
     return NULL;
@@ -500,17 +541,25 @@ vk_package_dup_election (VkPackage *self, GError **error)
   g_free (e->region_dagi_id);
   e->region_dagi_id = column_dup (st, 7);
   e->test = sqlite3_column_int64 (st, 8) != 0;
+  g_free (e->title);
+  e->title = column_dup (st, 9);
   g_clear_pointer (&st, sqlite3_finalize);
 
   if (!read_lists (db, e, error))
     return NULL;
 
-  st = vk_db_prepare (db, "SELECT number, name, dagi_id, eligible FROM area ORDER BY number", error);
+  st = vk_db_prepare (db, "SELECT number, name, dagi_id, eligible, kreds, kreds_name FROM area ORDER BY number", error);
   if (st == NULL)
     return NULL;
   while (sqlite3_step (st) == SQLITE_ROW)
-    vk_election_add_area (e, (guint)sqlite3_column_int64 (st, 0), (const char *)sqlite3_column_text (st, 1),
-                          (const char *)sqlite3_column_text (st, 2), (guint)sqlite3_column_int64 (st, 3));
+    {
+      VkArea *a
+          = vk_election_add_area (e, (guint)sqlite3_column_int64 (st, 0), (const char *)sqlite3_column_text (st, 1),
+                                  (const char *)sqlite3_column_text (st, 2), (guint)sqlite3_column_int64 (st, 3));
+
+      vk_election_area_set_kreds (a, (const char *)sqlite3_column_text (st, 4),
+                                  (const char *)sqlite3_column_text (st, 5));
+    }
 
   if (!read_contests (db, e, error))
     return NULL;
@@ -530,10 +579,11 @@ vk_package_dup_voters (VkPackage *self, guint area, GError **error)
    * would scan every voter to read one area. */
   if (area == 0)
     st = vk_db_prepare (
-        self->db, "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer", error);
+        self->db, "SELECT area, loebenummer, name, address, birth_date, contests FROM voter ORDER BY area, loebenummer",
+        error);
   else
     st = vk_db_prepare (self->db,
-                        "SELECT area, loebenummer, name, address, birth_date FROM voter WHERE area = ?1 "
+                        "SELECT area, loebenummer, name, address, birth_date, contests FROM voter WHERE area = ?1 "
                         "ORDER BY area, loebenummer",
                         error);
   if (st == NULL)
@@ -541,9 +591,10 @@ vk_package_dup_voters (VkPackage *self, guint area, GError **error)
   if (area != 0)
     sqlite3_bind_int64 (st, 1, area);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!vk_voter_list_add (list, (guint)sqlite3_column_int64 (st, 0), (guint)sqlite3_column_int64 (st, 1),
-                            (const char *)sqlite3_column_text (st, 2), (const char *)sqlite3_column_text (st, 3),
-                            (const char *)sqlite3_column_text (st, 4), error))
+    if (!vk_voter_list_add_full (list, (guint)sqlite3_column_int64 (st, 0), (guint)sqlite3_column_int64 (st, 1),
+                                 (const char *)sqlite3_column_text (st, 2), (const char *)sqlite3_column_text (st, 3),
+                                 (const char *)sqlite3_column_text (st, 4), (const char *)sqlite3_column_text (st, 5),
+                                 error))
       return NULL;
   if (rc != SQLITE_DONE)
     {
@@ -562,8 +613,8 @@ vk_package_lookup_voter (VkPackage *self, guint area, guint loebenummer, GError 
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  st = vk_db_prepare (self->db, "SELECT name, address, birth_date FROM voter WHERE area = ? AND loebenummer = ?",
-                      error);
+  st = vk_db_prepare (
+      self->db, "SELECT name, address, birth_date, contests FROM voter WHERE area = ? AND loebenummer = ?", error);
   if (st == NULL)
     return NULL;
   sqlite3_bind_int64 (st, 1, area);
@@ -585,6 +636,7 @@ vk_package_lookup_voter (VkPackage *self, guint area, guint loebenummer, GError 
   v->name = column_dup (st, 0);
   v->address = column_dup (st, 1);
   v->birth_date = column_dup (st, 2);
+  v->contests = column_dup (st, 3);
   return v;
 }
 

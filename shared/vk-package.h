@@ -38,8 +38,9 @@ G_BEGIN_DECLS
 
 #define VK_PACKAGE_APPLICATION_ID 0x564B5047u /* 'VKPG' */
 /* The package format (PRAGMA user_version, package.format
- * "valgkit-package-v<N>").  2: an event with several contests (KV + RV). */
-#define VK_PACKAGE_SCHEMA_VERSION 2
+ * "valgkit-package-v<N>").  2: an event with several contests (KV + RV);
+ * 3: each voter's contests (per-voter eligibility), FV, EP and FA. */
+#define VK_PACKAGE_SCHEMA_VERSION 3
 #define VK_ELECTION_ID_BYTES 32
 /* vk_package_enroll() area for a device that serves no single area. */
 #define VK_PACKAGE_NO_AREA 0u
@@ -83,7 +84,7 @@ gboolean vk_device_role_is_valid (const char *role);
 VkPackage *vk_package_create (const char *path, const VkElection *election, const VkVoterList *voters,
                               const VkKeypair *election_key, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Opens and verifies (see above).  VK_ERROR_VERSION for a package from a
- * newer valgkit, or of an older format (1: "import the election again";
+ * newer valgkit, or of an older format (1, 2: "import the election again";
  * never migrated), VK_ERROR_INVALID for a file that is not a package,
  * VK_ERROR_SIGNATURE when verification fails.  The connection is
  * read-only (after replaying the journal of an interrupted write, if

@@ -377,13 +377,57 @@ kind_en (RuleCtx *c, VkResultKind kind)
   return c->kind_en[kind == VK_RESULT_FORELOEBIG ? 0 : 1];
 }
 
+/* Whether contests (Checkin.contests, Brev.contests: ids joined by ';',
+ * NULL for every contest) has the ballot of contest (an id). */
+static gboolean
+contests_have (const char *contests, const char *contest)
+{
+  const char *p;
+  gsize len;
+
+  if (contests == NULL)
+    return TRUE;
+  if (contest == NULL)
+    return FALSE;
+  len = strlen (contest);
+  for (p = contests; *p != '\0';)
+    {
+      const char *end = strchr (p, ';');
+      gsize n = end != NULL ? (gsize)(end - p) : strlen (p);
+
+      if (n == len && strncmp (p, contest, len) == 0)
+        return TRUE;
+      if (end == NULL)
+        break;
+      p = end + 1;
+    }
+  return FALSE;
+}
+
 static void
 rule_d07 (RuleCtx *c, FoldArea *a, GHashTable *accepted)
 {
-  guint64 marked = g_hash_table_size (accepted);
+  const char *contest = vk_election_contest_id (c->contest);
+  guint64 marked = 0;
+  GHashTableIter it;
+  gpointer envelope;
 
+  /* Per-voter eligibility: only the check-ins and accepted brevstemmer
+   * that had this contest's ballot (all of them for KV + RV). */
+  g_hash_table_iter_init (&it, a->accepted);
+  while (g_hash_table_iter_next (&it, NULL, &envelope))
+    {
+      const char *contests = NULL;
+
+      for (guint i = 0; i < a->brev->len; i++)
+        if (g_strcmp0 (g_array_index (a->brev, Brev, i).envelope, envelope) == 0)
+          contests = g_array_index (a->brev, Brev, i).contests;
+      if (contests_have (contests, contest))
+        marked++;
+    }
   for (guint i = 0; i < a->checkins->len; i++)
-    if (!g_array_index (a->checkins, Checkin, i).undone)
+    if (!g_array_index (a->checkins, Checkin, i).undone
+        && contests_have (g_array_index (a->checkins, Checkin, i).contests, contest))
       marked++;
   for (int k = VK_RESULT_FORELOEBIG; k <= VK_RESULT_FINTAELLING; k++)
     {

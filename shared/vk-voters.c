@@ -84,6 +84,7 @@ vk_voter_free (VkVoter *self)
   g_free (self->name);
   g_free (self->address);
   g_free (self->birth_date);
+  g_free (self->contests);
   g_free (self);
 }
 
@@ -116,7 +117,7 @@ vk_voter_list_free (VkVoterList *self)
  * returns FALSE with *ret_existing = the index of the voter already there. */
 static gboolean
 add_checked (VkVoterList *self, guint area, guint loebenummer, const char *name, gsize name_len, const char *address,
-             gsize address_len, const char *birth_date, guint *ret_existing)
+             gsize address_len, const char *birth_date, const char *contests, guint *ret_existing)
 {
   VkVoter v;
   gsize slot;
@@ -136,6 +137,7 @@ add_checked (VkVoterList *self, guint area, guint loebenummer, const char *name,
   v.name = g_string_chunk_insert_len (self->strings, name, (gssize)name_len);
   v.address = g_string_chunk_insert_len (self->strings, address, (gssize)address_len);
   v.birth_date = g_string_chunk_insert_const (self->strings, birth_date);
+  v.contests = g_string_chunk_insert_const (self->strings, contests);
   g_array_append_val (self->voters, v);
   self->slots[slot] = self->voters->len;
 
@@ -184,6 +186,74 @@ normalize_date (const char *text, gsize len, char out[11])
   return TRUE;
 }
 
+/* The contest types a voter may receive, in the order of
+ * VkElectionType; see vk_voter_normalize_contests(). */
+static const char *const contest_types[] = { "KV", "RV", "FV", "EP", "FA" };
+
+static gboolean
+normalize_contests (const char *text, gsize len, char out[VK_VOTER_CONTESTS_MAX])
+{
+  gboolean seen[G_N_ELEMENTS (contest_types)] = { FALSE };
+  gsize pos = 0, o = 0;
+  guint n = 0;
+
+  out[0] = '\0';
+  /* Empty (or only blanks): every contest of the event. */
+  while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+    len--;
+  while (pos < len && (text[pos] == ' ' || text[pos] == '\t'))
+    pos++;
+  if (pos == len)
+    return TRUE;
+  if (len - pos == 1 && text[pos] == '-')
+    {
+      g_strlcpy (out, "-", VK_VOTER_CONTESTS_MAX);
+      return TRUE;
+    }
+  while (pos <= len)
+    {
+      gsize start = pos, end;
+      gboolean found = FALSE;
+
+      while (pos < len && text[pos] != ';')
+        pos++;
+      end = pos++;
+      while (start < end && (text[start] == ' ' || text[start] == '\t'))
+        start++;
+      while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+        end--;
+      for (guint t = 0; t < G_N_ELEMENTS (contest_types) && end - start == 2; t++)
+        if (g_ascii_strncasecmp (text + start, contest_types[t], 2) == 0)
+          {
+            seen[t] = TRUE;
+            found = TRUE;
+          }
+      if (!found)
+        return FALSE;
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (contest_types); t++)
+    if (seen[t])
+      {
+        if (n++ > 0)
+          out[o++] = ';';
+        memcpy (out + o, contest_types[t], 2);
+        o += 2;
+      }
+  out[o] = '\0';
+  return TRUE;
+}
+
+char *
+vk_voter_normalize_contests (const char *text)
+{
+  char out[VK_VOTER_CONTESTS_MAX];
+
+  g_return_val_if_fail (text != NULL, NULL);
+  if (!normalize_contests (text, strlen (text), out))
+    return NULL;
+  return g_strdup (out);
+}
+
 char *
 vk_voter_normalize_date (const char *text)
 {
@@ -199,7 +269,15 @@ gboolean
 vk_voter_list_add (VkVoterList *self, guint area, guint loebenummer, const char *name, const char *address,
                    const char *birth_date, GError **error)
 {
+  return vk_voter_list_add_full (self, area, loebenummer, name, address, birth_date, "", error);
+}
+
+gboolean
+vk_voter_list_add_full (VkVoterList *self, guint area, guint loebenummer, const char *name, const char *address,
+                        const char *birth_date, const char *contests, GError **error)
+{
   char date[11];
+  char normalized[VK_VOTER_CONTESTS_MAX];
   guint existing;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -222,7 +300,17 @@ vk_voter_list_add (VkVoterList *self, guint area, guint loebenummer, const char 
                    loebenummer, birth_date);
       return FALSE;
     }
-  if (!add_checked (self, area, loebenummer, name, strlen (name), address, strlen (address), date, &existing))
+  if (contests == NULL)
+    contests = "";
+  if (!normalize_contests (contests, strlen (contests), normalized) || strcmp (normalized, contests) != 0)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "voter %u/%u: bad contests \"%s\" (expected \"\", \"-\" or types like \"FV;FA\")", area, loebenummer,
+                   contests);
+      return FALSE;
+    }
+  if (!add_checked (self, area, loebenummer, name, strlen (name), address, strlen (address), date, normalized,
+                    &existing))
     {
       g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "voter %u/%u: duplicate løbenummer in area %u", area, loebenummer,
                    area);
@@ -272,15 +360,17 @@ enum
   COL_NAME,
   COL_ADDRESS,
   COL_BIRTH_DATE,
+  COL_CONTESTS, /* optional: the contests the voter may receive */
   N_COLUMNS
 };
+#define N_REQUIRED_COLUMNS COL_CONTESTS
 
 static const char *const column_names[N_COLUMNS] = {
-  "afstemningsomraade", "loebenummer", "navn", "adresse", "foedselsdato",
+  "afstemningsomraade", "loebenummer", "navn", "adresse", "foedselsdato", "valg",
 };
 /* The same names spelt with Danish letters. */
 static const char *const column_names_da[N_COLUMNS] = {
-  "afstemningsområde", "løbenummer", "navn", "adresse", "fødselsdato",
+  "afstemningsområde", "løbenummer", "navn", "adresse", "fødselsdato", "valg",
 };
 
 typedef enum
@@ -305,7 +395,8 @@ typedef struct
   guint record_line; /* where the current record started */
   guint empty_line;  /* an empty line seen before the current record (0 = none) */
   gboolean record_has_content;
-  int column_of[N_COLUMNS]; /* field position of each column */
+  int column_of[N_COLUMNS]; /* field position of each column, -1 for an absent optional one */
+  guint n_header;           /* number of columns in the header */
 
   GString *fields[N_COLUMNS]; /* reused buffers for the first N_COLUMNS fields */
   guint field_lines[N_COLUMNS];
@@ -390,7 +481,8 @@ static gboolean
 parse_header (Parser *p, GError **error)
 {
   if (p->n_fields > N_COLUMNS)
-    return parser_fail (p, error, p->record_line, "header has %u columns, expected %u", p->n_fields, N_COLUMNS);
+    return parser_fail (p, error, p->record_line, "header has %u columns, expected %u or %u", p->n_fields,
+                        N_REQUIRED_COLUMNS, N_COLUMNS);
 
   for (guint c = 0; c < N_COLUMNS; c++)
     p->column_of[c] = -1;
@@ -411,15 +503,16 @@ parse_header (Parser *p, GError **error)
       if (col < 0)
         return parser_fail (p, error, p->record_line,
                             "unknown column \"%s\" in the header (expected afstemningsomraade, loebenummer, navn, "
-                            "adresse, foedselsdato)",
+                            "adresse, foedselsdato and optionally valg)",
                             name);
       if (p->column_of[col] >= 0)
         return parser_fail (p, error, p->record_line, "column %s appears twice in the header", column_names[col]);
       p->column_of[col] = (int)i;
     }
-  for (guint c = 0; c < N_COLUMNS; c++)
+  for (guint c = 0; c < N_REQUIRED_COLUMNS; c++)
     if (p->column_of[c] < 0)
       return parser_fail (p, error, p->record_line, "header lacks the column %s", column_names[c]);
+  p->n_header = p->n_fields;
   p->have_header = TRUE;
   return TRUE;
 }
@@ -432,14 +525,24 @@ parse_row (Parser *p, GError **error)
   guint line[N_COLUMNS];
   guint area, loebenummer, existing;
   char date[11];
+  char contests[VK_VOTER_CONTESTS_MAX];
 
-  if (p->n_fields != N_COLUMNS)
+  if (p->n_fields != p->n_header)
     return parser_fail (p, error, p->record_line, "%u column%s, expected %u", p->n_fields, p->n_fields == 1 ? "" : "s",
-                        N_COLUMNS);
+                        p->n_header);
 
   for (guint c = 0; c < N_COLUMNS; c++)
     {
-      guint i = (guint)p->column_of[c];
+      guint i;
+
+      if (p->column_of[c] < 0)
+        {
+          value[c] = "";
+          len[c] = 0;
+          line[c] = p->record_line;
+          continue;
+        }
+      i = (guint)p->column_of[c];
 
       line[c] = p->field_lines[i];
       if (!g_utf8_validate_len (p->fields[i]->str, p->fields[i]->len, NULL))
@@ -459,9 +562,14 @@ parse_row (Parser *p, GError **error)
     return parser_fail (p, error, line[COL_BIRTH_DATE],
                         "foedselsdato \"%.*s\" is not a real date as YYYY-MM-DD or DD-MM-YYYY",
                         (int)MIN (len[COL_BIRTH_DATE], 40), value[COL_BIRTH_DATE]);
+  if (!normalize_contests (value[COL_CONTESTS], len[COL_CONTESTS], contests))
+    return parser_fail (
+        p, error, line[COL_CONTESTS],
+        "valg \"%.*s\" is not a list of contests such as \"FV;FA\" (KV, RV, FV, EP, FA), \"-\" or empty",
+        (int)MIN (len[COL_CONTESTS], 40), value[COL_CONTESTS]);
 
   if (!add_checked (p->list, area, loebenummer, value[COL_NAME], len[COL_NAME], value[COL_ADDRESS], len[COL_ADDRESS],
-                    date, &existing))
+                    date, contests, &existing))
     return parser_fail (p, error, p->record_line,
                         "duplicate loebenummer %u in afstemningsomraade %u (first on line %u)", loebenummer, area,
                         g_array_index (p->lines, guint, existing));
@@ -754,8 +862,14 @@ vk_voter_list_write_csv (const VkVoterList *self, const char *path, GError **err
 
   g_return_val_if_fail (self != NULL, FALSE);
 
+  gboolean with_contests = FALSE;
+
+  for (guint i = 0; i < self->voters->len && !with_contests; i++)
+    with_contests = *g_array_index (self->voters, VkVoter, i).contests != '\0';
   out = g_string_sized_new (64 + (gsize)self->voters->len * 80);
-  g_string_append (out, "afstemningsomraade,loebenummer,navn,adresse,foedselsdato\n");
+  /* The valg column only when a voter is not eligible for everything. */
+  g_string_append (out, with_contests ? "afstemningsomraade,loebenummer,navn,adresse,foedselsdato,valg\n"
+                                      : "afstemningsomraade,loebenummer,navn,adresse,foedselsdato\n");
   for (guint i = 0; i < self->voters->len; i++)
     {
       const VkVoter *v = &g_array_index (self->voters, VkVoter, i);
@@ -766,6 +880,11 @@ vk_voter_list_write_csv (const VkVoterList *self, const char *path, GError **err
       append_field (out, v->address);
       g_string_append_c (out, ',');
       g_string_append (out, v->birth_date);
+      if (with_contests)
+        {
+          g_string_append_c (out, ',');
+          g_string_append (out, v->contests);
+        }
       g_string_append_c (out, '\n');
     }
 

@@ -13,7 +13,8 @@
  *   - RFC 4180: fields separated by ',', fields with ',', '"' or line
  *     breaks quoted with '"', a '"' inside doubled; CRLF or LF line ends;
  *   - a header row naming the five columns, in any order:
- *     afstemningsomraade, loebenummer, navn, adresse, foedselsdato
+ *     afstemningsomraade, loebenummer, navn, adresse, foedselsdato,
+ *     and optionally a sixth, valg (the contests the voter may receive);
  *     (the Danish spellings afstemningsområde, løbenummer, fødselsdato
  *     are accepted too);
  *   - afstemningsomraade and loebenummer: decimal numbers >= 1;
@@ -37,7 +38,16 @@ typedef struct
   char *name;
   char *address;
   char *birth_date; /* YYYY-MM-DD */
+  /* The contests the voter may receive (docs/package-format.md §7, the
+   * optional column "valg"): "" every contest of the event, "-" none,
+   * otherwise contest types joined by ';' in the order KV;RV;FV;EP;FA
+   * ("FV;FA").  In a package, only the event's own contests
+   * (vk_election_voter_contests() says which ballots to hand out). */
+  char *contests;
 } VkVoter;
+
+/* Longest normalized contests string plus its NUL ("KV;RV;FV;EP;FA"). */
+#define VK_VOTER_CONTESTS_MAX 16
 
 typedef struct _VkVoterList VkVoterList;
 
@@ -52,6 +62,11 @@ void vk_voter_list_free (VkVoterList *self);
  * or if birth_date is not a real YYYY-MM-DD date. */
 gboolean vk_voter_list_add (VkVoterList *self, guint area, guint loebenummer, const char *name, const char *address,
                             const char *birth_date, GError **error);
+
+/* The same with the voter's contests, which must be normalized
+ * (vk_voter_normalize_contests()). */
+gboolean vk_voter_list_add_full (VkVoterList *self, guint area, guint loebenummer, const char *name,
+                                 const char *address, const char *birth_date, const char *contests, GError **error);
 
 /* Voters in the order they were added.  The pointers stay valid until
  * the next vk_voter_list_add(). */
@@ -69,6 +84,12 @@ VkVoterList *vk_voter_list_parse_csv (const char *name, const char *data, gsize 
 /* Writes the list in the same CSV format (LF line ends, header,
  * fields quoted when needed): what vk_voter_list_import_csv() reads. */
 gboolean vk_voter_list_write_csv (const VkVoterList *self, const char *path, GError **error);
+
+/* Checks and normalises a "valg" value: "" (every contest), "-" (none),
+ * or contest types (KV, RV, FV, EP, FA, any case) separated by ';'.
+ * Returns the normalized string (types in the order KV;RV;FV;EP;FA, each
+ * once), or NULL. */
+char *vk_voter_normalize_contests (const char *text) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Checks and normalises a birth date: YYYY-MM-DD or DD-MM-YYYY, a real
  * date.  Returns a new YYYY-MM-DD string, or NULL. */

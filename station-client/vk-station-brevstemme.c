@@ -131,6 +131,7 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
   g_autoptr (VkCbor) receivers = NULL;
   g_auto (GStrv) names = NULL;
   g_autofree char *envelope = NULL;
+  g_autoptr (GPtrArray) contests = NULL;
   const VkVoter *voter;
   guint64 seq;
   guint64 cast_ms;
@@ -152,6 +153,20 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
                    "voter %u of area %u is on no valgliste of this election", input->loebenummer, input->area);
       return NULL;
     }
+  /* Per-voter eligibility: a voter who may receive none of the event's
+   * ballots cannot vote by letter either. */
+  contests = vk_election_voter_contests (vk_station_get_election (self), voter->contests);
+  {
+    if (contests->len == 0)
+      {
+        g_autofree char *all = vk_election_dup_contests_label (vk_station_get_election (self));
+
+        g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ELIGIBLE,
+                     "voter %u in area %u may not vote in any contest of this election (%s)", input->loebenummer,
+                     input->area, all);
+        return NULL;
+      }
+  }
   if (!vk_brevstemme_place_is_valid (input->place))
     {
       g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_BAD_PLACE,
@@ -231,6 +246,15 @@ vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, 
     vk_cbor_array_append (receivers, vk_cbor_new_text (names[i], -1));
   vk_cbor_map_insert_text (body, "receivers", vk_cbor_ref (receivers));
   vk_cbor_map_set_uint (body, "cast_ms", cast_ms);
+  /* The ballots the voter was handed, when not every contest's. */
+  if (contests->len < vk_election_get_n_contests (vk_station_get_election (self)))
+    {
+      VkCbor *ids = vk_cbor_new_array ();
+
+      for (guint i = 0; i < contests->len; i++)
+        vk_cbor_array_append (ids, vk_cbor_new_text (vk_election_contest_id (g_ptr_array_index (contests, i)), -1));
+      vk_cbor_map_insert_text (body, "contests", ids);
+    }
   seq = vk_station_append_seq (self, "brevstemme.received", body, error);
   if (seq == 0)
     return NULL;

@@ -50,6 +50,7 @@ typedef enum
   VK_STATION_ERROR_CANCELLED,              /* the brevstemme was cancelled (a decision or a second cancel) */
   VK_STATION_ERROR_NOT_CANCELLABLE,        /* a cancel of another device's, or a decided, brevstemme */
   VK_STATION_ERROR_UNCONFIRMED_BREVSTEMME, /* a check-in of a voter with an undecided brevstemme, unconfirmed */
+  VK_STATION_ERROR_NOT_ELIGIBLE,           /* check-in: the voter may receive none of the event's ballots */
 } VkStationError;
 
 G_END_DECLS

@@ -538,7 +538,23 @@ vk_voter_status_free (VkVoterStatus *self)
     return;
   g_clear_pointer (&self->checkins, g_ptr_array_unref);
   g_free (self->envelope);
+  g_clear_pointer (&self->contests, g_ptr_array_unref);
   g_free (self);
+}
+
+char *
+vk_voter_status_dup_contests_label (const VkVoterStatus *self)
+{
+  GString *s = g_string_new (NULL);
+
+  g_return_val_if_fail (self != NULL, g_string_free (s, FALSE));
+  for (guint i = 0; self->contests != NULL && i < self->contests->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, " + ");
+      g_string_append (s, vk_election_contest_id (g_ptr_array_index (self->contests, i)));
+    }
+  return g_string_free (s, FALSE);
 }
 
 static int
@@ -566,6 +582,9 @@ vk_station_dup_voter_status (VkStation *self, guint area, guint loebenummer)
   status->loebenummer = loebenummer;
   status->checkins = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_checkin_ref_free);
   status->voter = vk_voter_index_lookup (self->index, area, loebenummer);
+  status->contests = status->voter != NULL
+                         ? vk_election_voter_contests (vk_station_get_election (self), status->voter->contests)
+                         : g_ptr_array_new ();
 
   standing = vk_fold_dup_standing (self->fold, area, loebenummer);
   for (guint i = 0; i < standing->len; i++)
@@ -659,6 +678,15 @@ vk_station_check_in_full (VkStation *self, guint loebenummer, VkCheckinMethod me
       case VK_VOTER_FREE:
         break;
     }
+  if (status->contests->len == 0)
+    {
+      g_autofree char *all = vk_election_dup_contests_label (vk_station_get_election (self));
+
+      g_set_error (error, VK_STATION_ERROR, VK_STATION_ERROR_NOT_ELIGIBLE,
+                   "voter %u in area %u may not vote in any contest of this election (%s)", loebenummer,
+                   self->device->area, all);
+      return 0;
+    }
 
   body = vk_cbor_new_map ();
   pending = self->guards && vk_station_has_undecided_brevstemme (self, self->device->area, loebenummer);
@@ -684,6 +712,16 @@ vk_station_check_in_full (VkStation *self, guint loebenummer, VkCheckinMethod me
     vk_cbor_map_set_bool (body, "assisted", TRUE);
   if (pending)
     vk_cbor_map_set_bool (body, "brevstemme_pending", TRUE);
+  /* The ballots handed out, when not every contest's. */
+  if (status->contests->len < vk_election_get_n_contests (vk_station_get_election (self)))
+    {
+      VkCbor *ids = vk_cbor_new_array ();
+
+      for (guint i = 0; i < status->contests->len; i++)
+        vk_cbor_array_append (ids,
+                              vk_cbor_new_text (vk_election_contest_id (g_ptr_array_index (status->contests, i)), -1));
+      vk_cbor_map_insert_text (body, "contests", ids);
+    }
   return vk_station_append_seq (self, "checkin", body, error);
 }
 
@@ -816,6 +854,85 @@ vk_station_get_checked_in_count (VkStation *self)
   g_return_val_if_fail (self != NULL, 0);
   vk_station_get_counts (self, &counts);
   return counts.checked_in;
+}
+
+typedef struct
+{
+  VkStation *self;
+  const char *contest;
+  GHashTable *receives; /* voter contests string -> GINT_TO_POINTER (1 + receives the contest) */
+  guint n;
+} ContestCountCtx;
+
+/* Whether the voter (area, lnr) receives the ballot of c->contest (cached per eligibility value). */
+static gboolean
+voter_receives (ContestCountCtx *c, guint area, guint loebenummer)
+{
+  const VkVoter *v = vk_voter_index_lookup (c->self->index, area, loebenummer);
+  const char *key = v != NULL && v->contests != NULL ? v->contests : "";
+  gpointer cached = g_hash_table_lookup (c->receives, key);
+
+  if (cached == NULL)
+    {
+      g_autoptr (GPtrArray) contests = vk_election_voter_contests (vk_station_get_election (c->self), key);
+      gboolean yes = FALSE;
+
+      for (guint i = 0; i < contests->len && !yes; i++)
+        yes = g_strcmp0 (vk_election_contest_id (g_ptr_array_index (contests, i)), c->contest) == 0;
+      cached = GINT_TO_POINTER (yes ? 2 : 1);
+      g_hash_table_insert (c->receives, (gpointer)key, cached);
+    }
+  return GPOINTER_TO_INT (cached) == 2;
+}
+
+static void
+count_contest_cb (guint area, guint loebenummer, const VkFoldCheckin *checkins, guint n, gpointer user_data)
+{
+  ContestCountCtx *c = user_data;
+
+  if (voter_receives (c, area, loebenummer))
+    c->n++;
+}
+
+static void
+count_brev_contest_cb (const VkFoldBrevstemme *b, gpointer user_data)
+{
+  ContestCountCtx *c = user_data;
+
+  if (!b->cancelled && b->decided && b->accepted && voter_receives (c, b->area, b->loebenummer))
+    c->n++;
+}
+
+guint
+vk_station_count_brevstemmer_for (VkStation *self, const char *contest)
+{
+  g_autoptr (GHashTable) receives = g_hash_table_new (g_str_hash, g_str_equal);
+  ContestCountCtx ctx = { self, NULL, receives, 0 };
+  const VkElection *c;
+
+  g_return_val_if_fail (self != NULL, 0);
+  c = vk_election_get_contest (vk_station_get_election (self), contest);
+  if (c == NULL)
+    return 0;
+  ctx.contest = vk_election_contest_id (c);
+  vk_fold_foreach_brevstemme (self->fold, self->device->area, count_brev_contest_cb, &ctx);
+  return ctx.n;
+}
+
+guint
+vk_station_count_checked_in_for (VkStation *self, const char *contest)
+{
+  g_autoptr (GHashTable) receives = g_hash_table_new (g_str_hash, g_str_equal);
+  ContestCountCtx ctx = { self, NULL, receives, 0 };
+  const VkElection *c;
+
+  g_return_val_if_fail (self != NULL, 0);
+  c = vk_election_get_contest (vk_station_get_election (self), contest);
+  if (c == NULL)
+    return 0;
+  ctx.contest = vk_election_contest_id (c);
+  vk_fold_foreach_standing (self->fold, self->device->area, count_contest_cb, &ctx);
+  return ctx.n;
 }
 
 gboolean

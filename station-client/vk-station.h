@@ -182,7 +182,15 @@ typedef struct
   GPtrArray *checkins;  /* VkCheckinRef*, oldest first; more than one is a conflict (D04) */
   char *envelope;       /* VK_VOTER_BREVSTEMME: the accepted envelope */
   guint brevstemmer;    /* brevstemmer received for this voter (held journals) */
+  /* The contests whose ballots the voter receives (borrowed VkElection*
+   * of the station's event, in event order: vk_election_voter_contests()
+   * of the voter's eligibility); empty when the voter is not found or may
+   * receive none (a check-in is then refused, _NOT_ELIGIBLE). */
+  GPtrArray *contests;
 } VkVoterStatus;
+
+/* "FV + FA": the ids of status->contests joined, for the table's message. */
+char *vk_voter_status_dup_contests_label (const VkVoterStatus *self) G_GNUC_WARN_UNUSED_RESULT;
 
 void vk_voter_status_free (VkVoterStatus *self);
 void vk_checkin_ref_free (VkCheckinRef *self);
@@ -197,6 +205,9 @@ VkVoterStatus *vk_station_dup_voter_status (VkStation *self, guint area, guint l
  * list, _ALREADY_CHECKED_IN when the voter is checked in at any table
  * held (vk_station_dup_voter_status() says where and when),
  * _HAS_BREVSTEMME when an accepted brevstemme marks the voter,
+ * _NOT_ELIGIBLE when the voter may receive none of the event's ballots
+ * (the package's per-voter eligibility; the message names the contests
+ * of the event),
  * _POLL_CLOSED after poll.close, _WRONG_ROLE when the device is not a
  * valgbord.  Returns the entry's seq. */
 guint64 vk_station_check_in (VkStation *self, guint loebenummer, VkCheckinMethod method, gboolean assisted,
@@ -220,6 +231,14 @@ guint64 vk_station_undo_check_in_at (VkStation *self, const char *device_id, gui
 /* Voters of this area checked in now, at any table held. */
 guint vk_station_get_checked_in_count (VkStation *self);
 gboolean vk_station_is_checked_in (VkStation *self, guint loebenummer);
+/* Voters of this area checked in now (at any table held) who were handed
+ * the ballot of contest (NULL: the primary): the marked voters of that
+ * contest's reconciliation under per-voter eligibility.  0 for a contest
+ * the event does not have. */
+guint vk_station_count_checked_in_for (VkStation *self, const char *contest);
+/* The same for accepted brevstemmer of this area: those of voters who
+ * receive contest's ballot. */
+guint vk_station_count_brevstemmer_for (VkStation *self, const char *contest);
 
 typedef struct
 {
@@ -256,7 +275,8 @@ typedef struct
 /* Journals a `brevstemme.received` (roles brevstemmested, hjemmebesoeg)
  * and returns the envelope id ("<device>/<seq>").  Refused with
  * VK_STATION_ERROR_WRONG_ROLE for another role, _NOT_ON_LIST for a voter
- * on no list of the package, _BAD_PLACE, _SAME_PERSON (a name given
+ * on no list of the package, _NOT_ELIGIBLE for a voter who may receive
+ * none of the event's ballots, _BAD_PLACE, _SAME_PERSON (a name given
  * twice), _TOO_FEW_RECEIVERS (two in hjem and plejehjem), _BAD_CPR or
  * _CPR_MISMATCH (a CPR number that does not match the voter). */
 char *vk_station_receive_brevstemme (VkStation *self, const VkBrevstemmeInput *input, guint64 *ret_seq,

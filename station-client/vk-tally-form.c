@@ -62,8 +62,13 @@ vk_tally_form_new (const VkElection *election, VkResultKind kind, guint area)
       l->has_list_votes = TRUE;
       g_hash_table_insert (self->personal, l->list_id, g_new0 (guint64, 1));
       for (guint c = 0; c < list->candidates->len; c++)
-        vk_area_result_add_candidate (self->result, list->id,
-                                      ((const VkCandidate *)g_ptr_array_index (list->candidates, c))->id, 0);
+        {
+          const VkCandidate *cand = g_ptr_array_index (list->candidates, c);
+
+          /* FV: the area's opstillingskreds's candidates only. */
+          if (vk_election_candidate_on_ballot (election, cand, area))
+            vk_area_result_add_candidate (self->result, list->id, cand->id, 0);
+        }
     }
   if (kind == VK_RESULT_FINTAELLING)
     {

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "vk-election-import.h"
 #include "vk-error.h"
 #include "vk-fake.h"
 #include "vk-package.h"
@@ -203,11 +204,91 @@ test_package_interop_joint (void)
   g_assert_nonnull (strstr (err, "content does not match"));
 }
 
+/* Format 3 read by the independent verifier: Bornholm's FV (areas with
+ * their opstillingskreds, candidates with their kredse), two questions
+ * (FA, FA2 with titles) and voters with their contests; a changed
+ * candidate place or voter eligibility is caught. */
+static void
+test_package_interop_fv (void)
+{
+  g_autoptr (GError) error = NULL;
+  const char *kv = vk_test_data_dir ();
+  g_autofree char *geografi = kv != NULL ? g_build_filename (kv, "..", "fv2026", "geografi", NULL) : NULL;
+  g_autofree char *kd = kv != NULL ? g_build_filename (kv, "..", "fv2026", "kandidat-data", NULL) : NULL;
+  g_autofree char *dir = NULL, *path = NULL, *out = NULL, *err = NULL, *expected = NULL;
+  g_autoptr (VkElection) geo = vk_election_new ();
+  g_autoptr (VkElection) fv = NULL;
+  g_autoptr (VkVoterList) voters = vk_voter_list_new ();
+  g_autoptr (VkKeypair) key = vk_keypair_generate ();
+  g_autoptr (VkPackage) pkg = NULL;
+  static const char *const tampering[] = {
+    "UPDATE candidate_kreds SET position = position + 7",
+    "UPDATE voter SET contests = 'FA' WHERE contests = 'FV'",
+    "UPDATE area SET kreds_name = 'Et andet sted'",
+    "UPDATE contest SET title = 'Et andet spørgsmål' WHERE id = 'FA2'",
+  };
+
+  if (geografi == NULL || !g_file_test (geografi, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("FV2026 data missing");
+      return;
+    }
+  g_assert_true (vk_election_import_geografi (geo, geografi, "400", &error));
+  fv = vk_election_import_fv_kandidatdata (geo, kd, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vk_election_add_fa_question (fv, "Første spørgsmål", &error));
+  g_assert_nonnull (vk_election_add_fa_question (fv, "Andet spørgsmål", &error));
+  for (guint i = 1; i <= 6; i++)
+    g_assert_true (vk_voter_list_add_full (voters, 1 + i % 3, i, "Vælger", "Vej 1", "1970-01-01",
+                                           i % 3 == 0   ? "FV"
+                                           : i % 3 == 1 ? "-"
+                                                        : "",
+                                           &error));
+  vk_election_count_eligible (fv, voters);
+  dir = vk_test_tmpdir ();
+  for (guint t = 0; t <= G_N_ELEMENTS (tampering); t++)
+    {
+      sqlite3 *db = NULL;
+      int status;
+
+      g_free (path);
+      path = g_strdup_printf ("%s/fv-%u.vkp", dir, t);
+      pkg = vk_package_create (path, fv, voters, key, &error);
+      g_assert_no_error (error);
+      g_free (expected);
+      expected = expected_output (pkg, fv);
+      g_clear_pointer (&pkg, vk_package_free);
+      if (t > 0)
+        {
+          g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+          g_assert_cmpint (sqlite3_exec (db, tampering[t - 1], NULL, NULL, NULL), ==, SQLITE_OK);
+          g_assert_cmpint (sqlite3_changes (db), >, 0);
+          sqlite3_close (db);
+        }
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      status = run_verifier (path, &out, &err);
+      if (t == 0)
+        {
+          if (status != 0)
+            g_error ("package_verify.py failed: %s", err);
+          g_assert_cmpstr (out, ==, expected);
+          g_assert_nonnull (strstr (out, "contest FA2 FA 0 2 "));
+        }
+      else
+        {
+          g_assert_cmpint (status, !=, 0);
+          g_assert_nonnull (strstr (err, "content does not match"));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/package/interop", test_package_interop);
   g_test_add_func ("/package/interop-joint", test_package_interop_joint);
+  g_test_add_func ("/package/interop-fv", test_package_interop_fv);
   return g_test_run ();
 }

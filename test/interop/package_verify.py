@@ -20,20 +20,20 @@ import cbor2
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-FORMAT = "valgkit-package-v2"
-SCHEMA_VERSION = 2
+FORMAT = "valgkit-package-v3"
+SCHEMA_VERSION = 3
 
 # The sections of §3.1 in the order of §3.3.
 SECTIONS = [
     ("election", "SELECT type, date, municipality, municipality_code, municipality_dagi_id, seats, region, "
-     "region_dagi_id, test FROM election"),
+     "region_dagi_id, test, title FROM election"),
     ("lists", "SELECT id, position, letter, name, form, contest FROM list ORDER BY id"),
     ("candidates",
      "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id"),
     ("valgforbund", "SELECT id, name, contest FROM valgforbund ORDER BY id"),
-    ("areas", "SELECT number, name, dagi_id, eligible FROM area ORDER BY number"),
-    ("voters", "SELECT area, loebenummer, name, address, birth_date FROM voter ORDER BY area, loebenummer"),
-    ("contests", "SELECT id, position, type, region, region_dagi_id, seats FROM contest ORDER BY position"),
+    ("areas", "SELECT number, name, dagi_id, eligible, kreds, kreds_name FROM area ORDER BY number"),
+    ("voters", "SELECT area, loebenummer, name, address, birth_date, contests FROM voter ORDER BY area, loebenummer"),
+    ("contests", "SELECT id, position, type, region, region_dagi_id, seats, title FROM contest ORDER BY position"),
 ]
 
 
@@ -53,8 +53,13 @@ def section_items(db, name, sql):
         for r in rows:
             r.insert(2, [m for (m,) in db.execute(
                 "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position", (r[0],))])
+    if name == "candidates":
+        # [id, list_id, position, name, ballot_name, occupation, residence, [[kreds, position], ...]]
+        for r in rows:
+            r.append([list(k) for k in db.execute(
+                "SELECT kreds, position FROM candidate_kreds WHERE candidate_id = ? ORDER BY kreds", (r[0],))])
     if name == "contests":
-        # [id, position, type, region, region_dagi_id, seats, [[area, eligible], ...]]
+        # [id, position, type, region, region_dagi_id, seats, title, [[area, eligible], ...]]
         for r in rows:
             r.append([list(a) for a in db.execute(
                 "SELECT area, eligible FROM area_contest WHERE contest = ? ORDER BY area", (r[0],))])
