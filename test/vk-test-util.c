@@ -116,8 +116,16 @@ vk_test_spawn (const char *const *argv, char **ret_stdout, char **ret_stderr)
   g_autoptr (GError) error = NULL;
   int wait_status = 0;
 
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, ret_stdout, ret_stderr, &wait_status, &error);
+  g_autofree char *out = NULL;
+
+  /* A child's stdout must never reach the test's own: it is the TAP
+   * stream.  What the caller does not want goes to stderr instead. */
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, ret_stderr, &wait_status, &error);
   g_assert_no_error (error);
+  if (ret_stdout != NULL)
+    *ret_stdout = g_steal_pointer (&out);
+  else if (out != NULL && *out != '\0')
+    g_printerr ("%s", out);
   if (WIFEXITED (wait_status))
     return WEXITSTATUS (wait_status);
   return 128 + (WIFSIGNALED (wait_status) ? WTERMSIG (wait_status) : 0);
