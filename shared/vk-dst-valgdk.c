@@ -336,7 +336,7 @@ vk_dst_read_municipality (const char *dir, VkDstKind kind, const char *kommuneko
 {
   g_autoptr (VkDstMunicipality) m = g_new0 (VkDstMunicipality, 1);
   g_autoptr (GPtrArray) areas = NULL;
-  g_autoptr (GHashTable) candidates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) candidates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *valgnavn = NULL;
   g_autofree gboolean *used = NULL;
   guint64 code = 0;

@@ -268,6 +268,7 @@ vk_fv_valgdk_read_signed (GPtrArray *results, const VkFvTable *table, GError **e
           n++;
         }
     }
+  g_free (votes->source);
   votes->source = g_strdup_printf (
       "%u signed municipality results (valg.dk FV-Valgresultater, %u afstemningsområder, %s)", results->len, n, kind);
   votes->n_areas = n;

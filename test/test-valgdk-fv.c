@@ -586,7 +586,12 @@ test_signed_fv2022 (void)
   g_ptr_array_add (argv, g_strdup ("--out"));
   g_ptr_array_add (argv, g_strdup (out));
   g_ptr_array_add (argv, NULL);
-  g_assert_cmpint (vk_test_spawn ((const char *const *)argv->pdata, &so, &se), ==, 0);
+  {
+    int status = vk_test_spawn ((const char *const *)argv->pdata, &so, &se);
+    if (status != 0)
+      g_printerr ("%s", se);
+    g_assert_cmpint (status, ==, 0);
+  }
   g_assert_nonnull (strstr (so, "10 signed municipality results"));
   d1 = allocation_digest (dst_json);
   d2 = allocation_digest (out);
