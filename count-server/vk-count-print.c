@@ -198,14 +198,16 @@ vk_count_print_results (VkCount *self, const VkKeypair *server_key, const VkLots
   /* The primary contest's sheets in dir, every other contest's in
    * dir/<contest id in lower case> ("rv/").  A regionsrådsvalg's seats
    * are allocated by the region from every municipality's result
-   * (docs/region.md), never here. */
+   * (docs/region.md), an FV's and EP's by the country, never here; a
+   * folkeafstemning has none. */
   for (guint c = 0; c < vk_election_get_n_contests (election); c++)
     {
       const VkElection *contest = vk_election_get_contest_nth (election, c);
       g_autofree char *lower = g_ascii_strdown (vk_election_contest_id (contest), -1);
       g_autofree char *cdir = c == 0 ? g_strdup (dir) : g_build_filename (dir, lower, NULL);
 
-      if (!print_contest (self, contest, &opts, lots, contest->type != VK_ELECTION_RV, cdir, outcome, error))
+      if (!print_contest (self, contest, &opts, lots, vk_election_type_allocates_locally (contest->type), cdir, outcome,
+                          error))
         return NULL;
     }
   if (!outcome->any)

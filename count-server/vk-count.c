@@ -910,8 +910,20 @@ vk_count_mandates (VkCount *self, const char *contest, VkResultKind kind, const 
 {
   g_autoptr (VkResults) res = NULL;
   VkSeatAllocation *alloc = NULL;
+  const VkElection *c;
 
   g_return_val_if_fail (self != NULL, NULL);
+  c = vk_election_get_contest (self->election, contest);
+  /* A folketingsvalg's and a Europa-Parlamentsvalg's seats are the
+   * country's; a folkeafstemning has none.  (A regionsrådsvalg's are the
+   * region's, but its municipal allocation stays available.) */
+  if (c != NULL && c->type != VK_ELECTION_KV && c->type != VK_ELECTION_RV)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "%s: the municipality allocates no seats (a %s's are allocated nationally, or it has none)", contest,
+                   vk_election_type_name_da (c->type));
+      return NULL;
+    }
   g_mutex_lock (&self->lock);
   res = results_locked (self, contest, kind, error);
   if (res == NULL)
