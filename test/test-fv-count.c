@@ -473,8 +473,20 @@ test_fv_fa_count (void)
         g_test_message ("%s", sub);
       }
     g_assert_cmpuint (n_pdf, >, 0);
+    /* VK_KEEP_SHEETS=DIR keeps the municipality's two fintælling sheets
+     * (to look at them: pdftoppm -png). */
     if (g_getenv ("VK_KEEP_SHEETS") != NULL)
-      g_print ("# sheets in %s\n", sheets);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *from
+              = g_build_filename (sheets, k == 0 ? "" : "fa", "resultat-fintaelling-kommune.pdf", NULL);
+          g_autofree char *to = g_build_filename (g_getenv ("VK_KEEP_SHEETS"), k == 0 ? "fv.pdf" : "fa.pdf", NULL);
+          g_autofree char *data = NULL;
+          gsize len = 0;
+
+          g_assert_true (g_file_get_contents (from, &data, &len, NULL));
+          g_assert_true (g_file_set_contents (to, data, (gssize)len, NULL));
+        }
   }
   count = vk_count_open (count_db, pkg, server_key, &error);
   g_assert_no_error (error);
