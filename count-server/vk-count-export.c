@@ -380,7 +380,11 @@ turnout_at (VkCount *self, const Journals *j, guint k, const VkElection *c, cons
       g_autoptr (VkCountTurnout) t = g_new0 (VkCountTurnout, 1);
       g_autoptr (GString) missing = g_string_new (NULL);
       VkFoldAreaSummary sum = { 0 };
-      gint64 eligible = vk_package_count_voters (package, area->number, NULL);
+      /* As vk_count_results(): an FV, EP or FA contest's own eligible
+       * voters (per-voter eligibility), else the package's voter list. */
+      gint64 eligible = c->type == VK_ELECTION_KV || c->type == VK_ELECTION_RV
+                            ? vk_package_count_voters (package, area->number, NULL)
+                            : -1;
 
       t->area = area->number;
       t->eligible = eligible > 0 ? (guint64)eligible : area->eligible;

@@ -870,6 +870,7 @@ results_locked (VkCount *self, const char *contest, VkResultKind kind, GError **
       VkAreaResult *r = vk_fold_dup_result (self->fold, a->number, contest, kind, &local);
       const VkArea *ca = vk_election_lookup_area (c, a->number);
       gint64 eligible;
+      gboolean per_voter;
 
       if (r == NULL)
         {
@@ -880,11 +881,14 @@ results_locked (VkCount *self, const char *contest, VkResultKind kind, GError **
         }
       /* The primary contest's eligible voters are the package's voter
        * list; another contest's are its own count per area (they differ
-       * by a few between KV and RV in some areas). */
-      eligible = c == self->election ? vk_package_count_voters (self->package, a->number, NULL) : -1;
+       * by a few between KV and RV in some areas).  An FV, EP or FA
+       * contest's are always its own: the voters of the list who receive
+       * its ballot (vk_election_count_eligible()), not every voter. */
+      per_voter = c->type != VK_ELECTION_KV && c->type != VK_ELECTION_RV;
+      eligible = c == self->election && !per_voter ? vk_package_count_voters (self->package, a->number, NULL) : -1;
       if (eligible > 0)
         r->eligible = (guint64)eligible;
-      else if (c != self->election && ca != NULL)
+      else if ((c != self->election || per_voter) && ca != NULL)
         r->eligible = ca->eligible;
       g_ptr_array_add (res->areas, r);
     }

@@ -34,9 +34,12 @@
 #define N_AREAS 10
 #define PASSPHRASE "fv-count-test-passphrase"
 
-/* Area a has 3 + a voters who get both ballots and one who gets FV only. */
-#define FA_VOTERS(a) (3u + (a))
-#define FV_VOTERS(a) (4u + (a))
+/* Area a has 3 + a voters who get both ballots, one who gets FV only and
+ * two who get FA only; all of them vote. */
+#define BOTH(a) (3u + (a))
+#define FV_VOTERS(a) (BOTH (a) + 1u)
+#define FA_VOTERS(a) (BOTH (a) + 2u)
+#define ALL_VOTERS(a) (BOTH (a) + 3u)
 
 static char *
 fv2026_path (const char *name)
@@ -235,9 +238,11 @@ test_fv_fa_count (void)
     }
   /* The package, with valgkit's own CLI. */
   for (guint a = 1; a <= N_AREAS; a++)
-    for (guint n = 1; n <= FV_VOTERS (a); n++)
+    for (guint n = 1; n <= ALL_VOTERS (a); n++)
       g_string_append_printf (voters, "%u,%u,Vælger %u-%u,Vej %u,1970-01-01,%s\n", a, n, a, n, n,
-                              n <= FA_VOTERS (a) ? "" : "FV");
+                              n <= BOTH (a)       ? ""
+                              : n == BOTH (a) + 1 ? "FV"
+                                                  : "FA");
   g_assert_true (g_file_set_contents (csv, voters->str, -1, NULL));
   g_setenv ("VALGKIT_PASSPHRASE", PASSPHRASE, TRUE);
   {
@@ -323,7 +328,7 @@ test_fv_fa_count (void)
       guint64 fa_valid = FA_VOTERS (a) - 2;
 
       g_assert_no_error (error);
-      for (guint n = 1; n <= FV_VOTERS (a); n++)
+      for (guint n = 1; n <= ALL_VOTERS (a); n++)
         {
           g_assert_cmpuint (vk_station_check_in (bord, n, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
           g_assert_no_error (error);
@@ -438,6 +443,18 @@ test_fv_fa_count (void)
     g_assert_nonnull (error);
     g_clear_error (&error);
   }
+  /* Each contest's eligible voters are its own (the FA-only voters are
+   * not the FV's, the primary's). */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr (VkResults) res = vk_count_results (count, k == 0 ? "FV" : "FA", VK_RESULT_FINTAELLING, &error);
+      guint64 want = 0;
+
+      g_assert_no_error (error);
+      for (guint a = 1; a <= N_AREAS; a++)
+        want += k == 0 ? FV_VOTERS (a) : FA_VOTERS (a);
+      g_assert_cmpuint (res->total->eligible, ==, want);
+    }
   /* No municipal seats for FV or FA. */
   {
     g_autoptr (VkTie) tie = NULL;
@@ -569,6 +586,27 @@ test_fv_fa_count (void)
         g_assert_cmpuint (sum_nej, ==, nej);
         g_assert_cmpuint (sum_fv, ==, fv_valid);
       }
+    /* Turnout per contest (the election day has passed: every announced
+     * time is due). */
+    {
+      g_autofree char *t1 = g_build_filename (valgdk, "FV", "valgdeltagelse", NULL);
+      g_autofree char *t2 = g_build_filename (valgdk, "FA", "valgdeltagelse", NULL);
+      validate ("Valgdeltagelse", t1, N_AREAS);
+      validate ("Valgdeltagelse", t2, N_AREAS);
+      /* Each contest's own eligible voters (FV-only voters are not FA's). */
+      for (guint a = 1; a <= N_AREAS; a++)
+        for (guint k = 0; k < 2; k++)
+          {
+            g_autoptr (JsonParser) p = json_parser_new ();
+            JsonObject *o = read_delivery (p, valgdk, k == 0 ? "FV" : "FA", "valgdeltagelse", a);
+            JsonArray *points = json_object_get_array_member (o, "Valgdeltagelse");
+
+            g_assert_cmpuint (json_array_get_length (points), >, 0);
+            g_assert_cmpint (
+                json_object_get_int_member (json_array_get_object_element (points, 0), "AntalStemmeberretigedeVælgere"),
+                ==, (k == 0 ? FV_VOTERS (a) : FA_VOTERS (a)));
+          }
+    }
     /* No mandatfordeling: FV's seats and FA's outcome are national. */
     {
       g_autofree char *m1 = g_build_filename (valgdk, "FV", "mandatfordeling-fintaelling.v1.json", NULL);
@@ -603,10 +641,171 @@ test_fv_fa_count (void)
   }
 }
 
+/* An EP + FA event (synthetic EV-Kandidatdata, as valg.dk's shape): one
+ * area counted at the table and at fintælling; the report writes that
+ * area's EV-Valgresultater (schema-valid, the storkreds from the
+ * package, the votes entered) and no mandatfordeling; the signed result
+ * waits for the other areas. */
+static void
+test_ep_count (void)
+{
+  static const char ev[]
+      = "{\"Valgdag\":\"25-05-2014\",\"Valgart\":\"Europa-Parlamentsvalg\","
+        "\"FrigivelsesTidspunktUTC\":\"01-05-2014 10:00:00\",\"OpdateringsTidspunktUTC\":\"01-05-2014 10:00:00\","
+        "\"Valgforbund\":[],\"Kandidatlister\":["
+        "{\"KandidatlisteId\":\"ep-a\",\"Stemmeseddelsplacering\":1,\"Bogstavbetegnelse\":\"A\",\"Navn\":\"Parti A\","
+        "\"Opstillingsform\":\"Partiliste\",\"Kandidater\":[{\"Id\":\"ep-a-1\",\"Navn\":\"Anna A\","
+        "\"Stemmeseddelnavn\":\"Anna A\",\"Stilling\":\"Jurist\",\"Stemmeseddelsplacering\":1},"
+        "{\"Id\":\"ep-a-2\",\"Navn\":\"Asger A\",\"Stemmeseddelnavn\":\"Asger A\",\"Stilling\":null,"
+        "\"Stemmeseddelsplacering\":2}]},"
+        "{\"KandidatlisteId\":\"ep-b\",\"Stemmeseddelsplacering\":2,\"Bogstavbetegnelse\":\"B\",\"Navn\":\"Parti B\","
+        "\"Opstillingsform\":\"Sideordnet\",\"Kandidater\":[{\"Id\":\"ep-b-1\",\"Navn\":\"Bo B\","
+        "\"Stemmeseddelnavn\":\"Bo B\",\"Stilling\":null,\"Stemmeseddelsplacering\":1}]}]}";
+  g_autoptr (GError) error = NULL;
+  g_autofree char *geografi = fv2026_path ("geografi");
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *ev_path = g_build_filename (dir, "ev.json", NULL);
+  g_autofree char *csv = g_build_filename (dir, "voters.csv", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "election.key", NULL);
+  g_autofree char *vkp = g_build_filename (dir, "ep.vkp", NULL);
+  g_autofree char *count_db = g_build_filename (dir, "count.db", NULL);
+  g_autofree char *valgdk = g_build_filename (dir, "valgdk", NULL);
+  g_autoptr (GString) voters = g_string_new ("afstemningsomraade,loebenummer,navn,adresse,foedselsdato,valg\n");
+  g_autoptr (VkKeypair) election_key = NULL;
+  g_autoptr (VkKeypair) server_key = key_from_seed (0x80);
+  g_autoptr (VkKeypair) bord_key = key_from_seed (0x81);
+  g_autoptr (VkKeypair) fint_key = key_from_seed (0x82);
+  g_autoptr (VkPackage) pkg = NULL;
+  guint64 now = (guint64)(g_get_real_time () / 1000);
+  const VkElection *ep;
+  const guint cast = 9; /* 7 valid: A 4, B 3 */
+
+  if (geografi == NULL)
+    {
+      g_test_skip ("FV2026 data missing");
+      return;
+    }
+  g_assert_true (g_file_set_contents (ev_path, ev, -1, NULL));
+  for (guint n = 1; n <= cast; n++)
+    g_string_append_printf (voters, "1,%u,Vælger %u,Vej %u,1970-01-01,\n", n, n, n);
+  g_string_append (voters, "2,1,Vælger,Vej 1,1970-01-01,\n");
+  g_assert_true (g_file_set_contents (csv, voters->str, -1, NULL));
+  g_setenv ("VALGKIT_PASSPHRASE", PASSPHRASE, TRUE);
+  {
+    const char *argv[]
+        = { vk_test_valgkit (), "key", "new", "--role", "election", "--device", "Bornholm", "--out", key_path, NULL };
+    spawn_ok (argv, NULL);
+  }
+  {
+    const char *argv[] = { vk_test_valgkit (),
+                           "election",
+                           "import",
+                           "--ep-kandidatdata",
+                           ev_path,
+                           "--geografi",
+                           geografi,
+                           "--kommune",
+                           "400",
+                           "--fa",
+                           "Patentdomstolen",
+                           "--voters",
+                           csv,
+                           "--key",
+                           key_path,
+                           "--out",
+                           vkp,
+                           NULL };
+    spawn_ok (argv, NULL);
+  }
+  election_key = vk_keypair_load (key_path, PASSPHRASE, &error);
+  g_assert_no_error (error);
+  pkg = vk_package_open (vkp, &error);
+  g_assert_no_error (error);
+  g_assert_true (vk_package_enroll (pkg, election_key, "bord-1", "valgbord", 1, vk_keypair_get_public_key (bord_key),
+                                    now - 3600000, now + 86400000, &error));
+  g_assert_true (vk_package_enroll (pkg, election_key, "fintaelling-1", "fintaelling", VK_PACKAGE_NO_AREA,
+                                    vk_keypair_get_public_key (fint_key), now - 3600000, now + 86400000, &error));
+  g_assert_true (vk_package_enroll (pkg, election_key, "server-1", "server", VK_PACKAGE_NO_AREA,
+                                    vk_keypair_get_public_key (server_key), now - 3600000, now + 86400000, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&pkg, vk_package_free);
+  pkg = vk_package_open (vkp, &error);
+  g_assert_no_error (error);
+  ep = vk_package_get_election (pkg);
+  g_assert_cmpint (ep->type, ==, VK_ELECTION_EP);
+  g_assert_cmpstr (ep->region, ==, "Bornholm");
+  {
+    g_autofree char *bdb = g_build_filename (dir, "bord.db", NULL);
+    g_autofree char *fdb = g_build_filename (dir, "fint.db", NULL);
+    g_autofree char *bj = g_build_filename (dir, "bord.cbor", NULL);
+    g_autofree char *fj = g_build_filename (dir, "fint.cbor", NULL);
+    g_autoptr (VkStation) bord = vk_station_open (pkg, bdb, "bord-1", bord_key, &error);
+    g_autoptr (VkStation) fint = NULL;
+    g_autoptr (VkCount) count = NULL;
+    g_autoptr (VkCountReceipt) r1 = NULL, r2 = NULL;
+    g_autoptr (VkCbor) c1 = counts_for (ep, cast);
+    g_autoptr (VkCbor) c2 = fv_fintaelling_counts (ep, 1, cast);
+
+    g_assert_no_error (error);
+    fint = vk_station_open (pkg, fdb, "fintaelling-1", fint_key, &error);
+    g_assert_no_error (error);
+    for (guint n = 1; n <= cast; n++)
+      g_assert_cmpuint (vk_station_check_in (bord, n, VK_CHECKIN_SCAN, FALSE, &error), >, 0);
+    g_assert_no_error (error);
+    g_assert_cmpuint (vk_tally_close_poll (bord, &error), >, 0);
+    enter_and_sign (bord, ep, VK_RESULT_FORELOEBIG, 1, c1, vk_station_count_checked_in_for (bord, "EP"));
+    enter_and_sign (fint, ep, VK_RESULT_FINTAELLING, 1, c2, -1);
+    g_assert_true (vk_journal_export (vk_station_get_journal (bord), bj, &error));
+    g_assert_true (vk_journal_export (vk_station_get_journal (fint), fj, &error));
+    count = vk_count_open (count_db, pkg, server_key, &error);
+    g_assert_no_error (error);
+    g_assert_true (vk_count_ingest_file (count, bj, &r1, &error));
+    g_assert_true (vk_count_ingest_file (count, fj, &r2, &error));
+    g_assert_no_error (error);
+    /* One area of ten: no signed result yet. */
+    {
+      g_autofree char *vkv = g_build_filename (dir, "ep.vkv", NULL);
+      g_assert_false (vk_count_write_valgdk_result (count, "EP", VK_RESULT_FINTAELLING, server_key, vkv, &error));
+      g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+    }
+  }
+  {
+    const char *argv[] = { vk_test_valgkit (), "report", "--db", count_db, "--election", vkp, "--out", valgdk, NULL };
+    spawn_ok (argv, NULL);
+  }
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *kind = k == 0 ? "foreloebig" : "fintaelling";
+      g_autofree char *kdir = g_build_filename (valgdk, "EP", kind, NULL);
+      g_autofree char *m = g_strdup_printf ("%s/EP/mandatfordeling-%s.v1.json", valgdk, kind);
+      g_autoptr (JsonParser) p = json_parser_new ();
+      JsonObject *o;
+      JsonArray *lists;
+      guint64 a_votes = 0;
+
+      validate ("EV-Valgresultater", kdir, 1);
+      o = read_delivery (p, valgdk, "EP", kind, 1);
+      g_assert_cmpstr (json_object_get_string_member (o, "Storkreds"), ==, "Bornholm");
+      g_assert_cmpint (json_object_get_int_member (o, "GyldigeStemmer"), ==, cast - 2);
+      lists = json_object_get_array_member (o, "Kandidatlister");
+      g_assert_cmpuint (json_array_get_length (lists), ==, 2);
+      for (guint i = 0; i < 2; i++)
+        {
+          JsonObject *l = json_array_get_object_element (lists, i);
+          if (g_strcmp0 (json_object_get_string_member (l, "PartiId"), "ep-a") == 0)
+            a_votes = (guint64)json_object_get_int_member (l, "Stemmer");
+        }
+      g_assert_cmpuint (a_votes, ==, 4);
+      g_assert_false (g_file_test (m, G_FILE_TEST_EXISTS));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fv-count/fv-fa", test_fv_fa_count);
+  g_test_add_func ("/fv-count/ep", test_ep_count);
   return g_test_run ();
 }
