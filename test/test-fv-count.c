@@ -219,6 +219,8 @@ test_fv_fa_count (void)
   g_autofree char *valgdk = g_build_filename (dir, "valgdk", NULL);
   g_autofree char *journals = g_build_filename (dir, "journals", NULL);
   g_autofree char *trust = g_build_filename (dir, "trust.txt", NULL);
+  g_autofree char *sheets = g_build_filename (dir, "sheets", NULL);
+  g_autofree char *fv_sheet = g_build_filename (sheets, "resultat-fintaelling-kommune.pdf", NULL);
   g_autofree char *want_fa = NULL;
   g_autoptr (GString) voters = g_string_new ("afstemningsomraade,loebenummer,navn,adresse,foedselsdato,valg\n");
   g_autoptr (VkKeypair) election_key = NULL;
@@ -469,7 +471,6 @@ test_fv_fa_count (void)
    * seats; the fintælling result is journaled as published. */
   {
     g_autofree char *out = NULL;
-    g_autofree char *sheets = g_build_filename (dir, "sheets", NULL);
     const char *argv[] = { vk_test_valgkit (), "print", "results", "--db", count_db, "--election", vkp, "--key",
                            server_key_path,    "--out", sheets,    NULL };
     g_autoptr (GDir) d = NULL;
@@ -619,7 +620,8 @@ test_fv_fa_count (void)
   /* The audit, per contest, over every journal; then one flipped byte. */
   {
     g_autofree char *out = NULL, *err = NULL;
-    const char *argv[] = { vk_test_valgkit (), "audit", "--election", vkp, "--journals", journals, NULL };
+    const char *argv[]
+        = { vk_test_valgkit (), "audit", "--election", vkp, "--journals", journals, "--sheet", fv_sheet, NULL };
     g_autofree char *victim = g_build_filename (journals, "bord-3.vkj", NULL);
     g_autofree char *data = NULL;
     gsize len = 0;
@@ -630,6 +632,8 @@ test_fv_fa_count (void)
     g_assert_nonnull (strstr (out, "A9 FA "));
     g_assert_nonnull (strstr (out, "A11 FA "));
     g_assert_null (strstr (out, "A10"));
+    /* The FV sheet's signed QR re-verified and recomputed. */
+    g_assert_nonnull (strstr (out, "every number equals the recomputed result"));
     g_assert_true (g_file_get_contents (victim, &data, &len, NULL));
     g_assert_cmpuint (len, >, 200);
     data[len / 2] ^= 0x01;
