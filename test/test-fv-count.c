@@ -21,6 +21,7 @@
 #include "vk-contest-result.h"
 #include "vk-count-export.h"
 #include "vk-count.h"
+#include "vk-election-import.h"
 #include "vk-error.h"
 #include "vk-keys.h"
 #include "vk-package.h"
@@ -805,10 +806,92 @@ test_ep_count (void)
     }
 }
 
+/* The storkreds at import: Bornholm's is "Bornholm", 4; a municipality
+ * whose kredse lie in two storkredse, and geografi without a Storkreds
+ * file, are refused. */
+static void
+test_storkreds_import (void)
+{
+  g_autofree char *geografi = fv2026_path ("geografi");
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) d = NULL;
+  const char *name;
+
+  if (geografi == NULL)
+    {
+      g_test_skip ("FV2026 data missing");
+      return;
+    }
+  {
+    g_autoptr (VkElection) geo = vk_election_new ();
+    g_assert_true (vk_election_import_geografi (geo, geografi, "400", &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (geo->region, ==, "Bornholm");
+    g_assert_cmpstr (geo->region_dagi_id, ==, "4");
+  }
+  /* A copy whose Aakirkeby kreds lies in storkreds 3. */
+  d = g_dir_open (geografi, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *from = g_build_filename (geografi, name, NULL);
+      g_autofree char *to = g_build_filename (dir, name, NULL);
+      g_autofree char *data = NULL;
+
+      g_assert_true (g_file_get_contents (from, &data, NULL, NULL));
+      if (g_str_has_prefix (name, "Opstillingskreds-"))
+        {
+          char *at = strstr (data, "\"Dagi_id\":\"403551\"");
+          char *code;
+
+          g_assert_nonnull (at);
+          code = strstr (at, "\"Storkredskode\":4");
+          g_assert_nonnull (code);
+          code[strlen ("\"Storkredskode\":")] = '3';
+        }
+      g_assert_true (g_file_set_contents (to, data, -1, NULL));
+    }
+  {
+    g_autoptr (VkElection) geo = vk_election_new ();
+    g_assert_false (vk_election_import_geografi (geo, dir, "400", &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "two storkredse"));
+    g_clear_error (&error);
+  }
+  /* Without the Storkreds file. */
+  {
+    g_autoptr (VkElection) geo = vk_election_new ();
+    g_autoptr (GDir) d2 = g_dir_open (dir, 0, NULL);
+    g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+
+    while ((name = g_dir_read_name (d2)) != NULL)
+      if (g_str_has_prefix (name, "Storkreds-") || g_str_has_prefix (name, "Opstillingskreds-"))
+        g_ptr_array_add (gone, g_build_filename (dir, name, NULL));
+    for (guint i = 0; i < gone->len; i++)
+      {
+        const char *path = g_ptr_array_index (gone, i);
+        if (strstr (path, "/Storkreds-") != NULL)
+          g_assert_cmpint (g_unlink (path), ==, 0);
+        else
+          {
+            g_autofree char *orig = g_build_filename (geografi, strrchr (path, '/') + 1, NULL);
+            g_autofree char *data = NULL;
+            g_assert_true (g_file_get_contents (orig, &data, NULL, NULL));
+            g_assert_true (g_file_set_contents (path, data, -1, NULL));
+          }
+      }
+    g_assert_false (vk_election_import_geografi (geo, dir, "400", &error));
+    g_assert_error (error, VK_ERROR, VK_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "Storkreds-"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fv-count/storkreds-import", test_storkreds_import);
   g_test_add_func ("/fv-count/fv-fa", test_fv_fa_count);
   g_test_add_func ("/fv-count/ep", test_ep_count);
   return g_test_run ();
