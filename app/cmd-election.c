@@ -206,6 +206,7 @@ build_national_event (const char *geografi, const char *kommune, const char *fv_
       g_free (ep->municipality_dagi_id);
       ep->municipality_dagi_id = g_strdup (geo->municipality_dagi_id);
       vk_election_copy_areas (ep, geo);
+      vk_election_copy_storkreds (ep, geo);
       if (event == NULL)
         event = g_steal_pointer (&ep);
       else if (!vk_election_add_contest (event, g_steal_pointer (&ep), error))

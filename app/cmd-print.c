@@ -184,8 +184,9 @@ vk_cmd_publish (int argc, char **argv)
       return VK_EXIT_FAILED;
     }
   /* The digest as `print results` takes it: with the seats where this
-   * municipality allocates them (not a regionsrådsvalg: the region does). */
-  if (contest->type != VK_ELECTION_RV)
+   * municipality allocates them (a kommunalvalg: the region, the
+   * country allocate RV, FV and EP seats; FA has none). */
+  if (vk_election_type_allocates_locally (contest->type))
     {
       seats = vk_count_mandates (count, vk_election_contest_id (contest), kind, lots, &tie, &error);
       if (seats == NULL && tie != NULL)

@@ -278,8 +278,11 @@ audit_contest (GPtrArray *out, const VkElection *election, VkFold *fold, GHashTa
   /* A10: the seat allocation from the recomputed fintælling.  A
    * regionsrådsvalg's seats are the region's, from every municipality's
    * signed result (`valgkit region`, docs/region.md): not allocated here,
-   * and the count server publishes that contest's result without seats. */
-  if (election->type == VK_ELECTION_RV)
+   * and the count server publishes that contest's result without seats.
+   * A folketingsvalg's and a Europa-Parlamentsvalg's seats are the
+   * country's (valgkit folketingsvalg / europaparlamentsvalg, from the
+   * municipalities' signed results), and a folkeafstemning has none. */
+  if (!vk_election_type_allocates_locally (election->type))
     ;
   else if (*fin_total != NULL)
     {

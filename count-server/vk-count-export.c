@@ -10,6 +10,7 @@
 #include "vk-error.h"
 #include "vk-contest-result.h"
 #include "vk-valgdk-export.h"
+#include "vk-valgdk-fv.h"
 #include "vk-valgdk-mandates.h"
 #include "vk-valgdk-turnout.h"
 #include "vk-fold.h"
@@ -57,6 +58,39 @@ vk_count_export_journals (VkCount *self, const char *dir, GError **error)
   return written;
 }
 
+/* The folketingsvalg geography valg.dk writes in an FV, EV or FA file:
+ * the storkreds the package stores as an FV/EP/FA contest's region
+ * (name) and region_dagi_id (number; vk_election_import_geografi()),
+ * the area's opstillingskreds.  NULL for KV and RV. */
+static const VkValgdkPlace *
+area_place (const VkElection *c, const VkArea *a, VkValgdkPlace *place)
+{
+  guint64 n = 0;
+
+  if (c->type == VK_ELECTION_KV || c->type == VK_ELECTION_RV)
+    return NULL;
+  memset (place, 0, sizeof *place);
+  if (c->region != NULL && *c->region != '\0')
+    place->storkreds = c->region;
+  if (c->region_dagi_id != NULL && g_ascii_string_to_unsigned (c->region_dagi_id, 10, 1, 10, &n, NULL))
+    place->storkreds_number = (guint)n;
+  if (a->kreds_name != NULL && *a->kreds_name != '\0')
+    place->opstillingskreds = a->kreds_name;
+  if (a->kreds != NULL && *a->kreds != '\0')
+    place->opstillingskreds_dagi_id = a->kreds;
+  return place;
+}
+
+/* The contest's valg.dk file of one area's result (KVRV, FV, EV or FA). */
+static char *
+area_json (const VkElection *c, const VkArea *a, const VkAreaResult *r, gint64 approved_ms,
+           const VkValgdkPrevious *previous, GError **error)
+{
+  VkValgdkPlace place;
+
+  return vk_valgdk_contest_area_result_to_json (c, a, area_place (c, a, &place), r, approved_ms, previous, error);
+}
+
 gint
 vk_count_export_valgdk (VkCount *self, const char *contest, VkResultKind kind, const char *dir, GError **error)
 {
@@ -85,8 +119,17 @@ vk_count_export_valgdk (VkCount *self, const char *contest, VkResultKind kind, c
       const VkAreaResult *r = g_ptr_array_index (results->areas, i);
       const VkArea *a = vk_election_lookup_area (c, r->area_number);
       guint64 approved = vk_count_get_signoff_time (self, r->area_number, contest, kind);
+      g_autofree char *json = NULL, *name = NULL, *path = NULL;
 
-      if (a == NULL || !vk_valgdk_write_area_result (dir, c, a, r, approved > 0 ? (gint64)approved : -1, NULL, error))
+      if (a == NULL)
+        continue;
+      json = area_json (c, a, r, approved > 0 ? (gint64)approved : -1, NULL, error);
+      name = json != NULL ? vk_valgdk_area_file_name (c, a, error) : NULL;
+      if (name == NULL)
+        return -1;
+      path = g_build_filename (dir, name, NULL);
+      if (!g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
+                                     error))
         return -1;
     }
   return (gint)results->areas->len;
@@ -136,6 +179,62 @@ vk_count_write_contest_result (VkCount *self, const char *contest, VkResultKind 
     }
   return g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes),
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error);
+}
+
+gboolean
+vk_count_write_valgdk_result (VkCount *self, const char *contest, VkResultKind kind, const VkKeypair *server_key,
+                              const char *path, GError **error)
+{
+  g_autoptr (VkResults) results = NULL;
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_valgdk_file_free);
+  const VkElection *c;
+  const VkDevice *server;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (server_key != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  c = vk_election_get_contest (vk_count_get_election (self), contest);
+  server = vk_package_lookup_device (vk_count_get_package (self), vk_count_get_device_id (self));
+  if (c == NULL || server == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the election has no %s contest, or the server is not enrolled",
+                   contest);
+      return FALSE;
+    }
+  if (c->type == VK_ELECTION_KV || c->type == VK_ELECTION_RV)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: a valg.dk result is signed for FV, FA and EP only",
+                   vk_election_contest_id (c));
+      return FALSE;
+    }
+  results = vk_count_results (self, contest, kind, error);
+  if (results == NULL)
+    return FALSE;
+  if (results->areas->len < c->areas->len)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%u of %u areas have a signed-off %s count (%s)",
+                   results->areas->len, c->areas->len, kind == VK_RESULT_FORELOEBIG ? "foreløbig" : "fintælling",
+                   vk_election_contest_id (c));
+      return FALSE;
+    }
+  for (guint i = 0; i < results->areas->len; i++)
+    {
+      const VkAreaResult *r = g_ptr_array_index (results->areas, i);
+      const VkArea *a = vk_election_lookup_area (c, r->area_number);
+      guint64 approved = vk_count_get_signoff_time (self, r->area_number, vk_election_contest_id (c), kind);
+      g_autofree char *json = NULL, *name = NULL;
+
+      if (a == NULL)
+        continue;
+      json = area_json (c, a, r, approved > 0 ? (gint64)approved : -1, NULL, error);
+      name = json != NULL ? vk_valgdk_area_file_name (c, a, error) : NULL;
+      if (name == NULL)
+        return FALSE;
+      g_ptr_array_add (files, vk_valgdk_file_new (name, json));
+    }
+  return vk_valgdk_result_write (path, c, vk_package_get_election_id (vk_count_get_package (self)), kind, files,
+                                 server_key, server->enrolment, error);
 }
 
 /* ---- valg.dk delivery: turnout, results, mandatfordeling ---- */
@@ -281,7 +380,11 @@ turnout_at (VkCount *self, const Journals *j, guint k, const VkElection *c, cons
       g_autoptr (VkCountTurnout) t = g_new0 (VkCountTurnout, 1);
       g_autoptr (GString) missing = g_string_new (NULL);
       VkFoldAreaSummary sum = { 0 };
-      gint64 eligible = vk_package_count_voters (package, area->number, NULL);
+      /* As vk_count_results(): an FV, EP or FA contest's own eligible
+       * voters (per-voter eligibility), else the package's voter list. */
+      gint64 eligible = c->type == VK_ELECTION_KV || c->type == VK_ELECTION_RV
+                            ? vk_package_count_voters (package, area->number, NULL)
+                            : -1;
 
       t->area = area->number;
       t->eligible = eligible > 0 ? (guint64)eligible : area->eligible;
@@ -471,7 +574,7 @@ report_results (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
       stem = area_stem (c, a, error);
       if (stem == NULL)
         return FALSE;
-      json = vk_valgdk_area_result_to_json_full (c, a, res, (gint64)approved, o->previous, error);
+      json = area_json (c, a, res, (gint64)approved, o->previous, error);
       if (json == NULL || !deliver (r, kdir, stem, json, error))
         return FALSE;
       ref.area = a;
@@ -481,7 +584,9 @@ report_results (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
     }
 
   /* The municipality allocates a kommunalvalg's seats; a
-   * regionsrådsvalg's are the region's (valgkit region). */
+   * regionsrådsvalg's are the region's (valgkit region), a
+   * folketingsvalg's and Europa-Parlamentsvalg's the country's, and a
+   * folkeafstemning has none. */
   if (c->type != VK_ELECTION_KV)
     return TRUE;
   if (refs->len < c->areas->len)
@@ -576,11 +681,6 @@ vk_count_report_valgdk (VkCount *self, const char *dir, const VkValgdkReportOpti
       g_autofree char *cdir = g_build_filename (dir, vk_election_contest_id (c), NULL);
 
       ok = report_turnout (self, r, &j, due, c, cdir, error);
-      if (ok && c->type != VK_ELECTION_KV && c->type != VK_ELECTION_RV)
-        {
-          report_log (r, "%s: valgkit writes result files for KV and RV only", vk_election_contest_id (c));
-          continue;
-        }
       ok = ok && report_results (self, r, c, cdir, VK_RESULT_FORELOEBIG, o, at_ms, error)
            && report_results (self, r, c, cdir, VK_RESULT_FINTAELLING, o, at_ms, error);
     }

@@ -34,6 +34,19 @@ gint vk_count_export_valgdk (VkCount *self, const char *contest, VkResultKind ki
 gboolean vk_count_write_contest_result (VkCount *self, const char *contest, VkResultKind kind,
                                         const VkKeypair *server_key, guint64 time_ms, const char *path, GError **error);
 
+/* The signed valg.dk municipality result of an FV, FA or EP contest
+ * (vk_valgdk_result_write(), VK_VALGDK_RESULT_FORMAT), which `valgkit
+ * folketingsvalg|folkeafstemning|europaparlamentsvalg --signed FILE
+ * --trust TRUST` verify and tally: each area's valg.dk file of kind (FV-,
+ * FA- or EV-Valgresultater, as the delivery writes it, with its
+ * storkreds and opstillingskreds), signed with server_key (this server's
+ * enrolled key) and its enrolment, written atomically to path.  Refused
+ * (VK_ERROR_NOT_FOUND) while an area of the contest has no signed-off
+ * count of kind; VK_ERROR_INVALID for a KV or RV contest (use
+ * vk_count_write_contest_result()).  docs/results.md. */
+gboolean vk_count_write_valgdk_result (VkCount *self, const char *contest, VkResultKind kind,
+                                       const VkKeypair *server_key, const char *path, GError **error);
+
 /* One area's turnout at one instant (vk_count_turnout()). */
 typedef struct
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vk-count-print.h"
+#include "vk-count-export.h"
 #include "vk-discrepancy-report.h"
 #include "vk-error.h"
 #include "vk-result-sheet.h"
@@ -198,15 +199,34 @@ vk_count_print_results (VkCount *self, const VkKeypair *server_key, const VkLots
   /* The primary contest's sheets in dir, every other contest's in
    * dir/<contest id in lower case> ("rv/").  A regionsrådsvalg's seats
    * are allocated by the region from every municipality's result
-   * (docs/region.md), never here. */
+   * (docs/region.md), an FV's and EP's by the country, never here; a
+   * folkeafstemning has none. */
   for (guint c = 0; c < vk_election_get_n_contests (election); c++)
     {
       const VkElection *contest = vk_election_get_contest_nth (election, c);
       g_autofree char *lower = g_ascii_strdown (vk_election_contest_id (contest), -1);
       g_autofree char *cdir = c == 0 ? g_strdup (dir) : g_build_filename (dir, lower, NULL);
 
-      if (!print_contest (self, contest, &opts, lots, contest->type != VK_ELECTION_RV, cdir, outcome, error))
+      if (!print_contest (self, contest, &opts, lots, vk_election_type_allocates_locally (contest->type), cdir, outcome,
+                          error))
         return NULL;
+      /* An FV, EP or FA contest: the signed municipality result the
+       * national level tallies, once every area's fintælling is signed
+       * off (docs/folketingsvalg.md, "Signed municipality results"). */
+      if (contest->type == VK_ELECTION_FV || contest->type == VK_ELECTION_EP || contest->type == VK_ELECTION_FA)
+        {
+          g_autoptr (GError) local = NULL;
+          g_autofree char *vkv = g_build_filename (cdir, "resultat.vkv", NULL);
+
+          if (vk_count_write_valgdk_result (self, vk_election_contest_id (contest), VK_RESULT_FINTAELLING, server_key,
+                                            vkv, &local))
+            g_ptr_array_add (outcome->files, g_steal_pointer (&vkv));
+          else if (!g_error_matches (local, VK_ERROR, VK_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+        }
     }
   if (!outcome->any)
     {

@@ -36,7 +36,9 @@ void vk_count_source_digest (VkCount *self, guint8 ret_digest[32]);
  * `result.published`, and writes into dir: the municipality's sheets,
  * each area's fintælling sheet (with the foreløbig beside it), the
  * discrepancy report (uoverensstemmelser.pdf) and mandatfordeling.json
- * (valg.dk shape).  test marks everything PRØVEVALG.  A tie stops the
+ * (valg.dk shape); for an FV, EP or FA contest whose every area has a
+ * signed-off fintælling, also resultat.vkv, the signed valg.dk result
+ * (vk_count_write_valgdk_result()).  test marks everything PRØVEVALG.  A tie stops the
  * allocation but not the printing (the outcome says so). */
 VkPrintOutcome *vk_count_print_results (VkCount *self, const VkKeypair *server_key, const VkLots *lots,
                                         const VkRulesConfig *rules, gboolean test, const char *dir,

@@ -870,6 +870,7 @@ results_locked (VkCount *self, const char *contest, VkResultKind kind, GError **
       VkAreaResult *r = vk_fold_dup_result (self->fold, a->number, contest, kind, &local);
       const VkArea *ca = vk_election_lookup_area (c, a->number);
       gint64 eligible;
+      gboolean per_voter;
 
       if (r == NULL)
         {
@@ -880,11 +881,14 @@ results_locked (VkCount *self, const char *contest, VkResultKind kind, GError **
         }
       /* The primary contest's eligible voters are the package's voter
        * list; another contest's are its own count per area (they differ
-       * by a few between KV and RV in some areas). */
-      eligible = c == self->election ? vk_package_count_voters (self->package, a->number, NULL) : -1;
+       * by a few between KV and RV in some areas).  An FV, EP or FA
+       * contest's are always its own: the voters of the list who receive
+       * its ballot (vk_election_count_eligible()), not every voter. */
+      per_voter = c->type != VK_ELECTION_KV && c->type != VK_ELECTION_RV;
+      eligible = c == self->election && !per_voter ? vk_package_count_voters (self->package, a->number, NULL) : -1;
       if (eligible > 0)
         r->eligible = (guint64)eligible;
-      else if (c != self->election && ca != NULL)
+      else if ((c != self->election || per_voter) && ca != NULL)
         r->eligible = ca->eligible;
       g_ptr_array_add (res->areas, r);
     }
@@ -910,8 +914,20 @@ vk_count_mandates (VkCount *self, const char *contest, VkResultKind kind, const 
 {
   g_autoptr (VkResults) res = NULL;
   VkSeatAllocation *alloc = NULL;
+  const VkElection *c;
 
   g_return_val_if_fail (self != NULL, NULL);
+  c = vk_election_get_contest (self->election, contest);
+  /* A folketingsvalg's and a Europa-Parlamentsvalg's seats are the
+   * country's; a folkeafstemning has none.  (A regionsrådsvalg's are the
+   * region's, but its municipal allocation stays available.) */
+  if (c != NULL && c->type != VK_ELECTION_KV && c->type != VK_ELECTION_RV)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID,
+                   "%s: the municipality allocates no seats (a %s's are allocated nationally, or it has none)", contest,
+                   vk_election_type_name_da (c->type));
+      return NULL;
+    }
   g_mutex_lock (&self->lock);
   res = results_locked (self, contest, kind, error);
   if (res == NULL)

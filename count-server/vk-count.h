@@ -165,7 +165,8 @@ VkResults *vk_count_results (VkCount *self, const char *contest, VkResultKind ki
 /* The seat allocation on the municipality total of vk_count_results()
  * (fintælling: with candidates).  lots may be NULL.  VK_ERROR_TIE with
  * *ret_tie when a lot draw is needed; VK_ERROR_NOT_FOUND when no area has
- * a result of that kind. */
+ * a result of that kind; VK_ERROR_INVALID for an FV, EP or FA contest
+ * (their seats are national, or none). */
 VkSeatAllocation *vk_count_mandates (VkCount *self, const char *contest, VkResultKind kind, const VkLots *lots,
                                      VkTie **ret_tie, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -641,7 +641,8 @@ vk_result_sheet_write_lists (VkPdf *pdf, const VkElection *e, const VkAreaResult
   guint n_num = 1 + (has_list_votes ? 1 : 0) + (cmp ? 2 : 0) + (seats ? 1 : 0);
   x = w - n_num * 66;
   cols[n] = (VkPdfColumn){ 0, 20, VK_PDF_LEFT }, head[n++] = "";
-  cols[n] = (VkPdfColumn){ 24, x - 30, VK_PDF_LEFT }, head[n++] = "Kandidatliste";
+  /* A folkeafstemning's lists are the answers, Ja and Nej. */
+  cols[n] = (VkPdfColumn){ 24, x - 30, VK_PDF_LEFT }, head[n++] = e->type == VK_ELECTION_FA ? "Svar" : "Kandidatliste";
   if (has_list_votes)
     cols[n] = (VkPdfColumn){ x, 62, VK_PDF_RIGHT }, head[n++] = "Listestemmer", x += 66;
   if (cmp != NULL)
@@ -652,7 +653,9 @@ vk_result_sheet_write_lists (VkPdf *pdf, const VkElection *e, const VkAreaResult
   if (seats != NULL)
     cols[n] = (VkPdfColumn){ x, 62, VK_PDF_RIGHT }, head[n++] = "Mandater", x += 66;
 
-  vk_pdf_heading (pdf, seats != NULL ? "Stemmer og mandater pr. kandidatliste" : "Stemmer pr. kandidatliste");
+  vk_pdf_heading (pdf, seats != NULL               ? "Stemmer og mandater pr. kandidatliste"
+                       : e->type == VK_ELECTION_FA ? "Stemmer pr. svar"
+                                                   : "Stemmer pr. kandidatliste");
   vk_pdf_row (pdf, cols, n, head, VK_PDF_BOLD, 8.5, FALSE);
   for (guint i = 0; i < lists->len; i++)
     {
@@ -870,7 +873,10 @@ vk_result_sheet_write (const VkResultSheetOptions *options, const VkAreaResult *
     area_line = g_strdup_printf ("%s – afstemningsområde %u: %s", municipality, result->area_number, result->area_name);
   printed = vk_printout_printed_line (&options->info);
   {
-    const char *lines[] = { election, area_line, printed, NULL };
+    /* A folkeafstemning's question (one of several on the day). */
+    gboolean question = e->type == VK_ELECTION_FA && e->title != NULL && *e->title != '\0';
+    const char *lines[] = { election, question ? e->title : area_line, question ? area_line : printed,
+                            question ? printed : NULL, NULL };
     vk_pdf_title (pdf, title, lines);
   }
   digest_hex = vk_hex_encode (summary->data_digest, VK_PRINTOUT_DIGEST_BYTES);

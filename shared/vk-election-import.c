@@ -72,6 +72,46 @@ geo_area_cmp (gconstpointer x, gconstpointer y)
   return a->number < b->number ? -1 : a->number > b->number;
 }
 
+/* The storkreds the municipality lies in, from the Storkreds file:
+ * stored as the event's region (its name) and region_dagi_id (its
+ * number, 1–10), which FV, EP and FA contests copy
+ * (docs/package-format.md, "FV, EP and FA contests"). */
+static gboolean
+import_storkreds (VkElection *self, const char *dir, guint number, GError **error)
+{
+  g_autofree char *path = find_geografi_file (dir, "Storkreds-", error);
+  g_autofree char *file = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  JsonArray *arr;
+
+  if (path == NULL)
+    return FALSE;
+  file = g_filename_display_name (path);
+  arr = vk_json_load_array (path, &parser, error);
+  if (arr == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      g_autofree char *name = NULL;
+      guint n = 0;
+      JsonObject *o = vk_json_array_get_obj (arr, i, file, "", error);
+
+      if (o == NULL || !vk_json_get_uint (o, file, "", "Nummer", &n, error))
+        return FALSE;
+      if (n != number)
+        continue;
+      if (!vk_json_get_string (o, file, "", "Navn", TRUE, &name, error))
+        return FALSE;
+      g_free (self->region);
+      self->region = g_steal_pointer (&name);
+      g_free (self->region_dagi_id);
+      self->region_dagi_id = g_strdup_printf ("%u", n);
+      return TRUE;
+    }
+  g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no storkreds %u (%s's)", file, number, self->municipality);
+  return FALSE;
+}
+
 gboolean
 vk_election_import_geografi (VkElection *self, const char *dir, const char *kommunekode, GError **error)
 {
@@ -79,6 +119,9 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
   g_autofree char *kfile = NULL, *ofile = NULL, *afile = NULL;
   g_autoptr (JsonParser) kp = NULL, op = NULL, ap = NULL;
   g_autoptr (GHashTable) kredse = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Opstillingskreds DAGI id -> its Storkredskode. */
+  g_autoptr (GHashTable) storkreds_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint storkreds = 0;
   g_autoptr (GArray) areas = g_array_new (FALSE, TRUE, sizeof (GeoArea));
   JsonArray *arr;
   gboolean found = FALSE;
@@ -137,11 +180,14 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
   for (guint i = 0; i < json_array_get_length (arr); i++)
     {
       g_autofree char *dagi = NULL, *name = NULL;
+      guint sk = 0;
       JsonObject *o = vk_json_array_get_obj (arr, i, ofile, "", error);
 
       if (o == NULL || !vk_json_get_id (o, ofile, "", "Dagi_id", TRUE, &dagi, error)
-          || !vk_json_get_string (o, ofile, "", "Navn", TRUE, &name, error))
+          || !vk_json_get_string (o, ofile, "", "Navn", TRUE, &name, error)
+          || !vk_json_get_uint (o, ofile, "", "Storkredskode", &sk, error))
         return FALSE;
+      g_hash_table_replace (storkreds_of, g_strdup (dagi), GUINT_TO_POINTER (sk));
       g_hash_table_replace (kredse, g_steal_pointer (&dagi), g_steal_pointer (&name));
     }
 
@@ -174,6 +220,14 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
               = g_strdup_printf ("afstemningsområde %u %s: unknown opstillingskreds", a.number, a.name);
           return vk_json_fail (error, afile, "", "Opstillingskreds_Dagi_id", what);
         }
+      /* A municipality lies in one storkreds (FVL § 8). */
+      if (storkreds != 0 && GPOINTER_TO_UINT (g_hash_table_lookup (storkreds_of, a.kreds)) != storkreds)
+        {
+          g_autofree char *what
+              = g_strdup_printf ("afstemningsområde %u %s: kommunekode %s in two storkredse", a.number, a.name, code);
+          return vk_json_fail (error, afile, "", "Opstillingskreds_Dagi_id", what);
+        }
+      storkreds = GPOINTER_TO_UINT (g_hash_table_lookup (storkreds_of, a.kreds));
     }
   if (areas->len == 0)
     {
@@ -181,6 +235,8 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
                    kommunekode);
       return FALSE;
     }
+  if (!import_storkreds (self, dir, storkreds, error))
+    return FALSE;
   g_array_sort (areas, geo_area_cmp);
   /* valgkit numbers areas from 1 (0 is "no area" for a device); valg.dk
    * gives Christiansø (kommune 400) Nummer 0.  Such an area becomes the
@@ -512,7 +568,18 @@ vk_election_import_fv_kandidatdata (const VkElection *self, const char *path, GE
   fv->municipality_code = g_strdup (self->municipality_code);
   g_free (fv->municipality_dagi_id);
   fv->municipality_dagi_id = g_strdup (self->municipality_dagi_id);
+  vk_election_copy_storkreds (fv, self);
   return g_steal_pointer (&fv);
+}
+
+void
+vk_election_copy_storkreds (VkElection *contest, const VkElection *from)
+{
+  g_return_if_fail (contest != NULL && from != NULL);
+  g_free (contest->region);
+  contest->region = g_strdup (from->region != NULL ? from->region : "");
+  g_free (contest->region_dagi_id);
+  contest->region_dagi_id = g_strdup (from->region_dagi_id != NULL ? from->region_dagi_id : "");
 }
 
 /* ---- folkeafstemning ---------------------------------------------------- */
@@ -566,6 +633,7 @@ vk_election_add_fa_question (VkElection *event, const char *title, GError **erro
   c->title = g_strdup (title);
   add_ja_nej (c);
   vk_election_copy_areas (c, event);
+  vk_election_copy_storkreds (c, event);
   added = c;
   if (!vk_election_add_contest (event, g_steal_pointer (&c), error))
     return NULL;

@@ -28,7 +28,11 @@ G_BEGIN_DECLS
  * their opstillingskreds (DAGI id and name) from a folder of valg.dk
  * Valggeografi files (Kommune-*.json, Opstillingskreds-*.json,
  * Afstemningsomraade-*.json, as shared/data/fv2026/geografi/).  self
- * must have no areas.  VK_ERROR_NOT_FOUND for an unknown kommunekode. */
+ * must have no areas.  VK_ERROR_NOT_FOUND for an unknown kommunekode.
+ * The storkreds the municipality lies in (Storkreds-*.json, through its
+ * areas' opstillingskredse) becomes self's region (its name, "Bornholm")
+ * and region_dagi_id (its number, "4"): the folketingsvalg geography of
+ * valg.dk's FV-, EV- and FA-Valgresultater files. */
 gboolean vk_election_import_geografi (VkElection *self, const char *dir, const char *kommunekode, GError **error);
 
 /* A folketingsvalg contest for the municipality whose areas self has
@@ -57,6 +61,9 @@ VkElection *vk_election_add_fa_question (VkElection *event, const char *title, G
  * voters of that area on the list who receive its ballot
  * (vk_election_voter_contests()): for events whose areas come from the
  * geografi files, which carry no electorate. */
+/* Copies from's storkreds (region, region_dagi_id) to contest. */
+void vk_election_copy_storkreds (VkElection *contest, const VkElection *from);
+
 void vk_election_count_eligible (VkElection *event, const VkVoterList *voters);
 
 G_END_DECLS

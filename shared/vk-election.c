@@ -324,6 +324,12 @@ vk_election_type_to_string (VkElectionType type)
   return "?";
 }
 
+gboolean
+vk_election_type_allocates_locally (VkElectionType type)
+{
+  return type == VK_ELECTION_KV;
+}
+
 const char *
 vk_election_type_name_da (VkElectionType type)
 {

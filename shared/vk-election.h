@@ -131,6 +131,11 @@ void vk_election_free (VkElection *self);
 const char *vk_election_type_to_string (VkElectionType type); /* "KV", "RV", "FV", "EP", "FA" */
 /* The Danish name ("Kommunalvalg", …, valg.dk's "Valgart"); "Valg" when unknown. */
 const char *vk_election_type_name_da (VkElectionType type);
+/* Whether the municipality allocates the contest's seats: a kommunalvalg
+ * only.  A regionsrådsvalg's seats are the region's, a folketingsvalg's
+ * and Europa-Parlamentsvalg's the country's (from the municipalities'
+ * signed results), and a folkeafstemning has none. */
+gboolean vk_election_type_allocates_locally (VkElectionType type);
 gboolean vk_election_type_from_string (const char *str, VkElectionType *ret_type);
 
 /* Builders (used by the importers and by synthetic elections).  Each

@@ -251,10 +251,20 @@ vk_valgdk_ev_area_result_to_json (const VkElection *contest, const VkArea *area,
   return finish (b, contest, area, place, result, previous, error);
 }
 
+/* The list's letter, else its id, is the answer; or (a package's
+ * folkeafstemning, vk_election_add_fa_question()) its id is
+ * "<contest id>-ja" / "-nej". */
 static gboolean
 is_answer (const VkList *list, const char *answer)
 {
-  return g_ascii_strcasecmp (*list->letter != '\0' ? list->letter : list->id, answer) == 0;
+  const char *dash;
+
+  if (*list->letter != '\0')
+    return g_ascii_strcasecmp (list->letter, answer) == 0;
+  if (g_ascii_strcasecmp (list->id, answer) == 0)
+    return TRUE;
+  dash = strrchr (list->id, '-');
+  return dash != NULL && g_ascii_strcasecmp (dash + 1, answer) == 0;
 }
 
 char *

@@ -54,8 +54,9 @@ char *vk_valgdk_ev_area_result_to_json (const VkElection *contest, const VkArea 
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* FA-Valgresultater (one question).  contest is a VK_ELECTION_FA with
- * two lists, the answers: the one whose letter (else id) is "JA" (any
- * case) gives StemmerForJa, "NEJ" StemmerForNej.  place may be NULL. */
+ * two lists, the answers: the one whose letter (else id, or the id's
+ * part after its last '-', as the package's "FA-ja") is "JA" (any case)
+ * gives StemmerForJa, "NEJ" StemmerForNej.  place may be NULL. */
 char *vk_valgdk_fa_area_result_to_json (const VkElection *contest, const VkArea *area, const VkValgdkPlace *place,
                                         const VkAreaResult *result, const VkValgdkPrevious *previous,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
