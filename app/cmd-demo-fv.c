@@ -23,6 +23,7 @@
  *    (vk_fv_allocate()) or the folkeafstemning's outcome (§ 42).
  * There are no brevstemmer in this replay: every vote is cast in person.
  */
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -324,6 +325,86 @@ print_national (VkDstKind kind, const char *dst, const char *data, GError **erro
   return TRUE;
 }
 
+/* OUT/fintaelling.json: each area's fintælling as the count server holds
+ * it (vk_count_results()), beside DST's id of the area, so that anyone
+ * can compare it with DST's file of that area. */
+static gboolean
+write_count_json (const char *path, const VkElection *event, const VkResults *res, const VkDstMunicipality *m,
+                  GError **error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < res->areas->len; i++)
+    {
+      const VkAreaResult *r = g_ptr_array_index (res->areas, i);
+      const VkDstArea *place = NULL;
+      GHashTableIter iter;
+      gpointer key, value;
+
+      for (guint k = 0; k < m->results->len; k++)
+        if (((const VkAreaResult *)g_ptr_array_index (m->results, k))->area_number == r->area_number)
+          place = g_ptr_array_index (m->places, k);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "area");
+      json_builder_add_int_value (b, r->area_number);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, r->area_name);
+      json_builder_set_member_name (b, "dst_id");
+      json_builder_add_string_value (b, place != NULL ? place->id : "");
+      json_builder_set_member_name (b, "eligible");
+      json_builder_add_int_value (b, (gint64)r->eligible);
+      json_builder_set_member_name (b, "cast");
+      json_builder_add_int_value (b, (gint64)r->cast);
+      json_builder_set_member_name (b, "valid");
+      json_builder_add_int_value (b, (gint64)r->valid);
+      json_builder_set_member_name (b, "blank");
+      json_builder_add_int_value (b, (gint64)(r->blank_in_person + r->blank_postal));
+      json_builder_set_member_name (b, "other_invalid");
+      json_builder_add_int_value (b, (gint64)r->other_invalid);
+      json_builder_set_member_name (b, "lists");
+      json_builder_begin_object (b);
+      for (guint k = 0; k < r->lists->len; k++)
+        {
+          const VkListResult *l = g_ptr_array_index (r->lists, k);
+          const VkList *list = vk_election_lookup_list (event, l->list_id);
+
+          json_builder_set_member_name (b, list != NULL && *list->letter != '\0' ? list->letter
+                                           : list != NULL                        ? list->name
+                                                                                 : l->list_id);
+          json_builder_add_int_value (b, (gint64)l->votes);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "personal");
+      json_builder_begin_object (b);
+      if (r->candidate_votes != NULL)
+        {
+          g_hash_table_iter_init (&iter, r->candidate_votes);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            {
+              const VkCandidate *c = vk_election_lookup_candidate (event, key);
+              g_autofree char *name
+                  = g_strdup_printf ("%s/%s", c != NULL && *c->list->letter != '\0' ? c->list->letter : "",
+                                     c != NULL ? c->name : (const char *)key);
+
+              json_builder_set_member_name (b, name);
+              json_builder_add_int_value (b, (gint64) * (const guint64 *)value);
+            }
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  return g_file_set_contents (path, text, -1, error);
+}
+
 typedef struct
 {
   const char *out, *passphrase, *data, *geografi, *kode;
@@ -542,6 +623,12 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
     printf ("[6/7] The count server's fintælling of %s: %" G_GUINT64_FORMAT " votes cast, %" G_GUINT64_FORMAT
             " valid, of %" G_GUINT64_FORMAT " eligible\n",
             kommune, res->total->cast, res->total->valid, res->total->eligible);
+    {
+      g_autofree char *json_path = g_build_filename (o->out, "fintaelling.json", NULL);
+      if (!write_count_json (json_path, event, res, m, error))
+        return FALSE;
+      printf ("      Each area's fintælling as the count server holds it: %s\n", json_path);
+    }
     for (guint i = 0; i < res->total->lists->len; i++)
       {
         const VkListResult *l = g_ptr_array_index (res->total->lists, i);
