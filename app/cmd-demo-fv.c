@@ -111,14 +111,76 @@ dst_folder (const char *dir, const char *out, GError **error)
   return vk_dst_find_folder (target, error);
 }
 
-/* The municipality's name and opstillingskredse (NULL-terminated). */
+/* A name without DST's or valg.dk's leading number ("1. Rønne"), folded. */
+static char *
+plain_name (const char *name)
+{
+  const char *p = name;
+
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (p != name && p[0] == '.' && p[1] == ' ')
+    name = p + 2;
+  return g_utf8_casefold (name, -1);
+}
+
+/* The opstillingskredse (Opstillingskreds_Dagi_id) that also have areas
+ * of another municipality, from geografi's Afstemningsomraade-*.json. */
+static GHashTable *
+shared_kredse (const char *geografi, const char *kode, GError **error)
+{
+  g_autoptr (GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GDir) d = g_dir_open (geografi, 0, error);
+  guint64 code = g_ascii_strtoull (kode, NULL, 10);
+  const char *name;
+
+  if (d == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr (JsonParser) parser = NULL;
+      JsonNode *root;
+      JsonArray *arr;
+
+      if (!g_str_has_prefix (name, "Afstemningsomraade-") || !g_str_has_suffix (name, ".json"))
+        continue;
+      path = g_build_filename (geografi, name, NULL);
+      parser = json_parser_new ();
+      if (!json_parser_load_from_file (parser, path, error))
+        return NULL;
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+        continue;
+      arr = json_node_get_array (root);
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        {
+          JsonObject *o = json_array_get_object_element (arr, i);
+          const char *kreds
+              = o != NULL ? json_object_get_string_member_with_default (o, "Opstillingskreds_Dagi_id", NULL) : NULL;
+
+          if (kreds != NULL && (guint64)json_object_get_int_member_with_default (o, "Kommunekode", 0) != code)
+            g_hash_table_add (set, g_strdup (kreds));
+        }
+    }
+  return g_steal_pointer (&set);
+}
+
+/* The municipality's name, opstillingskredse (NULL-terminated) and, in
+ * *ret_keep (plain name → 1), the names of its areas in a kreds that it
+ * shares with another municipality (DST's files name no municipality). */
 static char **
-municipality_kredse (const char *geografi, const char *kode, char **ret_name, GError **error)
+municipality_kredse (const char *geografi, const char *kode, char **ret_name, GHashTable **ret_keep, GError **error)
 {
   g_autoptr (VkElection) geo = vk_election_new ();
   g_autoptr (GPtrArray) kredse = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) shared = NULL;
+  g_autoptr (GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (!vk_election_import_geografi (geo, geografi, kode, error))
+    return NULL;
+  shared = shared_kredse (geografi, kode, error);
+  if (shared == NULL)
     return NULL;
   for (guint i = 0; i < geo->areas->len; i++)
     {
@@ -129,10 +191,65 @@ municipality_kredse (const char *geografi, const char *kode, char **ret_name, GE
         seen = strcmp (g_ptr_array_index (kredse, k), a->kreds_name) == 0;
       if (!seen && a->kreds_name != NULL && *a->kreds_name != '\0')
         g_ptr_array_add (kredse, g_strdup (a->kreds_name));
+      if (a->kreds != NULL && g_hash_table_contains (shared, a->kreds))
+        g_hash_table_add (keep, plain_name (a->name));
     }
   g_ptr_array_add (kredse, NULL);
   *ret_name = g_strdup (geo->municipality);
+  *ret_keep = g_steal_pointer (&keep);
   return (char **)g_ptr_array_free (g_steal_pointer (&kredse), FALSE);
+}
+
+/* Keeps, of a kreds shared with another municipality, the areas named as
+ * the municipality's (keep); the areas of its own kredse all stay. */
+static gboolean
+keep_own_areas (VkDstMunicipality *m, GHashTable *keep, const char *kommune, GError **error)
+{
+  g_autoptr (GHashTable) shared_kreds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint kept = 0;
+
+  if (g_hash_table_size (keep) == 0)
+    return TRUE;
+  /* A kreds is shared when one of its areas has a name of keep. */
+  for (guint i = 0; i < m->places->len; i++)
+    {
+      const VkDstArea *a = g_ptr_array_index (m->places, i);
+      g_autofree char *n = plain_name (a->name);
+
+      if (g_hash_table_contains (keep, n))
+        g_hash_table_add (shared_kreds, g_strdup (a->kreds_name));
+    }
+  for (guint i = m->places->len; i-- > 0;)
+    {
+      const VkDstArea *a = g_ptr_array_index (m->places, i);
+      const VkAreaResult *r = g_ptr_array_index (m->results, i);
+      g_autofree char *n = plain_name (a->name);
+
+      if (!g_hash_table_contains (shared_kreds, a->kreds_name))
+        continue;
+      if (g_hash_table_contains (keep, n))
+        {
+          kept++;
+          continue;
+        }
+      for (guint k = 0; k < m->contest->areas->len; k++)
+        if (((const VkArea *)g_ptr_array_index (m->contest->areas, k))->number == r->area_number)
+          {
+            g_ptr_array_remove_index (m->contest->areas, k);
+            break;
+          }
+      g_ptr_array_remove_index (m->results, i);
+      g_ptr_array_remove_index (m->places, i);
+    }
+  if (kept < g_hash_table_size (keep))
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND,
+                   "%s shares an opstillingskreds with another municipality, and %u of its areas there are not in "
+                   "DST's files by name",
+                   kommune, g_hash_table_size (keep) - kept);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The foreløbig count: the fintælling's party totals, without personal votes. */
@@ -417,6 +534,7 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
   g_autofree char *dst = NULL;
   g_autofree char *kommune = NULL;
   g_auto (GStrv) kredse = NULL;
+  g_autoptr (GHashTable) keep = NULL;
   g_autoptr (VkDstMunicipality) m = NULL;
   g_autoptr (VkVoterList) voters = vk_voter_list_new ();
   g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
@@ -436,11 +554,11 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
   dst = dst_folder (o->data, o->out, error);
   if (dst == NULL)
     return FALSE;
-  kredse = municipality_kredse (o->geografi, o->kode, &kommune, error);
+  kredse = municipality_kredse (o->geografi, o->kode, &kommune, &keep, error);
   if (kredse == NULL)
     return FALSE;
   m = vk_dst_read_municipality (dst, o->kind, o->kode, kommune, (const char *const *)kredse, error);
-  if (m == NULL)
+  if (m == NULL || !keep_own_areas (m, keep, kommune, error))
     return FALSE;
   event = m->contest;
   if (o->kind == VK_DST_FOLKETINGSVALG)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# demo_fv.py: `valgkit demo --fv` and `--fa` for Bornholm (400) from DST's
+# demo_fv.py: `valgkit demo --fv` and `--fa` for Bornholm (400), `--fv` for Læsø (825), from DST's
 # FV2022 and FA2015 files: each area's fintælling in the count server
 # (OUT/fintaelling.json, from its database) equals DST's own numbers, read
 # here from the area's XML independently of valgkit (votes cast, valid,
@@ -60,10 +60,10 @@ def dst_area(dst, area_id):
     return out
 
 
-def compare_areas(tag, out_dir, dst):
+def compare_areas(tag, out_dir, dst, n_areas=10):
     with open(os.path.join(out_dir, "fintaelling.json"), encoding="utf-8") as f:
         areas = json.load(f)
-    check(tag + " fintaelling.json has every area", len(areas) == 10, len(areas))
+    check(tag + " fintaelling.json has every area", len(areas) == n_areas, len(areas))
     for a in areas:
         want = dst_area(dst, a["dst_id"])
         for field in ("cast", "valid", "blank", "other_invalid", "lists", "personal"):
@@ -71,8 +71,8 @@ def compare_areas(tag, out_dir, dst):
                   "%s vs %s" % (a[field], want[field]))
 
 
-def run(kind, data, out):
-    p = subprocess.run([VALGKIT, "demo", kind, data, "--kommune", "400", "--out", out,
+def run(kind, data, out, kommune="400"):
+    p = subprocess.run([VALGKIT, "demo", kind, data, "--kommune", kommune, "--out", out,
                         "--geografi", os.path.join(SHARED, "fv2026", "geografi")],
                        capture_output=True, text=True, timeout=300)
     sys.stderr.write(p.stderr)
@@ -100,6 +100,14 @@ def main():
         compare_areas("FV", out_dir, os.path.join(out_dir, "dst", "ft22"))
         check("FV national allocation is FV2022's official",
               "A 50, V 23, M 16, F 15, I 14, Æ 14, C 10, Ø 9, B 7, D 6, Å 6, O 5" in out)
+
+        # Læsø shares the opstillingskreds Frederikshavn: its one area only.
+        out_dir = os.path.join(tmp, "laesoe")
+        rc, out = run("--fv", fv, out_dir, "825")
+        common("FV Læsø", rc, out, 1)
+        compare_areas("FV Læsø", out_dir, os.path.join(out_dir, "dst", "ft22"), 1)
+        with open(os.path.join(out_dir, "fintaelling.json"), encoding="utf-8") as f:
+            check("FV Læsø's area is Læsø", [a["name"] for a in json.load(f)] == ["Læsø"])
 
         out_dir = os.path.join(tmp, "fa")
         rc, out = run("--fa", fa, out_dir)
