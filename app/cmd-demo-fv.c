@@ -314,7 +314,7 @@ device_free (Device *d)
 
 static Device *
 enrol (VkPackage *pkg, const VkKeypair *election_key, VkDemoKeys *keys, GPtrArray *devices, const char *out,
-       const char *id, VkDeviceRole role, guint area, guint64 day_ms, GError **error)
+       const char *id, VkDeviceRole role, guint area, guint64 day_ms, gboolean save, GError **error)
 {
   Device *d = g_new0 (Device, 1);
   guint64 now = (guint64)(g_get_real_time () / 1000);
@@ -323,8 +323,9 @@ enrol (VkPackage *pkg, const VkKeypair *election_key, VkDemoKeys *keys, GPtrArra
   d->key = vk_keypair_generate ();
   d->db = g_strdup_printf ("%s/devices/%s.db", out, id);
   g_ptr_array_add (devices, d);
-  if (!vk_demo_keys_save (keys, d->key, id, vk_device_role_to_string (role), id, VK_KDF_INTERACTIVE,
-                          role == VK_ROLE_SERVER, error)
+  if ((save
+       && !vk_demo_keys_save (keys, d->key, id, vk_device_role_to_string (role), id, VK_KDF_INTERACTIVE,
+                              role == VK_ROLE_SERVER, error))
       || !vk_package_enroll (pkg, election_key, id, vk_device_role_to_string (role), area,
                              vk_keypair_get_public_key (d->key), MIN (day_ms - 92 * DAY_MS, now - DAY_MS),
                              MAX (day_ms + 31 * DAY_MS, now + 7 * DAY_MS), error))
@@ -348,9 +349,9 @@ push (VkPackage *pkg, const Device *dev, const char *url, GError **error)
 /* Enters counts twice (by two people) and signs off. */
 static gboolean
 enter_and_sign (VkStation *s, const char *contest, VkResultKind kind, const VkArea *area, const VkAreaResult *counts,
-                gint64 marked, GError **error)
+                gint64 marked, const VkKeypair *vs1, const VkKeypair *vs2, GError **error)
 {
-  VkSigner signers[] = { { "Valgstyrer Hansen", NULL }, { "Valgstyrer Østergaard", NULL } };
+  VkSigner signers[] = { { "Valgstyrer Hansen", vs1 }, { "Valgstyrer Østergaard", vs2 } };
   g_autofree char *why = NULL;
 
   for (guint round = 1; round <= 2; round++)
@@ -609,23 +610,37 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
 
   /* 3. Devices: the count server, a table per area, a fintælling table. */
   server_dev = enrol (pkg, election_key, keys, devices, o->out, "taelleserver", VK_ROLE_SERVER, VK_PACKAGE_NO_AREA,
-                      day_ms, error);
+                      day_ms, TRUE, error);
   if (server_dev == NULL)
     return FALSE;
   for (guint a = 0; a < n_areas; a++)
     {
       const VkArea *area = g_ptr_array_index (event->areas, a);
       g_autofree char *id = g_strdup_printf ("omr%02u-bord1", area->number);
-      if (enrol (pkg, election_key, keys, devices, o->out, id, VK_ROLE_VALGBORD, area->number, day_ms, error) == NULL)
+      if (enrol (pkg, election_key, keys, devices, o->out, id, VK_ROLE_VALGBORD, area->number, day_ms, TRUE, error)
+          == NULL)
         return FALSE;
     }
   fint_dev = enrol (pkg, election_key, keys, devices, o->out, "fintaelling-1", VK_ROLE_FINTAELLING, VK_PACKAGE_NO_AREA,
-                    day_ms, error);
+                    day_ms, TRUE, error);
   if (fint_dev == NULL)
     return FALSE;
+  /* Two valgstyrere per area sign the foreløbig count with their own keys
+   * (the first area's keep their key files, as in the KV demo). */
+  for (guint a = 0; a < n_areas; a++)
+    for (guint k = 1; k <= 2; k++)
+      {
+        const VkArea *area = g_ptr_array_index (event->areas, a);
+        g_autofree char *id = g_strdup_printf ("omr%02u-valgstyrer%u", area->number, k);
+        if (enrol (pkg, election_key, keys, devices, o->out, id, VK_ROLE_VALGSTYRER, area->number, day_ms, a == 0,
+                   error)
+            == NULL)
+          return FALSE;
+      }
   if (!vk_demo_server_start (server, o->out, o->passphrase, error))
     return FALSE;
-  printf ("[3/7] Enrolled %u devices; started valgkit serve: %s\n", devices->len, server->url);
+  printf ("[3/7] Enrolled %u devices (tables, valgstyrere, fintælling, server); started valgkit serve: %s\n",
+          devices->len, server->url);
 
   /* 4. Election day, area by area. */
   vk_journal_set_default_clock (sim_clock, NULL);
@@ -674,7 +689,9 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
       sim_now_ms = day_ms + 20 * HOUR_MS;
       ok = ok && vk_station_close_poll (s, error) != 0
            && enter_and_sign (s, contest, VK_RESULT_FORELOEBIG, area, fore,
-                              vk_station_count_checked_in_for (s, contest), error)
+                              vk_station_count_checked_in_for (s, contest),
+                              ((Device *)g_ptr_array_index (devices, n_areas + 2 + 2 * a))->key,
+                              ((Device *)g_ptr_array_index (devices, n_areas + 3 + 2 * a))->key, error)
            && vk_station_sync (s, error);
       vk_station_close (s);
       if (!ok || !push (pkg, dev, server->url, error))
@@ -703,7 +720,8 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
             = vk_counts_from_cbor (cbor, event, VK_RESULT_FINTAELLING, area->number, area->name, NULL, error);
         if (r != NULL)
           fix_independents (r);
-        ok = r != NULL && enter_and_sign (s, contest, VK_RESULT_FINTAELLING, area, r, (gint64)fin->cast, error);
+        ok = r != NULL
+             && enter_and_sign (s, contest, VK_RESULT_FINTAELLING, area, r, (gint64)fin->cast, NULL, NULL, error);
       }
     ok = ok && vk_station_sync (s, error);
     vk_station_close (s);
@@ -751,8 +769,10 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
       {
         const VkListResult *l = g_ptr_array_index (res->total->lists, i);
         const VkList *list = vk_election_lookup_list (event, l->list_id);
-        printf ("      %-3s %-40s %8" G_GUINT64_FORMAT "\n", list != NULL ? list->letter : "",
-                list != NULL ? list->name : l->list_id, l->votes);
+        g_autofree char *letter = vk_cli_pad (list != NULL ? list->letter : "", 3);
+        g_autofree char *name = vk_cli_pad (list != NULL ? list->name : l->list_id, 44);
+
+        printf ("      %s %s %8" G_GUINT64_FORMAT "\n", letter, name, l->votes);
       }
     {
       g_autoptr (GError) local = NULL;
