@@ -101,6 +101,13 @@ def main():
         check("FV national allocation is FV2022's official",
               "A 50, V 23, M 16, F 15, I 14, Æ 14, C 10, Ø 9, B 7, D 6, Å 6, O 5" in out)
 
+        # Refused: no --kommune (usage), an unknown kommunekode (named).
+        p = subprocess.run([VALGKIT, "demo", "--fv", fv, "--out", os.path.join(tmp, "bad")],
+                           capture_output=True, text=True, timeout=60)
+        check("FV without --kommune: exit 2", p.returncode == 2, p.returncode)
+        rc, out = run("--fv", fv, os.path.join(tmp, "bad"), "999")
+        check("FV kommune 999 refused", rc != 0 and "Fintælling" not in out, rc)
+
         # Læsø shares the opstillingskreds Frederikshavn: its one area only.
         out_dir = os.path.join(tmp, "laesoe")
         rc, out = run("--fv", fv, out_dir, "825")
