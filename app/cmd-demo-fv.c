@@ -77,7 +77,8 @@ dst_folder (const char *dir, const char *out, GError **error)
 {
   g_autoptr (GDir) d = NULL;
   g_autofree char *tarball = NULL;
-  g_autofree char *target = g_build_filename (out, "dst", NULL);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *target = g_build_filename (out, "dst", base, NULL);
   const char *name;
   int status = 0;
 
@@ -447,8 +448,7 @@ print_national (VkDstKind kind, const char *dst, const char *data, GError **erro
  * it (vk_count_results()), beside DST's id of the area, so that anyone
  * can compare it with DST's file of that area. */
 static gboolean
-write_count_json (const char *path, const VkElection *event, const VkResults *res, const VkDstMunicipality *m,
-                  GError **error)
+write_count_json (const char *path, const VkElection *event, const VkResults *res, GPtrArray *places, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -463,9 +463,9 @@ write_count_json (const char *path, const VkElection *event, const VkResults *re
       GHashTableIter iter;
       gpointer key, value;
 
-      for (guint k = 0; k < m->results->len; k++)
-        if (((const VkAreaResult *)g_ptr_array_index (m->results, k))->area_number == r->area_number)
-          place = g_ptr_array_index (m->places, k);
+      for (guint k = 0; k < event->areas->len && k < places->len; k++)
+        if (((const VkArea *)g_ptr_array_index (event->areas, k))->number == r->area_number)
+          place = g_ptr_array_index (places, k);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "area");
       json_builder_add_int_value (b, r->area_number);
@@ -523,9 +523,64 @@ write_count_json (const char *path, const VkElection *event, const VkResults *re
   return g_file_set_contents (path, text, -1, error);
 }
 
+/* An FA result of DST's contest as a count of the event's FA question
+ * (its lists "<id>-ja" and "<id>-nej") in the event's area number. */
+static VkAreaResult *
+fa_remap (const VkAreaResult *src, const VkElection *dst_contest, const VkElection *fa, const VkArea *area,
+          GError **error)
+{
+  g_autoptr (VkAreaResult) r = vk_area_result_new (VK_RESULT_FINTAELLING, area->number, area->name);
+  g_autoptr (VkCbor) cbor = NULL;
+
+  r->eligible = src->eligible;
+  r->cast = src->cast;
+  r->valid = src->valid;
+  r->blank_in_person = src->blank_in_person;
+  r->blank_postal = src->blank_postal;
+  r->other_invalid = src->other_invalid;
+  r->has_invalid_detail = src->has_invalid_detail;
+  for (guint i = 0; i < src->invalid_reasons->len; i++)
+    {
+      const VkInvalidReason *v = &g_array_index (src->invalid_reasons, VkInvalidReason, i);
+      vk_area_result_add_invalid (r, v->code, v->count);
+    }
+  for (guint i = 0; i < src->lists->len; i++)
+    {
+      const VkListResult *l = g_ptr_array_index (src->lists, i);
+      const VkList *from = vk_election_lookup_list (dst_contest, l->list_id);
+      const VkList *to = NULL;
+
+      for (guint k = 0; from != NULL && k < fa->lists->len; k++)
+        if (g_ascii_strcasecmp (((const VkList *)g_ptr_array_index (fa->lists, k))->name, from->letter) == 0)
+          to = g_ptr_array_index (fa->lists, k);
+      if (to == NULL)
+        {
+          g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "area %s: the answer %s is neither Ja nor Nej", area->name,
+                       from != NULL ? from->letter : l->list_id);
+          return NULL;
+        }
+      vk_area_result_add_list (r, to->id, l->votes, l->list_votes)->has_list_votes = l->has_list_votes;
+    }
+  cbor = vk_counts_to_cbor (r, NULL);
+  g_clear_pointer (&r, vk_area_result_free);
+  r = vk_counts_from_cbor (cbor, fa, VK_RESULT_FINTAELLING, area->number, area->name, NULL, error);
+  if (r != NULL)
+    r->eligible = src->eligible; /* not in the counts: the plan of voters needs it */
+  return g_steal_pointer (&r);
+}
+
+/* Who is on an area's list and who comes: b voters receive both ballots
+ * (or the one contest's), f the FV ballot only, a the FA ballot only;
+ * x, y, z of them come.  Then the three EU citizens. */
+typedef struct
+{
+  guint b, f, a, x, y, z;
+} Plan;
+
 typedef struct
 {
   const char *out, *passphrase, *data, *geografi, *kode;
+  const char *fa_data; /* with --fv and --fa: the FA of the same (synthetic) day */
   VkDstKind kind;
 } Options;
 
@@ -537,6 +592,12 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
   g_auto (GStrv) kredse = NULL;
   g_autoptr (GHashTable) keep = NULL;
   g_autoptr (VkDstMunicipality) m = NULL;
+  g_autoptr (VkDstMunicipality) m_fa = NULL;
+  g_autofree char *fa_dst = NULL;
+  g_autoptr (GPtrArray) fa_fin = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_area_result_free);
+  g_autoptr (GPtrArray) fa_places = g_ptr_array_new ();
+  g_autoptr (GArray) plans = g_array_new (FALSE, TRUE, sizeof (Plan));
+  const VkElection *fa = NULL;
   g_autoptr (VkVoterList) voters = vk_voter_list_new ();
   g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
   g_autoptr (VkPackage) pkg = NULL;
@@ -584,17 +645,78 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
   printf ("[1/7] Read %s %s of %s (kommune %s) from %s: %u areas in %u opstillingskredse, %u lists\n",
           vk_election_type_name_da (event->type), event->date, kommune, o->kode, dst, n_areas, g_strv_length (kredse),
           event->lists->len);
+  /* --fv and --fa: the folkeafstemning as a second contest of the same day
+   * (synthetic: FA2015 was another day), its areas matched by name. */
+  if (o->fa_data != NULL)
+    {
+      VkElection *q;
+
+      fa_dst = dst_folder (o->fa_data, o->out, error);
+      if (fa_dst == NULL)
+        return FALSE;
+      m_fa = vk_dst_read_municipality (fa_dst, VK_DST_FOLKEAFSTEMNING, o->kode, kommune, (const char *const *)kredse,
+                                       error);
+      if (m_fa == NULL || !keep_own_areas (m_fa, keep, kommune, error))
+        return FALSE;
+      q = vk_election_add_fa_question (event, "Folkeafstemning om retsforbeholdet (2015, genspillet samme dag)", error);
+      if (q == NULL)
+        return FALSE;
+      for (guint a = 0; a < n_areas; a++)
+        {
+          const VkArea *area = g_ptr_array_index (event->areas, a);
+          const VkDstArea *place = g_ptr_array_index (m->places, a);
+          g_autofree char *want = plain_name (place->name);
+          guint j;
+          VkAreaResult *r;
+
+          for (j = 0; j < m_fa->places->len; j++)
+            {
+              g_autofree char *n = plain_name (((const VkDstArea *)g_ptr_array_index (m_fa->places, j))->name);
+              if (strcmp (n, want) == 0)
+                break;
+            }
+          if (j == m_fa->places->len)
+            {
+              g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "%s: no area %s in the folkeafstemning's files", fa_dst,
+                           place->name);
+              return FALSE;
+            }
+          r = fa_remap (g_ptr_array_index (m_fa->results, j), m_fa->contest, q, area, error);
+          if (r == NULL)
+            return FALSE;
+          g_ptr_array_add (fa_fin, r);
+          g_ptr_array_add (fa_places, g_ptr_array_index (m_fa->places, j));
+        }
+      printf ("      and the folkeafstemning of %s from %s as a second ballot the same day (synthetic)\n",
+              m_fa->contest->date, fa_dst);
+    }
 
   /* 2. Voters: DST's eligible voters per area, and three who may not vote. */
   for (guint a = 0; a < n_areas; a++)
     {
       const VkArea *area = g_ptr_array_index (event->areas, a);
+      const VkAreaResult *fin = g_ptr_array_index (m->results, a);
+      Plan p = { area->eligible, 0, 0, (guint)fin->cast, 0, 0 };
 
-      for (guint i = 1; i <= area->eligible + N_NOT_ELIGIBLE; i++)
+      if (fa_fin->len > 0)
+        {
+          const VkAreaResult *far = g_ptr_array_index (fa_fin, a);
+          guint e_fa = (guint)far->eligible, c_fa = (guint)far->cast;
+
+          p.x = MIN ((guint)fin->cast, c_fa);
+          p.y = (guint)fin->cast - p.x;
+          p.z = c_fa - p.x;
+          p.b = MIN (area->eligible - p.y, e_fa - p.z);
+          p.f = area->eligible - p.b;
+          p.a = e_fa - p.b;
+        }
+      g_array_append_val (plans, p);
+      for (guint i = 1; i <= p.b + p.f + p.a + N_NOT_ELIGIBLE; i++)
         {
           g_autofree char *name = g_strdup_printf ("Vælger %u-%u", area->number, i);
-          if (!vk_voter_list_add_full (voters, area->number, i, name, "Prøvevej 1", "1970-01-01",
-                                       i > area->eligible ? "KV;RV;EP" : "", error))
+          const char *valg = i <= p.b ? "" : i <= p.b + p.f ? "FV" : i <= p.b + p.f + p.a ? "FA" : "KV;RV;EP";
+
+          if (!vk_voter_list_add_full (voters, area->number, i, name, "Prøvevej 1", "1970-01-01", valg, error))
             return FALSE;
         }
     }
@@ -605,6 +727,8 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
   if (pkg == NULL)
     return FALSE;
   event = (VkElection *)vk_package_get_election (pkg);
+  if (fa_fin->len > 0)
+    fa = vk_election_get_contest (event, "FA");
   printf ("[2/7] Signed the package %s: %u synthetic voters, %u per area not eligible (EU citizens)\n", pkg_path,
           vk_voter_list_get_length (voters), N_NOT_ELIGIBLE);
 
@@ -660,15 +784,20 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
           g_clear_pointer (&s, vk_station_close);
           return FALSE;
         }
+      const Plan *p = &g_array_index (plans, Plan, a);
+      guint comes = p->x + p->y + p->z, k = 0;
+
       ok = TRUE;
-      for (guint i = 1; ok && i <= fin->cast; i++)
+      for (guint i = 1; ok && i <= p->b + p->f + p->a; i++)
         {
-          sim_now_ms = day_ms + 8 * HOUR_MS + (guint64)i * 12 * HOUR_MS / (fin->cast + 1);
+          if (!(i <= p->x || (i > p->b && i <= p->b + p->y) || (i > p->b + p->f && i <= p->b + p->f + p->z)))
+            continue;
+          sim_now_ms = day_ms + 8 * HOUR_MS + (guint64)++k * 12 * HOUR_MS / (comes + 1);
           ok = vk_station_check_in (s, i, VK_CHECKIN_SCAN, FALSE, error) != 0;
           n_checkins += ok;
         }
       /* The EU citizens come too: the table refuses them. */
-      for (guint i = area->eligible + 1; ok && i <= area->eligible + N_NOT_ELIGIBLE; i++)
+      for (guint i = p->b + p->f + p->a + 1; ok && i <= p->b + p->f + p->a + N_NOT_ELIGIBLE; i++)
         {
           g_autoptr (GError) local = NULL;
 
@@ -691,8 +820,17 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
            && enter_and_sign (s, contest, VK_RESULT_FORELOEBIG, area, fore,
                               vk_station_count_checked_in_for (s, contest),
                               ((Device *)g_ptr_array_index (devices, n_areas + 2 + 2 * a))->key,
-                              ((Device *)g_ptr_array_index (devices, n_areas + 3 + 2 * a))->key, error)
-           && vk_station_sync (s, error);
+                              ((Device *)g_ptr_array_index (devices, n_areas + 3 + 2 * a))->key, error);
+      if (ok && fa != NULL)
+        {
+          g_autoptr (VkAreaResult) fa_fore = foreloebig_from (g_ptr_array_index (fa_fin, a));
+
+          ok = enter_and_sign (s, "FA", VK_RESULT_FORELOEBIG, vk_election_lookup_area (fa, area->number), fa_fore,
+                               vk_station_count_checked_in_for (s, "FA"),
+                               ((Device *)g_ptr_array_index (devices, n_areas + 2 + 2 * a))->key,
+                               ((Device *)g_ptr_array_index (devices, n_areas + 3 + 2 * a))->key, error);
+        }
+      ok = ok && vk_station_sync (s, error);
       vk_station_close (s);
       if (!ok || !push (pkg, dev, server->url, error))
         return FALSE;
@@ -722,6 +860,12 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
           fix_independents (r);
         ok = r != NULL
              && enter_and_sign (s, contest, VK_RESULT_FINTAELLING, area, r, (gint64)fin->cast, NULL, NULL, error);
+        if (ok && fa != NULL)
+          {
+            const VkAreaResult *far = g_ptr_array_index (fa_fin, a);
+            ok = enter_and_sign (s, "FA", VK_RESULT_FINTAELLING, vk_election_lookup_area (fa, area->number), far,
+                                 (gint64)far->cast, NULL, NULL, error);
+          }
       }
     ok = ok && vk_station_sync (s, error);
     vk_station_close (s);
@@ -761,10 +905,25 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
             kommune, res->total->cast, res->total->valid, res->total->eligible);
     {
       g_autofree char *json_path = g_build_filename (o->out, "fintaelling.json", NULL);
-      if (!write_count_json (json_path, event, res, m, error))
+      if (!write_count_json (json_path, event, res, m->places, error))
         return FALSE;
       printf ("      Each area's fintælling as the count server holds it: %s\n", json_path);
     }
+    if (fa != NULL)
+      {
+        g_autofree char *json_path = g_build_filename (o->out, "fintaelling-fa.json", NULL);
+        g_autoptr (VkResults) fa_res = vk_count_results (count, "FA", VK_RESULT_FINTAELLING, error);
+
+        if (fa_res == NULL || !write_count_json (json_path, fa, fa_res, fa_places, error))
+          return FALSE;
+        printf ("      The folkeafstemning: Ja %" G_GUINT64_FORMAT ", Nej %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                " votes cast; each area's in %s\n",
+                ((const VkListResult *)g_ptr_array_index (fa_res->total->lists, 0))->votes,
+                fa_res->total->lists->len > 1
+                    ? ((const VkListResult *)g_ptr_array_index (fa_res->total->lists, 1))->votes
+                    : 0,
+                fa_res->total->cast, json_path);
+      }
     for (guint i = 0; i < res->total->lists->len; i++)
       {
         const VkListResult *l = g_ptr_array_index (res->total->lists, i);
@@ -812,18 +971,19 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
     for (guint i = 0; i < checks->len; i++)
       {
         const VkAuditCheck *c = g_ptr_array_index (checks, i);
-        if (!c->ok && strcmp (c->code, "A10") != 0 && strcmp (c->code, "A11") != 0)
+        if (!c->ok && !g_str_has_prefix (c->code, "A10") && !g_str_has_prefix (c->code, "A11"))
           audit_ok = FALSE;
       }
     if (!vk_audit_all_ok (checks))
-      printf ("      A10–A11 are not yet made for a %s contest (issue 16)\n", contest);
+      printf ("      A10–A11 are not yet made for FV and FA contests (issue 16)\n");
     if (!audit_ok)
       {
         g_set_error (error, VK_ERROR, VK_ERROR_SIGNATURE, "the audit failed");
         return FALSE;
       }
   }
-  return print_national (o->kind, dst, o->data, error);
+  return print_national (o->kind, dst, o->data, error)
+         && (fa_dst == NULL || print_national (VK_DST_FOLKEAFSTEMNING, fa_dst, o->fa_data, error));
 }
 
 int
@@ -853,14 +1013,15 @@ vk_cmd_demo_fv (int argc, char **argv)
   g_option_context_add_main_entries (context, options, NULL);
   if (!vk_cli_parse (context, &argc, &argv, "demo"))
     return VK_EXIT_USAGE;
-  if (out == NULL || kommune == NULL || (fv == NULL) == (fa == NULL) || argc > 1)
+  if (out == NULL || kommune == NULL || (fv == NULL && fa == NULL) || argc > 1)
     {
-      fprintf (stderr, "valgkit demo: --out DIR, --kommune KODE and one of --fv DIR or --fa DIR are required\n");
+      fprintf (stderr, "valgkit demo: --out DIR, --kommune KODE and --fv DIR or --fa DIR (or both) are required\n");
       return VK_EXIT_USAGE;
     }
   o.out = out;
   o.kode = kommune;
   o.data = fv != NULL ? fv : fa;
+  o.fa_data = fv != NULL ? fa : NULL;
   o.kind = fv != NULL ? VK_DST_FOLKETINGSVALG : VK_DST_FOLKEAFSTEMNING;
   if (geografi == NULL)
     geografi = g_build_filename (o.data, "..", "fv2026", "geografi", NULL);

@@ -60,12 +60,14 @@ def dst_area(dst, area_id):
     return out
 
 
-def compare_areas(tag, out_dir, dst, n_areas=10):
-    with open(os.path.join(out_dir, "fintaelling.json"), encoding="utf-8") as f:
+def compare_areas(tag, out_dir, dst, n_areas=10, name="fintaelling.json"):
+    with open(os.path.join(out_dir, name), encoding="utf-8") as f:
         areas = json.load(f)
     check(tag + " fintaelling.json has every area", len(areas) == n_areas, len(areas))
     for a in areas:
         want = dst_area(dst, a["dst_id"])
+        if name != "fintaelling.json":  # the event's FA question: lists "Ja" and "Nej"
+            a["lists"] = {k.upper(): v for k, v in a["lists"].items()}
         for field in ("cast", "valid", "blank", "other_invalid", "lists", "personal"):
             check("%s area %d %s: %s equals DST's" % (tag, a["area"], a["name"], field), a[field] == want[field],
                   "%s vs %s" % (a[field], want[field]))
@@ -73,6 +75,14 @@ def compare_areas(tag, out_dir, dst, n_areas=10):
 
 def run(kind, data, out, kommune="400"):
     p = subprocess.run([VALGKIT, "demo", kind, data, "--kommune", kommune, "--out", out,
+                        "--geografi", os.path.join(SHARED, "fv2026", "geografi")],
+                       capture_output=True, text=True, timeout=300)
+    sys.stderr.write(p.stderr)
+    return p.returncode, p.stdout
+
+
+def run_both(fv, fa, out):
+    p = subprocess.run([VALGKIT, "demo", "--fv", fv, "--fa", fa, "--kommune", "400", "--out", out,
                         "--geografi", os.path.join(SHARED, "fv2026", "geografi")],
                        capture_output=True, text=True, timeout=300)
     sys.stderr.write(p.stderr)
@@ -87,19 +97,32 @@ def common(tag, rc, out, n_areas=10):
         check(tag + " audit A%d ok" % a, re.search(r"^  A%d .* ok$" % a, out, re.M) is not None)
 
 
+def unpacked(out_dir, data):
+    """The folder with fintal.xml that the demo unpacked from data's tarball."""
+    base = os.path.join(out_dir, "dst", os.path.basename(data))
+    for root, _dirs, files in os.walk(base):
+        if "fintal.xml" in files:
+            return root
+    raise FileNotFoundError(base)
+
+
 def main():
     fv = os.path.join(SHARED, "fv2022")
     fa = os.path.join(SHARED, "folkeafstemning2015")
-    if not os.path.exists(os.path.join(fv, "ft22.tar.xz")):
+    if not os.path.exists(os.path.join(fv, "ft22.tar.xz")) or not os.path.exists(os.path.join(fa, "fa2015.tar.xz")):
         print("1..0 # SKIP DST data missing")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        out_dir = os.path.join(tmp, "fv")
-        rc, out = run("--fv", fv, out_dir)
-        common("FV", rc, out)
-        compare_areas("FV", out_dir, os.path.join(out_dir, "dst", "ft22"))
+        # Bornholm's FV and FA as one (synthetic) day: two ballots per voter
+        # for most, one for some, none for the EU citizens.
+        out_dir = os.path.join(tmp, "fvfa")
+        rc, out = run_both(fv, fa, out_dir)
+        common("FV+FA", rc, out)
+        compare_areas("FV+FA: FV", out_dir, unpacked(out_dir, fv))
+        compare_areas("FV+FA: FA", out_dir, unpacked(out_dir, fa), name="fintaelling-fa.json")
         check("FV national allocation is FV2022's official",
               "A 50, V 23, M 16, F 15, I 14, Æ 14, C 10, Ø 9, B 7, D 6, Å 6, O 5" in out)
+        check("FV+FA: FA national outcome forkastet (§ 42)", "forkastet (grundlovens § 42)" in out)
 
         # Refused: no --kommune (usage), an unknown kommunekode (named).
         p = subprocess.run([VALGKIT, "demo", "--fv", fv, "--out", os.path.join(tmp, "bad")],
@@ -108,19 +131,21 @@ def main():
         rc, out = run("--fv", fv, os.path.join(tmp, "bad"), "999")
         check("FV kommune 999 refused", rc != 0 and "Fintælling" not in out, rc)
 
-        # Læsø shares the opstillingskreds Frederikshavn: its one area only.
+        # FV alone, Læsø: it shares the opstillingskreds Frederikshavn, and keeps its one area only.
         out_dir = os.path.join(tmp, "laesoe")
         rc, out = run("--fv", fv, out_dir, "825")
         common("FV Læsø", rc, out, 1)
-        compare_areas("FV Læsø", out_dir, os.path.join(out_dir, "dst", "ft22"), 1)
+        compare_areas("FV Læsø", out_dir, unpacked(out_dir, fv), 1)
         with open(os.path.join(out_dir, "fintaelling.json"), encoding="utf-8") as f:
             check("FV Læsø's area is Læsø", [a["name"] for a in json.load(f)] == ["Læsø"])
+        check("FV Læsø: national allocation is FV2022's official",
+              "A 50, V 23, M 16, F 15, I 14, Æ 14, C 10, Ø 9, B 7, D 6, Å 6, O 5" in out)
 
+        # FA alone, Bornholm.
         out_dir = os.path.join(tmp, "fa")
         rc, out = run("--fa", fa, out_dir)
         common("FA", rc, out)
-        sub = os.listdir(os.path.join(out_dir, "dst"))[0]
-        compare_areas("FA", out_dir, os.path.join(out_dir, "dst", sub))
+        compare_areas("FA", out_dir, unpacked(out_dir, fa))
         check("FA national outcome forkastet (§ 42)", "forkastet (grundlovens § 42)" in out)
     print("1..%d" % len(results))
     for i, (name, ok, detail) in enumerate(results, 1):
