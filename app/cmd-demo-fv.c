@@ -21,8 +21,13 @@
  *  - the count server's results and printouts, the audit;
  *  - the national result from all of DST's areas: the 175 seats
  *    (vk_fv_allocate()) or the folkeafstemning's outcome (§ 42).
- * There are no brevstemmer in this replay: every vote is cast in person.
+ * With both --fv and --fa the folkeafstemning is a second contest of the
+ * same (synthetic) day: per area, voters with both ballots, FV only, FA
+ * only and none, in numbers such that each contest's eligible voters and
+ * votes cast are DST's.  There are no brevstemmer in this replay: every
+ * vote is cast in person.  docs/folketingsvalg.md, "The demo".
  */
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -613,6 +618,11 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
 
   if (!vk_demo_prepare_out (o->out, error))
     return FALSE;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *stale = g_build_filename (o->out, i == 0 ? "fintaelling.json" : "fintaelling-fa.json", NULL);
+      (void)g_unlink (stale);
+    }
   dst = dst_folder (o->data, o->out, error);
   if (dst == NULL)
     return FALSE;
