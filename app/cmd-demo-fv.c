@@ -589,8 +589,11 @@ typedef struct
   VkDstKind kind;
 } Options;
 
+/* devices and election_key belong to the caller: the key files written in
+ * the background borrow them until vk_demo_keys_clear(). */
 static gboolean
-run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
+run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GPtrArray *devices, const VkKeypair *election_key,
+     GError **error)
 {
   g_autofree char *dst = NULL;
   g_autofree char *kommune = NULL;
@@ -604,9 +607,7 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GError **error)
   g_autoptr (GArray) plans = g_array_new (FALSE, TRUE, sizeof (Plan));
   const VkElection *fa = NULL;
   g_autoptr (VkVoterList) voters = vk_voter_list_new ();
-  g_autoptr (VkKeypair) election_key = vk_keypair_generate ();
   g_autoptr (VkPackage) pkg = NULL;
-  g_autoptr (GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify)device_free);
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Copenhagen");
   g_autofree char *pkg_path = g_build_filename (o->out, "election.vkp", NULL);
   VkElection *event;
@@ -1006,6 +1007,8 @@ vk_cmd_demo_fv (int argc, char **argv)
   Options o = { 0 };
   VkDemoKeys keys;
   VkDemoServer server = { NULL, 0, -1 };
+  GPtrArray *devices = NULL;
+  VkKeypair *election_key = NULL;
   gboolean ok;
   GOptionEntry options[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Folder to write into", "DIR" },
@@ -1038,12 +1041,16 @@ vk_cmd_demo_fv (int argc, char **argv)
   o.geografi = geografi;
   o.passphrase = g_getenv ("VALGKIT_PASSPHRASE") != NULL ? g_getenv ("VALGKIT_PASSPHRASE") : DEMO_PASSPHRASE;
   vk_demo_keys_init (&keys, out, o.passphrase);
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify)device_free);
+  election_key = vk_keypair_generate ();
 
   printf ("valgkit demo — PRØVEVALG (test data, not a real election)\n\n");
-  ok = run (&o, &keys, &server, &error);
+  ok = run (&o, &keys, &server, devices, election_key, &error);
   vk_journal_set_default_clock (NULL, NULL);
   vk_demo_server_stop (&server);
   vk_demo_keys_clear (&keys);
+  g_ptr_array_unref (devices);
+  vk_keypair_free (election_key);
   g_free (server.url);
   if (!ok)
     return vk_cli_fail ("demo", error);
