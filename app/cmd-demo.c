@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd-demo-fv.h"
 #include "cmd-demo-rv.h"
 #include "cmd-demo-util.h"
 #include "vk-audit.h"
@@ -1133,8 +1134,12 @@ vk_cmd_demo (int argc, char **argv)
     { NULL },
   };
 
+  if (vk_cmd_demo_is_dst (argc, argv))
+    return vk_cmd_demo_fv (argc, argv);
   g_option_context_add_main_entries (context, options, NULL);
   g_option_context_set_description (context,
+                                    "With --fv DIR or --fa DIR --kommune KODE: a folketingsvalg or folkeafstemning "
+                                    "replayed from Danmarks Statistik's data (docs/folketingsvalg.md). "
                                     "Without --data the demo uses the built-in synthetic Prøvekommune. Keys are "
                                     "encrypted with $VALGKIT_PASSPHRASE, or with \"" DEMO_PASSPHRASE "\". "
                                     "Everything the demo makes is test data (PRØVEVALG).");
