@@ -377,7 +377,30 @@ vk_dst_read_municipality (const char *dir, VkDstKind kind, const char *kommuneko
       r = read_area (&bl, a, valgnavn, kind, m->results->len + 1, error);
       if (r == NULL)
         return NULL;
-      vk_election_add_area (m->contest, r->area_number, a->name, a->id, (guint)r->eligible);
+      {
+        VkArea *area = vk_election_add_area (m->contest, r->area_number, a->name, a->id, (guint)r->eligible);
+        g_autofree char *storkreds = valgdk_storkreds (a->storkreds_name);
+
+        /* The place valg.dk's files name (VkValgdkPlace): the area's
+         * opstillingskreds, and the storkreds as the contest's region,
+         * as vk_election_import_geografi() stores them; "" when the
+         * municipality's areas lie in two storkredse. */
+        vk_election_area_set_kreds (area, a->kreds_id, without_number (a->kreds_name));
+        if (m->results->len == 0)
+          {
+            g_free (m->contest->region);
+            m->contest->region = g_strdup (storkreds);
+            g_free (m->contest->region_dagi_id);
+            m->contest->region_dagi_id = g_strdup_printf ("%u", a->storkreds_number);
+          }
+        else if (g_strcmp0 (m->contest->region, storkreds) != 0)
+          {
+            g_free (m->contest->region);
+            m->contest->region = g_strdup ("");
+            g_free (m->contest->region_dagi_id);
+            m->contest->region_dagi_id = g_strdup ("");
+          }
+      }
       g_ptr_array_add (m->results, r);
       g_ptr_array_add (m->places, g_steal_pointer (&g_ptr_array_index (areas, i)));
     }

@@ -93,8 +93,11 @@ def common(tag, rc, out, n_areas=10):
     check(tag + " exit 0", rc == 0, out[-500:])
     m = re.search(r"(\d+) voters refused \(not eligible\)", out)
     check(tag + " not-eligible voters refused", m is not None and int(m.group(1)) == 3 * n_areas, m and m.group(0))
-    for a in range(1, 10):
+    for a in list(range(1, 10)) + [11, 12]:
         check(tag + " audit A%d ok" % a, re.search(r"^  A%d .* ok$" % a, out, re.M) is not None)
+    check(tag + " no audit check failed", "FAILED" not in out)
+    m = re.search(r"Result sheet: (\S+\.pdf)", out)
+    check(tag + " result sheet printed", m is not None and os.path.getsize(m.group(1)) > 1000, out[-300:])
 
 
 def unpacked(out_dir, data):
