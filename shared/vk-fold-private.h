@@ -218,8 +218,8 @@ struct _VkFold
   guint unverified_sources;
   char *unverified_examples;
   guint64 n_entries;
-  VkVoterList *voters; /* loaded on first use */
-  gboolean voters_loaded;
+  gboolean voters_loaded; /* has_voters is known (rule D11) */
+  gboolean has_voters;    /* the package holds voter lists */
 };
 
 /* The folded entry device#seq, or NULL. */

@@ -184,7 +184,6 @@ vk_fold_free (VkFold *self)
   g_clear_pointer (&self->receipts, g_array_unref);
   g_clear_pointer (&self->forks, g_array_unref);
   g_clear_pointer (&self->election, vk_election_free);
-  g_clear_pointer (&self->voters, vk_voter_list_free);
   g_free (self);
 }
 
