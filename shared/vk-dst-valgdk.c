@@ -8,13 +8,12 @@
 
 #include "vk-contest-result.h"
 #include "vk-dst-valgdk.h"
+#include "vk-dst-private.h"
 #include "vk-dst-xml.h"
 #include "vk-error.h"
 #include "vk-text.h"
 #include "vk-valgdk-export.h"
 #include "vk-valgdk-fv.h"
-
-#define MAX_COUNT G_GUINT64_CONSTANT (1000000000)
 
 void
 vk_dst_municipality_free (VkDstMunicipality *self)
@@ -25,35 +24,6 @@ vk_dst_municipality_free (VkDstMunicipality *self)
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_clear_pointer (&self->places, g_ptr_array_unref);
   g_free (self);
-}
-
-static gboolean fail (GError **error, const char *file, guint line, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-fail (GError **error, const char *file, guint line, const char *fmt, ...)
-{
-  g_autofree char *raw = NULL, *what = NULL;
-  va_list ap;
-
-  va_start (ap, fmt);
-  raw = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  what = vk_text_escape_controls (raw);
-  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s:%u: %s", file, line, what);
-  return FALSE;
-}
-
-static gboolean
-count (const char *text, const char *file, guint line, const char *what, guint64 *ret, GError **error)
-{
-  guint64 v = 0;
-
-  if (text == NULL)
-    return fail (error, file, line, "%s is missing", what);
-  if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_COUNT, &v, NULL))
-    return fail (error, file, line, "%s \"%s\" is not a count", what, text);
-  *ret = v;
-  return TRUE;
 }
 
 /* "1. Rønne" → "Rønne": DST numbers kredse and areas within their parent. */
@@ -141,24 +111,24 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
   guint64 sum = 0, outside = 0, independents = 0, blank = 0, invalid = 0;
 
   if (!g_file_test (a->path, G_FILE_TEST_IS_REGULAR))
-    return (void)fail (error, file, 0, "area %s (\"%s\"): its result file is missing", a->id, a->name), NULL;
+    return (void)vk_dst_fail (error, file, 0, "area %s (\"%s\"): its result file is missing", a->id, a->name), NULL;
   root = vk_xml_parse_file (a->path, error);
   if (root == NULL)
     return NULL;
   name = vk_xml_node_child_text (root, "ValgNavn");
   if (strcmp (root->name, "Data") != 0 || name == NULL || strcmp (name, valgnavn) != 0)
-    return (void)fail (error, file, root->line, "a file of another election: \"%s\", but fintal.xml is \"%s\"",
-                       name != NULL ? name : "", valgnavn),
+    return (void)vk_dst_fail (error, file, root->line, "a file of another election: \"%s\", but fintal.xml is \"%s\"",
+                              name != NULL ? name : "", valgnavn),
            NULL;
   sted = vk_xml_node_child (root, "Sted");
   if (sted == NULL || g_strcmp0 (vk_xml_node_get_attr (sted, "Type"), "Afstemningsomraade") != 0
       || g_strcmp0 (vk_xml_node_get_attr (sted, "Id"), a->id) != 0)
-    return (void)fail (error, file, root->line, "expected the result of area %s (\"%s\")", a->id, a->name), NULL;
+    return (void)vk_dst_fail (error, file, root->line, "expected the result of area %s (\"%s\")", a->id, a->name), NULL;
   if (bl->contest->date == NULL || *bl->contest->date == '\0')
     {
       g_autofree char *date = iso_date (vk_xml_node_child_text (root, "ValgDato"));
       if (date == NULL)
-        return (void)fail (error, file, root->line, "<ValgDato> is not DD-MM-YYYY"), NULL;
+        return (void)vk_dst_fail (error, file, root->line, "<ValgDato> is not DD-MM-YYYY"), NULL;
       g_free (bl->contest->date);
       bl->contest->date = g_steal_pointer (&date);
     }
@@ -167,20 +137,21 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
   r->dagi_id = g_strdup (a->id);
   stemmer = vk_xml_node_child (root, "Stemmer");
   if (stemmer == NULL)
-    return (void)fail (error, file, root->line, "no <Stemmer>"), NULL;
-  if (!count (vk_xml_node_child_text (root, "Stemmeberettigede"), file, root->line, "<Stemmeberettigede>", &r->eligible,
-              error)
-      || !count (vk_xml_node_child_text (stemmer, "IAltGyldigeStemmer"), file, stemmer->line, "<IAltGyldigeStemmer>",
-                 &r->valid, error)
-      || !count (vk_xml_node_child_text (stemmer, "IAltAfgivneStemmer"), file, stemmer->line, "<IAltAfgivneStemmer>",
-                 &r->cast, error)
-      || !count (vk_xml_node_child_text (stemmer, "BlankeStemmer"), file, stemmer->line, "<BlankeStemmer>", &blank,
-                 error)
-      || !count (vk_xml_node_child_text (stemmer, "IAltUgyldigeStemmer"), file, stemmer->line, "<IAltUgyldigeStemmer>",
-                 &invalid, error))
+    return (void)vk_dst_fail (error, file, root->line, "no <Stemmer>"), NULL;
+  if (!vk_dst_parse_count (vk_xml_node_child_text (root, "Stemmeberettigede"), file, root->line, "<Stemmeberettigede>",
+                           &r->eligible, error)
+      || !vk_dst_parse_count (vk_xml_node_child_text (stemmer, "IAltGyldigeStemmer"), file, stemmer->line,
+                              "<IAltGyldigeStemmer>", &r->valid, error)
+      || !vk_dst_parse_count (vk_xml_node_child_text (stemmer, "IAltAfgivneStemmer"), file, stemmer->line,
+                              "<IAltAfgivneStemmer>", &r->cast, error)
+      || !vk_dst_parse_count (vk_xml_node_child_text (stemmer, "BlankeStemmer"), file, stemmer->line, "<BlankeStemmer>",
+                              &blank, error)
+      || !vk_dst_parse_count (vk_xml_node_child_text (stemmer, "IAltUgyldigeStemmer"), file, stemmer->line,
+                              "<IAltUgyldigeStemmer>", &invalid, error))
     return NULL;
   if (blank > invalid || r->valid + invalid != r->cast)
-    return (void)fail (error, file, stemmer->line, "valid, blank and invalid votes do not add up to the votes cast"),
+    return (void)vk_dst_fail (error, file, stemmer->line,
+                              "valid, blank and invalid votes do not add up to the votes cast"),
            NULL;
   r->blank_in_person = blank;
   r->other_invalid = invalid - blank;
@@ -193,7 +164,7 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
 
       if (strcmp (p->name, "Parti") != 0)
         continue;
-      if (!count (vk_xml_node_get_attr (p, "StemmerAntal"), file, p->line, "StemmerAntal", &v, error))
+      if (!vk_dst_parse_count (vk_xml_node_get_attr (p, "StemmerAntal"), file, p->line, "StemmerAntal", &v, error))
         return NULL;
       sum += v;
       if (letter == NULL || *letter == '\0')
@@ -202,29 +173,31 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
           continue;
         }
       if (id == NULL || *id == '\0')
-        return (void)fail (error, file, p->line, "party %s without an Id", letter), NULL;
+        return (void)vk_dst_fail (error, file, p->line, "party %s without an Id", letter), NULL;
       if (kind == VK_DST_FOLKEAFSTEMNING && g_ascii_strcasecmp (letter, "JA") != 0
           && g_ascii_strcasecmp (letter, "NEJ") != 0)
-        return (void)fail (error, file, p->line, "the answer \"%s\" is neither JA nor NEJ", letter), NULL;
+        return (void)vk_dst_fail (error, file, p->line, "the answer \"%s\" is neither JA nor NEJ", letter), NULL;
       {
         VkList *list = party_list (
             bl, id, letter, vk_xml_node_get_attr (p, "Navn") != NULL ? vk_xml_node_get_attr (p, "Navn") : letter);
         if (strcmp (list->letter, letter) != 0)
-          return (void)fail (error, file, p->line, "party Id %s is %s here but %s elsewhere", id, letter, list->letter),
+          return (void)vk_dst_fail (error, file, p->line, "party Id %s is %s here but %s elsewhere", id, letter,
+                                    list->letter),
                  NULL;
         if (g_hash_table_contains (r->lists_by_id, id))
-          return (void)fail (error, file, p->line, "party %s is listed twice", letter), NULL;
+          return (void)vk_dst_fail (error, file, p->line, "party %s is listed twice", letter), NULL;
         vk_area_result_add_list (r, id, v, 0);
       }
     }
   if (sum != r->valid)
-    return (void)fail (error, file, stemmer->line,
-                       "the parties have %" G_GUINT64_FORMAT " votes but <IAltGyldigeStemmer> is %" G_GUINT64_FORMAT,
-                       sum, r->valid),
+    return (void)vk_dst_fail (error, file, stemmer->line,
+                              "the parties have %" G_GUINT64_FORMAT
+                              " votes but <IAltGyldigeStemmer> is %" G_GUINT64_FORMAT,
+                              sum, r->valid),
            NULL;
   personer = vk_xml_node_child (root, "Personer");
   if (kind == VK_DST_FOLKETINGSVALG && personer == NULL)
-    return (void)fail (error, file, root->line, "no <Personer>: not a fintælling"), NULL;
+    return (void)vk_dst_fail (error, file, root->line, "no <Personer>: not a fintælling"), NULL;
   for (guint i = 0; personer != NULL && i < personer->children->len; i++)
     {
       const VkXmlNode *p = g_ptr_array_index (personer->children, i);
@@ -243,8 +216,10 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
           guint64 v;
 
           if (id == NULL || *id == '\0' || pname == NULL || *pname == '\0')
-            return (void)fail (error, file, p->line, "a candidate outside the parties without a name or Id"), NULL;
-          if (!count (vk_xml_node_get_attr (p, "PersonligeStemmer"), file, p->line, "PersonligeStemmer", &v, error))
+            return (void)vk_dst_fail (error, file, p->line, "a candidate outside the parties without a name or Id"),
+                   NULL;
+          if (!vk_dst_parse_count (vk_xml_node_get_attr (p, "PersonligeStemmer"), file, p->line, "PersonligeStemmer",
+                                   &v, error))
             return NULL;
           lid = g_strconcat ("uden-", id, NULL);
           list = party_list (bl, lid, "", pname);
@@ -258,8 +233,8 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
         VkList *list = id != NULL ? vk_election_lookup_list (bl->contest, id) : NULL;
 
         if (l == NULL || list == NULL)
-          return (void)fail (error, file, p->line, "personal votes for party %s, which <Stemmer> does not have",
-                             letter),
+          return (void)vk_dst_fail (error, file, p->line, "personal votes for party %s, which <Stemmer> does not have",
+                                    letter),
                  NULL;
         for (guint k = 0; k < p->children->len; k++)
           {
@@ -270,36 +245,39 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
             if (strcmp (c->name, "Person") != 0)
               continue;
             if (cname == NULL || *cname == '\0')
-              return (void)fail (error, file, c->line, "a candidate without a name"), NULL;
-            if (!count (vk_xml_node_get_attr (c, "PersonligeStemmer"), file, c->line, "PersonligeStemmer", &v, error))
+              return (void)vk_dst_fail (error, file, c->line, "a candidate without a name"), NULL;
+            if (!vk_dst_parse_count (vk_xml_node_get_attr (c, "PersonligeStemmer"), file, c->line, "PersonligeStemmer",
+                                     &v, error))
               return NULL;
             vk_area_result_add_candidate (r, id, candidate (bl, list, cname, NULL), v);
             personal += v;
           }
         if (vk_xml_node_get_attr (p, "PersonligeStemmer") != NULL
-            && (!count (vk_xml_node_get_attr (p, "PersonligeStemmer"), file, p->line, "PersonligeStemmer", &total,
-                        error)
+            && (!vk_dst_parse_count (vk_xml_node_get_attr (p, "PersonligeStemmer"), file, p->line, "PersonligeStemmer",
+                                     &total, error)
                 || total != personal))
           {
             if (error != NULL && *error != NULL)
               return NULL;
-            return (void)fail (error, file, p->line,
-                               "party %s: its candidates have %" G_GUINT64_FORMAT " personal votes, the party says "
-                               "%" G_GUINT64_FORMAT,
-                               letter, personal, total),
+            return (void)vk_dst_fail (error, file, p->line,
+                                      "party %s: its candidates have %" G_GUINT64_FORMAT
+                                      " personal votes, the party says "
+                                      "%" G_GUINT64_FORMAT,
+                                      letter, personal, total),
                    NULL;
           }
         if (personal > l->votes)
-          return (void)fail (error, file, p->line, "party %s has more personal votes than votes", letter), NULL;
+          return (void)vk_dst_fail (error, file, p->line, "party %s has more personal votes than votes", letter), NULL;
         l->list_votes = l->votes - personal;
         l->has_list_votes = TRUE;
       }
     }
   if (independents != outside)
-    return (void)fail (error, file, stemmer->line,
-                       "the candidates outside the parties have %" G_GUINT64_FORMAT " personal votes under <Personer>, "
-                       "but %" G_GUINT64_FORMAT " under <Stemmer>",
-                       independents, outside),
+    return (void)vk_dst_fail (error, file, stemmer->line,
+                              "the candidates outside the parties have %" G_GUINT64_FORMAT
+                              " personal votes under <Personer>, "
+                              "but %" G_GUINT64_FORMAT " under <Stemmer>",
+                              independents, outside),
            NULL;
   if (kind == VK_DST_FOLKETINGSVALG)
     {

@@ -9,6 +9,7 @@
 
 #include "vk-dst-xml.h"
 #include "vk-dst.h"
+#include "vk-dst-private.h"
 #include "vk-error.h"
 #include "vk-text.h"
 
@@ -164,10 +165,8 @@ vk_dst_is_folder (const char *dir)
   return f != NULL;
 }
 
-static gboolean fail (GError **error, const char *file, guint line, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-fail (GError **error, const char *file, guint line, const char *fmt, ...)
+gboolean
+vk_dst_fail (GError **error, const char *file, guint line, const char *fmt, ...)
 {
   va_list ap;
   g_autofree char *msg = NULL;
@@ -181,25 +180,25 @@ fail (GError **error, const char *file, guint line, const char *fmt, ...)
   return FALSE;
 }
 
-static gboolean
-parse_count (const char *text, const char *file, guint line, const char *what, guint64 *ret, GError **error)
+gboolean
+vk_dst_parse_count (const char *text, const char *file, guint line, const char *what, guint64 *ret, GError **error)
 {
   guint64 v = 0;
 
   if (text == NULL)
-    return fail (error, file, line, "%s is missing", what);
+    return vk_dst_fail (error, file, line, "%s is missing", what);
   while (g_ascii_isspace (*text))
     text++;
   if (*text == '\0')
-    return fail (error, file, line, "%s is empty", what);
+    return vk_dst_fail (error, file, line, "%s is empty", what);
   for (const char *p = text; *p != '\0' && !g_ascii_isspace (*p); p++)
     {
       if (!g_ascii_isdigit (*p) || v > MAX_COUNT)
-        return fail (error, file, line, "%s \"%s\" is not a count", what, text);
+        return vk_dst_fail (error, file, line, "%s \"%s\" is not a count", what, text);
       v = v * 10 + (guint64)(*p - '0');
     }
   if (v > MAX_COUNT)
-    return fail (error, file, line, "%s \"%s\" is not a count", what, text);
+    return vk_dst_fail (error, file, line, "%s \"%s\" is not a count", what, text);
   *ret = v;
   return TRUE;
 }
@@ -232,7 +231,7 @@ read_level (Index *x, const VkXmlNode *root, const char *group, const char *elem
   const VkXmlNode *g = vk_xml_node_child (root, group);
 
   if (g == NULL)
-    return fail (error, x->display, root->line, "no <%s>", group);
+    return vk_dst_fail (error, x->display, root->line, "no <%s>", group);
   for (guint i = 0; i < g->children->len; i++)
     {
       const VkXmlNode *n = g_ptr_array_index (g->children, i);
@@ -243,20 +242,22 @@ read_level (Index *x, const VkXmlNode *root, const char *group, const char *elem
       if (strcmp (n->name, element) != 0)
         continue;
       if (into->len >= MAX_INDEX_ENTRIES)
-        return fail (error, x->display, n->line, "too many <%s>", element);
+        return vk_dst_fail (error, x->display, n->line, "too many <%s>", element);
       if (id == NULL || *id == '\0')
-        return fail (error, x->display, n->line, "<%s> without %s", element, id_attr);
+        return vk_dst_fail (error, x->display, n->line, "<%s> without %s", element, id_attr);
       if (parent_attr != NULL && (parent == NULL || g_hash_table_lookup (parents, parent) == NULL))
-        return fail (error, x->display, n->line, "<%s %s=\"%s\"> names %s \"%s\", which the index does not have",
-                     element, id_attr, id, parent_what, parent != NULL ? parent : "");
+        return vk_dst_fail (error, x->display, n->line, "<%s %s=\"%s\"> names %s \"%s\", which the index does not have",
+                            element, id_attr, id, parent_what, parent != NULL ? parent : "");
       prev = g_hash_table_lookup (by_id, id);
       if (prev != NULL)
         {
           if (parent_attr != NULL && g_strcmp0 (prev->parent, parent) != 0)
-            return fail (error, x->display, n->line,
-                         "%s %s is listed in %s %s here and in %s %s at line %u: an area or kreds belongs to one",
-                         element, id, parent_what, parent, parent_what, prev->parent, prev->line);
-          return fail (error, x->display, n->line, "%s %s is listed twice (also at line %u)", element, id, prev->line);
+            return vk_dst_fail (
+                error, x->display, n->line,
+                "%s %s is listed in %s %s here and in %s %s at line %u: an area or kreds belongs to one", element, id,
+                parent_what, parent, parent_what, prev->parent, prev->line);
+          return vk_dst_fail (error, x->display, n->line, "%s %s is listed twice (also at line %u)", element, id,
+                              prev->line);
         }
       e = g_new0 (Entry, 1);
       e->id = g_strdup (id);
@@ -267,8 +268,8 @@ read_level (Index *x, const VkXmlNode *root, const char *group, const char *elem
       if (e->file == NULL)
         {
           entry_free (e);
-          return fail (error, x->display, n->line, "<%s %s=\"%s\">: filnavn is not a plain file name", element, id_attr,
-                       id);
+          return vk_dst_fail (error, x->display, n->line, "<%s %s=\"%s\">: filnavn is not a plain file name", element,
+                              id_attr, id);
         }
       g_ptr_array_add (into, e);
       g_hash_table_insert (by_id, e->id, e);
@@ -303,15 +304,15 @@ read_index (const char *dir_in, VkDstKind kind, GError **error)
   if (root == NULL)
     return NULL;
   if (strcmp (root->name, "Data") != 0)
-    return (void)fail (error, x->display, root->line, "<%s> is not DST's <Data>", root->name), NULL;
+    return (void)vk_dst_fail (error, x->display, root->line, "<%s> is not DST's <Data>", root->name), NULL;
   name = vk_xml_node_child_text (root, "ValgNavn");
   vn = vk_xml_node_child (root, "ValgNavn");
   if (name == NULL || *name == '\0')
-    return (void)fail (error, x->display, root->line, "no <ValgNavn>"), NULL;
+    return (void)vk_dst_fail (error, x->display, root->line, "no <ValgNavn>"), NULL;
   if (kind == VK_DST_FOLKETINGSVALG && !g_str_has_prefix (name, "Folketingsvalg"))
-    return (void)fail (error, x->display, vn->line, "\"%s\" is not a folketingsvalg", name), NULL;
+    return (void)vk_dst_fail (error, x->display, vn->line, "\"%s\" is not a folketingsvalg", name), NULL;
   if (kind == VK_DST_FOLKEAFSTEMNING && !g_str_has_prefix (name, "Folkeafstemning"))
-    return (void)fail (error, x->display, vn->line, "\"%s\" is not a folkeafstemning", name), NULL;
+    return (void)vk_dst_fail (error, x->display, vn->line, "\"%s\" is not a folkeafstemning", name), NULL;
   x->valgnavn = g_strdup (name);
   if (!read_level (x, root, "Landsdele", "Landsdel", "landsdel_id", NULL, NULL, NULL, x->landsdele, x->landsdel_by_id,
                    error)
@@ -323,7 +324,7 @@ read_index (const char *dir_in, VkDstKind kind, GError **error)
                       "opstillingskreds_id", x->kreds_by_id, "opstillingskreds", x->areas, x->area_by_id, error))
     return NULL;
   if (x->kredse->len == 0)
-    return (void)fail (error, x->display, root->line, "no opstillingskredse"), NULL;
+    return (void)vk_dst_fail (error, x->display, root->line, "no opstillingskredse"), NULL;
   return g_steal_pointer (&x);
 }
 
@@ -342,22 +343,22 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
   if (root == NULL)
     return FALSE;
   if (strcmp (root->name, "Data") != 0)
-    return fail (error, file, root->line, "<%s> is not DST's <Data>", root->name);
+    return vk_dst_fail (error, file, root->line, "<%s> is not DST's <Data>", root->name);
   name = vk_xml_node_child_text (root, "ValgNavn");
   if (name == NULL || strcmp (name, x->valgnavn) != 0)
-    return fail (error, file, root->line, "a file of another election: \"%s\", but fintal.xml is \"%s\"",
-                 name != NULL ? name : "", x->valgnavn);
+    return vk_dst_fail (error, file, root->line, "a file of another election: \"%s\", but fintal.xml is \"%s\"",
+                        name != NULL ? name : "", x->valgnavn);
   sted = vk_xml_node_child (root, "Sted");
   if (sted == NULL || g_strcmp0 (vk_xml_node_get_attr (sted, "Type"), type) != 0
       || g_strcmp0 (vk_xml_node_get_attr (sted, "Id"), e->id) != 0)
-    return fail (error, file, sted != NULL ? sted->line : root->line,
-                 "expected the result of %s %s (\"%s\"), fintal.xml line %u", type, e->id, e->name, e->line);
-  if (!parse_count (vk_xml_node_child_text (root, "Stemmeberettigede"), file, root->line, "<Stemmeberettigede>",
-                    &r->eligible, error))
+    return vk_dst_fail (error, file, sted != NULL ? sted->line : root->line,
+                        "expected the result of %s %s (\"%s\"), fintal.xml line %u", type, e->id, e->name, e->line);
+  if (!vk_dst_parse_count (vk_xml_node_child_text (root, "Stemmeberettigede"), file, root->line, "<Stemmeberettigede>",
+                           &r->eligible, error))
     return FALSE;
   stemmer = vk_xml_node_child (root, "Stemmer");
   if (stemmer == NULL)
-    return fail (error, file, root->line, "no <Stemmer>");
+    return vk_dst_fail (error, file, root->line, "no <Stemmer>");
   for (guint i = 0; i < stemmer->children->len; i++)
     {
       const VkXmlNode *p = g_ptr_array_index (stemmer->children, i);
@@ -366,7 +367,7 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
 
       if (strcmp (p->name, "Parti") != 0)
         continue;
-      if (!parse_count (vk_xml_node_get_attr (p, "StemmerAntal"), file, p->line, "StemmerAntal", &v, error))
+      if (!vk_dst_parse_count (vk_xml_node_get_attr (p, "StemmerAntal"), file, p->line, "StemmerAntal", &v, error))
         return FALSE;
       if (letter == NULL || *letter == '\0')
         r->outside += v;
@@ -377,7 +378,7 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
             if (strcmp (((Count *)g_ptr_array_index (r->parties, k))->letter, letter) == 0)
               {
                 count_free (c);
-                return fail (error, file, p->line, "party %s is listed twice", letter);
+                return vk_dst_fail (error, file, p->line, "party %s is listed twice", letter);
               }
           c->letter = g_strdup (letter);
           c->name = g_strdup (vk_xml_node_get_attr (p, "Navn") != NULL ? vk_xml_node_get_attr (p, "Navn") : letter);
@@ -386,23 +387,23 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
         }
       sum += v;
     }
-  if (!parse_count (vk_xml_node_child_text (stemmer, "IAltGyldigeStemmer"), file, stemmer->line, "<IAltGyldigeStemmer>",
-                    &r->valid, error)
-      || !parse_count (vk_xml_node_child_text (stemmer, "IAltAfgivneStemmer"), file, stemmer->line,
-                       "<IAltAfgivneStemmer>", &r->cast, error))
+  if (!vk_dst_parse_count (vk_xml_node_child_text (stemmer, "IAltGyldigeStemmer"), file, stemmer->line,
+                           "<IAltGyldigeStemmer>", &r->valid, error)
+      || !vk_dst_parse_count (vk_xml_node_child_text (stemmer, "IAltAfgivneStemmer"), file, stemmer->line,
+                              "<IAltAfgivneStemmer>", &r->cast, error))
     return FALSE;
   if (vk_xml_node_child (stemmer, "BlankeStemmer") != NULL
-      && !parse_count (vk_xml_node_child_text (stemmer, "BlankeStemmer"), file, stemmer->line, "<BlankeStemmer>",
-                       &r->blank, error))
+      && !vk_dst_parse_count (vk_xml_node_child_text (stemmer, "BlankeStemmer"), file, stemmer->line, "<BlankeStemmer>",
+                              &r->blank, error))
     return FALSE;
   if (vk_xml_node_child (stemmer, "IAltUgyldigeStemmer") != NULL
-      && !parse_count (vk_xml_node_child_text (stemmer, "IAltUgyldigeStemmer"), file, stemmer->line,
-                       "<IAltUgyldigeStemmer>", &r->invalid, error))
+      && !vk_dst_parse_count (vk_xml_node_child_text (stemmer, "IAltUgyldigeStemmer"), file, stemmer->line,
+                              "<IAltUgyldigeStemmer>", &r->invalid, error))
     return FALSE;
   if (sum != r->valid)
-    return fail (error, file, stemmer->line,
-                 "the parties have %" G_GUINT64_FORMAT " votes but <IAltGyldigeStemmer> is %" G_GUINT64_FORMAT, sum,
-                 r->valid);
+    return vk_dst_fail (error, file, stemmer->line,
+                        "the parties have %" G_GUINT64_FORMAT " votes but <IAltGyldigeStemmer> is %" G_GUINT64_FORMAT,
+                        sum, r->valid);
   personer = vk_xml_node_child (root, "Personer");
   for (guint i = 0; personer != NULL && i < personer->children->len; i++)
     {
@@ -414,20 +415,21 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
       if (strcmp (p->name, "Parti") != 0 || (letter != NULL && *letter != '\0'))
         continue;
       if (cname == NULL || *cname == '\0')
-        return fail (error, file, p->line, "a candidate outside the parties without a name");
+        return vk_dst_fail (error, file, p->line, "a candidate outside the parties without a name");
       c = g_new0 (Count, 1);
       c->name = g_strdup (cname);
       g_ptr_array_add (r->independents, c);
-      if (!parse_count (vk_xml_node_get_attr (p, "PersonligeStemmer"), file, p->line, "PersonligeStemmer", &c->votes,
-                        error))
+      if (!vk_dst_parse_count (vk_xml_node_get_attr (p, "PersonligeStemmer"), file, p->line, "PersonligeStemmer",
+                               &c->votes, error))
         return FALSE;
       ind += c->votes;
     }
   if (ind != r->outside)
-    return fail (error, file, stemmer->line,
-                 "the candidates outside the parties have %" G_GUINT64_FORMAT " personal votes under <Personer>, but "
-                 "%" G_GUINT64_FORMAT " under <Stemmer>",
-                 ind, r->outside);
+    return vk_dst_fail (error, file, stemmer->line,
+                        "the candidates outside the parties have %" G_GUINT64_FORMAT
+                        " personal votes under <Personer>, but "
+                        "%" G_GUINT64_FORMAT " under <Stemmer>",
+                        ind, r->outside);
   return TRUE;
 }
 
@@ -491,15 +493,15 @@ check_sum (const Index *x, const Entry *e, const Result *whole, const Result *su
     {
       const Count *c = g_ptr_array_index (whole->parties, k);
       if (result_party (sum, c->letter) != c->votes)
-        return fail (error, file, 1,
-                     "party %s has %" G_GUINT64_FORMAT " votes here, but its %s add up to %" G_GUINT64_FORMAT,
-                     c->letter, c->votes, parts, result_party (sum, c->letter));
+        return vk_dst_fail (error, file, 1,
+                            "party %s has %" G_GUINT64_FORMAT " votes here, but its %s add up to %" G_GUINT64_FORMAT,
+                            c->letter, c->votes, parts, result_party (sum, c->letter));
     }
   if (whole->valid != sum->valid || whole->outside != sum->outside || whole->eligible != sum->eligible)
-    return fail (error, file, 1,
-                 "the valid votes, the votes outside the parties or the eligible voters differ from "
-                 "the sum of its %s",
-                 parts);
+    return vk_dst_fail (error, file, 1,
+                        "the valid votes, the votes outside the parties or the eligible voters differ from "
+                        "the sum of its %s",
+                        parts);
   return TRUE;
 }
 
@@ -556,9 +558,10 @@ read_kredse (const Index *x, AddFunc add, gpointer data, GError **error)
           /* No kreds file: the sum of its areas, when they are all there. */
           Result tmp = r;
           if (!complete || n_areas == 0)
-            ok = fail (error, x->display, k->line,
-                       "opstillingskreds %s (\"%s\"): neither its result file %s nor all its areas' files are here",
-                       k->id, k->name, k->file);
+            ok = vk_dst_fail (
+                error, x->display, k->line,
+                "opstillingskreds %s (\"%s\"): neither its result file %s nor all its areas' files are here", k->id,
+                k->name, k->file);
           r = asum;
           asum = tmp;
         }
