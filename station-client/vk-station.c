@@ -903,36 +903,37 @@ count_brev_contest_cb (const VkFoldBrevstemme *b, gpointer user_data)
     c->n++;
 }
 
-guint
-vk_station_count_brevstemmer_for (VkStation *self, const char *contest)
+/* The marked voters of the area who received contest's ballot: standing
+ * check-ins (brev FALSE) or accepted brevstemmer (brev TRUE). */
+static guint
+count_for_contest (VkStation *self, const char *contest, gboolean brev)
 {
   g_autoptr (GHashTable) receives = g_hash_table_new (g_str_hash, g_str_equal);
   ContestCountCtx ctx = { self, NULL, receives, 0 };
-  const VkElection *c;
+  const VkElection *c = vk_election_get_contest (vk_station_get_election (self), contest);
 
-  g_return_val_if_fail (self != NULL, 0);
-  c = vk_election_get_contest (vk_station_get_election (self), contest);
   if (c == NULL)
     return 0;
   ctx.contest = vk_election_contest_id (c);
-  vk_fold_foreach_brevstemme (self->fold, self->device->area, count_brev_contest_cb, &ctx);
+  if (brev)
+    vk_fold_foreach_brevstemme (self->fold, self->device->area, count_brev_contest_cb, &ctx);
+  else
+    vk_fold_foreach_standing (self->fold, self->device->area, count_contest_cb, &ctx);
   return ctx.n;
+}
+
+guint
+vk_station_count_brevstemmer_for (VkStation *self, const char *contest)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return count_for_contest (self, contest, TRUE);
 }
 
 guint
 vk_station_count_checked_in_for (VkStation *self, const char *contest)
 {
-  g_autoptr (GHashTable) receives = g_hash_table_new (g_str_hash, g_str_equal);
-  ContestCountCtx ctx = { self, NULL, receives, 0 };
-  const VkElection *c;
-
   g_return_val_if_fail (self != NULL, 0);
-  c = vk_election_get_contest (vk_station_get_election (self), contest);
-  if (c == NULL)
-    return 0;
-  ctx.contest = vk_election_contest_id (c);
-  vk_fold_foreach_standing (self->fold, self->device->area, count_contest_cb, &ctx);
-  return ctx.n;
+  return count_for_contest (self, contest, FALSE);
 }
 
 gboolean
