@@ -200,7 +200,10 @@ typedef struct
 struct _VkFold
 {
   VkPackage *package;
-  VkElection *election;
+  /* The package's election (vk_package_get_election(): borrowed, immutable,
+   * safe from any thread; a fold never reads the package's SQLite
+   * connection when it is made, so stations open on worker threads). */
+  const VkElection *election;
   GHashTable *devices; /* interned id → FoldDevice* */
   GHashTable *areas;   /* number → FoldArea* */
   /* The first `brevstemme.received` and the first `brevstemme.decision`

@@ -141,9 +141,13 @@ vk_fold_new (VkPackage *package, GError **error)
   self->brev_by_env = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   self->decision_by_env = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   self->pending_undos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
-  self->election = vk_package_dup_election (package, error);
+  self->election = vk_package_get_election (package);
   if (self->election == NULL)
-    return NULL;
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: the package holds no election",
+                   vk_package_get_path (package));
+      return NULL;
+    }
   for (guint i = 0; i < self->election->areas->len; i++)
     {
       const VkArea *va = g_ptr_array_index (self->election->areas, i);
@@ -183,7 +187,6 @@ vk_fold_free (VkFold *self)
   g_clear_pointer (&self->bad, g_array_unref);
   g_clear_pointer (&self->receipts, g_array_unref);
   g_clear_pointer (&self->forks, g_array_unref);
-  g_clear_pointer (&self->election, vk_election_free);
   g_free (self);
 }
 
