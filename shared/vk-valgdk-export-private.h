@@ -24,6 +24,11 @@ gboolean vk_valgdk_add_area_members (JsonBuilder *b, const VkElection *contest, 
                                      const VkAreaResult *result, const VkValgdkPlace *place,
                                      const VkValgdkPrevious *previous, const VkValgdkPreviousArea **ret_prev,
                                      GError **error);
+/* Every list and candidate of the result must be the contest's, each
+ * candidate on its own list; a list that is not names lists_field (the
+ * member the kind writes its votes in). */
+gboolean vk_valgdk_check_result_ids (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+                                     const char *lists_field, GError **error);
 /* "valg.dk export of area N NAME: FIELD: WHAT" (VK_ERROR_INVALID); FALSE. */
 gboolean vk_valgdk_export_fail (GError **error, const VkArea *area, const char *field, const char *what);
 /* The compact JSON of the object b has built. */

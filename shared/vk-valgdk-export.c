@@ -187,10 +187,9 @@ add_reasons (JsonBuilder *b, const VkArea *area, const VkAreaResult *result, con
   return TRUE;
 }
 
-/* Every list and candidate of the result must be the contest's, each
- * candidate on its own list. */
-static gboolean
-check_result_ids (const VkElection *contest, const VkArea *area, const VkAreaResult *result, GError **error)
+gboolean
+vk_valgdk_check_result_ids (const VkElection *contest, const VkArea *area, const VkAreaResult *result,
+                            const char *lists_field, GError **error)
 {
   GHashTableIter it;
   gpointer key, value;
@@ -199,7 +198,7 @@ check_result_ids (const VkElection *contest, const VkArea *area, const VkAreaRes
     {
       const VkListResult *l = g_ptr_array_index (result->lists, i);
       if (vk_election_lookup_list (contest, l->list_id) == NULL)
-        return fail (error, area, "Kandidatlister", "list %s is not in the %s contest", l->list_id,
+        return fail (error, area, lists_field, "list %s is not in the %s contest", l->list_id,
                      vk_election_contest_id (contest));
     }
   g_hash_table_iter_init (&it, result->candidate_list);
@@ -463,7 +462,7 @@ vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *are
   if (!vk_valgdk_add_area_members (tail, contest, area, result, NULL, previous, &prev, error))
     return NULL;
   json_builder_end_object (tail);
-  if (!check_result_ids (contest, area, result, error))
+  if (!vk_valgdk_check_result_ids (contest, area, result, "Kandidatlister", error))
     return NULL;
   if (approved_ms >= 0)
     approved = format_utc_ms (approved_ms);

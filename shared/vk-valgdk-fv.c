@@ -41,31 +41,6 @@ add_string (JsonBuilder *b, const char *member, const char *value)
   json_builder_add_string_value (b, value);
 }
 
-/* Every list of the result is the contest's and every candidate on its list. */
-static gboolean
-check_ids (const VkElection *contest, const VkArea *area, const VkAreaResult *result, GError **error)
-{
-  GHashTableIter it;
-  gpointer key, value;
-
-  for (guint i = 0; i < result->lists->len; i++)
-    {
-      const VkListResult *l = g_ptr_array_index (result->lists, i);
-      if (vk_election_lookup_list (contest, l->list_id) == NULL)
-        return failf (error, area, "Stemmer", "list %s is not in the %s contest", l->list_id,
-                      vk_election_contest_id (contest));
-    }
-  g_hash_table_iter_init (&it, result->candidate_list);
-  while (g_hash_table_iter_next (&it, &key, &value))
-    {
-      const VkCandidate *c = vk_election_lookup_candidate (contest, key);
-      if (c == NULL || strcmp (c->list->id, value) != 0)
-        return failf (error, area, "Kandidater", "candidate %s is not on list %s in the %s contest", (const char *)key,
-                      (const char *)value, vk_election_contest_id (contest));
-    }
-  return TRUE;
-}
-
 static gboolean
 check_type (const VkElection *contest, const VkArea *area, VkElectionType type, const char *shape, GError **error)
 {
@@ -160,7 +135,7 @@ vk_valgdk_fv_area_result_to_json (const VkElection *contest, const VkArea *area,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_type (contest, area, VK_ELECTION_FV, "FV-Valgresultater", error)
-      || !check_ids (contest, area, result, error))
+      || !vk_valgdk_check_result_ids (contest, area, result, "Stemmer", error))
     return NULL;
   if (place == NULL || place->storkreds == NULL || *place->storkreds == '\0' || place->opstillingskreds == NULL
       || place->opstillingskreds_dagi_id == NULL || *place->opstillingskreds_dagi_id == '\0')
@@ -233,7 +208,7 @@ vk_valgdk_ev_area_result_to_json (const VkElection *contest, const VkArea *area,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_type (contest, area, VK_ELECTION_EP, "EV-Valgresultater", error)
-      || !check_ids (contest, area, result, error))
+      || !vk_valgdk_check_result_ids (contest, area, result, "Stemmer", error))
     return NULL;
   prev = previous_area (area, result, previous);
   json_builder_begin_object (b);
@@ -279,7 +254,7 @@ vk_valgdk_fa_area_result_to_json (const VkElection *contest, const VkArea *area,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_type (contest, area, VK_ELECTION_FA, "FA-Valgresultater", error)
-      || !check_ids (contest, area, result, error))
+      || !vk_valgdk_check_result_ids (contest, area, result, "Stemmer", error))
     return NULL;
   for (guint i = 0; i < contest->lists->len; i++)
     {
