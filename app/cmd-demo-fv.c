@@ -258,28 +258,6 @@ keep_own_areas (VkDstMunicipality *m, GHashTable *keep, const char *kommune, GEr
   return TRUE;
 }
 
-/* The foreløbig count: the fintælling's party totals, without personal votes. */
-static VkAreaResult *
-foreloebig_from (const VkAreaResult *fin)
-{
-  VkAreaResult *r = vk_area_result_new (VK_RESULT_FORELOEBIG, fin->area_number, fin->area_name);
-
-  g_free (r->dagi_id);
-  r->dagi_id = g_strdup (fin->dagi_id);
-  r->eligible = fin->eligible;
-  r->cast = fin->cast;
-  r->valid = fin->valid;
-  r->blank_in_person = fin->blank_in_person;
-  r->blank_postal = fin->blank_postal;
-  vk_area_result_add_invalid (r, 0, fin->cast - fin->valid - fin->blank_in_person - fin->blank_postal);
-  for (guint i = 0; i < fin->lists->len; i++)
-    {
-      const VkListResult *l = g_ptr_array_index (fin->lists, i);
-      vk_area_result_add_list (r, l->list_id, l->votes, 0);
-    }
-  return r;
-}
-
 /* DST gives an independent candidate's votes both as the list's and as
  * personal votes (vk_dst_read_municipality() keeps both as list votes):
  * at the table the listestemmer are the votes less the personal ones. */
@@ -783,7 +761,7 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GPtrArray *device
     {
       const VkArea *area = g_ptr_array_index (event->areas, a);
       const VkAreaResult *fin = g_ptr_array_index (m->results, a);
-      g_autoptr (VkAreaResult) fore = foreloebig_from (fin);
+      g_autoptr (VkAreaResult) fore = vk_demo_foreloebig_from (fin);
       Device *dev = g_ptr_array_index (devices, a + 1);
       VkStation *s;
       gboolean ok;
@@ -834,7 +812,7 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GPtrArray *device
                               ((Device *)g_ptr_array_index (devices, n_areas + 3 + 2 * a))->key, error);
       if (ok && fa != NULL)
         {
-          g_autoptr (VkAreaResult) fa_fore = foreloebig_from (g_ptr_array_index (fa_fin, a));
+          g_autoptr (VkAreaResult) fa_fore = vk_demo_foreloebig_from (g_ptr_array_index (fa_fin, a));
 
           ok = enter_and_sign (s, "FA", VK_RESULT_FORELOEBIG, vk_election_lookup_area (fa, area->number), fa_fore,
                                vk_station_count_checked_in_for (s, "FA"),

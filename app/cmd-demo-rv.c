@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cmd-demo-rv.h"
+#include "cmd-demo-util.h"
 #include "vk-error.h"
 #include "vk-file.h"
 
@@ -98,29 +99,6 @@ results_new (GPtrArray *areas, VkResultKind kind, const char *municipality)
   return res;
 }
 
-/* A foreløbig count from the fintælling's list totals: for the areas the
- * publication history lacks (2 of Nordjylland's 163). */
-static VkAreaResult *
-foreloebig_from (const VkAreaResult *fin)
-{
-  VkAreaResult *r = vk_area_result_new (VK_RESULT_FORELOEBIG, fin->area_number, fin->area_name);
-
-  g_free (r->dagi_id);
-  r->dagi_id = g_strdup (fin->dagi_id);
-  r->eligible = fin->eligible;
-  r->cast = fin->cast;
-  r->valid = fin->valid;
-  r->blank_in_person = fin->blank_in_person;
-  r->blank_postal = fin->blank_postal;
-  vk_area_result_add_invalid (r, 0, fin->cast - fin->valid - fin->blank_in_person - fin->blank_postal);
-  for (guint i = 0; i < fin->lists->len; i++)
-    {
-      const VkListResult *l = g_ptr_array_index (fin->lists, i);
-      vk_area_result_add_list (r, l->list_id, l->votes, 0);
-    }
-  return r;
-}
-
 gboolean
 vk_demo_rv_load (VkElection *event, const char *rv_dir, guint seats, VkResults **ret_foreloebig,
                  VkResults **ret_fintaelling, GError **error)
@@ -176,7 +154,7 @@ vk_demo_rv_load (VkElection *event, const char *rv_dir, guint seats, VkResults *
       /* The RV ballot's own eligible voters (a few differ from KV's). */
       a->eligible = (guint)f->eligible;
       if (g_ptr_array_index (fore, i) == NULL)
-        g_ptr_array_index (fore, i) = foreloebig_from (f);
+        g_ptr_array_index (fore, i) = vk_demo_foreloebig_from (f);
     }
   *ret_foreloebig = results_new (fore, VK_RESULT_FORELOEBIG, contest->municipality);
   *ret_fintaelling = results_new (fin, VK_RESULT_FINTAELLING, contest->municipality);

@@ -271,3 +271,24 @@ vk_demo_server_stop (VkDemoServer *server)
     close (server->out);
   server->out = -1;
 }
+
+VkAreaResult *
+vk_demo_foreloebig_from (const VkAreaResult *fin)
+{
+  VkAreaResult *r = vk_area_result_new (VK_RESULT_FORELOEBIG, fin->area_number, fin->area_name);
+
+  g_free (r->dagi_id);
+  r->dagi_id = g_strdup (fin->dagi_id);
+  r->eligible = fin->eligible;
+  r->cast = fin->cast;
+  r->valid = fin->valid;
+  r->blank_in_person = fin->blank_in_person;
+  r->blank_postal = fin->blank_postal;
+  vk_area_result_add_invalid (r, 0, fin->cast - fin->valid - fin->blank_in_person - fin->blank_postal);
+  for (guint i = 0; i < fin->lists->len; i++)
+    {
+      const VkListResult *l = g_ptr_array_index (fin->lists, i);
+      vk_area_result_add_list (r, l->list_id, l->votes, 0);
+    }
+  return r;
+}

@@ -10,8 +10,14 @@
 #include <glib.h>
 
 #include "vk-keys.h"
+#include "vk-results.h"
 
 G_BEGIN_DECLS
+
+/* A foreløbig count made from a fintælling: its list totals without
+ * personal votes, its other invalid ballots without reasons (the RV
+ * replay's missing foreløbig areas, the FV/FA replay's election night). */
+VkAreaResult *vk_demo_foreloebig_from (const VkAreaResult *fin) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The council size: the official mandatfordeling.json in data_dir has one
  * ListeMandater row per seat (kandidat-data.json does not say); 0 if not. */
