@@ -3,7 +3,6 @@
  * Copyright 2026 The valgkit authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -11,6 +10,7 @@
 #include "vk-election-import.h"
 #include "vk-error.h"
 #include "vk-file.h"
+#include "vk-fv-kandidatdata.h"
 #include "vk-json-private.h"
 
 /* The file of dir whose name starts with prefix (valg.dk adds a time
@@ -268,19 +268,6 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
 
 /* ---- FV-Kandidatdata ---------------------------------------------------- */
 
-/* valg.dk writes dates DD-MM-YYYY. */
-static char *
-parse_date (const char *text)
-{
-  guint d, m, y;
-  char tail;
-
-  if (text == NULL || sscanf (text, "%2u-%2u-%4u%c", &d, &m, &y, &tail) != 3 || strlen (text) != 10
-      || !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-    return NULL;
-  return g_strdup_printf ("%04u-%02u-%02u", y, m, d);
-}
-
 /* A candidate being read, before it is known to be on a ballot. */
 typedef VkCandidate Probe;
 
@@ -299,170 +286,112 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Probe, probe_free)
  * candidate is on the ballot of every kreds the file lists for them; an
  * independent only where nominated). */
 static gboolean
-add_candidate_kredse (VkCandidate *c, JsonArray *entries, GHashTable *kredse, gboolean all_entries, const char *file,
-                      const char *path, gboolean *ret_partiliste, GError **error)
+add_candidate_kredse (VkCandidate *c, const VkFvKdCandidate *kc, GHashTable *kredse, gboolean all_entries,
+                      const char *file, gboolean *ret_partiliste, GError **error)
 {
-  for (guint k = 0; k < json_array_get_length (entries); k++)
+  for (guint k = 0; k < kc->kredse->len; k++)
     {
-      g_autofree char *kpath = g_strdup_printf ("%s.Opstillingskredse[%u]", path, k);
-      g_autofree char *kreds = NULL, *form = NULL;
-      JsonObject *o = vk_json_array_get_obj (entries, k, file, kpath, error);
-      guint place = 0;
-      JsonNode *opst;
+      const VkFvKdKreds *e = g_ptr_array_index (kc->kredse, k);
 
-      if (o == NULL || !vk_json_get_id (o, file, kpath, "OpstillingskredsDagiId", TRUE, &kreds, error)
-          || !vk_json_get_uint (o, file, kpath, "KandidatsPlacering", &place, error)
-          || !vk_json_get_string (o, file, kpath, "Opstillingsform", FALSE, &form, error))
-        return FALSE;
-      if (!g_hash_table_contains (kredse, kreds))
+      if (!g_hash_table_contains (kredse, e->dagi_id))
         continue;
-      opst = vk_json_member (o, "OpstilletIKreds");
-      if (!all_entries && (opst == NULL || !JSON_NODE_HOLDS_VALUE (opst) || !json_node_get_boolean (opst)))
+      if (!all_entries && !e->opstillet)
         continue;
-      if (vk_candidate_lookup_kreds (c, kreds) != NULL)
+      if (vk_candidate_lookup_kreds (c, e->dagi_id) != NULL)
         {
-          g_autofree char *what = g_strdup_printf ("kreds %s twice", kreds);
+          g_autofree char *kpath = g_strdup_printf ("%s.Opstillingskredse[%u]", kc->path, k);
+          g_autofree char *what = g_strdup_printf ("kreds %s twice", e->dagi_id);
           return vk_json_fail (error, file, kpath, "OpstillingskredsDagiId", what);
         }
-      vk_election_candidate_add_kreds (c, kreds, place);
-      if (g_ascii_strcasecmp (form, "Partiliste") == 0)
+      vk_election_candidate_add_kreds (c, e->dagi_id, e->place);
+      if (e->form == VK_FV_FORM_PARTILISTE)
         *ret_partiliste = TRUE;
     }
   return TRUE;
 }
 
-static gboolean
-candidate_details (VkCandidate *c, JsonObject *o, const char *file, const char *path, GError **error)
+static void
+candidate_details (VkCandidate *c, const VkFvKdCandidate *kc)
 {
   g_free (c->occupation);
-  c->occupation = NULL;
-  return vk_json_get_string (o, file, path, "Stilling", FALSE, &c->occupation, error);
+  c->occupation = g_strdup (kc->occupation);
 }
 
-/* Reads one storkreds's file into contest (lists keyed by PartiId). */
+/* Adds one storkreds's file (vk_fv_kandidatdata_load()) to contest
+ * (lists keyed by PartiId). */
 static gboolean
 import_fv_file (VkElection *contest, const char *path, GHashTable *kredse, GHashTable *independents, GError **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
-  g_autofree char *file = g_filename_display_name (path);
-  g_autofree char *valgart = NULL, *valgdag = NULL, *date = NULL;
-  JsonObject *root = vk_json_load_object (path, &parser, error);
-  JsonArray *parties, *outside;
+  g_autoptr (VkFvKandidatdata) kd = vk_fv_kandidatdata_load (path, error);
+  const char *file;
 
-  if (root == NULL || !vk_json_get_string (root, file, "", "Valgart", TRUE, &valgart, error)
-      || !vk_json_get_string (root, file, "", "Valgdag", TRUE, &valgdag, error))
+  if (kd == NULL)
     return FALSE;
-  if (strcmp (valgart, "Folketingsvalg") != 0)
-    {
-      g_autofree char *what = g_strdup_printf ("a %s file, not FV-Kandidatdata", valgart);
-      return vk_json_fail (error, file, "", "Valgart", what);
-    }
-  date = parse_date (valgdag);
-  if (date == NULL)
-    return vk_json_fail (error, file, "", "Valgdag", "not a date DD-MM-YYYY");
+  file = kd->file;
   if (*contest->date == '\0')
     {
       g_free (contest->date);
-      contest->date = g_strdup (date);
+      contest->date = g_strdup (kd->date);
     }
-  else if (strcmp (contest->date, date) != 0)
+  else if (strcmp (contest->date, kd->date) != 0)
     return vk_json_fail (error, file, "", "Valgdag", "another day than the other FV-Kandidatdata files");
 
-  parties = vk_json_get_array (root, file, "", "IndenforParti", error);
-  if (parties == NULL)
-    return FALSE;
-  for (guint i = 0; i < json_array_get_length (parties); i++)
+  for (guint i = 0; i < kd->parties->len; i++)
     {
-      g_autofree char *ppath = g_strdup_printf ("IndenforParti[%u]", i);
-      g_autofree char *id = NULL, *letter = NULL, *name = NULL;
-      JsonObject *p = vk_json_array_get_obj (parties, i, file, "IndenforParti", error);
-      JsonArray *cands;
-      guint place = 0;
+      const VkFvKdParty *p = g_ptr_array_index (kd->parties, i);
       gboolean partiliste = FALSE;
-      VkList *l;
+      VkList *l = vk_election_lookup_list (contest, p->id);
 
-      if (p == NULL || !vk_json_get_id (p, file, ppath, "PartiId", TRUE, &id, error)
-          || !vk_json_get_uint (p, file, ppath, "Stemmeseddelsplacering", &place, error)
-          || !vk_json_get_string (p, file, ppath, "Partibogstav", TRUE, &letter, error)
-          || !vk_json_get_string (p, file, ppath, "Partinavn", TRUE, &name, error))
-        return FALSE;
-      cands = vk_json_get_array (p, file, ppath, "Kandidater", error);
-      if (cands == NULL)
-        return FALSE;
-      l = vk_election_lookup_list (contest, id);
-      for (guint j = 0; j < json_array_get_length (cands); j++)
+      for (guint j = 0; j < p->candidates->len; j++)
         {
-          g_autofree char *cpath = g_strdup_printf ("%s.Kandidater[%u]", ppath, j);
-          g_autofree char *cid = NULL, *cname = NULL, *ballot = NULL;
-          JsonObject *c = vk_json_array_get_obj (cands, j, file, cpath, error);
-          g_autoptr (Probe) probe = NULL;
-          JsonArray *entries;
+          const VkFvKdCandidate *c = g_ptr_array_index (p->candidates, j);
+          g_autoptr (Probe) probe = g_new0 (VkCandidate, 1);
           VkCandidate *added;
 
-          if (c == NULL || !vk_json_get_id (c, file, cpath, "Id", TRUE, &cid, error)
-              || !vk_json_get_string (c, file, cpath, "Navn", TRUE, &cname, error)
-              || !vk_json_get_string (c, file, cpath, "Stemmeseddelnavn", FALSE, &ballot, error))
-            return FALSE;
-          entries = vk_json_get_array (c, file, cpath, "Opstillingskredse", error);
-          if (entries == NULL)
-            return FALSE;
           /* Only candidates on a ballot of the municipality's kredse. */
-          probe = g_new0 (VkCandidate, 1);
-          if (!add_candidate_kredse (probe, entries, kredse, TRUE, file, cpath, &partiliste, error))
+          if (!add_candidate_kredse (probe, c, kredse, TRUE, file, &partiliste, error))
             return FALSE;
           if (probe->kredse == NULL)
             continue;
-          if (vk_election_lookup_candidate (contest, cid) != NULL)
+          if (vk_election_lookup_candidate (contest, c->id) != NULL)
             {
-              g_autofree char *what = g_strdup_printf ("candidate %s is already in another file", cid);
-              return vk_json_fail (error, file, cpath, "Id", what);
+              g_autofree char *what = g_strdup_printf ("candidate %s is already in another file", c->id);
+              return vk_json_fail (error, file, c->path, "Id", what);
             }
           if (l == NULL)
-            l = vk_election_add_list (contest, id, letter, name, place + 1, VK_LIST_SIDEORDNET);
-          added = vk_election_add_candidate (contest, l, cid, cname, *ballot != '\0' ? ballot : cname,
-                                             l->candidates->len + 1);
+            l = vk_election_add_list (contest, p->id, p->letter, p->name, p->place + 1, VK_LIST_SIDEORDNET);
+          added = vk_election_add_candidate (
+              contest, l, c->id, c->name, *c->ballot_name != '\0' ? c->ballot_name : c->name, l->candidates->len + 1);
           added->kredse = g_steal_pointer (&probe->kredse);
-          if (!candidate_details (added, c, file, cpath, error))
-            return FALSE;
+          candidate_details (added, c);
         }
       if (l != NULL && partiliste)
         l->form = VK_LIST_PARTILISTE;
     }
 
-  outside = vk_json_get_array (root, file, "", "UdenforParti", error);
-  if (outside == NULL)
-    return FALSE;
-  for (guint i = 0; i < json_array_get_length (outside); i++)
+  for (guint i = 0; i < kd->independents->len; i++)
     {
-      g_autofree char *cpath = g_strdup_printf ("UdenforParti[%u]", i);
-      g_autofree char *cid = NULL, *cname = NULL, *ballot = NULL;
-      JsonObject *c = vk_json_array_get_obj (outside, i, file, "UdenforParti", error);
+      const VkFvKdCandidate *c = g_ptr_array_index (kd->independents, i);
       g_autoptr (Probe) probe = g_new0 (Probe, 1);
       gboolean partiliste = FALSE;
-      JsonArray *entries;
 
-      if (c == NULL || !vk_json_get_id (c, file, cpath, "Id", TRUE, &cid, error)
-          || !vk_json_get_string (c, file, cpath, "Navn", TRUE, &cname, error)
-          || !vk_json_get_string (c, file, cpath, "Stemmeseddelnavn", FALSE, &ballot, error))
-        return FALSE;
-      entries = vk_json_get_array (c, file, cpath, "Opstillingskredse", error);
-      if (entries == NULL || !add_candidate_kredse (probe, entries, kredse, FALSE, file, cpath, &partiliste, error))
+      if (!add_candidate_kredse (probe, c, kredse, FALSE, file, &partiliste, error))
         return FALSE;
       if (probe->kredse == NULL)
         continue;
-      if (g_hash_table_contains (independents, cid))
-        return vk_json_fail (error, file, cpath, "Id", "independent candidate already in another file");
-      g_hash_table_add (independents, g_strdup (cid));
+      if (g_hash_table_contains (independents, c->id))
+        return vk_json_fail (error, file, c->path, "Id", "independent candidate already in another file");
+      g_hash_table_add (independents, g_strdup (c->id));
       {
-        g_autofree char *list_id = g_strconcat ("udenfor-", cid, NULL);
+        g_autofree char *list_id = g_strconcat ("udenfor-", c->id, NULL);
         /* Independents follow the parties on the ballot, in file order. */
-        VkList *l = vk_election_add_list (contest, list_id, "", cname, 1000 + g_hash_table_size (independents),
+        VkList *l = vk_election_add_list (contest, list_id, "", c->name, 1000 + g_hash_table_size (independents),
                                           VK_LIST_SIDEORDNET);
-        VkCandidate *added = vk_election_add_candidate (contest, l, cid, cname, *ballot != '\0' ? ballot : cname, 1);
+        VkCandidate *added = vk_election_add_candidate (contest, l, c->id, c->name,
+                                                        *c->ballot_name != '\0' ? c->ballot_name : c->name, 1);
 
         added->kredse = g_steal_pointer (&probe->kredse);
-        if (!candidate_details (added, c, file, cpath, error))
-          return FALSE;
+        candidate_details (added, c);
       }
     }
   return TRUE;
