@@ -19,6 +19,8 @@
 #include "vk-dst-valgdk.h"
 #include "vk-dst.h"
 #include "vk-error.h"
+#include "vk-fv-elected.h"
+#include "vk-fv-kandidatdata.h"
 #include "vk-fv-valgdk.h"
 #include "vk-fv.h"
 #include "vk-seats.h"
@@ -134,6 +136,7 @@ vk_cmd_folketingsvalg (int argc, char **argv)
   g_auto (GStrv) kredse = NULL;
   g_auto (GStrv) signed_paths = NULL;
   g_autofree char *trust_path = NULL;
+  g_auto (GStrv) kandidatdata_paths = NULL;
   const GOptionEntry entries[] = {
     { "results", 'r', 0, G_OPTION_ARG_FILENAME, &results,
       "Danmarks Statistik's fintælling folder (fintal.xml …) or a folder of valg.dk FV-Valgresultater files", "DIR" },
@@ -143,6 +146,10 @@ vk_cmd_folketingsvalg (int argc, char **argv)
       "With --signed: the municipalities' election public keys (as valgkit region --trust)", "TRUST" },
     { "table", 't', 0, G_OPTION_ARG_FILENAME, &table_path,
       "The kreds- and tillægsmandater per landsdel and storkreds (kredsmandater.json)", "FILE" },
+    { "kandidatdata", 'k', 0, G_OPTION_ARG_FILENAME_ARRAY, &kandidatdata_paths,
+      "valg.dk FV-Kandidatdata (a file per storkreds, or a folder of them; repeat): name the elected candidates and "
+      "their stedfortrædere",
+      "DIR|FILE" },
     { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path, "Outcomes of lot draws (as valgkit mandates)", "LOTS.json" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the allocation (JSON) here", "FILE" },
     { "valgdk-out", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_out,
@@ -159,14 +166,20 @@ vk_cmd_folketingsvalg (int argc, char **argv)
   g_autoptr (VkFvVotes) votes = NULL;
   g_autoptr (VkLots) lots = NULL;
   g_autoptr (VkFvAllocation) alloc = NULL;
+  g_autoptr (VkFvDraws) draws = NULL;
+  g_autoptr (VkFvElected) elected = NULL;
+  g_autoptr (GPtrArray) kandidatdata = NULL;
   g_autofree char *json = NULL;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (
       ctx, "Kredsmandater per storkreds (d'Hondt), the qualification and the 175 seats per party (largest\n"
            "remainder, § 77 stk. 4 included), the tillægsmandater per landsdel (1, 3, 5 …) and storkreds\n"
-           "(1, 4, 7 …): folketingsvalgloven §§ 76–79.  Exit status: 0 done, 2 bad usage or malformed\n"
-           "input, 3 a lot draw is needed (see --lots).  docs/folketingsvalg.md.");
+           "(1, 4, 7 …): folketingsvalgloven §§ 76–79.  With --kandidatdata also the elected candidates\n"
+           "and the stedfortrædere of each party in each storkreds by its opstillingsform (personal votes,\n"
+           "party votes shared or given per kreds, partiliste by fordelingstal and list order; FVL §§ 79 ff.;\n"
+           "needs a fintælling).  Exit status: 0 done, 2 bad usage or malformed input, 3 a lot draw is\n"
+           "needed (see --lots).  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "folketingsvalg"))
     return VK_EXIT_USAGE;
   if (valgdk_out != NULL)
@@ -200,10 +213,31 @@ vk_cmd_folketingsvalg (int argc, char **argv)
     votes = vk_fv_valgdk_read (results, table, &error);
   if (votes == NULL)
     return fail ("folketingsvalg", error);
-  alloc = vk_fv_allocate (table, votes, lots, &error);
+  if (kandidatdata_paths != NULL)
+    {
+      kandidatdata = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_fv_kandidatdata_free);
+      for (guint i = 0; kandidatdata_paths[i] != NULL; i++)
+        {
+          g_autoptr (GPtrArray) some = vk_fv_kandidatdata_load_all (kandidatdata_paths[i], &error);
+          if (some == NULL)
+            return fail ("folketingsvalg", error);
+          for (guint j = 0; j < some->len; j++)
+            g_ptr_array_add (kandidatdata, g_steal_pointer (&some->pdata[j]));
+        }
+    }
+  draws = vk_fv_draws_new (lots);
+  alloc = vk_fv_allocate_with_draws (table, votes, draws, &error);
   if (alloc == NULL)
     return fail ("folketingsvalg", error);
-  json = vk_fv_allocation_to_json (alloc);
+  if (kandidatdata != NULL)
+    {
+      elected = vk_fv_elect (alloc, g_steal_pointer (&kandidatdata), draws, &error);
+      if (elected == NULL)
+        return fail ("folketingsvalg", error);
+    }
+  if (!vk_fv_draws_check_used (draws, &error))
+    return fail ("folketingsvalg", error);
+  json = vk_fv_allocation_to_json_elected (alloc, elected);
   if (!write_out (out_path, json, &error))
     return fail ("folketingsvalg", error);
 
@@ -224,6 +258,19 @@ vk_cmd_folketingsvalg (int argc, char **argv)
       const VkFvElectedIndependent *e = g_ptr_array_index (alloc->independents, i);
       g_autofree char *name = vk_text_escape_controls (e->name);
       printf ("Uden for partier: %s, 1 kredsmandat\n", name);
+    }
+  if (elected != NULL)
+    {
+      guint n = 0;
+      for (guint i = 0; i < elected->parties->len; i++)
+        {
+          const VkFvPartyRank *r = g_ptr_array_index (elected->parties, i);
+          for (guint j = 0; j < r->ranked->len; j++)
+            n += ((const VkFvCandidateRank *)g_ptr_array_index (r->ranked, j))->elected;
+        }
+      for (guint i = 0; i < elected->independents->len; i++)
+        n += ((const VkFvIndependentRank *)g_ptr_array_index (elected->independents, i))->elected;
+      printf ("%u kandidater valgt ved navn (se %s)\n", n, out_path);
     }
   return VK_EXIT_OK;
 }

@@ -17,4 +17,7 @@ gboolean vk_dst_fail (GError **error, const char *file, guint line, const char *
 gboolean vk_dst_parse_count (const char *text, const char *file, guint line, const char *what, guint64 *ret,
                              GError **error);
 
+/* "1. Rønne" → "Rønne": DST numbers kredse and areas within their parent. */
+const char *vk_dst_without_number (const char *name);
+
 G_END_DECLS

@@ -48,6 +48,7 @@ typedef struct
   GPtrArray *parties;      /* Count*: Stemmer/Parti with a Bogstav */
   guint64 outside;         /* Stemmer/Parti without one: "Uden for partier" */
   GPtrArray *independents; /* Count*: Personer/Parti without a Bogstav */
+  GPtrArray *persons;      /* Count*: Personer/Parti[Bogstav]/Person (letter, name, personal votes) */
   guint64 valid, blank, invalid, cast, eligible;
 } Result;
 
@@ -79,6 +80,7 @@ result_init (Result *r)
   memset (r, 0, sizeof *r);
   r->parties = g_ptr_array_new_with_free_func ((GDestroyNotify)count_free);
   r->independents = g_ptr_array_new_with_free_func ((GDestroyNotify)count_free);
+  r->persons = g_ptr_array_new_with_free_func ((GDestroyNotify)count_free);
 }
 
 static void
@@ -86,6 +88,7 @@ result_clear (Result *r)
 {
   g_clear_pointer (&r->parties, g_ptr_array_unref);
   g_clear_pointer (&r->independents, g_ptr_array_unref);
+  g_clear_pointer (&r->persons, g_ptr_array_unref);
 }
 
 static void
@@ -201,6 +204,18 @@ vk_dst_parse_count (const char *text, const char *file, guint line, const char *
     return vk_dst_fail (error, file, line, "%s \"%s\" is not a count", what, text);
   *ret = v;
   return TRUE;
+}
+
+const char *
+vk_dst_without_number (const char *name)
+{
+  const char *p = name;
+
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (p != name && p[0] == '.' && p[1] == ' ')
+    return p + 2;
+  return name;
 }
 
 /* The result file's base name from the index's URL (filnavn); only plain
@@ -328,6 +343,55 @@ read_index (const char *dir_in, VkDstKind kind, GError **error)
   return g_steal_pointer (&x);
 }
 
+/* A party's <Person Navn PersonligeStemmer> under <Personer>: their
+ * personal votes cannot exceed the party's votes. */
+static gboolean
+read_persons (const VkXmlNode *p, const char *letter, const char *file, Result *r, GError **error)
+{
+  guint64 sum = 0, party = 0;
+  gboolean found = FALSE;
+
+  for (guint k = 0; k < r->parties->len; k++)
+    {
+      const Count *c = g_ptr_array_index (r->parties, k);
+      if (strcmp (c->letter, letter) == 0)
+        party = c->votes, found = TRUE;
+    }
+  if (!found)
+    return vk_dst_fail (error, file, p->line, "<Personer> has party %s, which <Stemmer> does not have", letter);
+  for (guint i = 0; i < p->children->len; i++)
+    {
+      const VkXmlNode *n = g_ptr_array_index (p->children, i);
+      const char *name = vk_xml_node_get_attr (n, "Navn");
+      Count *c;
+
+      if (strcmp (n->name, "Person") != 0)
+        continue;
+      if (name == NULL || *name == '\0')
+        return vk_dst_fail (error, file, n->line, "a candidate of party %s without a name", letter);
+      for (guint k = 0; k < r->persons->len; k++)
+        {
+          const Count *o = g_ptr_array_index (r->persons, k);
+          if (strcmp (o->letter, letter) == 0 && strcmp (o->name, name) == 0)
+            return vk_dst_fail (error, file, n->line, "candidate \"%s\" of party %s is listed twice", name, letter);
+        }
+      c = g_new0 (Count, 1);
+      c->letter = g_strdup (letter);
+      c->name = g_strdup (name);
+      g_ptr_array_add (r->persons, c);
+      if (!vk_dst_parse_count (vk_xml_node_get_attr (n, "PersonligeStemmer"), file, n->line, "PersonligeStemmer",
+                               &c->votes, error))
+        return FALSE;
+      sum += c->votes;
+    }
+  if (sum > party)
+    return vk_dst_fail (error, file, p->line,
+                        "the candidates of party %s have %" G_GUINT64_FORMAT
+                        " personal votes, more than its %" G_GUINT64_FORMAT " votes",
+                        letter, sum, party);
+  return TRUE;
+}
+
 /* Reads one result file of the index: the election and the place must be
  * the ones the index names. */
 static gboolean
@@ -412,8 +476,17 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
       const char *cname = vk_xml_node_get_attr (p, "navn");
       Count *c;
 
-      if (strcmp (p->name, "Parti") != 0 || (letter != NULL && *letter != '\0'))
+      if (strcmp (p->name, "Parti") != 0)
         continue;
+      if (letter != NULL && *letter != '\0')
+        {
+          /* A storkreds file's own <Personer> are not used (the kredse
+           * are summed), and FV2022's Bornholm file has more personal
+           * votes for K than K's votes: only kreds and area files. */
+          if (strcmp (type, "StorKreds") != 0 && !read_persons (p, letter, file, r, error))
+            return FALSE;
+          continue;
+        }
       if (cname == NULL || *cname == '\0')
         return vk_dst_fail (error, file, p->line, "a candidate outside the parties without a name");
       c = g_new0 (Count, 1);
@@ -433,16 +506,17 @@ read_result (const Index *x, const Entry *e, const char *type, Result *r, GError
   return TRUE;
 }
 
-/* Adds b into a (parties by letter, independents by name). */
+/* Adds b into a (parties by letter, independents by name, persons by
+ * both). */
 static void
-count_add (GPtrArray *into, const Count *cb, gboolean by_letter)
+count_add (GPtrArray *into, const Count *cb, gboolean by_letter, gboolean by_name)
 {
   Count *ca = NULL;
 
   for (guint k = 0; ca == NULL && k < into->len; k++)
     {
       Count *c = g_ptr_array_index (into, k);
-      if (strcmp (by_letter ? c->letter : c->name, by_letter ? cb->letter : cb->name) == 0)
+      if ((!by_letter || strcmp (c->letter, cb->letter) == 0) && (!by_name || strcmp (c->name, cb->name) == 0))
         ca = c;
     }
   if (ca == NULL)
@@ -459,9 +533,11 @@ static void
 result_add (Result *a, const Result *b)
 {
   for (guint i = 0; i < b->parties->len; i++)
-    count_add (a->parties, g_ptr_array_index (b->parties, i), TRUE);
+    count_add (a->parties, g_ptr_array_index (b->parties, i), TRUE, FALSE);
   for (guint i = 0; i < b->independents->len; i++)
-    count_add (a->independents, g_ptr_array_index (b->independents, i), FALSE);
+    count_add (a->independents, g_ptr_array_index (b->independents, i), FALSE, TRUE);
+  for (guint i = 0; i < b->persons->len; i++)
+    count_add (a->persons, g_ptr_array_index (b->persons, i), TRUE, TRUE);
   a->outside += b->outside;
   a->valid += b->valid;
   a->blank += b->blank;
@@ -616,8 +692,8 @@ add_fv (const Entry *kreds, const Entry *storkreds, const Result *r, gpointer da
   FvCtx *ctx = data;
   const Entry *ld = g_hash_table_lookup (ctx->x->landsdel_by_id, storkreds->parent);
   VkFvStorkredsVotes *sv = vk_fv_votes_storkreds (ctx->votes, storkreds->name);
+  VkFvKredsVotes *kv = vk_fv_storkreds_votes_kreds (sv, kreds->id, vk_dst_without_number (kreds->name));
 
-  (void)kreds;
   (void)error;
   if (sv->landsdel == NULL)
     sv->landsdel = g_strdup (ld->name);
@@ -628,13 +704,23 @@ add_fv (const Entry *kreds, const Entry *storkreds, const Result *r, gpointer da
       const char *name = c->name;
       if (g_str_has_prefix (name, c->letter) && strncmp (name + strlen (c->letter), ". ", 2) == 0)
         name += strlen (c->letter) + 2;
-      vk_fv_storkreds_votes_add (sv, vk_fv_votes_party (ctx->votes, c->letter, name), c->votes);
+      guint p = vk_fv_votes_party (ctx->votes, c->letter, name);
+      vk_fv_storkreds_votes_add (sv, p, c->votes);
+      vk_fv_kreds_votes_add (kv, p, c->votes);
     }
   for (guint i = 0; i < r->independents->len; i++)
     {
       const Count *c = g_ptr_array_index (r->independents, i);
       vk_fv_storkreds_votes_add_independent (sv, c->name, c->votes);
+      vk_fv_kreds_votes_add_person (kv, VK_FV_INDEPENDENT, NULL, c->name, c->votes);
     }
+  for (guint i = 0; i < r->persons->len; i++)
+    {
+      const Count *c = g_ptr_array_index (r->persons, i);
+      vk_fv_kreds_votes_add_person (kv, vk_fv_votes_party (ctx->votes, c->letter, NULL), NULL, c->name, c->votes);
+    }
+  if (r->persons->len > 0 || r->independents->len > 0)
+    ctx->votes->has_persons = TRUE;
   sv->valid += r->valid;
   sv->n_areas++;
   return TRUE;

@@ -170,10 +170,33 @@ independent_free (VkFvIndependent *c)
 }
 
 static void
+person_votes_free (VkFvPersonVotes *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->id);
+  g_free (p->name);
+  g_free (p);
+}
+
+static void
+kreds_votes_free (VkFvKredsVotes *k)
+{
+  if (k == NULL)
+    return;
+  g_free (k->id);
+  g_free (k->name);
+  g_clear_pointer (&k->party_votes, g_array_unref);
+  g_clear_pointer (&k->persons, g_ptr_array_unref);
+  g_free (k);
+}
+
+static void
 storkreds_votes_free (VkFvStorkredsVotes *s)
 {
   if (s == NULL)
     return;
+  g_clear_pointer (&s->kredse, g_ptr_array_unref);
   g_free (s->name);
   g_free (s->landsdel);
   g_clear_pointer (&s->party_votes, g_array_unref);
@@ -233,6 +256,7 @@ vk_fv_votes_storkreds (VkFvVotes *self, const char *name)
   s->name = g_strdup (name);
   s->party_votes = g_array_new (FALSE, TRUE, sizeof (guint64));
   s->independents = g_ptr_array_new_with_free_func ((GDestroyNotify)independent_free);
+  s->kredse = g_ptr_array_new_with_free_func ((GDestroyNotify)kreds_votes_free);
   g_ptr_array_add (self->storkredse, s);
   return s;
 }
@@ -272,4 +296,64 @@ vk_fv_storkreds_votes_get (const VkFvStorkredsVotes *sk, guint party)
 {
   g_return_val_if_fail (sk != NULL, 0);
   return party < sk->party_votes->len ? g_array_index (sk->party_votes, guint64, party) : 0;
+}
+
+VkFvKredsVotes *
+vk_fv_storkreds_votes_kreds (VkFvStorkredsVotes *sk, const char *id, const char *name)
+{
+  VkFvKredsVotes *k;
+
+  g_return_val_if_fail (sk != NULL && id != NULL, NULL);
+  for (guint i = 0; i < sk->kredse->len; i++)
+    {
+      k = g_ptr_array_index (sk->kredse, i);
+      if (strcmp (k->id, id) == 0)
+        return k;
+    }
+  k = g_new0 (VkFvKredsVotes, 1);
+  k->id = g_strdup (id);
+  k->name = g_strdup (name != NULL ? name : id);
+  k->party_votes = g_array_new (FALSE, TRUE, sizeof (guint64));
+  k->persons = g_ptr_array_new_with_free_func ((GDestroyNotify)person_votes_free);
+  g_ptr_array_add (sk->kredse, k);
+  return k;
+}
+
+void
+vk_fv_kreds_votes_add (VkFvKredsVotes *k, guint party, guint64 votes)
+{
+  g_return_if_fail (k != NULL);
+  if (k->party_votes->len <= party)
+    g_array_set_size (k->party_votes, party + 1);
+  g_array_index (k->party_votes, guint64, party) += votes;
+}
+
+guint64
+vk_fv_kreds_votes_get (const VkFvKredsVotes *k, guint party)
+{
+  g_return_val_if_fail (k != NULL, 0);
+  return party < k->party_votes->len ? g_array_index (k->party_votes, guint64, party) : 0;
+}
+
+void
+vk_fv_kreds_votes_add_person (VkFvKredsVotes *k, guint party, const char *id, const char *name, guint64 votes)
+{
+  VkFvPersonVotes *p;
+
+  g_return_if_fail (k != NULL && name != NULL);
+  for (guint i = 0; i < k->persons->len; i++)
+    {
+      p = g_ptr_array_index (k->persons, i);
+      if (p->party == party && (id != NULL ? g_strcmp0 (p->id, id) == 0 : strcmp (p->name, name) == 0))
+        {
+          p->personal += votes;
+          return;
+        }
+    }
+  p = g_new0 (VkFvPersonVotes, 1);
+  p->party = party;
+  p->id = g_strdup (id);
+  p->name = g_strdup (name);
+  p->personal = votes;
+  g_ptr_array_add (k->persons, p);
 }

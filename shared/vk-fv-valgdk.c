@@ -66,11 +66,48 @@ get_id (JsonObject *o, const char *file, const char *member, char **ret, GError 
   return vk_json_get_id (o, file, "", member, TRUE, ret, error);
 }
 
+/* A party's Kandidater (fintælling: the personal votes), which cannot
+ * exceed the party's votes. */
+static gboolean
+read_candidates (JsonObject *o, const char *file, const char *path, guint party, guint64 party_votes,
+                 VkFvKredsVotes *kv, VkFvVotes *votes, GError **error)
+{
+  JsonNode *n = vk_json_member (o, "Kandidater");
+  JsonArray *cands;
+  guint64 sum = 0;
+
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return TRUE;
+  cands = vk_json_get_array (o, file, path, "Kandidater", error);
+  if (cands == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (cands); i++)
+    {
+      g_autofree char *cp = g_strdup_printf ("%s.Kandidater[%u]", path, i);
+      g_autofree char *id = NULL, *name = NULL;
+      JsonObject *c = vk_json_array_get_obj (cands, i, file, cp, error);
+      guint64 v = 0;
+
+      if (c == NULL || !vk_json_get_id (c, file, cp, "Id", TRUE, &id, error)
+          || !vk_json_get_string (c, file, cp, "Stemmeseddelnavn", FALSE, &name, error)
+          || !get_count (c, file, cp, "Stemmer", &v, error))
+        return FALSE;
+      vk_fv_kreds_votes_add_person (kv, party, id, *name != '\0' ? name : id, v);
+      votes->has_persons = TRUE;
+      sum += v;
+    }
+  if (sum > party_votes)
+    return vk_json_fail (error, file, path, "Kandidater", "more personal votes than the party's Stemmer");
+  return TRUE;
+}
+
 static gboolean
 read_area (JsonObject *root, const char *file, const VkFvTable *table, VkFvVotes *votes, GHashTable *areas,
            GHashTable *kredse, char **kind, GError **error)
 {
   g_autofree char *valgart = NULL, *resultatart = NULL, *storkreds = NULL, *area = NULL, *kreds = NULL;
+  g_autofree char *kreds_name = NULL;
+  VkFvKredsVotes *kv;
   JsonArray *inden, *uden;
   VkFvStorkredsVotes *sv;
   Seen *prev;
@@ -91,6 +128,7 @@ read_area (JsonObject *root, const char *file, const VkFvTable *table, VkFvVotes
       || !vk_json_get_string (root, file, "", "Storkreds", TRUE, &storkreds, error)
       || !get_id (root, file, "AfstemningsområdeDagiId", &area, error)
       || !get_id (root, file, "OpstillingskredsDagiId", &kreds, error)
+      || !vk_json_get_string (root, file, "", "Opstillingskreds", FALSE, &kreds_name, error)
       || !get_count (root, file, "", "GyldigeStemmer", &valid, error))
     return FALSE;
   if (strcmp (resultatart, "IngenResultater") == 0)
@@ -133,6 +171,7 @@ read_area (JsonObject *root, const char *file, const VkFvTable *table, VkFvVotes
         g_hash_table_insert (kredse, g_strdup (kreds), s);
       }
     sv = vk_fv_votes_storkreds (votes, sk_name);
+    kv = vk_fv_storkreds_votes_kreds (sv, kreds, *kreds_name != '\0' ? kreds_name : kreds);
   }
   inden = vk_json_get_array (root, file, "", "IndenforParti", error);
   uden = inden != NULL ? vk_json_get_array (root, file, "", "UdenforParti", error) : NULL;
@@ -151,7 +190,13 @@ read_area (JsonObject *root, const char *file, const VkFvTable *table, VkFvVotes
         return FALSE;
       if (*letter == '\0')
         return vk_json_fail (error, file, p, "Bogstavbetegnelse", "empty");
-      vk_fv_storkreds_votes_add (sv, vk_fv_votes_party (votes, letter, name), v);
+      {
+        guint party = vk_fv_votes_party (votes, letter, name);
+        vk_fv_storkreds_votes_add (sv, party, v);
+        vk_fv_kreds_votes_add (kv, party, v);
+        if (!read_candidates (o, file, p, party, v, kv, votes, error))
+          return FALSE;
+      }
       sum += v;
     }
   for (guint i = 0; i < json_array_get_length (uden); i++)
@@ -165,6 +210,7 @@ read_area (JsonObject *root, const char *file, const VkFvTable *table, VkFvVotes
           || !vk_json_get_id (o, file, p, "Id", TRUE, &id, error) || !get_count (o, file, p, "Stemmer", &v, error))
         return FALSE;
       vk_fv_storkreds_votes_add_independent (sv, *name != '\0' ? name : id, v);
+      vk_fv_kreds_votes_add_person (kv, VK_FV_INDEPENDENT, id, *name != '\0' ? name : id, v);
       sum += v;
     }
   if (sum != valid)

@@ -14,6 +14,7 @@
 
 #include "vk-error.h"
 #include "vk-fv-draws.h"
+#include "vk-fv-elected.h"
 #include "vk-fv.h"
 #include "vk-text.h"
 
@@ -450,14 +451,24 @@ allocate_storkredse (VkFvAllocation *a, VkFvDraws *draws, GError **error)
 VkFvAllocation *
 vk_fv_allocate (const VkFvTable *table, const VkFvVotes *votes, const VkLots *lots, GError **error)
 {
+  g_autoptr (VkFvDraws) draws = vk_fv_draws_new (lots);
+  g_autoptr (VkFvAllocation) a = vk_fv_allocate_with_draws (table, votes, draws, error);
+
+  if (a == NULL || !vk_fv_draws_check_used (draws, error))
+    return NULL;
+  return g_steal_pointer (&a);
+}
+
+VkFvAllocation *
+vk_fv_allocate_with_draws (const VkFvTable *table, const VkFvVotes *votes, VkFvDraws *draws, GError **error)
+{
   g_autoptr (VkFvAllocation) a = NULL;
-  g_autoptr (VkFvDraws) draws = NULL;
   g_autofree const VkFvStorkredsVotes **sv = NULL;
   g_autofree guint64 *ld_votes = NULL, *ld_valid = NULL;
   g_autofree guint *ld_kreds = NULL;
   guint np, nk, nl, n_seats = 0;
 
-  g_return_val_if_fail (table != NULL && votes != NULL, NULL);
+  g_return_val_if_fail (table != NULL && votes != NULL && draws != NULL, NULL);
 
   nk = table->storkredse->len;
   nl = table->landsdele->len;
@@ -482,7 +493,6 @@ vk_fv_allocate (const VkFvTable *table, const VkFvVotes *votes, const VkLots *lo
   ld_votes = g_new0 (guint64, nl * np + 1);
   ld_valid = g_new0 (guint64, nl);
   ld_kreds = g_new0 (guint, nl * np + 1);
-  draws = vk_fv_draws_new (lots);
 
   for (guint k = 0; k < nk; k++)
     {
@@ -531,13 +541,19 @@ vk_fv_allocate (const VkFvTable *table, const VkFvVotes *votes, const VkLots *lo
   n_seats -= a->independents->len;
   qualify (a, ld_votes, ld_valid);
   if (!divide_national (a, draws, n_seats, error) || !allocate_landsdele (a, draws, ld_votes, ld_kreds, error)
-      || !allocate_storkredse (a, draws, error) || !vk_fv_draws_check_used (draws, error))
+      || !allocate_storkredse (a, draws, error))
     return NULL;
   return g_steal_pointer (&a);
 }
 
 char *
 vk_fv_allocation_to_json (const VkFvAllocation *self)
+{
+  return vk_fv_allocation_to_json_elected (self, NULL);
+}
+
+char *
+vk_fv_allocation_to_json_elected (const VkFvAllocation *self, const VkFvElected *elected)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -648,9 +664,13 @@ vk_fv_allocation_to_json (const VkFvAllocation *self)
           json_builder_add_int_value (b, self->sk_kreds[k * np + p]);
           json_builder_set_member_name (b, "Tillægsmandater");
           json_builder_add_int_value (b, self->sk_tillaeg[k * np + p]);
+          if (elected != NULL)
+            vk_fv_elected_party_to_json (elected, b, k, p);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
+      if (elected != NULL)
+        vk_fv_elected_independents_to_json (elected, b, k);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -31,6 +31,7 @@
 
 #include <glib.h>
 
+#include "vk-fv-draws.h"
 #include "vk-seats.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,27 @@ typedef struct
   guint64 votes;
 } VkFvIndependent;
 
+/* A candidate's personal votes in one opstillingskreds (fintælling). */
+#define VK_FV_INDEPENDENT G_MAXUINT /* the party of a candidate outside the parties */
+
+typedef struct
+{
+  guint party; /* index in VkFvVotes.letters, or VK_FV_INDEPENDENT */
+  char *id;    /* valg.dk's candidate Id; NULL from DST (names only) */
+  char *name;  /* as the results name the candidate */
+  guint64 personal;
+} VkFvPersonVotes;
+
+/* One opstillingskreds: its parties' votes and its candidates' personal
+ * votes, for the elected candidates (vk-fv-elected.h). */
+typedef struct
+{
+  char *id;            /* DST's opstillingskreds_id, valg.dk's OpstillingskredsDagiId */
+  char *name;          /* "Rønne" (DST's "1. " removed) */
+  GArray *party_votes; /* guint64, by party index; shorter means 0 */
+  GPtrArray *persons;  /* VkFvPersonVotes*, in first-seen order */
+} VkFvKredsVotes;
+
 typedef struct
 {
   char *name;              /* as the table names it */
@@ -86,6 +108,7 @@ typedef struct
   GPtrArray *independents; /* VkFvIndependent* */
   guint64 valid;           /* valid votes: parties and independents */
   guint n_areas;
+  GPtrArray *kredse; /* VkFvKredsVotes*, in first-seen order */
 } VkFvStorkredsVotes;
 
 typedef struct
@@ -95,6 +118,7 @@ typedef struct
   GPtrArray *names;      /* char*, party names */
   GPtrArray *storkredse; /* VkFvStorkredsVotes* */
   guint n_areas;
+  gboolean has_persons; /* the readers saw personal votes (a fintælling) */
 } VkFvVotes;
 
 VkFvVotes *vk_fv_votes_new (const char *source) G_GNUC_WARN_UNUSED_RESULT;
@@ -105,6 +129,13 @@ VkFvStorkredsVotes *vk_fv_votes_storkreds (VkFvVotes *self, const char *name);
 void vk_fv_storkreds_votes_add (VkFvStorkredsVotes *sk, guint party, guint64 votes);
 void vk_fv_storkreds_votes_add_independent (VkFvStorkredsVotes *sk, const char *name, guint64 votes);
 guint64 vk_fv_storkreds_votes_get (const VkFvStorkredsVotes *sk, guint party);
+/* The kreds with this id (added, named name, when new). */
+VkFvKredsVotes *vk_fv_storkreds_votes_kreds (VkFvStorkredsVotes *sk, const char *id, const char *name);
+void vk_fv_kreds_votes_add (VkFvKredsVotes *k, guint party, guint64 votes);
+guint64 vk_fv_kreds_votes_get (const VkFvKredsVotes *k, guint party);
+/* Adds personal votes to (party, id) or, without an id, (party, name): a
+ * new entry when new. */
+void vk_fv_kreds_votes_add_person (VkFvKredsVotes *k, guint party, const char *id, const char *name, guint64 votes);
 
 /* ---- the allocation ------------------------------------------------------ */
 
@@ -136,12 +167,23 @@ typedef struct
 
 VkFvAllocation *vk_fv_allocate (const VkFvTable *table, const VkFvVotes *votes, const VkLots *lots,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same with the caller's draws, not checked for unused ones (the
+ * elected candidates, vk-fv-elected.h, may draw from them too): call
+ * vk_fv_draws_check_used() when all is done. */
+VkFvAllocation *vk_fv_allocate_with_draws (const VkFvTable *table, const VkFvVotes *votes, VkFvDraws *draws,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void vk_fv_allocation_free (VkFvAllocation *self);
 /* {"Partier":[{"Bogstav","Navn","Stemmer","Kvalificeret","Kredsmandater",
  * "Tillægsmandater","Mandater"}],"UdenforPartier":[…],"Landsdele":[…],
  * "Storkredse":[{"Navn","Landsdel","Partier":[{"Bogstav","Stemmer",
  * "Kredsmandater","Tillægsmandater"}]}]}, pretty-printed. */
 char *vk_fv_allocation_to_json (const VkFvAllocation *self) G_GNUC_WARN_UNUSED_RESULT;
+/* The same, with each storkreds's party's "Valgte" and "Stedfortrædere"
+ * and the storkreds's "UdenforParti" from elected (vk-fv-elected.h; NULL:
+ * as vk_fv_allocation_to_json()). */
+typedef struct _VkFvElected VkFvElected;
+char *vk_fv_allocation_to_json_elected (const VkFvAllocation *self,
+                                        const VkFvElected *elected) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkFvTable, vk_fv_table_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkFvVotes, vk_fv_votes_free)
