@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+# fv_elected.py: `valgkit folketingsvalg --kandidatdata` against Danmarks
+# Statistik's own FV2022 numbers (TAP).
+#
+# FV2022's valg.dk kandidatdata is not in the data, so fv_kandidatdata_2022.py
+# builds FV-Kandidatdata files from DST's kreds files (schema-checked here).
+# Then, for every party with seats in each of the 10 storkredse:
+#  - its Valgte are as many as its seats there, and Valgte + Stedfortrædere
+#    are exactly DST's candidates of the party in the storkreds;
+#  - every candidate's PersonligeStemmer equals DST's, and its
+#    TildeltePartistemmer and Stemmer are DST's TildeltePartiStemmer and
+#    StemmerIAlt within ±1 per opstillingskreds of the storkreds (DST rounds
+#    each kreds's share to whole votes, valgkit rounds the exact sum once);
+#  - sideordnet: the Valgte are the top n by DST's own StemmerIAlt;
+#  - partiliste (Ø, Q): the Valgte and the order of the Stedfortrædere are
+#    those of the fordelingstal rule computed here from DST's numbers.
+# And each party's Valgte over all storkredse are its national seats.
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fv_kandidatdata_2022  # noqa: E402
+
+VALGKIT = os.environ["VALGKIT"]
+DATA = os.environ.get("VK_DATA_DIR", "")
+SHARED = os.path.join(DATA, "..")
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append((name, ok, detail))
+
+
+def dst_storkreds(dst, sid):
+    """DST's storkreds file: {letter: [(name, personal, allotted, total)]} in
+    DST's order, and the parties' votes."""
+    parties, _, votes = fv_kandidatdata_2022.read_persons(os.path.join(dst, "fintal_%s.xml" % sid))
+    return parties, votes
+
+
+def kreds_sums(dst, kids):
+    """{(letter, name): (personal, allotted, total)} summed over DST's kreds files."""
+    out = {}
+    for kid in kids:
+        parties, _, _ = fv_kandidatdata_2022.read_persons(os.path.join(dst, "fintal_%s.xml" % kid))
+        for letter, persons in parties.items():
+            for name, pers, allot, tot in persons:
+                a = out.get((letter, name), (0, 0, 0))
+                out[(letter, name)] = (a[0] + pers, a[1] + allot, a[2] + tot)
+    return out
+
+
+def partiliste_expected(persons, votes, seats):
+    """The fordelingstal rule, written independently of valgkit: F =
+    floor(V / (n + 1)) + 1; those whose StemmerIAlt reaches F are elected,
+    the remaining seats and then the stedfortrædere follow the list."""
+    f = votes // (seats + 1) + 1
+    quota = [p[0] for p in persons if p[3] >= f] if seats > 0 else []
+    rest = [p[0] for p in persons if p[0] not in quota]
+    elected = quota + rest[: seats - len(quota)]
+    return set(elected), rest[seats - len(quota):], f
+
+
+def main():
+    tarball = os.path.join(SHARED, "fv2022", "ft22.tar.xz")
+    table = os.path.join(SHARED, "fv2022", "kredsmandater.json")
+    schema = os.path.join(SHARED, "valgdk-schemas", "FV-Kandidatdata.schema.json")
+    if not os.path.exists(tarball):
+        print("1..0 # SKIP DST data missing")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["tar", "-xJf", tarball, "-C", tmp], check=True)
+        dst = os.path.join(tmp, "ft22")
+        kd_dir = os.path.join(tmp, "kd")
+        files = fv_kandidatdata_2022.generate(dst, kd_dir)
+        check("10 FV-Kandidatdata files generated", len(files) == 10, str(len(files)))
+        try:
+            import jsonschema
+
+            with open(schema, encoding="utf-8") as f:
+                v = jsonschema.Draft4Validator(json.load(f))
+            bad = []
+            for p in files:
+                with open(p, encoding="utf-8") as f:
+                    bad += ["%s: %s" % (os.path.basename(p), e.message) for e in v.iter_errors(json.load(f))]
+            check("the generated files are valid FV-Kandidatdata", not bad, "; ".join(bad[:3]))
+        except ImportError:
+            pass
+        out = os.path.join(tmp, "out.json")
+        p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", kd_dir,
+                            "--out", out], capture_output=True, text=True)
+        check("valgkit folketingsvalg --kandidatdata exits 0", p.returncode == 0, p.stderr[-500:])
+        if p.returncode != 0:
+            return report()
+        with open(out, encoding="utf-8") as f:
+            alloc = json.load(f)
+
+        storkredse, kredse = fv_kandidatdata_2022.read_index(dst)
+        sid_by_name = {name: sid for sid, name in storkredse}
+        national = {}
+        worst = 0
+        n_cands = 0
+        for sk in alloc["Storkredse"]:
+            sid = sid_by_name[sk["Navn"]]
+            kids = [kid for kid, _, ksid in kredse if ksid == sid]
+            bound = len(kids)
+            dst_parties, dst_votes = dst_storkreds(dst, sid)
+            sums = kreds_sums(dst, kids)
+            for party in sk["Partier"]:
+                letter = party["Bogstav"]
+                seats = party["Kredsmandater"] + party["Tillægsmandater"]
+                tag = "%s %s" % (sk["Navn"], letter)
+                if seats == 0:
+                    check(tag + ": no candidates named without seats", "Valgte" not in party)
+                    continue
+                valgte, stedf = party["Valgte"], party["Stedfortrædere"]
+                national[letter] = national.get(letter, 0) + len(valgte)
+                check(tag + ": as many Valgte as seats", len(valgte) == seats, "%d != %d" % (len(valgte), seats))
+                persons = dst_parties[letter]
+                names = [c["Navn"] for c in valgte + stedf]
+                check(tag + ": Valgte + Stedfortrædere are DST's candidates",
+                      sorted(names) == sorted(x[0] for x in persons), str(names))
+                by_name = {x[0]: x for x in persons}
+                for c in valgte + stedf:
+                    d = by_name.get(c["Navn"])
+                    if d is None:
+                        continue
+                    n_cands += 1
+                    s = sums[(letter, c["Navn"])]
+                    # DST's storkreds file is its own kredse summed; where it
+                    # is not (none for the parties with seats), this says so.
+                    check(tag + " " + c["Navn"] + ": DST's storkreds file = its kredse", s == d[1:], "%s %s" % (s, d))
+                    check(tag + " " + c["Navn"] + ": PersonligeStemmer", c["PersonligeStemmer"] == d[1],
+                          "%d != %d" % (c["PersonligeStemmer"], d[1]))
+                    da, dt = abs(c["TildeltePartistemmer"] - d[2]), abs(c["Stemmer"] - d[3])
+                    worst = max(worst, da, dt)
+                    check(tag + " " + c["Navn"] + ": TildeltePartistemmer and Stemmer within ±%d" % bound,
+                          da <= bound and dt <= bound,
+                          "valgkit %d/%d, DST %d/%d" % (c["TildeltePartistemmer"], c["Stemmer"], d[2], d[3]))
+                if party["Opstillingsform"] == "Partiliste":
+                    exp, exp_stedf, f = partiliste_expected(persons, dst_votes[letter], seats)
+                    check(tag + ": partiliste Fordelingstal", party["Fordelingstal"] == f, "%s != %d" % (party["Fordelingstal"], f))
+                    check(tag + ": partiliste Valgte by fordelingstal and list", set(c["Navn"] for c in valgte) == exp,
+                          "%s != %s" % (sorted(c["Navn"] for c in valgte), sorted(exp)))
+                    check(tag + ": partiliste Stedfortrædere in list order", [c["Navn"] for c in stedf] == exp_stedf,
+                          "%s != %s" % ([c["Navn"] for c in stedf], exp_stedf))
+                else:
+                    top = sorted(persons, key=lambda x: -x[3])
+                    check(tag + ": no tie at DST's last seat", seats >= len(top) or top[seats - 1][3] > top[seats][3])
+                    check(tag + ": Valgte are DST's top %d by StemmerIAlt" % seats,
+                          set(c["Navn"] for c in valgte) == set(x[0] for x in top[:seats]),
+                          "%s != %s" % (sorted(c["Navn"] for c in valgte), sorted(x[0] for x in top[:seats])))
+                    check(tag + ": Stedfortrædere by total",
+                          all(stedf[i]["Stemmer"] >= stedf[i + 1]["Stemmer"] - 1 for i in range(len(stedf) - 1)))
+        for party in alloc["Partier"]:
+            check("%s: Valgte over all storkredse = its %d seats" % (party["Bogstav"], party["Mandater"]),
+                  national.get(party["Bogstav"], 0) == party["Mandater"])
+        check("Ø is read as a partiliste",
+              any(p.get("Opstillingsform") == "Partiliste" for sk in alloc["Storkredse"] for p in sk["Partier"]
+                  if p["Bogstav"] == "Ø"))
+        print("# %d candidates compared; largest difference from DST: %d votes" % (n_cands, worst))
+    return report()
+
+
+def report():
+    print("1..%d" % len(results))
+    failed = 0
+    for i, (name, ok, detail) in enumerate(results, start=1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+        if not ok:
+            failed += 1
+            print("#   " + detail.replace("\n", "\n#   "))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
