@@ -449,24 +449,37 @@ elect_storkreds (VkFvElected *self, const Ctx *ctx, GError **error)
       g_ptr_array_add (self->parties, r);
     }
 
-  /* Independents: each of the results by name in UdenforParti. */
+  /* Independents: each of the results by name in UdenforParti, and each
+   * of UdenforParti in the results (listed in the file's order). */
   for (guint i = 0; i < ctx->sv->independents->len; i++)
     {
       const VkFvIndependent *ind = g_ptr_array_index (ctx->sv->independents, i);
-      VkFvIndependentRank *r;
-      const VkFvKdCandidate *found = NULL;
+      gboolean found = FALSE;
 
-      for (guint j = 0; found == NULL && j < ctx->kd->independents->len; j++)
-        if (same_candidate (NULL, ind->name, g_ptr_array_index (ctx->kd->independents, j)))
-          found = g_ptr_array_index (ctx->kd->independents, j);
-      if (found == NULL)
+      for (guint j = 0; !found && j < ctx->kd->independents->len; j++)
+        found = same_candidate (NULL, ind->name, g_ptr_array_index (ctx->kd->independents, j));
+      if (!found)
         return fail (error, file, "UdenforParti",
                      "the candidate outside the parties \"%s\" has %" G_GUINT64_FORMAT
                      " votes in %s in the results, but is not here",
                      ind->name, ind->votes, ctx->sv->name);
+    }
+  for (guint j = 0; j < ctx->kd->independents->len; j++)
+    {
+      const VkFvKdCandidate *c = g_ptr_array_index (ctx->kd->independents, j);
+      const VkFvIndependent *ind = NULL;
+      VkFvIndependentRank *r;
+
+      for (guint i = 0; ind == NULL && i < ctx->sv->independents->len; i++)
+        if (same_candidate (NULL, ((const VkFvIndependent *)g_ptr_array_index (ctx->sv->independents, i))->name, c))
+          ind = g_ptr_array_index (ctx->sv->independents, i);
+      if (ind == NULL)
+        return fail (error, file, c->path,
+                     "\"%s\" is not among the candidates outside the parties of %s in the results", c->name,
+                     ctx->sv->name);
       r = g_new0 (VkFvIndependentRank, 1);
       r->storkreds = ctx->k;
-      r->kd = found;
+      r->kd = c;
       r->votes = ind->votes;
       for (guint e = 0; e < a->independents->len; e++)
         {
@@ -475,18 +488,6 @@ elect_storkreds (VkFvElected *self, const Ctx *ctx, GError **error)
             r->elected = TRUE;
         }
       g_ptr_array_add (self->independents, r);
-    }
-  for (guint j = 0; j < ctx->kd->independents->len; j++)
-    {
-      const VkFvKdCandidate *c = g_ptr_array_index (ctx->kd->independents, j);
-      gboolean found = FALSE;
-
-      for (guint i = 0; !found && i < ctx->sv->independents->len; i++)
-        found = same_candidate (NULL, ((const VkFvIndependent *)g_ptr_array_index (ctx->sv->independents, i))->name, c);
-      if (!found)
-        return fail (error, file, c->path,
-                     "\"%s\" is not among the candidates outside the parties of %s in the results", c->name,
-                     ctx->sv->name);
     }
   return TRUE;
 }

@@ -163,7 +163,76 @@ def main():
               any(p.get("Opstillingsform") == "Partiliste" for sk in alloc["Storkredse"] for p in sk["Partier"]
                   if p["Bogstav"] == "Ø"))
         print("# %d candidates compared; largest difference from DST: %d votes" % (n_cands, worst))
+        valgdk_route(dst, table, kd_dir, tmp, alloc)
+        bad_input(dst, table, kd_dir, tmp)
     return report()
+
+
+def valgdk_route(dst, table, kd_dir, tmp, alloc):
+    """The same from valg.dk FV-Valgresultater files (every kreds written by
+    valgkit's own --valgdk-out, each as a municipality of its own): the
+    candidates are matched by name and kredse by DAGI id as from DST."""
+    _, kredse = fv_kandidatdata_2022.read_index(dst)
+    out_dir = os.path.join(tmp, "valgdk")
+    for i, (_, kname, _) in enumerate(kredse):
+        p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--valgdk-out", out_dir, "--kommune",
+                            str(101 + i), "--kommune-navn", "K%d" % i, "--opstillingskreds", kname],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            check("valg.dk files written", False, p.stderr)
+            return
+    out = os.path.join(tmp, "out-valgdk.json")
+    p = subprocess.run([VALGKIT, "folketingsvalg", "--results", out_dir, "--table", table, "--kandidatdata", kd_dir,
+                        "--out", out], capture_output=True, text=True)
+    check("valg.dk FV-Valgresultater + kandidatdata exits 0", p.returncode == 0, p.stderr[-500:])
+    if p.returncode != 0:
+        return
+    with open(out, encoding="utf-8") as f:
+        other = json.load(f)
+    for a, b in zip(alloc["Storkredse"], other["Storkredse"]):
+        check("valg.dk files: %s's Valgte and Stedfortrædere as from DST's XML" % a["Navn"],
+              a["Partier"] == b["Partier"] and a["UdenforParti"] == b["UdenforParti"])
+
+
+def bad_input(dst, table, kd_dir, tmp):
+    """Kandidatdata that does not fit the results: exit 2 naming the file and the entry."""
+    bornholm = os.path.join(kd_dir, "kandidat-data-Folketingsvalg-4-2022.json")
+    with open(bornholm, encoding="utf-8") as f:
+        good = json.load(f)
+
+    def run(tag, doc, expect):
+        bad_dir = os.path.join(tmp, "bad-" + tag)
+        os.makedirs(bad_dir)
+        for name in os.listdir(kd_dir):
+            src = os.path.join(kd_dir, name)
+            dst_path = os.path.join(bad_dir, name)
+            with open(dst_path, "w", encoding="utf-8") as f:
+                if name == os.path.basename(bornholm):
+                    json.dump(doc, f, ensure_ascii=False)
+                else:
+                    with open(src, encoding="utf-8") as g:
+                        f.write(g.read())
+        p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", bad_dir,
+                            "--out", os.path.join(tmp, "bad.json")], capture_output=True, text=True)
+        ok = p.returncode == 2 and os.path.basename(bornholm) in p.stderr and all(e in p.stderr for e in expect)
+        check("bad kandidatdata (%s): exit 2 naming the file and entry" % tag, ok, "%d %s" % (p.returncode, p.stderr))
+
+    v = [i for i, x in enumerate(good["IndenforParti"]) if x["Partibogstav"] == "V"][0]
+    doc = json.loads(json.dumps(good))
+    doc["IndenforParti"][v]["Kandidater"] = [c for c in doc["IndenforParti"][v]["Kandidater"]
+                                             if c["Navn"] != "Julie Pauch Nymark"]
+    run("candidate missing", doc, ["IndenforParti[%d]" % v, "Julie Pauch Nymark", "not among its Kandidater"])
+    doc = json.loads(json.dumps(good))
+    ghost = json.loads(json.dumps(doc["IndenforParti"][v]["Kandidater"][0]))
+    ghost["Navn"] = ghost["Stemmeseddelnavn"] = "Ghost Kandidat"
+    doc["IndenforParti"][v]["Kandidater"].append(ghost)
+    run("candidate not in the results", doc, ["IndenforParti[%d].Kandidater[3]" % v, "Ghost Kandidat"])
+    doc = json.loads(json.dumps(good))
+    doc["IndenforParti"] = [x for x in doc["IndenforParti"] if x["Partibogstav"] != "K"]
+    run("party letter missing", doc, ["no Partibogstav K"])
+    doc = json.loads(json.dumps(good))
+    doc["IndenforParti"][v]["Partibogstav"] = "X"
+    run("party not in the results", doc, ["IndenforParti[%d]" % v, "party X is not in the results"])
 
 
 def report():
