@@ -261,6 +261,7 @@ vk_cmd_folketingsvalg (int argc, char **argv)
     }
   if (elected != NULL)
     {
+      g_autofree char *out_display = NULL;
       guint n = 0;
       for (guint i = 0; i < elected->parties->len; i++)
         {
@@ -270,7 +271,8 @@ vk_cmd_folketingsvalg (int argc, char **argv)
         }
       for (guint i = 0; i < elected->independents->len; i++)
         n += ((const VkFvIndependentRank *)g_ptr_array_index (elected->independents, i))->elected;
-      printf ("%u kandidater valgt ved navn (se %s)\n", n, out_path);
+      out_display = vk_text_escape_controls (out_path);
+      printf ("%u kandidater valgt ved navn (se %s)\n", n, out_display);
     }
   return VK_EXIT_OK;
 }
