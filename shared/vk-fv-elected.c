@@ -318,9 +318,8 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
             continue;
           if (first != NULL && form_is_single (first->form) != form_is_single (e->form))
             return (void)fail (error, file, cands[j].kd->path,
-                               "%s in %s: opstillingsform %s, but another candidate of party %s is nominated there "
-                               "%s",
-                               form_name (e->form), kv->name, letter, letter, form_name (first->form)),
+                               "nominated in %s as %s, but another candidate of party %s is nominated there as %s",
+                               kv->name, form_name (e->form), letter, form_name (first->form)),
                    NULL;
           if (first == NULL)
             first = e;

@@ -212,9 +212,12 @@ example_kandidatdata (const char *dir, const char *skip_party, gboolean extra, g
   return path;
 }
 
-/* Allocates the example and elects; NULL with the error. */
+typedef void (*Mutate) (GPtrArray *kd);
+
+/* Allocates the example and elects (after mutate, may be NULL, has changed
+ * the kandidatdata as read); NULL with the error. */
 static VkFvElected *
-run_example (const VkFvTable *t, const VkFvVotes *v, const char *kd_path, const VkLots *lots,
+run_mutated (const VkFvTable *t, const VkFvVotes *v, const char *kd_path, const VkLots *lots, Mutate mutate,
              VkFvAllocation **ret_alloc, GError **error)
 {
   g_autoptr (VkFvDraws) draws = vk_fv_draws_new (lots);
@@ -227,11 +230,20 @@ run_example (const VkFvTable *t, const VkFvVotes *v, const char *kd_path, const 
   kd = vk_fv_kandidatdata_load_all (kd_path, error);
   if (kd == NULL)
     return NULL;
+  if (mutate != NULL)
+    mutate (kd);
   e = vk_fv_elect (a, g_steal_pointer (&kd), draws, error);
   if (e == NULL || !vk_fv_draws_check_used (draws, error))
     return NULL;
   *ret_alloc = g_steal_pointer (&a);
   return g_steal_pointer (&e);
+}
+
+static VkFvElected *
+run_example (const VkFvTable *t, const VkFvVotes *v, const char *kd_path, const VkLots *lots,
+             VkFvAllocation **ret_alloc, GError **error)
+{
+  return run_mutated (t, v, kd_path, lots, NULL, ret_alloc, error);
 }
 
 static const VkFvCandidateRank *
@@ -385,9 +397,39 @@ test_lot (void)
   assert_rank (r, 1, "Dorte Dam", 900, 0, FALSE);
 }
 
+static VkFvKdCandidate *
+kd_candidate (GPtrArray *kd, guint party, guint cand)
+{
+  const VkFvKandidatdata *f = g_ptr_array_index (kd, 0);
+  const VkFvKdParty *p = g_ptr_array_index (f->parties, party);
+
+  return g_ptr_array_index (p->candidates, cand);
+}
+
+/* Frida Fog (C, kredsvis) also nominated in Vestby, where Gert is. */
 static void
-expect_refused (const char *skip_party, gboolean extra, gboolean extra_party, const char *rename_result,
-                const char *expect)
+two_nominees (GPtrArray *kd)
+{
+  ((VkFvKdKreds *)g_ptr_array_index (kd_candidate (kd, 2, 0)->kredse, 1))->opstillet = TRUE;
+}
+
+/* Hanne Hald (D, partiliste) without PartiListePlacering. */
+static void
+no_list_place (GPtrArray *kd)
+{
+  kd_candidate (kd, 3, 0)->list_place = 0;
+}
+
+/* Anna (A, sideordnet) nominated in Østby as kredsvis. */
+static void
+mixed_forms (GPtrArray *kd)
+{
+  ((VkFvKdKreds *)g_ptr_array_index (kd_candidate (kd, 0, 0)->kredse, 0))->form = VK_FV_FORM_KREDSVIS;
+}
+
+static void
+expect_refused_mutated (const char *skip_party, gboolean extra, gboolean extra_party, const char *rename_result,
+                        Mutate mutate, const char *expect)
 {
   g_autofree char *dir = vk_test_tmpdir ();
   g_autofree char *kd = example_kandidatdata (dir, skip_party, extra, extra_party);
@@ -404,7 +446,7 @@ expect_refused (const char *skip_party, gboolean extra, gboolean extra_party, co
       g_free (p->name);
       p->name = g_strdup (rename_result);
     }
-  e = run_example (t, v, kd, NULL, &a, &error);
+  e = run_mutated (t, v, kd, NULL, mutate, &a, &error);
   g_assert_null (e);
   g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
   if (strstr (error->message, "kandidat-data-Folketingsvalg-1-Nordby.json") == NULL
@@ -413,8 +455,25 @@ expect_refused (const char *skip_party, gboolean extra, gboolean extra_party, co
 }
 
 static void
+expect_refused (const char *skip_party, gboolean extra, gboolean extra_party, const char *rename_result,
+                const char *expect)
+{
+  expect_refused_mutated (skip_party, extra, extra_party, rename_result, NULL, expect);
+}
+
+static void
 test_refused (void)
 {
+  /* Kredsvis: one nominee per kreds. */
+  expect_refused_mutated (NULL, FALSE, FALSE, NULL, two_nominees,
+                          "party C (Kredsvis) nominates 2 candidates in Vestby");
+  /* Partiliste: every candidate has a list place. */
+  expect_refused_mutated (NULL, FALSE, FALSE, NULL, no_list_place,
+                          "IndenforParti[3].Kandidater[0]: party D stands by partiliste, but \"Hanne Hald\" has no");
+  /* One kreds, two ways of giving its party votes. */
+  expect_refused_mutated (NULL, FALSE, FALSE, NULL, mixed_forms,
+                          "IndenforParti[0].Kandidater[2]: nominated in Østby as Sideordnet, but another candidate of "
+                          "party A is nominated there as Kredsvis");
   /* A candidate of the kandidatdata that the results lack. */
   expect_refused (NULL, TRUE, FALSE, NULL, "IndenforParti[0].Kandidater[3]: \"Ghost Gå\" of party A is not among");
   /* A party of the results that the kandidatdata lacks. */
@@ -427,6 +486,25 @@ test_refused (void)
 }
 
 /* ---- valg.dk's real FV2026 kandidat-data -------------------------------------- */
+
+/* A foreløbig optælling has no personal votes: nobody can be named. */
+static void
+test_needs_fintaelling (void)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *kd = example_kandidatdata (dir, NULL, FALSE, FALSE);
+  g_autoptr (ExampleTable) t = example_table (7);
+  g_autoptr (VkFvVotes) v = example_votes (0);
+  g_autoptr (VkFvAllocation) a = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkFvElected) e = NULL;
+
+  v->has_persons = FALSE;
+  e = run_example (t, v, kd, NULL, &a, &error);
+  g_assert_null (e);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no personal votes"));
+}
 
 static void
 test_fv2026_files (void)
@@ -491,6 +569,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fv/elected-shares", test_shares);
   g_test_add_func ("/fv/elected-lot", test_lot);
   g_test_add_func ("/fv/elected-refused", test_refused);
+  g_test_add_func ("/fv/elected-needs-fintaelling", test_needs_fintaelling);
   g_test_add_func ("/fv/kandidatdata-fv2026", test_fv2026_files);
   return g_test_run ();
 }
