@@ -384,7 +384,7 @@ vk_valgdk_add_area_members (JsonBuilder *b, const VkElection *contest, const VkA
   json_builder_set_member_name (b, "Kommunekode");
   json_builder_add_int_value (b, kcode);
   json_builder_set_member_name (b, "AfstemningsområdeNummer");
-  json_builder_add_int_value (b, area->number);
+  json_builder_add_int_value (b, vk_area_get_valgdk_number (area));
   json_builder_set_member_name (b, "AfstemningsområdeDagiId");
   json_builder_add_int_value (b, dagi);
   add_string (b, "Afstemningsområde", area->name);

@@ -205,6 +205,41 @@ validate (const char *schema, const char *dir, guint n_files)
   g_assert_nonnull (strstr (out, want));
 }
 
+/* valg.dk's own Nummer and Dagi_id of one afstemningsområde of kommune
+ * 400, read from the geografi file (not from valgkit). */
+static void
+geografi_area (const char *geografi, const char *name, gint64 *ret_number, gint64 *ret_dagi)
+{
+  g_autoptr (GDir) d = g_dir_open (geografi, 0, NULL);
+  const char *file;
+  gboolean found = FALSE;
+
+  g_assert_nonnull (d);
+  while ((file = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (geografi, file, NULL);
+      g_autoptr (JsonParser) p = json_parser_new ();
+      JsonArray *arr;
+
+      if (!g_str_has_prefix (file, "Afstemningsomraade-"))
+        continue;
+      g_assert_true (json_parser_load_from_file (p, path, NULL));
+      arr = json_node_get_array (json_parser_get_root (p));
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        {
+          JsonObject *o = json_array_get_object_element (arr, i);
+
+          if (json_object_get_int_member (o, "Kommunekode") != 400
+              || g_strcmp0 (json_object_get_string_member (o, "Navn"), name) != 0)
+            continue;
+          *ret_number = json_object_get_int_member (o, "Nummer");
+          *ret_dagi = g_ascii_strtoll (json_object_get_string_member (o, "Dagi_id"), NULL, 10);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
 static void
 test_fv_fa_count (void)
 {
@@ -568,10 +603,23 @@ test_fv_fa_count (void)
             g_assert_cmpstr (json_object_get_string_member (f, "Opstillingskreds"), ==,
                              (a <= 6 || a == 10) ? "Aakirkeby" : "Rønne");
             g_assert_cmpstr (json_object_get_string_member (q, "Storkreds"), ==, "Bornholm");
-            /* Christiansø (valg.dk's Nummer 0) is valgkit's area 10; its
-             * file is matched by its DAGI id. */
+            /* Christiansø (valg.dk's Nummer 0) is valgkit's area 10
+             * inside valgkit; valg.dk's files carry valg.dk's own
+             * number and DAGI id. */
             if (a < 10)
               g_assert_cmpint (json_object_get_int_member (f, "AfstemningsområdeNummer"), ==, a);
+            else
+              {
+                gint64 number = -1, dagi = -1;
+
+                geografi_area (geografi, "Christiansø", &number, &dagi);
+                g_assert_cmpint (number, ==, 0);
+                g_assert_cmpstr (json_object_get_string_member (f, "Afstemningsområde"), ==, "Christiansø");
+                g_assert_cmpint (json_object_get_int_member (f, "AfstemningsområdeNummer"), ==, number);
+                g_assert_cmpint (json_object_get_int_member (q, "AfstemningsområdeNummer"), ==, number);
+                g_assert_cmpint (json_object_get_int_member (f, "AfstemningsområdeDagiId"), ==, dagi);
+                g_assert_cmpint (json_object_get_int_member (q, "AfstemningsområdeDagiId"), ==, dagi);
+              }
             g_assert_cmpint (json_object_get_int_member (q, "StemmerForJa"), ==,
                              (FA_VOTERS (a) - 2) / 2 + (FA_VOTERS (a) - 2) % 2);
             sum_ja += (guint64)json_object_get_int_member (q, "StemmerForJa");
@@ -604,6 +652,8 @@ test_fv_fa_count (void)
             JsonArray *points = json_object_get_array_member (o, "Valgdeltagelse");
 
             g_assert_cmpuint (json_array_get_length (points), >, 0);
+            if (a == 10)
+              g_assert_cmpint (json_object_get_int_member (o, "AfstemningsområdeNummer"), ==, 0);
             g_assert_cmpint (
                 json_object_get_int_member (json_array_get_object_element (points, 0), "AntalStemmeberretigedeVælgere"),
                 ==, (k == 0 ? FV_VOTERS (a) : FA_VOTERS (a)));
