@@ -575,7 +575,8 @@ test_fv_fa_count (void)
   /* valgkit report: FV- and FA-Valgresultater per area, both counts. */
   {
     g_autofree char *out = NULL;
-    const char *argv[] = { vk_test_valgkit (), "report", "--db", count_db, "--election", vkp, "--out", valgdk, NULL };
+    const char *argv[] = { vk_test_valgkit (), "report", "--db", count_db, "--election", vkp, "--out", valgdk, "--key",
+                           server_key_path,    NULL };
     spawn_ok (argv, &out);
     g_test_message ("%s", out);
   }
@@ -658,6 +659,89 @@ test_fv_fa_count (void)
                 json_object_get_int_member (json_array_get_object_element (points, 0), "AntalStemmeberretigedeVælgere"),
                 ==, (k == 0 ? FV_VOTERS (a) : FA_VOTERS (a)));
           }
+    }
+    /* With --key, each contest's signed municipality result beside its
+     * area files: exactly their delivered bytes, verified by the national
+     * commands under the municipality's trusted key. */
+    for (guint k = 0; k < 2; k++)
+      {
+        static const char *const kind_dirs[] = { "foreloebig", "fintaelling" };
+        g_autoptr (GPtrArray) keys = vk_trusted_keys_load (trust, &error);
+
+        g_assert_no_error (error);
+        for (guint c = 0; c < 2; c++)
+          {
+            const char *cid = c == 0 ? "FV" : "FA";
+            g_autofree char *stem = g_strconcat ("resultat-", kind_dirs[k], NULL);
+            g_autofree char *cdir = g_build_filename (valgdk, cid, NULL);
+            g_autofree char *vkv = NULL;
+            g_autoptr (VkContestResult) r = NULL;
+
+            g_assert_cmpuint (vk_valgdk_latest_version_ext (cdir, stem, ".vkv", &vkv), ==, 1);
+            r = vk_valgdk_result_read (vkv, keys, cid, &error);
+            g_assert_no_error (error);
+            g_assert_cmpint (r->kind, ==, k == 0 ? VK_RESULT_FORELOEBIG : VK_RESULT_FINTAELLING);
+            g_assert_cmpuint (r->files->len, ==, N_AREAS);
+            for (guint a = 1; a <= N_AREAS; a++)
+              {
+                const VkValgdkFile *f = g_ptr_array_index (r->files, a - 1);
+                g_autofree char *fstem = g_strdup_printf ("400-%03u", a);
+                g_autofree char *name = g_strconcat (fstem, ".json", NULL);
+                g_autofree char *kdir = g_build_filename (cdir, kind_dirs[k], NULL);
+                g_autofree char *latest = NULL, *data = NULL;
+
+                g_assert_cmpuint (vk_valgdk_latest_version (kdir, fstem, &latest), >=, 1);
+                g_assert_true (g_file_get_contents (latest, &data, NULL, NULL));
+                g_assert_cmpstr (f->name, ==, name);
+                g_assert_cmpstr (f->json, ==, data);
+              }
+          }
+      }
+    {
+      g_autofree char *fa_vkv = g_build_filename (valgdk, "FA", "resultat-fintaelling.v1.vkv", NULL);
+      g_autofree char *fa_v2 = g_build_filename (valgdk, "FA", "resultat-fintaelling.v2.vkv", NULL);
+      g_autofree char *fa_out = g_build_filename (dir, "fa-delivered.json", NULL);
+      g_autofree char *o = NULL, *e = NULL, *data = NULL;
+      const char *fargv[] = { vk_test_valgkit (),
+                              "folkeafstemning",
+                              "--signed",
+                              fa_vkv,
+                              "--trust",
+                              trust,
+                              "--rule",
+                              "42",
+                              "--out",
+                              fa_out,
+                              NULL };
+      const char *rargv[]
+          = { vk_test_valgkit (), "report", "--db", count_db, "--election", vkp, "--out", valgdk, "--key",
+              server_key_path,    NULL };
+      gsize len = 0;
+
+      spawn_ok (fargv, &o);
+      g_assert_nonnull (strstr (o, want_fa));
+      /* Nothing changed: no new version of anything. */
+      g_clear_pointer (&o, g_free);
+      spawn_ok (rargv, &o);
+      g_assert_nonnull (strstr (o, "0 files written"));
+      g_assert_false (g_file_test (fa_v2, G_FILE_TEST_EXISTS));
+      /* One flipped byte: the national command refuses it, naming the
+       * file; the next report finds the latest version no longer says
+       * what it must and signs it again as version 2, which verifies. */
+      g_assert_true (g_file_get_contents (fa_vkv, &data, &len, NULL));
+      data[len / 2] ^= 0x01;
+      g_assert_true (g_file_set_contents (fa_vkv, data, (gssize)len, NULL));
+      g_clear_pointer (&o, g_free);
+      g_assert_cmpint (vk_test_spawn (fargv, &o, &e), !=, 0);
+      g_assert_nonnull (strstr (e, "resultat-fintaelling.v1.vkv"));
+      g_clear_pointer (&o, g_free);
+      spawn_ok (rargv, &o);
+      g_assert_nonnull (strstr (o, "1 file written"));
+      g_assert_true (g_file_test (fa_v2, G_FILE_TEST_IS_REGULAR));
+      fargv[3] = fa_v2;
+      g_clear_pointer (&o, g_free);
+      spawn_ok (fargv, &o);
+      g_assert_nonnull (strstr (o, want_fa));
     }
     /* No mandatfordeling: FV's seats and FA's outcome are national. */
     {
