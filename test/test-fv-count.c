@@ -29,6 +29,7 @@
 #include "vk-seats.h"
 #include "vk-station.h"
 #include "vk-tally.h"
+#include "vk-valgdk-delivery.h"
 #include "vk-valgdk-export.h"
 #include "vk-test-util.h"
 
@@ -742,6 +743,38 @@ test_fv_fa_count (void)
       g_clear_pointer (&o, g_free);
       spawn_ok (fargv, &o);
       g_assert_nonnull (strstr (o, want_fa));
+    }
+    /* The count server's own delivery (`valgkit serve --valgdk DIR`)
+     * with the server's key: its first run writes the same signed
+     * results, which verify; a second run adds no version. */
+    {
+      g_autofree char *served = g_build_filename (dir, "served", NULL);
+      g_autofree char *fvdir = g_build_filename (served, "FV", NULL);
+      g_autofree char *fadir = g_build_filename (served, "FA", NULL);
+      g_autoptr (GPtrArray) keys = vk_trusted_keys_load (trust, &error);
+      VkValgdkDeliveryOptions o = { 0 };
+
+      g_assert_no_error (error);
+      o.server_key = server_key;
+      for (guint run = 0; run < 2; run++)
+        {
+          g_autoptr (VkValgdkDelivery) d = vk_valgdk_delivery_new (vkp, count_db, served, &o, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (vk_valgdk_delivery_start (d, &error));
+          g_assert_no_error (error);
+        }
+      for (guint c = 0; c < 2; c++)
+        {
+          g_autofree char *vkv = NULL;
+          g_autoptr (VkContestResult) r = NULL;
+
+          g_assert_cmpuint (vk_valgdk_latest_version_ext (c == 0 ? fvdir : fadir, "resultat-fintaelling", ".vkv", &vkv),
+                            ==, 1);
+          r = vk_valgdk_result_read (vkv, keys, c == 0 ? "FV" : "FA", &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (r->files->len, ==, N_AREAS);
+        }
     }
     /* No mandatfordeling: FV's seats and FA's outcome are national. */
     {
