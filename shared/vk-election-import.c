@@ -264,7 +264,10 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
         }
       added = vk_election_add_area (self, a->number, a->name, a->dagi, 0);
       if (a->valgdk_zero)
-        added->valgdk_number = 0;
+        {
+          added->has_valgdk_number = TRUE;
+          added->valgdk_number = 0;
+        }
       vk_election_area_set_kreds (added, a->kreds, g_hash_table_lookup (kredse, a->kreds));
     }
   return TRUE;

@@ -81,11 +81,12 @@ typedef struct
   guint eligible;   /* AntalStemmeberettigedeVælgere */
   char *kreds;      /* FV: the area's OpstillingskredsDagiId; "" when not known */
   char *kreds_name; /* FV: the opstillingskreds's name; "" when not known */
-  /* valg.dk's AfstemningsområdeNummer when it is not number: valg.dk
-   * gives Christiansø (kommune 400) Nummer 0, which valgkit cannot use
-   * (0 is "no area" for a device); -1 when it is number.  Every file for
-   * valg.dk says vk_area_get_valgdk_number(). */
-  gint64 valgdk_number;
+  /* valg.dk's AfstemningsområdeNummer when it is not number
+   * (has_valgdk_number): valg.dk gives Christiansø (kommune 400) Nummer
+   * 0, which valgkit cannot use (0 is "no area" for a device).  Every
+   * file for valg.dk says vk_area_get_valgdk_number(). */
+  gboolean has_valgdk_number;
+  guint valgdk_number;
 } VkArea;
 
 typedef struct _VkElection VkElection;

@@ -561,7 +561,10 @@ vk_package_dup_election (VkPackage *self, GError **error)
       vk_election_area_set_kreds (a, (const char *)sqlite3_column_text (st, 4),
                                   (const char *)sqlite3_column_text (st, 5));
       if (sqlite3_column_type (st, 6) == SQLITE_INTEGER)
-        a->valgdk_number = sqlite3_column_int64 (st, 6);
+        {
+          a->has_valgdk_number = TRUE;
+          a->valgdk_number = (guint)sqlite3_column_int64 (st, 6);
+        }
     }
 
   if (!read_contests (db, e, error))
