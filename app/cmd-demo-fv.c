@@ -258,28 +258,6 @@ keep_own_areas (VkDstMunicipality *m, GHashTable *keep, const char *kommune, GEr
   return TRUE;
 }
 
-/* DST gives an independent candidate's votes both as the list's and as
- * personal votes (vk_dst_read_municipality() keeps both as list votes):
- * at the table the listestemmer are the votes less the personal ones. */
-static void
-fix_independents (VkAreaResult *r)
-{
-  for (guint i = 0; i < r->lists->len; i++)
-    {
-      VkListResult *l = g_ptr_array_index (r->lists, i);
-      GHashTableIter iter;
-      gpointer cand, list;
-      guint64 personal = 0;
-
-      g_hash_table_iter_init (&iter, r->candidate_list);
-      while (g_hash_table_iter_next (&iter, &cand, &list))
-        if (strcmp (list, l->list_id) == 0)
-          personal += vk_area_result_get_candidate_votes (r, cand);
-      if (personal <= l->votes && l->list_votes + personal != l->votes)
-        l->list_votes = l->votes - personal;
-    }
-}
-
 typedef struct
 {
   char *id;
@@ -845,8 +823,6 @@ run (const Options *o, VkDemoKeys *keys, VkDemoServer *server, GPtrArray *device
         g_autoptr (VkCbor) cbor = vk_counts_to_cbor (fin, NULL);
         g_autoptr (VkAreaResult) r
             = vk_counts_from_cbor (cbor, event, VK_RESULT_FINTAELLING, area->number, area->name, NULL, error);
-        if (r != NULL)
-          fix_independents (r);
         ok = r != NULL
              && enter_and_sign (s, contest, VK_RESULT_FINTAELLING, area, r, (gint64)fin->cast, NULL, NULL, error);
         if (ok && fa != NULL)

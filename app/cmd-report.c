@@ -28,7 +28,8 @@ vk_cmd_report (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GOptionContext) context = g_option_context_new ("- write the files valg.dk collects");
   g_autofree char *db = NULL, *election = NULL, *out = NULL, *at = NULL, *times_text = NULL;
-  g_autofree char *previous_dir = NULL, *lots_path = NULL;
+  g_autofree char *previous_dir = NULL, *lots_path = NULL, *key_path = NULL;
+  g_autoptr (VkKeypair) key = NULL;
   g_autoptr (VkPackage) package = NULL;
   g_autoptr (VkCount) count = NULL;
   g_autoptr (VkLots) lots = NULL;
@@ -47,13 +48,17 @@ vk_cmd_report (int argc, char **argv)
     { "previous", 0, 0, G_OPTION_ARG_FILENAME, &previous_dir,
       "The previous election's valg.dk result files, for the differences", "DIR" },
     { "lots", 0, 0, G_OPTION_ARG_FILENAME, &lots_path, "Lot draws for the seat allocation", "LOTS.json" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
+      "The count server's key: also sign each FV, FA and EP result (resultat-<kind>.vN.vkv)", "SERVER.key" },
     { NULL },
   };
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, "Writes DIR/<contest>/valgdeltagelse/, foreloebig/, fintaelling/ and "
-                                             "mandatfordeling-<kind>.vN.json. Every file is a new version (…vN.json), "
-                                             "never an edit; a run that finds nothing changed writes nothing.");
+                                             "mandatfordeling-<kind>.vN.json (with --key, an FV, FA or EP "
+                                             "contest's signed resultat-<kind>.vN.vkv). Every file is a new version "
+                                             "(…vN.json), never an edit; a run that finds nothing changed writes "
+                                             "nothing.");
   if (!vk_cli_parse (context, &argc, &argv, "report"))
     return VK_EXIT_USAGE;
   if (db == NULL || election == NULL || out == NULL)
@@ -91,9 +96,12 @@ vk_cmd_report (int argc, char **argv)
     return vk_cli_fail ("report", error);
   if (previous_dir != NULL && (previous = vk_valgdk_previous_load (previous_dir, &error)) == NULL)
     return vk_cli_fail ("report", error);
+  if (key_path != NULL && (key = vk_cli_load_key (key_path, &error)) == NULL)
+    return vk_cli_fail ("report", error);
   count = vk_count_open_read_only (db, package, &error);
   if (count == NULL)
     return vk_cli_fail ("report", error);
+  options.server_key = key;
   options.times = times;
   options.previous = previous;
   options.lots = lots;

@@ -127,6 +127,8 @@ vk_cmd_serve (int argc, char **argv)
   g_autofree char *valgdk_dir = NULL;
   g_autofree char *times_text = NULL, *clock_text = NULL, *previous_dir = NULL, *lots_path = NULL;
   g_autoptr (GArray) times = NULL;
+  /* Declared before the delivery, which borrows it: freed after it. */
+  g_autoptr (VkKeypair) key = NULL;
   g_autoptr (VkValgdkDelivery) delivery = NULL;
   DeliveryLog delivery_log = { 0 };
   int max_body_mib = (int)(VK_COUNT_HTTP_MAX_BODY / (1024 * 1024));
@@ -139,7 +141,6 @@ vk_cmd_serve (int argc, char **argv)
   double idle_timeout = VK_HTTP_IDLE_TIMEOUT_MS / 1000.0;
   VkHttpLimits limits;
   g_autoptr (VkPackage) package = NULL;
-  g_autoptr (VkKeypair) key = NULL;
   g_autoptr (VkCount) count = NULL;
   g_autoptr (VkCountHttp) http = NULL;
   g_autoptr (GMainLoop) loop = NULL;
@@ -224,6 +225,7 @@ vk_cmd_serve (int argc, char **argv)
       o.times = times;
       o.previous_dir = previous_dir;
       o.lots_path = lots_path;
+      o.server_key = key;
       if (clock_text != NULL)
         {
           gint64 start = vk_valgdk_parse_clock (clock_text, vk_package_get_election (package)->date);

@@ -16,6 +16,8 @@
 #include "vk-fold.h"
 #include "vk-role.h"
 #include "vk-cbor.h"
+#include "vk-file.h"
+#include "vk-package.h"
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -443,14 +445,104 @@ report_log (VkValgdkReport *r, const char *fmt, ...)
   va_end (ap);
 }
 
+/* Writes json as a version of dir/stem; *ret_delivered (may be NULL)
+ * gets the bytes of the version now latest: json when written, else the
+ * earlier version's (which says the same but for its time of writing). */
 static gboolean
-deliver (VkValgdkReport *r, const char *dir, const char *stem, const char *json, GError **error)
+deliver_full (VkValgdkReport *r, const char *dir, const char *stem, const char *json, char **ret_delivered,
+              GError **error)
 {
   g_autofree char *path = NULL;
   gboolean written = FALSE;
   guint version = 0;
 
   if (!vk_valgdk_write_version (dir, stem, json, &version, &written, &path, error))
+    return FALSE;
+  if (written)
+    {
+      r->written++;
+      report_log (r, "%s", path);
+    }
+  else
+    r->unchanged++;
+  if (ret_delivered != NULL)
+    {
+      gsize len = 0;
+
+      if (written)
+        *ret_delivered = g_strdup (json);
+      else if (!vk_file_read_untrusted (path, VK_FILE_MAX_JSON_BYTES, ret_delivered, &len, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+deliver (VkValgdkReport *r, const char *dir, const char *stem, const char *json, GError **error)
+{
+  return deliver_full (r, dir, stem, json, NULL, error);
+}
+
+typedef struct
+{
+  VkCount *count;
+  const char *contest;
+  GPtrArray *files; /* VkValgdkFile* */
+} SameSigned;
+
+/* Whether the latest signed result verifies under the package's election
+ * key and holds exactly files (names and bytes, in order). */
+static gboolean
+same_signed (const char *latest, gpointer user_data)
+{
+  SameSigned *s = user_data;
+  VkPackage *pkg = vk_count_get_package (s->count);
+  g_autoptr (GPtrArray) trusted = vk_trusted_keys_new ();
+  g_autoptr (VkContestResult) old = NULL;
+
+  if (!vk_trusted_keys_add (trusted, vk_count_get_election (s->count)->municipality_code,
+                            vk_package_get_election_public_key (pkg), "", NULL))
+    return FALSE;
+  old = vk_valgdk_result_read (latest, trusted, s->contest, NULL);
+  if (old == NULL || old->files == NULL || old->files->len != s->files->len
+      || memcmp (old->election_id, vk_package_get_election_id (pkg), sizeof old->election_id) != 0)
+    return FALSE;
+  for (guint i = 0; i < s->files->len; i++)
+    {
+      const VkValgdkFile *a = g_ptr_array_index (old->files, i);
+      const VkValgdkFile *b = g_ptr_array_index (s->files, i);
+
+      if (strcmp (a->name, b->name) != 0 || strcmp (a->json, b->json) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* C/resultat-<kind>.vN.vkv: the contest's delivered area files of kind
+ * (files, every area's), signed by the server's key. */
+static gboolean
+deliver_signed (VkCount *self, VkValgdkReport *r, const VkElection *c, const char *cdir, VkResultKind kind,
+                GPtrArray *files, const VkKeypair *server_key, GError **error)
+{
+  VkPackage *pkg = vk_count_get_package (self);
+  const VkDevice *server = vk_package_lookup_device (pkg, vk_count_get_device_id (self));
+  g_autofree char *stem = g_strconcat ("resultat-", vk_result_kind_to_string (kind), NULL);
+  g_autofree char *path = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  SameSigned same = { self, vk_election_contest_id (c), files };
+  gboolean written = FALSE;
+
+  if (server == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_NOT_FOUND, "the count server %s is not enrolled",
+                   vk_count_get_device_id (self));
+      return FALSE;
+    }
+  bytes = vk_valgdk_result_encode (c, vk_package_get_election_id (pkg), kind, files, server_key, server->enrolment, 0,
+                                   error);
+  if (bytes == NULL
+      || !vk_valgdk_write_version_data (cdir, stem, ".vkv", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                        same_signed, &same, NULL, &written, &path, error))
     return FALSE;
   if (written)
     {
@@ -558,9 +650,13 @@ report_results (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
   g_autofree char *kdir = g_build_filename (cdir, vk_result_kind_to_string (kind), NULL);
   g_autoptr (VkResults) results = vk_count_results (self, cid, kind, error);
   g_autoptr (GArray) refs = g_array_new (FALSE, TRUE, sizeof (VkValgdkCountRef));
+  /* The area files as delivered, for the signed result (FV, FA, EP). */
+  g_autoptr (GPtrArray) files = NULL;
 
   if (results == NULL)
     return FALSE;
+  if (o->server_key != NULL && c->type != VK_ELECTION_KV && c->type != VK_ELECTION_RV)
+    files = g_ptr_array_new_with_free_func ((GDestroyNotify)vk_valgdk_file_free);
   for (guint i = 0; i < results->areas->len; i++)
     {
       const VkAreaResult *res = g_ptr_array_index (results->areas, i);
@@ -575,7 +671,16 @@ report_results (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
       if (stem == NULL)
         return FALSE;
       json = area_json (c, a, res, (gint64)approved, o->previous, error);
-      if (json == NULL || !deliver (r, kdir, stem, json, error))
+      if (files != NULL)
+        {
+          g_autofree char *delivered = NULL, *name = NULL;
+
+          if (json == NULL || !deliver_full (r, kdir, stem, json, &delivered, error))
+            return FALSE;
+          name = g_strconcat (stem, ".json", NULL);
+          g_ptr_array_add (files, vk_valgdk_file_new (name, delivered));
+        }
+      else if (json == NULL || !deliver (r, kdir, stem, json, error))
         return FALSE;
       ref.area = a;
       ref.kind = kind;
@@ -583,6 +688,19 @@ report_results (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
       g_array_append_val (refs, ref);
     }
 
+  /* An FV, FA or EP result is tallied above the municipality from the
+   * signed municipality result, once every area is in it. */
+  if (files != NULL)
+    {
+      if (files->len < c->areas->len)
+        {
+          if (files->len > 0)
+            report_log (r, "%s %s: signed result not yet: %u of %u areas signed off", cid,
+                        vk_result_kind_to_string (kind), files->len, c->areas->len);
+          return TRUE;
+        }
+      return deliver_signed (self, r, c, cdir, kind, files, o->server_key, error);
+    }
   /* The municipality allocates a kommunalvalg's seats; a
    * regionsrådsvalg's are the region's (valgkit region), a
    * folketingsvalg's and Europa-Parlamentsvalg's the country's, and a

@@ -80,6 +80,8 @@ typedef struct
   const VkLots *lots;               /* lot draws for the seat allocation, or NULL */
   gboolean every_signoff;           /* write every count signed off, whatever at_ms says (the count server: a
                                      * sign-off is due when it arrives, even from a table whose clock runs ahead) */
+  const VkKeypair *server_key;      /* the count server's enrolled key: also sign each FV, FA and EP result
+                                     * (C/resultat-<kind>.vN.vkv); NULL: no signed result */
 } VkValgdkReportOptions;
 
 typedef struct
@@ -101,7 +103,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VkValgdkReport, vk_valgdk_report_free)
  *   C/foreloebig/<kode>-<nnn>.vN.json, C/fintaelling/…  each area's count
  *       signed off by then (KVRV-Valgresultater; KV and RV only);
  *   C/mandatfordeling-<kind>.vN.json  the seats once every area's count
- *       of that kind is signed off (KV only: the region allocates RV's).
+ *       of that kind is signed off (KV only: the region allocates RV's);
+ *   C/resultat-<kind>.vN.vkv  with options->server_key, an FV, FA or EP
+ *       contest's signed municipality result (valgkit-valgdk-result-v1,
+ *       vk_valgdk_result_write()) once every area's count of that kind is
+ *       signed off: the exact bytes of the area files delivered beside it
+ *       (their latest versions), signed by the server's key; a new
+ *       version only when one of those files changed (the latest .vkv
+ *       is verified under the package's election key and compared file
+ *       by file).
  * Every file is a version (vk_valgdk_write_version()): written atomically,
  * never edited, a new version only when its content changed.  A lot draw
  * that is needed and not in options->lots is logged, not an error. */

@@ -37,6 +37,7 @@ struct _VkValgdkDelivery
   guint min_interval_ms;
   VkValgdkPrevious *previous;
   VkLots *lots;
+  const VkKeypair *server_key; /* borrowed (options) */
   VkValgdkDeliveryLogFunc log_func;
   gpointer log_data;
 
@@ -84,6 +85,7 @@ run_once (VkValgdkDelivery *self, GError **error)
   options.previous = self->previous;
   options.lots = self->lots;
   options.every_signoff = TRUE;
+  options.server_key = self->server_key;
   report = vk_count_report_valgdk (count, self->dir, &options, error);
   if (report == NULL)
     return FALSE;
@@ -256,6 +258,7 @@ vk_valgdk_delivery_new (const char *package_path, const char *db_path, const cha
   self->dir = g_strdup (dir);
   self->clock_offset_ms = o->clock_offset_ms;
   self->min_interval_ms = o->min_interval_ms > 0 ? o->min_interval_ms : 1000;
+  self->server_key = o->server_key;
   if (o->times != NULL)
     {
       self->times = g_array_sized_new (FALSE, FALSE, sizeof (guint), o->times->len);

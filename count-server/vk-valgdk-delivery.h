@@ -25,17 +25,21 @@
 
 #include <glib.h>
 
+#include "vk-keys.h"
+
 G_BEGIN_DECLS
 
 typedef struct _VkValgdkDelivery VkValgdkDelivery;
 
 typedef struct
 {
-  GArray *times;            /* announced turnout times (guint minutes), copied; NULL: 11:00 and 17:00 */
-  gint64 clock_offset_ms;   /* the delivery's clock is the real one plus this (rehearsals and tests) */
-  guint min_interval_ms;    /* least time between the starts of two runs; 0: 1000 */
-  const char *previous_dir; /* the previous election's valg.dk files, or NULL */
-  const char *lots_path;    /* lot draws for the seat allocation, or NULL */
+  GArray *times;               /* announced turnout times (guint minutes), copied; NULL: 11:00 and 17:00 */
+  gint64 clock_offset_ms;      /* the delivery's clock is the real one plus this (rehearsals and tests) */
+  guint min_interval_ms;       /* least time between the starts of two runs; 0: 1000 */
+  const char *previous_dir;    /* the previous election's valg.dk files, or NULL */
+  const char *lots_path;       /* lot draws for the seat allocation, or NULL */
+  const VkKeypair *server_key; /* the count server's key, borrowed for the delivery's life: each FV, FA and
+                                * EP contest's signed municipality result is delivered too; NULL: not */
 } VkValgdkDeliveryOptions;
 
 /* Called on the worker thread (and by vk_valgdk_delivery_start() on the

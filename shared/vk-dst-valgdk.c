@@ -223,7 +223,11 @@ read_area (Builder *bl, const VkDstArea *a, const char *valgnavn, VkDstKind kind
             return NULL;
           lid = g_strconcat ("uden-", id, NULL);
           list = party_list (bl, lid, "", pname);
-          vk_area_result_add_list (r, lid, v, 0);
+          /* DST gives an independent's votes as the candidate's personal
+           * votes (and as "Uden for partier" under <Stemmer>); the list
+           * of one has no listestemmer: votes = personal + 0, as a
+           * table's fintælling of it is. */
+          vk_area_result_add_list (r, lid, v, 0)->has_list_votes = TRUE;
           vk_area_result_add_candidate (r, lid, candidate (bl, list, pname, id), v);
           independents += v;
           continue;

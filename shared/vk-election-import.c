@@ -54,6 +54,7 @@ typedef struct
   char *name;
   char *dagi;
   char *kreds;
+  gboolean valgdk_zero; /* valg.dk's Nummer 0, renumbered */
 } GeoArea;
 
 static void
@@ -240,13 +241,14 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
   g_array_sort (areas, geo_area_cmp);
   /* valgkit numbers areas from 1 (0 is "no area" for a device); valg.dk
    * gives Christiansø (kommune 400) Nummer 0.  Such an area becomes the
-   * municipality's highest number + 1; its DAGI id, by which results are
-   * matched, is kept. */
+   * municipality's highest number + 1 inside valgkit; its DAGI id and
+   * valg.dk's Nummer 0 (area.valgdk_number) are kept for valg.dk's files. */
   if (g_array_index (areas, GeoArea, 0).number == 0)
     {
       if (areas->len > 1 && g_array_index (areas, GeoArea, 1).number == 0)
         return vk_json_fail (error, afile, "", "Nummer", "two afstemningsområder with Nummer 0");
       g_array_index (areas, GeoArea, 0).number = g_array_index (areas, GeoArea, areas->len - 1).number + 1;
+      g_array_index (areas, GeoArea, 0).valgdk_zero = TRUE;
       g_array_sort (areas, geo_area_cmp);
     }
   for (guint i = 0; i < areas->len; i++)
@@ -261,6 +263,11 @@ vk_election_import_geografi (VkElection *self, const char *dir, const char *komm
           return vk_json_fail (error, afile, "", "Nummer", what);
         }
       added = vk_election_add_area (self, a->number, a->name, a->dagi, 0);
+      if (a->valgdk_zero)
+        {
+          added->has_valgdk_number = TRUE;
+          added->valgdk_number = 0;
+        }
       vk_election_area_set_kreds (added, a->kreds, g_hash_table_lookup (kredse, a->kreds));
     }
   return TRUE;

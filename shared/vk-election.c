@@ -313,6 +313,8 @@ vk_election_copy_areas (VkElection *contest, const VkElection *from)
       VkArea *copy = vk_election_add_area (contest, a->number, a->name, a->dagi_id, a->eligible);
 
       vk_election_area_set_kreds (copy, a->kreds, a->kreds_name);
+      copy->has_valgdk_number = a->has_valgdk_number;
+      copy->valgdk_number = a->valgdk_number;
     }
 }
 
@@ -473,6 +475,13 @@ vk_election_add_area (VkElection *self, guint number, const char *name, const ch
   /* The header promises areas by number; the arrays are small. */
   g_ptr_array_sort (self->areas, area_cmp);
   return a;
+}
+
+guint
+vk_area_get_valgdk_number (const VkArea *area)
+{
+  g_return_val_if_fail (area != NULL, 0);
+  return area->has_valgdk_number ? area->valgdk_number : area->number;
 }
 
 void

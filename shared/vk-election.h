@@ -81,6 +81,12 @@ typedef struct
   guint eligible;   /* AntalStemmeberettigedeVælgere */
   char *kreds;      /* FV: the area's OpstillingskredsDagiId; "" when not known */
   char *kreds_name; /* FV: the opstillingskreds's name; "" when not known */
+  /* valg.dk's AfstemningsområdeNummer when it is not number
+   * (has_valgdk_number): valg.dk gives Christiansø (kommune 400) Nummer
+   * 0, which valgkit cannot use (0 is "no area" for a device).  Every
+   * file for valg.dk says vk_area_get_valgdk_number(). */
+  gboolean has_valgdk_number;
+  guint valgdk_number;
 } VkArea;
 
 typedef struct _VkElection VkElection;
@@ -148,6 +154,8 @@ VkValgforbund *vk_election_add_valgforbund (VkElection *self, const char *id, co
 /* Also sets list->valgforbund_id. */
 gboolean vk_election_valgforbund_add_list (VkElection *self, VkValgforbund *vf, const char *list_id, GError **error);
 VkArea *vk_election_add_area (VkElection *self, guint number, const char *name, const char *dagi_id, guint eligible);
+/* The area's number in valg.dk's files (AfstemningsområdeNummer). */
+guint vk_area_get_valgdk_number (const VkArea *area);
 
 /* ---- contests ----------------------------------------------------------- */
 

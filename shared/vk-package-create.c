@@ -94,7 +94,8 @@ static const char schema[] = "CREATE TABLE package (\n"
                              "  dagi_id TEXT NOT NULL,\n"
                              "  eligible INTEGER NOT NULL CHECK (eligible >= 0),\n"
                              "  kreds TEXT NOT NULL,\n"
-                             "  kreds_name TEXT NOT NULL\n"
+                             "  kreds_name TEXT NOT NULL,\n"
+                             "  valgdk_number INTEGER CHECK (valgdk_number BETWEEN 0 AND 2147483647)\n"
                              ") STRICT;\n"
                              "CREATE TABLE area_contest (\n"
                              "  contest TEXT NOT NULL REFERENCES contest (id),\n"
@@ -333,8 +334,10 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
     return FALSE;
 
   {
-    g_autoptr (sqlite3_stmt) ai = vk_db_prepare (
-        db, "INSERT INTO area (number, name, dagi_id, eligible, kreds, kreds_name) VALUES (?, ?, ?, ?, ?, ?)", error);
+    g_autoptr (sqlite3_stmt) ai = vk_db_prepare (db,
+                                                 "INSERT INTO area (number, name, dagi_id, eligible, kreds, "
+                                                 "kreds_name, valgdk_number) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                                 error);
 
     if (ai == NULL)
       return FALSE;
@@ -354,6 +357,11 @@ insert_content (VkDb *db, const VkElection *e, const VkVoterList *voters, GError
         sqlite3_bind_int64 (ai, 4, a->eligible);
         sqlite3_bind_text (ai, 5, a->kreds != NULL ? a->kreds : "", -1, SQLITE_STATIC);
         sqlite3_bind_text (ai, 6, a->kreds_name != NULL ? a->kreds_name : "", -1, SQLITE_STATIC);
+        /* NULL: valg.dk's number is valgkit's. */
+        if (a->has_valgdk_number)
+          sqlite3_bind_int64 (ai, 7, a->valgdk_number);
+        else
+          sqlite3_bind_null (ai, 7);
         if (!bind_step (db, ai, error))
           return FALSE;
       }

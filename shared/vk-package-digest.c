@@ -94,8 +94,9 @@ static const struct
     "SELECT kreds, position FROM candidate_kreds WHERE candidate_id = ? ORDER BY kreds", "tu" },
   { "SELECT count(*) FROM valgforbund", "SELECT id, name, contest FROM valgforbund ORDER BY id", "ttmt",
     "SELECT list_id FROM valgforbund_member WHERE valgforbund_id = ? ORDER BY position", "t" },
-  { "SELECT count(*) FROM area", "SELECT number, name, dagi_id, eligible, kreds, kreds_name FROM area ORDER BY number",
-    "uttutt", NULL, NULL },
+  { "SELECT count(*) FROM area",
+    "SELECT number, name, dagi_id, eligible, kreds, kreds_name, valgdk_number FROM area ORDER BY number", "uttutto",
+    NULL, NULL },
   { "SELECT count(*) FROM voter",
     "SELECT area, loebenummer, name, address, birth_date, contests FROM voter ORDER BY area, loebenummer", "uutttt",
     NULL, NULL },
@@ -114,7 +115,11 @@ digest_fail (VkDb *db, GError **error, const char *section, const char *what)
 static gboolean
 put_column (Writer *w, VkDb *db, sqlite3_stmt *stmt, int col, char kind, const char *section, GError **error)
 {
-  if (kind == 'u')
+  /* 'o': an optional last item, left out of its row when NULL (so a row
+   * without it encodes as before the column existed). */
+  if (kind == 'o' && sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return TRUE;
+  if (kind == 'u' || kind == 'o')
     {
       if (sqlite3_column_type (stmt, col) != SQLITE_INTEGER || sqlite3_column_int64 (stmt, col) < 0)
         return digest_fail (db, error, section, "expected an unsigned integer");
@@ -216,9 +221,15 @@ hash_section (VkDb *db, guint section, guint8 ret_digest[32], GError **error)
     {
       int col = 0;
 
+      gsize n_row = n_items;
+
       if (++rows > count)
         break;
-      put_head (&w, 4, n_items);
+      /* An optional last item ('o', never in a section with 'm') that is
+       * NULL is left out of the row. */
+      if (columns[n_items - 1] == 'o' && sqlite3_column_type (stmt, (int)n_items - 1) == SQLITE_NULL)
+        n_row--;
+      put_head (&w, 4, n_row);
       for (gsize i = 0; i < n_items; i++)
         {
           if (columns[i] == 'm')

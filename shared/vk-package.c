@@ -548,7 +548,8 @@ vk_package_dup_election (VkPackage *self, GError **error)
   if (!read_lists (db, e, error))
     return NULL;
 
-  st = vk_db_prepare (db, "SELECT number, name, dagi_id, eligible, kreds, kreds_name FROM area ORDER BY number", error);
+  st = vk_db_prepare (
+      db, "SELECT number, name, dagi_id, eligible, kreds, kreds_name, valgdk_number FROM area ORDER BY number", error);
   if (st == NULL)
     return NULL;
   while (sqlite3_step (st) == SQLITE_ROW)
@@ -559,6 +560,11 @@ vk_package_dup_election (VkPackage *self, GError **error)
 
       vk_election_area_set_kreds (a, (const char *)sqlite3_column_text (st, 4),
                                   (const char *)sqlite3_column_text (st, 5));
+      if (sqlite3_column_type (st, 6) == SQLITE_INTEGER)
+        {
+          a->has_valgdk_number = TRUE;
+          a->valgdk_number = (guint)sqlite3_column_int64 (st, 6);
+        }
     }
 
   if (!read_contests (db, e, error))

@@ -384,7 +384,7 @@ vk_valgdk_add_area_members (JsonBuilder *b, const VkElection *contest, const VkA
   json_builder_set_member_name (b, "Kommunekode");
   json_builder_add_int_value (b, kcode);
   json_builder_set_member_name (b, "AfstemningsområdeNummer");
-  json_builder_add_int_value (b, area->number);
+  json_builder_add_int_value (b, vk_area_get_valgdk_number (area));
   json_builder_set_member_name (b, "AfstemningsområdeDagiId");
   json_builder_add_int_value (b, dagi);
   add_string (b, "Afstemningsområde", area->name);
@@ -511,7 +511,7 @@ write_all (int fd, const char *data, gsize len)
  * link() that fails when path exists: a version once written is never
  * replaced. */
 static gboolean
-write_atomic (const char *dir, const char *path, const char *data, gboolean no_replace, GError **error)
+write_atomic (const char *dir, const char *path, const void *data, gsize len, gboolean no_replace, GError **error)
 {
   g_autofree char *tmp = g_strconcat (path, ".partial", NULL);
   int fd, dfd, saved;
@@ -525,7 +525,7 @@ write_atomic (const char *dir, const char *path, const char *data, gboolean no_r
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "%s: cannot create: %s", tmp, g_strerror (saved));
       return FALSE;
     }
-  if (!write_all (fd, data, strlen (data)) || fsync (fd) != 0)
+  if (!write_all (fd, data, len) || fsync (fd) != 0)
     {
       saved = errno;
       (void)close (fd);
@@ -584,7 +584,7 @@ vk_valgdk_write_area_result (const char *dir, const VkElection *contest, const V
   if (name == NULL)
     return FALSE;
   path = g_build_filename (dir, name, NULL);
-  if (!write_atomic (dir, path, json, FALSE, error))
+  if (!write_atomic (dir, path, json, strlen (json), FALSE, error))
     return FALSE;
   if (ret_path != NULL)
     *ret_path = g_steal_pointer (&path);
@@ -611,17 +611,18 @@ content_key (const char *text, gssize len)
   return json_generator_to_data (gen, NULL);
 }
 
-/* N of "<stem>.v<N>.json", or 0. */
+/* N of "<stem>.v<N><ext>", or 0. */
 static guint
-version_of (const char *name, const char *stem)
+version_of (const char *name, const char *stem, const char *ext)
 {
   gsize n = strlen (stem);
   guint64 v = 0;
   g_autofree char *digits = NULL;
 
-  if (strncmp (name, stem, n) != 0 || strncmp (name + n, ".v", 2) != 0 || !g_str_has_suffix (name, ".json"))
+  if (strncmp (name, stem, n) != 0 || strncmp (name + n, ".v", 2) != 0 || !g_str_has_suffix (name, ext)
+      || strlen (name) < n + 2 + strlen (ext))
     return 0;
-  digits = g_strndup (name + n + 2, strlen (name) - n - 2 - strlen (".json"));
+  digits = g_strndup (name + n + 2, strlen (name) - n - 2 - strlen (ext));
   if (*digits == '\0' || strspn (digits, "0123456789") != strlen (digits)
       || !g_ascii_string_to_unsigned (digits, 10, 1, 999999, &v, NULL))
     return 0;
@@ -629,31 +630,41 @@ version_of (const char *name, const char *stem)
 }
 
 guint
-vk_valgdk_latest_version (const char *dir, const char *stem, char **ret_path)
+vk_valgdk_latest_version_ext (const char *dir, const char *stem, const char *ext, char **ret_path)
 {
-  g_autoptr (GPtrArray) names = vk_file_list_dir (dir, ".json", NULL);
+  g_autoptr (GPtrArray) names = NULL;
   guint best = 0;
 
+  g_return_val_if_fail (dir != NULL && stem != NULL && ext != NULL, 0);
+
+  names = vk_file_list_dir (dir, ext, NULL);
   if (names == NULL)
     return 0;
   for (guint i = 0; i < names->len; i++)
-    best = MAX (best, version_of (g_ptr_array_index (names, i), stem));
+    best = MAX (best, version_of (g_ptr_array_index (names, i), stem, ext));
   if (best > 0 && ret_path != NULL)
     {
-      g_autofree char *name = g_strdup_printf ("%s.v%u.json", stem, best);
+      g_autofree char *name = g_strdup_printf ("%s.v%u%s", stem, best, ext);
       *ret_path = g_build_filename (dir, name, NULL);
     }
   return best;
 }
 
-gboolean
-vk_valgdk_write_version (const char *dir, const char *stem, const char *json, guint *ret_version, gboolean *ret_written,
-                         char **ret_path, GError **error)
+guint
+vk_valgdk_latest_version (const char *dir, const char *stem, char **ret_path)
 {
-  g_autofree char *latest = NULL, *name = NULL, *path = NULL, *key = NULL;
+  return vk_valgdk_latest_version_ext (dir, stem, ".json", ret_path);
+}
+
+gboolean
+vk_valgdk_write_version_data (const char *dir, const char *stem, const char *ext, const void *data, gsize len,
+                              VkValgdkSameFunc same, gpointer user_data, guint *ret_version, gboolean *ret_written,
+                              char **ret_path, GError **error)
+{
+  g_autofree char *latest = NULL, *name = NULL, *path = NULL;
   guint version;
 
-  g_return_val_if_fail (dir != NULL && stem != NULL && json != NULL, FALSE);
+  g_return_val_if_fail (dir != NULL && stem != NULL && ext != NULL && data != NULL && same != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
@@ -662,36 +673,20 @@ vk_valgdk_write_version (const char *dir, const char *stem, const char *json, gu
       g_set_error (error, VK_ERROR, VK_ERROR_IO, "cannot create %s: %s", dir, g_strerror (saved));
       return FALSE;
     }
-  version = vk_valgdk_latest_version (dir, stem, &latest);
-  key = content_key (json, -1);
-  if (key == NULL)
+  version = vk_valgdk_latest_version_ext (dir, stem, ext, &latest);
+  if (version > 0 && same (latest, user_data))
     {
-      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: not a JSON object", stem);
-      return FALSE;
+      if (ret_version != NULL)
+        *ret_version = version;
+      if (ret_written != NULL)
+        *ret_written = FALSE;
+      if (ret_path != NULL)
+        *ret_path = g_steal_pointer (&latest);
+      return TRUE;
     }
-  if (version > 0)
-    {
-      g_autofree char *old = NULL, *old_key = NULL;
-      gsize len = 0;
-
-      /* Our own earlier file; still read as untrusted (the folder is
-       * served, and may have been tampered with). */
-      if (vk_file_read_untrusted (latest, VK_FILE_MAX_JSON_BYTES, &old, &len, NULL))
-        old_key = content_key (old, (gssize)len);
-      if (old_key != NULL && strcmp (old_key, key) == 0)
-        {
-          if (ret_version != NULL)
-            *ret_version = version;
-          if (ret_written != NULL)
-            *ret_written = FALSE;
-          if (ret_path != NULL)
-            *ret_path = g_steal_pointer (&latest);
-          return TRUE;
-        }
-    }
-  name = g_strdup_printf ("%s.v%u.json", stem, version + 1);
+  name = g_strdup_printf ("%s.v%u%s", stem, version + 1, ext);
   path = g_build_filename (dir, name, NULL);
-  if (!write_atomic (dir, path, json, TRUE, error))
+  if (!write_atomic (dir, path, data, len, TRUE, error))
     return FALSE;
   if (ret_version != NULL)
     *ret_version = version + 1;
@@ -700,4 +695,37 @@ vk_valgdk_write_version (const char *dir, const char *stem, const char *json, gu
   if (ret_path != NULL)
     *ret_path = g_steal_pointer (&path);
   return TRUE;
+}
+
+/* Whether the latest JSON version says what key (content_key()) says. */
+static gboolean
+same_json (const char *latest, gpointer user_data)
+{
+  g_autofree char *old = NULL, *old_key = NULL;
+  gsize len = 0;
+
+  /* Our own earlier file; still read as untrusted (the folder is
+   * served, and may have been tampered with). */
+  if (vk_file_read_untrusted (latest, VK_FILE_MAX_JSON_BYTES, &old, &len, NULL))
+    old_key = content_key (old, (gssize)len);
+  return old_key != NULL && strcmp (old_key, user_data) == 0;
+}
+
+gboolean
+vk_valgdk_write_version (const char *dir, const char *stem, const char *json, guint *ret_version, gboolean *ret_written,
+                         char **ret_path, GError **error)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (dir != NULL && stem != NULL && json != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  key = content_key (json, -1);
+  if (key == NULL)
+    {
+      g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: not a JSON object", stem);
+      return FALSE;
+    }
+  return vk_valgdk_write_version_data (dir, stem, ".json", json, strlen (json), same_json, key, ret_version,
+                                       ret_written, ret_path, error);
 }

@@ -85,5 +85,20 @@ gboolean vk_valgdk_write_version (const char *dir, const char *stem, const char 
 /* The highest N of dir/<stem>.v<N>.json, 0 when none; *ret_path (may be
  * NULL) its path. */
 guint vk_valgdk_latest_version (const char *dir, const char *stem, char **ret_path);
+/* The same for dir/<stem>.v<N><ext> (ext ".vkv"). */
+guint vk_valgdk_latest_version_ext (const char *dir, const char *stem, const char *ext, char **ret_path);
+
+/* Whether the file at latest_path (the latest version, read as untrusted)
+ * already holds what a new version would. */
+typedef gboolean (*VkValgdkSameFunc) (const char *latest_path, gpointer user_data);
+/* vk_valgdk_write_version() for any file (the signed municipality result,
+ * dir/<stem>.v<N>.vkv): writes data (len bytes) as the next version
+ * dir/<stem>.v<N+1><ext>, atomically and never over a file that is there,
+ * unless same (latest, user_data) says the latest version already holds
+ * it; the rest as vk_valgdk_write_version() (which is this with ".json"
+ * and "every member but FrigivelsesTidspunktUTC"). */
+gboolean vk_valgdk_write_version_data (const char *dir, const char *stem, const char *ext, const void *data, gsize len,
+                                       VkValgdkSameFunc same, gpointer user_data, guint *ret_version,
+                                       gboolean *ret_written, char **ret_path, GError **error);
 
 G_END_DECLS

@@ -148,7 +148,7 @@ vk_valgdk_turnout_to_json (const VkElection *contest, const VkArea *area, const 
     json_builder_add_string_value (b, dagi_text);
   }
   json_builder_set_member_name (b, "AfstemningsområdeNummer");
-  json_builder_add_int_value (b, area->number);
+  json_builder_add_int_value (b, vk_area_get_valgdk_number (area));
   json_builder_set_member_name (b, "Valgdeltagelse");
   json_builder_begin_array (b);
   for (guint i = 0; i < n_points; i++)

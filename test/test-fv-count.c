@@ -29,6 +29,7 @@
 #include "vk-seats.h"
 #include "vk-station.h"
 #include "vk-tally.h"
+#include "vk-valgdk-delivery.h"
 #include "vk-valgdk-export.h"
 #include "vk-test-util.h"
 
@@ -203,6 +204,41 @@ validate (const char *schema, const char *dir, guint n_files)
   g_test_message ("%s", out);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, want));
+}
+
+/* valg.dk's own Nummer and Dagi_id of one afstemningsområde of kommune
+ * 400, read from the geografi file (not from valgkit). */
+static void
+geografi_area (const char *geografi, const char *name, gint64 *ret_number, gint64 *ret_dagi)
+{
+  g_autoptr (GDir) d = g_dir_open (geografi, 0, NULL);
+  const char *file;
+  gboolean found = FALSE;
+
+  g_assert_nonnull (d);
+  while ((file = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (geografi, file, NULL);
+      g_autoptr (JsonParser) p = json_parser_new ();
+      JsonArray *arr;
+
+      if (!g_str_has_prefix (file, "Afstemningsomraade-"))
+        continue;
+      g_assert_true (json_parser_load_from_file (p, path, NULL));
+      arr = json_node_get_array (json_parser_get_root (p));
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        {
+          JsonObject *o = json_array_get_object_element (arr, i);
+
+          if (json_object_get_int_member (o, "Kommunekode") != 400
+              || g_strcmp0 (json_object_get_string_member (o, "Navn"), name) != 0)
+            continue;
+          *ret_number = json_object_get_int_member (o, "Nummer");
+          *ret_dagi = g_ascii_strtoll (json_object_get_string_member (o, "Dagi_id"), NULL, 10);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
 }
 
 static void
@@ -540,7 +576,8 @@ test_fv_fa_count (void)
   /* valgkit report: FV- and FA-Valgresultater per area, both counts. */
   {
     g_autofree char *out = NULL;
-    const char *argv[] = { vk_test_valgkit (), "report", "--db", count_db, "--election", vkp, "--out", valgdk, NULL };
+    const char *argv[] = { vk_test_valgkit (), "report", "--db", count_db, "--election", vkp, "--out", valgdk, "--key",
+                           server_key_path,    NULL };
     spawn_ok (argv, &out);
     g_test_message ("%s", out);
   }
@@ -568,10 +605,23 @@ test_fv_fa_count (void)
             g_assert_cmpstr (json_object_get_string_member (f, "Opstillingskreds"), ==,
                              (a <= 6 || a == 10) ? "Aakirkeby" : "Rønne");
             g_assert_cmpstr (json_object_get_string_member (q, "Storkreds"), ==, "Bornholm");
-            /* Christiansø (valg.dk's Nummer 0) is valgkit's area 10; its
-             * file is matched by its DAGI id. */
+            /* Christiansø (valg.dk's Nummer 0) is valgkit's area 10
+             * inside valgkit; valg.dk's files carry valg.dk's own
+             * number and DAGI id. */
             if (a < 10)
               g_assert_cmpint (json_object_get_int_member (f, "AfstemningsområdeNummer"), ==, a);
+            else
+              {
+                gint64 number = -1, dagi = -1;
+
+                geografi_area (geografi, "Christiansø", &number, &dagi);
+                g_assert_cmpint (number, ==, 0);
+                g_assert_cmpstr (json_object_get_string_member (f, "Afstemningsområde"), ==, "Christiansø");
+                g_assert_cmpint (json_object_get_int_member (f, "AfstemningsområdeNummer"), ==, number);
+                g_assert_cmpint (json_object_get_int_member (q, "AfstemningsområdeNummer"), ==, number);
+                g_assert_cmpint (json_object_get_int_member (f, "AfstemningsområdeDagiId"), ==, dagi);
+                g_assert_cmpint (json_object_get_int_member (q, "AfstemningsområdeDagiId"), ==, dagi);
+              }
             g_assert_cmpint (json_object_get_int_member (q, "StemmerForJa"), ==,
                              (FA_VOTERS (a) - 2) / 2 + (FA_VOTERS (a) - 2) % 2);
             sum_ja += (guint64)json_object_get_int_member (q, "StemmerForJa");
@@ -604,10 +654,127 @@ test_fv_fa_count (void)
             JsonArray *points = json_object_get_array_member (o, "Valgdeltagelse");
 
             g_assert_cmpuint (json_array_get_length (points), >, 0);
+            if (a == 10)
+              g_assert_cmpint (json_object_get_int_member (o, "AfstemningsområdeNummer"), ==, 0);
             g_assert_cmpint (
                 json_object_get_int_member (json_array_get_object_element (points, 0), "AntalStemmeberretigedeVælgere"),
                 ==, (k == 0 ? FV_VOTERS (a) : FA_VOTERS (a)));
           }
+    }
+    /* With --key, each contest's signed municipality result beside its
+     * area files: exactly their delivered bytes, verified by the national
+     * commands under the municipality's trusted key. */
+    for (guint k = 0; k < 2; k++)
+      {
+        static const char *const kind_dirs[] = { "foreloebig", "fintaelling" };
+        g_autoptr (GPtrArray) keys = vk_trusted_keys_load (trust, &error);
+
+        g_assert_no_error (error);
+        for (guint c = 0; c < 2; c++)
+          {
+            const char *cid = c == 0 ? "FV" : "FA";
+            g_autofree char *stem = g_strconcat ("resultat-", kind_dirs[k], NULL);
+            g_autofree char *cdir = g_build_filename (valgdk, cid, NULL);
+            g_autofree char *vkv = NULL;
+            g_autoptr (VkContestResult) r = NULL;
+
+            g_assert_cmpuint (vk_valgdk_latest_version_ext (cdir, stem, ".vkv", &vkv), ==, 1);
+            r = vk_valgdk_result_read (vkv, keys, cid, &error);
+            g_assert_no_error (error);
+            g_assert_cmpint (r->kind, ==, k == 0 ? VK_RESULT_FORELOEBIG : VK_RESULT_FINTAELLING);
+            g_assert_cmpuint (r->files->len, ==, N_AREAS);
+            for (guint a = 1; a <= N_AREAS; a++)
+              {
+                const VkValgdkFile *f = g_ptr_array_index (r->files, a - 1);
+                g_autofree char *fstem = g_strdup_printf ("400-%03u", a);
+                g_autofree char *name = g_strconcat (fstem, ".json", NULL);
+                g_autofree char *kdir = g_build_filename (cdir, kind_dirs[k], NULL);
+                g_autofree char *latest = NULL, *data = NULL;
+
+                g_assert_cmpuint (vk_valgdk_latest_version (kdir, fstem, &latest), >=, 1);
+                g_assert_true (g_file_get_contents (latest, &data, NULL, NULL));
+                g_assert_cmpstr (f->name, ==, name);
+                g_assert_cmpstr (f->json, ==, data);
+              }
+          }
+      }
+    {
+      g_autofree char *fa_vkv = g_build_filename (valgdk, "FA", "resultat-fintaelling.v1.vkv", NULL);
+      g_autofree char *fa_v2 = g_build_filename (valgdk, "FA", "resultat-fintaelling.v2.vkv", NULL);
+      g_autofree char *fa_out = g_build_filename (dir, "fa-delivered.json", NULL);
+      g_autofree char *o = NULL, *e = NULL, *data = NULL;
+      const char *fargv[] = { vk_test_valgkit (),
+                              "folkeafstemning",
+                              "--signed",
+                              fa_vkv,
+                              "--trust",
+                              trust,
+                              "--rule",
+                              "42",
+                              "--out",
+                              fa_out,
+                              NULL };
+      const char *rargv[]
+          = { vk_test_valgkit (), "report", "--db", count_db, "--election", vkp, "--out", valgdk, "--key",
+              server_key_path,    NULL };
+      gsize len = 0;
+
+      spawn_ok (fargv, &o);
+      g_assert_nonnull (strstr (o, want_fa));
+      /* Nothing changed: no new version of anything. */
+      g_clear_pointer (&o, g_free);
+      spawn_ok (rargv, &o);
+      g_assert_nonnull (strstr (o, "0 files written"));
+      g_assert_false (g_file_test (fa_v2, G_FILE_TEST_EXISTS));
+      /* One flipped byte: the national command refuses it, naming the
+       * file; the next report finds the latest version no longer says
+       * what it must and signs it again as version 2, which verifies. */
+      g_assert_true (g_file_get_contents (fa_vkv, &data, &len, NULL));
+      data[len / 2] ^= 0x01;
+      g_assert_true (g_file_set_contents (fa_vkv, data, (gssize)len, NULL));
+      g_clear_pointer (&o, g_free);
+      g_assert_cmpint (vk_test_spawn (fargv, &o, &e), !=, 0);
+      g_assert_nonnull (strstr (e, "resultat-fintaelling.v1.vkv"));
+      g_clear_pointer (&o, g_free);
+      spawn_ok (rargv, &o);
+      g_assert_nonnull (strstr (o, "1 file written"));
+      g_assert_true (g_file_test (fa_v2, G_FILE_TEST_IS_REGULAR));
+      fargv[3] = fa_v2;
+      g_clear_pointer (&o, g_free);
+      spawn_ok (fargv, &o);
+      g_assert_nonnull (strstr (o, want_fa));
+    }
+    /* The count server's own delivery (`valgkit serve --valgdk DIR`)
+     * with the server's key: its first run writes the same signed
+     * results, which verify; a second run adds no version. */
+    {
+      g_autofree char *served = g_build_filename (dir, "served", NULL);
+      g_autofree char *fvdir = g_build_filename (served, "FV", NULL);
+      g_autofree char *fadir = g_build_filename (served, "FA", NULL);
+      g_autoptr (GPtrArray) keys = vk_trusted_keys_load (trust, &error);
+      VkValgdkDeliveryOptions o = { 0 };
+
+      g_assert_no_error (error);
+      o.server_key = server_key;
+      for (guint run = 0; run < 2; run++)
+        {
+          g_autoptr (VkValgdkDelivery) d = vk_valgdk_delivery_new (vkp, count_db, served, &o, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (vk_valgdk_delivery_start (d, &error));
+          g_assert_no_error (error);
+        }
+      for (guint c = 0; c < 2; c++)
+        {
+          g_autofree char *vkv = NULL;
+          g_autoptr (VkContestResult) r = NULL;
+
+          g_assert_cmpuint (vk_valgdk_latest_version_ext (c == 0 ? fvdir : fadir, "resultat-fintaelling", ".vkv", &vkv),
+                            ==, 1);
+          r = vk_valgdk_result_read (vkv, keys, c == 0 ? "FV" : "FA", &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (r->files->len, ==, N_AREAS);
+        }
     }
     /* No mandatfordeling: FV's seats and FA's outcome are national. */
     {

@@ -1145,11 +1145,113 @@ test_fv_foreloebig_and_bad (void)
   g_clear_error (&error);
 }
 
+/* An independent candidate (DST's "Uden for partier"): Bornholms
+ * Storkreds 2022 has one, Charlotte Petersen, with votes in nine of its
+ * ten areas.  The reader's list of one must hold exactly the XML's
+ * votes, all of them personal and none as listestemmer, so that
+ * listestemmer + personal votes = votes for every list, as a table's
+ * fintælling has it.  The numbers come from the area files' text here,
+ * not from valgkit's XML reader. */
+static void
+test_dst_independent (void)
+{
+  g_autofree char *dir = unpack ("fv2022", "ft22.tar.xz");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VkDstMunicipality) m = NULL;
+  g_autoptr (GRegex) indep = NULL, outside_re = NULL;
+  guint64 total = 0, storkreds_outside = 0;
+  guint with_votes = 0;
+
+  if (dir == NULL)
+    return;
+  indep = g_regex_new ("<Parti navn=\"([^\"]+)\" Id=\"([0-9]+)\" PersonligeStemmer=\"([0-9]+)\"", 0, 0, &error);
+  g_assert_no_error (error);
+  outside_re = g_regex_new ("<Parti Id=\"\" Navn=\"Uden for partier\" StemmerAntal=\"([0-9]+)\"", 0, 0, &error);
+  g_assert_no_error (error);
+  m = vk_dst_read_municipality (dir, VK_DST_FOLKETINGSVALG, "400", "Bornholms Regionskommune", bornholm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->results->len, ==, 10);
+  for (guint a = 0; a < m->results->len; a++)
+    {
+      const VkAreaResult *r = g_ptr_array_index (m->results, a);
+      const VkDstArea *place = g_ptr_array_index (m->places, a);
+      g_autofree char *xml = NULL;
+      g_autoptr (GMatchInfo) mi = NULL, oi = NULL;
+      guint n_indep = 0;
+
+      g_assert_true (g_file_get_contents (place->path, &xml, NULL, NULL));
+      /* "Uden for partier" under <Stemmer> = the independents' votes
+       * (Christiansø, where she has none, has no such line). */
+      {
+        g_autofree char *o = g_regex_match (outside_re, xml, 0, &oi) ? g_match_info_fetch (oi, 1) : g_strdup ("0");
+        guint64 outside = g_ascii_strtoull (o, NULL, 10), sum = 0;
+
+        for (g_regex_match (indep, xml, 0, &mi); g_match_info_matches (mi); g_match_info_next (mi, NULL))
+          {
+            g_autofree char *name = g_match_info_fetch (mi, 1);
+            g_autofree char *id = g_match_info_fetch (mi, 2);
+            g_autofree char *votes_text = g_match_info_fetch (mi, 3);
+            g_autofree char *lid = g_strconcat ("uden-", id, NULL);
+            guint64 votes = g_ascii_strtoull (votes_text, NULL, 10);
+            const VkListResult *l = g_hash_table_lookup (r->lists_by_id, lid);
+            const VkList *list = vk_election_lookup_list (m->contest, lid);
+
+            g_assert_nonnull (l);
+            g_assert_nonnull (list);
+            g_assert_cmpstr (list->letter, ==, "");
+            g_assert_cmpstr (list->name, ==, name);
+            g_assert_cmpuint (l->votes, ==, votes);
+            g_assert_cmpuint (vk_area_result_get_candidate_votes (r, id), ==, votes);
+            g_assert_cmpstr (g_hash_table_lookup (r->candidate_list, id), ==, lid);
+            g_assert_true (l->has_list_votes);
+            g_assert_cmpuint (l->list_votes, ==, 0);
+            sum += votes;
+            n_indep++;
+            with_votes += votes > 0;
+          }
+        g_assert_cmpuint (sum, ==, outside);
+        total += sum;
+      }
+      g_assert_cmpuint (n_indep, ==, 1);
+      /* Every list: listestemmer + its candidates' personal votes = votes. */
+      for (guint i = 0; i < r->lists->len; i++)
+        {
+          const VkListResult *l = g_ptr_array_index (r->lists, i);
+          GHashTableIter iter;
+          gpointer cand, lid;
+          guint64 personal = 0;
+
+          g_hash_table_iter_init (&iter, r->candidate_list);
+          while (g_hash_table_iter_next (&iter, &cand, &lid))
+            if (strcmp (lid, l->list_id) == 0)
+              personal += vk_area_result_get_candidate_votes (r, cand);
+          g_assert_true (l->has_list_votes);
+          g_assert_cmpuint (l->list_votes + personal, ==, l->votes);
+        }
+    }
+  /* The storkreds file's "Uden for partier" is the areas' sum. */
+  {
+    g_autofree char *sk = g_build_filename (dir, "fintal_13.xml", NULL);
+    g_autofree char *xml = NULL, *o = NULL;
+    g_autoptr (GMatchInfo) oi = NULL;
+
+    g_assert_true (g_file_get_contents (sk, &xml, NULL, NULL));
+    g_assert_nonnull (strstr (xml, "Bornholms Storkreds"));
+    g_assert_true (g_regex_match (outside_re, xml, 0, &oi));
+    o = g_match_info_fetch (oi, 1);
+    storkreds_outside = g_ascii_strtoull (o, NULL, 10);
+  }
+  g_assert_cmpuint (storkreds_outside, >, 0);
+  g_assert_cmpuint (total, ==, storkreds_outside);
+  g_assert_cmpuint (with_votes, >=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/valgdk-fv/fv2022", test_fv2022);
+  g_test_add_func ("/valgdk-fv/dst-independent", test_dst_independent);
   g_test_add_func ("/valgdk-fv/fv-export-bad", test_fv_export_bad);
   g_test_add_func ("/valgdk-fv/cli-bad-dst", test_cli_bad_dst);
   g_test_add_func ("/valgdk-fv/signed-fv2022", test_signed_fv2022);

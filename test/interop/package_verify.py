@@ -31,7 +31,7 @@ SECTIONS = [
     ("candidates",
      "SELECT id, list_id, position, name, ballot_name, occupation, residence FROM candidate ORDER BY id"),
     ("valgforbund", "SELECT id, name, contest FROM valgforbund ORDER BY id"),
-    ("areas", "SELECT number, name, dagi_id, eligible, kreds, kreds_name FROM area ORDER BY number"),
+    ("areas", "SELECT number, name, dagi_id, eligible, kreds, kreds_name, valgdk_number FROM area ORDER BY number"),
     ("voters", "SELECT area, loebenummer, name, address, birth_date, contests FROM voter ORDER BY area, loebenummer"),
     ("contests", "SELECT id, position, type, region, region_dagi_id, seats, title FROM contest ORDER BY position"),
 ]
@@ -58,6 +58,11 @@ def section_items(db, name, sql):
         for r in rows:
             r.append([list(k) for k in db.execute(
                 "SELECT kreds, position FROM candidate_kreds WHERE candidate_id = ? ORDER BY kreds", (r[0],))])
+    if name == "areas":
+        # [number, name, dagi_id, eligible, kreds, kreds_name(, valgdk_number when not NULL)]
+        for r in rows:
+            if r[-1] is None:
+                r.pop()
     if name == "contests":
         # [id, position, type, region, region_dagi_id, seats, title, [[area, eligible], ...]]
         for r in rows:
