@@ -26,19 +26,6 @@ vk_dst_municipality_free (VkDstMunicipality *self)
   g_free (self);
 }
 
-/* "1. Rønne" → "Rønne": DST numbers kredse and areas within their parent. */
-static const char *
-without_number (const char *name)
-{
-  const char *p = name;
-
-  while (g_ascii_isdigit (*p))
-    p++;
-  if (p != name && p[0] == '.' && p[1] == ' ')
-    return p + 2;
-  return name;
-}
-
 /* "Bornholms Storkreds" → "Bornholm", valg.dk's name (its Storkreds file). */
 static char *
 valgdk_storkreds (const char *dst)
@@ -304,7 +291,7 @@ static gboolean
 kreds_selected (const char *const *kredse, const char *name, gboolean *used)
 {
   for (guint i = 0; kredse[i] != NULL; i++)
-    if (strcmp (kredse[i], name) == 0 || strcmp (kredse[i], without_number (name)) == 0)
+    if (strcmp (kredse[i], name) == 0 || strcmp (kredse[i], vk_dst_without_number (name)) == 0)
       {
         used[i] = TRUE;
         return TRUE;
@@ -367,7 +354,7 @@ vk_dst_read_municipality (const char *dir, VkDstKind kind, const char *kommuneko
          * opstillingskreds, and the storkreds as the contest's region,
          * as vk_election_import_geografi() stores them; "" when the
          * municipality's areas lie in two storkredse. */
-        vk_election_area_set_kreds (area, a->kreds_id, without_number (a->kreds_name));
+        vk_election_area_set_kreds (area, a->kreds_id, vk_dst_without_number (a->kreds_name));
         if (m->results->len == 0)
           {
             g_free (m->contest->region);
@@ -409,7 +396,7 @@ vk_dst_municipality_to_valgdk_files (const VkDstMunicipality *m, GError **error)
       const VkDstArea *a = g_ptr_array_index (m->places, i);
       const VkArea *area = vk_election_lookup_area (m->contest, r->area_number);
       g_autofree char *storkreds = valgdk_storkreds (a->storkreds_name);
-      VkValgdkPlace place = { storkreds, a->storkreds_number, without_number (a->kreds_name), a->kreds_id };
+      VkValgdkPlace place = { storkreds, a->storkreds_number, vk_dst_without_number (a->kreds_name), a->kreds_id };
       g_autofree char *json = NULL, *name = NULL;
 
       json = vk_valgdk_contest_area_result_to_json (m->contest, area, &place, r, -1, NULL, error);
