@@ -15,6 +15,9 @@
 #  - partiliste (Ø, Q): the Valgte and the order of the Stedfortrædere are
 #    those of the fordelingstal rule computed here from DST's numbers.
 # And each party's Valgte over all storkredse are its national seats.
+# With --partistemmefordeling (partistemmefordeling() below): one valg.dk
+# Partistemmefordeling file per opstillingskreds (92), valid against the
+# official schema, whose numbers are DST's kreds files' own.
 import json
 import os
 import subprocess
@@ -91,8 +94,9 @@ def main():
         except ImportError:
             pass
         out = os.path.join(tmp, "out.json")
+        psf_dir = os.path.join(tmp, "psf")
         p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", kd_dir,
-                            "--out", out], capture_output=True, text=True)
+                            "--out", out, "--partistemmefordeling", psf_dir], capture_output=True, text=True)
         check("valgkit folketingsvalg --kandidatdata exits 0", p.returncode == 0, p.stderr[-500:])
         if p.returncode != 0:
             return report()
@@ -163,9 +167,116 @@ def main():
               any(p.get("Opstillingsform") == "Partiliste" for sk in alloc["Storkredse"] for p in sk["Partier"]
                   if p["Bogstav"] == "Ø"))
         print("# %d candidates compared; largest difference from DST: %d votes" % (n_cands, worst))
+        partistemmefordeling(dst, table, kd_dir, psf_dir)
         valgdk_route(dst, table, kd_dir, tmp, alloc)
         bad_input(dst, table, kd_dir, tmp)
     return report()
+
+
+def dst_ties(persons):
+    """The names of the candidates of one party in one kreds that DST gave
+    party votes and whose equal personal votes got unequal party votes: a
+    tie of remainders that DST broke otherwise than the kandidatdata's
+    order (FV2022: Tårnby, V, Bo Sandroos and Søren Sørensen, 2 personal
+    votes each, 3.41 party votes each, one vote left over)."""
+    out = set()
+    for a in persons:
+        for b in persons:
+            if a is not b and a[2] > 0 and b[2] > 0 and a[1] == b[1] and a[2] != b[2]:
+                out |= {a[0], b[0]}
+    return out
+
+
+def partistemmefordeling(dst, table, kd_dir, psf_dir):
+    """One file per opstillingskreds, schema-valid, each party's Stemmer its
+    votes in DST's kreds file, each candidate's PersonligeStemmer DST's and,
+    for every party DST allotted party votes in the kreds, each candidate's
+    TildeltePartistemmer DST's TildeltePartiStemmer exactly (both round by
+    largest remainder; DST's ties aside: ±1) and adding up to the party's
+    votes less its personal votes."""
+    _, kredse = fv_kandidatdata_2022.read_index(dst)
+    names = sorted(os.listdir(psf_dir))
+    check("Partistemmefordeling: one file per opstillingskreds (%d)" % len(kredse), len(names) == len(kredse) == 92,
+          "%d files, %d kredse" % (len(names), len(kredse)))
+    docs = {}
+    for n in names:
+        with open(os.path.join(psf_dir, n), encoding="utf-8") as f:
+            docs[n] = json.load(f)
+    try:
+        import jsonschema
+
+        with open(os.path.join(SHARED, "valgdk-schemas", "Partistemmefordeling.schema.json"), encoding="utf-8") as f:
+            v = jsonschema.Draft4Validator(json.load(f))
+        bad = ["%s: %s" % (n, e.message) for n, d in docs.items() for e in v.iter_errors(d)]
+        check("Partistemmefordeling: every file valid against the official schema", not bad, "; ".join(bad[:3]))
+    except ImportError:
+        pass
+    kd = {}
+    for name in os.listdir(kd_dir):
+        with open(os.path.join(kd_dir, name), encoding="utf-8") as f:
+            d = json.load(f)
+        kd[d["Storkreds"]] = d
+    by_kid = {}
+    for n, d in docs.items():
+        by_kid[d["OpstillingskredsDagiId"]] = (n, d)
+    check("Partistemmefordeling: every kreds of fintal.xml has its file",
+          sorted(by_kid) == sorted(kid for kid, _, _ in kredse))
+    n_exact = n_tied = n_parties = 0
+    for kid, kname, _ in kredse:
+        if kid not in by_kid:
+            continue
+        n, d = by_kid[kid]
+        k = kd[d["Storkreds"]]
+        tag = "Partistemmefordeling %s" % kname
+        check(tag + ": named by storkreds number, DAGI id and name",
+              n.startswith("Partistemmefordeling-%s-%s-" % (k["Storkredsnummer"], kid)) and n.endswith(".v1.json")
+              and n.isascii() and d["Storkredsnummer"] == int(k["Storkredsnummer"])
+              and d["Opstillingskreds"] == fv_kandidatdata_2022.without_number(kname), n)
+        parties, _, votes = fv_kandidatdata_2022.read_persons(os.path.join(dst, "fintal_%s.xml" % kid))
+        kd_parties = {x["Partibogstav"]: x for x in k["IndenforParti"]}
+        check(tag + ": the kandidatdata's parties in its order",
+              [x["Bogstavbetegnelse"] for x in d["IndenforParti"]] == [x["Partibogstav"] for x in k["IndenforParti"]])
+        for party in d["IndenforParti"]:
+            letter = party["Bogstavbetegnelse"]
+            kp = kd_parties[letter]
+            ptag = "%s %s" % (tag, letter)
+            check(ptag + ": Stemmer = DST's, ids and names the kandidatdata's",
+                  party["Stemmer"] == votes.get(letter, 0) and party["PartiId"] == kp["PartiId"]
+                  and party["PartiNavn"] == kp["Partinavn"] and party["PersonligeStemmer"] == kp["PersonligeStemmer"]
+                  and [c["Id"] for c in party["Kandidater"]] == [c["Id"] for c in kp["Kandidater"]],
+                  "%s %s" % (party["Stemmer"], votes.get(letter)))
+            persons = parties.get(letter, [])
+            mine = {c["Stemmeseddelnavn"]: c for c in party["Kandidater"]}
+            check(ptag + ": DST's candidates, with their personal votes",
+                  all(x[0] in mine and mine[x[0]]["PersonligeStemmer"] == x[1] for x in persons)
+                  and sum(c["PersonligeStemmer"] for c in party["Kandidater"]) == sum(x[1] for x in persons))
+            allotted = sum(c["TildeltePartistemmer"] for c in party["Kandidater"])
+            if sum(x[2] for x in persons) == 0:
+                check(ptag + ": no party votes allotted where DST allots none", allotted == 0, str(allotted))
+                continue
+            n_parties += 1
+            check(ptag + ": TildeltePartistemmer add up to Stemmer less PersonligeStemmer",
+                  allotted == party["Stemmer"] - sum(c["PersonligeStemmer"] for c in party["Kandidater"]),
+                  "%d != %d - personal" % (allotted, party["Stemmer"]))
+            ties = dst_ties(persons)
+            for name, _, dst_allot, _ in persons:
+                got = mine[name]["TildeltePartistemmer"] if name in mine else None
+                if name in ties:
+                    n_tied += 1
+                    check(ptag + " " + name + ": TildeltePartistemmer DST's within ±1 (a tie DST broke otherwise)",
+                          got is not None and abs(got - dst_allot) <= 1, "%s != %d" % (got, dst_allot))
+                else:
+                    n_exact += 1
+                    check(ptag + " " + name + ": TildeltePartistemmer = DST's TildeltePartiStemmer", got == dst_allot,
+                          "%s != %d" % (got, dst_allot))
+    print("# Partistemmefordeling: %d parties with party votes, %d candidates exactly DST's, %d in DST's ties"
+          % (n_parties, n_exact, n_tied))
+    p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", kd_dir,
+                        "--out", os.path.join(psf_dir, "..", "again.json"), "--partistemmefordeling", psf_dir],
+                       capture_output=True, text=True)
+    check("Partistemmefordeling again: nothing new to write (0 files, no .v2)",
+          p.returncode == 0 and "92 opstillingskredse, 0 filer" in p.stdout and len(os.listdir(psf_dir)) == 92,
+          p.stdout[-300:] + p.stderr[-300:])
 
 
 def valgdk_route(dst, table, kd_dir, tmp, alloc):
@@ -200,8 +311,10 @@ def bad_input(dst, table, kd_dir, tmp):
     with open(bornholm, encoding="utf-8") as f:
         good = json.load(f)
 
-    def run(tag, doc, expect):
+    def run(tag, doc, expect, psf=False):
         bad_dir = os.path.join(tmp, "bad-" + tag)
+        psf_dir = os.path.join(tmp, "bad-psf-" + tag)
+        out = os.path.join(tmp, "bad-%s.json" % tag)
         os.makedirs(bad_dir)
         for name in os.listdir(kd_dir):
             src = os.path.join(kd_dir, name)
@@ -213,8 +326,11 @@ def bad_input(dst, table, kd_dir, tmp):
                     with open(src, encoding="utf-8") as g:
                         f.write(g.read())
         p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", bad_dir,
-                            "--out", os.path.join(tmp, "bad.json")], capture_output=True, text=True)
+                            "--out", out] + (["--partistemmefordeling", psf_dir] if psf else []),
+                           capture_output=True, text=True)
         ok = p.returncode == 2 and os.path.basename(bornholm) in p.stderr and all(e in p.stderr for e in expect)
+        # Nothing is written: neither --out nor any Partistemmefordeling.
+        ok = ok and not os.path.exists(out) and not os.path.exists(psf_dir)
         check("bad kandidatdata (%s): exit 2 naming the file and entry" % tag, ok, "%d %s" % (p.returncode, p.stderr))
 
     v = [i for i, x in enumerate(good["IndenforParti"]) if x["Partibogstav"] == "V"][0]
@@ -233,6 +349,17 @@ def bad_input(dst, table, kd_dir, tmp):
     doc = json.loads(json.dumps(good))
     doc["IndenforParti"][v]["Partibogstav"] = "X"
     run("party not in the results", doc, ["IndenforParti[%d]" % v, "party X is not in the results"])
+    # A kreds of the results (Rønne) that no entry of the kandidatdata
+    # names, neither by DAGI id nor by name: its party votes would go to no
+    # one, and --partistemmefordeling has no name or id for its file.
+    doc = json.loads(json.dumps(good))
+    for x in doc["IndenforParti"] + [{"Kandidater": doc["UdenforParti"]}]:
+        for c in x["Kandidater"]:
+            for e in c["Opstillingskredse"]:
+                if e["Opstillingskreds"] == "Rønne":
+                    e["Opstillingskreds"], e["OpstillingskredsDagiId"] = "Hasle", "999999"
+    run("result kreds not in the kandidatdata", doc,
+        ["Opstillingskredse", "the results' opstillingskreds \"Rønne\"", "Bornholms Storkreds"], psf=True)
 
 
 def report():
