@@ -9,8 +9,8 @@
 #    are exactly DST's candidates of the party in the storkreds;
 #  - every candidate's PersonligeStemmer equals DST's, and its
 #    TildeltePartistemmer and Stemmer are DST's TildeltePartiStemmer and
-#    StemmerIAlt within ±1 per opstillingskreds of the storkreds (DST rounds
-#    each kreds's share to whole votes, valgkit rounds the exact sum once);
+#    StemmerIAlt within ±1 per opstillingskreds of the storkreds (both round
+#    each kreds's shares by largest remainder; DST breaks one tie otherwise);
 #  - sideordnet: the Valgte are the top n by DST's own StemmerIAlt;
 #  - partiliste (Ø, Q): the Valgte and the order of the Stedfortrædere are
 #    those of the fordelingstal rule computed here from DST's numbers.
