@@ -23,6 +23,9 @@
  *  - partiliste: those whose total reaches the fordelingstal
  *    ⌊V / (n + 1)⌋ + 1 are elected, the other seats go in list order
  *    (PartiListePlacering).
+ * The ranking uses the exact shares; what is reported is whole votes per
+ * kreds (VkFvKredsShare, valg.dk's Partistemmefordeling:
+ * vk-fv-partistemmefordeling.h) and their sums per candidate.
  * Independents with a kredsmandat are elected by name.  Errors
  * (VK_ERROR_INVALID) name the FV-Kandidatdata file and the entry.
  */
@@ -42,7 +45,7 @@ typedef struct
   const VkFvKdCandidate *kd; /* borrowed from the kandidatdata */
   guint64 personal;          /* personal votes in the storkreds */
   double allotted;           /* party votes allotted, exact up to double rounding: the ranking's */
-  guint64 allotted_rounded;  /* reported: the sum of its whole votes per kreds (VkFvKredsShare.allotted) */
+  guint64 allotted_rounded;  /* reported: the sum of its whole votes per kreds (VkFvKredsShare.cand_allotted) */
   gboolean elected;
   gboolean by_quota; /* partiliste: reached the fordelingstal */
 } VkFvCandidateRank;
@@ -54,7 +57,7 @@ typedef struct
  * up to party_votes - unallotted exactly. */
 typedef struct
 {
-  const VkFvKredsVotes *kreds; /* borrowed from the allocation's votes */
+  const VkFvKredsVotes *kreds; /* borrowed from the allocation's votes: valid while they are */
   VkFvForm form;               /* of those nominated there (else the party's) */
   guint64 votes;               /* the party's votes in the kreds */
   guint64 personal;            /* its candidates' personal votes there */

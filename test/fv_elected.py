@@ -168,7 +168,7 @@ def main():
                   if p["Bogstav"] == "Ø"))
         print("# %d candidates compared; largest difference from DST: %d votes" % (n_cands, worst))
         partistemmefordeling(dst, table, kd_dir, psf_dir)
-        valgdk_route(dst, table, kd_dir, tmp, alloc)
+        valgdk_route(dst, table, kd_dir, tmp, alloc, psf_dir)
         bad_input(dst, table, kd_dir, tmp)
     return report()
 
@@ -279,7 +279,17 @@ def partistemmefordeling(dst, table, kd_dir, psf_dir):
           p.stdout[-300:] + p.stderr[-300:])
 
 
-def valgdk_route(dst, table, kd_dir, tmp, alloc):
+def psf_contents(d):
+    out = {}
+    for n in os.listdir(d):
+        with open(os.path.join(d, n), encoding="utf-8") as f:
+            doc = json.load(f)
+        del doc["FrigivelsesTidspunktUTC"]
+        out[n] = doc
+    return out
+
+
+def valgdk_route(dst, table, kd_dir, tmp, alloc, psf_dir):
     """The same from valg.dk FV-Valgresultater files (every kreds written by
     valgkit's own --valgdk-out, each as a municipality of its own): the
     candidates are matched by name and kredse by DAGI id as from DST."""
@@ -293,8 +303,9 @@ def valgdk_route(dst, table, kd_dir, tmp, alloc):
             check("valg.dk files written", False, p.stderr)
             return
     out = os.path.join(tmp, "out-valgdk.json")
+    psf_valgdk = os.path.join(tmp, "psf-valgdk")
     p = subprocess.run([VALGKIT, "folketingsvalg", "--results", out_dir, "--table", table, "--kandidatdata", kd_dir,
-                        "--out", out], capture_output=True, text=True)
+                        "--out", out, "--partistemmefordeling", psf_valgdk], capture_output=True, text=True)
     check("valg.dk FV-Valgresultater + kandidatdata exits 0", p.returncode == 0, p.stderr[-500:])
     if p.returncode != 0:
         return
@@ -303,6 +314,9 @@ def valgdk_route(dst, table, kd_dir, tmp, alloc):
     for a, b in zip(alloc["Storkredse"], other["Storkredse"]):
         check("valg.dk files: %s's Valgte and Stedfortrædere as from DST's XML" % a["Navn"],
               a["Partier"] == b["Partier"] and a["UdenforParti"] == b["UdenforParti"])
+    # Kredse matched by OpstillingskredsDagiId here: the same 92 files.
+    check("valg.dk files: the same Partistemmefordeling as from DST's XML",
+          psf_contents(psf_dir) == psf_contents(psf_valgdk), str(sorted(os.listdir(psf_valgdk)))[:300])
 
 
 def bad_input(dst, table, kd_dir, tmp):

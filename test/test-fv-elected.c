@@ -585,10 +585,11 @@ psf_files (guint64 bump, guint64 midtby_extra, const char *rename_kreds, GPtrArr
   vk_fv_kreds_votes_add (midtby, 0, midtby_extra);
   vk_fv_storkreds_votes_add (sk, 0, midtby_extra);
   sk->valid += midtby_extra;
+  /* DST's kredse have DST's ids: Midtby is then found by its name. */
+  g_free (midtby->id);
+  midtby->id = g_strdup (rename_kreds != NULL ? "999" : "dst-3");
   if (rename_kreds != NULL)
     {
-      g_free (midtby->id);
-      midtby->id = g_strdup ("999");
       g_free (midtby->name);
       midtby->name = g_strdup (rename_kreds);
     }
@@ -655,6 +656,7 @@ test_partistemmefordeling (void)
       g_assert_cmpstr (json_object_get_string_member (f, "Storkreds"), ==, "Nordby");
       g_assert_cmpint (json_object_get_int_member (f, "Storkredsnummer"), ==, 1);
       g_assert_cmpstr (json_object_get_string_member (f, "Opstillingskreds"), ==, kreds_name[k]);
+      /* The kandidatdata's id, also for Midtby, whose id in the results is DST's. */
       g_assert_cmpstr (json_object_get_string_member (f, "OpstillingskredsDagiId"), ==, kreds_id[k]);
       g_assert_cmpuint (json_array_get_length (json_object_get_array_member (f, "IndenforParti")), ==, 4);
       for (guint p = 0; p < G_N_ELEMENTS (parties); p++)
