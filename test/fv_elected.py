@@ -9,8 +9,8 @@
 #    are exactly DST's candidates of the party in the storkreds;
 #  - every candidate's PersonligeStemmer equals DST's, and its
 #    TildeltePartistemmer and Stemmer are DST's TildeltePartiStemmer and
-#    StemmerIAlt within ±1 per opstillingskreds of the storkreds (both round
-#    each kreds's shares by largest remainder; DST breaks one tie otherwise);
+#    StemmerIAlt (both round each kreds's shares by largest remainder), ±1
+#    for the candidates of a tie that DST broke otherwise (Tårnby V);
 #  - sideordnet: the Valgte are the top n by DST's own StemmerIAlt;
 #  - partiliste (Ø, Q): the Valgte and the order of the Stedfortrædere are
 #    those of the fordelingstal rule computed here from DST's numbers.
@@ -111,7 +111,12 @@ def main():
         for sk in alloc["Storkredse"]:
             sid = sid_by_name[sk["Navn"]]
             kids = [kid for kid, _, ksid in kredse if ksid == sid]
-            bound = len(kids)
+            # Whole votes per kreds by largest remainder, as DST's: equal,
+            # but for the candidates of a tie that DST broke otherwise (±1).
+            tied = set()
+            for kid in kids:
+                for letter, persons in fv_kandidatdata_2022.read_persons(os.path.join(dst, "fintal_%s.xml" % kid))[0].items():
+                    tied |= {(letter, n) for n in dst_ties(persons)}
             dst_parties, dst_votes = dst_storkreds(dst, sid)
             sums = kreds_sums(dst, kids)
             for party in sk["Partier"]:
@@ -142,7 +147,8 @@ def main():
                           "%d != %d" % (c["PersonligeStemmer"], d[1]))
                     da, dt = abs(c["TildeltePartistemmer"] - d[2]), abs(c["Stemmer"] - d[3])
                     worst = max(worst, da, dt)
-                    check(tag + " " + c["Navn"] + ": TildeltePartistemmer and Stemmer within ±%d" % bound,
+                    bound = 1 if (letter, c["Navn"]) in tied else 0
+                    check(tag + " " + c["Navn"] + ": TildeltePartistemmer and Stemmer DST's%s" % (" ±1" if bound else ""),
                           da <= bound and dt <= bound,
                           "valgkit %d/%d, DST %d/%d" % (c["TildeltePartistemmer"], c["Stemmer"], d[2], d[3]))
                 if party["Opstillingsform"] == "Partiliste":
