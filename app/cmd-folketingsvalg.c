@@ -184,9 +184,8 @@ vk_cmd_folketingsvalg (int argc, char **argv)
            "and the stedfortrædere of each party in each storkreds by its opstillingsform (personal votes,\n"
            "party votes shared or given per kreds, partiliste by fordelingstal and list order; FVL §§ 79 ff.;\n"
            "needs a fintælling); with --partistemmefordeling also valg.dk's Partistemmefordeling per\n"
-           "opstillingskreds (the party votes allotted there, in whole votes).  Exit status: 0 done, 2 bad usage or "
-           "malformed input, 3 a lot draw is\n"
-           "needed (see --lots).  docs/folketingsvalg.md.");
+           "opstillingskreds (the party votes allotted there, in whole votes).  Exit status: 0 done, 2 bad\n"
+           "usage or malformed input, 3 a lot draw is needed (see --lots).  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "folketingsvalg"))
     return VK_EXIT_USAGE;
   if (valgdk_out != NULL)
