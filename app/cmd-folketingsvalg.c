@@ -21,6 +21,7 @@
 #include "vk-error.h"
 #include "vk-fv-elected.h"
 #include "vk-fv-kandidatdata.h"
+#include "vk-fv-partistemmefordeling.h"
 #include "vk-fv-valgdk.h"
 #include "vk-fv.h"
 #include "vk-seats.h"
@@ -132,6 +133,7 @@ int
 vk_cmd_folketingsvalg (int argc, char **argv)
 {
   g_autofree char *results = NULL, *table_path = NULL, *lots_path = NULL, *out_path = NULL;
+  g_autofree char *psf_dir = NULL;
   g_autofree char *valgdk_out = NULL, *kommune = NULL, *kommune_navn = NULL;
   g_auto (GStrv) kredse = NULL;
   g_auto (GStrv) signed_paths = NULL;
@@ -152,6 +154,8 @@ vk_cmd_folketingsvalg (int argc, char **argv)
       "DIR|FILE" },
     { "lots", 'l', 0, G_OPTION_ARG_FILENAME, &lots_path, "Outcomes of lot draws (as valgkit mandates)", "LOTS.json" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the allocation (JSON) here", "FILE" },
+    { "partistemmefordeling", 0, 0, G_OPTION_ARG_FILENAME, &psf_dir,
+      "With --kandidatdata: write valg.dk's Partistemmefordeling, a file per opstillingskreds, here", "DIR" },
     { "valgdk-out", 0, 0, G_OPTION_ARG_FILENAME, &valgdk_out,
       "Instead: write one municipality's areas of DST's folder as valg.dk FV-Valgresultater files here", "DIR" },
     { "kommune", 0, 0, G_OPTION_ARG_STRING, &kommune, "With --valgdk-out: the Kommunekode", "KODE" },
@@ -169,6 +173,7 @@ vk_cmd_folketingsvalg (int argc, char **argv)
   g_autoptr (VkFvDraws) draws = NULL;
   g_autoptr (VkFvElected) elected = NULL;
   g_autoptr (GPtrArray) kandidatdata = NULL;
+  g_autoptr (GPtrArray) psf = NULL;
   g_autofree char *json = NULL;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -178,8 +183,9 @@ vk_cmd_folketingsvalg (int argc, char **argv)
            "(1, 4, 7 …): folketingsvalgloven §§ 76–79.  With --kandidatdata also the elected candidates\n"
            "and the stedfortrædere of each party in each storkreds by its opstillingsform (personal votes,\n"
            "party votes shared or given per kreds, partiliste by fordelingstal and list order; FVL §§ 79 ff.;\n"
-           "needs a fintælling).  Exit status: 0 done, 2 bad usage or malformed input, 3 a lot draw is\n"
-           "needed (see --lots).  docs/folketingsvalg.md.");
+           "needs a fintælling); with --partistemmefordeling also valg.dk's Partistemmefordeling per\n"
+           "opstillingskreds (the party votes allotted there, in whole votes).  Exit status: 0 done, 2 bad\n"
+           "usage or malformed input, 3 a lot draw is needed (see --lots).  docs/folketingsvalg.md.");
   if (!vk_cli_parse (ctx, &argc, &argv, "folketingsvalg"))
     return VK_EXIT_USAGE;
   if (valgdk_out != NULL)
@@ -194,6 +200,11 @@ vk_cmd_folketingsvalg (int argc, char **argv)
     {
       fprintf (stderr, "valgkit folketingsvalg: --results (or --signed with --trust), --table and --out are required "
                        "(see --help)\n");
+      return VK_EXIT_USAGE;
+    }
+  if (psf_dir != NULL && kandidatdata_paths == NULL)
+    {
+      fprintf (stderr, "valgkit folketingsvalg: --partistemmefordeling needs --kandidatdata (see --help)\n");
       return VK_EXIT_USAGE;
     }
   table = vk_fv_table_load (table_path, &error);
@@ -237,6 +248,13 @@ vk_cmd_folketingsvalg (int argc, char **argv)
     }
   if (!vk_fv_draws_check_used (draws, &error))
     return fail ("folketingsvalg", error);
+  /* Every file is made before any is written. */
+  if (psf_dir != NULL)
+    {
+      psf = vk_fv_partistemmefordeling_build (alloc, elected, g_get_real_time () / 1000, &error);
+      if (psf == NULL)
+        return fail ("folketingsvalg", error);
+    }
   json = vk_fv_allocation_to_json_elected (alloc, elected);
   if (!write_out (out_path, json, &error))
     return fail ("folketingsvalg", error);
@@ -273,6 +291,15 @@ vk_cmd_folketingsvalg (int argc, char **argv)
         n += ((const VkFvIndependentRank *)g_ptr_array_index (elected->independents, i))->elected;
       out_display = vk_text_escape_controls (out_path);
       printf ("%u kandidater valgt ved navn (se %s)\n", n, out_display);
+    }
+  if (psf != NULL)
+    {
+      g_autofree char *d = vk_text_escape_controls (psf_dir);
+      guint written = 0;
+
+      if (!vk_fv_partistemmefordeling_write (psf_dir, psf, &written, &error))
+        return fail ("folketingsvalg", error);
+      printf ("Partistemmefordeling: %u opstillingskredse, %u filer skrevet i %s\n", psf->len, written, d);
     }
   return VK_EXIT_OK;
 }

@@ -18,11 +18,22 @@
 #define EQUAL_EPSILON 1e-6
 
 static void
+kreds_share_free (VkFvKredsShare *ks)
+{
+  if (ks == NULL)
+    return;
+  g_free (ks->cand_personal);
+  g_free (ks->cand_allotted);
+  g_free (ks);
+}
+
+static void
 party_rank_free (VkFvPartyRank *r)
 {
   if (r == NULL)
     return;
   g_clear_pointer (&r->ranked, g_ptr_array_unref);
+  g_clear_pointer (&r->kredse, g_ptr_array_unref);
   g_free (r);
 }
 
@@ -236,6 +247,53 @@ rank_partiliste (VkFvPartyRank *r, GArray *ord, guint64 party_votes)
     }
 }
 
+/* A nominee's exact share num / den of a kreds's party votes, as whole
+ * votes: rounded down, then the votes left over one each to the largest
+ * remainders (Hamilton), ties in the kandidatdata's order. */
+typedef struct
+{
+  guint j; /* the candidate's index in the kandidatdata */
+  guint64 rem;
+} Remainder;
+
+static int
+by_remainder_cmp (gconstpointer x, gconstpointer y)
+{
+  const Remainder *a = x, *b = y;
+
+  if (a->rem != b->rem)
+    return a->rem > b->rem ? -1 : 1;
+  return a->j < b->j ? -1 : a->j > b->j;
+}
+
+/* Shares pool among the nominated (indices into ks->cand_*): in proportion
+ * to their personal votes in the kreds (sum of them), equally when sum is
+ * 0.  FALSE when a product does not fit 64 bits (beyond any real count). */
+static gboolean
+allot_whole (VkFvKredsShare *ks, const GArray *nominated, guint64 pool, guint64 sum)
+{
+  g_autoptr (GArray) rems = g_array_new (FALSE, FALSE, sizeof (Remainder));
+  guint64 den = sum > 0 ? sum : nominated->len, given = 0;
+
+  for (guint m = 0; m < nominated->len; m++)
+    {
+      Remainder r = { g_array_index (nominated, guint, m), 0 };
+      guint64 num = pool;
+
+      if (sum > 0 && !g_uint64_checked_mul (&num, pool, ks->cand_personal[r.j]))
+        return FALSE;
+      ks->cand_allotted[r.j] = num / den;
+      r.rem = num % den;
+      given += num / den;
+      g_array_append_val (rems, r);
+    }
+  g_array_sort (rems, by_remainder_cmp);
+  /* Less than one vote per nominee is left over. */
+  for (guint m = 0; given < pool && m < rems->len; m++, given++)
+    ks->cand_allotted[g_array_index (rems, Remainder, m).j]++;
+  return TRUE;
+}
+
 typedef struct
 {
   const VkFvAllocation *alloc;
@@ -255,7 +313,6 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
   guint np = a->n_parties, nc = kp->candidates->len;
   g_autoptr (VkFvPartyRank) r = g_new0 (VkFvPartyRank, 1);
   g_autofree VkFvCandidateRank *cands = g_new0 (VkFvCandidateRank, nc + 1);
-  g_autofree guint64 *in_kreds = g_new0 (guint64, nc + 1);
   g_autofree gboolean *seen = g_new0 (gboolean, nc + 1);
   g_autoptr (GArray) ord = g_array_new (FALSE, FALSE, sizeof (Ordered));
   gboolean form_set = FALSE;
@@ -265,6 +322,7 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
   r->kd = kp;
   r->seats = a->sk_kreds[ctx->k * np + p] + a->sk_tillaeg[ctx->k * np + p];
   r->ranked = g_ptr_array_new_with_free_func (g_free);
+  r->kredse = g_ptr_array_new_with_free_func ((GDestroyNotify)kreds_share_free);
   for (guint j = 0; j < nc; j++)
     cands[j].kd = g_ptr_array_index (kp->candidates, j);
 
@@ -273,9 +331,15 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
       const VkFvKredsVotes *kv = g_ptr_array_index (ctx->sv->kredse, i);
       guint64 party_votes = vk_fv_kreds_votes_get (kv, p), personal = 0, pool, sum = 0;
       g_autoptr (GArray) nominated = g_array_new (FALSE, FALSE, sizeof (guint));
-      const VkFvKdKreds *first = NULL;
+      const VkFvKdKreds *first = NULL, *any = NULL;
+      VkFvKredsShare *ks = g_new0 (VkFvKredsShare, 1);
+      guint64 *in_kreds;
 
-      memset (in_kreds, 0, sizeof (guint64) * nc);
+      ks->kreds = kv;
+      ks->votes = party_votes;
+      ks->cand_personal = in_kreds = g_new0 (guint64, nc + 1);
+      ks->cand_allotted = g_new0 (guint64, nc + 1);
+      g_ptr_array_add (r->kredse, ks);
       for (guint q = 0; q < kv->persons->len; q++)
         {
           const VkFvPersonVotes *pv = g_ptr_array_index (kv->persons, q);
@@ -305,11 +369,15 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
           personal += pv->personal;
         }
       pool = party_votes >= personal ? party_votes - personal : 0;
+      ks->personal = personal;
+      ks->party_votes = pool;
       for (guint j = 0; j < nc; j++)
         {
           const VkFvKdKreds *e = kreds_entry (cands[j].kd, kv);
           if (e == NULL)
             continue;
+          if (any == NULL)
+            any = e;
           if (!form_set)
             r->form = e->form, form_set = TRUE;
           if (e->form == VK_FV_FORM_PARTILISTE)
@@ -326,11 +394,16 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
           g_array_append_val (nominated, j);
           sum += in_kreds[j];
         }
+      ks->form = first != NULL ? first->form : any != NULL ? any->form : r->form;
       if (kp->personal || pool == 0)
-        continue;
+        {
+          ks->unallotted = pool;
+          continue;
+        }
       if (nominated->len == 0)
         {
           r->unallotted += pool;
+          ks->unallotted = pool;
           continue;
         }
       if (form_is_single (first->form))
@@ -341,8 +414,13 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
                                letter, form_name (first->form), nominated->len, kv->name, form_name (first->form)),
                    NULL;
           cands[g_array_index (nominated, guint, 0)].allotted += (double)pool;
+          ks->cand_allotted[g_array_index (nominated, guint, 0)] = pool;
           continue;
         }
+      if (!allot_whole (ks, nominated, pool, sum))
+        return (void)fail (error, file, kp->path, "party %s's votes in %s are beyond what can be counted", letter,
+                           kv->name),
+               NULL;
       for (guint m = 0; m < nominated->len; m++)
         {
           guint j = g_array_index (nominated, guint, m);
@@ -373,7 +451,8 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
     {
       Ordered o = { NULL, j };
 
-      cands[j].allotted_rounded = (guint64)floor (cands[j].allotted + 0.5);
+      for (guint i = 0; i < r->kredse->len; i++)
+        cands[j].allotted_rounded += ((const VkFvKredsShare *)g_ptr_array_index (r->kredse, i))->cand_allotted[j];
       o.c = g_memdup2 (&cands[j], sizeof cands[j]);
       g_array_append_val (ord, o);
     }
@@ -387,7 +466,11 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
       return NULL;
     }
   if (r->partiliste)
-    r->form = VK_FV_FORM_PARTILISTE;
+    {
+      r->form = VK_FV_FORM_PARTILISTE;
+      for (guint i = 0; i < r->kredse->len; i++)
+        ((VkFvKredsShare *)g_ptr_array_index (r->kredse, i))->form = VK_FV_FORM_PARTILISTE;
+    }
   return g_steal_pointer (&r);
 }
 

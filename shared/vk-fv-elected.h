@@ -23,6 +23,9 @@
  *  - partiliste: those whose total reaches the fordelingstal
  *    ⌊V / (n + 1)⌋ + 1 are elected, the other seats go in list order
  *    (PartiListePlacering).
+ * The ranking uses the exact shares; what is reported is whole votes per
+ * kreds (VkFvKredsShare, valg.dk's Partistemmefordeling:
+ * vk-fv-partistemmefordeling.h) and their sums per candidate.
  * Independents with a kredsmandat are elected by name.  Errors
  * (VK_ERROR_INVALID) name the FV-Kandidatdata file and the entry.
  */
@@ -41,11 +44,28 @@ typedef struct
 {
   const VkFvKdCandidate *kd; /* borrowed from the kandidatdata */
   guint64 personal;          /* personal votes in the storkreds */
-  double allotted;           /* party votes allotted, exact up to double rounding */
-  guint64 allotted_rounded;  /* reported: allotted rounded to the nearest whole vote */
+  double allotted;           /* party votes allotted, exact up to double rounding: the ranking's */
+  guint64 allotted_rounded;  /* reported: the sum of its whole votes per kreds (VkFvKredsShare.cand_allotted) */
   gboolean elected;
   gboolean by_quota; /* partiliste: reached the fordelingstal */
 } VkFvCandidateRank;
+
+/* One party in one opstillingskreds: what valg.dk's Partistemmefordeling
+ * gives.  The party votes go to the candidates in whole votes: each one's
+ * exact share rounded down, and the votes left over one each to the
+ * largest remainders (ties: the kandidatdata's order), so that they add
+ * up to party_votes - unallotted exactly. */
+typedef struct
+{
+  const VkFvKredsVotes *kreds; /* borrowed from the allocation's votes: valid while they are */
+  VkFvForm form;               /* of those nominated there (else the party's) */
+  guint64 votes;               /* the party's votes in the kreds */
+  guint64 personal;            /* its candidates' personal votes there */
+  guint64 party_votes;         /* votes - personal: the partistemmer */
+  guint64 unallotted;          /* of those, given to no one: PersonligeStemmer, or no one nominated */
+  guint64 *cand_personal;      /* per candidate of the party's kandidatdata (VkFvKdParty.candidates order) */
+  guint64 *cand_allotted;      /* likewise: the whole party votes allotted */
+} VkFvKredsShare;
 
 typedef struct
 {
@@ -58,6 +78,7 @@ typedef struct
   guint64 quota;      /* partiliste: the fordelingstal; 0 otherwise */
   guint64 unallotted; /* party votes of kredse where no candidate is nominated */
   GPtrArray *ranked;  /* VkFvCandidateRank*: the elected, then the stedfortrædere, in rank order */
+  GPtrArray *kredse;  /* VkFvKredsShare*: the storkreds's kredse in the results' order (VkFvStorkredsVotes.kredse) */
 } VkFvPartyRank;
 
 typedef struct

@@ -9,8 +9,8 @@
  * Europa-Parlamentsvalg in "EV-Valgresultater" and of a folkeafstemning
  * in "FA-Valgresultater" (../shared/data/valgdk-schemas/).  valg.dk
  * has no per-municipality result file (the national result system sums
- * the area files); its per-opstillingskreds "Partistemmefordeling" is not
- * written here (docs/folketingsvalg.md).  These functions are pure:
+ * the area files); its per-opstillingskreds "Partistemmefordeling" is
+ * written from the candidates' count (vk-fv-partistemmefordeling.h).  These functions are pure:
  * a contest, its area, the area's folketingsvalg geography and one
  * VkAreaResult in, the JSON out (UTF-8, compact); the members every kind
  * shares (Kommune, the invalid votes by valg.dk's reason codes,

@@ -9,12 +9,15 @@
 #    are exactly DST's candidates of the party in the storkreds;
 #  - every candidate's PersonligeStemmer equals DST's, and its
 #    TildeltePartistemmer and Stemmer are DST's TildeltePartiStemmer and
-#    StemmerIAlt within ±1 per opstillingskreds of the storkreds (DST rounds
-#    each kreds's share to whole votes, valgkit rounds the exact sum once);
+#    StemmerIAlt (both round each kreds's shares by largest remainder), ±1
+#    for the candidates of a tie that DST broke otherwise (Tårnby V);
 #  - sideordnet: the Valgte are the top n by DST's own StemmerIAlt;
 #  - partiliste (Ø, Q): the Valgte and the order of the Stedfortrædere are
 #    those of the fordelingstal rule computed here from DST's numbers.
 # And each party's Valgte over all storkredse are its national seats.
+# With --partistemmefordeling (partistemmefordeling() below): one valg.dk
+# Partistemmefordeling file per opstillingskreds (92), valid against the
+# official schema, whose numbers are DST's kreds files' own.
 import json
 import os
 import subprocess
@@ -91,8 +94,9 @@ def main():
         except ImportError:
             pass
         out = os.path.join(tmp, "out.json")
+        psf_dir = os.path.join(tmp, "psf")
         p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", kd_dir,
-                            "--out", out], capture_output=True, text=True)
+                            "--out", out, "--partistemmefordeling", psf_dir], capture_output=True, text=True)
         check("valgkit folketingsvalg --kandidatdata exits 0", p.returncode == 0, p.stderr[-500:])
         if p.returncode != 0:
             return report()
@@ -107,7 +111,12 @@ def main():
         for sk in alloc["Storkredse"]:
             sid = sid_by_name[sk["Navn"]]
             kids = [kid for kid, _, ksid in kredse if ksid == sid]
-            bound = len(kids)
+            # Whole votes per kreds by largest remainder, as DST's: equal,
+            # but for the candidates of a tie that DST broke otherwise (±1).
+            tied = set()
+            for kid in kids:
+                for letter, persons in fv_kandidatdata_2022.read_persons(os.path.join(dst, "fintal_%s.xml" % kid))[0].items():
+                    tied |= {(letter, n) for n in dst_ties(persons)}
             dst_parties, dst_votes = dst_storkreds(dst, sid)
             sums = kreds_sums(dst, kids)
             for party in sk["Partier"]:
@@ -138,7 +147,8 @@ def main():
                           "%d != %d" % (c["PersonligeStemmer"], d[1]))
                     da, dt = abs(c["TildeltePartistemmer"] - d[2]), abs(c["Stemmer"] - d[3])
                     worst = max(worst, da, dt)
-                    check(tag + " " + c["Navn"] + ": TildeltePartistemmer and Stemmer within ±%d" % bound,
+                    bound = 1 if (letter, c["Navn"]) in tied else 0
+                    check(tag + " " + c["Navn"] + ": TildeltePartistemmer and Stemmer DST's%s" % (" ±1" if bound else ""),
                           da <= bound and dt <= bound,
                           "valgkit %d/%d, DST %d/%d" % (c["TildeltePartistemmer"], c["Stemmer"], d[2], d[3]))
                 if party["Opstillingsform"] == "Partiliste":
@@ -163,12 +173,129 @@ def main():
               any(p.get("Opstillingsform") == "Partiliste" for sk in alloc["Storkredse"] for p in sk["Partier"]
                   if p["Bogstav"] == "Ø"))
         print("# %d candidates compared; largest difference from DST: %d votes" % (n_cands, worst))
-        valgdk_route(dst, table, kd_dir, tmp, alloc)
+        partistemmefordeling(dst, table, kd_dir, psf_dir)
+        valgdk_route(dst, table, kd_dir, tmp, alloc, psf_dir)
         bad_input(dst, table, kd_dir, tmp)
     return report()
 
 
-def valgdk_route(dst, table, kd_dir, tmp, alloc):
+def dst_ties(persons):
+    """The names of the candidates of one party in one kreds that DST gave
+    party votes and whose equal personal votes got unequal party votes: a
+    tie of remainders that DST broke otherwise than the kandidatdata's
+    order (FV2022: Tårnby, V, Bo Sandroos and Søren Sørensen, 2 personal
+    votes each, 3.41 party votes each, one vote left over)."""
+    out = set()
+    for a in persons:
+        for b in persons:
+            if a is not b and a[2] > 0 and b[2] > 0 and a[1] == b[1] and a[2] != b[2]:
+                out |= {a[0], b[0]}
+    return out
+
+
+def partistemmefordeling(dst, table, kd_dir, psf_dir):
+    """One file per opstillingskreds, schema-valid, each party's Stemmer its
+    votes in DST's kreds file, each candidate's PersonligeStemmer DST's and,
+    for every party DST allotted party votes in the kreds, each candidate's
+    TildeltePartistemmer DST's TildeltePartiStemmer exactly (both round by
+    largest remainder; DST's ties aside: ±1) and adding up to the party's
+    votes less its personal votes."""
+    _, kredse = fv_kandidatdata_2022.read_index(dst)
+    names = sorted(os.listdir(psf_dir))
+    check("Partistemmefordeling: one file per opstillingskreds (%d)" % len(kredse), len(names) == len(kredse) == 92,
+          "%d files, %d kredse" % (len(names), len(kredse)))
+    docs = {}
+    for n in names:
+        with open(os.path.join(psf_dir, n), encoding="utf-8") as f:
+            docs[n] = json.load(f)
+    try:
+        import jsonschema
+
+        with open(os.path.join(SHARED, "valgdk-schemas", "Partistemmefordeling.schema.json"), encoding="utf-8") as f:
+            v = jsonschema.Draft4Validator(json.load(f))
+        bad = ["%s: %s" % (n, e.message) for n, d in docs.items() for e in v.iter_errors(d)]
+        check("Partistemmefordeling: every file valid against the official schema", not bad, "; ".join(bad[:3]))
+    except ImportError:
+        pass
+    kd = {}
+    for name in os.listdir(kd_dir):
+        with open(os.path.join(kd_dir, name), encoding="utf-8") as f:
+            d = json.load(f)
+        kd[d["Storkreds"]] = d
+    by_kid = {}
+    for n, d in docs.items():
+        by_kid[d["OpstillingskredsDagiId"]] = (n, d)
+    check("Partistemmefordeling: every kreds of fintal.xml has its file",
+          sorted(by_kid) == sorted(kid for kid, _, _ in kredse))
+    n_exact = n_tied = n_parties = 0
+    for kid, kname, _ in kredse:
+        if kid not in by_kid:
+            continue
+        n, d = by_kid[kid]
+        k = kd[d["Storkreds"]]
+        tag = "Partistemmefordeling %s" % kname
+        check(tag + ": named by storkreds number, DAGI id and name",
+              n.startswith("Partistemmefordeling-%s-%s-" % (k["Storkredsnummer"], kid)) and n.endswith(".v1.json")
+              and n.isascii() and d["Storkredsnummer"] == int(k["Storkredsnummer"])
+              and d["Opstillingskreds"] == fv_kandidatdata_2022.without_number(kname), n)
+        parties, _, votes = fv_kandidatdata_2022.read_persons(os.path.join(dst, "fintal_%s.xml" % kid))
+        kd_parties = {x["Partibogstav"]: x for x in k["IndenforParti"]}
+        check(tag + ": the kandidatdata's parties in its order",
+              [x["Bogstavbetegnelse"] for x in d["IndenforParti"]] == [x["Partibogstav"] for x in k["IndenforParti"]])
+        for party in d["IndenforParti"]:
+            letter = party["Bogstavbetegnelse"]
+            kp = kd_parties[letter]
+            ptag = "%s %s" % (tag, letter)
+            check(ptag + ": Stemmer = DST's, ids and names the kandidatdata's",
+                  party["Stemmer"] == votes.get(letter, 0) and party["PartiId"] == kp["PartiId"]
+                  and party["PartiNavn"] == kp["Partinavn"] and party["PersonligeStemmer"] == kp["PersonligeStemmer"]
+                  and [c["Id"] for c in party["Kandidater"]] == [c["Id"] for c in kp["Kandidater"]],
+                  "%s %s" % (party["Stemmer"], votes.get(letter)))
+            persons = parties.get(letter, [])
+            mine = {c["Stemmeseddelnavn"]: c for c in party["Kandidater"]}
+            check(ptag + ": DST's candidates, with their personal votes",
+                  all(x[0] in mine and mine[x[0]]["PersonligeStemmer"] == x[1] for x in persons)
+                  and sum(c["PersonligeStemmer"] for c in party["Kandidater"]) == sum(x[1] for x in persons))
+            allotted = sum(c["TildeltePartistemmer"] for c in party["Kandidater"])
+            if sum(x[2] for x in persons) == 0:
+                check(ptag + ": no party votes allotted where DST allots none", allotted == 0, str(allotted))
+                continue
+            n_parties += 1
+            check(ptag + ": TildeltePartistemmer add up to Stemmer less PersonligeStemmer",
+                  allotted == party["Stemmer"] - sum(c["PersonligeStemmer"] for c in party["Kandidater"]),
+                  "%d != %d - personal" % (allotted, party["Stemmer"]))
+            ties = dst_ties(persons)
+            for name, _, dst_allot, _ in persons:
+                got = mine[name]["TildeltePartistemmer"] if name in mine else None
+                if name in ties:
+                    n_tied += 1
+                    check(ptag + " " + name + ": TildeltePartistemmer DST's within ±1 (a tie DST broke otherwise)",
+                          got is not None and abs(got - dst_allot) <= 1, "%s != %d" % (got, dst_allot))
+                else:
+                    n_exact += 1
+                    check(ptag + " " + name + ": TildeltePartistemmer = DST's TildeltePartiStemmer", got == dst_allot,
+                          "%s != %d" % (got, dst_allot))
+    print("# Partistemmefordeling: %d parties with party votes, %d candidates exactly DST's, %d in DST's ties"
+          % (n_parties, n_exact, n_tied))
+    p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", kd_dir,
+                        "--out", os.path.join(psf_dir, "..", "again.json"), "--partistemmefordeling", psf_dir],
+                       capture_output=True, text=True)
+    check("Partistemmefordeling again: nothing new to write (0 files, no .v2)",
+          p.returncode == 0 and "92 opstillingskredse, 0 filer" in p.stdout and len(os.listdir(psf_dir)) == 92,
+          p.stdout[-300:] + p.stderr[-300:])
+
+
+def psf_contents(d):
+    out = {}
+    for n in os.listdir(d):
+        with open(os.path.join(d, n), encoding="utf-8") as f:
+            doc = json.load(f)
+        del doc["FrigivelsesTidspunktUTC"]
+        out[n] = doc
+    return out
+
+
+def valgdk_route(dst, table, kd_dir, tmp, alloc, psf_dir):
     """The same from valg.dk FV-Valgresultater files (every kreds written by
     valgkit's own --valgdk-out, each as a municipality of its own): the
     candidates are matched by name and kredse by DAGI id as from DST."""
@@ -182,8 +309,9 @@ def valgdk_route(dst, table, kd_dir, tmp, alloc):
             check("valg.dk files written", False, p.stderr)
             return
     out = os.path.join(tmp, "out-valgdk.json")
+    psf_valgdk = os.path.join(tmp, "psf-valgdk")
     p = subprocess.run([VALGKIT, "folketingsvalg", "--results", out_dir, "--table", table, "--kandidatdata", kd_dir,
-                        "--out", out], capture_output=True, text=True)
+                        "--out", out, "--partistemmefordeling", psf_valgdk], capture_output=True, text=True)
     check("valg.dk FV-Valgresultater + kandidatdata exits 0", p.returncode == 0, p.stderr[-500:])
     if p.returncode != 0:
         return
@@ -192,6 +320,9 @@ def valgdk_route(dst, table, kd_dir, tmp, alloc):
     for a, b in zip(alloc["Storkredse"], other["Storkredse"]):
         check("valg.dk files: %s's Valgte and Stedfortrædere as from DST's XML" % a["Navn"],
               a["Partier"] == b["Partier"] and a["UdenforParti"] == b["UdenforParti"])
+    # Kredse matched by OpstillingskredsDagiId here: the same 92 files.
+    check("valg.dk files: the same Partistemmefordeling as from DST's XML",
+          psf_contents(psf_dir) == psf_contents(psf_valgdk), str(sorted(os.listdir(psf_valgdk)))[:300])
 
 
 def bad_input(dst, table, kd_dir, tmp):
@@ -200,8 +331,10 @@ def bad_input(dst, table, kd_dir, tmp):
     with open(bornholm, encoding="utf-8") as f:
         good = json.load(f)
 
-    def run(tag, doc, expect):
+    def run(tag, doc, expect, psf=False):
         bad_dir = os.path.join(tmp, "bad-" + tag)
+        psf_dir = os.path.join(tmp, "bad-psf-" + tag)
+        out = os.path.join(tmp, "bad-%s.json" % tag)
         os.makedirs(bad_dir)
         for name in os.listdir(kd_dir):
             src = os.path.join(kd_dir, name)
@@ -213,8 +346,11 @@ def bad_input(dst, table, kd_dir, tmp):
                     with open(src, encoding="utf-8") as g:
                         f.write(g.read())
         p = subprocess.run([VALGKIT, "folketingsvalg", "--results", dst, "--table", table, "--kandidatdata", bad_dir,
-                            "--out", os.path.join(tmp, "bad.json")], capture_output=True, text=True)
+                            "--out", out] + (["--partistemmefordeling", psf_dir] if psf else []),
+                           capture_output=True, text=True)
         ok = p.returncode == 2 and os.path.basename(bornholm) in p.stderr and all(e in p.stderr for e in expect)
+        # Nothing is written: neither --out nor any Partistemmefordeling.
+        ok = ok and not os.path.exists(out) and not os.path.exists(psf_dir)
         check("bad kandidatdata (%s): exit 2 naming the file and entry" % tag, ok, "%d %s" % (p.returncode, p.stderr))
 
     v = [i for i, x in enumerate(good["IndenforParti"]) if x["Partibogstav"] == "V"][0]
@@ -233,6 +369,17 @@ def bad_input(dst, table, kd_dir, tmp):
     doc = json.loads(json.dumps(good))
     doc["IndenforParti"][v]["Partibogstav"] = "X"
     run("party not in the results", doc, ["IndenforParti[%d]" % v, "party X is not in the results"])
+    # A kreds of the results (Rønne) that no entry of the kandidatdata
+    # names, neither by DAGI id nor by name: its party votes would go to no
+    # one, and --partistemmefordeling has no name or id for its file.
+    doc = json.loads(json.dumps(good))
+    for x in doc["IndenforParti"] + [{"Kandidater": doc["UdenforParti"]}]:
+        for c in x["Kandidater"]:
+            for e in c["Opstillingskredse"]:
+                if e["Opstillingskreds"] == "Rønne":
+                    e["Opstillingskreds"], e["OpstillingskredsDagiId"] = "Hasle", "999999"
+    run("result kreds not in the kandidatdata", doc,
+        ["Opstillingskredse", "the results' opstillingskreds \"Rønne\"", "Bornholms Storkreds"], psf=True)
 
 
 def report():

@@ -5,7 +5,8 @@
  *
  * The worked example of docs/folketingsvalg.md ("The elected candidates")
  * with the numbers worked out by hand there; a tie at the last seat and its
- * lot; bad kandidatdata refused naming the file and the entry; valg.dk's
+ * lot; bad kandidatdata refused naming the file and the entry; the
+ * Partistemmefordeling of the example's three kredse; valg.dk's
  * real FV2026 kandidat-data read by the one reader.  FV2022 against DST's
  * own per-candidate numbers: test/fv_elected.py.
  */
@@ -16,6 +17,7 @@
 #include "vk-error.h"
 #include "vk-fv-elected.h"
 #include "vk-fv-kandidatdata.h"
+#include "vk-fv-partistemmefordeling.h"
 #include "vk-fv-valgdk.h"
 #include "vk-fv.h"
 #include "vk-test-util.h"
@@ -485,6 +487,244 @@ test_refused (void)
                   "party A's candidate \"Bo Bergsen\" has 700 personal votes in Vestby");
 }
 
+/* ---- Partistemmefordeling per opstillingskreds --------------------------------- */
+
+/* The hand-worked numbers of docs/folketingsvalg.md per kreds: for each
+ * candidate (cands[] order) its personal and allotted party votes. */
+typedef struct
+{
+  guint64 personal;
+  guint64 allotted;
+} Share;
+
+static const Share worked_shares[3][G_N_ELEMENTS (cands)] = {
+  /* Østby: A's 1000 party votes 1200 : 800 to Anna and Carl; C's 850 to
+   * Frida; D's 1000 to Hanne; B none (personal votes). */
+  { { 1200, 600 },
+    { 200, 0 },
+    { 800, 400 },
+    { 300, 0 },
+    { 400, 0 },
+    { 100, 850 },
+    { 50, 0 },
+    { 300, 1000 },
+    { 100, 0 },
+    { 600, 0 } },
+  /* Vestby: A's 1000 100 : 700 to Anna and Bo; C's 700 to Gert; D's 1200 to Ib. */
+  { { 100, 125 },
+    { 700, 875 },
+    { 200, 0 },
+    { 500, 0 },
+    { 100, 0 },
+    { 20, 0 },
+    { 80, 700 },
+    { 100, 0 },
+    { 200, 1200 },
+    { 700, 0 } },
+  /* Midtby: A's 1400 equally to Bo and Carl (no personal votes there); C's
+   * 500 to Gert; D's 1100 to Jens. */
+  { { 100, 0 },
+    { 0, 700 },
+    { 0, 700 },
+    { 100, 0 },
+    { 300, 0 },
+    { 10, 0 },
+    { 90, 500 },
+    { 50, 0 },
+    { 50, 0 },
+    { 1100, 1100 } },
+};
+
+static JsonObject *
+psf_party (JsonObject *file, const char *letter)
+{
+  JsonArray *ps = json_object_get_array_member (file, "IndenforParti");
+
+  for (guint i = 0; i < json_array_get_length (ps); i++)
+    {
+      JsonObject *p = json_array_get_object_element (ps, i);
+      if (strcmp (json_object_get_string_member (p, "Bogstavbetegnelse"), letter) == 0)
+        return p;
+    }
+  g_error ("party %s not in the file", letter);
+  return NULL;
+}
+
+static JsonObject *
+psf_candidate (JsonObject *party, const char *ballot)
+{
+  JsonArray *cs = json_object_get_array_member (party, "Kandidater");
+
+  for (guint i = 0; i < json_array_get_length (cs); i++)
+    {
+      JsonObject *c = json_array_get_object_element (cs, i);
+      if (strcmp (json_object_get_string_member (c, "Stemmeseddelnavn"), ballot) == 0)
+        return c;
+    }
+  g_error ("candidate %s not in the file", ballot);
+  return NULL;
+}
+
+/* The example's files (bump as example_votes(); midtby_extra: A votes
+ * added in Midtby), parsed; NULL with the error. */
+static GPtrArray *
+psf_files (guint64 bump, guint64 midtby_extra, const char *rename_kreds, GPtrArray **ret_stems, GError **error)
+{
+  g_autofree char *dir = vk_test_tmpdir ();
+  g_autofree char *kd = example_kandidatdata (dir, NULL, FALSE, FALSE);
+  g_autoptr (ExampleTable) t = example_table (7);
+  g_autoptr (VkFvVotes) v = example_votes (bump);
+  g_autoptr (VkFvAllocation) a = NULL;
+  g_autoptr (VkFvElected) e = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) stems = g_ptr_array_new_with_free_func (g_free);
+  VkFvStorkredsVotes *sk = g_ptr_array_index (v->storkredse, 0);
+  VkFvKredsVotes *midtby = g_ptr_array_index (sk->kredse, 2);
+
+  vk_fv_kreds_votes_add (midtby, 0, midtby_extra);
+  vk_fv_storkreds_votes_add (sk, 0, midtby_extra);
+  sk->valid += midtby_extra;
+  /* DST's kredse have DST's ids: Midtby is then found by its name. */
+  g_free (midtby->id);
+  midtby->id = g_strdup (rename_kreds != NULL ? "999" : "dst-3");
+  if (rename_kreds != NULL)
+    {
+      g_free (midtby->name);
+      midtby->name = g_strdup (rename_kreds);
+    }
+  e = run_example (t, v, kd, NULL, &a, error);
+  g_assert_nonnull (e);
+  /* 1 June 2026 12:00:00 UTC. */
+  files = vk_fv_partistemmefordeling_build (a, e, G_GINT64_CONSTANT (1780315200000), error);
+  if (files == NULL)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    {
+      const VkFvPsfFile *f = g_ptr_array_index (files, i);
+      JsonParser *parser = json_parser_new ();
+
+      g_assert_true (json_parser_load_from_data (parser, f->json, -1, NULL));
+      g_ptr_array_add (out, parser);
+      g_ptr_array_add (stems, g_strdup (f->stem));
+    }
+  /* Written atomically as version 1, and not again when nothing changed. */
+  {
+    g_autofree char *psf_dir = g_build_filename (dir, "psf", NULL);
+    guint written = 0;
+
+    g_assert_true (vk_fv_partistemmefordeling_write (psf_dir, files, &written, error));
+    g_assert_cmpuint (written, ==, files->len);
+    g_assert_true (vk_fv_partistemmefordeling_write (psf_dir, files, &written, error));
+    g_assert_cmpuint (written, ==, 0);
+    for (guint i = 0; i < files->len; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("%s.v1.json", ((const VkFvPsfFile *)files->pdata[i])->stem);
+        g_autofree char *path = g_build_filename (psf_dir, name, NULL);
+        g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      }
+  }
+  *ret_stems = g_steal_pointer (&stems);
+  return g_steal_pointer (&out);
+}
+
+static JsonObject *
+psf_root (GPtrArray *parsed, guint k)
+{
+  return json_node_get_object (json_parser_get_root (g_ptr_array_index (parsed, k)));
+}
+
+static void
+test_partistemmefordeling (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) stems = NULL;
+  g_autoptr (GPtrArray) parsed = psf_files (0, 0, NULL, &stems, &error);
+  static const char *const expect_stems[] = { "Partistemmefordeling-1-101-Oestby", "Partistemmefordeling-1-102-Vestby",
+                                              "Partistemmefordeling-1-103-Midtby" };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->len, ==, 3);
+  for (guint k = 0; k < 3; k++)
+    {
+      JsonObject *f = psf_root (parsed, k);
+
+      g_assert_cmpstr (g_ptr_array_index (stems, k), ==, expect_stems[k]);
+      g_assert_cmpstr (json_object_get_string_member (f, "Valgart"), ==, "Folketingsvalg");
+      g_assert_cmpstr (json_object_get_string_member (f, "Valgdag"), ==, "05-06-2026");
+      g_assert_cmpstr (json_object_get_string_member (f, "FrigivelsesTidspunktUTC"), ==, "01-06-2026 12:00:00");
+      g_assert_cmpstr (json_object_get_string_member (f, "Storkreds"), ==, "Nordby");
+      g_assert_cmpint (json_object_get_int_member (f, "Storkredsnummer"), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (f, "Opstillingskreds"), ==, kreds_name[k]);
+      /* The kandidatdata's id, also for Midtby, whose id in the results is DST's. */
+      g_assert_cmpstr (json_object_get_string_member (f, "OpstillingskredsDagiId"), ==, kreds_id[k]);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (f, "IndenforParti")), ==, 4);
+      for (guint p = 0; p < G_N_ELEMENTS (parties); p++)
+        {
+          JsonObject *party = psf_party (f, parties[p].letter);
+          g_autofree char *name = g_strdup_printf ("Parti %s", parties[p].letter);
+
+          g_assert_cmpstr (json_object_get_string_member (party, "PartiId"), ==, parties[p].letter);
+          g_assert_cmpstr (json_object_get_string_member (party, "PartiNavn"), ==, name);
+          g_assert_cmpstr (json_object_get_string_member (party, "Opstillingsform"), ==, form_of (parties[p].letter));
+          g_assert_cmpint (json_object_get_boolean_member (party, "PersonligeStemmer"), ==, p == 1);
+          g_assert_cmpint (json_object_get_int_member (party, "Stemmer"), ==, (gint64)parties[p].votes[k]);
+        }
+      for (guint c = 0; c < G_N_ELEMENTS (cands); c++)
+        {
+          JsonObject *cand = psf_candidate (psf_party (f, cands[c].letter), cands[c].ballot);
+          g_autofree char *id = g_strdup_printf ("%s-%u", cands[c].letter, c);
+
+          g_assert_cmpstr (json_object_get_string_member (cand, "Id"), ==, id);
+          g_assert_cmpint (json_object_get_int_member (cand, "PersonligeStemmer"), ==,
+                           (gint64)worked_shares[k][c].personal);
+          g_assert_cmpint (json_object_get_int_member (cand, "TildeltePartistemmer"), ==,
+                           (gint64)worked_shares[k][c].allotted);
+        }
+    }
+}
+
+/* Shares that are not whole votes.  Østby with Carl +100 (docs:
+ * /fv/elected-shares): 1000 · 1200/2100 = 571.43 to Anna, 428.57 to
+ * Carl: 571 + 429.  Midtby with A +1: 1401 party votes, 700.5 each to Bo
+ * and Carl; the vote left over goes to Bo, first in the kandidatdata.  The
+ * --out totals are the sums of these: Carl 429 + 700 = 1129. */
+static void
+test_partistemmefordeling_remainders (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) stems = NULL;
+  g_autoptr (GPtrArray) parsed = psf_files (100, 1, NULL, &stems, &error);
+  JsonObject *a;
+
+  g_assert_no_error (error);
+  a = psf_party (psf_root (parsed, 0), "A");
+  g_assert_cmpint (json_object_get_int_member (a, "Stemmer"), ==, 3300);
+  g_assert_cmpint (json_object_get_int_member (psf_candidate (a, "Anna A"), "TildeltePartistemmer"), ==, 571);
+  g_assert_cmpint (json_object_get_int_member (psf_candidate (a, "Carl Cort"), "TildeltePartistemmer"), ==, 429);
+  g_assert_cmpint (json_object_get_int_member (psf_candidate (a, "Carl Cort"), "PersonligeStemmer"), ==, 900);
+  a = psf_party (psf_root (parsed, 2), "A");
+  g_assert_cmpint (json_object_get_int_member (a, "Stemmer"), ==, 1501);
+  g_assert_cmpint (json_object_get_int_member (psf_candidate (a, "Bo Berg"), "TildeltePartistemmer"), ==, 701);
+  g_assert_cmpint (json_object_get_int_member (psf_candidate (a, "Carl Cort"), "TildeltePartistemmer"), ==, 700);
+  g_assert_cmpint (json_object_get_int_member (psf_candidate (a, "Anna A"), "TildeltePartistemmer"), ==, 0);
+}
+
+/* A kreds of the results that the kandidatdata does not name. */
+static void
+test_partistemmefordeling_unknown_kreds (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) stems = NULL;
+  g_autoptr (GPtrArray) parsed = psf_files (0, 0, "Nyby", &stems, &error);
+
+  g_assert_null (parsed);
+  g_assert_error (error, VK_ERROR, VK_ERROR_INVALID);
+  if (strstr (error->message, "kandidat-data-Folketingsvalg-1-Nordby.json: Opstillingskredse:") == NULL
+      || strstr (error->message, "\"Nyby\" (id 999) of Nordby Storkreds") == NULL)
+    g_error ("unexpected: %s", error->message);
+}
+
 /* ---- valg.dk's real FV2026 kandidat-data -------------------------------------- */
 
 /* A foreløbig optælling has no personal votes: nobody can be named. */
@@ -571,5 +811,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fv/elected-refused", test_refused);
   g_test_add_func ("/fv/elected-needs-fintaelling", test_needs_fintaelling);
   g_test_add_func ("/fv/kandidatdata-fv2026", test_fv2026_files);
+  g_test_add_func ("/fv/partistemmefordeling-worked-example", test_partistemmefordeling);
+  g_test_add_func ("/fv/partistemmefordeling-remainders", test_partistemmefordeling_remainders);
+  g_test_add_func ("/fv/partistemmefordeling-unknown-kreds", test_partistemmefordeling_unknown_kreds);
   return g_test_run ();
 }
