@@ -50,49 +50,12 @@ vk_fv_elected_free (VkFvElected *self)
   g_free (self);
 }
 
-static const char *
-form_name (VkFvForm f)
-{
-  switch (f)
-    {
-      case VK_FV_FORM_SIDEORDNET:
-        return "Sideordnet";
-      case VK_FV_FORM_PRIORITERET_SIDEORDNET:
-        return "Prioriteret sideordnet";
-      case VK_FV_FORM_KREDSVIS:
-        return "Kredsvis";
-      case VK_FV_FORM_PARTILISTE:
-        return "Partiliste";
-      default:
-        return "";
-    }
-}
-
 /* Kredsvis and partiliste give a kreds's party votes to the one candidate
  * nominated there; the sideordnet forms share them. */
 static gboolean
 form_is_single (VkFvForm f)
 {
   return f == VK_FV_FORM_KREDSVIS || f == VK_FV_FORM_PARTILISTE;
-}
-
-static gboolean fail (GError **error, const char *file, const char *path, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-fail (GError **error, const char *file, const char *path, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *msg = NULL, *escaped = NULL;
-
-  va_start (ap, fmt);
-  msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  escaped = vk_text_escape_controls (msg);
-  if (path != NULL && *path != '\0')
-    g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s: %s", file, path, escaped);
-  else
-    g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s", file, escaped);
-  return FALSE;
 }
 
 /* The results name a candidate by valg.dk's Id or, from DST, by name: the
@@ -351,17 +314,17 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
             if (same_candidate (pv->id, pv->name, cands[j].kd))
               {
                 if (found >= 0)
-                  return (void)fail (error, file, kp->path,
-                                     "the results' candidate \"%s\" (%s, %s) matches both %s and %s", pv->name, sk_name,
-                                     kv->name, cands[found].kd->path, cands[j].kd->path),
+                  return (void)vk_fv_fail (error, file, kp->path,
+                                           "the results' candidate \"%s\" (%s, %s) matches both %s and %s", pv->name,
+                                           sk_name, kv->name, cands[found].kd->path, cands[j].kd->path),
                          NULL;
                 found = (gint)j;
               }
           if (found < 0)
-            return (void)fail (error, file, kp->path,
-                               "party %s's candidate \"%s\" has %" G_GUINT64_FORMAT
-                               " personal votes in %s (%s), but is not among its Kandidater here",
-                               letter, pv->name, pv->personal, kv->name, sk_name),
+            return (void)vk_fv_fail (error, file, kp->path,
+                                     "party %s's candidate \"%s\" has %" G_GUINT64_FORMAT
+                                     " personal votes in %s (%s), but is not among its Kandidater here",
+                                     letter, pv->name, pv->personal, kv->name, sk_name),
                    NULL;
           seen[found] = TRUE;
           in_kreds[found] += pv->personal;
@@ -385,9 +348,10 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
           if (!e->opstillet)
             continue;
           if (first != NULL && form_is_single (first->form) != form_is_single (e->form))
-            return (void)fail (error, file, cands[j].kd->path,
-                               "nominated in %s as %s, but another candidate of party %s is nominated there as %s",
-                               kv->name, form_name (e->form), letter, form_name (first->form)),
+            return (void)vk_fv_fail (
+                       error, file, cands[j].kd->path,
+                       "nominated in %s as %s, but another candidate of party %s is nominated there as %s", kv->name,
+                       vk_fv_form_to_string (e->form), letter, vk_fv_form_to_string (first->form)),
                    NULL;
           if (first == NULL)
             first = e;
@@ -409,17 +373,19 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
       if (form_is_single (first->form))
         {
           if (nominated->len > 1)
-            return (void)fail (error, file, kp->path,
-                               "party %s (%s) nominates %u candidates in %s: %s gives a kreds's party votes to one",
-                               letter, form_name (first->form), nominated->len, kv->name, form_name (first->form)),
+            return (void)vk_fv_fail (
+                       error, file, kp->path,
+                       "party %s (%s) nominates %u candidates in %s: %s gives a kreds's party votes to one", letter,
+                       vk_fv_form_to_string (first->form), nominated->len, kv->name,
+                       vk_fv_form_to_string (first->form)),
                    NULL;
           cands[g_array_index (nominated, guint, 0)].allotted += (double)pool;
           ks->cand_allotted[g_array_index (nominated, guint, 0)] = pool;
           continue;
         }
       if (!allot_whole (ks, nominated, pool, sum))
-        return (void)fail (error, file, kp->path, "party %s's votes in %s are beyond what can be counted", letter,
-                           kv->name),
+        return (void)vk_fv_fail (error, file, kp->path, "party %s's votes in %s are beyond what can be counted", letter,
+                                 kv->name),
                NULL;
       for (guint m = 0; m < nominated->len; m++)
         {
@@ -433,19 +399,19 @@ rank_party (const Ctx *ctx, guint p, const VkFvKdParty *kp, GError **error)
   for (guint j = 0; j < nc; j++)
     {
       if (!seen[j])
-        return (void)fail (error, file, cands[j].kd->path,
-                           "\"%s\" of party %s is not among the candidates of %s in the results", cands[j].kd->name,
-                           letter, sk_name),
+        return (void)vk_fv_fail (error, file, cands[j].kd->path,
+                                 "\"%s\" of party %s is not among the candidates of %s in the results",
+                                 cands[j].kd->name, letter, sk_name),
                NULL;
       if (r->partiliste && cands[j].kd->list_place == 0)
-        return (void)fail (error, file, cands[j].kd->path,
-                           "party %s stands by partiliste, but \"%s\" has no PartiListePlacering", letter,
-                           cands[j].kd->name),
+        return (void)vk_fv_fail (error, file, cands[j].kd->path,
+                                 "party %s stands by partiliste, but \"%s\" has no PartiListePlacering", letter,
+                                 cands[j].kd->name),
                NULL;
     }
   if (r->seats > nc)
-    return (void)fail (error, file, kp->path, "party %s has %u seats in %s but %u candidates", letter, r->seats,
-                       sk_name, nc),
+    return (void)vk_fv_fail (error, file, kp->path, "party %s has %u seats in %s but %u candidates", letter, r->seats,
+                             sk_name, nc),
            NULL;
   for (guint j = 0; j < nc; j++)
     {
@@ -505,10 +471,10 @@ elect_storkreds (VkFvElected *self, const Ctx *ctx, GError **error)
         if (strcmp (g_ptr_array_index (a->votes->letters, q), kp->letter) == 0)
           p = (gint)q;
       if (p < 0 || !party_in_storkreds (a, ctx->sv, ctx->k, (guint)p))
-        return fail (error, file, kp->path, "party %s is not in the results of %s", kp->letter, ctx->sv->name);
+        return vk_fv_fail (error, file, kp->path, "party %s is not in the results of %s", kp->letter, ctx->sv->name);
       for (guint j = 0; j < i; j++)
         if (strcmp (((const VkFvKdParty *)g_ptr_array_index (ctx->kd->parties, j))->letter, kp->letter) == 0)
-          return fail (error, file, kp->path, "party %s is listed twice", kp->letter);
+          return vk_fv_fail (error, file, kp->path, "party %s is listed twice", kp->letter);
     }
   for (guint p = 0; p < a->n_parties; p++)
     {
@@ -522,9 +488,9 @@ elect_storkreds (VkFvElected *self, const Ctx *ctx, GError **error)
         if (strcmp (((const VkFvKdParty *)g_ptr_array_index (ctx->kd->parties, i))->letter, letter) == 0)
           kp = g_ptr_array_index (ctx->kd->parties, i);
       if (kp == NULL)
-        return fail (error, file, "IndenforParti",
-                     "party %s has %" G_GUINT64_FORMAT " votes in %s in the results, but no Partibogstav %s here",
-                     letter, a->sk_votes[ctx->k * a->n_parties + p], ctx->sv->name, letter);
+        return vk_fv_fail (error, file, "IndenforParti",
+                           "party %s has %" G_GUINT64_FORMAT " votes in %s in the results, but no Partibogstav %s here",
+                           letter, a->sk_votes[ctx->k * a->n_parties + p], ctx->sv->name, letter);
       r = rank_party (ctx, p, kp, error);
       if (r == NULL)
         return FALSE;
@@ -541,10 +507,10 @@ elect_storkreds (VkFvElected *self, const Ctx *ctx, GError **error)
       for (guint j = 0; !found && j < ctx->kd->independents->len; j++)
         found = same_candidate (NULL, ind->name, g_ptr_array_index (ctx->kd->independents, j));
       if (!found)
-        return fail (error, file, "UdenforParti",
-                     "the candidate outside the parties \"%s\" has %" G_GUINT64_FORMAT
-                     " votes in %s in the results, but is not here",
-                     ind->name, ind->votes, ctx->sv->name);
+        return vk_fv_fail (error, file, "UdenforParti",
+                           "the candidate outside the parties \"%s\" has %" G_GUINT64_FORMAT
+                           " votes in %s in the results, but is not here",
+                           ind->name, ind->votes, ctx->sv->name);
     }
   for (guint j = 0; j < ctx->kd->independents->len; j++)
     {
@@ -556,9 +522,9 @@ elect_storkreds (VkFvElected *self, const Ctx *ctx, GError **error)
         if (same_candidate (NULL, ((const VkFvIndependent *)g_ptr_array_index (ctx->sv->independents, i))->name, c))
           ind = g_ptr_array_index (ctx->sv->independents, i);
       if (ind == NULL)
-        return fail (error, file, c->path,
-                     "\"%s\" is not among the candidates outside the parties of %s in the results", c->name,
-                     ctx->sv->name);
+        return vk_fv_fail (error, file, c->path,
+                           "\"%s\" is not among the candidates outside the parties of %s in the results", c->name,
+                           ctx->sv->name);
       r = g_new0 (VkFvIndependentRank, 1);
       r->storkreds = ctx->k;
       r->kd = c;
@@ -600,10 +566,12 @@ vk_fv_elect (const VkFvAllocation *alloc, GPtrArray *kandidatdata, VkFvDraws *dr
       gint k = vk_fv_valgdk_find_storkreds (t, kd->storkreds);
 
       if (k < 0)
-        return (void)fail (error, kd->file, "Storkreds", "\"%s\" is not a storkreds of the seat table", kd->storkreds),
+        return (void)vk_fv_fail (error, kd->file, "Storkreds", "\"%s\" is not a storkreds of the seat table",
+                                 kd->storkreds),
                NULL;
       if (by_sk[k] != NULL)
-        return (void)fail (error, kd->file, "Storkreds", "\"%s\" is also %s's", kd->storkreds, by_sk[k]->file), NULL;
+        return (void)vk_fv_fail (error, kd->file, "Storkreds", "\"%s\" is also %s's", kd->storkreds, by_sk[k]->file),
+               NULL;
       by_sk[k] = kd;
     }
   for (guint s = 0; s < alloc->votes->storkredse->len; s++)
@@ -676,7 +644,7 @@ vk_fv_elected_party_to_json (const VkFvElected *self, JsonBuilder *b, guint stor
   if (r == NULL || r->seats == 0)
     return;
   json_builder_set_member_name (b, "Opstillingsform");
-  json_builder_add_string_value (b, form_name (r->form));
+  json_builder_add_string_value (b, vk_fv_form_to_string (r->form));
   json_builder_set_member_name (b, "PersonligeStemmer");
   json_builder_add_boolean_value (b, r->kd->personal);
   if (r->partiliste)

@@ -81,26 +81,52 @@ parse_date (const char *text)
   return g_strdup_printf ("%04u-%02u-%02u", y, m, d);
 }
 
+static const struct
+{
+  const char *name;
+  VkFvForm form;
+} forms[] = {
+  { "Sideordnet", VK_FV_FORM_SIDEORDNET },
+  { "Prioriteret sideordnet", VK_FV_FORM_PRIORITERET_SIDEORDNET },
+  { "Kredsvis", VK_FV_FORM_KREDSVIS },
+  { "Partiliste", VK_FV_FORM_PARTILISTE },
+};
+
 static gboolean
 parse_form (const char *text, VkFvForm *ret)
 {
-  static const struct
-  {
-    const char *name;
-    VkFvForm form;
-  } forms[] = {
-    { "Sideordnet", VK_FV_FORM_SIDEORDNET },
-    { "Prioriteret sideordnet", VK_FV_FORM_PRIORITERET_SIDEORDNET },
-    { "Kredsvis", VK_FV_FORM_KREDSVIS },
-    { "Partiliste", VK_FV_FORM_PARTILISTE },
-  };
-
   for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
     if (g_ascii_strcasecmp (text, forms[i].name) == 0)
       {
         *ret = forms[i].form;
         return TRUE;
       }
+  return FALSE;
+}
+
+const char *
+vk_fv_form_to_string (VkFvForm form)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    if (forms[i].form == form)
+      return forms[i].name;
+  return "";
+}
+
+gboolean
+vk_fv_fail (GError **error, const char *file, const char *path, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL, *escaped = NULL;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  escaped = vk_text_escape_controls (msg);
+  if (path != NULL && *path != '\0')
+    g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s: %s", file, path, escaped);
+  else
+    g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s", file, escaped);
   return FALSE;
 }
 

@@ -24,6 +24,13 @@ typedef enum
   VK_FV_FORM_PARTILISTE,             /* "Partiliste" */
 } VkFvForm;
 
+/* valg.dk's name of an opstillingsform ("Prioriteret sideordnet" …). */
+const char *vk_fv_form_to_string (VkFvForm form);
+
+/* Sets a VK_ERROR_INVALID "FILE: PATH: message" (control characters
+ * escaped; no PATH when path is NULL or empty) and returns FALSE. */
+gboolean vk_fv_fail (GError **error, const char *file, const char *path, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
 /* One entry of a candidate's Opstillingskredse. */
 typedef struct
 {

@@ -24,40 +24,6 @@ vk_fv_psf_file_free (VkFvPsfFile *self)
   g_free (self);
 }
 
-static gboolean fail (GError **error, const char *file, const char *path, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-fail (GError **error, const char *file, const char *path, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *msg = NULL, *escaped = NULL;
-
-  va_start (ap, fmt);
-  msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  escaped = vk_text_escape_controls (msg);
-  g_set_error (error, VK_ERROR, VK_ERROR_INVALID, "%s: %s: %s", file, path, escaped);
-  return FALSE;
-}
-
-static const char *
-form_name (VkFvForm f)
-{
-  switch (f)
-    {
-      case VK_FV_FORM_SIDEORDNET:
-        return "Sideordnet";
-      case VK_FV_FORM_PRIORITERET_SIDEORDNET:
-        return "Prioriteret sideordnet";
-      case VK_FV_FORM_KREDSVIS:
-        return "Kredsvis";
-      case VK_FV_FORM_PARTILISTE:
-        return "Partiliste";
-      default:
-        return "";
-    }
-}
-
 /* The entry of the file that names the results' kreds: by DAGI id first
  * (valg.dk's results), else by name (DST's: "Rønne" once "1. " is gone),
  * among every candidate's Opstillingskredse.  *ret_path: that entry's
@@ -135,7 +101,7 @@ static gboolean
 add_count (JsonBuilder *b, const char *member, guint64 n, const char *file, const char *what, GError **error)
 {
   if (n > G_MAXINT32)
-    return fail (error, file, what, "%s %" G_GUINT64_FORMAT " is beyond the schema's int32", member, n);
+    return vk_fv_fail (error, file, what, "%s %" G_GUINT64_FORMAT " is beyond the schema's int32", member, n);
   json_builder_set_member_name (b, member);
   json_builder_add_int_value (b, (gint64)n);
   return TRUE;
@@ -175,7 +141,7 @@ add_party (JsonBuilder *b, const VkFvKandidatdata *kd, const VkFvKdParty *kp, co
   add_string (b, "PartiId", kp->id);
   add_string (b, "PartiNavn", kp->name);
   add_string (b, "Bogstavbetegnelse", kp->letter);
-  add_string (b, "Opstillingsform", form_name (ks->form));
+  add_string (b, "Opstillingsform", vk_fv_form_to_string (ks->form));
   json_builder_set_member_name (b, "PersonligeStemmer");
   json_builder_add_boolean_value (b, kp->personal);
   if (!add_count (b, "Stemmer", ks->votes, kd->file, what, error))
@@ -229,7 +195,7 @@ build_storkreds (const VkFvAllocation *alloc, const VkFvElected *elected, const 
     }
   if (kd->number != NULL && *kd->number != '\0'
       && !g_ascii_string_to_signed (kd->number, 10, 0, G_MAXINT32, &number, NULL))
-    return fail (error, kd->file, "Storkredsnummer", "\"%s\" is not a number", kd->number);
+    return vk_fv_fail (error, kd->file, "Storkredsnummer", "\"%s\" is not a number", kd->number);
   matched = g_new0 (const VkFvKdKreds *, sv->kredse->len + 1);
   for (guint i = 0; i < sv->kredse->len; i++)
     {
@@ -243,18 +209,18 @@ build_storkreds (const VkFvAllocation *alloc, const VkFvElected *elected, const 
       guint y, m, d;
 
       if (e == NULL)
-        return fail (error, kd->file, "Opstillingskredse",
-                     "no candidate's Opstillingskredse name the results' opstillingskreds \"%s\" (id %s) of %s",
-                     kv->name, kv->id != NULL ? kv->id : "none", sv->name);
+        return vk_fv_fail (error, kd->file, "Opstillingskredse",
+                           "no candidate's Opstillingskredse name the results' opstillingskreds \"%s\" (id %s) of %s",
+                           kv->name, kv->id != NULL ? kv->id : "none", sv->name);
       for (guint j = 0; j < i; j++)
         if (matched[j] != NULL && matched[j]->dagi_id != NULL && e->dagi_id != NULL
             && strcmp (matched[j]->dagi_id, e->dagi_id) == 0)
-          return fail (error, kd->file, path, "the results' opstillingskredse \"%s\" and \"%s\" of %s are both %s",
-                       ((const VkFvKredsVotes *)g_ptr_array_index (sv->kredse, j))->name, kv->name, sv->name,
-                       e->dagi_id);
+          return vk_fv_fail (
+              error, kd->file, path, "the results' opstillingskredse \"%s\" and \"%s\" of %s are both %s",
+              ((const VkFvKredsVotes *)g_ptr_array_index (sv->kredse, j))->name, kv->name, sv->name, e->dagi_id);
       matched[i] = e;
       if (kd->date == NULL || sscanf (kd->date, "%4u-%2u-%2u", &y, &m, &d) != 3)
-        return fail (error, kd->file, "Valgdag", "not a date");
+        return vk_fv_fail (error, kd->file, "Valgdag", "not a date");
       date = g_strdup_printf ("%02u-%02u-%04u", d, m, y);
 
       json_builder_begin_object (b);

@@ -261,13 +261,26 @@ vk_fv_votes_storkreds (VkFvVotes *self, const char *name)
   return s;
 }
 
+/* A party's votes in a GArray of guint64 indexed by party, grown on demand. */
+static void
+votes_add (GArray *votes, guint party, guint64 n)
+{
+  if (votes->len <= party)
+    g_array_set_size (votes, party + 1);
+  g_array_index (votes, guint64, party) += n;
+}
+
+static guint64
+votes_get (const GArray *votes, guint party)
+{
+  return party < votes->len ? g_array_index (votes, guint64, party) : 0;
+}
+
 void
 vk_fv_storkreds_votes_add (VkFvStorkredsVotes *sk, guint party, guint64 votes)
 {
   g_return_if_fail (sk != NULL);
-  if (sk->party_votes->len <= party)
-    g_array_set_size (sk->party_votes, party + 1);
-  g_array_index (sk->party_votes, guint64, party) += votes;
+  votes_add (sk->party_votes, party, votes);
 }
 
 void
@@ -295,7 +308,7 @@ guint64
 vk_fv_storkreds_votes_get (const VkFvStorkredsVotes *sk, guint party)
 {
   g_return_val_if_fail (sk != NULL, 0);
-  return party < sk->party_votes->len ? g_array_index (sk->party_votes, guint64, party) : 0;
+  return votes_get (sk->party_votes, party);
 }
 
 VkFvKredsVotes *
@@ -323,16 +336,14 @@ void
 vk_fv_kreds_votes_add (VkFvKredsVotes *k, guint party, guint64 votes)
 {
   g_return_if_fail (k != NULL);
-  if (k->party_votes->len <= party)
-    g_array_set_size (k->party_votes, party + 1);
-  g_array_index (k->party_votes, guint64, party) += votes;
+  votes_add (k->party_votes, party, votes);
 }
 
 guint64
 vk_fv_kreds_votes_get (const VkFvKredsVotes *k, guint party)
 {
   g_return_val_if_fail (k != NULL, 0);
-  return party < k->party_votes->len ? g_array_index (k->party_votes, guint64, party) : 0;
+  return votes_get (k->party_votes, party);
 }
 
 void
