@@ -448,6 +448,19 @@ report_log (VkValgdkReport *r, const char *fmt, ...)
 /* Writes json as a version of dir/stem; *ret_delivered (may be NULL)
  * gets the bytes of the version now latest: json when written, else the
  * earlier version's (which says the same but for its time of writing). */
+/* Counts one delivery file: newly written (and logged) or unchanged. */
+static void
+note_write (VkValgdkReport *r, gboolean written, const char *path)
+{
+  if (written)
+    {
+      r->written++;
+      report_log (r, "%s", path);
+    }
+  else
+    r->unchanged++;
+}
+
 static gboolean
 deliver_full (VkValgdkReport *r, const char *dir, const char *stem, const char *json, char **ret_delivered,
               GError **error)
@@ -458,13 +471,7 @@ deliver_full (VkValgdkReport *r, const char *dir, const char *stem, const char *
 
   if (!vk_valgdk_write_version (dir, stem, json, &version, &written, &path, error))
     return FALSE;
-  if (written)
-    {
-      r->written++;
-      report_log (r, "%s", path);
-    }
-  else
-    r->unchanged++;
+  note_write (r, written, path);
   if (ret_delivered != NULL)
     {
       gsize len = 0;
@@ -544,13 +551,7 @@ deliver_signed (VkCount *self, VkValgdkReport *r, const VkElection *c, const cha
       || !vk_valgdk_write_version_data (cdir, stem, ".vkv", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                         same_signed, &same, NULL, &written, &path, error))
     return FALSE;
-  if (written)
-    {
-      r->written++;
-      report_log (r, "%s", path);
-    }
-  else
-    r->unchanged++;
+  note_write (r, written, path);
   return TRUE;
 }
 
