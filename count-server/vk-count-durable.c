@@ -56,7 +56,7 @@ wal_open (VkCount *self, GError **error)
 /* TRUE when our descriptor is still the WAL SQLite writes to.  SQLite
  * removes the WAL only when the last connection closes (ours stays
  * open), but a descriptor of a removed file would make every flush a
- * silent no-op, so this is checked, not assumed. */
+ * silent no-op, so this is checked before every flush, not assumed. */
 static gboolean
 wal_is_current (VkCount *self)
 {
@@ -146,13 +146,12 @@ vk_count_sync_to (VkCount *self, guint mark, GError **error)
     {
       guint upto = vk_count_commit_mark (self);
 
+      /* A WAL that is no longer the file SQLite writes to cannot prove
+       * anything durable, whatever is at its path now. */
       if (!wal_is_current (self))
-        {
-          /* Flush the old file (still open) and follow the new one. */
-          (void)fdatasync (self->wal_fd);
-          if (!wal_open (self, NULL))
-            self->sync_error = g_strdup_printf ("%s: the WAL file disappeared; restart the server", self->wal_path);
-        }
+        self->sync_error = g_strdup_printf ("%s: the WAL file was removed or replaced: nothing more is acknowledged; "
+                                            "restart the server",
+                                            self->wal_path);
       if (self->sync_error == NULL && fdatasync (self->wal_fd) != 0)
         {
           int saved = errno;
