@@ -98,7 +98,7 @@ refuse (VkCount *self, GError *local, VkRefusalKind kind, const char *device_id,
                                                                 : VK_ERROR_INVALID);
           sqlite3_bind_text (st, 7, err->message, -1, SQLITE_STATIC);
         }
-      if (st != NULL && vk_db_step_done (self->db, st, NULL) && vk_db_commit (self->db, NULL))
+      if (st != NULL && vk_db_step_done (self->db, st, NULL) && vk_count_commit (self, NULL))
         vk_fold_add_refusal (self->fold, kind, device_id, seq, source, err->message);
       else
         vk_db_rollback (self->db);
@@ -394,7 +394,7 @@ count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountRecei
           /* Evidence first, in its own transaction: it must survive the refusal. */
           if (!vk_db_begin_immediate (self->db, error))
             return FALSE;
-          if (!insert_fork (self, dev, e->seq, held, e->cose, source, error) || !vk_db_commit (self->db, error))
+          if (!insert_fork (self, dev, e->seq, held, e->cose, source, error) || !vk_count_commit (self, error))
             {
               vk_db_rollback (self->db);
               return FALSE;
@@ -520,9 +520,10 @@ count_ingest_locked (VkCount *self, Checked *c, const char *source, VkCountRecei
       if (!put)
         goto fail;
     }
-  /* With synchronous=FULL the commit returns after the WAL is fsynced:
-   * only now may anything be acknowledged. */
-  if (!vk_db_commit (self->db, error))
+  /* The commit is in the WAL but not yet on disk: vk_count_ingest()
+   * flushes it (vk_count_sync_to()) after releasing the lock, and only
+   * then may anything be acknowledged. */
+  if (!vk_count_commit_deferred (self, NULL, error))
     goto fail;
 
   /* Committed: bring the memory up to date.  The batch's entries passed
@@ -565,6 +566,7 @@ vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *s
   g_autoptr (GError) local = NULL;
   Checked c = { 0 };
   gboolean ok;
+  guint mark;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (cbor_seq != NULL || len == 0, FALSE);
@@ -586,8 +588,19 @@ vk_count_ingest (VkCount *self, const guint8 *cbor_seq, gsize len, const char *s
     }
   g_mutex_lock (&self->lock);
   ok = count_ingest_locked (self, &c, source, ret_receipt, error);
+  /* What this batch committed, and everything its receipt was read
+   * from (a batch already held is answered from memory), must be on
+   * disk before the receipt leaves: flushed outside the lock, so that
+   * pushes committing meanwhile share the next flush. */
+  mark = vk_count_commit_mark (self);
   g_mutex_unlock (&self->lock);
   checked_clear (&c);
+  if (ok && !vk_count_sync_to (self, mark, error))
+    {
+      if (ret_receipt != NULL)
+        g_clear_pointer (ret_receipt, vk_count_receipt_free);
+      ok = FALSE;
+    }
   return ok;
 }
 

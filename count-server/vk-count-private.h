@@ -41,6 +41,19 @@ struct _VkCount
    * VK_COUNT_UNVERIFIED_SOURCES rows (the rest share one row). */
   GHashTable *unverified; /* source (owned) → Unverified* */
   guint64 unverified_flushed_ms;
+  /* Group commit (vk-count-durable.c).  committed counts commits made
+   * (atomic, bumped under lock); durable is how many of them a finished
+   * flush covers (under sync_lock, which is held across the flush and
+   * taken after lock, never before it). */
+  GMutex sync_lock;
+  int wal_fd; /* our descriptor of the WAL, or -1: synchronous=FULL */
+  char *wal_path;
+  gint committed;
+  int changes_seen; /* sqlite3_total_changes() at the last commit (under lock) */
+  guint durable;
+  guint syncs;
+  char *sync_error; /* a flush failed: sticky (under sync_lock) */
+  gint sync_failed; /* the same, atomic, read under lock */
 };
 
 #define VK_COUNT_UNVERIFIED_SOURCES 256
@@ -73,5 +86,24 @@ gboolean vk_count_insert_entry (VkCount *self, const VkEntry *e, guint64 receive
 /* Appends an entry to the server's own journal (held like any other). */
 VkEntry *vk_count_server_append (VkCount *self, const char *type, VkCbor *body, GError **error);
 void vk_count_head_advance (Head *h, const VkEntry *e);
+
+/* Group commit (vk-count-durable.c).  After vk_count_open() has written
+ * device.open with synchronous=FULL, vk_count_durable_init() switches the
+ * connection to synchronous=NORMAL and opens the WAL to flush it here. */
+gboolean vk_count_durable_init (VkCount *self, GError **error);
+void vk_count_durable_clear (VkCount *self);
+/* COMMIT (under lock) without waiting for the disk; *ret_mark is what to
+ * pass to vk_count_sync_to() before anything that depends on this commit
+ * (a receipt, an answer) leaves the server. */
+gboolean vk_count_commit_deferred (VkCount *self, guint *ret_mark, GError **error);
+/* COMMIT and flush before returning, as synchronous=FULL would. */
+gboolean vk_count_commit (VkCount *self, GError **error);
+/* Commits made so far: a reader that saw the state they made syncs to it. */
+guint vk_count_commit_mark (VkCount *self);
+/* Returns once commits 1..mark are on disk (flushing if no flush that
+ * started after them has finished yet); call it without lock held.
+ * FALSE (VK_ERROR_IO) after a flush failed: then nothing is durable that
+ * was not before. */
+gboolean vk_count_sync_to (VkCount *self, guint mark, GError **error);
 
 G_END_DECLS

@@ -313,7 +313,7 @@ vk_count_flush_unverified (VkCount *self)
           return;
         }
     }
-  if (!vk_db_commit (self->db, NULL))
+  if (!vk_count_commit (self, NULL))
     {
       vk_db_rollback (self->db);
       return;
@@ -469,6 +469,8 @@ count_new (VkPackage *package, GError **error)
   g_autoptr (VkCount) self = g_new0 (VkCount, 1);
 
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->sync_lock);
+  self->wal_fd = -1;
   self->package = package;
   self->heads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unverified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unverified_free);
@@ -535,6 +537,9 @@ vk_count_open (const char *db_path, VkPackage *package, const VkKeypair *server_
     }
   vk_count_head_advance (vk_count_head (self, self->device->device_id), open_entry);
   vk_fold_add_entry (self->fold, open_entry);
+  /* From here on commits are flushed by group commit (vk-count-durable.c). */
+  if (!vk_count_durable_init (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -594,6 +599,8 @@ vk_count_close (VkCount *self)
   g_clear_pointer (&self->fold, vk_fold_free);
   g_clear_pointer (&self->election, vk_election_free);
   g_clear_pointer (&self->heads, g_hash_table_unref);
+  vk_count_durable_clear (self);
+  g_mutex_clear (&self->sync_lock);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -1054,7 +1061,7 @@ vk_count_publish_result (VkCount *self, const char *contest, VkResultKind kind, 
   if (!vk_db_begin_immediate (self->db, error))
     goto out;
   entry = vk_count_server_append (self, "result.published", body, error);
-  if (entry == NULL || !vk_db_commit (self->db, error))
+  if (entry == NULL || !vk_count_commit (self, error))
     {
       vk_db_rollback (self->db);
       g_clear_pointer (&entry, vk_entry_free);

@@ -85,6 +85,16 @@ VkPackage *vk_count_get_package (VkCount *self);
 const VkElection *vk_count_get_election (VkCount *self);
 /* The server's enrolled device id. */
 const char *vk_count_get_device_id (VkCount *self);
+/* Returns once every commit made so far is on disk.  vk_count_ingest()
+ * does this before returning a receipt; whoever hands out what it read
+ * from the engine (the HTTP server's answers) calls it before answering,
+ * so that nothing leaves the server that a power cut could take back.
+ * FALSE (VK_ERROR_IO) once a flush has failed. */
+gboolean vk_count_sync (VkCount *self, GError **error);
+/* Commits made since open, how many of them are known on disk, and the
+ * WAL flushes that took (group commit: one flush serves every commit
+ * made while the previous flush ran; vk-count-durable.c). */
+void vk_count_get_sync_stats (VkCount *self, guint *ret_commits, guint *ret_durable, guint *ret_syncs);
 
 /* Ingests a batch: a CBOR sequence of journal entries of ONE device, any
  * contiguous range.  source_name names the batch in messages ("bord-1.vkj",
