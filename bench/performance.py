@@ -83,26 +83,39 @@ def machine(builddir):
     return m
 
 
-RESULT_RE = re.compile(r"^RESULT (.*)$")
+RESULT_RE = re.compile(r"^(RESULT|WHY) (.*)$")
 
 
 def parse_results(text):
     out = []
+    why = {}
     for line in text.splitlines():
         mm = RESULT_RE.match(line.strip())
         if not mm:
             continue
         fields = {}
-        for tok in shlex.split(mm.group(1)):
+        try:
+            toks = shlex.split(mm.group(2))
+        except ValueError:
+            continue
+        for tok in toks:
             if "=" in tok:
                 k, v = tok.split("=", 1)
                 fields[k] = v
+        if mm.group(1) == "WHY":
+            # What bounds a figure, measured in the same run (vk-bench.h).
+            why[(fields.get("bench"), fields.get("name"))] = fields.get("text", "")
+            continue
         try:
             fields["value"] = float(fields["value"])
             fields["limit"] = None if fields.get("limit", "-") == "-" else float(fields["limit"])
         except (KeyError, ValueError):
             continue
         out.append(fields)
+    for r in out:
+        w = why.get((r.get("bench"), r.get("name")))
+        if w:
+            r["why"] = w
     return out
 
 
@@ -160,7 +173,10 @@ def status(r):
     if r["limit"] is None or r.get("cmp") not in ("min", "max"):
         return ""
     ok = r["value"] >= r["limit"] if r["cmp"] == "min" else r["value"] <= r["limit"]
-    return "ok" if ok else "**missed**"
+    if ok:
+        return "ok"
+    # A missed figure says why, from what the same run measured.
+    return "**missed**: %s" % r["why"] if r.get("why") else "**missed**"
 
 
 def table(results):
@@ -217,17 +233,25 @@ def bench_section(data, name):
 def summary(data):
     if not data:
         return "_No `make bench` results yet._"
-    n = missed = 0
-    for b in data["benches"].values():
+    n = 0
+    missed = []
+    for name, b in data["benches"].items():
         for r in b["results"]:
             if status(r):
                 n += 1
                 if status(r) != "ok":
-                    missed += 1
+                    missed.append((name, r))
     failed = [k for k, b in data["benches"].items() if b["result"] not in ("OK", "EXPECTEDFAIL")]
-    s = "%d benchmarks run; %d figures have a limit, %d missed it." % (len(data["benches"]), n, missed)
+    s = "%d benchmarks run; %d figures have a limit, %d missed it." % (len(data["benches"]), n, len(missed))
     if failed:
         s += " Benchmarks that failed to run: %s." % ", ".join(failed)
+    if missed:
+        s += " Each missed figure, and why (from what the same run measured):\n"
+        for name, r in missed:
+            s += "\n- `%s` %s: %s %s against %s %s%s" % (
+                name, r.get("label", r["name"]), fmt(r["value"]), r["unit"],
+                "≥" if r["cmp"] == "min" else "≤", fmt(r["limit"]), r["unit"],
+                ". Why: " + r["why"] if r.get("why") else " (no reason recorded)")
     return s
 
 

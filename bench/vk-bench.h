@@ -10,7 +10,14 @@
  *
  * that bench/run collects into docs/performance.md.  limit is "-" for a
  * reference figure without a target; cmp=min means the value must be at
- * least the limit, cmp=max at most.
+ * least the limit, cmp=max at most.  A figure with a limit may be
+ * followed by
+ *
+ *   WHY bench=B name=N text="..."
+ *
+ * which says, from numbers measured in the same run, what bounds it (the
+ * floor the limit is up against); docs/performance.md shows it beside a
+ * missed figure, so that `make bench` says why a target was missed.
  *
  * The synthetic elections (bench-count, bench-national) are built here:
  * the fake election's lists with any number of areas, synthetic voters,
@@ -23,6 +30,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
@@ -105,6 +113,40 @@ vk_bench_result (const char *bench, const char *name, double value, const char *
   printf ("RESULT bench=%s name=%s value=%.10g unit=%s limit=%s cmp=%s label=\"%s\"\n", bench, name, value, unit, lim,
           limit < 0 ? "-" : cmp, label);
   fflush (stdout);
+}
+
+/* Prints the WHY line of figure `name` (see the top of this file). */
+static G_GNUC_UNUSED G_GNUC_PRINTF (3, 4) void vk_bench_why (const char *bench, const char *name, const char *format,
+                                                             ...)
+{
+  g_autofree char *text = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  text = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  /* The line is read with shlex: no double quote or backslash inside. */
+  for (char *c = text; *c != '\0'; c++)
+    if (*c == '"' || *c == '\\' || *c == '\n')
+      *c = *c == '"' ? '\'' : ' ';
+  printf ("WHY bench=%s name=%s text=\"%s\"\n", bench, name, text);
+  fflush (stdout);
+}
+
+/* The WHY of a rate compared with the raw all-core verify rate: a process
+ * can reach at most the share of its CPU time that is Ed25519 times the
+ * share of the cores it kept busy. */
+static G_GNUC_UNUSED void
+vk_bench_why_verify_ratio (const char *bench, const char *name, const char *who, double share, double cores_busy,
+                           const char *rest)
+{
+  guint n = g_get_num_processors ();
+
+  vk_bench_why (bench, name,
+                "Ed25519 verification is %.0f %% of %s CPU time (the rest: %s) and it kept %.2f of the %u cores "
+                "busy: at most %.2f × %.2f ÷ %u = %.2f of the raw all-core rate was reachable in this run",
+                share * 100, who, rest, cores_busy, n, share, MIN (cores_busy, (double)n), n,
+                share * MIN (cores_busy, (double)n) / n);
 }
 
 /* The raw Ed25519 verify rate of this machine, now: libsodium's
