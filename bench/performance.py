@@ -248,7 +248,7 @@ def summary(data):
     if missed:
         s += " Each missed figure, and why (from what the same run measured):\n"
         for name, r in missed:
-            s += "\n- `%s` %s: %s %s against %s %s%s" % (
+            s += "\n- `%s` %s: %s %s against %s %s %s%s" % (
                 name, r.get("label", r["name"]), fmt(r["value"]), r["unit"],
                 "≥" if r["cmp"] == "min" else "≤", fmt(r["limit"]), r["unit"],
                 ". Why: " + r["why"] if r.get("why") else " (no reason recorded)")
