@@ -51,8 +51,14 @@ demo: build
 	fi
 
 # The full suite, then the same tests under AddressSanitizer and UBSan.
-test: build
-	./test/run-suite $(BUILD)
+# The sanitizer build compiles at the lowest CPU priority while the first
+# suite runs (the suite leaves part of a core idle: its tests wait for
+# fsyncs, subprocesses and Xvfb), so that it is mostly done when needed.
+test: build $(ASAN_BUILD)/build.ninja
+	@nice -n 19 ninja -C $(ASAN_BUILD) > $(ASAN_BUILD)/background-build.log 2>&1 & pid=$$!; \
+	./test/run-suite $(BUILD); status=$$?; \
+	wait $$pid || { cat $(ASAN_BUILD)/background-build.log; exit 1; }; \
+	exit $$status
 	$(MAKE) --no-print-directory test-asan
 
 # The nightly size: the same suite with Aarhus added to the official-result
