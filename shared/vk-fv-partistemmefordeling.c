@@ -11,6 +11,7 @@
 #include "vk-error.h"
 #include "vk-fv-partistemmefordeling.h"
 #include "vk-fv-valgdk.h"
+#include "vk-json-private.h"
 #include "vk-text.h"
 #include "vk-valgdk-export.h"
 
@@ -107,16 +108,6 @@ add_count (JsonBuilder *b, const char *member, guint64 n, const char *file, cons
   return TRUE;
 }
 
-static void
-add_string (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* The party's ranks of the storkreds, in the kandidatdata's order. */
 static const VkFvPartyRank *
 rank_of (const VkFvElected *elected, guint k, const VkFvKdParty *kp)
@@ -138,10 +129,10 @@ add_party (JsonBuilder *b, const VkFvKandidatdata *kd, const VkFvKdParty *kp, co
   g_autofree char *what = g_strdup_printf ("%s (%s)", kp->path, kname);
 
   json_builder_begin_object (b);
-  add_string (b, "PartiId", kp->id);
-  add_string (b, "PartiNavn", kp->name);
-  add_string (b, "Bogstavbetegnelse", kp->letter);
-  add_string (b, "Opstillingsform", vk_fv_form_to_string (ks->form));
+  vk_json_builder_add_string (b, "PartiId", kp->id);
+  vk_json_builder_add_string (b, "PartiNavn", kp->name);
+  vk_json_builder_add_string (b, "Bogstavbetegnelse", kp->letter);
+  vk_json_builder_add_string (b, "Opstillingsform", vk_fv_form_to_string (ks->form));
   json_builder_set_member_name (b, "PersonligeStemmer");
   json_builder_add_boolean_value (b, kp->personal);
   if (!add_count (b, "Stemmer", ks->votes, kd->file, what, error))
@@ -153,8 +144,8 @@ add_party (JsonBuilder *b, const VkFvKandidatdata *kd, const VkFvKdParty *kp, co
       const VkFvKdCandidate *c = g_ptr_array_index (kp->candidates, j);
 
       json_builder_begin_object (b);
-      add_string (b, "Id", c->id);
-      add_string (b, "Stemmeseddelnavn", *c->ballot_name != '\0' ? c->ballot_name : NULL);
+      vk_json_builder_add_string (b, "Id", c->id);
+      vk_json_builder_add_string (b, "Stemmeseddelnavn", *c->ballot_name != '\0' ? c->ballot_name : NULL);
       if (!add_count (b, "PersonligeStemmer", ks->cand_personal[j], kd->file, what, error)
           || !add_count (b, "TildeltePartistemmer", ks->cand_allotted[j], kd->file, what, error))
         return FALSE;
@@ -224,17 +215,17 @@ build_storkreds (const VkFvAllocation *alloc, const VkFvElected *elected, const 
       date = g_strdup_printf ("%02u-%02u-%04u", d, m, y);
 
       json_builder_begin_object (b);
-      add_string (b, "Valgart", "Folketingsvalg");
-      add_string (b, "Valgdag", date);
-      add_string (b, "FrigivelsesTidspunktUTC", released);
-      add_string (b, "Storkreds", kd->storkreds);
+      vk_json_builder_add_string (b, "Valgart", "Folketingsvalg");
+      vk_json_builder_add_string (b, "Valgdag", date);
+      vk_json_builder_add_string (b, "FrigivelsesTidspunktUTC", released);
+      vk_json_builder_add_string (b, "Storkreds", kd->storkreds);
       json_builder_set_member_name (b, "Storkredsnummer");
       if (number >= 0)
         json_builder_add_int_value (b, number);
       else
         json_builder_add_null_value (b);
-      add_string (b, "Opstillingskreds", e->kreds);
-      add_string (b, "OpstillingskredsDagiId", e->dagi_id);
+      vk_json_builder_add_string (b, "Opstillingskreds", e->kreds);
+      vk_json_builder_add_string (b, "OpstillingskredsDagiId", e->dagi_id);
       json_builder_set_member_name (b, "IndenforParti");
       json_builder_begin_array (b);
       for (guint p = 0; p < kd->parties->len; p++)

@@ -14,6 +14,8 @@
 
 G_BEGIN_DECLS
 
+/* Adds member: value to the object b is building; a NULL value is JSON null. */
+void vk_json_builder_add_string (JsonBuilder *b, const char *member, const char *value);
 /* Sets "file: path.member: what" and returns FALSE. */
 gboolean vk_json_fail (GError **error, const char *file, const char *path, const char *member, const char *what);
 /* The member's node, or NULL when absent. */

@@ -23,6 +23,16 @@ vk_json_fail (GError **error, const char *file, const char *path, const char *me
   return FALSE;
 }
 
+void
+vk_json_builder_add_string (JsonBuilder *b, const char *member, const char *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
 JsonNode *
 vk_json_member (JsonObject *obj, const char *member)
 {

@@ -950,25 +950,18 @@ add_int_member (JsonBuilder *b, const char *name, gint64 value)
 }
 
 static void
-add_string_member (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
 add_list_members (JsonBuilder *b, const VkList *l)
 {
-  add_string_member (b, "KandidatlisteId", l->id);
-  add_string_member (b, "KandidatlisteNavn", l->name);
-  add_string_member (b, "Bogstavbetegnelse", l->letter);
+  vk_json_builder_add_string (b, "KandidatlisteId", l->id);
+  vk_json_builder_add_string (b, "KandidatlisteNavn", l->name);
+  vk_json_builder_add_string (b, "Bogstavbetegnelse", l->letter);
 }
 
 static void
 add_candidate_members (JsonBuilder *b, const VkCandidate *c)
 {
-  add_string_member (b, "KandidatId", c->id);
-  add_string_member (b, "Stemmeseddelnavn", c->ballot_name);
+  vk_json_builder_add_string (b, "KandidatId", c->id);
+  vk_json_builder_add_string (b, "Stemmeseddelnavn", c->ballot_name);
 }
 
 char *
@@ -1001,7 +994,7 @@ vk_seat_allocation_to_json (const VkSeatAllocation *self)
    * municipality as well. */
   if (*e->region != '\0')
     {
-      add_string_member (b, "Region", e->region);
+      vk_json_builder_add_string (b, "Region", e->region);
       json_builder_set_member_name (b, "RegionDagiId");
       if (*e->region_dagi_id != '\0')
         json_builder_add_string_value (b, e->region_dagi_id);

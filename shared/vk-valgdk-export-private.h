@@ -31,6 +31,8 @@ gboolean vk_valgdk_check_result_ids (const VkElection *contest, const VkArea *ar
                                      const char *lists_field, GError **error);
 /* "valg.dk export of area N NAME: FIELD: WHAT" (VK_ERROR_INVALID); FALSE. */
 gboolean vk_valgdk_export_fail (GError **error, const VkArea *area, const char *field, const char *what);
+/* ms since the epoch as "dd-MM-yyyy HH:mm:ss" in UTC, valg.dk's time format. */
+char *vk_valgdk_format_time_ms (gint64 ms) G_GNUC_WARN_UNUSED_RESULT;
 /* The compact JSON of the object b has built. */
 char *vk_valgdk_builder_to_data (JsonBuilder *b) G_GNUC_WARN_UNUSED_RESULT;
 

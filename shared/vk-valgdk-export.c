@@ -13,6 +13,7 @@
 
 #include "vk-error.h"
 #include "vk-file.h"
+#include "vk-json-private.h"
 #include "vk-text.h"
 #include "vk-valgdk-export-private.h"
 #include "vk-valgdk-export.h"
@@ -116,16 +117,9 @@ add_null (JsonBuilder *b, const char *member)
   json_builder_add_null_value (b);
 }
 
-static void
-add_string (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, value);
-}
-
 /* "dd-MM-yyyy HH:mm:ss" in UTC, valg.dk's time format. */
-static char *
-format_utc_ms (gint64 ms)
+char *
+vk_valgdk_format_time_ms (gint64 ms)
 {
   g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
 
@@ -177,8 +171,8 @@ add_reasons (JsonBuilder *b, const VkArea *area, const VkAreaResult *result, con
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "Id");
       json_builder_add_int_value (b, table[i].code);
-      add_string (b, "Navn", table[i].name);
-      add_string (b, "Paragraf", table[i].paragraph);
+      vk_json_builder_add_string (b, "Navn", table[i].name);
+      vk_json_builder_add_string (b, "Paragraf", table[i].paragraph);
       json_builder_set_member_name (b, "Antal");
       json_builder_add_int_value (b, (gint64)count);
       json_builder_end_object (b);
@@ -240,10 +234,10 @@ add_lists (JsonBuilder *b, const VkElection *contest, const VkArea *area, const 
         continue;
       label = g_strdup_printf ("Kandidatlister (%s)", *list->letter != '\0' ? list->letter : list->id);
       json_builder_begin_object (b);
-      add_string (b, "KandidatlisteId", list->id);
-      add_string (b, "Navn", list->name);
+      vk_json_builder_add_string (b, "KandidatlisteId", list->id);
+      vk_json_builder_add_string (b, "Navn", list->name);
       if (*list->letter != '\0')
-        add_string (b, "Bogstavbetegnelse", list->letter);
+        vk_json_builder_add_string (b, "Bogstavbetegnelse", list->letter);
       else
         add_null (b, "Bogstavbetegnelse");
       if (!add_count_full (b, area, "Stemmer", label, l->votes, error))
@@ -277,8 +271,8 @@ add_lists (JsonBuilder *b, const VkElection *contest, const VkArea *area, const 
                 return fail (error, area, "Kandidater",
                              "candidate %s: %" G_GUINT64_FORMAT " is more than valg.dk's int32 allows", c->id, v);
               json_builder_begin_object (b);
-              add_string (b, "Id", c->id);
-              add_string (b, "Stemmeseddelnavn", c->ballot_name);
+              vk_json_builder_add_string (b, "Id", c->id);
+              vk_json_builder_add_string (b, "Stemmeseddelnavn", c->ballot_name);
               json_builder_set_member_name (b, "Stemmer");
               json_builder_add_int_value (b, (gint64)v);
               json_builder_end_object (b);
@@ -355,15 +349,15 @@ vk_valgdk_add_area_members (JsonBuilder *b, const VkElection *contest, const VkA
   /* The count's own eligible voters (the count server takes them from the
    * voter list), else the area's from the election definition. */
   eligible = result->eligible > 0 ? result->eligible : area->eligible;
-  released = format_utc_ms (g_get_real_time () / 1000);
+  released = vk_valgdk_format_time_ms (g_get_real_time () / 1000);
   kommune = kommune_name (contest->municipality != NULL ? contest->municipality : "", result->kind);
 
-  add_string (b, "Valgdag", date);
-  add_string (b, "Valgart", vk_election_type_name_da (contest->type));
-  add_string (b, "FrigivelsesTidspunktUTC", released);
+  vk_json_builder_add_string (b, "Valgdag", date);
+  vk_json_builder_add_string (b, "Valgart", vk_election_type_name_da (contest->type));
+  vk_json_builder_add_string (b, "FrigivelsesTidspunktUTC", released);
   /* Folketingsvalg geography: null in every KV and RV file. */
   if (place != NULL && place->storkreds != NULL)
-    add_string (b, "Storkreds", place->storkreds);
+    vk_json_builder_add_string (b, "Storkreds", place->storkreds);
   else
     add_null (b, "Storkreds");
   json_builder_set_member_name (b, "Storkredsnummer");
@@ -372,7 +366,7 @@ vk_valgdk_add_area_members (JsonBuilder *b, const VkElection *contest, const VkA
   else
     json_builder_add_null_value (b);
   if (place != NULL && place->opstillingskreds != NULL)
-    add_string (b, "Opstillingskreds", place->opstillingskreds);
+    vk_json_builder_add_string (b, "Opstillingskreds", place->opstillingskreds);
   else
     add_null (b, "Opstillingskreds");
   json_builder_set_member_name (b, "OpstillingskredsDagiId");
@@ -380,20 +374,21 @@ vk_valgdk_add_area_members (JsonBuilder *b, const VkElection *contest, const VkA
     json_builder_add_int_value (b, okdagi);
   else
     json_builder_add_null_value (b);
-  add_string (b, "Kommune", kommune);
+  vk_json_builder_add_string (b, "Kommune", kommune);
   json_builder_set_member_name (b, "Kommunekode");
   json_builder_add_int_value (b, kcode);
   json_builder_set_member_name (b, "AfstemningsområdeNummer");
   json_builder_add_int_value (b, vk_area_get_valgdk_number (area));
   json_builder_set_member_name (b, "AfstemningsområdeDagiId");
   json_builder_add_int_value (b, dagi);
-  add_string (b, "Afstemningsområde", area->name);
+  vk_json_builder_add_string (b, "Afstemningsområde", area->name);
   if (!add_reasons (b, area, result, "UgyldigeFremmødteStemmerÅrsager", reasons_in_person,
                     G_N_ELEMENTS (reasons_in_person), result->blank_in_person, error)
       || !add_reasons (b, area, result, "UgyldigeBrevstemmerÅrsager", reasons_postal, G_N_ELEMENTS (reasons_postal),
                        result->blank_postal, error))
     return FALSE;
-  add_string (b, "Resultatart", result->kind == VK_RESULT_FINTAELLING ? "Fintælling" : "ForeløbigOptælling");
+  vk_json_builder_add_string (b, "Resultatart",
+                              result->kind == VK_RESULT_FINTAELLING ? "Fintælling" : "ForeløbigOptælling");
   if (!add_count (b, area, "AfgivneStemmer", result->cast, error)
       || !add_count (b, area, "GyldigeStemmer", result->valid, error)
       || !add_count (b, area, "UgyldigeStemmerUdoverBlanke", result->other_invalid, error)
@@ -465,14 +460,14 @@ vk_valgdk_area_result_to_json_full (const VkElection *contest, const VkArea *are
   if (!vk_valgdk_check_result_ids (contest, area, result, "Kandidatlister", error))
     return NULL;
   if (approved_ms >= 0)
-    approved = format_utc_ms (approved_ms);
+    approved = vk_valgdk_format_time_ms (approved_ms);
 
   /* The members in the official files' order. */
   json_builder_begin_object (b);
   if (!add_lists (b, contest, area, result, prev, error))
     return NULL;
   if (approved != NULL)
-    add_string (b, "GodkendelsesDatoUTC", approved);
+    vk_json_builder_add_string (b, "GodkendelsesDatoUTC", approved);
   else
     add_null (b, "GodkendelsesDatoUTC");
   {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vk-error.h"
+#include "vk-json-private.h"
 #include "vk-valgdk-export-private.h"
 #include "vk-valgdk-fv.h"
 
@@ -34,13 +35,6 @@ add_int (JsonBuilder *b, const VkArea *area, const char *member, const char *lab
   return TRUE;
 }
 
-static void
-add_string (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, value);
-}
-
 static gboolean
 check_type (const VkElection *contest, const VkArea *area, VkElectionType type, const char *shape, GError **error)
 {
@@ -60,9 +54,9 @@ add_parti (JsonBuilder *b, const VkArea *area, const VkList *list, const VkListR
       = prev != NULL && *list->letter != '\0' ? g_hash_table_lookup (prev->letters, list->letter) : NULL;
 
   json_builder_begin_object (b);
-  add_string (b, "PartiId", list->id);
-  add_string (b, "PartiNavn", list->name);
-  add_string (b, "Bogstavbetegnelse", list->letter);
+  vk_json_builder_add_string (b, "PartiId", list->id);
+  vk_json_builder_add_string (b, "PartiNavn", list->name);
+  vk_json_builder_add_string (b, "Bogstavbetegnelse", list->letter);
   if (!add_int (b, area, "Stemmer", label, l->votes, error))
     return FALSE;
   json_builder_set_member_name (b, "Partistemmer");
@@ -93,8 +87,8 @@ add_parti (JsonBuilder *b, const VkArea *area, const VkList *list, const VkListR
           if (!all_candidates && !g_hash_table_contains (result->candidate_votes, c->id))
             continue;
           json_builder_begin_object (b);
-          add_string (b, "Id", c->id);
-          add_string (b, "Stemmeseddelnavn", c->ballot_name);
+          vk_json_builder_add_string (b, "Id", c->id);
+          vk_json_builder_add_string (b, "Stemmeseddelnavn", c->ballot_name);
           if (!add_int (b, area, "Stemmer", "Kandidater", v, error))
             return FALSE;
           json_builder_end_object (b);
@@ -179,8 +173,8 @@ vk_valgdk_fv_area_result_to_json (const VkElection *contest, const VkArea *area,
         }
       c = g_ptr_array_index (list->candidates, 0);
       json_builder_begin_object (b);
-      add_string (b, "Id", c->id);
-      add_string (b, "Stemmeseddelnavn", c->ballot_name);
+      vk_json_builder_add_string (b, "Id", c->id);
+      vk_json_builder_add_string (b, "Stemmeseddelnavn", c->ballot_name);
       if (!add_int (b, area, "Stemmer", "UdenforParti", l->votes, error))
         return NULL;
       json_builder_end_object (b);

@@ -8,6 +8,7 @@
 
 #include "vk-error.h"
 #include "vk-text.h"
+#include "vk-valgdk-export-private.h"
 #include "vk-valgdk-mandates.h"
 
 /* The schema's members, in the official files' order; anything else the
@@ -16,13 +17,6 @@ static const char *const members[] = {
   "Valgart",      "Valgdag",     "FrigivelsesTidspunktUTC", "Kommune",       "Kommunekode",   "Region",
   "RegionDagiId", "Resultatart", "PersonligeMandater",      "ListeMandater", "Kandidatliste", "BaseretPåOptællinger",
 };
-
-static char *
-format_utc_ms (gint64 ms)
-{
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
-  return dt != NULL ? g_date_time_format (dt, "%d-%m-%Y %H:%M:%S") : NULL;
-}
 
 char *
 vk_valgdk_mandates_to_json (const VkSeatAllocation *seats, const VkValgdkCountRef *counts, guint n_counts,
@@ -42,7 +36,7 @@ vk_valgdk_mandates_to_json (const VkSeatAllocation *seats, const VkValgdkCountRe
   if (!json_parser_load_from_data (parser, seat_json, -1, error))
     return NULL;
   in = json_node_get_object (json_parser_get_root (parser));
-  released = format_utc_ms (g_get_real_time () / 1000);
+  released = vk_valgdk_format_time_ms (g_get_real_time () / 1000);
 
   based = json_array_sized_new (n_counts);
   for (guint i = 0; i < n_counts; i++)
@@ -61,7 +55,7 @@ vk_valgdk_mandates_to_json (const VkSeatAllocation *seats, const VkValgdkCountRe
           json_array_unref (based);
           return NULL;
         }
-      approved = c->approved_ms > 0 ? format_utc_ms (c->approved_ms) : NULL;
+      approved = c->approved_ms > 0 ? vk_valgdk_format_time_ms (c->approved_ms) : NULL;
       if (approved == NULL)
         {
           g_autofree char *name = vk_text_escape_controls (c->area->name);
