@@ -287,8 +287,8 @@ main (int argc, char **argv)
   g_array_sort (lat, vk_bench_compare_double);
   if (lat->len == 0)
     g_error ("no push was answered");
-  p50 = g_array_index (lat, double, lat->len / 2);
-  p99 = g_array_index (lat, double, MIN (lat->len - 1, (guint)(lat->len * 0.99)));
+  p50 = vk_bench_quantile (lat, 0.5);
+  p99 = vk_bench_quantile (lat, 0.99);
   max = g_array_index (lat, double, lat->len - 1);
   printf ("%s: %u pushes answered in %.1f s (%u failed, %u sent while the table's previous one was still out): "
           "push → receipt p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
@@ -299,7 +299,7 @@ main (int argc, char **argv)
   g_array_sort (probe.flush_ms, vk_bench_compare_double);
   if (probe.flush_ms->len == 0)
     g_error ("the disk probe made no flush");
-  d_p99 = g_array_index (probe.flush_ms, double, MIN (probe.flush_ms->len - 1, (guint)(probe.flush_ms->len * 0.99)));
+  d_p99 = vk_bench_quantile (probe.flush_ms, 0.99);
   d_max = g_array_index (probe.flush_ms, double, probe.flush_ms->len - 1);
   printf ("%s: disk probe beside the server (12 KiB pwrite + fdatasync every 50 ms): %u flushes, p99 %.1f ms, "
           "slowest %.1f ms, %u over 100 ms\n",

@@ -79,8 +79,7 @@ main (int argc, char **argv)
     rate = n / t;
     g_array_sort (lat, vk_bench_compare_double);
     {
-      const double *v = (const double *)lat->data;
-      double p50 = v[lat->len / 2], p99 = v[MIN (lat->len - 1, (guint)(lat->len * 0.99))];
+      double p50 = vk_bench_quantile (lat, 0.5), p99 = vk_bench_quantile (lat, 0.99);
 
       printf ("%s: vk_journal_append: %u entries in %.2f s: %.0f/s, p50 %.2f ms, p99 %.2f ms\n", BENCH, n, t, rate, p50,
               p99);

@@ -81,12 +81,7 @@ main (int argc, char **argv)
   rate = seq / t;
   g_array_sort (lat, vk_bench_compare_double);
   {
-    const double *v = (const double *)lat->data;
-    guint n = lat->len;
-    double p50, p99;
-
-    p50 = v[n / 2];
-    p99 = v[MIN (n - 1, (guint)(n * 0.99))];
+    double p50 = vk_bench_quantile (lat, 0.5), p99 = vk_bench_quantile (lat, 0.99);
     printf ("%s: 1 row per transaction: %" G_GUINT64_FORMAT " commits in %.2f s: %.0f/s, p50 %.2f ms, p99 %.2f ms\n",
             BENCH, seq, t, rate, p50, p99);
     vk_bench_result (BENCH, "insert_1_per_txn", rate, "rows/s", -1, "-",

@@ -54,6 +54,16 @@ vk_bench_compare_double (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* The q-quantile (0 ≤ q < 1; 0.5 is the median, 0.99 the p99) of a GArray
+ * of doubles already sorted with vk_bench_compare_double; it must not be
+ * empty. */
+static G_GNUC_UNUSED double
+vk_bench_quantile (const GArray *sorted, double q)
+{
+  g_assert (sorted->len > 0);
+  return g_array_index (sorted, double, MIN (sorted->len - 1, (guint)(sorted->len * q)));
+}
+
 /* The valgkit binary beside this benchmark in the build tree, or $VALGKIT. */
 static G_GNUC_UNUSED char *
 vk_bench_find_valgkit (const char *argv0)
